@@ -1,0 +1,114 @@
+"""The Oxfordshire social value brokerage: create_app() is the only place an app is built."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_for_environment
+
+from .extensions import (
+    CONTENT_SECURITY_POLICY,
+    PERMISSIONS_POLICY,
+    bootstrap,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    talisman,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    """Build the app from a settings class (BROKERAGE_ENV picks one when none is given)."""
+    config_class = config_class or config_for_environment()
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.from_prefixed_env("BROKERAGE")
+    _fill_development_defaults(app)
+    config_class.validate(app.config)
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _fill_development_defaults(app: Flask) -> None:
+    """SQLite file, secret key and mail outbox under instance/ when nothing else is set."""
+    instance = Path(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'brokerage.sqlite'}"
+    if not app.config.get("SECRET_KEY") and app.config["ENV_NAME"] != "production":
+        app.config["SECRET_KEY"] = _development_secret_key(instance)
+    if not app.config.get("MAIL_OUTBOX_DIR"):
+        app.config["MAIL_OUTBOX_DIR"] = str(instance / "outbox")
+
+
+def _development_secret_key(instance: Path) -> str:
+    """A key generated once and kept, so development sessions survive restarts."""
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        os.chmod(key_file, 0o600)
+    return key_file.read_text().strip()
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        permissions_policy=PERMISSIONS_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+    )
+    login_manager.init_app(app)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import errors
+    from .accounts import permissions
+    from .accounts.organisation_views import blueprint as organisations
+    from .accounts.views import blueprint as accounts
+    from .api.views import blueprint as api
+    from .home.views import blueprint as home
+
+    for blueprint in (home, accounts, organisations, api):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api)
+    errors.register(app)
+    permissions.init_app(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from .accounts.cli import users_cli
+    from .demo.cli import seed_demo_command
+    from .mail.cli import mail_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(mail_cli)

@@ -1,0 +1,187 @@
+"""Accounts: who people are, which organisations they act for, and with which rights."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..types import UTCDateTime, utcnow
+
+
+class OrganisationKind(enum.StrEnum):
+    BUYER = "buyer"
+    SUPPLIER = "supplier"
+    BENEFICIARY = "beneficiary"
+    PARTNER = "partner"
+
+    @property
+    def label(self) -> str:
+        return ORGANISATION_KIND_LABELS[self]
+
+
+ORGANISATION_KIND_LABELS = {
+    OrganisationKind.BUYER: "Buyer (council, university, large employer)",
+    OrganisationKind.SUPPLIER: "Supplier (SME, social enterprise, charity)",
+    OrganisationKind.BENEFICIARY: "Beneficiary (community group, school, charity)",
+    OrganisationKind.PARTNER: "Partner (OIEP member or network)",
+}
+
+
+class MemberRole(enum.StrEnum):
+    OWNER = "owner"
+    MEMBER = "member"
+
+
+def _in_list(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Rotated when the password changes, which signs the user out everywhere else.
+    session_token: Mapped[str] = mapped_column(String(32), unique=True, default=new_session_token)
+    is_staff: Mapped[bool] = mapped_column(default=False)
+    is_task_force: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
+    )
+    api_tokens: Mapped[list[ApiToken]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="ApiToken.created_at"
+    )
+
+    __table_args__ = (CheckConstraint("email = lower(email)", name="email_lower_case"),)
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def membership_in(self, organisation: Organisation) -> Membership | None:
+        return next((m for m in self.memberships if m.organisation_id == organisation.id), None)
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        return sorted((m.organisation for m in self.memberships), key=lambda o: o.name.lower())
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    postcode: Mapped[str] = mapped_column(String(8))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (CheckConstraint(_in_list("kind", OrganisationKind), name="kind_known"),)
+
+    @property
+    def kind_enum(self) -> OrganisationKind:
+        return OrganisationKind(self.kind)
+
+    def owners(self) -> list[User]:
+        return [m.user for m in self.memberships if m.role == MemberRole.OWNER]
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.id} {self.name}>"
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(10), default=MemberRole.MEMBER.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "organisation_id", name="uq_memberships_user_organisation"),
+        CheckConstraint(_in_list("role", MemberRole), name="role_known"),
+    )
+
+    @property
+    def is_owner(self) -> bool:
+        return self.role == MemberRole.OWNER
+
+
+class Invitation(db.Model):
+    """An owner's invitation to join an organisation; the link carries a signed id."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(10), default=MemberRole.MEMBER.value)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="invitations")
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    __table_args__ = (CheckConstraint(_in_list("role", MemberRole), name="role_known"),)
+
+
+class ApiToken(db.Model):
+    """A personal token for the JSON API; only its SHA-256 digest is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, so a person can tell their tokens apart without the secret.
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="api_tokens")
+
+    @staticmethod
+    def digest(secret: str) -> str:
+        # Tokens are 256 random bits, so a fast hash is enough; a slow one buys nothing.
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,99 @@
+"""Who may do what, in one place: platform-role decorators and object-level rules.
+
+Every route needs a signed-in user unless its endpoint is listed in PUBLIC_ENDPOINTS;
+the API blueprint authenticates by token instead (see brokerage.api).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db, login_manager
+from .models import Organisation, User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "static",
+        "bootstrap.static",
+        "home.index",
+        "accounts.register",
+        "accounts.login",
+        "accounts.request_password_reset",
+        "accounts.reset_password",
+        "organisations.show_invitation",
+    }
+)
+# Blueprints that authenticate on their own terms (bearer tokens), not with the session.
+SELF_AUTHENTICATING_BLUEPRINTS = frozenset({"api"})
+
+
+def is_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_staff)
+
+
+def is_task_force(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and (user.is_task_force or user.is_staff))
+
+
+def can_act_for(user: Any, organisation: Organisation) -> bool:
+    """Members act for their organisation; staff administer every organisation."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_staff(user) or user.membership_in(organisation) is not None
+
+
+def can_manage_organisation(user: Any, organisation: Organisation) -> bool:
+    """Owners (and staff) edit the organisation and invite its members."""
+    if is_staff(user):
+        return True
+    membership = (
+        user.membership_in(organisation) if getattr(user, "is_authenticated", False) else None
+    )
+    return membership is not None and membership.is_owner
+
+
+def _role_required(check: Callable[[Any], bool]) -> Callable[[F], F]:
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not check(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+staff_required = _role_required(is_staff)
+task_force_required = _role_required(is_task_force)
+
+
+def _require_login() -> Any:
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if request.blueprint in SELF_AUTHENTICATING_BLUEPRINTS:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    return None
+
+
+@login_manager.user_loader
+def _load_user(session_token: str) -> User | None:
+    return db.session.scalar(select(User).where(User.session_token == session_token))
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    app.before_request(_require_login)

@@ -1,0 +1,211 @@
+"""Account and organisation operations. Services flush, never commit: the caller does."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from ..errors import BrokerageError
+from ..extensions import db
+from ..mail import send_mail
+from ..types import utcnow
+from . import tokens
+from .models import ApiToken, Invitation, MemberRole, Membership, Organisation, User
+from .passwords import hash_password, verify_password
+
+LinkMaker = Callable[[str], str]
+RESET_PURPOSE = "password-reset"
+INVITATION_PURPOSE = "invitation"
+
+
+class EmailTaken(BrokerageError):
+    pass
+
+
+class NameTaken(BrokerageError):
+    pass
+
+
+class NotAllowed(BrokerageError):
+    status_code = 403
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register_user(email: str, name: str, password: str) -> User:
+    if find_user_by_email(email) is not None:
+        raise EmailTaken(
+            "An account with this email already exists. Log in or reset your password."
+        )
+    user = User(
+        email=normalise_email(email), name=name.strip(), password_hash=hash_password(password)
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with these credentials, or None; the same work is done either way."""
+    user = find_user_by_email(email)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Change the password and sign the user out of every other session."""
+    user.password_hash = hash_password(new_password)
+    user.session_token = secrets.token_hex(16)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise BrokerageError("Your current password is not correct.")
+    set_password(user, new_password)
+
+
+def send_password_reset(email: str, make_link: LinkMaker) -> None:
+    """Email a reset link if the address has an account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    token = tokens.sign(RESET_PURPOSE, {"u": user.id, "p": tokens.fingerprint(user.password_hash)})
+    send_mail(user.email, "Reset your password", "password_reset", user=user, link=make_link(token))
+
+
+def user_for_reset_token(token: str, max_age: timedelta) -> User:
+    """The user a reset link is for; refused once the password has changed (single use)."""
+    payload = tokens.unsign(RESET_PURPOSE, token, max_age)
+    user = db.session.get(User, payload.get("u")) if isinstance(payload, dict) else None
+    if user is None or payload.get("p") != tokens.fingerprint(user.password_hash):
+        raise tokens.InvalidLink(
+            "This reset link has already been used or is no longer valid. Please ask for a new one."
+        )
+    return user
+
+
+def create_organisation(
+    owner: User, name: str, kind: str, postcode: str, description: str
+) -> Organisation:
+    if db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
+    ):
+        raise NameTaken("An organisation with this name is already registered.")
+    organisation = Organisation(
+        name=name.strip(), kind=kind, postcode=postcode, description=description
+    )
+    organisation.memberships.append(Membership(user=owner, role=MemberRole.OWNER.value))
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation
+
+
+def update_organisation(
+    organisation: Organisation, name: str, postcode: str, description: str
+) -> None:
+    clash = db.session.scalar(
+        select(Organisation).where(
+            func.lower(Organisation.name) == name.strip().lower(),
+            Organisation.id != organisation.id,
+        )
+    )
+    if clash is not None:
+        raise NameTaken("An organisation with this name is already registered.")
+    organisation.name, organisation.postcode, organisation.description = (
+        name.strip(),
+        postcode,
+        description,
+    )
+
+
+def invite_member(
+    organisation: Organisation, inviter: User, email: str, role: str, make_link: LinkMaker
+) -> Invitation:
+    email = normalise_email(email)
+    if any(m.user.email == email for m in organisation.memberships):
+        raise BrokerageError(f"{email} is already a member of {organisation.name}.")
+    invitation = Invitation(organisation=organisation, email=email, role=role, invited_by=inviter)
+    db.session.add(invitation)
+    db.session.flush()
+    send_mail(
+        email,
+        f"Join {organisation.name} on the Oxfordshire social value brokerage",
+        "invitation",
+        invitation=invitation,
+        link=make_link(tokens.sign(INVITATION_PURPOSE, invitation.id)),
+    )
+    return invitation
+
+
+def invitation_for_token(token: str, max_age: timedelta) -> Invitation:
+    invitation_id = tokens.unsign(INVITATION_PURPOSE, token, max_age)
+    invitation = (
+        db.session.get(Invitation, invitation_id) if isinstance(invitation_id, int) else None
+    )
+    if invitation is None:
+        raise tokens.InvalidLink("This invitation has been withdrawn.")
+    if invitation.accepted_at is not None:
+        raise tokens.InvalidLink("This invitation has already been used.")
+    return invitation
+
+
+def accept_invitation(invitation: Invitation, user: User) -> Membership:
+    if user.email != invitation.email:
+        raise NotAllowed(
+            f"This invitation was sent to {invitation.email}. "
+            "Log in with that address to accept it."
+        )
+    invitation.accepted_at, invitation.accepted_by_id = utcnow(), user.id
+    membership = user.membership_in(invitation.organisation)
+    if membership is None:
+        membership = Membership(
+            user=user, organisation=invitation.organisation, role=invitation.role
+        )
+        db.session.add(membership)
+    db.session.flush()
+    return membership
+
+
+def create_api_token(user: User, name: str) -> str:
+    """Make a token and return its secret: the only time anyone sees it."""
+    secret = "svb_" + secrets.token_urlsafe(32)
+    user.api_tokens.append(
+        ApiToken(name=name.strip(), token_digest=ApiToken.digest(secret), prefix=secret[:10])
+    )
+    db.session.flush()
+    return secret
+
+
+def revoke_api_token(token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+
+
+def user_for_api_token(secret: str) -> User | None:
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_digest == ApiToken.digest(secret))
+    )
+    if token is None or not token.is_active:
+        return None
+    token.last_used_at = utcnow()
+    return token.user
+
+
+def set_platform_roles(
+    user: User, *, staff: bool | None = None, task_force: bool | None = None
+) -> None:
+    if staff is not None:
+        user.is_staff = staff
+    if task_force is not None:
+        user.is_task_force = task_force

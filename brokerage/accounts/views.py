@@ -1,0 +1,164 @@
+"""Sign-up, log-in, the account page, password reset and API tokens."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from ..errors import BrokerageError
+from ..extensions import db, limiter
+from . import service
+from .forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    ConfirmForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from .models import ApiToken
+
+blueprint = Blueprint("accounts", __name__)
+
+
+def _auth_limit() -> str:
+    return current_app.config["AUTH_RATE_LIMIT"]
+
+
+def safe_next(default: str) -> str:
+    """The `next` target if it stays on this site, else `default`: no open redirects."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or "\\" in target or parts.netloc:
+        return default
+    return target
+
+
+@blueprint.route("/register", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def register() -> str | Response:
+    form = RegisterForm(email=request.args.get("email", ""))
+    if form.validate_on_submit():
+        try:
+            user = service.register_user(form.email.data, form.name.data, form.password.data)
+        except service.EmailTaken as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"Welcome, {user.name}. Your account is ready.", "success")
+            return redirect(safe_next(url_for("accounts.new_organisation")))
+    return render_template("accounts/register.html", form=form)
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def login() -> str | Response:
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append("The email address or password is not correct.")
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash("You are logged in.", "success")
+            return redirect(safe_next(url_for("home.index")))
+    return render_template("accounts/login.html", form=form)
+
+
+@blueprint.post("/logout")
+def logout() -> Response:
+    if ConfirmForm().validate_on_submit():
+        logout_user()
+        flash("You are logged out.", "info")
+    return redirect(url_for("home.index"))
+
+
+def _account_page(
+    password_form: ChangePasswordForm | None = None, token_form: ApiTokenForm | None = None
+) -> str:
+    return render_template(
+        "accounts/account.html",
+        password_form=password_form or ChangePasswordForm(),
+        token_form=token_form or ApiTokenForm(),
+        revoke_form=ConfirmForm(),
+    )
+
+
+@blueprint.route("/account")
+def account() -> str:
+    return _account_page()
+
+
+@blueprint.post("/account/password")
+def change_password() -> Response | tuple[str, int]:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current_password.data, form.password.data)
+        except BrokerageError as error:
+            form.current_password.errors.append(str(error))
+        else:
+            db.session.commit()
+            login_user(current_user)  # the session token rotated; keep this session
+            flash("Your password has been changed. Other devices have been logged out.", "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(password_form=form), 400
+
+
+@blueprint.post("/account/tokens")
+def create_token() -> str | tuple[str, int]:
+    form = ApiTokenForm()
+    if not form.validate_on_submit():
+        return _account_page(token_form=form), 400
+    secret = service.create_api_token(current_user, form.name.data)
+    db.session.commit()
+    return render_template("accounts/token_created.html", secret=secret, name=form.name.data)
+
+
+@blueprint.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int) -> Response:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id or not ConfirmForm().validate_on_submit():
+        return redirect(url_for("accounts.account"))
+    service.revoke_api_token(token)
+    db.session.commit()
+    flash(f"The token “{token.name}” has been revoked.", "info")
+    return redirect(url_for("accounts.account"))
+
+
+@blueprint.route("/password-reset", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def request_password_reset() -> str | Response:
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        service.send_password_reset(
+            form.email.data,
+            lambda token: url_for("accounts.reset_password", token=token, _external=True),
+        )
+        flash(
+            "If an account exists for that address, we have emailed it a link to set a new "
+            "password. The link works once, for one hour.",
+            "info",
+        )
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@blueprint.route("/password-reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def reset_password(token: str) -> str | Response:
+    user = service.user_for_reset_token(token, current_app.config["PASSWORD_RESET_MAX_AGE"])
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        service.set_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash("Your password has been set. Log in with your new password.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)

@@ -1,0 +1,101 @@
+"""JSON API v1. Every request authenticates with `Authorization: Bearer <token>`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Response
+
+from ..accounts.models import Membership, Organisation, User
+from ..accounts.permissions import can_act_for, is_staff
+from ..accounts.service import user_for_api_token
+from ..errors import json_error
+from ..extensions import db
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_PER_PAGE = 100
+
+
+@blueprint.before_request
+def _authenticate_token() -> Response | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    user = user_for_api_token(secret.strip()) if scheme.lower() == "bearer" and secret else None
+    if user is None:
+        response = json_error(
+            401, "Send a valid personal API token: Authorization: Bearer <token>."
+        )
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+        return response
+    db.session.commit()  # keep last_used_at
+    g.api_user = user
+    return None
+
+
+def _page_arguments() -> tuple[int, int]:
+    try:
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", 20))
+    except ValueError:
+        page = per_page = 0
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadRequest(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
+    return page, per_page
+
+
+def _organisation_json(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "id": organisation.id,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "postcode": organisation.postcode,
+        "description": organisation.description,
+    }
+
+
+@blueprint.get("/me")
+def me() -> Response:
+    user: User = g.api_user
+    return jsonify(
+        {
+            "id": user.id,
+            "email": user.email,
+            "name": user.name,
+            "staff": user.is_staff,
+            "task_force": user.is_task_force,
+            "organisations": [
+                {"id": m.organisation_id, "name": m.organisation.name, "role": m.role}
+                for m in user.memberships
+            ],
+        }
+    )
+
+
+@blueprint.get("/organisations")
+def organisations() -> Response:
+    """The organisations this token's user acts for (every one, for staff)."""
+    page, per_page = _page_arguments()
+    query = select(Organisation).order_by(Organisation.name)
+    if not is_staff(g.api_user):
+        query = query.join(Membership).where(Membership.user_id == g.api_user.id)
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return jsonify(
+        {
+            "results": [_organisation_json(o) for o in result.items],
+            "page": page,
+            "pages": result.pages,
+            "per_page": per_page,
+            "total": result.total,
+        }
+    )
+
+
+@blueprint.get("/organisations/<int:organisation_id>")
+def organisation(organisation_id: int) -> Response:
+    found = db.session.get(Organisation, organisation_id)
+    if found is None or not can_act_for(g.api_user, found):
+        return json_error(404, f"No organisation {organisation_id}.")
+    return jsonify(_organisation_json(found))

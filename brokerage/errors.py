@@ -1,0 +1,85 @@
+"""HTML and JSON error handlers: a friendly page for people, a reason for programs."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+# The error code in JSON bodies, by HTTP status.
+ERROR_NAMES = {
+    400: "bad_request",
+    401: "unauthorised",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "server_error",
+    503: "unavailable",
+}
+PAGES_WITH_OWN_TEMPLATE = {400, 403, 404, 429, 500}
+
+
+class BrokerageError(Exception):
+    """A domain rule said no; the message is safe to show to the user."""
+
+    status_code = 422
+
+
+def wants_json() -> bool:
+    """JSON for the API and for clients that ask for it; HTML for everyone else."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def json_error(status: int, reason: str, fields: dict[str, list[str]] | None = None) -> Response:
+    body: dict[str, object] = {"error": ERROR_NAMES.get(status, "error"), "reason": reason}
+    if fields:
+        body["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
+    status = error.code or 500
+    if wants_json():
+        response = json_error(status, error.description or "")
+        if status == 405 and getattr(error, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+    template = (
+        f"errors/{status}.html" if status in PAGES_WITH_OWN_TEMPLATE else "errors/generic.html"
+    )
+    return render_template(template, error=error, status=status), status
+
+
+def _handle_domain_error(error: BrokerageError) -> Response | tuple[str, int]:
+    """A rule refused something and no view caught it: show its message, not a crash."""
+    if wants_json():
+        return json_error(error.status_code, str(error))
+    return render_template(
+        "errors/refused.html", message=str(error), status=error.status_code
+    ), error.status_code
+
+
+def _handle_unexpected(error: Exception) -> Response | tuple[str, int]:
+    log.exception("Unhandled error on %s %s", request.method, request.path)
+    return _handle_http_error(InternalServerError())
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(BrokerageError, _handle_domain_error)
+    app.register_error_handler(Exception, _handle_unexpected)

@@ -1,0 +1,12 @@
+"""The front page."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+blueprint = Blueprint("home", __name__)
+
+
+@blueprint.route("/")
+def index() -> str:
+    return render_template("home/index.html")

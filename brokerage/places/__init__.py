@@ -1,0 +1,1 @@
+"""Postcodes, coordinates and distance."""

@@ -1,0 +1,25 @@
+"""A form field that accepts a UK postcode in any common spelling and keeps it normalised."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import StringField
+from wtforms.validators import ValidationError
+
+from .postcodes import InvalidPostcode, normalise_postcode
+
+
+class PostcodeField(StringField):
+    def __init__(self, label: str = "Postcode", **kwargs: Any) -> None:
+        kwargs.setdefault("description", "A UK postcode, for example OX4 4HH.")
+        kwargs.setdefault("render_kw", {"autocomplete": "postal-code", "maxlength": 10})
+        super().__init__(label, **kwargs)
+
+    def pre_validate(self, form: Any) -> None:
+        if not self.data:
+            return
+        try:
+            self.data = normalise_postcode(self.data)
+        except InvalidPostcode as error:
+            raise ValidationError(str(error)) from error

@@ -1,0 +1,115 @@
+"""Settings from the environment, with safe defaults for a developer's machine.
+
+`Config` is the embedded default (SQLite under `instance/`, no other service),
+`ProductionConfig` refuses to start without a real secret and PostgreSQL, and
+`TestConfig` is what the suite builds its app from.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+
+def _env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe an app that may start."""
+
+
+class Config:
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    # None means "an SQLite file under the instance folder", resolved by create_app.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get(
+        "REDIS_URL", "memory://"
+    )
+    RATELIMIT_HEADERS_ENABLED = True
+    AUTH_RATE_LIMIT = "10 per minute; 50 per hour"
+
+    PASSWORD_MIN_LENGTH = 10
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+    INVITATION_MAX_AGE = timedelta(days=7)
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env_flag("MAIL_USE_TLS", True)
+    MAIL_SENDER = os.environ.get(
+        "MAIL_SENDER", "Oxfordshire Social Value Brokerage <noreply@example.org>"
+    )
+    # None means "instance/outbox"; where mail goes when no SMTP server is configured.
+    MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR")
+
+    FORCE_HTTPS = False
+
+    @classmethod
+    def validate(cls, settings: Mapping[str, Any]) -> None:
+        """Raise ConfigurationError if the resolved settings are unsafe for this environment."""
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = _env_flag("FORCE_HTTPS", True)
+
+    @classmethod
+    def validate(cls, settings: Mapping[str, Any]) -> None:
+        secret = settings.get("SECRET_KEY") or ""
+        if len(secret) < 32:
+            raise ConfigurationError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in "
+                "production (python -c 'import secrets; print(secrets.token_hex(32))')."
+            )
+        uri = settings.get("SQLALCHEMY_DATABASE_URI") or ""
+        if not uri.startswith("postgresql"):
+            raise ConfigurationError(
+                "DATABASE_URL must point at PostgreSQL in production "
+                "(postgresql+psycopg://user@host:5432/dbname)."
+            )
+
+
+class TestConfig(Config):
+    ENV_NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production-use-0123456789"  # noqa: S105
+    # The suite makes a fresh SQLite file unless TEST_DATABASE_URL names a PostgreSQL database.
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_SERVER = None
+    WTF_CSRF_ENABLED = True
+
+
+def config_for_environment() -> type[Config]:
+    """The settings class named by BROKERAGE_ENV (development unless told otherwise)."""
+    name = os.environ.get("BROKERAGE_ENV", "development").strip().lower()
+    return ProductionConfig if name == "production" else Config

@@ -1,0 +1,198 @@
+"""Shared fixtures: one app per session with its schema built by the migrations, and a
+transaction per test that is rolled back, so every test starts from a clean database."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session
+from sqlalchemy import text
+
+from brokerage import create_app
+from brokerage.extensions import db
+from config import TestConfig
+from tests import factories
+from tests.factories import PASSWORD
+
+
+class _ConnectionBoundSession(Session):
+    """Flask-SQLAlchemy's session ignores an explicit bind; the tests need it honoured."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        return self.bind
+
+
+def build_test_app(database_url: str, outbox: str, **settings: Any) -> Flask:
+    """An app on `database_url` whose schema is rebuilt from the migrations."""
+    config = type(
+        "SessionTestConfig",
+        (TestConfig,),
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_OUTBOX_DIR": outbox,
+            **settings,
+        },
+    )
+    app = create_app(config)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        flask_migrate.upgrade()
+        db.session.remove()
+    return app
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return TestConfig.SQLALCHEMY_DATABASE_URI or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'brokerage-test.sqlite'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return build_test_app(database_url, str(tmp_path_factory.mktemp("outbox")))
+
+
+@pytest.fixture(autouse=True)
+def _rolled_back_database(app: Flask) -> Iterator[None]:
+    """Each test's writes, commits included, happen inside one transaction rolled back after."""
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    original_session = db.session
+    db.session = db._make_scoped_session(
+        {
+            "class_": _ConnectionBoundSession,
+            "bind": connection,
+            "join_transaction_mode": "create_savepoint",
+            "expire_on_commit": False,
+        }
+    )
+    try:
+        yield
+    finally:
+        # Each app context removed its own session on teardown; only the connection is left.
+        db.session = original_session
+        outer.rollback()
+        connection.close()
+        _empty_outbox(app)
+
+
+def _empty_outbox(app: Flask) -> None:
+    for message in Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"):
+        message.unlink()
+
+
+@pytest.fixture
+def create(app: Flask) -> Callable[..., Any]:
+    """`create(UserFactory, email=...)`: build and commit a record, return it detached."""
+
+    def _create(factory: Any, **fields: Any) -> Any:
+        with app.app_context():
+            record = factory(**fields)
+            db.session.commit()
+            return record
+
+    return _create
+
+
+@pytest.fixture
+def in_app(app: Flask) -> Iterator[Callable[[Callable[[], Any]], Any]]:
+    """Run a callable inside a fresh app context, e.g. to query what a request saved."""
+
+    def _run(function: Callable[[], Any]) -> Any:
+        with app.app_context():
+            return function()
+
+    yield _run
+
+
+CSRF_INPUT = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client: FlaskClient, page: str = "/login") -> str:
+    html = client.get(page).get_data(as_text=True)
+    match = CSRF_INPUT.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1) or match.group(2)
+
+
+def post_form(
+    client: FlaskClient, url: str, data: dict[str, Any], page: str = "/login", **kwargs: Any
+):
+    """Submit a form as a browser would: with the CSRF token the site gave this session."""
+    return client.post(url, data={"csrf_token": csrf_token(client, page), **data}, **kwargs)
+
+
+def log_in(client: FlaskClient, email: str, password: str = PASSWORD) -> FlaskClient:
+    response = post_form(client, "/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def client_for(app: Flask, create: Callable[..., Any]) -> Callable[..., FlaskClient]:
+    """`client_for(kind="supplier")`: a client logged in through the real form as a new
+    member of a new organisation of that kind (or with a platform role)."""
+
+    def _client(
+        kind: str | None = None, *, staff: bool = False, task_force: bool = False
+    ) -> FlaskClient:
+        user = create(factories.UserFactory, is_staff=staff, is_task_force=task_force)
+        if kind:
+            organisation = create(factories.OrganisationFactory, kind=kind)
+            create(
+                factories.MembershipFactory,
+                user_id=user.id,
+                organisation_id=organisation.id,
+                role="owner",
+            )
+            client = log_in(app.test_client(), user.email)
+            client.organisation_id = organisation.id  # type: ignore[attr-defined]
+        else:
+            client = log_in(app.test_client(), user.email)
+        client.user_email = user.email  # type: ignore[attr-defined]
+        return client
+
+    return _client
+
+
+@pytest.fixture
+def anon(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def buyer(client_for: Callable[..., FlaskClient]) -> FlaskClient:
+    return client_for("buyer")
+
+
+@pytest.fixture
+def supplier(client_for: Callable[..., FlaskClient]) -> FlaskClient:
+    return client_for("supplier")
+
+
+@pytest.fixture
+def beneficiary(client_for: Callable[..., FlaskClient]) -> FlaskClient:
+    return client_for("beneficiary")
+
+
+@pytest.fixture
+def task_force(client_for: Callable[..., FlaskClient]) -> FlaskClient:
+    return client_for(task_force=True)
+
+
+@pytest.fixture
+def staff(client_for: Callable[..., FlaskClient]) -> FlaskClient:
+    return client_for(staff=True)
