@@ -51,7 +51,7 @@ def register() -> str | Response:
             db.session.commit()
             login_user(user)
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
-            return redirect(safe_next(url_for("accounts.new_organisation")))
+            return redirect(safe_next(url_for("organisations.new")))
     return render_template("accounts/register.html", form=form)
 
 
