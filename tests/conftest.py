@@ -3,8 +3,10 @@ transaction per test that is rolled back, so every test starts from a clean data
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from brokerage import create_app
 from brokerage.extensions import db
@@ -30,36 +32,57 @@ class _ConnectionBoundSession(Session):
 
 
 def build_test_app(database_url: str, outbox: str, **settings: Any) -> Flask:
-    """An app on `database_url` whose schema is rebuilt from the migrations."""
+    """An app on `database_url` with its schema built by the migrations."""
     config = type(
         "SessionTestConfig",
         (TestConfig,),
-        {
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "MAIL_OUTBOX_DIR": outbox,
-            **settings,
-        },
+        {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": outbox, **settings},
     )
     app = create_app(config)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as connection:
-                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         flask_migrate.upgrade()
         db.session.remove()
     return app
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return TestConfig.SQLALCHEMY_DATABASE_URI or (
-        f"sqlite:///{tmp_path_factory.mktemp('db') / 'brokerage-test.sqlite'}"
-    )
+@contextmanager
+def fresh_database(tmp_path: Path, name: str) -> Iterator[str]:
+    """A new, empty database for this test run, dropped afterwards.
+
+    With TEST_DATABASE_URL (PostgreSQL), each run makes its own database beside the one
+    named there, so parallel runs and the live server never share tables; otherwise a
+    new SQLite file.
+    """
+    base_url = TestConfig.SQLALCHEMY_DATABASE_URI
+    if not base_url:
+        yield f"sqlite:///{tmp_path / (name + '.sqlite')}"
+        return
+    url = make_url(base_url)
+    database = f"{url.database}_{name}_{os.getpid()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        yield url.set(database=database).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return build_test_app(database_url, str(tmp_path_factory.mktemp("outbox")))
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with fresh_database(tmp_path_factory.mktemp("db"), "unit") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = build_test_app(database_url, str(tmp_path_factory.mktemp("outbox")))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
