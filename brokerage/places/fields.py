@@ -7,10 +7,13 @@ from typing import Any
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
+from .lookup import locate_postcode
 from .postcodes import InvalidPostcode, normalise_postcode
 
 
 class PostcodeField(StringField):
+    """Normalises (`ox44hh` -> `OX4 4HH`) and refuses postcodes Code-Point Open does not know."""
+
     def __init__(self, label: str = "Postcode", **kwargs: Any) -> None:
         kwargs.setdefault("description", "A UK postcode, for example OX4 4HH.")
         kwargs.setdefault("render_kw", {"autocomplete": "postal-code", "maxlength": 10})
@@ -23,3 +26,8 @@ class PostcodeField(StringField):
             self.data = normalise_postcode(self.data)
         except InvalidPostcode as error:
             raise ValidationError(str(error)) from error
+        if locate_postcode(self.data) is None:
+            raise ValidationError(
+                f"We cannot find {self.data} in the Ordnance Survey postcode list. "
+                "Check it, or use the nearest postcode you know."
+            )

