@@ -93,11 +93,12 @@ def _register_blueprints(app: Flask) -> None:
     from . import errors
     from .accounts import permissions
     from .accounts.organisation_views import blueprint as organisations
+    from .admin.views import blueprint as admin
     from .accounts.views import blueprint as accounts
     from .api.views import blueprint as api
     from .home.views import blueprint as home
 
-    for blueprint in (home, accounts, organisations, api):
+    for blueprint in (home, accounts, organisations, admin, api):
         app.register_blueprint(blueprint)
     csrf.exempt(api)
     errors.register(app)

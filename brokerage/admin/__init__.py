@@ -1,0 +1,1 @@
+"""Staff administration: people, organisations and platform roles."""

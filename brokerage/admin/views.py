@@ -1,0 +1,56 @@
+"""Staff pages: everyone registered, every organisation, and who holds platform roles."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+from werkzeug.wrappers import Response
+
+from ..accounts.models import Organisation, User
+from ..accounts.permissions import staff_required
+from ..accounts.service import set_platform_roles
+from ..extensions import db
+from .forms import PeopleSearchForm, PlatformRolesForm
+
+blueprint = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@blueprint.before_request
+@staff_required
+def _staff_only() -> None:
+    """Every page here is for staff."""
+
+
+@blueprint.get("/people")
+def people() -> str:
+    form = PeopleSearchForm(request.args)
+    query = select(User).order_by(User.name)
+    if form.validate() and form.q.data:
+        pattern = f"%{form.q.data.strip()}%"
+        query = query.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
+    page = db.paginate(query, per_page=50)
+    return render_template("admin/people.html", form=form, page=page, roles_form=PlatformRolesForm)
+
+
+@blueprint.post("/people/<int:user_id>/roles")
+def change_roles(user_id: int) -> Response:
+    user = db.get_or_404(User, user_id)
+    form = PlatformRolesForm(prefix=f"u{user.id}")
+    if not form.validate_on_submit():
+        flash("The roles were not changed: reload the page and try again.", "danger")
+    elif user.id == current_user.id and not form.is_staff.data:
+        flash("You cannot remove your own staff role; ask another member of staff.", "danger")
+    else:
+        set_platform_roles(user, staff=form.is_staff.data, task_force=form.is_task_force.data)
+        db.session.commit()
+        flash(f"Roles saved for {user.name}.", "success")
+    return redirect(url_for("admin.people"))
+
+
+@blueprint.get("/organisations")
+def organisations() -> str:
+    page = db.paginate(
+        select(Organisation).order_by(Organisation.kind, Organisation.name), per_page=50
+    )
+    return render_template("admin/organisations.html", page=page)
