@@ -1,0 +1,243 @@
+"""The vectorised scorer: one query against every candidate in a handful of array operations.
+
+`CandidatePool` turns candidates into arrays once (coordinates, radii, date windows, who
+offers which measure, outcome and theme, and every word as an id into one vocabulary);
+`score_all` scores a query against all of them; `rank` keeps the best and explains them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .model import Candidate, Catalogue, MatchResult, Wanted
+from .policy import MatchingPolicy
+from .reference import score_pair
+from .text import words
+
+_NO_DATE_LOW = date.min.toordinal()
+_NO_DATE_HIGH = date.max.toordinal()
+
+
+def _ordinals(values: Sequence[date | None], missing: int) -> np.ndarray:
+    return np.array([missing if v is None else v.toordinal() for v in values], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Every candidate's components; `included` is False where the pair is excluded."""
+
+    included: np.ndarray
+    distance_m: np.ndarray
+    location: np.ndarray
+    toms: np.ndarray
+    fit: np.ndarray
+    total: np.ndarray
+
+
+class CandidatePool:
+    """Candidates as arrays, built once and queried many times."""
+
+    def __init__(self, candidates: Sequence[Candidate], catalogue: Catalogue) -> None:
+        self.candidates = tuple(candidates)
+        self.catalogue = catalogue
+        n = len(self.candidates)
+        self.keys = [c.key for c in self.candidates]
+        self.easting = np.array([c.easting for c in self.candidates], dtype=np.float64)
+        self.northing = np.array([c.northing for c in self.candidates], dtype=np.float64)
+        self.radius = np.array(
+            [
+                math.inf if c.service_radius_m is None else c.service_radius_m
+                for c in self.candidates
+            ],
+            dtype=np.float64,
+        )
+        self.start = _ordinals([c.start for c in self.candidates], _NO_DATE_LOW)
+        self.end = _ordinals([c.end for c in self.candidates], _NO_DATE_HIGH)
+        self.priority = np.array([c.in_priority_place for c in self.candidates], dtype=bool)
+        self.category = np.array(
+            [(c.category or "").casefold() for c in self.candidates], dtype=object
+        )
+        self._index_measures()
+        self._index_words(n)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def _index_measures(self) -> None:
+        """Who offers each measure (and how much), and who offers anything in each outcome/theme."""
+        by_measure: dict[int, tuple[list[int], list[float]]] = {}
+        by_outcome: dict[int, set[int]] = {}
+        by_theme: dict[int, set[int]] = {}
+        catalogue = self.catalogue
+        for row, candidate in enumerate(self.candidates):
+            for code, quantity in candidate.measures.items():
+                if code not in catalogue:
+                    continue
+                rows, quantities = by_measure.setdefault(catalogue.index[code], ([], []))
+                rows.append(row)
+                quantities.append(math.nan if quantity is None else float(quantity))
+                by_outcome.setdefault(catalogue.outcome_of(code), set()).add(row)
+                by_theme.setdefault(catalogue.theme_of(code), set()).add(row)
+        self.measure_rows = {
+            j: (np.array(rows, dtype=np.int64), np.array(q, dtype=np.float64))
+            for j, (rows, q) in by_measure.items()
+        }
+        self.outcome_rows = {k: np.array(sorted(v), dtype=np.int64) for k, v in by_outcome.items()}
+        self.theme_rows = {k: np.array(sorted(v), dtype=np.int64) for k, v in by_theme.items()}
+
+    def _index_words(self, n: int) -> None:
+        """Every candidate's words as ids into one vocabulary, in one flat array (CSR layout)."""
+        vocabulary: dict[str, int] = {}
+        ids: list[int] = []
+        offsets = [0]
+        for candidate in self.candidates:
+            for word in words(candidate.text):
+                ids.append(vocabulary.setdefault(word, len(vocabulary)))
+            offsets.append(len(ids))
+        self.vocabulary = list(vocabulary)
+        self.word_ids = np.array(ids, dtype=np.int64)
+        self.word_offsets = np.array(offsets, dtype=np.int64)
+        self.has_words = np.diff(self.word_offsets) > 0
+        document_frequency = np.bincount(self.word_ids, minlength=len(vocabulary))
+        self._document_frequency = dict(
+            zip(self.vocabulary, document_frequency.tolist(), strict=True)
+        )
+        self._n = n
+
+    def word_weight(self, word: str) -> float:
+        """Inverse document frequency: rare words say more about fit than common ones."""
+        return math.log(1 + self._n / (1 + self._document_frequency.get(word, 0)))
+
+
+def _location(
+    pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy
+) -> tuple[np.ndarray, np.ndarray]:
+    distance = np.hypot(pool.easting - wanted.easting, pool.northing - wanted.northing)
+    local_m = policy.local_km * 1000
+    score = np.where(
+        distance <= local_m, 1.0, 0.5 ** ((distance - local_m) / (policy.half_life_km * 1000))
+    )
+    priority = pool.priority | wanted.in_priority_place
+    score = np.where(priority, np.minimum(1.0, score + policy.priority_place_boost), score)
+    return distance, score
+
+
+def _included(pool: CandidatePool, wanted: Wanted, distance: np.ndarray) -> np.ndarray:
+    included = distance <= pool.radius
+    if wanted.max_distance_m is not None:
+        included &= distance <= wanted.max_distance_m
+    if wanted.start is not None:
+        included &= pool.end >= wanted.start.toordinal()
+    if wanted.end is not None:
+        included &= pool.start <= wanted.end.toordinal()
+    return included
+
+
+def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.ndarray:
+    n = len(pool)
+    total_weight = sum(item.weight for item in wanted.measures)
+    if total_weight <= 0:
+        return np.zeros(n)
+    catalogue = pool.catalogue
+    weighted = np.zeros(n)
+    for item in wanted.measures:
+        if item.code not in catalogue:
+            continue
+        credit = np.zeros(n)
+        theme_rows = pool.theme_rows.get(catalogue.theme_of(item.code))
+        if theme_rows is not None:
+            credit[theme_rows] = np.maximum(credit[theme_rows], policy.same_theme_credit)
+        outcome_rows = pool.outcome_rows.get(catalogue.outcome_of(item.code))
+        if outcome_rows is not None:
+            credit[outcome_rows] = np.maximum(credit[outcome_rows], policy.same_outcome_credit)
+        offered = pool.measure_rows.get(catalogue.index[item.code])
+        if offered is not None:
+            rows, quantities = offered
+            if item.target is None or item.target <= 0:
+                cover = np.ones(len(rows))
+            else:
+                cover = np.where(quantities > 0, np.minimum(1.0, quantities / item.target), 0.0)
+                cover = np.nan_to_num(cover, nan=0.0)
+            credit[rows] = np.maximum(credit[rows], cover)
+        weighted += item.weight * credit
+    return weighted / total_weight
+
+
+def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.ndarray:
+    """Weighted share of query words found (typo-tolerantly) in each candidate's words."""
+    query = words(wanted.text)
+    n = len(pool)
+    if not query or not pool.vocabulary:
+        return np.zeros(n)
+    similarity = process.cdist(
+        query,
+        pool.vocabulary,
+        scorer=fuzz.ratio,
+        score_cutoff=policy.word_similarity_cutoff * 100,
+        dtype=np.float64,
+        workers=-1,
+    )
+    # Best similarity of each query word within each candidate's run of word ids.
+    per_word = np.concatenate([similarity[:, pool.word_ids], np.zeros((len(query), 1))], axis=1)
+    best = np.maximum.reduceat(per_word, pool.word_offsets[:-1], axis=1) / 100
+    best[:, ~pool.has_words] = 0.0
+    weights = np.array([pool.word_weight(word) for word in query])
+    return weights @ best / weights.sum()
+
+
+def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Scores:
+    """Score the query against every candidate at once."""
+    distance, location = _location(pool, wanted, policy)
+    included = _included(pool, wanted, distance)
+    toms = _toms(pool, wanted, policy)
+    fit = _text(pool, wanted, policy)
+    if wanted.category:
+        has_category = pool.category != ""
+        same = pool.category == wanted.category.casefold()
+        blended = (1 - policy.category_share) * fit + policy.category_share * same
+        fit = np.where(has_category, blended, fit)
+    w_location, w_toms, w_fit = policy.component_weights
+    total = w_location * location + w_toms * toms + w_fit * fit
+    return Scores(included, distance, location, toms, fit, total)
+
+
+def rank(
+    wanted: Wanted,
+    pool: CandidatePool,
+    policy: MatchingPolicy,
+    top_n: int = 10,
+    min_score: float = 0.0,
+) -> list[MatchResult]:
+    """The best `top_n` candidates scoring at least `min_score`, best first, with reasons.
+
+    Ties are broken by the candidates' order in the pool, so the ranking is stable.
+    """
+    scores = score_all(wanted, pool, policy)
+    eligible = np.flatnonzero(scores.included & (scores.total >= min_score))
+    if eligible.size == 0:
+        return []
+    # Sort by score descending, then pool order: lexsort's last key is the primary one.
+    order = eligible[np.lexsort((eligible, -scores.total[eligible]))][:top_n]
+    results = []
+    for row in order:
+        explained = score_pair(
+            wanted, pool.candidates[row], pool.catalogue, policy, pool.word_weight
+        )
+        results.append(
+            MatchResult(
+                key=pool.keys[row],
+                score=float(scores.total[row]),
+                location=float(scores.location[row]),
+                toms=float(scores.toms[row]),
+                fit=float(scores.fit[row]),
+                distance_m=float(scores.distance_m[row]),
+                reasons=explained.reasons if explained else (),
+            )
+        )
+    return results

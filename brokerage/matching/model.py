@@ -1,0 +1,107 @@
+"""The inputs and outputs of the matching core, as frozen dataclasses."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class MeasureInfo:
+    """One TOMs measure as the catalogue knows it (any framework)."""
+
+    code: str
+    name: str
+    unit: str
+    outcome: str
+    theme: str
+
+
+class Catalogue:
+    """Measures by code, with each measure's outcome and theme, from every loaded framework."""
+
+    def __init__(self, measures: Iterable[MeasureInfo]) -> None:
+        self.measures: dict[str, MeasureInfo] = {m.code: m for m in measures}
+        self.codes: tuple[str, ...] = tuple(sorted(self.measures))
+        self.index: dict[str, int] = {code: i for i, code in enumerate(self.codes)}
+        outcomes = sorted({(m.theme, m.outcome) for m in self.measures.values()})
+        themes = sorted({m.theme for m in self.measures.values()})
+        self.outcome_index = {key: i for i, key in enumerate(outcomes)}
+        self.theme_index = {theme: i for i, theme in enumerate(themes)}
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.measures
+
+    def __getitem__(self, code: str) -> MeasureInfo:
+        return self.measures[code]
+
+    def outcome_of(self, code: str) -> int:
+        measure = self.measures[code]
+        return self.outcome_index[(measure.theme, measure.outcome)]
+
+    def theme_of(self, code: str) -> int:
+        return self.theme_index[self.measures[code].theme]
+
+
+@dataclass(frozen=True)
+class WantedMeasure:
+    """A measure asked for: its code, the quantity hoped for (None: any) and its weight."""
+
+    code: str
+    target: float | None = None
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The side doing the asking: an opportunity, a need, or an offer looking for needs."""
+
+    easting: float
+    northing: float
+    measures: tuple[WantedMeasure, ...] = ()
+    text: str = ""
+    category: str | None = None
+    start: date | None = None
+    end: date | None = None
+    max_distance_m: float | None = None
+    in_priority_place: bool = False
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One thing that might answer: a supplier's offer, a need, a charter signee."""
+
+    key: Hashable
+    easting: float
+    northing: float
+    measures: Mapping[str, float | None] = field(default_factory=dict)
+    text: str = ""
+    category: str | None = None
+    start: date | None = None
+    end: date | None = None
+    service_radius_m: float | None = None
+    in_priority_place: bool = False
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """A scored pair: the total, its three parts (each in [0, 1]) and why."""
+
+    key: Hashable
+    score: float
+    location: float
+    toms: float
+    fit: float
+    distance_m: float
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeasureCredit:
+    """How far one candidate meets one wanted measure, and through which offered measure."""
+
+    wanted_code: str
+    credit: float
+    via_code: str | None
+    level: str  # "measure", "outcome", "theme" or "none"

@@ -1,0 +1,58 @@
+"""The matching policy: every number that decides a score, in one place staff can tune."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class MatchingPolicy:
+    # How much each component counts towards the total (normalised to sum to 1).
+    location_weight: float = 0.30
+    toms_weight: float = 0.45
+    fit_weight: float = 0.25
+    # Location: full score within `local_km`, then halving every `half_life_km`.
+    local_km: float = 3.0
+    half_life_km: float = 10.0
+    # Added to the location score when either side is in a priority place (capped at 1).
+    priority_place_boost: float = 0.10
+    # TOMs: credit for a different measure under the same outcome, or the same theme.
+    same_outcome_credit: float = 0.50
+    same_theme_credit: float = 0.25
+    # Offer fit: share of the fit that a matching category carries, when both have one.
+    category_share: float = 0.25
+    # Words count as the same when rapidfuzz's ratio is at least this (typo tolerance).
+    word_similarity_cutoff: float = 0.70
+
+    def __post_init__(self) -> None:
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if not isinstance(value, int | float) or value < 0:
+                raise ValueError(f"{item.name} must be a number of at least 0.")
+        if self.location_weight + self.toms_weight + self.fit_weight <= 0:
+            raise ValueError("At least one component weight must be above 0.")
+        if self.half_life_km <= 0:
+            raise ValueError("half_life_km must be above 0.")
+        for name in (
+            "same_outcome_credit",
+            "same_theme_credit",
+            "category_share",
+            "word_similarity_cutoff",
+            "priority_place_boost",
+        ):
+            if getattr(self, name) > 1:
+                raise ValueError(f"{name} must be between 0 and 1.")
+
+    @property
+    def component_weights(self) -> tuple[float, float, float]:
+        total = self.location_weight + self.toms_weight + self.fit_weight
+        return self.location_weight / total, self.toms_weight / total, self.fit_weight / total
+
+    def to_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> MatchingPolicy:
+        known = {item.name for item in fields(cls)}
+        return cls(**{k: float(v) for k, v in values.items() if k in known})

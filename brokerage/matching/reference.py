@@ -1,0 +1,159 @@
+"""The per-pair reference scorer: plain loops, easy to read, and the source of reasons.
+
+The vectorised engine must agree with it to 1e-9; it is also what explains a score.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+
+from rapidfuzz import fuzz
+
+from .model import Candidate, Catalogue, MatchResult, MeasureCredit, Wanted
+from .policy import MatchingPolicy
+from .reasons import explain
+from .text import words
+
+WordWeight = Callable[[str], float]
+
+
+def distance_m(wanted: Wanted, candidate: Candidate) -> float:
+    return math.hypot(wanted.easting - candidate.easting, wanted.northing - candidate.northing)
+
+
+def is_excluded(wanted: Wanted, candidate: Candidate, distance: float) -> bool:
+    """Out of reach (either side's radius) or no overlap between the two date windows."""
+    if candidate.service_radius_m is not None and distance > candidate.service_radius_m:
+        return True
+    if wanted.max_distance_m is not None and distance > wanted.max_distance_m:
+        return True
+    if wanted.start and candidate.end and candidate.end < wanted.start:
+        return True
+    return bool(candidate.start and wanted.end and wanted.end < candidate.start)
+
+
+def location_score(distance: float, priority: bool, policy: MatchingPolicy) -> float:
+    local_m = policy.local_km * 1000
+    score = (
+        1.0 if distance <= local_m else 0.5 ** ((distance - local_m) / (policy.half_life_km * 1000))
+    )
+    return min(1.0, score + policy.priority_place_boost) if priority else score
+
+
+def measure_credits(
+    wanted: Wanted, candidate: Candidate, catalogue: Catalogue, policy: MatchingPolicy
+) -> list[MeasureCredit]:
+    """For each wanted measure, the best credit among the candidate's offered measures."""
+    credits = []
+    for item in wanted.measures:
+        best = MeasureCredit(item.code, 0.0, None, "none")
+        if item.code in catalogue:
+            for code, quantity in candidate.measures.items():
+                if code not in catalogue:
+                    continue
+                for credit, level in _credits_for(
+                    item.code, item.target, code, quantity, catalogue, policy
+                ):
+                    if credit > best.credit:
+                        best = MeasureCredit(item.code, credit, code, level)
+        credits.append(best)
+    return credits
+
+
+def _credits_for(
+    wanted_code: str,
+    target: float | None,
+    code: str,
+    quantity: float | None,
+    catalogue: Catalogue,
+    policy: MatchingPolicy,
+) -> Iterator[tuple[float, str]]:
+    """Each way one offered measure earns credit towards one wanted measure."""
+    if code == wanted_code:
+        yield coverage(target, quantity), "measure"
+    if catalogue.outcome_of(code) == catalogue.outcome_of(wanted_code):
+        yield policy.same_outcome_credit, "outcome"
+    if catalogue.theme_of(code) == catalogue.theme_of(wanted_code):
+        yield policy.same_theme_credit, "theme"
+
+
+def coverage(target: float | None, quantity: float | None) -> float:
+    """How much of the target the offered quantity covers, capped at 1."""
+    if target is None or target <= 0:
+        return 1.0
+    if quantity is None or quantity <= 0:
+        return 0.0
+    return min(1.0, quantity / target)
+
+
+def toms_score(wanted: Wanted, credits: list[MeasureCredit]) -> float:
+    total_weight = sum(item.weight for item in wanted.measures)
+    if total_weight <= 0:
+        return 0.0
+    return (
+        sum(item.weight * c.credit for item, c in zip(wanted.measures, credits, strict=True))
+        / total_weight
+    )
+
+
+def word_matches(
+    query: tuple[str, ...], candidate: tuple[str, ...], cutoff: float
+) -> list[tuple[str, str | None, float]]:
+    """Each query word with the candidate's most similar word and its similarity (0: none)."""
+    matches = []
+    for word in query:
+        best_word, best = None, 0.0
+        for other in candidate:
+            similarity = fuzz.ratio(word, other)
+            if similarity >= cutoff * 100 and similarity > best:
+                best_word, best = other, similarity
+        matches.append((word, best_word, best / 100))
+    return matches
+
+
+def text_score(matches: list[tuple[str, str | None, float]], word_weight: WordWeight) -> float:
+    """Weighted share of the query's words that the candidate's text contains (typo-tolerant)."""
+    total = sum(word_weight(word) for word, _, _ in matches)
+    if not total:
+        return 0.0
+    return sum(word_weight(word) * similarity for word, _, similarity in matches) / total
+
+
+def fit_score(wanted: Wanted, candidate: Candidate, text: float, policy: MatchingPolicy) -> float:
+    if wanted.category and candidate.category:
+        same = wanted.category.casefold() == candidate.category.casefold()
+        return (1 - policy.category_share) * text + policy.category_share * float(same)
+    return text
+
+
+def score_pair(
+    wanted: Wanted,
+    candidate: Candidate,
+    catalogue: Catalogue,
+    policy: MatchingPolicy,
+    word_weight: WordWeight = lambda word: 1.0,
+) -> MatchResult | None:
+    """Score one pair with plain loops; None when the pair is excluded."""
+    distance = distance_m(wanted, candidate)
+    if is_excluded(wanted, candidate, distance):
+        return None
+    priority = wanted.in_priority_place or candidate.in_priority_place
+    location = location_score(distance, priority, policy)
+    credits = measure_credits(wanted, candidate, catalogue, policy)
+    toms = toms_score(wanted, credits)
+    matches = word_matches(words(wanted.text), words(candidate.text), policy.word_similarity_cutoff)
+    text = text_score(matches, word_weight)
+    fit = fit_score(wanted, candidate, text, policy)
+    w_location, w_toms, w_fit = policy.component_weights
+    return MatchResult(
+        key=candidate.key,
+        score=w_location * location + w_toms * toms + w_fit * fit,
+        location=location,
+        toms=toms,
+        fit=fit,
+        distance_m=distance,
+        reasons=explain(
+            wanted, candidate, catalogue, policy, distance, priority, credits, matches, text
+        ),
+    )

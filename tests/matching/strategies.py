@@ -1,0 +1,105 @@
+"""Hypothesis strategies and a small catalogue for the matching core's tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import strategies as st
+
+from brokerage.matching import Candidate, Catalogue, MeasureInfo, Wanted, WantedMeasure
+
+# A slice of the OIEP local measures: two themes, with outcomes holding several measures.
+CATALOGUE = Catalogue(
+    [
+        MeasureInfo(
+            "OIEP-J1", "People aged over 50 recruited", "people", "Over 50s in work", "Jobs"
+        ),
+        MeasureInfo(
+            "OIEP-J2",
+            "Businesses changing recruitment",
+            "organisations",
+            "Over 50s in work",
+            "Jobs",
+        ),
+        MeasureInfo("OIEP-J4", "Prison leavers employed", "people", "Prison leavers", "Jobs"),
+        MeasureInfo(
+            "OIEP-S1", "Reading helper volunteers", "volunteers", "Children read well", "Social"
+        ),
+        MeasureInfo("OIEP-S2", "Schools supported", "schools", "Children read well", "Social"),
+        MeasureInfo(
+            "OIEP-S6", "Employee volunteering hours", "hours", "Stronger communities", "Social"
+        ),
+        MeasureInfo("OIEP-S7", "Money donated", "GBP", "Stronger communities", "Social"),
+    ]
+)
+CODES = list(CATALOGUE.codes) + ["UNKNOWN-1"]
+WORDS = [
+    "reading",
+    "volunteers",
+    "schools",
+    "catering",
+    "cleaning",
+    "mentoring",
+    "jobs",
+    "prison",
+    "leavers",
+    "readng",
+    "volunteres",
+    "children",
+    "oxford",
+    "events",
+]
+
+eastings = st.floats(min_value=400_000, max_value=480_000, allow_nan=False)
+northings = st.floats(min_value=180_000, max_value=250_000, allow_nan=False)
+quantities = st.one_of(st.none(), st.floats(min_value=0, max_value=500, allow_nan=False))
+texts = st.lists(st.sampled_from(WORDS), max_size=8).map(" ".join) | st.text(max_size=40)
+dates = st.one_of(st.none(), st.dates(min_value=date(2023, 1, 1), max_value=date(2025, 12, 31)))
+categories = st.one_of(st.none(), st.sampled_from(["catering", "cleaning", "education"]))
+
+
+@st.composite
+def wanted(draw: st.DrawFn) -> Wanted:
+    start, end = sorted([draw(dates) or date(2023, 1, 1), draw(dates) or date(2025, 12, 31)])
+    return Wanted(
+        easting=draw(eastings),
+        northing=draw(northings),
+        measures=tuple(
+            WantedMeasure(code, draw(quantities), draw(st.floats(min_value=0.1, max_value=5)))
+            for code in draw(st.lists(st.sampled_from(CODES), max_size=4, unique=True))
+        ),
+        text=draw(texts),
+        category=draw(categories),
+        start=start if draw(st.booleans()) else None,
+        end=end if draw(st.booleans()) else None,
+        max_distance_m=draw(st.one_of(st.none(), st.floats(min_value=1_000, max_value=100_000))),
+        in_priority_place=draw(st.booleans()),
+    )
+
+
+@st.composite
+def candidate(draw: st.DrawFn, key: int = 0) -> Candidate:
+    start, end = draw(dates), draw(dates)
+    if start and end and end < start:
+        start, end = end, start
+    return Candidate(
+        key=key,
+        easting=draw(eastings),
+        northing=draw(northings),
+        measures={
+            code: draw(quantities)
+            for code in draw(st.lists(st.sampled_from(CODES), max_size=4, unique=True))
+        },
+        text=draw(texts),
+        category=draw(categories),
+        start=start,
+        end=end,
+        service_radius_m=draw(st.one_of(st.none(), st.floats(min_value=1_000, max_value=100_000))),
+        in_priority_place=draw(st.booleans()),
+    )
+
+
+@st.composite
+def candidate_lists(draw: st.DrawFn, max_size: int = 12) -> list[Candidate]:
+    size = draw(st.integers(min_value=1, max_value=max_size))
+    return [draw(candidate(key=i)) for i in range(size)]

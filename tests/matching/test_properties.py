@@ -1,0 +1,87 @@
+"""Properties of the matching core that hold for every input hypothesis can think of."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brokerage.matching import CandidatePool, MatchingPolicy, rank, score_all, score_pair
+from tests.matching.strategies import CATALOGUE, candidate, candidate_lists, wanted
+
+POLICY = MatchingPolicy()
+
+
+@settings(max_examples=150, deadline=None)
+@given(wanted(), candidate_lists())
+def test_the_vectorised_scorer_agrees_with_the_per_pair_reference(query, candidates):
+    pool = CandidatePool(candidates, CATALOGUE)
+    scores = score_all(query, pool, POLICY)
+    for row, item in enumerate(candidates):
+        expected = score_pair(query, item, CATALOGUE, POLICY, pool.word_weight)
+        assert bool(scores.included[row]) == (expected is not None)
+        if expected is not None:
+            assert scores.total[row] == pytest.approx(expected.score, abs=1e-9)
+            assert scores.location[row] == pytest.approx(expected.location, abs=1e-9)
+            assert scores.toms[row] == pytest.approx(expected.toms, abs=1e-9)
+            assert scores.fit[row] == pytest.approx(expected.fit, abs=1e-9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(wanted(), candidate_lists())
+def test_every_score_and_component_is_between_zero_and_one(query, candidates):
+    for result in rank(query, CandidatePool(candidates, CATALOGUE), POLICY, top_n=len(candidates)):
+        for value in (result.score, result.location, result.toms, result.fit):
+            assert 0.0 <= value <= 1.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(wanted(), candidate(), st.floats(min_value=1.0, max_value=3.0))
+def test_moving_a_candidate_further_away_never_raises_its_location_score(query, item, stretch):
+    query = dataclasses.replace(query, max_distance_m=None)
+    item = dataclasses.replace(item, service_radius_m=None)
+    further = dataclasses.replace(
+        item,
+        easting=query.easting + (item.easting - query.easting) * stretch,
+        northing=query.northing + (item.northing - query.northing) * stretch,
+    )
+    near = score_pair(query, item, CATALOGUE, POLICY)
+    far = score_pair(query, further, CATALOGUE, POLICY)
+    if near and far:
+        assert far.distance_m >= near.distance_m - 1e-6
+        assert far.location <= near.location + 1e-12
+
+
+@settings(max_examples=100, deadline=None)
+@given(wanted(), candidate(), st.floats(min_value=0.1, max_value=500))
+def test_offering_a_wanted_measure_never_lowers_the_toms_score(query, item, quantity):
+    for wanted_measure in query.measures:
+        before = score_pair(query, item, CATALOGUE, POLICY)
+        more = dict(item.measures)
+        more[wanted_measure.code] = max(quantity, more.get(wanted_measure.code) or 0)
+        after = score_pair(query, dataclasses.replace(item, measures=more), CATALOGUE, POLICY)
+        if before and after:
+            assert after.toms >= before.toms - 1e-12
+
+
+@settings(max_examples=100, deadline=None)
+@given(wanted(), candidate())
+def test_identical_text_fits_at_least_as_well_as_any_other_text(query, item):
+    same = dataclasses.replace(item, text=query.text, category=None)
+    other = dataclasses.replace(item, category=None)
+    pool = CandidatePool([same, dataclasses.replace(other, key=1)], CATALOGUE)
+    scores = score_all(dataclasses.replace(query, category=None), pool, POLICY)
+    assert scores.fit[0] >= scores.fit[1] - 1e-12
+
+
+@settings(max_examples=50, deadline=None)
+@given(wanted(), candidate_lists())
+def test_the_same_input_always_gives_the_same_ranking(query, candidates):
+    pool = CandidatePool(candidates, CATALOGUE)
+    first = [r.key for r in rank(query, pool, POLICY, top_n=20)]
+    again = [
+        r.key for r in rank(query, CandidatePool(list(candidates), CATALOGUE), POLICY, top_n=20)
+    ]
+    assert first == again
