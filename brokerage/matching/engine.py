@@ -20,6 +20,8 @@ from .policy import MatchingPolicy
 from .reference import score_pair
 from .text import words
 
+TIE_DECIMALS = 9
+PARALLEL_TEXT_COMPARISONS = 1_000_000
 _NO_DATE_LOW = date.min.toordinal()
 _NO_DATE_HIGH = date.max.toordinal()
 
@@ -92,23 +94,27 @@ class CandidatePool:
         self.theme_rows = {k: np.array(sorted(v), dtype=np.int64) for k, v in by_theme.items()}
 
     def _index_words(self, n: int) -> None:
-        """Every candidate's words as ids into one vocabulary, in one flat array (CSR layout)."""
+        """An inverted index: for each word of the vocabulary, the candidates whose text has it."""
         vocabulary: dict[str, int] = {}
         ids: list[int] = []
-        offsets = [0]
-        for candidate in self.candidates:
+        rows: list[int] = []
+        for row, candidate in enumerate(self.candidates):
             for word in words(candidate.text):
                 ids.append(vocabulary.setdefault(word, len(vocabulary)))
-            offsets.append(len(ids))
+                rows.append(row)
         self.vocabulary = list(vocabulary)
-        self.word_ids = np.array(ids, dtype=np.int64)
-        self.word_offsets = np.array(offsets, dtype=np.int64)
-        self.has_words = np.diff(self.word_offsets) > 0
-        document_frequency = np.bincount(self.word_ids, minlength=len(vocabulary))
-        self._document_frequency = dict(
-            zip(self.vocabulary, document_frequency.tolist(), strict=True)
-        )
+        word_ids = np.array(ids, dtype=np.int64)
+        order = np.argsort(word_ids, kind="stable")
+        self.rows_by_word = np.array(rows, dtype=np.int64)[order]
+        counts = np.bincount(word_ids, minlength=len(vocabulary))
+        self.word_row_offsets = np.concatenate([[0], np.cumsum(counts)])
+        self._document_frequency = dict(zip(self.vocabulary, counts.tolist(), strict=True))
         self._n = n
+
+    def rows_with_word(self, word_id: int) -> np.ndarray:
+        return self.rows_by_word[
+            self.word_row_offsets[word_id] : self.word_row_offsets[word_id + 1]
+        ]
 
     def word_weight(self, word: str) -> float:
         """Inverse document frequency: rare words say more about fit than common ones."""
@@ -170,7 +176,11 @@ def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
 
 
 def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.ndarray:
-    """Weighted share of query words found (typo-tolerantly) in each candidate's words."""
+    """Weighted share of query words found (typo-tolerantly) in each candidate's words.
+
+    rapidfuzz compares each query word with the vocabulary once; the inverted index then
+    spreads each similar word's similarity to the candidates that use it.
+    """
     query = words(wanted.text)
     n = len(pool)
     if not query or not pool.vocabulary:
@@ -181,14 +191,18 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
         scorer=fuzz.ratio,
         score_cutoff=policy.word_similarity_cutoff * 100,
         dtype=np.float64,
-        workers=-1,
+        # Threads only pay off for big comparisons; small ones are faster on one core.
+        workers=-1 if len(query) * len(pool.vocabulary) > PARALLEL_TEXT_COMPARISONS else 1,
     )
-    # Best similarity of each query word within each candidate's run of word ids.
-    per_word = np.concatenate([similarity[:, pool.word_ids], np.zeros((len(query), 1))], axis=1)
-    best = np.maximum.reduceat(per_word, pool.word_offsets[:-1], axis=1) / 100
-    best[:, ~pool.has_words] = 0.0
     weights = np.array([pool.word_weight(word) for word in query])
-    return weights @ best / weights.sum()
+    text = np.zeros(n)
+    for weight, row in zip(weights, similarity, strict=True):
+        best = np.zeros(n)
+        for word_id in np.flatnonzero(row):
+            rows = pool.rows_with_word(word_id)
+            best[rows] = np.maximum(best[rows], row[word_id] / 100)
+        text += weight * best
+    return text / weights.sum()
 
 
 def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Scores:
@@ -222,8 +236,15 @@ def rank(
     eligible = np.flatnonzero(scores.included & (scores.total >= min_score))
     if eligible.size == 0:
         return []
+    # Scores equal to 9 decimals are ties (float noise must not decide an order).
+    totals = np.round(scores.total[eligible], TIE_DECIMALS)
+    if eligible.size > top_n:
+        # Keep everything tied with the top_n-th score, so tie-breaking stays exact.
+        cutoff = np.partition(totals, eligible.size - top_n)[eligible.size - top_n]
+        keep = totals >= cutoff
+        eligible, totals = eligible[keep], totals[keep]
     # Sort by score descending, then pool order: lexsort's last key is the primary one.
-    order = eligible[np.lexsort((eligible, -scores.total[eligible]))][:top_n]
+    order = eligible[np.lexsort((eligible, -totals))][:top_n]
     results = []
     for row in order:
         explained = score_pair(

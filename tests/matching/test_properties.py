@@ -85,3 +85,17 @@ def test_the_same_input_always_gives_the_same_ranking(query, candidates):
         r.key for r in rank(query, CandidatePool(list(candidates), CATALOGUE), POLICY, top_n=20)
     ]
     assert first == again
+
+
+@settings(max_examples=100, deadline=None)
+@given(wanted(), candidate_lists(max_size=20), st.integers(min_value=1, max_value=8))
+def test_rank_returns_the_reference_best_first_with_ties_in_pool_order(query, candidates, top_n):
+    pool = CandidatePool(candidates, CATALOGUE)
+    expected = [
+        (result.score, result.key)
+        for item in candidates
+        if (result := score_pair(query, item, CATALOGUE, POLICY, pool.word_weight)) is not None
+    ]
+    expected.sort(key=lambda pair: (-round(pair[0], 9), pair[1]))
+    ranked = rank(query, pool, POLICY, top_n=top_n)
+    assert [r.key for r in ranked] == [key for _, key in expected[:top_n]]
