@@ -52,17 +52,20 @@ def json_error(status: int, reason: str, fields: dict[str, list[str]] | None = N
     return response
 
 
-def _handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
+def _handle_http_error(error: HTTPException) -> Response | tuple[str, int, dict[str, str]]:
     status = error.code or 500
+    # A 405 must say which methods are allowed, for browsers and programs alike.
+    headers: dict[str, str] = {}
+    if status == 405 and getattr(error, "valid_methods", None):
+        headers["Allow"] = ", ".join(error.valid_methods)
     if wants_json():
         response = json_error(status, error.description or "")
-        if status == 405 and getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
+        response.headers.update(headers)
         return response
     template = (
         f"errors/{status}.html" if status in PAGES_WITH_OWN_TEMPLATE else "errors/generic.html"
     )
-    return render_template(template, error=error, status=status), status
+    return render_template(template, error=error, status=status), status, headers
 
 
 def _handle_domain_error(error: BrokerageError) -> Response | tuple[str, int]:
@@ -74,7 +77,7 @@ def _handle_domain_error(error: BrokerageError) -> Response | tuple[str, int]:
     ), error.status_code
 
 
-def _handle_unexpected(error: Exception) -> Response | tuple[str, int]:
+def _handle_unexpected(error: Exception) -> Response | tuple[str, int, dict[str, str]]:
     log.exception("Unhandled error on %s %s", request.method, request.path)
     return _handle_http_error(InternalServerError())
 

@@ -17,6 +17,8 @@ from ..extensions import db
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 100
+# Far beyond any real list, and small enough that the row offset fits a 64-bit integer.
+MAX_PAGE = 1_000_000
 
 
 @blueprint.before_request
@@ -41,8 +43,10 @@ def _page_arguments() -> tuple[int, int]:
         per_page = int(request.args.get("per_page", 20))
     except ValueError:
         page = per_page = 0
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise BadRequest(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
+        raise BadRequest(
+            f"page must be between 1 and {MAX_PAGE} and per_page between 1 and {MAX_PER_PAGE}."
+        )
     return page, per_page
 
 

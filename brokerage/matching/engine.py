@@ -168,8 +168,9 @@ def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
             if item.target is None or item.target <= 0:
                 cover = np.ones(len(rows))
             else:
-                cover = np.where(quantities > 0, np.minimum(1.0, quantities / item.target), 0.0)
-                cover = np.nan_to_num(cover, nan=0.0)
+                with np.errstate(over="ignore", invalid="ignore"):  # tiny targets: cover is 1
+                    ratio = np.minimum(1.0, quantities / item.target)
+                cover = np.nan_to_num(np.where(quantities > 0, ratio, 0.0), nan=0.0)
             credit[rows] = np.maximum(credit[rows], cover)
         weighted += item.weight * credit
     return weighted / total_weight
