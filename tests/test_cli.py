@@ -209,3 +209,12 @@ def test_seed_demo_run_twice_changes_nothing(flask_cli, in_app):
     assert result.exit_code == 0, result.output
     assert "0 records created (already seeded)." in result.output
     assert in_app(_demo_state) == before
+
+
+@pytest.mark.parametrize("email", ["not an email", "ada@", "@example.org", "ada@example"])
+def test_users_create_refuses_text_that_is_not_an_email_address(flask_cli, in_app, email):
+    result = flask_cli("users", "create", email, "--password-stdin", input=f"{NEW_PASSWORD}\n")
+
+    assert result.exit_code != 0
+    assert "is not an email address" in result.output
+    assert in_app(lambda: _count(User)) == 0

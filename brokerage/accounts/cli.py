@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask.cli import AppGroup
 
@@ -35,6 +36,10 @@ def create_user(email: str, name: str, staff: bool, task_force: bool, password_s
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise click.ClickException(f"{email} is not an email address: {error}") from error
     problems = password_problems(password, current_app.config["PASSWORD_MIN_LENGTH"], email)
     if problems:
         raise click.ClickException(problems[0])

@@ -72,7 +72,7 @@ def me() -> Response:
             "task_force": user.is_task_force,
             "organisations": [
                 {"id": m.organisation_id, "name": m.organisation.name, "role": m.role}
-                for m in user.memberships
+                for m in sorted(user.memberships, key=lambda m: m.organisation.name.lower())
             ],
         }
     )
