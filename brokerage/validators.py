@@ -9,6 +9,9 @@ from wtforms.validators import ValidationError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MARKUP = re.compile(r"[<>]")
+_LINE_BREAK = re.compile(r"[\t\r\n\x85\u2028\u2029]")
+# Bidirectional overrides can make a name display as something else ("Trojan Source").
+_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 def plain_text(form: Any, field: Any) -> None:
@@ -18,7 +21,13 @@ def plain_text(form: Any, field: Any) -> None:
 
 
 def plain_name(form: Any, field: Any) -> None:
-    """Names appear in lists, emails and page titles, so they carry no markup."""
+    """Names appear in lists, email subjects and page titles: one line, no markup."""
     plain_text(form, field)
-    if field.data and _MARKUP.search(field.data):
+    if not field.data:
+        return
+    if _MARKUP.search(field.data):
         raise ValidationError("Names cannot contain < or >.")
+    if _LINE_BREAK.search(field.data):
+        raise ValidationError("Names must fit on one line.")
+    if _BIDI_CONTROL.search(field.data):
+        raise ValidationError("Remove the text-direction control characters from this name.")

@@ -173,6 +173,8 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
             user=user, organisation=invitation.organisation, role=invitation.role
         )
         db.session.add(membership)
+    elif invitation.role == MemberRole.OWNER.value:
+        membership.role = invitation.role  # an owner's invitation promotes, never demotes
     db.session.flush()
     return membership
 

@@ -35,6 +35,9 @@ def safe_next(default: str) -> str:
     parts = urlsplit(target)
     if not target.startswith("/") or target.startswith("//") or "\\" in target or parts.netloc:
         return default
+    # Control characters (CR, LF, tab) break the Location header or are dropped by browsers.
+    if not target.isprintable():
+        return default
     return target
 
 

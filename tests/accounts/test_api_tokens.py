@@ -1,0 +1,153 @@
+"""Personal API tokens: made and revoked on the account page, used by the JSON API."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pytest
+from sqlalchemy import select
+
+from brokerage.accounts.models import ApiToken
+from brokerage.extensions import db
+from tests.accounts.helpers import count, field_error, flashed, page_text
+from tests.conftest import post_form
+
+
+def create_token(client, name="Council CRM export"):
+    response = post_form(client, "/account/tokens", {"name": name})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    match = re.search(r'value="(svb_[^"]+)"', response.get_data(as_text=True))
+    assert match, "the new token's secret is not on the page"
+    return match.group(1)
+
+
+def the_tokens():
+    return [
+        (t.name, t.token_digest, t.prefix, t.revoked_at)
+        for t in db.session.scalars(select(ApiToken))
+    ]
+
+
+def revoked_at():
+    """When the one stored token was revoked (None while it works)."""
+    return db.session.scalar(select(ApiToken.revoked_at))
+
+
+def token_id(secret):
+    return db.session.scalar(
+        select(ApiToken.id).where(ApiToken.token_digest == ApiToken.digest(secret))
+    )
+
+
+def me(client, secret):
+    return client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+
+
+def test_a_new_token_is_shown_once_and_only_its_sha256_digest_is_stored(supplier, in_app):
+    secret = create_token(supplier)
+
+    ((name, digest, prefix, revoked_at),) = in_app(the_tokens)
+    assert name == "Council CRM export"
+    assert digest == hashlib.sha256(secret.encode()).hexdigest()
+    assert prefix == secret[:10]
+    assert revoked_at is None
+    assert secret not in (name, digest, prefix)
+    account = supplier.get("/account").get_data(as_text=True)
+    assert "Council CRM export" in account
+    assert prefix in account
+    assert secret not in account
+
+
+def test_a_token_authenticates_the_api_as_its_owner(app, supplier, in_app):
+    secret = create_token(supplier)
+
+    response = me(app.test_client(), secret)
+
+    assert response.status_code == 200
+    assert response.json["email"] == supplier.user_email
+    assert [o["id"] for o in response.json["organisations"]] == [supplier.organisation_id]
+    assert in_app(lambda: db.session.get(ApiToken, token_id(secret)).last_used_at) is not None
+
+
+@pytest.mark.parametrize(
+    "header",
+    [None, "Bearer ", "Bearer svb_not-a-real-token", "Basic dXNlcjpwYXNz", "svb_no-scheme"],
+)
+def test_the_api_refuses_requests_without_a_valid_token(anon, header):
+    response = anon.get("/api/v1/me", headers={"Authorization": header} if header else {})
+
+    assert response.status_code == 401
+    assert response.json["error"] == "unauthorised"
+
+
+def test_a_logged_in_browser_session_does_not_authenticate_the_api(supplier):
+    assert supplier.get("/api/v1/me").status_code == 401
+
+
+def test_revoking_a_token_makes_the_api_refuse_it(app, supplier, in_app):
+    secret = create_token(supplier)
+    assert me(app.test_client(), secret).status_code == 200
+
+    response = post_form(supplier, f"/account/tokens/{in_app(lambda: token_id(secret))}/revoke", {})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account"
+    account = supplier.get("/account")
+    assert "The token “Council CRM export” has been revoked." in flashed(account)
+    assert "revoked" in page_text(account)
+    assert in_app(revoked_at) is not None
+    refused = me(app.test_client(), secret)
+    assert refused.status_code == 401
+    assert refused.json["error"] == "unauthorised"
+
+
+def test_revoking_needs_the_csrf_token(app, supplier, in_app):
+    secret = create_token(supplier)
+
+    response = supplier.post(f"/account/tokens/{in_app(lambda: token_id(secret))}/revoke")
+
+    assert response.status_code == 400
+    assert in_app(revoked_at) is None
+    assert me(app.test_client(), secret).status_code == 200
+
+
+def test_a_person_cannot_revoke_someone_elses_token(app, supplier, buyer, in_app):
+    secret = create_token(supplier)
+
+    response = post_form(buyer, f"/account/tokens/{in_app(lambda: token_id(secret))}/revoke", {})
+
+    assert response.status_code == 302
+    assert flashed(buyer.get("/account")) == []
+    assert in_app(revoked_at) is None
+    assert me(app.test_client(), secret).status_code == 200
+
+
+def test_revoking_a_token_that_does_not_exist_changes_nothing(supplier, in_app):
+    create_token(supplier)
+
+    response = post_form(supplier, "/account/tokens/999999/revoke", {})
+
+    assert response.status_code == 302
+    assert in_app(revoked_at) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "This field is required."),
+        ("x" * 81, "cannot be longer than 80 characters"),
+        ("<script>alert(1)</script>", "Names cannot contain < or >."),
+        ("export\x00", "Remove the invisible control characters"),
+        ("export\r\nsecond line", "Names must fit on one line."),
+    ],
+)
+def test_a_bad_token_name_is_refused_on_the_field_and_no_token_is_made(
+    supplier, in_app, name, message
+):
+    response = post_form(supplier, "/account/tokens", {"name": name})
+
+    assert response.status_code == 400
+    assert message in field_error(response, "name")
+    assert "svb_" not in response.get_data(as_text=True)
+    assert in_app(lambda: count(ApiToken)) == 0
