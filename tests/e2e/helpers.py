@@ -1,0 +1,137 @@
+"""What a person does in the browser, step by step, and the checks run on every page."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from brokerage.mail import OutboxMessage
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+BLOCKING_IMPACTS = {"serious", "critical"}
+LINK = re.compile(r"https?://\S+")
+PASSWORD = "a long walk by the Cherwell"
+
+_axe = Axe()
+
+CheckPage = Callable[[Page, str], None]
+Outbox = Callable[[str], list[OutboxMessage]]
+
+
+def check_page_accessible(page: Page, name: str) -> None:
+    """Save a full-page screenshot, then fail on serious or critical axe-core violations."""
+    page.wait_for_load_state("load")
+    violations = [
+        violation
+        for violation in _axe.run(page).response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    assert not violations, f"axe-core on {name} ({page.url}):\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(node["target"]) for node in v["nodes"])
+        for v in violations
+    )
+
+
+def unique(word: str) -> str:
+    """A name no other test in this session uses: the live server's data persists."""
+    return f"{word}-{uuid.uuid4().hex[:8]}"
+
+
+def link_in(message: OutboxMessage) -> str:
+    match = LINK.search(message.body)
+    assert match, f"no link in the email {message.subject!r}:\n{message.body}"
+    return match.group(0)
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+    password: str = PASSWORD
+
+    @classmethod
+    def new(cls, first_name: str) -> Person:
+        tag = uuid.uuid4().hex[:8]
+        return cls(name=f"{first_name} Tester", email=f"{first_name.lower()}-{tag}@example.org")
+
+
+def fill_registration(page: Page, person: Person, *, email: bool = True) -> None:
+    page.get_by_label("Your name").fill(person.name)
+    if email:
+        page.get_by_label("Email address").fill(person.email)
+    page.get_by_label("Password", exact=True).fill(person.password)
+    page.get_by_label("Repeat the password").fill(person.password)
+    page.get_by_role("button", name="Create account").click()
+
+
+def register(page: Page, check: CheckPage, person: Person) -> None:
+    """From the home page, create an account; ends on 'Set up an organisation'."""
+    page.goto("/")
+    check(page, "home")
+    page.get_by_role("main").get_by_role("link", name="Create an account").click()
+    expect(page.get_by_role("heading", name="Create an account")).to_be_visible()
+    check(page, "register")
+    fill_registration(page, person)
+    expect(page.get_by_role("heading", name="Set up an organisation")).to_be_visible()
+    check(page, "new-organisation")
+
+
+def create_organisation(page: Page, check: CheckPage, name: str, kind: str) -> None:
+    """On 'Set up an organisation', fill the form; ends on the organisation's page."""
+    page.get_by_label("Organisation name").fill(name)
+    page.get_by_role("radio", name=kind).check()
+    page.get_by_label("Postcode").fill("ox44hh")
+    page.get_by_label("What the organisation does").fill(
+        "We repair bicycles in East Oxford and train young people as mechanics.\n"
+        "Volunteers welcome on Saturdays."
+    )
+    page.get_by_role("button", name="Save organisation").click()
+    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+    check(page, "organisation")
+
+
+def invite(page: Page, check: CheckPage, email: str) -> None:
+    """On an organisation's page, as its owner, invite `email` as a member."""
+    page.get_by_label("Their email address").fill(email)
+    page.get_by_role("button", name="Send invitation").click()
+    expect(page.get_by_role("status")).to_contain_text(f"We have emailed an invitation to {email}")
+    check(page, "invited")
+
+
+def log_out(page: Page, check: CheckPage) -> None:
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("status")).to_contain_text("You are logged out.")
+    check(page, "logged-out")
+
+
+def log_in(page: Page, check: CheckPage, email: str, password: str) -> None:
+    page.goto("/login")
+    check(page, "login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def accept_invitation(page: Page, check: CheckPage, link: str, person: Person) -> None:
+    """As someone without an account: open the link, register, accept."""
+    page.goto(link)
+    expect(page.get_by_role("heading", name=re.compile(r"^Join "))).to_be_visible()
+    check(page, "invitation")
+    page.get_by_role("main").get_by_role("link", name="Create an account").click()
+    expect(page.get_by_label("Email address")).to_have_value(person.email)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"email": [person.email], "next": [urlsplit(link).path]}, page.url
+    check(page, "register-invited")
+    fill_registration(page, person, email=False)
+    expect(page.get_by_role("button", name="Accept the invitation")).to_be_visible()
+    check(page, "invitation-logged-in")
+    page.get_by_role("button", name="Accept the invitation").click()
