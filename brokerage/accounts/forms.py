@@ -16,6 +16,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from ..places.fields import PostcodeField
@@ -122,7 +123,9 @@ class OrganisationForm(FlaskForm):
     )
     kind = RadioField(
         "What kind of organisation is it?",
-        choices=[(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()],
+        choices=[
+            SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()
+        ],
         validators=[DataRequired(message="Choose what kind of organisation this is.")],
     )
     postcode = PostcodeField(validators=[DataRequired()])
@@ -145,8 +148,8 @@ class InviteForm(FlaskForm):
     role = SelectField(
         "Role",
         choices=[
-            (MemberRole.MEMBER.value, "Member"),
-            (MemberRole.OWNER.value, "Owner (can invite and edit)"),
+            SelectChoice(MemberRole.MEMBER.value, "Member"),
+            SelectChoice(MemberRole.OWNER.value, "Owner (can invite and edit)"),
         ],
         default=MemberRole.MEMBER.value,
     )

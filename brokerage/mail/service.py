@@ -78,8 +78,9 @@ def read_outbox(to: str | None = None) -> list[OutboxMessage]:
         body = parsed.get_body(preferencelist=("plain",))
         messages.append(
             OutboxMessage(
-                to=str(parsed["To"]),
-                subject=str(parsed["Subject"]),
+                # Long headers are folded when saved; unfolding leaves a leading space.
+                to=str(parsed["To"]).strip(),
+                subject=str(parsed["Subject"]).strip(),
                 body=body.get_content() if body else "",
             )
         )
