@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgres lint services
+.PHONY: install run prod test test-sqlite test-postgres lint services
 
 $(STAMP):
 	python3 -m venv $(VENV)
@@ -20,6 +20,15 @@ run: install
 	$(BIN)/flask --app brokerage db upgrade
 	$(BIN)/flask --app brokerage seed-demo
 	$(BIN)/flask --app brokerage run --host 127.0.0.1 --port 5000
+
+# The production stack on this machine: gunicorn (web) and an RQ worker, on the PostgreSQL
+# and Redis already running on 127.0.0.1. Set SECRET_KEY; FORCE_HTTPS=0 when not behind TLS.
+PROD_ENV = BROKERAGE_ENV=production DATABASE_URL=$${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/brokerage} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0}
+prod: install services
+	psql -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='brokerage'" | grep -q 1 \
+	  || psql -h 127.0.0.1 -U postgres -d postgres -c 'create database brokerage'
+	$(PROD_ENV) $(BIN)/flask --app brokerage db upgrade
+	$(PROD_ENV) PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start
 
 services:
 	bash scripts/ensure-services.sh

@@ -64,8 +64,10 @@ def _development_secret_key(instance: Path) -> str:
     key_file = instance / "secret_key"
     if not key_file.exists():
         instance.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        os.chmod(key_file, 0o600)
+        # Created readable by the owner only, never briefly world-readable.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
     return key_file.read_text().strip()
 
 
@@ -96,9 +98,10 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import blueprint as admin
     from .accounts.views import blueprint as accounts
     from .api.views import blueprint as api
+    from .health.views import blueprint as health
     from .home.views import blueprint as home
 
-    for blueprint in (home, accounts, organisations, admin, api):
+    for blueprint in (home, health, accounts, organisations, admin, api):
         app.register_blueprint(blueprint)
     csrf.exempt(api)
     errors.register(app)
@@ -108,8 +111,10 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
     from .demo.cli import seed_demo_command
+    from .jobs.cli import jobs_cli
     from .mail.cli import mail_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(jobs_cli)

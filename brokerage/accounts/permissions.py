@@ -29,6 +29,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "accounts.request_password_reset",
         "accounts.reset_password",
         "organisations.show_invitation",
+        "health.healthz",
+        "health.readyz",
     }
 )
 # Blueprints that authenticate on their own terms (bearer tokens), not with the session.

@@ -11,6 +11,7 @@ from ..accounts.models import Organisation, User
 from ..accounts.permissions import staff_required
 from ..accounts.service import set_platform_roles
 from ..extensions import db
+from ..jobs import failed_jobs, redis_connection
 from .forms import PeopleSearchForm, PlatformRolesForm
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -54,3 +55,10 @@ def organisations() -> str:
         select(Organisation).order_by(Organisation.kind, Organisation.name), per_page=50
     )
     return render_template("admin/organisations.html", page=page)
+
+
+@blueprint.get("/jobs")
+def jobs() -> str:
+    return render_template(
+        "admin/jobs.html", failed=failed_jobs(), queued=redis_connection() is not None
+    )

@@ -1,0 +1,80 @@
+"""Slow work goes to RQ when Redis is configured, runs in the request when it is not,
+and is never lost when Redis is down or a job keeps failing."""
+
+from __future__ import annotations
+
+import pytest
+from redis import Redis
+from sqlalchemy import select
+
+from brokerage.accounts.models import Organisation
+from brokerage.extensions import db
+from brokerage.jobs import enqueue, failed_jobs, work
+from tests.jobs.sample_jobs import always_fail, create_organisation
+
+TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def _organisation_names() -> list[str]:
+    return list(db.session.scalars(select(Organisation.name)))
+
+
+@pytest.fixture
+def with_redis(app):
+    """Point the app at a Redis database of its own, emptied before and after."""
+    Redis.from_url(TEST_REDIS_URL).flushdb()
+    app.config.update(REDIS_URL=TEST_REDIS_URL, JOB_RETRY_INTERVALS=[0, 0])
+    app.extensions.pop("redis", None)
+    yield
+    app.config.update(REDIS_URL=None)
+    app.extensions.pop("redis", None)
+    Redis.from_url(TEST_REDIS_URL).flushdb()
+
+
+def test_without_redis_a_job_runs_at_once_in_the_request(app, in_app):
+    job_id = in_app(lambda: enqueue(create_organisation, "Inline Ltd"))
+    assert job_id is None
+    # The caller owns the commit; within its session the work is already there.
+    assert in_app(
+        lambda: (enqueue(create_organisation, "Inline Two"), _organisation_names())[1]
+    ) == ["Inline Two"]
+
+
+def test_with_redis_a_job_waits_for_a_worker_and_the_worker_commits_it(app, in_app, with_redis):
+    job_id = in_app(lambda: enqueue(create_organisation, "Queued Ltd"))
+    assert job_id
+    assert in_app(_organisation_names) == []
+    in_app(lambda: work(burst=True))
+    assert in_app(_organisation_names) == ["Queued Ltd"]
+
+
+def test_a_failing_job_is_retried_then_kept_for_staff_and_changes_nothing(app, in_app, with_redis):
+    in_app(lambda: enqueue(always_fail, "Half Done Ltd"))
+    in_app(lambda: work(burst=True))
+    failed = in_app(failed_jobs)
+    assert [job.description for job in failed] == ["always_fail"]
+    assert "could not finish Half Done Ltd" in failed[0].error
+    assert in_app(_organisation_names) == []
+
+
+def test_when_redis_is_down_the_job_runs_in_the_request_instead(app, in_app, caplog):
+    app.config.update(REDIS_URL="redis://127.0.0.1:1/0")
+    app.extensions.pop("redis", None)
+    try:
+        names = in_app(
+            lambda: (enqueue(create_organisation, "Fallback Ltd"), _organisation_names())[1]
+        )
+    finally:
+        app.config.update(REDIS_URL=None)
+        app.extensions.pop("redis", None)
+    assert names == ["Fallback Ltd"]
+    assert "Redis is unreachable" in caplog.text
+
+
+def test_staff_see_jobs_that_failed_after_every_retry(app, in_app, with_redis, staff, supplier):
+    in_app(lambda: enqueue(always_fail, "Visible Failure"))
+    in_app(lambda: work(burst=True))
+    page = staff.get("/admin/jobs")
+    assert page.status_code == 200
+    assert "could not finish Visible Failure" in page.get_data(as_text=True)
+    assert supplier.get("/admin/jobs").status_code == 403
