@@ -95,13 +95,14 @@ def _register_blueprints(app: Flask) -> None:
     from . import errors
     from .accounts import permissions
     from .accounts.organisation_views import blueprint as organisations
-    from .admin.views import blueprint as admin
     from .accounts.views import blueprint as accounts
+    from .admin.views import blueprint as admin
     from .api.views import blueprint as api
     from .health.views import blueprint as health
     from .home.views import blueprint as home
+    from .plan.views import blueprint as plan
 
-    for blueprint in (home, health, accounts, organisations, admin, api):
+    for blueprint in (home, health, accounts, organisations, admin, plan, api):
         app.register_blueprint(blueprint)
     csrf.exempt(api)
     errors.register(app)
@@ -113,8 +114,10 @@ def _register_cli(app: Flask) -> None:
     from .demo.cli import seed_demo_command
     from .jobs.cli import jobs_cli
     from .mail.cli import mail_cli
+    from .plan.cli import plan_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(plan_cli)

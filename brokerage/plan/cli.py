@@ -1,0 +1,33 @@
+"""`flask plan load FILE`: import or update a delivery plan year from its data file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from . import service
+from .spec import PlanFileInvalid
+
+plan_cli = AppGroup("plan", help="Load the OIEP delivery plan.")
+
+
+@plan_cli.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def load_command(file: Path) -> None:
+    """Import the plan in FILE (YAML or JSON); loading it again updates it in place.
+
+    A malformed file imports nothing: every problem is listed, with where it is.
+    """
+    try:
+        report = service.load_plan(service.read_plan_file(file))
+    except PlanFileInvalid as error:
+        db.session.rollback()
+        click.echo(f"{file}: {error}", err=True)
+        for problem in error.problems:
+            click.echo(f"  - {problem}", err=True)
+        raise click.exceptions.Exit(1) from error
+    db.session.commit()
+    click.echo(report.summary())

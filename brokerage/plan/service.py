@@ -1,0 +1,152 @@
+"""Delivery plan operations. Services flush, never commit: the caller does.
+
+`load_plan` imports a whole plan year or nothing; loading it again updates it in place
+and keeps what staff added since (statuses, progress updates, KPI values).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User
+from ..extensions import db
+from ..types import utcnow
+from .models import Action, ActionLead, ActionUpdate, Objective, Plan, PlanLead, WorkingGroup
+from .spec import PlanFileInvalid, PlanSpec, read_plan
+from .states import ActionStatus
+from .sync import LoadReport, PlanSync, history_that_would_be_lost
+
+__all__ = ["LoadReport", "PlanFileInvalid", "load_plan", "read_plan_file"]
+
+CURRENT_PLAN_FILE = Path(__file__).parent / "data" / "oiep-delivery-plan-2023-24.yaml"
+
+
+def read_plan_file(path: Path) -> Any:
+    """The data in a YAML (or JSON) plan file; a syntax error is a PlanFileInvalid."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise PlanFileInvalid([f"{path.name}: is not UTF-8 text"]) from error
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else path.name
+        problem = getattr(error, "problem", None) or str(error)
+        raise PlanFileInvalid([f"{where}: {problem}"]) from error
+
+
+def load_plan(data: Any) -> LoadReport:
+    """Create or update the plan year `data` describes; raises PlanFileInvalid (and changes
+    nothing) if the data is malformed or would delete recorded progress."""
+    spec = read_plan(data)
+    plan = db.session.scalar(select(Plan).where(Plan.year == spec.year))
+    if plan is not None and (problems := history_that_would_be_lost(plan, spec)):
+        raise PlanFileInvalid(problems)
+    report = LoadReport(spec.year)
+    with db.session.no_autoflush:
+        if plan is None:
+            plan = Plan(year=spec.year)
+            db.session.add(plan)
+        PlanSync(report).plan(plan, spec)
+    db.session.flush()
+    report.counts = _counts(spec)
+    return report
+
+
+def _counts(spec: PlanSpec) -> dict[str, int]:
+    objectives = [o for g in spec.working_groups for o in g.objectives]
+    return {
+        "working_groups": len(spec.working_groups),
+        "objectives": len(objectives),
+        "actions": sum(len(o.actions) for o in objectives),
+        "KPIs": sum(len(o.kpis) for o in objectives),
+        "projects": len(spec.projects),
+        "cost_lines": sum(len(p.cost_lines) for p in spec.projects),
+        "leads": len({name for o in objectives for a in o.actions for name in a.leads}),
+    }
+
+
+def record_update(action: Action, status: str, note: str, author: User | None) -> ActionUpdate:
+    """Add a dated progress note and set the action's status to the one it reports."""
+    update = ActionUpdate(status=ActionStatus(status).value, note=note.strip(), author=author)
+    action.updates.insert(0, update)
+    if action.status != update.status:
+        action.status = update.status
+        action.status_changed_at = utcnow()
+    db.session.flush()
+    return update
+
+
+def today() -> date:
+    """The date the plan is judged against (overdue means ended before it)."""
+    return utcnow().date()
+
+
+def current_plan() -> Plan | None:
+    """The latest plan year, with its groups, objectives and actions loaded."""
+    return db.session.scalar(
+        select(Plan)
+        .order_by(Plan.year.desc())
+        .limit(1)
+        .options(
+            selectinload(Plan.working_groups)
+            .selectinload(WorkingGroup.objectives)
+            .selectinload(Objective.actions)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ActionFilters:
+    """What the actions list is narrowed to; empty values mean "any"."""
+
+    working_group: str = ""
+    lead: str = ""
+    status: str = ""
+    phase: str = ""
+    overdue: bool = False
+
+
+def find_actions(plan: Plan, filters: ActionFilters, on: date) -> list[Action]:
+    """The plan's actions in document order, narrowed by `filters` (overdue as of `on`)."""
+    query = (
+        select(Action)
+        .join(Action.objective)
+        .join(Objective.working_group)
+        .where(WorkingGroup.plan_id == plan.id)
+        .order_by(WorkingGroup.position, Objective.number, Action.position)
+        .options(selectinload(Action.action_leads).selectinload(ActionLead.lead))
+    )
+    if filters.working_group:
+        query = query.where(WorkingGroup.slug == filters.working_group)
+    if filters.lead:
+        query = query.where(Action.action_leads.any(ActionLead.lead.has(name=filters.lead)))
+    if filters.status:
+        query = query.where(Action.status == filters.status)
+    if filters.phase:
+        query = query.where(Action.phase == filters.phase)
+    if filters.overdue:
+        query = query.where(Action.ends_on < on, Action.status != ActionStatus.DONE.value)
+    return list(db.session.scalars(query))
+
+
+def lead_names(plan: Plan) -> list[str]:
+    """The names of everyone leading an action in this plan, alphabetically."""
+    return list(
+        db.session.scalars(
+            select(PlanLead.name)
+            .join(ActionLead, ActionLead.lead_id == PlanLead.id)
+            .join(Action, Action.id == ActionLead.action_id)
+            .join(Objective, Objective.id == Action.objective_id)
+            .join(WorkingGroup, WorkingGroup.id == Objective.working_group_id)
+            .where(WorkingGroup.plan_id == plan.id)
+            .distinct()
+            .order_by(PlanLead.name)
+        )
+    )

@@ -1,0 +1,247 @@
+"""Copy a checked plan spec onto the database rows, matching existing rows by their
+natural keys (group name, objective number, action position ...), so a reload updates
+in place and keeps what staff recorded since."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import inspect, select
+
+from ..extensions import db
+from ..types import utcnow
+from .models import (
+    Action,
+    ActionLead,
+    CostLine,
+    FundingSource,
+    Kpi,
+    Objective,
+    ObjectivePhase,
+    Plan,
+    PlanLead,
+    Project,
+    WorkingGroup,
+)
+from .spec import ActionSpec, ObjectiveSpec, PlanSpec, ProjectSpec, WorkingGroupSpec
+
+M = TypeVar("M")
+S = TypeVar("S")
+
+
+@dataclass
+class LoadReport:
+    year: str
+    counts: dict[str, int] = field(default_factory=dict)
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+
+    def summary(self) -> str:
+        counted = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in self.counts.items())
+        return (
+            f"Plan {self.year}: {counted}. "
+            f"{self.created} records created, {self.updated} updated, {self.removed} removed."
+        )
+
+
+def history_that_would_be_lost(plan: Plan, spec: PlanSpec) -> list[str]:
+    """Actions with progress updates and KPIs with values that the new file leaves out."""
+    kept_actions, kept_kpis = set(), set()
+    for group in spec.working_groups:
+        for objective in group.objectives:
+            kept_actions |= {
+                (group.name, objective.number, i) for i in range(len(objective.actions))
+            }
+            kept_kpis |= {(group.name, objective.number, kpi.name) for kpi in objective.kpis}
+    problems = []
+    for group in plan.working_groups:
+        for objective in group.objectives:
+            where = f"{group.name} objective {objective.number}"
+            for action in objective.actions:
+                key = (group.name, objective.number, action.position)
+                if action.updates and key not in kept_actions:
+                    problems.append(
+                        f"{where}: action {action.position + 1} has progress updates "
+                        "but is not in the file"
+                    )
+            for kpi in objective.kpis:
+                if kpi.values and (group.name, objective.number, kpi.name) not in kept_kpis:
+                    problems.append(f"{where}: KPI '{kpi.name}' has values but is not in the file")
+    return problems
+
+
+@dataclass
+class PlanSync:
+    """Copies specs onto models, matching existing rows by their natural keys."""
+
+    report: LoadReport
+    leads: dict[str, PlanLead] = field(default_factory=dict)
+    groups: dict[str, WorkingGroup] = field(default_factory=dict)
+    objectives: dict[tuple[str, int], Objective] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.leads = {lead.name: lead for lead in db.session.scalars(select(PlanLead))}
+
+    def assign(self, record: Any, **values: Any) -> None:
+        changed = {k: v for k, v in values.items() if getattr(record, k, None) != v}
+        for key, value in changed.items():
+            setattr(record, key, value)
+        if changed and inspect(record).persistent:
+            self.report.updated += 1
+
+    def sync(
+        self,
+        records: list[M],
+        specs: Sequence[S],
+        key_of_record: Callable[[M], Any],
+        key_of_spec: Callable[[S, int], Any],
+        make: Callable[[], M],
+        fill: Callable[[M, S, int], None],
+    ) -> None:
+        """Make `records` match `specs` in order: update by key, create, remove the rest."""
+        existing = {key_of_record(record): record for record in records}
+        wanted = []
+        for position, spec in enumerate(specs):
+            record = existing.pop(key_of_spec(spec, position), None)
+            if record is None:
+                record = make()
+                self.report.created += 1
+            fill(record, spec, position)
+            wanted.append(record)
+        self.report.removed += len(existing)
+        records[:] = wanted
+
+    def plan(self, plan: Plan, spec: PlanSpec) -> None:
+        self.assign(plan, title=spec.title)
+        plan.loaded_at = utcnow()
+        self.sync(
+            plan.working_groups, spec.working_groups, _name, _spec_name, WorkingGroup, self.group
+        )
+        self.sync(plan.projects, spec.projects, _name, _spec_name, Project, self.project)
+
+    def group(self, group: WorkingGroup, spec: WorkingGroupSpec, position: int) -> None:
+        self.assign(
+            group, name=spec.name, slug=spec.slug, description=spec.description, position=position
+        )
+        self.sync(
+            group.objectives,
+            spec.objectives,
+            lambda o: o.number,
+            lambda s, _: s.number,
+            Objective,
+            self.objective,
+        )
+        self.groups[spec.name] = group
+        for objective in group.objectives:
+            self.objectives[(spec.name, objective.number)] = objective
+
+    def objective(self, objective: Objective, spec: ObjectiveSpec, _order: int) -> None:
+        self.assign(
+            objective,
+            number=spec.number,
+            title=spec.title,
+            stream=spec.stream,
+            outcomes="\n".join(spec.outcomes),
+        )
+        self.sync(
+            objective.phases,
+            list(spec.phases.items()),
+            lambda p: p.phase,
+            lambda s, _: s[0],
+            ObjectivePhase,
+            lambda record, s, _: self.assign(record, phase=s[0], aim=s[1]),
+        )
+        self.sync(
+            objective.kpis,
+            spec.kpis,
+            _name,
+            _spec_name,
+            Kpi,
+            lambda kpi, s, i: self.assign(
+                kpi, name=s.name, unit=s.unit, target=s.target, position=i
+            ),
+        )
+        self.sync(objective.actions, spec.actions, _position, _index, Action, self.action)
+
+    def action(self, action: Action, spec: ActionSpec, position: int) -> None:
+        self.assign(
+            action,
+            position=position,
+            description=spec.description,
+            lead_text=spec.lead_text,
+            timescale=spec.timescale.text,
+            starts_on=spec.timescale.starts_on,
+            ends_on=spec.timescale.ends_on,
+            phase=spec.phase,
+        )
+        self.sync(
+            action.action_leads,
+            spec.leads,
+            lambda link: link.lead.name,
+            lambda name, _: name,
+            ActionLead,
+            lambda link, name, i: self.assign(link, lead=self.lead(name), position=i),
+        )
+
+    def lead(self, name: str) -> PlanLead:
+        if name not in self.leads:
+            self.leads[name] = PlanLead(name=name)
+            self.report.created += 1
+        return self.leads[name]
+
+    def project(self, project: Project, spec: ProjectSpec, position: int) -> None:
+        objective = self.objectives.get((spec.working_group or "", spec.objective or 0))
+        group = self.groups.get(spec.working_group or "")
+        self.assign(
+            project,
+            position=position,
+            name=spec.name,
+            description=spec.description,
+            cost_basis=spec.cost_basis,
+            stated_total_pence=spec.stated_total_pence,
+            working_group=group,
+            objective=objective,
+        )
+        self.sync(
+            project.cost_lines,
+            spec.cost_lines,
+            _position,
+            _index,
+            CostLine,
+            lambda line, s, i: self.assign(
+                line,
+                position=i,
+                description=s.description,
+                breakdown=s.breakdown,
+                amount_pence=s.amount_pence,
+            ),
+        )
+        self.sync(
+            project.funding_sources,
+            spec.funding,
+            lambda f: f.source,
+            lambda s, _: s.source,
+            FundingSource,
+            lambda f, s, _: self.assign(
+                f, source=s.source, amount_pence=s.amount_pence, secured=s.secured
+            ),
+        )
+
+
+def _name(record: Any) -> str:
+    return record.name
+
+
+def _spec_name(spec: Any, _position: int) -> str:
+    return spec.name
+
+
+def _position(record: Any) -> int:
+    return record.position
+
+
+def _index(_spec: Any, position: int) -> int:
+    return position
