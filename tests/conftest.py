@@ -40,7 +40,9 @@ def build_test_app(database_url: str, outbox: str, **settings: Any) -> Flask:
     )
     app = create_app(config)
     with app.app_context():
-        flask_migrate.upgrade()
+        # "heads": parallel branches under development apply too; a test below insists
+        # that what lands on main has one head.
+        flask_migrate.upgrade(revision="heads")
         db.session.remove()
     return app
 

@@ -8,6 +8,7 @@ from typing import Any
 import flask_migrate
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Column, MetaData, String, inspect
 from sqlalchemy.engine import Connection
 
@@ -41,6 +42,13 @@ def test_the_drift_check_notices_a_model_column_without_a_migration(in_app):
     assert [column.name for *_, column in added] == ["nickname"]
 
 
+def test_the_migrations_form_one_line_of_history(app):
+    """Revisions made in parallel are chained before landing: `db upgrade` needs one head."""
+    with app.app_context():
+        config = app.extensions["migrate"].migrate.get_config()
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
 def test_migrations_downgrade_to_an_empty_database_and_upgrade_again(tmp_path: Path):
     with fresh_database(tmp_path, "roundtrip") as url:
         fresh = build_test_app(url, str(tmp_path / "outbox"))
@@ -51,7 +59,7 @@ def test_migrations_downgrade_to_an_empty_database_and_upgrade_again(tmp_path: P
             flask_migrate.downgrade(revision="base")
             assert _table_names() <= {"alembic_version"}
 
-            flask_migrate.upgrade()
+            flask_migrate.upgrade(revision="heads")
             assert _table_names() == model_tables | {"alembic_version"}
             with db.engine.connect() as connection:
                 assert _drift(connection, db.metadata) == []
