@@ -218,3 +218,14 @@ def test_users_create_refuses_text_that_is_not_an_email_address(flask_cli, in_ap
     assert result.exit_code != 0
     assert "is not an email address" in result.output
     assert in_app(lambda: _count(User)) == 0
+
+
+def test_seed_demo_loads_the_whole_delivery_plan_once(flask_cli, in_app):
+    from brokerage.plan.models import Action, Plan
+
+    first = flask_cli("seed-demo")
+    again = flask_cli("seed-demo")
+
+    assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
+    assert in_app(lambda: _count(Plan)) == 1
+    assert in_app(lambda: _count(Action)) == 56

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ..accounts import service as accounts
 from ..accounts.models import MemberRole, Membership, Organisation
 from ..extensions import db
+from ..plan import service as plan
 from .data import DEMO_PASSWORD, ORGANISATIONS, USERS
 
 
@@ -18,8 +19,20 @@ class SeedReport:
 
 
 def seed_demo() -> SeedReport:
-    """Create whichever demo organisations and users are missing (flushes; caller commits)."""
+    """Create whichever demo records are missing (flushes; the caller commits).
+
+    Each step is idempotent on its own, so a database seeded by an older version of this
+    function gains only what is new.
+    """
     report = SeedReport()
+    organisations = _seed_organisations(report)
+    _seed_users(report, organisations)
+    _seed_plan(report)
+    db.session.flush()
+    return report
+
+
+def _seed_organisations(report: SeedReport) -> dict[str, Organisation]:
     organisations = {o.name: o for o in db.session.scalars(select(Organisation))}
     for demo in ORGANISATIONS:
         if demo.name not in organisations:
@@ -29,6 +42,10 @@ def seed_demo() -> SeedReport:
             db.session.add(organisation)
             organisations[demo.name] = organisation
             report.created.append(f"organisation {demo.name}")
+    return organisations
+
+
+def _seed_users(report: SeedReport, organisations: dict[str, Organisation]) -> None:
     for demo_user in USERS:
         if accounts.find_user_by_email(demo_user.email) is not None:
             continue
@@ -39,5 +56,10 @@ def seed_demo() -> SeedReport:
                 Membership(user=user, organisation=organisations[name], role=MemberRole.OWNER.value)
             )
         report.created.append(f"user {demo_user.email}")
-    db.session.flush()
-    return report
+
+
+def _seed_plan(report: SeedReport) -> None:
+    """The 2023/24 delivery plan, transcribed from the partnership's document."""
+    loaded = plan.load_plan(plan.read_plan_file(plan.CURRENT_PLAN_FILE))
+    if loaded.created:
+        report.created.append(f"delivery plan {loaded.year} ({loaded.created} records)")
