@@ -71,6 +71,8 @@ class Config:
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR")
 
     FORCE_HTTPS = False
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    LOG_JSON = _env_flag("LOG_JSON", False)
 
     @classmethod
     def validate(cls, settings: Mapping[str, Any]) -> None:
@@ -82,6 +84,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = _env_flag("FORCE_HTTPS", True)
+    LOG_JSON = _env_flag("LOG_JSON", True)
 
     @classmethod
     def validate(cls, settings: Mapping[str, Any]) -> None:

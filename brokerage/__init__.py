@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import secrets
 from pathlib import Path
@@ -11,6 +10,7 @@ from flask import Flask
 
 from config import Config, config_for_environment
 
+from . import logs
 from .extensions import (
     CONTENT_SECURITY_POLICY,
     PERMISSIONS_POLICY,
@@ -39,7 +39,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_prefixed_env("BROKERAGE")
     _fill_development_defaults(app)
     config_class.validate(app.config)
-    logging.basicConfig(level=logging.INFO)
+    logs.init_app(app)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -19,10 +19,11 @@ from typing import Any
 from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Retry, SimpleWorker
+from rq import Queue, Retry, SimpleWorker, get_current_job
 from rq.registry import FailedJobRegistry
 
 from ..extensions import db
+from ..logs import REQUEST_ID
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "default"
@@ -67,6 +68,7 @@ def enqueue(function: Callable[..., Any], *args: Any, **kwargs: Any) -> str | No
                     interval=current_app.config["JOB_RETRY_INTERVALS"],
                 ),
                 description=function.__qualname__,
+                meta={"request_id": REQUEST_ID.get()},
             )
             return job.id
         except RedisError:
@@ -76,18 +78,27 @@ def enqueue(function: Callable[..., Any], *args: Any, **kwargs: Any) -> str | No
 
 
 def run_job(path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    """What a worker runs: the job function, then one commit (or a rollback on failure)."""
+    """What a worker runs: the job function, then one commit (or a rollback on failure).
+
+    Its log lines carry the id of the request that queued it.
+    """
+    job = get_current_job()
+    token = REQUEST_ID.set(job.meta.get("request_id", "-") if job else "-")
     module_name, _, name = path.partition(":")
     function = getattr(importlib.import_module(module_name), name)
+    log.info("Job %s started", path)
     try:
         result = function(*args, **kwargs)
         db.session.commit()
+        log.info("Job %s done", path)
         return result
     except Exception:
         db.session.rollback()
+        log.exception("Job %s failed", path)
         raise
     finally:
         db.session.remove()
+        REQUEST_ID.reset(token)
 
 
 def work(burst: bool = False) -> bool:

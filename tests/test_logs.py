@@ -1,0 +1,76 @@
+"""Every request is logged with an id that is sent back and travels with its jobs."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+from redis import Redis
+
+from brokerage.jobs import enqueue, work
+from brokerage.logs import REQUEST_ID, _BrokerageHandler, configure_logging
+from tests.jobs.sample_jobs import create_organisation
+
+
+def test_each_response_carries_a_new_request_id(anon):
+    first = anon.get("/healthz").headers["X-Request-ID"]
+    second = anon.get("/healthz").headers["X-Request-ID"]
+    assert len(first) == 32 and first != second
+
+
+def test_a_sane_request_id_from_the_load_balancer_is_kept(anon):
+    response = anon.get("/healthz", headers={"X-Request-ID": "lb-1234567890"})
+    assert response.headers["X-Request-ID"] == "lb-1234567890"
+
+
+def test_a_hostile_request_id_is_replaced(anon):
+    for hostile in ["short", "x" * 65, "abc def ghi jkl", "<script>alert(1)</script>"]:
+        response = anon.get("/healthz", headers={"X-Request-ID": hostile})
+        assert response.headers["X-Request-ID"] != hostile
+
+
+def test_each_request_is_logged_with_its_method_path_status_and_id(anon, caplog):
+    caplog.set_level(logging.INFO, logger="brokerage.requests")
+    response = anon.get("/no-such-page")
+    record = next(r for r in caplog.records if r.name == "brokerage.requests")
+    assert (record.method, record.path, record.status) == ("GET", "/no-such-page", 404)
+    assert record.request_id == response.headers["X-Request-ID"]
+    assert record.duration_ms >= 0
+
+
+def test_production_logs_are_json_lines():
+    try:
+        configure_logging(json_lines=True, level="INFO")
+        handler = next(h for h in logging.getLogger().handlers if isinstance(h, _BrokerageHandler))
+        stream = io.StringIO()
+        handler.setStream(stream)
+        token = REQUEST_ID.set("req-12345678")
+        logging.getLogger("brokerage.test").warning("match %s advanced", 42)
+        REQUEST_ID.reset(token)
+    finally:
+        configure_logging(json_lines=False, level="INFO")
+    line = json.loads(stream.getvalue().strip().splitlines()[-1])
+    assert line["message"] == "match 42 advanced"
+    assert line["level"] == "WARNING"
+    assert line["request_id"] == "req-12345678"
+
+
+def test_a_job_logs_with_the_id_of_the_request_that_queued_it(app, in_app, caplog):
+    url = "redis://127.0.0.1:6379/15"
+    Redis.from_url(url).flushdb()
+    app.config.update(REDIS_URL=url, JOB_RETRY_INTERVALS=[0])
+    app.extensions.pop("redis", None)
+    try:
+        token = REQUEST_ID.set("queued-by-req-1")
+        in_app(lambda: enqueue(create_organisation, "Traced Ltd"))
+        REQUEST_ID.reset(token)
+        caplog.set_level(logging.INFO)
+        in_app(lambda: work(burst=True))
+    finally:
+        app.config.update(REDIS_URL=None)
+        app.extensions.pop("redis", None)
+        Redis.from_url(url).flushdb()
+    job_lines = [r for r in caplog.records if r.getMessage().startswith("Job tests.jobs")]
+    assert [r.getMessage().split()[-1] for r in job_lines] == ["started", "done"]
+    assert {r.request_id for r in job_lines} == {"queued-by-req-1"}
