@@ -108,7 +108,8 @@ def change_password() -> Response | tuple[str, int]:
             form.current_password.errors.append(str(error))
         else:
             db.session.commit()
-            login_user(current_user)  # the session token rotated; keep this session
+            # The session token rotated: sign this session in again with the real user object.
+            login_user(current_user._get_current_object())
             flash("Your password has been changed. Other devices have been logged out.", "success")
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=form), 400
