@@ -19,6 +19,7 @@ import time
 
 from bench.county import candidates, catalogue, queries
 from brokerage.matching import CandidatePool, MatchingPolicy, rank, score_pair
+from tests.matching.labelled import QUERIES, evaluate
 
 REBUILD_QUERIES = 1_000 + 5_000
 TOP_N = 10
@@ -112,6 +113,11 @@ def main() -> None:
         previous = f
     print(
         f"rebuild = top {TOP_N} for {REBUILD_QUERIES:,} queries (1,000 opportunities + 5,000 needs)"
+    )
+    quality = evaluate()
+    print(
+        f"labelled set ({len(QUERIES)} queries): precision at 5 {quality.precision_at_5:.2f}, "
+        f"nDCG at 10 {quality.ndcg_at_10:.2f}"
     )
 
 
