@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
+from redis import Redis
+from redis.exceptions import RedisError
 from sqlalchemy import create_engine, make_url, text
 
 from brokerage import create_app
@@ -221,3 +223,33 @@ def task_force(client_for: Callable[..., FlaskClient]) -> FlaskClient:
 @pytest.fixture
 def staff(client_for: Callable[..., FlaskClient]) -> FlaskClient:
     return client_for(staff=True)
+
+
+TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+UNREACHABLE_REDIS_URL = "redis://127.0.0.1:1/0"
+
+
+@contextmanager
+def redis_configured(app: Flask, url: str, **settings: Any) -> Iterator[None]:
+    """The app uses Redis at `url` (emptied before and after if reachable) for the block."""
+
+    def _flush() -> None:
+        with suppress(RedisError):  # an unreachable Redis is what some tests want
+            Redis.from_url(url, socket_connect_timeout=1).flushdb()
+
+    _flush()
+    app.config.update(REDIS_URL=url, **settings)
+    app.extensions.pop("redis", None)
+    try:
+        yield
+    finally:
+        app.config.update(REDIS_URL=None)
+        app.extensions.pop("redis", None)
+        _flush()
+
+
+@pytest.fixture
+def with_redis(app: Flask) -> Iterator[None]:
+    """A real Redis (database 15) for the test, with retries that need no scheduler delay."""
+    with redis_configured(app, TEST_REDIS_URL, JOB_RETRY_INTERVALS=[0, 0]):
+        yield

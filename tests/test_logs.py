@@ -6,8 +6,6 @@ import io
 import json
 import logging
 
-from redis import Redis
-
 from brokerage.jobs import enqueue, work
 from brokerage.logs import REQUEST_ID, _BrokerageHandler, configure_logging
 from tests.jobs.sample_jobs import create_organisation
@@ -56,21 +54,12 @@ def test_production_logs_are_json_lines():
     assert line["request_id"] == "req-12345678"
 
 
-def test_a_job_logs_with_the_id_of_the_request_that_queued_it(app, in_app, caplog):
-    url = "redis://127.0.0.1:6379/15"
-    Redis.from_url(url).flushdb()
-    app.config.update(REDIS_URL=url, JOB_RETRY_INTERVALS=[0])
-    app.extensions.pop("redis", None)
-    try:
-        token = REQUEST_ID.set("queued-by-req-1")
-        in_app(lambda: enqueue(create_organisation, "Traced Ltd"))
-        REQUEST_ID.reset(token)
-        caplog.set_level(logging.INFO)
-        in_app(lambda: work(burst=True))
-    finally:
-        app.config.update(REDIS_URL=None)
-        app.extensions.pop("redis", None)
-        Redis.from_url(url).flushdb()
+def test_a_job_logs_with_the_id_of_the_request_that_queued_it(in_app, caplog, with_redis):
+    token = REQUEST_ID.set("queued-by-req-1")
+    in_app(lambda: enqueue(create_organisation, "Traced Ltd"))
+    REQUEST_ID.reset(token)
+    caplog.set_level(logging.INFO)
+    in_app(lambda: work(burst=True))
     job_lines = [r for r in caplog.records if r.getMessage().startswith("Job tests.jobs")]
     assert [r.getMessage().split()[-1] for r in job_lines] == ["started", "done"]
     assert {r.request_id for r in job_lines} == {"queued-by-req-1"}

@@ -3,32 +3,17 @@ and is never lost when Redis is down or a job keeps failing."""
 
 from __future__ import annotations
 
-import pytest
-from redis import Redis
 from sqlalchemy import select
 
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.jobs import enqueue, failed_jobs, work
+from tests.conftest import UNREACHABLE_REDIS_URL, redis_configured
 from tests.jobs.sample_jobs import always_fail, create_organisation
-
-TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 def _organisation_names() -> list[str]:
     return list(db.session.scalars(select(Organisation.name)))
-
-
-@pytest.fixture
-def with_redis(app):
-    """Point the app at a Redis database of its own, emptied before and after."""
-    Redis.from_url(TEST_REDIS_URL).flushdb()
-    app.config.update(REDIS_URL=TEST_REDIS_URL, JOB_RETRY_INTERVALS=[0, 0])
-    app.extensions.pop("redis", None)
-    yield
-    app.config.update(REDIS_URL=None)
-    app.extensions.pop("redis", None)
-    Redis.from_url(TEST_REDIS_URL).flushdb()
 
 
 def test_without_redis_a_job_runs_at_once_in_the_request(app, in_app):
@@ -58,15 +43,10 @@ def test_a_failing_job_is_retried_then_kept_for_staff_and_changes_nothing(app, i
 
 
 def test_when_redis_is_down_the_job_runs_in_the_request_instead(app, in_app, caplog):
-    app.config.update(REDIS_URL="redis://127.0.0.1:1/0")
-    app.extensions.pop("redis", None)
-    try:
+    with redis_configured(app, UNREACHABLE_REDIS_URL):
         names = in_app(
             lambda: (enqueue(create_organisation, "Fallback Ltd"), _organisation_names())[1]
         )
-    finally:
-        app.config.update(REDIS_URL=None)
-        app.extensions.pop("redis", None)
     assert names == ["Fallback Ltd"]
     assert "Redis is unreachable" in caplog.text
 
