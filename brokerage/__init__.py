@@ -100,9 +100,10 @@ def _register_blueprints(app: Flask) -> None:
     from .api.views import blueprint as api
     from .health.views import blueprint as health
     from .home.views import blueprint as home
+    from .matches.views import blueprint as matches
     from .plan.views import blueprint as plan
 
-    for blueprint in (home, health, accounts, organisations, admin, plan, api):
+    for blueprint in (home, health, accounts, organisations, admin, plan, matches, api):
         app.register_blueprint(blueprint)
     csrf.exempt(api)
     errors.register(app)

@@ -1,0 +1,82 @@
+"""The policy form: each number with a plain-English label and its allowed range."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from ..matching import MatchingPolicy
+from ..validators import plain_text
+
+
+def _number(label: str, description: str, low: float, high: float) -> DecimalField:
+    return DecimalField(
+        label,
+        places=None,
+        description=description,
+        validators=[InputRequired(), NumberRange(min=low, max=high)],
+        render_kw={"inputmode": "decimal"},
+    )
+
+
+class PolicyForm(FlaskForm):
+    location_weight = _number("Weight of location", "How much being near counts.", 0, 10)
+    toms_weight = _number("Weight of TOMs", "How much offering the measures wanted counts.", 0, 10)
+    fit_weight = _number(
+        "Weight of offer fit", "How much the description and category count.", 0, 10
+    )
+    local_km = _number(
+        "Local distance (km)", "Within this distance, location scores in full.", 0, 200
+    )
+    half_life_km = _number(
+        "Half-life (km)",
+        "Beyond the local distance, the location score halves every this many km.",
+        0.1,
+        500,
+    )
+    priority_place_boost = _number(
+        "Priority place boost", "Added to the location score in a priority place (0 to 1).", 0, 1
+    )
+    same_outcome_credit = _number(
+        "Credit for the same outcome",
+        "Share of a wanted measure earned by a different measure under the same outcome.",
+        0,
+        1,
+    )
+    same_theme_credit = _number(
+        "Credit for the same theme",
+        "Share of a wanted measure earned by a measure in the same theme.",
+        0,
+        1,
+    )
+    category_share = _number(
+        "Share of fit from category", "How much of offer fit a matching category carries.", 0, 1
+    )
+    word_similarity_cutoff = _number(
+        "Word similarity cut-off",
+        "How alike two words must be to count as the same (1 = identical; 0.7 forgives typos).",
+        0.5,
+        1,
+    )
+    note = TextAreaField(
+        "Why this change",
+        validators=[DataRequired(), Length(max=2000), plain_text],
+        description="Recorded with the version, for the task force and the audit trail.",
+    )
+    submit = SubmitField("Publish as the new policy")
+
+    def policy(self) -> MatchingPolicy:
+        """The policy the form describes; call after validate()."""
+        names = MatchingPolicy.__dataclass_fields__
+        return MatchingPolicy(**{name: float(getattr(self, name).data) for name in names})
+
+    def validate(self, extra_validators: dict | None = None) -> bool:  # type: ignore[override]
+        if not super().validate(extra_validators):
+            return False
+        try:
+            self.policy()
+        except ValueError as error:
+            self.location_weight.errors.append(str(error))
+            return False
+        return True

@@ -1,0 +1,48 @@
+"""The matching policy in force, and publishing a new version of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ..accounts.models import User
+from ..extensions import db
+from ..matching import MatchingPolicy
+from .models import MatchingPolicyVersion
+
+
+@dataclass(frozen=True)
+class PolicyInForce:
+    """The policy and its version number (0: the built-in defaults, never published)."""
+
+    version: int
+    policy: MatchingPolicy
+
+
+def policy_in_force() -> PolicyInForce:
+    latest = db.session.scalar(
+        select(MatchingPolicyVersion).order_by(MatchingPolicyVersion.version.desc()).limit(1)
+    )
+    if latest is None:
+        return PolicyInForce(0, MatchingPolicy())
+    return PolicyInForce(latest.version, MatchingPolicy.from_dict(latest.settings))
+
+
+def publish_policy(policy: MatchingPolicy, note: str, publisher: User) -> MatchingPolicyVersion:
+    """Publish `policy` as the next version; earlier versions stay as they were."""
+    latest = db.session.scalar(select(func.max(MatchingPolicyVersion.version))) or 0
+    version = MatchingPolicyVersion(
+        version=latest + 1, settings=policy.to_dict(), note=note.strip(), published_by=publisher
+    )
+    db.session.add(version)
+    db.session.flush()
+    return version
+
+
+def policy_history() -> list[MatchingPolicyVersion]:
+    return list(
+        db.session.scalars(
+            select(MatchingPolicyVersion).order_by(MatchingPolicyVersion.version.desc())
+        )
+    )

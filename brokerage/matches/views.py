@@ -1,0 +1,31 @@
+"""Staff settings for matching: the policy in force, its history, and publishing a new one."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..accounts.permissions import staff_required
+from ..extensions import db
+from .forms import PolicyForm
+from .policy import policy_history, policy_in_force, publish_policy
+
+blueprint = Blueprint("matches", __name__, url_prefix="/matching")
+
+
+@blueprint.route("/policy", methods=["GET", "POST"])
+@staff_required
+def policy() -> str | Response:
+    in_force = policy_in_force()
+    form = PolicyForm(data=asdict(in_force.policy))
+    if form.validate_on_submit():
+        version = publish_policy(form.policy(), form.note.data, current_user)
+        db.session.commit()
+        flash(f"Matching policy version {version.version} is now in force.", "success")
+        return redirect(url_for("matches.policy"))
+    return render_template(
+        "matches/policy.html", form=form, in_force=in_force, history=policy_history()
+    )

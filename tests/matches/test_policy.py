@@ -1,0 +1,74 @@
+"""Staff tune the matching policy; each publication is a new version and nothing else moves."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import pytest
+from sqlalchemy import func, select
+
+from brokerage.extensions import db
+from brokerage.matches.models import MatchingPolicyVersion
+from brokerage.matches.policy import policy_in_force
+from brokerage.matching import MatchingPolicy
+from tests.conftest import post_form
+
+DEFAULTS = {name: str(value) for name, value in asdict(MatchingPolicy()).items()}
+
+
+def _versions() -> int:
+    return db.session.scalar(select(func.count()).select_from(MatchingPolicyVersion))
+
+
+@pytest.mark.parametrize("role", ["buyer", "supplier", "beneficiary", "task_force"])
+def test_only_staff_may_see_or_change_the_policy(request, role, in_app):
+    client = request.getfixturevalue(role)
+    assert client.get("/matching/policy").status_code == 403
+    response = post_form(client, "/matching/policy", {**DEFAULTS, "note": "sneaky"})
+    assert response.status_code == 403
+    assert in_app(_versions) == 0
+
+
+def test_staff_see_the_built_in_defaults_until_a_policy_is_published(staff):
+    page = staff.get("/matching/policy").get_data(as_text=True)
+    assert "Version 0" in page and "built-in defaults" in page
+    assert 'value="0.45"' in page  # the TOMs weight, prefilled
+
+
+def test_publishing_makes_a_new_version_that_is_then_in_force(staff, in_app):
+    changed = {**DEFAULTS, "location_weight": "0.5", "note": "Local first, as agreed in March."}
+    response = post_form(staff, "/matching/policy", changed)
+    assert response.status_code == 302
+    in_force = in_app(policy_in_force)
+    assert in_force.version == 1
+    assert in_force.policy.location_weight == 0.5
+    page = staff.get("/matching/policy").get_data(as_text=True)
+    assert "Version 1" in page and "Local first, as agreed in March." in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("location_weight", "-1", "Number must be between"),
+        ("same_theme_credit", "1.5", "Number must be between"),
+        ("half_life_km", "0", "Number must be between"),
+        ("local_km", "far", "Not a valid decimal value"),
+        ("toms_weight", "", "This field is required"),
+        ("note", "", "This field is required"),
+        ("note", "x\x00y", "control characters"),
+    ],
+)
+def test_bad_numbers_are_refused_on_the_field_and_nothing_is_published(
+    staff, in_app, field, value, message
+):
+    response = post_form(staff, "/matching/policy", {**DEFAULTS, "note": "ok", field: value})
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert in_app(_versions) == 0
+
+
+def test_a_policy_whose_weights_are_all_zero_is_refused(staff, in_app):
+    zero = {**DEFAULTS, "location_weight": "0", "toms_weight": "0", "fit_weight": "0", "note": "x"}
+    response = post_form(staff, "/matching/policy", zero)
+    assert "At least one component weight must be above 0" in response.get_data(as_text=True)
+    assert in_app(_versions) == 0
