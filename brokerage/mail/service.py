@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import current_app, render_template
 
+from ..jobs import enqueue
 from ..types import utcnow
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,13 @@ def send_mail(to: str, subject: str, template: str, **context: Any) -> None:
     message["To"] = to
     message["Subject"] = subject
     message.set_content(render_template(f"mail/{template}.txt", **context))
+    # Sending is slow work: a worker does it when there is Redis, the request otherwise.
+    enqueue(deliver, message.as_bytes())
+
+
+def deliver(raw_message: bytes) -> None:
+    """Send one composed message by SMTP, or file it in the outbox when there is no server."""
+    message = BytesParser(policy=policy.default).parsebytes(raw_message)
     if current_app.config.get("MAIL_SERVER"):
         _send_smtp(message)
     else:

@@ -1,0 +1,198 @@
+"""The production stack keeps no state in its processes: two gunicorn instances on two ports
+share one PostgreSQL database and one Redis, so sessions, rate limits and queued jobs made
+on one are honoured by the other (and by a separate RQ worker)."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+from redis import Redis
+
+from config import TestConfig
+from tests.conftest import build_test_app, fresh_database
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+STACK_REDIS_URL = "redis://127.0.0.1:6379/14"
+
+pytestmark = pytest.mark.skipif(
+    not (TestConfig.SQLALCHEMY_DATABASE_URI or "").startswith("postgresql"),
+    reason="production runs on PostgreSQL: run with TEST_DATABASE_URL",
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Browser:
+    """Just enough of a browser: keeps cookies (Secure ones too, as TLS would) and CSRF."""
+
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def request(self, port: int, method: str, path: str, form: dict[str, str] | None = None):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie(header)
+            self.cookies.update({name: morsel.value for name, morsel in cookie.items()})
+        return response.status, text
+
+    def submit(self, port: int, page: str, action: str, form: dict[str, str]):
+        _, html = self.request(port, "GET", page)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+        return self.request(port, "POST", action, {"csrf_token": token, **form})
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    tmp = tmp_path_factory.mktemp("stack")
+    Redis.from_url(STACK_REDIS_URL).flushdb()
+    with fresh_database(tmp, "stack") as url:
+        schema_app = build_test_app(url, str(tmp / "unused-outbox"))
+        with schema_app.app_context():
+            from brokerage.extensions import db
+
+            db.engine.dispose()
+        env = {
+            **os.environ,
+            "BROKERAGE_ENV": "production",
+            "SECRET_KEY": "stack-test-secret-key-0123456789abcdef",
+            "DATABASE_URL": url,
+            "REDIS_URL": STACK_REDIS_URL,
+            "FORCE_HTTPS": "0",
+            "MAIL_OUTBOX_DIR": str(tmp / "outbox"),
+            "WEB_CONCURRENCY": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+        ports = [_free_port(), _free_port()]
+        servers = [
+            subprocess.Popen(
+                [str(BIN / "gunicorn"), "--config", "gunicorn.conf.py", "brokerage:create_app()"],
+                cwd=ROOT,
+                env={**env, "BIND": f"127.0.0.1:{port}"},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for port in ports
+        ]
+        try:
+            for port in ports:
+                _wait_until_up(port)
+            yield {"ports": ports, "env": env, "outbox": tmp / "outbox"}
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=20)
+            Redis.from_url(STACK_REDIS_URL).flushdb()
+
+
+def _wait_until_up(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            status, _ = Browser().request(port, "GET", "/readyz")
+            if status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn on port {port} did not become ready")
+
+
+def _register(browser: Browser, port: int, email: str) -> None:
+    status, _ = browser.submit(
+        port,
+        "/register",
+        "/register",
+        {
+            "name": "Stack Tester",
+            "email": email,
+            "password": "a long stack password",
+            "confirm": "a long stack password",
+        },
+    )
+    assert status == 302
+
+
+def test_a_session_made_on_one_instance_is_valid_on_the_other(stack):
+    first, second = stack["ports"]
+    browser = Browser()
+    _register(browser, first, "session@example.org")
+    status, page = browser.request(second, "GET", "/account")
+    assert status == 200
+    assert "session@example.org" in page
+
+
+def test_a_rate_limit_reached_on_one_instance_holds_on_the_other(stack):
+    first, second = stack["ports"]
+    browser = Browser()
+    wrong = {"email": "nobody@example.org", "password": "not the password at all"}
+    for _ in range(10):
+        status, _ = browser.submit(first, "/login", "/login", wrong)
+        assert status == 200
+    status, page = browser.submit(second, "/login", "/login", wrong)
+    assert status == 429
+    assert "Too many attempts" in page
+
+
+def test_a_job_queued_by_one_instance_is_done_by_a_worker(stack):
+    first, _ = stack["ports"]
+    browser = Browser()
+    _register(browser, first, "jobs@example.org")
+    status, _ = browser.submit(
+        first,
+        "/organisations/new",
+        "/organisations/new",
+        {
+            "name": "Stack Co-operative",
+            "kind": "supplier",
+            "postcode": "OX4 4HH",
+            "description": "",
+        },
+    )
+    assert status == 302
+    _, page = browser.request(first, "GET", "/organisations/")
+    organisation_id = re.search(r"/organisations/(\d+)", page).group(1)
+    status, _ = browser.submit(
+        first,
+        f"/organisations/{organisation_id}",
+        f"/organisations/{organisation_id}/invitations",
+        {"email": "colleague@example.org", "role": "member"},
+    )
+    assert status == 302
+    outbox: Path = stack["outbox"]
+    assert not list(outbox.glob("*.eml"))  # queued, not sent by the web process
+
+    subprocess.run(
+        [str(BIN / "flask"), "--app", "brokerage", "jobs", "work", "--burst"],
+        cwd=ROOT,
+        env=stack["env"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    mails = [path.read_text() for path in outbox.glob("*.eml")]
+    assert len(mails) == 1 and "colleague@example.org" in mails[0]
