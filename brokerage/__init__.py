@@ -101,9 +101,22 @@ def _register_blueprints(app: Flask) -> None:
     from .health.views import blueprint as health
     from .home.views import blueprint as home
     from .matches.views import blueprint as matches
+    from .places.views import blueprint as places
     from .plan.views import blueprint as plan
+    from .toms.views import blueprint as toms
 
-    for blueprint in (home, health, accounts, organisations, admin, plan, matches, api):
+    for blueprint in (
+        home,
+        health,
+        accounts,
+        organisations,
+        admin,
+        plan,
+        matches,
+        toms,
+        places,
+        api,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(api)
     errors.register(app)
@@ -116,9 +129,11 @@ def _register_cli(app: Flask) -> None:
     from .jobs.cli import jobs_cli
     from .mail.cli import mail_cli
     from .plan.cli import plan_cli
+    from .toms.cli import toms_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(plan_cli)
+    app.cli.add_command(toms_cli)

@@ -9,7 +9,9 @@ from sqlalchemy import select
 from ..accounts import service as accounts
 from ..accounts.models import MemberRole, Membership, Organisation
 from ..extensions import db
+from ..places import service as places
 from ..plan import service as plan
+from ..toms import service as toms
 from .data import DEMO_PASSWORD, ORGANISATIONS, USERS
 
 
@@ -28,6 +30,7 @@ def seed_demo() -> SeedReport:
     organisations = _seed_organisations(report)
     _seed_users(report, organisations)
     _seed_plan(report)
+    _seed_catalogue(report)
     db.session.flush()
     return report
 
@@ -63,3 +66,13 @@ def _seed_plan(report: SeedReport) -> None:
     loaded = plan.load_plan(plan.read_plan_file(plan.CURRENT_PLAN_FILE))
     if loaded.created:
         report.created.append(f"delivery plan {loaded.year} ({loaded.created} records)")
+
+
+def _seed_catalogue(report: SeedReport) -> None:
+    """The TOMs frameworks shipped with the app, and the reference priority places."""
+    for loaded in toms.load_shipped_frameworks():
+        if loaded.created:
+            labels = ", ".join(version.label for version in loaded.versions)
+            report.created.append(f"TOMs {labels} ({loaded.created} records)")
+    for name in places.load_reference_priority_places():
+        report.created.append(f"priority place {name}")

@@ -62,3 +62,31 @@ def locate_postcode(text: str) -> GridPoint | None:
     postcode = normalise_postcode(text)
     area = re.match(r"[A-Z]+", postcode).group(0).lower()  # type: ignore[union-attr]
     return _area(area).get(postcode)
+
+
+@cache
+def known_prefixes(area: str) -> frozenset[str]:
+    """Every district and sector with a postcode in one area (`ox`)."""
+    prefixes: set[str] = set()
+    for postcode in _area(area):
+        outward, inward = postcode.split(" ")
+        prefixes.update((outward, f"{outward} {inward[0]}"))
+    return frozenset(prefixes)
+
+
+def prefix_exists(prefix: str) -> bool:
+    """Whether Code-Point Open has a postcode in this district, sector or postcode."""
+    area = re.match(r"[A-Z]+", prefix).group(0).lower()  # type: ignore[union-attr]
+    return prefix in known_prefixes(area) or prefix in _area(area)
+
+
+@cache
+def area_extent(area: str) -> tuple[int, int, int, int] | None:
+    """The smallest grid rectangle holding every postcode of an area: (min easting, max
+    easting, min northing, max northing). Postcodes with no position (0, 0) are left out."""
+    points = [point for point in _area(area).values() if point.easting and point.northing]
+    if not points:
+        return None
+    eastings = [point.easting for point in points]
+    northings = [point.northing for point in points]
+    return min(eastings), max(eastings), min(northings), max(northings)

@@ -19,3 +19,28 @@ def normalise_postcode(text: str) -> str:
     if not match:
         raise InvalidPostcode(f"“{text.strip()[:20]}” is not a UK postcode, such as OX4 4HH.")
     return f"{match.group(1)} {match.group(2)}"
+
+
+_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+_SECTOR = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9])$")
+
+
+def normalise_prefix(text: str) -> str:
+    """A postcode district (`OX4`), sector (`OX4 6`) or whole postcode (`OX4 6JZ`) in its
+    standard form, or InvalidPostcode."""
+    spaced = " ".join((text or "").upper().split())
+    if _DISTRICT.match(spaced) or _SECTOR.match(spaced):
+        return spaced
+    try:
+        return normalise_postcode(spaced)
+    except InvalidPostcode:
+        raise InvalidPostcode(
+            f"“{(text or '').strip()[:20]}” is not a postcode district (OX4), sector (OX4 6) "
+            "or postcode (OX4 6JZ)."
+        ) from None
+
+
+def prefixes_of(postcode: str) -> tuple[str, str, str]:
+    """The district, sector and whole postcode a normalised postcode belongs to."""
+    outward, inward = postcode.split(" ")
+    return outward, f"{outward} {inward[0]}", postcode

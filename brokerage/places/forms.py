@@ -1,0 +1,59 @@
+"""Place forms: a priority place that staff add or change, and a postcode to check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from ..validators import plain_name, plain_text
+from .districts import OXFORDSHIRE_DISTRICTS
+from .fields import PostcodeField
+from .service import InvalidPrefixes, read_prefixes
+
+
+class PriorityPlaceForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120), plain_name])
+    local_authority = SelectField(
+        "District",
+        choices=[SelectChoice(district) for district in OXFORDSHIRE_DISTRICTS],
+        validators=[DataRequired()],
+    )
+    prefixes = TextAreaField(
+        "Postcode districts, sectors or postcodes",
+        validators=[Length(max=4000), plain_text],
+        description=(
+            "One a line: a district (OX4), a sector (OX4 6) or a postcode (OX4 6JZ), with a "
+            "note in brackets if needed, like OX16 0 (partial). Records there are flagged. "
+            "Leave it empty to flag the place by name only."
+        ),
+        render_kw={"rows": 4},
+    )
+    reason = TextAreaField(
+        "Why it is a priority", validators=[Length(max=4000), plain_text], render_kw={"rows": 3}
+    )
+    source = TextAreaField(
+        "Source", validators=[Length(max=2000), plain_text], render_kw={"rows": 2}
+    )
+    submit = SubmitField("Save priority place")
+
+    prefix_list: list[tuple[str, str]] = []
+
+    def validate_prefixes(self, field: Any) -> None:
+        try:
+            self.prefix_list = read_prefixes(field.data or "")
+        except InvalidPrefixes as error:
+            raise ValidationError(" ".join(error.problems)) from error
+
+
+class PostcodeCheckForm(FlaskForm):
+    """A GET form: the postcode lives in the URL, so it needs no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    postcode = PostcodeField(validators=[DataRequired()])
+    submit = SubmitField("Check")

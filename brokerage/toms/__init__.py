@@ -1,0 +1,1 @@
+"""The TOMs catalogue: frameworks of themes, outcomes and measures, with proxy values."""
