@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import blueprint as accounts
     from .admin.views import blueprint as admin
     from .api.views import blueprint as api
+    from .charter.views import blueprint as charter
     from .health.views import blueprint as health
     from .home.views import blueprint as home
     from .matches.views import blueprint as matches
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         plan,
         matches,
+        charter,
         toms,
         places,
         api,
@@ -125,6 +127,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .charter.cli import charter_cli
     from .demo.cli import seed_demo_command
     from .jobs.cli import jobs_cli
     from .mail.cli import mail_cli
@@ -136,4 +139,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(plan_cli)
+    app.cli.add_command(charter_cli)
     app.cli.add_command(toms_cli)

@@ -24,6 +24,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "static",
         "bootstrap.static",
         "home.index",
+        "charter.index",
+        "charter.sign_up",
         "accounts.register",
         "accounts.login",
         "accounts.request_password_reset",

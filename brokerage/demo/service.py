@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..accounts import service as accounts
 from ..accounts.models import MemberRole, Membership, Organisation
+from ..charter import demo as charter
 from ..extensions import db
 from ..places import service as places
 from ..plan import service as plan
@@ -31,6 +32,7 @@ def seed_demo() -> SeedReport:
     _seed_users(report, organisations)
     _seed_plan(report)
     _seed_catalogue(report)
+    report.created.extend(charter.seed_demo())
     db.session.flush()
     return report
 

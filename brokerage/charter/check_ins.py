@@ -1,0 +1,144 @@
+"""Check-ins: what is due and overdue, recording one, and reminding signees before one is
+due. Services flush, never commit: the caller does. `today` is always passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User
+from ..extensions import db
+from ..jobs import enqueue
+from ..mail import send_mail
+from .choices import PledgeProgress, ReminderKind, SigneeStatus, Unit
+from .models import CheckIn, CheckInRecord, ReminderSent, Signee, Term
+from .pledges import CHARTER_NAME
+from .schedule import month_bounds
+from .service import CharterError
+
+
+@dataclass(frozen=True)
+class RecordEntry:
+    """One pledge's progress as staff typed it; money as whole pounds."""
+
+    signed_pledge_id: int
+    status: str
+    figure: int | None
+    unit: str | None
+    narrative: str
+    support_needed: str
+
+
+def record_check_in(
+    check_in: CheckIn, held_on: date, entries: list[RecordEntry], actor: User | None
+) -> None:
+    """Mark the check-in held and set each approved pledge's record (again, if re-recorded)."""
+    pledges = {p.id: p for p in check_in.signee.approved_pledges}
+    if {e.signed_pledge_id for e in entries} != set(pledges):
+        raise CharterError("Record every pledge the signee has made, and only those.")
+    if held_on < check_in.term.starts_on:
+        raise CharterError(
+            f"This term started on {check_in.term.starts_on:%-d %B %Y}; "
+            "the meeting cannot have been held before that."
+        )
+    check_in.held_on, check_in.recorded_by = held_on, actor
+    for entry in entries:
+        record = check_in.record_for(pledges[entry.signed_pledge_id])
+        if record is None:
+            record = CheckInRecord(signed_pledge=pledges[entry.signed_pledge_id])
+            check_in.records.append(record)
+        record.status = PledgeProgress(entry.status).value
+        unit = Unit(entry.unit) if entry.figure is not None and entry.unit else None
+        record.unit = unit.value if unit else None
+        record.quantity = unit.stored(entry.figure) if unit and entry.figure is not None else None
+        record.narrative = entry.narrative.strip()
+        record.support_needed = entry.support_needed.strip()
+    db.session.flush()
+
+
+def _open_check_ins() -> Select[tuple[CheckIn]]:
+    """Check-ins not yet held, of approved signees, soonest first."""
+    return (
+        select(CheckIn)
+        .join(CheckIn.term)
+        .join(Term.signee)
+        .where(CheckIn.held_on.is_(None), Signee.status == SigneeStatus.APPROVED)
+        .order_by(CheckIn.due_on, CheckIn.id)
+        .options(
+            selectinload(CheckIn.term).selectinload(Term.signee).selectinload(Signee.organisation)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DueCheckIns:
+    due_this_month: list[CheckIn]
+    overdue: list[CheckIn]
+
+
+def due_check_ins(today: date) -> DueCheckIns:
+    """Not yet held: due from today to the end of the month, and due before today."""
+    _, month_end = month_bounds(today)
+    query = _open_check_ins()
+    return DueCheckIns(
+        due_this_month=list(
+            db.session.scalars(query.where(CheckIn.due_on >= today, CheckIn.due_on <= month_end))
+        ),
+        overdue=list(db.session.scalars(query.where(CheckIn.due_on < today))),
+    )
+
+
+@dataclass(frozen=True)
+class ReminderReport:
+    until: date
+    reminded: list[CheckIn]
+
+    def summary(self) -> str:
+        if not self.reminded:
+            return f"No check-ins due by {self.until:%-d %B %Y} need a reminder."
+        lines = [
+            f"Sent {len(self.reminded)} reminder{'s' if len(self.reminded) != 1 else ''} "
+            f"for check-ins due by {self.until:%-d %B %Y}:"
+        ]
+        lines += [
+            f"  {c.due_on:%Y-%m-%d}  {c.kind_enum.label}  {c.signee.organisation.name}"
+            f" <{c.signee.contact_email}>"
+            for c in self.reminded
+        ]
+        return "\n".join(lines)
+
+
+def send_reminders(today: date, within_days: int) -> ReminderReport:
+    """Remind each signee whose check-in is due within `within_days` and has not been
+    reminded. The reminder is recorded before its email is queued, and ReminderSent is
+    unique per check-in and kind, so running this again sends nothing twice."""
+    until = today + timedelta(days=within_days)
+    already = select(ReminderSent.check_in_id).where(ReminderSent.kind == ReminderKind.BEFORE_DUE)
+    due = db.session.scalars(
+        _open_check_ins().where(
+            CheckIn.due_on >= today, CheckIn.due_on <= until, CheckIn.id.not_in(already)
+        )
+    ).all()
+    for check_in in due:
+        db.session.add(ReminderSent(check_in=check_in, kind=ReminderKind.BEFORE_DUE.value))
+        db.session.flush()
+        enqueue(send_check_in_reminder, check_in.id)
+    return ReminderReport(until=until, reminded=list(due))
+
+
+def send_check_in_reminder(check_in_id: int) -> None:
+    """The job that emails one reminder; a check-in held meanwhile needs none."""
+    check_in = db.session.get(CheckIn, check_in_id)
+    if check_in is None or check_in.held_on is not None:
+        return
+    send_mail(
+        check_in.signee.contact_email,
+        f"{CHARTER_NAME}: your {check_in.kind_enum.label.lower()} is due on "
+        f"{check_in.due_on:%-d %B %Y}",
+        "charter_reminder",
+        check_in=check_in,
+        signee=check_in.signee,
+    )

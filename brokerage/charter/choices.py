@@ -1,0 +1,145 @@
+"""The charter's vocabulary: what a signee, a check-in and a pledge's progress can be."""
+
+from __future__ import annotations
+
+import enum
+
+
+def in_list(column: str, values: type[enum.StrEnum]) -> str:
+    """A CHECK constraint body keeping `column` to the enum's values."""
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class SigneeStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Sector(enum.StrEnum):
+    PUBLIC = "public"
+    PRIVATE = "private"
+    VCSE = "vcse"
+
+    @property
+    def label(self) -> str:
+        return SECTOR_LABELS[self]
+
+
+SECTOR_LABELS = {
+    Sector.PUBLIC: "Public sector",
+    Sector.PRIVATE: "Private sector",
+    Sector.VCSE: "Voluntary, community or social enterprise",
+}
+
+
+class Size(enum.StrEnum):
+    """The UK's usual employer size bands, by number of employees."""
+
+    MICRO = "micro"
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+    @property
+    def employees(self) -> tuple[int, int | None]:
+        """The band's fewest and most employees (None: no upper limit)."""
+        return SIZE_BANDS[self]
+
+    @property
+    def label(self) -> str:
+        low, high = self.employees
+        people = f"{low} to {high}" if high is not None else f"{low} or more"
+        return f"{self.value.capitalize()} ({people} employees)"
+
+    def fits(self, employees: int) -> bool:
+        low, high = self.employees
+        return employees >= low and (high is None or employees <= high)
+
+
+SIZE_BANDS: dict[Size, tuple[int, int | None]] = {
+    Size.MICRO: (0, 9),
+    Size.SMALL: (10, 49),
+    Size.MEDIUM: (50, 249),
+    Size.LARGE: (250, None),
+}
+
+
+class CheckInKind(enum.StrEnum):
+    """The meetings of a 12-month term, in the order they happen."""
+
+    BASELINE = "baseline"
+    MONTH_3 = "month_3"
+    MONTH_6 = "month_6"
+    MONTH_12 = "month_12"
+
+    @property
+    def label(self) -> str:
+        return CHECK_IN_LABELS[self]
+
+    @property
+    def order(self) -> int:
+        return list(CheckInKind).index(self)
+
+
+CHECK_IN_LABELS = {
+    CheckInKind.BASELINE: "Baseline meeting",
+    CheckInKind.MONTH_3: "3-month check-in",
+    CheckInKind.MONTH_6: "6-month check-in",
+    CheckInKind.MONTH_12: "12-month check-in",
+}
+
+
+class PledgeProgress(enum.StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    IMPLEMENTED = "implemented"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Unit(enum.StrEnum):
+    """What a check-in's figure counts. Money is stored in pence, typed in whole pounds."""
+
+    PEOPLE = "people"
+    HOURS = "hours"
+    POUNDS = "pounds"
+    PERCENT = "percent"
+    ORGANISATIONS = "organisations"
+
+    @property
+    def label(self) -> str:
+        return UNIT_LABELS[self]
+
+    @property
+    def is_additive(self) -> bool:
+        """Percentages are averaged across signees; every other unit adds up."""
+        return self is not Unit.PERCENT
+
+    def stored(self, figure: int) -> int:
+        """A typed figure as stored: money in pence, every other unit as typed."""
+        return figure * 100 if self is Unit.POUNDS else figure
+
+    def typed(self, quantity: int) -> int:
+        """A stored quantity as a person types it: money in whole pounds."""
+        return quantity // 100 if self is Unit.POUNDS else quantity
+
+
+UNIT_LABELS = {
+    Unit.PEOPLE: "people",
+    Unit.HOURS: "hours",
+    Unit.POUNDS: "£ (whole pounds)",
+    Unit.PERCENT: "% (percentage)",
+    Unit.ORGANISATIONS: "organisations",
+}
+
+
+class ReminderKind(enum.StrEnum):
+    BEFORE_DUE = "before_due"

@@ -1,0 +1,73 @@
+"""Gather one financial year's charter records from the database for the impact report.
+
+In the year: approved signees with a term overlapping it, their approved pledges, and the
+records of check-ins held within it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ..accounts.models import Organisation
+from ..extensions import db
+from .choices import CheckInKind, PledgeProgress, Sector, SigneeStatus, Size, Unit
+from .models import CheckIn, CheckInRecord, SignedPledge, Signee, Term
+from .pledges import current_pledges
+from .report import ImpactReport, PledgeRow, RecordRow, build_report
+from .schedule import financial_year_bounds
+
+
+def impact_report(year: int) -> ImpactReport:
+    starts_on, ends_on = financial_year_bounds(year)
+    signees = _signees_in_year(starts_on, ends_on)
+    signee_ids = [signee_id for signee_id, _, _ in signees]
+    chosen = db.session.execute(
+        select(SignedPledge.signee_id, SignedPledge.pledge_id).where(
+            SignedPledge.signee_id.in_(signee_ids), SignedPledge.approved_at.is_not(None)
+        )
+    ).all()
+    return build_report(
+        year,
+        pledges=[PledgeRow(p.id, p.code, p.current.title, p.code_note) for p in current_pledges()],
+        signees=signees,
+        chosen=[(row.signee_id, row.pledge_id) for row in chosen],
+        records=_records_held(signee_ids, starts_on, ends_on),
+    )
+
+
+def _signees_in_year(starts_on: date, ends_on: date) -> list[tuple[int, Sector, Size]]:
+    with_a_term = select(Term.signee_id).where(Term.starts_on <= ends_on, Term.ends_on > starts_on)
+    rows = db.session.execute(
+        select(Signee.id, Signee.sector, Signee.size).where(
+            Signee.status == SigneeStatus.APPROVED, Signee.id.in_(with_a_term.scalar_subquery())
+        )
+    ).all()
+    return [(row.id, Sector(row.sector), Size(row.size)) for row in rows]
+
+
+def _records_held(signee_ids: list[int], starts_on: date, ends_on: date) -> list[RecordRow]:
+    rows = db.session.execute(
+        select(CheckInRecord, CheckIn, SignedPledge.signee_id, SignedPledge.pledge_id)
+        .add_columns(Organisation.name)
+        .join(CheckInRecord.check_in)
+        .join(CheckInRecord.signed_pledge)
+        .join(Signee, Signee.id == SignedPledge.signee_id)
+        .join(Signee.organisation)
+        .where(Signee.id.in_(signee_ids), CheckIn.held_on >= starts_on, CheckIn.held_on <= ends_on)
+    ).all()
+    return [
+        RecordRow(
+            signee_id=signee_id,
+            organisation=name,
+            pledge_id=pledge_id,
+            kind=CheckInKind(check_in.kind),
+            held_on=check_in.held_on,
+            status=PledgeProgress(record.status),
+            quantity=record.quantity,
+            unit=Unit(record.unit) if record.unit else None,
+            narrative=record.narrative,
+        )
+        for record, check_in, signee_id, pledge_id, name in rows
+    ]

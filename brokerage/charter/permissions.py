@@ -1,0 +1,19 @@
+"""Who may see and change the charter's records. Anyone may sign up and see the public list
+of signees who agreed to be listed; staff run everything else; the members of a signee's
+organisation may see (not change) their own charter page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..accounts.permissions import can_act_for, is_staff
+from .models import Signee
+
+
+def can_manage_charter(user: Any) -> bool:
+    return is_staff(user)
+
+
+def can_view_signee(user: Any, signee: Signee) -> bool:
+    """Staff, and the members of the signee's own organisation."""
+    return can_act_for(user, signee.organisation)

@@ -1,0 +1,275 @@
+"""Charter sign-ups and terms. Services flush, never commit: the caller does.
+
+An organisation signs up once: a later sign-up for the same organisation (matched by name,
+ignoring case) adds the pledges it did not have, for staff to approve; it never makes a
+second signee, and never changes the contact or makes the submitter a member.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import Membership, Organisation, User
+from ..errors import BrokerageError
+from ..extensions import db
+from ..mail import send_mail
+from ..types import utcnow
+from .choices import SigneeStatus
+from .models import BuddyIntroduction, CheckIn, Pledge, SignedPledge, Signee, Term
+from .pledges import CHARTER_NAME, current_pledges
+from .schedule import RENEWAL_OPENS_DAYS, due_dates, term_end
+
+
+class CharterError(BrokerageError):
+    pass
+
+
+def today() -> date:
+    """The date the charter's schedule is judged against."""
+    return utcnow().date()
+
+
+@dataclass(frozen=True)
+class SignUp:
+    """What the public form collected; `pledges` maps a pledge's id to what they plan."""
+
+    organisation_name: str
+    kind: str
+    postcode: str
+    sector: str
+    size: str
+    employees: int
+    contact_name: str
+    contact_email: str
+    listed_publicly: bool
+    pledges: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    signee: Signee
+    added: list[SignedPledge]
+    # True when the organisation had signed up before and this sign-up was merged into it.
+    merged: bool
+
+
+def sign_up(details: SignUp, on: date) -> SignUpResult:
+    """Record a sign-up for staff to approve and email the contact a confirmation."""
+    pledges = {p.id: p for p in current_pledges() if p.id in details.pledges}
+    if not details.pledges or len(pledges) != len(details.pledges):
+        raise CharterError("Choose at least one of the charter's pledges.")
+    organisation = _find_or_create_organisation(details)
+    signee = db.session.scalar(select(Signee).where(Signee.organisation_id == organisation.id))
+    merged = signee is not None
+    if signee is None:
+        signee = _new_signee(organisation, details, on)
+    elif signee.status == SigneeStatus.DECLINED:
+        signee.status = SigneeStatus.PENDING.value
+    signed = {p.pledge_id for p in signee.signed_pledges}
+    added = [
+        SignedPledge(version=pledge.current, plan=details.pledges[pledge_id].strip())
+        for pledge_id, pledge in pledges.items()
+        if pledge_id not in signed
+    ]
+    signee.signed_pledges.extend(added)
+    db.session.flush()
+    send_mail(
+        details.contact_email.strip(),
+        f"Thank you for signing the {CHARTER_NAME}",
+        "charter_signed_up",
+        signee=signee,
+        organisation_name=organisation.name,
+        added=added,
+        merged=merged,
+    )
+    return SignUpResult(signee=signee, added=added, merged=merged)
+
+
+def _find_or_create_organisation(details: SignUp) -> Organisation:
+    name = details.organisation_name.strip()
+    organisation = db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == name.lower())
+    )
+    if organisation is None:
+        organisation = Organisation(name=name, kind=details.kind, postcode=details.postcode)
+        db.session.add(organisation)
+    return organisation
+
+
+def _new_signee(organisation: Organisation, details: SignUp, on: date) -> Signee:
+    signee = Signee(
+        organisation=organisation,
+        sector=details.sector,
+        size=details.size,
+        employees=details.employees,
+        contact_name=details.contact_name.strip(),
+        contact_email=details.contact_email.strip().lower(),
+        listed_publicly=details.listed_publicly,
+        signed_on=on,
+        status=SigneeStatus.PENDING.value,
+    )
+    db.session.add(signee)
+    return signee
+
+
+def approve(signee: Signee, actor: User | None) -> Term | None:
+    """Approve a new sign-up (its first term starts on the sign-up date, with its meetings
+    scheduled) or the pledges a later sign-up added. Returns the new term, if any."""
+    waiting = signee.pledges_awaiting_approval
+    term = None
+    if signee.status == SigneeStatus.DECLINED:
+        raise CharterError("This sign-up was declined; it is reopened if they sign up again.")
+    if signee.status == SigneeStatus.PENDING:
+        signee.status = SigneeStatus.APPROVED.value
+        signee.approved_at, signee.approved_by = utcnow(), actor
+        term = _start_term(signee, signee.signed_on)
+    elif not waiting:
+        raise CharterError(f"{signee.organisation.name} has nothing waiting for approval.")
+    for signed_pledge in waiting:
+        signed_pledge.approved_at = utcnow()
+    db.session.flush()
+    if term is not None:
+        send_mail(
+            signee.contact_email,
+            f"Welcome to the {CHARTER_NAME}",
+            "charter_approved",
+            signee=signee,
+            term=term,
+        )
+    return term
+
+
+def decline(signee: Signee) -> None:
+    """Decline a new sign-up, or drop the pledges a later sign-up added."""
+    if signee.status == SigneeStatus.PENDING:
+        signee.status = SigneeStatus.DECLINED.value
+    elif signee.status == SigneeStatus.APPROVED and signee.pledges_awaiting_approval:
+        for signed_pledge in signee.pledges_awaiting_approval:
+            signee.signed_pledges.remove(signed_pledge)
+    else:
+        raise CharterError(f"{signee.organisation.name} has nothing waiting for approval.")
+    db.session.flush()
+
+
+def _start_term(signee: Signee, starts_on: date) -> Term:
+    number = len(signee.terms) + 1
+    term = Term(number=number, starts_on=starts_on, ends_on=term_end(starts_on))
+    term.check_ins = [
+        CheckIn(kind=kind.value, due_on=due) for kind, due in due_dates(starts_on).items()
+    ]
+    signee.terms.append(term)
+    return term
+
+
+def renewal_opens_on(term: Term) -> date:
+    return term.ends_on - timedelta(days=RENEWAL_OPENS_DAYS)
+
+
+def renew(signee: Signee, on: date) -> Term:
+    """Start the next 12-month term: on the anniversary, or on `on` if that has passed.
+    Earlier terms and their check-ins are kept."""
+    term = signee.current_term
+    if signee.status != SigneeStatus.APPROVED or term is None:
+        raise CharterError("Only an approved signee's term can be renewed.")
+    if on < renewal_opens_on(term):
+        raise CharterError(
+            f"Term {term.number} ends on {term.ends_on:%-d %B %Y}; it can be renewed from "
+            f"{renewal_opens_on(term):%-d %B %Y}."
+        )
+    new_term = _start_term(signee, max(term.ends_on, on))
+    db.session.flush()
+    return new_term
+
+
+def introduce_buddy(
+    signee: Signee, buddy: Organisation, pledge: Pledge, actor: User, on: date
+) -> BuddyIntroduction:
+    """Record that staff introduced the signee to `buddy` for help with `pledge`."""
+    if buddy.id == signee.organisation_id:
+        raise CharterError("An organisation cannot be its own buddy.")
+    if pledge.id not in {p.pledge_id for p in signee.approved_pledges}:
+        raise CharterError(f"{signee.organisation.name} has not made that pledge.")
+    introduction = BuddyIntroduction(
+        buddy=buddy, pledge=pledge, introduced_by=actor, introduced_on=on
+    )
+    signee.introductions.append(introduction)
+    db.session.flush()
+    return introduction
+
+
+def _with_pledges(query: Select[tuple[Signee]]) -> Select[tuple[Signee]]:
+    return query.options(
+        selectinload(Signee.organisation),
+        selectinload(Signee.signed_pledges).selectinload(SignedPledge.version),
+    )
+
+
+def listed_signees() -> list[Signee]:
+    """Approved signees who agreed to be listed publicly, by name."""
+    return list(
+        db.session.scalars(
+            _with_pledges(
+                select(Signee)
+                .join(Signee.organisation)
+                .where(Signee.status == SigneeStatus.APPROVED, Signee.listed_publicly)
+                .order_by(func.lower(Organisation.name))
+            )
+        )
+    )
+
+
+def waiting_for_approval() -> list[Signee]:
+    """New sign-ups, and approved signees to whom a later sign-up added pledges; oldest first."""
+    waiting_pledge = SignedPledge.approved_at.is_(None)
+    return list(
+        db.session.scalars(
+            _with_pledges(
+                select(Signee)
+                .where(
+                    (Signee.status == SigneeStatus.PENDING)
+                    | (
+                        (Signee.status == SigneeStatus.APPROVED)
+                        & Signee.signed_pledges.any(waiting_pledge)
+                    )
+                )
+                .order_by(Signee.created_at, Signee.id)
+            )
+        )
+    )
+
+
+def approved_signees_query() -> Select[tuple[Signee]]:
+    """Approved signees by name, for a paginated list."""
+    return _with_pledges(
+        select(Signee)
+        .join(Signee.organisation)
+        .where(Signee.status == SigneeStatus.APPROVED)
+        .order_by(func.lower(Organisation.name))
+        .options(selectinload(Signee.terms).selectinload(Term.check_ins))
+    )
+
+
+def signees_of(user: User) -> list[Signee]:
+    """The sign-ups of the organisations `user` acts for."""
+    return list(
+        db.session.scalars(
+            select(Signee)
+            .join(Membership, Membership.organisation_id == Signee.organisation_id)
+            .where(Membership.user_id == user.id)
+        )
+    )
+
+
+def buddy_candidates(signee: Signee) -> list[Organisation]:
+    """Organisations staff may record as a buddy: every organisation but the signee's own."""
+    return list(
+        db.session.scalars(
+            select(Organisation)
+            .where(Organisation.id != signee.organisation_id)
+            .order_by(func.lower(Organisation.name))
+        )
+    )

@@ -1,0 +1,280 @@
+"""The charter's pages: the public list and sign-up form; for staff, the sign-up queue,
+signees, check-ins, pledges and the impact report; for members, their own charter page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from ..accounts.models import Organisation
+from ..accounts.permissions import staff_required
+from ..extensions import db, limiter
+from . import check_ins, service
+from .forms import (
+    ButtonForm,
+    CheckInForms,
+    IntroductionForm,
+    PledgeForm,
+    SignUpForms,
+    YearForm,
+)
+from .impact import impact_report
+from .models import CheckIn, Pledge, Signee
+from .permissions import can_manage_charter, can_view_signee
+from .pledges import current_charter, current_pledges, edit_pledge
+from .report import format_figure, report_csv
+from .schedule import financial_year
+
+blueprint = Blueprint("charter", __name__, url_prefix="/charter")
+SIGN_UP_RATE_LIMIT = "5 per minute; 30 per hour"
+
+
+def _sign_up_limit() -> str:
+    return current_app.config.get("CHARTER_SIGN_UP_RATE_LIMIT", SIGN_UP_RATE_LIMIT)
+
+
+@blueprint.app_context_processor
+def _charter_helpers() -> dict[str, object]:
+    return {"can_manage_charter": can_manage_charter, "format_figure": format_figure}
+
+
+@blueprint.get("/")
+def index() -> str:
+    return render_template(
+        "charter/index.html",
+        charter=current_charter(),
+        pledges=current_pledges(),
+        signees=service.listed_signees(),
+        own=service.signees_of(current_user) if current_user.is_authenticated else [],
+    )
+
+
+@blueprint.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit(_sign_up_limit, methods=["POST"])
+def sign_up() -> str | BaseResponse | tuple[str, int]:
+    forms = SignUpForms(current_pledges())
+    if forms.validate_on_submit():
+        # A robot that filled the hidden field is thanked like a person, so it learns nothing.
+        if not forms.form.looks_automated:
+            service.sign_up(forms.sign_up(), service.today())
+            db.session.commit()
+        flash(
+            "Thank you for signing the charter. We have emailed you a confirmation; "
+            "the partnership's staff will be in touch to arrange your baseline meeting.",
+            "success",
+        )
+        return redirect(url_for("charter.index"))
+    status = 400 if forms.form.is_submitted() else 200
+    return render_template("charter/sign_up.html", forms=forms), status
+
+
+@blueprint.get("/queue")
+@staff_required
+def queue() -> str:
+    return render_template(
+        "charter/queue.html", signees=service.waiting_for_approval(), button=ButtonForm()
+    )
+
+
+def _decide(signee_id: int, decide: Callable[[Signee], object], done: str) -> BaseResponse:
+    signee = db.get_or_404(Signee, signee_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        decide(signee)
+    except service.CharterError as error:
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(f"{signee.organisation.name}: {done}.", "success")
+    return redirect(url_for("charter.queue"))
+
+
+@blueprint.post("/signees/<int:signee_id>/approve")
+@staff_required
+def approve(signee_id: int) -> BaseResponse:
+    return _decide(
+        signee_id,
+        lambda signee: service.approve(signee, current_user),
+        "approved, and its check-ins scheduled",
+    )
+
+
+@blueprint.post("/signees/<int:signee_id>/decline")
+@staff_required
+def decline(signee_id: int) -> BaseResponse:
+    return _decide(signee_id, service.decline, "declined")
+
+
+@blueprint.get("/signees")
+@staff_required
+def signees() -> str:
+    page = db.paginate(service.approved_signees_query(), per_page=50)
+    return render_template("charter/signees.html", page=page, today=service.today())
+
+
+def _signee_page(signee: Signee, introduction_form: IntroductionForm | None = None) -> str:
+    form = introduction_form or IntroductionForm(introduced_on=service.today())
+    form.set_choices(
+        [p.version.pledge for p in signee.approved_pledges], service.buddy_candidates(signee)
+    )
+    return render_template(
+        "charter/signee.html",
+        signee=signee,
+        today=service.today(),
+        may_manage=can_manage_charter(current_user),
+        introduction_form=form,
+        button=ButtonForm(),
+    )
+
+
+@blueprint.get("/signees/<int:signee_id>")
+def signee(signee_id: int) -> str:
+    found = db.get_or_404(Signee, signee_id)
+    if not can_view_signee(current_user, found):
+        abort(404)
+    return _signee_page(found)
+
+
+@blueprint.post("/signees/<int:signee_id>/renew")
+@staff_required
+def renew(signee_id: int) -> BaseResponse:
+    found = db.get_or_404(Signee, signee_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        term = service.renew(found, service.today())
+    except service.CharterError as error:
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(f"Renewed: term {term.number} runs from {term.starts_on:%-d %B %Y}.", "success")
+    return redirect(url_for("charter.signee", signee_id=found.id))
+
+
+@blueprint.post("/signees/<int:signee_id>/introductions")
+@staff_required
+def introduce(signee_id: int) -> BaseResponse | tuple[str, int]:
+    found = db.get_or_404(Signee, signee_id)
+    form = IntroductionForm()
+    form.set_choices(
+        [p.version.pledge for p in found.approved_pledges], service.buddy_candidates(found)
+    )
+    if not form.validate_on_submit():
+        return _signee_page(found, form), 400
+    try:
+        service.introduce_buddy(
+            found,
+            db.get_or_404(Organisation, form.buddy.data),
+            db.get_or_404(Pledge, form.pledge.data),
+            current_user,
+            form.introduced_on.data,
+        )
+    except service.CharterError as error:
+        form.buddy.errors.append(str(error))
+        return _signee_page(found, form), 400
+    db.session.commit()
+    flash("Introduction recorded.", "success")
+    return redirect(url_for("charter.signee", signee_id=found.id))
+
+
+@blueprint.get("/check-ins")
+@staff_required
+def due() -> str:
+    today = service.today()
+    return render_template("charter/due.html", due=check_ins.due_check_ins(today), today=today)
+
+
+@blueprint.route("/check-ins/<int:check_in_id>", methods=["GET", "POST"])
+@staff_required
+def check_in(check_in_id: int) -> str | BaseResponse | tuple[str, int]:
+    found = db.get_or_404(CheckIn, check_in_id)
+    forms = CheckInForms(found)
+    if forms.validate_on_submit():
+        try:
+            check_ins.record_check_in(found, forms.form.held_on.data, forms.entries(), current_user)
+        except service.CharterError as error:
+            forms.form.held_on.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{found.kind_enum.label} saved.", "success")
+            return redirect(url_for("charter.signee", signee_id=found.signee.id))
+    status = 400 if forms.form.is_submitted() else 200
+    return render_template("charter/check_in.html", check_in=found, forms=forms), status
+
+
+@blueprint.get("/pledges")
+@staff_required
+def pledges() -> str:
+    return render_template("charter/pledges.html", pledges=current_pledges())
+
+
+@blueprint.route("/pledges/<int:pledge_id>/edit", methods=["GET", "POST"])
+@staff_required
+def edit_pledge_page(pledge_id: int) -> str | BaseResponse | tuple[str, int]:
+    pledge = db.get_or_404(Pledge, pledge_id)
+    form = PledgeForm(obj=pledge.current)
+    if form.validate_on_submit():
+        version = edit_pledge(
+            pledge,
+            form.title.data,
+            form.wording.data,
+            form.measure_hint.data or "",
+            form.source.data or "",
+            current_user,
+        )
+        db.session.commit()
+        if version is None:
+            flash("Nothing changed, so no new version was made.", "info")
+        else:
+            kept = "Signees keep the wording they signed."
+            flash(f"{pledge.code} is now at version {version.number}. {kept}", "success")
+        return redirect(url_for("charter.pledges"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("charter/edit_pledge.html", pledge=pledge, form=form), status
+
+
+def _report_year() -> tuple[YearForm, int | None]:
+    form = YearForm(formdata=request.args)
+    if not form.validate():
+        return form, None
+    if form.year.data is None:
+        form.year.data = financial_year(service.today())
+    return form, form.year.data
+
+
+@blueprint.get("/report")
+@staff_required
+def report() -> str | tuple[str, int]:
+    form, year = _report_year()
+    if year is None:
+        return render_template("charter/report.html", form=form, report=None), 400
+    return render_template("charter/report.html", form=form, report=impact_report(year))
+
+
+@blueprint.get("/report.csv")
+@staff_required
+def report_download() -> Response:
+    _, year = _report_year()
+    if year is None:
+        abort(400, "The year must be a financial year from 2022 to 2100.")
+    found = impact_report(year)
+    filename = f"charter-impact-{found.label.replace('/', '-')}.csv"
+    return Response(
+        report_csv(found),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

@@ -1,0 +1,122 @@
+"""Charter fixtures: the collected pledges loaded, signees made through the real services,
+and a small world of people around one signee."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from brokerage.charter import pledges as pledge_service
+from brokerage.charter import service
+from brokerage.charter.models import CheckIn, Pledge, Signee
+from brokerage.extensions import db
+from tests.conftest import csrf_token, log_in
+from tests.factories import MembershipFactory, UserFactory
+
+ROLES = ("anon", "member", "buyer", "supplier", "task_force", "staff")
+
+
+@pytest.fixture
+def pledge_ids(app: Flask) -> dict[str, int]:
+    """Load the collected pledges (inside the test's rolled-back transaction): code -> id."""
+    with app.app_context():
+        pledge_service.load_pledges()
+        db.session.commit()
+        return {p.code: p.id for p in db.session.scalars(select(Pledge))}
+
+
+def sign_up_details(pledges: dict[int, str], **values: Any) -> service.SignUp:
+    fields: dict[str, Any] = {
+        "organisation_name": "Cowley Bakery",
+        "kind": "supplier",
+        "postcode": "OX4 1AA",
+        "sector": "private",
+        "size": "small",
+        "employees": 12,
+        "contact_name": "Ada Baker",
+        "contact_email": "ada@bakery.example.org",
+        "listed_publicly": True,
+        "pledges": pledges,
+        **values,
+    }
+    return service.SignUp(**fields)
+
+
+@pytest.fixture
+def make_signee(
+    app: Flask, pledge_ids: dict[str, int], create: Callable[..., Any]
+) -> Callable[..., int]:
+    """`make_signee(["OCC-1"], signed_on=date(...), approve=True, **details)` -> signee id."""
+    approver = create(UserFactory, name="Charter Staff", is_staff=True)
+
+    def _make(
+        codes: tuple[str, ...] = ("OCC-5",),
+        *,
+        signed_on: date = date(2024, 1, 15),
+        approve: bool = True,
+        **details: Any,
+    ) -> int:
+        with app.app_context():
+            plans = {pledge_ids[code]: f"Our plan for {code}." for code in codes}
+            result = service.sign_up(sign_up_details(plans, **details), signed_on)
+            if approve:
+                service.approve(result.signee, db.session.get(type(approver), approver.id))
+            db.session.commit()
+            return result.signee.id
+
+    return _make
+
+
+def check_in_id(signee_id: int, kind: str, term: int = 1) -> int:
+    """The id of a signee's check-in (call inside an app context)."""
+    signee = db.session.get(Signee, signee_id)
+    return next(c.id for c in signee.terms[term - 1].check_ins if c.kind == kind)
+
+
+def check_in(check_in_id_: int) -> CheckIn:
+    return db.session.get(CheckIn, check_in_id_)
+
+
+@dataclass(frozen=True)
+class World:
+    """An approved signee (Cowley Bakery) with a member; people of other organisations."""
+
+    signee_id: int
+    organisation_id: int
+    member_email: str
+
+
+@pytest.fixture
+def world(make_signee: Callable[..., int], create: Callable[..., Any], in_app) -> World:
+    signee_id = make_signee(("OCC-5", "OCC-7"), signed_on=date(2024, 1, 15))
+    organisation_id = in_app(lambda: db.session.get(Signee, signee_id).organisation_id)
+    member = create(UserFactory, email="baker@bakery.example.org")
+    create(MembershipFactory, user_id=member.id, organisation_id=organisation_id, role="member")
+    return World(signee_id, organisation_id, member.email)
+
+
+@pytest.fixture
+def client_as(app: Flask, world: World, request: pytest.FixtureRequest) -> Callable[[str], Any]:
+    """`client_as("member")`: a client for one of ROLES (buyer and supplier act for other
+    organisations; member acts for the signee's own)."""
+
+    def _client(role: str) -> FlaskClient:
+        if role == "member":
+            return log_in(app.test_client(), world.member_email)
+        return request.getfixturevalue(role)
+
+    return _client
+
+
+def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any):
+    """Submit a form with the CSRF token the site gave this client."""
+    return client.post(
+        url, data={"csrf_token": csrf_token(client, "/charter/sign-up"), **(data or {})}, **kwargs
+    )
