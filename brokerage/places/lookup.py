@@ -42,7 +42,11 @@ def _data_folder() -> Path:
 
 @cache
 def _area(area: str) -> dict[str, GridPoint]:
-    """Every postcode of one area (`ox`), read once per process."""
+    """Every postcode of one area (`ox`) that has a position, read once per process.
+
+    Code-Point Open lists some postcodes without a position (quality 90, at 0, 0); for us
+    they are unknown, since a distance from them would be nonsense.
+    """
     path = _data_folder() / f"{area}.csv.gz"
     if not path.exists():
         return {}
@@ -50,7 +54,11 @@ def _area(area: str) -> dict[str, GridPoint]:
         return {
             row[0]: GridPoint(int(row[2]), int(row[3]))
             for row in csv.reader(rows)
-            if len(row) >= 4 and row[2].isdigit() and row[3].isdigit()
+            if len(row) >= 4
+            and row[2].isdigit()
+            and row[3].isdigit()
+            and int(row[2])
+            and int(row[3])
         }
 
 

@@ -68,9 +68,6 @@ def resolve(postcode: str) -> Place:
     point = locate_postcode(postcode)
     if point is None:
         raise UnknownPostcode(f"We could not find {postcode}.")
-    if not (point.easting and point.northing):
-        # Code-Point Open lists some postcodes without a position (quality 90, at 0, 0).
-        raise UnknownPostcode(f"The Ordnance Survey list gives no position for {postcode}.")
     place = priority_place_for(postcode)
     return Place(
         postcode=postcode,

@@ -75,3 +75,7 @@ def test_the_postcode_field_keeps_the_normalised_form_and_refuses_unknown_postco
         form = Form(meta={"csrf": False})
         assert not form.validate()
         assert "cannot find OX99 9ZZ" in form.postcode.errors[0]
+
+
+def test_a_postcode_that_code_point_lists_without_a_position_resolves_to_nothing():
+    assert locate_postcode("AB43 1AG") is None

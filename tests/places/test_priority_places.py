@@ -110,7 +110,7 @@ def test_resolve_refuses_unknown_and_malformed_postcodes(app, in_app):
         in_app(lambda: service.resolve("ox99 9zz"))
     with pytest.raises(InvalidPostcode):
         in_app(lambda: service.resolve("OX4"))
-    with pytest.raises(service.UnknownPostcode, match="gives no position for M35 5AN"):
+    with pytest.raises(service.UnknownPostcode, match="We could not find M35 5AN"):  # no position
         in_app(lambda: service.resolve("M35 5AN"))
 
 
