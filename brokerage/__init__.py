@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from .charter.views import blueprint as charter
     from .health.views import blueprint as health
     from .home.views import blueprint as home
+    from .listings.views import blueprint as listings
     from .matches.views import blueprint as matches
     from .places.views import blueprint as places
     from .plan.views import blueprint as plan
@@ -117,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
         charter,
         toms,
         places,
+        listings,
         api,
     ):
         app.register_blueprint(blueprint)

@@ -10,6 +10,7 @@ from ..accounts import service as accounts
 from ..accounts.models import MemberRole, Membership, Organisation
 from ..charter import demo as charter
 from ..extensions import db
+from ..listings import demo as listings
 from ..places import service as places
 from ..plan import service as plan
 from ..toms import service as toms
@@ -32,6 +33,7 @@ def seed_demo() -> SeedReport:
     _seed_users(report, organisations)
     _seed_plan(report)
     _seed_catalogue(report)
+    _seed_listings(report, organisations)
     report.created.extend(charter.seed_demo())
     db.session.flush()
     return report
@@ -78,3 +80,9 @@ def _seed_catalogue(report: SeedReport) -> None:
             report.created.append(f"TOMs {labels} ({loaded.created} records)")
     for name in places.load_reference_priority_places():
         report.created.append(f"priority place {name}")
+
+
+def _seed_listings(report: SeedReport, organisations: dict[str, Organisation]) -> None:
+    """Profiles, and published needs, offers and opportunities around the plan's programmes."""
+    staff = accounts.find_user_by_email(next(user.email for user in USERS if user.staff))
+    report.created.extend(listings.seed(organisations, staff))

@@ -173,7 +173,7 @@ def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
                 cover = np.nan_to_num(np.where(quantities > 0, ratio, 0.0), nan=0.0)
             credit[rows] = np.maximum(credit[rows], cover)
         weighted += item.weight * credit
-    return weighted / total_weight
+    return np.minimum(1.0, weighted / total_weight)
 
 
 def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.ndarray:
@@ -203,7 +203,8 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
             rows = pool.rows_with_word(word_id)
             best[rows] = np.maximum(best[rows], row[word_id] / 100)
         text += weight * best
-    return text / weights.sum()
+    # A weighted mean of numbers in [0, 1]; clip the float rounding (1.0000000000000002).
+    return np.minimum(1.0, text / weights.sum())
 
 
 def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Scores:
@@ -218,7 +219,7 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
         blended = (1 - policy.category_share) * fit + policy.category_share * same
         fit = np.where(has_category, blended, fit)
     w_location, w_toms, w_fit = policy.component_weights
-    total = w_location * location + w_toms * toms + w_fit * fit
+    total = np.minimum(1.0, w_location * location + w_toms * toms + w_fit * fit)
     return Scores(included, distance, location, toms, fit, total)
 
 

@@ -91,10 +91,8 @@ def toms_score(wanted: Wanted, credits: list[MeasureCredit]) -> float:
     total_weight = sum(item.weight for item in wanted.measures)
     if total_weight <= 0:
         return 0.0
-    return (
-        sum(item.weight * c.credit for item, c in zip(wanted.measures, credits, strict=True))
-        / total_weight
-    )
+    weighted = sum(item.weight * c.credit for item, c in zip(wanted.measures, credits, strict=True))
+    return min(1.0, weighted / total_weight)
 
 
 def word_matches(
@@ -117,7 +115,7 @@ def text_score(matches: list[tuple[str, str | None, float]], word_weight: WordWe
     total = sum(word_weight(word) for word, _, _ in matches)
     if not total:
         return 0.0
-    return sum(word_weight(word) * similarity for word, _, similarity in matches) / total
+    return min(1.0, sum(word_weight(word) * sim for word, _, sim in matches) / total)
 
 
 def fit_score(wanted: Wanted, candidate: Candidate, text: float, policy: MatchingPolicy) -> float:
@@ -148,7 +146,7 @@ def score_pair(
     w_location, w_toms, w_fit = policy.component_weights
     return MatchResult(
         key=candidate.key,
-        score=w_location * location + w_toms * toms + w_fit * fit,
+        score=min(1.0, w_location * location + w_toms * toms + w_fit * fit),
         location=location,
         toms=toms,
         fit=fit,

@@ -1,0 +1,1 @@
+"""Profiles, social value offers, procurement opportunities and beneficiaries' needs."""

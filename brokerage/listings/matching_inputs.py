@@ -1,0 +1,111 @@
+"""Listings as the matching core's inputs (brokerage.matching Candidate and Wanted).
+
+Keys are the listings' public refs ("OFF-12"), unique across kinds. Text is the title
+and description; dates are the window in which the listing can be met. An opportunity's
+deadline is for bids, not delivery, so it gives no window.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TypedDict
+
+from ..matching import Candidate, Wanted, WantedMeasure
+from .models import Listing, Need, Offer, Opportunity, Profile
+
+
+def _text(listing: Listing) -> str:
+    return f"{listing.title}\n{listing.description}".strip()
+
+
+def _number(quantity: Decimal | None) -> float | None:
+    return None if quantity is None else float(quantity)
+
+
+def _radius_m(profile: Profile | None) -> float | None:
+    if profile is None or profile.service_radius_km is None:
+        return None
+    return profile.service_radius_km * 1000.0
+
+
+class _Common(TypedDict):
+    easting: float
+    northing: float
+    text: str
+    category: str | None
+    in_priority_place: bool
+
+
+def _common(listing: Listing) -> _Common:
+    return {
+        "easting": float(listing.easting),
+        "northing": float(listing.northing),
+        "text": _text(listing),
+        "category": listing.category,
+        "in_priority_place": listing.priority_place is not None,
+    }
+
+
+def candidate_from_offer(offer: Offer, profile: Profile | None = None) -> Candidate:
+    """An offer as a candidate; its supplier's service radius (from `profile`) bounds it."""
+    return Candidate(
+        key=offer.ref,
+        measures={row.measure_code: float(row.quantity) for row in offer.measures},
+        start=offer.available_from,
+        end=offer.available_to,
+        service_radius_m=_radius_m(profile),
+        **_common(offer),
+    )
+
+
+def wanted_from_offer(offer: Offer, profile: Profile | None = None) -> Wanted:
+    """An offer looking for needs: as far as its supplier serves, what it can give."""
+    return Wanted(
+        measures=tuple(
+            WantedMeasure(row.measure_code, float(row.quantity)) for row in offer.measures
+        ),
+        start=offer.available_from,
+        end=offer.available_to,
+        max_distance_m=_radius_m(profile),
+        **_common(offer),
+    )
+
+
+def wanted_from_opportunity(opportunity: Opportunity) -> Wanted:
+    return Wanted(
+        measures=tuple(
+            WantedMeasure(row.measure_code, float(row.target), float(row.weight))
+            for row in opportunity.measures
+        ),
+        **_common(opportunity),
+    )
+
+
+def candidate_from_opportunity(opportunity: Opportunity) -> Candidate:
+    """An opportunity as a candidate for a supplier's offer ("opportunities for you")."""
+    return Candidate(
+        key=opportunity.ref,
+        measures={row.measure_code: float(row.target) for row in opportunity.measures},
+        **_common(opportunity),
+    )
+
+
+def wanted_from_need(need: Need) -> Wanted:
+    """A need wants its measures by its deadline; a measure without a quantity: any amount."""
+    return Wanted(
+        measures=tuple(
+            WantedMeasure(row.measure_code, _number(row.quantity)) for row in need.measures
+        ),
+        end=need.deadline,
+        **_common(need),
+    )
+
+
+def candidate_from_need(need: Need) -> Candidate:
+    """A need as a candidate for an offer looking for where it can help."""
+    return Candidate(
+        key=need.ref,
+        measures={row.measure_code: _number(row.quantity) for row in need.measures},
+        end=need.deadline,
+        **_common(need),
+    )

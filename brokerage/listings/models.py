@@ -1,0 +1,274 @@
+"""Profiles and listings: a supplier's social value offers, a buyer's procurement
+opportunities and a beneficiary's needs, each with the TOMs measures it names.
+
+Measures are stored by code, not by key: a code means the measure in force whatever
+framework version is loaded next, and the forms check codes against the catalogue. Every
+listing keeps where its postcode is (grid point, district, priority place), worked out
+when it is saved, so distance is plain geometry.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, synonym
+
+from ..accounts.models import Organisation, OrganisationKind, User
+from ..extensions import db
+from ..types import UTCDateTime, utcnow
+from .choices import Category, ListingStatus, Size, in_list
+
+# Quantities as the measure picker reads them: two decimal places, up to 100 million.
+Quantity = Numeric(12, 2)
+
+
+class Profile(db.Model):
+    """What an organisation tells the others about itself; one per organisation."""
+
+    __tablename__ = "profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), unique=True
+    )
+    sector: Mapped[str | None] = mapped_column(String(20))
+    size: Mapped[str | None] = mapped_column(String(10))
+    is_vcse: Mapped[bool] = mapped_column(default=False)
+    is_social_enterprise: Mapped[bool] = mapped_column(default=False)
+    pays_real_living_wage: Mapped[bool] = mapped_column(default=False)
+    # Suppliers only: how far from their postcode they work.
+    service_radius_km: Mapped[int | None]
+    website: Mapped[str] = mapped_column(String(255), default="")
+    verified: Mapped[bool] = mapped_column(default=False)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship()
+    verified_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(in_list("sector", Category), name="sector_known"),
+        CheckConstraint(in_list("size", Size), name="size_known"),
+        CheckConstraint(
+            "service_radius_km > 0 AND service_radius_km <= 1000", name="service_radius_sensible"
+        ),
+        CheckConstraint("NOT verified OR verified_at IS NOT NULL", name="verified_when"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Profile of organisation {self.organisation_id}>"
+
+
+class Listing:
+    """The columns every offer, opportunity and need has."""
+
+    REF_PREFIX: ClassVar[str]
+    ORGANISATION_KIND: ClassVar[OrganisationKind]
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(12), default=ListingStatus.DRAFT.value)
+    postcode: Mapped[str] = mapped_column(String(8))
+    # Where the postcode is, worked out when the listing is saved (see service.locate).
+    easting: Mapped[int]
+    northing: Mapped[int]
+    district: Mapped[str] = mapped_column(String(40))
+    priority_place: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @declared_attr
+    def organisation(cls) -> Mapped[Organisation]:  # noqa: N805
+        return relationship(Organisation)
+
+    @classmethod
+    def common_constraints(cls) -> tuple[CheckConstraint, ...]:
+        return (
+            CheckConstraint(in_list("status", ListingStatus), name="status_known"),
+            CheckConstraint(in_list("category", Category), name="category_known"),
+            CheckConstraint("title <> ''", name="title_not_empty"),
+        )
+
+    @property
+    def ref(self) -> str:
+        """The short public reference, e.g. OFF-12."""
+        return f"{self.REF_PREFIX}-{self.id}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ListingStatus.PUBLISHED
+
+    @property
+    def status_label(self) -> str:
+        return ListingStatus(self.status).label
+
+    @property
+    def category_label(self) -> str:
+        return Category(self.category).label
+
+    @property
+    def quantities(self) -> dict[str, Decimal | None]:
+        """{code: quantity} in the order chosen: what the measure picker is filled with."""
+        return {row.measure_code: row.quantity for row in self.measures}  # type: ignore[attr-defined]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.ref} {self.status}>"
+
+
+class Offer(Listing, db.Model):
+    """A supplier's social value offer."""
+
+    __tablename__ = "offers"
+    REF_PREFIX = "OFF"
+    ORGANISATION_KIND = OrganisationKind.SUPPLIER
+
+    available_from: Mapped[date | None] = mapped_column(Date)
+    available_to: Mapped[date | None] = mapped_column(Date)
+
+    measures: Mapped[list[OfferMeasure]] = relationship(
+        back_populates="offer", cascade="all, delete-orphan", order_by="OfferMeasure.id"
+    )
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
+        return (
+            *cls.common_constraints(),
+            CheckConstraint("available_to >= available_from", name="available_in_order"),
+        )
+
+
+class OfferMeasure(db.Model):
+    __tablename__ = "offer_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
+    measure_code: Mapped[str] = mapped_column(String(40))
+    quantity: Mapped[Decimal] = mapped_column(Quantity)
+
+    offer: Mapped[Offer] = relationship(back_populates="measures")
+
+    __table_args__ = (
+        UniqueConstraint("offer_id", "measure_code", name="uq_offer_measures_offer_code"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+
+class Opportunity(Listing, db.Model):
+    """A buyer's procurement opportunity and the social value it asks for."""
+
+    __tablename__ = "opportunities"
+    REF_PREFIX = "OPP"
+    ORGANISATION_KIND = OrganisationKind.BUYER
+
+    estimated_value_pence: Mapped[int | None] = mapped_column(BigInteger)
+    deadline: Mapped[date] = mapped_column(Date)
+
+    measures: Mapped[list[OpportunityMeasure]] = relationship(
+        back_populates="opportunity",
+        cascade="all, delete-orphan",
+        order_by="OpportunityMeasure.id",
+    )
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
+        return (
+            *cls.common_constraints(),
+            CheckConstraint("estimated_value_pence > 0", name="value_positive"),
+        )
+
+    @property
+    def weights(self) -> dict[str, Decimal]:
+        return {row.measure_code: row.weight for row in self.measures}
+
+
+class OpportunityMeasure(db.Model):
+    """A measure wanted: the quantity hoped for and how much it counts beside the others."""
+
+    __tablename__ = "opportunity_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), index=True
+    )
+    measure_code: Mapped[str] = mapped_column(String(40))
+    target: Mapped[Decimal] = mapped_column(Quantity)
+    weight: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(1))
+
+    opportunity: Mapped[Opportunity] = relationship(back_populates="measures")
+    # Every measure row has a `quantity`; an opportunity's is the target it hopes for.
+    quantity = synonym("target")
+
+    __table_args__ = (
+        UniqueConstraint(
+            "opportunity_id", "measure_code", name="uq_opportunity_measures_opportunity_code"
+        ),
+        CheckConstraint("target > 0", name="target_positive"),
+        CheckConstraint("weight > 0 AND weight <= 100", name="weight_sensible"),
+    )
+
+
+class Need(Listing, db.Model):
+    """A beneficiary's need: what would help, how much, where and by when."""
+
+    __tablename__ = "needs"
+    REF_PREFIX = "NEED"
+    ORGANISATION_KIND = OrganisationKind.BENEFICIARY
+
+    deadline: Mapped[date | None] = mapped_column(Date)
+    quantity_wanted: Mapped[Decimal | None] = mapped_column(Quantity)
+    quantity_unit: Mapped[str] = mapped_column(String(60), default="")
+
+    measures: Mapped[list[NeedMeasure]] = relationship(
+        back_populates="need", cascade="all, delete-orphan", order_by="NeedMeasure.id"
+    )
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
+        return (
+            *cls.common_constraints(),
+            CheckConstraint("quantity_wanted > 0", name="quantity_wanted_positive"),
+        )
+
+
+class NeedMeasure(db.Model):
+    """A measure a need fits; the quantity is optional (None: any amount helps)."""
+
+    __tablename__ = "need_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"), index=True)
+    measure_code: Mapped[str] = mapped_column(String(40))
+    quantity: Mapped[Decimal | None] = mapped_column(Quantity)
+
+    need: Mapped[Need] = relationship(back_populates="measures")
+
+    __table_args__ = (
+        UniqueConstraint("need_id", "measure_code", name="uq_need_measures_need_code"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )
+
+
+LISTING_MODELS: tuple[type[Offer] | type[Opportunity] | type[Need], ...] = (
+    Offer,
+    Opportunity,
+    Need,
+)

@@ -1,0 +1,50 @@
+"""Who may see and change profiles and listings.
+
+Members of the owning organisation (and staff) edit a listing; a draft or archived listing
+is seen only by them (others get 404, as if it did not exist); a published one by anyone
+signed in. Staff alone verify organisations and unpublish listings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..accounts.models import Organisation
+from ..accounts.permissions import can_act_for, is_staff
+from .models import Listing
+
+
+def can_view_listing(user: Any, listing: Listing) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return listing.is_published or can_act_for(user, listing.organisation)
+
+
+def can_edit_listing(user: Any, listing: Listing) -> bool:
+    return can_act_for(user, listing.organisation)
+
+
+def can_see_drafts_of(user: Any, organisation: Organisation) -> bool:
+    return can_act_for(user, organisation)
+
+
+def can_create_listing(user: Any, organisation: Organisation, model: type[Listing]) -> bool:
+    """Only suppliers offer, only buyers procure, only beneficiaries have needs."""
+    return organisation.kind == model.ORGANISATION_KIND and can_act_for(user, organisation)
+
+
+def can_unpublish_listing(user: Any, listing: Listing) -> bool:
+    return is_staff(user)
+
+
+def can_view_profile(user: Any, organisation: Organisation) -> bool:
+    """Profiles are how organisations find each other: open to everyone signed in."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def can_edit_profile(user: Any, organisation: Organisation) -> bool:
+    return can_act_for(user, organisation)
+
+
+def can_verify_organisation(user: Any) -> bool:
+    return is_staff(user)

@@ -1,0 +1,329 @@
+"""Profiles and listings: save, locate, publish, archive. Services flush, never commit.
+
+A listing is created as a draft by a member of an organisation of the right kind (an
+offer by a supplier, an opportunity by a buyer, a need by a beneficiary). Saving works
+out where its postcode is; publishing makes it visible to everyone signed in.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from ..accounts.models import Organisation
+from ..errors import BrokerageError
+from ..extensions import db
+from ..places.postcodes import InvalidPostcode
+from ..places.service import resolve
+from ..toms.service import measures_by_code
+from ..types import utcnow
+from .choices import ListingStatus
+from .models import (
+    LISTING_MODELS,
+    Listing,
+    Need,
+    NeedMeasure,
+    Offer,
+    OfferMeasure,
+    Opportunity,
+    OpportunityMeasure,
+    Profile,
+)
+from .permissions import can_edit_listing, can_unpublish_listing, can_verify_organisation
+
+
+class NotAllowed(BrokerageError):
+    status_code = 403
+
+
+class InvalidTransition(BrokerageError):
+    status_code = 409
+
+
+class InvalidListing(BrokerageError):
+    """A listing that breaks a rule the forms also check (for callers other than forms)."""
+
+
+def today() -> date:
+    """The date deadlines are judged against."""
+    return utcnow().date()
+
+
+# Profiles --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileFields:
+    sector: str | None = None
+    size: str | None = None
+    is_vcse: bool = False
+    is_social_enterprise: bool = False
+    pays_real_living_wage: bool = False
+    service_radius_km: int | None = None
+    website: str = ""
+
+
+def profile_of(organisation: Organisation) -> Profile | None:
+    return db.session.scalar(select(Profile).where(Profile.organisation_id == organisation.id))
+
+
+def profiles_of(organisation_ids: list[int]) -> dict[int, Profile]:
+    """Profiles by organisation id, for pages that show many organisations' badges."""
+    profiles = db.session.scalars(
+        select(Profile).where(Profile.organisation_id.in_(set(organisation_ids)))
+    )
+    return {profile.organisation_id: profile for profile in profiles}
+
+
+def _profile_for_change(organisation: Organisation) -> Profile:
+    profile = profile_of(organisation)
+    if profile is None:
+        profile = Profile(organisation=organisation)
+        db.session.add(profile)
+    return profile
+
+
+def save_profile(organisation: Organisation, fields: ProfileFields) -> Profile:
+    """Set every field the form shows for this kind of organisation; verification stays."""
+    profile = _profile_for_change(organisation)
+    for field in dataclasses.fields(fields):
+        setattr(profile, field.name, getattr(fields, field.name))
+    profile.website = fields.website.strip()
+    profile.updated_at = utcnow()
+    db.session.flush()
+    return profile
+
+
+def set_verified(organisation: Organisation, verified: bool, actor: Any) -> Profile:
+    """Staff vouch for an organisation (the "verified" badge), or withdraw it."""
+    if not can_verify_organisation(actor):
+        raise NotAllowed("Only the partnership's staff verify organisations.")
+    profile = _profile_for_change(organisation)
+    profile.verified = verified
+    profile.verified_at = utcnow() if verified else None
+    profile.verified_by = actor if verified else None
+    db.session.flush()
+    return profile
+
+
+# Saving listings --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListingFields:
+    title: str
+    description: str
+    category: str
+    postcode: str
+
+
+@dataclass(frozen=True)
+class OfferFields(ListingFields):
+    available_from: date | None
+    available_to: date | None
+    measures: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True)
+class OpportunityFields(ListingFields):
+    estimated_value_pence: int | None
+    deadline: date
+    measures: Mapping[str, Decimal]
+    weights: Mapping[str, Decimal] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class NeedFields(ListingFields):
+    deadline: date | None
+    quantity_wanted: Decimal | None
+    quantity_unit: str
+    measures: Mapping[str, Decimal | None]
+
+
+MODEL_FOR_FIELDS: dict[type[ListingFields], type[Listing]] = {
+    OfferFields: Offer,
+    OpportunityFields: Opportunity,
+    NeedFields: Need,
+}
+MEASURE_ROW = {Offer: OfferMeasure, Opportunity: OpportunityMeasure, Need: NeedMeasure}
+_NOT_COLUMNS = {"measures", "weights", "postcode"}
+_AMOUNTS = ("quantity_wanted", "estimated_value_pence")
+
+
+def create_listing(organisation: Organisation, fields: ListingFields) -> Listing:
+    """A new draft listing of the kind `fields` describes, for `organisation`."""
+    model = MODEL_FOR_FIELDS[type(fields)]
+    if organisation.kind != model.ORGANISATION_KIND:
+        raise NotAllowed(
+            f"{organisation.name} is not a {model.ORGANISATION_KIND.value}, "
+            f"so it cannot list {model.__tablename__}."
+        )
+    listing = model(organisation=organisation, status=ListingStatus.DRAFT.value)
+    _apply(listing, fields)
+    db.session.add(listing)
+    db.session.flush()
+    return listing
+
+
+def update_listing(listing: Listing, fields: ListingFields) -> Listing:
+    if MODEL_FOR_FIELDS[type(fields)] is not type(listing):
+        raise TypeError(f"{type(fields).__name__} cannot update {listing!r}")
+    _apply(listing, fields)
+    listing.updated_at = utcnow()
+    db.session.flush()
+    return listing
+
+
+def _apply(listing: Listing, fields: ListingFields) -> None:
+    _check(fields)
+    for field in dataclasses.fields(fields):
+        if field.name not in _NOT_COLUMNS:
+            setattr(listing, field.name, getattr(fields, field.name))
+    listing.title = " ".join(fields.title.split())
+    locate(listing, fields.postcode)
+    _set_measures(listing, fields.measures, getattr(fields, "weights", {}))
+
+
+def _check(fields: ListingFields) -> None:
+    """The rules the forms check, kept here too for the API and imports."""
+    unknown = set(fields.measures) - set(measures_by_code(fields.measures))
+    if unknown:
+        raise InvalidListing(f"Not measures in the catalogue: {', '.join(sorted(unknown))}.")
+    amounts = [*fields.measures.values(), *(getattr(fields, n, None) for n in _AMOUNTS)]
+    if any(amount is not None and amount <= 0 for amount in amounts):
+        raise InvalidListing("Every quantity and value must be more than 0.")
+    weights = getattr(fields, "weights", {})
+    if set(weights) - set(fields.measures) or any(w <= 0 for w in weights.values()):
+        raise InvalidListing("Weights must be more than 0, for measures that are wanted.")
+    start, end = getattr(fields, "available_from", None), getattr(fields, "available_to", None)
+    if start and end and end < start:
+        raise InvalidListing("The end of availability cannot come before its start.")
+
+
+def _set_measures(
+    listing: Listing, quantities: Mapping[str, Decimal | None], weights: Mapping[str, Decimal]
+) -> None:
+    # Rows for codes kept are updated in place: the unit of work inserts before it
+    # deletes, so a new row for the same code would clash with the unique constraint.
+    row_model = MEASURE_ROW[type(listing)]
+    kept = {row.measure_code: row for row in listing.measures}  # type: ignore[attr-defined]
+    rows = []
+    for code, quantity in quantities.items():
+        row = kept.get(code) or row_model(measure_code=code)
+        row.quantity = quantity
+        if isinstance(row, OpportunityMeasure):
+            row.weight = weights.get(code, Decimal(1))
+        rows.append(row)
+    listing.measures = rows  # type: ignore[attr-defined]
+
+
+def locate(listing: Listing, postcode: str) -> None:
+    """Store the postcode with its grid point, district and priority place (if any)."""
+    try:
+        place = resolve(postcode)
+    except InvalidPostcode as error:
+        raise InvalidListing(str(error)) from error
+    listing.postcode = place.postcode
+    listing.easting, listing.northing = place.easting, place.northing
+    listing.district, listing.priority_place = place.district, place.priority_place
+
+
+def refresh_locations() -> int:
+    """Work out every listing's district and priority place again (after staff change the
+    priority places); returns how many listings changed."""
+    changed = 0
+    for model in LISTING_MODELS:
+        for listing in db.session.scalars(select(model)):
+            before = (listing.district, listing.priority_place)
+            locate(listing, listing.postcode)
+            changed += before != (listing.district, listing.priority_place)
+    db.session.flush()
+    return changed
+
+
+# Status ----------------------------------------------------------------------------
+
+# action: (the statuses it may start from, the status it leads to)
+TRANSITIONS = {
+    "publish": ({ListingStatus.DRAFT, ListingStatus.ARCHIVED}, ListingStatus.PUBLISHED),
+    "archive": ({ListingStatus.DRAFT, ListingStatus.PUBLISHED}, ListingStatus.ARCHIVED),
+    "unpublish": ({ListingStatus.PUBLISHED}, ListingStatus.DRAFT),
+}
+DONE = {"publish": "published", "archive": "archived", "unpublish": "unpublished"}
+
+
+def change_status(listing: Listing, action: str, actor: Any, on: date | None = None) -> None:
+    """Publish, archive or (staff) unpublish a listing, if its status and the actor allow."""
+    starts, ends = TRANSITIONS[action]
+    allowed = can_unpublish_listing if action == "unpublish" else can_edit_listing
+    if not allowed(actor, listing):
+        raise NotAllowed(f"You cannot {action} {listing.ref}.")
+    if listing.status not in starts:
+        raise InvalidTransition(
+            f"{listing.ref} is {listing.status}, so it cannot be {DONE[action]}."
+        )
+    if ends == ListingStatus.PUBLISHED:
+        _check_publishable(listing, on or today())
+        listing.published_at = utcnow()
+    listing.status = ends.value
+    db.session.flush()
+
+
+def _check_publishable(listing: Listing, on: date) -> None:
+    last_day = getattr(listing, "deadline", None) or getattr(listing, "available_to", None)
+    if last_day is not None and last_day < on:
+        raise InvalidTransition(
+            f"{listing.ref} ended on {last_day:%d %B %Y}: change its dates before publishing it."
+        )
+    if not listing.measures:  # type: ignore[attr-defined]
+        raise InvalidTransition(f"{listing.ref} names no measures: add one before publishing it.")
+
+
+# Reading ---------------------------------------------------------------------------
+
+
+def listings_of(
+    organisation: Organisation, model: type[Listing], *, published_only: bool
+) -> list[Listing]:
+    """An organisation's listings of one kind: drafts first, then newest first."""
+    query = select(model).where(model.organisation_id == organisation.id)
+    if published_only:
+        query = query.where(model.status == ListingStatus.PUBLISHED.value)
+    rows = db.session.scalars(query.order_by(model.created_at.desc(), model.id.desc()))
+    order = {ListingStatus.DRAFT: 0, ListingStatus.PUBLISHED: 1, ListingStatus.ARCHIVED: 2}
+    return sorted(rows, key=lambda listing: order[ListingStatus(listing.status)])
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    """A listing's measure as a page shows it: the catalogue's words beside the quantity."""
+
+    code: str
+    description: str
+    unit: str
+    quantity: Decimal | None
+    weight: Decimal | None = None
+
+
+def measure_lines(listing: Listing) -> list[MeasureLine]:
+    rows = listing.measures  # type: ignore[attr-defined]
+    catalogue = measures_by_code(row.measure_code for row in rows)
+    lines = []
+    for row in rows:
+        measure = catalogue.get(row.measure_code)
+        lines.append(
+            MeasureLine(
+                code=row.measure_code,
+                description=measure.description if measure else "No longer in the catalogue",
+                unit=measure.unit if measure else "",
+                quantity=row.quantity,
+                weight=getattr(row, "weight", None),
+            )
+        )
+    return lines
