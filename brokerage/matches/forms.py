@@ -55,7 +55,7 @@ class PolicyForm(FlaskForm):
     )
     word_similarity_cutoff = _number(
         "Word similarity cut-off",
-        "How alike two words must be to count as the same (1 = identical; 0.7 forgives typos).",
+        "How alike two words must be to count as the same (1 = identical; 0.8 forgives typos).",
         0.5,
         1,
     )

@@ -23,7 +23,7 @@ class MatchingPolicy:
     # Offer fit: share of the fit that a matching category carries, when both have one.
     category_share: float = 0.25
     # Words count as the same when rapidfuzz's ratio is at least this (typo tolerance).
-    word_similarity_cutoff: float = 0.70
+    word_similarity_cutoff: float = 0.80
 
     def __post_init__(self) -> None:
         for item in fields(self):

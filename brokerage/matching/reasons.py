@@ -28,7 +28,7 @@ def explain_credit(
         return f"{code} is not in the TOMs catalogue"
     measure = catalogue[code]
     target = next(item.target for item in wanted.measures if item.code == code)
-    if credit.level == "measure":
+    if credit.via_code == code:
         offered = candidate.measures.get(code)
         if target and offered:
             return (

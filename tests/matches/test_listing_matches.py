@@ -1,0 +1,71 @@
+"""A listing's own organisation sees its best matches, with scores and reasons."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from brokerage.demo.data import DEMO_PASSWORD
+from brokerage.extensions import db
+from brokerage.listings.models import Need, Offer, Opportunity
+from tests.conftest import log_in
+
+
+@pytest.fixture
+def demo(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+
+
+def _id(in_app, model, title_start):
+    return in_app(
+        lambda: db.session.scalar(select(model.id).where(model.title.startswith(title_start)))
+    )
+
+
+def _titles(page: str) -> list[str]:
+    return re.findall(r'<h2 class="h5 mb-1">\d+\. <a href="[^"]+">([^<]+)</a>', page)
+
+
+def test_archs_need_is_matched_first_to_a_reading_volunteer_offer(app, demo, in_app):
+    arch = log_in(app.test_client(), "volunteers@arch.example.org", DEMO_PASSWORD)
+    need_id = in_app(lambda: db.session.scalar(select(Need.id).where(Need.title.ilike("%read%"))))
+    response = arch.get(f"/matching/needs/{need_id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    titles = _titles(page)
+    assert titles, page
+    assert "read" in titles[0].lower()
+    assert "km away" in page and "description fit" in page
+
+
+def test_an_offer_is_matched_to_needs_and_an_opportunity_to_offers(app, demo, in_app):
+    staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
+    offer_id = in_app(lambda: db.session.scalar(select(Offer.id).order_by(Offer.id).limit(1)))
+    opportunity_id = in_app(
+        lambda: db.session.scalar(select(Opportunity.id).order_by(Opportunity.id).limit(1))
+    )
+    assert _titles(staff.get(f"/matching/offers/{offer_id}").get_data(as_text=True))
+    assert _titles(staff.get(f"/matching/opportunities/{opportunity_id}").get_data(as_text=True))
+
+
+def test_only_the_listings_own_organisation_and_staff_see_its_matches(app, demo, in_app, anon):
+    need_id = in_app(lambda: db.session.scalar(select(Need.id).order_by(Need.id).limit(1)))
+    url = f"/matching/needs/{need_id}"
+    assert anon.get(url).status_code == 302
+    other = log_in(app.test_client(), "team@parentpower.example.org", DEMO_PASSWORD)
+    owner_email = in_app(
+        lambda: db.session.get(Need, need_id).organisation.memberships[0].user.email
+    )
+    if owner_email == "team@parentpower.example.org":
+        other = log_in(app.test_client(), "volunteers@arch.example.org", DEMO_PASSWORD)
+    assert other.get(url).status_code == 403
+    supplier = log_in(app.test_client(), "sales@tvprint.example.org", DEMO_PASSWORD)
+    assert supplier.get(url).status_code == 403
+    assert supplier.get("/matching/needs/999999").status_code == 404
+
+
+def test_an_unknown_kind_of_listing_is_not_found(staff):
+    assert staff.get("/matching/widgets/1").status_code == 404
