@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,8 @@ ERROR_NAMES = {
     503: "unavailable",
 }
 PAGES_WITH_OWN_TEMPLATE = {400, 403, 404, 429, 500}
+# Ids are 32-bit integers on PostgreSQL (64-bit on SQLite); a larger one names no row.
+LARGEST_ID = 2**31 - 1
 
 
 class BrokerageError(Exception):
@@ -82,7 +85,23 @@ def _handle_unexpected(error: Exception) -> Response | tuple[str, int, dict[str,
     return _handle_http_error(InternalServerError())
 
 
+def _refuse_impossible_ids(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """An <int:...> in a URL beyond any id is not found: the database would crash on it."""
+    if values and any(isinstance(v, int) and v > LARGEST_ID for v in values.values()):
+        abort(404)
+
+
+def _refuse_undecodable_query() -> None:
+    """Browsers percent-encode UTF-8; raw bytes that are not UTF-8 would crash request.args."""
+    try:
+        request.query_string.decode()
+    except UnicodeDecodeError:
+        abort(400, "The query string is not UTF-8 text.")
+
+
 def register(app: Flask) -> None:
+    app.url_value_preprocessor(_refuse_impossible_ids)
+    app.before_request(_refuse_undecodable_query)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(BrokerageError, _handle_domain_error)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -165,6 +165,18 @@ class ApiTokenForm(FlaskForm):
     submit = SubmitField("Create token")
 
 
+class DeleteAccountForm(FlaskForm):
+    """Erasure cannot be undone, so it asks for the password, not just a click."""
+
+    password = PasswordField(
+        "Your password",
+        validators=[DataRequired(), Length(max=PASSWORD_MAX_LENGTH)],
+        description="To confirm that it is you.",
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField("Delete my account")
+
+
 class ConfirmForm(FlaskForm):
     """A button and a CSRF token, for actions that need no other input."""
 

@@ -1,7 +1,8 @@
-"""Sign-up, log-in, the account page, password reset and API tokens."""
+"""Sign-up, log-in, the account page, password reset, API tokens, and a person's own data."""
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
@@ -10,11 +11,12 @@ from werkzeug.wrappers import Response
 
 from ..errors import BrokerageError
 from ..extensions import db, limiter
-from . import service
+from . import privacy, service
 from .forms import (
     ApiTokenForm,
     ChangePasswordForm,
     ConfirmForm,
+    DeleteAccountForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
@@ -23,6 +25,7 @@ from .forms import (
 from .models import ApiToken
 
 blueprint = Blueprint("accounts", __name__)
+NOT_STORED = {"Cache-Control": "no-store"}
 
 
 def _auth_limit() -> str:
@@ -83,13 +86,16 @@ def logout() -> Response:
 
 
 def _account_page(
-    password_form: ChangePasswordForm | None = None, token_form: ApiTokenForm | None = None
+    password_form: ChangePasswordForm | None = None,
+    token_form: ApiTokenForm | None = None,
+    delete_form: DeleteAccountForm | None = None,
 ) -> str:
     return render_template(
         "accounts/account.html",
         password_form=password_form or ChangePasswordForm(),
         token_form=token_form or ApiTokenForm(),
         revoke_form=ConfirmForm(),
+        delete_form=delete_form or DeleteAccountForm(prefix="delete"),
     )
 
 
@@ -116,13 +122,14 @@ def change_password() -> Response | tuple[str, int]:
 
 
 @blueprint.post("/account/tokens")
-def create_token() -> str | tuple[str, int]:
+def create_token() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = ApiTokenForm()
     if not form.validate_on_submit():
         return _account_page(token_form=form), 400
     secret = service.create_api_token(current_user, form.name.data)
     db.session.commit()
-    return render_template("accounts/token_created.html", secret=secret, name=form.name.data)
+    page = render_template("accounts/token_created.html", secret=secret, name=form.name.data)
+    return page, 200, NOT_STORED  # the page shows the secret: no cache may keep it
 
 
 @blueprint.post("/account/tokens/<int:token_id>/revoke")
@@ -134,6 +141,36 @@ def revoke_token(token_id: int) -> Response:
     db.session.commit()
     flash(f"The token “{token.name}” has been revoked.", "info")
     return redirect(url_for("accounts.account"))
+
+
+@blueprint.get("/account/data")
+def download_data() -> Response:
+    """The person's own data as a JSON file (UK GDPR right of access and portability)."""
+    body = json.dumps(privacy.personal_data(current_user), indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="my-brokerage-data.json"',
+            **NOT_STORED,
+        },
+    )
+
+
+@blueprint.post("/account/delete")
+def delete_account() -> Response | tuple[str, int]:
+    form = DeleteAccountForm(prefix="delete")
+    if form.validate_on_submit():
+        try:
+            privacy.delete_account(current_user, form.password.data)
+        except privacy.WrongPassword as error:
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            logout_user()
+            flash("Your account has been deleted. Thank you for using the brokerage.", "info")
+            return redirect(url_for("home.index"))
+    return _account_page(delete_form=form), 400
 
 
 @blueprint.route("/password-reset", methods=["GET", "POST"])

@@ -12,6 +12,7 @@ from ..accounts.permissions import staff_required
 from ..accounts.service import set_platform_roles
 from ..extensions import db
 from ..jobs import failed_jobs, redis_connection
+from ..pagination import page_number
 from .forms import PeopleSearchForm, PlatformRolesForm
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
@@ -30,7 +31,7 @@ def people() -> str:
     if form.validate() and form.q.data:
         pattern = f"%{form.q.data.strip()}%"
         query = query.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
-    page = db.paginate(query, per_page=50)
+    page = db.paginate(query, page=page_number(), per_page=50)
     return render_template("admin/people.html", form=form, page=page, roles_form=PlatformRolesForm)
 
 
@@ -52,7 +53,9 @@ def change_roles(user_id: int) -> Response:
 @blueprint.get("/organisations")
 def organisations() -> str:
     page = db.paginate(
-        select(Organisation).order_by(Organisation.kind, Organisation.name), per_page=50
+        select(Organisation).order_by(Organisation.kind, Organisation.name),
+        page=page_number(),
+        per_page=50,
     )
     return render_template("admin/organisations.html", page=page)
 

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..accounts.models import Organisation
 from ..accounts.permissions import staff_required
 from ..extensions import db, limiter
+from ..pagination import page_number
 from . import check_ins, service
 from .forms import (
     ButtonForm,
@@ -122,7 +123,7 @@ def decline(signee_id: int) -> BaseResponse:
 @blueprint.get("/signees")
 @staff_required
 def signees() -> str:
-    page = db.paginate(service.approved_signees_query(), per_page=50)
+    page = db.paginate(service.approved_signees_query(), page=page_number(), per_page=50)
     return render_template("charter/signees.html", page=page, today=service.today())
 
 

@@ -1,4 +1,4 @@
-"""The front page."""
+"""The front page and the privacy notice."""
 
 from __future__ import annotations
 
@@ -10,3 +10,8 @@ blueprint = Blueprint("home", __name__)
 @blueprint.route("/")
 def index() -> str:
     return render_template("home/index.html")
+
+
+@blueprint.route("/privacy")
+def privacy() -> str:
+    return render_template("home/privacy.html")

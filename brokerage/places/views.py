@@ -72,7 +72,11 @@ def new_priority_place() -> str | Response | tuple[str, int]:
 @blueprint.route("/priority-places/<int:place_id>/edit", methods=["GET", "POST"])
 def edit_priority_place(place_id: int) -> str | Response | tuple[str, int]:
     place = db.get_or_404(PriorityPlace, place_id)
-    form = PriorityPlaceForm(obj=place, prefixes=place.prefixes_text)
+    form = PriorityPlaceForm(obj=place)
+    if not isinstance(form.prefixes.data, str):
+        # WTForms prefers the object's attribute (the prefix rows) to a keyword: show them
+        # as text, and keep them when a post leaves the field out.
+        form.prefixes.data = place.prefixes_text
     if form.validate_on_submit() and _save(place, form):
         return redirect(url_for("places.priority_places"))
     status = 400 if form.errors else 200

@@ -9,7 +9,16 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -19,7 +28,7 @@ from .progress import is_overdue
 from .states import ActionStatus, Phase
 
 
-def _in_list(column: str, values: type[enum.StrEnum]) -> str:
+def in_list(column: str, values: type[enum.StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
@@ -51,6 +60,8 @@ class WorkingGroup(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     slug: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The figures behind its problem statement, one a line, for its public page.
+    data: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     plan: Mapped[Plan] = relationship(back_populates="working_groups")
     objectives: Mapped[list[Objective]] = relationship(
@@ -65,6 +76,10 @@ class WorkingGroup(db.Model):
     @property
     def actions(self) -> list[Action]:
         return [action for objective in self.objectives for action in objective.actions]
+
+    @property
+    def data_lines(self) -> list[str]:
+        return [line for line in self.data.splitlines() if line.strip()]
 
 
 class Objective(db.Model):
@@ -119,7 +134,7 @@ class ObjectivePhase(db.Model):
 
     __table_args__ = (
         UniqueConstraint("objective_id", "phase", name="uq_plan_objective_phases_objective_phase"),
-        CheckConstraint(_in_list("phase", Phase), name="phase_known"),
+        CheckConstraint(in_list("phase", Phase), name="phase_known"),
     )
 
 
@@ -183,8 +198,8 @@ class Action(db.Model):
 
     __table_args__ = (
         UniqueConstraint("objective_id", "position", name="uq_plan_actions_objective_position"),
-        CheckConstraint(_in_list("status", ActionStatus), name="status_known"),
-        CheckConstraint(f"phase IS NULL OR {_in_list('phase', Phase)}", name="phase_known"),
+        CheckConstraint(in_list("status", ActionStatus), name="status_known"),
+        CheckConstraint(f"phase IS NULL OR {in_list('phase', Phase)}", name="phase_known"),
         CheckConstraint(
             "starts_on IS NULL OR ends_on IS NULL OR starts_on <= ends_on", name="dates_in_order"
         ),
@@ -225,7 +240,7 @@ class ActionUpdate(db.Model):
     action: Mapped[Action] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()
 
-    __table_args__ = (CheckConstraint(_in_list("status", ActionStatus), name="status_known"),)
+    __table_args__ = (CheckConstraint(in_list("status", ActionStatus), name="status_known"),)
 
     @property
     def status_enum(self) -> ActionStatus:
@@ -253,8 +268,15 @@ class Kpi(db.Model):
         CheckConstraint("target IS NULL OR target >= 0", name="target_not_negative"),
     )
 
+    @property
+    def total(self) -> int:
+        """Each value counts what happened on its date, so the KPI stands at their sum."""
+        return sum(value.value for value in self.values)
+
 
 class KpiValue(db.Model):
+    """A count recorded on a date (an event's attendance, a month's new sign-ups)."""
+
     __tablename__ = "plan_kpi_values"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -265,12 +287,20 @@ class KpiValue(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    # Set when the value is an event's attendance (or the event itself, counted once); the
+    # event keeps it up to date. See event_models.Event.
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_events.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     kpi: Mapped[Kpi] = relationship(back_populates="values")
     recorded_by: Mapped[User | None] = relationship()
 
-    __table_args__ = (CheckConstraint("value >= 0", name="value_not_negative"),)
+    __table_args__ = (
+        CheckConstraint("value >= 0", name="value_not_negative"),
+        UniqueConstraint("kpi_id", "event_id", name="uq_plan_kpi_values_kpi_event"),
+    )
 
 
 class Project(db.Model):
@@ -301,6 +331,10 @@ class Project(db.Model):
     funding_sources: Mapped[list[FundingSource]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="FundingSource.id"
     )
+    # The actions that raise its funding ("Fundraising – investigating and identifying ...").
+    fundraising_actions: Mapped[list[Action]] = relationship(
+        secondary=lambda: project_actions, order_by="Action.position"
+    )
 
     __table_args__ = (
         UniqueConstraint("plan_id", "name", name="uq_plan_projects_plan_name"),
@@ -314,6 +348,28 @@ class Project(db.Model):
     @property
     def secured_pence(self) -> int:
         return sum(s.amount_pence for s in self.funding_sources if s.secured)
+
+    @property
+    def hoped_for_pence(self) -> int:
+        """Applied for or promised, not yet secured."""
+        return sum(s.amount_pence for s in self.funding_sources if not s.secured)
+
+    @property
+    def still_needed_pence(self) -> int:
+        return max(self.total_pence - self.secured_pence, 0)
+
+
+project_actions = Table(
+    "plan_project_actions",
+    db.metadata,
+    Column("project_id", ForeignKey("plan_projects.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "action_id",
+        ForeignKey("plan_actions.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
 
 
 class CostLine(db.Model):

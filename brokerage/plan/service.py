@@ -6,6 +6,7 @@ and keeps what staff added since (statuses, progress updates, KPI values).
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
+from ..accounts.service import find_user_by_email
+from ..errors import BrokerageError
 from ..extensions import db
 from ..types import utcnow
 from .models import Action, ActionLead, ActionUpdate, Objective, Plan, PlanLead, WorkingGroup
@@ -69,6 +72,7 @@ def _counts(spec: PlanSpec) -> dict[str, int]:
         "projects": len(spec.projects),
         "cost_lines": sum(len(p.cost_lines) for p in spec.projects),
         "leads": len({name for o in objectives for a in o.actions for name in a.leads}),
+        "events": sum(len(g.events) for g in spec.working_groups),
     }
 
 
@@ -111,6 +115,18 @@ class ActionFilters:
     status: str = ""
     phase: str = ""
     overdue: bool = False
+    # "this-month" or "next-month": its timescale ends in that calendar month.
+    due: str = ""
+
+
+DUE_CHOICES = {"this-month": "Due this month", "next-month": "Due next month"}
+
+
+def month_of(on: date, months_ahead: int = 0) -> tuple[date, date]:
+    """The first and last day of the month `months_ahead` after the one `on` falls in."""
+    year, month = divmod(on.month - 1 + months_ahead, 12)
+    first = date(on.year + year, month + 1, 1)
+    return first, date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])
 
 
 def find_actions(plan: Plan, filters: ActionFilters, on: date) -> list[Action]:
@@ -133,7 +149,53 @@ def find_actions(plan: Plan, filters: ActionFilters, on: date) -> list[Action]:
         query = query.where(Action.phase == filters.phase)
     if filters.overdue:
         query = query.where(Action.ends_on < on, Action.status != ActionStatus.DONE.value)
+    if filters.due in DUE_CHOICES:
+        first, last = month_of(on, 0 if filters.due == "this-month" else 1)
+        query = query.where(Action.ends_on.between(first, last))
     return list(db.session.scalars(query))
+
+
+def actions_led_by(lead_ids: frozenset[int], plan: Plan) -> list[Action]:
+    """The plan's actions any of these leads is responsible for, in document order."""
+    if not lead_ids:
+        return []
+    query = (
+        select(Action)
+        .join(Action.objective)
+        .join(Objective.working_group)
+        .where(WorkingGroup.plan_id == plan.id)
+        .where(Action.action_leads.any(ActionLead.lead_id.in_(lead_ids)))
+        .order_by(WorkingGroup.position, Objective.number, Action.position)
+    )
+    return list(db.session.scalars(query))
+
+
+class UnknownAccount(BrokerageError):
+    """No account has the email address staff gave for a lead."""
+
+
+def all_leads() -> list[PlanLead]:
+    return list(
+        db.session.scalars(
+            select(PlanLead).options(selectinload(PlanLead.user)).order_by(PlanLead.name)
+        )
+    )
+
+
+def link_lead(lead: PlanLead, email: str) -> User | None:
+    """Link the lead to the account with this email, or unlink it when `email` is blank.
+
+    Only staff decide this: a lead's name is never matched to an account automatically.
+    """
+    if not email.strip():
+        lead.user = None
+    else:
+        user = find_user_by_email(email)
+        if user is None:
+            raise UnknownAccount(f"No account uses {email.strip()}: ask them to register first.")
+        lead.user = user
+    db.session.flush()
+    return lead.user
 
 
 def lead_names(plan: Plan) -> list[str]:
@@ -150,3 +212,7 @@ def lead_names(plan: Plan) -> list[str]:
             .order_by(PlanLead.name)
         )
     )
+
+
+def working_group_by_slug(plan: Plan, slug: str) -> WorkingGroup | None:
+    return next((group for group in plan.working_groups if group.slug == slug), None)

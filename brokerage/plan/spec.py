@@ -8,11 +8,13 @@ so a file is imported whole or not at all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import BrokerageError
+from .spec_events import EventSpec, read_events
+from .spec_reader import Reader
 from .states import Phase
 from .timescales import Timescale, TimescaleError, parse_timescale
 
@@ -59,6 +61,9 @@ class WorkingGroupSpec:
     slug: str
     description: str
     objectives: tuple[ObjectiveSpec, ...]
+    # The figures behind the problem statement, quoted from the plan, one a line.
+    data: tuple[str, ...] = ()
+    events: tuple[EventSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,8 @@ class ProjectSpec:
     stated_total_pence: int
     cost_lines: tuple[CostLineSpec, ...]
     funding: tuple[FundingSpec, ...]
+    # The project's objective's actions (numbered from 1) that raise its funding.
+    fundraising_actions: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,80 +128,9 @@ def format_pounds(pence: int) -> str:
     return f"£{pounds:,}" + (f".{rest:02d}" if rest else "")
 
 
-@dataclass
-class _Reader:
-    """Walks the raw data, collecting problems instead of stopping at the first."""
-
-    problems: list[str] = field(default_factory=list)
-
-    def problem(self, path: str, message: str) -> None:
-        self.problems.append(f"{path}: {message}" if path else message)
-
-    def mapping(self, value: Any, path: str, allowed: set[str]) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            self.problem(path, "must be a mapping of keys to values")
-            return {}
-        for key in sorted(set(map(str, value)) - allowed):
-            self.problem(path, f"unknown key '{key}'")
-        return value
-
-    def text(
-        self, data: dict[str, Any], path: str, key: str, max_length: int, required: bool = True
-    ) -> str:
-        value = data.get(key)
-        if value is None or value == "":
-            if required:
-                self.problem(path, f"'{key}' is missing")
-            return ""
-        if not isinstance(value, str):
-            self.problem(path, f"'{key}' must be text, not {type(value).__name__}")
-            return ""
-        value = value.strip()
-        if len(value) > max_length:
-            self.problem(path, f"'{key}' is longer than {max_length} characters")
-        return value
-
-    def whole_number(self, data: dict[str, Any], path: str, key: str, required: bool) -> int | None:
-        value = data.get(key)
-        if value is None and not required:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.problem(path, f"'{key}' must be a whole number of 0 or more")
-            return None
-        return value
-
-    def items(self, data: dict[str, Any], path: str, key: str) -> list[tuple[str, Any]]:
-        value = data.get(key, [])
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem(path, f"'{key}' must be a list")
-            return []
-        prefix = f"{path}." if path else ""
-        return [(f"{prefix}{key}[{index}]", item) for index, item in enumerate(value)]
-
-    def texts(self, data: dict[str, Any], path: str, key: str, max_length: int) -> list[str]:
-        found = []
-        for item_path, item in self.items(data, path, key):
-            if not isinstance(item, str) or not item.strip():
-                self.problem(item_path, "must be text")
-            elif len(item) > max_length:
-                self.problem(item_path, f"is longer than {max_length} characters")
-            else:
-                found.append(item.strip())
-        return found
-
-    def unique(self, path: str, what: str, values: list[Any]) -> None:
-        seen: set[Any] = set()
-        for value in values:
-            if value in seen:
-                self.problem(path, f"{what} {value!r} appears more than once")
-            seen.add(value)
-
-
 def read_plan(data: Any) -> PlanSpec:
     """The plan `data` describes; raises PlanFileInvalid listing every problem."""
-    reader = _Reader()
+    reader = Reader()
     top = reader.mapping(data, "", {"plan", "title", "working_groups", "projects"})
     year = reader.text(top, "", "plan", 20) if top else ""
     title = reader.text(top, "", "title", 200, required=False) if top else ""
@@ -203,6 +139,7 @@ def read_plan(data: Any) -> PlanSpec:
     ]
     reader.unique("working_groups", "working group", [g.name for g in groups])
     reader.unique("working_groups", "working group web address", [g.slug for g in groups])
+    reader.unique("working_groups", "event", [e.title for g in groups for e in g.events])
     if top and not groups:
         reader.problem("working_groups", "the plan has no working groups")
     projects = [
@@ -214,19 +151,26 @@ def read_plan(data: Any) -> PlanSpec:
     return PlanSpec(year, title or f"Delivery Plan {year}", tuple(groups), tuple(projects))
 
 
-def _working_group(reader: _Reader, path: str, data: Any) -> WorkingGroupSpec:
-    data = reader.mapping(data, path, {"name", "description", "objectives"})
+def _working_group(reader: Reader, path: str, data: Any) -> WorkingGroupSpec:
+    data = reader.mapping(data, path, {"name", "description", "data", "objectives", "events"})
     name = reader.text(data, path, "name", 120)
     objectives = [_objective(reader, p, item) for p, item in reader.items(data, path, "objectives")]
     reader.unique(f"{path}.objectives", "objective number", [o.number for o in objectives])
     description = reader.text(data, path, "description", 20_000, required=False)
-    return WorkingGroupSpec(name, slugify(name), description, tuple(objectives))
+    return WorkingGroupSpec(
+        name,
+        slugify(name),
+        description,
+        tuple(objectives),
+        data=tuple(reader.texts(data, path, "data", 2_000)),
+        events=tuple(read_events(reader, path, data, objectives)),
+    )
 
 
 _OBJECTIVE_KEYS = {"number", "title", "stream", "outcomes", "phases", "kpis", "actions"}
 
 
-def _objective(reader: _Reader, path: str, data: Any) -> ObjectiveSpec:
+def _objective(reader: Reader, path: str, data: Any) -> ObjectiveSpec:
     data = reader.mapping(data, path, _OBJECTIVE_KEYS)
     number = reader.whole_number(data, path, "number", required=True) or 0
     kpis = [_kpi(reader, p, item) for p, item in reader.items(data, path, "kpis")]
@@ -255,7 +199,7 @@ def _phase(value: Any) -> str | None:
 _PHASE_NAMES = ", ".join(p.label for p in Phase)
 
 
-def _phases(reader: _Reader, path: str, data: Any) -> dict[str, str]:
+def _phases(reader: Reader, path: str, data: Any) -> dict[str, str]:
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -273,7 +217,7 @@ def _phases(reader: _Reader, path: str, data: Any) -> dict[str, str]:
     return phases
 
 
-def _action(reader: _Reader, path: str, data: Any, phases: dict[str, str]) -> ActionSpec:
+def _action(reader: Reader, path: str, data: Any, phases: dict[str, str]) -> ActionSpec:
     data = reader.mapping(data, path, {"description", "lead", "leads", "timescale", "phase"})
     lead_text = reader.text(data, path, "lead", 300)
     if "leads" in data:
@@ -302,7 +246,7 @@ def _action(reader: _Reader, path: str, data: Any, phases: dict[str, str]) -> Ac
     )
 
 
-def _kpi(reader: _Reader, path: str, data: Any) -> KpiSpec:
+def _kpi(reader: Reader, path: str, data: Any) -> KpiSpec:
     data = reader.mapping(data, path, {"name", "unit", "target"})
     return KpiSpec(
         name=reader.text(data, path, "name", 300),
@@ -320,14 +264,16 @@ _PROJECT_KEYS = {
     "total",
     "cost_lines",
     "funding",
+    "fundraising_actions",
 }
 
 
-def _project(reader: _Reader, path: str, data: Any, groups: list[WorkingGroupSpec]) -> ProjectSpec:
+def _project(reader: Reader, path: str, data: Any, groups: list[WorkingGroupSpec]) -> ProjectSpec:
     data = reader.mapping(data, path, _PROJECT_KEYS)
     group_name = reader.text(data, path, "working_group", 120, required=False) or None
     objective = reader.whole_number(data, path, "objective", required=False)
     _check_project_link(reader, path, group_name, objective, groups)
+    fundraising = _fundraising_actions(reader, path, data, group_name, objective, groups)
     known_problems = len(reader.problems)
     lines = [_cost_line(reader, p, item) for p, item in reader.items(data, path, "cost_lines")]
     lines_read = len(reader.problems) == known_problems
@@ -348,11 +294,12 @@ def _project(reader: _Reader, path: str, data: Any, groups: list[WorkingGroupSpe
         stated_total_pence=total or 0,
         cost_lines=tuple(lines),
         funding=tuple(_funding(reader, p, item) for p, item in reader.items(data, path, "funding")),
+        fundraising_actions=fundraising,
     )
 
 
 def _check_project_link(
-    reader: _Reader,
+    reader: Reader,
     path: str,
     group_name: str | None,
     objective: int | None,
@@ -367,7 +314,34 @@ def _check_project_link(
         reader.problem(path, f"'{group_name}' has no objective {objective}")
 
 
-def _money(reader: _Reader, path: str, data: dict[str, Any], key: str) -> int | None:
+def _fundraising_actions(
+    reader: Reader,
+    path: str,
+    data: dict[str, Any],
+    group_name: str | None,
+    number: int | None,
+    groups: list[WorkingGroupSpec],
+) -> tuple[int, ...]:
+    if not data.get("fundraising_actions"):
+        return ()
+    group = next((g for g in groups if g.name == group_name), None)
+    objective = next((o for o in group.objectives if o.number == number), None) if group else None
+    if objective is None:
+        if group_name is None or number is None:  # a wrong link is reported already
+            reader.problem(path, "'fundraising_actions' needs the project's objective")
+        return ()
+    found = []
+    for item_path, item in reader.items(data, path, "fundraising_actions"):
+        if isinstance(item, bool) or not isinstance(item, int):
+            reader.problem(item_path, "must be an action number")
+        elif not 1 <= item <= len(objective.actions):
+            reader.problem(item_path, f"objective {objective.number} has no action {item}")
+        else:
+            found.append(item)
+    return tuple(found)
+
+
+def _money(reader: Reader, path: str, data: dict[str, Any], key: str) -> int | None:
     if data.get(key) is None:
         reader.problem(path, f"'{key}' is missing")
         return None
@@ -378,7 +352,7 @@ def _money(reader: _Reader, path: str, data: dict[str, Any], key: str) -> int | 
         return None
 
 
-def _cost_line(reader: _Reader, path: str, data: Any) -> CostLineSpec:
+def _cost_line(reader: Reader, path: str, data: Any) -> CostLineSpec:
     data = reader.mapping(data, path, {"item", "breakdown", "amount"})
     return CostLineSpec(
         description=reader.text(data, path, "item", 300),
@@ -387,7 +361,7 @@ def _cost_line(reader: _Reader, path: str, data: Any) -> CostLineSpec:
     )
 
 
-def _funding(reader: _Reader, path: str, data: Any) -> FundingSpec:
+def _funding(reader: Reader, path: str, data: Any) -> FundingSpec:
     data = reader.mapping(data, path, {"source", "amount", "secured"})
     secured = data.get("secured", False)
     if not isinstance(secured, bool):

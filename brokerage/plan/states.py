@@ -28,3 +28,55 @@ class Phase(enum.StrEnum):
     @property
     def label(self) -> str:
         return self.value.capitalize()
+
+
+class EventKind(enum.StrEnum):
+    """The kinds of event the plan names: HR network seminars, a webinar, an open day for
+    employers, Meet the Buyer, and other partners' events such as Get Social Procurement
+    Ready!"""
+
+    SEMINAR = "seminar"
+    WEBINAR = "webinar"
+    OPEN_DAY = "open_day"
+    MEET_THE_BUYER = "meet_the_buyer"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return EVENT_KIND_LABELS[self]
+
+
+EVENT_KIND_LABELS = {
+    EventKind.SEMINAR: "Seminar",
+    EventKind.WEBINAR: "Webinar",
+    EventKind.OPEN_DAY: "Open day",
+    EventKind.MEET_THE_BUYER: "Meet the Buyer",
+    EventKind.OTHER: "Other event",
+}
+
+
+class ResourceKind(enum.StrEnum):
+    LINK = "link"
+    GUIDE = "guide"
+    CASE_STUDY = "case_study"
+    SIGNPOSTING = "signposting"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Audience(enum.StrEnum):
+    """Who a toolkit resource is for."""
+
+    EVERYONE = "everyone"
+    EMPLOYERS = "employers"
+    BUYERS = "buyers"
+    SUPPLIERS = "suppliers"
+    COMMUNITY_GROUPS = "community_groups"
+    SCHOOLS_AND_FAMILIES = "schools_and_families"
+    JOB_SEEKERS = "job_seekers"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()

@@ -12,6 +12,7 @@ from sqlalchemy import inspect, select
 
 from ..extensions import db
 from ..types import utcnow
+from .event_models import Event
 from .models import (
     Action,
     ActionLead,
@@ -26,6 +27,7 @@ from .models import (
     WorkingGroup,
 )
 from .spec import ActionSpec, ObjectiveSpec, PlanSpec, ProjectSpec, WorkingGroupSpec
+from .spec_events import EventSpec, KpiRef
 
 M = TypeVar("M")
 S = TypeVar("S")
@@ -121,10 +123,16 @@ class PlanSync:
             plan.working_groups, spec.working_groups, _name, _spec_name, WorkingGroup, self.group
         )
         self.sync(plan.projects, spec.projects, _name, _spec_name, Project, self.project)
+        self.events(plan, spec)
 
     def group(self, group: WorkingGroup, spec: WorkingGroupSpec, position: int) -> None:
         self.assign(
-            group, name=spec.name, slug=spec.slug, description=spec.description, position=position
+            group,
+            name=spec.name,
+            slug=spec.slug,
+            description=spec.description,
+            data="\n".join(spec.data),
+            position=position,
         )
         self.sync(
             group.objectives,
@@ -192,6 +200,43 @@ class PlanSync:
             self.report.created += 1
         return self.leads[name]
 
+    def events(self, plan: Plan, spec: PlanSpec) -> None:
+        """Add the events the file names that the plan does not have yet (by title).
+
+        The file only seeds events: staff set their dates, places and attendance, so an
+        event already there is left as they have it, and none is removed.
+        """
+        known = set()
+        if plan.id is not None:
+            known = set(db.session.scalars(select(Event.title).where(Event.plan_id == plan.id)))
+        for group in spec.working_groups:
+            for event in group.events:
+                if event.title not in known:
+                    db.session.add(self.event(plan, group.name, event))
+                    self.report.created += 1
+
+    def event(self, plan: Plan, group: str, spec: EventSpec) -> Event:
+        action = None
+        if spec.serves:
+            action = self.objectives[(group, spec.serves[0])].actions[spec.serves[1] - 1]
+        return Event(
+            plan=plan,
+            title=spec.title,
+            kind=spec.kind,
+            happens_on=spec.happens_on,
+            timing=spec.timing,
+            place=spec.place,
+            notes=spec.notes,
+            action=action,
+            attendance_kpi=self.kpi(group, spec.attendance_kpi),
+            held_kpi=self.kpi(group, spec.held_kpi),
+        )
+
+    def kpi(self, group: str, ref: KpiRef | None) -> Kpi | None:
+        if ref is None:
+            return None
+        return next(k for k in self.objectives[(group, ref.objective)].kpis if k.name == ref.name)
+
     def project(self, project: Project, spec: ProjectSpec, position: int) -> None:
         objective = self.objectives.get((spec.working_group or "", spec.objective or 0))
         group = self.groups.get(spec.working_group or "")
@@ -219,16 +264,28 @@ class PlanSync:
                 amount_pence=s.amount_pence,
             ),
         )
-        self.sync(
-            project.funding_sources,
-            spec.funding,
-            lambda f: f.source,
-            lambda s, _: s.source,
-            FundingSource,
-            lambda f, s, _: self.assign(
-                f, source=s.source, amount_pence=s.amount_pence, secured=s.secured
-            ),
-        )
+        fundraising = [
+            objective.actions[number - 1] for number in spec.fundraising_actions if objective
+        ]
+        if project.fundraising_actions != fundraising:
+            project.fundraising_actions = fundraising
+        self.funding(project, spec)
+
+    def funding(self, project: Project, spec: ProjectSpec) -> None:
+        """Add or update the funding sources the file names; keep those staff added."""
+        existing = {source.source: source for source in project.funding_sources}
+        for funding in spec.funding:
+            source = existing.get(funding.source)
+            if source is None:
+                source = FundingSource()
+                project.funding_sources.append(source)
+                self.report.created += 1
+            self.assign(
+                source,
+                source=funding.source,
+                amount_pence=funding.amount_pence,
+                secured=funding.secured,
+            )
 
 
 def _name(record: Any) -> str:

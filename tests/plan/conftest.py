@@ -13,7 +13,7 @@ import pytest
 
 from brokerage.extensions import db
 from brokerage.plan import service
-from brokerage.plan.models import Plan
+from brokerage.plan.models import Action, Plan, PlanLead
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +42,31 @@ _TAG = re.compile(r"<[^>]+>")
 def page_text(response: Any) -> str:
     """The page's visible text: tags removed, entities decoded, whitespace collapsed."""
     return " ".join(html.unescape(_TAG.sub(" ", response.get_data(as_text=True))).split())
+
+
+@pytest.fixture
+def lead_for(client_for, in_app, loaded_plan) -> Callable[..., Any]:
+    """`lead_for("Clayton Lavallin")`: a client signed in as a new account that staff
+    have linked to these leads (optionally as a member of an organisation of `kind`)."""
+
+    def _lead(*names: str, kind: str | None = None) -> Any:
+        client = client_for(kind)
+
+        def link() -> None:
+            for name in names:
+                lead = db.session.scalar(db.select(PlanLead).where(PlanLead.name == name))
+                service.link_lead(lead, client.user_email)
+            db.session.commit()
+
+        in_app(link)
+        return client
+
+    return _lead
+
+
+def action_id(description: str, position: int = 0) -> int:
+    """The id of the action with this description (the `position`th if several have it)."""
+    ids = db.session.scalars(
+        db.select(Action.id).where(Action.description == description).order_by(Action.id)
+    )
+    return list(ids)[position]

@@ -26,7 +26,7 @@ def test_plan_load_imports_the_plan_and_prints_a_summary(flask_cli, in_app):
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
         "Plan 2023/24: 5 working groups, 24 objectives, 56 actions, 14 KPIs, 4 projects, "
-        "15 cost lines, 15 leads."
+        "15 cost lines, 15 leads, 5 events."
     )
     assert in_app(_actions) == 56
 

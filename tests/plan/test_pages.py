@@ -179,7 +179,10 @@ def test_the_action_page_shows_its_details_outcomes_and_kpis(staff, first_action
     assert "Responsible lead Emma Coles" in text
     assert "April 2023-October 2024 (1 Apr 2023 to 31 Oct 2024)" in text
     assert "Funding for ARCh expansion secured" in text
-    assert "Number of ARCh company volunteers through charter: target not set" in text
+    assert (
+        "Number of ARCh company volunteers through charter : target not set; 0 volunteers so far"
+        in text
+    )
     assert "No updates yet." in text
 
 
@@ -256,3 +259,43 @@ def test_plan_pages_carry_no_inline_style_or_script(staff, first_action):
         assert " style=" not in html
         assert "<script>" not in html
         assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_every_plan_page_carries_no_inline_style_script_or_handler(staff, first_action, in_app):
+    def ids() -> dict[str, int]:
+        from brokerage.plan.event_models import Event
+        from brokerage.plan.models import Kpi, PlanLead, Project
+
+        first = {model: db.session.scalar(select(model.id)) for model in (Event, Kpi, PlanLead)}
+        return {
+            "event": first[Event],
+            "kpi": first[Kpi],
+            "lead": first[PlanLead],
+            "project": db.session.scalar(select(Project.id)),
+        }
+
+    found = in_app(ids)
+    pages = [
+        "/plan/mine",
+        "/plan/timeline",
+        "/plan/kpis",
+        f"/plan/kpis/{found['kpi']}",
+        "/plan/events",
+        "/plan/events/new",
+        f"/plan/events/{found['event']}/edit",
+        "/plan/projects",
+        f"/plan/projects/{found['project']}",
+        "/plan/leads",
+        f"/plan/leads/{found['lead']}",
+        "/plan/working-groups",
+        "/plan/working-groups/inclusive-employment",
+        "/plan/toolkit",
+        "/plan/toolkit/new",
+    ]
+    for page in pages:
+        response = staff.get(page)
+        assert response.status_code == 200, page
+        html = response.get_data(as_text=True)
+        assert " style=" not in html and "<style" not in html, page
+        assert "<script>" not in html, page
+        assert not re.search(r"\son[a-z]+=", html), page

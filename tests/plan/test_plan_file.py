@@ -6,6 +6,7 @@ The expected values below were read off the document (shared/seeds/oiep-delivery
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
@@ -215,3 +216,93 @@ def test_inclusive_employment_actions_carry_the_phase_their_table_numbers(plan_d
         for a in o.actions
     ]
     assert set(elsewhere) == {None}
+
+
+# The events the plan names, with what it says about when and where, and nothing more:
+# (working group, title, kind, timing as written, place, the action it serves).
+EVENTS = [
+    (
+        "Inclusive Employment",
+        "First OIEP HR network event on employment pathways for prison leavers",
+        "seminar",
+        "July 2023",
+        "",
+        "Hold first OIEP HR network event on employment pathways for prison leavers",
+    ),
+    (
+        "Inclusive Employment",
+        "Risk assessment tool webinar",
+        "webinar",
+        "September 2023",
+        "",
+        "Risk assessment tool webinar",
+    ),
+    (
+        "Inclusive Employment",
+        "Prison open day for employers at Bullingdon Prison",
+        "open_day",
+        "September 2023",
+        "Bullingdon Prison",
+        "Prison open day for employers at Bullingdon Prison",
+    ),
+    ("Social Value and Procurement", "Meet the Buyer", "meet_the_buyer", "February", "", ""),
+    ("Social Value and Procurement", "Get Social Procurement Ready!", "other", "", "", ""),
+]
+
+
+def test_the_events_the_plan_names_are_seeded_without_invented_dates_or_attendance(
+    loaded_plan, in_app
+):
+    from brokerage.plan.event_models import Event
+
+    def events() -> list[tuple]:
+        return [
+            (
+                event.action.objective.working_group.name if event.action else "",
+                event.title,
+                event.kind,
+                event.timing,
+                event.place,
+                event.action.description if event.action else "",
+                event.happens_on,
+                event.held,
+                event.attendance,
+            )
+            for event in db.session.scalars(select(Event).order_by(Event.id))
+        ]
+
+    found = in_app(events)
+    # The SVP events serve "Support and promote on-going work", whose row has no description.
+    assert [row[1:5] for row in found] == [row[1:5] for row in EVENTS]
+    assert [row[5] for row in found[:3]] == [row[5] for row in EVENTS[:3]]
+    assert {row[0] for row in found} == {"Inclusive Employment", "Social Value and Procurement"}
+    assert {row[6:] for row in found} == {(None, False, None)}
+
+
+def test_the_first_hr_network_event_counts_towards_the_hr_network_kpis(loaded_plan, in_app):
+    from brokerage.plan.event_models import Event
+
+    def kpis() -> tuple:
+        event = db.session.scalar(select(Event).where(Event.kind == "seminar"))
+        return event.attendance_kpi.name, event.held_kpi.name, event.held_kpi.objective.number
+
+    assert in_app(kpis) == ("Number of total attendees", "Number of HR network seminars held", 7)
+
+
+def test_the_data_quoted_for_public_pages_is_in_the_document(plan_data):
+    """Checked against the document itself where it sits beside the repository."""
+    from pathlib import Path
+
+    source = Path(__file__).parents[3] / "shared/seeds/oiep-delivery-plan-2023-24.txt"
+    if not source.exists():
+        pytest.skip("the plan document is not beside the repository")
+    document = " ".join(source.read_text(encoding="utf-8").replace("**", "").split())
+    spec = read_plan(plan_data)
+    quoted = [line for group in spec.working_groups for line in group.data]
+    assert len(quoted) == 12
+    for line in quoted:
+        # Each sentence is as the document writes it (bracketed sources aside).
+        for sentence in line.split(". "):
+            sentence = sentence.split(" ('")[0].rstrip(".")
+            if ":" not in sentence:
+                assert sentence in document, sentence

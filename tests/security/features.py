@@ -1,0 +1,154 @@
+"""The objects of other features that the security world makes on first use (see
+World.feature): each builder runs in an app context and its caller commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from brokerage.accounts.models import Organisation, User
+from brokerage.charter import pledges as charter_pledges
+from brokerage.charter import service as charter_service
+from brokerage.charter.models import Signee
+from brokerage.extensions import db
+from brokerage.listings import service as listings_service
+from brokerage.places import service as places_service
+from brokerage.plan.event_models import Event
+from brokerage.plan.models import FundingSource, Plan, Project
+from brokerage.plan.resource_models import Resource
+from brokerage.toms import service as toms_service
+from brokerage.toms.models import Measure
+
+if TYPE_CHECKING:
+    from tests.security.conftest import World
+
+
+def _build_charter(world: World) -> dict[str, int]:
+    """The loaded pledges; the supplier's organisation signed up and approved (so it has a
+    term and check-ins), and the beneficiary's signed up and waiting for approval."""
+    charter_pledges.load_pledges()
+    pledge = charter_pledges.current_pledges()[0]
+
+    def sign_up(organisation: str, kind: str) -> Signee:
+        details = charter_service.SignUp(
+            organisation_name=organisation,
+            kind=kind,
+            postcode="OX4 4HH",
+            sector="private",
+            size="small",
+            employees=12,
+            contact_name="Ada Baker",
+            contact_email="ada@example.org",
+            listed_publicly=True,
+            pledges={pledge.id: "Our plan."},
+        )
+        return charter_service.sign_up(details, date(2024, 1, 15)).signee
+
+    approved = sign_up("The supplier", "supplier")
+    charter_service.approve(approved, db.session.get(User, world.users["staff"]))
+    pending = sign_up("The beneficiary", "beneficiary")
+    return {
+        "signee": approved.id,
+        "pending_signee": pending.id,
+        "check_in": approved.terms[0].check_ins[0].id,
+        "pledge": pledge.id,
+        "signed_pledge": approved.signed_pledges[0].id,
+    }
+
+
+TOMS_ROW = {
+    "framework": "Test framework",
+    "theme": "Jobs",
+    "outcome": "More local people in work",
+    "measure_code": "T-1",
+    "measure": "Local people employed",
+    "unit": "people",
+    "proxy_value_gbp": "",
+    "source": "Test source",
+}
+
+
+def _build_toms(world: World) -> dict[str, int]:
+    toms_service.load_framework_file([TOMS_ROW], "2023/24")
+    return {"measure": db.session.scalars(select(Measure.id)).one()}
+
+
+def _build_places(world: World) -> dict[str, int]:
+    place = places_service.save_priority_place(
+        None,
+        name="Blackbird Leys",
+        local_authority="Oxford",
+        prefixes=[("OX4 6", "")],
+        reason="",
+        source="",
+    )
+    return {"place": place.id}
+
+
+def _build_listings(world: World) -> dict[str, int]:
+    """A draft offer of the supplier's, a published opportunity of the buyer's and a draft
+    need of the beneficiary's: drafts are private to their organisation, published
+    listings open to everyone signed in."""
+    common = {
+        "title": "Reading helpers",
+        "description": "Volunteers who read with children.",
+        "category": "volunteering",
+        "postcode": "OX4 4HH",
+    }
+    organisation = {o: db.session.get(Organisation, i) for o, i in world.organisation_ids.items()}
+    offer = listings_service.create_listing(
+        organisation["supplier"],
+        listings_service.OfferFields(
+            **common, available_from=None, available_to=None, measures={"T-1": Decimal(3)}
+        ),
+    )
+    opportunity = listings_service.create_listing(
+        organisation["buyer"],
+        listings_service.OpportunityFields(
+            **common,
+            estimated_value_pence=None,
+            deadline=listings_service.today() + timedelta(days=60),
+            measures={"T-1": Decimal(3)},
+        ),
+    )
+    listings_service.change_status(
+        opportunity, "publish", db.session.get(User, world.users["buyer"])
+    )
+    need = listings_service.create_listing(
+        organisation["beneficiary"],
+        listings_service.NeedFields(
+            **common, deadline=None, quantity_wanted=None, quantity_unit="", measures={"T-1": None}
+        ),
+    )
+    return {"offer": offer.id, "opportunity": opportunity.id, "need": need.id}
+
+
+def _build_plan_records(world: World) -> dict[str, int]:
+    """An event, a project with one funding source, and a toolkit resource, in the plan."""
+    plan = db.session.scalars(select(Plan)).one()
+    event = Event(plan=plan, title="Meet the buyer", kind="meet_the_buyer")
+    project = Project(plan=plan, position=1, name="Data hub", stated_total_pence=100_000)
+    project.funding_sources.append(FundingSource(source="Local trust", amount_pence=50_000))
+    resource = Resource(title="Open data guide", kind="guide", url="https://example.org/guide")
+    db.session.add_all([event, project, resource])
+    db.session.flush()
+    return {
+        "event": event.id,
+        "project": project.id,
+        "funding_source": project.funding_sources[0].id,
+        "resource": resource.id,
+    }
+
+
+FEATURE_BUILDERS: dict[str, Callable[[World], dict[str, int]]] = {
+    "plan": _build_plan_records,
+    "charter": _build_charter,
+    "toms": _build_toms,
+    "places": _build_places,
+    "listings": _build_listings,
+}
+FEATURE_NEEDS = {"listings": ("toms",)}

@@ -1,0 +1,277 @@
+"""Who may do what, for every route the app serves: one row per route and method, one
+column per kind of user, generated against the URL map so that a new route cannot be
+missed. Every refusal is also checked to have changed nothing in the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from tests.security.conftest import PEOPLE, ROLES, SESSION_ROLES, TOKEN_ROLES
+from tests.security.routes import (
+    BACK,
+    DONE,
+    LOGIN,
+    judge,
+    may_change_database,
+    path_for,
+    route_keys,
+    send,
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    by_role: dict[str, Any]
+
+
+OUTCOMES = {"LOGIN": LOGIN, "DONE": DONE, "BACK": BACK}
+# Outcomes of a request the route's own code handled (not refused at the door).
+LET_THROUGH = (200, DONE, BACK)
+
+
+def _outcomes(columns: str) -> list[Any]:
+    return [OUTCOMES.get(cell) or int(cell) for cell in columns.split()]
+
+
+def web(columns: str) -> Row:
+    """An HTML route. Columns: anon, supplier, buyer, beneficiary, other_supplier, member,
+    task_force, staff. A bearer token counts for nothing here: whoever sends one is treated
+    as anonymous, so every token column expects what the anon column does."""
+    by_role = dict(zip(SESSION_ROLES, _outcomes(columns), strict=True))
+    return Row(by_role | dict.fromkeys(TOKEN_ROLES, by_role["anon"]))
+
+
+def api(columns: str) -> Row:
+    """A JSON API route. Columns: the tokens of supplier, buyer, beneficiary,
+    other_supplier, member, task_force, staff. A session counts for nothing here, nor does a
+    revoked token: each is 401, like no credentials at all."""
+    tokens = dict(zip((f"{p}_token" for p in PEOPLE), _outcomes(columns), strict=True))
+    return Row(dict.fromkeys(SESSION_ROLES, 401) | tokens | {"revoked_token": 401})
+
+
+# Object-level routes are asked about the supplier's organisation, the supplier's API token,
+# the member's platform roles, a plan action nobody leads, an invitation of the buyer to the
+# supplier's organisation, a reset link for the member, the supplier's charter sign-up (the
+# beneficiary's, waiting, for approve and decline) and its first check-in, a TOMs measure
+# and a priority place (see tests/security/routes.py).
+# fmt: off
+MATRIX: dict[str, Row] = {
+    #                                            anon  suppl buyer benef other membr t.f.  staff
+    "GET static":                           web("200   200   200   200   200   200   200   200"),
+    "GET bootstrap.static":                 web("200   200   200   200   200   200   200   200"),
+    "GET home.index":                       web("200   200   200   200   200   200   200   200"),
+    "GET home.privacy":                     web("200   200   200   200   200   200   200   200"),
+    "GET health.healthz":                   web("200   200   200   200   200   200   200   200"),
+    "GET health.readyz":                    web("200   200   200   200   200   200   200   200"),
+    "GET accounts.register":                web("200   200   200   200   200   200   200   200"),
+    "POST accounts.register":               web("DONE  DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    "GET accounts.login":                   web("200   200   200   200   200   200   200   200"),
+    "POST accounts.login":                  web("DONE  DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    "POST accounts.logout":                 web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    "GET accounts.account":                 web("LOGIN 200   200   200   200   200   200   200"),
+    "POST accounts.change_password":        web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    "POST accounts.create_token":           web("LOGIN 200   200   200   200   200   200   200"),
+    # Only the supplier's own token is revoked; anyone else is sent back to their account.
+    "POST accounts.revoke_token":           web("LOGIN DONE  BACK  BACK  BACK  BACK  BACK  BACK"),
+    "GET accounts.download_data":           web("LOGIN 200   200   200   200   200   200   200"),
+    "POST accounts.delete_account":         web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    "GET accounts.request_password_reset":  web("200   200   200   200   200   200   200   200"),
+    "POST accounts.request_password_reset": web("DONE  DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    "GET accounts.reset_password":          web("200   200   200   200   200   200   200   200"),
+    "POST accounts.reset_password":         web("DONE  DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    "GET organisations.index":              web("LOGIN 200   200   200   200   200   200   200"),
+    "GET organisations.new":                web("LOGIN 200   200   200   200   200   200   200"),
+    "POST organisations.new":               web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    # Another organisation's pages: 404, so that non-members cannot learn what exists.
+    "GET organisations.show":               web("LOGIN 200   404   404   404   200   404   200"),
+    "GET organisations.edit":               web("LOGIN 200   404   404   404   403   404   200"),
+    "POST organisations.edit":              web("LOGIN DONE  404   404   404   403   404   DONE"),
+    "POST organisations.invite":            web("LOGIN DONE  404   404   404   403   404   DONE"),
+    "GET organisations.show_invitation":    web("200   200   200   200   200   200   200   200"),
+    # Only the person invited (the buyer) can accept; others are told why, and nothing changes.
+    "POST organisations.accept_invitation": web("LOGIN BACK  DONE  BACK  BACK  BACK  BACK  BACK"),
+    "GET admin.people":                     web("LOGIN 403   403   403   403   403   403   200"),
+    "POST admin.change_roles":              web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET admin.organisations":              web("LOGIN 403   403   403   403   403   403   200"),
+    "GET admin.jobs":                       web("LOGIN 403   403   403   403   403   403   200"),
+    # The delivery plan: staff, and people linked to a plan lead (the member leads another
+    # action, so sees the plan but may not update this one); who leads what is for staff.
+    "GET plan.overview":                    web("LOGIN 403   403   403   403   200   403   200"),
+    "GET plan.actions":                     web("LOGIN 403   403   403   403   200   403   200"),
+    "GET plan.export_actions":              web("LOGIN 403   403   403   403   200   403   200"),
+    "GET plan.show_action":                 web("LOGIN 403   403   403   403   200   403   200"),
+    "POST plan.post_update":                web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET plan.my_actions":                  web("LOGIN 403   403   403   403   200   403   200"),
+    "GET plan.timeline":                    web("LOGIN 403   403   403   403   200   403   200"),
+    "GET plan.kpi_list":                    web("LOGIN 403   403   403   403   200   403   200"),
+    "GET plan.show_kpi":                    web("LOGIN 403   403   403   403   200   403   200"),
+    "POST plan.record_kpi_value":           web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST plan.set_kpi_target":             web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET plan.event_list":                  web("LOGIN 403   403   403   403   200   403   200"),
+    "GET plan.new_event":                   web("LOGIN 403   403   403   403   403   403   200"),
+    "POST plan.new_event":                  web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET plan.edit_event":                  web("LOGIN 403   403   403   403   403   403   200"),
+    "POST plan.edit_event":                 web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET plan.project_list":                web("LOGIN 403   403   403   403   200   403   200"),
+    "GET plan.show_project":                web("LOGIN 403   403   403   403   200   403   200"),
+    "POST plan.add_funding":                web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST plan.remove_funding":             web("LOGIN 403   403   403   403   403   403   DONE"),
+    # The working groups' public pages and the toolkit are for everyone; staff edit it.
+    "GET plan.public_groups":               web("200   200   200   200   200   200   200   200"),
+    "GET plan.public_group":                web("200   200   200   200   200   200   200   200"),
+    "GET plan.resource_list":               web("200   200   200   200   200   200   200   200"),
+    "GET plan.show_resource":               web("200   200   200   200   200   200   200   200"),
+    "GET plan.new_resource":                web("LOGIN 403   403   403   403   403   403   200"),
+    "POST plan.new_resource":               web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET plan.edit_resource":               web("LOGIN 403   403   403   403   403   403   200"),
+    "POST plan.edit_resource":              web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST plan.delete_resource":            web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET plan.leads":                       web("LOGIN 403   403   403   403   403   403   200"),
+    "GET plan.edit_lead":                   web("LOGIN 403   403   403   403   403   403   200"),
+    "POST plan.edit_lead":                  web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET matches.policy":                   web("LOGIN 403   403   403   403   403   403   200"),
+    "POST matches.policy":                  web("LOGIN 403   403   403   403   403   403   DONE"),
+    # A listing's matches (asked about the supplier's draft offer): for its lister and staff.
+    "GET matches.listing_matches":          web("LOGIN 200   404   404   404   200   404   200"),
+    # The TOMs catalogue is for everyone signed in; proxy values are added by staff.
+    "GET toms.catalogue":                   web("LOGIN 200   200   200   200   200   200   200"),
+    "GET toms.show_measure":                web("LOGIN 200   200   200   200   200   200   200"),
+    "POST toms.add_proxy_value":            web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET toms.pick_measures":               web("LOGIN 200   200   200   200   200   200   200"),
+    "POST toms.pick_measures":              web("LOGIN 200   200   200   200   200   200   200"),
+    "GET places.priority_places":           web("LOGIN 403   403   403   403   403   403   200"),
+    "GET places.new_priority_place":        web("LOGIN 403   403   403   403   403   403   200"),
+    "POST places.new_priority_place":       web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET places.edit_priority_place":       web("LOGIN 403   403   403   403   403   403   200"),
+    "POST places.edit_priority_place":      web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST places.load_reference_list":      web("LOGIN 403   403   403   403   403   403   DONE"),
+    # The charter: its list and sign-up are public; staff run the rest; an organisation's
+    # members see their own charter page (asked about the supplier's), others get 404.
+    "GET charter.index":                    web("200   200   200   200   200   200   200   200"),
+    "GET charter.sign_up":                  web("200   200   200   200   200   200   200   200"),
+    "POST charter.sign_up":                 web("DONE  DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    "GET charter.queue":                    web("LOGIN 403   403   403   403   403   403   200"),
+    "POST charter.approve":                 web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST charter.decline":                 web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET charter.signees":                  web("LOGIN 403   403   403   403   403   403   200"),
+    "GET charter.signee":                   web("LOGIN 200   404   404   404   200   404   200"),
+    "POST charter.renew":                   web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST charter.introduce":               web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET charter.due":                      web("LOGIN 403   403   403   403   403   403   200"),
+    "GET charter.check_in":                 web("LOGIN 403   403   403   403   403   403   200"),
+    "POST charter.check_in":                web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET charter.pledges":                  web("LOGIN 403   403   403   403   403   403   200"),
+    "GET charter.edit_pledge_page":         web("LOGIN 403   403   403   403   403   403   200"),
+    "POST charter.edit_pledge_page":        web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET charter.report":                   web("LOGIN 403   403   403   403   403   403   200"),
+    "GET charter.report_download":          web("LOGIN 403   403   403   403   403   403   200"),
+    # Profiles are open to everyone signed in; an organisation's members edit its profile;
+    # staff verify. Each kind of listing is asked about one of its lister's: the supplier's
+    # draft offer (private: 404 to others), the buyer's published opportunity (open to all
+    # signed in, changed by the buyer) and the beneficiary's draft need.
+    "GET listings.index":                   web("LOGIN 200   200   200   200   200   200   200"),
+    "GET listings.profile":                 web("LOGIN 200   200   200   200   200   200   200"),
+    "GET listings.edit_profile":            web("LOGIN 200   403   403   403   200   403   200"),
+    "POST listings.edit_profile":           web("LOGIN DONE  403   403   403   DONE  403   DONE"),
+    "POST listings.verify_organisation":    web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST listings.unverify_organisation":  web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET listings.offers":                  web("LOGIN 200   200   200   200   200   200   200"),
+    "GET listings.new_offer":               web("LOGIN 200   403   403   403   200   403   200"),
+    "POST listings.new_offer":              web("LOGIN DONE  403   403   403   DONE  403   DONE"),
+    "GET listings.show_offer":              web("LOGIN 200   404   404   404   200   404   200"),
+    "GET listings.edit_offer":              web("LOGIN 200   404   404   404   200   404   200"),
+    "POST listings.edit_offer":             web("LOGIN DONE  404   404   404   DONE  404   DONE"),
+    "POST listings.publish_offer":          web("LOGIN DONE  404   404   404   DONE  404   DONE"),
+    "POST listings.archive_offer":          web("LOGIN DONE  404   404   404   DONE  404   DONE"),
+    "POST listings.unpublish_offer":        web("LOGIN 403   404   404   404   403   404   BACK"),
+    "GET listings.opportunities":           web("LOGIN 200   200   200   200   200   200   200"),
+    "GET listings.new_opportunity":         web("LOGIN 403   200   403   403   403   403   200"),
+    "POST listings.new_opportunity":        web("LOGIN 403   DONE  403   403   403   403   DONE"),
+    "GET listings.show_opportunity":        web("LOGIN 200   200   200   200   200   200   200"),
+    "GET listings.edit_opportunity":        web("LOGIN 403   200   403   403   403   403   200"),
+    "POST listings.edit_opportunity":       web("LOGIN 403   DONE  403   403   403   403   DONE"),
+    "POST listings.publish_opportunity":    web("LOGIN 403   BACK  403   403   403   403   BACK"),
+    "POST listings.archive_opportunity":    web("LOGIN 403   DONE  403   403   403   403   DONE"),
+    "POST listings.unpublish_opportunity":  web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET listings.needs":                   web("LOGIN 200   200   200   200   200   200   200"),
+    "GET listings.new_need":                web("LOGIN 403   403   200   403   403   403   200"),
+    "POST listings.new_need":               web("LOGIN 403   403   DONE  403   403   403   DONE"),
+    "GET listings.show_need":               web("LOGIN 404   404   200   404   404   404   200"),
+    "GET listings.edit_need":               web("LOGIN 404   404   200   404   404   404   200"),
+    "POST listings.edit_need":              web("LOGIN 404   404   DONE  404   404   404   DONE"),
+    "POST listings.publish_need":           web("LOGIN 404   404   DONE  404   404   404   DONE"),
+    "POST listings.archive_need":           web("LOGIN 404   404   DONE  404   404   404   DONE"),
+    "POST listings.unpublish_need":         web("LOGIN 404   404   403   404   404   404   BACK"),
+    #                                            suppl buyer benef other membr t.f.  staff
+    "GET api.me":                           api("200   200   200   200   200   200   200"),
+    "GET api.organisations":                api("200   200   200   200   200   200   200"),
+    "GET api.organisation":                 api("200   404   404   404   200   404   200"),
+}
+# fmt: on
+
+
+def let_through(route: str) -> tuple[str, Any]:
+    """The first role the matrix lets `route` through for, and what it then answers."""
+    return next((r, o) for r, o in MATRIX[route].by_role.items() if o in LET_THROUGH)
+
+
+def test_every_route_the_app_serves_has_a_row_in_the_matrix(app):
+    missing = sorted(
+        f"{key:45} {rule.rule}" for key, rule in route_keys(app).items() if key not in MATRIX
+    )
+    assert not missing, (
+        f"{len(missing)} route(s) have no row in MATRIX in {__file__}. Add a row for each, "
+        "saying what anon, supplier, buyer, beneficiary, other_supplier, member, task_force "
+        "and staff (and their API tokens) should get:\n  " + "\n  ".join(missing)
+    )
+
+
+def test_every_row_of_the_matrix_is_a_route_the_app_serves(app):
+    served = route_keys(app)
+    assert [key for key in MATRIX if key not in served] == []
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX))
+def test_each_kind_of_user_gets_the_expected_answer_and_refusals_change_nothing(
+    route, app, world, client_as, isolated
+):
+    method, endpoint = route.split()
+    if route not in route_keys(app):
+        pytest.fail(f"{route} is in MATRIX but the app does not serve it")
+    path = path_for(app, endpoint, world)
+    wrong = []
+    before = None  # every cell starts from the same state, so one snapshot of it serves all
+    for role in ROLES:
+        expected = MATRIX[route].by_role[role]
+        with isolated(before) as database:
+            before = database.before
+            response = send(client_as(role), method, path, endpoint, world, role)
+            problem = judge(response, expected, path)
+            may_change = may_change_database(method, expected)
+            changes = [] if may_change else database.changes()
+        if problem is None and changes:
+            problem = f"answered {response.status_code} but changed {', '.join(changes)}"
+        if problem:
+            wrong.append(f"{role:15} {problem}")
+    assert not wrong, f"{method} {path}:\n  " + "\n  ".join(wrong)
+
+
+def test_the_matrix_covers_each_kind_of_user(app):
+    """The numbers for the issue's closing note."""
+    assert len(ROLES) == 16
+    assert all(set(row.by_role) == set(ROLES) for row in MATRIX.values())
+
+
+def test_a_plan_lead_may_update_their_own_action_but_not_anothers(app, world, client_as, isolated):
+    note = {"csrf_token": world.csrf["member"], "status": "at_risk", "note": "Slipping."}
+    answers = {}
+    for action_id in (world.led_action_id, world.action_id):
+        with isolated() as database:
+            response = client_as("member").post(f"/plan/actions/{action_id}/updates", data=note)
+            answers[action_id] = (response.status_code, set(database.changes()))
+
+    assert answers[world.led_action_id] == (302, {"plan_actions", "plan_action_updates"})
+    assert answers[world.action_id] == (403, set())
