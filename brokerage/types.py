@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,3 +38,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def in_list(column: str, values: type[enum.StrEnum]) -> str:
+    """A CHECK constraint body keeping `column` to an enum's values."""
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"

@@ -12,7 +12,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
+from ..types import UTCDateTime, in_list, utcnow
 
 
 class OrganisationKind(enum.StrEnum):
@@ -37,10 +37,6 @@ ORGANISATION_KIND_LABELS = {
 class MemberRole(enum.StrEnum):
     OWNER = "owner"
     MEMBER = "member"
-
-
-def _in_list(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
 def new_session_token() -> str:
@@ -101,7 +97,7 @@ class Organisation(db.Model):
         back_populates="organisation", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (CheckConstraint(_in_list("kind", OrganisationKind), name="kind_known"),)
+    __table_args__ = (CheckConstraint(in_list("kind", OrganisationKind), name="kind_known"),)
 
     @property
     def kind_enum(self) -> OrganisationKind:
@@ -130,7 +126,7 @@ class Membership(db.Model):
 
     __table_args__ = (
         UniqueConstraint("user_id", "organisation_id", name="uq_memberships_user_organisation"),
-        CheckConstraint(_in_list("role", MemberRole), name="role_known"),
+        CheckConstraint(in_list("role", MemberRole), name="role_known"),
     )
 
     @property
@@ -157,7 +153,7 @@ class Invitation(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="invitations")
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
 
-    __table_args__ = (CheckConstraint(_in_list("role", MemberRole), name="role_known"),)
+    __table_args__ = (CheckConstraint(in_list("role", MemberRole), name="role_known"),)
 
 
 class ApiToken(db.Model):

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
+from ..types import UTCDateTime, in_list, utcnow
 from .choices import (
     CheckInKind,
     PledgeProgress,
@@ -31,7 +31,6 @@ from .choices import (
     SigneeStatus,
     Size,
     Unit,
-    in_list,
 )
 
 # What a pledge code's prefix means, so pages never pass a list number off as official.

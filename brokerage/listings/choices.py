@@ -5,11 +5,6 @@ from __future__ import annotations
 import enum
 
 
-def in_list(column: str, values: type[enum.StrEnum]) -> str:
-    """A CHECK constraint body keeping `column` to the enum's values."""
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
 class ListingStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, s
 
 from ..accounts.models import Organisation, OrganisationKind, User
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
-from .choices import Category, ListingStatus, Size, in_list
+from ..types import UTCDateTime, in_list, utcnow
+from .choices import Category, ListingStatus, Size
 
 # Quantities as the measure picker reads them: two decimal places, up to 100 million.
 Quantity = Numeric(12, 2)

@@ -13,8 +13,8 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
-from .models import Action, Kpi, KpiValue, Plan, in_list
+from ..types import UTCDateTime, in_list, utcnow
+from .models import Action, Kpi, KpiValue, Plan
 from .states import EventKind
 
 

@@ -6,7 +6,6 @@ KPI values are what staff add afterwards, and a reload of the same file keeps th
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -23,13 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
+from ..types import UTCDateTime, in_list, utcnow
 from .progress import is_overdue
 from .states import ActionStatus, Phase
-
-
-def in_list(column: str, values: type[enum.StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
 
 class Plan(db.Model):

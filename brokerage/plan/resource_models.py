@@ -10,8 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
-from .models import WorkingGroup, in_list
+from ..types import UTCDateTime, in_list, utcnow
+from .models import WorkingGroup
 from .states import Audience, ResourceKind
 
 
