@@ -132,6 +132,7 @@ def _register_cli(app: Flask) -> None:
     from .charter.cli import charter_cli
     from .demo.cli import seed_demo_command
     from .jobs.cli import jobs_cli
+    from .listings.cli import listings_cli
     from .mail.cli import mail_cli
     from .plan.cli import plan_cli
     from .toms.cli import toms_cli
@@ -140,6 +141,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(listings_cli)
     app.cli.add_command(plan_cli)
     app.cli.add_command(charter_cli)
     app.cli.add_command(toms_cli)

@@ -346,3 +346,22 @@ def test_the_database_refuses_a_verified_profile_without_a_date(in_app, world):
             db.session.flush()
 
     in_app(break_it)
+
+
+def test_the_refresh_command_places_listings_in_a_new_priority_place_once(app, in_app, world):
+    def need_in_the_leys():
+        need = service.create_listing(
+            organisation(world, "beneficiary"), listing_fields("need", postcode="OX4 6JZ")
+        )
+        priority_place_in_blackbird_leys("The Leys")
+        db.session.commit()
+        return need.id
+
+    need_id = in_app(need_in_the_leys)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["listings", "refresh-locations"])
+    again = runner.invoke(args=["listings", "refresh-locations"])
+    assert (first.exit_code, again.exit_code) == (0, 0)
+    assert "1 listing changed place." in first.output
+    assert "0 listings changed place." in again.output
+    assert in_app(lambda: load("need", need_id).priority_place) == "The Leys"
