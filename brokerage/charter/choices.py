@@ -32,38 +32,6 @@ SECTOR_LABELS = {
 }
 
 
-class Size(enum.StrEnum):
-    """The UK's usual employer size bands, by number of employees."""
-
-    MICRO = "micro"
-    SMALL = "small"
-    MEDIUM = "medium"
-    LARGE = "large"
-
-    @property
-    def employees(self) -> tuple[int, int | None]:
-        """The band's fewest and most employees (None: no upper limit)."""
-        return SIZE_BANDS[self]
-
-    @property
-    def label(self) -> str:
-        low, high = self.employees
-        people = f"{low} to {high}" if high is not None else f"{low} or more"
-        return f"{self.value.capitalize()} ({people} employees)"
-
-    def fits(self, employees: int) -> bool:
-        low, high = self.employees
-        return employees >= low and (high is None or employees <= high)
-
-
-SIZE_BANDS: dict[Size, tuple[int, int | None]] = {
-    Size.MICRO: (0, 9),
-    Size.SMALL: (10, 49),
-    Size.MEDIUM: (50, 249),
-    Size.LARGE: (250, None),
-}
-
-
 class CheckInKind(enum.StrEnum):
     """The meetings of a 12-month term, in the order they happen."""
 

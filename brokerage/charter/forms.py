@@ -32,11 +32,12 @@ from wtforms.validators import (
 )
 
 from ..accounts.models import ORGANISATION_KIND_LABELS
+from ..listings.choices import Size
 from ..places.fields import PostcodeField
 from ..types import utcnow
 from ..validators import plain_name, plain_text
 from .check_ins import RecordEntry
-from .choices import PledgeProgress, Sector, Size, Unit
+from .choices import PledgeProgress, Sector, Unit
 from .models import CheckIn, CheckInRecord, Pledge
 from .service import SignUp
 

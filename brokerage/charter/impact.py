@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from ..accounts.models import Organisation
 from ..extensions import db
-from .choices import CheckInKind, PledgeProgress, Sector, SigneeStatus, Size, Unit
+from ..listings.choices import Size
+from .choices import CheckInKind, PledgeProgress, Sector, SigneeStatus, Unit
 from .models import CheckIn, CheckInRecord, SignedPledge, Signee, Term
 from .pledges import current_pledges
 from .report import ImpactReport, PledgeRow, RecordRow, build_report

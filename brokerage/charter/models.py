@@ -22,16 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
 from ..extensions import db
+from ..listings.choices import Size
 from ..types import UTCDateTime, in_list, utcnow
-from .choices import (
-    CheckInKind,
-    PledgeProgress,
-    ReminderKind,
-    Sector,
-    SigneeStatus,
-    Size,
-    Unit,
-)
+from .choices import CheckInKind, PledgeProgress, ReminderKind, Sector, SigneeStatus, Unit
 
 # What a pledge code's prefix means, so pages never pass a list number off as official.
 CODE_NOTES = {

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from .choices import CheckInKind, PledgeProgress, Sector, Size, Unit
+from ..listings.choices import Size
+from .choices import CheckInKind, PledgeProgress, Sector, Unit
 from .schedule import financial_year_bounds
 
 # A cell starting with one of these is a formula to a spreadsheet.

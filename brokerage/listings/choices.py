@@ -59,16 +59,33 @@ class Size(enum.StrEnum):
     LARGE = "large"
 
     @property
+    def employees(self) -> tuple[int, int | None]:
+        """The band's fewest and most employees (None: no upper limit)."""
+        return SIZE_BANDS[self]
+
+    @property
     def label(self) -> str:
-        return SIZE_LABELS[self]
+        low, high = self.employees
+        if high is None:
+            people = f"{low} or more"
+        elif low == 0:
+            people = f"fewer than {high + 1}"
+        else:
+            people = f"{low} to {high}"
+        return f"{self.value.capitalize()} ({people} employees)"
+
+    def fits(self, employees: int) -> bool:
+        low, high = self.employees
+        return employees >= low and (high is None or employees <= high)
 
 
-SIZE_LABELS = {
-    Size.MICRO: "Micro (fewer than 10 employees)",
-    Size.SMALL: "Small (10 to 49 employees)",
-    Size.MEDIUM: "Medium (50 to 249 employees)",
-    Size.LARGE: "Large (250 or more employees)",
+SIZE_BANDS: dict[Size, tuple[int, int | None]] = {
+    Size.MICRO: (0, 9),
+    Size.SMALL: (10, 49),
+    Size.MEDIUM: (50, 249),
+    Size.LARGE: (250, None),
 }
+SIZE_LABELS = {size: size.label for size in Size}
 
 
 def label_of(enum_class: type[enum.StrEnum], value: str | None) -> str:

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from brokerage.charter import service
-from brokerage.charter.choices import CheckInKind, PledgeProgress, Sector, Size, Unit
+from brokerage.charter.choices import CheckInKind, PledgeProgress, Sector, Unit
 from brokerage.charter.models import Signee
 from brokerage.charter.report import (
     PledgeRow,
@@ -20,6 +20,7 @@ from brokerage.charter.report import (
     format_figure,
 )
 from brokerage.extensions import db
+from brokerage.listings.choices import Size
 from tests.accounts.helpers import page_text
 from tests.charter.conftest import check_in_id, post
 
