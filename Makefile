@@ -34,8 +34,8 @@ services:
 	bash scripts/ensure-services.sh
 
 lint: install
-	$(BIN)/ruff check brokerage tests config.py migrations bench
-	$(BIN)/ruff format --check brokerage tests config.py migrations bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 test-sqlite: install

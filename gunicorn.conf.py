@@ -1,4 +1,5 @@
-"""gunicorn settings for production: `gunicorn --config gunicorn.conf.py "brokerage:create_app()"`."""
+"""gunicorn settings for production:
+`gunicorn --config gunicorn.conf.py "brokerage:create_app()"`."""
 
 import os
 

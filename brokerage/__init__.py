@@ -97,7 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.organisation_views import blueprint as organisations
     from .accounts.views import blueprint as accounts
     from .admin.views import blueprint as admin
-    from .api.views import blueprint as api
+    from .api import blueprint as api
     from .charter.views import blueprint as charter
     from .health.views import blueprint as health
     from .home.views import blueprint as home

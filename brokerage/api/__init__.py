@@ -1,1 +1,6 @@
-"""The JSON API, version 1, under /api/v1: bearer tokens, no session, no CSRF."""
+"""The JSON API, version 1, under /api/v1: bearer tokens (or the session, for reads), no
+CSRF. Each module below adds its routes to the one blueprint."""
+
+from .views import blueprint
+
+__all__ = ["blueprint"]

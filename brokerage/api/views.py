@@ -1,10 +1,13 @@
-"""JSON API v1. Every request authenticates with `Authorization: Bearer <token>`."""
+"""JSON API v1. A request authenticates with `Authorization: Bearer <token>`; a read
+(GET or HEAD) may instead ride on the browser's signed-in session, which is safe without a
+CSRF token because reads change nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, g, jsonify, request
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
@@ -19,6 +22,7 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 100
 # Far beyond any real list, and small enough that the row offset fits a 64-bit integer.
 MAX_PAGE = 1_000_000
+SESSION_METHODS = frozenset({"GET", "HEAD"})
 
 
 @blueprint.before_request
@@ -26,9 +30,13 @@ def _authenticate_token() -> Response | None:
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     user = user_for_api_token(secret.strip()) if scheme.lower() == "bearer" and secret else None
+    if user is None and not header and request.method in SESSION_METHODS:
+        user = current_user if current_user.is_authenticated else None
     if user is None:
         response = json_error(
-            401, "Send a valid personal API token: Authorization: Bearer <token>."
+            401,
+            "Send a valid personal API token: Authorization: Bearer <token> "
+            "(or sign in, for reads).",
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
@@ -37,7 +45,8 @@ def _authenticate_token() -> Response | None:
     return None
 
 
-def _page_arguments() -> tuple[int, int]:
+def page_arguments() -> tuple[int, int]:
+    """`page` and `per_page` from the query string; 400 with the limits when out of range."""
     try:
         page = int(request.args.get("page", 1))
         per_page = int(request.args.get("per_page", 20))
@@ -81,7 +90,7 @@ def me() -> Response:
 @blueprint.get("/organisations")
 def organisations() -> Response:
     """The organisations this token's user acts for (every one, for staff)."""
-    page, per_page = _page_arguments()
+    page, per_page = page_arguments()
     query = select(Organisation).order_by(Organisation.name)
     if not is_staff(g.api_user):
         query = query.join(Membership).where(Membership.user_id == g.api_user.id)

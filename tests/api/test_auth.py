@@ -1,4 +1,5 @@
-"""Every API request needs a personal token; browser sessions and CSRF play no part."""
+"""Every API request needs a personal token, except reads from a signed-in browser
+session; CSRF plays no part."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from brokerage.accounts.models import ApiToken, User
 from brokerage.extensions import db
 from tests import factories
 from tests.api.conftest import bearer
-from tests.conftest import build_test_app
+from tests.conftest import build_test_app, log_in
 
 
 def _assert_refused(response) -> None:
@@ -93,11 +94,15 @@ def test_using_a_token_records_when_it_was_last_used(anon, create, token_for, in
     assert in_app(lambda: db.session.scalars(select(ApiToken)).one().last_used_at) is not None
 
 
-def test_a_logged_in_browser_session_without_a_token_is_refused(buyer):
-    assert buyer.get("/account").status_code == 200  # the session itself works
+def test_a_signed_in_browser_session_may_read_without_a_token(buyer):
+    response = buyer.get("/api/v1/me")
 
-    _assert_refused(buyer.get("/api/v1/me"))
-    _assert_refused(buyer.get("/api/v1/organisations"))
+    assert response.status_code == 200
+    assert len(response.get_json()["organisations"]) == 1  # the buyer's own organisation
+
+
+def test_a_browser_session_with_a_bad_token_is_still_refused(buyer):
+    _assert_refused(buyer.get("/api/v1/me", headers={"Authorization": "Bearer svb_wrong"}))
 
 
 def test_the_api_takes_posts_with_a_token_and_no_csrf_token(database_url, tmp_path, create):
@@ -117,7 +122,9 @@ def test_the_api_takes_posts_with_a_token_and_no_csrf_token(database_url, tmp_pa
 
     refused = client.post("/api/v1/probe", json={})
     accepted = client.post("/api/v1/probe", json={}, headers=bearer(secret))
+    session_only = log_in(probe.test_client(), "ada@example.org").post("/api/v1/probe", json={})
 
     assert refused.status_code == 401
+    assert session_only.status_code == 401  # a session reads; only a token writes
     assert accepted.status_code == 200
     assert accepted.get_json() == {"user": "ada@example.org"}

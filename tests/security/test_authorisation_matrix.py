@@ -45,11 +45,12 @@ def web(columns: str) -> Row:
 
 
 def api(columns: str) -> Row:
-    """A JSON API route. Columns: the tokens of supplier, buyer, beneficiary,
-    other_supplier, member, task_force, staff. A session counts for nothing here, nor does a
-    revoked token: each is 401, like no credentials at all."""
-    tokens = dict(zip((f"{p}_token" for p in PEOPLE), _outcomes(columns), strict=True))
-    return Row(dict.fromkeys(SESSION_ROLES, 401) | tokens | {"revoked_token": 401})
+    """A JSON API read (GET). Columns: supplier, buyer, beneficiary, other_supplier, member,
+    task_force, staff, each answered the same whether they send their token or read with
+    their signed-in session. No credentials, and a revoked token, are 401."""
+    by_person = dict(zip(PEOPLE, _outcomes(columns), strict=True))
+    tokens = {f"{person}_token": outcome for person, outcome in by_person.items()}
+    return Row({"anon": 401} | by_person | tokens | {"revoked_token": 401})
 
 
 # Object-level routes are asked about the supplier's organisation, the supplier's API token,

@@ -1,0 +1,1 @@
+"""The directory: buyers search suppliers, suppliers search needs and opportunities."""
