@@ -36,6 +36,7 @@ from .models import (
     Profile,
 )
 from .permissions import can_edit_listing, can_unpublish_listing, can_verify_organisation
+from .signals import listing_changed, listings_changed_in_bulk, profile_changed
 
 
 class NotAllowed(BrokerageError):
@@ -97,6 +98,7 @@ def save_profile(organisation: Organisation, fields: ProfileFields) -> Profile:
     profile.website = fields.website.strip()
     profile.updated_at = utcnow()
     db.session.flush()
+    profile_changed.send(organisation)
     return profile
 
 
@@ -168,6 +170,7 @@ def create_listing(organisation: Organisation, fields: ListingFields) -> Listing
     _apply(listing, fields)
     db.session.add(listing)
     db.session.flush()
+    listing_changed.send(listing)
     return listing
 
 
@@ -177,6 +180,7 @@ def update_listing(listing: Listing, fields: ListingFields) -> Listing:
     _apply(listing, fields)
     listing.updated_at = utcnow()
     db.session.flush()
+    listing_changed.send(listing)
     return listing
 
 
@@ -244,6 +248,8 @@ def refresh_locations() -> int:
             locate(listing, listing.postcode)
             changed += before != (listing.district, listing.priority_place)
     db.session.flush()
+    if changed:
+        listings_changed_in_bulk.send(None)
     return changed
 
 
@@ -273,6 +279,7 @@ def change_status(listing: Listing, action: str, actor: Any, on: date | None = N
         listing.published_at = utcnow()
     listing.status = ends.value
     db.session.flush()
+    listing_changed.send(listing)
 
 
 def _check_publishable(listing: Listing, on: date) -> None:

@@ -20,6 +20,7 @@ from brokerage.listings.models import (
     OpportunityMeasure,
     Profile,
 )
+from brokerage.listings.signals import listing_changed, profile_changed
 from tests.listings.conftest import (
     KIND_NAMES,
     ORGANISATION_KINDS,
@@ -365,3 +366,35 @@ def test_the_refresh_command_places_listings_in_a_new_priority_place_once(app, i
     assert "1 listing changed place." in first.output
     assert "0 listings changed place." in again.output
     assert in_app(lambda: load("need", need_id).priority_place) == "The Leys"
+
+
+# Signals
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_saving_and_publishing_a_listing_tell_listeners_which_listing_changed(in_app, world, kind):
+    def save_then_publish():
+        heard = []
+        with listing_changed.connected_to(lambda sender: heard.append(sender.ref)):
+            owner = organisation(world, ORGANISATION_KINDS[kind])
+            listing = service.create_listing(owner, listing_fields(kind))
+            service.update_listing(listing, listing_fields(kind, title="Renamed"))
+            service.change_status(listing, "publish", person(world, ORGANISATION_KINDS[kind]))
+        return heard, listing.ref
+
+    heard, ref = in_app(save_then_publish)
+
+    assert heard == [ref, ref, ref]
+
+
+def test_saving_a_profile_tells_listeners_whose_profile_changed(in_app, world):
+    def save():
+        heard = []
+        supplier = organisation(world, "supplier")
+        with profile_changed.connected_to(lambda sender: heard.append(sender.id)):
+            service.save_profile(supplier, service.ProfileFields(sector="catering", size="micro"))
+        return heard, supplier.id
+
+    heard, supplier_id = in_app(save)
+
+    assert heard == [supplier_id]
