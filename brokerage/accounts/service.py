@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from .. import audit
 from ..errors import BrokerageError
 from ..extensions import db
 from ..mail import send_mail
@@ -205,9 +206,23 @@ def user_for_api_token(secret: str) -> User | None:
 
 
 def set_platform_roles(
-    user: User, *, staff: bool | None = None, task_force: bool | None = None
+    user: User,
+    *,
+    staff: bool | None = None,
+    task_force: bool | None = None,
+    actor: User | None = None,
 ) -> None:
+    """Grant or withdraw staff and task-force roles; a change is written to the audit log."""
+    before = (user.is_staff, user.is_task_force)
     if staff is not None:
         user.is_staff = staff
     if task_force is not None:
         user.is_task_force = task_force
+    if (user.is_staff, user.is_task_force) != before:
+        audit.record(
+            actor,
+            "roles.change",
+            f"user #{user.id}",  # not the name: the log outlives a deleted account
+            staff=user.is_staff,
+            task_force=user.is_task_force,
+        )

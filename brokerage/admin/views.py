@@ -10,10 +10,11 @@ from werkzeug.wrappers import Response
 from ..accounts.models import Organisation, User
 from ..accounts.permissions import staff_required
 from ..accounts.service import set_platform_roles
+from ..audit.service import ACTIONS, entries_query
 from ..extensions import db
 from ..jobs import failed_jobs, redis_connection
 from ..pagination import page_number
-from .forms import PeopleSearchForm, PlatformRolesForm
+from .forms import AuditFilterForm, PeopleSearchForm, PlatformRolesForm
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -44,7 +45,12 @@ def change_roles(user_id: int) -> Response:
     elif user.id == current_user.id and not form.is_staff.data:
         flash("You cannot remove your own staff role; ask another member of staff.", "danger")
     else:
-        set_platform_roles(user, staff=form.is_staff.data, task_force=form.is_task_force.data)
+        set_platform_roles(
+            user,
+            staff=form.is_staff.data,
+            task_force=form.is_task_force.data,
+            actor=current_user,
+        )
         db.session.commit()
         flash(f"Roles saved for {user.name}.", "success")
     return redirect(url_for("admin.people"))
@@ -58,6 +64,21 @@ def organisations() -> str:
         per_page=50,
     )
     return render_template("admin/organisations.html", page=page)
+
+
+@blueprint.get("/audit")
+def audit_log() -> tuple[str, int]:
+    form = AuditFilterForm(request.args)
+    valid = form.validate()
+    page = db.paginate(
+        entries_query(form.action.data if valid else None), page=page_number(), per_page=50
+    )
+    actor_ids = {entry.actor_id for entry in page.items if entry.actor_id}
+    actors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))}
+    page_html = render_template(
+        "admin/audit.html", form=form, page=page, actors=actors, actions=ACTIONS
+    )
+    return page_html, 200 if valid else 400
 
 
 @blueprint.get("/jobs")

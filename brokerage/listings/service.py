@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import audit
 from ..accounts.models import Organisation
 from ..errors import BrokerageError
 from ..extensions import db
@@ -110,6 +111,8 @@ def set_verified(organisation: Organisation, verified: bool, actor: Any) -> Prof
     profile.verified = verified
     profile.verified_at = utcnow() if verified else None
     profile.verified_by = actor if verified else None
+    action = "organisation.verify" if verified else "organisation.unverify"
+    audit.record(actor, action, f"organisation #{organisation.id} {organisation.name}")
     db.session.flush()
     return profile
 
@@ -278,6 +281,8 @@ def change_status(listing: Listing, action: str, actor: Any, on: date | None = N
         _check_publishable(listing, on or today())
         listing.published_at = utcnow()
     listing.status = ends.value
+    if action == "unpublish":
+        audit.record(actor, "listing.unpublish", f"{listing.ref} {listing.title}")
     db.session.flush()
     listing_changed.send(listing)
 

@@ -13,10 +13,12 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from .. import audit
 from ..errors import BrokerageError
 from ..extensions import db
 from ..types import utcnow
@@ -137,8 +139,10 @@ def save_priority_place(
     prefixes: list[tuple[str, str]],
     reason: str,
     source: str,
+    actor: Any = None,
 ) -> PriorityPlace:
-    """Create a priority place (`place` None) or change one; the names stay unique."""
+    """Create a priority place (`place` None) or change one; the names stay unique.
+    `actor` is the member of staff (None from the command line), for the audit log."""
     name = " ".join(name.split())
     clash = db.session.scalar(
         select(PriorityPlace).where(func.lower(PriorityPlace.name) == name.lower())
@@ -155,6 +159,12 @@ def save_priority_place(
     kept = {p.prefix: p for p in place.prefixes}
     place.prefixes = [_prefix(kept.get(prefix), prefix, note) for prefix, note in sorted(prefixes)]
     db.session.flush()
+    audit.record(
+        actor,
+        "priority_place.save",
+        f"priority place #{place.id} {place.name}",
+        prefixes=[prefix for prefix, _ in sorted(prefixes)],
+    )
     return place
 
 

@@ -51,6 +51,7 @@ def _save(place: PriorityPlace | None, form: PriorityPlaceForm) -> bool:
             prefixes=form.prefix_list,
             reason=form.reason.data or "",
             source=form.source.data or "",
+            actor=current_user,
         )
     except service.PlaceNameTaken as error:
         form.name.errors.append(str(error))

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import audit
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matching import Catalogue, MeasureInfo
@@ -79,6 +80,9 @@ def add_proxy_value(measure: Measure, value_pence: int, source: str, added_by: A
         raise BrokerageError("Say where the proxy value is published.")
     proxy = ProxyValue(value_pence=value_pence, source=source.strip(), added_by=added_by)
     measure.proxy_values.insert(0, proxy)
+    audit.record(
+        added_by, "proxy_value.add", f"measure {measure.code}", pence=value_pence, source=source
+    )
     db.session.flush()
     return proxy
 

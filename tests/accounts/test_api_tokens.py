@@ -81,10 +81,6 @@ def test_the_api_refuses_requests_without_a_valid_token(anon, header):
     assert response.json["error"] == "unauthorised"
 
 
-def test_a_logged_in_browser_session_does_not_authenticate_the_api(supplier):
-    assert supplier.get("/api/v1/me").status_code == 401
-
-
 def test_revoking_a_token_makes_the_api_refuse_it(app, supplier, in_app):
     secret = create_token(supplier)
     assert me(app.test_client(), secret).status_code == 200
