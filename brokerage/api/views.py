@@ -4,7 +4,11 @@ CSRF token because reads change nothing."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
@@ -23,10 +27,13 @@ MAX_PER_PAGE = 100
 # Far beyond any real list, and small enough that the row offset fits a 64-bit integer.
 MAX_PAGE = 1_000_000
 SESSION_METHODS = frozenset({"GET", "HEAD"})
+OPENAPI_FILE = Path(__file__).parent / "data" / "openapi.yaml"
 
 
 @blueprint.before_request
 def _authenticate_token() -> Response | None:
+    if request.endpoint == "api.openapi":
+        return None  # the description of the API is public
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     user = user_for_api_token(secret.strip()) if scheme.lower() == "bearer" and secret else None
@@ -67,6 +74,17 @@ def _organisation_json(organisation: Organisation) -> dict[str, Any]:
         "postcode": organisation.postcode,
         "description": organisation.description,
     }
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI description of v1, written by hand beside the code it describes."""
+    return yaml.safe_load(OPENAPI_FILE.read_text(encoding="utf-8"))
+
+
+@blueprint.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())
 
 
 @blueprint.get("/me")

@@ -208,6 +208,7 @@ MATRIX: dict[str, Row] = {
     "POST listings.archive_need":           web("LOGIN 404   404   DONE  404   404   404   DONE"),
     "POST listings.unpublish_need":         web("LOGIN 404   404   403   404   404   404   BACK"),
     #                                            suppl buyer benef other membr t.f.  staff
+    "GET api.openapi":                      web("200   200   200   200   200   200   200   200"),
     "GET api.me":                           api("200   200   200   200   200   200   200"),
     "GET api.organisations":                api("200   200   200   200   200   200   200"),
     "GET api.organisation":                 api("200   404   404   404   200   404   200"),
