@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
 from flask import Blueprint, g, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
