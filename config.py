@@ -67,6 +67,8 @@ class Config:
     MAIL_SENDER = os.environ.get(
         "MAIL_SENDER", "Oxfordshire Social Value Brokerage <noreply@example.org>"
     )
+    # The site's address in emails sent outside a request (jobs, cron), e.g. nudges.
+    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
     # None means "instance/outbox"; where mail goes when no SMTP server is configured.
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR")
 

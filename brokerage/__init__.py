@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from .home.views import blueprint as home
     from .listings.views import blueprint as listings
     from .matches.views import blueprint as matches
+    from .notifications.views import blueprint as notifications
     from .places.views import blueprint as places
     from .plan.views import blueprint as plan
     from .toms.views import blueprint as toms
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         plan,
         matches,
+        notifications,
         charter,
         toms,
         places,

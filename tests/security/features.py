@@ -16,6 +16,7 @@ from brokerage.charter import service as charter_service
 from brokerage.charter.models import Signee
 from brokerage.extensions import db
 from brokerage.listings import service as listings_service
+from brokerage.notifications import service as notifications_service
 from brokerage.places import service as places_service
 from brokerage.plan.event_models import Event
 from brokerage.plan.models import FundingSource, Plan, Project
@@ -144,11 +145,20 @@ def _build_plan_records(world: World) -> dict[str, int]:
     }
 
 
+def _build_notifications(world: World) -> dict[str, int]:
+    """A notification for the supplier, pointing at their account page."""
+    made = notifications_service.notify(
+        [db.session.get(User, world.users["supplier"])], "A new message", link="/account"
+    )
+    return {"notification": made[0].id}
+
+
 FEATURE_BUILDERS: dict[str, Callable[[World], dict[str, int]]] = {
     "plan": _build_plan_records,
     "charter": _build_charter,
     "toms": _build_toms,
     "places": _build_places,
     "listings": _build_listings,
+    "notifications": _build_notifications,
 }
 FEATURE_NEEDS = {"listings": ("toms",)}

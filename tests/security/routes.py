@@ -129,6 +129,9 @@ def _resource_form(title: str) -> dict[str, Any]:
     }
 
 
+ROUTE_ARGUMENTS["notifications.open_notification"] = {
+    "notification_id": lambda w: w.feature("notifications")["notification"]
+}
 ROUTE_ARGUMENTS["matches.listing_matches"] = {
     "plural": lambda w: "offers",
     "listing_id": lambda w: w.feature("listings")["offer"],
@@ -252,6 +255,8 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "listings.verify_organisation": lambda w: {},
     "listings.unverify_organisation": lambda w: {},
     "toms.add_proxy_value": lambda w: {"value": "14.50", "source": "Test source, 2024"},
+    "notifications.open_notification": lambda w: {},
+    "notifications.mark_all_read": lambda w: {},
     "toms.pick_measures": lambda w: {
         "measures": ["T-1"][: len(w.feature("toms"))],
         "measures:T-1": "3",

@@ -208,6 +208,10 @@ MATRIX: dict[str, Row] = {
     "POST listings.archive_need":           web("LOGIN 404   404   DONE  404   404   404   DONE"),
     "POST listings.unpublish_need":         web("LOGIN 404   404   403   404   404   404   BACK"),
     #                                            suppl buyer benef other membr t.f.  staff
+    # Each person's inbox is their own: the notification asked about is the supplier's.
+    "GET notifications.inbox":              web("LOGIN 200   200   200   200   200   200   200"),
+    "POST notifications.open_notification": web("LOGIN DONE  404   404   404   404   404   404"),
+    "POST notifications.mark_all_read":     web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
     "GET api.openapi":                      web("200   200   200   200   200   200   200   200"),
     "GET api.me":                           api("200   200   200   200   200   200   200"),
     "GET api.organisations":                api("200   200   200   200   200   200   200"),
