@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from .health.views import blueprint as health
     from .home.views import blueprint as home
     from .listings.views import blueprint as listings
+    from .matches import jobs as matches_jobs
     from .matches.views import blueprint as matches
     from .notifications.views import blueprint as notifications
     from .places.views import blueprint as places
@@ -127,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api)
     errors.register(app)
     permissions.init_app(app)
+    matches_jobs.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:
@@ -136,6 +138,7 @@ def _register_cli(app: Flask) -> None:
     from .jobs.cli import jobs_cli
     from .listings.cli import listings_cli
     from .mail.cli import mail_cli
+    from .matches.cli import match_cli
     from .plan.cli import plan_cli
     from .toms.cli import toms_cli
 
@@ -143,6 +146,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(match_cli)
     app.cli.add_command(listings_cli)
     app.cli.add_command(plan_cli)
     app.cli.add_command(charter_cli)

@@ -1,8 +1,8 @@
 """Listings as the matching core's inputs: which published listings answer which, and how.
 
 An opportunity looks for suppliers' offers, a need for offers, and an offer for needs;
-only published listings are candidates. The pool is built from the database each time
-(stored, incrementally updated matches come next).
+only published listings are candidates. `service.live_matches_for` builds the pool from the
+database for a draft; published listings read stored matches (`store`, `scene`).
 """
 
 from __future__ import annotations

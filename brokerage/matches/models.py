@@ -1,16 +1,27 @@
-"""Matching policy versions: every stored match will record the version that scored it."""
+"""Matching policy versions, and stored matches, each recording the version that scored it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
 from ..extensions import db
-from ..types import UTCDateTime, utcnow
+from ..listings.models import Need, Offer, Opportunity
+from ..types import UTCDateTime, in_list, utcnow
+from .states import State
 
 
 class MatchingPolicyVersion(db.Model):
@@ -26,3 +37,64 @@ class MatchingPolicyVersion(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     published_by: Mapped[User | None] = relationship()
+
+
+class Match(db.Model):
+    """One stored pair: an offer and the opportunity or need it answers, scored from the
+    seeking side (how well the offer meets what the opportunity or need asks for).
+
+    A pair is stored while it is in the seeker's top N (`seeker_rank`) or, where the
+    product shows that direction, the offer's top N (`offer_rank`). Recomputing replaces
+    or deletes only rows still "suggested"; the workflow issue moves `state` on, and
+    `version` guards those moves against lost updates.
+    """
+
+    __tablename__ = "matches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"))
+    opportunity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE")
+    )
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)
+    location_score: Mapped[float] = mapped_column(Float)
+    toms_score: Mapped[float] = mapped_column(Float)
+    fit_score: Mapped[float] = mapped_column(Float)
+    distance_m: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    policy_version: Mapped[int]
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    seeker_rank: Mapped[int | None]
+    offer_rank: Mapped[int | None]
+    state: Mapped[str] = mapped_column(String(20), default=State.SUGGESTED.value)
+    version: Mapped[int] = mapped_column(default=1)
+
+    offer: Mapped[Offer] = relationship()
+    opportunity: Mapped[Opportunity | None] = relationship()
+    need: Mapped[Need | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        CheckConstraint("(opportunity_id IS NULL) <> (need_id IS NULL)", name="one_seeker"),
+        UniqueConstraint("offer_id", "opportunity_id", name="uq_matches_offer_opportunity"),
+        UniqueConstraint("offer_id", "need_id", name="uq_matches_offer_need"),
+        *(
+            CheckConstraint(f"{column} >= 0 AND {column} <= 1", name=f"{column}_in_range")
+            for column in ("score", "location_score", "toms_score", "fit_score")
+        ),
+        CheckConstraint("distance_m >= 0", name="distance_not_negative"),
+        CheckConstraint("seeker_rank >= 1 AND offer_rank >= 1", name="ranks_from_one"),
+        CheckConstraint(in_list("state", State), name="state_known"),
+        Index("ix_matches_opportunity_best", "opportunity_id", "score"),
+        Index("ix_matches_need_best", "need_id", "score"),
+        Index("ix_matches_offer_best", "offer_id", "score"),
+    )
+
+    @property
+    def seeker(self) -> Opportunity | Need:
+        return self.opportunity or self.need  # type: ignore[return-value]
+
+    @property
+    def distance_km(self) -> float:
+        return round(self.distance_m / 1000, 1)

@@ -1,40 +1,155 @@
-"""Ranking a listing's matches with the policy in force."""
+"""Reading matches: stored ones for published listings and organisations' "for you"
+pages; a live ranking for a draft, so its owner sees what it would match."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..listings.models import Listing
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import Organisation
+from ..extensions import db
+from ..listings.choices import ListingStatus
+from ..listings.kinds import KIND_OF_MODEL
+from ..listings.models import Listing, Need, Offer, Opportunity
 from ..matching import MatchResult, rank
 from .candidates import PAIRINGS, candidates_for
+from .models import Match
 from .policy import policy_in_force
-
-TOP_N = 10
+from .scene import TOP_N
 
 
 @dataclass(frozen=True)
-class RankedMatch:
+class ShownMatch:
+    """A match as one side sees it: the listing on the other side, and why it fits."""
+
+    id: int | None
     listing: Listing
-    result: MatchResult
+    score: float
+    location: float
+    toms: float
+    fit: float
+    distance_m: float
+    reasons: tuple[str, ...]
+    policy_version: int
+    # For "for you" pages: the viewer's own listing this match is for.
+    own: Listing | None = None
 
     @property
     def distance_km(self) -> float:
-        return round(self.result.distance_m / 1000, 1)
+        return round(self.distance_m / 1000, 1)
+
+    @property
+    def kind(self) -> str:
+        """The other listing's kind: offer, opportunity or need."""
+        return KIND_OF_MODEL[type(self.listing)].name
+
+    @property
+    def own_kind(self) -> str | None:
+        return KIND_OF_MODEL[type(self.own)].name if self.own is not None else None
+
+    @classmethod
+    def stored(cls, match: Match, other: Listing, own: Listing | None = None) -> ShownMatch:
+        return cls(
+            match.id,
+            other,
+            match.score,
+            match.location_score,
+            match.toms_score,
+            match.fit_score,
+            match.distance_m,
+            tuple(match.reasons),
+            match.policy_version,
+            own,
+        )
+
+    @classmethod
+    def live(cls, result: MatchResult, other: Listing, version: int) -> ShownMatch:
+        return cls(
+            None,
+            other,
+            result.score,
+            result.location,
+            result.toms,
+            result.fit,
+            result.distance_m,
+            result.reasons,
+            version,
+        )
 
 
-@dataclass(frozen=True)
-class Ranking:
-    policy_version: int
-    matches: list[RankedMatch]
+def _best_first(query: Select) -> Select:
+    return query.order_by(Match.score.desc(), Match.id).options(
+        selectinload(Match.offer).selectinload(Offer.organisation),
+        selectinload(Match.opportunity).selectinload(Opportunity.organisation),
+        selectinload(Match.need).selectinload(Need.organisation),
+    )
 
 
-def matches_for(listing: Listing, top_n: int = TOP_N) -> Ranking:
-    """The best published listings for `listing`, best first, each with its reasons."""
+def _published(listing: Listing | None) -> bool:
+    return listing is not None and listing.status == ListingStatus.PUBLISHED.value
+
+
+def matches_for(listing: Listing) -> list[ShownMatch]:
+    """A published listing's stored matches, best first; a draft's, ranked live."""
+    if not listing.is_published:
+        return live_matches_for(listing)
+    if isinstance(listing, Offer):
+        query = select(Match).where(Match.offer_id == listing.id)
+    else:
+        column = Match.opportunity_id if isinstance(listing, Opportunity) else Match.need_id
+        query = select(Match).where(column == listing.id)
+    shown = []
+    for match in db.session.scalars(_best_first(query)):
+        other = match.seeker if isinstance(listing, Offer) else match.offer
+        if _published(other):
+            shown.append(ShownMatch.stored(match, other))
+    return shown
+
+
+def live_matches_for(listing: Listing, top_n: int = TOP_N) -> list[ShownMatch]:
+    """The best published listings for `listing` ranked now (nothing is stored)."""
     in_force = policy_in_force()
     candidates = candidates_for(listing)
     wanted = PAIRINGS[type(listing)].wanted(listing)
     results = rank(wanted, candidates.pool, in_force.policy, top_n=top_n)
-    return Ranking(
-        in_force.version,
-        [RankedMatch(candidates.listings[str(result.key)], result) for result in results],
+    return [
+        ShownMatch.live(result, candidates.listings[str(result.key)], in_force.version)
+        for result in results
+    ]
+
+
+def opportunities_for(organisation: Organisation) -> list[ShownMatch]:
+    """Published opportunities matched to this supplier's published offers, best first."""
+    query = (
+        select(Match)
+        .join(Offer, Match.offer_id == Offer.id)
+        .join(Opportunity, Match.opportunity_id == Opportunity.id)
+        .where(
+            Offer.organisation_id == organisation.id,
+            Offer.status == ListingStatus.PUBLISHED.value,
+            Opportunity.status == ListingStatus.PUBLISHED.value,
+        )
     )
+    return [
+        ShownMatch.stored(m, m.opportunity, own=m.offer)
+        for m in db.session.scalars(_best_first(query))
+    ]
+
+
+def offers_for(organisation: Organisation) -> list[ShownMatch]:
+    """Published offers matched to this beneficiary's published needs, best first."""
+    query = (
+        select(Match)
+        .join(Need, Match.need_id == Need.id)
+        .join(Offer, Match.offer_id == Offer.id)
+        .where(
+            Need.organisation_id == organisation.id,
+            Need.status == ListingStatus.PUBLISHED.value,
+            Offer.status == ListingStatus.PUBLISHED.value,
+        )
+    )
+    return [
+        ShownMatch.stored(m, m.offer, own=m.need) for m in db.session.scalars(_best_first(query))
+    ]

@@ -8,13 +8,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from ..accounts.models import Organisation, OrganisationKind
 from ..accounts.permissions import staff_required
 from ..extensions import db
 from ..listings.kinds import KINDS
-from ..listings.permissions import can_edit_listing, can_view_listing
+from ..listings.permissions import can_view_listing
 from .forms import PolicyForm
+from .jobs import mark_everything_changed
+from .permissions import can_view_matches, can_view_matches_for
 from .policy import policy_history, policy_in_force, publish_policy
-from .service import matches_for
+from .service import matches_for, offers_for, opportunities_for
 
 blueprint = Blueprint("matches", __name__, url_prefix="/matching")
 
@@ -26,6 +29,7 @@ def policy() -> str | Response:
     form = PolicyForm(data=asdict(in_force.policy))
     if form.validate_on_submit():
         version = publish_policy(form.policy(), form.note.data, current_user)
+        mark_everything_changed()
         db.session.commit()
         flash(f"Matching policy version {version.version} is now in force.", "success")
         return redirect(url_for("matches.policy"))
@@ -36,15 +40,55 @@ def policy() -> str | Response:
 
 @blueprint.get("/<plural>/<int:listing_id>")
 def listing_matches(plural: str, listing_id: int) -> str:
-    """The best matches for one listing, for its own organisation and staff."""
+    """The best matches for one listing, for its own organisation, staff and the task force."""
     kind = next((kind for kind in KINDS if kind.plural == plural), None)
     if kind is None:
         abort(404)
     listing = db.get_or_404(kind.model, listing_id)
     if not can_view_listing(current_user, listing):
         abort(404)
-    if not can_edit_listing(current_user, listing):
+    if not can_view_matches(current_user, listing):
         abort(403)
     return render_template(
-        "matches/listing_matches.html", listing=listing, kind=kind, ranking=matches_for(listing)
+        "matches/listing_matches.html",
+        listing=listing,
+        kind=kind,
+        matches=matches_for(listing),
+        policy_version=policy_in_force().version,
+    )
+
+
+def _organisation_for(organisation_id: int, kind: OrganisationKind) -> Organisation:
+    """The organisation if it is of `kind` and this user may see its matches; else 404."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    if organisation.kind != kind or not can_view_matches_for(current_user, organisation):
+        abort(404)
+    return organisation
+
+
+@blueprint.get("/organisations/<int:organisation_id>/opportunities-for-you")
+def opportunities_for_you(organisation_id: int) -> str:
+    """A supplier's published offers' best procurement opportunities."""
+    organisation = _organisation_for(organisation_id, OrganisationKind.SUPPLIER)
+    return render_template(
+        "matches/for_you.html",
+        organisation=organisation,
+        heading="Opportunities for you",
+        matches=opportunities_for(organisation),
+        other_kind="opportunity",
+        own_kind="offer",
+    )
+
+
+@blueprint.get("/organisations/<int:organisation_id>/offers-for-you")
+def offers_for_you(organisation_id: int) -> str:
+    """A beneficiary's published needs' best social value offers."""
+    organisation = _organisation_for(organisation_id, OrganisationKind.BENEFICIARY)
+    return render_template(
+        "matches/for_you.html",
+        organisation=organisation,
+        heading="Offers for you",
+        matches=offers_for(organisation),
+        other_kind="offer",
+        own_kind="need",
     )

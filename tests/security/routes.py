@@ -136,6 +136,13 @@ ROUTE_ARGUMENTS["matches.listing_matches"] = {
     "plural": lambda w: "offers",
     "listing_id": lambda w: w.feature("listings")["offer"],
 }
+ROUTE_ARGUMENTS["matches.offers_for_you"] = {
+    "organisation_id": lambda w: w.organisation_ids["beneficiary"]
+}
+for _kind in LISTING_OWNERS:
+    ROUTE_ARGUMENTS[f"api.{_kind}_matches"] = {
+        "listing_id": lambda w, kind=_kind: w.feature("listings")[kind]
+    }
 
 
 # A valid submission for each form route: what the person allowed to use it would send.

@@ -138,6 +138,10 @@ MATRIX: dict[str, Row] = {
     "POST matches.policy":                  web("LOGIN 403   403   403   403   403   403   DONE"),
     # A listing's matches (asked about the supplier's draft offer): for its lister and staff.
     "GET matches.listing_matches":          web("LOGIN 200   404   404   404   200   404   200"),
+    # "For you" (asked about the supplier's organisation; offers for the beneficiary's):
+    # its members, staff and the task force; others 404, as for organisations' pages.
+    "GET matches.opportunities_for_you":    web("LOGIN 200   404   404   404   200   200   200"),
+    "GET matches.offers_for_you":           web("LOGIN 404   404   200   404   404   200   200"),
     # The TOMs catalogue is for everyone signed in; proxy values are added by staff.
     "GET toms.catalogue":                   web("LOGIN 200   200   200   200   200   200   200"),
     "GET toms.show_measure":                web("LOGIN 200   200   200   200   200   200   200"),
@@ -215,6 +219,12 @@ MATRIX: dict[str, Row] = {
     "GET api.openapi":                      web("200   200   200   200   200   200   200   200"),
     "GET api.me":                           api("200   200   200   200   200   200   200"),
     "GET api.organisations":                api("200   200   200   200   200   200   200"),
+    # A listing's matches, as on its page: the supplier's draft offer, the buyer's published
+    # opportunity (others may see it but not its matches; the task force reads them) and
+    # the beneficiary's draft need.
+    "GET api.offer_matches":                api("200   404   404   404   200   404   200"),
+    "GET api.opportunity_matches":          api("403   200   403   403   403   200   200"),
+    "GET api.need_matches":                 api("404   404   200   404   404   404   200"),
     "GET api.organisation":                 api("200   404   404   404   200   404   200"),
 }
 # fmt: on

@@ -1,0 +1,62 @@
+"""A listing's matches as JSON: GET /api/v1/{opportunities,needs,offers}/<id>/matches.
+
+The same people as on the listing's matches page may read them; a listing they may not
+see is answered 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, jsonify
+from werkzeug.wrappers import Response
+
+from ..errors import json_error
+from ..extensions import db
+from ..listings.kinds import KINDS, ListingKind
+from ..listings.permissions import can_view_listing
+from ..matches.permissions import can_view_matches
+from ..matches.service import ShownMatch, matches_for
+from .views import blueprint
+
+
+def _match_json(match: ShownMatch) -> dict[str, Any]:
+    return {
+        "id": match.id,
+        "kind": match.kind,
+        "ref": match.listing.ref,
+        "name": match.listing.title,
+        "score": round(match.score, 4),
+        "components": {
+            "location": round(match.location, 4),
+            "toms": round(match.toms, 4),
+            "fit": round(match.fit, 4),
+        },
+        "distance_km": match.distance_km,
+        "reasons": list(match.reasons),
+        "policy_version": match.policy_version,
+    }
+
+
+def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
+    listing = db.session.get(kind.model, listing_id)
+    if listing is None or not can_view_listing(g.api_user, listing):
+        return json_error(404, f"No {kind.label} {listing_id}.")
+    if not can_view_matches(g.api_user, listing):
+        return json_error(
+            403, f"Only {listing.organisation.name} sees the matches of {listing.ref}."
+        )
+    return jsonify({"matches": [_match_json(match) for match in matches_for(listing)]})
+
+
+def _register(kind: ListingKind) -> None:
+    def view(listing_id: int) -> Response:
+        return _listing_matches(kind, listing_id)
+
+    endpoint = f"{kind.name}_matches"
+    view.__name__ = view.__qualname__ = endpoint
+    blueprint.add_url_rule(f"/{kind.plural}/<int:listing_id>/matches", endpoint, view)
+
+
+for _kind in KINDS:
+    _register(_kind)

@@ -1,0 +1,26 @@
+"""`flask match rebuild`: recompute every stored match, with a progress bar."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from .scene import Scene
+from .store import rebuild, seekers_to_rank
+
+match_cli = AppGroup("match", help="Keep stored matches current.")
+
+
+@match_cli.command("rebuild")
+def rebuild_command() -> None:
+    """Score every published opportunity and need against every published offer and store
+    the best (idempotent: running it again stores the same pairs)."""
+    scene = Scene()
+    with click.progressbar(length=seekers_to_rank(scene), label="Ranking") as bar:
+        report = rebuild(bar.update, scene)
+    db.session.commit()
+    click.echo(
+        f"{report.pairs} pair{'s' if report.pairs != 1 else ''} stored in "
+        f"{report.seconds:.1f} s with matching policy version {report.policy_version}."
+    )

@@ -1,0 +1,22 @@
+"""Who may see stored matches.
+
+A listing's matches are for its own organisation's members and staff, and for the task
+force, who review matches, once the listing is published; a draft's existence stays
+private (404). An organisation's "for you" page follows the same rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..accounts.models import Organisation
+from ..accounts.permissions import can_act_for, is_task_force
+from ..listings.models import Listing
+
+
+def can_view_matches(user: Any, listing: Listing) -> bool:
+    return can_act_for(user, listing.organisation) or (is_task_force(user) and listing.is_published)
+
+
+def can_view_matches_for(user: Any, organisation: Organisation) -> bool:
+    return can_act_for(user, organisation) or is_task_force(user)

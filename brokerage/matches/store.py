@@ -1,0 +1,384 @@
+"""Stored matches: the full rebuild, and recomputing only what one saved listing affects.
+
+A pair is stored while it is in its seeker's top N (`seeker_rank`) or, for needs, in its
+offer's top N (`offer_rank`). When a listing changes, only rankings it can enter or leave
+change: its own, those it is in (recomputed in full when its score fell, since someone
+else moves up), and those whose N-th score it now beats (merged in from stored scores).
+Only rows still "suggested" are written or deleted; rows people have acted on stay as
+they are. Functions flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, insert, select
+
+from ..extensions import db
+from ..listings.models import Listing, Offer
+from ..matching import MatchResult
+from ..types import utcnow
+from .models import Match
+from .scene import SIDE_OF, SIDES, TOP_N, Listings, Scene, Side, best
+from .states import State
+
+SUGGESTED = State.SUGGESTED.value
+INSERT_BATCH = 5_000
+# Stored scores come from the reference scorer, fresh ones from the vectorised one: they
+# agree to 1e-9, so a smaller difference is no change.
+SAME_SCORE = 1e-6
+
+
+@dataclass(frozen=True)
+class RebuildReport:
+    pairs: int
+    seconds: float
+    policy_version: int
+
+
+def _fields(result: MatchResult, scene: Scene) -> dict[str, Any]:
+    return {
+        "score": result.score,
+        "location_score": result.location,
+        "toms_score": result.toms,
+        "fit_score": result.fit,
+        "distance_m": result.distance_m,
+        "reasons": list(result.reasons),
+        "policy_version": scene.in_force.version,
+        "computed_at": utcnow(),
+    }
+
+
+# The full rebuild ----------------------------------------------------------------------
+
+
+def rebuild(
+    progress: Callable[[int], None] = lambda done: None, scene: Scene | None = None
+) -> RebuildReport:
+    """Recompute every stored match from scratch; `progress(n)` after each n seekers."""
+    started = time.perf_counter()
+    scene = scene or Scene()
+    db.session.execute(delete(Match).where(Match.state == SUGGESTED))
+    rows = rows_for(scene, _acted_on_pairs(scene), progress)
+    stored = 0
+    while batch := list(islice(rows, INSERT_BATCH)):
+        db.session.execute(insert(Match), batch)
+        stored += len(batch)
+    db.session.flush()
+    return RebuildReport(stored, time.perf_counter() - started, scene.in_force.version)
+
+
+def rows_for(
+    scene: Scene,
+    acted: set[tuple[Side, int, int]],
+    progress: Callable[[int], None] = lambda done: None,
+) -> Iterator[dict[str, Any]]:
+    """Every pair to store, as rows for a bulk insert, leaving out the `acted` on ones
+    (made as they are inserted, so that half a million rows never sit in memory at once).
+
+    Offers' own top N come from the same pass: each seeker's scores against every offer
+    update a running best N per offer, so no offer is queried on its own.
+    """
+    ranks: dict[tuple[Side, int, int], list[int | None]] = {}
+    for side in SIDES:
+        _rank_side(scene, side, ranks, progress)
+    for (side, seeker, offer), (seeker_rank, offer_rank) in ranks.items():
+        result = None if (side, seeker, offer) in acted else scene.explain(side, seeker, offer)
+        if result is None:
+            continue
+        listings, _ = scene.seekers(side)
+        yield {
+            "offer_id": int(scene.offers.ids[offer]),
+            "opportunity_id": None,
+            "need_id": None,
+            side.column: int(listings.ids[seeker]),
+            "seeker_rank": seeker_rank,
+            "offer_rank": offer_rank,
+            "state": SUGGESTED,
+            "version": 1,
+            **_fields(result, scene),
+        }
+
+
+def seekers_to_rank(scene: Scene) -> int:
+    """How many seekers a rebuild queries (for a progress bar's length)."""
+    return sum(len(scene.seekers(side)[0]) for side in SIDES)
+
+
+def _rank_side(
+    scene: Scene,
+    side: Side,
+    ranks: dict[tuple[Side, int, int], list[int | None]],
+    progress: Callable[[int], None],
+) -> None:
+    listings, _ = scene.seekers(side)
+    n_offers = len(scene.offers)
+    kept = np.full((n_offers, TOP_N), -np.inf)
+    kept_by = np.full((n_offers, TOP_N), -1, dtype=np.int64)
+    floor = np.full(n_offers, -np.inf)
+    slot = np.zeros(n_offers, dtype=np.int64)
+    for seeker in range(len(listings)):
+        totals = scene.seeker_totals(side, seeker)
+        for rank, offer in enumerate(best(totals), start=1):
+            ranks[(side, seeker, offer)] = [rank, None]
+        if side.offer_side:
+            # Offers this seeker beats the weakest of: it takes that one's place.
+            gaining = np.flatnonzero(totals > floor)
+            kept[gaining, slot[gaining]] = totals[gaining]
+            kept_by[gaining, slot[gaining]] = seeker
+            slot[gaining] = kept[gaining].argmin(axis=1)
+            floor[gaining] = kept[gaining].min(axis=1)
+        progress(1)
+    if side.offer_side:
+        for offer in np.flatnonzero(np.isfinite(kept).any(axis=1)):
+            order = sorted(
+                (-round(float(score), 9), int(seeker))
+                for score, seeker in zip(kept[offer], kept_by[offer], strict=True)
+                if np.isfinite(score)
+            )
+            for rank, (_, seeker) in enumerate(order, start=1):
+                ranks.setdefault((side, seeker, int(offer)), [None, None])[1] = rank
+
+
+def _acted_on_pairs(scene: Scene) -> set[tuple[Side, int, int]]:
+    """Pairs whose row someone has acted on, as scene indices: a rebuild leaves them be."""
+    pairs = set()
+    for side in SIDES:
+        listings, _ = scene.seekers(side)
+        column = getattr(Match, side.column)
+        for offer_id, seeker_id in db.session.execute(
+            select(Match.offer_id, column).where(column.is_not(None))
+        ):
+            offer, seeker = scene.offers.index.get(offer_id), listings.index.get(seeker_id)
+            if offer is not None and seeker is not None:
+                pairs.add((side, seeker, offer))
+    return pairs
+
+
+# Recomputing what one listing affects ---------------------------------------------------
+
+
+def recompute(listings: Iterable[Listing]) -> None:
+    """Bring stored matches up to date after `listings` were saved, published or archived."""
+    scene = Scene()
+    for listing in listings:
+        for side in SIDES if isinstance(listing, Offer) else (SIDE_OF[type(listing)],):
+            rows = _Rows(scene, side)
+            if isinstance(listing, Offer):
+                rows.offer_changed(listing.id)
+            else:
+                rows.seeker_changed(listing.id)
+    db.session.flush()
+
+
+def _merged(ranked: Iterable[tuple[float, int]], newcomer: tuple[float, int] | None) -> list[int]:
+    """Partner ids of a ranking of (score, partner id) with one newcomer merged in, top N."""
+    entries = [*ranked, *([newcomer] if newcomer else [])]
+    return [partner for _, partner in sorted((-round(s, 9), p) for s, p in entries)[:TOP_N]]
+
+
+def _threshold(nth: dict[int, float], listings: Listings) -> np.ndarray:
+    """Per listing, the score a newcomer must reach: its N-th score, or -inf if not full."""
+    floor = np.full(len(listings), -np.inf)
+    for listing_id, score in nth.items():
+        if listing_id in listings.index:
+            floor[listings.index[listing_id]] = score
+    return floor
+
+
+class _Rows:
+    """One side's stored rows (opportunities or needs with offers), read and written."""
+
+    def __init__(self, scene: Scene, side: Side) -> None:
+        self.scene, self.side = scene, side
+        self.column = getattr(Match, side.column)
+        self.seekers, _ = scene.seekers(side)
+
+    def of_seeker(self, seeker_id: int) -> dict[int, Match]:
+        found = db.session.scalars(select(Match).where(self.column == seeker_id))
+        return {row.offer_id: row for row in found}
+
+    def of_offer(self, offer_id: int) -> dict[int, Match]:
+        found = db.session.scalars(
+            select(Match).where(Match.offer_id == offer_id, self.column.is_not(None))
+        )
+        return {getattr(row, self.side.column): row for row in found}
+
+    def nth_scores(self, rank_column: Any, key_column: Any) -> dict[int, float]:
+        """The N-th ranked score of each listing whose ranking is full."""
+        query = select(key_column, Match.score).where(
+            rank_column == TOP_N, self.column.is_not(None)
+        )
+        return {key: score for key, score in db.session.execute(query)}
+
+    def seeker_changed(self, seeker_id: int) -> None:
+        """A seeker changed: its own top N, and the offers' rankings it may enter or leave."""
+        scene, offers = self.scene, self.scene.offers
+        seeker = self.seekers.index.get(seeker_id)
+        totals = None if seeker is None else scene.seeker_totals(self.side, seeker)
+        if self.side.offer_side:
+            floor = _threshold(self.nth_scores(Match.offer_rank, Match.offer_id), offers)
+            changes = self._changes(self.of_seeker(seeker_id), "offer_rank", offers, totals, floor)
+            rescan, merge = changes
+            rankings = {o: self._merged_offer(o, seeker_id, totals) for o in merge}
+            if rescan:
+                columns = scene.offer_totals(self.side, [offers.index[o] for o in rescan])
+                for j, offer_id in enumerate(rescan):
+                    rankings[offer_id] = [int(self.seekers.ids[s]) for s in best(columns[:, j])]
+            for offer_id, ranked in rankings.items():
+                o = offers.index.get(offer_id)
+                self._set_ranks(
+                    self.of_offer(offer_id),
+                    ranked,
+                    "offer_rank",
+                    lambda s_id, o=o: (self.seekers.index[s_id], o),
+                )
+        top = [] if totals is None else [int(offers.ids[o]) for o in best(totals)]
+        self._set_ranks(
+            self.of_seeker(seeker_id), top, "seeker_rank", lambda o_id: (seeker, offers.index[o_id])
+        )
+        self._refresh(self.of_seeker(seeker_id).values())
+
+    def offer_changed(self, offer_id: int) -> None:
+        """An offer changed: the seekers' rankings it may enter or leave, and its own top N."""
+        scene, seekers = self.scene, self.seekers
+        offer = scene.offers.index.get(offer_id)
+        totals = None if offer is None else scene.offer_totals(self.side, [offer])[:, 0]
+        floor = _threshold(self.nth_scores(Match.seeker_rank, self.column), seekers)
+        rescan, merge = self._changes(
+            self.of_offer(offer_id), "seeker_rank", seekers, totals, floor
+        )
+        rankings = {s: self._merged_seeker(s, offer_id, totals) for s in merge}
+        for seeker_id in rescan:
+            seeker_totals = scene.seeker_totals(self.side, seekers.index[seeker_id])
+            rankings[seeker_id] = [int(scene.offers.ids[o]) for o in best(seeker_totals)]
+        for seeker_id, ranked in rankings.items():
+            s = seekers.index.get(seeker_id)
+            self._set_ranks(
+                self.of_seeker(seeker_id),
+                ranked,
+                "seeker_rank",
+                lambda o_id, s=s: (s, scene.offers.index[o_id]),
+            )
+        top = []
+        if totals is not None and self.side.offer_side:
+            top = [int(seekers.ids[s]) for s in best(totals)]
+        self._set_ranks(
+            self.of_offer(offer_id), top, "offer_rank", lambda s_id: (seekers.index[s_id], offer)
+        )
+        self._refresh(self.of_offer(offer_id).values())
+
+    def _changes(
+        self,
+        rows: dict[int, Match],
+        rank: str,
+        partners: Listings,
+        totals: np.ndarray | None,
+        floor: np.ndarray,
+    ) -> tuple[list[int], set[int]]:
+        """Partners whose ranking the changed listing was in and fell in (recompute them
+        in full: someone else moves up), and those it stays in or now enters (merge)."""
+
+        def now(partner_id: int) -> float:
+            index = partners.index.get(partner_id)
+            return -np.inf if totals is None or index is None else float(totals[index])
+
+        was_in = {
+            partner: row.score
+            for partner, row in rows.items()
+            if getattr(row, rank) is not None
+            and row.state == SUGGESTED
+            and partner in partners.index
+        }
+        rescan = sorted(
+            partner for partner, old in was_in.items() if now(partner) < old - SAME_SCORE
+        )
+        entering = set()
+        if totals is not None:
+            entering = {
+                int(partners.ids[i])
+                for i in np.flatnonzero(np.isfinite(totals) & (totals >= floor))
+            }
+        return rescan, (set(was_in) | entering) - set(rescan)
+
+    def _merged_offer(self, offer_id: int, seeker_id: int, totals: np.ndarray | None) -> list[int]:
+        ranked = [
+            (r.score, s)
+            for s, r in self.of_offer(offer_id).items()
+            if r.offer_rank and s != seeker_id
+        ]
+        index = self.scene.offers.index[offer_id]
+        return _merged(ranked, None if totals is None else (float(totals[index]), seeker_id))
+
+    def _merged_seeker(self, seeker_id: int, offer_id: int, totals: np.ndarray | None) -> list[int]:
+        ranked = [
+            (r.score, o)
+            for o, r in self.of_seeker(seeker_id).items()
+            if r.seeker_rank and o != offer_id
+        ]
+        index = self.seekers.index[seeker_id]
+        return _merged(ranked, None if totals is None else (float(totals[index]), offer_id))
+
+    def _set_ranks(
+        self,
+        existing: dict[int, Match],
+        ranked: list[int],
+        attribute: str,
+        pair: Callable[[int], tuple[int | None, int | None]],
+    ) -> None:
+        """Give the partners in `ranked` (ids, best first) ranks 1..n in `attribute`, clear
+        the others, create missing rows, and delete suggested rows ranked nowhere."""
+        new = {partner: rank for rank, partner in enumerate(ranked, start=1)}
+        for partner, row in existing.items():
+            if row.state != SUGGESTED:
+                continue
+            setattr(row, attribute, new.get(partner))
+            if row.seeker_rank is None and row.offer_rank is None:
+                db.session.delete(row)
+        for partner, rank in new.items():
+            if partner not in existing:
+                seeker, offer = pair(partner)
+                row = self._create(seeker, offer)
+                if row is not None:
+                    setattr(row, attribute, rank)
+        db.session.flush()
+
+    def _explain(self, seeker: int | None, offer: int | None) -> MatchResult | None:
+        """The pair scored with its reasons; None if either side is unpublished or the
+        pair is out of reach."""
+        if seeker is None or offer is None:
+            return None
+        return self.scene.explain(self.side, seeker, offer)
+
+    def _create(self, seeker: int | None, offer: int | None) -> Match | None:
+        result = self._explain(seeker, offer)
+        if result is None:
+            return None
+        row = Match(
+            offer_id=int(self.scene.offers.ids[offer]),
+            **{self.side.column: int(self.seekers.ids[seeker])},
+            **_fields(result, self.scene),
+        )
+        db.session.add(row)
+        return row
+
+    def _refresh(self, rows: Iterable[Match]) -> None:
+        """Re-score the changed listing's suggested rows with what it says now."""
+        for row in rows:
+            if row.state != SUGGESTED:
+                continue
+            result = self._explain(
+                self.seekers.index.get(getattr(row, self.side.column)),
+                self.scene.offers.index.get(row.offer_id),
+            )
+            if result is None:
+                db.session.delete(row)
+                continue
+            for name, value in _fields(result, self.scene).items():
+                setattr(row, name, value)
+        db.session.flush()

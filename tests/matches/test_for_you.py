@@ -1,0 +1,96 @@
+"""The "for you" pages and a listing's stored matches, for each kind of person."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import log_in
+from tests.matches.conftest import offer, reading_need
+from tests.matches.test_store import READING
+
+
+@pytest.fixture
+def listed(county):
+    need = county.list("need", "arch", **reading_need())
+    reading = county.list("offer", "readers", **offer("Reading volunteers", "OX4 2JY", READING))
+    opportunity = county.list("opportunity", "buyer", title="Cleaning at County Hall")
+    draft_need = county.list("need", "arch", publish=False, **reading_need(title="Secret need"))
+    return {"need": need, "offer": reading, "opportunity": opportunity, "draft": draft_need}
+
+
+def _as(app, county, key):
+    return log_in(app.test_client(), county.email(key))
+
+
+def test_a_beneficiary_sees_offers_for_its_published_needs_with_reasons(app, county, listed):
+    page = _as(app, county, "arch").get(
+        f"/matching/organisations/{county.organisations['arch']}/offers-for-you"
+    )
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Reading volunteers" in html and "Why" in html and "km away" in html
+    assert "policy version 0" in html and "Secret need" not in html
+
+
+def test_a_supplier_sees_opportunities_for_its_offers(app, county, listed):
+    page = _as(app, county, "readers").get(
+        f"/matching/organisations/{county.organisations['readers']}/opportunities-for-you"
+    )
+    assert page.status_code == 200
+    assert "Cleaning at County Hall" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("arch", 200), ("staff", 200), ("parents", 404), ("readers", 404), ("buyer", 404)],
+)
+def test_only_members_staff_and_the_task_force_see_an_organisations_offers_for_you(
+    app, county, listed, who, status
+):
+    url = f"/matching/organisations/{county.organisations['arch']}/offers-for-you"
+    assert _as(app, county, who).get(url).status_code == status
+
+
+def test_the_task_force_reads_for_you_pages_and_anonymous_people_must_log_in(
+    app, county, listed, task_force, anon
+):
+    url = f"/matching/organisations/{county.organisations['readers']}/opportunities-for-you"
+    assert task_force.get(url).status_code == 200
+    assert anon.get(url).status_code == 302
+
+
+def test_a_for_you_page_of_the_wrong_kind_of_organisation_is_not_found(app, county, listed):
+    staff = _as(app, county, "staff")
+    assert (
+        staff.get(
+            f"/matching/organisations/{county.organisations['arch']}/opportunities-for-you"
+        ).status_code
+        == 404
+    )
+    assert (
+        staff.get(
+            f"/matching/organisations/{county.organisations['readers']}/offers-for-you"
+        ).status_code
+        == 404
+    )
+
+
+def test_a_listings_page_shows_its_stored_matches_and_the_task_force_reads_published_ones(
+    app, county, listed, task_force
+):
+    html = _as(app, county, "arch").get(f"/matching/needs/{listed['need']}").get_data(as_text=True)
+    assert "Reading volunteers" in html and "policy version 0" in html
+    assert task_force.get(f"/matching/needs/{listed['need']}").status_code == 200
+    assert task_force.get(f"/matching/needs/{listed['draft']}").status_code == 404
+    assert _as(app, county, "parents").get(f"/matching/needs/{listed['need']}").status_code == 403
+
+
+def test_match_rebuild_prints_a_summary_and_is_idempotent(app, county, listed):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["match", "rebuild"])
+    assert first.exit_code == 0, first.output
+    assert "pairs stored" in first.output and "policy version 0" in first.output
+    second = runner.invoke(args=["match", "rebuild"])
+    assert (
+        first.output.split(" pairs")[0].split()[-1] == second.output.split(" pairs")[0].split()[-1]
+    )
