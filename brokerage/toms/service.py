@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,24 @@ def current_measures() -> list[Measure]:
         if held is None or order[measure.framework_version_id] > order[held.framework_version_id]:
             by_code[measure.code] = measure
     return [measure for measure in measures if by_code[measure.code] is measure]
+
+
+def proxy_value_on(code: str, on: date) -> ProxyValue | None:
+    """The proxy value in force for `code` on a day: the last one recorded by the end of
+    that day, in any loaded version. For a day before the catalogue held any value, the
+    earliest value recorded (the nearest the catalogue knows). None: no proxy value."""
+    values = list(
+        db.session.scalars(
+            select(ProxyValue)
+            .join(Measure)
+            .where(Measure.code == code)
+            .order_by(ProxyValue.added_at, ProxyValue.id)
+        )
+    )
+    by_then = [value for value in values if value.added_at.date() <= on]
+    if by_then:
+        return by_then[-1]
+    return values[0] if values else None
 
 
 def measures_by_code(codes: Iterable[str]) -> dict[str, Measure]:

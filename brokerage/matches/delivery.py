@@ -1,0 +1,113 @@
+"""Recording what a match delivered, the other side confirming it, and its value in £.
+
+Each delivered measure's value is its quantity × the proxy value in force on the last day
+of delivery (`toms.service.proxy_value_on`); a measure with no proxy value is counted in
+units only. The values are fixed when recorded, so a later catalogue leaves them alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from ..accounts.models import User
+from ..extensions import db
+from ..toms.service import measures_by_code, proxy_value_on
+from ..types import utcnow
+from .models import Match
+from .outcome_models import MAX_NOTE, Delivery, DeliveryLine
+from .states import InvalidTransition, Role, State
+from .workflow import advance, delivery_of, roles_of, sides
+
+# Far beyond any real delivery of one measure, and inside the column's precision.
+MAX_QUANTITY = Decimal(1_000_000)
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    delivered_from: date
+    delivered_to: date
+    quantities: Mapping[str, Decimal]  # measure code -> quantity delivered
+    evidence: str = ""
+
+
+def _check(match: Match, report: DeliveryReport, today: date) -> None:
+    if not report.quantities:
+        raise InvalidTransition("Say how much of at least one measure was delivered.")
+    unknown = set(report.quantities) - set(measures_by_code(report.quantities))
+    if unknown:
+        raise InvalidTransition(f"Not measures in the catalogue: {', '.join(sorted(unknown))}.")
+    if any(not 0 < q <= MAX_QUANTITY for q in report.quantities.values()):
+        raise InvalidTransition(f"Each quantity must be more than 0 and at most {MAX_QUANTITY:,}.")
+    if report.delivered_to < report.delivered_from:
+        raise InvalidTransition("The delivery cannot end before it starts.")
+    if report.delivered_from < match.computed_at.date() or report.delivered_to > today:
+        raise InvalidTransition(
+            "Delivery dates run from when the match was made to today at the latest."
+        )
+    if len(report.evidence) > MAX_NOTE:
+        raise InvalidTransition(f"Keep the evidence note under {MAX_NOTE} characters.")
+
+
+def _line(code: str, quantity: Decimal, on: date, unit: str) -> DeliveryLine:
+    proxy = proxy_value_on(code, on)
+    value = None
+    if proxy is not None:
+        value = int((quantity * proxy.value_pence).to_integral_value(rounding=ROUND_HALF_UP))
+    return DeliveryLine(
+        measure_code=code,
+        unit=unit,
+        quantity=quantity,
+        proxy_value_pence=proxy.value_pence if proxy else None,
+        proxy_value_source=proxy.source if proxy else "",
+        value_pence=value,
+    )
+
+
+def record_delivery(
+    match: Match, actor: User, report: DeliveryReport, today: date, seen_version: int | None
+) -> Delivery:
+    """The providing side records what it delivered; the match becomes delivered. After a
+    task-force query (back to agreed) the same record is corrected and confirmed again."""
+    if Role.PROVIDER not in roles_of(actor, match):
+        raise InvalidTransition("Only the side that delivers records the delivery.")
+    _check(match, report, today)
+    delivery = delivery_of(match) or Delivery(match_id=match.id)
+    units = {code: m.unit for code, m in measures_by_code(report.quantities).items()}
+    delivery.delivered_from, delivery.delivered_to = report.delivered_from, report.delivered_to
+    delivery.evidence = report.evidence.strip()
+    delivery.recorded_by_id, delivery.recorded_at = actor.id, utcnow()
+    delivery.confirmed_by_id = delivery.confirmed_at = delivery.rating = None
+    delivery.confirmation_note = ""
+    db.session.add(delivery)
+    # Old lines go first: the unit of work would insert new ones before deleting old ones.
+    delivery.lines = []
+    db.session.flush()
+    delivery.lines = [
+        _line(code, q, report.delivered_to, units[code]) for code, q in report.quantities.items()
+    ]
+    db.session.flush()
+    advance(match, State.DELIVERED, actor, note=delivery.evidence, seen_version=seen_version)
+    return delivery
+
+
+def confirm_delivery(
+    match: Match, actor: User, rating: int | None = None, note: str = ""
+) -> Delivery:
+    """The buyer or beneficiary confirms the help arrived, so the task force may verify it."""
+    delivery = delivery_of(match)
+    _, seeker = sides(match)
+    if actor.membership_in(seeker) is None:
+        raise InvalidTransition("Only the buyer or beneficiary confirms a delivery.")
+    if match.state != State.DELIVERED.value or delivery is None:
+        raise InvalidTransition("There is no delivery waiting to be confirmed.")
+    if rating is not None and not 1 <= rating <= 5:
+        raise InvalidTransition("A rating is from 1 to 5.")
+    if len(note) > MAX_NOTE:
+        raise InvalidTransition(f"Keep the note under {MAX_NOTE} characters.")
+    delivery.confirmed_by_id, delivery.confirmed_at = actor.id, utcnow()
+    delivery.rating, delivery.confirmation_note = rating, note.strip()
+    db.session.flush()
+    return delivery

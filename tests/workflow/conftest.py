@@ -1,0 +1,125 @@
+"""A match between a supplier's published offer and a beneficiary's need (and one with a
+buyer's opportunity), each side with a member, plus the task force, staff and an outsider."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from brokerage.accounts.models import Organisation, User
+from brokerage.extensions import db
+from brokerage.listings import service as listings
+from brokerage.listings.models import Listing
+from brokerage.matches.models import Match
+from brokerage.matches.states import State
+from brokerage.toms.service import load_shipped_frameworks
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.listings.conftest import listing_fields
+
+PEOPLE = ("supplier", "beneficiary", "buyer", "task_force", "staff", "outsider")
+
+
+@dataclass(frozen=True)
+class Pair:
+    app: Flask
+    users: dict[str, int]
+    need_match: int
+    opportunity_match: int
+
+    def user(self, key: str) -> User | None:
+        return None if key == "system" else db.session.get(User, self.users[key])
+
+    def match(self, which: str = "need") -> Match:
+        return db.session.get(Match, self.need_match if which == "need" else self.opportunity_match)
+
+
+def _member(organisation: Organisation | None, key: str, **roles: Any) -> int:
+    user = UserFactory(email=f"{key}@example.org", name=key.replace("_", " ").title(), **roles)
+    if organisation is not None:
+        MembershipFactory(user=user, organisation=organisation, role="member")
+    return user.id
+
+
+def _published(organisation: Organisation, kind: str, title: str) -> Listing:
+    listing = listings.create_listing(organisation, listing_fields(kind, title=title))
+    listings.change_status(listing, "publish", _staff())
+    return listing
+
+
+def _staff() -> User:
+    return db.session.scalar(select(User).where(User.is_staff))
+
+
+def _match_of(offer: Listing, seeker: Listing) -> Match:
+    """The stored match for the pair (recomputing may already have stored it)."""
+    column = Match.need_id if seeker.__tablename__ == "needs" else Match.opportunity_id
+    match = db.session.scalar(select(Match).where(Match.offer_id == offer.id, column == seeker.id))
+    if match is None:
+        match = Match(
+            offer_id=offer.id,
+            score=0.8,
+            location_score=1.0,
+            toms_score=0.7,
+            fit_score=0.6,
+            distance_m=1200.0,
+            reasons=["1.2 km away"],
+            policy_version=1,
+            **{column.key: seeker.id},
+        )
+        db.session.add(match)
+        db.session.flush()
+    return match
+
+
+@pytest.fixture
+def pair(app: Flask) -> Pair:
+    with app.app_context():
+        load_shipped_frameworks()
+        supplier = OrganisationFactory(name="Thames Valley Print", kind="supplier")
+        beneficiary = OrganisationFactory(name="ARCh Oxfordshire", kind="beneficiary")
+        buyer = OrganisationFactory(name="Oxford City Council", kind="buyer")
+        users = {
+            "staff": _member(None, "staff", is_staff=True),
+            "supplier": _member(supplier, "supplier"),
+            "beneficiary": _member(beneficiary, "beneficiary"),
+            "buyer": _member(buyer, "buyer"),
+            "task_force": _member(None, "task_force", is_task_force=True),
+            "outsider": _member(OrganisationFactory(kind="supplier"), "outsider"),
+        }
+        db.session.flush()
+        offer = _published(supplier, "offer", "Reading volunteers")
+        need = _published(beneficiary, "need", "Reading helpers for schools")
+        opportunity = _published(buyer, "opportunity", "Print services")
+        db.session.commit()
+        need_match = _match_of(offer, need).id
+        opportunity_match = _match_of(offer, opportunity).id
+        db.session.commit()
+        return Pair(app, users, need_match, opportunity_match)
+
+
+@pytest.fixture
+def in_pair(pair: Pair) -> Callable[[Callable[[Pair], Any]], Any]:
+    """Run `function(pair)` in an app context and commit what it did."""
+
+    def _run(function: Callable[[Pair], Any]) -> Any:
+        with pair.app.app_context():
+            result = function(pair)
+            db.session.commit()
+            return result
+
+    return _run
+
+
+def set_state(match: Match, state: State) -> None:
+    """Put a match in a state directly, as a test's starting point."""
+    match.state = state.value
+    db.session.flush()
+
+
+TODAY = date.today()

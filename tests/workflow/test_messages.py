@@ -1,0 +1,63 @@
+"""Messages between the two sides of a match: only they write, within limits, as text."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from brokerage.extensions import db
+from brokerage.matches import workflow
+from brokerage.matches.outcome_models import MAX_MESSAGE, MatchMessage
+from brokerage.matches.states import InvalidTransition, State
+from brokerage.notifications.models import Notification
+from tests.workflow.conftest import set_state
+
+
+def test_either_side_writes_and_the_other_is_told(in_pair):
+    def write(pair):
+        workflow.send_message(pair.match(), pair.user("beneficiary"), "  Could you start in May? ")
+        message = db.session.scalars(select(MatchMessage)).one()
+        notification = db.session.scalars(select(Notification)).one()
+        return message.body, message.organisation.name, notification.user_id, notification.body
+
+    body, side, told, said = in_pair(write)
+
+    assert (body, side, said) == ("Could you start in May?", "ARCh Oxfordshire", body)
+    assert told == in_pair(lambda pair: pair.users["supplier"])
+
+
+@pytest.mark.parametrize("person", ["task_force", "staff", "outsider", "buyer"])
+def test_nobody_but_the_two_sides_writes(in_pair, person):
+    def write(pair):
+        with pytest.raises(InvalidTransition, match="two sides"):
+            workflow.send_message(pair.match(), pair.user(person), "Hello")
+        return db.session.scalars(select(MatchMessage)).all()
+
+    assert in_pair(write) == []
+
+
+@pytest.mark.parametrize("body", ["", "   ", "x" * (MAX_MESSAGE + 1)])
+def test_an_empty_or_overlong_message_is_refused(in_pair, body):
+    def write(pair):
+        with pytest.raises(InvalidTransition, match="1 to"):
+            workflow.send_message(pair.match(), pair.user("supplier"), body)
+
+    in_pair(write)
+
+
+def test_a_closed_match_takes_no_more_messages(in_pair):
+    def write(pair):
+        set_state(pair.match(), State.DECLINED)
+        with pytest.raises(InvalidTransition, match="closed"):
+            workflow.send_message(pair.match(), pair.user("supplier"), "Still there?")
+
+    in_pair(write)
+
+
+def test_html_in_a_message_is_kept_as_the_text_written(in_pair):
+    def write(pair):
+        return workflow.send_message(
+            pair.match(), pair.user("supplier"), "<b>bold</b> <script>x()</script>"
+        ).body
+
+    assert in_pair(write) == "<b>bold</b> <script>x()</script>"
