@@ -98,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import blueprint as accounts
     from .admin.views import blueprint as admin
     from .api import blueprint as api
+    from .bulk.views import blueprint as bulk
     from .charter.views import blueprint as charter
     from .health.views import blueprint as health
     from .home.views import blueprint as home
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts,
         organisations,
         admin,
+        bulk,
         plan,
         matches,
         notifications,
@@ -133,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .bulk.cli import export_command, import_command
     from .charter.cli import charter_cli
     from .demo.cli import seed_demo_command
     from .jobs.cli import jobs_cli
@@ -151,3 +154,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(plan_cli)
     app.cli.add_command(charter_cli)
     app.cli.add_command(toms_cli)
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_command)

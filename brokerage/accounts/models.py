@@ -88,6 +88,8 @@ class Organisation(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     postcode: Mapped[str] = mapped_column(String(8))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The partner's own id for it, from a spreadsheet import (the key re-imports update by).
+    external_ref: Mapped[str | None] = mapped_column(String(60), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list[Membership]] = relationship(

@@ -95,6 +95,8 @@ class Listing:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The partner's own id for it, from a spreadsheet import (the key re-imports update by).
+    external_ref: Mapped[str | None] = mapped_column(String(60), unique=True)
 
     @declared_attr
     def organisation(cls) -> Mapped[Organisation]:  # noqa: N805

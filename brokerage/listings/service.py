@@ -8,7 +8,7 @@ out where its postcode is; publishing makes it visible to everyone signed in.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -188,18 +188,20 @@ def update_listing(listing: Listing, fields: ListingFields) -> Listing:
 
 
 def _apply(listing: Listing, fields: ListingFields) -> None:
-    _check(fields)
+    check_fields(fields)
     for field in dataclasses.fields(fields):
         if field.name not in _NOT_COLUMNS:
             setattr(listing, field.name, getattr(fields, field.name))
     listing.title = " ".join(fields.title.split())
     locate(listing, fields.postcode)
-    _set_measures(listing, fields.measures, getattr(fields, "weights", {}))
+    set_measures(listing, fields.measures, getattr(fields, "weights", {}))
 
 
-def _check(fields: ListingFields) -> None:
-    """The rules the forms check, kept here too for the API and imports."""
-    unknown = set(fields.measures) - set(measures_by_code(fields.measures))
+def check_fields(fields: ListingFields, known_codes: Collection[str] | None = None) -> None:
+    """The rules the forms check, kept here too for the API and imports (which pass the
+    catalogue's codes in, rather than look them up row by row)."""
+    known = measures_by_code(fields.measures) if known_codes is None else known_codes
+    unknown = set(fields.measures) - set(known)
     if unknown:
         raise InvalidListing(f"Not measures in the catalogue: {', '.join(sorted(unknown))}.")
     amounts = [*fields.measures.values(), *(getattr(fields, n, None) for n in _AMOUNTS)]
@@ -213,9 +215,10 @@ def _check(fields: ListingFields) -> None:
         raise InvalidListing("The end of availability cannot come before its start.")
 
 
-def _set_measures(
+def set_measures(
     listing: Listing, quantities: Mapping[str, Decimal | None], weights: Mapping[str, Decimal]
 ) -> None:
+    """Give the listing these measures (and an opportunity's weights), in this order."""
     # Rows for codes kept are updated in place: the unit of work inserts before it
     # deletes, so a new row for the same code would clash with the unique constraint.
     row_model = MEASURE_ROW[type(listing)]
@@ -287,8 +290,14 @@ def change_status(listing: Listing, action: str, actor: Any, on: date | None = N
     listing_changed.send(listing)
 
 
+def last_day_of(listing: Listing | ListingFields) -> date | None:
+    """The deadline, or the end of an offer's availability: a listing past it cannot be
+    published."""
+    return getattr(listing, "deadline", None) or getattr(listing, "available_to", None)
+
+
 def _check_publishable(listing: Listing, on: date) -> None:
-    last_day = getattr(listing, "deadline", None) or getattr(listing, "available_to", None)
+    last_day = last_day_of(listing)
     if last_day is not None and last_day < on:
         raise InvalidTransition(
             f"{listing.ref} ended on {last_day:%d %B %Y}: change its dates before publishing it."

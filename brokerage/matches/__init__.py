@@ -1,2 +1,4 @@
-"""Stored matches and what decides them: the matching policy in force, its versions, and
-(later) candidates, the match workflow and the task force's review."""
+"""Stored matches and what decides them (the matching policy in force, its versions,
+candidates), and the match workflow: moves, messages and deliveries."""
+
+from . import outcome_models  # noqa: F401  (the workflow's tables are part of the schema)

@@ -3,6 +3,7 @@ arguments, the form a browser would post, and how to judge the answer."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, timedelta
@@ -14,6 +15,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from brokerage.bulk.models import ImportRun
+from brokerage.extensions import db
 from brokerage.matching import MatchingPolicy
 from tests.factories import PASSWORD
 from tests.security.conftest import World
@@ -132,6 +135,29 @@ def _resource_form(title: str) -> dict[str, Any]:
 ROUTE_ARGUMENTS["notifications.open_notification"] = {
     "notification_id": lambda w: w.feature("notifications")["notification"]
 }
+
+
+class _RewoundFile(io.BytesIO):
+    """An upload that the fuzzer can post again: the test client closes what it sends."""
+
+    def close(self) -> None:
+        self.seek(0)
+
+
+def _import_run(world: World) -> int:
+    """A finished import run, for the bulk import's progress pages."""
+    with world.app.app_context():
+        run = ImportRun(kind="suppliers", filename="suppliers.csv", status="done")
+        db.session.add(run)
+        db.session.commit()
+        return run.id
+
+
+ROUTE_ARGUMENTS["bulk.show_run"] = {"run_id": _import_run}
+ROUTE_ARGUMENTS["bulk.run_status"] = {"run_id": _import_run}
+ROUTE_ARGUMENTS["bulk.export_kind"] = {"kind": lambda w: "suppliers"}
+
+
 ROUTE_ARGUMENTS["matches.listing_matches"] = {
     "plural": lambda w: "offers",
     "listing_id": lambda w: w.feature("listings")["offer"],
@@ -262,6 +288,16 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "listings.verify_organisation": lambda w: {},
     "listings.unverify_organisation": lambda w: {},
     "toms.add_proxy_value": lambda w: {"value": "14.50", "source": "Test source, 2024"},
+    "bulk.upload": lambda w: {
+        "kind": "suppliers",
+        "file": (
+            _RewoundFile(
+                b"ref,name,postcode,sector,size,vcse,living_wage,description,website\n"
+                b"SEC-1,Security Bakery,OX4 1RF,catering,micro,no,no,,\n"
+            ),
+            "suppliers.csv",
+        ),
+    },
     "notifications.open_notification": lambda w: {},
     "notifications.mark_all_read": lambda w: {},
     "toms.pick_measures": lambda w: {

@@ -98,6 +98,11 @@ MATRIX: dict[str, Row] = {
     "POST admin.change_roles":              web("LOGIN 403   403   403   403   403   403   DONE"),
     "GET admin.organisations":              web("LOGIN 403   403   403   403   403   403   200"),
     "GET admin.audit_log":                  web("LOGIN 403   403   403   403   403   403   200"),
+    "GET bulk.upload":                      web("LOGIN 403   403   403   403   403   403   200"),
+    "POST bulk.upload":                     web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET bulk.show_run":                    web("LOGIN 403   403   403   403   403   403   200"),
+    "GET bulk.run_status":                  web("LOGIN 403   403   403   403   403   403   200"),
+    "GET bulk.export_kind":                 web("LOGIN 403   403   403   403   403   403   200"),
     "GET admin.jobs":                       web("LOGIN 403   403   403   403   403   403   200"),
     # The delivery plan: staff, and people linked to a plan lead (the member leads another
     # action, so sees the plan but may not update this one); who leads what is for staff.

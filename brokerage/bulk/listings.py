@@ -1,0 +1,311 @@
+"""Offers, opportunities and needs as spreadsheet rows: read, written and saved.
+
+Rows are checked with the listings' own rules (`check_fields`) and saved published.
+Offers have no postcode column: an offer is where its supplier is. Offers and needs have
+no category column: a new one is "other" until someone changes it on the site, and a
+re-import keeps what was chosen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import insert, null, select
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import Organisation
+from ..extensions import db
+from ..listings.choices import Category, ListingStatus
+from ..listings.models import Listing, OpportunityMeasure
+from ..listings.service import (
+    MEASURE_ROW,
+    InvalidListing,
+    ListingFields,
+    NeedFields,
+    OfferFields,
+    OpportunityFields,
+    check_fields,
+    last_day_of,
+    set_measures,
+    today,
+)
+from ..places.service import Place
+from ..toms.fields import format_quantity
+from ..types import utcnow
+from . import formats
+from .formats import CellError, Kind
+from .lookups import Lookups
+
+MeasureRows = list[tuple[str, Decimal | None, Decimal | None]]
+# The listing columns an export reads (those the model has).
+_STORED = (
+    "id",
+    "external_ref",
+    "status",
+    "title",
+    "description",
+    "postcode",
+    "category",
+    "deadline",
+    "available_from",
+    "available_to",
+    "estimated_value_pence",
+)
+
+
+@dataclass(frozen=True)
+class ListingRow:
+    ref: str
+    parent_ref: str
+    organisation_id: int
+    place: Place
+    fields: ListingFields
+    cells: dict[str, str]  # as an export writes it: equal cells mean nothing to change
+
+
+def parse(kind: Kind, cells: dict[str, str], lookups: Lookups) -> ListingRow:
+    """One row checked; CellError says what is wrong with it."""
+    ref = formats.name(cells["ref"], "ref", formats.MAX_REF)
+    parent_ref = formats.name(cells[kind.parent_column], kind.parent_column, formats.MAX_REF)
+    parent = lookups.organisations.get(parent_ref)
+    if parent is None or parent.kind != kind.organisation_kind:
+        raise CellError(
+            f"{kind.parent_column}: no {kind.organisation_kind} has the ref {parent_ref}; "
+            f"import the {kind.organisation_kind}s first."
+        )
+    postcode = cells.get("postcode", parent.postcode)
+    place = lookups.place(postcode, "postcode" if "postcode" in cells else kind.parent_column)
+    fields = _fields(kind, cells, place.postcode)
+    try:
+        check_fields(fields, lookups.known_codes)
+    except InvalidListing as error:
+        raise CellError(str(error)) from error
+    last_day = last_day_of(fields)
+    if last_day is not None and last_day < today():
+        column = "available_to" if kind.name == "offers" else "deadline"
+        raise CellError(f"{column} {last_day.isoformat()} has passed: it cannot be published.")
+    measure_rows = [
+        (code, quantity, getattr(fields, "weights", {}).get(code))
+        for code, quantity in fields.measures.items()
+    ]
+    return ListingRow(
+        ref,
+        parent_ref,
+        parent.id,
+        place,
+        fields,
+        _cells(kind, ref, parent_ref, fields, measure_rows),
+    )
+
+
+def _fields(kind: Kind, cells: dict[str, str], postcode: str) -> ListingFields:
+    common = {
+        "title": formats.name(cells["title"], "title", formats.MAX_TITLE),
+        "description": formats.text(cells["description"], "description"),
+        "postcode": postcode,
+    }
+    measures = formats.measures(
+        cells["measures"],
+        weighted=kind.name == "opportunities",
+        quantity_required=kind.name != "needs",
+    )
+    quantities = {code: quantity for code, (quantity, _) in measures.items()}
+    if kind.name == "offers":
+        return OfferFields(
+            **common,
+            category=Category.OTHER.value,
+            available_from=formats.iso_date(cells["available_from"], "available_from"),
+            available_to=formats.iso_date(cells["available_to"], "available_to"),
+            measures=quantities,
+        )
+    if kind.name == "needs":
+        return NeedFields(
+            **common,
+            category=Category.OTHER.value,
+            deadline=formats.iso_date(cells["deadline"], "deadline"),
+            quantity_wanted=None,
+            quantity_unit="",
+            measures=quantities,
+        )
+    value = formats.amount(cells["value_gbp"], "value_gbp", formats.MAX_VALUE_GBP)
+    return OpportunityFields(
+        **common,
+        category=formats.choice(cells["category"], "category", Category, required=True) or "",
+        estimated_value_pence=int(value * 100) if value is not None else None,
+        deadline=formats.iso_date(cells["deadline"], "deadline", required=True),  # type: ignore[arg-type]
+        measures=quantities,
+        weights={code: weight for code, (_, weight) in measures.items() if weight is not None},
+    )
+
+
+def _cells(
+    kind: Kind, ref: str, parent_ref: str, values: object, measure_rows: MeasureRows
+) -> dict[str, str]:
+    """A listing (or the fields read for one) in its kind's columns."""
+    pence = getattr(values, "estimated_value_pence", None)
+    cells = {
+        "ref": ref,
+        kind.parent_column: parent_ref,
+        "title": values.title,  # type: ignore[attr-defined]
+        "description": values.description,  # type: ignore[attr-defined]
+        "postcode": values.postcode,  # type: ignore[attr-defined]
+        "category": getattr(values, "category", ""),
+        "value_gbp": format_quantity(Decimal(pence) / 100) if pence is not None else "",
+        "deadline": formats.write_date(getattr(values, "deadline", None)),
+        "available_from": formats.write_date(getattr(values, "available_from", None)),
+        "available_to": formats.write_date(getattr(values, "available_to", None)),
+        "measures": formats.write_measures(measure_rows),
+    }
+    return {column: cells[column] for column in kind.columns}
+
+
+def cells_of(kind: Kind, listing: Listing, parent_ref: str) -> dict[str, str]:
+    rows = [
+        (row.measure_code, row.quantity, getattr(row, "weight", None))
+        for row in listing.measures  # type: ignore[attr-defined]
+    ]
+    return _cells(kind, listing.external_ref or "", parent_ref, listing, rows)
+
+
+def save(kind: Kind, rows: list[ListingRow]) -> tuple[int, int]:
+    """Create or update these listings by ref, published; returns (created, updated). Rows
+    are compared as plain values and only changed ones loaded as objects; new ones are
+    inserted in one statement per table: a large file would be slow row by row."""
+    model = kind.listing
+    assert model is not None  # noqa: S101  (only listing kinds come here)
+    current = _current(kind, model, [row.ref for row in rows])
+    changed = {row.ref: row for row in rows if row.ref in current and current[row.ref] != row.cells}
+    now = utcnow()
+    for listing in db.session.scalars(
+        select(model)
+        .where(model.external_ref.in_(list(changed)))
+        .options(selectinload(model.measures))  # type: ignore[attr-defined]
+    ):
+        _update(listing, changed[listing.external_ref], now)  # type: ignore[index]
+    new = [row for row in rows if row.ref not in current]
+    if new:
+        _insert(model, new, now)
+    db.session.flush()
+    return len(new), len(changed)
+
+
+def _current(kind: Kind, model: type[Listing], refs: list[str]) -> dict[str, dict[str, str]]:
+    """The cells the published listings with these refs would export now, by ref (a
+    listing that is not published counts as changed: an import publishes it)."""
+    columns = [model.__table__.c[name] for name in _STORED if name in model.__table__.c]  # type: ignore[attr-defined]
+    listings = db.session.execute(
+        select(*columns, Organisation.external_ref.label("parent_ref"))
+        .join(Organisation, Organisation.id == model.organisation_id)
+        .where(model.external_ref.in_(refs))
+    ).all()
+    table = MEASURE_ROW[model].__table__
+    parent = table.c[_parent_column(model)]
+    amount = table.c.target if "target" in table.c else table.c.quantity
+    weight = table.c.weight if "weight" in table.c else null()
+    measures: dict[int, MeasureRows] = {}
+    for listing_id, code, quantity, weighting in db.session.execute(
+        select(parent, table.c.measure_code, amount, weight)
+        .where(parent.in_([listing.id for listing in listings]))
+        .order_by(table.c.id)
+    ):
+        measures.setdefault(listing_id, []).append((code, quantity, weighting))
+    return {
+        listing.external_ref: _cells(
+            kind,
+            listing.external_ref,
+            listing.parent_ref or "",
+            listing,
+            measures.get(listing.id, []),
+        )
+        | ({} if listing.status == ListingStatus.PUBLISHED else {"status": listing.status})
+        for listing in listings
+    }
+
+
+def _parent_column(model: type[Listing]) -> str:
+    """offer_id, opportunity_id or need_id: the measure rows' key to their listing."""
+    return f"{model.__mapper__.relationships['measures'].back_populates}_id"
+
+
+def _values(row: ListingRow, now: datetime) -> dict[str, Any]:
+    """The listing's columns from a row, as published now (category: see the docstring)."""
+    fields, place = row.fields, row.place
+    values = {
+        "organisation_id": row.organisation_id,
+        "title": fields.title,
+        "description": fields.description,
+        "postcode": place.postcode,
+        "easting": place.easting,
+        "northing": place.northing,
+        "district": place.district,
+        "priority_place": place.priority_place,
+        "status": ListingStatus.PUBLISHED.value,
+        "published_at": now,
+    }
+    for name in ("deadline", "available_from", "available_to", "estimated_value_pence"):
+        if hasattr(fields, name):
+            values[name] = getattr(fields, name)
+    if isinstance(fields, OpportunityFields):
+        values["category"] = fields.category
+    return values
+
+
+def _update(listing: Listing, row: ListingRow, now: datetime) -> None:
+    values = _values(row, now)
+    if listing.is_published:
+        values.pop("published_at")
+    for name, value in values.items():
+        setattr(listing, name, value)
+    listing.updated_at = now
+    set_measures(listing, row.fields.measures, getattr(row.fields, "weights", {}))
+
+
+def _insert(model: type[Listing], rows: list[ListingRow], now: datetime) -> None:
+    # Plain executemany, then the ids by ref: RETURNING would send SQLite a row at a time.
+    db.session.execute(
+        insert(model.__table__),  # type: ignore[attr-defined]
+        [
+            {"external_ref": row.ref, "category": Category.OTHER.value, **_values(row, now)}
+            for row in rows
+        ],
+    )
+    ids = dict(
+        db.session.execute(
+            select(model.external_ref, model.id).where(
+                model.external_ref.in_([row.ref for row in rows])
+            )
+        ).all()
+    )
+    measure_model = MEASURE_ROW[model]
+    parent = _parent_column(model)
+    measure_rows = []
+    for row in rows:
+        id_ = ids[row.ref]
+        weights = getattr(row.fields, "weights", {})
+        for code, quantity in row.fields.measures.items():
+            values = {parent: id_, "measure_code": code}
+            if measure_model is OpportunityMeasure:
+                values |= {"target": quantity, "weight": weights.get(code, Decimal(1))}
+            else:
+                values["quantity"] = quantity
+            measure_rows.append(values)
+    db.session.execute(insert(measure_model.__table__), measure_rows)
+
+
+def export_rows(kind: Kind, batch: int = 500) -> Iterator[dict[str, str]]:
+    """Every listing of this kind (any status), oldest first, in the import's columns."""
+    model = kind.listing
+    assert model is not None  # noqa: S101
+    query = (
+        select(model, Organisation.external_ref)
+        .join(Organisation, Organisation.id == model.organisation_id)
+        .order_by(model.id)
+        .options(selectinload(model.measures))  # type: ignore[attr-defined]
+        .execution_options(yield_per=batch)
+    )
+    for listing, parent_ref in db.session.execute(query):
+        yield cells_of(kind, listing, parent_ref or "")

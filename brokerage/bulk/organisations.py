@@ -1,0 +1,270 @@
+"""Suppliers, buyers and beneficiaries as spreadsheet rows: read, written and saved.
+
+A row whose name is an organisation already registered on the site (of the same kind,
+with no ref yet) gives that organisation its ref instead of making a second one. An
+imported organisation has no members yet (staff invite its people); its sector,
+size, flags and website go on its profile, its name, postcode and description on the
+organisation itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, insert, select
+
+from ..accounts.models import Organisation, OrganisationKind
+from ..extensions import db
+from ..listings.choices import Category, Size
+from ..listings.models import Profile
+from ..types import utcnow
+from . import formats
+from .formats import CellError, Kind
+from .lookups import Lookups
+
+_HOST = re.compile(r"^(?=.{4,253}$)([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,63}$")
+
+
+@dataclass(frozen=True)
+class OrganisationRow:
+    ref: str
+    name: str
+    postcode: str
+    sector: str | None
+    size: str | None
+    is_vcse: bool
+    pays_real_living_wage: bool
+    description: str
+    website: str
+
+    def cells(self) -> dict[str, str]:
+        """The row as an export writes it: equal cells mean nothing to change."""
+        return {
+            "ref": self.ref,
+            "name": self.name,
+            "postcode": self.postcode,
+            "sector": self.sector or "",
+            "size": self.size or "",
+            "vcse": formats.write_yes_no(self.is_vcse),
+            "living_wage": formats.write_yes_no(self.pays_real_living_wage),
+            "description": self.description,
+            "website": self.website,
+        }
+
+
+def parse(kind: Kind, cells: dict[str, str], lookups: Lookups) -> OrganisationRow:
+    """One row checked; CellError says what is wrong with it."""
+    ref = formats.name(cells["ref"], "ref", formats.MAX_REF)
+    known = lookups.organisations.get(ref)
+    if known is not None and known.kind != kind.organisation_kind:
+        raise CellError(f"ref {ref} is already a {known.kind}, not a {kind.organisation_kind}.")
+    name = formats.name(cells["name"], "name")
+    owner, owner_kind = lookups.name_owners.get(name.lower(), (ref, kind.organisation_kind))
+    adopts = owner is None and owner_kind == kind.organisation_kind and known is None
+    if (owner != ref and not adopts) or name.lower() in lookups.names_in_file:
+        raise CellError(f"name: an organisation called {name} is already registered.")
+    supplier = kind.organisation_kind == OrganisationKind.SUPPLIER
+    row = OrganisationRow(
+        ref=ref,
+        name=name,
+        postcode=lookups.place(cells["postcode"]).postcode,
+        sector=formats.choice(cells["sector"], "sector", Category, required=supplier),
+        size=formats.choice(cells["size"], "size", Size, required=supplier),
+        is_vcse=formats.yes_no(cells["vcse"], "vcse"),
+        pays_real_living_wage=formats.yes_no(cells["living_wage"], "living_wage"),
+        description=formats.text(cells["description"], "description"),
+        website=_website(cells["website"]),
+    )
+    lookups.names_in_file.add(name.lower())
+    return row
+
+
+def _website(value: str) -> str:
+    """An http(s) address with a real-looking host; `example.org` gains https://."""
+    value = value.strip()
+    if not value:
+        return ""
+    if "://" not in value:
+        value = f"https://{value}"
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or parts.username
+        or not _HOST.match(host)
+        or re.search(r"[\s<>\"']", value)
+        or len(value) > 255
+    ):
+        raise CellError(f"website “{value[:40]}” is not a web address like https://example.org.")
+    return value
+
+
+def cells_of(organisation: Organisation, profile: Profile | None) -> dict[str, str]:
+    return OrganisationRow(
+        ref=organisation.external_ref or "",
+        name=organisation.name,
+        postcode=organisation.postcode,
+        sector=profile.sector if profile else None,
+        size=profile.size if profile else None,
+        is_vcse=bool(profile and profile.is_vcse),
+        pays_real_living_wage=bool(profile and profile.pays_real_living_wage),
+        description=organisation.description,
+        website=profile.website if profile else "",
+    ).cells()
+
+
+def save(kind: Kind, rows: list[OrganisationRow]) -> tuple[int, int]:
+    """Create or update these organisations by ref; returns (created, updated). Rows are
+    compared as plain values and only changed ones loaded as objects; new ones are
+    inserted in one statement per table: a large file would be slow row by row."""
+    current = _current([row.ref for row in rows])
+    adopted = _to_adopt(kind, [row for row in rows if row.ref not in current])
+    changed = {
+        row.ref: row
+        for row in rows
+        if row.ref in adopted or (row.ref in current and current[row.ref] != row.cells())
+    }
+    organisations = {
+        o.external_ref: o
+        for o in db.session.scalars(
+            select(Organisation).where(Organisation.external_ref.in_(list(changed)))
+        )
+    } | adopted
+    profiles = _profiles([o.id for o in organisations.values()])
+    for ref, row in changed.items():
+        organisation = organisations[ref]
+        _update(organisation, profiles.get(organisation.id), row)
+    new = [row for row in rows if row.ref not in current and row.ref not in adopted]
+    if new:
+        _insert(kind, new)
+    db.session.flush()
+    return len(new), len(changed)
+
+
+def _current(refs: list[str]) -> dict[str, dict[str, str]]:
+    """The cells the organisations with these refs would export now, by ref."""
+    query = (
+        select(
+            Organisation.external_ref,
+            Organisation.name,
+            Organisation.postcode,
+            Profile.sector,
+            Profile.size,
+            Profile.is_vcse,
+            Profile.pays_real_living_wage,
+            Organisation.description,
+            Profile.website,
+        )
+        .outerjoin(Profile, Profile.organisation_id == Organisation.id)
+        .where(Organisation.external_ref.in_(refs))
+    )
+    return {
+        row.external_ref: OrganisationRow(
+            row.external_ref,
+            row.name,
+            row.postcode,
+            row.sector,
+            row.size,
+            bool(row.is_vcse),
+            bool(row.pays_real_living_wage),
+            row.description,
+            row.website or "",
+        ).cells()
+        for row in db.session.execute(query)
+    }
+
+
+def _update(organisation: Organisation, profile: Profile | None, row: OrganisationRow) -> None:
+    if profile is None:
+        profile = Profile(organisation=organisation)
+        db.session.add(profile)
+    organisation.name, organisation.postcode = row.name, row.postcode
+    organisation.description = row.description
+    for name, value in _profile_values(row).items():
+        setattr(profile, name, value)
+
+
+def _insert(kind: Kind, rows: list[OrganisationRow]) -> None:
+    # Plain executemany, then the ids by ref: RETURNING would send SQLite a row at a time.
+    db.session.execute(
+        insert(Organisation.__table__),
+        [
+            {
+                "external_ref": row.ref,
+                "kind": kind.organisation_kind.value,
+                "name": row.name,
+                "postcode": row.postcode,
+                "description": row.description,
+            }
+            for row in rows
+        ],
+    )
+    ids = dict(
+        db.session.execute(
+            select(Organisation.external_ref, Organisation.id).where(
+                Organisation.external_ref.in_([row.ref for row in rows])
+            )
+        ).all()
+    )
+    db.session.execute(
+        insert(Profile.__table__),
+        [{"organisation_id": ids[row.ref], **_profile_values(row)} for row in rows],
+    )
+
+
+def _profile_values(row: OrganisationRow) -> dict[str, object]:
+    return {
+        "sector": row.sector,
+        "size": row.size,
+        "website": row.website,
+        "is_vcse": row.is_vcse,
+        "pays_real_living_wage": row.pays_real_living_wage,
+        "updated_at": utcnow(),
+    }
+
+
+def _to_adopt(kind: Kind, rows: list[OrganisationRow]) -> dict[str, Organisation]:
+    """Organisations registered on the site (no ref yet) that new rows name: the row
+    gives them its ref rather than making a second organisation of the same name."""
+    refs = {row.name.lower(): row.ref for row in rows}
+    if not refs:
+        return {}
+    found = db.session.scalars(
+        select(Organisation).where(
+            func.lower(Organisation.name).in_(refs),
+            Organisation.external_ref.is_(None),
+            Organisation.kind == kind.organisation_kind.value,
+        )
+    )
+    adopted = {}
+    for organisation in found:
+        organisation.external_ref = refs[organisation.name.lower()]
+        adopted[organisation.external_ref] = organisation
+    return adopted
+
+
+def _profiles(organisation_ids: list[int]) -> dict[int, Profile]:
+    if not organisation_ids:
+        return {}
+    found = db.session.scalars(select(Profile).where(Profile.organisation_id.in_(organisation_ids)))
+    return {profile.organisation_id: profile for profile in found}
+
+
+def export_rows(kind: Kind, batch: int = 1000) -> Iterator[dict[str, str]]:
+    """Every organisation of this kind, by name, in the import's columns."""
+    query = (
+        select(Organisation, Profile)
+        .outerjoin(Profile, Profile.organisation_id == Organisation.id)
+        .where(Organisation.kind == kind.organisation_kind.value)
+        .order_by(Organisation.name)
+        .execution_options(yield_per=batch)
+    )
+    for organisation, profile in db.session.execute(query):
+        yield cells_of(organisation, profile)
