@@ -33,6 +33,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     # Seconds before each retry of a failed job; after the last one it is kept as failed.
     JOB_RETRY_INTERVALS = [10, 60, 300]
+    # Seconds a process runs jobs in the request after Redis failed, before trying it again.
+    REDIS_RETRY_PAUSE = 30
 
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
@@ -53,6 +55,8 @@ class Config:
         "REDIS_URL", "memory://"
     )
     RATELIMIT_HEADERS_ENABLED = True
+    # With Redis down, each process limits in its own memory until Redis answers again.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     AUTH_RATE_LIMIT = "10 per minute; 50 per hour"
 
     PASSWORD_MIN_LENGTH = 10

@@ -44,6 +44,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
+    _register_kpi_sources(app)
     return app
 
 
@@ -100,14 +101,18 @@ def _register_blueprints(app: Flask) -> None:
     from .api import blueprint as api
     from .bulk.views import blueprint as bulk
     from .charter.views import blueprint as charter
+    from .directory.views import blueprint as directory
     from .health.views import blueprint as health
     from .home.views import blueprint as home
+    from .impact.views import blueprint as impact
     from .listings.views import blueprint as listings
     from .matches import jobs as matches_jobs
+    from .matches.match_views import blueprint as match
     from .matches.views import blueprint as matches
     from .notifications.views import blueprint as notifications
     from .places.views import blueprint as places
     from .plan.views import blueprint as plan
+    from .review.views import blueprint as review
     from .toms.views import blueprint as toms
 
     for blueprint in (
@@ -119,11 +124,15 @@ def _register_blueprints(app: Flask) -> None:
         bulk,
         plan,
         matches,
+        match,
         notifications,
         charter,
+        review,
+        impact,
         toms,
         places,
         listings,
+        directory,
         api,
     ):
         app.register_blueprint(blueprint)
@@ -156,3 +165,26 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(toms_cli)
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
+
+
+def _register_kpi_sources(app: Flask) -> None:
+    """The plan's KPIs that the charter counts. Plan and charter are siblings that may not
+    import each other, so they meet here; `flask plan sync-kpis` writes the values."""
+    from .charter.kpi_counts import procurement_pledgers_by_month, signees_by_month
+    from .plan.kpi_sources import KpiSource, register_kpi_source
+
+    register_kpi_source(
+        app,
+        KpiSource(
+            "charter.signees", "Number of charter signees", signees_by_month, "new charter signees"
+        ),
+    )
+    register_kpi_source(
+        app,
+        KpiSource(
+            "charter.procurement_pledges",
+            "Number of organisations making charter pledges on procurement",
+            procurement_pledgers_by_month,
+            "organisations making their first charter pledge on procurement",
+        ),
+    )

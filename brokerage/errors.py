@@ -5,8 +5,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, abort, jsonify, render_template, request
+from flask import Flask, Response, abort, g, jsonify, render_template, request
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +37,23 @@ ERROR_NAMES = {
     503: "unavailable",
 }
 PAGES_WITH_OWN_TEMPLATE = {400, 403, 404, 429, 500}
+# A service we depend on stopped answering: the database (gone, restarting, connections cut,
+# pool exhausted) or Redis. The request is abandoned whole and the client told to retry.
+OUTAGES = (
+    OperationalError,
+    DisconnectionError,
+    PoolTimeoutError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
+RETRY_AFTER_SECONDS = 30
+# Another transaction got there first: a duplicate key from two inserts at once, or
+# PostgreSQL's serialization failure or deadlock (SQLSTATE class 40).
+CONCURRENT_SAVE = (
+    "Someone else saved this at the same moment, so your changes were not saved. "
+    "Reload the page to see what is there now, then try again if it still needs changing."
+)
+ErrorReply = Response | tuple[str, int] | tuple[str, int, dict[str, str]]
 # Ids are 32-bit integers on PostgreSQL (64-bit on SQLite); a larger one names no row.
 LARGEST_ID = 2**31 - 1
 
@@ -80,8 +109,66 @@ def _handle_domain_error(error: BrokerageError) -> Response | tuple[str, int]:
     ), error.status_code
 
 
+def _roll_back() -> None:
+    """Nothing of a failed request is kept, and its pages may use the session again."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("Rolling back failed too; the pool discards the connection")
+
+
+def _is_concurrent_save(error: Exception) -> bool:
+    original = error.orig if isinstance(error, DBAPIError) else None
+    sqlstate = getattr(original, "sqlstate", None) or ""
+    return (
+        sqlstate == "23505"  # unique_violation
+        or sqlstate.startswith("40")
+        or "UNIQUE constraint failed" in str(original)  # SQLite says it in words
+    )
+
+
+def _handle_conflict(error: Exception) -> ErrorReply:
+    log.warning("Concurrent save refused on %s %s: %s", request.method, request.path, error)
+    _roll_back()
+    if wants_json():
+        return json_error(409, CONCURRENT_SAVE)
+    return render_template("errors/refused.html", message=CONCURRENT_SAVE, status=409), 409
+
+
+def _handle_integrity_error(error: IntegrityError) -> ErrorReply:
+    """Two saves of the same thing at once: the second is told; any other broken rule is a bug."""
+    return _handle_conflict(error) if _is_concurrent_save(error) else _handle_unexpected(error)
+
+
+def _handle_outage(error: Exception) -> ErrorReply:
+    """503 with Retry-After, never a stack trace; the transaction is rolled back so nothing
+    is half-saved, and the pool replaces dead connections on the next request. PostgreSQL's
+    serialization failures and deadlocks are OperationalErrors too: those are conflicts."""
+    if _is_concurrent_save(error):
+        return _handle_conflict(error)
+    database = not isinstance(error, RedisConnectionError | RedisTimeoutError)
+    service = "the database" if database else "Redis"
+    log.error("%s is unavailable on %s %s: %s", service, request.method, request.path, error)
+    _roll_back()
+    if database:
+        # The page header would ask the database who is signed in; show it signed out instead.
+        g._login_user = login_manager.anonymous_user()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    reason = (
+        f"The site could not reach {'its database' if database else 'a service it needs'}, "
+        "so this request was not completed and nothing from it was saved. "
+        "Please try again in a moment."
+    )
+    if wants_json():
+        response = json_error(503, reason)
+        response.headers.update(headers)
+        return response
+    return render_template("errors/503.html", status=503, reason=reason), 503, headers
+
+
 def _handle_unexpected(error: Exception) -> Response | tuple[str, int, dict[str, str]]:
     log.exception("Unhandled error on %s %s", request.method, request.path)
+    _roll_back()  # the error page asks the database who is signed in
     return _handle_http_error(InternalServerError())
 
 
@@ -104,4 +191,7 @@ def register(app: Flask) -> None:
     app.before_request(_refuse_undecodable_query)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(BrokerageError, _handle_domain_error)
+    app.register_error_handler(IntegrityError, _handle_integrity_error)
+    for outage in OUTAGES:
+        app.register_error_handler(outage, _handle_outage)
     app.register_error_handler(Exception, _handle_unexpected)

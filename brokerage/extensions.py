@@ -48,6 +48,8 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": "'none'",
 }
 PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()", "payment": "()"}
+# Seconds to wait for PostgreSQL to accept a connection before the request answers 503.
+DATABASE_CONNECT_TIMEOUT = 5
 
 
 @event.listens_for(Engine, "connect")
@@ -68,3 +70,13 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 def _begin_sqlite_transaction(connection: Any) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
+
+
+@event.listens_for(Engine, "do_connect")
+def _bound_postgresql_connect(
+    dialect: Any, _record: Any, _args: Any, params: dict[str, Any]
+) -> None:
+    """A database host that does not answer fails the request in seconds (a 503 page),
+    rather than holding a web worker until gunicorn kills it."""
+    if dialect.name == "postgresql":
+        params.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)

@@ -27,6 +27,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "home.privacy",
         "charter.index",
         "charter.sign_up",
+        "impact.index",
+        "impact.download",
         "plan.public_groups",
         "plan.public_group",
         "plan.resource_list",

@@ -27,12 +27,14 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
 SESSION_METHODS = frozenset({"GET", "HEAD"})
 OPENAPI_FILE = Path(__file__).parent / "data" / "openapi.yaml"
+# Readable by anyone: the description of the API, and the public impact figures.
+PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.impact_figures"})
 
 
 @blueprint.before_request
 def _authenticate_token() -> Response | None:
-    if request.endpoint == "api.openapi":
-        return None  # the description of the API is public
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
     user = user_for_api_token(secret.strip()) if scheme.lower() == "bearer" and secret else None

@@ -59,6 +59,14 @@ def record_check_in(
     db.session.flush()
 
 
+def choose_narrative(record: CheckInRecord, selected: bool) -> None:
+    """Quote (or stop quoting) a record's narrative in the annual impact report."""
+    if selected and not record.narrative:
+        raise CharterError("This record has no narrative to quote.")
+    record.in_report = selected
+    db.session.flush()
+
+
 def _open_check_ins() -> Select[tuple[CheckIn]]:
     """Check-ins not yet held, of approved signees, soonest first."""
     return (

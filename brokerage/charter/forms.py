@@ -323,5 +323,11 @@ class IntroductionForm(FlaskForm):
         self.buddy.choices = [SelectChoice(o.id, o.name) for o in buddies]
 
 
+class NarrativeForm(FlaskForm):
+    """Quote a narrative in the report (`selected` sent) or stop quoting it (not sent)."""
+
+    selected = BooleanField()
+
+
 class ButtonForm(FlaskForm):
     """A CSRF token for buttons that need no other input (approve, decline, renew)."""

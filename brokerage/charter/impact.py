@@ -13,17 +13,19 @@ from sqlalchemy import select
 from ..accounts.models import Organisation
 from ..extensions import db
 from ..listings.choices import Size
+from ..places.districts import UNKNOWN, district_of
+from ..places.postcodes import InvalidPostcode
 from .choices import CheckInKind, PledgeProgress, Sector, SigneeStatus, Unit
 from .models import CheckIn, CheckInRecord, SignedPledge, Signee, Term
 from .pledges import current_pledges
-from .report import ImpactReport, PledgeRow, RecordRow, build_report
+from .report import ImpactReport, PledgeRow, RecordRow, SigneeRow, build_report
 from .schedule import financial_year_bounds
 
 
 def impact_report(year: int) -> ImpactReport:
     starts_on, ends_on = financial_year_bounds(year)
     signees = _signees_in_year(starts_on, ends_on)
-    signee_ids = [signee_id for signee_id, _, _ in signees]
+    signee_ids = [signee.id for signee in signees]
     chosen = db.session.execute(
         select(SignedPledge.signee_id, SignedPledge.pledge_id).where(
             SignedPledge.signee_id.in_(signee_ids), SignedPledge.approved_at.is_not(None)
@@ -38,14 +40,24 @@ def impact_report(year: int) -> ImpactReport:
     )
 
 
-def _signees_in_year(starts_on: date, ends_on: date) -> list[tuple[int, Sector, Size]]:
+def _signees_in_year(starts_on: date, ends_on: date) -> list[SigneeRow]:
     with_a_term = select(Term.signee_id).where(Term.starts_on <= ends_on, Term.ends_on > starts_on)
     rows = db.session.execute(
-        select(Signee.id, Signee.sector, Signee.size).where(
-            Signee.status == SigneeStatus.APPROVED, Signee.id.in_(with_a_term.scalar_subquery())
-        )
+        select(Signee.id, Signee.sector, Signee.size, Organisation.postcode)
+        .join(Signee.organisation)
+        .where(Signee.status == SigneeStatus.APPROVED, Signee.id.in_(with_a_term.scalar_subquery()))
     ).all()
-    return [(row.id, Sector(row.sector), Size(row.size)) for row in rows]
+    return [
+        SigneeRow(row.id, Sector(row.sector), Size(row.size), _district(row.postcode))
+        for row in rows
+    ]
+
+
+def _district(postcode: str) -> str:
+    try:
+        return district_of(postcode)
+    except InvalidPostcode:
+        return UNKNOWN
 
 
 def _records_held(signee_ids: list[int], starts_on: date, ends_on: date) -> list[RecordRow]:
@@ -69,6 +81,8 @@ def _records_held(signee_ids: list[int], starts_on: date, ends_on: date) -> list
             quantity=record.quantity,
             unit=Unit(record.unit) if record.unit else None,
             narrative=record.narrative,
+            record_id=record.id,
+            in_report=record.in_report,
         )
         for record, check_in, signee_id, pledge_id, name in rows
     ]

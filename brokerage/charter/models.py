@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -300,6 +301,8 @@ class CheckInRecord(db.Model):
     unit: Mapped[str | None] = mapped_column(String(20))
     narrative: Mapped[str] = mapped_column(Text, default="")
     support_needed: Mapped[str] = mapped_column(Text, default="")
+    # Staff choose the narratives the annual impact report quotes.
+    in_report: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     check_in: Mapped[CheckIn] = relationship(back_populates="records")
     signed_pledge: Mapped[SignedPledge] = relationship()

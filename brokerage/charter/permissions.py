@@ -1,13 +1,13 @@
 """Who may see and change the charter's records. Anyone may sign up and see the public list
 of signees who agreed to be listed; staff run everything else; the members of a signee's
-organisation may see (not change) their own charter page."""
+organisation may see their own charter page and record their own check-ins."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..accounts.permissions import can_act_for, is_staff
-from .models import Signee
+from .models import CheckIn, Signee
 
 
 def can_manage_charter(user: Any) -> bool:
@@ -17,3 +17,9 @@ def can_manage_charter(user: Any) -> bool:
 def can_view_signee(user: Any, signee: Signee) -> bool:
     """Staff, and the members of the signee's own organisation."""
     return can_act_for(user, signee.organisation)
+
+
+def can_record_check_in(user: Any, check_in: CheckIn) -> bool:
+    """Staff, and the members of the signee's own organisation: a signee reports its own
+    progress between meetings; nobody else learns that the check-in exists."""
+    return can_act_for(user, check_in.signee.organisation)

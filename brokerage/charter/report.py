@@ -1,28 +1,27 @@
-"""The annual impact report, computed from plain rows (no database), and its CSV.
+"""The annual impact report, computed from plain rows (no database).
 
 For each signee and pledge the year's check-ins are read in order: the last one's status
-says whether the pledge is implemented; the last figure recorded is its latest figure and
-the baseline meeting's figure is its baseline. Figures add up by unit, except percentages,
-which are averaged.
+says whether the pledge is implemented and the baseline meeting's says where it started;
+the last figure recorded is its latest figure and the baseline meeting's figure is its
+baseline. Figures add up by unit, except percentages, which are averaged. The change from
+baseline compares like with like: only signees with both a baseline and a later figure.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
 from ..listings.choices import Size
+from ..places.districts import OUTSIDE_OXFORDSHIRE, OXFORDSHIRE_DISTRICTS, UNKNOWN
 from .choices import CheckInKind, PledgeProgress, Sector, Unit
 from .schedule import financial_year_bounds
 
-# A cell starting with one of these is a formula to a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 E = TypeVar("E", Sector, Size)
+DISTRICTS = (*OXFORDSHIRE_DISTRICTS, OUTSIDE_OXFORDSHIRE, UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,14 @@ class PledgeRow:
     code: str
     title: str
     code_note: str = ""
+
+
+@dataclass(frozen=True)
+class SigneeRow:
+    id: int
+    sector: Sector
+    size: Size
+    district: str
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ class RecordRow:
     quantity: int | None
     unit: Unit | None
     narrative: str
+    record_id: int = 0
+    in_report: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,9 @@ class FigureTotal:
     baseline_signees: int
     latest: float
     latest_signees: int
+    # Latest minus baseline over the signees who have both (None when none has both).
+    change: float | None = None
+    change_signees: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,10 +76,25 @@ class PledgeImpact:
     implemented: int
     figures: list[FigureTotal]
     narratives: list[RecordRow]
+    implemented_at_baseline: int = 0
 
     @property
     def share_implemented(self) -> float:
         return self.implemented / self.chosen if self.chosen else 0.0
+
+    @property
+    def selected_narratives(self) -> list[RecordRow]:
+        return [r for r in self.narratives if r.in_report]
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """One sector, size band or district: its signees and their pledges."""
+
+    label: str
+    signees: int
+    made: int
+    implemented: int
 
 
 @dataclass(frozen=True)
@@ -77,6 +104,7 @@ class ImpactReport:
     by_sector: dict[Sector, int]
     by_size: dict[Size, int]
     pledges: list[PledgeImpact]
+    groups: dict[str, list[GroupCount]]
 
     @property
     def label(self) -> str:
@@ -86,11 +114,27 @@ class ImpactReport:
     def bounds(self) -> tuple[date, date]:
         return financial_year_bounds(self.year)
 
+    @property
+    def made(self) -> int:
+        return sum(line.chosen for line in self.pledges)
+
+    @property
+    def implemented(self) -> int:
+        return sum(line.implemented for line in self.pledges)
+
+    @property
+    def implemented_at_baseline(self) -> int:
+        return sum(line.implemented_at_baseline for line in self.pledges)
+
+    @property
+    def selected_narratives(self) -> int:
+        return sum(len(line.selected_narratives) for line in self.pledges)
+
 
 def build_report(
     year: int,
     pledges: list[PledgeRow],
-    signees: list[tuple[int, Sector, Size]],
+    signees: list[SigneeRow],
     chosen: Iterable[tuple[int, int]],
     records: Iterable[RecordRow],
 ) -> ImpactReport:
@@ -98,19 +142,30 @@ def build_report(
     history: dict[tuple[int, int], list[RecordRow]] = defaultdict(list)
     for record in sorted(records, key=lambda r: (r.held_on, r.kind.order)):
         history[record.signee_id, record.pledge_id].append(record)
+    chosen = list(chosen)
     by_pledge: dict[int, list[int]] = defaultdict(list)
     for signee_id, pledge_id in chosen:
         by_pledge[pledge_id].append(signee_id)
+    done = {key for key, h in history.items() if _is_implemented(h)}
     return ImpactReport(
         year=year,
         signees=len(signees),
-        by_sector=_counted(Sector, (sector for _, sector, _ in signees)),
-        by_size=_counted(Size, (size for _, _, size in signees)),
+        by_sector=_counted(Sector, (s.sector for s in signees)),
+        by_size=_counted(Size, (s.size for s in signees)),
         pledges=[
             _pledge_impact(pledge, [history[s, pledge.id] for s in by_pledge[pledge.id]])
             for pledge in pledges
         ],
+        groups={
+            "Sector": _groups(signees, chosen, done, lambda s: s.sector.label, Sector),
+            "Size": _groups(signees, chosen, done, lambda s: s.size.label, Size),
+            "District": _groups(signees, chosen, done, lambda s: s.district, DISTRICTS),
+        },
     )
+
+
+def _is_implemented(history: list[RecordRow]) -> bool:
+    return bool(history) and history[-1].status is PledgeProgress.IMPLEMENTED
 
 
 def _counted(kinds: type[E], values: Iterable[E]) -> dict[E, int]:
@@ -118,18 +173,33 @@ def _counted(kinds: type[E], values: Iterable[E]) -> dict[E, int]:
     return {kind: counts[kind] for kind in kinds}
 
 
+def _groups(
+    signees: list[SigneeRow],
+    chosen: list[tuple[int, int]],
+    done: set[tuple[int, int]],
+    label_of: Callable[[SigneeRow], str],
+    order: Iterable[Sector | Size | str],
+) -> list[GroupCount]:
+    """Every group in `order` (an enum's members or district names), none left out."""
+    labels = [getattr(item, "label", item) for item in order]
+    group_of = {s.id: label_of(s) for s in signees}
+    signees_in = Counter(group_of.values())
+    made = Counter(group_of[s] for s, _ in chosen if s in group_of)
+    implemented = Counter(group_of[s] for s, p in chosen if s in group_of and (s, p) in done)
+    return [GroupCount(g, signees_in[g], made[g], implemented[g]) for g in labels]
+
+
 def _pledge_impact(pledge: PledgeRow, histories: list[list[RecordRow]]) -> PledgeImpact:
-    implemented = sum(1 for h in histories if h and h[-1].status is PledgeProgress.IMPLEMENTED)
-    latest = [next((r for r in reversed(h) if r.unit), None) for h in histories]
-    baseline = [
-        next((r for r in h if r.kind is CheckInKind.BASELINE and r.unit), None) for h in histories
-    ]
+    baseline = [next((r for r in h if r.kind is CheckInKind.BASELINE), None) for h in histories]
     return PledgeImpact(
         pledge=pledge,
         chosen=len(histories),
-        implemented=implemented,
-        figures=_figures([r for r in latest if r], [r for r in baseline if r]),
+        implemented=sum(1 for h in histories if _is_implemented(h)),
+        figures=_figures(histories),
         narratives=[r for h in histories for r in h if r.narrative],
+        implemented_at_baseline=sum(
+            1 for r in baseline if r is not None and r.status is PledgeProgress.IMPLEMENTED
+        ),
     )
 
 
@@ -137,24 +207,38 @@ def _combine(unit: Unit, values: list[int]) -> float:
     return float(sum(values)) if unit.is_additive else sum(values) / len(values)
 
 
-def _figures(latest: list[RecordRow], baseline: list[RecordRow]) -> list[FigureTotal]:
-    def by_unit(rows: list[RecordRow]) -> dict[Unit, list[int]]:
-        grouped: dict[Unit, list[int]] = defaultdict(list)
-        for row in rows:
-            if row.unit is not None and row.quantity is not None:
-                grouped[row.unit].append(row.quantity)
-        return grouped
-
-    latest_by_unit, baseline_by_unit = by_unit(latest), by_unit(baseline)
+def _figures(histories: list[list[RecordRow]]) -> list[FigureTotal]:
+    """Per unit: the baseline figures, the latest figures, and the change for those with both."""
+    latest: dict[Unit, list[int]] = defaultdict(list)
+    baseline: dict[Unit, list[int]] = defaultdict(list)
+    change: dict[Unit, list[int]] = defaultdict(list)
+    for history in histories:
+        last = next((r for r in reversed(history) if r.unit and r.quantity is not None), None)
+        first = next(
+            (
+                r
+                for r in history
+                if r.kind is CheckInKind.BASELINE and r.unit and r.quantity is not None
+            ),
+            None,
+        )
+        if last is not None:
+            latest[last.unit].append(last.quantity)  # type: ignore[index,arg-type]
+        if first is not None:
+            baseline[first.unit].append(first.quantity)  # type: ignore[index,arg-type]
+        if first is not None and last is not None and last is not first and last.unit is first.unit:
+            change[last.unit].append(last.quantity - first.quantity)  # type: ignore[operator,index]
     return [
         FigureTotal(
             unit=unit,
-            baseline=_combine(unit, baseline_by_unit[unit]) if baseline_by_unit[unit] else None,
-            baseline_signees=len(baseline_by_unit[unit]),
+            baseline=_combine(unit, baseline[unit]) if baseline[unit] else None,
+            baseline_signees=len(baseline[unit]),
             latest=_combine(unit, values),
             latest_signees=len(values),
+            change=_combine(unit, change[unit]) if change[unit] else None,
+            change_signees=len(change[unit]),
         )
-        for unit, values in sorted(latest_by_unit.items())
+        for unit, values in sorted(latest.items())
     ]
 
 
@@ -163,72 +247,18 @@ def format_figure(value: float | None, unit: Unit) -> str:
     if value is None:
         return "—"
     if unit is Unit.POUNDS:
-        return f"£{value / 100:,.0f}"
+        return f"£{value / 100:,.0f}".replace("£-", "−£")
     if unit is Unit.PERCENT:
         return f"{value:.1f}%".replace(".0%", "%")
     return f"{value:,.0f} {unit.value}"
 
 
-def csv_cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _csv_number(value: float | None, unit: Unit) -> str:
+def format_change(value: float | None, unit: Unit) -> str:
+    """A change with its sign: +120 hours, −£500, +5 percentage points."""
     if value is None:
-        return ""
-    if unit is Unit.POUNDS:
-        return f"{value / 100:.2f}"
-    return f"{value:.1f}" if unit is Unit.PERCENT else f"{value:.0f}"
-
-
-CSV_COLUMNS = (
-    "Row",
-    "Pledge code",
-    "Pledge",
-    "Signees who chose it",
-    "Implemented",
-    "Share implemented",
-    "Unit",
-    "Baseline",
-    "Latest",
-    "Organisation",
-    "Check-in",
-    "Held on",
-    "Narrative",
-)
-
-
-def report_csv(report: ImpactReport) -> str:
-    """The report as CSV (UTF-8 with a byte-order mark, so spreadsheets read the £)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for line in report.pledges:
-        code, title = line.pledge.code, line.pledge.title
-        writer.writerow(
-            [csv_cell(v) for v in ("pledge", code, title, line.chosen, line.implemented)]
-            + [f"{line.share_implemented:.0%}"]
-        )
-        for figure in line.figures:
-            writer.writerow(
-                [csv_cell(v) for v in ("figure", code, title, "", "", "", figure.unit.value)]
-                + [
-                    _csv_number(figure.baseline, figure.unit),
-                    _csv_number(figure.latest, figure.unit),
-                ]
-            )
-        for record in line.narratives:
-            writer.writerow(
-                [csv_cell(v) for v in ("narrative", code, title)]
-                + [""] * 6
-                + [
-                    csv_cell(record.organisation),
-                    record.kind.label,
-                    record.held_on.isoformat(),
-                    csv_cell(record.narrative),
-                ]
-            )
-    return "\ufeff" + out.getvalue()
+        return "—"
+    sign = "+" if value >= 0 else "−"
+    if unit is Unit.PERCENT:
+        points = f"{abs(value):.1f}".removesuffix(".0")
+        return f"{sign}{points} percentage points"
+    return sign + format_figure(abs(value), unit)

@@ -1,5 +1,6 @@
 """The charter's pages: the public list and sign-up form; for staff, the sign-up queue,
-signees, check-ins, pledges and the impact report; for members, their own charter page."""
+signees with buddy suggestions, check-ins, pledges and the impact report (page, CSV, XLSX);
+for members, their own charter page and check-ins."""
 
 from __future__ import annotations
 
@@ -24,19 +25,23 @@ from ..accounts.permissions import staff_required
 from ..extensions import db, limiter
 from ..pagination import page_number
 from . import check_ins, service
+from .buddies import support_for
+from .charts import report_charts
 from .forms import (
     ButtonForm,
     CheckInForms,
     IntroductionForm,
+    NarrativeForm,
     PledgeForm,
     SignUpForms,
     YearForm,
 )
 from .impact import impact_report
-from .models import CheckIn, Pledge, Signee
-from .permissions import can_manage_charter, can_view_signee
+from .models import CheckIn, CheckInRecord, Pledge, Signee
+from .permissions import can_manage_charter, can_record_check_in, can_view_signee
 from .pledges import current_charter, current_pledges, edit_pledge
-from .report import format_figure, report_csv
+from .report import ImpactReport, format_change, format_figure
+from .report_files import report_csv, report_xlsx
 from .schedule import financial_year
 
 blueprint = Blueprint("charter", __name__, url_prefix="/charter")
@@ -49,7 +54,12 @@ def _sign_up_limit() -> str:
 
 @blueprint.app_context_processor
 def _charter_helpers() -> dict[str, object]:
-    return {"can_manage_charter": can_manage_charter, "format_figure": format_figure}
+    return {
+        "can_manage_charter": can_manage_charter,
+        "can_record_check_in": can_record_check_in,
+        "format_figure": format_figure,
+        "format_change": format_change,
+    }
 
 
 @blueprint.get("/")
@@ -132,11 +142,13 @@ def _signee_page(signee: Signee, introduction_form: IntroductionForm | None = No
     form.set_choices(
         [p.version.pledge for p in signee.approved_pledges], service.buddy_candidates(signee)
     )
+    may_manage = can_manage_charter(current_user)
     return render_template(
         "charter/signee.html",
         signee=signee,
         today=service.today(),
-        may_manage=can_manage_charter(current_user),
+        may_manage=may_manage,
+        support=support_for(signee) if may_manage else [],
         introduction_form=form,
         button=ButtonForm(),
     )
@@ -200,9 +212,10 @@ def due() -> str:
 
 
 @blueprint.route("/check-ins/<int:check_in_id>", methods=["GET", "POST"])
-@staff_required
 def check_in(check_in_id: int) -> str | BaseResponse | tuple[str, int]:
     found = db.get_or_404(CheckIn, check_in_id)
+    if not can_record_check_in(current_user, found):
+        abort(404)
     forms = CheckInForms(found)
     if forms.validate_on_submit():
         try:
@@ -263,19 +276,59 @@ def report() -> str | tuple[str, int]:
     form, year = _report_year()
     if year is None:
         return render_template("charter/report.html", form=form, report=None), 400
-    return render_template("charter/report.html", form=form, report=impact_report(year))
+    found = impact_report(year)
+    return render_template(
+        "charter/report.html",
+        form=form,
+        report=found,
+        charts=report_charts(found),
+        narrative_form=NarrativeForm(),
+    )
+
+
+def _report_file(extension: str) -> tuple[ImpactReport, str]:
+    _, year = _report_year()
+    if year is None:
+        abort(400, "The year must be a financial year from 2022 to 2100.")
+    found = impact_report(year)
+    return found, f"charter-impact-{found.label.replace('/', '-')}.{extension}"
 
 
 @blueprint.get("/report.csv")
 @staff_required
 def report_download() -> Response:
-    _, year = _report_year()
-    if year is None:
-        abort(400, "The year must be a financial year from 2022 to 2100.")
-    found = impact_report(year)
-    filename = f"charter-impact-{found.label.replace('/', '-')}.csv"
+    found, filename = _report_file("csv")
     return Response(
         report_csv(found),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@blueprint.get("/report.xlsx")
+@staff_required
+def report_workbook() -> Response:
+    found, filename = _report_file("xlsx")
+    return Response(
+        report_xlsx(found),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@blueprint.post("/report/narratives/<int:record_id>")
+@staff_required
+def choose_narrative(record_id: int) -> BaseResponse:
+    record = db.get_or_404(CheckInRecord, record_id)
+    form = NarrativeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        check_ins.choose_narrative(record, form.selected.data)
+    except service.CharterError as error:
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash("Quoted in the report." if record.in_report else "No longer quoted.", "success")
+    year = financial_year(record.check_in.held_on or service.today())
+    return redirect(url_for("charter.report", year=year, _anchor="choose-narratives"))

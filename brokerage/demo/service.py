@@ -10,9 +10,11 @@ from ..accounts import service as accounts
 from ..accounts.models import MemberRole, Membership, Organisation
 from ..charter import demo as charter
 from ..extensions import db
+from ..impact import demo as impact
 from ..listings import demo as listings
 from ..places import service as places
 from ..plan import service as plan
+from ..review import demo as review
 from ..toms import service as toms
 from .data import DEMO_PASSWORD, ORGANISATIONS, USERS
 
@@ -35,6 +37,9 @@ def seed_demo() -> SeedReport:
     _seed_catalogue(report)
     _seed_listings(report, organisations)
     report.created.extend(charter.seed_demo())
+    # Outcomes need stored matches (made here if none are), and case studies outcomes.
+    report.created.extend(review.seed_outcomes())
+    report.created.extend(impact.seed_case_study())
     db.session.flush()
     return report
 

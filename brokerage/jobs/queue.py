@@ -3,7 +3,9 @@
 With `REDIS_URL` set, `enqueue` puts the job on Redis for an RQ worker; a job that fails
 is retried (`JOB_RETRY_INTERVALS`) and then kept in RQ's failed registry, which staff see.
 Without Redis (the embedded default), or if Redis cannot be reached, the job runs in the
-request: slower, but nothing is dropped. Job functions follow the service rule: they
+request: slower, but nothing is dropped. After Redis fails, this process runs jobs in the
+request for `REDIS_RETRY_PAUSE` seconds before trying it again, so a Redis that hangs costs
+one timeout, not one per job. Job functions follow the service rule: they
 flush, and whoever runs them (the request, or `run_job` on a worker) commits.
 """
 
@@ -11,10 +13,12 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from flask import current_app
 from redis import Redis
@@ -27,6 +31,8 @@ from ..logs import REQUEST_ID
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "default"
+# When each Redis client may be tried again after failing (a new client starts afresh).
+_PAUSED_UNTIL: WeakKeyDictionary[Redis, float] = WeakKeyDictionary()
 
 
 def redis_connection() -> Redis | None:
@@ -53,10 +59,18 @@ def _path(function: Callable[..., Any]) -> str:
     return f"{function.__module__}:{function.__qualname__}"
 
 
+def _redis_paused(connection: Redis) -> bool:
+    return time.monotonic() < _PAUSED_UNTIL.get(connection, 0.0)
+
+
+def _pause_redis(connection: Redis) -> None:
+    _PAUSED_UNTIL[connection] = time.monotonic() + current_app.config["REDIS_RETRY_PAUSE"]
+
+
 def enqueue(function: Callable[..., Any], *args: Any, **kwargs: Any) -> str | None:
     """Run `function(*args, **kwargs)` on a worker; returns the job id, or None if run now."""
     connection = redis_connection()
-    if connection is not None:
+    if connection is not None and not _redis_paused(connection):
         try:
             job = _queue(connection).enqueue(
                 run_job,
@@ -72,7 +86,12 @@ def enqueue(function: Callable[..., Any], *args: Any, **kwargs: Any) -> str | No
             )
             return job.id
         except RedisError:
-            log.warning("Redis is unreachable; running %s in the request instead", _path(function))
+            _pause_redis(connection)
+            log.warning(
+                "Redis is unreachable; running %s in the request, and further jobs for %s s",
+                _path(function),
+                current_app.config["REDIS_RETRY_PAUSE"],
+            )
     function(*args, **kwargs)
     return None
 

@@ -6,6 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..types import utcnow
+from .freshness import keep_fresh
 from .scene import Scene
 from .store import rebuild, seekers_to_rank
 
@@ -23,4 +25,14 @@ def rebuild_command() -> None:
     click.echo(
         f"{report.pairs} pair{'s' if report.pairs != 1 else ''} stored in "
         f"{report.seconds:.1f} s with matching policy version {report.policy_version}."
+    )
+
+
+@match_cli.command("expire")
+def expire_command() -> None:
+    """Expire matches past their listings' dates and nudge about quiet ones (idempotent)."""
+    report = keep_fresh(utcnow())
+    db.session.commit()
+    click.echo(
+        f"{report.expired} expired, {report.nudged} nudged, {report.escalated} raised with staff."
     )

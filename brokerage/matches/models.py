@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -62,7 +62,10 @@ class Match(db.Model):
     toms_score: Mapped[float] = mapped_column(Float)
     fit_score: Mapped[float] = mapped_column(Float)
     distance_m: Mapped[float] = mapped_column(Float)
-    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # None until someone stores reasons: rebuilds and recomputes store none (see `reasons`).
+    stored_reasons: Mapped[list[str] | None] = mapped_column(
+        "reasons", JSON(none_as_null=True), nullable=True
+    )
     policy_version: Mapped[int]
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     seeker_rank: Mapped[int | None]
@@ -90,6 +93,26 @@ class Match(db.Model):
         Index("ix_matches_need_best", "need_id", "score"),
         Index("ix_matches_offer_best", "offer_id", "score"),
     )
+
+    # A plain attribute, not a column: the reasons worked out while this object is shown,
+    # never written back (a GET writes nothing, and a write would bump `version`).
+    explained: ClassVar[tuple[str, ...] | None] = None
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why the pair scores as it does: the stored reasons or, as rebuilds store none
+        (explaining half a million pairs took minutes), this pair explained when shown."""
+        if self.stored_reasons is not None:
+            return self.stored_reasons
+        if self.explained is None:
+            from .scene import explain_stored  # scene builds on these models
+
+            explain_stored([self])
+        return list(self.explained or ())
+
+    @reasons.setter
+    def reasons(self, value: list[str] | None) -> None:
+        self.stored_reasons = value
 
     @property
     def seeker(self) -> Opportunity | Need:

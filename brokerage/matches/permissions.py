@@ -12,6 +12,7 @@ from typing import Any
 from ..accounts.models import Organisation
 from ..accounts.permissions import can_act_for, is_task_force
 from ..listings.models import Listing
+from .models import Match
 
 
 def can_view_matches(user: Any, listing: Listing) -> bool:
@@ -20,3 +21,10 @@ def can_view_matches(user: Any, listing: Listing) -> bool:
 
 def can_view_matches_for(user: Any, organisation: Organisation) -> bool:
     return can_act_for(user, organisation) or is_task_force(user)
+
+
+def can_view_match(user: Any, match: Match) -> bool:
+    """A match is for the members of its two sides, the task force and staff; to anyone
+    else its existence stays private (404)."""
+    sides = (match.offer.organisation, match.seeker.organisation)
+    return is_task_force(user) or any(can_act_for(user, side) for side in sides)

@@ -4,21 +4,29 @@ Every published offer sits in one candidate pool; every published opportunity an
 a query against it. A pair is always scored from the seeking side (does the offer meet
 what the opportunity or need asks for?), so the offer's own ranking of needs uses the same
 scores as the needs' rankings of offers: one number per pair, whichever page shows it.
+Pairs are stored with their scores and components only; `explain_stored` works out the
+reasons of the few a page shows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
+from sqlalchemy import select
 
+from ..extensions import db
 from ..listings.models import Listing, Need, Offer, Opportunity
-from ..matching import Candidate, CandidatePool, Catalogue, MatchResult, score_all, score_pair
-from ..matching.engine import TIE_DECIMALS
+from ..matching import Candidate, CandidatePool, Catalogue, MatchingPolicy, Wanted, score_all
+from ..matching.engine import TIE_DECIMALS, Scores
+from ..matching.reasons import explain
+from ..matching.reference import measure_credits, text_score, word_matches
+from ..matching.text import words
 from ..toms.service import matching_catalogue
 from .candidates import PAIRINGS, published
+from .models import Match, MatchingPolicyVersion
 from .policy import PolicyInForce, policy_in_force
 
 TOP_N = 10
@@ -62,6 +70,17 @@ class Listings:
         return len(self.rows)
 
 
+@dataclass(frozen=True)
+class PairScore:
+    """A pair's total and components, as stored."""
+
+    score: float
+    location: float
+    toms: float
+    fit: float
+    distance_m: float
+
+
 class _Probe(CandidatePool):
     """A few offers scored as if they were in the full pool: same rare-word weights."""
 
@@ -86,6 +105,51 @@ def best(totals: np.ndarray, top_n: int | None = None) -> list[int]:
     return eligible[np.lexsort((eligible, -rounded))][:top_n].tolist()
 
 
+# What a rebuild keeps of each ranked pair, in this order (columns of its arrays).
+PARTS = ("score", "location_score", "toms_score", "fit_score", "distance_m")
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One side's pairs to store, as parallel arrays: scene indices, ranks (0: not in
+    that side's top N) and the columns of PARTS."""
+
+    seekers: np.ndarray
+    offers: np.ndarray
+    seeker_rank: np.ndarray
+    offer_rank: np.ndarray
+    parts: np.ndarray
+
+
+def offer_ranks(
+    offers: np.ndarray, seekers: np.ndarray, parts: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """Rank each offer's kept seekers: best score first, then the older seeker (as best())."""
+    order = np.lexsort((seekers, -np.round(parts[:, 0], TIE_DECIMALS), offers))
+    offers, seekers, parts = offers[order], seekers[order], parts[order]
+    starts = np.flatnonzero(np.r_[True, offers[1:] != offers[:-1]])
+    sizes = np.diff(np.r_[starts, offers.size])
+    ranks = np.arange(offers.size) - np.repeat(starts, sizes) + 1
+    return seekers, offers, ranks, parts
+
+
+def merged_pairs(
+    by_seeker: tuple[np.ndarray, ...], by_offer: tuple[np.ndarray, ...], n_offers: int
+) -> Ranked:
+    """One pair per (seeker, offer) with both its ranks; the same pair has the same parts
+    in both rankings (they come from the same pass)."""
+    n_offers = max(n_offers, 1)
+    key_s = by_seeker[0] * n_offers + by_seeker[1]
+    key_o = by_offer[0] * n_offers + by_offer[1]
+    keys, first = np.unique(np.r_[key_s, key_o], return_index=True)
+    parts = np.concatenate([by_seeker[3], by_offer[3]])[first]
+    seeker_rank = np.zeros(keys.size, dtype=np.int64)
+    seeker_rank[np.searchsorted(keys, key_s)] = by_seeker[2]
+    offer_rank = np.zeros(keys.size, dtype=np.int64)
+    offer_rank[np.searchsorted(keys, key_o)] = by_offer[2]
+    return Ranked(keys // n_offers, keys % n_offers, seeker_rank, offer_rank, parts)
+
+
 class Scene:
     """Published offers, opportunities and needs with the policy in force."""
 
@@ -93,7 +157,6 @@ class Scene:
         self.in_force: PolicyInForce = policy_in_force()
         self.catalogue: Catalogue = matching_catalogue()
         self._seekers: dict[type[Listing], tuple[Listings, list]] = {}
-        self._word_weights: dict[str, float] = {}
 
     @cached_property
     def offers(self) -> Listings:
@@ -115,8 +178,9 @@ class Scene:
             self._seekers[side.model] = (listings, wanted)
         return self._seekers[side.model]
 
-    def seeker_totals(self, side: Side, seeker: int) -> np.ndarray:
-        """One seeker's total against every offer; -inf where the pair may not be stored."""
+    def seeker_scores(self, side: Side, seeker: int) -> Scores:
+        """One seeker against every offer, with its components; the total is -inf where
+        the pair may not be stored."""
         listings, wanted = self.seekers(side)
         scores = score_all(wanted[seeker], self.pool, self.in_force.policy)
         keep = (
@@ -124,7 +188,11 @@ class Scene:
             & (scores.total >= MIN_SCORE)
             & (self.offers.organisations != listings.organisations[seeker])
         )
-        return np.where(keep, scores.total, -np.inf)
+        return replace(scores, total=np.where(keep, scores.total, -np.inf))
+
+    def seeker_totals(self, side: Side, seeker: int) -> np.ndarray:
+        """One seeker's total against every offer; -inf where the pair may not be stored."""
+        return self.seeker_scores(side, seeker).total
 
     def offer_totals(self, side: Side, offers: Sequence[int]) -> np.ndarray:
         """Every seeker's total against each of `offers` (rows: seekers; columns: offers)."""
@@ -142,20 +210,80 @@ class Scene:
             totals[seeker] = np.where(keep, scores.total, -np.inf)
         return totals
 
-    def explain(self, side: Side, seeker: int, offer: int) -> MatchResult | None:
-        """The pair scored one at a time, with its reasons (the core's reference scorer)."""
+    def pair(self, side: Side, seeker: int, offer: int) -> PairScore | None:
+        """One pair's score and components from the vectorised scorer, with the whole
+        pool's word weights (as in a rebuild); None if the pair is out of reach."""
         _, wanted = self.seekers(side)
-        return score_pair(
-            wanted[seeker],
-            self.candidates[offer],
-            self.catalogue,
-            self.in_force.policy,
-            self._word_weight,
+        probe = _Probe([self.candidates[offer]], self.pool)
+        scores = score_all(wanted[seeker], probe, self.in_force.policy)
+        if not scores.included[0]:
+            return None
+        parts = (scores.total, scores.location, scores.toms, scores.fit, scores.distance_m)
+        return PairScore(*(float(part[0]) for part in parts))
+
+
+# Reasons, worked out when a match is shown -----------------------------------------------
+
+
+def explain_stored(matches: Sequence[Match]) -> None:
+    """Give each match without stored reasons its reasons (`Match.explained`), kept on the
+    object only. Rebuilds store none: explaining every pair took most of a rebuild.
+
+    Each pair is explained by the reference scorer's own steps, from the two listings as
+    they are, the policy version that scored it and its stored distance. The description
+    fit is read back from the stored fit: the words' rarity across every published offer,
+    which weighed it, would mean loading them all for one page.
+    """
+    todo = [m for m in matches if m.stored_reasons is None and m.explained is None]
+    if not todo:
+        return
+    catalogue = matching_catalogue()
+    policies = _policies({m.policy_version for m in todo})
+    offers = list({m.offer_id: m.offer for m in todo}.values())
+    offered = dict(
+        zip([o.id for o in offers], PAIRINGS[Opportunity].candidates(offers), strict=True)
+    )
+    wanted: dict[tuple[type[Listing], int], Wanted] = {}
+    for match in todo:
+        seeker = match.seeker
+        key = (type(seeker), seeker.id)
+        if key not in wanted:
+            wanted[key] = PAIRINGS[type(seeker)].wanted(seeker)
+        match.explained = _reasons(
+            wanted[key], offered[match.offer_id], catalogue, policies[match.policy_version], match
         )
 
-    def _word_weight(self, word: str) -> float:
-        """The pool's word weight, remembered: a rebuild explains each word thousands of times."""
-        weight = self._word_weights.get(word)
-        if weight is None:
-            weight = self._word_weights[word] = self.pool.word_weight(word)
-        return weight
+
+def _policies(versions: set[int]) -> dict[int, MatchingPolicy]:
+    """The policy of each version (0: the built-in defaults)."""
+    found = db.session.scalars(
+        select(MatchingPolicyVersion).where(MatchingPolicyVersion.version.in_(versions))
+    )
+    policies = {row.version: MatchingPolicy.from_dict(row.settings) for row in found}
+    return {version: policies.get(version, MatchingPolicy()) for version in versions}
+
+
+def _reasons(
+    wanted: Wanted,
+    candidate: Candidate,
+    catalogue: Catalogue,
+    policy: MatchingPolicy,
+    match: Match,
+) -> tuple[str, ...]:
+    """The reference scorer's reasons for the pair, with the stored distance and fit."""
+    priority = wanted.in_priority_place or candidate.in_priority_place
+    credits = measure_credits(wanted, candidate, catalogue, policy)
+    similar = word_matches(words(wanted.text), words(candidate.text), policy.word_similarity_cutoff)
+    text = match.fit_score
+    if wanted.category and candidate.category:
+        share = policy.category_share
+        same = float(wanted.category.casefold() == candidate.category.casefold())
+        # With share 1 the text carries no weight in the score: show its unweighted share.
+        text = (
+            min(1.0, max(0.0, (text - share * same) / (1 - share)))
+            if share < 1
+            else text_score(similar, lambda word: 1.0)
+        )
+    return explain(
+        wanted, candidate, catalogue, policy, match.distance_m, priority, credits, similar, text
+    )

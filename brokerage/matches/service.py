@@ -17,7 +17,7 @@ from ..matching import MatchResult, rank
 from .candidates import PAIRINGS, candidates_for
 from .models import Match
 from .policy import policy_in_force
-from .scene import TOP_N
+from .scene import TOP_N, explain_stored
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,13 @@ def _best_first(query: Select) -> Select:
     )
 
 
+def _explained(query: Select) -> list[Match]:
+    """The matches best first, their reasons worked out together (for the page's rows only)."""
+    matches = list(db.session.scalars(_best_first(query)))
+    explain_stored(matches)
+    return matches
+
+
 def _published(listing: Listing | None) -> bool:
     return listing is not None and listing.status == ListingStatus.PUBLISHED.value
 
@@ -100,12 +107,13 @@ def matches_for(listing: Listing) -> list[ShownMatch]:
     else:
         column = Match.opportunity_id if isinstance(listing, Opportunity) else Match.need_id
         query = select(Match).where(column == listing.id)
-    shown = []
+    rows = []
     for match in db.session.scalars(_best_first(query)):
         other = match.seeker if isinstance(listing, Offer) else match.offer
         if _published(other):
-            shown.append(ShownMatch.stored(match, other))
-    return shown
+            rows.append((match, other))
+    explain_stored([match for match, _ in rows])
+    return [ShownMatch.stored(match, other) for match, other in rows]
 
 
 def live_matches_for(listing: Listing, top_n: int = TOP_N) -> list[ShownMatch]:
@@ -132,10 +140,7 @@ def opportunities_for(organisation: Organisation) -> list[ShownMatch]:
             Opportunity.status == ListingStatus.PUBLISHED.value,
         )
     )
-    return [
-        ShownMatch.stored(m, m.opportunity, own=m.offer)
-        for m in db.session.scalars(_best_first(query))
-    ]
+    return [ShownMatch.stored(m, m.opportunity, own=m.offer) for m in _explained(query)]
 
 
 def offers_for(organisation: Organisation) -> list[ShownMatch]:
@@ -150,6 +155,4 @@ def offers_for(organisation: Organisation) -> list[ShownMatch]:
             Offer.status == ListingStatus.PUBLISHED.value,
         )
     )
-    return [
-        ShownMatch.stored(m, m.offer, own=m.need) for m in db.session.scalars(_best_first(query))
-    ]
+    return [ShownMatch.stored(m, m.offer, own=m.need) for m in _explained(query)]

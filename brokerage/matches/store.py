@@ -21,16 +21,29 @@ from sqlalchemy import delete, insert, select
 
 from ..extensions import db
 from ..listings.models import Listing, Offer
-from ..matching import MatchResult
+from ..matching.engine import Scores
 from ..types import utcnow
 from .models import Match
-from .scene import SIDE_OF, SIDES, TOP_N, Listings, Scene, Side, best
+from .scene import (
+    PARTS,
+    SIDE_OF,
+    SIDES,
+    TOP_N,
+    Listings,
+    PairScore,
+    Ranked,
+    Scene,
+    Side,
+    best,
+    merged_pairs,
+    offer_ranks,
+)
 from .states import State
 
 SUGGESTED = State.SUGGESTED.value
 INSERT_BATCH = 5_000
-# Stored scores come from the reference scorer, fresh ones from the vectorised one: they
-# agree to 1e-9, so a smaller difference is no change.
+# A pair scored in the full pool or on its own differs by float noise at most: a smaller
+# difference is no change.
 SAME_SCORE = 1e-6
 
 
@@ -41,14 +54,15 @@ class RebuildReport:
     policy_version: int
 
 
-def _fields(result: MatchResult, scene: Scene) -> dict[str, Any]:
+def _fields(pair: PairScore, scene: Scene) -> dict[str, Any]:
+    """A row's scores, with no reasons: they are worked out when the match is shown."""
     return {
-        "score": result.score,
-        "location_score": result.location,
-        "toms_score": result.toms,
-        "fit_score": result.fit,
-        "distance_m": result.distance_m,
-        "reasons": list(result.reasons),
+        "score": pair.score,
+        "location_score": pair.location,
+        "toms_score": pair.toms,
+        "fit_score": pair.fit,
+        "distance_m": pair.distance_m,
+        "stored_reasons": None,
         "policy_version": scene.in_force.version,
         "computed_at": utcnow(),
     }
@@ -78,31 +92,39 @@ def rows_for(
     acted: set[tuple[Side, int, int]],
     progress: Callable[[int], None] = lambda done: None,
 ) -> Iterator[dict[str, Any]]:
-    """Every pair to store, as rows for a bulk insert, leaving out the `acted` on ones
-    (made as they are inserted, so that half a million rows never sit in memory at once).
+    """Every pair to store, as rows for a bulk insert, leaving out the `acted` on ones.
 
-    Offers' own top N come from the same pass: each seeker's scores against every offer
-    update a running best N per offer, so no offer is queried on its own.
+    Scores and components come straight from the vectorised pass (reasons are left for
+    when a match is shown); offers' own top N come from the same pass: each seeker's
+    scores update a running best N per offer, so no offer is queried on its own.
     """
-    ranks: dict[tuple[Side, int, int], list[int | None]] = {}
-    for side in SIDES:
-        _rank_side(scene, side, ranks, progress)
-    for (side, seeker, offer), (seeker_rank, offer_rank) in ranks.items():
-        result = None if (side, seeker, offer) in acted else scene.explain(side, seeker, offer)
-        if result is None:
-            continue
+    ranked = [(side, _rank_side(scene, side, progress)) for side in SIDES]
+    common = {"opportunity_id": None, "need_id": None, "state": SUGGESTED, "version": 1}
+    common |= {"policy_version": scene.in_force.version, "computed_at": utcnow()}
+    for side, pairs in ranked:
         listings, _ = scene.seekers(side)
-        yield {
-            "offer_id": int(scene.offers.ids[offer]),
-            "opportunity_id": None,
-            "need_id": None,
-            side.column: int(listings.ids[seeker]),
-            "seeker_rank": seeker_rank,
-            "offer_rank": offer_rank,
-            "state": SUGGESTED,
-            "version": 1,
-            **_fields(result, scene),
-        }
+        skip = {(seeker, offer) for s, seeker, offer in acted if s == side}
+        columns = zip(
+            listings.ids[pairs.seekers].tolist(),
+            scene.offers.ids[pairs.offers].tolist(),
+            pairs.seeker_rank.tolist(),
+            pairs.offer_rank.tolist(),
+            pairs.parts.tolist(),
+            pairs.seekers.tolist(),
+            pairs.offers.tolist(),
+            strict=True,
+        )
+        for seeker_id, offer_id, seeker_rank, offer_rank, parts, seeker, offer in columns:
+            if (seeker, offer) in skip:
+                continue
+            yield {
+                **common,
+                "offer_id": offer_id,
+                side.column: seeker_id,
+                "seeker_rank": seeker_rank or None,
+                "offer_rank": offer_rank or None,
+                **dict(zip(PARTS, parts, strict=True)),
+            }
 
 
 def seekers_to_rank(scene: Scene) -> int:
@@ -110,39 +132,39 @@ def seekers_to_rank(scene: Scene) -> int:
     return sum(len(scene.seekers(side)[0]) for side in SIDES)
 
 
-def _rank_side(
-    scene: Scene,
-    side: Side,
-    ranks: dict[tuple[Side, int, int], list[int | None]],
-    progress: Callable[[int], None],
-) -> None:
-    listings, _ = scene.seekers(side)
-    n_offers = len(scene.offers)
-    kept = np.full((n_offers, TOP_N), -np.inf)
+def _parts(scores: Scores, rows: np.ndarray | list[int]) -> np.ndarray:
+    columns = (scores.total, scores.location, scores.toms, scores.fit, scores.distance_m)
+    return np.stack([column[rows] for column in columns], axis=-1)
+
+
+def _rank_side(scene: Scene, side: Side, progress: Callable[[int], None]) -> Ranked:
+    """Each seeker's top N offers and, on the offer side, each offer's top N seekers
+    (a running best N per offer, in arrays), merged into one set of pairs."""
+    n_seekers, n_offers = len(scene.seekers(side)[0]), len(scene.offers)
+    top = np.full((n_seekers, TOP_N), -1, dtype=np.int64)
+    top_parts = np.zeros((n_seekers, TOP_N, len(PARTS)))
+    kept = np.full((n_offers, TOP_N, len(PARTS)), -np.inf)
     kept_by = np.full((n_offers, TOP_N), -1, dtype=np.int64)
     floor = np.full(n_offers, -np.inf)
     slot = np.zeros(n_offers, dtype=np.int64)
-    for seeker in range(len(listings)):
-        totals = scene.seeker_totals(side, seeker)
-        for rank, offer in enumerate(best(totals), start=1):
-            ranks[(side, seeker, offer)] = [rank, None]
+    for seeker in range(n_seekers):
+        scores = scene.seeker_scores(side, seeker)
+        offers = best(scores.total)
+        top[seeker, : len(offers)] = offers
+        top_parts[seeker, : len(offers)] = _parts(scores, offers)
         if side.offer_side:
             # Offers this seeker beats the weakest of: it takes that one's place.
-            gaining = np.flatnonzero(totals > floor)
-            kept[gaining, slot[gaining]] = totals[gaining]
+            gaining = np.flatnonzero(scores.total > floor)
+            kept[gaining, slot[gaining]] = _parts(scores, gaining)
             kept_by[gaining, slot[gaining]] = seeker
-            slot[gaining] = kept[gaining].argmin(axis=1)
-            floor[gaining] = kept[gaining].min(axis=1)
+            slot[gaining] = kept[gaining, :, 0].argmin(axis=1)
+            floor[gaining] = kept[gaining, :, 0].min(axis=1)
         progress(1)
-    if side.offer_side:
-        for offer in np.flatnonzero(np.isfinite(kept).any(axis=1)):
-            order = sorted(
-                (-round(float(score), 9), int(seeker))
-                for score, seeker in zip(kept[offer], kept_by[offer], strict=True)
-                if np.isfinite(score)
-            )
-            for rank, (_, seeker) in enumerate(order, start=1):
-                ranks.setdefault((side, seeker, int(offer)), [None, None])[1] = rank
+    seekers, columns = np.nonzero(top >= 0)
+    by_seeker = (seekers, top[seekers, columns], columns + 1, top_parts[seekers, columns])
+    offers, slots = np.nonzero(np.isfinite(kept[:, :, 0]))
+    by_offer = offer_ranks(offers, kept_by[offers, slots], kept[offers, slots])
+    return merged_pairs(by_seeker, by_offer, n_offers)
 
 
 def _acted_on_pairs(scene: Scene) -> set[tuple[Side, int, int]]:
@@ -348,15 +370,15 @@ class _Rows:
                     setattr(row, attribute, rank)
         db.session.flush()
 
-    def _explain(self, seeker: int | None, offer: int | None) -> MatchResult | None:
-        """The pair scored with its reasons; None if either side is unpublished or the
+    def _score(self, seeker: int | None, offer: int | None) -> PairScore | None:
+        """The pair's score and components; None if either side is unpublished or the
         pair is out of reach."""
         if seeker is None or offer is None:
             return None
-        return self.scene.explain(self.side, seeker, offer)
+        return self.scene.pair(self.side, seeker, offer)
 
     def _create(self, seeker: int | None, offer: int | None) -> Match | None:
-        result = self._explain(seeker, offer)
+        result = self._score(seeker, offer)
         if result is None:
             return None
         row = Match(
@@ -372,7 +394,7 @@ class _Rows:
         for row in rows:
             if row.state != SUGGESTED:
                 continue
-            result = self._explain(
+            result = self._score(
                 self.seekers.index.get(getattr(row, self.side.column)),
                 self.scene.offers.index.get(row.offer_id),
             )
@@ -381,4 +403,5 @@ class _Rows:
                 continue
             for name, value in _fields(result, self.scene).items():
                 setattr(row, name, value)
+            row.explained = None  # worked out again, from the new scores, when next shown
         db.session.flush()

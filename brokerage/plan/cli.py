@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import service
+from . import kpi_sources, service
 from .spec import PlanFileInvalid
 
 plan_cli = AppGroup("plan", help="Load the OIEP delivery plan.")
@@ -29,5 +30,14 @@ def load_command(file: Path) -> None:
         for problem in error.problems:
             click.echo(f"  - {problem}", err=True)
         raise click.exceptions.Exit(1) from error
+    db.session.commit()
+    click.echo(report.summary())
+
+
+@plan_cli.command("sync-kpis")
+def sync_kpis_command() -> None:
+    """Write the KPIs other features count (charter signees, procurement pledges) as one
+    value per month. Run it daily from cron: a second run updates, never doubles."""
+    report = kpi_sources.sync_kpi_sources(kpi_sources.registered_sources(current_app))
     db.session.commit()
     click.echo(report.summary())

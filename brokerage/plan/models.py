@@ -288,6 +288,9 @@ class KpiValue(db.Model):
         ForeignKey("plan_events.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when another feature counted the value (see kpi_sources.py): the source's key,
+    # one value per month, kept up to date by `flask plan sync-kpis`.
+    source: Mapped[str | None] = mapped_column(String(40))
 
     kpi: Mapped[Kpi] = relationship(back_populates="values")
     recorded_by: Mapped[User | None] = relationship()
@@ -295,6 +298,7 @@ class KpiValue(db.Model):
     __table_args__ = (
         CheckConstraint("value >= 0", name="value_not_negative"),
         UniqueConstraint("kpi_id", "event_id", name="uq_plan_kpi_values_kpi_event"),
+        UniqueConstraint("kpi_id", "source", "recorded_on", name="uq_plan_kpi_values_kpi_source"),
     )
 
 

@@ -1,4 +1,5 @@
-"""stored matches: one row per offer and opportunity or need, with its scores, reasons,
+"""stored matches: one row per offer and opportunity or need, with its scores, reasons
+(null until stored: rebuilds store none; they are worked out when a match is shown),
 the policy version that scored it, its ranks on each side, and its workflow state
 
 Revision ID: 0011_matches
@@ -39,7 +40,7 @@ def upgrade():
         sa.Column("need_id", sa.Integer(), nullable=True),
         *(sa.Column(name, sa.Float(), nullable=False) for name in SCORES),
         sa.Column("distance_m", sa.Float(), nullable=False),
-        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("reasons", sa.JSON(), nullable=True),
         sa.Column("policy_version", sa.Integer(), nullable=False),
         sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("seeker_rank", sa.Integer(), nullable=True),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from brokerage.accounts.models import User
 from brokerage.extensions import db
+from brokerage.matches.models import Match
 from tests.api.conftest import bearer
 from tests.conftest import log_in
 from tests.matches.conftest import (  # noqa: F401  (fixtures)
@@ -17,7 +18,7 @@ from tests.matches.conftest import (  # noqa: F401  (fixtures)
     reading_need,
     small_top_n,
 )
-from tests.matches.test_store import READING
+from tests.matches.test_store import READING, reference_reasons
 
 
 @pytest.fixture
@@ -59,6 +60,14 @@ def test_a_needs_matches_come_best_first_with_parts_and_reasons(
     assert set(first["components"]) == {"location", "toms", "fit"}
     assert first["reasons"] and isinstance(first["distance_km"], float)
     assert [m["score"] for m in matches] == sorted((m["score"] for m in matches), reverse=True)
+
+    def as_stored() -> tuple:
+        match = db.session.get(Match, first["id"])
+        return match.stored_reasons, reference_reasons(match)
+
+    stored_reasons, reasons = in_app(as_stored)
+    assert stored_reasons is None, "reading matches writes nothing"
+    assert first["reasons"] == reasons
 
 
 def test_an_offers_matches_are_read_with_the_signed_in_session(app, county, listed):  # noqa: F811

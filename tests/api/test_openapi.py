@@ -11,13 +11,17 @@ import schemathesis
 import yaml
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.specs.openapi.checks import negative_data_rejection
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from brokerage.api.views import OPENAPI_FILE
 from tests import factories
 from tests.api.conftest import bearer
 
 API_PREFIX = "/api/v1"
+# The directory search's parameters can be well formed yet unknown (a postcode, a theme, a
+# measure code) or need each other (radius_km needs postcode): a 400 the document cannot
+# predict, so schema-valid requests to these may be refused.
+DATA_DEPENDENT = {"/suppliers", "/needs", "/opportunities"}
 
 
 def _documented(app) -> set[tuple[str, str]]:
@@ -92,8 +96,9 @@ def test_the_api_answers_as_its_document_says(api_schema, staff_secret, method, 
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
     def answers_as_documented(case) -> None:
-        case.call_and_validate(
-            headers=bearer(staff_secret), excluded_checks=[negative_data_rejection]
-        )
+        excluded = [negative_data_rejection]
+        if path in DATA_DEPENDENT:
+            excluded.append(positive_data_acceptance)
+        case.call_and_validate(headers=bearer(staff_secret), excluded_checks=excluded)
 
     answers_as_documented()

@@ -1,5 +1,6 @@
 """Who may open each charter page, by role: the public pages for everyone, the signee's
-page for its own members and staff (404 for everyone else), the rest for staff only.
+page and its check-ins for its own members and staff (404 for everyone else), the rest
+for staff only.
 Refused changes change nothing."""
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ EXPECTED = {
     "queue": (*STAFF_ONLY, 200),
     "signees": (*STAFF_ONLY, 200),
     "check-ins due": (*STAFF_ONLY, 200),
-    "check-in form": (*STAFF_ONLY, 200),
+    "check-in form": (LOGIN, 200, 404, 404, 404, 200),
     "pledges": (*STAFF_ONLY, 200),
     "pledge form": (*STAFF_ONLY, 200),
     "report": (*STAFF_ONLY, 200),
@@ -62,7 +63,7 @@ EXPECTED = {
     "decline": (*STAFF_ONLY, 302),
     "renew": (*STAFF_ONLY, 302),
     "introduce": (*STAFF_ONLY, 400),
-    "record check-in": (*STAFF_ONLY, 400),
+    "record check-in": (LOGIN, 400, 404, 404, 404, 400),
     "edit pledge": (*STAFF_ONLY, 302),
 }
 CASES = [
@@ -111,11 +112,12 @@ def test_each_role_gets_what_it_may_on_each_charter_page(
         assert in_app(_snapshot) == before
 
 
-def test_a_member_sees_their_charter_page_but_no_staff_controls(client_as, world):
+def test_a_member_sees_their_charter_page_but_no_staff_controls(client_as, world, in_app):
     html = client_as("member").get(f"/charter/signees/{world.signee_id}").get_data(as_text=True)
 
     assert "Cowley Bakery" in visible_text(html)
-    assert "/charter/check-ins/" not in html
+    baseline = in_app(lambda: check_in_id(world.signee_id, "baseline"))
+    assert f'href="/charter/check-ins/{baseline}"' in html
     assert "/renew" not in html
     assert "Record an introduction" not in html
     assert "Sign-up queue" not in html

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
+from html import escape
 
+import pytest
+from sqlalchemy import select
+
+from brokerage.extensions import db
+from brokerage.matches.models import Match
 from tests.conftest import log_in
-from tests.matches.conftest import offer, reading_need
-from tests.matches.test_store import READING
+from tests.matches.conftest import offer, reading_need, versions
+from tests.matches.test_store import READING, reference_reasons
 
 
 @pytest.fixture
@@ -30,6 +35,28 @@ def test_a_beneficiary_sees_offers_for_its_published_needs_with_reasons(app, cou
     html = page.get_data(as_text=True)
     assert "Reading volunteers" in html and "Why" in html and "km away" in html
     assert "policy version 0" in html and "Secret need" not in html
+
+
+def test_reasons_are_worked_out_for_the_page_and_nothing_is_written(app, county, listed, in_app):
+    expected = in_app(
+        lambda: [
+            reference_reasons(match)
+            for match in db.session.scalars(select(Match).where(Match.need_id == listed["need"]))
+        ]
+    )
+    assert expected
+    before = versions(in_app)
+    for url in (
+        f"/matching/needs/{listed['need']}",
+        f"/matching/organisations/{county.organisations['arch']}/offers-for-you",
+    ):
+        html = _as(app, county, "arch").get(url).get_data(as_text=True)
+        for reasons in expected:
+            assert all(f"<li>{escape(reason)}</li>" in html for reason in reasons), html
+    assert versions(in_app) == before
+    assert not in_app(
+        lambda: db.session.scalars(select(Match).where(Match.stored_reasons.is_not(None))).all()
+    )
 
 
 def test_a_supplier_sees_opportunities_for_its_offers(app, county, listed):

@@ -9,8 +9,9 @@ from sqlalchemy import select, update
 from brokerage.extensions import db
 from brokerage.matches.models import Match
 from brokerage.matches.policy import publish_policy
+from brokerage.matches.scene import SIDE_OF, Scene
 from brokerage.matches.store import rebuild
-from brokerage.matching import MatchingPolicy
+from brokerage.matching import MatchingPolicy, score_pair
 from tests.matches.conftest import offer, reading_need, stored, versions
 
 READING = {"OIEP-S1": Decimal(40)}
@@ -42,7 +43,22 @@ def _small_county(county) -> dict[str, int]:
     return ids
 
 
-def test_a_rebuild_stores_each_seekers_best_offers_with_scores_reasons_and_policy(county, in_app):
+def reference_reasons(match: Match) -> list[str]:
+    """The pair's reasons from the per-pair reference scorer, with the whole pool's weights."""
+    scene = Scene()
+    listings, wanted = scene.seekers(SIDE_OF[type(match.seeker)])
+    result = score_pair(
+        wanted[listings.index[match.seeker.id]],
+        scene.candidates[scene.offers.index[match.offer_id]],
+        scene.catalogue,
+        scene.in_force.policy,
+        scene.pool.word_weight,
+    )
+    assert result is not None and abs(result.score - match.score) < 1e-9
+    return list(result.reasons)
+
+
+def test_a_rebuild_stores_each_seekers_best_offers_with_scores_and_policy(county, in_app):
     ids = _small_county(county)
     rows = _rebuilt(in_app)
     need_ranked = sorted(
@@ -59,8 +75,27 @@ def test_a_rebuild_stores_each_seekers_best_offers_with_scores_reasons_and_polic
 
     def check() -> None:
         for match in db.session.scalars(select(Match)):
-            assert 0 <= match.score <= 1 and match.reasons and match.policy_version == 0
+            assert 0 <= match.score <= 1 and match.policy_version == 0
             assert match.state == "suggested" and match.version == 1
+            assert match.stored_reasons is None, "reasons are worked out when shown"
+            assert match.reasons == reference_reasons(match)
+            assert any("km away" in reason for reason in match.reasons)
+
+    in_app(check)
+
+
+def test_saves_store_no_reasons_and_stored_ones_are_shown_as_they_are(county, in_app):
+    ids = _small_county(county)
+
+    def check() -> None:
+        matches = db.session.scalars(select(Match).where(Match.need_id == ids["need"])).all()
+        assert matches and all(match.stored_reasons is None for match in matches)
+        first = matches[0]
+        assert first.reasons == reference_reasons(first)
+        first.reasons = ["kept as written"]
+        db.session.flush()
+        db.session.expire(first)
+        assert first.reasons == ["kept as written"]
 
     in_app(check)
 

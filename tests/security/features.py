@@ -13,9 +13,11 @@ from sqlalchemy import select
 from brokerage.accounts.models import Organisation, User
 from brokerage.charter import pledges as charter_pledges
 from brokerage.charter import service as charter_service
-from brokerage.charter.models import Signee
+from brokerage.charter.models import CheckInRecord, Signee
 from brokerage.extensions import db
 from brokerage.listings import service as listings_service
+from brokerage.matches.models import Match
+from brokerage.matches.outcome_models import Delivery, DeliveryLine
 from brokerage.notifications import service as notifications_service
 from brokerage.places import service as places_service
 from brokerage.plan.event_models import Event
@@ -51,6 +53,10 @@ def _build_charter(world: World) -> dict[str, int]:
 
     approved = sign_up("The supplier", "supplier")
     charter_service.approve(approved, db.session.get(User, world.users["staff"]))
+    record = CheckInRecord(
+        signed_pledge=approved.signed_pledges[0], status="in_progress", narrative="Going well."
+    )
+    approved.terms[0].check_ins[0].records.append(record)
     pending = sign_up("The beneficiary", "beneficiary")
     return {
         "signee": approved.id,
@@ -58,6 +64,7 @@ def _build_charter(world: World) -> dict[str, int]:
         "check_in": approved.terms[0].check_ins[0].id,
         "pledge": pledge.id,
         "signed_pledge": approved.signed_pledges[0].id,
+        "record": record.id,
     }
 
 
@@ -153,6 +160,74 @@ def _build_notifications(world: World) -> dict[str, int]:
     return {"notification": made[0].id}
 
 
+def _build_review(world: World) -> dict[str, int]:
+    """A delivery of the supplier's offer to the need, confirmed and waiting for the task
+    force, and one to the buyer's opportunity, already verified (for case studies)."""
+    ids = world.feature("listings")
+    made = {}
+    for key, column, state in (
+        ("delivered", "need_id", "delivered"),
+        ("verified", "opportunity_id", "verified"),
+    ):
+        match = Match(
+            offer_id=ids["offer"], score=0.8, location_score=1.0, toms_score=0.7,
+            fit_score=0.6, distance_m=100.0, policy_version=1, state=state,
+            **{column: ids[column.removesuffix("_id")]},
+        )  # fmt: skip
+        db.session.add(match)
+        db.session.flush()
+        delivery = Delivery(
+            match_id=match.id, delivered_from=date.today(), delivered_to=date.today(),
+            confirmed_at=match.computed_at,
+        )  # fmt: skip
+        delivery.lines = [DeliveryLine(measure_code="T-1", unit="people", quantity=Decimal(2))]
+        db.session.add(delivery)
+        db.session.flush()
+        made[key], made[f"{key}_version"] = match.id, match.version
+    return made
+
+
+def _build_match_pages(world: World) -> dict[str, int]:
+    """Matches of the supplier's offer with three opportunities of the buyer's: one with
+    interest expressed, one agreed (to record a delivery) and one delivered (to confirm).
+    None is left suggested: recomputing on commit would replace it."""
+    offer_id = world.feature("listings")["offer"]
+    buyer = db.session.get(Organisation, world.organisation_ids["buyer"])
+    made = {}
+    # All the opportunities first: a new listing recomputes matches, dropping suggested ones.
+    opportunities = {
+        key: listings_service.create_listing(
+            buyer,
+            listings_service.OpportunityFields(
+                title=f"Match page {key}",
+                description="Printing.",
+                category="volunteering",
+                postcode="OX4 4HH",
+                estimated_value_pence=None,
+                deadline=listings_service.today() + timedelta(days=60),
+                measures={"T-1": Decimal(3)},
+            ),
+        )  # fmt: skip
+        for key in ("interest_expressed", "agreed", "delivered")
+    }
+    for key, opportunity in opportunities.items():
+        match = Match(
+            offer_id=offer_id, opportunity_id=opportunity.id, score=0.8, location_score=1.0,
+            toms_score=0.7, fit_score=0.6, distance_m=100.0, policy_version=1, state=key,
+        )  # fmt: skip
+        db.session.add(match)
+        db.session.flush()
+        if key == "delivered":
+            delivery = Delivery(
+                match_id=match.id, delivered_from=date.today(), delivered_to=date.today()
+            )
+            delivery.lines = [DeliveryLine(measure_code="T-1", unit="people", quantity=Decimal(2))]
+            db.session.add(delivery)
+            db.session.flush()
+        made[key], made[f"{key}_version"] = match.id, match.version
+    return made
+
+
 FEATURE_BUILDERS: dict[str, Callable[[World], dict[str, int]]] = {
     "plan": _build_plan_records,
     "charter": _build_charter,
@@ -160,5 +235,7 @@ FEATURE_BUILDERS: dict[str, Callable[[World], dict[str, int]]] = {
     "places": _build_places,
     "listings": _build_listings,
     "notifications": _build_notifications,
+    "review": _build_review,
+    "match_pages": _build_match_pages,
 }
-FEATURE_NEEDS = {"listings": ("toms",)}
+FEATURE_NEEDS = {"listings": ("toms",), "review": ("listings",), "match_pages": ("listings",)}

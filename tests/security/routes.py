@@ -55,6 +55,7 @@ ROUTE_ARGUMENTS: dict[str, dict[str, Callable[[World], Any]]] = {
     "plan.export_actions": {"file_format": lambda w: "csv"},
     "charter.approve": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
     "charter.decline": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
+    "charter.choose_narrative": {"record_id": lambda w: w.feature("charter")["record"]},
     "static": {"filename": lambda w: "css/app.css"},
     "bootstrap.static": {"filename": lambda w: "js/bootstrap.min.js"},
     "accounts.reset_password": {"token": lambda w: w.reset_token},
@@ -132,11 +133,6 @@ def _resource_form(title: str) -> dict[str, Any]:
     }
 
 
-ROUTE_ARGUMENTS["notifications.open_notification"] = {
-    "notification_id": lambda w: w.feature("notifications")["notification"]
-}
-
-
 class _RewoundFile(io.BytesIO):
     """An upload that the fuzzer can post again: the test client closes what it sends."""
 
@@ -156,14 +152,30 @@ def _import_run(world: World) -> int:
 ROUTE_ARGUMENTS["bulk.show_run"] = {"run_id": _import_run}
 ROUTE_ARGUMENTS["bulk.run_status"] = {"run_id": _import_run}
 ROUTE_ARGUMENTS["bulk.export_kind"] = {"kind": lambda w: "suppliers"}
-
-
+ROUTE_ARGUMENTS["notifications.open_notification"] = {
+    "notification_id": lambda w: w.feature("notifications")["notification"]
+}
 ROUTE_ARGUMENTS["matches.listing_matches"] = {
     "plural": lambda w: "offers",
     "listing_id": lambda w: w.feature("listings")["offer"],
 }
 ROUTE_ARGUMENTS["matches.offers_for_you"] = {
     "organisation_id": lambda w: w.organisation_ids["beneficiary"]
+}
+for _endpoint in ("review.verify", "review.query", "review.reject"):
+    ROUTE_ARGUMENTS[_endpoint] = {"match_id": lambda w: w.feature("review")["delivered"]}
+for _endpoint, _key in (
+    ("match.show", "interest_expressed"),
+    ("match.move", "interest_expressed"),
+    ("match.message", "interest_expressed"),
+    ("match.delivery", "agreed"),
+    ("match.confirm", "delivered"),
+):
+    ROUTE_ARGUMENTS[_endpoint] = {"match_id": lambda w, key=_key: w.feature("match_pages")[key]}
+ROUTE_ARGUMENTS["impact.case_study"] = {"match_id": lambda w: w.feature("review")["verified"]}
+ROUTE_ARGUMENTS["review.export_table"] = {
+    "table": lambda w: "matches",
+    "file_format": lambda w: "csv",
 }
 for _kind in LISTING_OWNERS:
     ROUTE_ARGUMENTS[f"api.{_kind}_matches"] = {
@@ -246,6 +258,7 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
         f"pledge-{w.feature('charter')['signed_pledge']}-unit": "",
         f"pledge-{w.feature('charter')['signed_pledge']}-narrative": "Going well.",
     },
+    "charter.choose_narrative": lambda w: {"selected": "y"},
     "charter.edit_pledge_page": lambda w: {
         "title": "Pay the real living wage",
         "wording": "We pay at least the real living wage.",
@@ -285,9 +298,6 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
         "service_radius_km": "15",
         "website": "bakery.example.org",
     },
-    "listings.verify_organisation": lambda w: {},
-    "listings.unverify_organisation": lambda w: {},
-    "toms.add_proxy_value": lambda w: {"value": "14.50", "source": "Test source, 2024"},
     "bulk.upload": lambda w: {
         "kind": "suppliers",
         "file": (
@@ -298,6 +308,39 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
             "suppliers.csv",
         ),
     },
+    "listings.verify_organisation": lambda w: {},
+    "listings.unverify_organisation": lambda w: {},
+    "toms.add_proxy_value": lambda w: {"value": "14.50", "source": "Test source, 2024"},
+    **{
+        f"review.{action}": lambda w, note=note: {
+            "version": str(w.feature("review")["delivered_version"]),
+            "note": note,
+        }
+        for action, note in (("verify", ""), ("query", "How many?"), ("reject", "No evidence."))
+    },
+    "match.move": lambda w: {
+        "version": str(w.feature("match_pages")["interest_expressed_version"]),
+        "target": "in_discussion",
+        "note": "Shall we talk?",
+    },
+    "match.message": lambda w: {
+        "version": str(w.feature("match_pages")["interest_expressed_version"]),
+        "body": "Tuesdays suit us.",
+    },
+    "match.delivery": lambda w: {
+        "version": str(w.feature("match_pages")["agreed_version"]),
+        "measures": ["T-1"],
+        "measures:T-1": "3",
+        "delivered_from": date.today().isoformat(),
+        "delivered_to": date.today().isoformat(),
+        "evidence": "Sign-in sheets.",
+    },
+    "match.confirm": lambda w: {
+        "version": str(w.feature("match_pages")["delivered_version"]),
+        "rating": "4",
+        "note": "",
+    },
+    "impact.case_study": lambda w: {"shown": "y", "text": "Reading helpers in Oxford schools."},
     "notifications.open_notification": lambda w: {},
     "notifications.mark_all_read": lambda w: {},
     "toms.pick_measures": lambda w: {

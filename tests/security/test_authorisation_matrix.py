@@ -98,12 +98,12 @@ MATRIX: dict[str, Row] = {
     "POST admin.change_roles":              web("LOGIN 403   403   403   403   403   403   DONE"),
     "GET admin.organisations":              web("LOGIN 403   403   403   403   403   403   200"),
     "GET admin.audit_log":                  web("LOGIN 403   403   403   403   403   403   200"),
+    "GET admin.jobs":                       web("LOGIN 403   403   403   403   403   403   200"),
     "GET bulk.upload":                      web("LOGIN 403   403   403   403   403   403   200"),
     "POST bulk.upload":                     web("LOGIN 403   403   403   403   403   403   DONE"),
     "GET bulk.show_run":                    web("LOGIN 403   403   403   403   403   403   200"),
     "GET bulk.run_status":                  web("LOGIN 403   403   403   403   403   403   200"),
     "GET bulk.export_kind":                 web("LOGIN 403   403   403   403   403   403   200"),
-    "GET admin.jobs":                       web("LOGIN 403   403   403   403   403   403   200"),
     # The delivery plan: staff, and people linked to a plan lead (the member leads another
     # action, so sees the plan but may not update this one); who leads what is for staff.
     "GET plan.overview":                    web("LOGIN 403   403   403   403   200   403   200"),
@@ -172,13 +172,38 @@ MATRIX: dict[str, Row] = {
     "POST charter.renew":                   web("LOGIN 403   403   403   403   403   403   DONE"),
     "POST charter.introduce":               web("LOGIN 403   403   403   403   403   403   DONE"),
     "GET charter.due":                      web("LOGIN 403   403   403   403   403   403   200"),
-    "GET charter.check_in":                 web("LOGIN 403   403   403   403   403   403   200"),
-    "POST charter.check_in":                web("LOGIN 403   403   403   403   403   403   DONE"),
+    # A check-in is recorded by the signee's own members (the supplier's) and staff.
+    "GET charter.check_in":                 web("LOGIN 200   404   404   404   200   404   200"),
+    "POST charter.check_in":                web("LOGIN DONE  404   404   404   DONE  404   DONE"),
     "GET charter.pledges":                  web("LOGIN 403   403   403   403   403   403   200"),
     "GET charter.edit_pledge_page":         web("LOGIN 403   403   403   403   403   403   200"),
     "POST charter.edit_pledge_page":        web("LOGIN 403   403   403   403   403   403   DONE"),
     "GET charter.report":                   web("LOGIN 403   403   403   403   403   403   200"),
     "GET charter.report_download":          web("LOGIN 403   403   403   403   403   403   200"),
+    "GET charter.report_workbook":          web("LOGIN 403   403   403   403   403   403   200"),
+    "POST charter.choose_narrative":        web("LOGIN 403   403   403   403   403   403   DONE"),
+    # The task force's workspace (asked about a confirmed delivery of the supplier's offer
+    # to the beneficiary's need); case studies (of a verified match) are for staff only.
+    # A match page (asked about matches of the supplier's offer with the buyer's opportunities):
+    # its two sides' members, the task force and staff; others 404. Only the sides move it
+    # on (the task force's moves come later: 409), write on it, and the supplier records
+    # the delivery the buyer confirms.
+    "GET match.show":                       web("LOGIN 200   200   404   404   200   200   200"),
+    "POST match.move":                      web("LOGIN DONE  DONE  404   404   DONE  409   409"),
+    "POST match.message":                   web("LOGIN DONE  DONE  404   404   DONE  403   403"),
+    "POST match.delivery":                  web("LOGIN DONE  403   404   404   DONE  403   403"),
+    "POST match.confirm":                   web("LOGIN 403   DONE  404   404   403   403   403"),
+    "GET review.queue":                     web("LOGIN 403   403   403   403   403   200   200"),
+    "POST review.verify":                   web("LOGIN 403   403   403   403   403   DONE  DONE"),
+    "POST review.query":                    web("LOGIN 403   403   403   403   403   DONE  DONE"),
+    "POST review.reject":                   web("LOGIN 403   403   403   403   403   DONE  DONE"),
+    "GET review.dashboard":                 web("LOGIN 403   403   403   403   403   200   200"),
+    "GET review.export_table":              web("LOGIN 403   403   403   403   403   200   200"),
+    "GET impact.case_study":                web("LOGIN 403   403   403   403   403   403   200"),
+    "POST impact.case_study":               web("LOGIN 403   403   403   403   403   403   DONE"),
+    # The public impact page, its CSV and JSON: verified figures, for everyone.
+    "GET impact.index":                     web("200   200   200   200   200   200   200   200"),
+    "GET impact.download":                  web("200   200   200   200   200   200   200   200"),
     # Profiles are open to everyone signed in; an organisation's members edit its profile;
     # staff verify. Each kind of listing is asked about one of its lister's: the supplier's
     # draft offer (private: 404 to others), the buyer's published opportunity (open to all
@@ -216,21 +241,29 @@ MATRIX: dict[str, Row] = {
     "POST listings.publish_need":           web("LOGIN 404   404   DONE  404   404   404   DONE"),
     "POST listings.archive_need":           web("LOGIN 404   404   DONE  404   404   404   DONE"),
     "POST listings.unpublish_need":         web("LOGIN 404   404   403   404   404   404   BACK"),
+    # The directory: everyone signed in searches what everyone signed in may see.
+    "GET directory.suppliers":              web("LOGIN 200   200   200   200   200   200   200"),
+    "GET directory.needs":                  web("LOGIN 200   200   200   200   200   200   200"),
+    "GET directory.opportunities":          web("LOGIN 200   200   200   200   200   200   200"),
     #                                            suppl buyer benef other membr t.f.  staff
     # Each person's inbox is their own: the notification asked about is the supplier's.
     "GET notifications.inbox":              web("LOGIN 200   200   200   200   200   200   200"),
     "POST notifications.open_notification": web("LOGIN DONE  404   404   404   404   404   404"),
     "POST notifications.mark_all_read":     web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
     "GET api.openapi":                      web("200   200   200   200   200   200   200   200"),
+    "GET api.impact_figures":               web("200   200   200   200   200   200   200   200"),
     "GET api.me":                           api("200   200   200   200   200   200   200"),
     "GET api.organisations":                api("200   200   200   200   200   200   200"),
+    "GET api.organisation":                 api("200   404   404   404   200   404   200"),
+    "GET api.search_suppliers":             api("200   200   200   200   200   200   200"),
+    "GET api.search_needs":                 api("200   200   200   200   200   200   200"),
+    "GET api.search_opportunities":         api("200   200   200   200   200   200   200"),
     # A listing's matches, as on its page: the supplier's draft offer, the buyer's published
     # opportunity (others may see it but not its matches; the task force reads them) and
     # the beneficiary's draft need.
     "GET api.offer_matches":                api("200   404   404   404   200   404   200"),
     "GET api.opportunity_matches":          api("403   200   403   403   403   200   200"),
     "GET api.need_matches":                 api("404   404   200   404   404   404   200"),
-    "GET api.organisation":                 api("200   404   404   404   200   404   200"),
 }
 # fmt: on
 

@@ -1,0 +1,201 @@
+"""Buddy suggestions: organisations that have implemented a pledge, ranked by the matching
+core so that nearby organisations of a similar sector and size come first.
+
+The charter is one more pair of sides for the core: the signee is the `Wanted` (its
+postcode's grid point, its sector as the category, its size band as the text) and each
+organisation that has implemented the pledge is a `Candidate` offering that pledge as its
+"measure". The core's policy and scorer are used as they are; only the weights below are
+the charter's own, since every candidate has the pledge and the TOMs part cannot rank them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ..accounts.models import Organisation
+from ..extensions import db
+from ..listings.choices import Size
+from ..matching import (
+    Candidate,
+    CandidatePool,
+    Catalogue,
+    MatchingPolicy,
+    MeasureInfo,
+    Wanted,
+    WantedMeasure,
+    rank,
+)
+from ..places.lookup import GridPoint, locate_postcode
+from ..places.postcodes import InvalidPostcode
+from .choices import CheckInKind, PledgeProgress, Sector, SigneeStatus
+from .models import CheckIn, CheckInRecord, Pledge, SignedPledge, Signee
+
+# Distance and likeness share the score; the pledge part is the same for every candidate
+# (each has implemented it), so it carries little. Likeness is half sector, half size.
+BUDDY_POLICY = MatchingPolicy(
+    location_weight=0.5,
+    toms_weight=0.1,
+    fit_weight=0.4,
+    local_km=5.0,
+    half_life_km=10.0,
+    priority_place_boost=0.0,
+    category_share=0.5,
+)
+TOP_SUGGESTIONS = 5
+CHARTER_THEME = "Inclusive Economy Charter"
+
+
+@dataclass(frozen=True)
+class Implemented:
+    """A signee's pledge whose latest status, at a meeting held, is implemented."""
+
+    signee: Signee
+    pledge_id: int
+    held_on: date
+    kind: CheckInKind
+
+
+@dataclass(frozen=True)
+class BuddySuggestion:
+    organisation: Organisation
+    score: float
+    distance_km: float
+    reasons: tuple[str, ...]
+
+
+def implemented_pledges() -> list[Implemented]:
+    """Every approved signee's pledges that stand implemented at their latest meeting."""
+    rows = db.session.execute(
+        select(CheckInRecord.status, CheckIn.held_on, CheckIn.kind, SignedPledge.pledge_id, Signee)
+        .join(CheckInRecord.check_in)
+        .join(CheckInRecord.signed_pledge)
+        .join(Signee, Signee.id == SignedPledge.signee_id)
+        .where(CheckIn.held_on.is_not(None), Signee.status == SigneeStatus.APPROVED)
+    ).all()
+    latest: dict[tuple[int, int], tuple[date, int, str, Signee, CheckInKind]] = {}
+    for status, held_on, kind, pledge_id, signee in rows:
+        order = CheckInKind(kind).order
+        key = (signee.id, pledge_id)
+        if key not in latest or (held_on, order) > latest[key][:2]:
+            latest[key] = (held_on, order, status, signee, CheckInKind(kind))
+    return [
+        Implemented(signee=signee, pledge_id=pledge_id, held_on=held_on, kind=kind)
+        for (_, pledge_id), (held_on, _, status, signee, kind) in latest.items()
+        if status == PledgeProgress.IMPLEMENTED
+    ]
+
+
+def _grid_point(organisation: Organisation) -> GridPoint | None:
+    try:
+        return locate_postcode(organisation.postcode)
+    except InvalidPostcode:
+        return None
+
+
+def _catalogue(pledge: Pledge) -> Catalogue:
+    return Catalogue(
+        [MeasureInfo(pledge.code, pledge.current.title, "pledge", pledge.code, CHARTER_THEME)]
+    )
+
+
+def suggest_buddies(
+    signee: Signee, pledge: Pledge, implemented: list[Implemented] | None = None
+) -> list[BuddySuggestion]:
+    """The best organisations to buddy `signee` with for `pledge`, best first, explained.
+
+    `implemented` may be passed in when suggesting for several pledges at once."""
+    here = _grid_point(signee.organisation)
+    if here is None:
+        return []
+    found = implemented_pledges() if implemented is None else implemented
+    done = {i.signee.id: i for i in found if i.pledge_id == pledge.id and i.signee.id != signee.id}
+    candidates, by_key = [], {}
+    for signee_id, item in done.items():
+        point = _grid_point(item.signee.organisation)
+        if point is None:
+            continue
+        candidates.append(
+            Candidate(
+                key=signee_id,
+                easting=point.easting,
+                northing=point.northing,
+                measures={pledge.code: None},
+                text=item.signee.size,
+                category=item.signee.sector,
+            )
+        )
+        by_key[signee_id] = item
+    wanted = Wanted(
+        easting=here.easting,
+        northing=here.northing,
+        measures=(WantedMeasure(pledge.code),),
+        text=signee.size,
+        category=signee.sector,
+    )
+    pool = CandidatePool(candidates, _catalogue(pledge))
+    return [
+        _suggestion(signee, by_key[result.key], result.score, result.distance_m)
+        for result in rank(wanted, pool, BUDDY_POLICY, top_n=TOP_SUGGESTIONS)
+    ]
+
+
+def _suggestion(
+    signee: Signee, buddy: Implemented, score: float, distance_m: float
+) -> BuddySuggestion:
+    """Reasons a person can check against the two organisations' records."""
+    km = distance_m / 1000
+    other = buddy.signee
+    near = " (nearby)" if km <= BUDDY_POLICY.local_km else ""
+    sector = Sector(other.sector).label
+    size = Size(other.size).label
+    return BuddySuggestion(
+        organisation=other.organisation,
+        score=score,
+        distance_km=km,
+        reasons=(
+            f"implemented it by the {buddy.kind.label.lower()} on {buddy.held_on:%-d %B %Y}",
+            f"{km:.1f} km away{near}",
+            ("same sector: " if other.sector == signee.sector else "other sector: ") + sector,
+            ("same size: " if other.size == signee.size else "other size: ") + size,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class PledgeSupport:
+    """One of a signee's pledges: the support it last asked for, and buddies who could help."""
+
+    signed_pledge: SignedPledge
+    support_needed: str
+    implemented: bool
+    suggestions: list[BuddySuggestion]
+
+
+def support_for(signee: Signee) -> list[PledgeSupport]:
+    """Per approved pledge, the latest support asked for and ranked buddy suggestions."""
+    found = implemented_pledges()
+    done = {i.pledge_id for i in found if i.signee.id == signee.id}
+    return [
+        PledgeSupport(
+            signed_pledge=signed,
+            support_needed=_latest_support(signee, signed),
+            implemented=signed.pledge_id in done,
+            suggestions=suggest_buddies(signee, signed.version.pledge, found),
+        )
+        for signed in signee.approved_pledges
+    ]
+
+
+def _latest_support(signee: Signee, signed: SignedPledge) -> str:
+    held = [
+        (check_in.held_on, check_in.kind_enum.order, record.support_needed)
+        for term in signee.terms
+        for check_in in term.check_ins
+        if check_in.held_on is not None
+        for record in check_in.records
+        if record.signed_pledge_id == signed.id
+    ]
+    return max(held)[2] if held else ""

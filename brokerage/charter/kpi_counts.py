@@ -1,0 +1,53 @@
+"""What the charter counts for the delivery plan's KPIs, month by month (the plan writes
+them; see plan/kpi_sources.py and create_app). Counted when staff approve, so a sign-up
+that is declined never counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from .choices import SigneeStatus
+from .models import Pledge, SignedPledge, Signee
+
+# The pledges about buying and supply chains ("As a buyer, pledge to ...", "As a supplier,
+# pledge to use local SMEs in the supply chain"), which the Social Value and Procurement
+# KPI counts: Oxford City Council's list numbers 1 to 4.
+PROCUREMENT_PLEDGE_CODES = frozenset({"OCC-1", "OCC-2", "OCC-3", "OCC-4"})
+
+
+def _by_month(moments: list[datetime]) -> dict[date, int]:
+    return dict(Counter(moment.date().replace(day=1) for moment in moments))
+
+
+def signees_by_month() -> dict[date, int]:
+    """Approved signees, in the month staff approved them."""
+    return _by_month(
+        list(
+            db.session.scalars(
+                select(Signee.approved_at).where(
+                    Signee.status == SigneeStatus.APPROVED, Signee.approved_at.is_not(None)
+                )
+            )
+        )
+    )
+
+
+def procurement_pledgers_by_month() -> dict[date, int]:
+    """Approved signees with an approved procurement pledge, each once: in the month its
+    first one was approved."""
+    first_approved = (
+        select(func.min(SignedPledge.approved_at))
+        .join(Pledge, Pledge.id == SignedPledge.pledge_id)
+        .join(Signee, Signee.id == SignedPledge.signee_id)
+        .where(
+            Signee.status == SigneeStatus.APPROVED,
+            SignedPledge.approved_at.is_not(None),
+            Pledge.code.in_(PROCUREMENT_PLEDGE_CODES),
+        )
+        .group_by(SignedPledge.signee_id)
+    )
+    return _by_month(list(db.session.scalars(first_approved)))

@@ -1,0 +1,165 @@
+"""The impact report as files: one long CSV (a `Row` column says what each row is) and an
+XLSX workbook with a sheet per part. Pure: no Flask, no database.
+
+Text a spreadsheet would run as a formula ("CSV injection") is never a formula: in CSV it
+gets a leading apostrophe; in XLSX it is a text cell marked as quoted, shown as written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .choices import Unit
+from .report import ImpactReport
+
+# A cell starting with one of these is a formula to a spreadsheet.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+Cell = str | int | float | date | None
+
+SUMMARY_COLUMNS = ("Row", "Group", "Signees", "Pledges made", "Implemented", "At baseline")
+PLEDGE_COLUMNS = ("Pledge code", "Pledge", "Pledges made", "Implemented", "At baseline")
+FIGURE_COLUMNS = ("Pledge code", "Pledge", "Unit", "Baseline", "Latest", "Change from baseline")
+NARRATIVE_COLUMNS = (
+    "Pledge code",
+    "Pledge",
+    "Organisation",
+    "Check-in",
+    "Held on",
+    "Narrative",
+    "Selected for the report",
+)
+
+
+def csv_cell(value: object) -> object:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _number(value: float | None, unit: Unit) -> float | int | None:
+    """A figure as a spreadsheet number: money in pounds, percentages to one decimal."""
+    if value is None:
+        return None
+    if unit is Unit.POUNDS:
+        return round(value / 100, 2)
+    return round(value, 1) if unit is Unit.PERCENT else int(value)
+
+
+def summary_rows(report: ImpactReport) -> Iterator[list[Cell]]:
+    yield [
+        "total",
+        "All signees",
+        report.signees,
+        report.made,
+        report.implemented,
+        report.implemented_at_baseline,
+    ]
+    for dimension, groups in report.groups.items():
+        for group in groups:
+            yield [dimension.lower(), group.label, group.signees, group.made, group.implemented]
+
+
+def pledge_rows(report: ImpactReport) -> Iterator[list[Cell]]:
+    for line in report.pledges:
+        yield [
+            line.pledge.code,
+            line.pledge.title,
+            line.chosen,
+            line.implemented,
+            line.implemented_at_baseline,
+        ]
+
+
+def figure_rows(report: ImpactReport) -> Iterator[list[Cell]]:
+    for line in report.pledges:
+        for figure in line.figures:
+            unit = figure.unit
+            yield [
+                line.pledge.code,
+                line.pledge.title,
+                unit.value,
+                _number(figure.baseline, unit),
+                _number(figure.latest, unit),
+                _number(figure.change, unit),
+            ]
+
+
+def narrative_rows(report: ImpactReport) -> Iterator[list[Cell]]:
+    for line in report.pledges:
+        for record in line.narratives:
+            yield [
+                line.pledge.code,
+                line.pledge.title,
+                record.organisation,
+                record.kind.label,
+                record.held_on,
+                record.narrative,
+                "yes" if record.in_report else "no",
+            ]
+
+
+SHEETS = (
+    ("Summary", SUMMARY_COLUMNS, summary_rows),
+    ("Pledges", PLEDGE_COLUMNS, pledge_rows),
+    ("Figures", FIGURE_COLUMNS, figure_rows),
+    ("Narratives", NARRATIVE_COLUMNS, narrative_rows),
+)
+
+
+def report_csv(report: ImpactReport) -> str:
+    """Every sheet one after another, each under its own heading row, in one CSV (UTF-8
+    with a byte-order mark, so spreadsheets read the £)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for title, columns, rows in SHEETS:
+        writer.writerow([title, *columns])
+        for row in rows(report):
+            cells = [v.isoformat() if isinstance(v, date) else v for v in row]
+            writer.writerow([title.lower(), *(csv_cell(v) for v in cells)])
+    return "\ufeff" + out.getvalue()
+
+
+def report_xlsx(report: ImpactReport) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, columns, rows in SHEETS:
+        sheet = workbook.create_sheet(title)
+        sheet.append([f"Charter impact report {report.label}: {title.lower()}"])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append(list(columns))
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in rows(report):
+            sheet.append(row)
+        _as_text_or_dates(sheet.iter_rows(min_row=3))
+        for index, width in enumerate(_widths(columns), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A3"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _as_text_or_dates(rows: Iterator[Sequence[object]]) -> None:
+    for cells in rows:
+        for cell in cells:
+            value = cell.value  # type: ignore[attr-defined]
+            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                # openpyxl took it for a formula: make it text, shown as written.
+                cell.data_type = "s"  # type: ignore[attr-defined]
+                cell.quotePrefix = True  # type: ignore[attr-defined]
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"  # type: ignore[attr-defined]
+
+
+def _widths(columns: Sequence[str]) -> list[int]:
+    wide = {"Pledge": 40, "Narrative": 70, "Group": 34, "Organisation": 28}
+    return [wide.get(column, max(12, len(column) + 2)) for column in columns]

@@ -1,0 +1,163 @@
+"""The directory's search form: read from the query string (GET, no CSRF token, since a
+search changes nothing and must be bookmarkable), and reused by the JSON API."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from ..errors import BrokerageError
+from ..listings.choices import CATEGORY_LABELS, SIZE_LABELS
+from ..pagination import MAX_PAGE
+from ..places.postcodes import InvalidPostcode
+from ..places.service import resolve
+from ..toms.service import current_measures, group_by_theme
+from .service import SORTS, Filters, radius_in_metres
+
+MAX_WORDS_LENGTH = 200
+MAX_RADIUS = 500
+
+
+def _choices(labels: dict[Any, str], empty: str) -> list[SelectChoice]:
+    return [SelectChoice("", empty), *(SelectChoice(k.value, v) for k, v in labels.items())]
+
+
+def _known(what: str) -> Any:
+    """A select's value must be one of its choices; the message names what was sent."""
+
+    def check(form: Any, field: SelectField) -> None:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(f"“{field.data[:40]}” is not {what}.")
+
+    return check
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Words",
+        validators=[Optional(), Length(max=MAX_WORDS_LENGTH)],
+        description="Spelling need not be exact; a measure code such as OIEP-S6 also works.",
+        render_kw={"type": "search", "maxlength": MAX_WORDS_LENGTH},
+    )
+    postcode = StringField(
+        "Near postcode",
+        validators=[Optional(), Length(max=10)],
+        description="For example OX4 4HH.",
+        render_kw={"autocomplete": "postal-code", "maxlength": 10},
+    )
+    radius = StringField(
+        "Within",
+        validators=[Optional(), Length(max=10)],
+        description=f"A distance up to {MAX_RADIUS}; leave it empty for anywhere.",
+        render_kw={"inputmode": "decimal", "maxlength": 10},
+    )
+    unit = SelectField(
+        "Unit",
+        choices=[SelectChoice("miles", "miles"), SelectChoice("km", "km")],
+        default="miles",
+        validate_choice=False,
+        validators=[_known("miles or km")],
+    )
+    theme = SelectField(
+        "TOMs theme", validate_choice=False, validators=[_known("a theme in the catalogue")]
+    )
+    measure = SelectField(
+        "TOMs measure", validate_choice=False, validators=[_known("a measure in the catalogue")]
+    )
+    sector = SelectField(
+        "Sector",
+        choices=_choices(CATEGORY_LABELS, "Any"),
+        validate_choice=False,
+        validators=[_known("a sector")],
+    )
+    size = SelectField(
+        "Size",
+        choices=_choices(SIZE_LABELS, "Any size"),
+        validate_choice=False,
+        validators=[_known("a size")],
+    )
+    vcse = BooleanField("VCSE or social enterprise only")
+    living_wage = BooleanField("Real Living Wage employers only")
+    verified = BooleanField("Verified organisations only")
+    sort = SelectField(
+        "Sort by",
+        choices=[SelectChoice("relevance", "Relevance"), SelectChoice("distance", "Distance")],
+        default="relevance",
+        validate_choice=False,
+        validators=[_known("relevance or distance")],
+    )
+    page = IntegerField(
+        "Page",
+        default=1,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_PAGE, message=f"Give a page from 1 to {MAX_PAGE:,}."),
+        ],
+    )
+
+    radius_m: float | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        measures = current_measures()
+        self.theme.choices = [
+            SelectChoice("", "Any theme"),
+            *(SelectChoice(group.name, group.name) for group in group_by_theme(measures)),
+        ]
+        self.measure.choices = [
+            SelectChoice("", "Any measure"),
+            *(SelectChoice(m.code, f"{m.code}: {m.description[:80]}") for m in measures),
+        ]
+
+    def validate_postcode(self, field: StringField) -> None:
+        if not field.data:
+            return
+        try:
+            field.data = resolve(field.data).postcode
+        except (InvalidPostcode, BrokerageError) as error:
+            raise ValidationError(str(error)) from error
+
+    def validate_radius(self, field: StringField) -> None:
+        text = (field.data or "").strip()
+        if not text:
+            return
+        try:
+            radius = float(text)
+        except ValueError:
+            radius = math.nan
+        if not 0 < radius <= MAX_RADIUS:  # NaN fails too
+            raise ValidationError(f"Give a distance of more than 0 and up to {MAX_RADIUS}.")
+        if not self.postcode.data:
+            raise ValidationError("Give a postcode to search within a distance of it.")
+        self.radius_m = radius_in_metres(radius, self.unit.data)
+
+    def validate_sort(self, field: SelectField) -> None:
+        if field.data == "distance" and not self.postcode.data:
+            raise ValidationError("Give a postcode to sort by distance.")
+
+    @property
+    def page_number(self) -> int:
+        return self.page.data or 1
+
+    def filters(self) -> Filters:
+        return Filters(
+            words=(self.q.data or "").strip(),
+            postcode=self.postcode.data or None,
+            radius_m=self.radius_m,
+            theme=self.theme.data or None,
+            measure=self.measure.data or None,
+            sector=self.sector.data or None,
+            size=self.size.data or None,
+            vcse=self.vcse.data,
+            living_wage=self.living_wage.data,
+            verified_only=self.verified.data,
+            sort=self.sort.data if self.sort.data in SORTS else "relevance",
+        )

@@ -1,0 +1,107 @@
+"""Directory pages: one GET form each for suppliers, needs and opportunities, its filters
+in the query string so a search can be bookmarked and shared. Signed-in people only (the
+app's login rule); what they find is what every signed-in person may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+
+from ..listings.choices import Category, label_of
+from . import service
+from .forms import SearchForm
+from .permissions import can_search
+
+blueprint = Blueprint("directory", __name__, url_prefix="/directory")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One directory page: what it searches and where its results link to."""
+
+    name: str
+    heading: str
+    intro: str
+    noun: str
+    sector_label: str
+    link_endpoint: str
+    link_argument: str
+
+    def link(self, entry_id: int) -> str:
+        return url_for(self.link_endpoint, **{self.link_argument: entry_id})
+
+
+SECTIONS = {
+    "suppliers": Section(
+        "suppliers",
+        "Find suppliers",
+        "Suppliers with a profile, found by their name, description and published social "
+        "value offers.",
+        "supplier",
+        "Sector",
+        "listings.profile",
+        "organisation_id",
+    ),
+    "needs": Section(
+        "needs",
+        "Find community needs",
+        "Published needs of community groups, schools and charities.",
+        "need",
+        "Category",
+        "listings.show_need",
+        "listing_id",
+    ),
+    "opportunities": Section(
+        "opportunities",
+        "Find procurement opportunities",
+        "Published procurement opportunities and the social value their buyers ask for.",
+        "opportunity",
+        "Category",
+        "listings.show_opportunity",
+        "listing_id",
+    ),
+}
+
+
+def page_link(number: int) -> str:
+    """This search's URL at another page: every filter kept."""
+    arguments = request.args.to_dict(flat=False)
+    arguments["page"] = [str(number)]
+    return url_for(request.endpoint or "", **arguments)
+
+
+def _search_page(section: Section) -> tuple[str, int]:
+    if not can_search(current_user):
+        abort(403)
+    form = SearchForm(formdata=request.args)
+    form.sector.label.text = section.sector_label
+    valid = form.validate()
+    found = service.search(section.name, form.filters(), form.page_number) if valid else None
+    page = render_template(
+        "directory/search.html",
+        section=section,
+        sections=SECTIONS.values(),
+        form=form,
+        found=found,
+        searched=bool(request.args),
+        page_link=page_link,
+        category_label=lambda value: label_of(Category, value),
+    )
+    return page, 200 if valid else 400
+
+
+@blueprint.get("/suppliers")
+def suppliers() -> tuple[str, int]:
+    return _search_page(SECTIONS["suppliers"])
+
+
+@blueprint.get("/needs")
+def needs() -> tuple[str, int]:
+    return _search_page(SECTIONS["needs"])
+
+
+@blueprint.get("/opportunities")
+def opportunities() -> tuple[str, int]:
+    return _search_page(SECTIONS["opportunities"])

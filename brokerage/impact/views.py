@@ -1,0 +1,64 @@
+"""The public impact page and its CSV (no login), and the staff-only page where a verified
+outcome is chosen as a case study for it."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
+
+from ..accounts.permissions import staff_required
+from ..charts import tally_chart
+from ..errors import BrokerageError
+from ..extensions import db
+from ..matches.models import Match
+from . import service
+from .forms import CaseStudyForm
+
+blueprint = Blueprint("impact", __name__)
+
+
+@blueprint.route("/impact")
+def index() -> str:
+    found = service.impact()
+    charts = {
+        "theme": tally_chart("impact-theme", "Verified outcomes by TOMs theme", found.by_theme),
+        "district": tally_chart(
+            "impact-district", "Verified outcomes by district", found.by_district
+        ),
+        "year": tally_chart("impact-year", "Verified outcomes by year delivered", found.by_year),
+    }
+    return render_template("impact/index.html", impact=found, charts=charts)
+
+
+@blueprint.route("/impact.csv")
+def download() -> Any:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(service.CSV_HEADINGS)
+    writer.writerows(service.impact_rows(service.impact()))
+    data = io.BytesIO(out.getvalue().encode("utf-8-sig"))
+    return send_file(data, mimetype="text/csv", as_attachment=True, download_name="oiep-impact.csv")
+
+
+@blueprint.route("/review/outcomes/<int:match_id>/case-study", methods=["GET", "POST"])
+@staff_required
+def case_study(match_id: int) -> Any:
+    match = db.get_or_404(Match, match_id)
+    study = service.case_study_of(match)
+    form = CaseStudyForm(obj=study)
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("impact/case_study.html", match=match, form=form), status
+    try:
+        service.save_case_study(match, current_user, form.shown.data, form.text.data)
+    except BrokerageError as refused:
+        db.session.rollback()
+        flash(str(refused), "danger")
+        return redirect(url_for("review.queue"))
+    db.session.commit()
+    flash("Case study saved." if form.shown.data else "Case study hidden.", "success")
+    return redirect(url_for("impact.case_study", match_id=match.id))

@@ -1,0 +1,156 @@
+"""The match page's forms: a move, a message, a delivery and its confirmation.
+
+Each carries the match `version` the page showed, so a submit made on a stale view is
+told what changed instead of overwriting it. The workflow checks its own rules again;
+these forms catch bad input first, with a message beside the field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Regexp,
+    ValidationError,
+)
+from wtforms.widgets import HiddenInput
+
+from ..toms.fields import MeasureQuantitiesField
+from ..validators import plain_text
+from .delivery import MAX_QUANTITY
+from .outcome_models import MAX_MESSAGE, MAX_NOTE
+from .states import DECLINE_REASONS, State
+
+# The reason the task force gives when it rejects a delivery; the sides never give it.
+REJECTED = "evidence_rejected"
+
+
+def _text(value: str | None) -> str:
+    """A text box left out of the post reads as empty, not None."""
+    return value or ""
+
+
+class _Versioned(FlaskForm):
+    version = HiddenField(
+        "Version",
+        validators=[InputRequired(), Regexp(r"^[1-9][0-9]{0,8}$", message="Reload the page.")],
+    )
+
+    @property
+    def seen_version(self) -> int:
+        """The match version the page showed; call after validate."""
+        return int(self.version.data)
+
+
+class MoveForm(_Versioned):
+    target = StringField(
+        "Move to",
+        widget=HiddenInput(),
+        validators=[DataRequired(), Length(max=20)],
+    )
+    reason = SelectField(
+        "Reason",
+        default="",
+        choices=[
+            SelectChoice("", "Choose a reason"),
+            *(SelectChoice(code, label) for code, label in DECLINE_REASONS.items()),
+        ],
+    )
+    note = TextAreaField("Note", filters=[_text], validators=[Length(max=MAX_NOTE), plain_text])
+
+    def validate_target(self, field: Any) -> None:
+        if field.data not in {state.value for state in State}:
+            raise ValidationError("Choose one of the moves on the page.")
+
+    def validate_reason(self, field: Any) -> None:
+        if self.target.data == State.DECLINED.value and not field.data:
+            raise ValidationError("Choose a reason for declining.")
+
+    def fits(self, current: State) -> bool:
+        """Rules that depend on the match's state: a task-force query asks a question, and
+        only the task force's rejection of a delivery gives the evidence reason."""
+        if current == State.DELIVERED and self.state == State.AGREED and not self.note.data.strip():
+            self.note.errors = [*self.note.errors, "Write the question the supplier should answer."]
+        rejecting = current == State.DELIVERED
+        if self.state == State.DECLINED and (self.reason.data == REJECTED) != rejecting:
+            self.reason.errors = [*self.reason.errors, "Choose a reason from the list."]
+        return not (self.note.errors or self.reason.errors)
+
+    @property
+    def state(self) -> State:
+        return State(self.target.data)
+
+
+class MessageForm(_Versioned):
+    body = TextAreaField(
+        "Message", filters=[_text], validators=[DataRequired(), Length(max=MAX_MESSAGE), plain_text]
+    )
+
+
+class DeliveryForm(_Versioned):
+    # Ticked for the measures the two listings name; only those given a quantity count.
+    measures = MeasureQuantitiesField(
+        "Delivered, per TOMs measure",
+        quantity_required=False,
+        max_quantity=MAX_QUANTITY,
+        description="Give the quantity delivered of each measure (up to 1,000,000); tick "
+        "another measure to add it.",
+    )
+    delivered_from = DateField("Delivered from", validators=[InputRequired()])
+    delivered_to = DateField("Delivered to", validators=[InputRequired()])
+    evidence = TextAreaField(
+        "Evidence",
+        description="A note or a link to the evidence (photos, a register, a report).",
+        filters=[_text],
+        validators=[Length(max=MAX_NOTE), plain_text],
+    )
+
+    def __init__(self, *args: Any, matched_on: date, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.matched_on, self.today = matched_on, today
+
+    def validate_measures(self, field: Any) -> None:
+        if not self.quantities:
+            raise ValidationError("Give the quantity delivered of at least one measure.")
+
+    def validate_delivered_from(self, field: Any) -> None:
+        if field.data and field.data < self.matched_on:
+            raise ValidationError(f"Delivery cannot start before the match ({self.matched_on}).")
+
+    def validate_delivered_to(self, field: Any) -> None:
+        if not field.data:
+            return
+        if field.data > self.today:
+            raise ValidationError("Delivery cannot end after today.")
+        elif self.delivered_from.data and field.data < self.delivered_from.data:
+            raise ValidationError("Delivery cannot end before it starts.")
+
+    @property
+    def quantities(self) -> dict[str, Decimal]:
+        return {code: q for code, q in (self.measures.data or {}).items() if q is not None}
+
+
+class ConfirmForm(_Versioned):
+    rating = SelectField(
+        "Rating (optional)",
+        default="",
+        choices=[
+            SelectChoice("", "No rating"),
+            *(SelectChoice(str(n), f"{n} out of 5") for n in range(1, 6)),
+        ],
+    )
+    note = TextAreaField(
+        "Note (optional)", filters=[_text], validators=[Length(max=MAX_NOTE), plain_text]
+    )
+
+    @property
+    def rating_value(self) -> int | None:
+        return int(self.rating.data) if self.rating.data else None

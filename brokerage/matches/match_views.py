@@ -1,0 +1,200 @@
+"""The match page: both sides, the score, the history and messages, and only the forms the
+viewer may use. Each POST checks who is asking, validates its form, calls the workflow
+once and commits; a refused or stale submit re-renders the page with the current state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from ..errors import BrokerageError
+from ..extensions import db
+from ..listings.service import today
+from .delivery import DeliveryReport, confirm_delivery, record_delivery
+from .match_forms import ConfirmForm, DeliveryForm, MessageForm, MoveForm
+from .models import Match
+from .outcome_models import MatchEvent, MatchMessage
+from .permissions import can_view_match
+from .states import DECLINE_REASONS, FINAL_STATES, InvalidTransition, Role, State, moves_from
+from .workflow import StaleMatch, advance, delivery_of, roles_of, send_message, sides
+
+blueprint = Blueprint("match", __name__, url_prefix="/matches")
+
+Page = tuple[str, int]
+
+
+def _load(match_id: int) -> Match:
+    """The match, if this person may see it; otherwise 404, so its existence stays private."""
+    match = db.get_or_404(Match, match_id)
+    if not can_view_match(current_user, match):
+        abort(404)
+    return match
+
+
+def _require(match: Match, role: Role) -> set[Role]:
+    roles = roles_of(current_user, match)
+    if role not in roles:
+        abort(403)
+    return roles
+
+
+def _delivery_form(match: Match, **kwargs: Any) -> DeliveryForm:
+    return DeliveryForm(matched_on=match.computed_at.date(), today=today(), **kwargs)
+
+
+def _prefilled_delivery(match: Match) -> DeliveryForm:
+    """Ticked with the measures the offer and the need or opportunity name; after a task
+    force query, filled with the delivery as recorded, to correct."""
+    codes: dict[str, Any] = dict.fromkeys([*match.offer.quantities, *match.seeker.quantities])
+    data: dict[str, Any] = {"measures": codes}
+    if (recorded := delivery_of(match)) is not None:
+        codes.update({line.measure_code: line.quantity for line in recorded.lines})
+        data |= {
+            "delivered_from": recorded.delivered_from,
+            "delivered_to": recorded.delivered_to,
+            "evidence": recorded.evidence,
+        }
+    return _delivery_form(match, formdata=None, data=data)
+
+
+def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> Page:
+    """The page as this person may use it; `posted` forms keep what they typed and errors."""
+    roles = roles_of(current_user, match)
+    state = State(match.state)
+    provider, seeker = sides(match)
+    delivery = delivery_of(match)
+    forms = {
+        "move_form": posted.get("move_form"),
+        "message_form": posted.get("message_form") or MessageForm(formdata=None),
+        "delivery_form": posted.get("delivery_form") or _prefilled_delivery(match),
+        "confirm_form": posted.get("confirm_form") or ConfirmForm(formdata=None),
+    }
+    for form in forms.values():
+        if form is not None:
+            form.version.data = str(match.version)
+    html = render_template(
+        "matches/match.html",
+        match=match,
+        state=state,
+        provider=provider,
+        seeker=seeker,
+        delivery=delivery,
+        moves=[to for to in moves_from(state, roles) if to != State.DELIVERED],
+        may_message=Role.PARTY in roles and state not in FINAL_STATES,
+        may_deliver=Role.PROVIDER in roles and state == State.AGREED,
+        may_confirm=current_user.membership_in(seeker) is not None
+        and state == State.DELIVERED
+        and delivery is not None
+        and not delivery.is_confirmed,
+        history=db.session.scalars(
+            select(MatchEvent).where(MatchEvent.match_id == match.id).order_by(MatchEvent.id)
+        ).all(),
+        messages=db.session.scalars(
+            select(MatchMessage).where(MatchMessage.match_id == match.id).order_by(MatchMessage.id)
+        ).all(),
+        problem=problem,
+        decline_reasons=DECLINE_REASONS,
+        **forms,
+    )
+    return html, status
+
+
+def _refused(match: Match, error: BrokerageError, **posted: Any) -> Page:
+    """Nothing the submit wrote is kept; the page shows why, with the match as it now is."""
+    db.session.rollback()
+    db.session.refresh(match)
+    return _page(match, 409, str(error), **posted)
+
+
+def _stale(match: Match, seen: int | None) -> StaleMatch | None:
+    return StaleMatch(match) if seen != match.version else None
+
+
+def _done(match: Match, message: str) -> Response:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("match.show", match_id=match.id))
+
+
+@blueprint.get("/<int:match_id>")
+def show(match_id: int) -> Page:
+    return _page(_load(match_id))
+
+
+@blueprint.post("/<int:match_id>/move")
+def move(match_id: int) -> Page | Response:
+    match = _load(match_id)
+    roles = roles_of(current_user, match)
+    if not roles & {Role.PARTY, Role.TASK_FORCE}:
+        abort(403)
+    form = MoveForm()
+    if not (form.validate() and form.fits(State(match.state))):
+        return _page(match, 400, move_form=form)
+    try:
+        advance(
+            match,
+            form.state,
+            current_user,
+            reason=form.reason.data or None,
+            note=form.note.data,
+            seen_version=form.seen_version,
+        )
+    except BrokerageError as error:
+        return _refused(match, error)
+    return _done(match, f"This match is now {form.state.label}.")
+
+
+@blueprint.post("/<int:match_id>/messages")
+def message(match_id: int) -> Page | Response:
+    match = _load(match_id)
+    _require(match, Role.PARTY)
+    form = MessageForm()
+    if not form.validate():
+        return _page(match, 400, message_form=form)
+    try:
+        if stale := _stale(match, form.seen_version):
+            raise stale
+        send_message(match, current_user, form.body.data)
+    except BrokerageError as error:
+        return _refused(match, error, message_form=form)
+    return _done(match, "Your message was sent.")
+
+
+@blueprint.post("/<int:match_id>/delivery")
+def delivery(match_id: int) -> Page | Response:
+    match = _load(match_id)
+    _require(match, Role.PROVIDER)
+    form = _delivery_form(match)
+    if not form.validate():
+        return _page(match, 400, delivery_form=form)
+    report = DeliveryReport(
+        form.delivered_from.data, form.delivered_to.data, form.quantities, form.evidence.data
+    )
+    try:
+        record_delivery(match, current_user, report, today(), form.seen_version)
+    except BrokerageError as error:
+        return _refused(match, error, delivery_form=form)
+    return _done(match, "The delivery is recorded; the other side is asked to confirm it.")
+
+
+@blueprint.post("/<int:match_id>/confirm")
+def confirm(match_id: int) -> Page | Response:
+    match = _load(match_id)
+    if current_user.membership_in(sides(match)[1]) is None:
+        abort(403)
+    form = ConfirmForm()
+    if not form.validate():
+        return _page(match, 400, confirm_form=form)
+    try:
+        if stale := _stale(match, form.seen_version):
+            raise stale
+        if (recorded := delivery_of(match)) is not None and recorded.is_confirmed:
+            raise InvalidTransition("This delivery is already confirmed.")
+        confirm_delivery(match, current_user, form.rating_value, form.note.data)
+    except BrokerageError as error:
+        return _refused(match, error)
+    return _done(match, "Thank you: the delivery is confirmed, ready for the task force.")

@@ -1,0 +1,92 @@
+"""KPIs that other features count, written into the plan as monthly values.
+
+The plan may not import its sibling features, and they may not import it. So each count
+is registered here at app creation (`create_app`, the one place that knows both sides),
+under the name of the KPI it feeds; `flask plan sync-kpis`, run daily from cron, writes
+one value per month per source. Values it wrote carry the source's key, so a second run
+updates them instead of adding more, and values staff record by hand are never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flask import Flask
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from .models import Kpi, KpiValue
+
+EXTENSION = "plan_kpi_sources"
+# The first day of a month -> how many happened in that month.
+MonthlyCounts = Callable[[], dict[date, int]]
+
+
+@dataclass(frozen=True)
+class KpiSource:
+    key: str
+    kpi_name: str
+    counts: MonthlyCounts
+    # What one unit counted is, for the value's note: "new charter signees".
+    counted: str
+
+
+def register_kpi_source(app: Flask, source: KpiSource) -> None:
+    app.extensions.setdefault(EXTENSION, {})[source.key] = source
+
+
+def registered_sources(app: Flask) -> list[KpiSource]:
+    return list(app.extensions.get(EXTENSION, {}).values())
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    lines: tuple[str, ...]
+
+    def summary(self) -> str:
+        return "\n".join(self.lines) or "No KPI sources are registered."
+
+
+def sync_kpi_sources(sources: Iterable[KpiSource]) -> SyncReport:
+    """Make each fed KPI's values from a source equal the source's monthly counts."""
+    lines = []
+    for source in sources:
+        counts = {month.replace(day=1): n for month, n in source.counts().items() if n > 0}
+        kpis = db.session.scalars(
+            select(Kpi).where(Kpi.name == source.kpi_name).options(selectinload(Kpi.values))
+        ).all()
+        if not kpis:
+            lines.append(f"{source.kpi_name}: no such KPI in any plan; nothing written.")
+        for kpi in kpis:
+            changed = _sync(kpi, source, counts)
+            lines.append(
+                f"{kpi.name}: {sum(counts.values()):,} over {len(counts)} month(s) "
+                f"from {source.key}; {changed} value(s) written or removed."
+            )
+    db.session.flush()
+    return SyncReport(tuple(lines))
+
+
+def _sync(kpi: Kpi, source: KpiSource, counts: dict[date, int]) -> int:
+    fed = {v.recorded_on: v for v in kpi.values if v.source == source.key}
+    changed = 0
+    for month, value in fed.items():
+        if month not in counts:
+            kpi.values.remove(value)
+            changed += 1
+    for month, count in counts.items():
+        note = f"{count:,} {source.counted} in {month:%B %Y} (counted automatically)"
+        value = fed.get(month)
+        if value is None:
+            kpi.values.append(
+                KpiValue(recorded_on=month, source=source.key, value=count, note=note)
+            )
+            changed += 1
+        elif (value.value, value.note) != (count, note):
+            value.value, value.note = count, note
+            changed += 1
+    kpi.values.sort(key=lambda v: v.recorded_on)
+    return changed

@@ -1,0 +1,90 @@
+"""The review dashboard: the figures for the filters chosen, and a chart of each that a
+person reads at a glance, with the same numbers in a table beside it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..charts import BarChart, Tally, bar_chart, tally_chart
+from . import figures
+from .facts import MatchFacts, load_facts
+from .figures import Filters, Share, Step
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    filters: Filters
+    matches: int
+    funnel: list[Step]
+    by_theme: list[Tally]
+    by_district: list[Tally]
+    acceptance: list[Share]
+    declines: list[tuple[str, int]]
+    median_days: float | None
+    agreed_count: int
+    priority_places: list[Tally]
+    responses: list[Share]
+    needs: Share
+
+    @property
+    def verified(self) -> int:
+        return self.funnel[-1].count
+
+    @property
+    def charts(self) -> dict[str, BarChart]:
+        return {
+            "funnel": bar_chart(
+                "chart-funnel",
+                "Matches reaching each step",
+                [(s.label, s.count, _step_text(s)) for s in self.funnel],
+            ),
+            "theme": tally_chart("chart-theme", "Verified outcomes by TOMs theme", self.by_theme),
+            "district": tally_chart(
+                "chart-district", "Verified outcomes by district", self.by_district
+            ),
+            "acceptance": bar_chart(
+                "chart-acceptance",
+                "Share of suggested matches agreed, by score band",
+                [(a.label, a.rate or 0, _share_text(a, "agreed")) for a in self.acceptance],
+                largest=1,
+            ),
+            "declines": bar_chart(
+                "chart-declines", "Decline reasons", [(r, n, str(n)) for r, n in self.declines]
+            ),
+            "places": tally_chart(
+                "chart-places", "Verified outcomes by priority place", self.priority_places
+            ),
+        }
+
+
+def _step_text(step: Step) -> str:
+    if step.conversion is None:
+        return str(step.count)
+    return f"{step.count} ({step.conversion:.0%} of the step before)"
+
+
+def _share_text(share: Share, verb: str) -> str:
+    if share.rate is None:
+        return "none suggested"
+    return f"{share.part} of {share.whole} {verb} ({share.rate:.0%})"
+
+
+def build_dashboard(filters: Filters, matches: list[MatchFacts] | None = None) -> Dashboard:
+    everything = load_facts() if matches is None else matches
+    suggested = figures.suggested_in_period(everything, filters)
+    verified = figures.verified_in_period(everything, filters)
+    median, agreed = figures.median_days_to_agreement(suggested)
+    return Dashboard(
+        filters=filters,
+        matches=len(suggested),
+        funnel=figures.funnel(suggested),
+        by_theme=figures.value_by(verified, "theme", filters.theme),
+        by_district=figures.value_by(verified, "district", filters.theme),
+        acceptance=figures.acceptance_by_band(suggested),
+        declines=figures.decline_reasons(suggested),
+        median_days=median,
+        agreed_count=agreed,
+        priority_places=figures.priority_places_reached(verified, filters.theme),
+        responses=figures.response_rates(suggested),
+        needs=figures.needs_picked_up(suggested),
+    )
