@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from .. import audit
 from ..accounts.models import Membership, Organisation, User
 from ..errors import BrokerageError
 from ..extensions import db
@@ -131,6 +132,7 @@ def approve(signee: Signee, actor: User | None) -> Term | None:
         raise CharterError(f"{signee.organisation.name} has nothing waiting for approval.")
     for signed_pledge in waiting:
         signed_pledge.approved_at = utcnow()
+    audit.record(actor, "charter.approve", f"signee #{signee.id} {signee.organisation.name}")
     db.session.flush()
     if term is not None:
         send_mail(
@@ -143,7 +145,7 @@ def approve(signee: Signee, actor: User | None) -> Term | None:
     return term
 
 
-def decline(signee: Signee) -> None:
+def decline(signee: Signee, actor: User | None = None) -> None:
     """Decline a new sign-up, or drop the pledges a later sign-up added."""
     if signee.status == SigneeStatus.PENDING:
         signee.status = SigneeStatus.DECLINED.value
@@ -152,6 +154,7 @@ def decline(signee: Signee) -> None:
             signee.signed_pledges.remove(signed_pledge)
     else:
         raise CharterError(f"{signee.organisation.name} has nothing waiting for approval.")
+    audit.record(actor, "charter.decline", f"signee #{signee.id} {signee.organisation.name}")
     db.session.flush()
 
 

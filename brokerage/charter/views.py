@@ -127,7 +127,7 @@ def approve(signee_id: int) -> BaseResponse:
 @blueprint.post("/signees/<int:signee_id>/decline")
 @staff_required
 def decline(signee_id: int) -> BaseResponse:
-    return _decide(signee_id, service.decline, "declined")
+    return _decide(signee_id, lambda signee: service.decline(signee, current_user), "declined")
 
 
 @blueprint.get("/signees")

@@ -103,6 +103,8 @@ def confirm_delivery(
         raise InvalidTransition("Only the buyer or beneficiary confirms a delivery.")
     if match.state != State.DELIVERED.value or delivery is None:
         raise InvalidTransition("There is no delivery waiting to be confirmed.")
+    if delivery.is_confirmed:
+        raise InvalidTransition("This delivery is already confirmed.")
     if rating is not None and not 1 <= rating <= 5:
         raise InvalidTransition("A rating is from 1 to 5.")
     if len(note) > MAX_NOTE:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from .. import audit
 from ..accounts.models import User
 from ..extensions import db
 from ..matching import MatchingPolicy
@@ -37,6 +38,7 @@ def publish_policy(policy: MatchingPolicy, note: str, publisher: User) -> Matchi
     )
     db.session.add(version)
     db.session.flush()
+    audit.record(publisher, "policy.change", f"matching policy version {version.version}")
     return version
 
 

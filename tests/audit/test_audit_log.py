@@ -3,17 +3,24 @@ and only staff read it."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from brokerage import audit
 from brokerage.accounts.models import Organisation, User
 from brokerage.audit.models import AuditEntry
+from brokerage.charter import pledges as charter_pledges
+from brokerage.charter import service as charter
 from brokerage.extensions import db
 from brokerage.listings import service as listings
+from brokerage.matches.policy import publish_policy
+from brokerage.matching import MatchingPolicy
 from brokerage.toms import service as toms
 from brokerage.toms.models import Measure
 from tests import factories
+from tests.charter.conftest import sign_up_details
 from tests.conftest import post_form
 from tests.listings.conftest import listing_fields
 
@@ -170,3 +177,46 @@ def test_only_staff_read_the_log(request, role):
 def test_an_unknown_action_cannot_be_recorded(in_app):
     with pytest.raises(ValueError, match="unknown audit action"):
         in_app(lambda: audit.record(None, "anything.goes", "x"))
+
+
+def test_publishing_a_matching_policy_is_recorded(staff, in_app):
+    staff_id = _staff_id(in_app, staff)
+
+    def publish() -> int:
+        version = publish_policy(
+            MatchingPolicy(), "Wider local area.", db.session.get(User, staff_id)
+        )
+        db.session.commit()
+        return version.version
+
+    version = in_app(publish)
+
+    assert _entries(in_app) == [
+        ("policy.change", f"matching policy version {version}", {}, staff_id)
+    ]
+
+
+def _sign_up(name: str):
+    pledge = charter_pledges.current_pledges()[0]
+    details = sign_up_details({pledge.id: "Our plan."}, organisation_name=name)
+    return charter.sign_up(details, date(2024, 1, 15)).signee
+
+
+def test_approving_and_declining_charter_sign_ups_are_recorded(staff, in_app):
+    staff_id = _staff_id(in_app, staff)
+
+    def decide() -> tuple[int, int]:
+        charter_pledges.load_pledges()
+        member_of_staff = db.session.get(User, staff_id)
+        approved, declined = _sign_up("Cowley Cycles"), _sign_up("Rose Hill Bakery")
+        charter.approve(approved, member_of_staff)
+        charter.decline(declined, member_of_staff)
+        db.session.commit()
+        return approved.id, declined.id
+
+    approved_id, declined_id = in_app(decide)
+
+    assert [(action, subject) for action, subject, *_ in _entries(in_app)] == [
+        ("charter.approve", f"signee #{approved_id} Cowley Cycles"),
+        ("charter.decline", f"signee #{declined_id} Rose Hill Bakery"),
+    ]

@@ -167,3 +167,15 @@ def test_the_task_force_rejects_a_delivery_with_a_reason(in_pair):
         return match.state
 
     assert in_pair(reject) == "declined"
+
+
+def test_a_delivery_is_confirmed_once(in_pair):
+    def confirm_twice(pair):
+        match = _agreed(pair)
+        record_delivery(match, pair.user("supplier"), _report(), TODAY, None)
+        confirm_delivery(match, pair.user("beneficiary"), rating=5)
+        with pytest.raises(InvalidTransition, match="already confirmed"):
+            confirm_delivery(match, pair.user("beneficiary"), rating=1)
+        return workflow.delivery_of(match).rating
+
+    assert in_pair(confirm_twice) == 5
