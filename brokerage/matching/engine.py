@@ -8,9 +8,11 @@ offers which measure, outcome and theme, and every word as an id into one vocabu
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -62,9 +64,16 @@ class CandidatePool:
         self.start = _ordinals([c.start for c in self.candidates], _NO_DATE_LOW)
         self.end = _ordinals([c.end for c in self.candidates], _NO_DATE_HIGH)
         self.priority = np.array([c.in_priority_place for c in self.candidates], dtype=bool)
+        # Categories as small integers (0: none), so comparing them is one integer pass.
+        category_codes: dict[str, int] = {"": 0}
         self.category = np.array(
-            [(c.category or "").casefold() for c in self.candidates], dtype=object
+            [
+                category_codes.setdefault((c.category or "").casefold(), len(category_codes))
+                for c in self.candidates
+            ],
+            dtype=np.int32,
         )
+        self.category_codes = category_codes
         self._index_measures()
         self._index_words(n)
 
@@ -96,16 +105,18 @@ class CandidatePool:
     def _index_words(self, n: int) -> None:
         """An inverted index: for each word of the vocabulary, the candidates whose text has it."""
         vocabulary: dict[str, int] = {}
-        ids: list[int] = []
-        rows: list[int] = []
+        # Typed buffers, not lists of Python ints: a county of 500,000 has ~10 million words.
+        ids = array("i")
+        rows = array("i")
         for row, candidate in enumerate(self.candidates):
-            for word in words(candidate.text):
-                ids.append(vocabulary.setdefault(word, len(vocabulary)))
-                rows.append(row)
+            text_words = words(candidate.text)
+            ids.extend(vocabulary.setdefault(word, len(vocabulary)) for word in text_words)
+            rows.extend(repeat(row, len(text_words)))
         self.vocabulary = list(vocabulary)
-        word_ids = np.array(ids, dtype=np.int64)
+        word_ids = np.frombuffer(ids, dtype=np.int32)
         order = np.argsort(word_ids, kind="stable")
-        self.rows_by_word = np.array(rows, dtype=np.int64)[order]
+        self.rows_by_word = np.frombuffer(rows, dtype=np.int32)[order]
+        del order
         counts = np.bincount(word_ids, minlength=len(vocabulary))
         self.word_row_offsets = np.concatenate([[0], np.cumsum(counts)])
         self._document_frequency = dict(zip(self.vocabulary, counts.tolist(), strict=True))
@@ -124,13 +135,17 @@ class CandidatePool:
 def _location(
     pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy
 ) -> tuple[np.ndarray, np.ndarray]:
-    distance = np.hypot(pool.easting - wanted.easting, pool.northing - wanted.northing)
-    local_m = policy.local_km * 1000
-    score = np.where(
-        distance <= local_m, 1.0, 0.5 ** ((distance - local_m) / (policy.half_life_km * 1000))
-    )
-    priority = pool.priority | wanted.in_priority_place
-    score = np.where(priority, np.minimum(1.0, score + policy.priority_place_boost), score)
+    east = pool.easting - wanted.easting
+    north = pool.northing - wanted.northing
+    distance = np.sqrt(east * east + north * north)
+    # 1 within local_km, then halving every half_life_km: 2 ** -(km beyond local / half life).
+    beyond = np.maximum(distance - policy.local_km * 1000, 0.0)
+    score = np.exp2(beyond * (-1 / (policy.half_life_km * 1000)))
+    if wanted.in_priority_place:
+        score = np.minimum(1.0, score + policy.priority_place_boost)
+    elif pool.priority.any():
+        boosted = np.minimum(1.0, score[pool.priority] + policy.priority_place_boost)
+        score[pool.priority] = boosted
     return distance, score
 
 
@@ -197,11 +212,16 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
     )
     weights = np.array([pool.word_weight(word) for word in query])
     text = np.zeros(n)
+    best = np.empty(n)
     for weight, row in zip(weights, similarity, strict=True):
-        best = np.zeros(n)
-        for word_id in np.flatnonzero(row):
-            rows = pool.rows_with_word(word_id)
-            best[rows] = np.maximum(best[rows], row[word_id] / 100)
+        similar = np.flatnonzero(row)
+        if similar.size == 0:
+            continue
+        best.fill(0.0)
+        # Least similar first, so each candidate ends with its most similar word's value:
+        # plain assignment, no read-compare-write per row.
+        for word_id in similar[np.argsort(row[similar], kind="stable")]:
+            best[pool.rows_with_word(word_id)] = row[word_id] / 100
         text += weight * best
     # A weighted mean of numbers in [0, 1]; clip the float rounding (1.0000000000000002).
     return np.minimum(1.0, text / weights.sum())
@@ -214,10 +234,10 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
     toms = _toms(pool, wanted, policy)
     fit = _text(pool, wanted, policy)
     if wanted.category:
-        has_category = pool.category != ""
-        same = pool.category == wanted.category.casefold()
+        wanted_code = pool.category_codes.get(wanted.category.casefold(), -1)
+        same = pool.category == wanted_code
         blended = (1 - policy.category_share) * fit + policy.category_share * same
-        fit = np.where(has_category, blended, fit)
+        fit = np.where(pool.category != 0, blended, fit)
     w_location, w_toms, w_fit = policy.component_weights
     total = np.minimum(1.0, w_location * location + w_toms * toms + w_fit * fit)
     return Scores(included, distance, location, toms, fit, total)
