@@ -99,8 +99,15 @@ class CandidatePool:
             j: (np.array(rows, dtype=np.int64), np.array(q, dtype=np.float64))
             for j, (rows, q) in by_measure.items()
         }
-        self.outcome_rows = {k: np.array(sorted(v), dtype=np.int64) for k, v in by_outcome.items()}
-        self.theme_rows = {k: np.array(sorted(v), dtype=np.int64) for k, v in by_theme.items()}
+        # Masks, not row lists: most candidates offer something under a popular theme, and a
+        # whole-array pass beats gathering and scattering by index at county scale.
+        self.outcome_mask = {k: self._mask(v) for k, v in by_outcome.items()}
+        self.theme_mask = {k: self._mask(v) for k, v in by_theme.items()}
+
+    def _mask(self, rows: set[int]) -> np.ndarray:
+        mask = np.zeros(len(self.candidates), dtype=bool)
+        mask[list(rows)] = True
+        return mask
 
     def _index_words(self, n: int) -> None:
         """An inverted index: for each word of the vocabulary, the candidates whose text has it."""
@@ -135,12 +142,18 @@ class CandidatePool:
 def _location(
     pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy
 ) -> tuple[np.ndarray, np.ndarray]:
-    east = pool.easting - wanted.easting
+    # In place where possible: at county scale each temporary array is megabytes.
+    distance = pool.easting - wanted.easting
+    np.multiply(distance, distance, out=distance)
     north = pool.northing - wanted.northing
-    distance = np.sqrt(east * east + north * north)
+    np.multiply(north, north, out=north)
+    distance += north
+    np.sqrt(distance, out=distance)
     # 1 within local_km, then halving every half_life_km: 2 ** -(km beyond local / half life).
-    beyond = np.maximum(distance - policy.local_km * 1000, 0.0)
-    score = np.exp2(beyond * (-1 / (policy.half_life_km * 1000)))
+    score = np.subtract(distance, policy.local_km * 1000, out=north)
+    np.maximum(score, 0.0, out=score)
+    score *= -1 / (policy.half_life_km * 1000)
+    np.exp2(score, out=score)
     if wanted.in_priority_place:
         score = np.minimum(1.0, score + policy.priority_place_boost)
     elif pool.priority.any():
@@ -171,12 +184,12 @@ def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
         if item.code not in catalogue:
             continue
         credit = np.zeros(n)
-        theme_rows = pool.theme_rows.get(catalogue.theme_of(item.code))
-        if theme_rows is not None:
-            credit[theme_rows] = np.maximum(credit[theme_rows], policy.same_theme_credit)
-        outcome_rows = pool.outcome_rows.get(catalogue.outcome_of(item.code))
-        if outcome_rows is not None:
-            credit[outcome_rows] = np.maximum(credit[outcome_rows], policy.same_outcome_credit)
+        theme = pool.theme_mask.get(catalogue.theme_of(item.code))
+        if theme is not None:
+            np.multiply(theme, policy.same_theme_credit, out=credit)
+        outcome = pool.outcome_mask.get(catalogue.outcome_of(item.code))
+        if outcome is not None:
+            np.maximum(credit, outcome * policy.same_outcome_credit, out=credit)
         offered = pool.measure_rows.get(catalogue.index[item.code])
         if offered is not None:
             rows, quantities = offered
@@ -220,9 +233,10 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
         best.fill(0.0)
         # Least similar first, so each candidate ends with its most similar word's value:
         # plain assignment, no read-compare-write per row.
+        # Each value is already weighted, so adding `best` is the only other whole-array pass.
         for word_id in similar[np.argsort(row[similar], kind="stable")]:
-            best[pool.rows_with_word(word_id)] = row[word_id] / 100
-        text += weight * best
+            best[pool.rows_with_word(word_id)] = weight * (row[word_id] / 100)
+        text += best
     # A weighted mean of numbers in [0, 1]; clip the float rounding (1.0000000000000002).
     return np.minimum(1.0, text / weights.sum())
 
