@@ -170,7 +170,11 @@ def _register_cli(app: Flask) -> None:
 def _register_kpi_sources(app: Flask) -> None:
     """The plan's KPIs that the charter counts. Plan and charter are siblings that may not
     import each other, so they meet here; `flask plan sync-kpis` writes the values."""
-    from .charter.kpi_counts import procurement_pledgers_by_month, signees_by_month
+    from .charter.kpi_counts import (
+        pledges_implemented_by_month,
+        procurement_pledgers_by_month,
+        signees_by_month,
+    )
     from .plan.kpi_sources import KpiSource, register_kpi_source
 
     register_kpi_source(
@@ -186,5 +190,14 @@ def _register_kpi_sources(app: Flask) -> None:
             "Number of organisations making charter pledges on procurement",
             procurement_pledgers_by_month,
             "organisations making their first charter pledge on procurement",
+        ),
+    )
+    register_kpi_source(
+        app,
+        KpiSource(
+            "charter.pledges_implemented",
+            "Number of pledges implemented",
+            pledges_implemented_by_month,
+            "charter pledges implemented",
         ),
     )

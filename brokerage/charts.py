@@ -74,6 +74,37 @@ def bar_chart(
     )
 
 
+@dataclass(frozen=True)
+class PartBar(Bar):
+    """A bar (`number`, say pledges implemented) drawn over a paler one as long as `whole`
+    (pledges made); both are scaled to the chart's largest whole."""
+
+    whole: float = 0
+    whole_width: float = 0
+
+    @property
+    def text_x(self) -> float:
+        """Figures just right of this row's longer bar."""
+        return max(self.whole_width, self.width) + 8
+
+
+def part_bars(rows: Sequence[tuple[str, float, float, str]], plot_width: int) -> list[PartBar]:
+    """Rows of (label, part, whole, text beside the bars), laid out like `bar_chart`'s."""
+    top = max([0, *(whole for _, _, whole, _ in rows)]) or 1
+    return [
+        PartBar(
+            label,
+            part,
+            text,
+            index * ROW_HEIGHT,
+            plot_width * part / top,
+            whole=whole,
+            whole_width=plot_width * whole / top,
+        )
+        for index, (label, part, whole, text) in enumerate(rows)
+    ]
+
+
 def format_quantity(quantity: Decimal) -> str:
     """12, 12.5 or 1,200: quantities are kept to the hundredth and shown without zeros."""
     text = f"{quantity:,.2f}".rstrip("0").rstrip(".")

@@ -16,6 +16,7 @@ from sqlalchemy.exc import (
     SQLAlchemyError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db, login_manager
@@ -192,6 +193,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(BrokerageError, _handle_domain_error)
     app.register_error_handler(IntegrityError, _handle_integrity_error)
+    # A version counter (`version_id_col`) found the row changed by another transaction.
+    app.register_error_handler(StaleDataError, _handle_conflict)
     for outage in OUTAGES:
         app.register_error_handler(outage, _handle_outage)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import takewhile
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -50,12 +52,14 @@ CHARTER_THEME = "Inclusive Economy Charter"
 
 @dataclass(frozen=True)
 class Implemented:
-    """A signee's pledge whose latest status, at a meeting held, is implemented."""
+    """A signee's pledge whose latest status, at a meeting held, is implemented: at the
+    meeting `kind` on `held_on`, and without a break since the meeting on `since`."""
 
     signee: Signee
     pledge_id: int
     held_on: date
     kind: CheckInKind
+    since: date
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,15 @@ class BuddySuggestion:
     reasons: tuple[str, ...]
 
 
-def implemented_pledges() -> list[Implemented]:
-    """Every approved signee's pledges that stand implemented at their latest meeting."""
+class _Meeting(NamedTuple):
+    held_on: date
+    order: int
+    status: str
+    kind: CheckInKind
+
+
+def _meetings_by_pledge() -> dict[tuple[Signee, int], list[_Meeting]]:
+    """Per approved signee and pledge, its status at each meeting held, earliest first."""
     rows = db.session.execute(
         select(CheckInRecord.status, CheckIn.held_on, CheckIn.kind, SignedPledge.pledge_id, Signee)
         .join(CheckInRecord.check_in)
@@ -75,17 +86,24 @@ def implemented_pledges() -> list[Implemented]:
         .join(Signee, Signee.id == SignedPledge.signee_id)
         .where(CheckIn.held_on.is_not(None), Signee.status == SigneeStatus.APPROVED)
     ).all()
-    latest: dict[tuple[int, int], tuple[date, int, str, Signee, CheckInKind]] = {}
+    meetings: dict[tuple[Signee, int], list[_Meeting]] = {}
     for status, held_on, kind, pledge_id, signee in rows:
-        order = CheckInKind(kind).order
-        key = (signee.id, pledge_id)
-        if key not in latest or (held_on, order) > latest[key][:2]:
-            latest[key] = (held_on, order, status, signee, CheckInKind(kind))
-    return [
-        Implemented(signee=signee, pledge_id=pledge_id, held_on=held_on, kind=kind)
-        for (_, pledge_id), (held_on, _, status, signee, kind) in latest.items()
-        if status == PledgeProgress.IMPLEMENTED
-    ]
+        meeting = _Meeting(held_on, CheckInKind(kind).order, status, CheckInKind(kind))
+        meetings.setdefault((signee, pledge_id), []).append(meeting)
+    return {key: sorted(held) for key, held in meetings.items()}
+
+
+def implemented_pledges() -> list[Implemented]:
+    """Every approved signee's pledges that stand implemented at their latest meeting."""
+    found = []
+    for (signee, pledge_id), held in _meetings_by_pledge().items():
+        run = list(takewhile(lambda m: m.status == PledgeProgress.IMPLEMENTED, reversed(held)))
+        if run:
+            latest = run[0]
+            found.append(
+                Implemented(signee, pledge_id, latest.held_on, latest.kind, since=run[-1].held_on)
+            )
+    return found
 
 
 def _grid_point(organisation: Organisation) -> GridPoint | None:

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..accounts.models import User
+from ..errors import BrokerageError
 from ..extensions import db
 from ..jobs import enqueue
 from ..mail import send_mail
@@ -32,10 +34,35 @@ class RecordEntry:
     support_needed: str
 
 
+class StaleCheckIn(BrokerageError):
+    """Someone saved the check-in after this person opened it; their save would overwrite it."""
+
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Someone else saved this check-in after you opened it, so your changes were not "
+            "saved. Reload the page to see what is there now, then make your changes again "
+            "if they are still needed."
+        )
+
+
 def record_check_in(
-    check_in: CheckIn, held_on: date, entries: list[RecordEntry], actor: User | None
+    check_in: CheckIn,
+    held_on: date,
+    entries: list[RecordEntry],
+    actor: User | None,
+    *,
+    seen_version: int | None = None,
 ) -> None:
-    """Mark the check-in held and set each approved pledge's record (again, if re-recorded)."""
+    """Mark the check-in held and set each approved pledge's record (again, if re-recorded).
+
+    `seen_version` is the check-in's version the person's page showed (None: no page, as in
+    the demo); a save from an older one raises StaleCheckIn and changes nothing. Every save
+    bumps the version, even one that changes only records, so a concurrent save of the same
+    version fails at the UPDATE with StaleDataError (a 409 from the app's handler)."""
+    if seen_version is not None and seen_version != check_in.version:
+        raise StaleCheckIn()
     pledges = {p.id: p for p in check_in.signee.approved_pledges}
     if {e.signed_pledge_id for e in entries} != set(pledges):
         raise CharterError("Record every pledge the signee has made, and only those.")
@@ -45,6 +72,7 @@ def record_check_in(
             "the meeting cannot have been held before that."
         )
     check_in.held_on, check_in.recorded_by = held_on, actor
+    flag_modified(check_in, "held_on")  # an UPDATE, and so a new version, on every save
     for entry in entries:
         record = check_in.record_for(pledges[entry.signed_pledge_id])
         if record is None:

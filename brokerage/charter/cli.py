@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import check_ins, pledges, service
+from . import check_ins, pledges, service, toolkit
 
 charter_cli = AppGroup("charter", help="The Inclusive Economy Charter: pledges and reminders.")
 REMINDER_DAYS = 14
@@ -23,15 +23,18 @@ REMINDER_DAYS = 14
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
 def load_command(file: Path | None) -> None:
-    """Load the charter's pledges from FILE (the collected list when not given). Pledges
-    already loaded are left as staff edited them."""
+    """Load the charter's pledges from FILE (the collected list when not given), and the
+    toolkit resources verified for them. Pledges already loaded are left as staff edited
+    them; a resource is added only to a pledge that does not list its title."""
     try:
         report = pledges.load_pledges(file or pledges.PLEDGES_FILE)
     except pledges.PledgeFileInvalid as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error
+    resources = toolkit.load_resources()
     db.session.commit()
     click.echo(report.summary())
+    click.echo(f"Toolkit: {resources} resource(s) added.")
 
 
 def _date(_context: click.Context, _parameter: click.Parameter, value: str | None) -> date:

@@ -19,6 +19,7 @@ from .check_ins import RecordEntry, record_check_in
 from .choices import CheckInKind
 from .models import Signee
 from .pledges import current_pledges, load_pledges
+from .toolkit import load_resources
 
 STAFF_EMAIL = "staff@oiep.example.org"
 # A meeting held: its kind, days after signing, and per pledge code (status, figure, unit,
@@ -122,6 +123,8 @@ def seed_demo(today: date | None = None) -> list[str]:
     loaded = load_pledges()
     if loaded.created:
         created.append(f"charter pledges ({loaded.created})")
+    if resources := load_resources():
+        created.append(f"charter toolkit resources ({resources})")
     staff = db.session.scalar(select(User).where(User.email == STAFF_EMAIL))
     codes = {pledge.code: pledge.id for pledge in current_pledges()}
     for demo in DEMO_SIGNEES:

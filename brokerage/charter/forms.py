@@ -12,6 +12,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -28,6 +29,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
     ValidationError,
 )
 
@@ -40,6 +42,7 @@ from .check_ins import RecordEntry
 from .choices import PledgeProgress, Sector, Unit
 from .models import CheckIn, CheckInRecord, Pledge
 from .service import SignUp
+from .toolkit import ResourceEntry
 
 MAX_EMPLOYEES = 1_000_000
 MAX_FIGURE = 1_000_000_000
@@ -191,7 +194,17 @@ class CheckInForm(FlaskForm):
     held_on = DateField(
         "Date of the meeting", validators=[InputRequired(message="Enter the date it was held.")]
     )
+    # The check-in's version the page showed; the page always sends it. A post without one
+    # (a script) is guarded by the version counter alone.
+    version = HiddenField(
+        validators=[Optional(), Regexp(r"^[1-9][0-9]{0,8}$", message="Reload the page.")]
+    )
     submit = SubmitField("Save the check-in")
+
+    @property
+    def seen_version(self) -> int | None:
+        """Call after validate."""
+        return int(self.version.data) if self.version.data else None
 
     def validate_held_on(self, field: Any) -> None:
         if field.data and field.data > utcnow().date():
@@ -235,7 +248,9 @@ class CheckInForms(FormGroup):
     """The meeting's form and one record form per approved pledge, validated together."""
 
     def __init__(self, check_in: CheckIn) -> None:
-        self.form = CheckInForm(held_on=check_in.held_on or utcnow().date())
+        self.form = CheckInForm(
+            held_on=check_in.held_on or utcnow().date(), version=check_in.version
+        )
         self.records = []
         for signed_pledge in check_in.signee.approved_pledges:
             record = check_in.record_for(signed_pledge)
@@ -279,6 +294,11 @@ def _values(record: CheckInRecord | None) -> dict[str, Any]:
     }
 
 
+def _web_address(_form: FlaskForm, field: Any) -> None:
+    if field.data and not field.data.startswith(("https://", "http://")):
+        raise ValidationError("Give a web address starting with https://.")
+
+
 class PledgeForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200), plain_name])
     wording = TextAreaField("Wording", validators=[DataRequired(), Length(max=2000), plain_text])
@@ -289,14 +309,35 @@ class PledgeForm(FlaskForm):
     )
     source = URLField(
         "Source of the wording",
-        validators=[Optional(), Length(max=500), plain_text],
+        validators=[Optional(), Length(max=500), plain_text, _web_address],
         description="Where this wording was published.",
     )
     submit = SubmitField("Save as a new version")
 
-    def validate_source(self, field: Any) -> None:
-        if field.data and not field.data.startswith(("https://", "http://")):
-            raise ValidationError("Give a web address starting with https://.")
+
+class ResourceForm(FlaskForm):
+    """A toolkit resource for a pledge: what it is, and where staff checked it."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=200), plain_name])
+    url = URLField(
+        "Web address (optional)",
+        validators=[Optional(), Length(max=500), plain_text, _web_address],
+        description="Only an address you have checked is published; leave it empty otherwise.",
+    )
+    description = TextAreaField(
+        "What it offers", validators=[DataRequired(), Length(max=1000), plain_text]
+    )
+    source = StringField(
+        "Where you checked it",
+        validators=[DataRequired(), Length(max=500), plain_text],
+        description="A web page or document, such as the delivery plan and its section.",
+    )
+    submit = SubmitField("Add the resource")
+
+    def entry(self) -> ResourceEntry:
+        return ResourceEntry(
+            self.title.data, self.url.data or "", self.description.data, self.source.data
+        )
 
 
 class YearForm(FlaskForm):

@@ -1,6 +1,6 @@
 """What the charter counts for the delivery plan's KPIs, month by month (the plan writes
-them; see plan/kpi_sources.py and create_app). Counted when staff approve, so a sign-up
-that is declined never counts."""
+them; see plan/kpi_sources.py and create_app). Sign-ups count when staff approve, so one
+that is declined never counts; pledges count when a meeting records them implemented."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ..extensions import db
+from .buddies import implemented_pledges
 from .choices import SigneeStatus
 from .models import Pledge, SignedPledge, Signee
 
@@ -51,3 +52,10 @@ def procurement_pledgers_by_month() -> dict[date, int]:
         .group_by(SignedPledge.signee_id)
     )
     return _by_month(list(db.session.scalars(first_approved)))
+
+
+def pledges_implemented_by_month() -> dict[date, int]:
+    """Approved signees' pledges that stand implemented at their latest meeting, each once:
+    in the month of the meeting that recorded it implemented, unbroken since. A pledge that
+    slips back stops counting, so the KPI's total is the pledges implemented now."""
+    return dict(Counter(found.since.replace(day=1) for found in implemented_pledges()))

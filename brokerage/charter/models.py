@@ -60,6 +60,9 @@ class Pledge(db.Model):
     versions: Mapped[list[PledgeVersion]] = relationship(
         back_populates="pledge", cascade="all, delete-orphan", order_by="PledgeVersion.number"
     )
+    resources: Mapped[list[PledgeResource]] = relationship(
+        back_populates="pledge", cascade="all, delete-orphan", order_by="PledgeResource.id"
+    )
 
     __table_args__ = (
         UniqueConstraint("charter_id", "code", name="uq_charter_pledges_charter_code"),
@@ -100,6 +103,29 @@ class PledgeVersion(db.Model):
         # Lets a signed pledge name its version and pledge together (see SignedPledge).
         UniqueConstraint("id", "pledge_id", name="uq_charter_pledge_versions_id_pledge"),
         CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+
+class PledgeResource(db.Model):
+    """A toolkit resource signposted for a pledge, with where staff verified it. `url` stays
+    empty unless a published address was verified: an address is never guessed."""
+
+    __tablename__ = "charter_pledge_resources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pledge_id: Mapped[int] = mapped_column(
+        ForeignKey("charter_pledges.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    pledge: Mapped[Pledge] = relationship(back_populates="resources")
+
+    __table_args__ = (
+        UniqueConstraint("pledge_id", "title", name="uq_charter_pledge_resources_pledge_title"),
     )
 
 
@@ -228,6 +254,9 @@ class Term(db.Model):
 
 
 class CheckIn(db.Model):
+    """A meeting due in a term. `version` is SQLAlchemy's version counter: saving from a
+    stale row matches nothing and raises, so of two corrections at once the second is told."""
+
     __tablename__ = "charter_check_ins"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -238,6 +267,7 @@ class CheckIn(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     term: Mapped[Term] = relationship(back_populates="check_ins")
     recorded_by: Mapped[User | None] = relationship()
@@ -248,6 +278,7 @@ class CheckIn(db.Model):
         back_populates="check_in", cascade="all, delete-orphan"
     )
 
+    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         UniqueConstraint("term_id", "kind", name="uq_charter_check_ins_term_kind"),
         CheckConstraint(in_list("kind", CheckInKind), name="kind_known"),

@@ -1,9 +1,6 @@
 """The impact report as files: one long CSV (a `Row` column says what each row is) and an
-XLSX workbook with a sheet per part. Pure: no Flask, no database.
-
-Text a spreadsheet would run as a formula ("CSV injection") is never a formula: in CSV it
-gets a leading apostrophe; in XLSX it is a text cell marked as quoted, shown as written.
-"""
+XLSX workbook with a sheet per part. Pure: no Flask, no database. Text a spreadsheet would
+run as a formula is written as text (see brokerage/spreadsheets.py)."""
 
 from __future__ import annotations
 
@@ -16,11 +13,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from ..spreadsheets import csv_value, mark_text_and_dates
 from .choices import Unit
 from .report import ImpactReport
 
-# A cell starting with one of these is a formula to a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Cell = str | int | float | date | None
 
 SUMMARY_COLUMNS = ("Row", "Group", "Signees", "Pledges made", "Implemented", "At baseline")
@@ -35,13 +31,6 @@ NARRATIVE_COLUMNS = (
     "Narrative",
     "Selected for the report",
 )
-
-
-def csv_cell(value: object) -> object:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _number(value: float | None, unit: Unit) -> float | int | None:
@@ -122,8 +111,7 @@ def report_csv(report: ImpactReport) -> str:
     for title, columns, rows in SHEETS:
         writer.writerow([title, *columns])
         for row in rows(report):
-            cells = [v.isoformat() if isinstance(v, date) else v for v in row]
-            writer.writerow([title.lower(), *(csv_cell(v) for v in cells)])
+            writer.writerow([title.lower(), *(csv_value(v) for v in row)])
     return "\ufeff" + out.getvalue()
 
 
@@ -139,25 +127,13 @@ def report_xlsx(report: ImpactReport) -> bytes:
             cell.font = Font(bold=True)
         for row in rows(report):
             sheet.append(row)
-        _as_text_or_dates(sheet.iter_rows(min_row=3))
+        mark_text_and_dates(sheet.iter_rows(min_row=3))
         for index, width in enumerate(_widths(columns), start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A3"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def _as_text_or_dates(rows: Iterator[Sequence[object]]) -> None:
-    for cells in rows:
-        for cell in cells:
-            value = cell.value  # type: ignore[attr-defined]
-            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-                # openpyxl took it for a formula: make it text, shown as written.
-                cell.data_type = "s"  # type: ignore[attr-defined]
-                cell.quotePrefix = True  # type: ignore[attr-defined]
-            elif isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"  # type: ignore[attr-defined]
 
 
 def _widths(columns: Sequence[str]) -> list[int]:

@@ -24,7 +24,7 @@ from ..accounts.models import Organisation
 from ..accounts.permissions import staff_required
 from ..extensions import db, limiter
 from ..pagination import page_number
-from . import check_ins, service
+from . import check_ins, service, toolkit
 from .buddies import support_for
 from .charts import report_charts
 from .forms import (
@@ -33,11 +33,12 @@ from .forms import (
     IntroductionForm,
     NarrativeForm,
     PledgeForm,
+    ResourceForm,
     SignUpForms,
     YearForm,
 )
 from .impact import impact_report
-from .models import CheckIn, CheckInRecord, Pledge, Signee
+from .models import CheckIn, CheckInRecord, Pledge, PledgeResource, Signee
 from .permissions import can_manage_charter, can_record_check_in, can_view_signee
 from .pledges import current_charter, current_pledges, edit_pledge
 from .report import ImpactReport, format_change, format_figure
@@ -219,7 +220,13 @@ def check_in(check_in_id: int) -> str | BaseResponse | tuple[str, int]:
     forms = CheckInForms(found)
     if forms.validate_on_submit():
         try:
-            check_ins.record_check_in(found, forms.form.held_on.data, forms.entries(), current_user)
+            check_ins.record_check_in(
+                found,
+                forms.form.held_on.data,
+                forms.entries(),
+                current_user,
+                seen_version=forms.form.seen_version,
+            )
         except service.CharterError as error:
             forms.form.held_on.errors.append(str(error))
         else:
@@ -259,6 +266,38 @@ def edit_pledge_page(pledge_id: int) -> str | BaseResponse | tuple[str, int]:
         return redirect(url_for("charter.pledges"))
     status = 400 if form.is_submitted() else 200
     return render_template("charter/edit_pledge.html", pledge=pledge, form=form), status
+
+
+@blueprint.route("/pledges/<int:pledge_id>/resources", methods=["GET", "POST"])
+@staff_required
+def resources(pledge_id: int) -> str | BaseResponse | tuple[str, int]:
+    pledge = db.get_or_404(Pledge, pledge_id)
+    form = ResourceForm()
+    if form.validate_on_submit():
+        try:
+            resource = toolkit.add_resource(pledge, form.entry())
+        except service.CharterError as error:
+            form.title.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"{pledge.code} now signposts “{resource.title}”.", "success")
+            return redirect(url_for("charter.resources", pledge_id=pledge.id))
+    status = 400 if form.is_submitted() else 200
+    page = render_template("charter/resources.html", pledge=pledge, form=form, button=ButtonForm())
+    return page, status
+
+
+@blueprint.post("/resources/<int:resource_id>/remove")
+@staff_required
+def remove_resource(resource_id: int) -> BaseResponse:
+    resource = db.get_or_404(PledgeResource, resource_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    pledge_id, title = resource.pledge_id, resource.title
+    toolkit.remove_resource(resource)
+    db.session.commit()
+    flash(f"“{title}” is no longer signposted.", "success")
+    return redirect(url_for("charter.resources", pledge_id=pledge_id))
 
 
 def _report_year() -> tuple[YearForm, int | None]:

@@ -20,7 +20,9 @@ def _number(label: str, description: str, low: float, high: float) -> DecimalFie
     )
 
 
-class PolicyForm(FlaskForm):
+class PolicySettingsForm(FlaskForm):
+    """The policy's numbers, shared by publishing a policy and trying a draft."""
+
     location_weight = _number("Weight of location", "How much being near counts.", 0, 10)
     toms_weight = _number("Weight of TOMs", "How much offering the measures wanted counts.", 0, 10)
     fit_weight = _number(
@@ -59,12 +61,6 @@ class PolicyForm(FlaskForm):
         0.5,
         1,
     )
-    note = TextAreaField(
-        "Why this change",
-        validators=[DataRequired(), Length(max=2000), plain_text],
-        description="Recorded with the version, for the task force and the audit trail.",
-    )
-    submit = SubmitField("Publish as the new policy")
 
     def policy(self) -> MatchingPolicy:
         """The policy the form describes; call after validate()."""
@@ -80,3 +76,18 @@ class PolicyForm(FlaskForm):
             self.location_weight.errors.append(str(error))
             return False
         return True
+
+
+class PolicyForm(PolicySettingsForm):
+    note = TextAreaField(
+        "Why this change",
+        validators=[DataRequired(), Length(max=2000), plain_text],
+        description="Recorded with the version, for the task force and the audit trail.",
+    )
+    submit = SubmitField("Publish as the new policy")
+
+
+class DraftPolicyForm(PolicySettingsForm):
+    """A draft to try in the sandbox: nothing is published, so no note is asked for."""
+
+    submit = SubmitField("Try this draft")

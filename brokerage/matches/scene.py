@@ -178,11 +178,13 @@ class Scene:
             self._seekers[side.model] = (listings, wanted)
         return self._seekers[side.model]
 
-    def seeker_scores(self, side: Side, seeker: int) -> Scores:
-        """One seeker against every offer, with its components; the total is -inf where
-        the pair may not be stored."""
+    def seeker_scores(
+        self, side: Side, seeker: int, policy: MatchingPolicy | None = None
+    ) -> Scores:
+        """One seeker against every offer, with its components, under `policy` (default: the
+        policy in force); the total is -inf where the pair may not be stored."""
         listings, wanted = self.seekers(side)
-        scores = score_all(wanted[seeker], self.pool, self.in_force.policy)
+        scores = score_all(wanted[seeker], self.pool, policy or self.in_force.policy)
         keep = (
             scores.included
             & (scores.total >= MIN_SCORE)

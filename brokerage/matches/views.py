@@ -13,10 +13,11 @@ from ..accounts.permissions import staff_required
 from ..extensions import db
 from ..listings.kinds import KINDS
 from ..listings.permissions import can_view_listing
-from .forms import PolicyForm
+from .forms import DraftPolicyForm, PolicyForm
 from .jobs import mark_everything_changed
 from .permissions import can_view_matches, can_view_matches_for
 from .policy import policy_history, policy_in_force, publish_policy
+from .sandbox import compare_policies
 from .service import matches_for, offers_for, opportunities_for
 
 blueprint = Blueprint("matches", __name__, url_prefix="/matching")
@@ -35,6 +36,25 @@ def policy() -> str | Response:
         return redirect(url_for("matches.policy"))
     return render_template(
         "matches/policy.html", form=form, in_force=in_force, history=policy_history()
+    )
+
+
+@blueprint.route("/policy/sandbox", methods=["GET", "POST"])
+@staff_required
+def policy_sandbox() -> str:
+    """Try a draft on a sample of seekers before publishing it; trying saves nothing."""
+    in_force = policy_in_force()
+    form = DraftPolicyForm(data=asdict(in_force.policy))
+    comparison = publish_form = None
+    if form.validate_on_submit():
+        comparison = compare_policies(form.policy())
+        publish_form = PolicyForm(formdata=None, data=asdict(comparison.after))
+    return render_template(
+        "matches/sandbox.html",
+        form=form,
+        in_force=in_force,
+        comparison=comparison,
+        publish_form=publish_form,
     )
 
 

@@ -1,10 +1,5 @@
-"""Actions as a spreadsheet (CSV or XLSX), safe to open in Excel.
-
-Text from the plan or from people could start with = + - or @, which a spreadsheet would
-run as a formula ("CSV injection"). Such cells are written as text that can never be a
-formula: in CSV with a leading apostrophe, in XLSX as a text cell marked as quoted (what
-Excel itself stores when someone types an apostrophe first).
-"""
+"""Actions as a spreadsheet (CSV or XLSX), safe to open in Excel: cells that would run as
+formulas are written as text (see brokerage/spreadsheets.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +11,7 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from ..spreadsheets import csv_value, mark_text_and_dates
 from .models import Action
 
 Cell = str | int | date | None
@@ -36,14 +32,7 @@ HEADINGS = (
     "Last update",
     "Latest note",
 )
-# What a spreadsheet reads as the start of a formula (tab and carriage return too: some
-# programs drop them and read what follows).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMN_WIDTHS = {1: 24, 3: 40, 5: 60, 6: 24, 7: 22, 14: 60}
-
-
-def looks_like_formula(value: Cell) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 def action_rows(actions: Iterable[Action], today: date) -> list[list[Cell]]:
@@ -79,18 +68,8 @@ def to_csv(rows: Sequence[Sequence[Cell]]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(HEADINGS)
     for row in rows:
-        writer.writerow(_csv_cell(value) for value in row)
+        writer.writerow(csv_value(value) for value in row)
     return out.getvalue().encode("utf-8-sig")
-
-
-def _csv_cell(value: Cell) -> str | int:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if looks_like_formula(value):
-        return f"'{value}"
-    return value
 
 
 def to_xlsx(rows: Sequence[Sequence[Cell]], title: str) -> bytes:
@@ -100,14 +79,7 @@ def to_xlsx(rows: Sequence[Sequence[Cell]], title: str) -> bytes:
     sheet.append(HEADINGS)
     for row in rows:
         sheet.append(row)
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if looks_like_formula(cell.value):
-                # openpyxl took it for a formula: make it text, shown as written.
-                cell.data_type = "s"
-                cell.quotePrefix = True
-            elif isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
+    mark_text_and_dates(sheet.iter_rows(min_row=2))
     for column, width in COLUMN_WIDTHS.items():
         sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "A2"

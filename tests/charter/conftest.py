@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from brokerage.charter import pledges as pledge_service
 from brokerage.charter import service
+from brokerage.charter.check_ins import RecordEntry, record_check_in
 from brokerage.charter.models import CheckIn, Pledge, Signee
 from brokerage.extensions import db
 from tests.conftest import csrf_token, log_in
@@ -78,6 +79,18 @@ def check_in_id(signee_id: int, kind: str, term: int = 1) -> int:
     """The id of a signee's check-in (call inside an app context)."""
     signee = db.session.get(Signee, signee_id)
     return next(c.id for c in signee.terms[term - 1].check_ins if c.kind == kind)
+
+
+def hold_meeting(signee_id: int, kind: str, statuses: dict[str, str], held_on: date) -> None:
+    """Hold one of the signee's meetings with a status per pledge code (inside an app
+    context); the rest are planned."""
+    signee = db.session.get(Signee, signee_id)
+    entries = [
+        RecordEntry(p.id, statuses.get(p.version.pledge.code, "planned"), None, None, "", "")
+        for p in signee.approved_pledges
+    ]
+    record_check_in(db.session.get(CheckIn, check_in_id(signee_id, kind)), held_on, entries, None)
+    db.session.commit()
 
 
 def check_in(check_in_id_: int) -> CheckIn:

@@ -9,22 +9,10 @@ from datetime import date
 import pytest
 
 from brokerage.charter import buddies
-from brokerage.charter.check_ins import RecordEntry, record_check_in
-from brokerage.charter.models import BuddyIntroduction, CheckIn, Signee
+from brokerage.charter.models import BuddyIntroduction, Signee
 from brokerage.extensions import db
 from tests.accounts.helpers import count, page_text
-from tests.charter.conftest import check_in_id, post
-
-
-def _record(signee_id: int, kind: str, statuses: dict[str, str], held_on: date) -> None:
-    """Hold one of the signee's meetings with a status per pledge code."""
-    signee = db.session.get(Signee, signee_id)
-    entries = [
-        RecordEntry(p.id, statuses.get(p.version.pledge.code, "planned"), None, None, "", "")
-        for p in signee.approved_pledges
-    ]
-    record_check_in(db.session.get(CheckIn, check_in_id(signee_id, kind)), held_on, entries, None)
-    db.session.commit()
+from tests.charter.conftest import hold_meeting, post
 
 
 @pytest.fixture
@@ -71,9 +59,9 @@ def network(make_signee, in_app) -> dict[str, int]:
     }
     held = date(2024, 2, 10)
     for name in ("twin", "council", "far"):
-        in_app(lambda n=name: _record(made[n], "baseline", {"OCC-5": "implemented"}, held))
-    in_app(lambda: _record(made["trying"], "baseline", {"OCC-5": "in_progress"}, held))
-    in_app(lambda: _record(made["other"], "baseline", {"OCC-1": "implemented"}, held))
+        in_app(lambda n=name: hold_meeting(made[n], "baseline", {"OCC-5": "implemented"}, held))
+    in_app(lambda: hold_meeting(made["trying"], "baseline", {"OCC-5": "in_progress"}, held))
+    in_app(lambda: hold_meeting(made["other"], "baseline", {"OCC-1": "implemented"}, held))
     return made
 
 
@@ -110,7 +98,9 @@ def test_each_suggestion_is_explained_with_facts_a_person_can_check(network, in_
 
 
 def test_a_pledge_that_was_implemented_and_later_dropped_no_longer_counts(network, in_app):
-    in_app(lambda: _record(network["twin"], "month_3", {"OCC-5": "dropped"}, date(2024, 4, 20)))
+    in_app(
+        lambda: hold_meeting(network["twin"], "month_3", {"OCC-5": "dropped"}, date(2024, 4, 20))
+    )
 
     names = in_app(lambda: [s.organisation.name for s in _suggested(network["bakery"])])
 

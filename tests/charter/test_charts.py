@@ -43,8 +43,8 @@ def test_bars_are_scaled_to_the_largest_and_carry_their_numbers():
     buy, volunteering = chart.bars
 
     assert volunteering.whole_width == pytest.approx(320)
-    assert volunteering.part_width == pytest.approx(80)
-    assert buy.whole_width == pytest.approx(160) and buy.part_width == pytest.approx(160)
+    assert volunteering.width == pytest.approx(80)
+    assert buy.whole_width == pytest.approx(160) and buy.width == pytest.approx(160)
     assert volunteering.text == "4 made, 1 implemented (25%)"
     assert volunteering.text_x == pytest.approx(328)
     assert chart.description == (
@@ -72,6 +72,6 @@ def test_a_year_with_nothing_draws_empty_bars():
         "Pledges"
     ]
 
-    assert [(bar.part_width, bar.whole_width, bar.text) for bar in chart.bars] == [
+    assert [(bar.width, bar.whole_width, bar.text) for bar in chart.bars] == [
         (0, 0, "0 made, 0 implemented")
     ]

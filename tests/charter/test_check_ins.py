@@ -219,3 +219,60 @@ def test_a_held_check_in_is_no_longer_due(staff, bakery, in_app):
     assert "Cowley Bakery Baseline meeting" not in overdue
     assert "Cowley Bakery 3-month check-in (term 1)" in overdue
     assert flashed(staff.get("/")) == []
+
+
+def _shown_version(html: str) -> str:
+    """The check-in version a page's form carries."""
+    found = re.search(r'name="version" type="hidden" value="(\d+)"', html)
+    assert found, "no version on the check-in form"
+    return found.group(1)
+
+
+def test_a_correction_made_from_a_page_opened_before_anothers_save_is_refused_and_changes_nothing(
+    staff, bakery, in_app
+):
+    signee_id, signed = bakery
+    baseline = in_app(lambda: check_in_id(signee_id, "baseline"))
+    page = f"/charter/check-ins/{baseline}"
+    seen = _shown_version(staff.get(page).get_data(as_text=True))
+    first = {"status": "in_progress", "narrative": "Saved by the first"}
+    post(staff, page, {**_record_form(signed, OCC_5=first), "version": seen})
+
+    late = {"status": "implemented", "narrative": "Typed on the old page"}
+    response = post(staff, page, {**_record_form(signed, OCC_5=late), "version": seen})
+
+    assert response.status_code == 409
+    assert "Someone else saved this check-in after you opened it" in page_text(response)
+    narratives = in_app(
+        lambda: db.session.scalars(
+            select(CheckInRecord.narrative).where(CheckInRecord.check_in_id == baseline)
+        ).all()
+    )
+    assert sorted(narratives) == ["", "Saved by the first"]
+
+
+def test_each_save_moves_the_version_on_so_the_page_after_it_can_save_again(staff, bakery, in_app):
+    signee_id, signed = bakery
+    baseline = in_app(lambda: check_in_id(signee_id, "baseline"))
+    page = f"/charter/check-ins/{baseline}"
+    post(staff, page, {**_record_form(signed), "version": "1"})
+
+    seen = _shown_version(staff.get(page).get_data(as_text=True))
+    again = post(staff, page, {**_record_form(signed), "version": seen})
+
+    assert seen == "2"
+    assert again.status_code == 302
+    assert in_app(lambda: db.session.get(CheckIn, baseline).version) == 3
+
+
+def test_a_version_that_is_not_a_number_asks_to_reload_and_saves_nothing(staff, bakery, in_app):
+    signee_id, signed = bakery
+    baseline = in_app(lambda: check_in_id(signee_id, "baseline"))
+
+    response = post(
+        staff, f"/charter/check-ins/{baseline}", {**_record_form(signed), "version": "two"}
+    )
+
+    assert response.status_code == 400
+    assert "Reload the page." in page_text(response)
+    assert in_app(lambda: count(CheckInRecord)) == 0

@@ -29,6 +29,7 @@ def test_the_demo_signs_up_the_fictional_suppliers_once(create, in_app):
 
     assert first == [
         "charter pledges (7)",
+        "charter toolkit resources (2)",
         "charter signee Thames Valley Print Works",
         "charter signee Leys Community Cleaning Co-operative",
         "charter signee Cowley Road Catering CIC",
@@ -51,4 +52,4 @@ def test_the_demo_signs_up_the_fictional_suppliers_once(create, in_app):
 
 
 def test_the_demo_skips_organisations_that_are_not_there(in_app):
-    assert in_app(_seed) == ["charter pledges (7)"]
+    assert in_app(_seed) == ["charter pledges (7)", "charter toolkit resources (2)"]

@@ -1,6 +1,7 @@
-"""The charter feeds two of the delivery plan's KPIs: "Number of charter signees" and
-"Number of organisations making charter pledges on procurement". The counts are registered
-at app creation and written month by month by `flask plan sync-kpis`, idempotently."""
+"""The charter feeds three of the delivery plan's KPIs: "Number of charter signees",
+"Number of organisations making charter pledges on procurement" and "Number of pledges
+implemented". The counts are registered at app creation and written month by month by
+`flask plan sync-kpis`, idempotently."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from brokerage.plan import service as plan_service
 from brokerage.plan.kpi_sources import registered_sources, sync_kpi_sources
 from brokerage.plan.models import Kpi, KpiValue
 from tests.accounts.helpers import page_text
+from tests.charter.conftest import hold_meeting
 
 SIGNEES = "Number of charter signees"
 PROCUREMENT = "Number of organisations making charter pledges on procurement"
+IMPLEMENTED = "Number of pledges implemented"
 
 
 @pytest.fixture
@@ -66,10 +69,10 @@ def _sync(app) -> str:
         return report.summary()
 
 
-def test_the_app_registers_the_charters_two_kpi_sources(app):
+def test_the_app_registers_the_charters_three_kpi_sources(app):
     names = {source.kpi_name for source in registered_sources(app)}
 
-    assert names == {SIGNEES, PROCUREMENT}
+    assert names == {SIGNEES, PROCUREMENT, IMPLEMENTED}
 
 
 def test_sync_writes_approved_signees_and_procurement_pledgers_month_by_month(
@@ -156,3 +159,49 @@ def test_staff_see_the_fed_total_on_the_kpi_page(app, plan, signees, staff, in_a
     text = page_text(staff.get(f"/plan/kpis/{kpi_id}"))
 
     assert "2 new charter signees in March 2024 (counted automatically)" in text
+
+
+def test_each_pledge_standing_implemented_counts_once_in_the_month_it_was_first_recorded(
+    app, plan, signees, in_app
+):
+    """The buyer implemented OCC-1 in April and confirmed it in July; OCC-5 was implemented
+    and then dropped; the supplier implemented both pledges in May; the pending signee's
+    meetings are never held, and plain progress counts for nothing."""
+    buyer, supplier = signees["buyer"], signees["supplier"]
+    in_app(lambda: hold_meeting(buyer, "baseline", {"OCC-5": "in_progress"}, date(2024, 2, 1)))
+    implemented = {"OCC-1": "implemented", "OCC-5": "implemented"}
+    in_app(lambda: hold_meeting(buyer, "month_3", implemented, date(2024, 4, 20)))
+    kept = {"OCC-1": "implemented", "OCC-5": "dropped"}
+    in_app(lambda: hold_meeting(buyer, "month_6", kept, date(2024, 7, 20)))
+    both = {"OCC-3": "implemented", "OCC-4": "implemented"}
+    in_app(lambda: hold_meeting(supplier, "baseline", both, date(2024, 5, 2)))
+    volunteers = signees["volunteers"]
+    in_app(lambda: hold_meeting(volunteers, "baseline", {"OCC-5": "in_progress"}, date(2024, 5, 9)))
+
+    _sync(app)
+
+    assert in_app(lambda: _values(IMPLEMENTED)) == [
+        (date(2024, 4, 1), 1, "charter.pledges_implemented"),
+        (date(2024, 5, 1), 2, "charter.pledges_implemented"),
+    ]
+    note = in_app(lambda: db.session.get(KpiValue, _value_id(IMPLEMENTED, date(2024, 5, 1))).note)
+    assert note == "2 charter pledges implemented in May 2024 (counted automatically)"
+
+
+def test_a_pledge_that_slips_back_stops_counting_at_the_next_sync(app, plan, signees, in_app):
+    supplier = signees["supplier"]
+    in_app(lambda: hold_meeting(supplier, "baseline", {"OCC-3": "implemented"}, date(2024, 5, 2)))
+    _sync(app)
+    assert [count for _, count, _ in in_app(lambda: _values(IMPLEMENTED))] == [1]
+
+    slipped = {"OCC-3": "in_progress"}
+    in_app(lambda: hold_meeting(supplier, "month_3", slipped, date(2024, 8, 2)))
+    _sync(app)
+
+    assert in_app(lambda: _values(IMPLEMENTED)) == []
+
+
+def _value_id(name: str, month: date) -> int:
+    return db.session.scalars(
+        select(KpiValue.id).join(Kpi).where(Kpi.name == name, KpiValue.recorded_on == month)
+    ).one()

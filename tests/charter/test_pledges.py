@@ -43,8 +43,14 @@ def test_charter_load_creates_the_pledges_once_and_prints_a_summary(flask_cli, i
     second = flask_cli("charter", "load")
 
     assert first.exit_code == 0, first.output
-    assert first.output == "Oxfordshire Inclusive Economy Charter: 7 pledges, 7 created.\n"
-    assert second.output == "Oxfordshire Inclusive Economy Charter: 7 pledges, 0 created.\n"
+    assert first.output == (
+        "Oxfordshire Inclusive Economy Charter: 7 pledges, 7 created.\n"
+        "Toolkit: 2 resource(s) added.\n"
+    )
+    assert second.output == (
+        "Oxfordshire Inclusive Economy Charter: 7 pledges, 0 created.\n"
+        "Toolkit: 0 resource(s) added.\n"
+    )
     version = in_app(lambda: _pledge("OCC-7").current)
     assert (version.number, version.title, version.source) == (1, "Inclusive recruitment", SOURCE)
     assert version.measure_hint == "NT3 (long-term unemployed hires) as one possible measure"

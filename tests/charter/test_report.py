@@ -23,9 +23,9 @@ from brokerage.charter.report import (
     format_change,
     format_figure,
 )
-from brokerage.charter.report_files import csv_cell
 from brokerage.extensions import db
 from brokerage.listings.choices import Size
+from brokerage.spreadsheets import csv_value
 from tests.accounts.helpers import page_text
 from tests.charter.conftest import check_in_id, post
 
@@ -199,7 +199,7 @@ def test_a_pledge_nobody_chose_reports_zero_without_dividing_by_zero():
     ],
 )
 def test_csv_cells_that_a_spreadsheet_would_run_are_escaped(value, expected):
-    assert csv_cell(value) == expected
+    assert csv_value(value) == expected
 
 
 @pytest.fixture

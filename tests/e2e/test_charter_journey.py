@@ -16,6 +16,7 @@ from brokerage.accounts import service as accounts
 from brokerage.accounts.models import Membership, Organisation
 from brokerage.charter import pledges as charter_pledges
 from brokerage.charter import service as charter
+from brokerage.charter import toolkit
 from brokerage.charter.check_ins import RecordEntry, record_check_in
 from brokerage.extensions import db
 from tests.e2e.conftest import LiveServer
@@ -33,6 +34,7 @@ def _staff(live_server: LiveServer) -> Person:
     person = Person.new("Stella")
     with live_server.app.app_context():
         charter_pledges.load_pledges()
+        toolkit.load_resources()
         user = accounts.register_user(person.email, person.name, person.password)
         accounts.set_platform_roles(user, staff=True)
         db.session.commit()
@@ -172,6 +174,9 @@ def test_a_signee_implements_a_pledge_and_the_impact_report_shows_it(
     member_page.get_by_role("link", name=f"{name}’s charter page").click()
     member_page.get_by_role("link", name=re.compile("^3-month check-in")).click()
     expect(member_page.get_by_role("main")).to_contain_text("Tell the partnership")
+    expect(member_page.get_by_role("group", name=VOLUNTEERING)).to_contain_text(
+        "Assisted Reading for Children (ARCh)"
+    )
     _record(member_page, VOLUNTEERING, "Implemented", "48", "hours")
     member_page.get_by_role("group", name=VOLUNTEERING).get_by_label("What happened").fill(
         "Four bakers now read every week with pupils at a Cowley primary school."
@@ -192,12 +197,23 @@ def test_a_signee_implements_a_pledge_and_the_impact_report_shows_it(
     page.get_by_role("link", name=name).click()
     support = page.get_by_role("region", name="Support and buddy suggestions")
     expect(support).to_contain_text("Someone who has made their job adverts more inclusive.")
+    expect(support).to_contain_text("OIEP HR Network")
     suggestion = support.get_by_role("listitem").filter(has_text=buddy).first
     expect(suggestion).to_contain_text("same sector: Private sector")
     check_page(page, "support")
     suggestion.get_by_role("button", name=re.compile("Record the introduction")).click()
     expect(_flash(page)).to_contain_text("Introduction recorded.")
     expect(page.get_by_role("region", name="Buddy introductions")).to_contain_text(buddy)
+
+    # Staff add a checked resource to a pledge's toolkit.
+    page.goto("/charter/pledges")
+    page.get_by_role("link", name="Toolkit (0) for OCC-6").click()
+    page.get_by_label("Title").fill("Disability Confident")
+    page.get_by_label("What it offers").fill("The government's scheme for employers.")
+    page.get_by_label("Where you checked it").fill("The scheme's own pages, checked today")
+    page.get_by_role("button", name="Add the resource").click()
+    expect(_flash(page)).to_contain_text("OCC-6 now signposts “Disability Confident”.")
+    check_page(page, "toolkit")
 
     # The impact report counts the implemented pledge and quotes the narrative once chosen.
     page.goto("/charter/report")

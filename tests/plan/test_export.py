@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from brokerage.extensions import db
 from brokerage.plan import service
-from brokerage.plan.export import looks_like_formula
 from brokerage.plan.models import Action
+from brokerage.spreadsheets import looks_like_formula
 from tests.plan.conftest import action_id, page_text
 
 WEBINAR = "Risk assessment tool webinar"

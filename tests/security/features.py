@@ -13,6 +13,7 @@ from sqlalchemy import select
 from brokerage.accounts.models import Organisation, User
 from brokerage.charter import pledges as charter_pledges
 from brokerage.charter import service as charter_service
+from brokerage.charter import toolkit as charter_toolkit
 from brokerage.charter.models import CheckInRecord, Signee
 from brokerage.extensions import db
 from brokerage.listings import service as listings_service
@@ -58,6 +59,9 @@ def _build_charter(world: World) -> dict[str, int]:
     )
     approved.terms[0].check_ins[0].records.append(record)
     pending = sign_up("The beneficiary", "beneficiary")
+    resource = charter_toolkit.add_resource(
+        pledge, charter_toolkit.ResourceEntry("A toolkit page", "", "Help.", "A test.")
+    )
     return {
         "signee": approved.id,
         "pending_signee": pending.id,
@@ -65,6 +69,7 @@ def _build_charter(world: World) -> dict[str, int]:
         "pledge": pledge.id,
         "signed_pledge": approved.signed_pledges[0].id,
         "record": record.id,
+        "resource": resource.id,
     }
 
 

@@ -56,6 +56,7 @@ ROUTE_ARGUMENTS: dict[str, dict[str, Callable[[World], Any]]] = {
     "charter.approve": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
     "charter.decline": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
     "charter.choose_narrative": {"record_id": lambda w: w.feature("charter")["record"]},
+    "charter.remove_resource": {"resource_id": lambda w: w.feature("charter")["resource"]},
     "static": {"filename": lambda w: "css/app.css"},
     "bootstrap.static": {"filename": lambda w: "js/bootstrap.min.js"},
     "accounts.reset_password": {"token": lambda w: w.reset_token},
@@ -259,6 +260,13 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
         f"pledge-{w.feature('charter')['signed_pledge']}-narrative": "Going well.",
     },
     "charter.choose_narrative": lambda w: {"selected": "y"},
+    "charter.resources": lambda w: {
+        "title": "Meet the buyer",
+        "url": "",
+        "description": "An event where suppliers meet buyers.",
+        "source": "Checked in a test.",
+    },
+    "charter.remove_resource": lambda w: {},
     "charter.edit_pledge_page": lambda w: {
         "title": "Pay the real living wage",
         "wording": "We pay at least the real living wage.",
@@ -268,6 +276,9 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "matches.policy": lambda w: {
         **{name: str(value) for name, value in asdict(MatchingPolicy(local_km=4.0)).items()},
         "note": "Wider local area.",
+    },
+    "matches.policy_sandbox": lambda w: {
+        name: str(value) for name, value in asdict(MatchingPolicy(location_weight=0.6)).items()
     },
     "places.new_priority_place": lambda w: {
         "name": "Rose Hill",

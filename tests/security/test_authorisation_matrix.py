@@ -141,6 +141,9 @@ MATRIX: dict[str, Row] = {
     "POST plan.edit_lead":                  web("LOGIN 403   403   403   403   403   403   DONE"),
     "GET matches.policy":                   web("LOGIN 403   403   403   403   403   403   200"),
     "POST matches.policy":                  web("LOGIN 403   403   403   403   403   403   DONE"),
+    # Trying a draft policy reads only: staff see the comparison (200), nothing is saved.
+    "GET matches.policy_sandbox":           web("LOGIN 403   403   403   403   403   403   200"),
+    "POST matches.policy_sandbox":          web("LOGIN 403   403   403   403   403   403   200"),
     # A listing's matches (asked about the supplier's draft offer): for its lister and staff.
     "GET matches.listing_matches":          web("LOGIN 200   404   404   404   200   404   200"),
     # "For you" (asked about the supplier's organisation; offers for the beneficiary's):
@@ -178,6 +181,9 @@ MATRIX: dict[str, Row] = {
     "GET charter.pledges":                  web("LOGIN 403   403   403   403   403   403   200"),
     "GET charter.edit_pledge_page":         web("LOGIN 403   403   403   403   403   403   200"),
     "POST charter.edit_pledge_page":        web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET charter.resources":                web("LOGIN 403   403   403   403   403   403   200"),
+    "POST charter.resources":               web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST charter.remove_resource":         web("LOGIN 403   403   403   403   403   403   DONE"),
     "GET charter.report":                   web("LOGIN 403   403   403   403   403   403   200"),
     "GET charter.report_download":          web("LOGIN 403   403   403   403   403   403   200"),
     "GET charter.report_workbook":          web("LOGIN 403   403   403   403   403   403   200"),

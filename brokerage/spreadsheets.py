@@ -1,0 +1,43 @@
+"""Cells for spreadsheets people open in Excel: CSV values and XLSX cells that are never run
+as formulas. Pure: no Flask, no database, so any feature's export may use it.
+
+Text from people could start with = + - or @, which a spreadsheet would run as a formula
+("CSV injection"). Such cells are written as text that can never be a formula: in CSV with
+a leading apostrophe, in XLSX as a text cell marked as quoted (what Excel itself stores when
+someone types an apostrophe first).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+# What a spreadsheet reads as the start of a formula (tab and carriage return too: some
+# programs drop them and read what follows).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_value(value: object) -> object:
+    """A cell for csv.writer: dates as ISO text, None empty, would-be formulas quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return f"'{value}" if looks_like_formula(value) else value
+
+
+def mark_text_and_dates(rows: Iterable[Sequence[Any]]) -> None:
+    """Fix openpyxl cells after appending: would-be formulas as quoted text, dates as dates."""
+    for cells in rows:
+        for cell in cells:
+            if looks_like_formula(cell.value):
+                # openpyxl took it for a formula: make it text, shown as written.
+                cell.data_type = "s"
+                cell.quotePrefix = True
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
