@@ -45,6 +45,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _register_kpi_sources(app)
+    _register_personal_data(app)
     return app
 
 
@@ -165,6 +166,23 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(toms_cli)
     app.cli.add_command(import_command)
     app.cli.add_command(export_command)
+
+
+def _register_personal_data(app: Flask) -> None:
+    """What each feature holds about a person, for their data download. Accounts sits
+    below these features and may not import them, so they meet here."""
+    from .accounts.privacy import register_personal_data
+    from .audit.service import entries_by
+    from .charter.service import check_ins_recorded_by
+    from .matches.workflow import messages_written_by
+    from .notifications.service import notifications_of
+    from .plan.service import updates_written_by
+
+    register_personal_data(app, "notifications", notifications_of)
+    register_personal_data(app, "match_messages_written", messages_written_by)
+    register_personal_data(app, "charter_check_ins_recorded", check_ins_recorded_by)
+    register_personal_data(app, "plan_updates_written", updates_written_by)
+    register_personal_data(app, "actions_in_the_audit_log", entries_by)
 
 
 def _register_kpi_sources(app: Flask) -> None:

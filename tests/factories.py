@@ -9,6 +9,7 @@ import factory
 from brokerage.accounts.models import Membership, Organisation, User
 from brokerage.accounts.passwords import hash_password
 from brokerage.extensions import db
+from brokerage.types import utcnow
 
 PASSWORD = "correct horse battery staple"
 
@@ -33,6 +34,7 @@ class UserFactory(_Base):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     name = factory.Sequence(lambda n: f"Person {n}")
     password_hash = factory.LazyFunction(_password_hash)
+    email_confirmed_at = factory.LazyFunction(utcnow)
 
 
 class OrganisationFactory(_Base):

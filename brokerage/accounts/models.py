@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
     is_task_force: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # None until the person opens the link emailed at sign-up: until then they cannot log in.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
@@ -68,6 +70,10 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return self.session_token
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
 
     def membership_in(self, organisation: Organisation) -> Membership | None:
         return next((m for m in self.memberships if m.organisation_id == organisation.id), None)

@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 from flask import Flask, abort, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
-from .models import Organisation, User
+from .models import Membership, Organisation, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +35,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "plan.resource_list",
         "plan.show_resource",
         "accounts.register",
+        "accounts.confirmation_sent",
+        "accounts.confirm_email",
+        "accounts.resend_confirmation",
         "accounts.login",
         "accounts.request_password_reset",
         "accounts.reset_password",
@@ -100,7 +104,13 @@ def _require_login() -> Any:
 
 @login_manager.user_loader
 def _load_user(session_token: str) -> User | None:
-    return db.session.scalar(select(User).where(User.session_token == session_token))
+    """With the organisations every page's header lists, in the same query."""
+    query = (
+        select(User)
+        .where(User.session_token == session_token)
+        .options(joinedload(User.memberships).joinedload(Membership.organisation))
+    )
+    return db.session.scalars(query).unique().first()
 
 
 def init_app(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -20,10 +21,29 @@ from .passwords import hash_password, verify_password
 LinkMaker = Callable[[str], str]
 RESET_PURPOSE = "password-reset"
 INVITATION_PURPOSE = "invitation"
+CONFIRMATION_PURPOSE = "email-confirmation"
 
 
 class EmailTaken(BrokerageError):
     pass
+
+
+class EmailNotConfirmed(BrokerageError):
+    """The right password for an account whose address has not been confirmed yet."""
+
+    def __init__(self, user: User) -> None:
+        super().__init__("Confirm your email address before you log in.")
+        self.user = user
+
+
+@dataclass(frozen=True)
+class SignUpLinks:
+    """Where the emails sent at sign-up point: a confirmation link made from a token, or,
+    for an address that already has an account, the log-in and password reset pages."""
+
+    confirm: LinkMaker
+    log_in: str
+    reset_password: str
 
 
 class NameTaken(BrokerageError):
@@ -42,24 +62,76 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register_user(email: str, name: str, password: str) -> User:
+def register_user(email: str, name: str, password: str, *, confirmed: bool = True) -> User:
+    """A new account. Confirmed unless it signed itself up: staff at the command line and
+    the demo data vouch for their addresses; a person at the form proves theirs by email."""
     if find_user_by_email(email) is not None:
         raise EmailTaken(
             "An account with this email already exists. Log in or reset your password."
         )
     user = User(
-        email=normalise_email(email), name=name.strip(), password_hash=hash_password(password)
+        email=normalise_email(email),
+        name=name.strip(),
+        password_hash=hash_password(password),
+        email_confirmed_at=utcnow() if confirmed else None,
     )
     db.session.add(user)
     db.session.flush()
     return user
 
 
+def sign_up(email: str, name: str, password: str, links: SignUpLinks) -> None:
+    """Make an unconfirmed account and email it a confirmation link; for an address that
+    already has an account, email its owner instead and change nothing.
+
+    The caller is told nothing, so the form answers the same either way and nobody can use
+    it to learn whether an address has an account.
+    """
+    existing = find_user_by_email(email)
+    if existing is None:
+        send_confirmation(register_user(email, name, password, confirmed=False), links.confirm)
+        return
+    hash_password(password)  # the slow work a new account costs, so timing tells nothing
+    send_mail(
+        existing.email, "You already have an account", "account_exists", user=existing, links=links
+    )
+
+
+def send_confirmation(user: User, make_link: LinkMaker) -> None:
+    token = tokens.sign(CONFIRMATION_PURPOSE, {"u": user.id, "e": tokens.fingerprint(user.email)})
+    send_mail(
+        user.email, "Confirm your email address", "confirm_email", user=user, link=make_link(token)
+    )
+
+
+def user_for_confirmation_token(token: str, max_age: timedelta) -> User:
+    """The unconfirmed account a confirmation link is for; refused once it is confirmed."""
+    payload = tokens.unsign(CONFIRMATION_PURPOSE, token, max_age)
+    user = db.session.get(User, payload.get("u")) if isinstance(payload, dict) else None
+    if user is None or payload.get("e") != tokens.fingerprint(user.email):
+        raise tokens.InvalidLink("This link is no longer valid. Please register again.")
+    if user.is_confirmed:
+        raise tokens.InvalidLink("Your email address is already confirmed. Please log in.")
+    return user
+
+
+def confirm_email(user: User) -> None:
+    """Opening a link sent to the address proves the person reads it."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The user with these credentials, or None; the same work is done either way."""
+    """The user with these credentials, or None; the same work is done either way.
+
+    Raises EmailNotConfirmed for the right password to an account not yet confirmed: only
+    someone who knows the password learns that.
+    """
     user = find_user_by_email(email)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         return None
+    if not user.is_confirmed:
+        raise EmailNotConfirmed(user)
     user.last_login_at = utcnow()
     return user
 
@@ -68,6 +140,13 @@ def set_password(user: User, new_password: str) -> None:
     """Change the password and sign the user out of every other session."""
     user.password_hash = hash_password(new_password)
     user.session_token = secrets.token_hex(16)
+
+
+def reset_password(user: User, new_password: str) -> None:
+    """Set a password from an emailed reset link, which also proves the address: so an
+    account someone else signed up with this address becomes its owner's."""
+    set_password(user, new_password)
+    confirm_email(user)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:

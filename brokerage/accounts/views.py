@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -22,10 +31,14 @@ from .forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from .models import ApiToken
+from .models import ApiToken, User
 
 blueprint = Blueprint("accounts", __name__)
 NOT_STORED = {"Cache-Control": "no-store"}
+# Session keys: the address a confirmation link went to (for the "check your email" page),
+# and the account whose right password was given before its address was confirmed.
+CONFIRMATION_SENT_TO = "confirmation_sent_to"
+UNCONFIRMED_USER = "unconfirmed_user_id"
 
 
 def _auth_limit() -> str:
@@ -44,21 +57,74 @@ def safe_next(default: str) -> str:
     return target
 
 
+def _sign_up_links() -> service.SignUpLinks:
+    """Links for the emails sent at sign-up; confirming goes on to this request's `next`."""
+    next_page = safe_next("") or None
+    return service.SignUpLinks(
+        confirm=lambda token: url_for(
+            "accounts.confirm_email", token=token, next=next_page, _external=True
+        ),
+        log_in=url_for("accounts.login", _external=True),
+        reset_password=url_for("accounts.request_password_reset", _external=True),
+    )
+
+
+def _confirmation_sent(email: str) -> Response:
+    session[CONFIRMATION_SENT_TO] = service.normalise_email(email)
+    return redirect(url_for("accounts.confirmation_sent"))
+
+
 @blueprint.route("/register", methods=["GET", "POST"])
 @limiter.limit(_auth_limit, methods=["POST"])
 def register() -> str | Response:
+    """Answers the same whether or not the address has an account: only its inbox learns."""
     form = RegisterForm(email=request.args.get("email", ""))
     if form.validate_on_submit():
-        try:
-            user = service.register_user(form.email.data, form.name.data, form.password.data)
-        except service.EmailTaken as error:
-            form.email.errors.append(str(error))
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(f"Welcome, {user.name}. Your account is ready.", "success")
-            return redirect(safe_next(url_for("organisations.new")))
+        service.sign_up(form.email.data, form.name.data, form.password.data, _sign_up_links())
+        db.session.commit()
+        return _confirmation_sent(form.email.data)
     return render_template("accounts/register.html", form=form)
+
+
+@blueprint.get("/register/sent")
+def confirmation_sent() -> str:
+    email = session.get(CONFIRMATION_SENT_TO)
+    return render_template("accounts/confirmation_sent.html", email=email)
+
+
+@blueprint.route("/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_auth_limit, methods=["POST"])
+def confirm_email(token: str) -> str | Response:
+    """A button, not the link itself, confirms: mail scanners that open links press none."""
+    max_age = current_app.config["EMAIL_CONFIRMATION_MAX_AGE"]
+    user = service.user_for_confirmation_token(token, max_age)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.confirm_email(user)
+        db.session.commit()
+        session.pop(UNCONFIRMED_USER, None)
+        login_user(user)
+        flash(f"Welcome, {user.name}. Your email address is confirmed.", "success")
+        return redirect(safe_next(url_for("organisations.new")))
+    return render_template("accounts/confirm_email.html", form=form, user=user)
+
+
+@blueprint.post("/register/resend")
+@limiter.limit(_auth_limit)
+def resend_confirmation() -> Response:
+    """For the account whose right password was just given at the log-in form, only."""
+    user_id = session.get(UNCONFIRMED_USER)
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or user.is_confirmed or not ConfirmForm().validate_on_submit():
+        flash("Log in to have the confirmation link sent again.", "info")
+        return redirect(url_for("accounts.login"))
+    service.send_confirmation(user, _sign_up_links().confirm)
+    return _confirmation_sent(user.email)
+
+
+def _unconfirmed(user: User) -> str:
+    session[UNCONFIRMED_USER] = user.id
+    return render_template("accounts/unconfirmed.html", email=user.email, form=ConfirmForm())
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -66,7 +132,10 @@ def register() -> str | Response:
 def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data)
+        try:
+            user = service.authenticate(form.email.data, form.password.data)
+        except service.EmailNotConfirmed as error:
+            return _unconfirmed(error.user)
         if user is None:
             form.password.errors.append("The email address or password is not correct.")
         else:
@@ -197,7 +266,7 @@ def reset_password(token: str) -> str | Response:
     user = service.user_for_reset_token(token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        service.set_password(user, form.password.data)
+        service.reset_password(user, form.password.data)
         db.session.commit()
         logout_user()
         flash("Your password has been set. Log in with your new password.", "success")

@@ -41,6 +41,22 @@ def record(actor: Any, action: str, subject: str, **details: Any) -> AuditEntry:
     return entry
 
 
+def entries_by(actor: Any) -> list[dict[str, Any]]:
+    """What `actor` did that the log recorded, oldest first, for their data download."""
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.actor_id == actor.id).order_by(AuditEntry.id)
+    )
+    return [
+        {
+            "at": e.at,
+            "action": ACTIONS.get(e.action, e.action),
+            "subject": e.subject,
+            "details": e.details,
+        }
+        for e in entries
+    ]
+
+
 def entries_query(action: str | None = None) -> Select[tuple[AuditEntry]]:
     """Newest first, optionally one kind of action."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
@@ -265,6 +266,34 @@ def signees_of(user: User) -> list[Signee]:
             .where(Membership.user_id == user.id)
         )
     )
+
+
+def check_ins_recorded_by(user: User) -> list[dict[str, Any]]:
+    """The check-ins `user` recorded and what they wrote for each pledge, for their data
+    download."""
+    check_ins = db.session.scalars(
+        select(CheckIn).where(CheckIn.recorded_by_id == user.id).order_by(CheckIn.id)
+    )
+    return [
+        {
+            "organisation": check_in.signee.organisation.name,
+            "kind": check_in.kind,
+            "due_on": check_in.due_on,
+            "held_on": check_in.held_on,
+            "pledges": [
+                {
+                    "pledge": record.signed_pledge.version.title,
+                    "status": record.status,
+                    "quantity": record.quantity,
+                    "unit": record.unit,
+                    "narrative": record.narrative,
+                    "support_needed": record.support_needed,
+                }
+                for record in check_in.records
+            ],
+        }
+        for check_in in check_ins
+    ]
 
 
 def buddy_candidates(signee: Signee) -> list[Organisation]:

@@ -144,6 +144,17 @@ def send_message(match: Match, author: User, body: str) -> MatchMessage:
     return message
 
 
+def messages_written_by(user: User) -> list[dict[str, Any]]:
+    """The match messages `user` wrote, oldest first, for their data download."""
+    messages = db.session.scalars(
+        select(MatchMessage).where(MatchMessage.author_id == user.id).order_by(MatchMessage.id)
+    )
+    return [
+        {"match_id": m.match_id, "written_for": m.organisation.name, "at": m.at, "body": m.body}
+        for m in messages
+    ]
+
+
 def _side_of(user: User, match: Match) -> Organisation:
     provider, seeker = sides(match)
     return provider if user.membership_in(provider) is not None else seeker

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import Select, func, select, update
@@ -66,6 +67,20 @@ def inbox_query(user: User) -> Select[tuple[Notification]]:
         .where(Notification.user_id == user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
+
+
+def notifications_of(user: User) -> list[dict[str, Any]]:
+    """The person's inbox, newest first, for their data download."""
+    return [
+        {
+            "subject": n.subject,
+            "body": n.body,
+            "link": n.link,
+            "created_at": n.created_at,
+            "read_at": n.read_at,
+        }
+        for n in db.session.scalars(inbox_query(user))
+    ]
 
 
 def mark_read(notification: Notification) -> None:

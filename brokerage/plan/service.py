@@ -87,6 +87,22 @@ def record_update(action: Action, status: str, note: str, author: User | None) -
     return update
 
 
+def updates_written_by(user: User) -> list[dict[str, Any]]:
+    """The progress notes `user` wrote on plan actions, oldest first, for their download."""
+    updates = db.session.scalars(
+        select(ActionUpdate).where(ActionUpdate.author_id == user.id).order_by(ActionUpdate.id)
+    )
+    return [
+        {
+            "action": update.action.description,
+            "status": update.status,
+            "note": update.note,
+            "written_at": update.created_at,
+        }
+        for update in updates
+    ]
+
+
 def today() -> date:
     """The date the plan is judged against (overdue means ended before it)."""
     return utcnow().date()

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from brokerage.extensions import db
 from brokerage.mail import read_outbox
+from tests.conftest import CSRF_INPUT
 
 _TAG = re.compile(r"<[^>]+>")
 _LINK = re.compile(r"https?://\S+")
@@ -68,3 +69,16 @@ def link_in(message: Any) -> str:
 def count(model: Any, *where: Any) -> int:
     """How many rows of `model` match (call inside an app context)."""
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def confirm_by_email(app: Any, client: Any, address: str) -> Any:
+    """Open the newest confirmation link emailed to `address` and press its button, as the
+    person would; the answer to that press."""
+    with app.app_context():
+        message = [m for m in emails_to(address) if m.subject == "Confirm your email address"][-1]
+    link = link_in(message)
+    page = client.get(link)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    token = CSRF_INPUT.search(page.get_data(as_text=True))
+    assert token, "no confirmation button"
+    return client.post(link, data={"csrf_token": token.group(1) or token.group(2)})

@@ -13,7 +13,15 @@ from sqlalchemy import select
 from brokerage.accounts import tokens
 from brokerage.accounts.models import Invitation, Membership, User
 from brokerage.extensions import db
-from tests.accounts.helpers import count, emails_to, field_error, flashed, link_in, page_text
+from tests.accounts.helpers import (
+    confirm_by_email,
+    count,
+    emails_to,
+    field_error,
+    flashed,
+    link_in,
+    page_text,
+)
 from tests.conftest import log_in, post_form
 from tests.factories import PASSWORD, UserFactory
 
@@ -151,7 +159,8 @@ def test_an_invited_person_registers_from_the_link_and_becomes_an_owner(
             "confirm": "a long enough passphrase",
         },
     )
-    assert response.headers["Location"] == invited
+    assert response.headers["Location"] == "/register/sent"
+    assert confirm_by_email(app, anon, INVITED).headers["Location"] == invited
     assert "Accept the invitation" in anon.get(invited).get_data(as_text=True)
 
     accepted = post_form(anon, invited, {})

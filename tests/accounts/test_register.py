@@ -10,7 +10,15 @@ from werkzeug.security import check_password_hash
 
 from brokerage.accounts.models import User
 from brokerage.extensions import db
-from tests.accounts.helpers import count, field_error, flashed, page_text
+from tests.accounts.helpers import (
+    confirm_by_email,
+    count,
+    emails_to,
+    field_error,
+    flashed,
+    link_in,
+    page_text,
+)
 from tests.conftest import post_form
 from tests.factories import UserFactory
 
@@ -37,16 +45,35 @@ def the_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def test_registering_logs_the_person_in_and_sends_them_to_set_up_an_organisation(anon, in_app):
+def test_registering_emails_a_confirmation_link_and_logs_no_one_in(app, anon, in_app):
     response = register(anon)
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/register/sent"
+    page = anon.get("/register/sent")
+    assert "We have sent a link to ada@example.org to confirm your address." in page_text(page)
+    assert anon.get("/account").status_code == 302
+    assert in_app(lambda: the_user("ada@example.org").email_confirmed_at) is None
+    with app.app_context():
+        (message,) = emails_to("ada@example.org")
+    assert message.subject == "Confirm your email address"
+    assert link_in(message).startswith("/confirm/")
+
+
+def test_following_the_link_confirms_the_address_logs_in_and_goes_on_to_set_up_an_organisation(
+    app, anon, in_app
+):
+    register(anon)
+
+    response = confirm_by_email(app, anon, "ada@example.org")
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/organisations/new"
     page = anon.get("/organisations/new")
-    assert page.status_code == 200
-    assert "Welcome, Ada Lovelace. Your account is ready." in flashed(page)
+    assert "Welcome, Ada Lovelace. Your email address is confirmed." in flashed(page)
     assert "Set up an organisation" in page_text(page)
     assert anon.get("/account").status_code == 200
+    assert in_app(lambda: the_user("ada@example.org").email_confirmed_at) is not None
 
 
 def test_the_stored_password_is_a_scrypt_hash_never_the_password(anon, in_app):
@@ -178,18 +205,26 @@ def test_hostile_markup_typed_as_a_name_comes_back_escaped(anon):
 
 
 @pytest.mark.parametrize("email", ["ada@example.org", "ADA@Example.org", "Ada@EXAMPLE.ORG"])
-def test_an_email_already_registered_is_refused_in_any_case(anon, create, in_app, email):
+def test_an_address_with_an_account_in_any_case_gets_an_email_and_no_second_account(
+    app, anon, create, in_app, email
+):
     create(UserFactory, email="ada@example.org", name="The first Ada")
 
     response = register(anon, email=email)
 
-    assert response.status_code == 200
-    assert "An account with this email already exists" in field_error(response, "email")
+    assert response.status_code == 302
     assert in_app(lambda: db.session.scalars(select(User.name)).all()) == ["The first Ada"]
+    with app.app_context():
+        (message,) = emails_to("ada@example.org")
+    assert message.subject == "You already have an account"
+    assert "Hello The first Ada," in message.body
+    assert "To log in: http://localhost/login" in message.body
+    assert "set a new one: http://localhost/password-reset" in message.body
+    assert "/confirm/" not in message.body
 
 
 def test_a_sql_fragment_in_the_name_is_stored_literally_and_the_users_table_still_works(
-    anon, create, in_app
+    app, anon, create, in_app
 ):
     create(UserFactory, email="existing@example.org")
     name = "Robert'); DROP TABLE users;--"
@@ -199,6 +234,7 @@ def test_a_sql_fragment_in_the_name_is_stored_literally_and_the_users_table_stil
     assert response.status_code == 302
     assert in_app(lambda: the_user("ada@example.org").name) == name
     assert in_app(lambda: count(User)) == 2
+    confirm_by_email(app, anon, "ada@example.org")
     assert name in page_text(anon.get("/account"))
 
 
@@ -232,7 +268,11 @@ def test_the_register_page_fills_in_the_email_an_invitation_was_sent_to(anon):
 @pytest.mark.parametrize(
     ("target", "lands_on"), [("/account", "/account"), ("//evil.example", "/organisations/new")]
 )
-def test_registering_goes_on_to_an_on_site_next_page_only(anon, target, lands_on):
-    response = post_form(anon, f"/register?next={quote(target, safe='')}", GOOD)
+def test_confirming_goes_on_to_the_on_site_next_page_registration_was_given_only(
+    app, anon, target, lands_on
+):
+    post_form(anon, f"/register?next={quote(target, safe='')}", GOOD)
+
+    response = confirm_by_email(app, anon, "ada@example.org")
 
     assert response.headers["Location"] == lands_on

@@ -73,14 +73,31 @@ def fill_registration(page: Page, person: Person, *, email: bool = True) -> None
     page.get_by_role("button", name="Create account").click()
 
 
-def register(page: Page, check: CheckPage, person: Person) -> None:
-    """From the home page, create an account; ends on 'Set up an organisation'."""
+def confirm_email(page: Page, check: CheckPage, outbox: Outbox, person: Person) -> None:
+    """From 'Check your email', open the newest confirmation link emailed and press its
+    button; ends wherever registration was going next."""
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(f"We have sent a link to {person.email}")
+    check(page, "check-your-email")
+    confirmations = [
+        m for m in outbox(person.email) if m.subject.strip() == "Confirm your email address"
+    ]
+    page.goto(link_in(confirmations[-1]))
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
+    check(page, "confirm-email")
+    page.get_by_role("button", name="Confirm my email address").click()
+
+
+def register(page: Page, check: CheckPage, outbox: Outbox, person: Person) -> None:
+    """From the home page, create an account and confirm it by the emailed link; ends on
+    'Set up an organisation'."""
     page.goto("/")
     check(page, "home")
     page.get_by_role("main").get_by_role("link", name="Create an account").click()
     expect(page.get_by_role("heading", name="Create an account")).to_be_visible()
     check(page, "register")
     fill_registration(page, person)
+    confirm_email(page, check, outbox, person)
     expect(page.get_by_role("heading", name="Set up an organisation")).to_be_visible()
     check(page, "new-organisation")
 
@@ -121,8 +138,10 @@ def log_in(page: Page, check: CheckPage, email: str, password: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def accept_invitation(page: Page, check: CheckPage, link: str, person: Person) -> None:
-    """As someone without an account: open the link, register, accept."""
+def accept_invitation(
+    page: Page, check: CheckPage, outbox: Outbox, link: str, person: Person
+) -> None:
+    """As someone without an account: open the link, register, confirm, accept."""
     page.goto(link)
     expect(page.get_by_role("heading", name=re.compile(r"^Join "))).to_be_visible()
     check(page, "invitation")
@@ -132,6 +151,7 @@ def accept_invitation(page: Page, check: CheckPage, link: str, person: Person) -
     assert query == {"email": [person.email], "next": [urlsplit(link).path]}, page.url
     check(page, "register-invited")
     fill_registration(page, person, email=False)
+    confirm_email(page, check, outbox, person)
     expect(page.get_by_role("button", name="Accept the invitation")).to_be_visible()
     check(page, "invitation-logged-in")
     page.get_by_role("button", name="Accept the invitation").click()

@@ -13,6 +13,7 @@ from tests.e2e.helpers import (
     Outbox,
     Person,
     accept_invitation,
+    confirm_email,
     create_organisation,
     fill_registration,
     invite,
@@ -34,7 +35,7 @@ def _organisation_with_invitation(
 ) -> tuple[str, str]:
     """As `owner`: register, set up an organisation, invite `invited`; its name and link."""
     name = unique("Cowley Bike Project")
-    register(page, check_page, owner)
+    register(page, check_page, outbox, owner)
     create_organisation(page, check_page, name, SUPPLIER)
     invite(page, check_page, invited.email)
     (invitation,) = outbox(invited.email)
@@ -47,7 +48,7 @@ def test_a_new_user_sets_up_an_organisation_and_invites_a_colleague(
     owner, colleague = Person.new("Olu"), Person.new("Cara")
     name = unique("Cowley Bike Project")
 
-    register(page, check_page, owner)
+    register(page, check_page, outbox, owner)
     expect(page.get_by_role("status")).to_contain_text(f"Welcome, {owner.name}")
     create_organisation(page, check_page, name, SUPPLIER)
     expect(page.get_by_role("main")).to_contain_text("OX4 4HH")
@@ -76,7 +77,7 @@ def test_an_invited_person_creates_an_account_and_joins_the_organisation(
     name, link = _organisation_with_invitation(page, check_page, outbox, owner, colleague)
 
     their_page = new_page()
-    accept_invitation(their_page, check_page, link, colleague)
+    accept_invitation(their_page, check_page, outbox, link, colleague)
 
     expect(their_page.get_by_role("status")).to_contain_text(f"You are now a member of {name}.")
     check_page(their_page, "joined")
@@ -90,7 +91,7 @@ def test_a_forgotten_password_is_reset_by_a_link_that_works_once(
     page: Page, new_page: Callable[[], Page], check_page: CheckPage, outbox: Outbox
 ) -> None:
     person = Person.new("Rita")
-    register(page, check_page, person)
+    register(page, check_page, outbox, person)
     log_out(page, check_page)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in").click()
@@ -102,7 +103,7 @@ def test_a_forgotten_password_is_reset_by_a_link_that_works_once(
     expect(page.get_by_role("status")).to_contain_text("we have emailed it a link")
     check_page(page, "reset-requested")
 
-    (message,) = outbox(person.email)
+    (message,) = [m for m in outbox(person.email) if m.subject.strip() == "Reset your password"]
     link = link_in(message)
     page.goto(link)
     expect(page.get_by_role("heading", name="Set a new password")).to_be_visible()
@@ -137,7 +138,7 @@ def test_people_cannot_edit_organisations_they_do_not_own(
     assert own_edit_url and re.fullmatch(r"/organisations/\d+/edit", own_edit_url)
 
     strangers_page = new_page()
-    register(strangers_page, check_page, stranger)
+    register(strangers_page, check_page, outbox, stranger)
     create_organisation(strangers_page, check_page, unique("Rose Hill Readers"), BENEFICIARY)
     response = strangers_page.goto(own_edit_url)
     assert response is not None and response.status == 404
@@ -146,7 +147,7 @@ def test_people_cannot_edit_organisations_they_do_not_own(
     check_page(strangers_page, "someone-elses-organisation")
 
     members_page = new_page()
-    accept_invitation(members_page, check_page, link, member)
+    accept_invitation(members_page, check_page, outbox, link, member)
     expect(members_page.get_by_role("status")).to_contain_text(f"You are now a member of {name}")
     response = members_page.goto(own_edit_url)
     assert response is not None and response.status == 403
@@ -192,3 +193,40 @@ def test_on_a_phone_the_menu_opens_and_the_forms_fit(
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     check_page(page, "login-errors")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375, "wider than the phone"
+
+
+def test_registering_an_address_already_in_use_looks_the_same_and_only_its_inbox_learns(
+    page: Page, new_page: Callable[[], Page], check_page: CheckPage, outbox: Outbox
+) -> None:
+    person = Person.new("Nia")
+    register(page, check_page, outbox, person)
+
+    someone = new_page()
+    someone.goto("/register")
+    fill_registration(someone, Person(name="Someone Else", email=person.email))
+
+    expect(someone.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(someone.get_by_role("main")).to_contain_text(f"We have sent a link to {person.email}")
+    check_page(someone, "address-in-use")
+    (notice,) = [
+        m for m in outbox(person.email) if m.subject.strip() == "You already have an account"
+    ]
+    assert "Nothing about your account has changed." in notice.body
+
+
+def test_logging_in_before_confirming_offers_to_send_the_link_again(
+    page: Page, check_page: CheckPage, outbox: Outbox
+) -> None:
+    person = Person.new("Lee")
+    page.goto("/register")
+    fill_registration(page, person)
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+
+    log_in(page, check_page, person.email, person.password)
+    expect(page.get_by_role("heading", name="Confirm your email address first")).to_be_visible()
+    check_page(page, "unconfirmed")
+    page.get_by_role("button", name="Send the link again").click()
+    confirm_email(page, check_page, outbox, person)
+
+    expect(page.get_by_role("heading", name="Set up an organisation")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text(f"Welcome, {person.name}")

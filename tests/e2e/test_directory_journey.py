@@ -52,11 +52,11 @@ def _list_an_offer(page: Page, check_page, name: str) -> None:
 
 
 def test_a_buyer_finds_a_new_supplier_by_a_misspelt_word_within_ten_miles(
-    page: Page, new_page, live_server, check_page
+    page: Page, new_page, live_server, check_page, outbox
 ):
     _catalogue_loaded(live_server)
     supplier_name = unique("Cowley Joinery")
-    register(page, check_page, Person.new("Sam"))
+    register(page, check_page, outbox, Person.new("Sam"))
     create_organisation(page, check_page, supplier_name, SUPPLIER)
     _list_an_offer(page, check_page, supplier_name)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Find").click()
@@ -67,7 +67,7 @@ def test_a_buyer_finds_a_new_supplier_by_a_misspelt_word_within_ten_miles(
     check_page(page, "directory-needs")
 
     buyer = new_page()
-    register(buyer, check_page, Person.new("Bea"))
+    register(buyer, check_page, outbox, Person.new("Bea"))
     create_organisation(buyer, check_page, unique("County Procurement"), BUYER)
     buyer.get_by_role("navigation", name="Main").get_by_role("link", name="Find").click()
     expect(buyer.get_by_role("heading", level=1)).to_have_text("Find suppliers")

@@ -165,6 +165,14 @@ def _build_notifications(world: World) -> dict[str, int]:
     return {"notification": made[0].id}
 
 
+def _build_sign_up(world: World) -> dict[str, int]:
+    """Someone who registered and has not yet opened the confirmation link."""
+    newcomer = User(email="newcomer@example.org", name="Newcomer", password_hash="x")
+    db.session.add(newcomer)
+    db.session.flush()
+    return {"newcomer": newcomer.id}
+
+
 def _build_review(world: World) -> dict[str, int]:
     """A delivery of the supplier's offer to the need, confirmed and waiting for the task
     force, and one to the buyer's opportunity, already verified (for case studies)."""
@@ -240,6 +248,7 @@ FEATURE_BUILDERS: dict[str, Callable[[World], dict[str, int]]] = {
     "places": _build_places,
     "listings": _build_listings,
     "notifications": _build_notifications,
+    "sign_up": _build_sign_up,
     "review": _build_review,
     "match_pages": _build_match_pages,
 }

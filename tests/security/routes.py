@@ -15,6 +15,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from brokerage.accounts import service as accounts_service
+from brokerage.accounts import tokens
 from brokerage.bulk.models import ImportRun
 from brokerage.extensions import db
 from brokerage.matching import MatchingPolicy
@@ -51,6 +53,18 @@ ARGUMENTS: dict[str, Callable[[World], Any]] = {
     "resource_id": lambda w: w.feature("plan")["resource"],
     "slug": lambda w: "data",
 }
+
+
+def _confirmation_token(world: World) -> str:
+    """The link emailed to the newcomer, who registered but has not confirmed yet."""
+    newcomer = world.feature("sign_up")["newcomer"]
+    with world.app.app_context():
+        return tokens.sign(
+            accounts_service.CONFIRMATION_PURPOSE,
+            {"u": newcomer, "e": tokens.fingerprint("newcomer@example.org")},
+        )
+
+
 ROUTE_ARGUMENTS: dict[str, dict[str, Callable[[World], Any]]] = {
     "plan.export_actions": {"file_format": lambda w: "csv"},
     "charter.approve": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
@@ -60,6 +74,7 @@ ROUTE_ARGUMENTS: dict[str, dict[str, Callable[[World], Any]]] = {
     "static": {"filename": lambda w: "css/app.css"},
     "bootstrap.static": {"filename": lambda w: "js/bootstrap.min.js"},
     "accounts.reset_password": {"token": lambda w: w.reset_token},
+    "accounts.confirm_email": {"token": _confirmation_token},
     "organisations.show_invitation": {"token": lambda w: w.invitation_token},
     "organisations.accept_invitation": {"token": lambda w: w.invitation_token},
 }
@@ -193,6 +208,8 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
         "confirm": NEW_PASSWORD,
     },
     "accounts.login": lambda w: {"email": w.emails["member"], "password": PASSWORD},
+    "accounts.confirm_email": lambda w: {},
+    "accounts.resend_confirmation": lambda w: {},
     "accounts.logout": lambda w: {},
     "accounts.change_password": lambda w: {
         "current_password": PASSWORD,

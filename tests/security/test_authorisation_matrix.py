@@ -69,6 +69,12 @@ MATRIX: dict[str, Row] = {
     "GET health.readyz":                    web("200   200   200   200   200   200   200   200"),
     "GET accounts.register":                web("200   200   200   200   200   200   200   200"),
     "POST accounts.register":               web("DONE  DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    "GET accounts.confirmation_sent":       web("200   200   200   200   200   200   200   200"),
+    # Asked about the link emailed to a newcomer: whoever holds it may confirm (and log in).
+    "GET accounts.confirm_email":           web("200   200   200   200   200   200   200   200"),
+    "POST accounts.confirm_email":          web("DONE  DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    # Sent again only after the right password for an unconfirmed account: else to log in.
+    "POST accounts.resend_confirmation":    web("BACK  BACK  BACK  BACK  BACK  BACK  BACK  BACK"),
     "GET accounts.login":                   web("200   200   200   200   200   200   200   200"),
     "POST accounts.login":                  web("DONE  DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
     "POST accounts.logout":                 web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),

@@ -5,6 +5,7 @@ before and after."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 from urllib.parse import quote
 
@@ -12,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from brokerage.bulk.forms import MAX_UPLOAD_BYTES
 from tests.factories import PASSWORD
-from tests.security.routes import DONE, form_for, path_for, sends_to_login
+from tests.security.routes import BACK, DONE, form_for, path_for, sends_to_login
 from tests.security.test_authorisation_matrix import MATRIX, let_through
 
 # Derandomised, so that a run on one machine is the run on every machine (and in CI).
@@ -108,7 +110,8 @@ def test_a_form_never_fails_and_a_rejected_submission_changes_nothing(
 ):
     """Every form in the matrix, posted by someone it lets through, from its valid
     submission with fields left out or replaced by bad values; then a body that is not
-    UTF-8 at all."""
+    UTF-8 at all. Some examples must be accepted: else the fuzzing never got past the
+    form's first checks, and tested only them."""
     endpoint = route.split()[1]
     role, outcome = let_through(route)
     path = path_for(app, endpoint, world)
@@ -116,6 +119,7 @@ def test_a_form_never_fails_and_a_rejected_submission_changes_nothing(
     csrf = {name: value for name, value in token.items() if name.endswith("csrf_token")}
     fields = {name: value for name, value in token.items() if name not in csrf}
     start = {}  # every example starts from the same state: snapshot it once
+    accepted = []
 
     @_settings_for(route)
     @given(form=fuzzed(fields))
@@ -125,10 +129,13 @@ def test_a_form_never_fails_and_a_rejected_submission_changes_nothing(
             response = client_as(role).post(path, data={**csrf, **form})
             changes = database.changes()
         assert response.status_code < 500, response.get_data(as_text=True)[:2000]
-        if not _accepted(response, outcome, path):
+        if _accepted(response, outcome, path):
+            accepted.append(form)
+        else:
             assert changes == [], f"{response.status_code} but changed {changes}"
 
     submit()
+    assert accepted or outcome == BACK, f"no submission to {path} got past the form's checks"
     with isolated(start["before"]) as database:
         body = f"csrf_token={quote(world.csrf[role])}".encode() + NOT_UTF_8
         form_type = "application/x-www-form-urlencoded"
@@ -318,3 +325,99 @@ def test_the_api_refuses_any_made_up_credentials_with_401(authorization, app):
 
     assert response.status_code == 401
     assert response.get_json()["error"] == "unauthorised"
+
+
+# The bulk upload: any file, of any name and size ------------------------------------------
+
+SUPPLIERS_HEADER = b"ref,name,postcode,sector,size,vcse,living_wage,description,website\n"
+file_content = st.one_of(
+    st.binary(max_size=2_000),
+    st.binary(max_size=200).map(lambda tail: SUPPLIERS_HEADER + tail),
+    st.sampled_from(
+        [
+            b"",
+            b"\xef\xbb\xbf" + SUPPLIERS_HEADER,
+            b"\xff\xfe" + SUPPLIERS_HEADER.decode().encode("utf-16-le"),
+            SUPPLIERS_HEADER + b'X-1,=HYPERLINK("http://evil.example"),OX4 4HH,,,,,,\n',
+            SUPPLIERS_HEADER + b'"unclosed,quote\n' * 50,
+            SUPPLIERS_HEADER + b"a," * 10_000 + b"\n",
+            b"\x00" * 5_000,
+            b"\r\r\r\n\n\n",
+        ]
+    ),
+)
+file_name = st.one_of(
+    st.just("suppliers.csv"),
+    text.map(lambda name: f"{name}.csv"),
+    text,
+    st.sampled_from(["../../etc/passwd.csv", "a\x00b.csv", "CON.csv", ".csv", "x.CSV"]),
+)
+
+
+@pytest.fixture
+def upload_folder(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "IMPORT_UPLOAD_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_the_bulk_upload_takes_any_file_without_a_crash_and_a_refusal_changes_nothing(
+    world, client_as, isolated, upload_folder
+):
+    """Random bytes, headers with junk after them, other encodings and hostile names: an
+    import run (302), or the form again with a message (400); never a 500. Only an
+    accepted upload changes anything, and its file lands in the upload folder only."""
+    start, accepted = {}, []
+
+    @FUZZ
+    @given(
+        content=file_content,
+        filename=file_name,
+        kind=st.one_of(st.just("suppliers"), text),
+        skip=st.sampled_from(["", "y"]),
+    )
+    def upload(content: bytes, filename: str, kind: str, skip: str) -> None:
+        form = {"csrf_token": world.csrf["staff"], "kind": kind, "skip_invalid": skip}
+        with isolated(start.get("before")) as database:
+            start["before"] = database.before
+            response = client_as("staff").post(
+                "/admin/import",
+                data={**form, "file": (io.BytesIO(content), filename)},
+                content_type="multipart/form-data",
+            )
+            changes = database.changes()
+        assert response.status_code in (302, 400), response.get_data(as_text=True)[:2000]
+        if response.status_code == 302:
+            accepted.append(filename)
+        else:
+            assert changes == [], f"{response.status_code} but changed {changes}"
+        assert all(path.parent == upload_folder for path in upload_folder.rglob("*"))
+
+    upload()
+    assert accepted, "no upload got past the form's checks"
+
+
+@pytest.mark.parametrize(
+    ("size", "status"),
+    [(MAX_UPLOAD_BYTES + 1, 400), (2 * MAX_UPLOAD_BYTES + 1, 413)],
+    ids=["beyond the form's limit", "beyond the request's limit"],
+)
+def test_an_upload_beyond_the_size_limit_is_refused_and_changes_nothing(
+    world, client_as, isolated, upload_folder, size, status
+):
+    with isolated() as database:
+        response = client_as("staff").post(
+            "/admin/import",
+            data={
+                "csrf_token": world.csrf["staff"],
+                "kind": "suppliers",
+                "file": (io.BytesIO(SUPPLIERS_HEADER + b"x" * size), "suppliers.csv"),
+            },
+            content_type="multipart/form-data",
+        )
+        changes = database.changes()
+
+    assert response.status_code == status
+    assert changes == []
+    assert list(upload_folder.iterdir()) == []
+    if status == 400:
+        assert "The file is larger than 20 MB: split it." in response.get_data(as_text=True)

@@ -7,11 +7,14 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from sqlalchemy import func, select
 
-from brokerage.accounts import passwords
+from brokerage.accounts import passwords, service
+from brokerage.accounts.models import User
 from brokerage.charter import views as charter_views
-from brokerage.extensions import limiter, talisman
+from brokerage.extensions import db, limiter, talisman
 from brokerage.mail import read_outbox
+from tests.accounts.helpers import confirm_by_email, visible_text
 from tests.conftest import build_test_app, csrf_token
 from tests.factories import PASSWORD
 from tests.security.routes import NEW_PASSWORD
@@ -57,25 +60,36 @@ def where_a_browser_goes(location: str) -> tuple[str, str]:
     return target.scheme, target.hostname or ""
 
 
+NEW_PERSON = {
+    "name": "New Person",
+    "email": "new.person@example.org",
+    "password": NEW_PASSWORD,
+    "confirm": NEW_PASSWORD,
+}
+
+
+def _arrive(app, world, form: str, next_page: str):
+    """Log in, or register and confirm by the emailed link, with `next`: the last answer."""
+    client = app.test_client()
+    details = (
+        {"email": world.emails["member"], "password": PASSWORD} if form == "login" else NEW_PERSON
+    )
+    response = client.post(
+        f"/{form}",
+        query_string={"next": next_page},
+        data={"csrf_token": csrf_token(client), **details},
+    )
+    if form == "register":
+        assert response.headers["Location"] == "/register/sent"
+        response = confirm_by_email(app, client, NEW_PERSON["email"])
+    return response
+
+
 @pytest.mark.parametrize("hostile", HOSTILE_NEXT)
 @pytest.mark.parametrize("form", ["login", "register"])
 def test_next_never_leads_off_the_site(form, hostile, app, world, isolated):
-    details = {
-        "login": {"email": world.emails["member"], "password": PASSWORD},
-        "register": {
-            "name": "New Person",
-            "email": "new.person@example.org",
-            "password": NEW_PASSWORD,
-            "confirm": NEW_PASSWORD,
-        },
-    }[form]
-    client = app.test_client()
     with isolated():
-        response = client.post(
-            f"/{form}",
-            query_string={"next": hostile},
-            data={"csrf_token": csrf_token(client), **details},
-        )
+        response = _arrive(app, world, form, hostile)
 
     assert response.status_code == 302
     assert where_a_browser_goes(response.headers["Location"]) == ("http", "localhost")
@@ -84,22 +98,8 @@ def test_next_never_leads_off_the_site(form, hostile, app, world, isolated):
 
 @pytest.mark.parametrize("form", ["login", "register"])
 def test_a_next_page_on_the_site_is_honoured(form, app, world, isolated):
-    details = {
-        "login": {"email": world.emails["member"], "password": PASSWORD},
-        "register": {
-            "name": "New Person",
-            "email": "new.person@example.org",
-            "password": NEW_PASSWORD,
-            "confirm": NEW_PASSWORD,
-        },
-    }[form]
-    client = app.test_client()
     with isolated():
-        response = client.post(
-            f"/{form}",
-            query_string={"next": "/organisations/?page=2"},
-            data={"csrf_token": csrf_token(client), **details},
-        )
+        response = _arrive(app, world, form, "/organisations/?page=2")
 
     assert response.headers["Location"] == "/organisations/?page=2"
 
@@ -152,6 +152,83 @@ def test_a_reset_request_gets_the_same_answer_whether_or_not_the_email_has_an_ac
         assert read_outbox(to="nobody@example.org") == []
 
 
+def _register_as(app, email: str) -> tuple[int, str, str, list[str]]:
+    """Status, Location and the page it leads to (the address blanked), and the answer's
+    header names, for registering `email` from a new browser."""
+    client = app.test_client()
+    response = client.post(
+        "/register",
+        data={"csrf_token": csrf_token(client, "/register"), **NEW_PERSON, "email": email},
+    )
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    return (
+        response.status_code,
+        response.headers["Location"],
+        _without(page.get_data(as_text=True), email),
+        sorted(response.headers.keys()),
+    )
+
+
+def _account(email: str) -> tuple:
+    user = db.session.scalar(select(User).where(User.email == email))
+    return (
+        user.name,
+        user.password_hash,
+        user.session_token,
+        user.email_confirmed_at,
+        user.last_login_at,
+    )
+
+
+def test_registering_a_new_and_a_taken_address_gets_the_same_answer(app, world, in_app):
+    taken = world.emails["member"]
+    before = in_app(lambda: _account(taken))
+    users_before = in_app(lambda: db.session.scalar(select(func.count(User.id))))
+
+    new = _register_as(app, "new.person@example.org")
+    again = _register_as(app, taken)
+
+    assert new == again
+    assert "We have sent a link to EMAIL to confirm your address." in visible_text(new[2])
+    # Only the inbox learns which it was; the taken account is exactly as it was.
+    assert in_app(lambda: _account(taken)) == before
+    assert in_app(lambda: db.session.scalar(select(func.count(User.id)))) == users_before + 1
+    with app.app_context():
+        assert [m.subject for m in read_outbox(to=taken)] == ["You already have an account"]
+        assert [m.subject for m in read_outbox(to="new.person@example.org")] == [
+            "Confirm your email address"
+        ]
+
+
+def test_registering_a_taken_address_costs_a_password_hash_as_a_new_one_does(
+    app, world, monkeypatch
+):
+    hashed = []
+    real_hash = service.hash_password
+    monkeypatch.setattr(service, "hash_password", lambda p: hashed.append(p) or real_hash(p))
+
+    for email in ("new.person@example.org", world.emails["member"]):
+        _register_as(app, email)
+
+    assert hashed == [NEW_PASSWORD, NEW_PASSWORD]
+
+
+def test_logging_in_to_an_unconfirmed_account_with_a_wrong_password_is_like_any_other(app, world):
+    """Only the right password learns that the account waits for confirmation."""
+    _register_as(app, "new.person@example.org")
+    answers = []
+    for email in ("new.person@example.org", world.emails["member"], "nobody@example.org"):
+        client = app.test_client()
+        response = client.post(
+            "/login",
+            data={"csrf_token": csrf_token(client), "email": email, "password": "wrong password"},
+        )
+        answers.append((response.status_code, _without(response.get_data(as_text=True), email)))
+
+    assert answers[0] == answers[1] == answers[2]
+
+
 # Rate limits -----------------------------------------------------------------------------
 
 
@@ -182,6 +259,7 @@ LIMITED_FORMS = {
         _auth_limit,
     ),
     "/password-reset": ({"email": "nobody@example.org"}, _auth_limit),
+    "/confirm/not-a-valid-token": ({}, _auth_limit),
     "/password-reset/not-a-valid-token": (
         {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
         _auth_limit,
@@ -211,3 +289,19 @@ def test_too_many_attempts_get_the_friendly_too_many_requests_page(limited_app, 
     assert "default-src 'self'" in refused.headers["Content-Security-Policy"]
     # Looking at the page is never limited, only submitting it.
     assert client.get(path).status_code in (200, 400)
+
+
+def test_asking_for_the_confirmation_link_again_is_rate_limited(limited_app):
+    client = limited_app.test_client()
+    token = csrf_token(client)
+    allowed_per_minute = int(_auth_limit(limited_app).split()[0])
+
+    answers = [
+        client.post("/register/resend", data={"csrf_token": token}).status_code
+        for _ in range(allowed_per_minute)
+    ]
+    refused = client.post("/register/resend", data={"csrf_token": token})
+
+    assert 429 not in answers
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.get_data(as_text=True)

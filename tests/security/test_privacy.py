@@ -4,12 +4,20 @@ deleting one's account while the records others rely on keep an anonymised trace
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from brokerage.accounts.models import ApiToken, Invitation, Membership, Organisation, User
+from brokerage.accounts.service import set_platform_roles
+from brokerage.audit.models import AuditEntry
+from brokerage.charter.models import CheckIn
 from brokerage.extensions import db
+from brokerage.matches import workflow
+from brokerage.matches.models import Match
+from brokerage.matches.outcome_models import MatchMessage
+from brokerage.notifications.models import Notification
 from brokerage.plan import service as plan_service
 from brokerage.plan.models import Action, ActionUpdate
 from tests.accounts.helpers import field_error, flashed, page_text
@@ -41,6 +49,12 @@ def test_the_privacy_page_is_public_and_linked_from_the_footer(anon, world, clie
         "public tasks",
         "Download your data",
         "Delete your account",
+        "when you confirmed your email address",
+        "A link to confirm your email address when you create an account",
+        "the match messages you wrote; the charter check-ins you recorded",
+        "the changes you made that the audit log records",
+        "memberships, tokens and notifications are removed",
+        "match messages, check-ins and plan updates you wrote",
     ],
 )
 def test_the_privacy_page_says_what_is_kept_and_why(anon, kept):
@@ -240,3 +254,124 @@ def test_every_record_that_points_at_a_person_says_what_happens_when_they_leave(
             elif key.ondelete == "SET NULL" and not key.parent.nullable:
                 wrong.append(f"{where}: SET NULL on a column that cannot be null")
     assert wrong == []
+
+
+# What else is theirs: notifications, match messages, check-ins, plan notes, audit entries ---
+
+
+def _write_everywhere(world):
+    """As the supplier: a message on a match, a charter check-in recorded and a plan note;
+    as staff, a change of roles in the audit log. The supplier has a notification too."""
+    notification = world.feature("notifications")["notification"]
+    match_id = world.feature("match_pages")["interest_expressed"]
+    check_in_id = world.feature("charter")["check_in"]
+
+    def write():
+        supplier = db.session.get(User, world.users["supplier"])
+        staff = db.session.get(User, world.users["staff"])
+        workflow.send_message(db.session.get(Match, match_id), supplier, "Tuesdays suit us.")
+        check_in = db.session.get(CheckIn, check_in_id)
+        check_in.recorded_by_id, check_in.held_on = supplier.id, date(2024, 3, 1)
+        plan_service.record_update(
+            db.session.get(Action, world.action_id), "on_track", "Data published.", supplier
+        )
+        set_platform_roles(supplier, task_force=True, actor=staff)
+        db.session.commit()
+
+    with world.app.app_context():
+        write()
+    return {"notification": notification, "match": match_id, "check_in": check_in_id}
+
+
+def test_the_download_holds_what_the_other_features_keep_about_the_person(world, client_as):
+    made = _write_everywhere(world)
+
+    _, data = _download(client_as("supplier"))
+
+    assert [n["subject"] for n in data["notifications"]] == ["A new message"]
+    assert [
+        (m["match_id"], m["written_for"], m["body"]) for m in data["match_messages_written"]
+    ] == [(made["match"], "The supplier", "Tuesdays suit us.")]
+    (check_in,) = data["charter_check_ins_recorded"]
+    assert (check_in["organisation"], check_in["held_on"]) == ("The supplier", "2024-03-01")
+    assert [(p["status"], p["narrative"]) for p in check_in["pledges"]] == [
+        ("in_progress", "Going well.")
+    ]
+    assert [(u["status"], u["note"]) for u in data["plan_updates_written"]] == [
+        ("on_track", "Data published.")
+    ]
+    assert data["actions_in_the_audit_log"] == []  # the staff member changed the roles
+
+
+def test_the_audit_log_part_of_the_download_holds_what_the_person_did(world, client_as):
+    _write_everywhere(world)
+
+    _, data = _download(client_as("staff"))
+
+    approval, entry = data["actions_in_the_audit_log"]  # approving the supplier's charter
+    assert approval["action"] == "Approved a charter sign-up"
+    assert entry["action"] == "Changed someone's platform roles"
+    assert entry["subject"] == f"user #{world.users['supplier']}"
+    assert entry["details"] == {"staff": False, "task_force": True}
+    assert entry["at"].endswith("+00:00")
+    # Nothing of the supplier's other records is the staff member's.
+    assert data["notifications"] == data["match_messages_written"] == []
+    assert data["charter_check_ins_recorded"] == data["plan_updates_written"] == []
+
+
+def test_a_colleague_on_the_same_side_gets_none_of_the_persons_records(world, client_as):
+    _write_everywhere(world)
+
+    _, data = _download(client_as("member"))
+
+    for section in (
+        "notifications",
+        "match_messages_written",
+        "charter_check_ins_recorded",
+        "plan_updates_written",
+    ):
+        assert data[section] == [], section
+
+
+def test_deleting_an_account_deletes_their_notifications_and_anonymises_what_others_rely_on(
+    world, client_as, in_app
+):
+    made = _write_everywhere(world)
+
+    _delete(client_as("supplier"), world, "supplier")
+
+    def left():
+        return {
+            "notification": db.session.get(Notification, made["notification"]),
+            "messages": db.session.execute(
+                select(MatchMessage.body, MatchMessage.author_id, MatchMessage.organisation_id)
+            ).all(),
+            "check_in": db.session.execute(
+                select(CheckIn.held_on, CheckIn.recorded_by_id).where(
+                    CheckIn.id == made["check_in"]
+                )
+            ).one(),
+            "audit": db.session.execute(
+                select(AuditEntry.subject, AuditEntry.actor_id).where(
+                    AuditEntry.action == "roles.change"
+                )
+            ).all(),
+        }
+
+    state = in_app(left)
+    assert state["notification"] is None
+    assert state["messages"] == [("Tuesdays suit us.", None, world.organisation_id)]
+    assert state["check_in"] == (date(2024, 3, 1), None)
+    # The entry is about the supplier, made by staff: it stays, naming the account by id only.
+    assert state["audit"] == [(f"user #{world.users['supplier']}", world.users["staff"])]
+
+
+def test_deleting_the_actor_of_an_audit_entry_keeps_the_entry_without_them(
+    world, client_as, in_app
+):
+    _write_everywhere(world)
+
+    _delete(client_as("staff"), world, "staff")
+
+    actors = in_app(lambda: db.session.scalars(select(AuditEntry.actor_id)).all())
+    assert actors == [None, None]  # the charter approval and the change of roles
