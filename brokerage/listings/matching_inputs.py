@@ -7,11 +7,12 @@ deadline is for bids, not delivery, so it gives no window.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypedDict
+from typing import Protocol, TypedDict
 
 from ..matching import Candidate, Wanted, WantedMeasure
-from .models import Listing, Need, Offer, Opportunity, Profile
+from .models import Listing, Need, Offer, Opportunity
 
 
 def _text(listing: Listing) -> str:
@@ -22,7 +23,20 @@ def _number(quantity: Decimal | None) -> float | None:
     return None if quantity is None else float(quantity)
 
 
-def _radius_m(profile: Profile | None) -> float | None:
+class ServiceReach(Protocol):
+    """What matching reads of a supplier's profile: how far it serves (None: anywhere)."""
+
+    service_radius_km: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """A service radius without its profile, for loading thousands at once."""
+
+    service_radius_km: float | None
+
+
+def _radius_m(profile: ServiceReach | None) -> float | None:
     if profile is None or profile.service_radius_km is None:
         return None
     return profile.service_radius_km * 1000.0
@@ -46,7 +60,7 @@ def _common(listing: Listing) -> _Common:
     }
 
 
-def candidate_from_offer(offer: Offer, profile: Profile | None = None) -> Candidate:
+def candidate_from_offer(offer: Offer, profile: ServiceReach | None = None) -> Candidate:
     """An offer as a candidate; its supplier's service radius (from `profile`) bounds it."""
     return Candidate(
         key=offer.ref,
@@ -58,7 +72,7 @@ def candidate_from_offer(offer: Offer, profile: Profile | None = None) -> Candid
     )
 
 
-def wanted_from_offer(offer: Offer, profile: Profile | None = None) -> Wanted:
+def wanted_from_offer(offer: Offer, profile: ServiceReach | None = None) -> Wanted:
     """An offer looking for needs: as far as its supplier serves, what it can give."""
     return Wanted(
         measures=tuple(

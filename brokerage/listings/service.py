@@ -25,6 +25,7 @@ from ..places.service import resolve
 from ..toms.service import measures_by_code
 from ..types import utcnow
 from .choices import ListingStatus
+from .matching_inputs import Reach
 from .models import (
     LISTING_MODELS,
     Listing,
@@ -81,6 +82,28 @@ def profiles_of(organisation_ids: list[int]) -> dict[int, Profile]:
         select(Profile).where(Profile.organisation_id.in_(set(organisation_ids)))
     )
     return {profile.organisation_id: profile for profile in profiles}
+
+
+# More organisations than this are looked up by reading every radius (service_reach).
+MANY_ORGANISATIONS = 500
+
+
+def service_reach(organisation_ids: Collection[int]) -> dict[int, Reach]:
+    """The service radius of each of these organisations that has one: two columns, not
+    whole profiles, since matching reads every supplier's at once. Past a few hundred ids,
+    every radius is read and filtered here, which stays inside each database's limit on
+    bound parameters and costs less than a long IN list."""
+    query = select(Profile.organisation_id, Profile.service_radius_km).where(
+        Profile.service_radius_km.is_not(None)
+    )
+    wanted = set(organisation_ids)
+    if len(wanted) <= MANY_ORGANISATIONS:
+        query = query.where(Profile.organisation_id.in_(wanted))
+    return {
+        organisation_id: Reach(radius)
+        for organisation_id, radius in db.session.execute(query)
+        if organisation_id in wanted
+    }
 
 
 def _profile_for_change(organisation: Organisation) -> Profile:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -24,7 +26,7 @@ from ..listings.matching_inputs import (
     wanted_from_opportunity,
 )
 from ..listings.models import Listing, Need, Offer, Opportunity
-from ..listings.service import profiles_of
+from ..listings.service import profiles_of, service_reach
 from ..matching import Candidate, CandidatePool, Wanted
 from ..toms.service import matching_catalogue
 
@@ -38,10 +40,10 @@ class Pairing:
     wanted: Callable[[Any], Wanted]
 
 
-def _offers_as_candidates(offers: list[Offer]) -> list[Candidate]:
-    """Offers, each bounded by its supplier's service radius."""
-    profiles = profiles_of(sorted({offer.organisation_id for offer in offers}))
-    return [candidate_from_offer(o, profiles.get(o.organisation_id)) for o in offers]
+def _offers_as_candidates(offers: list[Any]) -> list[Candidate]:
+    """Offers (mapped or `ListingRow`s), each bounded by its supplier's service radius."""
+    reach = service_reach({offer.organisation_id for offer in offers})
+    return [candidate_from_offer(o, reach.get(o.organisation_id)) for o in offers]
 
 
 def _needs_as_candidates(needs: list[Need]) -> list[Candidate]:
@@ -57,6 +59,88 @@ PAIRINGS: dict[type[Listing], Pairing] = {
     Need: Pairing(Offer, _offers_as_candidates, wanted_from_need),
     Offer: Pairing(Need, _needs_as_candidates, _offer_as_wanted),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureRow:
+    """One measure of a listing as the matching inputs read it (OfferMeasure & co.)."""
+
+    measure_code: str
+    quantity: Decimal | None = None
+    target: Decimal | None = None
+    weight: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRow:
+    """A published listing's columns that the matching inputs read, without an ORM object:
+    loading tens of thousands of mapped objects was most of a recompute's cost."""
+
+    REF_PREFIX: str
+    id: int
+    organisation_id: int
+    title: str
+    description: str
+    category: str
+    easting: int
+    northing: int
+    priority_place: str | None
+    measures: tuple[MeasureRow, ...]
+    available_from: date | None = None
+    available_to: date | None = None
+    deadline: date | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.REF_PREFIX}-{self.id}"
+
+
+_COMMON_COLUMNS = (
+    "id",
+    "organisation_id",
+    "title",
+    "description",
+    "category",
+    "easting",
+    "northing",
+    "priority_place",
+)
+_OWN_COLUMNS = {
+    Offer: ("available_from", "available_to"),
+    Opportunity: ("deadline",),
+    Need: ("deadline",),
+}
+_MEASURE_COLUMNS = {Offer: ("quantity",), Opportunity: ("target", "weight"), Need: ("quantity",)}
+
+
+def published_rows(model: type[Listing]) -> list[ListingRow]:
+    """Every published listing of `model` in id order, as plain rows with their measures
+    (in the order chosen, as the ORM relationship gives them)."""
+    measure_model = model.measures.property.mapper.class_  # type: ignore[attr-defined]
+    parent = next(iter(model.measures.property.remote_side))  # type: ignore[attr-defined]
+    is_published = model.status == ListingStatus.PUBLISHED.value
+    measure_columns = [getattr(measure_model, name) for name in _MEASURE_COLUMNS[model]]
+    measures: dict[int, list[MeasureRow]] = {}
+    for listing_id, code, *values in db.session.execute(
+        select(parent, measure_model.measure_code, *measure_columns)
+        .join(model, model.id == parent)
+        .where(is_published)
+        .order_by(measure_model.id)
+    ):
+        row = MeasureRow(code, **dict(zip(_MEASURE_COLUMNS[model], values, strict=True)))
+        measures.setdefault(listing_id, []).append(row)
+    names = (*_COMMON_COLUMNS, *_OWN_COLUMNS[model])
+    found = db.session.execute(
+        select(*(getattr(model, name) for name in names)).where(is_published).order_by(model.id)
+    )
+    return [
+        ListingRow(
+            model.REF_PREFIX,
+            measures=tuple(measures.get(values[0], ())),
+            **dict(zip(names, values, strict=True)),
+        )
+        for values in found
+    ]
 
 
 def published(model: type[Listing]) -> list[Listing]:

@@ -10,17 +10,19 @@ ones on every try, so two drafts can be compared with each other.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+from sqlalchemy import func, select
 
+from ..extensions import db
+from ..listings.choices import ListingStatus
 from ..listings.kinds import KIND_OF_MODEL
-from ..listings.models import Listing
+from ..listings.models import Listing, Offer
 from ..matching import MatchingPolicy
 from ..matching.engine import Scores
 from . import scene
-from .scene import MIN_SCORE, SIDES, Scene, Side, best
+from .scene import MIN_SCORE, SIDES, Listings, Scene, Side, best
 
 SAMPLE_SIZE = 10
 # Smaller differences are float noise, not a change.
@@ -120,7 +122,7 @@ def compare_policies(draft: MatchingPolicy) -> Comparison:
     seekers = [
         _compare_seeker(current, draft, side, index)
         for side in SIDES
-        for index in _sample(current.seekers(side)[0].rows)
+        for index in _sample(current, side)
     ]
     return Comparison(
         current.in_force.version,
@@ -134,14 +136,18 @@ def compare_policies(draft: MatchingPolicy) -> Comparison:
     )
 
 
-def _sample(rows: Sequence[Listing]) -> list[int]:
-    """Indices of the most recently changed listings, newest first."""
-    order = sorted(
-        range(len(rows)),
-        key=lambda i: (rows[i].updated_at or rows[i].created_at, rows[i].id),
-        reverse=True,
+def _sample(current: Scene, side: Side) -> list[int]:
+    """Scene indices of the side's most recently changed published listings, newest first."""
+    model = side.model
+    changed = func.coalesce(model.updated_at, model.created_at)
+    recent = db.session.scalars(
+        select(model.id)
+        .where(model.status == ListingStatus.PUBLISHED.value)
+        .order_by(changed.desc(), model.id.desc())
+        .limit(SAMPLE_SIZE)
     )
-    return order[:SAMPLE_SIZE]
+    index = current.seekers(side)[0].index
+    return [index[listing_id] for listing_id in recent if listing_id in index]
 
 
 def _positions(scores: Scores) -> dict[int, int]:
@@ -168,11 +174,18 @@ def _compare_seeker(
     shown = [o for o, p in sorted(now.items(), key=lambda item: item[1]) if p <= scene.TOP_N]
     shown += [o for o, p in sorted(was.items(), key=lambda item: item[1]) if p <= scene.TOP_N]
     rows = [
-        _row(current.offers.rows[offer], was.get(offer), now.get(offer), before, after, offer)
+        _row(
+            _listing(Offer, current.offers, offer),
+            was.get(offer),
+            now.get(offer),
+            before,
+            after,
+            offer,
+        )
         for offer in dict.fromkeys(shown)
     ]
     old, new = current.in_force.policy, draft
-    listing = current.seekers(side)[0].rows[seeker]
+    listing = _listing(side.model, current.seekers(side)[0], seeker)
     return SeekerComparison(
         KIND_OF_MODEL[side.model].name,
         listing.id,
@@ -181,6 +194,11 @@ def _compare_seeker(
         listing.organisation.name,
         [replace(row, why=_why(row, rows, old, new)) for row in rows],
     )
+
+
+def _listing(model: type[Listing], listings: Listings, index: int) -> Listing:
+    """The mapped listing behind a scene row, for its title and organisation's name."""
+    return db.session.get_one(model, int(listings.ids[index]))
 
 
 def _row(

@@ -25,7 +25,7 @@ from ..matching.reasons import explain
 from ..matching.reference import measure_credits, text_score, word_matches
 from ..matching.text import words
 from ..toms.service import matching_catalogue
-from .candidates import PAIRINGS, published
+from .candidates import PAIRINGS, ListingRow, published_rows
 from .models import Match, MatchingPolicyVersion
 from .policy import PolicyInForce, policy_in_force
 
@@ -52,13 +52,13 @@ SIDE_OF: dict[type[Listing], Side] = {side.model: side for side in SIDES}
 class Listings:
     """Published listings of one kind in id order, with their organisations, indexed by id."""
 
-    rows: list[Listing]
+    rows: list[ListingRow]
     ids: np.ndarray
     organisations: np.ndarray
     index: dict[int, int]
 
     @classmethod
-    def of(cls, rows: Sequence[Listing]) -> Listings:
+    def of(cls, rows: Sequence[ListingRow]) -> Listings:
         return cls(
             list(rows),
             np.array([row.id for row in rows], dtype=np.int64),
@@ -160,7 +160,7 @@ class Scene:
 
     @cached_property
     def offers(self) -> Listings:
-        return Listings.of(published(Offer))
+        return Listings.of(published_rows(Offer))
 
     @cached_property
     def candidates(self) -> list[Candidate]:
@@ -173,7 +173,7 @@ class Scene:
     def seekers(self, side: Side) -> tuple[Listings, list]:
         """The side's published seekers and, for each, what it asks for (`Wanted`)."""
         if side.model not in self._seekers:
-            listings = Listings.of(published(side.model))
+            listings = Listings.of(published_rows(side.model))
             wanted = [PAIRINGS[side.model].wanted(row) for row in listings.rows]
             self._seekers[side.model] = (listings, wanted)
         return self._seekers[side.model]

@@ -12,7 +12,6 @@ from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import repeat
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -117,8 +116,8 @@ class CandidatePool:
         rows = array("i")
         for row, candidate in enumerate(self.candidates):
             text_words = words(candidate.text)
-            ids.extend(vocabulary.setdefault(word, len(vocabulary)) for word in text_words)
-            rows.extend(repeat(row, len(text_words)))
+            ids.fromlist([vocabulary.setdefault(word, len(vocabulary)) for word in text_words])
+            rows.fromlist([row] * len(text_words))
         self.vocabulary = list(vocabulary)
         word_ids = np.frombuffer(ids, dtype=np.int32)
         order = np.argsort(word_ids, kind="stable")
