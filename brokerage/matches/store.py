@@ -81,7 +81,9 @@ def rebuild(
     rows = rows_for(scene, _acted_on_pairs(scene), progress)
     stored = 0
     while batch := list(islice(rows, INSERT_BATCH)):
-        db.session.execute(insert(Match), batch)
+        # The table, not the mapped class: the ORM's bulk insert leaves out None values and
+        # so splits a batch wherever ranks are missing, into thousands of small statements.
+        db.session.execute(insert(Match.__table__), batch)
         stored += len(batch)
     db.session.flush()
     return RebuildReport(stored, time.perf_counter() - started, scene.in_force.version)
