@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, make_url, text
 
 from brokerage import create_app
 from brokerage.extensions import db
+from brokerage.toms import cache as toms_cache
 from config import TestConfig
 from tests import factories
 from tests.factories import PASSWORD
@@ -111,6 +112,7 @@ def _rolled_back_database(app: Flask) -> Iterator[None]:
         db.session = original_session
         outer.rollback()
         connection.close()
+        toms_cache.forget()  # the rollback above is the connection's: no session saw it
         _empty_outbox(app)
 
 

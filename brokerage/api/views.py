@@ -48,7 +48,8 @@ def _authenticate_token() -> Response | None:
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
-    db.session.commit()  # keep last_used_at
+    if header:
+        db.session.commit()  # keep the token's last_used_at (a session read has none)
     g.api_user = user
     return None
 

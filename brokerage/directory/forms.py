@@ -16,7 +16,7 @@ from ..listings.choices import CATEGORY_LABELS, SIZE_LABELS
 from ..pagination import MAX_PAGE
 from ..places.postcodes import InvalidPostcode
 from ..places.service import resolve
-from ..toms.service import current_measures, group_by_theme
+from ..toms.service import matching_catalogue, themes_in_force
 from .service import SORTS, Filters, radius_in_metres
 
 MAX_WORDS_LENGTH = 200
@@ -107,14 +107,16 @@ class SearchForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        measures = current_measures()
         self.theme.choices = [
             SelectChoice("", "Any theme"),
-            *(SelectChoice(group.name, group.name) for group in group_by_theme(measures)),
+            *(SelectChoice(name, name) for name in themes_in_force()),
         ]
         self.measure.choices = [
             SelectChoice("", "Any measure"),
-            *(SelectChoice(m.code, f"{m.code}: {m.description[:80]}") for m in measures),
+            *(
+                SelectChoice(m.code, f"{m.code}: {m.name[:80]}")
+                for m in matching_catalogue().measures.values()
+            ),
         ]
 
     def validate_postcode(self, field: StringField) -> None:

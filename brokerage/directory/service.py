@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from ..matching.policy import MatchingPolicy
 from ..matching.text import words
 from ..places.lookup import locate_postcode
-from ..toms.service import current_measures
+from ..toms.service import matching_catalogue
 from .index import Entry, Index, index_for
 
 PER_PAGE = 20
@@ -187,7 +187,7 @@ def _having_codes(index: Index, codes: list[str]) -> np.ndarray:
 
 def theme_codes(theme: str) -> list[str]:
     """The codes of the measures in force under a theme (by name, across frameworks)."""
-    return [m.code for m in current_measures() if m.theme.name == theme]
+    return [m.code for m in matching_catalogue().measures.values() if m.theme == theme]
 
 
 def _distances(index: Index, postcode: str | None, chosen: np.ndarray) -> np.ndarray | None:

@@ -7,6 +7,11 @@ request: slower, but nothing is dropped. After Redis fails, this process runs jo
 request for `REDIS_RETRY_PAUSE` seconds before trying it again, so a Redis that hangs costs
 one timeout, not one per job. Job functions follow the service rule: they
 flush, and whoever runs them (the request, or `run_job` on a worker) commits.
+
+A job queued by a transaction that has written something goes to Redis only once that
+transaction commits, and never if it rolls back: a worker taking it at once could read
+before the rows exist, or act (send the email) on work that was then undone. Should Redis
+be paused by then, such jobs run in the transaction just before its commit instead.
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from flask import current_app
+from flask import current_app, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, SimpleWorker, get_current_job
 from rq.registry import FailedJobRegistry
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from ..extensions import db
 from ..logs import REQUEST_ID
@@ -68,32 +75,116 @@ def _pause_redis(connection: Redis) -> None:
 
 
 def enqueue(function: Callable[..., Any], *args: Any, **kwargs: Any) -> str | None:
-    """Run `function(*args, **kwargs)` on a worker; returns the job id, or None if run now."""
+    """Run `function(*args, **kwargs)` on a worker; returns the job id, or None if it runs
+    now in this process or waits for this transaction's commit (see the module's notes)."""
     connection = redis_connection()
-    if connection is not None and not _redis_paused(connection):
-        try:
-            job = _queue(connection).enqueue(
-                run_job,
-                _path(function),
-                args,
-                kwargs,
-                retry=Retry(
-                    max=len(current_app.config["JOB_RETRY_INTERVALS"]),
-                    interval=current_app.config["JOB_RETRY_INTERVALS"],
-                ),
-                description=function.__qualname__,
-                meta={"request_id": REQUEST_ID.get()},
-            )
-            return job.id
-        except RedisError:
-            _pause_redis(connection)
-            log.warning(
-                "Redis is unreachable; running %s in the request, and further jobs for %s s",
-                _path(function),
-                current_app.config["REDIS_RETRY_PAUSE"],
-            )
-    function(*args, **kwargs)
-    return None
+    if connection is None or _redis_paused(connection):
+        function(*args, **kwargs)
+        return None
+    path = _path(function)  # refused now, not at the commit, if RQ could not import it
+    session = db.session()
+    if _has_written(session):
+        session.info.setdefault(_AFTER_COMMIT, []).append((function, args, kwargs))
+        return None
+    job_id = _push(connection, path, args, kwargs)
+    if job_id is None:
+        function(*args, **kwargs)
+    return job_id
+
+
+def _push(
+    connection: Redis, path: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> str | None:
+    """Put the job on Redis; None (and Redis paused) if Redis cannot be reached."""
+    try:
+        job = _queue(connection).enqueue(
+            run_job,
+            path,
+            args,
+            kwargs,
+            retry=Retry(
+                max=len(current_app.config["JOB_RETRY_INTERVALS"]),
+                interval=current_app.config["JOB_RETRY_INTERVALS"],
+            ),
+            description=path.partition(":")[2],
+            meta={"request_id": REQUEST_ID.get()},
+        )
+        return job.id
+    except RedisError:
+        _pause_redis(connection)
+        log.warning(
+            "Redis is unreachable; running %s in this process, and further jobs for %s s",
+            path,
+            current_app.config["REDIS_RETRY_PAUSE"],
+        )
+        return None
+
+
+# Holding jobs until the commit ------------------------------------------------------
+
+_WRITTEN = "jobs_transaction_wrote"
+_AFTER_COMMIT = "jobs_after_commit"
+
+
+def _has_written(session: Session) -> bool:
+    return bool(session.info.get(_WRITTEN) or session.new or session.dirty or session.deleted)
+
+
+@event.listens_for(Session, "after_flush")
+def _note_flush(session: Session, context: Any) -> None:
+    session.info[_WRITTEN] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_write(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WRITTEN] = True
+
+
+def _reachable(connection: Redis | None) -> bool:
+    """Whether Redis answers now (checked before a commit that has jobs to queue)."""
+    if connection is None or _redis_paused(connection):
+        return False
+    try:
+        return bool(connection.ping())
+    except RedisError:
+        _pause_redis(connection)
+        log.warning("Redis is unreachable; running jobs in this process for a while")
+        return False
+
+
+@event.listens_for(Session, "before_commit")
+def _run_held_jobs_if_redis_is_away(session: Session) -> None:
+    """Without a reachable Redis, held jobs run inside the transaction (and may hold more)."""
+    if not session.info.get(_AFTER_COMMIT) or not has_app_context():
+        return
+    if _reachable(redis_connection()):
+        return
+    while session.info.get(_AFTER_COMMIT):
+        function, args, kwargs = session.info[_AFTER_COMMIT].pop(0)
+        function(*args, **kwargs)
+
+
+@event.listens_for(Session, "after_commit")
+def _queue_held_jobs(session: Session) -> None:
+    held = session.info.pop(_AFTER_COMMIT, [])
+    session.info.pop(_WRITTEN, None)
+    if not held or not has_app_context():
+        return
+    connection = redis_connection()
+    for function, args, kwargs in held:
+        if connection is None or _push(connection, _path(function), args, kwargs) is None:
+            # Redis went away since before_commit, and the session cannot write after a commit.
+            log.error("Job %s was not queued: Redis failed during the commit", _path(function))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_held_jobs(session: Session, transaction: SessionTransaction) -> None:
+    """Once the transaction is over, its held jobs were queued (a commit) or go with its
+    work (a rollback, or a session closed without committing)."""
+    if transaction.parent is None:
+        session.info.pop(_AFTER_COMMIT, None)
+        session.info.pop(_WRITTEN, None)
 
 
 def run_job(path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:

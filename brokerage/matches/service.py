@@ -4,9 +4,10 @@ pages; a live ranking for a draft, so its owner sees what it would match."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Organisation
 from ..extensions import db
@@ -79,12 +80,25 @@ class ShownMatch:
         )
 
 
-def _best_first(query: Select) -> Select:
-    return query.order_by(Match.score.desc(), Match.id).options(
-        selectinload(Match.offer).selectinload(Offer.organisation),
-        selectinload(Match.opportunity).selectinload(Opportunity.organisation),
-        selectinload(Match.need).selectinload(Need.organisation),
-    )
+# Each listing a match joins: the relationship that reaches it, and its model.
+Sides = tuple[tuple[Any, type[Listing]], ...]
+SIDES: Sides = ((Match.offer, Offer), (Match.opportunity, Opportunity), (Match.need, Need))
+
+
+def _best_first(query: Select, sides: Sides = SIDES) -> Select:
+    """Best first, with what showing and explaining each match reads of the listings on
+    `sides` loaded in the same query (each listing and its organisation) and one more per
+    side (their measures), not one per match. A side left out is one listing the session
+    holds already: reading it needs no query."""
+    options = [
+        option
+        for relationship, model in sides
+        for option in (
+            joinedload(relationship).joinedload(model.organisation),
+            joinedload(relationship).selectinload(model.measures),
+        )
+    ]
+    return query.order_by(Match.score.desc(), Match.id).options(*options)
 
 
 def _explained(query: Select) -> list[Match]:
@@ -107,8 +121,9 @@ def matches_for(listing: Listing) -> list[ShownMatch]:
     else:
         column = Match.opportunity_id if isinstance(listing, Opportunity) else Match.need_id
         query = select(Match).where(column == listing.id)
+    others = tuple(side for side in SIDES if not isinstance(listing, side[1]))
     rows = []
-    for match in db.session.scalars(_best_first(query)):
+    for match in db.session.scalars(_best_first(query, others)):
         other = match.seeker if isinstance(listing, Offer) else match.offer
         if _published(other):
             rows.append((match, other))

@@ -20,6 +20,7 @@ from .. import audit
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matching import Catalogue, MeasureInfo
+from .cache import cached_catalogue
 from .files import (
     CatalogueFileInvalid,
     MeasureRow,
@@ -37,6 +38,7 @@ __all__ = [
     "current_measures",
     "load_framework_file",
     "matching_catalogue",
+    "themes_in_force",
 ]
 
 DATA_FOLDER = Path(__file__).parent / "data"
@@ -203,7 +205,17 @@ def measures_by_code(codes: Iterable[str]) -> dict[str, Measure]:
 
 
 def matching_catalogue() -> Catalogue:
-    """The matching core's view of the measures in force."""
+    """The matching core's view of the measures in force, in catalogue order: plain data,
+    kept per process until the catalogue changes (see `cache`)."""
+    return cached_catalogue(_read_matching_catalogue)
+
+
+def themes_in_force() -> list[str]:
+    """The names of the themes in force, in catalogue order (frameworks merged by name)."""
+    return list(dict.fromkeys(measure.theme for measure in matching_catalogue().measures.values()))
+
+
+def _read_matching_catalogue() -> Catalogue:
     return Catalogue(
         MeasureInfo(
             code=measure.code,

@@ -3,11 +3,13 @@ and is never lost when Redis is down or a job keeps failing."""
 
 from __future__ import annotations
 
+from rq import Queue
 from sqlalchemy import select
 
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
-from brokerage.jobs import enqueue, failed_jobs, work
+from brokerage.jobs import enqueue, failed_jobs, redis_connection, work
+from brokerage.jobs.queue import QUEUE_NAME
 from tests.conftest import UNREACHABLE_REDIS_URL, redis_configured
 from tests.jobs.sample_jobs import always_fail, create_organisation
 
@@ -58,3 +60,50 @@ def test_staff_see_jobs_that_failed_after_every_retry(app, in_app, with_redis, s
     assert page.status_code == 200
     assert "could not finish Visible Failure" in page.get_data(as_text=True)
     assert supplier.get("/admin/jobs").status_code == 403
+
+
+def _queued() -> int:
+    return Queue(QUEUE_NAME, connection=redis_connection()).count
+
+
+def test_a_job_queued_after_a_write_reaches_redis_only_once_the_write_is_committed(
+    app, in_app, with_redis
+):
+    def write_queue_then_commit() -> tuple[str | None, int, int]:
+        create_organisation("Writer Ltd")
+        job_id = enqueue(create_organisation, "Queued After The Commit")
+        before_commit = _queued()
+        db.session.commit()
+        return job_id, before_commit, _queued()
+
+    assert in_app(write_queue_then_commit) == (None, 0, 1)
+    in_app(lambda: work(burst=True))
+    assert sorted(in_app(_organisation_names)) == ["Queued After The Commit", "Writer Ltd"]
+
+
+def test_a_job_queued_by_work_that_is_undone_is_never_queued(app, in_app, with_redis):
+    def write_queue_then_roll_back() -> int:
+        create_organisation("Undone Ltd")
+        enqueue(create_organisation, "Rolled Back With It")
+        db.session.rollback()
+        db.session.commit()
+        return _queued()
+
+    assert in_app(write_queue_then_roll_back) == 0
+    # Nor a job whose request ended without committing (the session was closed).
+    in_app(lambda: (create_organisation("Abandoned Ltd"), enqueue(always_fail, "Abandoned")))
+    in_app(db.session.commit)
+    assert in_app(_queued) == 0
+    assert in_app(_organisation_names) == []
+
+
+def test_a_job_held_for_the_commit_runs_in_the_transaction_when_redis_has_gone(app, in_app):
+    def write_queue_then_commit() -> list[str]:
+        create_organisation("Before The Outage Ltd")
+        enqueue(create_organisation, "Run Before The Commit")
+        db.session.commit()
+        return _organisation_names()
+
+    with redis_configured(app, UNREACHABLE_REDIS_URL):
+        names = in_app(write_queue_then_commit)
+    assert sorted(names) == ["Before The Outage Ltd", "Run Before The Commit"]

@@ -1,0 +1,54 @@
+"""What the load benchmark and its profiler share: the benchmark's own database and Redis,
+the production settings they run with, the staff sign-in and the searches typed."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from sqlalchemy import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
+DATABASE = "brokerage_bench"
+STAFF_EMAIL = "staff@oiep.example.org"
+DEMO_PASSWORD = "oxfordshire-demo-2023"  # noqa: S105 (the published demo accounts)
+# What people type into the supplier search: trades, a typo, and a distance from a postcode.
+SEARCHES = (
+    "q=training&postcode=OX4+4HH&radius=10&unit=miles",
+    "q=apprentices",
+    "q=catering+volunteers&postcode=OX14+3DB&radius=15&unit=miles",
+    "q=mentorign",
+    "q=local+spend&sector=construction",
+)
+
+
+def production_env() -> dict[str, str]:
+    database_url = make_url(SERVER_URL).set(database=DATABASE).render_as_string(False)
+    return {
+        **os.environ,
+        "BROKERAGE_ENV": "production",
+        "SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": REDIS_URL,
+        "WEB_CONCURRENCY": "2",
+        "FORCE_HTTPS": "0",
+        # Plain HTTP on loopback: cookies may not be Secure, or no client sends them back.
+        "BROKERAGE_SESSION_COOKIE_SECURE": "false",
+        "BROKERAGE_REMEMBER_COOKIE_SECURE": "false",
+        "MAIL_OUTBOX_DIR": str(ROOT / "instance" / "bench-outbox"),
+    }
+
+
+def login_form(page: str) -> dict[str, str]:
+    """The sign-in form's fields for staff, with the CSRF token from the login page."""
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    return {
+        "csrf_token": token.group(1) if token else "",
+        "email": STAFF_EMAIL,
+        "password": DEMO_PASSWORD,
+    }

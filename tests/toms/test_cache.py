@@ -1,0 +1,120 @@
+"""The catalogue in force is kept per process, and every change to it is still seen: at
+once when this process makes it, within TOMS_CATALOGUE_SECONDS when another one does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, update
+
+from brokerage.extensions import db
+from brokerage.toms import service
+from brokerage.toms.models import Measure
+from tests.toms.conftest import row
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_connection, _cursor, statement, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+@pytest.fixture
+def kept_for_an_hour(app) -> Iterator[None]:
+    """Only this process's own changes can make the catalogue be read again."""
+    app.config["TOMS_CATALOGUE_SECONDS"] = 3600
+    yield
+    app.config.pop("TOMS_CATALOGUE_SECONDS")
+
+
+def test_the_catalogue_is_read_from_the_database_once_while_nothing_changes(
+    app, shipped_catalogue, in_app, kept_for_an_hour
+):
+    def read_twice() -> tuple[int, list[str]]:
+        first = service.matching_catalogue()
+        with counted_statements() as statements:
+            second = service.matching_catalogue()
+        return len(first.codes) + len(second.codes), statements
+
+    codes, statements = in_app(read_twice)
+    assert codes == 2 * 21
+    assert statements == []
+
+
+def test_a_framework_loaded_in_this_process_is_in_the_catalogue_at_once(
+    app, framework_file, shipped_catalogue, in_app, kept_for_an_hour
+):
+    def load_then_read() -> tuple[bool, bool]:
+        before = "T-NEW" in service.matching_catalogue()
+        service.load_framework_file(framework_file([row("T-NEW")]), "2025")
+        # The loader flushes; whoever loaded it may read it before the commit.
+        after = "T-NEW" in service.matching_catalogue()
+        db.session.commit()
+        return before, after
+
+    assert in_app(load_then_read) == (False, True)
+    assert "T-NEW" in in_app(service.matching_catalogue)
+
+
+def test_a_framework_load_that_is_rolled_back_leaves_the_catalogue_as_it_was(
+    app, framework_file, shipped_catalogue, in_app, kept_for_an_hour
+):
+    def load_read_and_roll_back() -> tuple[bool, bool]:
+        service.matching_catalogue()
+        service.load_framework_file(framework_file([row("T-UNDONE")]), "2025")
+        during = "T-UNDONE" in service.matching_catalogue()
+        db.session.rollback()
+        return during, "T-UNDONE" in service.matching_catalogue()
+
+    assert in_app(load_read_and_roll_back) == (True, False)
+
+
+def test_another_process_change_is_seen_once_the_kept_copy_is_old_enough(
+    app, shipped_catalogue, in_app
+):
+    def rename_behind_the_orm() -> None:
+        # A statement, not a flushed object: as another process's change looks to this one.
+        db.session.execute(
+            update(Measure).where(Measure.code == "OIEP-S6").values(description="Renamed")
+        )
+        db.session.commit()
+
+    def name_of_s6() -> str:
+        return service.matching_catalogue()["OIEP-S6"].name
+
+    app.config["TOMS_CATALOGUE_SECONDS"] = 3600
+    try:
+        kept = in_app(name_of_s6)
+        in_app(rename_behind_the_orm)
+        assert in_app(name_of_s6) == kept
+        app.config["TOMS_CATALOGUE_SECONDS"] = 0
+        assert in_app(name_of_s6) == "Renamed"
+    finally:
+        app.config.pop("TOMS_CATALOGUE_SECONDS")
+
+
+def test_a_theme_loaded_now_is_offered_by_the_directory_search_at_once(
+    app, framework_file, shipped_catalogue, buyer, in_app, kept_for_an_hour
+):
+    assert "Brand new theme" not in buyer.get("/directory/suppliers").get_data(as_text=True)
+
+    def load_a_new_theme() -> None:
+        service.load_framework_file(
+            framework_file([row("T-THEME", theme="Brand new theme")]), "2025"
+        )
+        db.session.commit()
+
+    in_app(load_a_new_theme)
+    page = buyer.get("/directory/suppliers").get_data(as_text=True)
+    assert '<option value="Brand new theme">Brand new theme</option>' in page
+    assert "T-THEME: Measure T-THEME" in page
