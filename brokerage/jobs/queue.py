@@ -141,8 +141,10 @@ def _note_bulk_write(state: ORMExecuteState) -> None:
         state.session.info[_WRITTEN] = True
 
 
-def _reachable(connection: Redis | None) -> bool:
-    """Whether Redis answers now (checked before a commit that has jobs to queue)."""
+def redis_reachable(connection: Redis | None = None) -> bool:
+    """Whether Redis answers now (checked before a commit that has jobs to queue); a
+    failure leaves Redis alone for a while, as `enqueue` does."""
+    connection = connection or redis_connection()
     if connection is None or _redis_paused(connection):
         return False
     try:
@@ -158,7 +160,7 @@ def _run_held_jobs_if_redis_is_away(session: Session) -> None:
     """Without a reachable Redis, held jobs run inside the transaction (and may hold more)."""
     if not session.info.get(_AFTER_COMMIT) or not has_app_context():
         return
-    if _reachable(redis_connection()):
+    if redis_reachable():
         return
     while session.info.get(_AFTER_COMMIT):
         function, args, kwargs = session.info[_AFTER_COMMIT].pop(0)

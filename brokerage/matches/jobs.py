@@ -13,14 +13,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, has_app_context
-from redis.exceptions import RedisError
 from sqlalchemy import event, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Organisation
 from ..extensions import db
-from ..jobs import enqueue, redis_connection
+from ..jobs import enqueue, redis_reachable
 from ..listings.kinds import KINDS
 from ..listings.models import LISTING_MODELS, Listing
 from ..listings.signals import listing_changed, listings_changed_in_bulk, profile_changed
@@ -81,18 +80,8 @@ def _on_listings_changed_in_bulk(_sender: Any) -> None:
     mark_everything_changed()
 
 
-def _worker_available() -> bool:
-    connection = redis_connection()
-    if connection is None:
-        return False
-    try:
-        return bool(connection.ping())
-    except RedisError:
-        return False
-
-
 def _before_commit(session: Session) -> None:
-    if PENDING in session.info and has_app_context() and not _worker_available():
+    if PENDING in session.info and has_app_context() and not redis_reachable():
         recompute_changed(session.info.pop(PENDING))
 
 
