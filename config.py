@@ -63,6 +63,8 @@ class Config:
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
     INVITATION_MAX_AGE = timedelta(days=7)
     EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=2)
+    # Accounts never confirmed are deleted after this (`flask users purge-unconfirmed`).
+    UNCONFIRMED_ACCOUNT_MAX_AGE = timedelta(days=7)
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

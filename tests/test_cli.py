@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +12,7 @@ from brokerage.accounts.models import ApiToken, Membership, Organisation, User
 from brokerage.accounts.passwords import verify_password
 from brokerage.demo.data import DEMO_PASSWORD, ORGANISATIONS, USERS
 from brokerage.extensions import db
+from brokerage.types import utcnow
 from tests import factories
 
 NEW_PASSWORD = "a long and unusual passphrase"
@@ -158,6 +160,55 @@ def test_users_roles_leaves_roles_that_are_not_mentioned(flask_cli, create, in_a
 
     user = in_app(lambda: _user("ada@example.org"))
     assert (user.is_staff, user.is_task_force) == (True, True)
+
+
+def _emails() -> set[str]:
+    return set(db.session.scalars(select(User.email)))
+
+
+def test_users_purge_unconfirmed_deletes_only_accounts_never_confirmed_for_a_week(
+    flask_cli, create, in_app
+):
+    long_ago = utcnow() - timedelta(days=8)
+    create(
+        factories.UserFactory,
+        email="squatter@example.org",
+        email_confirmed_at=None,
+        created_at=long_ago,
+    )
+    create(
+        factories.UserFactory,
+        email="waiting@example.org",
+        email_confirmed_at=None,
+        created_at=utcnow() - timedelta(days=6),
+    )
+    create(factories.UserFactory, email="member@example.org", created_at=long_ago)
+
+    first = flask_cli("users", "purge-unconfirmed")
+    second = flask_cli("users", "purge-unconfirmed")
+
+    assert first.exit_code == 0
+    assert "Deleted 1 unconfirmed account(s) older than 7 days." in first.output
+    assert "Deleted 0 unconfirmed account(s)" in second.output
+    assert in_app(_emails) == {"waiting@example.org", "member@example.org"}
+
+
+def test_users_purge_unconfirmed_takes_the_age_in_days(flask_cli, create, in_app):
+    create(
+        factories.UserFactory,
+        email="waiting@example.org",
+        email_confirmed_at=None,
+        created_at=utcnow() - timedelta(days=3),
+    )
+
+    kept = flask_cli("users", "purge-unconfirmed", "--days", "4")
+    purged = flask_cli("users", "purge-unconfirmed", "--days", "2")
+    refused = flask_cli("users", "purge-unconfirmed", "--days", "0")
+
+    assert "Deleted 0" in kept.output
+    assert "Deleted 1" in purged.output
+    assert refused.exit_code != 0
+    assert in_app(_emails) == set()
 
 
 def _demo_state() -> dict[str, object]:

@@ -1,8 +1,9 @@
-"""`flask users create|token|roles`: manage accounts from the command line."""
+"""`flask users create|token|roles|purge-unconfirmed`: manage accounts from the command line."""
 
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 
 import click
 from email_validator import EmailNotValidError, validate_email
@@ -73,3 +74,18 @@ def set_roles(email: str, staff: bool | None, task_force: bool | None) -> None:
     service.set_platform_roles(user, staff=staff, task_force=task_force)
     db.session.commit()
     click.echo(f"{user.email}: staff={user.is_staff}, task force={user.is_task_force}.")
+
+
+@users_cli.command("purge-unconfirmed")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Age in days (default: UNCONFIRMED_ACCOUNT_MAX_AGE, 7 days).",
+)
+def purge_unconfirmed(days: int | None) -> None:
+    """Delete accounts never confirmed within DAYS of signing up; idempotent, run daily."""
+    age = timedelta(days=days) if days else current_app.config["UNCONFIRMED_ACCOUNT_MAX_AGE"]
+    deleted = service.purge_unconfirmed(age)
+    db.session.commit()
+    click.echo(f"Deleted {len(deleted)} unconfirmed account(s) older than {age.days} days.")

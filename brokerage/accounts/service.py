@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -119,6 +119,23 @@ def confirm_email(user: User) -> None:
     """Opening a link sent to the address proves the person reads it."""
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
+
+
+def purge_unconfirmed(older_than: timedelta, now: datetime | None = None) -> list[str]:
+    """Delete accounts whose address was not confirmed within `older_than` of signing up,
+    and return their addresses. Their link has expired and the address may not even be the
+    signer's: keeping them would hold personal data for nothing. An unconfirmed account
+    cannot log in, so nothing else depends on it."""
+    cutoff = (now or utcnow()) - older_than
+    stale = db.session.scalars(
+        select(User)
+        .where(User.email_confirmed_at.is_(None), User.created_at < cutoff)
+        .order_by(User.id)
+    ).all()
+    for user in stale:
+        db.session.delete(user)
+    db.session.flush()
+    return [user.email for user in stale]
 
 
 def authenticate(email: str, password: str) -> User | None:
