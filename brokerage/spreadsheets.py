@@ -16,6 +16,11 @@ from typing import Any
 # What a spreadsheet reads as the start of a formula (tab and carriage return too: some
 # programs drop them and read what follows).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The content type of each spreadsheet format an export offers, by file extension.
+MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def looks_like_formula(value: object) -> bool:

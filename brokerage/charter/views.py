@@ -24,6 +24,7 @@ from ..accounts.models import Organisation
 from ..accounts.permissions import staff_required
 from ..extensions import db, limiter
 from ..pagination import page_number
+from ..spreadsheets import MIMETYPES
 from . import check_ins, service, toolkit
 from .buddies import support_for
 from .charts import report_charts
@@ -325,34 +326,30 @@ def report() -> str | tuple[str, int]:
     )
 
 
-def _report_file(extension: str) -> tuple[ImpactReport, str]:
+def _report_file(file_format: str, write: Callable[[ImpactReport], str | bytes]) -> Response:
+    """The impact report of the year asked for, as a download in `file_format`."""
     _, year = _report_year()
     if year is None:
         abort(400, "The year must be a financial year from 2022 to 2100.")
     found = impact_report(year)
-    return found, f"charter-impact-{found.label.replace('/', '-')}.{extension}"
+    filename = f"charter-impact-{found.label.replace('/', '-')}.{file_format}"
+    return Response(
+        write(found),
+        mimetype=MIMETYPES[file_format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @blueprint.get("/report.csv")
 @staff_required
 def report_download() -> Response:
-    found, filename = _report_file("csv")
-    return Response(
-        report_csv(found),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return _report_file("csv", report_csv)
 
 
 @blueprint.get("/report.xlsx")
 @staff_required
 def report_workbook() -> Response:
-    found, filename = _report_file("xlsx")
-    return Response(
-        report_xlsx(found),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return _report_file("xlsx", report_xlsx)
 
 
 @blueprint.post("/report/narratives/<int:record_id>")

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from ..accounts.permissions import staff_required
 from ..extensions import db
+from ..spreadsheets import MIMETYPES
 from . import (  # noqa: F401  (the view modules' routes join the blueprint)
     event_views,
     export,
@@ -29,8 +30,6 @@ from .progress import summarise
 from .timeline import build_timeline
 
 __all__ = ["blueprint"]
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @blueprint.route("/")
@@ -76,9 +75,10 @@ def export_actions(file_format: str) -> Response | tuple[str, int]:
     rows = export.action_rows(found, service.today())
     name = f"oiep-plan-{plan.year.replace('/', '-')}-actions.{file_format}"
     if file_format == "csv":
-        data, mimetype = export.to_csv(rows), "text/csv"
+        data = export.to_csv(rows)
     else:
-        data, mimetype = export.to_xlsx(rows, f"Actions {plan.year}".replace("/", "-")), XLSX
+        data = export.to_xlsx(rows, f"Actions {plan.year}".replace("/", "-"))
+    mimetype = MIMETYPES[file_format]
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
 

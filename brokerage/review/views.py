@@ -16,6 +16,7 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
 from ..matches.workflow import match_path
+from ..spreadsheets import MIMETYPES
 from ..toms.models import format_pence
 from . import export, service
 from .dashboard import build_dashboard
@@ -25,7 +26,6 @@ from .filters import filter_choices
 from .forms import ANSWER_FORMS, DashboardFilterForm
 
 blueprint = Blueprint("review", __name__, url_prefix="/review")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ANSWERS = {"verify": service.verify, "query": service.query, "reject": service.reject}
 DONE_MESSAGES = {
     "verify": "Outcome verified: it now counts on the dashboard and the public impact page.",
@@ -120,8 +120,8 @@ def export_table(table: str, file_format: str) -> Response | tuple[str, int]:
         return render_template("review/dashboard.html", form=form, dashboard=None, query={}), 400
     headings, rows = export.TABLES[table](load_facts(), form.filters())
     if file_format == "csv":
-        data, mimetype = export.to_csv(headings, rows), "text/csv"
+        data = export.to_csv(headings, rows)
     else:
-        data, mimetype = export.to_xlsx(headings, rows, table.title()), XLSX
-    name = f"oiep-{table}.{file_format}"
+        data = export.to_xlsx(headings, rows, table.title())
+    name, mimetype = f"oiep-{table}.{file_format}", MIMETYPES[file_format]
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
