@@ -83,6 +83,7 @@ class ShownMatch:
 # Each listing a match joins: the relationship that reaches it, and its model.
 Sides = tuple[tuple[Any, type[Listing]], ...]
 SIDES: Sides = ((Match.offer, Offer), (Match.opportunity, Opportunity), (Match.need, Need))
+RELATION_TO = {model: relationship for relationship, model in SIDES}
 
 
 def _best_first(query: Select, sides: Sides = SIDES) -> Select:
@@ -143,31 +144,32 @@ def live_matches_for(listing: Listing, top_n: int = TOP_N) -> list[ShownMatch]:
     ]
 
 
-def opportunities_for(organisation: Organisation) -> list[ShownMatch]:
-    """Published opportunities matched to this supplier's published offers, best first."""
+def _matched_to_own(
+    organisation: Organisation, own: type[Listing], other: type[Listing]
+) -> list[ShownMatch]:
+    """Published `other` listings matched to this organisation's published `own` ones."""
     query = (
         select(Match)
-        .join(Offer, Match.offer_id == Offer.id)
-        .join(Opportunity, Match.opportunity_id == Opportunity.id)
+        .join(RELATION_TO[own])
+        .join(RELATION_TO[other])
         .where(
-            Offer.organisation_id == organisation.id,
-            Offer.status == ListingStatus.PUBLISHED.value,
-            Opportunity.status == ListingStatus.PUBLISHED.value,
+            own.organisation_id == organisation.id,
+            own.status == ListingStatus.PUBLISHED.value,
+            other.status == ListingStatus.PUBLISHED.value,
         )
     )
-    return [ShownMatch.stored(m, m.opportunity, own=m.offer) for m in _explained(query)]
+    own_key, other_key = RELATION_TO[own].key, RELATION_TO[other].key
+    return [
+        ShownMatch.stored(m, getattr(m, other_key), own=getattr(m, own_key))
+        for m in _explained(query)
+    ]
+
+
+def opportunities_for(organisation: Organisation) -> list[ShownMatch]:
+    """Published opportunities matched to this supplier's published offers, best first."""
+    return _matched_to_own(organisation, Offer, Opportunity)
 
 
 def offers_for(organisation: Organisation) -> list[ShownMatch]:
     """Published offers matched to this beneficiary's published needs, best first."""
-    query = (
-        select(Match)
-        .join(Need, Match.need_id == Need.id)
-        .join(Offer, Match.offer_id == Offer.id)
-        .where(
-            Need.organisation_id == organisation.id,
-            Need.status == ListingStatus.PUBLISHED.value,
-            Offer.status == ListingStatus.PUBLISHED.value,
-        )
-    )
-    return [ShownMatch.stored(m, m.offer, own=m.need) for m in _explained(query)]
+    return _matched_to_own(organisation, Need, Offer)
