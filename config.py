@@ -35,6 +35,8 @@ class Config:
     JOB_RETRY_INTERVALS = [10, 60, 300]
     # Seconds a process runs jobs in the request after Redis failed, before trying it again.
     REDIS_RETRY_PAUSE = 30
+    # Seconds a cached part of a page lives at most; any commit drops it sooner (caching.py).
+    CACHE_SECONDS = 60
 
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None

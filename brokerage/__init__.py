@@ -10,7 +10,7 @@ from flask import Flask
 
 from config import Config, config_for_environment
 
-from . import logs
+from . import caching, logs
 from .extensions import (
     CONTENT_SECURITY_POLICY,
     PERMISSIONS_POLICY,
@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
+    caching.init_app(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -37,6 +38,8 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
 bootstrap = Bootstrap5()
 talisman = Talisman()
+# Configured by caching.init_app: Redis when REDIS_URL is set, else this process's memory.
+cache = Cache()
 
 # No inline script or style anywhere: everything is served from our own origin.
 CONTENT_SECURITY_POLICY = {

@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import create_engine, make_url, text
 
 from brokerage import create_app
-from brokerage.extensions import db
+from brokerage.extensions import cache, db
 from brokerage.toms import cache as toms_cache
 from config import TestConfig
 from tests import factories
@@ -112,7 +112,10 @@ def _rolled_back_database(app: Flask) -> Iterator[None]:
         db.session = original_session
         outer.rollback()
         connection.close()
-        toms_cache.forget()  # the rollback above is the connection's: no session saw it
+        # The rollback above is the connection's: no session saw it, so no cache knows.
+        toms_cache.forget()
+        with app.app_context():
+            cache.clear()
         _empty_outbox(app)
 
 

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
+from ..caching import cached, render_part
 from ..listings.choices import Category, label_of
 from . import service
 from .forms import SearchForm
@@ -75,12 +77,21 @@ def page_link(number: int) -> str:
 def _search_page(section: Section) -> tuple[str, int]:
     if not can_search(current_user):
         abort(403)
+    # Every signed-in person finds the same: one rendering per search serves them all.
+    arguments = (section.name, *sorted(request.args.items(multi=True)))
+    valid, content = cached("directory.search", arguments, lambda: _search(section))
+    page = render_template("directory/search.html", section=section, content=content)
+    return page, 200 if valid else 400
+
+
+def _search(section: Section) -> tuple[bool, Markup]:
+    """Whether the search is valid, and the page's form and results."""
     form = SearchForm(formdata=request.args)
     form.sector.label.text = section.sector_label
     valid = form.validate()
     found = service.search(section.name, form.filters(), form.page_number) if valid else None
-    page = render_template(
-        "directory/search.html",
+    content = render_part(
+        "directory/_search.html",
         section=section,
         sections=SECTIONS.values(),
         form=form,
@@ -89,7 +100,7 @@ def _search_page(section: Section) -> tuple[str, int]:
         page_link=page_link,
         category_label=lambda value: label_of(Category, value),
     )
-    return page, 200 if valid else 400
+    return valid, content
 
 
 @blueprint.get("/suppliers")

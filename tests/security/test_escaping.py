@@ -29,6 +29,9 @@ UNESCAPING_IN_PYTHON = re.compile(
 ALLOWED_UNESCAPING = {
     ("brokerage/toms/fields.py", "Markup(render_template("),
     ("brokerage/listings/fields.py", "Markup(render_template("),
+    # A cached part of a page: a template's output, or a template block's (escaped there).
+    ("brokerage/caching.py", "Markup(render_template("),
+    ("brokerage/caching.py", "Markup(cached("),
 }
 
 

@@ -1,0 +1,144 @@
+"""Cached parts of pages: kept while nothing changes, worked out again after any commit or
+flush (in this process or another sharing Redis), and worked out every time, without an
+error, when Redis is unreachable."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from flask import Flask
+from redis import Redis
+from sqlalchemy import update
+
+from brokerage import caching
+from brokerage.accounts.models import Organisation
+from brokerage.extensions import db
+from tests.conftest import TEST_REDIS_URL, UNREACHABLE_REDIS_URL
+from tests.factories import OrganisationFactory
+
+
+class Counter:
+    """A value to cache that counts how often it was worked out."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> str:
+        self.calls += 1
+        return f"worked out {self.calls} times"
+
+
+def test_a_value_is_worked_out_once_while_nothing_changes(app):
+    work_out = Counter()
+    with app.app_context():
+        values = [caching.cached("test", ("a", 1), work_out) for _ in range(3)]
+
+    assert values == ["worked out 1 times"] * 3
+    assert work_out.calls == 1
+
+
+def test_different_parts_are_kept_apart(app):
+    with app.app_context():
+        first = caching.cached("test", ("a",), lambda: "first")
+        second = caching.cached("test", ("b",), lambda: "second")
+        again = caching.cached("test", ("a",), lambda: "not asked")
+
+    assert (first, second, again) == ("first", "second", "first")
+
+
+def test_a_commit_makes_every_value_be_worked_out_again(app):
+    work_out = Counter()
+    with app.app_context():
+        organisation = OrganisationFactory(name="Oak and Ash")
+        caching.cached("test", (), work_out)
+        # A statement the session does not flush, as bulk writes are: only the commit tells.
+        db.session.execute(
+            update(Organisation).where(Organisation.id == organisation.id).values(name="Elm")
+        )
+        db.session.commit()
+        value = caching.cached("test", (), work_out)
+
+    assert value == "worked out 2 times"
+
+
+def test_a_flush_does_too_so_the_same_transaction_reads_its_own_change(app):
+    work_out = Counter()
+    with app.app_context():
+        organisation = OrganisationFactory(name="Oak and Ash")
+        caching.cached("test", (), work_out)
+        organisation.name = "Oak, Ash and Elm"
+        db.session.flush()
+        value = caching.cached("test", (), work_out)
+
+    assert value == "worked out 2 times"
+
+
+def test_a_read_only_request_keeps_what_is_cached(app, staff):
+    work_out = Counter()
+    with app.app_context():
+        caching.cached("test", (), work_out)
+    assert staff.get("/directory/suppliers?q=training").status_code == 200
+    with app.app_context():
+        caching.cached("test", (), work_out)
+
+    assert work_out.calls == 1
+
+
+@contextmanager
+def process_with_redis(url: str) -> Iterator[Flask]:
+    """A second app, as another web process would have, caching in Redis at `url`."""
+    other = Flask("other_process")
+    other.config.update(REDIS_URL=url, CACHE_SECONDS=60)
+    caching.init_app(other)
+    with other.app_context():
+        yield other
+
+
+@pytest.fixture
+def empty_redis() -> Iterator[None]:
+    Redis.from_url(TEST_REDIS_URL).flushdb()
+    yield
+    Redis.from_url(TEST_REDIS_URL).flushdb()
+
+
+def test_processes_sharing_redis_share_values_and_generations(empty_redis):
+    work_out = Counter()
+    with process_with_redis(TEST_REDIS_URL):
+        caching.cached("test", (), work_out)
+    with process_with_redis(TEST_REDIS_URL):
+        served_to_the_second = caching.cached("test", (), work_out)
+        caching.forget_everything()  # as a commit in the second process does
+    with process_with_redis(TEST_REDIS_URL):
+        after_the_change = caching.cached("test", (), work_out)
+
+    assert served_to_the_second == "worked out 1 times"
+    assert after_the_change == "worked out 2 times"
+
+
+def test_with_redis_unreachable_values_are_worked_out_every_time(caplog):
+    work_out = Counter()
+    with process_with_redis(UNREACHABLE_REDIS_URL):
+        values = [caching.cached("test", (), work_out) for _ in range(2)]
+        caching.forget_everything()
+
+    assert values == ["worked out 1 times", "worked out 2 times"]
+    assert "Redis is unreachable" in caplog.text
+
+
+def test_each_person_is_shown_their_own_cached_header(client_for, staff):
+    supplier = client_for("supplier")
+    for _ in range(2):  # the second time from the cache
+        staff_page = staff.get("/directory/suppliers").get_data(as_text=True)
+        supplier_page = supplier.get("/directory/suppliers").get_data(as_text=True)
+
+        assert "Staff admin" in staff_page and "For you" not in staff_page
+        assert "For you" in supplier_page and "Staff admin" not in supplier_page
+        # The logout form's token is the session's own, never a cached one.
+        assert csrf_token_in(staff_page) != csrf_token_in(supplier_page)
+
+
+def csrf_token_in(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
