@@ -16,7 +16,7 @@ from ..extensions import db
 from ..listings.kinds import KINDS, ListingKind
 from ..listings.permissions import can_view_listing
 from ..matches.permissions import can_view_matches
-from ..matches.service import ShownMatch, matches_for
+from ..matches.service import ShownMatch, shown_matches
 from .views import blueprint
 
 
@@ -46,7 +46,8 @@ def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
         return json_error(
             403, f"Only {listing.organisation.name} sees the matches of {listing.ref}."
         )
-    return jsonify({"matches": [_match_json(match) for match in matches_for(listing)]})
+    found = shown_matches(listing, "json", lambda matches: [_match_json(m) for m in matches])
+    return jsonify({"matches": found})
 
 
 def _register(kind: ListingKind) -> None:

@@ -3,13 +3,15 @@ pages; a live ranking for a draft, so its owner sees what it would match."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Organisation
+from ..caching import cached
 from ..extensions import db
 from ..listings.choices import ListingStatus
 from ..listings.kinds import KIND_OF_MODEL
@@ -19,6 +21,8 @@ from .candidates import PAIRINGS, candidates_for
 from .models import Match
 from .policy import policy_in_force
 from .scene import TOP_N, explain_stored
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -130,6 +134,17 @@ def matches_for(listing: Listing) -> list[ShownMatch]:
             rows.append((match, other))
     explain_stored([match for match, _ in rows])
     return [ShownMatch.stored(match, other) for match, other in rows]
+
+
+def shown_matches(listing: Listing, shown_as: str, show: Callable[[list[ShownMatch]], T]) -> T:
+    """What `show` makes of the listing's matches (a page, a JSON list), kept until the next
+    commit: the matches do not depend on who asks, only on whether they may."""
+
+    def work_out() -> T:
+        db.session.refresh(listing)  # read after the cache's generation, as it requires
+        return show(matches_for(listing))
+
+    return cached(f"matches.{shown_as}", (type(listing).__name__, listing.id), work_out)
 
 
 def live_matches_for(listing: Listing, top_n: int = TOP_N) -> list[ShownMatch]:

@@ -6,10 +6,12 @@ from dataclasses import asdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from ..accounts.models import Organisation, OrganisationKind
 from ..accounts.permissions import staff_required
+from ..caching import render_part
 from ..extensions import db
 from ..listings.kinds import KINDS
 from ..listings.permissions import can_view_listing
@@ -18,7 +20,7 @@ from .jobs import mark_everything_changed
 from .permissions import can_view_matches, can_view_matches_for
 from .policy import policy_history, policy_in_force, publish_policy
 from .sandbox import compare_policies
-from .service import matches_for, offers_for, opportunities_for
+from .service import ShownMatch, offers_for, opportunities_for, shown_matches
 
 blueprint = Blueprint("matches", __name__, url_prefix="/matching")
 
@@ -69,13 +71,18 @@ def listing_matches(plural: str, listing_id: int) -> str:
         abort(404)
     if not can_view_matches(current_user, listing):
         abort(403)
-    return render_template(
-        "matches/listing_matches.html",
-        listing=listing,
-        kind=kind,
-        matches=matches_for(listing),
-        policy_version=policy_in_force().version,
-    )
+
+    def page(matches: list[ShownMatch]) -> Markup:
+        return render_part(
+            "matches/_listing_matches.html",
+            listing=listing,
+            kind=kind,
+            matches=matches,
+            policy_version=policy_in_force().version,
+        )
+
+    content = shown_matches(listing, "page", page)
+    return render_template("matches/listing_matches.html", listing=listing, content=content)
 
 
 def _organisation_for(organisation_id: int, kind: OrganisationKind) -> Organisation:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from sqlalchemy import select
@@ -69,3 +70,35 @@ def test_only_the_listings_own_organisation_and_staff_see_its_matches(app, demo,
 
 def test_an_unknown_kind_of_listing_is_not_found(staff):
     assert staff.get("/matching/widgets/1").status_code == 404
+
+
+def test_a_matches_page_shows_a_matched_offers_new_title_once_it_is_saved(app, demo, in_app):
+    """The page is cached between requests, and every commit drops what was cached."""
+    staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
+    need_id = in_app(lambda: db.session.scalar(select(Need.id).where(Need.title.ilike("%read%"))))
+    url = f"/matching/needs/{need_id}"
+    first = _titles(staff.get(url).get_data(as_text=True))[0]
+
+    def rename() -> None:
+        offer = db.session.scalars(select(Offer).where(Offer.title == unescape(first))).one()
+        offer.title = "Reading volunteers, renamed"
+        db.session.commit()
+
+    in_app(rename)
+
+    assert _titles(staff.get(url).get_data(as_text=True))[0] == "Reading volunteers, renamed"
+    api = staff.get(f"/api/v1/needs/{need_id}/matches").get_json()
+    assert api["matches"][0]["name"] == "Reading volunteers, renamed"
+
+
+def test_a_cached_matches_page_is_still_refused_to_people_who_may_not_see_it(
+    app, demo, in_app
+):
+    staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
+    supplier = log_in(app.test_client(), "sales@tvprint.example.org", DEMO_PASSWORD)
+    need_id = in_app(lambda: db.session.scalar(select(Need.id).order_by(Need.id).limit(1)))
+    for url in (f"/matching/needs/{need_id}", f"/api/v1/needs/{need_id}/matches"):
+        assert staff.get(url).status_code == 200
+        assert staff.get(url).status_code == 200  # now from the cache
+
+        assert supplier.get(url).status_code == 403
