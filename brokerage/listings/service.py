@@ -76,6 +76,17 @@ def profile_of(organisation: Organisation) -> Profile | None:
     return db.session.scalar(select(Profile).where(Profile.organisation_id == organisation.id))
 
 
+def organisation_with_profile(organisation_id: int) -> tuple[Organisation, Profile | None] | None:
+    """The organisation and its profile (None if it has none) in one query."""
+    query = (
+        select(Organisation, Profile)
+        .outerjoin(Profile, Profile.organisation_id == Organisation.id)
+        .where(Organisation.id == organisation_id)
+    )
+    found = db.session.execute(query).one_or_none()
+    return None if found is None else (found[0], found[1])
+
+
 def profiles_of(organisation_ids: list[int]) -> dict[int, Profile]:
     """Profiles by organisation id, for pages that show many organisations' badges."""
     profiles = db.session.scalars(

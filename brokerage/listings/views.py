@@ -55,12 +55,12 @@ def _page_status(form_was_sent: bool) -> int:
 
 @blueprint.get("/organisations/<int:organisation_id>/profile")
 def profile(organisation_id: int) -> str:
-    organisation = _organisation(organisation_id)
-    if not permissions.can_view_profile(current_user, organisation):
+    found = service.organisation_with_profile(organisation_id)
+    if found is None or not permissions.can_view_profile(current_user, found[0]):
         abort(404)
+    organisation, profile = found
     kind = kind_for_organisation(organisation)
     member = permissions.can_see_drafts_of(current_user, organisation)
-    profile = service.profile_of(organisation)
     return render_template(
         "listings/profile.html",
         organisation=organisation,
