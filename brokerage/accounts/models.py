@@ -130,7 +130,9 @@ class Membership(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
-    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+    # Whoever reads a person's memberships reads their organisations too (the header, most
+    # permission checks): one query for both, made only when a page asks.
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships", lazy="joined")
 
     __table_args__ = (
         UniqueConstraint("user_id", "organisation_id", name="uq_memberships_user_organisation"),

@@ -13,10 +13,9 @@ from typing import Any, TypeVar
 from flask import Flask, abort, request
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from ..extensions import db, login_manager
-from .models import Membership, Organisation, User
+from .models import Organisation, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -104,13 +103,9 @@ def _require_login() -> Any:
 
 @login_manager.user_loader
 def _load_user(session_token: str) -> User | None:
-    """With the organisations every page's header lists, in the same query."""
-    query = (
-        select(User)
-        .where(User.session_token == session_token)
-        .options(joinedload(User.memberships).joinedload(Membership.organisation))
-    )
-    return db.session.scalars(query).unique().first()
+    """The person alone: a cached page needs nothing else (staff, say, on the directory);
+    their memberships, with the organisations, load in one query if a page asks."""
+    return db.session.scalars(select(User).where(User.session_token == session_token)).first()
 
 
 def init_app(app: Flask) -> None:
