@@ -4,13 +4,15 @@ Against the database `bench.load` made (run it once first), signed in as staff t
 the Flask test client, in one process: each of the four pages is requested `--times`
 times after a warm-up, printing its median time and how many SQL statements one request
 runs (an N+1 shows as a count that grows with the rows shown); with `--profile`, the
-functions that took the most time under cProfile. Nothing is asserted.
+functions that took the most time under cProfile. Each page is timed cold (every cached
+part worked out again, as after any commit) and cached. Nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import itertools
 import os
 import pstats
 import statistics
@@ -23,7 +25,7 @@ from bench.stack import SEARCHES, login_form, production_env
 # The app's settings classes read the environment when config.py is imported.
 os.environ.update(production_env())
 
-from brokerage import create_app  # noqa: E402
+from brokerage import caching, create_app  # noqa: E402
 from brokerage.extensions import db  # noqa: E402
 
 
@@ -56,12 +58,15 @@ def main() -> None:
     client = app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
     client.post("/login", data=login_form(login_page))
-    for name, path in pages.items():
+    for (name, path), cold in itertools.product(pages.items(), (True, False)):
         client.get(path)  # warm: the directory index, the catalogue
         statements = 0
         times = []
         profiler = cProfile.Profile()
         for _ in range(options.times):
+            if cold:  # as after any commit: every cached part is worked out again
+                with app.app_context():
+                    caching.forget_everything()
             started = time.perf_counter()
             if options.profile:
                 profiler.enable()
@@ -69,7 +74,8 @@ def main() -> None:
             profiler.disable()
             times.append((time.perf_counter() - started) * 1000)
         print(
-            f"{name:<12} {response.status_code} median {statistics.median(times):6.1f} ms, "
+            f"{name:<12} {'cold' if cold else 'cached':<6} {response.status_code} median "
+            f"{statistics.median(times):6.1f} ms, "
             f"{statements / options.times:.0f} SQL statements per request"
         )
         if options.profile:
