@@ -1,5 +1,6 @@
 """Parts of pages kept between requests: in Redis when REDIS_URL is set (shared by every web
-process and worker), otherwise in this process's memory (the embedded default).
+process and worker), otherwise in this process's memory (the embedded default; production
+without Redis keeps nothing, since its processes could not share what changed).
 
 Nothing changed is served from here. Each entry is stored with the *generation* it was made
 in, and every commit starts a new generation (so does every flush, for the same
@@ -49,8 +50,11 @@ def init_app(app: Flask) -> None:
                 "socket_connect_timeout": REDIS_SOCKET_SECONDS,
             },
         }
+    elif app.config.get("ENV_NAME") == "production":
+        # Web processes without a shared store could not tell each other of a commit.
+        settings |= {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     else:
-        settings["CACHE_TYPE"] = "SimpleCache"
+        settings["CACHE_TYPE"] = "SimpleCache"  # the embedded default: one process
     cache.init_app(app, config=settings)
     app.jinja_env.globals["cached_part"] = cached_part
 

@@ -88,10 +88,10 @@ def test_a_read_only_request_keeps_what_is_cached(app, staff):
 
 
 @contextmanager
-def process_with_redis(url: str) -> Iterator[Flask]:
+def process_with_redis(url: str | None, env_name: str = "production") -> Iterator[Flask]:
     """A second app, as another web process would have, caching in Redis at `url`."""
     other = Flask("other_process")
-    other.config.update(REDIS_URL=url, CACHE_SECONDS=60)
+    other.config.update(REDIS_URL=url, CACHE_SECONDS=60, ENV_NAME=env_name)
     caching.init_app(other)
     with other.app_context():
         yield other
@@ -142,3 +142,19 @@ def test_each_person_is_shown_their_own_cached_header(client_for, staff):
 
 def csrf_token_in(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_production_without_redis_keeps_nothing_as_its_processes_could_not_share_changes():
+    work_out = Counter()
+    with process_with_redis(None):
+        values = [caching.cached("test", (), work_out) for _ in range(2)]
+
+    assert values == ["worked out 1 times", "worked out 2 times"]
+
+
+def test_the_embedded_default_keeps_values_in_its_one_process():
+    work_out = Counter()
+    with process_with_redis(None, env_name="development"):
+        values = [caching.cached("test", (), work_out) for _ in range(2)]
+
+    assert values == ["worked out 1 times", "worked out 1 times"]
