@@ -126,7 +126,8 @@ def matches_for(listing: Listing) -> list[ShownMatch]:
     else:
         column = Match.opportunity_id if isinstance(listing, Opportunity) else Match.need_id
         query = select(Match).where(column == listing.id)
-    others = tuple(side for side in SIDES if not isinstance(listing, side[1]))
+    # An offer's matches are with needs or opportunities; a seeker's only with offers.
+    others = SIDES[1:] if isinstance(listing, Offer) else SIDES[:1]
     rows = []
     for match in db.session.scalars(_best_first(query, others)):
         other = match.seeker if isinstance(listing, Offer) else match.offer
