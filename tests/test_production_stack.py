@@ -1,6 +1,7 @@
 """The production stack keeps no state in its processes: two gunicorn instances on two ports
-share one PostgreSQL database and one Redis, so sessions, rate limits and queued jobs made
-on one are honoured by the other (and by a separate RQ worker)."""
+share one PostgreSQL database and one Redis, so sessions, rate limits, queued jobs and
+changes to cached pages made on one are honoured by the other (and by a separate RQ
+worker)."""
 
 from __future__ import annotations
 
@@ -224,3 +225,24 @@ def test_a_job_queued_by_one_instance_is_done_by_a_worker(stack):
     _work_jobs(stack)
     mails = [body for name, body in _mails(stack).items() if name not in sent_before]
     assert len(mails) == 1 and "colleague@example.org" in mails[0]
+
+
+def test_a_change_saved_on_one_instance_shows_at_once_on_the_other_despite_its_cache(stack):
+    first, second = stack["ports"]
+    browser = Browser()
+    _register(browser, stack, first, "cache@example.org")
+    in_header = re.compile(r'class="dropdown-item" href="/organisations/\d+">Cache Co-operative')
+    for _ in range(2):  # the header is cached for this person on the second instance
+        status, page = browser.request(second, "GET", "/directory/suppliers")
+        assert status == 200 and not in_header.search(page)
+
+    status, _ = browser.submit(
+        first,
+        "/organisations/new",
+        "/organisations/new",
+        {"name": "Cache Co-operative", "kind": "supplier", "postcode": "OX4 4HH"},
+    )
+    assert status == 302
+
+    _, page = browser.request(second, "GET", "/directory/suppliers")
+    assert in_header.search(page)
