@@ -13,7 +13,9 @@ from typing import Any, TypeVar
 from flask import Flask, abort, request
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import make_transient_to_detached
 
+from ..caching import cached
 from ..extensions import db, login_manager
 from .models import Organisation, User
 
@@ -101,11 +103,38 @@ def _require_login() -> Any:
     return None
 
 
+# What a request needs to know of the signed-in person: never the password hash, which is
+# read from the database when a page asks for it (changing the password).
+SIGNED_IN_COLUMNS = (
+    "id",
+    "email",
+    "name",
+    "session_token",
+    "is_staff",
+    "is_task_force",
+    "created_at",
+    "last_login_at",
+    "email_confirmed_at",
+)
+
+
 @login_manager.user_loader
 def _load_user(session_token: str) -> User | None:
-    """The person alone: a cached page needs nothing else (staff, say, on the directory);
-    their memberships, with the organisations, load in one query if a page asks."""
-    return db.session.scalars(select(User).where(User.session_token == session_token)).first()
+    """The person, from the cache while nothing has been committed since (so a cached page
+    needs no database at all); signing out, a new password or a changed role is a commit,
+    which the next request sees. Memberships load, with the organisations, if a page asks."""
+    columns = cached("signed-in person", (session_token,), lambda: _person(session_token))
+    if columns is None:
+        return None
+    person = User(**columns)
+    make_transient_to_detached(person)  # as if loaded: what is not given loads when read
+    return db.session.merge(person, load=False)
+
+
+def _person(session_token: str) -> dict[str, Any] | None:
+    query = select(*(getattr(User, name) for name in SIGNED_IN_COLUMNS))
+    row = db.session.execute(query.where(User.session_token == session_token)).one_or_none()
+    return None if row is None else dict(row._mapping)
 
 
 def init_app(app: Flask) -> None:

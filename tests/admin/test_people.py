@@ -67,3 +67,21 @@ def test_a_supplier_cannot_change_anyones_roles(supplier, create, in_app):
     )
     assert response.status_code == 403
     assert _roles(in_app, person.email) == (False, False)
+
+
+def test_a_person_whose_staff_role_is_removed_loses_the_staff_pages_at_once(
+    client_for, staff, in_app
+):
+    """The signed-in person is cached between requests; the change is a commit, which
+    every cache sees on the next request."""
+    colleague = client_for(staff=True)
+    colleague_id = in_app(
+        lambda: db.session.scalar(select(User.id).where(User.email == colleague.user_email))
+    )
+    assert colleague.get("/admin/people").status_code == 200
+    assert colleague.get("/admin/people").status_code == 200  # from the cache
+
+    post_form(staff, f"/admin/people/{colleague_id}/roles", {})
+
+    assert _roles(in_app, colleague.user_email) == (False, False)
+    assert colleague.get("/admin/people").status_code == 403
