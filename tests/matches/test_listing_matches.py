@@ -91,9 +91,7 @@ def test_a_matches_page_shows_a_matched_offers_new_title_once_it_is_saved(app, d
     assert api["matches"][0]["name"] == "Reading volunteers, renamed"
 
 
-def test_a_cached_matches_page_is_still_refused_to_people_who_may_not_see_it(
-    app, demo, in_app
-):
+def test_a_cached_matches_page_is_still_refused_to_people_who_may_not_see_it(app, demo, in_app):
     staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
     supplier = log_in(app.test_client(), "sales@tvprint.example.org", DEMO_PASSWORD)
     need_id = in_app(lambda: db.session.scalar(select(Need.id).order_by(Need.id).limit(1)))
