@@ -6,20 +6,23 @@ Nothing changed is served from here. Each entry is stored with the *generation* 
 in, and every commit starts a new generation (so does every flush, for the same
 transaction's later reads), so an entry made before a change is never served after it: a
 save costs one increment, not a list of what to forget. Entries also expire after
-`CACHE_SECONDS`, which bounds the two rare ways an entry could outlive a change: a value
-worked out from rows read just before another process's commit, or a commit whose new
-generation could not be written because Redis had just gone away. With Redis unreachable
-every value is worked out afresh: slower, never wrong.
+`CACHE_SECONDS`, which bounds the rare way an entry could outlive a change: a value worked
+out from rows read just before another process's commit. With Redis unreachable every value
+is worked out afresh (and Redis is left alone for `REDIS_RETRY_PAUSE` seconds, so one that
+hangs costs a page half a second at most once): slower, never wrong. A commit made then
+starts its new generation as soon as Redis answers again, before anything is read from it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Flask, has_app_context, render_template
+from flask import Flask, current_app, has_app_context, render_template
 from flask_sqlalchemy.session import Session
 from markupsafe import Markup
 from redis.exceptions import RedisError
@@ -33,6 +36,23 @@ REDIS_SOCKET_SECONDS = 0.5
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class _RedisState:
+    """This process's view of Redis for the cache: when to try it again, and whether a
+    commit's new generation is still owed (started before the next read)."""
+
+    away_until: float = 0.0
+    generation_owed: bool = False
+
+    def lost(self, what: str) -> None:
+        self.away_until = time.monotonic() + current_app.config["REDIS_RETRY_PAUSE"]
+        log.warning("Could not %s: Redis is unreachable", what)
+
+
+def _redis() -> _RedisState:
+    return current_app.extensions.setdefault("caching.redis", _RedisState())
 
 
 def init_app(app: Flask) -> None:
@@ -66,9 +86,15 @@ def cached(name: str, parts: Iterable[Hashable], work_out: Callable[[], T]) -> T
     this call may predate the generation it is stored under.
     """
     key = f"{name}:{_digest(parts)}"
+    redis = _redis()
+    if redis.generation_owed:
+        forget_everything()
+    if redis.generation_owed or time.monotonic() < redis.away_until:
+        return work_out()
     try:
         generation, entry = cache.get_many(GENERATION_KEY, key)
     except RedisError:
+        redis.lost(f"read {name} from the cache")
         return work_out()
     if entry is not None and entry[0] == generation:
         return entry[1]
@@ -76,7 +102,7 @@ def cached(name: str, parts: Iterable[Hashable], work_out: Callable[[], T]) -> T
     try:
         cache.set(key, (generation, value))
     except RedisError:
-        log.warning("Could not keep %s in the cache: Redis is unreachable", name)
+        redis.lost(f"keep {name} in the cache")
     return value
 
 
@@ -94,10 +120,16 @@ def render_part(template: str, **context: Any) -> Markup:
 
 def forget_everything() -> None:
     """Start a new generation: every entry kept so far will be worked out again."""
+    redis = _redis()
+    if time.monotonic() < redis.away_until:
+        redis.generation_owed = True
+        return
     try:
         cache.cache.inc(GENERATION_KEY)
+        redis.generation_owed = False
     except RedisError:
-        log.warning("Could not start a new cache generation: Redis is unreachable")
+        redis.generation_owed = True
+        redis.lost("start a new cache generation")
 
 
 def _digest(parts: Iterable[Hashable]) -> str:

@@ -11,11 +11,12 @@ from contextlib import contextmanager
 import pytest
 from flask import Flask
 from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy import update
 
 from brokerage import caching
 from brokerage.accounts.models import Organisation
-from brokerage.extensions import db
+from brokerage.extensions import cache, db
 from tests.conftest import TEST_REDIS_URL, UNREACHABLE_REDIS_URL
 from tests.factories import OrganisationFactory
 
@@ -88,10 +89,14 @@ def test_a_read_only_request_keeps_what_is_cached(app, staff):
 
 
 @contextmanager
-def process_with_redis(url: str | None, env_name: str = "production") -> Iterator[Flask]:
+def process_with_redis(
+    url: str | None, env_name: str = "production", retry_pause: int = 0
+) -> Iterator[Flask]:
     """A second app, as another web process would have, caching in Redis at `url`."""
     other = Flask("other_process")
-    other.config.update(REDIS_URL=url, CACHE_SECONDS=60, ENV_NAME=env_name)
+    other.config.update(
+        REDIS_URL=url, CACHE_SECONDS=60, ENV_NAME=env_name, REDIS_RETRY_PAUSE=retry_pause
+    )
     caching.init_app(other)
     with other.app_context():
         yield other
@@ -158,3 +163,38 @@ def test_the_embedded_default_keeps_values_in_its_one_process():
         values = [caching.cached("test", (), work_out) for _ in range(2)]
 
     assert values == ["worked out 1 times", "worked out 1 times"]
+
+
+def test_a_commit_made_while_redis_was_away_is_not_hidden_once_it_is_back(empty_redis, monkeypatch):
+    work_out = Counter()
+    with process_with_redis(TEST_REDIS_URL):
+        caching.cached("test", (), work_out)
+        backend = cache.cache
+        answering = backend.inc
+
+        def away(*_, **__):
+            raise RedisConnectionError("Connection refused")
+
+        monkeypatch.setattr(backend, "inc", away)
+        caching.forget_everything()  # as a commit does: Redis does not take it
+        monkeypatch.setattr(backend, "inc", answering)
+        value = caching.cached("test", (), work_out)
+
+    assert value == "worked out 2 times"
+
+
+def test_redis_is_left_alone_for_a_while_after_it_failed(empty_redis, monkeypatch):
+    """So a Redis that hangs rather than refuses slows one request, not every one."""
+    asked = []
+
+    def hanging(*_, **__):
+        asked.append(1)
+        raise RedisConnectionError("Timeout connecting to server")
+
+    work_out = Counter()
+    with process_with_redis(TEST_REDIS_URL, retry_pause=30):
+        monkeypatch.setattr(cache.cache, "get_many", hanging)
+        values = [caching.cached("test", (), work_out) for _ in range(3)]
+
+    assert values == ["worked out 1 times", "worked out 2 times", "worked out 3 times"]
+    assert len(asked) == 1
