@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 from redis import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from brokerage import create_app
 from brokerage.extensions import cache, db
@@ -151,6 +151,21 @@ def in_app(app: Flask) -> Iterator[Callable[[Callable[[], Any]], Any]]:
 CSRF_INPUT = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
 )
+
+
+@contextmanager
+def counted_statements() -> Iterator[list[str]]:
+    """The SQL statements run inside the block (an N+1 shows as a list that grows)."""
+    statements: list[str] = []
+
+    def count(_connection: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def csrf_token(client: FlaskClient, page: str = "/login") -> str:

@@ -62,7 +62,7 @@ class Match(db.Model):
     toms_score: Mapped[float] = mapped_column(Float)
     fit_score: Mapped[float] = mapped_column(Float)
     distance_m: Mapped[float] = mapped_column(Float)
-    # None until someone stores reasons: rebuilds and recomputes store none (see `reasons`).
+    # Stored for pairs in a seeker's top N; None for those kept only for an offer's ranking.
     stored_reasons: Mapped[list[str] | None] = mapped_column(
         "reasons", JSON(none_as_null=True), nullable=True
     )
@@ -100,8 +100,8 @@ class Match(db.Model):
 
     @property
     def reasons(self) -> list[str]:
-        """Why the pair scores as it does: the stored reasons or, as rebuilds store none
-        (explaining half a million pairs took minutes), this pair explained when shown."""
+        """Why the pair scores as it does: the stored reasons or, for a pair stored without
+        (explaining every pair of a rebuild took minutes), this pair explained when shown."""
         if self.stored_reasons is not None:
             return self.stored_reasons
         if self.explained is None:

@@ -4,18 +4,21 @@ Every published offer sits in one candidate pool; every published opportunity an
 a query against it. A pair is always scored from the seeking side (does the offer meet
 what the opportunity or need asks for?), so the offer's own ranking of needs uses the same
 scores as the needs' rankings of offers: one number per pair, whichever page shows it.
-Pairs are stored with their scores and components only; `explain_stored` works out the
-reasons of the few a page shows.
+Pairs in a seeker's top N are stored with their reasons (`pair_reasons`), since the
+seeker's page shows them; pairs kept only for an offer's own ranking are not, and
+`explain_stored` works out the reasons of the few such a page shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import Any
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..listings.models import Listing, Need, Offer, Opportunity
@@ -212,6 +215,22 @@ class Scene:
             totals[seeker] = np.where(keep, scores.total, -np.inf)
         return totals
 
+    def reasons(
+        self, side: Side, seeker: int, offer: int, distance_m: float, fit: float
+    ) -> list[str]:
+        """Why the stored pair scores as it does, under the policy in force."""
+        _, wanted = self.seekers(side)
+        return list(
+            pair_reasons(
+                wanted[seeker],
+                self.candidates[offer],
+                self.catalogue,
+                self.in_force.policy,
+                distance_m,
+                fit,
+            )
+        )
+
     def pair(self, side: Side, seeker: int, offer: int) -> PairScore | None:
         """One pair's score and components from the vectorised scorer, with the whole
         pool's word weights (as in a rebuild); None if the pair is out of reach."""
@@ -229,7 +248,8 @@ class Scene:
 
 def explain_stored(matches: Sequence[Match]) -> None:
     """Give each match without stored reasons its reasons (`Match.explained`), kept on the
-    object only. Rebuilds store none: explaining every pair took most of a rebuild.
+    object only. Rebuilds store only seekers' top N: explaining every pair (offers' own
+    rankings too) took most of a rebuild.
 
     Each pair is explained by the reference scorer's own steps, from the two listings as
     they are, the policy version that scored it and its stored distance. The description
@@ -239,6 +259,7 @@ def explain_stored(matches: Sequence[Match]) -> None:
     todo = [m for m in matches if m.stored_reasons is None and m.explained is None]
     if not todo:
         return
+    _load_measures([listing for m in todo for listing in (m.offer, m.seeker)])
     catalogue = matching_catalogue()
     policies = _policies({m.policy_version for m in todo})
     offers = list({m.offer_id: m.offer for m in todo}.values())
@@ -251,9 +272,34 @@ def explain_stored(matches: Sequence[Match]) -> None:
         key = (type(seeker), seeker.id)
         if key not in wanted:
             wanted[key] = PAIRINGS[type(seeker)].wanted(seeker)
-        match.explained = _reasons(
-            wanted[key], offered[match.offer_id], catalogue, policies[match.policy_version], match
+        match.explained = pair_reasons(
+            wanted[key],
+            offered[match.offer_id],
+            catalogue,
+            policies[match.policy_version],
+            match.distance_m,
+            match.fit_score,
         )
+
+
+def _load_measures(listings: Iterable[Listing]) -> None:
+    """Load the measures of the listings that have not loaded them: one query per kind of
+    listing, not one per listing."""
+    unloaded: dict[type[Listing], dict[int, Listing]] = {}
+    for listing in listings:
+        if "measures" in inspect(listing).unloaded:
+            unloaded.setdefault(type(listing), {})[listing.id] = listing
+    for model, by_id in unloaded.items():
+        relationship = model.measures.property  # type: ignore[attr-defined]
+        parent = next(iter(relationship.remote_side))
+        measure_model = relationship.mapper.class_
+        found: dict[int, list[Any]] = {listing_id: [] for listing_id in by_id}
+        for measure in db.session.scalars(
+            select(measure_model).where(parent.in_(by_id)).order_by(measure_model.id)
+        ):
+            found[getattr(measure, parent.key)].append(measure)
+        for listing_id, measures in found.items():
+            set_committed_value(by_id[listing_id], "measures", measures)
 
 
 def _policies(versions: set[int]) -> dict[int, MatchingPolicy]:
@@ -265,18 +311,20 @@ def _policies(versions: set[int]) -> dict[int, MatchingPolicy]:
     return {version: policies.get(version, MatchingPolicy()) for version in versions}
 
 
-def _reasons(
+def pair_reasons(
     wanted: Wanted,
     candidate: Candidate,
     catalogue: Catalogue,
     policy: MatchingPolicy,
-    match: Match,
+    distance_m: float,
+    fit: float,
 ) -> tuple[str, ...]:
-    """The reference scorer's reasons for the pair, with the stored distance and fit."""
+    """The reference scorer's reasons for a scored pair, from its distance and fit: the
+    fit's word weights came from the whole pool, which explaining one pair cannot see."""
     priority = wanted.in_priority_place or candidate.in_priority_place
     credits = measure_credits(wanted, candidate, catalogue, policy)
     similar = word_matches(words(wanted.text), words(candidate.text), policy.word_similarity_cutoff)
-    text = match.fit_score
+    text = fit
     if wanted.category and candidate.category:
         share = policy.category_share
         same = float(wanted.category.casefold() == candidate.category.casefold())
@@ -287,5 +335,5 @@ def _reasons(
             else text_score(similar, lambda word: 1.0)
         )
     return explain(
-        wanted, candidate, catalogue, policy, match.distance_m, priority, credits, similar, text
+        wanted, candidate, catalogue, policy, distance_m, priority, credits, similar, text
     )

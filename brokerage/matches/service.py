@@ -91,17 +91,12 @@ RELATION_TO = {model: relationship for relationship, model in SIDES}
 
 
 def _best_first(query: Select, sides: Sides = SIDES) -> Select:
-    """Best first, with what showing and explaining each match reads of the listings on
-    `sides` loaded in the same query (each listing and its organisation) and one more per
-    side (their measures), not one per match. A side left out is one listing the session
-    holds already: reading it needs no query."""
+    """Best first, with what showing each match reads of the listings on `sides` loaded in
+    the same query (each listing and its organisation), not one query per match. A side
+    left out is one listing the session holds already: reading it needs no query. Pairs
+    stored without reasons load their listings' measures to explain them."""
     options = [
-        option
-        for relationship, model in sides
-        for option in (
-            joinedload(relationship).joinedload(model.organisation),
-            joinedload(relationship).selectinload(model.measures),
-        )
+        joinedload(relationship).joinedload(model.organisation) for relationship, model in sides
     ]
     return query.order_by(Match.score.desc(), Match.id).options(*options)
 

@@ -5,7 +5,9 @@ offer's top N (`offer_rank`). When a listing changes, only rankings it can enter
 change: its own, those it is in (recomputed in full when its score fell, since someone
 else moves up), and those whose N-th score it now beats (merged in from stored scores).
 Only rows still "suggested" are written or deleted; rows people have acted on stay as
-they are. Functions flush; the caller commits.
+they are. Each pair in a seeker's top N is stored with its reasons, as its page shows them;
+a pair kept only for an offer's ranking is explained when shown. Functions flush; the
+caller commits.
 """
 
 from __future__ import annotations
@@ -54,15 +56,15 @@ class RebuildReport:
     policy_version: int
 
 
-def _fields(pair: PairScore, scene: Scene) -> dict[str, Any]:
-    """A row's scores, with no reasons: they are worked out when the match is shown."""
+def _fields(pair: PairScore, reasons: list[str], scene: Scene) -> dict[str, Any]:
+    """A row's scores and reasons."""
     return {
         "score": pair.score,
         "location_score": pair.location,
         "toms_score": pair.toms,
         "fit_score": pair.fit,
         "distance_m": pair.distance_m,
-        "stored_reasons": None,
+        "stored_reasons": reasons,
         "policy_version": scene.in_force.version,
         "computed_at": utcnow(),
     }
@@ -96,9 +98,10 @@ def rows_for(
 ) -> Iterator[dict[str, Any]]:
     """Every pair to store, as rows for a bulk insert, leaving out the `acted` on ones.
 
-    Scores and components come straight from the vectorised pass (reasons are left for
-    when a match is shown); offers' own top N come from the same pass: each seeker's
-    scores update a running best N per offer, so no offer is queried on its own.
+    Scores and components come straight from the vectorised pass, with reasons for the
+    pairs in a seeker's top N (the rest are explained when shown); offers' own top N come
+    from the same pass: each seeker's scores update a running best N per offer, so no
+    offer is queried on its own.
     """
     ranked = [(side, _rank_side(scene, side, progress)) for side in SIDES]
     common = {"opportunity_id": None, "need_id": None, "state": SUGGESTED, "version": 1}
@@ -119,13 +122,19 @@ def rows_for(
         for seeker_id, offer_id, seeker_rank, offer_rank, parts, seeker, offer in columns:
             if (seeker, offer) in skip:
                 continue
+            row = dict(zip(PARTS, parts, strict=True))
+            reasons = None
+            if seeker_rank:
+                fit, distance_m = row["fit_score"], row["distance_m"]
+                reasons = scene.reasons(side, seeker, offer, distance_m, fit)
             yield {
                 **common,
+                **row,
                 "offer_id": offer_id,
                 side.column: seeker_id,
                 "seeker_rank": seeker_rank or None,
                 "offer_rank": offer_rank or None,
-                **dict(zip(PARTS, parts, strict=True)),
+                "reasons": reasons,
             }
 
 
@@ -372,21 +381,25 @@ class _Rows:
                     setattr(row, attribute, rank)
         db.session.flush()
 
-    def _score(self, seeker: int | None, offer: int | None) -> PairScore | None:
-        """The pair's score and components; None if either side is unpublished or the
-        pair is out of reach."""
+    def _scored(self, seeker: int | None, offer: int | None) -> dict[str, Any] | None:
+        """The pair's row fields (scores, components, reasons); None if either side is
+        unpublished or the pair is out of reach."""
         if seeker is None or offer is None:
             return None
-        return self.scene.pair(self.side, seeker, offer)
+        pair = self.scene.pair(self.side, seeker, offer)
+        if pair is None:
+            return None
+        reasons = self.scene.reasons(self.side, seeker, offer, pair.distance_m, pair.fit)
+        return _fields(pair, reasons, self.scene)
 
     def _create(self, seeker: int | None, offer: int | None) -> Match | None:
-        result = self._score(seeker, offer)
-        if result is None:
+        fields = self._scored(seeker, offer)
+        if fields is None:
             return None
         row = Match(
             offer_id=int(self.scene.offers.ids[offer]),
             **{self.side.column: int(self.seekers.ids[seeker])},
-            **_fields(result, self.scene),
+            **fields,
         )
         db.session.add(row)
         return row
@@ -396,14 +409,13 @@ class _Rows:
         for row in rows:
             if row.state != SUGGESTED:
                 continue
-            result = self._score(
+            fields = self._scored(
                 self.seekers.index.get(getattr(row, self.side.column)),
                 self.scene.offers.index.get(row.offer_id),
             )
-            if result is None:
+            if fields is None:
                 db.session.delete(row)
                 continue
-            for name, value in _fields(result, self.scene).items():
+            for name, value in fields.items():
                 setattr(row, name, value)
-            row.explained = None  # worked out again, from the new scores, when next shown
         db.session.flush()

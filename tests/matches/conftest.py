@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from brokerage.accounts.models import Organisation, User
 from brokerage.extensions import db
@@ -119,6 +119,17 @@ def stored(in_app: Callable) -> dict[tuple[int, str, int], tuple]:
         }
 
     return in_app(read)
+
+
+def forget_stored_reasons(in_app: Callable) -> None:
+    """Clear every stored match's reasons (as for pairs kept only for an offer's ranking),
+    so that showing them has to work them out."""
+
+    def clear() -> None:
+        db.session.execute(update(Match.__table__).values(reasons=None))
+        db.session.commit()
+
+    in_app(clear)
 
 
 def versions(in_app: Callable) -> dict[int, tuple[int, Any]]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from brokerage.extensions import db
 from brokerage.matches.models import Match
 from tests.conftest import log_in
-from tests.matches.conftest import offer, reading_need, versions
+from tests.matches.conftest import forget_stored_reasons, offer, reading_need, versions
 from tests.matches.test_store import READING, reference_reasons
 
 
@@ -37,7 +37,10 @@ def test_a_beneficiary_sees_offers_for_its_published_needs_with_reasons(app, cou
     assert "policy version 0" in html and "Secret need" not in html
 
 
-def test_reasons_are_worked_out_for_the_page_and_nothing_is_written(app, county, listed, in_app):
+def test_reasons_not_stored_are_worked_out_for_the_page_and_nothing_is_written(
+    app, county, listed, in_app
+):
+    forget_stored_reasons(in_app)
     expected = in_app(
         lambda: [
             reference_reasons(match)
@@ -121,3 +124,14 @@ def test_match_rebuild_prints_a_summary_and_is_idempotent(app, county, listed):
     assert (
         first.output.split(" pairs")[0].split()[-1] == second.output.split(" pairs")[0].split()[-1]
     )
+
+
+def test_a_seekers_page_shows_the_reasons_stored_with_its_matches(app, county, listed, in_app):
+    def reword() -> None:
+        match = db.session.scalars(select(Match).where(Match.need_id == listed["need"])).first()
+        match.reasons = ["Kept as the rebuild wrote it"]
+        db.session.commit()
+
+    in_app(reword)
+    html = _as(app, county, "arch").get(f"/matching/needs/{listed['need']}").get_data(as_text=True)
+    assert "<li>Kept as the rebuild wrote it</li>" in html

@@ -4,29 +4,15 @@ once when this process makes it, within TOMS_CATALOGUE_SECONDS when another one 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from brokerage.extensions import db
 from brokerage.toms import service
 from brokerage.toms.models import Measure
+from tests.conftest import counted_statements
 from tests.toms.conftest import row
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_connection, _cursor, statement, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 @pytest.fixture
