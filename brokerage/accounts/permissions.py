@@ -61,9 +61,15 @@ def is_task_force(user: Any) -> bool:
 
 def can_act_for(user: Any, organisation: Organisation) -> bool:
     """Members act for their organisation; staff administer every organisation."""
+    return can_act_for_id(user, organisation.id)
+
+
+def can_act_for_id(user: Any, organisation_id: int) -> bool:
+    """`can_act_for`, given the organisation's id: checking a listing's owner this way
+    needs no query for the organisation."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return is_staff(user) or user.membership_in(organisation) is not None
+    return is_staff(user) or any(m.organisation_id == organisation_id for m in user.memberships)
 
 
 def can_manage_organisation(user: Any, organisation: Organisation) -> bool:

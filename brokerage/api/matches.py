@@ -11,6 +11,7 @@ from typing import Any
 from flask import g, jsonify
 from werkzeug.wrappers import Response
 
+from ..accounts.models import Organisation
 from ..errors import json_error
 from ..extensions import db
 from ..listings.kinds import KINDS, ListingKind
@@ -39,15 +40,15 @@ def _match_json(match: ShownMatch) -> dict[str, Any]:
 
 
 def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
-    listing = db.session.get(kind.model, listing_id)
-    if listing is None or not can_view_listing(g.api_user, listing):
+    found = shown_matches(
+        kind.model, listing_id, "json", lambda _, matches: [_match_json(m) for m in matches]
+    )
+    if found is None or not can_view_listing(g.api_user, found):
         return json_error(404, f"No {kind.label} {listing_id}.")
-    if not can_view_matches(g.api_user, listing):
-        return json_error(
-            403, f"Only {listing.organisation.name} sees the matches of {listing.ref}."
-        )
-    found = shown_matches(listing, "json", lambda matches: [_match_json(m) for m in matches])
-    return jsonify({"matches": found})
+    if not can_view_matches(g.api_user, found):
+        owner = db.session.get(Organisation, found.organisation_id)
+        return json_error(403, f"Only {owner.name} sees the matches of {found.ref}.")
+    return jsonify({"matches": found.shown})
 
 
 def _register(kind: ListingKind) -> None:

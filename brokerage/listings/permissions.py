@@ -7,17 +7,27 @@ signed in. Staff alone verify organisations and unpublish listings.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from ..accounts.models import Organisation
-from ..accounts.permissions import can_act_for, is_staff
+from ..accounts.permissions import can_act_for, can_act_for_id, is_staff
 from .models import Listing
 
 
-def can_view_listing(user: Any, listing: Listing) -> bool:
+class Owned(Protocol):
+    """What deciding who sees a listing reads: a listing, or a cached summary of one."""
+
+    @property
+    def organisation_id(self) -> int: ...
+
+    @property
+    def is_published(self) -> bool: ...
+
+
+def can_view_listing(user: Any, listing: Owned) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return listing.is_published or can_act_for(user, listing.organisation)
+    return listing.is_published or can_act_for_id(user, listing.organisation_id)
 
 
 def can_edit_listing(user: Any, listing: Listing) -> bool:

@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..accounts.models import Organisation
-from ..accounts.permissions import can_act_for, is_task_force
-from ..listings.models import Listing
+from ..accounts.permissions import can_act_for, can_act_for_id, is_task_force
+from ..listings.permissions import Owned
 from .models import Match
 
 
-def can_view_matches(user: Any, listing: Listing) -> bool:
-    return can_act_for(user, listing.organisation) or (is_task_force(user) and listing.is_published)
+def can_view_matches(user: Any, listing: Owned) -> bool:
+    return can_act_for_id(user, listing.organisation_id) or (
+        is_task_force(user) and listing.is_published
+    )
 
 
 def can_view_matches_for(user: Any, organisation: Organisation) -> bool:

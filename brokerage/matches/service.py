@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
@@ -132,15 +132,40 @@ def matches_for(listing: Listing) -> list[ShownMatch]:
     return [ShownMatch.stored(match, other) for match, other in rows]
 
 
-def shown_matches(listing: Listing, shown_as: str, show: Callable[[list[ShownMatch]], T]) -> T:
-    """What `show` makes of the listing's matches (a page, a JSON list), kept until the next
-    commit: the matches do not depend on who asks, only on whether they may."""
+@dataclass(frozen=True)
+class ListingMatches(Generic[T]):
+    """What `show` made of a listing's matches, with what deciding who may see them reads
+    of the listing (`permissions.Owned`): kept together, a cached page reads nothing from
+    the database."""
 
-    def work_out() -> T:
-        db.session.refresh(listing)  # read after the cache's generation, as it requires
-        return show(matches_for(listing))
+    organisation_id: int
+    is_published: bool
+    ref: str
+    title: str
+    shown: T
 
-    return cached(f"matches.{shown_as}", (type(listing).__name__, listing.id), work_out)
+
+def shown_matches(
+    model: type[Listing],
+    listing_id: int,
+    shown_as: str,
+    show: Callable[[Listing, list[ShownMatch]], T],
+) -> ListingMatches[T] | None:
+    """What `show` makes of a listing's matches (a page, a JSON list), kept until the next
+    commit: the matches do not depend on who asks, only on whether they may, which the
+    caller decides from the result on every request. None if there is no such listing."""
+
+    def work_out() -> ListingMatches[T] | None:
+        # Read after the cache's generation, as it requires, even if the session holds it.
+        listing = db.session.get(model, listing_id, populate_existing=True)
+        if listing is None:
+            return None
+        shown = show(listing, matches_for(listing))
+        return ListingMatches(
+            listing.organisation_id, listing.is_published, listing.ref, listing.title, shown
+        )
+
+    return cached(f"matches.{shown_as}", (model.__name__, listing_id), work_out)
 
 
 def live_matches_for(listing: Listing, top_n: int = TOP_N) -> list[ShownMatch]:

@@ -14,6 +14,7 @@ from ..accounts.permissions import staff_required
 from ..caching import render_part
 from ..extensions import db
 from ..listings.kinds import KINDS
+from ..listings.models import Listing
 from ..listings.permissions import can_view_listing
 from .forms import DraftPolicyForm, PolicyForm
 from .jobs import mark_everything_changed
@@ -66,13 +67,8 @@ def listing_matches(plural: str, listing_id: int) -> str:
     kind = next((kind for kind in KINDS if kind.plural == plural), None)
     if kind is None:
         abort(404)
-    listing = db.get_or_404(kind.model, listing_id)
-    if not can_view_listing(current_user, listing):
-        abort(404)
-    if not can_view_matches(current_user, listing):
-        abort(403)
 
-    def page(matches: list[ShownMatch]) -> Markup:
+    def page(listing: Listing, matches: list[ShownMatch]) -> Markup:
         return render_part(
             "matches/_listing_matches.html",
             listing=listing,
@@ -81,8 +77,12 @@ def listing_matches(plural: str, listing_id: int) -> str:
             policy_version=policy_in_force().version,
         )
 
-    content = shown_matches(listing, "page", page)
-    return render_template("matches/listing_matches.html", listing=listing, content=content)
+    found = shown_matches(kind.model, listing_id, "page", page)
+    if found is None or not can_view_listing(current_user, found):
+        abort(404)
+    if not can_view_matches(current_user, found):
+        abort(403)
+    return render_template("matches/listing_matches.html", listing=found, content=found.shown)
 
 
 def _organisation_for(organisation_id: int, kind: OrganisationKind) -> Organisation:

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from brokerage.demo.data import DEMO_PASSWORD
 from brokerage.extensions import db
+from brokerage.listings.choices import ListingStatus
 from brokerage.listings.models import Need, Offer, Opportunity
-from tests.conftest import log_in
+from tests.conftest import counted_statements, log_in
 
 
 @pytest.fixture
@@ -100,3 +101,29 @@ def test_a_cached_matches_page_is_still_refused_to_people_who_may_not_see_it(app
         assert staff.get(url).status_code == 200  # now from the cache
 
         assert supplier.get(url).status_code == 403
+
+
+def test_a_cached_matches_page_reads_nothing_from_the_database(app, demo, in_app):
+    staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
+    need_id = in_app(lambda: db.session.scalar(select(Need.id).order_by(Need.id).limit(1)))
+    for url in (f"/matching/needs/{need_id}", f"/api/v1/needs/{need_id}/matches"):
+        assert staff.get(url).status_code == 200
+        with app.app_context(), counted_statements() as statements:
+            assert staff.get(url).status_code == 200
+        assert statements == []
+
+
+def test_a_drafts_cached_matches_stay_hidden_from_other_organisations(app, demo, in_app):
+    arch = log_in(app.test_client(), "volunteers@arch.example.org", DEMO_PASSWORD)
+    parents = log_in(app.test_client(), "team@parentpower.example.org", DEMO_PASSWORD)
+
+    def archs_need_made_a_draft() -> int:
+        need = db.session.scalars(select(Need).where(Need.title.ilike("%read%"))).first()
+        need.status = ListingStatus.DRAFT.value
+        db.session.commit()
+        return need.id
+
+    need_id = in_app(archs_need_made_a_draft)
+    for url in (f"/matching/needs/{need_id}", f"/api/v1/needs/{need_id}/matches"):
+        assert arch.get(url).status_code == 200  # ranked live for its own organisation
+        assert parents.get(url).status_code == 404, "a draft's existence stays private"
