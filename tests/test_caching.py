@@ -198,3 +198,51 @@ def test_redis_is_left_alone_for_a_while_after_it_failed(empty_redis, monkeypatc
 
     assert values == ["worked out 1 times", "worked out 2 times", "worked out 3 times"]
     assert len(asked) == 1
+
+
+def _counting_reads(monkeypatch) -> list[tuple[str, ...]]:
+    """Each round trip to the cache, as the keys it read."""
+    reads: list[tuple[str, ...]] = []
+    read = cache.get_many
+
+    def counted(*keys: str) -> list:
+        reads.append(keys)
+        return read(*keys)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    return reads
+
+
+def test_an_entry_read_ahead_comes_with_the_next_read_and_is_served_from_it(app, monkeypatch):
+    with app.app_context():
+        caching.cached("ahead", (), lambda: "kept")
+    reads = _counting_reads(monkeypatch)
+    with app.app_context():
+        caching.read_ahead("ahead")
+        first = caching.cached("first", (), lambda: "first")
+        ahead = caching.cached("ahead", (), lambda: "not asked")
+
+    assert (first, ahead) == ("first", "kept")
+    assert len(reads) == 1 and len(reads[0]) == 3  # the generation, "first" and "ahead"
+
+
+def test_a_flush_forgets_what_was_read_ahead(app, monkeypatch):
+    work_out = Counter()
+    with app.app_context():
+        caching.cached("ahead", (), work_out)
+        caching.read_ahead("ahead")
+        caching.cached("first", (), lambda: "first")
+        OrganisationFactory(name="Oak and Ash")
+        db.session.flush()
+        caching.cached("ahead", (), work_out)
+
+    assert work_out.calls == 2
+
+
+def test_a_cached_page_reads_its_person_and_header_in_one_round_trip(app, staff, monkeypatch):
+    url = "/directory/suppliers?q=training"
+    assert staff.get(url).status_code == 200
+    reads = _counting_reads(monkeypatch)
+    assert staff.get(url).status_code == 200
+
+    assert len(reads) == 2, reads  # the person with the header, then the search

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached
 
-from ..caching import cached
+from ..caching import cached, part_name, read_ahead
 from ..extensions import db, login_manager
 from .models import Organisation, User
 
@@ -129,6 +129,7 @@ def _load_user(session_token: str) -> User | None:
     """The person, from the cache while nothing has been committed since (so a cached page
     needs no database at all); signing out, a new password or a changed role is a commit,
     which the next request sees. Memberships load, with the organisations, if a page asks."""
+    read_ahead(part_name("header"), session_token)  # base.html's, keyed by get_id()
     columns = cached("signed-in person", (session_token,), lambda: _person(session_token))
     if columns is None:
         return None
