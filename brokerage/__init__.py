@@ -10,7 +10,7 @@ from flask import Flask
 
 from config import Config, config_for_environment
 
-from . import caching, logs
+from . import caching, logs, read_requests
 from .extensions import (
     CONTENT_SECURITY_POLICY,
     PERMISSIONS_POLICY,
@@ -75,6 +75,7 @@ def _development_secret_key(instance: Path) -> str:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    read_requests.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
