@@ -31,6 +31,10 @@ from sqlalchemy import event
 from .extensions import cache
 
 GENERATION_KEY = "generation"
+# Part of every key: raise it when a cached value changes shape, so that web processes of
+# the new code never read entries an older deployment left in Redis (2: matches entries
+# carry what the permission checks read of the listing).
+SHAPES = 2
 # In `g`: keys to read with the next entry (None), or as read then (generation, entry).
 _READ_AHEAD = "caching_read_ahead"
 # A Redis that stops answering slows a page by this much, not by a hung worker.
@@ -61,7 +65,7 @@ def init_app(app: Flask) -> None:
     redis_url = app.config.get("REDIS_URL")
     settings: dict[str, Any] = {
         "CACHE_DEFAULT_TIMEOUT": app.config["CACHE_SECONDS"],
-        "CACHE_KEY_PREFIX": "brokerage:cache:",
+        "CACHE_KEY_PREFIX": f"brokerage:cache:{SHAPES}:",
     }
     if redis_url:
         settings |= {

@@ -246,3 +246,14 @@ def test_a_cached_page_reads_its_person_and_header_in_one_round_trip(app, staff,
     assert staff.get(url).status_code == 200
 
     assert len(reads) == 2, reads  # the person with the header, then the search
+
+
+def test_entries_an_older_deployment_left_in_redis_are_not_read(empty_redis, monkeypatch):
+    work_out = Counter()
+    with process_with_redis(TEST_REDIS_URL):
+        caching.cached("test", (), work_out)
+    monkeypatch.setattr(caching, "SHAPES", caching.SHAPES + 1)  # the new code's values
+    with process_with_redis(TEST_REDIS_URL):
+        served = caching.cached("test", (), work_out)
+
+    assert served == "worked out 2 times"
