@@ -76,7 +76,10 @@ class User(UserMixin, db.Model):
         return self.email_confirmed_at is not None
 
     def membership_in(self, organisation: Organisation) -> Membership | None:
-        return next((m for m in self.memberships if m.organisation_id == organisation.id), None)
+        return self.membership_of(organisation.id)
+
+    def membership_of(self, organisation_id: int) -> Membership | None:
+        return next((m for m in self.memberships if m.organisation_id == organisation_id), None)
 
     @property
     def organisations(self) -> list[Organisation]:

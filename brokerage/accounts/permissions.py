@@ -69,7 +69,7 @@ def can_act_for_id(user: Any, organisation_id: int) -> bool:
     needs no query for the organisation."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return is_staff(user) or any(m.organisation_id == organisation_id for m in user.memberships)
+    return is_staff(user) or user.membership_of(organisation_id) is not None
 
 
 def can_manage_organisation(user: Any, organisation: Organisation) -> bool:

@@ -113,11 +113,17 @@ _OWN_COLUMNS = {
 _MEASURE_COLUMNS = {Offer: ("quantity",), Opportunity: ("target", "weight"), Need: ("quantity",)}
 
 
+def measures_table(model: type[Listing]) -> tuple[type[Any], Any]:
+    """A kind of listing's measure model (OfferMeasure & co.) and its column naming the
+    listing, read off the `measures` relationship."""
+    relationship = model.measures.property  # type: ignore[attr-defined]
+    return relationship.mapper.class_, next(iter(relationship.remote_side))
+
+
 def published_rows(model: type[Listing]) -> list[ListingRow]:
     """Every published listing of `model` in id order, as plain rows with their measures
     (in the order chosen, as the ORM relationship gives them)."""
-    measure_model = model.measures.property.mapper.class_  # type: ignore[attr-defined]
-    parent = next(iter(model.measures.property.remote_side))  # type: ignore[attr-defined]
+    measure_model, parent = measures_table(model)
     is_published = model.status == ListingStatus.PUBLISHED.value
     measure_columns = [getattr(measure_model, name) for name in _MEASURE_COLUMNS[model]]
     measures: dict[int, list[MeasureRow]] = {}

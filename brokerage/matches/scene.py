@@ -28,7 +28,7 @@ from ..matching.reasons import explain
 from ..matching.reference import measure_credits, text_score, word_matches
 from ..matching.text import words
 from ..toms.service import matching_catalogue
-from .candidates import PAIRINGS, ListingRow, published_rows
+from .candidates import PAIRINGS, ListingRow, measures_table, published_rows
 from .models import Match, MatchingPolicyVersion
 from .policy import PolicyInForce, policy_in_force
 
@@ -290,9 +290,7 @@ def _load_measures(listings: Iterable[Listing]) -> None:
         if "measures" in inspect(listing).unloaded:
             unloaded.setdefault(type(listing), {})[listing.id] = listing
     for model, by_id in unloaded.items():
-        relationship = model.measures.property  # type: ignore[attr-defined]
-        parent = next(iter(relationship.remote_side))
-        measure_model = relationship.mapper.class_
+        measure_model, parent = measures_table(model)
         found: dict[int, list[Any]] = {listing_id: [] for listing_id in by_id}
         for measure in db.session.scalars(
             select(measure_model).where(parent.in_(by_id)).order_by(measure_model.id)
