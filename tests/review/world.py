@@ -33,7 +33,6 @@ from brokerage.toms.service import add_proxy_value, load_shipped_frameworks
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.listings.conftest import listing_fields
 
-TODAY = date.today()
 EVIDENCE = "Timesheets signed by Jane Secret, jane.secret@example.org"
 MESSAGE = "A private word between the two sides"
 PEOPLE = ("supplier_a", "supplier_b", "beneficiary", "buyer", "task_force", "staff")
@@ -85,8 +84,9 @@ def deliver(match: Match, provider: User, seeker: User, hours: int, evidence: st
     advance(match, State.INTEREST_EXPRESSED, seeker)
     advance(match, State.IN_DISCUSSION, provider)
     advance(match, State.AGREED, seeker)
-    report = DeliveryReport(TODAY, TODAY, {"OIEP-S6": Decimal(hours)}, evidence=evidence)
-    record_delivery(match, provider, report, TODAY, seen_version=None)
+    today = date.today()
+    report = DeliveryReport(today, today, {"OIEP-S6": Decimal(hours)}, evidence=evidence)
+    record_delivery(match, provider, report, today, seen_version=None)
     confirm_delivery(match, seeker, rating=4)
 
 

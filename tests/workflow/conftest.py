@@ -122,4 +122,6 @@ def set_state(match: Match, state: State) -> None:
     db.session.flush()
 
 
-TODAY = date.today()
+def today() -> date:
+    """Today, asked when used: a constant taken at collection goes stale across midnight."""
+    return date.today()

@@ -15,13 +15,13 @@ from brokerage.matches.delivery import DeliveryReport, confirm_delivery, record_
 from brokerage.matches.states import InvalidTransition, State
 from brokerage.toms.models import Measure
 from brokerage.toms.service import add_proxy_value
-from tests.workflow.conftest import TODAY, set_state
+from tests.workflow.conftest import set_state, today
 
 
 def _report(**changes) -> DeliveryReport:
     values = {
-        "delivered_from": TODAY,
-        "delivered_to": TODAY,
+        "delivered_from": today(),
+        "delivered_to": today(),
         "quantities": {"OIEP-S1": Decimal(12), "OIEP-S6": Decimal("40.5")},
         "evidence": "Timesheets from six schools.",
     }
@@ -44,7 +44,7 @@ def test_the_supplier_records_a_delivery_valued_at_the_proxy_values_in_force(in_
     def deliver(pair):
         _price("OIEP-S6", 1_500, pair)  # £15.00 an hour
         match = _agreed(pair)
-        delivery = record_delivery(match, pair.user("supplier"), _report(), TODAY, match.version)
+        delivery = record_delivery(match, pair.user("supplier"), _report(), today(), match.version)
         lines = {line.measure_code: (line.quantity, line.value_pence) for line in delivery.lines}
         return match.state, lines, delivery.value_pence
 
@@ -58,7 +58,7 @@ def test_the_supplier_records_a_delivery_valued_at_the_proxy_values_in_force(in_
 def test_without_any_proxy_value_a_delivery_has_no_value_in_pounds(in_pair):
     def deliver(pair):
         match = _agreed(pair)
-        return record_delivery(match, pair.user("supplier"), _report(), TODAY, None).value_pence
+        return record_delivery(match, pair.user("supplier"), _report(), today(), None).value_pence
 
     assert in_pair(deliver) is None
 
@@ -71,17 +71,24 @@ def test_without_any_proxy_value_a_delivery_has_no_value_in_pounds(in_pair):
         ({"quantities": {"OIEP-S1": Decimal(0)}}, "more than 0"),
         ({"quantities": {"OIEP-S1": Decimal("1e9")}}, "at most"),
         ({"quantities": {"NOPE-1": Decimal(1)}}, "Not measures in the catalogue"),
-        ({"delivered_from": TODAY - timedelta(days=400)}, "from when the match was made"),
-        ({"delivered_to": TODAY + timedelta(days=1)}, "today at the latest"),
-        ({"delivered_from": TODAY, "delivered_to": TODAY - timedelta(days=1)}, "end before"),
+        ({"delivered_from": -400}, "from when the match was made"),
+        ({"delivered_to": 1}, "today at the latest"),
+        ({"delivered_from": 0, "delivered_to": -1}, "end before"),
         ({"evidence": "x" * 2001}, "under 2000"),
     ],
 )
 def test_a_bad_delivery_is_refused_and_nothing_changes(in_pair, changes, message):
+    dates = {  # days from today, turned into dates when run, not when collected
+        key: today() + timedelta(days=changes[key])
+        for key in ("delivered_from", "delivered_to")
+        if key in changes
+    }
+    changes = {**changes, **dates}
+
     def deliver(pair):
         match = _agreed(pair)
         with pytest.raises(InvalidTransition, match=message):
-            record_delivery(match, pair.user("supplier"), _report(**changes), TODAY, None)
+            record_delivery(match, pair.user("supplier"), _report(**changes), today(), None)
         return match.state, workflow.delivery_of(match)
 
     assert in_pair(deliver) == ("agreed", None)
@@ -92,7 +99,7 @@ def test_only_the_providing_side_records_a_delivery(in_pair, person):
     def deliver(pair):
         match = _agreed(pair)
         with pytest.raises(InvalidTransition, match="side that delivers"):
-            record_delivery(match, pair.user(person), _report(), TODAY, None)
+            record_delivery(match, pair.user(person), _report(), today(), None)
         return match.state
 
     assert in_pair(deliver) == "agreed"
@@ -101,7 +108,7 @@ def test_only_the_providing_side_records_a_delivery(in_pair, person):
 def test_verifying_waits_for_the_beneficiary_to_confirm(in_pair):
     def verify(pair):
         match = _agreed(pair)
-        record_delivery(match, pair.user("supplier"), _report(), TODAY, None)
+        record_delivery(match, pair.user("supplier"), _report(), today(), None)
         with pytest.raises(InvalidTransition, match="not yet confirmed"):
             workflow.advance(match, State.VERIFIED, pair.user("task_force"))
         confirm_delivery(match, pair.user("beneficiary"), rating=5, note="Brilliant readers.")
@@ -115,7 +122,7 @@ def test_verifying_waits_for_the_beneficiary_to_confirm(in_pair):
 def test_only_the_receiving_side_confirms(in_pair, person):
     def confirm(pair):
         match = _agreed(pair)
-        record_delivery(match, pair.user("supplier"), _report(), TODAY, None)
+        record_delivery(match, pair.user("supplier"), _report(), today(), None)
         with pytest.raises(InvalidTransition, match="confirms a delivery"):
             confirm_delivery(match, pair.user(person))
         return workflow.delivery_of(match).is_confirmed
@@ -127,7 +134,7 @@ def test_the_buyer_confirms_for_an_opportunity(in_pair):
     def confirm(pair):
         match = pair.match("opportunity")
         set_state(match, State.AGREED)
-        record_delivery(match, pair.user("supplier"), _report(), TODAY, None)
+        record_delivery(match, pair.user("supplier"), _report(), today(), None)
         return confirm_delivery(match, pair.user("buyer")).is_confirmed
 
     assert in_pair(confirm) is True
@@ -137,7 +144,7 @@ def test_the_buyer_confirms_for_an_opportunity(in_pair):
 def test_a_rating_is_from_one_to_five(in_pair, rating):
     def confirm(pair):
         match = _agreed(pair)
-        record_delivery(match, pair.user("supplier"), _report(), TODAY, None)
+        record_delivery(match, pair.user("supplier"), _report(), today(), None)
         with pytest.raises(InvalidTransition, match="1 to 5"):
             confirm_delivery(match, pair.user("beneficiary"), rating=rating)
 
@@ -147,13 +154,13 @@ def test_a_rating_is_from_one_to_five(in_pair, rating):
 def test_a_query_sends_it_back_and_a_corrected_delivery_must_be_confirmed_again(in_pair):
     def query_then_correct(pair):
         match = _agreed(pair)
-        record_delivery(match, pair.user("supplier"), _report(), TODAY, None)
+        record_delivery(match, pair.user("supplier"), _report(), today(), None)
         confirm_delivery(match, pair.user("beneficiary"))
         workflow.advance(
             match, State.AGREED, pair.user("task_force"), note="Which schools were they?"
         )
         corrected = _report(quantities={"OIEP-S1": Decimal(10)})
-        delivery = record_delivery(match, pair.user("supplier"), corrected, TODAY, None)
+        delivery = record_delivery(match, pair.user("supplier"), corrected, today(), None)
         return match.state, [line.measure_code for line in delivery.lines], delivery.is_confirmed
 
     assert in_pair(query_then_correct) == ("delivered", ["OIEP-S1"], False)
@@ -162,7 +169,7 @@ def test_a_query_sends_it_back_and_a_corrected_delivery_must_be_confirmed_again(
 def test_the_task_force_rejects_a_delivery_with_a_reason(in_pair):
     def reject(pair):
         match = _agreed(pair)
-        record_delivery(match, pair.user("supplier"), _report(), TODAY, None)
+        record_delivery(match, pair.user("supplier"), _report(), today(), None)
         workflow.advance(match, State.DECLINED, pair.user("task_force"), reason="evidence_rejected")
         return match.state
 
@@ -172,7 +179,7 @@ def test_the_task_force_rejects_a_delivery_with_a_reason(in_pair):
 def test_a_delivery_is_confirmed_once(in_pair):
     def confirm_twice(pair):
         match = _agreed(pair)
-        record_delivery(match, pair.user("supplier"), _report(), TODAY, None)
+        record_delivery(match, pair.user("supplier"), _report(), today(), None)
         confirm_delivery(match, pair.user("beneficiary"), rating=5)
         with pytest.raises(InvalidTransition, match="already confirmed"):
             confirm_delivery(match, pair.user("beneficiary"), rating=1)

@@ -14,7 +14,7 @@ from brokerage.matches.states import State
 from brokerage.matches.workflow import advance, send_message
 from brokerage.notifications.models import Notification
 from brokerage.types import utcnow
-from tests.workflow.conftest import TODAY, set_state
+from tests.workflow.conftest import set_state, today
 
 
 def _told(pair, who: str) -> list[str]:
@@ -33,7 +33,7 @@ def _run(in_pair, days_later: float = 0):
 def test_a_need_past_its_deadline_expires_its_open_matches_only(pair, in_pair):
     def arrange(pair):
         set_state(pair.match("need"), State.INTEREST_EXPRESSED)
-        pair.match("need").need.deadline = TODAY - timedelta(days=1)
+        pair.match("need").need.deadline = today() - timedelta(days=1)
 
     in_pair(arrange)
 
@@ -58,8 +58,8 @@ def test_an_offer_past_its_availability_expires_every_open_match_but_not_agreed_
     def arrange(pair):
         set_state(pair.match("opportunity"), State.AGREED)
         offer = pair.match("need").offer
-        offer.available_from = TODAY - timedelta(days=30)
-        offer.available_to = TODAY - timedelta(days=1)
+        offer.available_from = today() - timedelta(days=30)
+        offer.available_to = today() - timedelta(days=1)
 
     in_pair(arrange)
 
@@ -71,7 +71,7 @@ def test_an_offer_past_its_availability_expires_every_open_match_but_not_agreed_
 
 
 def test_a_listing_due_today_is_not_expired_yet(pair, in_pair):
-    in_pair(lambda pair: setattr(pair.match("need").need, "deadline", TODAY))
+    in_pair(lambda pair: setattr(pair.match("need").need, "deadline", today()))
 
     assert _run(in_pair).expired == 0
 
@@ -135,7 +135,7 @@ def test_suggested_and_closed_matches_are_never_nudged(pair, in_pair):
 def test_the_command_expires_and_nudges_and_a_second_run_does_nothing(pair, in_pair):
     def arrange(pair):
         set_state(pair.match("opportunity"), State.INTEREST_EXPRESSED)
-        pair.match("need").need.deadline = TODAY - timedelta(days=1)
+        pair.match("need").need.deadline = today() - timedelta(days=1)
 
     in_pair(arrange)
     runner = pair.app.test_cli_runner()

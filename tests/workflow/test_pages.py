@@ -16,7 +16,7 @@ from brokerage.matches.states import State
 from brokerage.notifications.models import Notification
 from tests.conftest import csrf_token, log_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.workflow.conftest import PEOPLE, TODAY, set_state
+from tests.workflow.conftest import PEOPLE, set_state, today
 
 ANON = "anon"
 
@@ -33,8 +33,8 @@ def _at(in_pair, state: State, which: str = "need", confirmed: bool = False) -> 
         match = pair.match(which)
         if state in (State.DELIVERED, State.VERIFIED):
             set_state(match, State.AGREED)
-            report = DeliveryReport(TODAY, TODAY, {"OIEP-S1": Decimal(3)}, "Register")
-            record_delivery(match, pair.user("supplier"), report, TODAY, match.version)
+            report = DeliveryReport(today(), today(), {"OIEP-S1": Decimal(3)}, "Register")
+            record_delivery(match, pair.user("supplier"), report, today(), match.version)
             if confirmed:
                 seeker = "beneficiary" if which == "need" else "buyer"
                 confirm_delivery(match, pair.user(seeker), 5, "")
@@ -103,8 +103,8 @@ ROUTES = {
         {
             "measures": ["OIEP-S1"],
             "measures:OIEP-S1": "12",
-            "delivered_from": TODAY.isoformat(),
-            "delivered_to": TODAY.isoformat(),
+            "delivered_from": today().isoformat(),
+            "delivered_to": today().isoformat(),
             "evidence": "Sign-in sheets",
         },
     ),
