@@ -168,6 +168,19 @@ def counted_statements() -> Iterator[list[str]]:
         event.remove(db.engine, "before_cursor_execute", count)
 
 
+def counted_cache_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """Each round trip to the cache from now on, as the keys it read."""
+    reads: list[tuple[str, ...]] = []
+    read = cache.get_many
+
+    def counted(*keys: str) -> list:
+        reads.append(keys)
+        return read(*keys)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    return reads
+
+
 def csrf_token(client: FlaskClient, page: str = "/login") -> str:
     html = client.get(page).get_data(as_text=True)
     match = CSRF_INPUT.search(html)

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from brokerage import caching
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import cache, db
-from tests.conftest import TEST_REDIS_URL, UNREACHABLE_REDIS_URL
+from tests.conftest import TEST_REDIS_URL, UNREACHABLE_REDIS_URL, counted_cache_reads
 from tests.factories import OrganisationFactory
 
 
@@ -200,23 +200,10 @@ def test_redis_is_left_alone_for_a_while_after_it_failed(empty_redis, monkeypatc
     assert len(asked) == 1
 
 
-def _counting_reads(monkeypatch) -> list[tuple[str, ...]]:
-    """Each round trip to the cache, as the keys it read."""
-    reads: list[tuple[str, ...]] = []
-    read = cache.get_many
-
-    def counted(*keys: str) -> list:
-        reads.append(keys)
-        return read(*keys)
-
-    monkeypatch.setattr(cache, "get_many", counted)
-    return reads
-
-
 def test_an_entry_read_ahead_comes_with_the_next_read_and_is_served_from_it(app, monkeypatch):
     with app.app_context():
         caching.cached("ahead", (), lambda: "kept")
-    reads = _counting_reads(monkeypatch)
+    reads = counted_cache_reads(monkeypatch)
     with app.app_context():
         caching.read_ahead("ahead")
         first = caching.cached("first", (), lambda: "first")
@@ -239,13 +226,24 @@ def test_a_flush_forgets_what_was_read_ahead(app, monkeypatch):
     assert work_out.calls == 2
 
 
-def test_a_cached_page_reads_its_person_and_header_in_one_round_trip(app, staff, monkeypatch):
-    url = "/directory/suppliers?q=training"
+@pytest.mark.parametrize("section", ["suppliers", "needs", "opportunities"])
+def test_a_cached_search_comes_with_its_person_and_header_in_one_round_trip(
+    staff, monkeypatch, section
+):
+    url = f"/directory/{section}?q=training&q=mentoring"
     assert staff.get(url).status_code == 200
-    reads = _counting_reads(monkeypatch)
+    reads = counted_cache_reads(monkeypatch)
     assert staff.get(url).status_code == 200
 
-    assert len(reads) == 2, reads  # the person with the header, then the search
+    assert len(reads) == 1, reads
+    assert len(reads[0]) == 4, reads  # the generation, the person, the header, the search
+
+
+def test_a_search_read_ahead_is_the_one_its_page_shows(staff):
+    """The entry read ahead is keyed by every argument: another search is not served it."""
+    assert staff.get("/directory/suppliers?q=training").status_code == 200
+    other = staff.get("/directory/suppliers?q=catering").get_data(as_text=True)
+    assert 'value="catering"' in other
 
 
 def test_entries_an_older_deployment_left_in_redis_are_not_read(empty_redis, monkeypatch):

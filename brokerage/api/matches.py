@@ -12,12 +12,13 @@ from flask import g, jsonify
 from werkzeug.wrappers import Response
 
 from ..accounts.models import Organisation
+from ..caching import reads_ahead
 from ..errors import json_error
 from ..extensions import db
 from ..listings.kinds import KINDS, ListingKind
 from ..listings.permissions import can_view_listing
 from ..matches.permissions import can_view_matches
-from ..matches.service import ShownMatch, shown_matches
+from ..matches.service import ShownMatch, read_shown_matches_ahead, shown_matches
 from .views import blueprint
 
 
@@ -52,6 +53,7 @@ def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
 
 
 def _register(kind: ListingKind) -> None:
+    @reads_ahead(lambda listing_id: read_shown_matches_ahead(kind.model, listing_id, "json"))
     def view(listing_id: int) -> Response:
         return _listing_matches(kind, listing_id)
 

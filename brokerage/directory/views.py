@@ -4,13 +4,14 @@ app's login rule); what they find is what every signed-in person may see."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..caching import cached, render_part
+from ..caching import cached, read_ahead, reads_ahead, render_part
 from ..listings.choices import Category, label_of
 from . import service
 from .forms import SearchForm
@@ -74,12 +75,23 @@ def page_link(number: int) -> str:
     return url_for(request.endpoint or "", **arguments)
 
 
+SEARCH_ENTRY = "directory.search"
+
+
+def _search_parts(section: Section) -> tuple[object, ...]:
+    """Every signed-in person finds the same: one rendering per search serves them all."""
+    return (section.name, *sorted(request.args.items(multi=True)))
+
+
+def _read_search_ahead(section: Section) -> Callable[[], None]:
+    return lambda: read_ahead(SEARCH_ENTRY, *_search_parts(section))
+
+
 def _search_page(section: Section) -> tuple[str, int]:
     if not can_search(current_user):
         abort(403)
-    # Every signed-in person finds the same: one rendering per search serves them all.
-    arguments = (section.name, *sorted(request.args.items(multi=True)))
-    valid, content = cached("directory.search", arguments, lambda: _search(section))
+    parts = _search_parts(section)
+    valid, content = cached(SEARCH_ENTRY, parts, lambda: _search(section))
     page = render_template("directory/search.html", section=section, content=content)
     return page, 200 if valid else 400
 
@@ -104,15 +116,18 @@ def _search(section: Section) -> tuple[bool, Markup]:
 
 
 @blueprint.get("/suppliers")
+@reads_ahead(_read_search_ahead(SECTIONS["suppliers"]))
 def suppliers() -> tuple[str, int]:
     return _search_page(SECTIONS["suppliers"])
 
 
 @blueprint.get("/needs")
+@reads_ahead(_read_search_ahead(SECTIONS["needs"]))
 def needs() -> tuple[str, int]:
     return _search_page(SECTIONS["needs"])
 
 
 @blueprint.get("/opportunities")
+@reads_ahead(_read_search_ahead(SECTIONS["opportunities"]))
 def opportunities() -> tuple[str, int]:
     return _search_page(SECTIONS["opportunities"])

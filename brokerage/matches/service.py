@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Organisation
-from ..caching import cached
+from ..caching import cached, read_ahead
 from ..extensions import db
 from ..listings.choices import ListingStatus
 from ..listings.kinds import KIND_OF_MODEL
@@ -165,7 +165,18 @@ def shown_matches(
             listing.organisation_id, listing.is_published, listing.ref, listing.title, shown
         )
 
-    return cached(f"matches.{shown_as}", (model.__name__, listing_id), work_out)
+    name, parts = _matches_entry(model, listing_id, shown_as)
+    return cached(name, parts, work_out)
+
+
+def read_shown_matches_ahead(model: type[Listing], listing_id: int, shown_as: str) -> None:
+    """Have `shown_matches` find its entry read with the signed-in person (`reads_ahead`)."""
+    name, parts = _matches_entry(model, listing_id, shown_as)
+    read_ahead(name, *parts)
+
+
+def _matches_entry(model: type[Listing], listing_id: int, shown_as: str) -> tuple[str, tuple]:
+    return f"matches.{shown_as}", (model.__name__, listing_id)
 
 
 def live_matches_for(listing: Listing, top_n: int = TOP_N) -> list[ShownMatch]:

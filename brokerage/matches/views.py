@@ -11,9 +11,9 @@ from werkzeug.wrappers import Response
 
 from ..accounts.models import Organisation, OrganisationKind
 from ..accounts.permissions import staff_required
-from ..caching import render_part
+from ..caching import reads_ahead, render_part
 from ..extensions import db
-from ..listings.kinds import KINDS
+from ..listings.kinds import KINDS, ListingKind
 from ..listings.models import Listing
 from ..listings.permissions import can_view_listing
 from .forms import DraftPolicyForm, PolicyForm
@@ -21,7 +21,13 @@ from .jobs import mark_everything_changed
 from .permissions import can_view_matches, can_view_matches_for
 from .policy import policy_history, policy_in_force, publish_policy
 from .sandbox import compare_policies
-from .service import ShownMatch, offers_for, opportunities_for, shown_matches
+from .service import (
+    ShownMatch,
+    offers_for,
+    opportunities_for,
+    read_shown_matches_ahead,
+    shown_matches,
+)
 
 blueprint = Blueprint("matches", __name__, url_prefix="/matching")
 
@@ -61,10 +67,21 @@ def policy_sandbox() -> str:
     )
 
 
+def _kind_named(plural: str) -> ListingKind | None:
+    return next((kind for kind in KINDS if kind.plural == plural), None)
+
+
+def _read_page_ahead(plural: str, listing_id: int) -> None:
+    kind = _kind_named(plural)
+    if kind is not None:
+        read_shown_matches_ahead(kind.model, listing_id, "page")
+
+
 @blueprint.get("/<plural>/<int:listing_id>")
+@reads_ahead(_read_page_ahead)
 def listing_matches(plural: str, listing_id: int) -> str:
     """The best matches for one listing, for its own organisation, staff and the task force."""
-    kind = next((kind for kind in KINDS if kind.plural == plural), None)
+    kind = _kind_named(plural)
     if kind is None:
         abort(404)
 

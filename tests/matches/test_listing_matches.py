@@ -12,7 +12,7 @@ from brokerage.demo.data import DEMO_PASSWORD
 from brokerage.extensions import db
 from brokerage.listings.choices import ListingStatus
 from brokerage.listings.models import Need, Offer, Opportunity
-from tests.conftest import counted_statements, log_in
+from tests.conftest import counted_cache_reads, counted_statements, log_in
 
 
 @pytest.fixture
@@ -111,6 +111,19 @@ def test_a_cached_matches_page_reads_nothing_from_the_database(app, demo, in_app
         with app.app_context(), counted_statements() as statements:
             assert staff.get(url).status_code == 200
         assert statements == []
+
+
+def test_a_cached_matches_page_comes_with_its_person_in_one_round_trip(
+    app, demo, in_app, monkeypatch
+):
+    staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
+    need_id = in_app(lambda: db.session.scalar(select(Need.id).order_by(Need.id).limit(1)))
+    for url in (f"/matching/needs/{need_id}", f"/api/v1/needs/{need_id}/matches"):
+        assert staff.get(url).status_code == 200
+        reads = counted_cache_reads(monkeypatch)
+        assert staff.get(url).status_code == 200
+        assert len(reads) == 1, reads
+        monkeypatch.undo()
 
 
 def test_a_drafts_cached_matches_stay_hidden_from_other_organisations(app, demo, in_app):
