@@ -10,7 +10,7 @@ from flask import Flask
 
 from config import Config, config_for_environment
 
-from . import caching, logs, read_requests
+from . import caching, logs, page_assets, read_requests
 from .extensions import (
     CONTENT_SECURITY_POLICY,
     PERMISSIONS_POLICY,
@@ -81,6 +81,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     bootstrap.init_app(app)
     caching.init_app(app)
+    page_assets.init_app(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],
