@@ -59,6 +59,11 @@ BIN = Path(sys.executable).parent
 PORT = 8093
 CEILING_PORT = 8094
 WARM_UP_SECONDS = 3
+# Sent with every request, signing in included, as a browser sends its own: sessions are
+# bound to the user agent (Flask-Login's session protection), and one signed in under
+# another agent is marked not fresh and its cookie signed again on every page.
+USER_AGENT = "brokerage-bench"
+HEADERS = {"User-Agent": USER_AGENT}
 
 
 def _run(*args: str, env: dict[str, str]) -> None:
@@ -144,6 +149,7 @@ def signed_in_cookie(port: int) -> str:
     (signing in is scrypt, deliberately slow: 20 users doing it would take seconds)."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = list(HEADERS.items())
     base = f"http://127.0.0.1:{port}"
     page = opener.open(f"{base}/login").read().decode()
     body = urllib.parse.urlencode(login_form(page)).encode()
@@ -188,7 +194,7 @@ class Staff(FastHttpUser):
     def page(self, path: str, name: str) -> None:
         """A page counts as an error if it fails or sends the user back to sign in."""
         with self.client.get(
-            path, name=name, headers={"Cookie": self.cookie}, catch_response=True
+            path, name=name, headers={**HEADERS, "Cookie": self.cookie}, catch_response=True
         ) as response:
             if response.status_code >= 400 or "/login" in (response.url or ""):
                 response.failure(f"{response.status_code} at {response.url}")
@@ -229,7 +235,7 @@ class Ceiling(FastHttpUser):
 
     @task
     def hello(self) -> None:
-        self.client.get("/", name="GET / (hello world)")
+        self.client.get("/", name="GET / (hello world)", headers=HEADERS)
 
 
 @dataclass(frozen=True)
@@ -327,7 +333,7 @@ def warm_up(port: int, cookie: str, targets: Targets) -> None:
     for _ in range(4):
         for path in paths:
             request = urllib.request.Request(
-                f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie}
+                f"http://127.0.0.1:{port}{path}", headers={**HEADERS, "Cookie": cookie}
             )
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
                 response.read()
