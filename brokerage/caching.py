@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import time
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -29,6 +28,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import event
 
 from .extensions import cache
+from .redis_back_off import RedisBackOff
 
 GENERATION_KEY = "generation"
 # Part of every key: raise it when a cached value changes shape, so that web processes of
@@ -37,6 +37,7 @@ GENERATION_KEY = "generation"
 SHAPES = 2
 # In `g`: keys to read with the next entry (None), or as read then (generation, entry).
 _READ_AHEAD = "caching_read_ahead"
+AFRESH = "Working out every value afresh"
 # A Redis that stops answering slows a page by this much, not by a hung worker.
 REDIS_SOCKET_SECONDS = 0.5
 
@@ -46,20 +47,15 @@ log = logging.getLogger(__name__)
 
 
 @dataclass
-class _RedisState:
-    """This process's view of Redis for the cache: when to try it again, and whether a
-    commit's new generation is still owed (started before the next read)."""
+class _CacheRedis(RedisBackOff):
+    """The cache's back-off from Redis, and whether a commit's new generation is still owed
+    (started before the next read)."""
 
-    away_until: float = 0.0
     generation_owed: bool = False
 
-    def lost(self, what: str) -> None:
-        self.away_until = time.monotonic() + current_app.config["REDIS_RETRY_PAUSE"]
-        log.warning("Could not %s: Redis is unreachable", what)
 
-
-def _redis() -> _RedisState:
-    return current_app.extensions.setdefault("caching.redis", _RedisState())
+def _redis() -> _CacheRedis:
+    return current_app.extensions.setdefault("caching.redis", _CacheRedis())
 
 
 def init_app(app: Flask) -> None:
@@ -98,7 +94,7 @@ def cached(name: str, parts: Iterable[Hashable], work_out: Callable[[], T]) -> T
     redis = _redis()
     if redis.generation_owed:
         forget_everything()
-    if redis.generation_owed or time.monotonic() < redis.away_until:
+    if redis.generation_owed or redis.resting:
         return work_out()
     ahead: dict[str, tuple[Any, Any] | None] = g.setdefault(_READ_AHEAD, {})
     try:
@@ -110,7 +106,7 @@ def cached(name: str, parts: Iterable[Hashable], work_out: Callable[[], T]) -> T
             generation, entry, *more = cache.get_many(GENERATION_KEY, key, *wanted)
             ahead.update((k, (generation, e)) for k, e in zip(wanted, more, strict=True))
     except RedisError:
-        redis.lost(f"read {name} from the cache")
+        redis.failed(f"read {name} from the cache", AFRESH)
         return work_out()
     if entry is not None and entry[0] == generation:
         return entry[1]
@@ -118,7 +114,7 @@ def cached(name: str, parts: Iterable[Hashable], work_out: Callable[[], T]) -> T
     try:
         cache.set(key, (generation, value))
     except RedisError:
-        redis.lost(f"keep {name} in the cache")
+        redis.failed(f"keep {name} in the cache", AFRESH)
     return value
 
 
@@ -167,7 +163,7 @@ def forget_everything() -> None:
     """Start a new generation: every entry kept so far will be worked out again."""
     g.pop(_READ_AHEAD, None)
     redis = _redis()
-    if time.monotonic() < redis.away_until:
+    if redis.resting:
         redis.generation_owed = True
         return
     try:
@@ -175,7 +171,7 @@ def forget_everything() -> None:
         redis.generation_owed = False
     except RedisError:
         redis.generation_owed = True
-        redis.lost("start a new cache generation")
+        redis.failed("start a new cache generation", AFRESH)
 
 
 def _key(name: str, parts: Iterable[Hashable]) -> str:

@@ -270,14 +270,18 @@ def redis_configured(app: Flask, url: str, **settings: Any) -> Iterator[None]:
         with suppress(RedisError):  # an unreachable Redis is what some tests want
             Redis.from_url(url, socket_connect_timeout=1).flushdb()
 
+    def _forget_client() -> None:  # and when it failed: a new Redis starts afresh
+        for key in ("redis", "redis_back_off.jobs"):
+            app.extensions.pop(key, None)
+
     _flush()
     app.config.update(REDIS_URL=url, **settings)
-    app.extensions.pop("redis", None)
+    _forget_client()
     try:
         yield
     finally:
         app.config.update(REDIS_URL=None)
-        app.extensions.pop("redis", None)
+        _forget_client()
         _flush()
 
 

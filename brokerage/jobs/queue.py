@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import importlib
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from flask import current_app, has_app_context
 from redis import Redis
@@ -35,11 +33,11 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from ..extensions import db
 from ..logs import REQUEST_ID
+from ..redis_back_off import RedisBackOff, back_off_for
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "default"
-# When each Redis client may be tried again after failing (a new client starts afresh).
-_PAUSED_UNTIL: WeakKeyDictionary[Redis, float] = WeakKeyDictionary()
+IN_PROCESS = "Running jobs in this process"
 
 
 def redis_connection() -> Redis | None:
@@ -66,19 +64,15 @@ def _path(function: Callable[..., Any]) -> str:
     return f"{function.__module__}:{function.__qualname__}"
 
 
-def _redis_paused(connection: Redis) -> bool:
-    return time.monotonic() < _PAUSED_UNTIL.get(connection, 0.0)
-
-
-def _pause_redis(connection: Redis) -> None:
-    _PAUSED_UNTIL[connection] = time.monotonic() + current_app.config["REDIS_RETRY_PAUSE"]
+def _back_off() -> RedisBackOff:
+    return back_off_for("jobs")
 
 
 def enqueue(function: Callable[..., Any], *args: Any, **kwargs: Any) -> str | None:
     """Run `function(*args, **kwargs)` on a worker; returns the job id, or None if it runs
     now in this process or waits for this transaction's commit (see the module's notes)."""
     connection = redis_connection()
-    if connection is None or _redis_paused(connection):
+    if connection is None or _back_off().resting:
         function(*args, **kwargs)
         return None
     path = _path(function)  # refused now, not at the commit, if RQ could not import it
@@ -111,12 +105,7 @@ def _push(
         )
         return job.id
     except RedisError:
-        _pause_redis(connection)
-        log.warning(
-            "Redis is unreachable; running %s in this process, and further jobs for %s s",
-            path,
-            current_app.config["REDIS_RETRY_PAUSE"],
-        )
+        _back_off().failed(f"queue {path}", IN_PROCESS)
         return None
 
 
@@ -141,17 +130,16 @@ def _note_bulk_write(state: ORMExecuteState) -> None:
         state.session.info[_WRITTEN] = True
 
 
-def redis_reachable(connection: Redis | None = None) -> bool:
+def redis_reachable() -> bool:
     """Whether Redis answers now (checked before a commit that has jobs to queue); a
     failure leaves Redis alone for a while, as `enqueue` does."""
-    connection = connection or redis_connection()
-    if connection is None or _redis_paused(connection):
+    connection = redis_connection()
+    if connection is None or _back_off().resting:
         return False
     try:
         return bool(connection.ping())
     except RedisError:
-        _pause_redis(connection)
-        log.warning("Redis is unreachable; running jobs in this process for a while")
+        _back_off().failed("queue this transaction's jobs", IN_PROCESS)
         return False
 
 

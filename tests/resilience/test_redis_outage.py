@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from brokerage import redis_back_off
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
-from brokerage.jobs import enqueue, queue, work
+from brokerage.jobs import enqueue, work
 from tests.conftest import post_form, redis_configured
 from tests.jobs.sample_jobs import create_organisation
 from tests.resilience.services import free_port
@@ -48,7 +49,7 @@ def test_while_redis_is_down_jobs_run_in_the_request_and_go_back_to_redis_after_
     with redis_configured(app, own_redis.url, REDIS_RETRY_PAUSE=30):
         assert in_app(lambda: _enqueue_and_commit("Pause Queued"))
         own_redis.stop()
-        with caplog.at_level(logging.WARNING, logger="brokerage.jobs.queue"):
+        with caplog.at_level(logging.WARNING, logger="brokerage.redis_back_off"):
             assert in_app(lambda: _enqueue_and_commit("Pause Inline One")) is None
             assert in_app(lambda: _enqueue_and_commit("Pause Inline Two")) is None
         assert caplog.text.count("Redis is unreachable") == 1  # the second did not wait on it
@@ -60,7 +61,7 @@ def test_while_redis_is_down_jobs_run_in_the_request_and_go_back_to_redis_after_
         own_redis.start()
         assert in_app(lambda: _enqueue_and_commit("Pause Still Inline")) is None
         later = time.monotonic() + 31
-        monkeypatch.setattr(queue.time, "monotonic", lambda: later)
+        monkeypatch.setattr(redis_back_off.time, "monotonic", lambda: later)
         assert in_app(lambda: _enqueue_and_commit("Pause Queued Again"))
         assert in_app(lambda: _names_like("Pause Queued")) == []  # waiting for a worker
         in_app(lambda: work(burst=True))
