@@ -14,5 +14,6 @@ graceful_timeout = 20
 keepalive = 5
 # Behind a load balancer: trust its X-Forwarded-* headers only from the addresses given.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
-accesslog = "-"
+# No access log: the app logs every request itself, as JSON with its request id.
+accesslog = None
 errorlog = "-"

@@ -1,4 +1,5 @@
-"""Structured logs: a line per request, a request id on every record, JSON in production.
+"""Structured logs: a line per request and per committed change, a request id on every
+record, JSON in production.
 
 The request id comes from the `X-Request-ID` header (when a load balancer sets a sane one)
 or is made here; it is sent back in the response and travels with the jobs a request
@@ -16,12 +17,19 @@ from typing import Any
 
 from flask import Flask, g, request
 from flask_login import current_user
+from flask_sqlalchemy.session import Session
 from pythonjsonlogger.json import JsonFormatter
+from sqlalchemy import event, inspect
 from werkzeug.wrappers import Response
 
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="-")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 log = logging.getLogger("brokerage.requests")
+changes_log = logging.getLogger("brokerage.changes")
+# In a session's `info`: the changes flushed in its transaction, logged if it commits.
+_CHANGES = "logs_changes"
+# A commit's line names this many changes at most (an import makes thousands) and counts all.
+MAX_CHANGES_NAMED = 50
 
 
 _default_record_factory = logging.getLogRecordFactory()
@@ -93,3 +101,48 @@ def _finish_request(response: Response) -> Response:
         },
     )
     return response
+
+
+# Changes ---------------------------------------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, _context: object) -> None:
+    """Each row this flush created, changed (with the names of its changed columns, never
+    their values: a log is no place for personal data) or deleted. Rows written in bulk
+    through the table (the stored matches' rebuild) are not the ORM's and are not noted."""
+    noted: list[dict[str, Any]] = session.info.setdefault(_CHANGES, [])
+    for action, rows in (("created", session.new), ("deleted", session.deleted)):
+        noted.extend(_change(action, row) for row in rows)
+    for row in session.dirty:
+        state = inspect(row)
+        fields = [a.key for a in state.attrs if a.history.has_changes()]
+        if fields:
+            noted.append({**_change("changed", row), "fields": fields})
+
+
+def _change(action: str, row: object) -> dict[str, Any]:
+    identity = inspect(row).mapper.primary_key_from_instance(row)  # new rows' too
+    return {
+        "action": action,
+        "model": type(row).__name__,
+        "id": identity[0] if len(identity) == 1 else list(identity),
+    }
+
+
+@event.listens_for(Session, "after_commit")
+def _log_changes(session: Session) -> None:
+    noted = session.info.pop(_CHANGES, None)
+    if not noted:
+        return
+    named = noted[:MAX_CHANGES_NAMED]
+    summary = "; ".join(f"{c['action']} {c['model']} {c['id']}" for c in named[:5])
+    more = f" and {len(noted) - 5} more" if len(noted) > 5 else ""
+    changes_log.info(
+        "Saved: %s%s", summary, more, extra={"changes": named, "change_count": len(noted)}
+    )
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_changes(session: Session) -> None:
+    session.info.pop(_CHANGES, None)

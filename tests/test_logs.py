@@ -1,4 +1,5 @@
-"""Every request is logged with an id that is sent back and travels with its jobs."""
+"""Every request is logged with an id that is sent back and travels with its jobs; every
+commit is logged with what it changed."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import io
 import json
 import logging
 
+from brokerage.extensions import db
 from brokerage.jobs import enqueue, work
-from brokerage.logs import REQUEST_ID, _BrokerageHandler, configure_logging
+from brokerage.logs import MAX_CHANGES_NAMED, REQUEST_ID, _BrokerageHandler, configure_logging
+from tests import factories
 from tests.jobs.sample_jobs import create_organisation
 
 
@@ -63,3 +66,63 @@ def test_a_job_logs_with_the_id_of_the_request_that_queued_it(in_app, caplog, wi
     job_lines = [r for r in caplog.records if r.getMessage().startswith("Job tests.jobs")]
     assert [r.getMessage().split()[-1] for r in job_lines] == ["started", "done"]
     assert {r.request_id for r in job_lines} == {"queued-by-req-1"}
+
+
+def _saved_lines(caplog) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.name == "brokerage.changes"]
+
+
+def test_a_commit_logs_what_it_created_changed_and_deleted_with_field_names_only(in_app, caplog):
+    caplog.set_level(logging.INFO, logger="brokerage.changes")
+
+    def work() -> tuple[int, int]:
+        kept = factories.OrganisationFactory(name="Oak and Ash")
+        gone = factories.OrganisationFactory(name="Short Lived")
+        db.session.commit()
+        kept.description = "A secret description"
+        db.session.delete(gone)
+        db.session.commit()
+        return kept.id, gone.id
+
+    kept_id, gone_id = in_app(work)
+
+    created, changed = _saved_lines(caplog)
+    assert {"action": "created", "model": "Organisation", "id": kept_id} in created.changes
+    assert created.change_count == len(created.changes) >= 2
+    assert {
+        "action": "changed",
+        "model": "Organisation",
+        "id": kept_id,
+        "fields": ["description"],
+    } in changed.changes
+    assert {"action": "deleted", "model": "Organisation", "id": gone_id} in changed.changes
+    assert "secret" not in caplog.text
+
+
+def test_changes_rolled_back_are_not_logged(in_app, caplog):
+    caplog.set_level(logging.INFO, logger="brokerage.changes")
+
+    def work() -> None:
+        factories.OrganisationFactory(name="Never Saved")
+        db.session.flush()
+        db.session.rollback()
+        db.session.commit()
+
+    in_app(work)
+
+    assert _saved_lines(caplog) == []
+
+
+def test_a_commit_of_many_rows_is_one_line_naming_the_first_fifty(in_app, caplog):
+    caplog.set_level(logging.INFO, logger="brokerage.changes")
+
+    def work() -> None:
+        db.session.add_all(factories.OrganisationFactory.build_batch(120))
+        db.session.commit()
+
+    in_app(work)
+
+    [line] = _saved_lines(caplog)
+    assert line.change_count == 120
+    assert len(line.changes) == MAX_CHANGES_NAMED
+    assert line.getMessage().endswith("and 115 more")
