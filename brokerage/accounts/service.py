@@ -291,14 +291,22 @@ def revoke_api_token(token: ApiToken) -> None:
         token.revoked_at = utcnow()
 
 
-def user_for_api_token(secret: str) -> User | None:
+def active_api_token(secret: str) -> ApiToken | None:
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_digest == ApiToken.digest(secret))
     )
-    if token is None or not token.is_active:
-        return None
-    token.last_used_at = utcnow()
-    return token.user
+    return token if token is not None and token.is_active else None
+
+
+def note_token_use(token: ApiToken) -> bool:
+    """Record that `token` was used today; whether that wrote anything to commit. The
+    account page shows the day a token was last used, so it is written once a day, not on
+    every call: a commit per API request would also start a new cache generation for all."""
+    now = utcnow()
+    if token.last_used_at is not None and token.last_used_at.date() == now.date():
+        return False
+    token.last_used_at = now
+    return True
 
 
 def set_platform_roles(

@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 
 from ..accounts.models import Membership, Organisation, User
 from ..accounts.permissions import can_act_for, is_staff
-from ..accounts.service import user_for_api_token
+from ..accounts.service import active_api_token, note_token_use
 from ..errors import json_error
 from ..extensions import db
 
@@ -37,7 +37,8 @@ def _authenticate_token() -> Response | None:
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
-    user = user_for_api_token(secret.strip()) if scheme.lower() == "bearer" and secret else None
+    token = active_api_token(secret.strip()) if scheme.lower() == "bearer" and secret else None
+    user = token.user if token is not None else None
     if user is None and not header and request.method in SESSION_METHODS:
         user = current_user if current_user.is_authenticated else None
     if user is None:
@@ -48,8 +49,8 @@ def _authenticate_token() -> Response | None:
         )
         response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
         return response
-    if header:
-        db.session.commit()  # keep the token's last_used_at (a session read has none)
+    if token is not None and note_token_use(token):
+        db.session.commit()
     g.api_user = user
     return None
 

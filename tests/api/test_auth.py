@@ -3,13 +3,17 @@ session; CSRF plays no part."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import g, jsonify
 from sqlalchemy import select
 
+from brokerage import caching
 from brokerage.accounts import service
 from brokerage.accounts.models import ApiToken, User
 from brokerage.extensions import db
+from brokerage.types import utcnow
 from tests import factories
 from tests.api.conftest import bearer
 from tests.conftest import build_test_app, log_in
@@ -92,6 +96,38 @@ def test_using_a_token_records_when_it_was_last_used(anon, create, token_for, in
     anon.get("/api/v1/me", headers=bearer(secret))
 
     assert in_app(lambda: db.session.scalars(select(ApiToken)).one().last_used_at) is not None
+
+
+def test_a_token_used_again_the_same_day_writes_nothing(
+    anon, create, token_for, in_app, monkeypatch
+):
+    """A commit per API call would also start a new cache generation for every page."""
+    user = create(factories.UserFactory)
+    secret = token_for(user.id)
+    assert anon.get("/api/v1/me", headers=bearer(secret)).status_code == 200
+    first = in_app(lambda: db.session.scalars(select(ApiToken)).one().last_used_at)
+    commits = []
+    monkeypatch.setattr(caching, "forget_everything", lambda: commits.append(1))
+
+    assert anon.get("/api/v1/me", headers=bearer(secret)).status_code == 200
+
+    assert commits == []
+    assert in_app(lambda: db.session.scalars(select(ApiToken)).one().last_used_at) == first
+
+
+def test_a_token_used_on_a_later_day_records_that_day(anon, create, token_for, in_app):
+    user = create(factories.UserFactory)
+    secret = token_for(user.id)
+
+    def used_last_week() -> None:
+        db.session.scalars(select(ApiToken)).one().last_used_at = utcnow() - timedelta(days=7)
+        db.session.commit()
+
+    in_app(used_last_week)
+    assert anon.get("/api/v1/me", headers=bearer(secret)).status_code == 200
+
+    used = in_app(lambda: db.session.scalars(select(ApiToken)).one().last_used_at)
+    assert used.date() == utcnow().date()
 
 
 def test_a_signed_in_browser_session_may_read_without_a_token(buyer):
