@@ -42,7 +42,11 @@ def _match_json(match: ShownMatch) -> dict[str, Any]:
 
 def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
     found = shown_matches(
-        kind.model, listing_id, "json", lambda _, matches: [_match_json(m) for m in matches]
+        kind.model,
+        listing_id,
+        "json",
+        lambda _, matches: [_match_json(m) for m in matches],
+        lambda found: can_view_matches(g.api_user, found),
     )
     if found is None or not can_view_listing(g.api_user, found):
         return json_error(404, f"No {kind.label} {listing_id}.")

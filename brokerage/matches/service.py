@@ -4,7 +4,7 @@ pages; a live ranking for a draft, so its owner sees what it would match."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, select
@@ -136,13 +136,20 @@ def matches_for(listing: Listing) -> list[ShownMatch]:
 class ListingMatches(Generic[T]):
     """What `show` made of a listing's matches, with what deciding who may see them reads
     of the listing (`permissions.Owned`): kept together, a cached page reads nothing from
-    the database."""
+    the database. `shown` is None for someone who may not see them."""
 
     organisation_id: int
     is_published: bool
     ref: str
     title: str
-    shown: T
+    shown: T | None = None
+
+
+class _NotShown(Exception):
+    """Raised out of the cache's work, so that nothing is kept for someone refused."""
+
+    def __init__(self, found: ListingMatches[Any]) -> None:
+        self.found = found
 
 
 def shown_matches(
@@ -150,23 +157,32 @@ def shown_matches(
     listing_id: int,
     shown_as: str,
     show: Callable[[Listing, list[ShownMatch]], T],
+    may_see: Callable[[ListingMatches[Any]], bool],
 ) -> ListingMatches[T] | None:
     """What `show` makes of a listing's matches (a page, a JSON list), kept until the next
     commit: the matches do not depend on who asks, only on whether they may, which the
-    caller decides from the result on every request. None if there is no such listing."""
+    caller decides from the result on every request. None if there is no such listing.
+
+    Nothing is worked out for someone `may_see` refuses (a draft is ranked live: a guessed
+    id must not make the server rank it), and nothing is kept for them."""
 
     def work_out() -> ListingMatches[T] | None:
         # Read after the cache's generation, as it requires, even if the session holds it.
         listing = db.session.get(model, listing_id, populate_existing=True)
         if listing is None:
             return None
-        shown = show(listing, matches_for(listing))
-        return ListingMatches(
-            listing.organisation_id, listing.is_published, listing.ref, listing.title, shown
+        found: ListingMatches[T] = ListingMatches(
+            listing.organisation_id, listing.is_published, listing.ref, listing.title
         )
+        if not may_see(found):
+            raise _NotShown(found)
+        return replace(found, shown=show(listing, matches_for(listing)))
 
     name, parts = _matches_entry(model, listing_id, shown_as)
-    return cached(name, parts, work_out)
+    try:
+        return cached(name, parts, work_out)
+    except _NotShown as refused:
+        return refused.found
 
 
 def read_shown_matches_ahead(model: type[Listing], listing_id: int, shown_as: str) -> None:

@@ -94,7 +94,9 @@ def listing_matches(plural: str, listing_id: int) -> str:
             policy_version=policy_in_force().version,
         )
 
-    found = shown_matches(kind.model, listing_id, "page", page)
+    found = shown_matches(
+        kind.model, listing_id, "page", page, lambda found: can_view_matches(current_user, found)
+    )
     if found is None or not can_view_listing(current_user, found):
         abort(404)
     if not can_view_matches(current_user, found):

@@ -12,6 +12,7 @@ from brokerage.demo.data import DEMO_PASSWORD
 from brokerage.extensions import db
 from brokerage.listings.choices import ListingStatus
 from brokerage.listings.models import Need, Offer, Opportunity
+from brokerage.matches import service
 from tests.conftest import counted_cache_reads, counted_statements, log_in
 
 
@@ -140,3 +141,28 @@ def test_a_drafts_cached_matches_stay_hidden_from_other_organisations(app, demo,
     for url in (f"/matching/needs/{need_id}", f"/api/v1/needs/{need_id}/matches"):
         assert arch.get(url).status_code == 200  # ranked live for its own organisation
         assert parents.get(url).status_code == 404, "a draft's existence stays private"
+
+
+def test_nothing_is_worked_out_or_kept_for_someone_refused(app, demo, in_app, monkeypatch):
+    """A draft is ranked live: a guessed id must not make the server rank it."""
+    arch = log_in(app.test_client(), "volunteers@arch.example.org", DEMO_PASSWORD)
+    parents = log_in(app.test_client(), "team@parentpower.example.org", DEMO_PASSWORD)
+
+    def archs_need_made_a_draft() -> int:
+        need = db.session.scalars(select(Need).where(Need.title.ilike("%read%"))).first()
+        need.status = ListingStatus.DRAFT.value
+        db.session.commit()
+        return need.id
+
+    need_id = in_app(archs_need_made_a_draft)
+    ranked = []
+    matches_for = service.matches_for
+    monkeypatch.setattr(
+        service, "matches_for", lambda listing: ranked.append(1) or matches_for(listing)
+    )
+    for url in (f"/matching/needs/{need_id}", f"/api/v1/needs/{need_id}/matches"):
+        assert parents.get(url).status_code == 404
+        assert ranked == []
+        assert arch.get(url).status_code == 200  # not served anything kept for the refused
+        assert ranked == [1]
+        ranked.clear()
