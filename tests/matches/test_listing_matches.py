@@ -127,9 +127,9 @@ def test_a_cached_matches_page_comes_with_its_person_in_one_round_trip(
         monkeypatch.undo()
 
 
-def test_a_drafts_cached_matches_stay_hidden_from_other_organisations(app, demo, in_app):
-    arch = log_in(app.test_client(), "volunteers@arch.example.org", DEMO_PASSWORD)
-    parents = log_in(app.test_client(), "team@parentpower.example.org", DEMO_PASSWORD)
+@pytest.fixture
+def archs_draft(app, demo, in_app):
+    """ARCh's reading need made a draft; ARCh's and Parent Power's clients, and its id."""
 
     def archs_need_made_a_draft() -> int:
         need = db.session.scalars(select(Need).where(Need.title.ilike("%read%"))).first()
@@ -138,23 +138,21 @@ def test_a_drafts_cached_matches_stay_hidden_from_other_organisations(app, demo,
         return need.id
 
     need_id = in_app(archs_need_made_a_draft)
+    arch = log_in(app.test_client(), "volunteers@arch.example.org", DEMO_PASSWORD)
+    parents = log_in(app.test_client(), "team@parentpower.example.org", DEMO_PASSWORD)
+    return arch, parents, need_id
+
+
+def test_a_drafts_cached_matches_stay_hidden_from_other_organisations(archs_draft):
+    arch, parents, need_id = archs_draft
     for url in (f"/matching/needs/{need_id}", f"/api/v1/needs/{need_id}/matches"):
         assert arch.get(url).status_code == 200  # ranked live for its own organisation
         assert parents.get(url).status_code == 404, "a draft's existence stays private"
 
 
-def test_nothing_is_worked_out_or_kept_for_someone_refused(app, demo, in_app, monkeypatch):
+def test_nothing_is_worked_out_or_kept_for_someone_refused(archs_draft, monkeypatch):
     """A draft is ranked live: a guessed id must not make the server rank it."""
-    arch = log_in(app.test_client(), "volunteers@arch.example.org", DEMO_PASSWORD)
-    parents = log_in(app.test_client(), "team@parentpower.example.org", DEMO_PASSWORD)
-
-    def archs_need_made_a_draft() -> int:
-        need = db.session.scalars(select(Need).where(Need.title.ilike("%read%"))).first()
-        need.status = ListingStatus.DRAFT.value
-        db.session.commit()
-        return need.id
-
-    need_id = in_app(archs_need_made_a_draft)
+    arch, parents, need_id = archs_draft
     ranked = []
     matches_for = service.matches_for
     monkeypatch.setattr(
