@@ -1,12 +1,13 @@
-"""The stylesheet and script tags every page carries, made once per app: Bootstrap-Flask's
-`load_css()` and `load_js()` build them from settings that do not change while the app
-runs, and building them on every page cost a cached page a twentieth of its time."""
+"""Bootstrap's stylesheet and script tags, which every page carries, made once per app:
+Bootstrap-Flask's `load_css()` and `load_js()` build them from settings that do not change
+while the app runs, and building them on every page cost a cached page a twentieth of its
+time."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from markupsafe import Markup
 
 from .extensions import bootstrap
@@ -26,9 +27,6 @@ def page_assets() -> PageAssets:
     """For base.html; made at the first page, since the URLs need a request."""
     assets = current_app.extensions.get("page_assets")
     if assets is None:
-        own = Markup('<link rel="stylesheet" href="{}">').format(
-            url_for("static", filename="css/app.css")
-        )
-        assets = PageAssets(bootstrap.load_css() + Markup("\n  ") + own, bootstrap.load_js())
+        assets = PageAssets(bootstrap.load_css(), bootstrap.load_js())
         current_app.extensions["page_assets"] = assets
     return assets
