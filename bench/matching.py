@@ -101,8 +101,8 @@ def _listings(count: int, first_organisation: int) -> Listings:
 
 def stored_rebuild(pool: CandidatePool, policy: MatchingPolicy) -> dict[str, float]:
     """The stored rebuild as `flask match rebuild` runs it (brokerage.matches.store.rows_for:
-    both directions' top N with their scores and components, streamed into bulk inserts;
-    reasons are worked out when a match is shown, so none are stored),
+    both directions' top N with their scores and components, and the reasons of each
+    seeker's top N, streamed into bulk inserts),
     into a scratch SQLite `matches` table (no listing tables, so foreign keys are off)."""
     engine = create_engine("sqlite://")
     # After the app's own connect hook, which turns foreign keys on.
@@ -173,8 +173,8 @@ def main() -> None:
         previous = f
     print(
         f"rebuild = the stored rebuild: top {TOP_N} offers for each of 1,000 opportunities and "
-        f"5,000 needs, top {TOP_N} needs for each offer, scores and components (no reasons: "
-        "worked out when shown), bulk insert"
+        f"5,000 needs, top {TOP_N} needs for each offer, scores and components (reasons for "
+        "the seekers' top pairs; an offer's own are worked out when shown), bulk insert"
     )
     for line in details:
         print(line)
