@@ -23,7 +23,7 @@ run: install
 
 # The production stack on this machine: gunicorn (web) and an RQ worker, on the PostgreSQL
 # and Redis already running on 127.0.0.1. Set SECRET_KEY; FORCE_HTTPS=0 when not behind TLS.
-PROD_ENV = BROKERAGE_ENV=production DATABASE_URL=$${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/brokerage} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0}
+PROD_ENV = BROKERAGE_ENV=production DATABASE_URL=$${DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/brokerage} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} BASE_URL=$${BASE_URL:-http://127.0.0.1:8000}
 prod: install services
 	psql -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='brokerage'" | grep -q 1 \
 	  || psql -h 127.0.0.1 -U postgres -d postgres -c 'create database brokerage'

@@ -11,6 +11,15 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
+
+
+def _env_list(name: str) -> list[str] | None:
+    """A comma-separated setting as a list, or None when it is not set."""
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def _env_flag(name: str, default: bool = False) -> bool:
@@ -76,8 +85,12 @@ class Config:
     MAIL_SENDER = os.environ.get(
         "MAIL_SENDER", "Oxfordshire Social Value Brokerage <noreply@example.org>"
     )
-    # The site's address in emails sent outside a request (jobs, cron), e.g. nudges.
-    SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:5000")
+    # The site's address as people reach it: every absolute link (emails, exports, the API)
+    # is built from it, never from the request's Host header. Required in production.
+    BASE_URL = os.environ.get("BASE_URL") or os.environ.get("SITE_URL") or "http://127.0.0.1:5000"
+    # Host names a request may name; any other gets 400. None accepts any (development);
+    # production defaults to BASE_URL's host (create_app).
+    TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")
     # None means "instance/outbox"; where mail goes when no SMTP server is configured.
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR")
 
@@ -97,6 +110,9 @@ class ProductionConfig(Config):
     FORCE_HTTPS = _env_flag("FORCE_HTTPS", True)
     LOG_JSON = _env_flag("LOG_JSON", True)
 
+    # No default: the site's own address must be said, or emailed links could not be built.
+    BASE_URL = os.environ.get("BASE_URL") or os.environ.get("SITE_URL")
+
     @classmethod
     def validate(cls, settings: Mapping[str, Any]) -> None:
         secret = settings.get("SECRET_KEY") or ""
@@ -111,6 +127,12 @@ class ProductionConfig(Config):
                 "DATABASE_URL must point at PostgreSQL in production "
                 "(postgresql+psycopg://user@host:5432/dbname)."
             )
+        base = urlsplit(settings.get("BASE_URL") or "")
+        if base.scheme not in {"http", "https"} or not base.hostname:
+            raise ConfigurationError(
+                "BASE_URL must be set in production to the site's address as people reach "
+                "it (https://brokerage.example.org): emailed links are built from it."
+            )
 
 
 class TestConfig(Config):
@@ -119,6 +141,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production-use-0123456789"  # noqa: S105
     # The suite makes a fresh SQLite file unless TEST_DATABASE_URL names a PostgreSQL database.
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL")
+    # Not the test client's "localhost": a link built from the request would show.
+    BASE_URL = "https://brokerage.example.org"
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = None

@@ -37,6 +37,7 @@ def production_env() -> dict[str, str]:
         "REDIS_URL": REDIS_URL,
         "WEB_CONCURRENCY": "2",
         "FORCE_HTTPS": "0",
+        "BASE_URL": "http://127.0.0.1",
         # Plain HTTP on loopback: cookies may not be Secure, or no client sends them back.
         "BROKERAGE_SESSION_COOKIE_SECURE": "false",
         "BROKERAGE_REMEMBER_COOKIE_SECURE": "false",

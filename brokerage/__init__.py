@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -39,6 +40,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_prefixed_env("BROKERAGE")
     _fill_development_defaults(app)
     config_class.validate(app.config)
+    _trust_base_url_host(app)
     logs.init_app(app)
 
     _init_extensions(app)
@@ -59,6 +61,13 @@ def _fill_development_defaults(app: Flask) -> None:
         app.config["SECRET_KEY"] = _development_secret_key(instance)
     if not app.config.get("MAIL_OUTBOX_DIR"):
         app.config["MAIL_OUTBOX_DIR"] = str(instance / "outbox")
+
+
+def _trust_base_url_host(app: Flask) -> None:
+    """In production, a request naming any host but the site's own gets 400, unless
+    TRUSTED_HOSTS lists more (a load balancer's health checks by address, say)."""
+    if app.config["ENV_NAME"] == "production" and app.config.get("TRUSTED_HOSTS") is None:
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname]
 
 
 def _development_secret_key(instance: Path) -> str:

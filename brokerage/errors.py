@@ -17,7 +17,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from .extensions import db, login_manager
 
@@ -85,6 +85,9 @@ def json_error(status: int, reason: str, fields: dict[str, list[str]] | None = N
     return response
 
 
+UNTRUSTED_HOST_MESSAGE = "This site does not answer to that host name.\n"
+
+
 def _handle_http_error(error: HTTPException) -> Response | tuple[str, int, dict[str, str]]:
     status = error.code or 500
     # A 405 must say which methods are allowed, for browsers and programs alike.
@@ -95,6 +98,9 @@ def _handle_http_error(error: HTTPException) -> Response | tuple[str, int, dict[
         response = json_error(status, error.description or "")
         response.headers.update(headers)
         return response
+    if isinstance(error, SecurityError):
+        # No link can be built for a host the site does not serve, so no page either.
+        return UNTRUSTED_HOST_MESSAGE, status, {"Content-Type": "text/plain; charset=utf-8"}
     template = (
         f"errors/{status}.html" if status in PAGES_WITH_OWN_TEMPLATE else "errors/generic.html"
     )

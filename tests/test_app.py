@@ -62,7 +62,13 @@ def test_production_refuses_to_start_on_sqlite(tmp_path):
 
 
 def test_production_accepts_a_long_secret_and_postgresql():
-    ProductionConfig.validate({"SECRET_KEY": GOOD_SECRET, "SQLALCHEMY_DATABASE_URI": POSTGRES_URL})
+    ProductionConfig.validate(
+        {
+            "SECRET_KEY": GOOD_SECRET,
+            "SQLALCHEMY_DATABASE_URI": POSTGRES_URL,
+            "BASE_URL": "https://brokerage.example.org",
+        }
+    )
 
 
 def _flask_command(*args: str, **environment: str) -> subprocess.CompletedProcess[str]:
@@ -91,7 +97,11 @@ def test_the_flask_command_in_production_without_a_secret_key_fails_with_the_rea
 def test_the_flask_command_in_production_starts_without_touching_the_database():
     """No queries at start-up: the database named here does not exist."""
     result = _flask_command(
-        "routes", BROKERAGE_ENV="production", DATABASE_URL=POSTGRES_URL, SECRET_KEY=GOOD_SECRET
+        "routes",
+        BROKERAGE_ENV="production",
+        DATABASE_URL=POSTGRES_URL,
+        SECRET_KEY=GOOD_SECRET,
+        BASE_URL="https://brokerage.example.org",
     )
 
     assert result.returncode == 0, result.stderr

@@ -86,6 +86,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
             "DATABASE_URL": url,
             "REDIS_URL": STACK_REDIS_URL,
             "FORCE_HTTPS": "0",
+            "BASE_URL": "http://127.0.0.1",
             "MAIL_OUTBOX_DIR": str(tmp / "outbox"),
             "WEB_CONCURRENCY": "1",
             "LOG_LEVEL": "WARNING",

@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from ..errors import BrokerageError
 from ..extensions import db
+from ..links import absolute_url_for
 from . import service
 from .forms import ConfirmForm, EditOrganisationForm, InviteForm, OrganisationForm
 from .models import Organisation
@@ -92,7 +93,7 @@ def invite(organisation_id: int) -> str | Response | tuple[str, int]:
                 current_user,
                 form.email.data,
                 form.role.data,
-                lambda token: url_for("organisations.show_invitation", token=token, _external=True),
+                lambda token: absolute_url_for("organisations.show_invitation", token=token),
             )
         except BrokerageError as error:
             form.email.errors.append(str(error))

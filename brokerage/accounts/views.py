@@ -20,6 +20,7 @@ from werkzeug.wrappers import Response
 
 from ..errors import BrokerageError
 from ..extensions import db, limiter
+from ..links import absolute_url_for
 from . import privacy, service
 from .forms import (
     ApiTokenForm,
@@ -61,11 +62,11 @@ def _sign_up_links() -> service.SignUpLinks:
     """Links for the emails sent at sign-up; confirming goes on to this request's `next`."""
     next_page = safe_next("") or None
     return service.SignUpLinks(
-        confirm=lambda token: url_for(
-            "accounts.confirm_email", token=token, next=next_page, _external=True
+        confirm=lambda token: absolute_url_for(
+            "accounts.confirm_email", token=token, next=next_page
         ),
-        log_in=url_for("accounts.login", _external=True),
-        reset_password=url_for("accounts.request_password_reset", _external=True),
+        log_in=absolute_url_for("accounts.login"),
+        reset_password=absolute_url_for("accounts.request_password_reset"),
     )
 
 
@@ -249,7 +250,7 @@ def request_password_reset() -> str | Response:
     if form.validate_on_submit():
         service.send_password_reset(
             form.email.data,
-            lambda token: url_for("accounts.reset_password", token=token, _external=True),
+            lambda token: absolute_url_for("accounts.reset_password", token=token),
         )
         flash(
             "If an account exists for that address, we have emailed it a link to set a new "

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from flask import current_app, has_request_context, request
 from sqlalchemy import Select, func, select, update
 
 from ..accounts.models import User
 from ..extensions import db
+from ..links import absolute_path
 from ..mail import send_mail
 from ..types import utcnow
 from .models import Notification
@@ -37,16 +37,10 @@ def notify(
                 "notification",
                 person=person,
                 body=body,
-                link=f"{_site_url()}{link}" if link else "",
+                link=absolute_path(link) if link else "",
             )
     db.session.flush()
     return made
-
-
-def _site_url() -> str:
-    """The site's address: the one asked for in a request, the configured one elsewhere."""
-    base = request.host_url if has_request_context() else current_app.config["SITE_URL"]
-    return base.rstrip("/")
 
 
 def unread_count(user: User) -> int:

@@ -218,8 +218,8 @@ def test_an_address_with_an_account_in_any_case_gets_an_email_and_no_second_acco
         (message,) = emails_to("ada@example.org")
     assert message.subject == "You already have an account"
     assert "Hello The first Ada," in message.body
-    assert "To log in: http://localhost/login" in message.body
-    assert "set a new one: http://localhost/password-reset" in message.body
+    assert "To log in: https://brokerage.example.org/login" in message.body
+    assert "set a new one: https://brokerage.example.org/password-reset" in message.body
     assert "/confirm/" not in message.body
 
 

@@ -61,6 +61,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     with fresh_database(tmp_path_factory.mktemp("e2e-db"), "e2e") as database_url:
         app = build_test_app(database_url, str(tmp_path_factory.mktemp("e2e-outbox")))
         server = make_server("127.0.0.1", 0, app, threaded=True)
+        # Emailed links lead back to this server, as they would to the real site.
+        app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
         thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
         thread.start()
         try:
