@@ -14,6 +14,12 @@ _LINE_BREAK = re.compile(r"[\t\r\n\x85\u2028\u2029]")
 _BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
+def stripped(value: Any) -> Any:
+    """A filter: text without surrounding spaces, so "  " is the empty choice ("Not stated")
+    rather than a value no list holds."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def plain_text(form: Any, field: Any) -> None:
     """No control characters (null bytes included) in any text a person typed."""
     if field.data and _CONTROL.search(field.data):

@@ -29,7 +29,7 @@ from ..accounts.models import Organisation
 from ..places.fields import PostcodeField
 from ..toms.fields import MeasureQuantitiesField, format_quantity, parse_quantity
 from ..toms.models import format_pence
-from ..validators import plain_name, plain_text
+from ..validators import plain_name, plain_text, stripped
 from .choices import CATEGORY_LABELS, SIZE_LABELS
 from .fields import MeasureWeightsField
 from .models import Listing, Need, Opportunity
@@ -262,9 +262,17 @@ def website(form: Any, field: Any) -> None:
 
 class ProfileForm(FlaskForm):
     sector = SelectField(
-        "Sector", choices=_choices(CATEGORY_LABELS, "Not stated"), validators=[Optional()]
+        "Sector",
+        choices=_choices(CATEGORY_LABELS, "Not stated"),
+        filters=[stripped],
+        validators=[Optional()],
     )
-    size = SelectField("Size", choices=_choices(SIZE_LABELS, "Not stated"), validators=[Optional()])
+    size = SelectField(
+        "Size",
+        choices=_choices(SIZE_LABELS, "Not stated"),
+        filters=[stripped],
+        validators=[Optional()],
+    )
     is_vcse = BooleanField("A voluntary, community or social enterprise (VCSE) organisation")
     is_social_enterprise = BooleanField("A social enterprise")
     pays_real_living_wage = BooleanField("Pays the real Living Wage")

@@ -384,6 +384,21 @@ def test_a_bad_profile_gets_a_field_error_and_saves_nothing(
     assert in_app(lambda: count(Profile)) == 0
 
 
+@pytest.mark.parametrize("blank", [" ", "\t", "   \n"])
+@pytest.mark.parametrize("field", ["sector", "size"])
+def test_a_blank_sector_or_size_is_saved_as_not_stated(client_as, world, in_app, field, blank):
+    response = post_form(
+        client_as("offer", "member"),
+        f"/organisations/{world.organisations['supplier']}/profile/edit",
+        {field: blank, "service_radius_km": "25"},
+    )
+
+    assert response.status_code == 302
+    profile = in_app(lambda: only(Profile))
+    assert not getattr(profile, field)
+    assert profile.service_radius_km == 25
+
+
 def test_a_buyers_profile_asks_nothing_only_a_supplier_needs(client_as, world):
     html = (
         client_as("opportunity", "member")
