@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..types import UTCDateTime, in_list, utcnow
+from .organisation_types import OrganisationType
 
 
 class OrganisationKind(enum.StrEnum):
@@ -100,6 +101,10 @@ class Organisation(db.Model):
     # The partner's own id for it, from a spreadsheet import (the key re-imports update by).
     external_ref: Mapped[str | None] = mapped_column(String(60), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # What kind of body it is (organisation_types); a file's words that name no type are
+    # kept in organisation_type_written until staff classify them.
+    organisation_type: Mapped[str | None] = mapped_column(String(30))
+    organisation_type_written: Mapped[str] = mapped_column(String(120), default="")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
@@ -108,7 +113,19 @@ class Organisation(db.Model):
         back_populates="organisation", cascade="all, delete-orphan"
     )
 
-    __table_args__ = (CheckConstraint(in_list("kind", OrganisationKind), name="kind_known"),)
+    __table_args__ = (
+        CheckConstraint(in_list("kind", OrganisationKind), name="kind_known"),
+        CheckConstraint(
+            in_list("organisation_type", OrganisationType), name="organisation_type_known"
+        ),
+    )
+
+    @property
+    def organisation_type_label(self) -> str:
+        """The type as people read it: its label, or what a file said until classified."""
+        if self.organisation_type:
+            return OrganisationType(self.organisation_type).label
+        return self.organisation_type_written
 
     @property
     def kind_enum(self) -> OrganisationKind:

@@ -22,16 +22,21 @@ from ..toms.models import Measure
 MAX_WEIGHT = Decimal(100)
 
 
-class MeasureWeightsWidget:
-    def __call__(self, field: MeasureWeightsField, **kwargs: Any) -> Markup:
-        return Markup(render_template("listings/_measure_weights.html", field=field))  # noqa: S704
+class TemplateWidget:
+    """A field drawn by a template of its own (which escaped what it shows)."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        return Markup(render_template(self.template, field=field))  # noqa: S704
 
 
 class MeasureWeightsField(MeasureQuantitiesField):
     """Reads `weights:CODE` boxes as the picker reads its quantities; the measures that
     may have a weight are those ticked in `picker`."""
 
-    widget = MeasureWeightsWidget()
+    widget = TemplateWidget("listings/_measure_weights.html")
 
     def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validators, max_quantity=MAX_WEIGHT, **kwargs)

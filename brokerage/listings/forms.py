@@ -26,6 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..accounts.models import Organisation
+from ..accounts.organisation_types import OrganisationType
 from ..places.fields import PostcodeField
 from ..toms.fields import MeasureQuantitiesField, format_quantity, parse_quantity
 from ..toms.models import format_pence
@@ -34,6 +35,7 @@ from .choices import CATEGORY_LABELS, SIZE_LABELS
 from .fields import MeasureWeightsField
 from .models import Listing, Need, Opportunity
 from .service import NeedFields, OfferFields, OpportunityFields, ProfileFields, today
+from .trade_fields import TradesField
 
 # Further ahead than this, a date is a typing slip (2204 for 2024).
 MAX_YEARS_AHEAD = 10
@@ -158,6 +160,11 @@ class OpportunityForm(ListingForm):
         description="Optional: each wanted measure counts 1 unless you give it more (up to "
         "100), for example 3 for the one that matters most.",
     )
+    trades = TradesField(
+        "Trades: what the contract buys",
+        description="Suppliers are matched on what they can do: tick the trades the work "
+        "needs, or give its CPV codes from the tender notice.",
+    )
     submit = SubmitField("Save opportunity")
 
     value_pence: int | None = None
@@ -179,6 +186,7 @@ class OpportunityForm(ListingForm):
             deadline=self.deadline.data,
             measures=self.measures.data,
             weights=self.weights.data,
+            trades=self.trades.data,
         )
 
 
@@ -288,11 +296,26 @@ class ProfileForm(FlaskForm):
         description="For example https://example.org.",
         render_kw={"autocomplete": "url"},
     )
+    trades = TradesField(
+        "Trades: what you can be hired to do",
+        description="Buyers find suppliers by trade, and opportunities are matched on it. "
+        "Tick each that fits, and add any other.",
+    )
+    organisation_type = SelectField(
+        "Type of organisation",
+        choices=[
+            SelectChoice("", "Not stated"),
+            *(SelectChoice(t.value, t.label) for t in OrganisationType),
+        ],
+        filters=[stripped],
+        validators=[Optional()],
+    )
     submit = SubmitField("Save profile")
 
     # The fields each kind of organisation fills in; the rest stay empty.
     FIELDS_BY_KIND = {
         "supplier": (
+            "trades",
             "sector",
             "size",
             "is_vcse",
@@ -301,26 +324,29 @@ class ProfileForm(FlaskForm):
             "service_radius_km",
             "website",
         ),
-        "buyer": ("sector", "size", "pays_real_living_wage", "website"),
-        "beneficiary": ("size", "is_vcse", "is_social_enterprise", "website"),
-        "partner": ("size", "is_vcse", "website"),
+        "buyer": ("organisation_type", "sector", "size", "pays_real_living_wage", "website"),
+        "beneficiary": ("organisation_type", "size", "is_vcse", "is_social_enterprise", "website"),
+        "partner": ("organisation_type", "size", "is_vcse", "website"),
     }
+    ALL_FIELDS = tuple(dict.fromkeys(name for names in FIELDS_BY_KIND.values() for name in names))
 
     @classmethod
-    def for_organisation(cls, organisation: Organisation, **kwargs: Any) -> ProfileForm:
+    def for_organisation(
+        cls, organisation: Organisation, trades: tuple[str, ...] = (), **kwargs: Any
+    ) -> ProfileForm:
+        """The form for this kind of organisation, filled with its profile (`obj`), its
+        trades and its type."""
+        kwargs.setdefault("trades", trades)
+        kwargs.setdefault("organisation_type", organisation.organisation_type or "")
         form = cls(**kwargs)
         shown = cls.FIELDS_BY_KIND[organisation.kind]
-        for name in cls.FIELDS_BY_KIND["supplier"]:
+        for name in cls.ALL_FIELDS:
             if name not in shown:
                 delattr(form, name)
         return form
 
     def fields(self) -> ProfileFields:
-        values = {
-            name: self[name].data
-            for name in self.FIELDS_BY_KIND["supplier"]
-            if name in self._fields
-        }
+        values = {name: self[name].data for name in self.ALL_FIELDS if name in self._fields}
         for name in ("sector", "size"):
             values[name] = values.get(name) or None
         values["website"] = values.get("website") or ""
@@ -342,6 +368,7 @@ def initial_data(listing: Listing) -> dict[str, Any]:
         data["weights"] = {code: w for code, w in listing.weights.items() if w != 1}
         value = listing.estimated_value_pence
         data["estimated_value"] = format_pence(value) if value is not None else ""
+        data["trades"] = tuple(row.cpv_code for row in listing.trades if row.cpv_code)
     if isinstance(listing, Need):
         data["quantity_wanted"] = format_quantity(listing.quantity_wanted)
     return data

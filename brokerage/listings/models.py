@@ -189,6 +189,9 @@ class Opportunity(Listing, db.Model):
         cascade="all, delete-orphan",
         order_by="OpportunityMeasure.id",
     )
+    trades: Mapped[list[OpportunityTrade]] = relationship(
+        back_populates="opportunity", cascade="all, delete-orphan", order_by="OpportunityTrade.id"
+    )
 
     @declared_attr.directive
     def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
@@ -267,6 +270,66 @@ class NeedMeasure(db.Model):
         UniqueConstraint("need_id", "measure_code", name="uq_need_measures_need_code"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
     )
+
+
+class TradeRow:
+    """A trade as a CPV code, or as a partner's file wrote it until staff classify it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cpv_code: Mapped[str | None] = mapped_column(String(8))
+    # What the file said, kept when no code could be read from it (cpv_code is then None).
+    written: Mapped[str] = mapped_column(String(120), default="")
+
+    @classmethod
+    def common_constraints(cls) -> tuple[CheckConstraint, ...]:
+        return (
+            CheckConstraint("cpv_code IS NOT NULL OR written <> ''", name="code_or_words"),
+            CheckConstraint("length(cpv_code) = 8", name="cpv_code_eight_digits"),
+        )
+
+    @property
+    def is_classified(self) -> bool:
+        return self.cpv_code is not None
+
+
+class OrganisationTrade(TradeRow, db.Model):
+    """What a supplier can be hired to do."""
+
+    __tablename__ = "organisation_trades"
+
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    organisation: Mapped[Organisation] = relationship()
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
+        return (
+            *cls.common_constraints(),
+            UniqueConstraint(
+                "organisation_id", "cpv_code", name="uq_organisation_trades_organisation_code"
+            ),
+        )
+
+
+class OpportunityTrade(TradeRow, db.Model):
+    """What a procurement opportunity buys."""
+
+    __tablename__ = "opportunity_trades"
+
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), index=True
+    )
+    opportunity: Mapped[Opportunity] = relationship(back_populates="trades")
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805
+        return (
+            *cls.common_constraints(),
+            UniqueConstraint(
+                "opportunity_id", "cpv_code", name="uq_opportunity_trades_opportunity_code"
+            ),
+        )
 
 
 LISTING_MODELS: tuple[type[Offer] | type[Opportunity] | type[Need], ...] = (

@@ -24,6 +24,7 @@ from ..places.postcodes import InvalidPostcode
 from ..places.service import resolve
 from ..toms.service import measures_by_code
 from ..types import utcnow
+from . import trade_service
 from .choices import ListingStatus
 from .matching_inputs import Reach
 from .models import (
@@ -70,6 +71,13 @@ class ProfileFields:
     pays_real_living_wage: bool = False
     service_radius_km: int | None = None
     website: str = ""
+    # None: not on this kind's form, left as it is; () and "" clear them.
+    trades: tuple[str, ...] | None = None
+    organisation_type: str | None = None
+
+
+# ProfileFields that are the organisation's, not columns of its profile.
+_ORGANISATION_FIELDS = ("trades", "organisation_type")
 
 
 def profile_of(organisation: Organisation) -> Profile | None:
@@ -129,8 +137,14 @@ def save_profile(organisation: Organisation, fields: ProfileFields) -> Profile:
     """Set every field the form shows for this kind of organisation; verification stays."""
     profile = _profile_for_change(organisation)
     for field in dataclasses.fields(fields):
-        setattr(profile, field.name, getattr(fields, field.name))
+        if field.name not in _ORGANISATION_FIELDS:
+            setattr(profile, field.name, getattr(fields, field.name))
     profile.website = fields.website.strip()
+    if fields.trades is not None:
+        trade_service.set_organisation_trades(organisation, fields.trades)
+    if fields.organisation_type is not None:
+        organisation.organisation_type = fields.organisation_type or None
+        organisation.organisation_type_written = ""
     profile.updated_at = utcnow()
     db.session.flush()
     profile_changed.send(organisation)
@@ -175,6 +189,8 @@ class OpportunityFields(ListingFields):
     deadline: date
     measures: Mapping[str, Decimal]
     weights: Mapping[str, Decimal] = dataclasses.field(default_factory=dict)
+    # CPV codes of what it buys; None leaves them as they are (an import without the column).
+    trades: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -191,7 +207,7 @@ MODEL_FOR_FIELDS: dict[type[ListingFields], type[Listing]] = {
     NeedFields: Need,
 }
 MEASURE_ROW = {Offer: OfferMeasure, Opportunity: OpportunityMeasure, Need: NeedMeasure}
-_NOT_COLUMNS = {"measures", "weights", "postcode"}
+_NOT_COLUMNS = {"measures", "weights", "postcode", "trades"}
 _AMOUNTS = ("quantity_wanted", "estimated_value_pence")
 
 
@@ -229,6 +245,9 @@ def _apply(listing: Listing, fields: ListingFields) -> None:
     listing.title = " ".join(fields.title.split())
     locate(listing, fields.postcode)
     set_measures(listing, fields.measures, getattr(fields, "weights", {}))
+    trades = getattr(fields, "trades", None)
+    if isinstance(listing, Opportunity) and trades is not None:
+        trade_service.set_opportunity_trades(listing, trades)
 
 
 def check_fields(fields: ListingFields, known_codes: Collection[str] | None = None) -> None:
@@ -244,6 +263,7 @@ def check_fields(fields: ListingFields, known_codes: Collection[str] | None = No
     weights = getattr(fields, "weights", {})
     if set(weights) - set(fields.measures) or any(w <= 0 for w in weights.values()):
         raise InvalidListing("Weights must be more than 0, for measures that are wanted.")
+    trade_service.check_codes(getattr(fields, "trades", None) or ())
     start, end = getattr(fields, "available_from", None), getattr(fields, "available_to", None)
     if start and end and end < start:
         raise InvalidListing("The end of availability cannot come before its start.")

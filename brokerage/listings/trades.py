@@ -111,14 +111,18 @@ def recognise(text: str) -> Recognised | None:
     entry = cpv.lookup(text)
     if entry:
         return Recognised(entry.code, _label_of(entry.code))
-    code = _names().get(_key(text))
-    return Recognised(code, _label_of(code)) if code else None
+    names, key = _names(), _key(text)
+    # "window cleaning" names "Window-cleaning services"; "landscaping" "Landscaping work".
+    code = names.get(key) or names.get(f"{key} services") or names.get(f"{key} work")
+    return Recognised(code, _label_of(code)) if code and key else None
 
 
 def suggest(text: str, limit: int = 3) -> list[Recognised]:
     """The nearest trades to words `recognise` could not read: short-list labels and
     synonyms first, then descriptions from the whole vocabulary."""
     names = _names()
+    if not _key(text):
+        return []
     near = process.extract(
         _key(text), names.keys(), scorer=fuzz.WRatio, limit=limit * 2, score_cutoff=80
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -15,11 +15,11 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..toms.fields import format_quantity
 from ..toms.models import format_pence
-from . import permissions, service
+from . import cpv, permissions, service, trade_service, trades
 from .choices import Category, Size, label_of
 from .forms import ButtonForm, ProfileForm, initial_data
 from .kinds import KINDS, ListingKind, kind_for_organisation
-from .models import Listing
+from .models import Listing, TradeRow
 
 blueprint = Blueprint("listings", __name__)
 Page = str | tuple[str, int]
@@ -31,7 +31,14 @@ def _helpers() -> dict[str, object]:
         "format_quantity": format_quantity,
         "format_pence": format_pence,
         "action_form": ButtonForm(),
+        "trade_label": _trade_label,
     }
+
+
+def _trade_label(row: TradeRow) -> str:
+    if row.cpv_code:
+        return f"{trades.label_of(row.cpv_code)} ({row.cpv_code})"
+    return f"{row.written} (not yet classified)"
 
 
 def _organisation(organisation_id: int) -> Organisation:
@@ -50,6 +57,21 @@ def _page_status(form_was_sent: bool) -> int:
     return 400 if form_was_sent else 200
 
 
+# Trades ----------------------------------------------------------------------------
+
+
+@blueprint.get("/trades")
+def search_trades() -> str:
+    """The Common Procurement Vocabulary, searched by words or digits."""
+    query = request.args.get("q", "")[:100]
+    return render_template(
+        "listings/trades.html",
+        query=query,
+        results=cpv.search(query, limit=50),
+        common=trades.COMMON_TRADES,
+    )
+
+
 # Profiles --------------------------------------------------------------------------
 
 
@@ -66,6 +88,7 @@ def profile(organisation_id: int) -> str:
         organisation=organisation,
         profile=profile,
         sector_label=label_of(Category, profile.sector) if profile else "",
+        trades=trade_service.trades_of(organisation),
         size_label=label_of(Size, profile.size) if profile else "",
         kind=kind,
         listings=service.listings_of(organisation, kind.model, published_only=not member)
@@ -81,7 +104,11 @@ def edit_profile(organisation_id: int) -> Page | Response:
     organisation = _organisation(organisation_id)
     if not permissions.can_edit_profile(current_user, organisation):
         abort(403)
-    form = ProfileForm.for_organisation(organisation, obj=service.profile_of(organisation))
+    form = ProfileForm.for_organisation(
+        organisation,
+        trades=trade_service.trade_codes_of([organisation.id]).get(organisation.id, ()),
+        obj=service.profile_of(organisation),
+    )
     if form.validate_on_submit():
         service.save_profile(organisation, form.fields())
         db.session.commit()

@@ -102,6 +102,8 @@ def test_every_common_trade_names_a_code_the_vocabulary_holds():
         ("  GROUNDS   maintenance ", "77310000"),
         ("45000000-7", "45000000"),
         ("Window-cleaning services", "90911300"),
+        ("window cleaning", "90911300"),  # "... services" understood
+        ("Landscaping work for parks", "45112711"),
         ("Grounds maintenance services", "77314000"),
     ],
 )

@@ -221,6 +221,7 @@ MATRIX: dict[str, Row] = {
     # draft offer (private: 404 to others), the buyer's published opportunity (open to all
     # signed in, changed by the buyer) and the beneficiary's draft need.
     "GET listings.index":                   web("LOGIN 200   200   200   200   200   200   200"),
+    "GET listings.search_trades":           web("LOGIN 200   200   200   200   200   200   200"),
     "GET listings.profile":                 web("LOGIN 200   200   200   200   200   200   200"),
     "GET listings.edit_profile":            web("LOGIN 200   403   403   403   200   403   200"),
     "POST listings.edit_profile":           web("LOGIN DONE  403   403   403   DONE  403   DONE"),
