@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for_environment
 
@@ -39,6 +40,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_prefixed_env("BROKERAGE")
     _fill_development_defaults(app)
     config_class.validate(app.config)
+    if hops := int(app.config["PROXY_HOPS"]):  # the client's address, scheme and host
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logs.init_app(app)
 
     _init_extensions(app)
