@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure what the test suite needs is on this machine and running, installing it
-# from Debian's packages when missing: Chromium, nginx (for the reverse-proxy test, which
-# starts its own; the system service is never started), PostgreSQL 15 and Redis. Idempotent.
+# from Debian's packages when missing: Chromium, nginx (the reverse-proxy test runs its own
+# on a loopback port, never the system service), PostgreSQL 15 and Redis. Idempotent.
 set -euo pipefail
 
 apt_install() {

@@ -114,11 +114,17 @@ def _log_in_as(browser: Browser, port: int, email: str, password: str) -> tuple[
 
 
 def test_failures_from_one_address_do_not_block_a_person_at_another(proxy):
+    known = Browser(source="127.0.0.2")
+    assert _log_in_as(known, proxy, "person@example.org", PASSWORD)[0] == 302
     sprayed = [_log_in(proxy, "127.0.0.2", f"guess{n}@example.org", WRONG)[0] for n in range(5)]
 
     assert sprayed == [200] * 5
     assert _log_in(proxy, "127.0.0.2", "guess5@example.org", WRONG)[0] == 429
     assert _log_in(proxy, "127.0.0.3", "person@example.org", PASSWORD)[0] == 302
+    # At the blocked address, a new browser waits; one that logged in there before does not.
+    assert _log_in(proxy, "127.0.0.2", "person@example.org", PASSWORD)[0] == 429
+    again = Browser({"signed_in_before": known.cookies["signed_in_before"]}, "127.0.0.2")
+    assert _log_in_as(again, proxy, "person@example.org", PASSWORD)[0] == 302
 
 
 def test_failures_against_one_account_do_not_block_another_account_at_the_same_address(proxy):

@@ -140,7 +140,9 @@ def login() -> str | Response:
             db.session.commit()
             login_user(user, remember=form.remember.data)
             flash("You are logged in.", "success")
-            return redirect(safe_next(url_for("home.index")))
+            response = redirect(safe_next(url_for("home.index")))
+            limits.remember_browser(response, user.email)
+            return response
     return render_template("accounts/login.html", form=form)
 
 

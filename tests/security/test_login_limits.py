@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from brokerage.accounts import limits
 from brokerage.errors import wait_in_words
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, UserFactory
@@ -160,3 +161,26 @@ def test_an_account_refused_for_a_quarter_hour_is_told_so(limited_app_with):
 )
 def test_a_wait_is_said_in_words(seconds, words):
     assert wait_in_words(seconds) == words
+
+
+def test_a_browser_that_logged_in_before_still_gets_in_past_its_networks_limit(
+    limited_app_with, create
+):
+    app = limited_app_with(**FEW)
+    person = create(UserFactory, email="person@example.org").email
+    known = app.test_client()
+    form = {"csrf_token": csrf_token(known), "email": person, "password": PASSWORD}
+    first = known.post("/login", data=form, environ_base={"REMOTE_ADDR": "192.0.2.1"})
+    cookie = known.get_cookie(limits.KNOWN_BROWSER_COOKIE)
+    for n in range(5):
+        _log_in(app, f"guess{n}@example.org", WRONG)
+
+    same_browser = app.test_client()
+    same_browser.set_cookie(limits.KNOWN_BROWSER_COOKIE, cookie.value)
+    form = {"csrf_token": csrf_token(same_browser), "email": person, "password": PASSWORD}
+    again = same_browser.post("/login", data=form, environ_base={"REMOTE_ADDR": "192.0.2.1"})
+
+    assert first.status_code == 302
+    assert _log_in(app, person, PASSWORD).status_code == 429  # a browser it does not know
+    assert again.status_code == 302
+    assert cookie.http_only
