@@ -68,7 +68,16 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # With Redis down, each process limits in its own memory until Redis answers again.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # Submissions of the registration, confirmation and password-reset forms, per address.
     AUTH_RATE_LIMIT = "10 per minute; 50 per hour"
+    # Wrong passwords only (a right one is never counted): per email address tried, and per
+    # client address. The account's window is short so an attacker cannot lock its owner
+    # out for long; the address allows an office's typos but not guessing across accounts.
+    LOGIN_FAILURES_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "30 per 15 minutes"
+    # How many reverse proxies (load balancer, nginx) stand in front of the app and append
+    # to X-Forwarded-For: the client's address is read that many hops back. 0 trusts none.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
     PASSWORD_MIN_LENGTH = 10
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)

@@ -12,8 +12,10 @@ worker_class = "gthread"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# Behind a load balancer: trust its X-Forwarded-* headers only from the addresses given.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn believes no X-Forwarded-* header: the app reads them, through as many proxies as
+# PROXY_HOPS says (ProxyFix in create_app), so one setting decides the client's address,
+# scheme and host.
+forwarded_allow_ips = ""
 # No access log: the app logs every request itself, as JSON with its request id.
 accesslog = None
 errorlog = "-"

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for_environment
 
@@ -41,6 +42,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _fill_development_defaults(app)
     config_class.validate(app.config)
     _trust_base_url_host(app)
+    if hops := int(app.config["PROXY_HOPS"]):  # the client's address, scheme and host
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     logs.init_app(app)
 
     _init_extensions(app)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
 from typing import Any
 
 from flask import Flask, Response, abort, g, jsonify, render_template, request
+from flask_limiter import RateLimitExceeded
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import (
@@ -17,9 +20,14 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    SecurityError,
+    TooManyRequests,
+)
 
-from .extensions import db, login_manager
+from .extensions import db, limiter, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +45,8 @@ ERROR_NAMES = {
     500: "server_error",
     503: "unavailable",
 }
-PAGES_WITH_OWN_TEMPLATE = {400, 403, 404, 429, 500}
+PAGES_WITH_OWN_TEMPLATE = {400, 403, 404, 500}
+TOO_MANY_ATTEMPTS = "This has been tried too many times."
 # A service we depend on stopped answering: the database (gone, restarting, connections cut,
 # pool exhausted) or Redis. The request is abandoned whole and the client told to retry.
 OUTAGES = (
@@ -105,6 +114,48 @@ def _handle_http_error(error: HTTPException) -> Response | tuple[str, int, dict[
         f"errors/{status}.html" if status in PAGES_WITH_OWN_TEMPLATE else "errors/generic.html"
     )
     return render_template(template, error=error, status=status), status, headers
+
+
+def wait_in_words(seconds: float) -> str:
+    """How long to wait, as a person would say it: "40 seconds", "1 hour and 5 minutes"
+    (to the nearest minute from a minute up)."""
+    seconds = max(math.ceil(seconds), 1)
+    if seconds < 60:
+        return _counted(seconds, "second")
+    hours, minutes = divmod(round(seconds / 60), 60)
+    parts = [_counted(hours, "hour")] if hours else []
+    if minutes:
+        parts.append(_counted(minutes, "minute"))
+    return " and ".join(parts)
+
+
+def _counted(number: int, unit: str) -> str:
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
+def _seconds_until_allowed(error: TooManyRequests) -> int:
+    """Until the limit that refused this request lets it through: the latest reset of those
+    breached, else the refused limit's whole window."""
+    now = time.time()
+    waits = [limit.reset_at - now for limit in limiter.current_limits if limit.breached]
+    if not waits and isinstance(error, RateLimitExceeded):
+        waits = [error.limit.limit.get_expiry()]
+    return max(math.ceil(max(waits, default=RETRY_AFTER_SECONDS)), 1)
+
+
+def _handle_too_many_requests(error: TooManyRequests) -> ErrorReply:
+    """429 saying the real wait, in words and in Retry-After, from the limit that was hit."""
+    seconds = _seconds_until_allowed(error)
+    said = isinstance(error, RateLimitExceeded) and error.limit.error_message
+    message = error.description if said else TOO_MANY_ATTEMPTS
+    wait = wait_in_words(seconds)
+    headers = {"Retry-After": str(seconds)}
+    if wants_json():
+        response = json_error(429, f"{message} Try again in {wait}.")
+        response.headers.update(headers)
+        return response
+    page = render_template("errors/429.html", status=429, message=message, wait=wait)
+    return page, 429, headers
 
 
 def _handle_domain_error(error: BrokerageError) -> Response | tuple[str, int]:
@@ -197,6 +248,7 @@ def register(app: Flask) -> None:
     app.url_value_preprocessor(_refuse_impossible_ids)
     app.before_request(_refuse_undecodable_query)
     app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(TooManyRequests, _handle_too_many_requests)
     app.register_error_handler(BrokerageError, _handle_domain_error)
     app.register_error_handler(IntegrityError, _handle_integrity_error)
     # A version counter (`version_id_col`) found the row changed by another transaction.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure what the test suite needs is on this machine and running, installing it
-# from Debian's packages when missing: Chromium, PostgreSQL 15 and Redis. Idempotent.
+# from Debian's packages when missing: Chromium, nginx (the reverse-proxy test runs its own
+# on a loopback port, never the system service), PostgreSQL 15 and Redis. Idempotent.
 set -euo pipefail
 
 apt_install() {
@@ -12,6 +13,7 @@ apt_install() {
 }
 
 [ -x /usr/bin/chromium ] || { echo "Installing Chromium..."; apt_install chromium; }
+[ -x /usr/sbin/nginx ] || { echo "Installing nginx..."; apt_install nginx; }
 
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
   echo "Installing PostgreSQL..."

@@ -13,7 +13,8 @@ import subprocess
 import sys
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import policy
 from email.parser import BytesParser
@@ -47,9 +48,15 @@ class Browser:
     """Just enough of a browser: keeps cookies (Secure ones too, as TLS would) and CSRF."""
 
     cookies: dict[str, str] = field(default_factory=dict)
+    # The client's own address: any of 127.0.0.0/8 is this machine, so each can be a client.
+    source: str = "127.0.0.1"
+    # The headers of the last response.
+    headers: http.client.HTTPMessage | None = None
 
     def request(self, port: int, method: str, path: str, form: dict[str, str] | None = None):
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection = http.client.HTTPConnection(
+            "127.0.0.1", port, timeout=10, source_address=(self.source, 0)
+        )
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
         body = None
         if form is not None:
@@ -58,6 +65,7 @@ class Browser:
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
         text = response.read().decode()
+        self.headers = response.headers
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie = SimpleCookie(header)
             self.cookies.update({name: morsel.value for name, morsel in cookie.items()})
@@ -69,27 +77,36 @@ class Browser:
         return self.request(port, "POST", action, {"csrf_token": token, **form})
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
-    tmp = tmp_path_factory.mktemp("stack")
-    Redis.from_url(STACK_REDIS_URL).flushdb()
-    with fresh_database(tmp, "stack") as url:
+@contextmanager
+def production_stack(
+    tmp: Path,
+    redis_url: str,
+    prepare: Callable[[], None] = lambda: None,
+    **settings: str,
+) -> Iterator[dict[str, object]]:
+    """Two gunicorn instances with production settings (and `settings` in their
+    environment) on a new PostgreSQL database, which `prepare` may fill first in an app
+    context, sharing the Redis at `redis_url`."""
+    Redis.from_url(redis_url).flushdb()
+    with fresh_database(tmp, tmp.name) as url:
         schema_app = build_test_app(url, str(tmp / "unused-outbox"))
         with schema_app.app_context():
             from brokerage.extensions import db
 
+            prepare()
             db.engine.dispose()
         env = {
             **os.environ,
             "BROKERAGE_ENV": "production",
             "SECRET_KEY": "stack-test-secret-key-0123456789abcdef",
             "DATABASE_URL": url,
-            "REDIS_URL": STACK_REDIS_URL,
+            "REDIS_URL": redis_url,
             "FORCE_HTTPS": "0",
             "BASE_URL": "http://127.0.0.1",
             "MAIL_OUTBOX_DIR": str(tmp / "outbox"),
             "WEB_CONCURRENCY": "1",
             "LOG_LEVEL": "WARNING",
+            **settings,
         }
         ports = [_free_port(), _free_port()]
         servers = [
@@ -110,7 +127,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
             for server in servers:
                 server.terminate()
                 server.wait(timeout=20)
-            Redis.from_url(STACK_REDIS_URL).flushdb()
+            Redis.from_url(redis_url).flushdb()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    with production_stack(tmp_path_factory.mktemp("stack"), STACK_REDIS_URL) as running:
+        yield running
 
 
 def _wait_until_up(port: int) -> None:

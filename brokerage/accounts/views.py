@@ -19,9 +19,9 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from ..errors import BrokerageError
-from ..extensions import db, limiter
+from ..extensions import db
 from ..links import absolute_url_for
-from . import privacy, service
+from . import limits, privacy, service
 from .forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -40,10 +40,6 @@ NOT_STORED = {"Cache-Control": "no-store"}
 # and the account whose right password was given before its address was confirmed.
 CONFIRMATION_SENT_TO = "confirmation_sent_to"
 UNCONFIRMED_USER = "unconfirmed_user_id"
-
-
-def _auth_limit() -> str:
-    return current_app.config["AUTH_RATE_LIMIT"]
 
 
 def safe_next(default: str) -> str:
@@ -76,7 +72,7 @@ def _confirmation_sent(email: str) -> Response:
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@limits.per_address()
 def register() -> str | Response:
     """Answers the same whether or not the address has an account: only its inbox learns."""
     form = RegisterForm(email=request.args.get("email", ""))
@@ -94,7 +90,7 @@ def confirmation_sent() -> str:
 
 
 @blueprint.route("/confirm/<token>", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@limits.per_address()
 def confirm_email(token: str) -> str | Response:
     """A button, not the link itself, confirms: mail scanners that open links press none."""
     max_age = current_app.config["EMAIL_CONFIRMATION_MAX_AGE"]
@@ -111,7 +107,7 @@ def confirm_email(token: str) -> str | Response:
 
 
 @blueprint.post("/register/resend")
-@limiter.limit(_auth_limit)
+@limits.per_address()
 def resend_confirmation() -> Response:
     """For the account whose right password was just given at the log-in form, only."""
     user_id = session.get(UNCONFIRMED_USER)
@@ -129,7 +125,8 @@ def _unconfirmed(user: User) -> str:
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@limits.failures_per_account
+@limits.failures_per_address
 def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
@@ -138,12 +135,15 @@ def login() -> str | Response:
         except service.EmailNotConfirmed as error:
             return _unconfirmed(error.user)
         if user is None:
+            limits.count_failed_login()
             form.password.errors.append("The email address or password is not correct.")
         else:
             db.session.commit()
             login_user(user, remember=form.remember.data)
             flash("You are logged in.", "success")
-            return redirect(safe_next(url_for("home.index")))
+            response = redirect(safe_next(url_for("home.index")))
+            limits.remember_browser(response, user.email)
+            return response
     return render_template("accounts/login.html", form=form)
 
 
@@ -244,7 +244,7 @@ def delete_account() -> Response | tuple[str, int]:
 
 
 @blueprint.route("/password-reset", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@limits.per_address()
 def request_password_reset() -> str | Response:
     form = ResetRequestForm()
     if form.validate_on_submit():
@@ -262,7 +262,7 @@ def request_password_reset() -> str | Response:
 
 
 @blueprint.route("/password-reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_auth_limit, methods=["POST"])
+@limits.per_address()
 def reset_password(token: str) -> str | Response:
     user = service.user_for_reset_token(token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     form = ResetPasswordForm()

@@ -116,7 +116,7 @@ def web_on_own_redis(app, own_redis, tmp_path):
             "WEB_CONCURRENCY": "1",
             "LOG_LEVEL": "WARNING",
             "BIND": f"127.0.0.1:{port}",
-            "BROKERAGE_AUTH_RATE_LIMIT": "3 per minute",  # each wrong password costs scrypt
+            "BROKERAGE_LOGIN_FAILURES_PER_ACCOUNT": "3 per minute",  # each wrong one costs scrypt
         },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -17,7 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from brokerage.accounts import passwords, service, tokens
 from brokerage.accounts.models import ApiToken, Invitation, User
-from brokerage.extensions import db
+from brokerage.extensions import db, limiter, talisman
 from brokerage.plan.models import (
     Action,
     ActionLead,
@@ -27,7 +27,7 @@ from brokerage.plan.models import (
     PlanLead,
     WorkingGroup,
 )
-from tests.conftest import CSRF_INPUT
+from tests.conftest import CSRF_INPUT, build_test_app
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
 from tests.security.features import FEATURE_BUILDERS, FEATURE_NEEDS
 
@@ -299,3 +299,24 @@ class _Savepoint:
 
     def changes(self) -> list[str]:
         return changed_tables(self.before, self._snapshot())
+
+
+@pytest.fixture
+def limited_app_with(database_url, tmp_path, monkeypatch) -> Callable[..., Flask]:
+    """Builds an app with rate limits on (and any other settings given). Limiter and
+    Talisman keep some settings on the shared extension objects, so building it would change
+    them for the suite's app: put back."""
+    for name in ("enabled", "initialized"):
+        monkeypatch.setattr(limiter, name, getattr(limiter, name))
+    monkeypatch.setattr(talisman, "app", getattr(talisman, "app", None))
+
+    def build(**settings: Any) -> Flask:
+        outbox = str(tmp_path / "outbox")
+        return build_test_app(database_url, outbox, RATELIMIT_ENABLED=True, **settings)
+
+    return build
+
+
+@pytest.fixture
+def limited_app(limited_app_with) -> Flask:
+    return limited_app_with()
