@@ -43,6 +43,12 @@ def import_command(kind: str, file: Path, skip_invalid: bool) -> None:
         click.echo(f"  line {bad.line}{ref}: {bad.reason}", err=True)
     if report.bad_count > len(report.bad_rows):
         click.echo(f"  ... and {report.bad_count - len(report.bad_rows)} more bad rows.", err=True)
+    for warning in report.warnings:
+        ref = f" ({warning.ref})" if warning.ref else ""
+        click.echo(f"  warning, line {warning.line}{ref}: {warning.message}", err=True)
+    if report.warning_count > len(report.warnings):
+        more = report.warning_count - len(report.warnings)
+        click.echo(f"  ... and {more} more warnings.", err=True)
     if not report.applied:
         raise click.exceptions.Exit(1)
 

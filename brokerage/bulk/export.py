@@ -29,10 +29,10 @@ def csv_lines(kind: Kind, rows: Iterable[dict[str, str]] | None = None) -> Itera
     spreadsheets open it as UTF-8."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(kind.columns)
+    writer.writerow(kind.all_columns)
     yield "\ufeff" + _take(buffer)
     for row in rows if rows is not None else rows_of(kind):
-        writer.writerow([neutralise(row[column]) for column in kind.columns])
+        writer.writerow([neutralise(row[column]) for column in kind.all_columns])
         yield _take(buffer)
 
 
@@ -57,10 +57,10 @@ def write_xlsx(kind: Kind, handle: IO[bytes]) -> int:
     never runs as a formula, so cells are written as they are, with no apostrophe."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(kind.name)
-    sheet.append(list(kind.columns))
+    sheet.append(list(kind.all_columns))
     count = 0
     for row in rows_of(kind):
-        sheet.append([_text_cell(sheet, row[column]) for column in kind.columns])
+        sheet.append([_text_cell(sheet, row[column]) for column in kind.all_columns])
         count += 1
     workbook.save(handle)
     return count

@@ -55,14 +55,38 @@ class Kind:
     organisation_kind: OrganisationKind
     listing: type[Listing] | None = None
     parent_column: str = ""
+    # Columns a file may leave out (files written before they existed); exports write them.
+    optional_columns: tuple[str, ...] = ()
+
+    @property
+    def all_columns(self) -> tuple[str, ...]:
+        return (*self.columns, *self.optional_columns)
 
 
 KINDS = {
     kind.name: kind
     for kind in (
-        Kind("suppliers", "Suppliers", ORGANISATION_COLUMNS, OrganisationKind.SUPPLIER),
-        Kind("buyers", "Buyers", ORGANISATION_COLUMNS, OrganisationKind.BUYER),
-        Kind("beneficiaries", "Beneficiaries", ORGANISATION_COLUMNS, OrganisationKind.BENEFICIARY),
+        Kind(
+            "suppliers",
+            "Suppliers",
+            ORGANISATION_COLUMNS,
+            OrganisationKind.SUPPLIER,
+            optional_columns=("trades",),
+        ),
+        Kind(
+            "buyers",
+            "Buyers",
+            ORGANISATION_COLUMNS,
+            OrganisationKind.BUYER,
+            optional_columns=("type",),
+        ),
+        Kind(
+            "beneficiaries",
+            "Beneficiaries",
+            ORGANISATION_COLUMNS,
+            OrganisationKind.BENEFICIARY,
+            optional_columns=("type",),
+        ),
         Kind(
             "offers",
             "Social value offers",

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from ..accounts.models import Organisation, OrganisationKind
+from ..accounts.organisation_types import OrganisationType
 from ..extensions import db
-from ..listings.choices import Category, Size
-from ..listings.models import Profile
+from ..listings.choices import Size
+from ..listings.models import OrganisationTrade, Profile
 from ..types import utcnow
-from . import formats
+from . import classify, formats
 from .formats import CellError, Kind
 from .lookups import Lookups
 
@@ -39,9 +40,23 @@ class OrganisationRow:
     pays_real_living_wage: bool
     description: str
     website: str
+    trades: tuple[str, ...] = ()  # CPV codes
+    trades_written: tuple[str, ...] = ()  # words no code was read from, for staff
+    organisation_type: str | None = None
+    type_written: str = ""
+    # The file has a trades (or type) column: the row says all of them. Without one, the
+    # trades it names are added to those the organisation has, and a type is kept.
+    says_all_trades: bool = field(default=True, compare=False)
+    says_type: bool = field(default=True, compare=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def cells(self) -> dict[str, str]:
         """The row as an export writes it: equal cells mean nothing to change."""
+        type_label = (
+            OrganisationType(self.organisation_type).label
+            if self.organisation_type
+            else self.type_written
+        )
         return {
             "ref": self.ref,
             "name": self.name,
@@ -52,7 +67,30 @@ class OrganisationRow:
             "living_wage": formats.write_yes_no(self.pays_real_living_wage),
             "description": self.description,
             "website": self.website,
+            "trades": "; ".join((*self.trades, *self.trades_written)),
+            "type": type_label,
         }
+
+    def completed_by(self, current: OrganisationRow | None) -> OrganisationRow:
+        """This row with what its file did not say taken from the organisation as it is."""
+        if current is None:
+            return self
+        row = self
+        if not self.says_all_trades:
+            row = replace(
+                row,
+                trades=tuple(dict.fromkeys((*current.trades, *self.trades))),
+                trades_written=tuple(
+                    dict.fromkeys((*current.trades_written, *self.trades_written))
+                ),
+            )
+        if not self.says_type and not (self.organisation_type or self.type_written):
+            row = replace(
+                row,
+                organisation_type=current.organisation_type,
+                type_written=current.type_written,
+            )
+        return row
 
 
 def parse(kind: Kind, cells: dict[str, str], lookups: Lookups) -> OrganisationRow:
@@ -67,11 +105,21 @@ def parse(kind: Kind, cells: dict[str, str], lookups: Lookups) -> OrganisationRo
     if (owner != ref and not adopts) or name.lower() in lookups.names_in_file:
         raise CellError(f"name: an organisation called {name} is already registered.")
     supplier = kind.organisation_kind == OrganisationKind.SUPPLIER
+    reading = classify.read_organisation(
+        kind.organisation_kind, cells["sector"], cells.get("trades", ""), cells.get("type", "")
+    )
     row = OrganisationRow(
         ref=ref,
         name=name,
         postcode=lookups.place(cells["postcode"]).postcode,
-        sector=formats.choice(cells["sector"], "sector", Category, required=supplier),
+        sector=reading.sector,
+        trades=tuple(reading.trade_codes),
+        trades_written=tuple(reading.trades_written),
+        organisation_type=reading.organisation_type,
+        type_written=reading.type_written,
+        says_all_trades="trades" in cells,
+        says_type="type" in cells,
+        warnings=tuple(reading.warnings),
         size=formats.choice(cells["size"], "size", Size, required=supplier),
         is_vcse=formats.yes_no(cells["vcse"], "vcse"),
         pays_real_living_wage=formats.yes_no(cells["living_wage"], "living_wage"),
@@ -106,7 +154,16 @@ def _website(value: str) -> str:
     return value
 
 
-def cells_of(organisation: Organisation, profile: Profile | None) -> dict[str, str]:
+def cells_of(
+    organisation: Organisation, profile: Profile | None, trades: list[tuple[str | None, str]]
+) -> dict[str, str]:
+    return _row_of(organisation, profile, trades).cells()
+
+
+def _row_of(
+    organisation: Organisation, profile: Profile | None, trades: list[tuple[str | None, str]]
+) -> OrganisationRow:
+    """The organisation as a row of its file; `trades` are its (code, written) pairs."""
     return OrganisationRow(
         ref=organisation.external_ref or "",
         name=organisation.name,
@@ -117,7 +174,11 @@ def cells_of(organisation: Organisation, profile: Profile | None) -> dict[str, s
         pays_real_living_wage=bool(profile and profile.pays_real_living_wage),
         description=organisation.description,
         website=profile.website if profile else "",
-    ).cells()
+        trades=tuple(code for code, _ in trades if code),
+        trades_written=tuple(written for code, written in trades if not code),
+        organisation_type=organisation.organisation_type,
+        type_written=organisation.organisation_type_written,
+    )
 
 
 def save(kind: Kind, rows: list[OrganisationRow]) -> tuple[int, int]:
@@ -126,10 +187,12 @@ def save(kind: Kind, rows: list[OrganisationRow]) -> tuple[int, int]:
     inserted in one statement per table: a large file would be slow row by row."""
     current = _current([row.ref for row in rows])
     adopted = _to_adopt(kind, [row for row in rows if row.ref not in current])
+    before = current | (_current(list(adopted)) if adopted else {})
+    rows = [row.completed_by(before.get(row.ref)) for row in rows]
     changed = {
         row.ref: row
         for row in rows
-        if row.ref in adopted or (row.ref in current and current[row.ref] != row.cells())
+        if row.ref in adopted or (row.ref in current and current[row.ref].cells() != row.cells())
     }
     organisations = {
         o.external_ref: o
@@ -141,6 +204,13 @@ def save(kind: Kind, rows: list[OrganisationRow]) -> tuple[int, int]:
     for ref, row in changed.items():
         organisation = organisations[ref]
         _update(organisation, profiles.get(organisation.id), row)
+    _replace_trades(
+        [
+            (organisations[ref].id, row)
+            for ref, row in changed.items()
+            if _trades_differ(row, before.get(ref))
+        ]
+    )
     new = [row for row in rows if row.ref not in current and row.ref not in adopted]
     if new:
         _insert(kind, new)
@@ -148,37 +218,59 @@ def save(kind: Kind, rows: list[OrganisationRow]) -> tuple[int, int]:
     return len(new), len(changed)
 
 
-def _current(refs: list[str]) -> dict[str, dict[str, str]]:
-    """The cells the organisations with these refs would export now, by ref."""
+def _trades_differ(row: OrganisationRow, before: OrganisationRow | None) -> bool:
+    return before is None or (row.trades, row.trades_written) != (
+        before.trades,
+        before.trades_written,
+    )
+
+
+def _current(refs: list[str]) -> dict[str, OrganisationRow]:
+    """The organisations with these refs, as their rows would export now, by ref."""
+    if not refs:
+        return {}
     query = (
-        select(
-            Organisation.external_ref,
-            Organisation.name,
-            Organisation.postcode,
-            Profile.sector,
-            Profile.size,
-            Profile.is_vcse,
-            Profile.pays_real_living_wage,
-            Organisation.description,
-            Profile.website,
-        )
+        select(Organisation, Profile)
         .outerjoin(Profile, Profile.organisation_id == Organisation.id)
         .where(Organisation.external_ref.in_(refs))
     )
+    found = db.session.execute(query).all()
+    trades = _trades_of([organisation.id for organisation, _ in found])
     return {
-        row.external_ref: OrganisationRow(
-            row.external_ref,
-            row.name,
-            row.postcode,
-            row.sector,
-            row.size,
-            bool(row.is_vcse),
-            bool(row.pays_real_living_wage),
-            row.description,
-            row.website or "",
-        ).cells()
-        for row in db.session.execute(query)
+        organisation.external_ref: _row_of(organisation, profile, trades.get(organisation.id, []))
+        for organisation, profile in found
     }
+
+
+def _trades_of(organisation_ids: list[int] | None) -> dict[int, list[tuple[str | None, str]]]:
+    """Each organisation's (code, written) trades, in order; None: every organisation's."""
+    query = select(
+        OrganisationTrade.organisation_id, OrganisationTrade.cpv_code, OrganisationTrade.written
+    ).order_by(OrganisationTrade.id)
+    if organisation_ids is not None:
+        query = query.where(OrganisationTrade.organisation_id.in_(organisation_ids))
+    found: dict[int, list[tuple[str | None, str]]] = {}
+    for organisation_id, code, written in db.session.execute(query):
+        found.setdefault(organisation_id, []).append((code, written))
+    return found
+
+
+def _replace_trades(rows: list[tuple[int, OrganisationRow]]) -> None:
+    """Each organisation's trades made the row's: one statement to delete, one to insert."""
+    if not rows:
+        return
+    table = OrganisationTrade.__table__
+    db.session.execute(delete(table).where(table.c.organisation_id.in_([i for i, _ in rows])))
+    values = [
+        {"organisation_id": organisation_id, "cpv_code": code, "written": written}
+        for organisation_id, row in rows
+        for code, written in (
+            *((code, "") for code in row.trades),
+            *((None, words) for words in row.trades_written),
+        )
+    ]
+    if values:
+        db.session.execute(insert(table), values)
 
 
 def _update(organisation: Organisation, profile: Profile | None, row: OrganisationRow) -> None:
@@ -187,6 +279,8 @@ def _update(organisation: Organisation, profile: Profile | None, row: Organisati
         db.session.add(profile)
     organisation.name, organisation.postcode = row.name, row.postcode
     organisation.description = row.description
+    organisation.organisation_type = row.organisation_type
+    organisation.organisation_type_written = row.type_written
     for name, value in _profile_values(row).items():
         setattr(profile, name, value)
 
@@ -202,6 +296,8 @@ def _insert(kind: Kind, rows: list[OrganisationRow]) -> None:
                 "name": row.name,
                 "postcode": row.postcode,
                 "description": row.description,
+                "organisation_type": row.organisation_type,
+                "organisation_type_written": row.type_written,
             }
             for row in rows
         ],
@@ -217,6 +313,7 @@ def _insert(kind: Kind, rows: list[OrganisationRow]) -> None:
         insert(Profile.__table__),
         [{"organisation_id": ids[row.ref], **_profile_values(row)} for row in rows],
     )
+    _replace_trades([(ids[row.ref], row) for row in rows if row.trades or row.trades_written])
 
 
 def _profile_values(row: OrganisationRow) -> dict[str, object]:
@@ -266,5 +363,6 @@ def export_rows(kind: Kind, batch: int = 1000) -> Iterator[dict[str, str]]:
         .order_by(Organisation.name)
         .execution_options(yield_per=batch)
     )
+    trades = _trades_of(None)
     for organisation, profile in db.session.execute(query):
-        yield cells_of(organisation, profile)
+        yield cells_of(organisation, profile, trades.get(organisation.id, []))

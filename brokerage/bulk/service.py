@@ -45,6 +45,15 @@ class BadRow:
     reason: str
 
 
+@dataclass(frozen=True)
+class RowWarning:
+    """Something read but not understood, kept as written (a trade no list holds)."""
+
+    line: int
+    ref: str
+    message: str
+
+
 @dataclass
 class ImportReport:
     kind: str
@@ -54,6 +63,8 @@ class ImportReport:
     unchanged: int = 0
     bad_count: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)
+    warning_count: int = 0
+    warnings: list[RowWarning] = field(default_factory=list)
     file_problem: str = ""
     applied: bool = False
 
@@ -67,9 +78,15 @@ class ImportReport:
                 "and import the file again, or skip the bad rows."
             )
         skipped = f", {self.bad_count} bad rows skipped" if self.bad_count else ""
+        warned = (
+            f" {self.warning_count} warning{'' if self.warning_count == 1 else 's'}: words "
+            "kept as written for staff to classify."
+            if self.warning_count
+            else ""
+        )
         return (
             f"{self.kind}: {self.rows} rows read, {self.created} created, {self.updated} "
-            f"updated, {self.unchanged} unchanged{skipped}."
+            f"updated, {self.unchanged} unchanged{skipped}.{warned}"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -111,7 +128,7 @@ def _check_rows(kind: Kind, stream: BinaryIO, report: ImportReport) -> list[Any]
     parse = listings.parse if kind.listing else organisations.parse
     lookups = Lookups()
     good = []
-    for row in read_rows(stream, kind.columns):
+    for row in read_rows(stream, kind.columns, kind.optional_columns):
         report.rows += 1
         ref = " ".join(row.cells.get("ref", "").split())
         try:
@@ -119,7 +136,12 @@ def _check_rows(kind: Kind, stream: BinaryIO, report: ImportReport) -> list[Any]
                 raise CellError(row.problem)
             if ref in lookups.refs_in_file:
                 raise CellError(f"ref {ref} is on an earlier row too: each row needs its own.")
-            good.append(parse(kind, row.cells, lookups))
+            checked = parse(kind, row.cells, lookups)
+            good.append(checked)
+            for message in getattr(checked, "warnings", ()):
+                report.warning_count += 1
+                if len(report.warnings) < MAX_REPORTED:
+                    report.warnings.append(RowWarning(row.line, ref[:60], message))
         except CellError as error:
             report.bad_count += 1
             if len(report.bad_rows) < MAX_REPORTED:

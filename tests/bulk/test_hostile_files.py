@@ -84,7 +84,7 @@ def test_every_bad_row_is_listed_not_just_the_first(import_bytes):
         _suppliers(
             "S-2,Banbury Bakes,OX99 9ZZ,catering,micro,no,no,,",
             GOOD,
-            "S-3,Bicester Bikes,OX26 6HB,bikes,micro,no,no,,",
+            "S-3,Bicester Bikes,OX26 6HB,catering,huge,no,no,,",
         ),
     )
     assert [(bad.line, bad.ref) for bad in report.bad_rows] == [(2, "S-2"), (4, "S-3")]

@@ -145,12 +145,12 @@ def test_absurd_quantities_are_refused_with_the_reason(
     assert in_app(lambda: _by_ref(Offer, "NEW-1")) is None
 
 
-def test_suppliers_need_a_sector_and_size_but_buyers_need_not(import_bytes):
+def test_suppliers_need_a_size_but_buyers_need_not(import_bytes):
     row = "B-1,Witney Town Council,OX28 1NB,,,no,no,,"
     assert import_bytes("buyers", f"{ORGANISATION_HEADER}\n{row}\n").applied
     supplier = row.replace("B-1", "S-1").replace("Town Council", "Tyres")
     report = import_bytes("suppliers", f"{ORGANISATION_HEADER}\n{supplier}\n")
-    assert [bad.reason for bad in report.bad_rows] == ["sector is empty."]
+    assert [bad.reason for bad in report.bad_rows] == ["size is empty."]
 
 
 def test_a_ref_of_another_kind_of_organisation_is_refused(examples_imported, import_bytes):
