@@ -15,7 +15,15 @@ from ..extensions import db
 from ..mail import send_mail
 from ..types import utcnow
 from . import tokens
-from .models import ApiToken, Invitation, MemberRole, Membership, Organisation, User
+from .models import (
+    ApiToken,
+    Invitation,
+    MemberRole,
+    Membership,
+    Organisation,
+    User,
+    new_session_token,
+)
 from .passwords import hash_password, verify_password
 
 LinkMaker = Callable[[str], str]
@@ -153,10 +161,17 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie the person has: each carries the session
+    token (`User.get_id`), which the loader looks up, so a new token leaves every copy made
+    before pointing at no one. The caller signs the current browser in again if it stays."""
+    user.session_token = new_session_token()
+
+
 def set_password(user: User, new_password: str) -> None:
-    """Change the password and sign the user out of every other session."""
+    """Change the password and sign the user out of every session."""
     user.password_hash = hash_password(new_password)
-    user.session_token = secrets.token_hex(16)
+    end_sessions(user)
 
 
 def reset_password(user: User, new_password: str) -> None:
