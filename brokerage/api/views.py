@@ -16,7 +16,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
 from ..accounts.models import Membership, Organisation, User
-from ..accounts.permissions import can_act_for, is_staff
+from ..accounts.permissions import can_act_for, is_staff, not_stored
 from ..accounts.service import active_api_token, note_token_use
 from ..errors import json_error
 from ..extensions import db
@@ -53,6 +53,12 @@ def _authenticate_token() -> Response | None:
         db.session.commit()
     g.api_user = user
     return None
+
+
+@blueprint.after_request
+def _not_stored_for_a_token(response: Response) -> Response:
+    """A token's answers are that person's own, like the signed-in pages."""
+    return not_stored(response) if g.get("api_user") is not None else response
 
 
 def page_arguments() -> tuple[int, int]:
