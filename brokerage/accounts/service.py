@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from .. import audit
@@ -291,11 +292,22 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     return membership
 
 
+class ApiTokenExpired(BrokerageError):
+    status_code = 401
+
+
 def create_api_token(user: User, name: str) -> str:
-    """Make a token and return its secret: the only time anyone sees it."""
+    """Make a token and return its secret: the only time anyone sees it. It expires after
+    the configured `API_TOKEN_DAYS`."""
     secret = "svb_" + secrets.token_urlsafe(32)
+    lifetime = timedelta(days=current_app.config["API_TOKEN_DAYS"])
     user.api_tokens.append(
-        ApiToken(name=name.strip(), token_digest=ApiToken.digest(secret), prefix=secret[:10])
+        ApiToken(
+            name=name.strip(),
+            token_digest=ApiToken.digest(secret),
+            prefix=secret[:10],
+            expires_at=utcnow() + lifetime,
+        )
     )
     db.session.flush()
     return secret
@@ -307,10 +319,19 @@ def revoke_api_token(token: ApiToken) -> None:
 
 
 def active_api_token(secret: str) -> ApiToken | None:
+    """The token with this secret, or None if there is none or it was revoked; raises
+    ApiTokenExpired, which says when, for one that has expired."""
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_digest == ApiToken.digest(secret))
     )
-    return token if token is not None and token.is_active else None
+    if token is None or not token.is_active:
+        return None
+    if token.has_expired:
+        raise ApiTokenExpired(
+            f"This API token expired on {token.expires_at:%d %b %Y}. "
+            "Make a new one on your account page."
+        )
+    return token
 
 
 def note_token_use(token: ApiToken) -> bool:
