@@ -78,10 +78,14 @@ def register_user(email: str, name: str, password: str, *, confirmed: bool = Tru
         raise EmailTaken(
             "An account with this email already exists. Log in or reset your password."
         )
+    return _add_user(email, name, hash_password(password), confirmed=confirmed)
+
+
+def _add_user(email: str, name: str, password_hash: str, *, confirmed: bool) -> User:
     user = User(
         email=normalise_email(email),
         name=name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         email_confirmed_at=utcnow() if confirmed else None,
     )
     db.session.add(user)
@@ -93,14 +97,16 @@ def sign_up(email: str, name: str, password: str, links: SignUpLinks) -> None:
     """Make an unconfirmed account and email it a confirmation link; for an address that
     already has an account, email its owner instead and change nothing.
 
-    The caller is told nothing, so the form answers the same either way and nobody can use
-    it to learn whether an address has an account.
+    The caller is told nothing, so the form answers the same either way; and both ways do
+    the same slow work (one lookup, one password hash, one email), so neither does the
+    time it takes tell whether an address has an account.
     """
+    password_hash = hash_password(password)
     existing = find_user_by_email(email)
     if existing is None:
-        send_confirmation(register_user(email, name, password, confirmed=False), links.confirm)
+        user = _add_user(email, name, password_hash, confirmed=False)
+        send_confirmation(user, links.confirm)
         return
-    hash_password(password)  # the slow work a new account costs, so timing tells nothing
     send_mail(
         existing.email, "You already have an account", "account_exists", user=existing, links=links
     )
