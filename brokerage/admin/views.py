@@ -30,8 +30,14 @@ def people() -> str:
     form = PeopleSearchForm(request.args)
     query = select(User).order_by(User.name)
     if form.validate() and form.q.data:
-        pattern = f"%{form.q.data.strip()}%"
-        query = query.where(or_(User.name.ilike(pattern), User.email.ilike(pattern)))
+        # What staff type is text: `%` and `_` are escaped, never wildcards.
+        words = form.q.data.strip()
+        query = query.where(
+            or_(
+                User.name.icontains(words, autoescape=True),
+                User.email.icontains(words, autoescape=True),
+            )
+        )
     page = db.paginate(query, page=page_number(), per_page=50)
     return render_template("admin/people.html", form=form, page=page, roles_form=PlatformRolesForm)
 
