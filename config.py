@@ -85,6 +85,7 @@ class Config:
     EMAIL_CONFIRMATION_MAX_AGE = timedelta(days=2)
     # Accounts never confirmed are deleted after this (`flask users purge-unconfirmed`).
     UNCONFIRMED_ACCOUNT_MAX_AGE = timedelta(days=7)
+    API_TOKEN_DAYS = 90  # a personal API token stops working this many days after it is made
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))

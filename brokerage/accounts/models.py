@@ -200,6 +200,8 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A token forgotten in a script or a leaked file stops working by itself.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="api_tokens")
 
@@ -210,4 +212,9 @@ class ApiToken(db.Model):
 
     @property
     def is_active(self) -> bool:
+        """Not revoked; it may still have expired (`has_expired`)."""
         return self.revoked_at is None
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expires_at <= utcnow()

@@ -10,10 +10,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, request
+from flask import Flask, abort, g, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached
+from werkzeug.wrappers import Response
 
 from ..caching import cached, part_name, read_ahead
 from ..extensions import db, login_manager
@@ -144,8 +145,25 @@ def _person(session_token: str) -> dict[str, Any] | None:
     return None if row is None else dict(row._mapping)
 
 
+def not_stored(response: Response) -> Response:
+    """Mark a response no browser or proxy may keep: it shows someone's own data."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _not_stored_when_signed_in(response: Response) -> Response:
+    """Every answer to a signed-in person may show who they are (the page header at least),
+    so none is kept for the Back button or a shared proxy. Only a person the request already
+    loaded counts: public pages and files that never asked keep their own headers."""
+    user = g.get("_login_user")
+    if user is not None and user.is_authenticated:
+        return not_stored(response)
+    return response
+
+
 def init_app(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     app.before_request(_require_login)
+    app.after_request(_not_stored_when_signed_in)

@@ -93,6 +93,7 @@ def _accounts_data(user: User) -> dict[str, Any]:
                 "created_at": _plain(t.created_at),
                 "last_used_at": _plain(t.last_used_at),
                 "revoked_at": _plain(t.revoked_at),
+                "expires_at": _plain(t.expires_at),
             }
             for t in user.api_tokens
         ],

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from .. import audit
@@ -15,7 +16,15 @@ from ..extensions import db
 from ..mail import send_mail
 from ..types import utcnow
 from . import tokens
-from .models import ApiToken, Invitation, MemberRole, Membership, Organisation, User
+from .models import (
+    ApiToken,
+    Invitation,
+    MemberRole,
+    Membership,
+    Organisation,
+    User,
+    new_session_token,
+)
 from .passwords import hash_password, verify_password
 
 LinkMaker = Callable[[str], str]
@@ -69,10 +78,14 @@ def register_user(email: str, name: str, password: str, *, confirmed: bool = Tru
         raise EmailTaken(
             "An account with this email already exists. Log in or reset your password."
         )
+    return _add_user(email, name, hash_password(password), confirmed=confirmed)
+
+
+def _add_user(email: str, name: str, password_hash: str, *, confirmed: bool) -> User:
     user = User(
         email=normalise_email(email),
         name=name.strip(),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         email_confirmed_at=utcnow() if confirmed else None,
     )
     db.session.add(user)
@@ -84,14 +97,16 @@ def sign_up(email: str, name: str, password: str, links: SignUpLinks) -> None:
     """Make an unconfirmed account and email it a confirmation link; for an address that
     already has an account, email its owner instead and change nothing.
 
-    The caller is told nothing, so the form answers the same either way and nobody can use
-    it to learn whether an address has an account.
+    The caller is told nothing, so the form answers the same either way; and both ways do
+    the same slow work (one lookup, one password hash, one email), so neither does the
+    time it takes tell whether an address has an account.
     """
+    password_hash = hash_password(password)
     existing = find_user_by_email(email)
     if existing is None:
-        send_confirmation(register_user(email, name, password, confirmed=False), links.confirm)
+        user = _add_user(email, name, password_hash, confirmed=False)
+        send_confirmation(user, links.confirm)
         return
-    hash_password(password)  # the slow work a new account costs, so timing tells nothing
     send_mail(
         existing.email, "You already have an account", "account_exists", user=existing, links=links
     )
@@ -153,10 +168,17 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie the person has: each carries the session
+    token (`User.get_id`), which the loader looks up, so a new token leaves every copy made
+    before pointing at no one. The caller signs the current browser in again if it stays."""
+    user.session_token = new_session_token()
+
+
 def set_password(user: User, new_password: str) -> None:
-    """Change the password and sign the user out of every other session."""
+    """Change the password and sign the user out of every session."""
     user.password_hash = hash_password(new_password)
-    user.session_token = secrets.token_hex(16)
+    end_sessions(user)
 
 
 def reset_password(user: User, new_password: str) -> None:
@@ -276,11 +298,22 @@ def accept_invitation(invitation: Invitation, user: User) -> Membership:
     return membership
 
 
+class ApiTokenExpired(BrokerageError):
+    status_code = 401
+
+
 def create_api_token(user: User, name: str) -> str:
-    """Make a token and return its secret: the only time anyone sees it."""
+    """Make a token and return its secret: the only time anyone sees it. It expires after
+    the configured `API_TOKEN_DAYS`."""
     secret = "svb_" + secrets.token_urlsafe(32)
+    lifetime = timedelta(days=current_app.config["API_TOKEN_DAYS"])
     user.api_tokens.append(
-        ApiToken(name=name.strip(), token_digest=ApiToken.digest(secret), prefix=secret[:10])
+        ApiToken(
+            name=name.strip(),
+            token_digest=ApiToken.digest(secret),
+            prefix=secret[:10],
+            expires_at=utcnow() + lifetime,
+        )
     )
     db.session.flush()
     return secret
@@ -292,10 +325,19 @@ def revoke_api_token(token: ApiToken) -> None:
 
 
 def active_api_token(secret: str) -> ApiToken | None:
+    """The token with this secret, or None if there is none or it was revoked; raises
+    ApiTokenExpired, which says when, for one that has expired."""
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_digest == ApiToken.digest(secret))
     )
-    return token if token is not None and token.is_active else None
+    if token is None or not token.is_active:
+        return None
+    if token.has_expired:
+        raise ApiTokenExpired(
+            f"This API token expired on {token.expires_at:%d %b %Y}. "
+            "Make a new one on your account page."
+        )
+    return token
 
 
 def note_token_use(token: ApiToken) -> bool:

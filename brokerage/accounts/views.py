@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 from werkzeug.wrappers import Response
 
 from ..errors import BrokerageError
@@ -149,10 +150,21 @@ def login() -> str | Response:
 
 @blueprint.post("/logout")
 def logout() -> Response:
+    """Ends every session of the person, so a copied cookie is worth nothing afterwards."""
     if ConfirmForm().validate_on_submit():
+        if current_user.is_authenticated:
+            service.end_sessions(current_user)
+            db.session.commit()
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("home.index"))
+
+
+def _stay_signed_in() -> None:
+    """Sign this browser in again under the person's new session token, remembered if it
+    was: every other session and remember-me cookie still holds the old one."""
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
+    login_user(current_user._get_current_object(), remember=remembered)
 
 
 def _account_page(
@@ -184,11 +196,22 @@ def change_password() -> Response | tuple[str, int]:
             form.current_password.errors.append(str(error))
         else:
             db.session.commit()
-            # The session token rotated: sign this session in again with the real user object.
-            login_user(current_user._get_current_object())
+            _stay_signed_in()
             flash("Your password has been changed. Other devices have been logged out.", "success")
             return redirect(url_for("accounts.account"))
     return _account_page(password_form=form), 400
+
+
+@blueprint.post("/account/sign-out-everywhere")
+def sign_out_everywhere() -> Response:
+    """For a lost phone or a shared computer: every other session and remember-me cookie
+    ends; this browser stays signed in."""
+    if ConfirmForm().validate_on_submit():
+        service.end_sessions(current_user)
+        db.session.commit()
+        _stay_signed_in()
+        flash("You have been signed out everywhere else.", "success")
+    return redirect(url_for("accounts.account"))
 
 
 @blueprint.post("/account/tokens")

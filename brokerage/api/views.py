@@ -16,8 +16,8 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
 from ..accounts.models import Membership, Organisation, User
-from ..accounts.permissions import can_act_for, is_staff
-from ..accounts.service import active_api_token, note_token_use
+from ..accounts.permissions import can_act_for, is_staff, not_stored
+from ..accounts.service import ApiTokenExpired, active_api_token, note_token_use
 from ..errors import json_error
 from ..extensions import db
 
@@ -37,22 +37,34 @@ def _authenticate_token() -> Response | None:
         return None
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
-    token = active_api_token(secret.strip()) if scheme.lower() == "bearer" and secret else None
+    try:
+        token = active_api_token(secret.strip()) if scheme.lower() == "bearer" and secret else None
+    except ApiTokenExpired as error:
+        return _unauthorised(str(error))
     user = token.user if token is not None else None
     if user is None and not header and request.method in SESSION_METHODS:
         user = current_user if current_user.is_authenticated else None
     if user is None:
-        response = json_error(
-            401,
+        return _unauthorised(
             "Send a valid personal API token: Authorization: Bearer <token> "
-            "(or sign in, for reads).",
+            "(or sign in, for reads)."
         )
-        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
-        return response
     if token is not None and note_token_use(token):
         db.session.commit()
     g.api_user = user
     return None
+
+
+def _unauthorised(reason: str) -> Response:
+    response = json_error(401, reason)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@blueprint.after_request
+def _not_stored_for_a_token(response: Response) -> Response:
+    """A token's answers are that person's own, like the signed-in pages."""
+    return not_stored(response) if g.get("api_user") is not None else response
 
 
 def page_arguments() -> tuple[int, int]:

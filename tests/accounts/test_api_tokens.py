@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import timedelta
 
+import flask_migrate
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from brokerage.accounts.models import ApiToken
 from brokerage.extensions import db
+from brokerage.types import utcnow
 from tests.accounts.helpers import count, field_error, flashed, page_text
-from tests.conftest import post_form
+from tests.conftest import build_test_app, fresh_database, post_form
 
 
 def create_token(client, name="Council CRM export"):
@@ -147,3 +150,101 @@ def test_a_bad_token_name_is_refused_on_the_field_and_no_token_is_made(
     assert message in field_error(response, "name")
     assert "svb_" not in response.get_data(as_text=True)
     assert in_app(lambda: count(ApiToken)) == 0
+
+
+# Expiry
+
+
+def expires_at(secret):
+    return db.session.scalar(
+        select(ApiToken.expires_at).where(ApiToken.token_digest == ApiToken.digest(secret))
+    )
+
+
+def expire(secret, when):
+    """Move the token's expiry (the clock cannot be moved for the database)."""
+    db.session.get(ApiToken, token_id(secret)).expires_at = when
+    db.session.commit()
+
+
+def test_a_new_token_expires_after_the_configured_number_of_days(supplier, in_app, monkeypatch):
+    monkeypatch.setitem(supplier.application.config, "API_TOKEN_DAYS", 30)
+    before = utcnow()
+
+    secret = create_token(supplier)
+
+    assert (
+        before + timedelta(days=30)
+        <= in_app(lambda: expires_at(secret))
+        <= utcnow() + timedelta(days=30)
+    )
+
+
+def test_tokens_expire_after_90_days_unless_configured(app):
+    assert app.config["API_TOKEN_DAYS"] == 90
+
+
+def test_the_account_page_shows_when_each_token_expires(supplier, in_app):
+    secret = create_token(supplier)
+    when = in_app(lambda: expires_at(secret))
+
+    account = page_text(supplier.get("/account"))
+
+    assert f"Council CRM export {secret[:10]}…" in account
+    assert when.strftime("%d %b %Y") in account
+    assert "A token stops working 90 days after it is made" in account
+
+
+def test_an_expired_token_is_refused_with_the_date_it_expired(app, supplier, in_app):
+    secret = create_token(supplier)
+    yesterday = utcnow() - timedelta(days=1)
+    in_app(lambda: expire(secret, yesterday))
+
+    refused = me(app.test_client(), secret)
+
+    assert refused.status_code == 401
+    assert refused.headers["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert refused.json == {
+        "error": "unauthorised",
+        "reason": f"This API token expired on {yesterday:%d %b %Y}. "
+        "Make a new one on your account page.",
+    }
+    assert "expired" in page_text(supplier.get("/account"))
+
+
+def test_a_token_works_until_the_moment_it_expires(app, supplier, in_app):
+    secret = create_token(supplier)
+    in_app(lambda: expire(secret, utcnow() + timedelta(minutes=1)))
+
+    assert me(app.test_client(), secret).status_code == 200
+
+
+def test_the_migration_gives_existing_tokens_90_days_from_the_day_it_runs(tmp_path):
+    """Counted from the migration, not from when each token was made, so no integration
+    stops without its owner seeing the date first. The engine, not db.session: the suite
+    binds the session to its own database."""
+    with fresh_database(tmp_path, "token_expiry") as url:
+        earlier = build_test_app(url, str(tmp_path / "outbox"))
+        with earlier.app_context():
+            flask_migrate.downgrade(revision="0020_trades")
+            with db.engine.begin() as connection:
+                connection.execute(
+                    text(
+                        "INSERT INTO users (id, email, name, password_hash, session_token, "
+                        "is_staff, is_task_force, created_at) VALUES (1, 'old@example.org', "
+                        "'Old', 'x', 'tok', false, false, '2024-05-01 09:30:00+00:00')"
+                    )
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO api_tokens (user_id, name, token_digest, prefix, "
+                        "created_at) VALUES (1, 'old', 'digest', 'svb_old', "
+                        "'2024-05-01 09:30:00+00:00')"
+                    )
+                )
+            before = utcnow()
+            flask_migrate.upgrade(revision="heads")
+            with db.engine.connect() as connection:
+                expiry = connection.execute(select(ApiToken.expires_at)).scalar_one()
+            db.engine.dispose()
+    assert before + timedelta(days=90) <= expiry <= utcnow() + timedelta(days=90)

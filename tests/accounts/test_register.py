@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
+from brokerage.accounts import service
 from brokerage.accounts.models import User
 from brokerage.extensions import db
 from tests.accounts.helpers import (
@@ -19,7 +20,7 @@ from tests.accounts.helpers import (
     link_in,
     page_text,
 )
-from tests.conftest import post_form
+from tests.conftest import counted_statements, post_form
 from tests.factories import UserFactory
 
 GOOD = {
@@ -276,3 +277,28 @@ def test_confirming_goes_on_to_the_on_site_next_page_registration_was_given_only
     response = confirm_by_email(app, anon, "ada@example.org")
 
     assert response.headers["Location"] == lands_on
+
+
+def _slow_work_of_registering(app, anon, monkeypatch, email):
+    """What one registration cost: password hashes, emails sent, and lookups of users."""
+    hashed, mailed = [], []
+    real_hash, real_send = service.hash_password, service.send_mail
+    monkeypatch.setattr(service, "hash_password", lambda p: hashed.append(p) or real_hash(p))
+    monkeypatch.setattr(
+        service, "send_mail", lambda *a, **k: mailed.append(a) or real_send(*a, **k)
+    )
+    with app.app_context(), counted_statements() as statements:
+        register(anon, email=email)
+    lookups = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "users" in s]
+    return len(hashed), len(mailed), len(lookups)
+
+
+def test_a_new_and_a_known_address_cost_registering_the_same_slow_work(app, create, monkeypatch):
+    """On SQLite the time taken told a known address from a new one: the same work both
+    ways, counted rather than timed (timings flake on a shared machine)."""
+    create(UserFactory, email="known@example.org")
+
+    new = _slow_work_of_registering(app, app.test_client(), monkeypatch, "new@example.org")
+    known = _slow_work_of_registering(app, app.test_client(), monkeypatch, "known@example.org")
+
+    assert new == known == (1, 1, 1)

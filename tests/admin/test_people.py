@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 import pytest
 from sqlalchemy import select
 
@@ -30,6 +32,34 @@ def test_staff_see_everyone_and_can_search_by_name_or_email(staff, create):
     assert "Emma Example" in everyone and "Clayton Sample" in everyone
     found = staff.get("/admin/people?q=EMMA").get_data(as_text=True)
     assert "Emma Example" in found and "Clayton Sample" not in found
+
+
+SEARCHED = {
+    "Percy 100% Local": "percy@example.org",
+    "Una Under_score": "una.y_1@example.org",
+    "Plain Person": "plain.y21@example.org",
+}
+
+
+@pytest.mark.parametrize(
+    ("typed", "only"),
+    [("%", "Percy 100% Local"), ("_", "Una Under_score"), ("y_1", "Una Under_score")],
+)
+def test_a_percent_or_underscore_in_the_people_search_matches_only_itself(
+    staff, create, typed, only
+):
+    for name, email in SEARCHED.items():
+        create(factories.UserFactory, name=name, email=email)
+
+    found = page_names(staff.get(f"/admin/people?q={quote(typed)}"))
+
+    assert found == {only}
+
+
+def page_names(response):
+    """Which of the test's people the page lists."""
+    html = response.get_data(as_text=True)
+    return {name for name in SEARCHED if name in html}
 
 
 def _roles(in_app, email):

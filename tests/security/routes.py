@@ -216,6 +216,7 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
         "password": NEW_PASSWORD,
         "confirm": NEW_PASSWORD,
     },
+    "accounts.sign_out_everywhere": lambda w: {},
     "accounts.create_token": lambda w: {"name": "Council export"},
     "accounts.revoke_token": lambda w: {},
     "accounts.request_password_reset": lambda w: {"email": w.emails["member"]},

@@ -80,6 +80,7 @@ MATRIX: dict[str, Row] = {
     "POST accounts.logout":                 web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
     "GET accounts.account":                 web("LOGIN 200   200   200   200   200   200   200"),
     "POST accounts.change_password":        web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    "POST accounts.sign_out_everywhere":    web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
     "POST accounts.create_token":           web("LOGIN 200   200   200   200   200   200   200"),
     # Only the supplier's own token is revoked; anyone else is sent back to their account.
     "POST accounts.revoke_token":           web("LOGIN DONE  BACK  BACK  BACK  BACK  BACK  BACK"),
