@@ -68,12 +68,12 @@ def read_organisation(
         if category is not None:
             continue  # the profile's sector; matching reads it beside the trades
         if supplier:
-            _read_trade(reading, words, "sector")
+            read_trade(reading, words, "sector")
         else:
             _read_type(reading, words, "sector")
     if supplier:
         for words in pieces(trade_cell):
-            _read_trade(reading, words, "trades")
+            read_trade(reading, words, "trades")
     elif trade_cell.strip():
         raise CellError("trades: only suppliers have trades; leave the column empty.")
     if type_cell.strip():
@@ -98,9 +98,9 @@ def read_listing_category(cell: str, keeps_trades: bool) -> ListingCategory:
     if not words:
         raise CellError("category is empty.")
     named = category_named(words)
+    if named is not None:  # a category, not a trade: matching reads it beside the trades
+        return ListingCategory(named.value)
     found = trades.recognise(words) if keeps_trades else None
-    if named is not None:
-        return ListingCategory(named.value, found.code if found else None)
     if found is not None:
         return ListingCategory(Category.OTHER.value, found.code)
     if keeps_trades:
@@ -111,7 +111,7 @@ def read_listing_category(cell: str, keeps_trades: bool) -> ListingCategory:
     return ListingCategory(Category.OTHER.value, warning=warning)
 
 
-def _read_trade(reading: Reading, words: str, column: str) -> None:
+def read_trade(reading: Reading, words: str, column: str) -> None:
     found = trades.recognise(words)
     if found is None and cpv.normalise_code(words):
         raise CellError(f"{column}: {words} is not a code in the Common Procurement Vocabulary.")

@@ -120,6 +120,7 @@ KINDS = {
             OrganisationKind.BUYER,
             Opportunity,
             "buyer_ref",
+            optional_columns=("trades",),
         ),
         Kind(
             "needs",

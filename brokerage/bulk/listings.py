@@ -1,15 +1,17 @@
 """Offers, opportunities and needs as spreadsheet rows: read, written and saved.
 
-Rows are checked with the listings' own rules (`check_fields`) and saved published.
+Rows are checked with the listings' own rules (`check_fields`) and saved published, or
+archived when their dates have passed (a partner moving its history in keeps it, ended).
 Offers have no postcode column: an offer is where its supplier is. Offers and needs have
 no category column: a new one is "other" until someone changes it on the site, and a
-re-import keeps what was chosen.
+re-import keeps what was chosen. An opportunity's category cell may name a trade
+("Landscaping", "IT"): it becomes the opportunity's trade, and its category "other".
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -20,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Organisation
 from ..extensions import db
 from ..listings.choices import Category, ListingStatus
-from ..listings.models import Listing, OpportunityMeasure
+from ..listings.models import Listing, Opportunity, OpportunityMeasure, OpportunityTrade, TradeRow
 from ..listings.service import (
     MEASURE_ROW,
     InvalidListing,
@@ -33,10 +35,11 @@ from ..listings.service import (
     set_measures,
     today,
 )
+from ..listings.trade_service import set_opportunity_trades
 from ..places.service import Place
 from ..toms.fields import format_quantity
 from ..types import utcnow
-from . import formats
+from . import classify, formats
 from .formats import CellError, Kind
 from .lookups import Lookups
 
@@ -65,6 +68,27 @@ class ListingRow:
     place: Place
     fields: ListingFields
     cells: dict[str, str]  # as an export writes it: equal cells mean nothing to change
+    ended: bool = False  # its dates have passed: kept archived, never published
+    # An opportunity's trades: CPV codes, and words no code was read from.
+    trades: tuple[str, ...] = ()
+    trades_written: tuple[str, ...] = ()
+    says_all_trades: bool = True  # the file has a trades column
+    warnings: tuple[str, ...] = ()
+
+    def completed_by(self, current: dict[str, str] | None) -> ListingRow:
+        """This row with the trades its file did not say taken from the listing as it is."""
+        if current is None or self.says_all_trades or "trades" not in current:
+            return self
+        known = tuple(piece for piece in current["trades"].split("; ") if piece)
+        codes = tuple(dict.fromkeys((*(p for p in known if p.isdigit()), *self.trades)))
+        written = tuple(
+            dict.fromkeys((*(p for p in known if not p.isdigit()), *self.trades_written))
+        )
+        cells = self.cells | {"trades": _trade_cell(codes, written)}
+        return replace(self, trades=codes, trades_written=written, cells=cells)
+
+
+PLURALS = {"supplier": "suppliers", "buyer": "buyers", "beneficiary": "beneficiaries"}
 
 
 def parse(kind: Kind, cells: dict[str, str], lookups: Lookups) -> ListingRow:
@@ -75,34 +99,49 @@ def parse(kind: Kind, cells: dict[str, str], lookups: Lookups) -> ListingRow:
     if parent is None or parent.kind != kind.organisation_kind:
         raise CellError(
             f"{kind.parent_column}: no {kind.organisation_kind} has the ref {parent_ref}; "
-            f"import the {kind.organisation_kind}s first."
+            f"import the {PLURALS[kind.organisation_kind]} first."
         )
     postcode = cells.get("postcode", parent.postcode)
     place = lookups.place(postcode, "postcode" if "postcode" in cells else kind.parent_column)
-    fields = _fields(kind, cells, place.postcode)
+    fields, trades = _fields(kind, cells, place.postcode)
     try:
         check_fields(fields, lookups.known_codes)
     except InvalidListing as error:
         raise CellError(str(error)) from error
     last_day = last_day_of(fields)
-    if last_day is not None and last_day < today():
-        column = "available_to" if kind.name == "offers" else "deadline"
-        raise CellError(f"{column} {last_day.isoformat()} has passed: it cannot be published.")
+    ended = last_day is not None and last_day < today()
     measure_rows = [
         (code, quantity, getattr(fields, "weights", {}).get(code))
         for code, quantity in fields.measures.items()
     ]
+    row_cells = _cells(kind, ref, parent_ref, fields, measure_rows)
+    if "trades" in kind.optional_columns:
+        row_cells["trades"] = _trade_cell(tuple(trades.trade_codes), tuple(trades.trades_written))
     return ListingRow(
         ref,
         parent_ref,
         parent.id,
         place,
         fields,
-        _cells(kind, ref, parent_ref, fields, measure_rows),
+        row_cells | ({"status": ListingStatus.ARCHIVED.value} if ended else {}),
+        ended=ended,
+        trades=tuple(trades.trade_codes),
+        trades_written=tuple(trades.trades_written),
+        says_all_trades="trades" in cells,
+        warnings=tuple(trades.warnings),
     )
 
 
-def _fields(kind: Kind, cells: dict[str, str], postcode: str) -> ListingFields:
+def _trade_cell(codes: tuple[str, ...], written: tuple[str, ...]) -> str:
+    return "; ".join((*codes, *written))
+
+
+def _fields(
+    kind: Kind, cells: dict[str, str], postcode: str
+) -> tuple[ListingFields, classify.Reading]:
+    """The row's fields, and (for an opportunity) the trades its category and trades
+    cells name."""
+    trades = classify.Reading()
     common = {
         "title": formats.name(cells["title"], "title", formats.MAX_TITLE),
         "description": formats.text(cells["description"], "description"),
@@ -121,7 +160,7 @@ def _fields(kind: Kind, cells: dict[str, str], postcode: str) -> ListingFields:
             available_from=formats.iso_date(cells["available_from"], "available_from"),
             available_to=formats.iso_date(cells["available_to"], "available_to"),
             measures=quantities,
-        )
+        ), trades
     if kind.name == "needs":
         return NeedFields(
             **common,
@@ -130,16 +169,24 @@ def _fields(kind: Kind, cells: dict[str, str], postcode: str) -> ListingFields:
             quantity_wanted=None,
             quantity_unit="",
             measures=quantities,
-        )
+        ), trades
     value = formats.amount(cells["value_gbp"], "value_gbp", formats.MAX_VALUE_GBP)
+    category = classify.read_listing_category(cells["category"], keeps_trades=True)
+    if category.trade_code:
+        trades.add_trade(category.trade_code)
+    if category.written:
+        trades.trades_written.append(category.written)
+        trades.warnings.append(category.warning or "")
+    for words in classify.pieces(cells.get("trades", "")):
+        classify.read_trade(trades, words, "trades")
     return OpportunityFields(
         **common,
-        category=formats.choice(cells["category"], "category", Category, required=True) or "",
+        category=category.category,
         estimated_value_pence=int(value * 100) if value is not None else None,
         deadline=formats.iso_date(cells["deadline"], "deadline", required=True),  # type: ignore[arg-type]
         measures=quantities,
         weights={code: weight for code, (_, weight) in measures.items() if weight is not None},
-    )
+    ), trades
 
 
 def _cells(
@@ -168,7 +215,18 @@ def cells_of(kind: Kind, listing: Listing, parent_ref: str) -> dict[str, str]:
         (row.measure_code, row.quantity, getattr(row, "weight", None))
         for row in listing.measures  # type: ignore[attr-defined]
     ]
-    return _cells(kind, listing.external_ref or "", parent_ref, listing, rows)
+    cells = _cells(kind, listing.external_ref or "", parent_ref, listing, rows)
+    if isinstance(listing, Opportunity):
+        cells["trades"] = _trade_cell(*_split_trades(listing.trades))
+    return cells
+
+
+def _split_trades(rows: Iterable[TradeRow]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    rows = list(rows)
+    return (
+        tuple(row.cpv_code for row in rows if row.cpv_code),
+        tuple(row.written for row in rows if not row.cpv_code),
+    )
 
 
 def save(kind: Kind, rows: list[ListingRow]) -> tuple[int, int]:
@@ -178,6 +236,7 @@ def save(kind: Kind, rows: list[ListingRow]) -> tuple[int, int]:
     model = kind.listing
     assert model is not None  # noqa: S101  (only listing kinds come here)
     current = _current(kind, model, [row.ref for row in rows])
+    rows = [row.completed_by(current.get(row.ref)) for row in rows]
     changed = {row.ref: row for row in rows if row.ref in current and current[row.ref] != row.cells}
     now = utcnow()
     for listing in db.session.scalars(
@@ -206,6 +265,7 @@ def _current(kind: Kind, model: type[Listing], refs: list[str]) -> dict[str, dic
     parent = table.c[_parent_column(model)]
     amount = table.c.target if "target" in table.c else table.c.quantity
     weight = table.c.weight if "weight" in table.c else null()
+    trades = _trades_of([listing.id for listing in listings]) if model is Opportunity else {}
     measures: dict[int, MeasureRows] = {}
     for listing_id, code, quantity, weighting in db.session.execute(
         select(parent, table.c.measure_code, amount, weight)
@@ -221,9 +281,22 @@ def _current(kind: Kind, model: type[Listing], refs: list[str]) -> dict[str, dic
             listing,
             measures.get(listing.id, []),
         )
+        | ({"trades": _trade_cell(*trades[listing.id])} if listing.id in trades else {})
         | ({} if listing.status == ListingStatus.PUBLISHED else {"status": listing.status})
         for listing in listings
     }
+
+
+def _trades_of(ids: list[int]) -> dict[int, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each of these opportunities' trades: (codes, words), every id present."""
+    found: dict[int, list[OpportunityTrade]] = {id_: [] for id_ in ids}
+    for row in db.session.scalars(
+        select(OpportunityTrade)
+        .where(OpportunityTrade.opportunity_id.in_(ids))
+        .order_by(OpportunityTrade.id)
+    ):
+        found[row.opportunity_id].append(row)
+    return {id_: _split_trades(rows) for id_, rows in found.items()}
 
 
 def _parent_column(model: type[Listing]) -> str:
@@ -243,8 +316,8 @@ def _values(row: ListingRow, now: datetime) -> dict[str, Any]:
         "northing": place.northing,
         "district": place.district,
         "priority_place": place.priority_place,
-        "status": ListingStatus.PUBLISHED.value,
-        "published_at": now,
+        "status": (ListingStatus.ARCHIVED if row.ended else ListingStatus.PUBLISHED).value,
+        "published_at": None if row.ended else now,
     }
     for name in ("deadline", "available_from", "available_to", "estimated_value_pence"):
         if hasattr(fields, name):
@@ -256,12 +329,14 @@ def _values(row: ListingRow, now: datetime) -> dict[str, Any]:
 
 def _update(listing: Listing, row: ListingRow, now: datetime) -> None:
     values = _values(row, now)
-    if listing.is_published:
+    if listing.is_published or listing.published_at:
         values.pop("published_at")
     for name, value in values.items():
         setattr(listing, name, value)
     listing.updated_at = now
     set_measures(listing, row.fields.measures, getattr(row.fields, "weights", {}))
+    if isinstance(listing, Opportunity):
+        set_opportunity_trades(listing, row.trades, row.trades_written)
 
 
 def _insert(model: type[Listing], rows: list[ListingRow], now: datetime) -> None:
@@ -294,6 +369,16 @@ def _insert(model: type[Listing], rows: list[ListingRow], now: datetime) -> None
                 values["quantity"] = quantity
             measure_rows.append(values)
     db.session.execute(insert(measure_model.__table__), measure_rows)
+    trade_rows = [
+        {"opportunity_id": ids[row.ref], "cpv_code": code, "written": written}
+        for row in rows
+        for code, written in (
+            *((code, "") for code in row.trades),
+            *((None, words) for words in row.trades_written),
+        )
+    ]
+    if trade_rows:
+        db.session.execute(insert(OpportunityTrade.__table__), trade_rows)
 
 
 def export_rows(kind: Kind, batch: int = 500) -> Iterator[dict[str, str]]:
@@ -307,5 +392,7 @@ def export_rows(kind: Kind, batch: int = 500) -> Iterator[dict[str, str]]:
         .options(selectinload(model.measures))  # type: ignore[attr-defined]
         .execution_options(yield_per=batch)
     )
+    if model is Opportunity:
+        query = query.options(selectinload(Opportunity.trades))
     for listing, parent_ref in db.session.execute(query):
         yield cells_of(kind, listing, parent_ref or "")

@@ -63,6 +63,7 @@ class ImportReport:
     unchanged: int = 0
     bad_count: int = 0
     bad_rows: list[BadRow] = field(default_factory=list)
+    ended: int = 0  # listings whose dates had passed: kept archived, never published
     warning_count: int = 0
     warnings: list[RowWarning] = field(default_factory=list)
     file_problem: str = ""
@@ -78,6 +79,11 @@ class ImportReport:
                 "and import the file again, or skip the bad rows."
             )
         skipped = f", {self.bad_count} bad rows skipped" if self.bad_count else ""
+        ended = (
+            f" {self.ended} had ended and {'is' if self.ended == 1 else 'are'} kept archived."
+            if self.ended
+            else ""
+        )
         warned = (
             f" {self.warning_count} warning{'' if self.warning_count == 1 else 's'}: words "
             "kept as written for staff to classify."
@@ -86,7 +92,7 @@ class ImportReport:
         )
         return (
             f"{self.kind}: {self.rows} rows read, {self.created} created, {self.updated} "
-            f"updated, {self.unchanged} unchanged{skipped}.{warned}"
+            f"updated, {self.unchanged} unchanged{skipped}.{ended}{warned}"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -138,6 +144,7 @@ def _check_rows(kind: Kind, stream: BinaryIO, report: ImportReport) -> list[Any]
                 raise CellError(f"ref {ref} is on an earlier row too: each row needs its own.")
             checked = parse(kind, row.cells, lookups)
             good.append(checked)
+            report.ended += int(getattr(checked, "ended", False))
             for message in getattr(checked, "warnings", ()):
                 report.warning_count += 1
                 if len(report.warnings) < MAX_REPORTED:

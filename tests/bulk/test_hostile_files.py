@@ -138,11 +138,9 @@ def test_skip_invalid_imports_the_good_rows_and_still_lists_the_bad(import_bytes
         (("OIEP-J1:3", "NOPE-1:3"), "Not measures in the catalogue: NOPE-1."),
         (("2029-01-31", "31/01/2029"), "deadline “31/01/2029” is not a date written YYYY-MM-DD"),
         (("2029-01-31", "2029-02-30"), "is not a date written YYYY-MM-DD"),
-        (("2029-01-31", "2020-01-31"), "deadline 2020-01-31 has passed"),
         (("2029-01-31", ""), "deadline is empty"),
         (("OIEP-J1:3", "OIEP-J1:3:500"), "the weight of OIEP-J1 is more than 100"),
         (("250000", "-5"), "value_gbp cannot be negative"),
-        ((",catering,", ",plumbing,"), "category “plumbing” is not one of"),
     ],
 )
 def test_bad_listing_rows_are_refused_with_the_reason(import_bytes, in_app, change, reason):
@@ -155,14 +153,29 @@ def test_bad_listing_rows_are_refused_with_the_reason(import_bytes, in_app, chan
     assert in_app(lambda: count(Opportunity)) == 0
 
 
-def test_an_offer_that_has_ended_is_refused(import_bytes, in_app):
-    import_bytes("suppliers", example("suppliers"))
-    text = example("offers").decode().replace("2027-01-04,2029-07-20", ",2021-07-20")
-    report = import_bytes("offers", text)
-    assert [(bad.line, bad.reason) for bad in report.bad_rows] == [
-        (2, "available_to 2021-07-20 has passed: it cannot be published.")
-    ]
-    assert in_app(lambda: count(Offer)) == 0
+@pytest.mark.parametrize(
+    ("kind", "before", "after"),
+    [
+        ("offers", "2027-01-04,2029-07-20", ",2021-07-20"),
+        ("opportunities", "2029-03-31", "2020-01-31"),
+    ],
+)
+def test_a_listing_that_has_ended_imports_archived_never_published(
+    import_bytes, in_app, kind, before, after
+):
+    """A partner moving its history in keeps it, as ended (issue 18)."""
+    for parent in ("suppliers", "buyers"):
+        import_bytes(parent, example(parent))
+    text = example(kind).decode().replace(before, after, 1)
+
+    report = import_bytes(kind, text)
+
+    assert report.applied and not report.bad_rows and report.ended == 1
+    assert "1 had ended and is kept archived." in report.summary
+    model = Offer if kind == "offers" else Opportunity
+    statuses = in_app(lambda: db.session.scalars(select(model.status).order_by(model.id)).all())
+    assert statuses[0] == "archived" and set(statuses[1:]) == {"published"}
+    assert import_bytes(kind, text).unchanged == report.rows
 
 
 class _CountedName(str):

@@ -171,3 +171,53 @@ def test_an_export_imports_again_unchanged_words_kept_for_staff_included(
     assert (again.created, again.updated, again.unchanged) == (0, 0, len(sectors))
     assert (first_file_again.updated, first_file_again.unchanged) == (0, len(sectors))
     assert io.StringIO(exported).readline().strip("\ufeff\r\n").split(",")[-1] in ("trades", "type")
+
+
+OPPORTUNITY_HEADER = "ref,buyer_ref,title,description,postcode,category,value_gbp,deadline,measures"
+
+
+@pytest.mark.parametrize(
+    ("category", "stored", "trade", "warned"),
+    [
+        ("Landscaping", "other", ("77310000", ""), False),
+        ("IT", "other", ("72000000", ""), False),
+        ("Transport", "other", ("60000000", ""), False),
+        ("Facilities", "other", ("79993000", ""), False),
+        ("Training", "other", ("80500000", ""), False),
+        ("cleaning", "cleaning", None, False),
+        ("Widgets", "other", (None, "Widgets"), True),
+    ],
+)
+def test_an_opportunitys_category_words_give_its_trade(
+    import_bytes, in_app, category, stored, trade, warned
+):
+    from brokerage.listings.models import Opportunity, OpportunityTrade
+
+    import_bytes("buyers", _file(["B-1,A Council,OX1 1ND,Council,,no,no,,"]))
+    row = f"P-1,B-1,Parks,,OX1 1ND,{category},,2099-01-31,OIEP-J1:3"
+
+    report = import_bytes("opportunities", _file([row], OPPORTUNITY_HEADER))
+
+    assert report.applied and bool(report.warnings) == warned
+    assert in_app(lambda: db.session.scalar(select(Opportunity.category))) == stored
+    trades = in_app(
+        lambda: [(t.cpv_code, t.written) for t in db.session.scalars(select(OpportunityTrade))]
+    )
+    assert trades == ([trade] if trade else [])
+    assert import_bytes("opportunities", _file([row], OPPORTUNITY_HEADER)).unchanged == 1
+
+
+def test_an_opportunity_export_with_its_trades_imports_again_unchanged(app, import_bytes):
+    import_bytes("buyers", _file(["B-1,A Council,OX1 1ND,Council,,no,no,,"]))
+    rows = [
+        "P-1,B-1,Parks,,OX1 1ND,Landscaping,,2099-01-31,OIEP-J1:3",
+        "P-2,B-1,Old parks,,OX1 1ND,Landscaping,,2020-01-31,OIEP-J1:3",
+    ]
+    assert import_bytes("opportunities", _file(rows, OPPORTUNITY_HEADER)).applied
+
+    with app.app_context():
+        exported = "".join(export.csv_lines(KINDS["opportunities"]))
+    again = import_bytes("opportunities", exported.encode("utf-8"))
+
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert exported.splitlines()[1].endswith(",77310000")
