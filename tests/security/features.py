@@ -59,12 +59,14 @@ def _build_charter(world: World) -> dict[str, int]:
     )
     approved.terms[0].check_ins[0].records.append(record)
     pending = sign_up("The beneficiary", "beneficiary")
+    duplicate = sign_up("the supplier ltd", "supplier")  # flagged: it looks like the supplier's
     resource = charter_toolkit.add_resource(
         pledge, charter_toolkit.ResourceEntry("A toolkit page", "", "Help.", "A test.")
     )
     return {
         "signee": approved.id,
         "pending_signee": pending.id,
+        "duplicate_signee": duplicate.id,
         "check_in": approved.terms[0].check_ins[0].id,
         "pledge": pledge.id,
         "signed_pledge": approved.signed_pledges[0].id,

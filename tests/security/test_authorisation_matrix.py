@@ -176,6 +176,8 @@ MATRIX: dict[str, Row] = {
     "GET charter.queue":                    web("LOGIN 403   403   403   403   403   403   200"),
     "POST charter.approve":                 web("LOGIN 403   403   403   403   403   403   DONE"),
     "POST charter.decline":                 web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST charter.merge":                   web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST charter.keep_apart":              web("LOGIN 403   403   403   403   403   403   DONE"),
     "GET charter.signees":                  web("LOGIN 403   403   403   403   403   403   200"),
     "GET charter.signee":                   web("LOGIN 200   404   404   404   200   404   200"),
     "POST charter.renew":                   web("LOGIN 403   403   403   403   403   403   DONE"),
