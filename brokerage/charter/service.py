@@ -20,12 +20,16 @@ from ..accounts.models import Membership, Organisation, User
 from ..errors import BrokerageError
 from ..extensions import db
 from ..mail import send_mail
+from ..notifications.service import notify
 from ..types import utcnow
 from .choices import SigneeStatus
 from .models import BuddyIntroduction, CheckIn, Pledge, SignedPledge, Signee, Term
 from .names import possible_duplicate
 from .pledges import CHARTER_NAME, current_pledges
 from .schedule import RENEWAL_OPENS_DAYS, due_dates, term_end
+
+# The staff queue's path, for notifications made outside a request too.
+QUEUE_PATH = "/charter/queue"
 
 
 class CharterError(BrokerageError):
@@ -85,6 +89,8 @@ def sign_up(details: SignUp, on: date) -> SignUpResult:
     )
     db.session.add(signee)
     db.session.flush()
+    if signee.possible_duplicate_of is not None:
+        _tell_staff_of_possible_duplicate(signee, signee.possible_duplicate_of)
     send_mail(
         signee.contact_email,
         f"Thank you for signing the {CHARTER_NAME}",
@@ -93,6 +99,17 @@ def sign_up(details: SignUp, on: date) -> SignUpResult:
         added=signee.signed_pledges,
     )
     return SignUpResult(signee=signee, added=list(signee.signed_pledges))
+
+
+def _tell_staff_of_possible_duplicate(signee: Signee, original: Signee) -> None:
+    """An inbox entry for each member of staff (no email: the queue is where they act)."""
+    notify(
+        db.session.scalars(select(User).where(User.is_staff)),
+        f"Charter sign-up: {signee.name} may duplicate {original.name}",
+        "Merge it into the earlier sign-up or keep it apart before approving it.",
+        QUEUE_PATH,
+        email=False,
+    )
 
 
 def registered_organisation(signee: Signee) -> Organisation | None:

@@ -209,3 +209,12 @@ def test_declining_a_duplicate_leaves_the_signee_it_duplicated_alone(
     assert in_app(lambda: db.session.get(Signee, first).status) == "pending"
     assert in_app(lambda: _plans(first)) == [("OCC-5", "Our plan for OCC-5.")]
     assert in_app(lambda: count(SignedPledge)) == 2
+
+
+def test_staff_find_a_possible_duplicate_in_their_inbox(make_signee, anon, staff, pledge_ids):
+    make_signee(("OCC-5",))
+
+    post(anon, "/charter/sign-up", _form(pledge_ids, organisation_name="COWLEY BAKERY LTD"))
+
+    text = page_text(staff.get("/inbox"))
+    assert "Charter sign-up: COWLEY BAKERY LTD may duplicate Cowley Bakery" in text
