@@ -66,7 +66,7 @@ def test_a_name_differing_only_in_spacing_and_legal_suffix_is_flagged_as_a_dupli
     second = in_app(lambda: _signee_named("COWLEY bakery limited"))
     assert second.possible_duplicate_of_id == first
     text = page_text(staff.get("/charter/queue"))
-    assert "COWLEY bakery limited Pending Possible duplicate of Cowley Bakery Ltd" in text
+    assert "COWLEY bakery limited Pending Possible duplicate It may be Cowley Bakery Ltd" in text
 
 
 def test_the_confirmation_email_lists_only_what_this_visitor_pledged(
