@@ -218,3 +218,16 @@ def test_staff_find_a_possible_duplicate_in_their_inbox(make_signee, anon, staff
 
     text = page_text(staff.get("/inbox"))
     assert "Charter sign-up: COWLEY BAKERY LTD may duplicate Cowley Bakery" in text
+
+
+def test_a_pending_sign_up_page_is_for_staff_only_until_approved(
+    supplier, staff, anon, pledge_ids, in_app
+):
+    name = in_app(lambda: db.session.get(Organisation, supplier.organisation_id).name)
+    post(
+        anon, "/charter/sign-up", _form(pledge_ids, {"OCC-5": "A secret."}, organisation_name=name)
+    )
+    signee_id = in_app(lambda: _signee_named(name).id)
+
+    assert "A secret." in page_text(staff.get(f"/charter/signees/{signee_id}"))
+    assert supplier.get(f"/charter/signees/{signee_id}").status_code == 404
