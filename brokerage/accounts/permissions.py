@@ -32,6 +32,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "charter.sign_up",
         "impact.index",
         "impact.download",
+        "impact.supplier_download",
         "plan.public_groups",
         "plan.public_group",
         "plan.resource_list",

@@ -20,6 +20,8 @@ ACTIONS = {
     "policy.change": "Changed the matching policy",
     "charter.approve": "Approved a charter sign-up",
     "charter.decline": "Declined a charter sign-up",
+    "charter.merge": "Merged a charter sign-up into the signee it duplicated",
+    "charter.keep_apart": "Kept a possible duplicate charter sign-up apart",
 }
 
 

@@ -139,8 +139,12 @@ def seed_demo(today: date | None = None) -> list[str]:
 
 
 def _has_signed(organisation: Organisation) -> bool:
-    found = select(Signee.id).where(Signee.organisation_id == organisation.id)
-    return db.session.scalar(found) is not None
+    """Signed up already: approved (linked to it) or still pending under its name."""
+    found = select(Signee.id).where(
+        (Signee.organisation_id == organisation.id)
+        | (func.lower(Signee.organisation_name) == organisation.name.lower())
+    )
+    return db.session.scalar(found.limit(1)) is not None
 
 
 def _sign(

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import Organisation, User
+from ..accounts.models import Organisation, OrganisationKind, User
 from ..extensions import db
 from ..listings.choices import Size
 from ..types import UTCDateTime, in_list, utcnow
@@ -130,13 +130,24 @@ class PledgeResource(db.Model):
 
 
 class Signee(db.Model):
-    """An organisation's sign-up to the charter: one per organisation, however often it
-    signs up (later sign-ups add pledges to it)."""
+    """An organisation's sign-up to the charter: at most one per organisation.
+
+    A sign-up keeps the organisation's name, kind and postcode as submitted and reserves
+    nothing: the organisation is found or made only when staff approve it. A sign-up whose
+    name looks like another signee's is its own record, flagged by `possible_duplicate_of`
+    until staff merge it or keep it apart.
+    """
 
     __tablename__ = "charter_signees"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    organisation_name: Mapped[str] = mapped_column(String(160))
+    organisation_kind: Mapped[str] = mapped_column(String(20))
+    postcode: Mapped[str] = mapped_column(String(8))
+    possible_duplicate_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("charter_signees.id", ondelete="SET NULL"), index=True
+    )
     sector: Mapped[str] = mapped_column(String(20))
     size: Mapped[str] = mapped_column(String(20))
     employees: Mapped[int]
@@ -151,7 +162,8 @@ class Signee(db.Model):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
 
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
+    possible_duplicate_of: Mapped[Signee | None] = relationship(remote_side=[id])
     approved_by: Mapped[User | None] = relationship()
     signed_pledges: Mapped[list[SignedPledge]] = relationship(
         back_populates="signee", cascade="all, delete-orphan", order_by="SignedPledge.id"
@@ -170,7 +182,17 @@ class Signee(db.Model):
         CheckConstraint(in_list("sector", Sector), name="sector_known"),
         CheckConstraint(in_list("size", Size), name="size_known"),
         CheckConstraint("employees >= 0", name="employees_not_negative"),
+        CheckConstraint(in_list("organisation_kind", OrganisationKind), name="kind_known"),
+        CheckConstraint(
+            "status != 'approved' OR organisation_id IS NOT NULL",
+            name="approved_has_organisation",
+        ),
     )
+
+    @property
+    def name(self) -> str:
+        """The organisation's name: its record's once approved, else as submitted."""
+        return self.organisation.name if self.organisation else self.organisation_name
 
     @property
     def status_enum(self) -> SigneeStatus:

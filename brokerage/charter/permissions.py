@@ -15,7 +15,10 @@ def can_manage_charter(user: Any) -> bool:
 
 
 def can_view_signee(user: Any, signee: Signee) -> bool:
-    """Staff, and the members of the signee's own organisation."""
+    """Staff, and the members of the signee's own organisation (a sign-up has one only
+    once approved: until then, staff alone)."""
+    if signee.organisation is None:
+        return is_staff(user)
     return can_act_for(user, signee.organisation)
 
 

@@ -1,8 +1,9 @@
 """Charter sign-ups and terms. Services flush, never commit: the caller does.
 
-An organisation signs up once: a later sign-up for the same organisation (matched by name,
-ignoring case) adds the pledges it did not have, for staff to approve; it never makes a
-second signee, and never changes the contact or makes the submitter a member.
+Every sign-up is its own record and reserves nothing: the public form never adds to another
+organisation's sign-up, whatever name it is given. A sign-up whose name looks like an
+existing signee's is flagged for staff, who merge it or keep it apart (`duplicates`); its
+organisation is found or made only when staff approve it.
 """
 
 from __future__ import annotations
@@ -19,11 +20,16 @@ from ..accounts.models import Membership, Organisation, User
 from ..errors import BrokerageError
 from ..extensions import db
 from ..mail import send_mail
+from ..notifications.service import notify
 from ..types import utcnow
 from .choices import SigneeStatus
 from .models import BuddyIntroduction, CheckIn, Pledge, SignedPledge, Signee, Term
+from .names import possible_duplicate
 from .pledges import CHARTER_NAME, current_pledges
 from .schedule import RENEWAL_OPENS_DAYS, due_dates, term_end
+
+# The staff queue's path, for notifications made outside a request too.
+QUEUE_PATH = "/charter/queue"
 
 
 class CharterError(BrokerageError):
@@ -55,56 +61,19 @@ class SignUp:
 class SignUpResult:
     signee: Signee
     added: list[SignedPledge]
-    # True when the organisation had signed up before and this sign-up was merged into it.
-    merged: bool
 
 
 def sign_up(details: SignUp, on: date) -> SignUpResult:
-    """Record a sign-up for staff to approve and email the contact a confirmation."""
+    """Record a sign-up for staff to approve and email the contact what they pledged."""
     pledges = {p.id: p for p in current_pledges() if p.id in details.pledges}
     if not details.pledges or len(pledges) != len(details.pledges):
         raise CharterError("Choose at least one of the charter's pledges.")
-    organisation = _find_or_create_organisation(details)
-    signee = db.session.scalar(select(Signee).where(Signee.organisation_id == organisation.id))
-    merged = signee is not None
-    if signee is None:
-        signee = _new_signee(organisation, details, on)
-    elif signee.status == SigneeStatus.DECLINED:
-        signee.status = SigneeStatus.PENDING.value
-    signed = {p.pledge_id for p in signee.signed_pledges}
-    added = [
-        SignedPledge(version=pledge.current, plan=details.pledges[pledge_id].strip())
-        for pledge_id, pledge in pledges.items()
-        if pledge_id not in signed
-    ]
-    signee.signed_pledges.extend(added)
-    db.session.flush()
-    send_mail(
-        details.contact_email.strip(),
-        f"Thank you for signing the {CHARTER_NAME}",
-        "charter_signed_up",
-        signee=signee,
-        organisation_name=organisation.name,
-        added=added,
-        merged=merged,
-    )
-    return SignUpResult(signee=signee, added=added, merged=merged)
-
-
-def _find_or_create_organisation(details: SignUp) -> Organisation:
-    name = details.organisation_name.strip()
-    organisation = db.session.scalar(
-        select(Organisation).where(func.lower(Organisation.name) == name.lower())
-    )
-    if organisation is None:
-        organisation = Organisation(name=name, kind=details.kind, postcode=details.postcode)
-        db.session.add(organisation)
-    return organisation
-
-
-def _new_signee(organisation: Organisation, details: SignUp, on: date) -> Signee:
+    name = " ".join(details.organisation_name.split())
     signee = Signee(
-        organisation=organisation,
+        organisation_name=name,
+        organisation_kind=details.kind,
+        postcode=details.postcode,
+        possible_duplicate_of=possible_duplicate(name),
         sector=details.sector,
         size=details.size,
         employees=details.employees,
@@ -113,9 +82,64 @@ def _new_signee(organisation: Organisation, details: SignUp, on: date) -> Signee
         listed_publicly=details.listed_publicly,
         signed_on=on,
         status=SigneeStatus.PENDING.value,
+        signed_pledges=[
+            SignedPledge(version=pledge.current, plan=details.pledges[pledge_id].strip())
+            for pledge_id, pledge in pledges.items()
+        ],
     )
     db.session.add(signee)
-    return signee
+    db.session.flush()
+    if signee.possible_duplicate_of is not None:
+        _tell_staff_of_possible_duplicate(signee, signee.possible_duplicate_of)
+    send_mail(
+        signee.contact_email,
+        f"Thank you for signing the {CHARTER_NAME}",
+        "charter_signed_up",
+        organisation_name=name,
+        added=signee.signed_pledges,
+    )
+    return SignUpResult(signee=signee, added=list(signee.signed_pledges))
+
+
+def _tell_staff_of_possible_duplicate(signee: Signee, original: Signee) -> None:
+    """An inbox entry for each member of staff (no email: the queue is where they act)."""
+    notify(
+        db.session.scalars(select(User).where(User.is_staff)),
+        f"Charter sign-up: {signee.name} may duplicate {original.name}",
+        "Merge it into the earlier sign-up or keep it apart before approving it.",
+        QUEUE_PATH,
+        email=False,
+    )
+
+
+def registered_organisation(signee: Signee) -> Organisation | None:
+    """The organisation approving `signee` would link it to: one already registered under
+    its name, ignoring case, as registration compares names."""
+    if signee.organisation is not None:
+        return signee.organisation
+    return db.session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == signee.name.lower())
+    )
+
+
+def _organisation_on_approval(signee: Signee) -> Organisation:
+    """Link the registered organisation of that name, or make one from the sign-up."""
+    if signee.possible_duplicate_of is not None:
+        raise CharterError(
+            f"{signee.name} may be {signee.possible_duplicate_of.name}: merge it or keep it "
+            "apart first."
+        )
+    organisation = registered_organisation(signee)
+    if organisation is None:
+        organisation = Organisation(
+            name=signee.name, kind=signee.organisation_kind, postcode=signee.postcode
+        )
+        db.session.add(organisation)
+    elif db.session.scalar(select(Signee.id).where(Signee.organisation_id == organisation.id)):
+        raise CharterError(
+            f"{organisation.name} has already signed up: merge this sign-up into it, or decline it."
+        )
+    return organisation
 
 
 def approve(signee: Signee, actor: User | None) -> Term | None:
@@ -124,16 +148,17 @@ def approve(signee: Signee, actor: User | None) -> Term | None:
     waiting = signee.pledges_awaiting_approval
     term = None
     if signee.status == SigneeStatus.DECLINED:
-        raise CharterError("This sign-up was declined; it is reopened if they sign up again.")
+        raise CharterError("This sign-up was declined.")
     if signee.status == SigneeStatus.PENDING:
+        signee.organisation = _organisation_on_approval(signee)
         signee.status = SigneeStatus.APPROVED.value
         signee.approved_at, signee.approved_by = utcnow(), actor
         term = _start_term(signee, signee.signed_on)
     elif not waiting:
-        raise CharterError(f"{signee.organisation.name} has nothing waiting for approval.")
+        raise CharterError(f"{signee.name} has nothing waiting for approval.")
     for signed_pledge in waiting:
         signed_pledge.approved_at = utcnow()
-    audit.record(actor, "charter.approve", f"signee #{signee.id} {signee.organisation.name}")
+    audit.record(actor, "charter.approve", f"signee #{signee.id} {signee.name}")
     db.session.flush()
     if term is not None:
         send_mail(
@@ -154,8 +179,8 @@ def decline(signee: Signee, actor: User | None = None) -> None:
         for signed_pledge in signee.pledges_awaiting_approval:
             signee.signed_pledges.remove(signed_pledge)
     else:
-        raise CharterError(f"{signee.organisation.name} has nothing waiting for approval.")
-    audit.record(actor, "charter.decline", f"signee #{signee.id} {signee.organisation.name}")
+        raise CharterError(f"{signee.name} has nothing waiting for approval.")
+    audit.record(actor, "charter.decline", f"signee #{signee.id} {signee.name}")
     db.session.flush()
 
 
@@ -196,7 +221,7 @@ def introduce_buddy(
     if buddy.id == signee.organisation_id:
         raise CharterError("An organisation cannot be its own buddy.")
     if pledge.id not in {p.pledge_id for p in signee.approved_pledges}:
-        raise CharterError(f"{signee.organisation.name} has not made that pledge.")
+        raise CharterError(f"{signee.name} has not made that pledge.")
     introduction = BuddyIntroduction(
         buddy=buddy, pledge=pledge, introduced_by=actor, introduced_on=on
     )

@@ -25,7 +25,7 @@ from ..accounts.permissions import staff_required
 from ..extensions import db, limiter
 from ..pagination import page_number
 from ..spreadsheets import MIMETYPES
-from . import check_ins, service, toolkit
+from . import check_ins, duplicates, service, toolkit
 from .buddies import support_for
 from .charts import report_charts
 from .forms import (
@@ -98,7 +98,10 @@ def sign_up() -> str | BaseResponse | tuple[str, int]:
 @staff_required
 def queue() -> str:
     return render_template(
-        "charter/queue.html", signees=service.waiting_for_approval(), button=ButtonForm()
+        "charter/queue.html",
+        signees=service.waiting_for_approval(),
+        registered_organisation=service.registered_organisation,
+        button=ButtonForm(),
     )
 
 
@@ -106,13 +109,14 @@ def _decide(signee_id: int, decide: Callable[[Signee], object], done: str) -> Ba
     signee = db.get_or_404(Signee, signee_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
+    name = signee.name
     try:
         decide(signee)
     except service.CharterError as error:
         flash(str(error), "danger")
     else:
         db.session.commit()
-        flash(f"{signee.organisation.name}: {done}.", "success")
+        flash(f"{name}: {done}.", "success")
     return redirect(url_for("charter.queue"))
 
 
@@ -130,6 +134,26 @@ def approve(signee_id: int) -> BaseResponse:
 @staff_required
 def decline(signee_id: int) -> BaseResponse:
     return _decide(signee_id, lambda signee: service.decline(signee, current_user), "declined")
+
+
+@blueprint.post("/signees/<int:signee_id>/merge")
+@staff_required
+def merge(signee_id: int) -> BaseResponse:
+    return _decide(
+        signee_id,
+        lambda signee: duplicates.merge(signee, current_user),
+        "merged into the signee it duplicated",
+    )
+
+
+@blueprint.post("/signees/<int:signee_id>/keep-apart")
+@staff_required
+def keep_apart(signee_id: int) -> BaseResponse:
+    return _decide(
+        signee_id,
+        lambda signee: duplicates.keep_apart(signee, current_user),
+        "kept apart as an organisation of its own",
+    )
 
 
 @blueprint.get("/signees")

@@ -1,12 +1,13 @@
 """The partnership's verified social value, for everyone to see: totals in £ (only where a
 proxy value gave one) and in units, by theme, district and year; how many organisations
-and verified matches; and the case studies staff chose. Nothing unverified and no personal
-data: organisation names and listing titles are the only names it holds."""
+and verified matches; the case studies staff chose; and per supplier what it offered,
+delivered and had verified (suppliers.py), where alone an unverified claim appears, marked
+as one. No personal data: organisation names and listing titles are the only names it
+holds."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -21,6 +22,7 @@ from ..matches.states import InvalidTransition, State
 from ..toms.service import current_measures
 from ..types import utcnow
 from .models import CaseStudy
+from .suppliers import SupplierFigures, pounds_cell, supplier_figures, supplier_json
 
 NO_THEME = "Measure not in the catalogue in force"
 
@@ -43,6 +45,8 @@ class Impact:
     by_year: list[Tally]
     organisations: int
     case_studies: list[PublicCaseStudy]
+    # Per supplier: offered, delivered and verified (see suppliers.py).
+    suppliers: list[SupplierFigures]
 
     @property
     def matches(self) -> int:
@@ -87,6 +91,7 @@ def impact() -> Impact:
         ),
         organisations=len(organisations),
         case_studies=shown_case_studies(),
+        suppliers=supplier_figures(),
     )
 
 
@@ -149,6 +154,7 @@ def impact_json(found: Impact) -> dict[str, Any]:
         "by_district": [_tally_json(t) for t in found.by_district],
         "by_year": [_tally_json(t) for t in found.by_year],
         "case_studies": [vars(c) for c in found.case_studies],
+        "suppliers": [supplier_json(s) for s in found.suppliers],
     }
 
 
@@ -166,9 +172,7 @@ def impact_rows(found: Impact) -> list[list[str | int]]:
     ):
         for tally in groups:
             for index, (unit, quantity) in enumerate(sorted(tally.units.items())):
-                pounds = ""
-                if index == 0 and tally.pence is not None:
-                    pounds = str(Decimal(tally.pence) / 100)
+                pounds = pounds_cell(tally.pence) if index == 0 else ""
                 rows.append(
                     [
                         breakdown,

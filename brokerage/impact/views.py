@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from ..accounts.permissions import staff_required
-from ..charts import tally_chart
+from ..charts import format_pounds, format_quantity, tally_chart
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
-from . import service
+from ..spreadsheets import csv_value
+from . import service, suppliers
 from .forms import CaseStudyForm
 
 blueprint = Blueprint("impact", __name__)
@@ -31,17 +33,34 @@ def index() -> str:
         ),
         "year": tally_chart("impact-year", "Verified outcomes by year delivered", found.by_year),
     }
-    return render_template("impact/index.html", impact=found, charts=charts)
+    return render_template(
+        "impact/index.html",
+        impact=found,
+        charts=charts,
+        format_quantity=format_quantity,
+        format_pounds=format_pounds,
+    )
+
+
+def _csv_file(headings: Sequence[str], rows: Iterable[Sequence[object]], name: str) -> Any:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headings)
+    writer.writerows([csv_value(value) for value in row] for row in rows)
+    data = io.BytesIO(out.getvalue().encode("utf-8-sig"))
+    return send_file(data, mimetype="text/csv", as_attachment=True, download_name=name)
 
 
 @blueprint.route("/impact.csv")
 def download() -> Any:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(service.CSV_HEADINGS)
-    writer.writerows(service.impact_rows(service.impact()))
-    data = io.BytesIO(out.getvalue().encode("utf-8-sig"))
-    return send_file(data, mimetype="text/csv", as_attachment=True, download_name="oiep-impact.csv")
+    rows = service.impact_rows(service.impact())
+    return _csv_file(service.CSV_HEADINGS, rows, "oiep-impact.csv")
+
+
+@blueprint.route("/impact/suppliers.csv")
+def supplier_download() -> Any:
+    rows = suppliers.supplier_rows(suppliers.supplier_figures())
+    return _csv_file(suppliers.CSV_HEADINGS, rows, "oiep-offered-delivered-verified.csv")
 
 
 @blueprint.route("/review/outcomes/<int:match_id>/case-study", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
-"""The public sign-up form: it works without an account, creates or links the organisation,
-emails a confirmation and lands in the staff queue; bad input saves nothing."""
+"""The public sign-up form: it works without an account, keeps the organisation's details
+for staff to approve (duplicates: test_sign_up_duplicates.py), emails a confirmation and
+lands in the staff queue; bad input saves nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from brokerage.extensions import db, limiter, talisman
 from tests.accounts.helpers import count, emails_to, field_error, flashed, page_text
 from tests.charter.conftest import post
 from tests.conftest import build_test_app, post_form
-from tests.factories import OrganisationFactory
 
 CONTACT = "ada@bakery.example.org"
 
@@ -65,10 +65,7 @@ def test_an_organisation_signs_up_without_an_account(anon, pledge_ids, in_app):
     def saved():
         signee = db.session.scalar(select(Signee))
         return (
-            signee.organisation.name,
-            signee.organisation.kind,
-            signee.organisation.postcode,
-            signee.organisation.memberships,
+            (signee.name, signee.organisation_kind, signee.postcode, signee.organisation),
             (signee.sector, signee.size, signee.employees, signee.status, signee.listed_publicly),
             (signee.contact_name, signee.contact_email),
             sorted(
@@ -77,14 +74,12 @@ def test_an_organisation_signs_up_without_an_account(anon, pledge_ids, in_app):
         )
 
     assert in_app(saved) == (
-        "Cowley Bakery",
-        "supplier",
-        "OX4 1AA",
-        [],
+        ("Cowley Bakery", "supplier", "OX4 1AA", None),
         ("private", "small", 12, "pending", True),
         ("Ada Baker", CONTACT),
         [("OCC-5", 1, "Two volunteering days each."), ("OCC-7", 1, "Blind shortlisting.")],
     )
+    assert in_app(lambda: count(Organisation)) == 0
     [mail] = in_app(lambda: emails_to(CONTACT))
     assert mail.subject == "Thank you for signing the Oxfordshire Inclusive Economy Charter"
     assert "- OCC-5 Support employee volunteering" in mail.body
@@ -101,62 +96,17 @@ def test_a_new_sign_up_waits_in_the_staff_queue(anon, staff, pledge_ids):
     assert "Ada Baker <ada@bakery.example.org>" in text
 
 
-def test_sign_up_links_an_existing_organisation_by_name_ignoring_case(
-    create, pledge_ids, in_app, buyer
+def test_approving_a_sign_up_makes_its_organisation_without_members(
+    anon, staff, pledge_ids, in_app
 ):
-    existing = create(
-        OrganisationFactory, name="Cowley Bakery", kind="supplier", postcode="OX4 4HH"
-    )
+    post(anon, "/charter/sign-up", _form(pledge_ids))
+    signee_id = in_app(lambda: db.session.scalar(select(Signee.id)))
 
-    post(buyer, "/charter/sign-up", _form(pledge_ids, organisation_name="COWLEY BAKERY"))
+    post(staff, f"/charter/signees/{signee_id}/approve")
 
-    assert in_app(lambda: count(Organisation)) == 2  # the bakery and the buyer's own
-    signee = in_app(lambda: db.session.scalar(select(Signee)))
-    assert signee.organisation_id == existing.id
-    # The existing record is not rewritten, and the submitter does not become a member.
-    assert in_app(lambda: db.session.get(Organisation, existing.id).postcode) == "OX4 4HH"
-    assert in_app(lambda: count(Membership, Membership.organisation_id == existing.id)) == 0
-
-
-def test_a_second_sign_up_for_the_same_organisation_adds_its_new_pledges_only(
-    anon, pledge_ids, in_app
-):
-    post(anon, "/charter/sign-up", _form(pledge_ids, {"OCC-5": "Volunteering."}))
-    post(
-        anon,
-        "/charter/sign-up",
-        _form(
-            pledge_ids,
-            {"OCC-5": "A different plan.", "OCC-1": "Buy bread flour locally."},
-            organisation_name="cowley bakery",
-            contact_email="someone.else@example.org",
-        ),
-    )
-
-    assert in_app(lambda: count(Signee)) == 1
-    signee = in_app(lambda: db.session.scalar(select(Signee)))
-    assert signee.contact_email == CONTACT
-    plans = in_app(
-        lambda: sorted(
-            (p.version.pledge.code, p.plan) for p in db.session.scalars(select(SignedPledge))
-        )
-    )
-    assert plans == [("OCC-1", "Buy bread flour locally."), ("OCC-5", "Volunteering.")]
-    [second] = in_app(lambda: emails_to("someone.else@example.org"))
-    assert "We have added these pledges to Cowley Bakery's earlier sign-up" in second.body
-
-
-def test_a_sign_up_merged_into_an_approved_signee_queues_only_the_added_pledge(
-    make_signee, anon, staff, pledge_ids, in_app
-):
-    make_signee(("OCC-5",))
-
-    post(anon, "/charter/sign-up", _form(pledge_ids, {"OCC-1": "Buy bread flour locally."}))
-
-    text = page_text(staff.get("/charter/queue"))
-    assert "Cowley Bakery Approved" in text
-    assert "Pledges added by a later sign-up OCC-1 Buy from purposeful local organisations" in text
-    assert "OCC-5" not in text
+    bakery = in_app(lambda: db.session.get(Signee, signee_id).organisation)
+    assert (bakery.name, bakery.kind, bakery.postcode) == ("Cowley Bakery", "supplier", "OX4 1AA")
+    assert in_app(lambda: count(Membership, Membership.organisation_id == bakery.id)) == 0
 
 
 def test_text_with_markup_in_a_plan_is_shown_as_text(anon, staff, pledge_ids):
@@ -263,9 +213,11 @@ def test_a_sign_up_without_its_csrf_token_is_refused(anon, pledge_ids, in_app):
 
 
 def test_a_signed_in_person_signing_up_a_new_organisation_does_not_become_its_member(
-    supplier, pledge_ids, in_app
+    supplier, staff, pledge_ids, in_app
 ):
     post(supplier, "/charter/sign-up", _form(pledge_ids, organisation_name="Headington Deli"))
+    signee_id = in_app(lambda: db.session.scalar(select(Signee.id)))
+    post(staff, f"/charter/signees/{signee_id}/approve")
 
     deli = in_app(
         lambda: db.session.scalar(

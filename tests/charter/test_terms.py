@@ -78,7 +78,9 @@ def test_declining_pledges_a_later_sign_up_added_keeps_the_approved_ones(
     make_signee, staff, in_app
 ):
     signee_id = make_signee(("OCC-5",))
-    make_signee(("OCC-1",), approve=False)  # the same bakery signs up again
+    duplicate_id = make_signee(("OCC-1",), approve=False)  # the same bakery signs up again
+    post(staff, f"/charter/signees/{duplicate_id}/merge")
+    assert in_app(lambda: len(_signee(signee_id).signed_pledges)) == 2
 
     post(staff, f"/charter/signees/{signee_id}/decline")
 
@@ -89,7 +91,8 @@ def test_declining_pledges_a_later_sign_up_added_keeps_the_approved_ones(
 
 def test_approving_pledges_a_later_sign_up_added_starts_no_new_term(make_signee, staff, in_app):
     signee_id = make_signee(("OCC-5",))
-    make_signee(("OCC-1",), approve=False)
+    duplicate_id = make_signee(("OCC-1",), approve=False)
+    post(staff, f"/charter/signees/{duplicate_id}/merge")
 
     post(staff, f"/charter/signees/{signee_id}/approve")
 

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from brokerage.accounts.models import Organisation, User
 from brokerage.charter import pledges as charter_pledges
@@ -20,6 +20,7 @@ from brokerage.listings import service as listings_service
 from brokerage.matches.models import Match
 from brokerage.matches.outcome_models import Delivery, DeliveryLine
 from brokerage.notifications import service as notifications_service
+from brokerage.notifications.models import Notification
 from brokerage.places import service as places_service
 from brokerage.plan.event_models import Event
 from brokerage.plan.models import FundingSource, Plan, Project
@@ -59,12 +60,16 @@ def _build_charter(world: World) -> dict[str, int]:
     )
     approved.terms[0].check_ins[0].records.append(record)
     pending = sign_up("The beneficiary", "beneficiary")
+    duplicate = sign_up("the supplier ltd", "supplier")  # flagged: it looks like the supplier's
+    # Its note to staff's inboxes is not part of this world: their inboxes start empty.
+    db.session.execute(delete(Notification).where(Notification.link == charter_service.QUEUE_PATH))
     resource = charter_toolkit.add_resource(
         pledge, charter_toolkit.ResourceEntry("A toolkit page", "", "Help.", "A test.")
     )
     return {
         "signee": approved.id,
         "pending_signee": pending.id,
+        "duplicate_signee": duplicate.id,
         "check_in": approved.terms[0].check_ins[0].id,
         "pledge": pledge.id,
         "signed_pledge": approved.signed_pledges[0].id,

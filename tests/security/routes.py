@@ -69,6 +69,8 @@ ROUTE_ARGUMENTS: dict[str, dict[str, Callable[[World], Any]]] = {
     "plan.export_actions": {"file_format": lambda w: "csv"},
     "charter.approve": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
     "charter.decline": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
+    "charter.merge": {"signee_id": lambda w: w.feature("charter")["duplicate_signee"]},
+    "charter.keep_apart": {"signee_id": lambda w: w.feature("charter")["duplicate_signee"]},
     "charter.choose_narrative": {"record_id": lambda w: w.feature("charter")["record"]},
     "charter.remove_resource": {"resource_id": lambda w: w.feature("charter")["resource"]},
     "static": {"filename": lambda w: "css/app.css"},
@@ -265,6 +267,8 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     },
     "charter.approve": lambda w: {},
     "charter.decline": lambda w: {},
+    "charter.merge": lambda w: {},
+    "charter.keep_apart": lambda w: {},
     "charter.renew": lambda w: {},
     "charter.introduce": lambda w: {
         "pledge": w.feature("charter")["pledge"],

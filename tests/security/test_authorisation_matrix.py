@@ -177,6 +177,8 @@ MATRIX: dict[str, Row] = {
     "GET charter.queue":                    web("LOGIN 403   403   403   403   403   403   200"),
     "POST charter.approve":                 web("LOGIN 403   403   403   403   403   403   DONE"),
     "POST charter.decline":                 web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST charter.merge":                   web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST charter.keep_apart":              web("LOGIN 403   403   403   403   403   403   DONE"),
     "GET charter.signees":                  web("LOGIN 403   403   403   403   403   403   200"),
     "GET charter.signee":                   web("LOGIN 200   404   404   404   200   404   200"),
     "POST charter.renew":                   web("LOGIN 403   403   403   403   403   403   DONE"),
@@ -214,9 +216,11 @@ MATRIX: dict[str, Row] = {
     "GET review.export_table":              web("LOGIN 403   403   403   403   403   200   200"),
     "GET impact.case_study":                web("LOGIN 403   403   403   403   403   403   200"),
     "POST impact.case_study":               web("LOGIN 403   403   403   403   403   403   DONE"),
-    # The public impact page, its CSV and JSON: verified figures, for everyone.
+    # The public impact page, its CSVs and JSON: verified figures and, per supplier, what it
+    # offered and delivered (unverified marked as such), for everyone.
     "GET impact.index":                     web("200   200   200   200   200   200   200   200"),
     "GET impact.download":                  web("200   200   200   200   200   200   200   200"),
+    "GET impact.supplier_download":         web("200   200   200   200   200   200   200   200"),
     # Profiles are open to everyone signed in; an organisation's members edit its profile;
     # staff verify. Each kind of listing is asked about one of its lister's: the supplier's
     # draft offer (private: 404 to others), the buyer's published opportunity (open to all
