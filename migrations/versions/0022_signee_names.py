@@ -4,8 +4,8 @@ possible duplicate of another signee
 
 Existing sign-ups keep their organisation and take its name, kind and postcode.
 
-Revision ID: 0020_trust_charter_signee_names
-Revises: 0019_email_confirmed
+Revision ID: 0022_signee_names
+Revises: 0021_token_expiry
 Create Date: 2026-12-05 00:10:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0020_trust_charter_signee_names"
-down_revision = "0019_email_confirmed"
+revision = "0022_signee_names"
+down_revision = "0021_token_expiry"
 branch_labels = None
 depends_on = None
 
