@@ -9,6 +9,7 @@ someone types an apostrophe first).
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -21,6 +22,13 @@ MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+def csv_writer(out: Any, **options: Any) -> Any:
+    """A csv.writer for an export people open in a spreadsheet: every cell quoted, so a
+    spreadsheet that splits on `;` (as European Excel does) never starts a new cell inside
+    one of ours, where `;=...` would be read as a formula."""
+    return csv.writer(out, quoting=csv.QUOTE_ALL, **options)
 
 
 def looks_like_formula(value: object) -> bool:

@@ -5,7 +5,6 @@ Cells that a spreadsheet would run as a formula are neutralised (see formats.neu
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Iterator
 from typing import IO
@@ -13,6 +12,7 @@ from typing import IO
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from ..spreadsheets import csv_writer
 from . import listings, organisations
 from .formats import Kind, neutralise
 
@@ -28,7 +28,7 @@ def csv_lines(kind: Kind, rows: Iterable[dict[str, str]] | None = None) -> Itera
     """The CSV file, a line at a time (for a streamed download), with a BOM so that
     spreadsheets open it as UTF-8."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")
     writer.writerow(kind.all_columns)
     yield "\ufeff" + _take(buffer)
     for row in rows if rows is not None else rows_of(kind):

@@ -4,7 +4,6 @@ run as a formula is written as text (see brokerage/spreadsheets.py)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator, Sequence
 from datetime import date
@@ -13,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..spreadsheets import csv_value, mark_text_and_dates
+from ..spreadsheets import csv_value, csv_writer, mark_text_and_dates
 from .choices import Unit
 from .report import ImpactReport
 
@@ -107,7 +106,7 @@ def report_csv(report: ImpactReport) -> str:
     """Every sheet one after another, each under its own heading row, in one CSV (UTF-8
     with a byte-order mark, so spreadsheets read the £)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     for title, columns, rows in SHEETS:
         writer.writerow([title, *columns])
         for row in rows(report):

@@ -3,7 +3,6 @@ outcome is chosen as a case study for it."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -16,7 +15,7 @@ from ..charts import format_pounds, format_quantity, tally_chart
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
-from ..spreadsheets import csv_value
+from ..spreadsheets import csv_value, csv_writer
 from . import service, suppliers
 from .forms import CaseStudyForm
 
@@ -44,7 +43,7 @@ def index() -> str:
 
 def _csv_file(headings: Sequence[str], rows: Iterable[Sequence[object]], name: str) -> Any:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(headings)
     writer.writerows([csv_value(value) for value in row] for row in rows)
     data = io.BytesIO(out.getvalue().encode("utf-8-sig"))

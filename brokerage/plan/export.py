@@ -3,7 +3,6 @@ formulas are written as text (see brokerage/spreadsheets.py)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -11,7 +10,7 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from ..spreadsheets import csv_value, mark_text_and_dates
+from ..spreadsheets import csv_value, csv_writer, mark_text_and_dates
 from .models import Action
 
 Cell = str | int | date | None
@@ -65,7 +64,7 @@ def action_rows(actions: Iterable[Action], today: date) -> list[list[Cell]]:
 def to_csv(rows: Sequence[Sequence[Cell]]) -> bytes:
     """UTF-8 with a byte order mark, so Excel reads the dashes and quotes correctly."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(HEADINGS)
     for row in rows:
         writer.writerow(csv_value(value) for value in row)

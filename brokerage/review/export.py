@@ -7,7 +7,6 @@ in CSV, a quoted text cell in XLSX).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Sequence
 
@@ -16,6 +15,7 @@ from openpyxl import Workbook
 from ..bulk.formats import neutralise
 from ..charts import format_quantity
 from ..matches.states import State
+from ..spreadsheets import csv_writer
 from .facts import MatchFacts
 from .figures import Filters, suggested_in_period, verified_in_period
 
@@ -102,7 +102,7 @@ def _safe(value: Cell) -> Cell:
 def to_csv(headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     """UTF-8 with a byte order mark, so Excel reads accents and dashes correctly."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(headings)
     writer.writerows([_safe(value) for value in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")

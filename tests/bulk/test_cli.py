@@ -71,7 +71,8 @@ def test_export_writes_csv_and_xlsx_that_the_import_reads(flask_cli, tmp_path: P
     result = flask_cli("export", "offers", str(out))
     assert result.output == f"3 offers written to {out}.\n"
     assert out.read_bytes().startswith(
-        b"\xef\xbb\xbfref,supplier_ref,title,description,measures,available_from,available_to\r\n"
+        b'\xef\xbb\xbf"ref","supplier_ref","title","description","measures","available_from",'
+        b'"available_to"\r\n'
     )
     again = flask_cli("import", "offers", str(out))
     assert "0 created, 0 updated, 3 unchanged" in again.output

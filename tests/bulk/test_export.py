@@ -28,9 +28,22 @@ def test_an_export_imports_again_unchanged(app, examples_imported, import_bytes,
     assert report.rows == examples_imported[kind].rows
 
 
+def test_every_cell_is_quoted_so_a_semicolon_never_starts_a_formula_cell(app, import_bytes):
+    """Excel where `;` separates cells would split an unquoted `a;=1+1` into `a` and a
+    formula (issue 17)."""
+    import_bytes(
+        "suppliers", f"{ORGANISATION_HEADER}\nS-1,Semi;=1+1 Ltd,OX4 2JY,,small,no,no,x;=2+2,\n"
+    )
+
+    line = _export_csv(app, "suppliers").splitlines()[1]
+
+    assert '"Semi;=1+1 Ltd"' in line and '"x;=2+2"' in line
+    assert line == ",".join(f'"{cell}"' for cell in next(csv.reader([line])))
+
+
 def test_an_export_carries_the_changes_an_import_made(app, examples_imported, import_bytes):
     header, *rows = _export_csv(app, "needs").lstrip("\ufeff").splitlines()
-    assert header == ",".join(KINDS["needs"].columns)
+    assert next(csv.reader([header])) == list(KINDS["needs"].all_columns)
     edited = "\n".join([header, *rows]).replace("OIEP-S4:6", "OIEP-S4:8")
     assert import_bytes("needs", edited).updated == 1
     assert "OIEP-S4:8" in _export_csv(app, "needs")
