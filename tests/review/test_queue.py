@@ -56,7 +56,8 @@ def test_the_queue_shows_the_delivery_its_evidence_confirmation_and_double_count
     assert "Timesheets signed by Jane Secret" in html
     assert "5</td><td>hours" in html.replace("\n", "")
     assert "no proxy value: units only" in html
-    assert "Confirmed</span> by the buyer" in html
+    assert "by Supplier_A Person of Thames Valley Print (the supplier)" in html
+    assert "Confirmed</span> by Buyer Person of Oxford City Council (the buyer)" in html
     assert "Possible double count" in html
     assert f"Match {m1}</a>: Reading volunteers for Reading helpers (ARCh Oxfordshire)" in html
     assert f'action="/review/outcomes/{m2}/verify"' in html
