@@ -63,6 +63,15 @@ def test_the_queue_shows_the_delivery_its_evidence_confirmation_and_double_count
     assert f'action="/review/outcomes/{m2}/verify"' in html
 
 
+def test_a_verified_outcome_names_who_recorded_confirmed_and_verified_it(client_as, world):
+    html = client_as("staff").get("/review/").get_data(as_text=True)
+
+    assert (
+        "recorded by Supplier_A Person of Thames Valley Print, confirmed by Beneficiary Person "
+        "of ARCh Oxfordshire, verified by Task_Force Person of the task force on"
+    ) in html
+
+
 def test_no_double_count_flag_for_another_suppliers_claim(app, client_as, world):
     """m5's delivery by supplier B has m1's measure and dates, but another supplier."""
     with app.app_context():
