@@ -20,12 +20,11 @@ from ..toms.service import measures_by_code, proxy_value_on
 from ..types import utcnow
 from .models import Match
 from .outcome_models import MAX_NOTE, Delivery, DeliveryLine
-from .states import InvalidTransition, Role, State, check_confirmer
+from .states import InvalidTransition, State, check_confirmer, check_recorder
 from .workflow import (
     advance,
     delivery_of,
     person_of,
-    roles_of,
     sides,
     steps_of,
     void_confirmation,
@@ -82,8 +81,7 @@ def record_delivery(
     """The providing side records what it delivered; the match becomes delivered. After a
     task-force query (back to agreed) the record is written anew, by whoever records it
     now, and waits for the other side's confirmation again."""
-    if Role.PROVIDER not in roles_of(actor, match):
-        raise InvalidTransition("Only the side that delivers records the delivery.")
+    check_recorder(person_of(actor, match), sides(match)[1].name)
     _check(match, report, today)
     delivery = delivery_of(match) or Delivery(match_id=match.id)
     units = {code: m.unit for code, m in measures_by_code(report.quantities).items()}

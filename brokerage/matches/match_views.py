@@ -33,6 +33,7 @@ from .workflow import (
     advance,
     delivery_of,
     may_confirm,
+    may_record,
     may_review,
     roles_of,
     send_message,
@@ -116,7 +117,7 @@ def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> 
         delivery=delivery,
         moves=_offered_moves(match, state, roles, delivery),
         may_message=Role.PARTY in roles and state not in FINAL_STATES,
-        may_deliver=Role.PROVIDER in roles and state == State.AGREED,
+        may_deliver=may_record(current_user, match),
         may_confirm=may_confirm(current_user, match, delivery),
         history=db.session.scalars(
             select(MatchEvent).where(MatchEvent.match_id == match.id).order_by(MatchEvent.id)

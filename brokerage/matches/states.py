@@ -3,9 +3,10 @@
 A match is suggested by the engine; either side expresses interest, they discuss, agree,
 the providing side records delivery, and the task force verifies it (or queries it back,
 or rejects it). Either side may decline or withdraw before delivery; the system expires
-matches nobody acts on. `check_move` is the only judge of a move; `check_confirmer` and
-`check_reviewer` keep the three steps of an outcome (record, confirm, verify) in three
-different hands, so nobody can vouch for their own social value.
+matches nobody acts on. `check_move` is the only judge of a move; `check_recorder`,
+`check_confirmer` and `check_reviewer` keep the three steps of an outcome (record, confirm,
+verify) in three hands of three organisations (the supplier, the receiving side, the task
+force), so nobody can vouch for their own social value.
 """
 
 from __future__ import annotations
@@ -140,6 +141,18 @@ class Steps:
 
     recorded_by: int | None
     confirmed_by: int | None = None
+
+
+def check_recorder(person: Person, seeker_name: str) -> None:
+    """The recorder belongs to the providing side only: a member of both organisations would
+    make the receiving side's confirmation come from their own organisation."""
+    if not person.provider:
+        raise DutiesNotSeparated("Only the side that delivers records the delivery.")
+    if person.seeker:
+        raise DutiesNotSeparated(
+            f"You are also a member of {seeker_name}, which received the help, so another "
+            "member of the supplier records the delivery."
+        )
 
 
 def check_confirmer(person: Person, steps: Steps, seeker_name: str) -> None:

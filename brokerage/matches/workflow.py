@@ -32,6 +32,7 @@ from .states import (
     Steps,
     check_confirmer,
     check_move,
+    check_recorder,
     check_reviewer,
 )
 
@@ -90,6 +91,13 @@ def _passes(check: Any, *args: Any) -> bool:
     except InvalidTransition:
         return False
     return True
+
+
+def may_record(user: User, match: Match) -> bool:
+    """Whether the page offers `user` the delivery form."""
+    if State(match.state) != State.AGREED:
+        return False
+    return _passes(check_recorder, person_of(user, match), "")
 
 
 def may_confirm(user: User, match: Match, delivery: Delivery | None) -> bool:

@@ -20,6 +20,7 @@ from brokerage.review import service as review
 from brokerage.toms.models import Measure
 from brokerage.toms.service import add_proxy_value
 from tests.conftest import csrf_token, log_in
+from tests.factories import MembershipFactory
 from tests.workflow.conftest import KINDS, set_state, today
 
 REPORT = DeliveryReport(today(), today(), {"OIEP-S6": Decimal(1_000_000)}, "Trust me.")
@@ -67,8 +68,7 @@ STEPS = {"record": _record, "confirm": _confirm, "verify": _verify, "query": _qu
 STEPS["reject"] = _reject
 # Who may take each step; everybody else is refused with a reason.
 MAY = {
-    "record": {"supplier", "member_of_both", "task_force_supplier", "task_force_of_both"}
-    | {"staff_supplier"},
+    "record": {"supplier", "task_force_supplier", "staff_supplier"},
     "confirm": {"beneficiary"},
     "verify": {"task_force", "staff"},
     "query": {"task_force", "staff"},
@@ -96,16 +96,34 @@ def test_each_step_of_an_outcome_is_taken_only_by_the_people_whose_duty_it_is(
         assert said != "done" and said.endswith("."), said
 
 
-def test_the_person_who_recorded_a_delivery_cannot_confirm_it(every_kind, in_pair):
-    def record_then_confirm(pair):
+def test_a_member_of_both_sides_does_not_record_so_the_other_side_confirms_independently(
+    every_kind, in_pair
+):
+    def record(pair):
         match = pair.match()
         set_state(match, State.AGREED)
-        record_delivery(match, pair.user("member_of_both"), REPORT, today(), None)
+        with pytest.raises(InvalidTransition, match="also a member of ARCh Oxfordshire"):
+            record_delivery(match, pair.user("member_of_both"), REPORT, today(), None)
+        return match.state, workflow.delivery_of(match)
+
+    assert in_pair(record) == ("agreed", None)
+
+
+def test_the_person_who_recorded_a_delivery_cannot_confirm_it_even_after_changing_sides(
+    every_kind, in_pair
+):
+    def record_move_over_and_confirm(pair):
+        match = _delivered(pair, confirmed=False)
+        supplier = pair.user("supplier")
+        db.session.delete(supplier.membership_in(match.offer.organisation))
+        MembershipFactory(user=supplier, organisation=match.seeker.organisation)
+        db.session.flush()
+        db.session.refresh(supplier)
         with pytest.raises(InvalidTransition, match="You recorded this delivery"):
-            confirm_delivery(match, pair.user("member_of_both"))
+            confirm_delivery(match, supplier)
         return workflow.delivery_of(match).is_confirmed
 
-    assert in_pair(record_then_confirm) is False
+    assert in_pair(record_move_over_and_confirm) is False
 
 
 @pytest.mark.parametrize(
@@ -157,7 +175,8 @@ def test_a_task_force_member_of_both_sides_cannot_deliver_confirm_and_verify_alo
     every_kind, in_pair
 ):
     """Issue 17, finding 2, as the attacker did it: one person in the supplier, the
-    beneficiary and the task force records a million hours, confirms and verifies them."""
+    beneficiary and the task force records a million hours, confirms and verifies them.
+    Refused at each step; with a colleague recording, they still cannot confirm or verify."""
     in_pair(lambda pair: (_priced(pair), set_state(pair.match(), State.AGREED)))
     before = in_pair(lambda pair: _total())
     attacker = log_in(every_kind.app.test_client(), "task_force_of_both@example.org")
@@ -172,6 +191,9 @@ def test_a_task_force_member_of_both_sides_cannot_deliver_confirm_and_verify_alo
         delivered_from=today().isoformat(),
         delivered_to=today().isoformat(),
     )
+    in_pair(
+        lambda pair: record_delivery(pair.match(), pair.user("supplier"), REPORT, today(), None)
+    )
     confirmed = _post(
         attacker, f"/matches/{match_id}/confirm", version=_version(every_kind), rating="5"
     )
@@ -182,17 +204,19 @@ def test_a_task_force_member_of_both_sides_cannot_deliver_confirm_and_verify_alo
         attacker, f"/matches/{match_id}/move", version=_version(every_kind), target="verified"
     )
 
-    assert recorded.status_code == 302  # recording for their own supplier is their duty
+    assert recorded.status_code == 409
+    assert "another member of the supplier records the delivery" in recorded.text
     assert confirmed.status_code == 409
-    assert "You recorded this delivery, so another member of ARCh Oxfordshire confirms it." in (
-        confirmed.get_data(as_text=True)
-    )
+    assert (
+        "You are also a member of the supplier that delivered, so another member of ARCh "
+        "Oxfordshire confirms it."
+    ) in confirmed.text
     assert reviewed.status_code == 409 and moved.status_code == 409
     assert "another member of the task force reviews" in reviewed.get_data(as_text=True)
     assert in_pair(lambda pair: (pair.match().state, _total())) == ("delivered", before)
 
 
-def test_a_task_force_member_of_both_sides_cannot_verify_what_the_beneficiary_confirmed(
+def test_the_task_force_member_who_recorded_cannot_verify_what_the_beneficiary_confirmed(
     every_kind, in_pair
 ):
     def attack(pair):
@@ -200,10 +224,11 @@ def test_a_task_force_member_of_both_sides_cannot_verify_what_the_beneficiary_co
         match = pair.match()
         set_state(match, State.AGREED)
         before = _total()
-        record_delivery(match, pair.user("task_force_of_both"), REPORT, today(), None)
+        record_delivery(match, pair.user("task_force_supplier"), REPORT, today(), None)
         confirm_delivery(match, pair.user("beneficiary"), rating=5)
-        with pytest.raises(InvalidTransition, match="member of an organisation in this match"):
-            review.verify(match, pair.user("task_force_of_both"), "", None)
+        for attacker in ("task_force_supplier", "task_force_of_both"):
+            with pytest.raises(InvalidTransition, match="member of an organisation in this"):
+                review.verify(match, pair.user(attacker), "", None)
         return match.state, _total() == before
 
     assert in_pair(attack) == ("delivered", True)
