@@ -29,7 +29,12 @@ def test_the_happy_path_runs_from_suggestion_to_verification():
         (State.DELIVERED, State.VERIFIED, Role.TASK_FORCE),
     ]
     for current, target, role in path:
-        check_move(current, target, [role])
+        check_move(current, target, [role], recording=target == State.DELIVERED)
+
+
+def test_a_match_becomes_delivered_only_by_recording_a_delivery():
+    with pytest.raises(InvalidTransition, match="only when the supplier records"):
+        check_move(State.AGREED, State.DELIVERED, [Role.PROVIDER])
 
 
 def test_only_the_providing_side_records_delivery():
