@@ -48,8 +48,10 @@ class Outcome:
         event = self.verification
         if event is None:
             return ""
-        person = event.actor.name if event.actor else "a former member"
-        return f"{person} of the task force"
+        if event.actor is None:
+            return "a former member of the task force"
+        side = "partnership staff" if event.actor.is_staff else "the task force"
+        return f"{event.actor.name} of {side}"
 
 
 def _who(person: User | None, organisation: str) -> str:
