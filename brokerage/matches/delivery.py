@@ -12,14 +12,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from sqlalchemy import update
+
 from ..accounts.models import User
 from ..extensions import db
 from ..toms.service import measures_by_code, proxy_value_on
 from ..types import utcnow
 from .models import Match
 from .outcome_models import MAX_NOTE, Delivery, DeliveryLine
-from .states import InvalidTransition, Role, State
-from .workflow import advance, delivery_of, roles_of, sides
+from .states import InvalidTransition, State, check_confirmer, check_recorder
+from .workflow import (
+    advance,
+    delivery_of,
+    person_of,
+    sides,
+    steps_of,
+    void_confirmation,
+)
 
 # Far beyond any real delivery of one measure, and inside the column's precision.
 MAX_QUANTITY = Decimal(1_000_000)
@@ -70,17 +79,16 @@ def record_delivery(
     match: Match, actor: User, report: DeliveryReport, today: date, seen_version: int | None
 ) -> Delivery:
     """The providing side records what it delivered; the match becomes delivered. After a
-    task-force query (back to agreed) the same record is corrected and confirmed again."""
-    if Role.PROVIDER not in roles_of(actor, match):
-        raise InvalidTransition("Only the side that delivers records the delivery.")
+    task-force query (back to agreed) the record is written anew, by whoever records it
+    now, and waits for the other side's confirmation again."""
+    check_recorder(person_of(actor, match), sides(match)[1].name)
     _check(match, report, today)
     delivery = delivery_of(match) or Delivery(match_id=match.id)
     units = {code: m.unit for code, m in measures_by_code(report.quantities).items()}
     delivery.delivered_from, delivery.delivered_to = report.delivered_from, report.delivered_to
     delivery.evidence = report.evidence.strip()
     delivery.recorded_by_id, delivery.recorded_at = actor.id, utcnow()
-    delivery.confirmed_by_id = delivery.confirmed_at = delivery.rating = None
-    delivery.confirmation_note = ""
+    void_confirmation(delivery)
     db.session.add(delivery)
     # Old lines go first: the unit of work would insert new ones before deleting old ones.
     delivery.lines = []
@@ -89,18 +97,27 @@ def record_delivery(
         _line(code, q, report.delivered_to, units[code]) for code, q in report.quantities.items()
     ]
     db.session.flush()
-    advance(match, State.DELIVERED, actor, note=delivery.evidence, seen_version=seen_version)
+    advance(
+        match,
+        State.DELIVERED,
+        actor,
+        note=delivery.evidence,
+        seen_version=seen_version,
+        recorded=delivery,
+    )
     return delivery
 
 
 def confirm_delivery(
     match: Match, actor: User, rating: int | None = None, note: str = ""
 ) -> Delivery:
-    """The buyer or beneficiary confirms the help arrived, so the task force may verify it."""
+    """The buyer or beneficiary confirms the help arrived, so the task force may verify it:
+    someone of the receiving side who neither recorded it nor verifies. Once only: the
+    update is conditional on the row being unconfirmed still, so of two confirmations sent
+    at once (two tabs, two colleagues) the second is refused instead of overwriting."""
     delivery = delivery_of(match)
     _, seeker = sides(match)
-    if actor.membership_in(seeker) is None:
-        raise InvalidTransition("Only the buyer or beneficiary confirms a delivery.")
+    check_confirmer(person_of(actor, match), steps_of(delivery), seeker.name)
     if match.state != State.DELIVERED.value or delivery is None:
         raise InvalidTransition("There is no delivery waiting to be confirmed.")
     if delivery.is_confirmed:
@@ -109,7 +126,19 @@ def confirm_delivery(
         raise InvalidTransition("A rating is from 1 to 5.")
     if len(note) > MAX_NOTE:
         raise InvalidTransition(f"Keep the note under {MAX_NOTE} characters.")
-    delivery.confirmed_by_id, delivery.confirmed_at = actor.id, utcnow()
-    delivery.rating, delivery.confirmation_note = rating, note.strip()
     db.session.flush()
+    confirmed = db.session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery.id, Delivery.confirmed_at.is_(None))
+        .values(
+            confirmed_by_id=actor.id,
+            confirmed_at=utcnow(),
+            rating=rating,
+            confirmation_note=note.strip(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(delivery)
+    if confirmed.rowcount != 1:
+        raise InvalidTransition("This delivery is already confirmed.")
     return delivery

@@ -17,10 +17,28 @@ from ..listings.service import today
 from .delivery import DeliveryReport, confirm_delivery, record_delivery
 from .match_forms import ConfirmForm, DeliveryForm, MessageForm, MoveForm
 from .models import Match
-from .outcome_models import MatchEvent, MatchMessage
-from .permissions import can_view_match
-from .states import DECLINE_REASONS, FINAL_STATES, InvalidTransition, Role, State, moves_from
-from .workflow import StaleMatch, advance, delivery_of, roles_of, send_message, sides
+from .outcome_models import Delivery, MatchEvent, MatchMessage
+from .permissions import can_read_messages, can_view_match
+from .states import (
+    DECLINE_REASONS,
+    FINAL_STATES,
+    REVIEWS,
+    InvalidTransition,
+    Role,
+    State,
+    moves_from,
+)
+from .workflow import (
+    StaleMatch,
+    advance,
+    delivery_of,
+    may_confirm,
+    may_record,
+    may_review,
+    roles_of,
+    send_message,
+    sides,
+)
 
 blueprint = Blueprint("match", __name__, url_prefix="/matches")
 
@@ -61,6 +79,19 @@ def _prefilled_delivery(match: Match) -> DeliveryForm:
     return _delivery_form(match, formdata=None, data=data)
 
 
+def _offered_moves(
+    match: Match, state: State, roles: set[Role], delivery: Delivery | None
+) -> list[State]:
+    """The move forms to show: delivered comes from the delivery form, and a review only
+    for a reviewer independent of both sides."""
+    reviews = may_review(current_user, match, delivery)
+    return [
+        to
+        for to in moves_from(state, roles)
+        if to != State.DELIVERED and (reviews or (state, to) not in REVIEWS)
+    ]
+
+
 def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> Page:
     """The page as this person may use it; `posted` forms keep what they typed and errors."""
     roles = roles_of(current_user, match)
@@ -76,6 +107,7 @@ def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> 
     for form in forms.values():
         if form is not None:
             form.version.data = str(match.version)
+    reads_messages = can_read_messages(current_user, match)
     html = render_template(
         "matches/match.html",
         match=match,
@@ -83,19 +115,19 @@ def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> 
         provider=provider,
         seeker=seeker,
         delivery=delivery,
-        moves=[to for to in moves_from(state, roles) if to != State.DELIVERED],
+        moves=_offered_moves(match, state, roles, delivery),
         may_message=Role.PARTY in roles and state not in FINAL_STATES,
-        may_deliver=Role.PROVIDER in roles and state == State.AGREED,
-        may_confirm=current_user.membership_in(seeker) is not None
-        and state == State.DELIVERED
-        and delivery is not None
-        and not delivery.is_confirmed,
+        may_deliver=may_record(current_user, match),
+        may_confirm=may_confirm(current_user, match, delivery),
         history=db.session.scalars(
             select(MatchEvent).where(MatchEvent.match_id == match.id).order_by(MatchEvent.id)
         ).all(),
+        reads_messages=reads_messages,
         messages=db.session.scalars(
             select(MatchMessage).where(MatchMessage.match_id == match.id).order_by(MatchMessage.id)
-        ).all(),
+        ).all()
+        if reads_messages
+        else [],
         problem=problem,
         decline_reasons=DECLINE_REASONS,
         **forms,

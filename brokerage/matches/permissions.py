@@ -2,7 +2,8 @@
 
 A listing's matches are for its own organisation's members and staff, and for the task
 force, who review matches, once the listing is published; a draft's existence stays
-private (404). An organisation's "for you" page follows the same rule.
+private (404). An organisation's "for you" page follows the same rule. The messages on a
+match are for its two sides only, as the privacy page and the message form say.
 """
 
 from __future__ import annotations
@@ -30,3 +31,12 @@ def can_view_match(user: Any, match: Match) -> bool:
     else its existence stays private (404)."""
     sides = (match.offer.organisation, match.seeker.organisation)
     return is_task_force(user) or any(can_act_for(user, side) for side in sides)
+
+
+def can_read_messages(user: Any, match: Match) -> bool:
+    """A charity writing to a supplier on a match writes to that supplier: the task force
+    and staff review moves, deliveries and evidence, never the private messages."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    sides = (match.offer.organisation_id, match.seeker.organisation_id)
+    return any(user.membership_of(side) is not None for side in sides)

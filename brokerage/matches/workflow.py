@@ -22,7 +22,19 @@ from ..extensions import db
 from ..notifications.service import notify
 from .models import Match
 from .outcome_models import MAX_MESSAGE, MAX_NOTE, Delivery, MatchEvent, MatchMessage
-from .states import FINAL_STATES, InvalidTransition, Role, State, check_move
+from .states import (
+    FINAL_STATES,
+    REVIEWS,
+    InvalidTransition,
+    Person,
+    Role,
+    State,
+    Steps,
+    check_confirmer,
+    check_move,
+    check_recorder,
+    check_reviewer,
+)
 
 
 class StaleMatch(BrokerageError):
@@ -56,6 +68,51 @@ def roles_of(user: Any, match: Match) -> set[Role]:
     return roles
 
 
+def person_of(user: User, match: Match) -> Person:
+    """Where `user` stands in this match, for the separation of duties."""
+    provider, seeker = sides(match)
+    return Person(
+        id=user.id,
+        provider=user.membership_in(provider) is not None,
+        seeker=user.membership_in(seeker) is not None,
+        reviewer=is_task_force(user),
+    )
+
+
+def steps_of(delivery: Delivery | None) -> Steps:
+    if delivery is None:
+        return Steps(recorded_by=None)
+    return Steps(recorded_by=delivery.recorded_by_id, confirmed_by=delivery.confirmed_by_id)
+
+
+def _passes(check: Any, *args: Any) -> bool:
+    try:
+        check(*args)
+    except InvalidTransition:
+        return False
+    return True
+
+
+def may_record(user: User, match: Match) -> bool:
+    """Whether the page offers `user` the delivery form."""
+    if State(match.state) != State.AGREED:
+        return False
+    return _passes(check_recorder, person_of(user, match), "")
+
+
+def may_confirm(user: User, match: Match, delivery: Delivery | None) -> bool:
+    """Whether the page offers `user` the confirmation form: the rules `confirm_delivery`
+    applies, asked beforehand."""
+    if State(match.state) != State.DELIVERED or delivery is None or delivery.is_confirmed:
+        return False
+    return _passes(check_confirmer, person_of(user, match), steps_of(delivery), "")
+
+
+def may_review(user: User, match: Match, delivery: Delivery | None) -> bool:
+    """Whether `user` is independent enough to verify, query or reject this delivery."""
+    return _passes(check_reviewer, person_of(user, match), steps_of(delivery))
+
+
 def match_path(match: Match) -> str:
     """The match page's path, for notifications made outside a request too."""
     return f"/matches/{match.id}"
@@ -78,14 +135,16 @@ def advance(
     reason: str | None = None,
     note: str = "",
     seen_version: int | None = None,
+    recorded: Delivery | None = None,
 ) -> MatchEvent:
-    """Move `match` to `target` for `actor`, or raise InvalidTransition / StaleMatch."""
+    """Move `match` to `target` for `actor`, or raise InvalidTransition / StaleMatch;
+    `recorded` is the delivery `record_delivery` has just written, when that is the move."""
     _refuse_if_stale(match, seen_version)
     current = State(match.state)
-    check_move(current, target, roles_of(actor, match), reason)
+    check_move(current, target, roles_of(actor, match), reason, recording=recorded is not None)
     if len(note) > MAX_NOTE:
         raise InvalidTransition(f"Keep the note under {MAX_NOTE} characters.")
-    _check_delivery_rules(match, target)
+    _check_delivery_rules(match, current, target, actor)
     match.state = target.value
     event = MatchEvent(
         match_id=match.id,
@@ -102,16 +161,27 @@ def advance(
     return event
 
 
-def _check_delivery_rules(match: Match, target: State) -> None:
-    """Verification needs a delivery the other side has confirmed (two-sided confirmation);
-    a delivery is recorded with its lines, through `record_delivery`, not by a bare move."""
+def _check_delivery_rules(match: Match, current: State, target: State, actor: User | None) -> None:
+    """Verification needs a delivery the other side has confirmed (two-sided confirmation),
+    reviewed by someone independent of both sides; a query voids the confirmation, so the
+    corrected delivery is confirmed again."""
     delivery = delivery_of(match)
     if target == State.DELIVERED and delivery is None:
         raise InvalidTransition("Record what was delivered first.")
+    if (current, target) in REVIEWS and actor is not None:
+        check_reviewer(person_of(actor, match), steps_of(delivery))
     if target == State.VERIFIED and (delivery is None or not delivery.is_confirmed):
         raise InvalidTransition(
             "The buyer or beneficiary has not yet confirmed that the help arrived."
         )
+    if (current, target) == (State.DELIVERED, State.AGREED) and delivery is not None:
+        void_confirmation(delivery)
+
+
+def void_confirmation(delivery: Delivery) -> None:
+    """The delivery waits for the other side's confirmation again."""
+    delivery.confirmed_by_id = delivery.confirmed_at = delivery.rating = None
+    delivery.confirmation_note = ""
 
 
 def _flush_or_stale(match: Match) -> None:

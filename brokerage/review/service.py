@@ -1,5 +1,6 @@
 """The task force's queue: delivered outcomes waiting for verification, each with its
-evidence, whether the other side confirmed it, and any verified claim it may double count;
+evidence, who recorded and who confirmed it (and, once verified, who verified it), and any
+verified claim it may double count;
 and the three answers the task force gives (verify, query, reject), all through `advance`.
 Functions flush; the caller commits."""
 
@@ -27,10 +28,36 @@ class Outcome:
     match: Match
     delivery: Delivery
     overlaps: list[Delivery]
+    verification: MatchEvent | None = None
 
     @property
     def confirmed(self) -> bool:
         return self.delivery.is_confirmed
+
+    @property
+    def recorded_by(self) -> str:
+        """The person who recorded the delivery and the side they recorded it for."""
+        return _who(self.delivery.recorded_by, self.match.offer.organisation.name)
+
+    @property
+    def confirmed_by(self) -> str:
+        return _who(self.delivery.confirmed_by, self.match.seeker.organisation.name)
+
+    @property
+    def verified_by(self) -> str:
+        event = self.verification
+        if event is None:
+            return ""
+        if event.actor is None:
+            return "a former member of the task force"
+        side = "partnership staff" if event.actor.is_staff else "the task force"
+        return f"{event.actor.name} of {side}"
+
+
+def _who(person: User | None, organisation: str) -> str:
+    """Only a member of the providing side records, only one of the receiving side confirms:
+    the organisation is the side they acted for."""
+    return f"{person.name if person else 'a former member'} of {organisation}"
 
 
 def _deliveries_in(state: State) -> list[Delivery]:
@@ -39,7 +66,12 @@ def _deliveries_in(state: State) -> list[Delivery]:
             select(Delivery)
             .join(Match)
             .where(Match.state == state.value)
-            .options(selectinload(Delivery.lines), selectinload(Delivery.match))
+            .options(
+                selectinload(Delivery.lines),
+                selectinload(Delivery.match),
+                selectinload(Delivery.recorded_by),
+                selectinload(Delivery.confirmed_by),
+            )
             .order_by(Delivery.recorded_at, Delivery.id)
         )
     )
@@ -68,8 +100,17 @@ def awaiting_verification() -> list[Outcome]:
 
 
 def recently_verified() -> list[Outcome]:
-    verified = _deliveries_in(State.VERIFIED)
-    return [Outcome(d.match, d, []) for d in reversed(verified[-RECENT_VERIFIED:])]
+    shown = list(reversed(_deliveries_in(State.VERIFIED)[-RECENT_VERIFIED:]))
+    events = db.session.scalars(
+        select(MatchEvent)
+        .where(
+            MatchEvent.to_state == State.VERIFIED.value,
+            MatchEvent.match_id.in_([d.match_id for d in shown]),
+        )
+        .options(selectinload(MatchEvent.actor))
+    )
+    verifications = {event.match_id: event for event in events}
+    return [Outcome(d.match, d, [], verifications.get(d.match_id)) for d in shown]
 
 
 def verify(match: Match, actor: User, note: str, seen_version: int | None) -> MatchEvent:

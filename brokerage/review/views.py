@@ -15,7 +15,7 @@ from ..charts import format_quantity
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
-from ..matches.workflow import match_path
+from ..matches.workflow import match_path, may_review
 from ..spreadsheets import MIMETYPES
 from ..toms.models import format_pence
 from . import export, service
@@ -40,6 +40,10 @@ def _task_force_only() -> None:
     """Every page here is for the task force and staff."""
 
 
+def _may_review(outcome: service.Outcome) -> bool:
+    return may_review(current_user, outcome.match, outcome.delivery)
+
+
 def _queue_page(status: int = 200, failed: Any = None, refusal: str = "") -> Any:
     page = render_template(
         "review/queue.html",
@@ -49,6 +53,7 @@ def _queue_page(status: int = 200, failed: Any = None, refusal: str = "") -> Any
         failed=failed,
         refusal=refusal,
         match_path=match_path,
+        may_review=_may_review,
         quantity=format_quantity,
         pounds=format_pence,
     )

@@ -163,5 +163,7 @@ def test_a_match_goes_from_suggested_to_verified_in_the_browser(
     history = task_force.get_by_role("region", name="History")
     for move in ("interest expressed", "in discussion", "agreed", "delivered", "verified"):
         expect(history).to_contain_text(move)
-    expect(task_force.get_by_role("region", name="Messages")).to_contain_text("two apprentices")
+    messages = task_force.get_by_role("region", name="Messages")
+    expect(messages).to_contain_text("The task force and partnership staff cannot")
+    expect(messages).not_to_contain_text("two apprentices")
     check_page(task_force, "verified")

@@ -7,13 +7,19 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from brokerage.matches.states import (
+    BY_RECORDING_ONLY,
     DECLINE_REASONS,
     FINAL_STATES,
     MOVES,
     InvalidTransition,
+    Person,
     Role,
     State,
+    Steps,
+    check_confirmer,
     check_move,
+    check_recorder,
+    check_reviewer,
     moves_from,
 )
 
@@ -29,7 +35,12 @@ def test_the_happy_path_runs_from_suggestion_to_verification():
         (State.DELIVERED, State.VERIFIED, Role.TASK_FORCE),
     ]
     for current, target, role in path:
-        check_move(current, target, [role])
+        check_move(current, target, [role], recording=target == State.DELIVERED)
+
+
+def test_a_match_becomes_delivered_only_by_recording_a_delivery():
+    with pytest.raises(InvalidTransition, match="only when the supplier records"):
+        check_move(State.AGREED, State.DELIVERED, [Role.PROVIDER])
 
 
 def test_only_the_providing_side_records_delivery():
@@ -66,6 +77,38 @@ def test_only_the_system_expires_matches():
         check_move(State.SUGGESTED, State.EXPIRED, [Role.PARTY, Role.TASK_FORCE])
 
 
+def _passes(check, *args) -> bool:
+    try:
+        check(*args)
+    except InvalidTransition as refusal:
+        assert str(refusal).endswith(".")
+        return False
+    return True
+
+
+# Every person as the duty rules see them: on the providing side or not, on the receiving
+# side or not, on the task force (or staff) or not; and whether they took an earlier step.
+EVERYONE = [
+    Person(id=1, provider=p, seeker=s, reviewer=r) for p in (0, 1) for s in (0, 1) for r in (0, 1)
+]
+
+
+@pytest.mark.parametrize("person", EVERYONE)
+def test_the_duty_rules_give_each_step_to_its_own_side_only(person):
+    took_no_step, recorded, confirmed = Steps(2, 3), Steps(1), Steps(2, 1)
+
+    assert _passes(check_recorder, person, "ARCh") == (person.provider and not person.seeker)
+    assert _passes(check_confirmer, person, took_no_step, "ARCh") == (
+        person.seeker and not person.provider and not person.reviewer
+    )
+    assert not _passes(check_confirmer, person, recorded, "ARCh")
+    assert _passes(check_reviewer, person, took_no_step) == (
+        not person.provider and not person.seeker
+    )
+    assert not _passes(check_reviewer, person, recorded)
+    assert not _passes(check_reviewer, person, confirmed)
+
+
 class Workflow(RuleBasedStateMachine):
     """Random sequences of attempted moves by random roles: the rules always hold."""
 
@@ -78,16 +121,18 @@ class Workflow(RuleBasedStateMachine):
         to_state=st.sampled_from(list(State)),
         roles=st.sets(st.sampled_from(ALL_ROLES)),
         reason=st.sampled_from([None, "other", "nonsense"]),
+        recording=st.booleans(),
     )
-    def attempt(self, to_state, roles, reason):
+    def attempt(self, to_state, roles, reason, recording):
         allowed = MOVES.get((self.state, to_state), frozenset()) & roles
         needs_reason = to_state == State.DECLINED and reason not in DECLINE_REASONS
+        needs_record = (self.state, to_state) in BY_RECORDING_ONLY and not recording
         try:
-            check_move(self.state, to_state, roles, reason)
+            check_move(self.state, to_state, roles, reason, recording=recording)
         except InvalidTransition:
-            assert not allowed or needs_reason
+            assert not allowed or needs_reason or needs_record
             return
-        assert allowed and not needs_reason
+        assert allowed and not needs_reason and not needs_record
         assert to_state in moves_from(self.state, roles)
         self.state = to_state
         self.history.append(to_state)

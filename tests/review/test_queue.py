@@ -56,10 +56,20 @@ def test_the_queue_shows_the_delivery_its_evidence_confirmation_and_double_count
     assert "Timesheets signed by Jane Secret" in html
     assert "5</td><td>hours" in html.replace("\n", "")
     assert "no proxy value: units only" in html
-    assert "Confirmed</span> by the buyer" in html
+    assert "by Supplier_A Person of Thames Valley Print (the supplier)" in html
+    assert "Confirmed</span> by Buyer Person of Oxford City Council (the buyer)" in html
     assert "Possible double count" in html
     assert f"Match {m1}</a>: Reading volunteers for Reading helpers (ARCh Oxfordshire)" in html
     assert f'action="/review/outcomes/{m2}/verify"' in html
+
+
+def test_a_verified_outcome_names_who_recorded_confirmed_and_verified_it(client_as, world):
+    html = client_as("staff").get("/review/").get_data(as_text=True)
+
+    assert (
+        "recorded by Supplier_A Person of Thames Valley Print, confirmed by Beneficiary Person "
+        "of ARCh Oxfordshire, verified by Task_Force Person of the task force on"
+    ) in html
 
 
 def test_no_double_count_flag_for_another_suppliers_claim(app, client_as, world):

@@ -116,6 +116,46 @@ def in_pair(pair: Pair) -> Callable[[Callable[[Pair], Any]], Any]:
     return _run
 
 
+# Every kind of person the separation of duties tells apart, for the need match: the sides
+# they are a member of ("provider": the offer's supplier, "seeker": the need's beneficiary,
+# "elsewhere": another supplier) and their platform role.
+KINDS: dict[str, tuple[tuple[str, ...], dict[str, bool]]] = {
+    "supplier": (("provider",), {}),
+    "beneficiary": (("seeker",), {}),
+    "member_of_both": (("provider", "seeker"), {}),
+    "task_force": ((), {"is_task_force": True}),
+    "task_force_supplier": (("provider",), {"is_task_force": True}),
+    "task_force_beneficiary": (("seeker",), {"is_task_force": True}),
+    "task_force_of_both": (("provider", "seeker"), {"is_task_force": True}),
+    "staff": ((), {"is_staff": True}),
+    "staff_supplier": (("provider",), {"is_staff": True}),
+    "staff_beneficiary": (("seeker",), {"is_staff": True}),
+    "outsider": (("elsewhere",), {}),
+}
+
+
+@pytest.fixture
+def every_kind(pair: Pair) -> Pair:
+    """The pair, with one person of each of KINDS more (the pair's own keep their keys)."""
+    with pair.app.app_context():
+        match = pair.match()
+        organisations = {
+            "provider": match.offer.organisation,
+            "seeker": match.seeker.organisation,
+            "elsewhere": OrganisationFactory(kind="supplier"),
+        }
+        for kind, (memberships, roles) in KINDS.items():
+            if kind in pair.users:
+                continue
+            user = UserFactory(email=f"{kind}@example.org", name=kind.title(), **roles)
+            for side in memberships:
+                MembershipFactory(user=user, organisation=organisations[side], role="member")
+            db.session.flush()
+            pair.users[kind] = user.id
+        db.session.commit()
+    return pair
+
+
 def set_state(match: Match, state: State) -> None:
     """Put a match in a state directly, as a test's starting point."""
     match.state = state.value

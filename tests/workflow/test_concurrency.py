@@ -9,6 +9,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,10 @@ from sqlalchemy import func, select
 
 from brokerage.accounts.models import User
 from brokerage.extensions import db
+from brokerage.matches.delivery import DeliveryReport, confirm_delivery, record_delivery
 from brokerage.matches.models import Match
-from brokerage.matches.outcome_models import MatchEvent
-from brokerage.matches.states import State
+from brokerage.matches.outcome_models import Delivery, MatchEvent
+from brokerage.matches.states import InvalidTransition, State
 from brokerage.matches.workflow import StaleMatch, advance
 from brokerage.toms.service import load_shipped_frameworks
 from config import TestConfig
@@ -153,4 +156,55 @@ def test_a_move_waiting_on_the_others_uncommitted_move_is_refused_not_lost(world
     assert _stored(app, ids) == ("interest_expressed", ids["version"] + 1, ["interest_expressed"])
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(MatchEvent)) == 1
+        db.session.remove()
+
+
+def _delivered(app: Flask, ids: dict[str, int]) -> None:
+    """The world's match agreed and its delivery recorded by the supplier, committed."""
+    with app.app_context():
+        match = db.session.get(Match, ids["match"])
+        match.state = State.AGREED.value
+        db.session.flush()
+        report = DeliveryReport(date.today(), date.today(), {"OIEP-S1": Decimal(3)}, "")
+        record_delivery(match, db.session.get(User, ids["supplier"]), report, date.today(), None)
+        db.session.commit()
+        db.session.remove()
+
+
+def test_two_confirmations_at_once_one_lands_and_the_other_is_refused(world):
+    """Two tabs confirm the same delivery with different ratings: the second waits for the
+    first's row lock, then finds the delivery confirmed; the first rating stays."""
+    app, ids = world
+    _delivered(app, ids)
+    loaded, first_flushed = threading.Barrier(2), threading.Event()
+    outcomes = [""] * 2
+
+    def run(index: int, rating: int) -> None:
+        with app.app_context():
+            match = db.session.get(Match, ids["match"])
+            beneficiary = db.session.get(User, ids["beneficiary"])
+            loaded.wait(timeout=10)
+            if index:
+                first_flushed.wait(timeout=10)
+            try:
+                confirm_delivery(match, beneficiary, rating=rating)
+                if not index:
+                    first_flushed.set()
+                    time.sleep(0.5)
+                db.session.commit()
+                outcomes[index] = "confirmed"
+            except InvalidTransition as refusal:
+                outcomes[index] = str(refusal)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i, 5 - 4 * i), daemon=True) for i in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert outcomes == ["confirmed", "This delivery is already confirmed."]
+    with app.app_context():
+        assert db.session.scalar(select(Delivery.rating)) == 5
         db.session.remove()

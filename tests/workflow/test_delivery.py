@@ -7,14 +7,16 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from brokerage.extensions import db
 from brokerage.matches import workflow
 from brokerage.matches.delivery import DeliveryReport, confirm_delivery, record_delivery
+from brokerage.matches.outcome_models import Delivery
 from brokerage.matches.states import InvalidTransition, State
 from brokerage.toms.models import Measure
 from brokerage.toms.service import add_proxy_value
+from brokerage.types import utcnow
 from tests.workflow.conftest import set_state, today
 
 
@@ -186,3 +188,27 @@ def test_a_delivery_is_confirmed_once(in_pair):
         return workflow.delivery_of(match).rating
 
     assert in_pair(confirm_twice) == 5
+
+
+def test_of_two_confirmations_sent_at_once_the_second_is_refused_not_overwriting(in_pair):
+    """Two tabs (or two colleagues) confirm the same delivery: the one whose session read
+    the delivery before the other's confirmation landed is refused, and the first rating
+    stays. The other session's confirmation is written behind this session's back."""
+
+    def confirm_twice(pair):
+        match = _agreed(pair)
+        record_delivery(match, pair.user("supplier"), _report(), today(), None)
+        seen = workflow.delivery_of(match)
+        db.session.execute(
+            update(Delivery)
+            .where(Delivery.id == seen.id)
+            .values(confirmed_by_id=pair.users["beneficiary"], confirmed_at=utcnow(), rating=5)
+            .execution_options(synchronize_session=False)
+        )
+        assert not seen.is_confirmed  # this session still sees it waiting
+        with pytest.raises(InvalidTransition, match="already confirmed"):
+            confirm_delivery(match, pair.user("beneficiary"), rating=1, note="Late tab")
+        stored = db.session.execute(select(Delivery.rating, Delivery.confirmation_note)).one()
+        return tuple(stored)
+
+    assert in_pair(confirm_twice) == (5, "")

@@ -10,6 +10,8 @@ from brokerage.matches import workflow
 from brokerage.matches.outcome_models import MAX_MESSAGE, MatchMessage
 from brokerage.matches.states import InvalidTransition, State
 from brokerage.notifications.models import Notification
+from tests.conftest import log_in
+from tests.factories import MembershipFactory
 from tests.workflow.conftest import set_state
 
 
@@ -61,3 +63,33 @@ def test_html_in_a_message_is_kept_as_the_text_written(in_pair):
         ).body
 
     assert in_pair(write) == "<b>bold</b> <script>x()</script>"
+
+
+READS = {"supplier": True, "beneficiary": True, "task_force": False, "staff": False}
+
+
+@pytest.mark.parametrize("person", list(READS))
+def test_only_the_two_sides_read_the_messages_and_the_page_says_so(pair, in_pair, person):
+    """A charity writing on a match writes to the supplier: the task force and staff, who
+    see the match to review it, do not read its private messages."""
+    in_pair(lambda p: workflow.send_message(p.match(), p.user("beneficiary"), "Our address is"))
+    client = log_in(pair.app.test_client(), f"{person}@example.org")
+
+    html = client.get(f"/matches/{pair.need_match}").get_data(as_text=True)
+
+    assert ("Our address is" in html) is READS[person]
+    assert (
+        "Only the people at Thames Valley Print and ARCh Oxfordshire can read these messages. "
+        "The task force and partnership staff cannot"
+    ) in html
+
+
+def test_a_staff_member_of_a_side_reads_its_messages(pair, in_pair):
+    def staff_joins_the_beneficiary(p):
+        MembershipFactory(user=p.user("staff"), organisation=p.match().seeker.organisation)
+        workflow.send_message(p.match(), p.user("supplier"), "Tuesdays suit us.")
+
+    in_pair(staff_joins_the_beneficiary)
+    client = log_in(pair.app.test_client(), "staff@example.org")
+
+    assert "Tuesdays suit us." in client.get(f"/matches/{pair.need_match}").text
