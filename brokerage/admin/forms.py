@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SearchField, SelectField, SubmitField
+from wtforms import BooleanField, HiddenField, SearchField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..accounts.organisation_types import OrganisationType
 from ..audit.service import ACTIONS
+from ..listings import trades
 from ..validators import plain_text
 
 
@@ -40,3 +42,37 @@ class PlatformRolesForm(FlaskForm):
     is_staff = BooleanField("Staff (administers everything)")
     is_task_force = BooleanField("Task force (reviews match outcomes)")
     submit = SubmitField("Save roles")
+
+
+class ClassifyTradeForm(FlaskForm):
+    """Staff give the words a file used the trade they name."""
+
+    words = HiddenField(validators=[DataRequired(), Length(max=120)])
+    trade = StringField(
+        "Trade",
+        validators=[DataRequired(message="Give a CPV code or a trade's name."), Length(max=200)],
+        description="A CPV code (77310000) or a trade's name from the short list.",
+    )
+    submit = SubmitField("Classify")
+
+    code = ""
+
+    def validate_trade(self, field: StringField) -> None:
+        found = trades.recognise(field.data) or trades.recognise(field.data.split(" ", 1)[0])
+        if found is None:
+            near = "; ".join(f"{t.label} ({t.code})" for t in trades.suggest(field.data))
+            hint = f" Did you mean: {near}?" if near else ""
+            raise ValidationError(f"“{field.data[:60]}” is not a trade we know.{hint}")
+        self.code = found.code
+
+
+class ClassifyTypeForm(FlaskForm):
+    """Staff give the words a file used the organisation type they name."""
+
+    words = HiddenField(validators=[DataRequired(), Length(max=120)])
+    organisation_type = SelectField(
+        "Type",
+        choices=[SelectChoice(kind.value, kind.label) for kind in OrganisationType],
+        validators=[DataRequired()],
+    )
+    submit = SubmitField("Classify")

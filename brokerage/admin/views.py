@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from ..accounts.models import Organisation, User
+from ..accounts.organisation_types import OrganisationType
 from ..accounts.permissions import staff_required
 from ..accounts.service import set_platform_roles
 from ..audit.service import ACTIONS, entries_query
 from ..extensions import db
 from ..jobs import failed_jobs, redis_connection
+from ..listings import trade_service, trades
 from ..pagination import page_number
-from .forms import AuditFilterForm, PeopleSearchForm, PlatformRolesForm
+from .forms import (
+    AuditFilterForm,
+    ClassifyTradeForm,
+    ClassifyTypeForm,
+    PeopleSearchForm,
+    PlatformRolesForm,
+)
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -70,6 +79,50 @@ def organisations() -> str:
         per_page=50,
     )
     return render_template("admin/organisations.html", page=page)
+
+
+@blueprint.get("/unclassified")
+def unclassified() -> str:
+    """Trades and organisation types partners' files named in words we did not know."""
+    return render_template(
+        "admin/unclassified.html",
+        trade_words=trade_service.unclassified_trades(),
+        type_words=trade_service.unclassified_types(),
+        trade_form=ClassifyTradeForm(),
+        type_form=ClassifyTypeForm(),
+        suggest=trades.suggest,
+    )
+
+
+@blueprint.post("/unclassified/trades")
+def classify_trade() -> Response:
+    form = ClassifyTradeForm()
+    if not form.validate_on_submit():
+        flash(_first_error(form), "danger")
+        return redirect(url_for("admin.unclassified"))
+    changed = trade_service.classify_trade_words(form.words.data, form.code, current_user)
+    db.session.commit()
+    flash(
+        f"“{form.words.data}” is now {trades.label_of(form.code)} on {changed} records.", "success"
+    )
+    return redirect(url_for("admin.unclassified"))
+
+
+@blueprint.post("/unclassified/types")
+def classify_type() -> Response:
+    form = ClassifyTypeForm()
+    if not form.validate_on_submit():
+        flash(_first_error(form), "danger")
+        return redirect(url_for("admin.unclassified"))
+    kind = OrganisationType(form.organisation_type.data)
+    changed = trade_service.classify_type_words(form.words.data, kind, current_user)
+    db.session.commit()
+    flash(f"“{form.words.data}” is now {kind.label} for {changed} organisations.", "success")
+    return redirect(url_for("admin.unclassified"))
+
+
+def _first_error(form: FlaskForm) -> str:
+    return next(iter(error for errors in form.errors.values() for error in errors))
 
 
 @blueprint.get("/audit")

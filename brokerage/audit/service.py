@@ -22,6 +22,8 @@ ACTIONS = {
     "charter.decline": "Declined a charter sign-up",
     "charter.merge": "Merged a charter sign-up into the signee it duplicated",
     "charter.keep_apart": "Kept a possible duplicate charter sign-up apart",
+    "trades.classify": "Classified a trade kept as words from a file",
+    "types.classify": "Classified an organisation type kept as words from a file",
 }
 
 

@@ -5,10 +5,13 @@ Never commits."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from .. import audit
 from ..accounts.models import Organisation
+from ..accounts.organisation_types import OrganisationType
 from ..errors import BrokerageError
 from ..extensions import db
 from . import cpv
@@ -102,3 +105,94 @@ def set_opportunity_trades(
     """Give the opportunity these trades, as `set_organisation_trades` does."""
     existing: list[TradeRow] = list(opportunity.trades)
     opportunity.trades = _replace(existing, codes, written, OpportunityTrade)  # type: ignore[assignment]
+
+
+# Words kept from partners' files, for staff to classify -------------------------------
+
+
+@dataclass(frozen=True)
+class Unclassified:
+    """Words a file gave that no code or type was read from, and how many records say them."""
+
+    words: str
+    organisations: int
+    opportunities: int = 0
+
+
+def unclassified_trades() -> list[Unclassified]:
+    """Each distinct trade kept as words, with how many suppliers and opportunities say it."""
+    counts: dict[str, list[int]] = {}
+    for model, slot in ((OrganisationTrade, 0), (OpportunityTrade, 1)):
+        query = (
+            select(model.written, func.count())
+            .where(model.cpv_code.is_(None))
+            .group_by(model.written)
+        )
+        for words, number in db.session.execute(query):
+            counts.setdefault(words, [0, 0])[slot] = number
+    return [Unclassified(w, *n) for w, n in sorted(counts.items(), key=lambda i: i[0].lower())]
+
+
+def unclassified_types() -> list[Unclassified]:
+    """Each distinct organisation type kept as words, with how many organisations say it."""
+    query = (
+        select(Organisation.organisation_type_written, func.count())
+        .where(
+            Organisation.organisation_type.is_(None), Organisation.organisation_type_written != ""
+        )
+        .group_by(Organisation.organisation_type_written)
+    )
+    rows = db.session.execute(query).all()
+    return [
+        Unclassified(words, number) for words, number in sorted(rows, key=lambda r: r[0].lower())
+    ]
+
+
+def classify_trade_words(words: str, code: str, actor: object) -> int:
+    """Every trade kept as `words` becomes the trade `code` (a record that already has that
+    code just loses the words); returns how many records changed."""
+    (code,) = check_codes([code])
+    changed = 0
+    for model, owner in (
+        (OrganisationTrade, "organisation_id"),
+        (OpportunityTrade, "opportunity_id"),
+    ):
+        rows = db.session.scalars(
+            select(model).where(model.cpv_code.is_(None), model.written == words)
+        )
+        for row in rows:
+            owner_id = getattr(row, owner)
+            has_code = db.session.scalar(
+                select(func.count())
+                .select_from(model)
+                .where(getattr(model, owner) == owner_id, model.cpv_code == code)
+            )
+            if has_code:
+                db.session.delete(row)
+            else:
+                row.cpv_code, row.written = code, ""
+            changed += 1
+    audit.record(actor, "trades.classify", f"“{words[:60]}” as {code}", records=changed)
+    db.session.flush()
+    return changed
+
+
+def classify_type_words(words: str, organisation_type: OrganisationType, actor: object) -> int:
+    """Every organisation whose type was kept as `words` gets `organisation_type`."""
+    organisations = db.session.scalars(
+        select(Organisation).where(
+            Organisation.organisation_type.is_(None),
+            Organisation.organisation_type_written == words,
+        )
+    ).all()
+    for organisation in organisations:
+        organisation.organisation_type = organisation_type.value
+        organisation.organisation_type_written = ""
+    audit.record(
+        actor,
+        "types.classify",
+        f"“{words[:60]}” as {organisation_type.label}",
+        records=len(organisations),
+    )
+    db.session.flush()
+    return len(organisations)

@@ -241,6 +241,8 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
         f"u{w.users['member']}-csrf_token": CSRF,
         f"u{w.users['member']}-is_task_force": "y",
     },
+    "admin.classify_trade": lambda w: {"words": "Manufacturing", "trade": "45000000"},
+    "admin.classify_type": lambda w: {"words": "Health", "organisation_type": "nhs"},
     "plan.post_update": lambda w: {"status": "on_track", "note": "Data published."},
     "plan.edit_lead": lambda w: {"email": w.emails["buyer"]},
     "plan.record_kpi_value": lambda w: {"recorded_on": "2024-01-31", "value": "3", "note": ""},
