@@ -81,6 +81,6 @@ def org_ids(company: str | None, charity: str | None) -> list[str]:
 LABELS = {"company_number": "Company number", "charity_number": "Charity number"}
 
 
-def taken(column: str, number: str, owner: str) -> str:
+def taken(column: str, number: str, owner: str, where: str = "") -> str:
     """What a second organisation with the same number is told."""
-    return f"{LABELS[column]} {number} is already {owner}'s."
+    return f"{LABELS[column]} {number} is already {owner}'s{where}."
