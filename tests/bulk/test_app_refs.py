@@ -42,7 +42,7 @@ def made_on_the_site(app: Flask) -> dict[str, str]:
                 owner, name, kind, "OX4 2JY", f"{name} on the site."
             )
             listings.save_profile(organisation, listings.ProfileFields(size=size))
-            made[plural] = organisation.ref
+            made[plural] = f"ORG-{organisation.id}"  # as the pages write it
             listing_kind, listing_plural = LISTING_OF[kind]
             listing = listings.create_listing(organisation, listing_fields(listing_kind))
             listings.change_status(listing, "publish", owner)
