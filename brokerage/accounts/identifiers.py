@@ -77,8 +77,9 @@ def org_ids(company: str | None, charity: str | None) -> list[str]:
     ]
 
 
-# The column of each identifier and how a person names it.
+# The column of each identifier, how a person names it, and how it is read.
 LABELS = {"company_number": "Company number", "charity_number": "Charity number"}
+READERS = {"company_number": company_number, "charity_number": charity_number}
 
 
 def taken(column: str, number: str, owner: str, where: str = "") -> str:

@@ -126,10 +126,10 @@ def parse(kind: Kind, cells: dict[str, str], lookups: Lookups) -> OrganisationRo
         and owner.partner_ref is None
         and owner.kind == kind.organisation_kind
     )
-    if adopts:
-        known = owner
-    elif (owner is not None and owner != known) or name.lower() in lookups.names_in_file:
+    taken = owner is not None and owner != known and not adopts
+    if taken or name.lower() in lookups.names_in_file:
         raise CellError(f"name: an organisation called {name} is already registered.")
+    known = owner if adopts else known
     numbers = _numbers(cells, known, lookups)
     supplier = kind.organisation_kind == OrganisationKind.SUPPLIER
     reading = classify.read_organisation(
@@ -162,12 +162,6 @@ def parse(kind: Kind, cells: dict[str, str], lookups: Lookups) -> OrganisationRo
     return row
 
 
-READERS = {
-    "company_number": identifiers.company_number,
-    "charity_number": identifiers.charity_number,
-}
-
-
 def _numbers(
     cells: dict[str, str], known: KnownOrganisation | None, lookups: Lookups
 ) -> dict[str, str | None]:
@@ -179,7 +173,7 @@ def _numbers(
         if not written:
             continue
         try:
-            number = READERS[column](written)
+            number = identifiers.READERS[column](written)
         except identifiers.InvalidIdentifier as error:
             raise CellError(f"{column}: {error}") from error
         owner = lookups.number_owner(column, number)

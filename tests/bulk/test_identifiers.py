@@ -168,3 +168,20 @@ def test_a_file_without_the_columns_keeps_the_numbers_and_a_blank_cell_clears_on
     cleared = import_bytes("suppliers", _file("suppliers", ("P-1", "Oxford Printers Ltd", "", "")))
     assert cleared.updated == 1
     assert in_app(lambda: _numbers("Oxford Printers Ltd")) == (None, None)
+
+
+def test_two_rows_naming_one_organisation_registered_on_the_site_are_refused(import_bytes, create):
+    create(OrganisationFactory, name="Oxford Printers Ltd")
+
+    report = import_bytes(
+        "suppliers",
+        _file(
+            "suppliers",
+            ("P-1", "Oxford Printers Ltd", "", ""),
+            ("P-2", "Oxford Printers Ltd", "", ""),
+        ),
+    )
+
+    assert [(bad.line, bad.reason) for bad in report.bad_rows] == [
+        (3, "name: an organisation called Oxford Printers Ltd is already registered.")
+    ]
