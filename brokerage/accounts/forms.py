@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -17,10 +18,18 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from ..places.fields import PostcodeField
 from ..validators import plain_name, plain_text
+from . import identifiers
 from .models import ORGANISATION_KIND_LABELS, MemberRole
 from .passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from .passwords import password_problems
@@ -117,6 +126,10 @@ class ResetPasswordForm(_NewPasswordRules, FlaskForm):
     submit = SubmitField("Set new password")
 
 
+def _blank_as_none(value: str | None) -> str | None:
+    return value.strip() or None if value is not None else None
+
+
 class OrganisationForm(FlaskForm):
     name = StringField(
         "Organisation name", validators=[DataRequired(), Length(max=160), plain_name]
@@ -134,7 +147,35 @@ class OrganisationForm(FlaskForm):
         validators=[Length(max=4000), plain_text],
         description="A few sentences that buyers, suppliers and community groups will read.",
     )
+    company_number = StringField(
+        "Companies House number (optional)",
+        validators=[Optional(), Length(max=20)],
+        filters=[_blank_as_none],
+        description="8 characters, like 01234567 or SC123456.",
+    )
+    charity_number = StringField(
+        "Charity Commission number (optional)",
+        validators=[Optional(), Length(max=20)],
+        filters=[_blank_as_none],
+        description="The registered charity number in England and Wales, like 1123456.",
+    )
     submit = SubmitField("Save organisation")
+
+    def validate_company_number(self, field: Any) -> None:
+        _read_identifier(field, identifiers.company_number)
+
+    def validate_charity_number(self, field: Any) -> None:
+        _read_identifier(field, identifiers.charity_number)
+
+
+def _read_identifier(field: Any, read: Callable[[str], str]) -> None:
+    """The field's number as the register writes it, or the reason it cannot be one."""
+    if field.data is None:
+        return
+    try:
+        field.data = read(field.data)
+    except identifiers.InvalidIdentifier as error:
+        raise ValidationError(str(error)) from error
 
 
 class EditOrganisationForm(OrganisationForm):

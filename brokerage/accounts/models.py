@@ -13,7 +13,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..types import UTCDateTime, in_list, utcnow
+from . import identifiers
 from .organisation_types import OrganisationType
+
+ORGANISATION_REF_PREFIX = "ORG"
 
 
 class OrganisationKind(enum.StrEnum):
@@ -105,6 +108,9 @@ class Organisation(db.Model):
     # kept in organisation_type_written until staff classify them.
     organisation_type: Mapped[str | None] = mapped_column(String(30))
     organisation_type_written: Mapped[str] = mapped_column(String(120), default="")
+    # Official numbers, as identifiers.company_number and charity_number write them.
+    company_number: Mapped[str | None] = mapped_column(String(8), unique=True)
+    charity_number: Mapped[str | None] = mapped_column(String(8), unique=True)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
@@ -126,6 +132,16 @@ class Organisation(db.Model):
         if self.organisation_type:
             return OrganisationType(self.organisation_type).label
         return self.organisation_type_written
+
+    @property
+    def ref(self) -> str:
+        """The app's short public reference, e.g. ORG-12 (as Listing.ref)."""
+        return f"{ORGANISATION_REF_PREFIX}-{self.id}"
+
+    @property
+    def org_ids(self) -> list[str]:
+        """Its official identifiers as org-ids: GB-COH-01234567, GB-CHC-1123456."""
+        return identifiers.org_ids(self.company_number, self.charity_number)
 
     @property
     def kind_enum(self) -> OrganisationKind:

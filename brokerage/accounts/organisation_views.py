@@ -27,6 +27,10 @@ def _organisation_for(organisation_id: int, *, manage: bool = False) -> Organisa
     return organisation
 
 
+def _identifiers_of(form: OrganisationForm) -> dict[str, str | None]:
+    return {"company_number": form.company_number.data, "charity_number": form.charity_number.data}
+
+
 @blueprint.route("/")
 def index() -> str:
     return render_template("organisations/index.html", organisations=current_user.organisations)
@@ -43,9 +47,12 @@ def new() -> str | Response:
                 form.kind.data,
                 form.postcode.data,
                 form.description.data,
+                **_identifiers_of(form),
             )
         except service.NameTaken as error:
             form.name.errors.append(str(error))
+        except service.IdentifierTaken as error:
+            form[error.column].errors.append(str(error))
         else:
             db.session.commit()
             flash(f"{organisation.name} is set up. You are its owner.", "success")
@@ -71,10 +78,16 @@ def edit(organisation_id: int) -> str | Response:
     if form.validate_on_submit():
         try:
             service.update_organisation(
-                organisation, form.name.data, form.postcode.data, form.description.data
+                organisation,
+                form.name.data,
+                form.postcode.data,
+                form.description.data,
+                **_identifiers_of(form),
             )
         except service.NameTaken as error:
             form.name.errors.append(str(error))
+        except service.IdentifierTaken as error:
+            form[error.column].errors.append(str(error))
         else:
             db.session.commit()
             flash("Saved.", "success")

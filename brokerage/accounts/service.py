@@ -15,7 +15,7 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..mail import send_mail
 from ..types import utcnow
-from . import tokens
+from . import identifiers, tokens
 from .models import (
     ApiToken,
     Invitation,
@@ -57,6 +57,14 @@ class SignUpLinks:
 
 class NameTaken(BrokerageError):
     pass
+
+
+class IdentifierTaken(BrokerageError):
+    """A company or charity number another organisation already has; `column` names it."""
+
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
 
 
 class NotAllowed(BrokerageError):
@@ -215,14 +223,24 @@ def user_for_reset_token(token: str, max_age: timedelta) -> User:
 
 
 def create_organisation(
-    owner: User, name: str, kind: str, postcode: str, description: str
+    owner: User,
+    name: str,
+    kind: str,
+    postcode: str,
+    description: str,
+    *,
+    company_number: str | None = None,
+    charity_number: str | None = None,
 ) -> Organisation:
+    """A new organisation with `owner` as its owner; the numbers as identifiers reads them."""
     if db.session.scalar(
         select(Organisation).where(func.lower(Organisation.name) == name.strip().lower())
     ):
         raise NameTaken("An organisation with this name is already registered.")
+    numbers = {"company_number": company_number or None, "charity_number": charity_number or None}
+    _refuse_taken_identifiers(numbers, None)
     organisation = Organisation(
-        name=name.strip(), kind=kind, postcode=postcode, description=description
+        name=name.strip(), kind=kind, postcode=postcode, description=description, **numbers
     )
     organisation.memberships.append(Membership(user=owner, role=MemberRole.OWNER.value))
     db.session.add(organisation)
@@ -231,7 +249,13 @@ def create_organisation(
 
 
 def update_organisation(
-    organisation: Organisation, name: str, postcode: str, description: str
+    organisation: Organisation,
+    name: str,
+    postcode: str,
+    description: str,
+    *,
+    company_number: str | None = None,
+    charity_number: str | None = None,
 ) -> None:
     clash = db.session.scalar(
         select(Organisation).where(
@@ -241,11 +265,29 @@ def update_organisation(
     )
     if clash is not None:
         raise NameTaken("An organisation with this name is already registered.")
+    numbers = {"company_number": company_number or None, "charity_number": charity_number or None}
+    _refuse_taken_identifiers(numbers, organisation.id)
     organisation.name, organisation.postcode, organisation.description = (
         name.strip(),
         postcode,
         description,
     )
+    organisation.company_number = numbers["company_number"]
+    organisation.charity_number = numbers["charity_number"]
+
+
+def _refuse_taken_identifiers(numbers: dict[str, str | None], organisation_id: int | None) -> None:
+    """IdentifierTaken, naming the owner, for a number another organisation has."""
+    for column, number in numbers.items():
+        if not number:
+            continue
+        owner = db.session.scalar(
+            select(Organisation.name).where(
+                getattr(Organisation, column) == number, Organisation.id != (organisation_id or 0)
+            )
+        )
+        if owner is not None:
+            raise IdentifierTaken(column, identifiers.taken(column, number, owner))
 
 
 def invite_member(

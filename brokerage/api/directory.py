@@ -39,6 +39,7 @@ def _result_json(result: service.Result) -> dict[str, Any]:
     return {
         "id": entry.id,
         "ref": entry.ref,
+        "partner_ref": entry.partner_ref,
         "name": entry.name,
         "organisation": {"id": entry.organisation_id, "name": entry.organisation_name},
         "postcode": entry.postcode,

@@ -27,6 +27,7 @@ def _match_json(match: ShownMatch) -> dict[str, Any]:
         "id": match.id,
         "kind": match.kind,
         "ref": match.listing.ref,
+        "partner_ref": match.listing.external_ref,
         "name": match.listing.title,
         "score": round(match.score, 4),
         "components": {

@@ -84,6 +84,9 @@ def page_arguments() -> tuple[int, int]:
 def _organisation_json(organisation: Organisation) -> dict[str, Any]:
     return {
         "id": organisation.id,
+        "ref": organisation.ref,
+        "partner_ref": organisation.external_ref,
+        "identifiers": organisation.org_ids,
         "name": organisation.name,
         "kind": organisation.kind,
         "postcode": organisation.postcode,

@@ -19,6 +19,7 @@ from typing import Any
 
 from wtforms.validators import ValidationError
 
+from ..accounts.identifiers import LABELS
 from ..accounts.models import OrganisationKind
 from ..listings.models import Listing, Need, Offer, Opportunity
 from ..toms.fields import MAX_MEASURES, format_quantity, parse_quantity
@@ -35,6 +36,8 @@ ORGANISATION_COLUMNS = (
     "description",
     "website",
 )
+# Optional columns of every organisation kind: Companies House and Charity Commission numbers.
+IDENTIFIER_COLUMNS = tuple(LABELS)
 MAX_WEIGHT = Decimal(100)
 MAX_VALUE_GBP = Decimal(10_000_000_000)
 MAX_REF = 60
@@ -71,21 +74,21 @@ KINDS = {
             "Suppliers",
             ORGANISATION_COLUMNS,
             OrganisationKind.SUPPLIER,
-            optional_columns=("trades",),
+            optional_columns=("trades", *IDENTIFIER_COLUMNS),
         ),
         Kind(
             "buyers",
             "Buyers",
             ORGANISATION_COLUMNS,
             OrganisationKind.BUYER,
-            optional_columns=("type",),
+            optional_columns=("type", *IDENTIFIER_COLUMNS),
         ),
         Kind(
             "beneficiaries",
             "Beneficiaries",
             ORGANISATION_COLUMNS,
             OrganisationKind.BENEFICIARY,
-            optional_columns=("type",),
+            optional_columns=("type", *IDENTIFIER_COLUMNS),
         ),
         Kind(
             "offers",

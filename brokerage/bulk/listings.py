@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, null, select
 from sqlalchemy.orm import selectinload
 
-from ..accounts.models import Organisation
+from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
 from ..extensions import db
 from ..listings.choices import Category, ListingStatus
 from ..listings.models import Listing, Opportunity, OpportunityMeasure, OpportunityTrade, TradeRow
@@ -42,12 +42,12 @@ from ..types import utcnow
 from . import classify, formats
 from .formats import CellError, Kind
 from .lookups import Lookups
+from .refs import named_by, ref_column
 
 MeasureRows = list[tuple[str, Decimal | None, Decimal | None]]
 # The listing columns an export reads (those the model has).
 _STORED = (
     "id",
-    "external_ref",
     "status",
     "title",
     "description",
@@ -93,9 +93,9 @@ PLURALS = {"supplier": "suppliers", "buyer": "buyers", "beneficiary": "beneficia
 
 def parse(kind: Kind, cells: dict[str, str], lookups: Lookups) -> ListingRow:
     """One row checked; CellError says what is wrong with it."""
-    ref = formats.name(cells["ref"], "ref", formats.MAX_REF)
+    ref = lookups.listing_key(kind.listing, formats.name(cells["ref"], "ref", formats.MAX_REF))
     parent_ref = formats.name(cells[kind.parent_column], kind.parent_column, formats.MAX_REF)
-    parent = lookups.organisations.get(parent_ref)
+    parent_ref, parent = lookups.parent(parent_ref)
     if parent is None or parent.kind != kind.organisation_kind:
         raise CellError(
             f"{kind.parent_column}: no {kind.organisation_kind} has the ref {parent_ref}; "
@@ -215,7 +215,7 @@ def cells_of(kind: Kind, listing: Listing, parent_ref: str) -> dict[str, str]:
         (row.measure_code, row.quantity, getattr(row, "weight", None))
         for row in listing.measures  # type: ignore[attr-defined]
     ]
-    cells = _cells(kind, listing.external_ref or "", parent_ref, listing, rows)
+    cells = _cells(kind, listing.external_ref or listing.ref, parent_ref, listing, rows)
     if isinstance(listing, Opportunity):
         cells["trades"] = _trade_cell(*_split_trades(listing.trades))
     return cells
@@ -241,10 +241,10 @@ def save(kind: Kind, rows: list[ListingRow]) -> tuple[int, int]:
     now = utcnow()
     for listing in db.session.scalars(
         select(model)
-        .where(model.external_ref.in_(list(changed)))
+        .where(named_by(model, model.REF_PREFIX, list(changed)))
         .options(selectinload(model.measures))  # type: ignore[attr-defined]
     ):
-        _update(listing, changed[listing.external_ref], now)  # type: ignore[index]
+        _update(listing, changed[listing.external_ref or listing.ref], now)
     new = [row for row in rows if row.ref not in current]
     if new:
         _insert(model, new, now)
@@ -257,9 +257,10 @@ def _current(kind: Kind, model: type[Listing], refs: list[str]) -> dict[str, dic
     listing that is not published counts as changed: an import publishes it)."""
     columns = [model.__table__.c[name] for name in _STORED if name in model.__table__.c]  # type: ignore[attr-defined]
     listings = db.session.execute(
-        select(*columns, Organisation.external_ref.label("parent_ref"))
+        select(*columns, ref_column(model, model.REF_PREFIX).label("external_ref"))
+        .add_columns(ref_column(Organisation, ORGANISATION_REF_PREFIX).label("parent_ref"))
         .join(Organisation, Organisation.id == model.organisation_id)
-        .where(model.external_ref.in_(refs))
+        .where(named_by(model, model.REF_PREFIX, refs))
     ).all()
     table = MEASURE_ROW[model].__table__
     parent = table.c[_parent_column(model)]
@@ -386,7 +387,7 @@ def export_rows(kind: Kind, batch: int = 500) -> Iterator[dict[str, str]]:
     model = kind.listing
     assert model is not None  # noqa: S101
     query = (
-        select(model, Organisation.external_ref)
+        select(model, ref_column(Organisation, ORGANISATION_REF_PREFIX))
         .join(Organisation, Organisation.id == model.organisation_id)
         .order_by(model.id)
         .options(selectinload(model.measures))  # type: ignore[attr-defined]

@@ -1,7 +1,11 @@
 """Suppliers, buyers and beneficiaries as spreadsheet rows: read, written and saved.
 
 A row whose name is an organisation already registered on the site (of the same kind,
-with no ref yet) gives that organisation its ref instead of making a second one. An
+with no ref yet) gives that organisation its ref instead of making a second one; a row
+whose ref is the site's own (ORG-12, as exports write it for organisations made on the
+site) updates that organisation and gives it no partner ref. Company and charity numbers
+are checked as on the site, and a number another organisation has (in the database or on
+an earlier row) is refused, naming it. An
 imported organisation has no members yet (staff invite its people); its sector,
 size, flags and website go on its profile, its name, postcode and description on the
 organisation itself.
@@ -14,17 +18,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, select
 
-from ..accounts.models import Organisation, OrganisationKind
+from ..accounts import identifiers
+from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation, OrganisationKind
 from ..accounts.organisation_types import OrganisationType
 from ..extensions import db
 from ..listings.choices import Size
 from ..listings.models import OrganisationTrade, Profile
 from ..types import utcnow
 from . import classify, formats
-from .formats import CellError, Kind
-from .lookups import Lookups
+from . import refs as refs_sql
+from .formats import IDENTIFIER_COLUMNS, CellError, Kind
+from .lookups import KnownOrganisation, Lookups
 
 _HOST = re.compile(r"^(?=.{4,253}$)([a-z0-9](-*[a-z0-9])*\.)+[a-z]{2,63}$")
 
@@ -44,10 +50,15 @@ class OrganisationRow:
     trades_written: tuple[str, ...] = ()  # words no code was read from, for staff
     organisation_type: str | None = None
     type_written: str = ""
+    company_number: str | None = None
+    charity_number: str | None = None
     # The file has a trades (or type) column: the row says all of them. Without one, the
     # trades it names are added to those the organisation has, and a type is kept.
     says_all_trades: bool = field(default=True, compare=False)
     says_type: bool = field(default=True, compare=False)
+    # The identifier columns the file has; a number a file without its column does not
+    # give is kept.
+    says_numbers: frozenset[str] = field(default=frozenset(IDENTIFIER_COLUMNS), compare=False)
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def cells(self) -> dict[str, str]:
@@ -69,6 +80,8 @@ class OrganisationRow:
             "website": self.website,
             "trades": "; ".join((*self.trades, *self.trades_written)),
             "type": type_label,
+            "company_number": self.company_number or "",
+            "charity_number": self.charity_number or "",
         }
 
     def completed_by(self, current: OrganisationRow | None) -> OrganisationRow:
@@ -90,20 +103,34 @@ class OrganisationRow:
                 organisation_type=current.organisation_type,
                 type_written=current.type_written,
             )
-        return row
+        kept = {
+            column: getattr(current, column)
+            for column in IDENTIFIER_COLUMNS
+            if column not in self.says_numbers and not getattr(self, column)
+        }
+        return replace(row, **kept) if kept else row
 
 
 def parse(kind: Kind, cells: dict[str, str], lookups: Lookups) -> OrganisationRow:
     """One row checked; CellError says what is wrong with it."""
     ref = formats.name(cells["ref"], "ref", formats.MAX_REF)
-    known = lookups.organisations.get(ref)
+    ref = lookups.organisation_key(ref, kind.organisation_kind)
+    known = lookups.organisation(ref)
     if known is not None and known.kind != kind.organisation_kind:
         raise CellError(f"ref {ref} is already a {known.kind}, not a {kind.organisation_kind}.")
     name = formats.name(cells["name"], "name")
-    owner, owner_kind = lookups.name_owners.get(name.lower(), (ref, kind.organisation_kind))
-    adopts = owner is None and owner_kind == kind.organisation_kind and known is None
-    if (owner != ref and not adopts) or name.lower() in lookups.names_in_file:
+    owner = lookups.name_owners.get(name.lower())
+    adopts = (
+        owner is not None
+        and known is None
+        and owner.partner_ref is None
+        and owner.kind == kind.organisation_kind
+    )
+    taken = owner is not None and owner != known and not adopts
+    if taken or name.lower() in lookups.names_in_file:
         raise CellError(f"name: an organisation called {name} is already registered.")
+    known = owner if adopts else known
+    numbers = _numbers(cells, known, lookups)
     supplier = kind.organisation_kind == OrganisationKind.SUPPLIER
     reading = classify.read_organisation(
         kind.organisation_kind, cells["sector"], cells.get("trades", ""), cells.get("type", "")
@@ -125,9 +152,39 @@ def parse(kind: Kind, cells: dict[str, str], lookups: Lookups) -> OrganisationRo
         pays_real_living_wage=formats.yes_no(cells["living_wage"], "living_wage"),
         description=formats.text(cells["description"], "description"),
         website=_website(cells["website"]),
+        says_numbers=frozenset(column for column in IDENTIFIER_COLUMNS if column in cells),
+        **numbers,
     )
     lookups.names_in_file.add(name.lower())
+    for column, number in numbers.items():
+        if number:
+            lookups.numbers_in_file[column, number] = (ref, name)
     return row
+
+
+def _numbers(
+    cells: dict[str, str], known: KnownOrganisation | None, lookups: Lookups
+) -> dict[str, str | None]:
+    """The row's company and charity numbers, as the register writes them; CellError for
+    one in the wrong form, or that another organisation or an earlier row has."""
+    numbers: dict[str, str | None] = {}
+    for column in IDENTIFIER_COLUMNS:
+        written = cells.get(column, "").strip()
+        if not written:
+            continue
+        try:
+            number = identifiers.READERS[column](written)
+        except identifiers.InvalidIdentifier as error:
+            raise CellError(f"{column}: {error}") from error
+        owner = lookups.number_owner(column, number)
+        if owner is not None and owner != known:
+            raise CellError(f"{column}: {identifiers.taken(column, number, owner.name)}")
+        if (column, number) in lookups.numbers_in_file:
+            ref, name = lookups.numbers_in_file[column, number]
+            where = f", on an earlier row (ref {ref})"
+            raise CellError(f"{column}: {identifiers.taken(column, number, name, where)}")
+        numbers[column] = number
+    return numbers
 
 
 def _website(value: str) -> str:
@@ -165,7 +222,7 @@ def _row_of(
 ) -> OrganisationRow:
     """The organisation as a row of its file; `trades` are its (code, written) pairs."""
     return OrganisationRow(
-        ref=organisation.external_ref or "",
+        ref=organisation.external_ref or organisation.ref,
         name=organisation.name,
         postcode=organisation.postcode,
         sector=profile.sector if profile else None,
@@ -178,6 +235,8 @@ def _row_of(
         trades_written=tuple(written for code, written in trades if not code),
         organisation_type=organisation.organisation_type,
         type_written=organisation.organisation_type_written,
+        company_number=organisation.company_number,
+        charity_number=organisation.charity_number,
     )
 
 
@@ -195,10 +254,8 @@ def save(kind: Kind, rows: list[OrganisationRow]) -> tuple[int, int]:
         if row.ref in adopted or (row.ref in current and current[row.ref].cells() != row.cells())
     }
     organisations = {
-        o.external_ref: o
-        for o in db.session.scalars(
-            select(Organisation).where(Organisation.external_ref.in_(list(changed)))
-        )
+        o.external_ref or o.ref: o
+        for o in db.session.scalars(select(Organisation).where(_named_by(list(changed))))
     } | adopted
     profiles = _profiles([o.id for o in organisations.values()])
     for ref, row in changed.items():
@@ -225,21 +282,27 @@ def _trades_differ(row: OrganisationRow, before: OrganisationRow | None) -> bool
     )
 
 
+def _named_by(refs: list[str]) -> ColumnElement[bool]:
+    return refs_sql.named_by(Organisation, ORGANISATION_REF_PREFIX, refs)
+
+
 def _current(refs: list[str]) -> dict[str, OrganisationRow]:
-    """The organisations with these refs, as their rows would export now, by ref."""
+    """The organisations these refs name (partner or app refs), as their rows would
+    export now, by ref."""
     if not refs:
         return {}
     query = (
         select(Organisation, Profile)
         .outerjoin(Profile, Profile.organisation_id == Organisation.id)
-        .where(Organisation.external_ref.in_(refs))
+        .where(_named_by(refs))
     )
     found = db.session.execute(query).all()
     trades = _trades_of([organisation.id for organisation, _ in found])
-    return {
-        organisation.external_ref: _row_of(organisation, profile, trades.get(organisation.id, []))
+    rows = (
+        _row_of(organisation, profile, trades.get(organisation.id, []))
         for organisation, profile in found
-    }
+    )
+    return {row.ref: row for row in rows}
 
 
 def _trades_of(organisation_ids: list[int] | None) -> dict[int, list[tuple[str | None, str]]]:
@@ -281,6 +344,8 @@ def _update(organisation: Organisation, profile: Profile | None, row: Organisati
     organisation.description = row.description
     organisation.organisation_type = row.organisation_type
     organisation.organisation_type_written = row.type_written
+    organisation.company_number = row.company_number
+    organisation.charity_number = row.charity_number
     for name, value in _profile_values(row).items():
         setattr(profile, name, value)
 
@@ -298,6 +363,8 @@ def _insert(kind: Kind, rows: list[OrganisationRow]) -> None:
                 "description": row.description,
                 "organisation_type": row.organisation_type,
                 "organisation_type_written": row.type_written,
+                "company_number": row.company_number,
+                "charity_number": row.charity_number,
             }
             for row in rows
         ],

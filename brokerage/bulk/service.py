@@ -4,8 +4,8 @@ A file is read once, row by row; each row is checked (with what the database alr
 holds and what earlier rows said) and kept in its checked form, never as text. If any
 row is bad, nothing is saved and the report lists every bad row with its line and
 reason, unless `skip_invalid` asks for the good rows to be saved anyway. Rows are keyed
-by the partner's `ref`, so importing the same file twice changes nothing. Services
-flush; the caller commits.
+by the partner's `ref` (or the site's own, for records made on the site: see refs.py), so
+importing the same file twice changes nothing. Services flush; the caller commits.
 """
 
 from __future__ import annotations

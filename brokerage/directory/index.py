@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy import Select, case, event, func, select
 from sqlalchemy.orm import Session
 
-from ..accounts.models import Organisation, OrganisationKind
+from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation, OrganisationKind
 from ..extensions import db
 from ..listings.choices import ListingStatus
 from ..listings.models import (
@@ -62,6 +62,7 @@ class Entry(NamedTuple):
     vcse: bool
     living_wage: bool
     codes: tuple[str, ...]
+    partner_ref: str | None = None  # the ref from a partner's file, if it came from one
 
 
 @dataclass(slots=True)
@@ -185,19 +186,20 @@ def supplier_documents() -> list[Document]:
             Profile.verified,
             Profile.is_vcse | Profile.is_social_enterprise,
             Profile.pays_real_living_wage,
+            Organisation.external_ref,
         )
         .join(Profile, Profile.organisation_id == Organisation.id)
         .where(Organisation.kind == OrganisationKind.SUPPLIER.value)
     )
     places: dict[str, tuple[tuple[float, float], str]] = {}
     documents = []
-    for id_, name, postcode, description, sector, size, verified, vcse, wage in rows:
+    for id_, name, postcode, description, sector, size, verified, vcse, wage, partner_ref in rows:
         if postcode not in places:
             places[postcode] = _place(postcode)
         point, district = places[postcode]
         entry = Entry(
             id_,
-            f"ORG-{id_}",
+            f"{ORGANISATION_REF_PREFIX}-{id_}",
             name,
             id_,
             name,
@@ -210,6 +212,7 @@ def supplier_documents() -> list[Document]:
             bool(vcse),
             bool(wage),
             tuple(dict.fromkeys(codes.get(id_, ()))),
+            partner_ref,
         )
         document = Document(entry, point, set(words(name)), set(words(description)))
         for title, text in texts.get(id_, ()):
@@ -246,6 +249,7 @@ def listing_documents(model: type[Listing], owner: Any, code: Any) -> list[Docum
             vcse=bool(profile and (profile.is_vcse or profile.is_social_enterprise)),
             living_wage=bool(profile and profile.pays_real_living_wage),
             codes=tuple(dict.fromkeys(codes.get(listing.id, ()))),
+            partner_ref=listing.external_ref,
         )
         document = Document(entry, (listing.easting, listing.northing), set(words(listing.title)))
         document.words.update(words(listing.description))
@@ -269,8 +273,13 @@ def _listing_stamp(model: type[Listing]) -> Select[Any]:
 
 
 def _organisation_stamp(kind: OrganisationKind | None) -> Select[Any]:
-    """Counts and text lengths: an organisation has no time it was last changed."""
-    length = func.length(Organisation.name) + func.length(Organisation.description)
+    """Counts and text lengths: an organisation has no time it was last changed (a
+    partner's ref counts too: an import can give one and change nothing else)."""
+    length = (
+        func.length(Organisation.name)
+        + func.length(Organisation.description)
+        + func.coalesce(func.length(Organisation.external_ref), 0)
+    )
     query = select(func.count(Organisation.id), func.max(Organisation.id), func.sum(length))
     return query.where(Organisation.kind == kind.value) if kind else query
 

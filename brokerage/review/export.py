@@ -22,18 +22,28 @@ from .figures import Filters, suggested_in_period, verified_in_period
 Cell = str | int | float
 Table = tuple[Sequence[str], list[list[Cell]]]
 
+# Last, so the columns files were read by before keep their places.
+REF_HEADINGS = (
+    "Offer ref", "Offer partner ref", "Opportunity or need ref", "Opportunity or need partner ref",
+)  # fmt: skip
 MATCH_HEADINGS = (
     "Match", "Offer", "Supplier", "Opportunity or need", "Buyer or beneficiary", "District",
     "Priority place", "Score", "State", "Suggested", "Agreed", "Delivered from", "Delivered to",
+    *REF_HEADINGS,
 )  # fmt: skip
 OUTCOME_HEADINGS = (
     "Match", "State", "Supplier", "Buyer or beneficiary", "District", "Delivered from",
-    "Delivered to", "Measure", "TOMs theme", "Quantity", "Unit", "Value (GBP)",
+    "Delivered to", "Measure", "TOMs theme", "Quantity", "Unit", "Value (GBP)", *REF_HEADINGS,
 )  # fmt: skip
 
 
 def _day(value: object) -> str:
     return value.date().isoformat() if value is not None else ""  # type: ignore[attr-defined]
+
+
+def _refs(match: MatchFacts) -> list[Cell]:
+    """The app's and the partner's refs of both listings (REF_HEADINGS)."""
+    return [*match.offer_refs, *match.seeker_refs]
 
 
 def match_table(matches: list[MatchFacts], filters: Filters) -> Table:
@@ -53,6 +63,7 @@ def match_table(matches: list[MatchFacts], filters: Filters) -> Table:
             _day(m.first(State.AGREED)),
             m.delivered[0].isoformat() if m.delivered else "",
             m.delivered[1].isoformat() if m.delivered else "",
+            *_refs(m),
         ]  # fmt: skip
         for m in suggested_in_period(matches, filters)
     ]
@@ -80,6 +91,7 @@ def outcome_table(matches: list[MatchFacts], filters: Filters) -> Table:
             format_quantity(line.quantity),
             line.unit,
             f"{line.value_pence / 100:.2f}" if line.value_pence is not None else "",
+            *_refs(m),
         ]  # fmt: skip
         for m in [*verified_in_period(matches, filters), *waiting]
         if m.delivered

@@ -58,6 +58,9 @@ class MatchFacts:
     seeker: tuple[int, str]  # the buyer or beneficiary
     offer_title: str
     seeker_title: str
+    # (the app's ref, the partner's ref or "") of the offer and of the opportunity or need
+    offer_refs: tuple[str, str]
+    seeker_refs: tuple[str, str]
     need_id: int | None
     district: str
     priority_place: str | None
@@ -150,6 +153,8 @@ def _facts(
         seeker=(seeker_id, seeker.organisation.name),
         offer_title=offer.title,
         seeker_title=seeker.title,
+        offer_refs=(offer.ref, offer.external_ref or ""),
+        seeker_refs=(seeker.ref, seeker.external_ref or ""),
         need_id=match.need_id,
         district=seeker.district,
         priority_place=seeker.priority_place,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from brokerage.accounts.models import User
 from brokerage.extensions import db
+from brokerage.listings.models import Offer
 from brokerage.matches.models import Match
 from tests.api.conftest import bearer
 from tests.conftest import log_in
@@ -108,3 +109,24 @@ def test_another_organisation_may_not_read_a_published_listings_matches(
         f"/api/v1/needs/{listed['need']}/matches", headers=bearer(token)
     )
     assert response.status_code == 403 and response.get_json()["error"] == "forbidden"
+
+
+def test_each_match_answers_the_partner_ref_of_its_listing_beside_its_ref(
+    app, county, listed, in_app, token_for
+):  # noqa: F811
+    def give_ref() -> None:
+        db.session.get(Offer, listed["offer"]).external_ref = "READ-1"
+        db.session.commit()
+
+    in_app(give_ref)
+    token = _token(in_app, token_for, county.email("arch"))
+
+    matches = (
+        app.test_client()
+        .get(f"/api/v1/needs/{listed['need']}/matches", headers=bearer(token))
+        .get_json()["matches"]
+    )
+
+    refs = {m["ref"]: m["partner_ref"] for m in matches}
+    assert refs[f"OFF-{listed['offer']}"] == "READ-1"
+    assert refs[f"OFF-{listed['other']}"] is None

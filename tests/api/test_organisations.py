@@ -31,6 +31,9 @@ def test_a_member_lists_only_their_own_organisations_by_name(anon, member):
         "results": [
             {
                 "id": member["mine"][1].id,
+                "ref": f"ORG-{member['mine'][1].id}",
+                "partner_ref": None,
+                "identifiers": [],
                 "name": "Cowley Road Catering CIC",
                 "kind": "supplier",
                 "postcode": "OX4 4HH",
@@ -38,6 +41,9 @@ def test_a_member_lists_only_their_own_organisations_by_name(anon, member):
             },
             {
                 "id": member["mine"][0].id,
+                "ref": f"ORG-{member['mine'][0].id}",
+                "partner_ref": None,
+                "identifiers": [],
                 "name": "Growing Minds",
                 "kind": "beneficiary",
                 "postcode": "OX4 4HH",

@@ -80,5 +80,10 @@ def test_export_writes_csv_and_xlsx_that_the_import_reads(flask_cli, tmp_path: P
     workbook = tmp_path / "suppliers.xlsx"
     assert flask_cli("export", "suppliers", str(workbook)).exit_code == 0
     rows = list(load_workbook(workbook).active.values)
-    assert rows[0] == (*ORGANISATION_HEADER.split(","), "trades")
+    assert rows[0] == (
+        *ORGANISATION_HEADER.split(","),
+        "trades",
+        "company_number",
+        "charity_number",
+    )
     assert len(rows) == 6

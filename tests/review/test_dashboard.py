@@ -129,3 +129,24 @@ def test_an_empty_partnership_shows_empty_charts_not_an_error(task_force, anon):
     )
     public = anon.get("/impact").get_data(as_text=True)
     assert re.search(r'id="impact-matches">0<', public) and "Nothing verified yet." in public
+
+
+@pytest.mark.parametrize("table", ["matches", "outcomes"])
+def test_the_exports_give_each_listings_ref_and_partner_ref(app, client_as, world, table):
+    with app.app_context():
+        offer = db.session.scalars(select(Offer).where(Offer.title == "Reading volunteers")).one()
+        offer.external_ref = "READ-1"
+        offer_ref = offer.ref
+        db.session.commit()
+
+    rows = _rows(client_as("task_force").get(f"/review/export/{table}.csv"))
+
+    assert rows[0][-4:] == [
+        "Offer ref",
+        "Offer partner ref",
+        "Opportunity or need ref",
+        "Opportunity or need partner ref",
+    ]
+    refs = {tuple(row[-4:-2]) for row in rows[1:]}
+    assert (offer_ref, "READ-1") in refs
+    assert all(re.fullmatch(r"(NEED|OPP)-\d+", row[-2]) and row[-1] == "" for row in rows[1:])
