@@ -23,12 +23,14 @@ from tests.matching.county import (
     Quality,
     beneficiaries,
     buyers,
+    ndcg_at_10,
     offers,
+    precision_at_5,
     queries,
     summary,
     suppliers,
 )
-from tests.matching.county.run import measure
+from tests.matching.county.run import Built, measure, ranking
 
 # kind: (precision@5, nDCG@10) measured on this county, rounded down.
 FLOORS = {"opportunity": (0.26, 0.41), "need": (0.66, 0.79)}
@@ -100,3 +102,29 @@ def test_the_county_has_enough_queries_of_each_kind_and_every_hard_case() -> Non
     tags = Counter(tag for q in queries() for tag in q.cases)
     assert set(tags) <= set(HARD_CASES)
     assert set(HARD_CASES) <= set(tags), set(HARD_CASES) - set(tags)
+
+
+def test_an_answer_of_offers_and_an_answer_of_suppliers_rank_the_same_suppliers() -> None:
+    built = Built(
+        supplier_key={7: "greenleaf", 9: "leys-clean"},
+        supplier_of_offer={70: "greenleaf", 71: "greenleaf", 90: "leys-clean"},
+        offer_key={70: "greenleaf-over50", 71: "greenleaf-garden", 90: "leys-clean-over50"},
+    )
+    today = [{"kind": "offer", "id": 1, "ref": f"OFF-{i}"} for i in (71, 90, 70)]
+    reworked = [{"kind": "supplier", "id": i, "ref": f"ORG-{i}"} for i in (7, 9)]
+    assert ranking("opportunity", today, built) == ["greenleaf", "leys-clean"]
+    assert ranking("opportunity", reworked, built) == ["greenleaf", "leys-clean"]
+    assert ranking("need", today, built) == [
+        "greenleaf-garden",
+        "leys-clean-over50",
+        "greenleaf-over50",
+    ]
+
+
+def test_the_measures_are_relevance_mds() -> None:
+    grades = {"a": 2, "b": 1, "c": 1}
+    assert precision_at_5(["x", "a", "y", "b", "c"], grades) == 1.0
+    assert precision_at_5(["x", "y", "z", "w", "a"], grades) == pytest.approx(1 / 3)
+    assert ndcg_at_10(["a", "b", "c"], grades) == 1.0
+    assert ndcg_at_10(["b", "a"], grades) < 1.0
+    assert ndcg_at_10([], grades) == 0.0
