@@ -3,8 +3,9 @@
 For each pool size, in a fresh process so peak memory is that size's own: one query
 against every candidate (median and p95 ms), the per-pair reference loop over the same
 candidates in the same run (and the ratio), a full rebuild of stored matches for 1,000
-opportunities and 5,000 needs (seconds), and peak memory. Figures are printed; nothing
-is asserted.
+opportunities and 5,000 needs (seconds), and peak memory; then the quality on the
+labelled county, per kind, through the JSON API. Figures are printed; nothing is
+asserted.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from brokerage.matches.policy import PolicyInForce
 from brokerage.matches.scene import SIDES, Listings, Scene
 from brokerage.matches.store import rows_for
 from brokerage.matching import CandidatePool, MatchingPolicy, rank, score_pair
+from tests.matching.county import summary
+from tests.matching.county.run import measure as measure_county
 from tests.matching.labelled import QUERIES, evaluate
 
 OPPORTUNITIES, NEEDS = 1_000, 5_000
@@ -183,6 +186,9 @@ def main() -> None:
         f"labelled set ({len(QUERIES)} queries): precision at 5 {quality.precision_at_5:.2f}, "
         f"nDCG at 10 {quality.ndcg_at_10:.2f}"
     )
+    print("labelled county (tests/matching/county/, a scratch database, the JSON API):")
+    for found in measure_county().values():
+        print(summary(found))
 
 
 if __name__ == "__main__":
