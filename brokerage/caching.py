@@ -34,7 +34,7 @@ GENERATION_KEY = "generation"
 # Part of every key: raise it when a cached value changes shape, so that web processes of
 # the new code never read entries an older deployment left in Redis (2: matches entries
 # carry what the permission checks read of the listing).
-SHAPES = 2
+SHAPES = 3
 # In `g`: keys to read with the next entry (None), or as read then (generation, entry).
 _READ_AHEAD = "caching_read_ahead"
 AFRESH = "Working out every value afresh"

@@ -18,6 +18,7 @@ from ..directory import service
 from ..directory.forms import SearchForm
 from ..directory.permissions import can_search
 from ..errors import json_error
+from ..listings import trades
 from .views import blueprint, page_arguments
 
 # The page's names for what the API calls radius_km.
@@ -45,6 +46,7 @@ def _result_json(result: service.Result) -> dict[str, Any]:
         "postcode": entry.postcode,
         "district": entry.district,
         "verified": entry.verified,
+        "trades": [{"code": code, "label": trades.label_of(code)} for code in entry.trades],
         "distance_km": result.distance_km,
         "score": result.score,
         "why": list(result.why),

@@ -12,7 +12,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..errors import BrokerageError
+from ..listings import cpv
 from ..listings.choices import CATEGORY_LABELS, SIZE_LABELS
+from ..listings.trades import COMMON_TRADES
 from ..pagination import MAX_PAGE
 from ..places.postcodes import InvalidPostcode
 from ..places.service import resolve
@@ -78,6 +80,15 @@ class SearchForm(FlaskForm):
         validate_choice=False,
         validators=[_known("a sector")],
     )
+    trade = SelectField(
+        "Trade",
+        choices=[
+            SelectChoice("", "Any trade"),
+            *(SelectChoice(t.code, t.label) for t in COMMON_TRADES),
+        ],
+        validate_choice=False,
+        description="Suppliers who do this work (a CPV code from a tender notice works too).",
+    )
     size = SelectField(
         "Size",
         choices=_choices(SIZE_LABELS, "Any size"),
@@ -141,6 +152,15 @@ class SearchForm(FlaskForm):
             raise ValidationError("Give a postcode to search within a distance of it.")
         self.radius_m = radius_in_metres(radius, self.unit.data)
 
+    def validate_trade(self, field: SelectField) -> None:
+        """A short-list trade, or any code of the vocabulary (written as notices write it)."""
+        if not field.data:
+            return
+        found = cpv.lookup(field.data)
+        if found is None:
+            raise ValidationError(f"“{field.data[:40]}” is not a trade or a CPV code.")
+        field.data = found.code
+
     def validate_sort(self, field: SelectField) -> None:
         if field.data == "distance" and not self.postcode.data:
             raise ValidationError("Give a postcode to sort by distance.")
@@ -157,6 +177,7 @@ class SearchForm(FlaskForm):
             theme=self.theme.data or None,
             measure=self.measure.data or None,
             sector=self.sector.data or None,
+            trade=self.trade.data or None,
             size=self.size.data or None,
             vcse=self.vcse.data,
             living_wage=self.living_wage.data,

@@ -33,9 +33,11 @@ from ..listings.models import (
     OfferMeasure,
     Opportunity,
     OpportunityMeasure,
+    OrganisationTrade,
     Profile,
 )
 from ..listings.signals import listings_changed_in_bulk
+from ..listings.trades import trade_words
 from ..matching.text import words
 from ..places.districts import district_of
 from ..places.lookup import locate_postcode
@@ -63,6 +65,7 @@ class Entry(NamedTuple):
     living_wage: bool
     codes: tuple[str, ...]
     partner_ref: str | None = None  # the ref from a partner's file, if it came from one
+    trades: tuple[str, ...] = ()  # a supplier's trades, as CPV codes
 
 
 @dataclass(slots=True)
@@ -84,6 +87,7 @@ class Index:
     postings: dict[str, np.ndarray]  # word -> indices of entries with it anywhere
     title_postings: dict[str, np.ndarray]  # word -> indices with it in the name or title
     code_postings: dict[str, np.ndarray]  # measure code -> indices of entries naming it
+    trade_postings: dict[str, np.ndarray]  # trade_keys() -> indices of suppliers with it
     sector: np.ndarray
     size: np.ndarray
     verified: np.ndarray
@@ -131,6 +135,7 @@ def build_index(documents: list[Document]) -> Index:
         postings=postings,
         title_postings=_postings([document.title_words for document in documents]),
         code_postings=_postings([document.entry.codes for document in documents]),
+        trade_postings=_postings([trade_keys(document.entry.trades) for document in documents]),
         sector=np.array([e.sector or "" for e in entries], dtype=object),
         size=np.array([e.size or "" for e in entries], dtype=object),
         verified=np.array([e.verified for e in entries], dtype=bool),
@@ -138,6 +143,23 @@ def build_index(documents: list[Document]) -> Index:
         living_wage=np.array([e.living_wage for e in entries], dtype=bool),
         name_rank=name_rank,
     )
+
+
+def significant_digits(code: str) -> str:
+    """The digits that say what a CPV code covers: 77310000 -> 7731 (at least a division)."""
+    return code.rstrip("0").ljust(2, "0")
+
+
+def trade_keys(codes: Iterable[str]) -> set[str]:
+    """Keys a trade filter looks up: "in:P" for every prefix P of a code (the supplier's
+    trade lies within P), "is:S" for each code's significant digits (a filter narrower
+    than the supplier's own trade is covered by it)."""
+    keys: set[str] = set()
+    for code in codes:
+        digits = significant_digits(code)
+        keys.update(f"in:{digits[:n]}" for n in range(2, len(digits) + 1))
+        keys.add(f"is:{digits}")
+    return keys
 
 
 def _place(postcode: str) -> tuple[tuple[float, float], str]:
@@ -168,6 +190,13 @@ def supplier_documents() -> list[Document]:
             .join(OfferMeasure.offer)
             .where(published)
             .order_by(OfferMeasure.id)
+        )
+    )
+    trades = _codes_by_owner(
+        db.session.execute(
+            select(OrganisationTrade.organisation_id, OrganisationTrade.cpv_code)
+            .where(OrganisationTrade.cpv_code.is_not(None))
+            .order_by(OrganisationTrade.id)
         )
     )
     texts: dict[int, list[tuple[str, str]]] = {}
@@ -213,8 +242,11 @@ def supplier_documents() -> list[Document]:
             bool(wage),
             tuple(dict.fromkeys(codes.get(id_, ()))),
             partner_ref,
+            tuple(trades.get(id_, ())),
         )
         document = Document(entry, point, set(words(name)), set(words(description)))
+        for code in entry.trades:  # "landscaping" finds a grounds maintenance firm
+            document.words.update(words(trade_words(code)))
         for title, text in texts.get(id_, ()):
             document.title_words.update(words(title))
             document.words.update(words(text))
@@ -305,11 +337,22 @@ class Source:
 
 
 _OWNERS = (Organisation, Profile)
+
+
+def _trade_stamp() -> Select[Any]:
+    """Trades are replaced, never edited: their count and newest id show any change."""
+    return select(func.count(OrganisationTrade.id), func.max(OrganisationTrade.id))
+
+
 SOURCES = {
     "suppliers": Source(
         supplier_documents,
-        lambda: (_organisation_stamp(OrganisationKind.SUPPLIER), _listing_stamp(Offer)),
-        (*_OWNERS, Offer, OfferMeasure),
+        lambda: (
+            _organisation_stamp(OrganisationKind.SUPPLIER),
+            _listing_stamp(Offer),
+            _trade_stamp(),
+        ),
+        (*_OWNERS, Offer, OfferMeasure, OrganisationTrade),
     ),
     "needs": Source(
         lambda: listing_documents(Need, NeedMeasure.need_id, NeedMeasure.measure_code),

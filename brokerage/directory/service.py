@@ -20,7 +20,7 @@ from ..matching.policy import MatchingPolicy
 from ..matching.text import words
 from ..places.lookup import locate_postcode
 from ..toms.service import matching_catalogue
-from .index import Entry, Index, index_for
+from .index import Entry, Index, index_for, significant_digits
 
 PER_PAGE = 20
 METRES_PER_MILE = 1609.344
@@ -41,6 +41,7 @@ class Filters:
     theme: str | None = None
     measure: str | None = None
     sector: str | None = None
+    trade: str | None = None  # a CPV code: suppliers whose trades lie within it or cover it
     size: str | None = None
     vcse: bool = False
     living_wage: bool = False
@@ -165,6 +166,8 @@ def _filter_mask(index: Index, filters: Filters, themed: list[str]) -> np.ndarra
         keep &= _having_codes(index, themed)
     if filters.sector:
         keep &= index.sector == filters.sector
+    if filters.trade:
+        keep &= _having_trade(index, filters.trade)
     if filters.size:
         keep &= index.size == filters.size
     for wanted, column in (
@@ -175,6 +178,17 @@ def _filter_mask(index: Index, filters: Filters, themed: list[str]) -> np.ndarra
         if wanted:
             keep &= column
     return keep
+
+
+def _having_trade(index: Index, code: str) -> np.ndarray:
+    """Suppliers with a trade inside `code`, or a broader trade that covers it."""
+    digits = significant_digits(code)
+    keys = [f"in:{digits}", *(f"is:{digits[:n]}" for n in range(2, len(digits)))]
+    mask = np.zeros(index.size_of, dtype=bool)
+    for key in keys:
+        if key in index.trade_postings:
+            mask[index.trade_postings[key]] = True
+    return mask
 
 
 def _having_codes(index: Index, codes: list[str]) -> np.ndarray:

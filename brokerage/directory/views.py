@@ -12,6 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..caching import cached, read_ahead, reads_ahead, render_part
+from ..listings import trades
 from ..listings.choices import Category, label_of
 from . import service
 from .forms import SearchForm
@@ -111,6 +112,7 @@ def _search(section: Section) -> tuple[bool, Markup]:
         searched=bool(request.args),
         page_link=page_link,
         category_label=lambda value: label_of(Category, value),
+        trade_label=trades.label_of,
     )
     return valid, content
 

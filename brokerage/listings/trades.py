@@ -142,6 +142,17 @@ def label_of(code: str) -> str:
     return _label_of(code)
 
 
+def trade_words(code: str) -> str:
+    """What a search may find a trade by: its CPV description, and the short-list labels
+    and synonyms of it and of the broader codes it lies within (a grounds maintenance
+    firm is found by "landscaping")."""
+    entry = cpv.vocabulary().get(code)
+    covering = {code, *cpv.ancestors(code)}
+    named = [t for t in COMMON_TRADES if t.code in covering]
+    parts = [*(t.label for t in named), *(s for t in named for s in t.synonyms)]
+    return " ".join([*parts, entry.description if entry else ""])
+
+
 def _label_of(code: str) -> str:
     for trade in COMMON_TRADES:
         if trade.code == code:
