@@ -72,7 +72,10 @@ class ClassifyTypeForm(FlaskForm):
     words = HiddenField(validators=[DataRequired(), Length(max=120)])
     organisation_type = SelectField(
         "Type",
-        choices=[SelectChoice(kind.value, kind.label) for kind in OrganisationType],
-        validators=[DataRequired()],
+        choices=[
+            SelectChoice("", "Choose a type"),
+            *(SelectChoice(kind.value, kind.label) for kind in OrganisationType),
+        ],
+        validators=[DataRequired(message="Choose the type these words name.")],
     )
     submit = SubmitField("Classify")

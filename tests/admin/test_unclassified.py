@@ -101,3 +101,22 @@ def test_classifying_a_type_sets_it_on_every_organisation_that_said_it(app, crea
 
     found = in_app(lambda: db.session.get(Organisation, buyer.id))
     assert (found.organisation_type, found.organisation_type_written) == ("nhs", "")
+
+
+def test_a_type_must_be_chosen_none_is_picked_for_staff(app, create, in_app):
+    _, buyer, keep = _kept_from_files(create)
+    in_app(keep)
+    staff = _staff(app, create)
+
+    assert '<option value="">Choose a type</option>' in staff.get("/admin/unclassified").get_data(
+        as_text=True
+    )
+    response = post_form(
+        staff,
+        "/admin/unclassified/types",
+        {"words": "Health", "organisation_type": ""},
+        page="/admin/unclassified",
+    )
+
+    assert flashed(staff.get(response.headers["Location"])) == ["Choose the type these words name."]
+    assert in_app(lambda: db.session.get(Organisation, buyer.id).organisation_type) is None
