@@ -41,8 +41,8 @@ def test_staff_see_each_words_once_with_how_many_records_say_them(app, create, i
 
     text = page_text(_staff(app, create).get("/admin/unclassified"))
 
-    assert "Joinery shop 2 0" in text
-    assert "Health 1" in text
+    assert "“Joinery shop” Said by 2 suppliers and 0 opportunities." in text
+    assert "“Health” Said by 1 organisation." in text
     assert "Joinery and carpentry (45420000)" in text  # the nearest, suggested
 
 
