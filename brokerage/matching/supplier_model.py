@@ -13,7 +13,12 @@ from .model import WantedMeasure
 
 SME_SIZES = frozenset({"micro", "small", "medium"})
 # How two CPV codes relate (see supplier_reference.trade_relation).
-FULL, GROUP, DIVISION = "full", "group", "division"
+FULL, GROUP, DIVISION, ADJACENT = "full", "group", "division", "adjacent"
+# Areas of the CPV whose firms do overlapping work though the vocabulary files them apart,
+# as (prefix, prefix) of 2 to 4 digits: construction work (45) and the repair and
+# maintenance of building installations (507), so a joinery firm is an adjacent trade for
+# a building repairs framework (relevance.md) and a repairs firm for building work.
+ADJACENT_AREAS: tuple[tuple[str, str], ...] = (("45", "507"),)
 
 
 @dataclass(frozen=True)
@@ -78,10 +83,14 @@ class SupplierResult:
 class SupplierPolicy:
     """Every number that decides a supplier's score for an opportunity."""
 
-    # Trade: the best pair of CPV codes. The same code, one inside the other, or the same
-    # class (4 digits) count in full; the same group (3 digits) or division (2) less.
-    same_group_credit: float = 0.8
-    same_division_credit: float = 0.4
+    # Trade: the best pair of CPV codes. The same code, the supplier's inside the
+    # contract's, or the same class (4 digits) count in full; the same group (3 digits),
+    # an adjacent area (ADJACENT_AREAS) or the same division (2) less. A supplier's broad
+    # code (45000000 Construction work) claims its whole field, not the contract's
+    # specialism, so it counts at the level the two codes share.
+    same_group_credit: float = 0.5
+    adjacent_area_credit: float = 0.5
+    same_division_credit: float = 0.25
     # When either side lists no trades: a reduced credit for the same sector, or for a
     # word naming the contract's trade in the supplier's description.
     no_trades_category_credit: float = 0.5
@@ -120,6 +129,7 @@ class SupplierPolicy:
         for name in (
             "same_group_credit",
             "same_division_credit",
+            "adjacent_area_credit",
             "no_trades_category_credit",
             "no_trades_words_credit",
             "related_measure_credit",

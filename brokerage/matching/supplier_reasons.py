@@ -6,6 +6,7 @@ from collections.abc import Hashable, Mapping
 
 from .model import Catalogue
 from .supplier_model import (
+    ADJACENT,
     DIVISION,
     GROUP,
     AskCredit,
@@ -15,6 +16,11 @@ from .supplier_model import (
     TradeFit,
 )
 
+RELATED = {
+    GROUP: "in the same group as",
+    ADJACENT: "work next to",
+    DIVISION: "in the same broad field as",
+}
 SIZE_WORDS = {"micro": "a micro firm", "small": "a small firm", "medium": "a medium-sized firm"}
 
 
@@ -30,10 +36,9 @@ def _trade(code: str, names: Mapping[str, str]) -> str:
 def explain_trade(fit: TradeFit, policy: SupplierPolicy, names: Mapping[str, str]) -> str:
     if fit.pair is not None:
         theirs, ours = fit.pair
-        if fit.relation == GROUP or fit.relation == DIVISION:
-            level = "group" if fit.relation == GROUP else "division"
+        if fit.relation in RELATED:
             return (
-                f"Related trade: it does {_trade(theirs, names)}, in the same {level} as the "
+                f"Related trade: it does {_trade(theirs, names)}, {RELATED[fit.relation]} the "
                 f"contract's {_trade(ours, names)} (counted at {fit.credit:.0%})"
             )
         if theirs == ours:

@@ -9,6 +9,8 @@ from collections.abc import Hashable, Mapping
 
 from .model import Catalogue
 from .supplier_model import (
+    ADJACENT,
+    ADJACENT_AREAS,
     DIVISION,
     FULL,
     GROUP,
@@ -27,22 +29,33 @@ from .supplier_reasons import explain
 from .text import words
 
 
-def trade_relation(a: str, b: str) -> str | None:
-    """How two CPV codes relate: "full" (the same, one inside the other, or the same
-    class), "group", "division", or None."""
-    if a[:4] == b[:4] or a.startswith(significant(b)) or b.startswith(significant(a)):
+def trade_relation(theirs: str, ours: str) -> str | None:
+    """How a supplier's CPV code relates to the contract's: "full" (the same code, the
+    supplier's inside the contract's, or the same class), "group", "adjacent" (areas in
+    ADJACENT_AREAS), "division", or None."""
+    if theirs[:4] == ours[:4] or theirs.startswith(significant(ours)):
         return FULL
-    if a[:3] == b[:3]:
+    if theirs[:3] == ours[:3]:
         return GROUP
-    if a[:2] == b[:2]:
+    if any(
+        (ours.startswith(a) and theirs.startswith(b))
+        or (ours.startswith(b) and theirs.startswith(a))
+        for a, b in ADJACENT_AREAS
+    ):
+        return ADJACENT
+    if theirs[:2] == ours[:2]:
         return DIVISION
     return None
 
 
 def trade_credit(relation: str | None, policy: SupplierPolicy) -> float:
-    return {FULL: 1.0, GROUP: policy.same_group_credit, DIVISION: policy.same_division_credit}.get(
-        relation or "", 0.0
-    )
+    credits = {
+        FULL: 1.0,
+        GROUP: policy.same_group_credit,
+        ADJACENT: policy.adjacent_area_credit,
+        DIVISION: policy.same_division_credit,
+    }
+    return credits.get(relation or "", 0.0)
 
 
 def fallback_words(query: OpportunityQuery) -> frozenset[str]:

@@ -17,6 +17,7 @@ import numpy as np
 
 from .model import Catalogue
 from .supplier_model import (
+    ADJACENT_AREAS,
     SME_SIZES,
     OpportunityQuery,
     SupplierCandidate,
@@ -93,22 +94,17 @@ class SupplierPool:
         return self.size
 
     def _index_trades(self) -> None:
-        """Who has a code under each division, group and class; who has a code as broad as a
-        division or group itself (so a narrower contract code sits inside it); and, for
-        suppliers without codes, who says each word."""
+        """Who has a code under each division, group and class, and who says each word of
+        their description (read when a side has no codes)."""
         by_prefix: dict[str, list[int]] = {}
-        by_broad_code: dict[str, list[int]] = {}
         by_word: dict[str, list[int]] = {}
         for row, candidate in enumerate(self.candidates):
             for code in candidate.trades:
                 for digits in TRADE_PREFIXES:
                     by_prefix.setdefault(code[:digits], []).append(row)
-                if len(significant(code)) < max(TRADE_PREFIXES):
-                    by_broad_code.setdefault(significant(code), []).append(row)
             for word in words(candidate.description):
                 by_word.setdefault(word, []).append(row)
         self.by_prefix = _rows(by_prefix)
-        self.by_broad_code = _rows(by_broad_code)
         self.by_word = _rows(by_word)
 
     def _index_measures(self, n: int) -> None:
@@ -136,20 +132,21 @@ def _trade(pool: SupplierPool, query: OpportunityQuery, policy: SupplierPolicy) 
     trade = np.zeros(len(pool))
     if query.trades:
         for code in query.trades:
-            own = significant(code)
-            credits = (
+            credits = [
                 (code[:2], policy.same_division_credit),
+                *(
+                    (other, policy.adjacent_area_credit)
+                    for a, b in ADJACENT_AREAS
+                    for own, other in ((a, b), (b, a))
+                    if code.startswith(own)
+                ),
                 (code[:3], policy.same_group_credit),
-                (code[: min(len(own), 4)], 1.0),
-            )
+                (code[: min(len(significant(code)), 4)], 1.0),
+            ]
             for prefix, credit in credits:
                 rows = pool.by_prefix.get(prefix)
                 if rows is not None:
                     trade[rows] = np.maximum(trade[rows], credit)
-            for digits in (2, 3):
-                rows = pool.by_broad_code.get(code[:digits])
-                if rows is not None:
-                    trade[rows] = 1.0
         trade[~pool.has_trades] = 0.0
     fallback = np.zeros(len(pool))
     if query.category:

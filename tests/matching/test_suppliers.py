@@ -36,6 +36,7 @@ TRADES = [
     "45441000",
     "55520000",
     "79800000",
+    "50700000",
 ]
 SECTORS = st.one_of(st.none(), st.sampled_from(["catering", "cleaning", "construction"]))
 texts = st.lists(st.sampled_from(WORDS + ["grounds", "landscaping", "catering"]), max_size=6)
@@ -127,7 +128,10 @@ def test_every_supplier_score_and_part_is_between_zero_and_one(query, candidates
     [
         ("77310000", "77310000", "full"),
         ("77311000", "77310000", "full"),  # inside the contract's class
-        ("77000000", "77310000", "full"),  # the contract's code is inside theirs
+        ("77310000", "77000000", "full"),  # theirs inside the contract's
+        ("77000000", "77310000", "division"),  # a broad code claims the field, not the work
+        ("45420000", "50700000", "adjacent"),  # joinery for building repairs
+        ("50700000", "45442100", "adjacent"),
         ("77340000", "77310000", "group"),
         ("77211400", "77310000", "division"),
         ("55520000", "77310000", None),
