@@ -184,7 +184,8 @@ def _social_value(
             if ask.target is None or ask.target <= 0:
                 direct = np.ones(len(rows))
             else:
-                direct = np.minimum(1.0, quantities / ask.target)
+                with np.errstate(over="ignore"):  # a tiny target: covered in full
+                    direct = np.minimum(1.0, quantities / ask.target)
             credit[rows] = np.maximum(credit[rows], direct)
         weighted += ask.weight * credit
     return np.minimum(1.0, weighted / total_weight)
