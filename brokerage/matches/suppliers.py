@@ -2,7 +2,7 @@
 profile, place and published offers pooled, read with one query per table (not per
 supplier), scored by `matching.suppliers`. Nothing is stored here: stored supplier-level
 rankings are a later step, and the offer ↔ opportunity rows and their workflow go on as
-they are (this reads them only to say who has already expressed interest)."""
+they are: this reads them to say who has already acted on one and to link to each."""
 
 from __future__ import annotations
 
@@ -48,6 +48,25 @@ class ShownOffer:
 
 
 @dataclass(frozen=True)
+class StoredMatch:
+    """A stored offer ↔ opportunity match (the workflow's unit), to link to from a supplier."""
+
+    id: int
+    organisation_id: int
+    organisation_name: str
+    offer_title: str
+    state: str
+
+    @property
+    def acted_on(self) -> bool:
+        return self.state != State.SUGGESTED.value
+
+    @property
+    def state_label(self) -> str:
+        return State(self.state).label
+
+
+@dataclass(frozen=True)
 class ShownSupplier:
     """A supplier as an opportunity's buyer sees it: who, how well and why, the offers
     that count, and the state of any match it has already acted on for this opportunity."""
@@ -58,9 +77,14 @@ class ShownSupplier:
     name: str
     result: SupplierResult
     offers: tuple[ShownOffer, ...]
-    interest: str | None
+    stored: tuple[StoredMatch, ...]
     policy_version: int
     kind: str = "supplier"
+
+    @property
+    def interest(self) -> str | None:
+        """The state of the first stored match it has acted on, if any."""
+        return next((m.state_label for m in self.stored if m.acted_on), None)
 
     @property
     def strength(self) -> str:
@@ -78,6 +102,8 @@ class SupplierMatches:
 
     suppliers: list[ShownSupplier]
     advice: tuple[str, ...]
+    # Stored matches someone has acted on, of suppliers not in the ranking.
+    under_way: tuple[StoredMatch, ...] = ()
 
 
 def _point(postcode: str) -> tuple[float, float] | None:
@@ -242,18 +268,17 @@ def advice_for(query: OpportunityQuery) -> tuple[str, ...]:
     return tuple(advice)
 
 
-def interest_shown(opportunity_id: int) -> dict[int, str]:
-    """Suppliers that have acted on a match of one of their offers with this opportunity:
-    organisation id -> the state of its furthest-on match."""
-    found: dict[int, str] = {}
-    for organisation_id, state in db.session.execute(
-        select(Offer.organisation_id, Match.state)
+def stored_matches(opportunity_id: int) -> list[StoredMatch]:
+    """The opportunity's stored offer-level matches, those acted on first."""
+    rows = db.session.execute(
+        select(Match.id, Offer.organisation_id, Organisation.name, Offer.title, Match.state)
         .join(Offer, Offer.id == Match.offer_id)
-        .where(Match.opportunity_id == opportunity_id, Match.state != State.SUGGESTED.value)
+        .join(Organisation, Organisation.id == Offer.organisation_id)
+        .where(Match.opportunity_id == opportunity_id)
         .order_by(Match.id)
-    ):
-        found.setdefault(organisation_id, State(state).label)
-    return found
+    )
+    found = [StoredMatch(*row) for row in rows]
+    return sorted(found, key=lambda m: not m.acted_on)
 
 
 def _shown_offers(world: SupplierWorld, ids: list[int]) -> dict[int, ShownOffer]:
@@ -272,7 +297,7 @@ def supplier_matches_for(opportunity: Opportunity, top_n: int = TOP_N) -> Suppli
     query = opportunity_query(opportunity)
     results = rank_suppliers(query, world.pool, SupplierPolicy(), top_n)
     offers = _shown_offers(world, sorted({int(o) for r in results for o in r.offers}))
-    interest = interest_shown(opportunity.id)
+    stored = stored_matches(opportunity.id)
     shown = []
     for result in results:
         organisation = world.organisations[int(result.key)]  # type: ignore[call-overload]
@@ -284,8 +309,10 @@ def supplier_matches_for(opportunity: Opportunity, top_n: int = TOP_N) -> Suppli
                 organisation.name,
                 result,
                 tuple(offers[int(o)] for o in result.offers),  # type: ignore[call-overload]
-                interest.get(organisation.id),
+                tuple(m for m in stored if m.organisation_id == organisation.id),
                 in_force.version,
             )
         )
-    return SupplierMatches(shown, advice_for(query))
+    ranked = {item.organisation_id for item in shown}
+    under_way = tuple(m for m in stored if m.acted_on and m.organisation_id not in ranked)
+    return SupplierMatches(shown, advice_for(query), under_way)

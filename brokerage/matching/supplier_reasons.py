@@ -74,7 +74,9 @@ def explain_ask(item: AskCredit, candidate: SupplierCandidate, catalogue: Catalo
             f"Offers {quantity(pooled.quantity)} of the {quantity(target)} {unit} wanted "
             f"for {name} ({share:.0%})"
         ).replace("  ", " ")
-        if item.credit > min(1.0, share):
+        if share > 1:
+            said += "; counted in full"
+        elif item.credit > share:
             said += f"; counted as a related measure, {item.related}, at {item.credit:.0%}"
         return said + _offer_names(pooled.offers, candidate)
     if pooled is not None:
