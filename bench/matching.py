@@ -2,8 +2,10 @@
 
 For each pool size, in a fresh process so peak memory is that size's own: one query
 against every candidate (median and p95 ms), the per-pair reference loop over the same
-candidates in the same run (and the ratio), a full rebuild of stored matches for 1,000
-opportunities and 5,000 needs (seconds), and peak memory; then the quality on the
+candidates in the same run (and the ratio), one opportunity against as many suppliers
+(bench.suppliers; median ms, and the ratio to the per-pair reference), a full rebuild of
+stored matches for 1,000 opportunities and 5,000 needs (seconds), and peak memory; then the
+quality on the
 labelled county, per kind, through the JSON API. Figures are printed; nothing is
 asserted.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import statistics
 import subprocess
@@ -23,11 +26,16 @@ import numpy as np
 from sqlalchemy import create_engine, event, insert
 
 from bench.county import candidates, catalogue, queries
+from bench.suppliers import opportunities as synthetic_opportunities
+from bench.suppliers import suppliers as synthetic_suppliers
 from brokerage.matches.models import Match
 from brokerage.matches.policy import PolicyInForce
 from brokerage.matches.scene import SIDES, Listings, Scene
 from brokerage.matches.store import rows_for
 from brokerage.matching import CandidatePool, MatchingPolicy, rank, score_pair
+from brokerage.matching.supplier_model import SupplierPolicy
+from brokerage.matching.supplier_reference import score_supplier
+from brokerage.matching.suppliers import SupplierPool, rank_suppliers
 from tests.matching.county import summary
 from tests.matching.county.run import measure as measure_county
 from tests.matching.labelled import QUERIES, evaluate
@@ -72,10 +80,38 @@ def measure(size: int, reference_queries: int, rebuild: bool) -> dict[str, float
         else float("nan"),
     }
     figures["speed_ratio"] = figures["reference_ms"] / figures["median_ms"]
+    figures.update(measure_suppliers(size, reference_queries))
     if rebuild:
         figures.update(stored_rebuild(pool, policy))
     figures["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
+
+
+def measure_suppliers(size: int, reference_queries: int) -> dict[str, float]:
+    """One opportunity against `size` suppliers (median ms), and the per-pair reference
+    (`score_supplier`, reasons included) over the same suppliers in the same run."""
+    policy = SupplierPolicy()
+    pool = SupplierPool(synthetic_suppliers(size), catalogue())
+    sample = synthetic_opportunities(60)
+    rank_suppliers(sample[0], pool, policy, TOP_N)
+    times = []
+    for query in sample:
+        started = time.perf_counter()
+        rank_suppliers(query, pool, policy, TOP_N)
+        times.append(time.perf_counter() - started)
+    reference_times = []
+    for query in sample[:reference_queries]:
+        started = time.perf_counter()
+        scored = [score_supplier(query, s, pool.catalogue, policy) for s in pool.candidates]
+        sorted((r for r in scored if r), key=lambda r: -r.score)[:TOP_N]
+        reference_times.append(time.perf_counter() - started)
+    median_ms = _ms(statistics.median(times))
+    reference_ms = _ms(statistics.median(reference_times)) if reference_times else math.nan
+    return {
+        "supplier_median_ms": median_ms,
+        "supplier_reference_ms": reference_ms,
+        "supplier_ratio": reference_ms / median_ms,
+    }
 
 
 class SyntheticScene(Scene):
@@ -169,6 +205,11 @@ def main() -> None:
             f"{size:>10,} {f['median_ms']:>10.1f} {f['p95_ms']:>8.1f} {f['reference_ms']:>13.0f} "
             f"{f['speed_ratio']:>6.0f}x {rebuild:>10} {f['peak_mib']:>9.0f} "
             f"{f['pool_build_s']:>13.1f}"
+        )
+        print(
+            f"{'':>10} opportunity → {size:,} suppliers: {f['supplier_median_ms']:.1f} ms median, "
+            f"per-pair reference {f['supplier_reference_ms']:.0f} ms "
+            f"({f['supplier_ratio']:.0f}x)"
         )
         if previous:
             growth = (f["median_ms"] / previous["median_ms"]) / (size / previous["size"])

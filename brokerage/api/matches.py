@@ -16,9 +16,12 @@ from ..caching import reads_ahead
 from ..errors import json_error
 from ..extensions import db
 from ..listings.kinds import KINDS, ListingKind
+from ..listings.models import Listing
 from ..listings.permissions import can_view_listing
 from ..matches.permissions import can_view_matches
+from ..matches.policy import policy_in_force
 from ..matches.service import ShownMatch, read_shown_matches_ahead, shown_matches
+from ..matches.suppliers import ShownSupplier, SupplierMatches
 from .views import blueprint
 
 
@@ -41,12 +44,48 @@ def _match_json(match: ShownMatch) -> dict[str, Any]:
     }
 
 
+def _supplier_json(match: ShownSupplier) -> dict[str, Any]:
+    result = match.result
+    return {
+        "id": match.organisation_id,
+        "kind": match.kind,
+        "ref": match.ref,
+        "partner_ref": match.partner_ref,
+        "name": match.name,
+        "score": round(result.score, 4),
+        "strength": match.strength,
+        "components": {
+            "trade": round(result.trade, 4),
+            "social_value": round(result.social_value, 4),
+            "place": round(result.place, 4),
+            "supplier": round(result.supplier, 4),
+        },
+        "distance_km": match.distance_km,
+        "reasons": list(result.reasons),
+        "offers": [
+            {"id": o.id, "ref": o.ref, "partner_ref": o.partner_ref, "title": o.title}
+            for o in match.offers
+        ],
+        "interest": match.interest,
+    }
+
+
+def _answer(_: Listing, ranked: list[ShownMatch] | SupplierMatches) -> dict[str, Any]:
+    if isinstance(ranked, SupplierMatches):
+        return {
+            "policy_version": policy_in_force().version,
+            "matches": [_supplier_json(m) for m in ranked.suppliers],
+            "advice": list(ranked.advice),
+        }
+    return {"matches": [_match_json(m) for m in ranked]}
+
+
 def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
     found = shown_matches(
         kind.model,
         listing_id,
         "json",
-        lambda _, matches: [_match_json(m) for m in matches],
+        _answer,
         lambda found: can_view_matches(g.api_user, found),
     )
     if found is None or not can_view_listing(g.api_user, found):
@@ -54,7 +93,7 @@ def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
     if not can_view_matches(g.api_user, found):
         owner = db.session.get(Organisation, found.organisation_id)
         return json_error(403, f"Only {owner.name} sees the matches of {found.ref}.")
-    return jsonify({"matches": found.shown})
+    return jsonify(found.shown)
 
 
 def _register(kind: ListingKind) -> None:

@@ -21,6 +21,7 @@ from .candidates import PAIRINGS, candidates_for
 from .models import Match
 from .policy import policy_in_force
 from .scene import TOP_N, explain_stored
+from .suppliers import SupplierMatches, supplier_matches_for
 
 T = TypeVar("T")
 
@@ -152,11 +153,19 @@ class _NotShown(Exception):
         self.found = found
 
 
+def ranked_for(listing: Listing) -> list[ShownMatch] | SupplierMatches:
+    """What a listing's matches page and API show: an opportunity's suppliers, ranked
+    live as organisations; any other listing's matches (`matches_for`)."""
+    if isinstance(listing, Opportunity):
+        return supplier_matches_for(listing)
+    return matches_for(listing)
+
+
 def shown_matches(
     model: type[Listing],
     listing_id: int,
     shown_as: str,
-    show: Callable[[Listing, list[ShownMatch]], T],
+    show: Callable[[Listing, Any], T],
     may_see: Callable[[ListingMatches[Any]], bool],
 ) -> ListingMatches[T] | None:
     """What `show` makes of a listing's matches (a page, a JSON list), kept until the next
@@ -176,7 +185,7 @@ def shown_matches(
         )
         if not may_see(found):
             raise _NotShown(found)
-        return replace(found, shown=show(listing, matches_for(listing)))
+        return replace(found, shown=show(listing, ranked_for(listing)))
 
     name, parts = _matches_entry(model, listing_id, shown_as)
     try:

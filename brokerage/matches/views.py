@@ -28,6 +28,7 @@ from .service import (
     read_shown_matches_ahead,
     shown_matches,
 )
+from .suppliers import SupplierMatches
 
 blueprint = Blueprint("matches", __name__, url_prefix="/matching")
 
@@ -85,7 +86,11 @@ def listing_matches(plural: str, listing_id: int) -> str:
     if kind is None:
         abort(404)
 
-    def page(listing: Listing, matches: list[ShownMatch]) -> Markup:
+    def page(listing: Listing, matches: list[ShownMatch] | SupplierMatches) -> Markup:
+        if isinstance(matches, SupplierMatches):
+            return render_part(
+                "matches/_supplier_matches.html", listing=listing, kind=kind, ranked=matches
+            )
         return render_part(
             "matches/_listing_matches.html",
             listing=listing,

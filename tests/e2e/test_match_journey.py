@@ -17,11 +17,14 @@ from brokerage.accounts import service as accounts
 from brokerage.accounts.models import Membership, Organisation
 from brokerage.extensions import db
 from brokerage.listings import service as listings
+from brokerage.listings import trade_service
 from brokerage.matches.models import Match
 from brokerage.toms.service import load_shipped_frameworks
 from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import CheckPage, Person, log_in
 from tests.listings.conftest import listing_fields
+
+PRINTING = "79800000"  # CPV: printing and related services
 
 pytestmark = pytest.mark.e2e
 
@@ -64,8 +67,11 @@ def _suggested_match(live_server: LiveServer) -> Journey:
         accounts.set_platform_roles(staff, staff=True, task_force=False)
         offer_title = f"Print apprenticeships {tag}"
         offer = listings.create_listing(supplier, listing_fields("offer", title=offer_title))
+        # A printer for a printing contract: an opportunity's page lists suppliers by trade.
+        trade_service.set_organisation_trades(supplier, [PRINTING])
         opportunity = listings.create_listing(
-            council, listing_fields("opportunity", title=f"Printing contract {tag}")
+            council,
+            listing_fields("opportunity", title=f"Printing contract {tag}", trades=(PRINTING,)),
         )
         for listing in (offer, opportunity):
             listings.change_status(listing, "publish", staff)

@@ -1,11 +1,12 @@
 """The labelled county (tests/matching/county/): its data holds together, and matching,
 scored through the JSON API as the partnership scores it, stays at least as good as today.
 
-The floors are today's figures rounded down, so a change that makes matching worse fails
-here. They are not the goal: issue 21 asks the matching rework to reach precision@5 ≥ 0.85
-and nDCG@10 ≥ 0.93 for each kind on this county (and the partnership expects at least
-0.80 / 0.85 for opportunities and 0.85 / 0.93 for needs on its own); raise the floors to
-what it then measures.
+The floors are the figures measured rounded down, so a change that makes matching worse
+fails here. Issue 21 asks for precision@5 ≥ 0.85 and nDCG@10 ≥ 0.93 for each kind on this
+county (and the partnership expects at least 0.80 / 0.85 for opportunities and 0.85 / 0.93
+for needs on its own). Opportunities reached it when they were matched to suppliers as
+organisations (0.27 / 0.42 before, offers one at a time); needs are still below; raise
+their floors to what the need rework then measures.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from tests.matching.county import (
 from tests.matching.county.run import Built, measure, ranking
 
 # kind: (precision@5, nDCG@10) measured on this county, rounded down.
-FLOORS = {"opportunity": (0.26, 0.41), "need": (0.66, 0.79)}
+FLOORS = {"opportunity": (0.92, 0.94), "need": (0.66, 0.79)}
 MEASURE_FILES = sorted(Path(__file__).resolve().parents[2].glob("brokerage/toms/data/*.csv"))
 
 

@@ -1,0 +1,208 @@
+"""The per-pair reference for opportunity → supplier matching: one supplier at a time, in
+plain Python, the definition the vectorised path (`suppliers`) is tested against. It also
+works out which offers contributed and, through `supplier_reasons`, why."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping
+
+from .model import Catalogue
+from .supplier_model import (
+    ADJACENT,
+    ADJACENT_AREAS,
+    DIVISION,
+    FULL,
+    GROUP,
+    SME_SIZES,
+    AskCredit,
+    OpportunityQuery,
+    PooledMeasure,
+    SupplierCandidate,
+    SupplierPolicy,
+    SupplierResult,
+    TradeFit,
+    significant,
+    very_small,
+)
+from .supplier_reasons import explain
+from .text import words
+
+
+def trade_relation(theirs: str, ours: str) -> str | None:
+    """How a supplier's CPV code relates to the contract's: "full" (the same code, the
+    supplier's inside the contract's, or the same class), "group", "adjacent" (areas in
+    ADJACENT_AREAS), "division", or None."""
+    if theirs[:4] == ours[:4] or theirs.startswith(significant(ours)):
+        return FULL
+    if theirs[:3] == ours[:3]:
+        return GROUP
+    if any(
+        (ours.startswith(a) and theirs.startswith(b))
+        or (ours.startswith(b) and theirs.startswith(a))
+        for a, b in ADJACENT_AREAS
+    ):
+        return ADJACENT
+    if theirs[:2] == ours[:2]:
+        return DIVISION
+    return None
+
+
+def trade_credit(relation: str | None, policy: SupplierPolicy) -> float:
+    credits = {
+        FULL: 1.0,
+        GROUP: policy.same_group_credit,
+        ADJACENT: policy.adjacent_area_credit,
+        DIVISION: policy.same_division_credit,
+    }
+    return credits.get(relation or "", 0.0)
+
+
+def fallback_words(query: OpportunityQuery) -> frozenset[str]:
+    """The words that name the contract's trade, when a side has no codes to compare."""
+    return frozenset(words(query.trade_words or query.text))
+
+
+def trade_fit(
+    query: OpportunityQuery, candidate: SupplierCandidate, policy: SupplierPolicy
+) -> TradeFit:
+    if query.trades and candidate.trades:
+        best = TradeFit(0.0)
+        for theirs in candidate.trades:
+            for ours in query.trades:
+                relation = trade_relation(theirs, ours)
+                credit = trade_credit(relation, policy)
+                if credit > best.credit:
+                    best = TradeFit(credit, (theirs, ours), relation)
+        return best
+    same = bool(query.category and candidate.category) and (
+        (query.category or "").casefold() == (candidate.category or "").casefold()
+    )
+    shared = tuple(w for w in words(candidate.description) if w in fallback_words(query))
+    credit = max(
+        policy.no_trades_category_credit if same else 0.0,
+        policy.no_trades_words_credit if shared else 0.0,
+    )
+    return TradeFit(credit, same_category=same, words=shared)
+
+
+def offered_measures(candidate: SupplierCandidate) -> dict[str, PooledMeasure]:
+    """What the supplier offers: measures with a quantity above 0."""
+    return {code: m for code, m in candidate.measures.items() if m.quantity > 0}
+
+
+def ask_credits(
+    query: OpportunityQuery,
+    candidate: SupplierCandidate,
+    catalogue: Catalogue,
+    policy: SupplierPolicy,
+) -> list[AskCredit]:
+    offered = offered_measures(candidate)
+    credits = []
+    for ask in query.measures:
+        pooled = offered.get(ask.code)
+        direct = 0.0
+        if pooled is not None:
+            target = ask.target
+            direct = 1.0 if target is None or target <= 0 else min(1.0, pooled.quantity / target)
+        related = None
+        if ask.code in catalogue:
+            outcome = catalogue.outcome_of(ask.code)
+            related = next(
+                (
+                    code
+                    for code in offered
+                    if code != ask.code
+                    and code in catalogue
+                    and catalogue.outcome_of(code) == outcome
+                ),
+                None,
+            )
+        credit = max(direct, policy.related_measure_credit if related else 0.0)
+        credits.append(AskCredit(ask, credit, pooled, related))
+    return credits
+
+
+def social_value(credits: list[AskCredit]) -> float:
+    total_weight = sum(item.ask.weight for item in credits)
+    if total_weight <= 0:
+        return 0.0
+    return min(1.0, sum(item.ask.weight * item.credit for item in credits) / total_weight)
+
+
+def place(
+    query: OpportunityQuery, candidate: SupplierCandidate, policy: SupplierPolicy
+) -> tuple[float | None, float]:
+    """The distance in metres (None: unknown) and the place credit."""
+    if candidate.easting is None or candidate.northing is None:
+        return None, 0.0
+    distance = math.hypot(candidate.easting - query.easting, candidate.northing - query.northing)
+    return distance, place_credit(distance, candidate.service_radius_m, policy)
+
+
+def local_edge_m(radius_m: float | None, policy: SupplierPolicy) -> float:
+    local = policy.local_km * 1000
+    return local if radius_m is None else min(radius_m, local)
+
+
+def place_credit(distance: float, radius_m: float | None, policy: SupplierPolicy) -> float:
+    beyond = max(0.0, distance - local_edge_m(radius_m, policy))
+    return float(2 ** -(beyond / (policy.half_life_km * 1000)))
+
+
+def supplier_values(candidate: SupplierCandidate, policy: SupplierPolicy) -> float:
+    sme, vcse, living_wage, charter = policy.value_weights
+    return min(
+        1.0,
+        sme * (candidate.size in SME_SIZES)
+        + vcse * candidate.vcse
+        + living_wage * candidate.living_wage
+        + charter * candidate.charter_signee,
+    )
+
+
+def contributing_offers(credits: list[AskCredit], candidate: SupplierCandidate) -> list[Hashable]:
+    """The offers that gave a credited measure, directly or as a related one, in order."""
+    found: dict[Hashable, None] = {}
+    for item in credits:
+        for pooled in (item.offered, candidate.measures.get(item.related or "")):
+            if pooled is not None and item.credit > 0:
+                found.update(dict.fromkeys(pooled.offers))
+    return list(found)
+
+
+def score_supplier(
+    query: OpportunityQuery,
+    candidate: SupplierCandidate,
+    catalogue: Catalogue,
+    policy: SupplierPolicy,
+    trade_names: Mapping[str, str] | None = None,
+) -> SupplierResult | None:
+    """The supplier's score and reasons, or None when its trade is not the contract's."""
+    fit = trade_fit(query, candidate, policy)
+    if fit.credit <= 0:
+        return None
+    credits = ask_credits(query, candidate, catalogue, policy)
+    value = social_value(credits)
+    distance, near = place(query, candidate, policy)
+    values = supplier_values(candidate, policy)
+    small = very_small(candidate.size, query.value_pence, policy)
+    scale = policy.very_small_factor if small else 1.0
+    w_value, w_place, w_supplier = policy.mix
+    mixed = w_value * value + w_place * near + w_supplier * values
+    total = min(1.0, fit.credit * scale * mixed)
+    reasons = explain(
+        query, candidate, catalogue, policy, fit, credits, distance, near, small, trade_names or {}
+    )
+    return SupplierResult(
+        key=candidate.key,
+        score=total,
+        trade=fit.credit,
+        social_value=value,
+        place=near,
+        supplier=values,
+        scale=scale,
+        distance_m=distance,
+        reasons=reasons,
+        offers=tuple(contributing_offers(credits, candidate)),
+    )

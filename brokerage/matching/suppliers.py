@@ -1,0 +1,257 @@
+"""Opportunity → supplier matching, vectorised: one opportunity against every supplier.
+
+`SupplierPool` turns suppliers into arrays once (grid points, radii, trade prefixes as an
+inverted index, pooled measures by code and outcome, the buyer's values); `score_suppliers`
+scores a query against all of them; `rank_suppliers` keeps the best suppliers whose trade
+fits and explains them with the per-pair reference (`supplier_reference`), which defines
+every number here. Trade is a gate: a supplier of another trade is never listed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import Catalogue
+from .supplier_model import (
+    ADJACENT_AREAS,
+    SME_SIZES,
+    OpportunityQuery,
+    SupplierCandidate,
+    SupplierPolicy,
+    SupplierResult,
+    significant,
+)
+from .supplier_reference import fallback_words, offered_measures, score_supplier
+from .text import words
+
+TIE_DECIMALS = 9
+TRADE_PREFIXES = (2, 3, 4)
+
+
+@dataclass(frozen=True)
+class SupplierScores:
+    """Every supplier's components; a supplier with trade 0 is not a match."""
+
+    trade: np.ndarray
+    social_value: np.ndarray
+    place: np.ndarray
+    supplier: np.ndarray
+    scale: np.ndarray
+    distance_m: np.ndarray  # NaN where the supplier's place is unknown
+    total: np.ndarray
+
+
+def _rows(index: dict[str, list[int]]) -> dict[str, np.ndarray]:
+    return {key: np.array(sorted(set(rows)), dtype=np.int64) for key, rows in index.items()}
+
+
+class SupplierPool:
+    """Suppliers as arrays, built once and queried many times."""
+
+    def __init__(
+        self,
+        candidates: Sequence[SupplierCandidate],
+        catalogue: Catalogue,
+        trade_names: Mapping[str, str] | None = None,
+    ) -> None:
+        self.candidates = tuple(candidates)
+        self.catalogue = catalogue
+        self.trade_names = dict(trade_names or {})
+        self.size = n = len(self.candidates)
+        located = [c.easting is not None and c.northing is not None for c in self.candidates]
+        self.located = np.array(located, dtype=bool)
+        self.easting = np.array([c.easting or 0.0 for c in self.candidates], dtype=np.float64)
+        self.northing = np.array([c.northing or 0.0 for c in self.candidates], dtype=np.float64)
+        self.radius = np.array(
+            [math.nan if c.service_radius_m is None else c.service_radius_m for c in candidates],
+            dtype=np.float64,
+        )
+        self.has_trades = np.array([bool(c.trades) for c in self.candidates], dtype=bool)
+        categories: dict[str, int] = {"": 0}
+        self.category = np.array(
+            [
+                categories.setdefault((c.category or "").casefold(), len(categories))
+                for c in self.candidates
+            ],
+            dtype=np.int32,
+        )
+        self.category_codes = categories
+        self.sme = np.array([c.size in SME_SIZES for c in self.candidates], dtype=np.float64)
+        self.vcse = np.array([c.vcse for c in self.candidates], dtype=np.float64)
+        self.living_wage = np.array([c.living_wage for c in self.candidates], dtype=np.float64)
+        self.charter = np.array([c.charter_signee for c in self.candidates], dtype=np.float64)
+        self.sizes = np.array([c.size or "" for c in self.candidates], dtype=object)
+        self.micro = self.sizes == "micro"
+        self.small = self.sizes == "small"
+        self._index_trades()
+        self._index_measures(n)
+
+    def __len__(self) -> int:
+        return self.size
+
+    def _index_trades(self) -> None:
+        """Who has a code under each division, group and class, and who says each word of
+        their description (read when a side has no codes)."""
+        by_prefix: dict[str, list[int]] = {}
+        by_word: dict[str, list[int]] = {}
+        for row, candidate in enumerate(self.candidates):
+            for code in candidate.trades:
+                for digits in TRADE_PREFIXES:
+                    by_prefix.setdefault(code[:digits], []).append(row)
+            for word in words(candidate.description):
+                by_word.setdefault(word, []).append(row)
+        self.by_prefix = _rows(by_prefix)
+        self.by_word = _rows(by_word)
+
+    def _index_measures(self, n: int) -> None:
+        """Each offered measure's summed quantity by supplier, and how many measures each
+        supplier offers under each outcome (to credit a different, related one)."""
+        by_measure: dict[str, tuple[list[int], list[float]]] = {}
+        per_outcome: dict[int, np.ndarray] = {}
+        for row, candidate in enumerate(self.candidates):
+            for code, pooled in offered_measures(candidate).items():
+                rows, quantities = by_measure.setdefault(code, ([], []))
+                rows.append(row)
+                quantities.append(pooled.quantity)
+                if code in self.catalogue:
+                    outcome = self.catalogue.outcome_of(code)
+                    counts = per_outcome.setdefault(outcome, np.zeros(n, dtype=np.int32))
+                    counts[row] += 1
+        self.measure_rows = {
+            code: (np.array(rows, dtype=np.int64), np.array(q, dtype=np.float64))
+            for code, (rows, q) in by_measure.items()
+        }
+        self.outcome_counts = per_outcome
+
+
+def _trade(pool: SupplierPool, query: OpportunityQuery, policy: SupplierPolicy) -> np.ndarray:
+    trade = np.zeros(len(pool))
+    if query.trades:
+        for code in query.trades:
+            credits = [
+                (code[:2], policy.same_division_credit),
+                *(
+                    (other, policy.adjacent_area_credit)
+                    for a, b in ADJACENT_AREAS
+                    for own, other in ((a, b), (b, a))
+                    if code.startswith(own)
+                ),
+                (code[:3], policy.same_group_credit),
+                (code[: min(len(significant(code)), 4)], 1.0),
+            ]
+            for prefix, credit in credits:
+                rows = pool.by_prefix.get(prefix)
+                if rows is not None:
+                    trade[rows] = np.maximum(trade[rows], credit)
+        trade[~pool.has_trades] = 0.0
+    fallback = np.zeros(len(pool))
+    if query.category:
+        code = pool.category_codes.get(query.category.casefold())
+        if code:
+            fallback[pool.category == code] = policy.no_trades_category_credit
+    for word in fallback_words(query):
+        rows = pool.by_word.get(word)
+        if rows is not None:
+            fallback[rows] = np.maximum(fallback[rows], policy.no_trades_words_credit)
+    uses_fallback = np.ones(len(pool), dtype=bool) if not query.trades else ~pool.has_trades
+    return np.where(uses_fallback, fallback, trade)
+
+
+def _social_value(
+    pool: SupplierPool, query: OpportunityQuery, policy: SupplierPolicy
+) -> np.ndarray:
+    n = len(pool)
+    total_weight = sum(item.weight for item in query.measures)
+    if total_weight <= 0:
+        return np.zeros(n)
+    weighted = np.zeros(n)
+    for ask in query.measures:
+        credit = np.zeros(n)
+        offered = pool.measure_rows.get(ask.code)
+        if ask.code in pool.catalogue:
+            counts = pool.outcome_counts.get(pool.catalogue.outcome_of(ask.code))
+            if counts is not None:
+                others = counts.copy()
+                if offered is not None:
+                    others[offered[0]] -= 1
+                credit[others > 0] = policy.related_measure_credit
+        if offered is not None:
+            rows, quantities = offered
+            if ask.target is None or ask.target <= 0:
+                direct = np.ones(len(rows))
+            else:
+                with np.errstate(over="ignore"):  # a tiny target: covered in full
+                    direct = np.minimum(1.0, quantities / ask.target)
+            credit[rows] = np.maximum(credit[rows], direct)
+        weighted += ask.weight * credit
+    return np.minimum(1.0, weighted / total_weight)
+
+
+def _place(
+    pool: SupplierPool, query: OpportunityQuery, policy: SupplierPolicy
+) -> tuple[np.ndarray, np.ndarray]:
+    distance = np.hypot(pool.easting - query.easting, pool.northing - query.northing)
+    local = policy.local_km * 1000
+    edge = np.where(np.isnan(pool.radius), local, np.minimum(pool.radius, local))
+    beyond = np.maximum(0.0, distance - edge)
+    place = np.exp2(-beyond / (policy.half_life_km * 1000))
+    place[~pool.located] = 0.0
+    distance[~pool.located] = math.nan
+    return distance, place
+
+
+def _scale(pool: SupplierPool, query: OpportunityQuery, policy: SupplierPolicy) -> np.ndarray:
+    scale = np.ones(len(pool))
+    value = query.value_pence
+    if value is not None:
+        small = pool.micro & (value >= policy.micro_limit_pence)
+        small |= pool.small & (value >= policy.small_limit_pence)
+        scale[small] = policy.very_small_factor
+    return scale
+
+
+def score_suppliers(
+    query: OpportunityQuery, pool: SupplierPool, policy: SupplierPolicy
+) -> SupplierScores:
+    """Score the opportunity against every supplier at once."""
+    trade = _trade(pool, query, policy)
+    value = _social_value(pool, query, policy)
+    distance, place = _place(pool, query, policy)
+    w_sme, w_vcse, w_wage, w_charter = policy.value_weights
+    supplier = w_sme * pool.sme + w_vcse * pool.vcse
+    supplier += w_wage * pool.living_wage + w_charter * pool.charter
+    np.minimum(supplier, 1.0, out=supplier)
+    scale = _scale(pool, query, policy)
+    w_value, w_place, w_supplier = policy.mix
+    mixed = w_value * value + w_place * place + w_supplier * supplier
+    total = np.minimum(1.0, trade * scale * mixed)
+    return SupplierScores(trade, value, place, supplier, scale, distance, total)
+
+
+def rank_suppliers(
+    query: OpportunityQuery, pool: SupplierPool, policy: SupplierPolicy, top_n: int = 10
+) -> list[SupplierResult]:
+    """The best `top_n` suppliers whose trade fits, best first, each explained; ties keep
+    the pool's order."""
+    scores = score_suppliers(query, pool, policy)
+    eligible = np.flatnonzero(scores.trade > 0)
+    if eligible.size == 0:
+        return []
+    totals = np.round(scores.total[eligible], TIE_DECIMALS)
+    if eligible.size > top_n:
+        cutoff = np.partition(totals, eligible.size - top_n)[eligible.size - top_n]
+        keep = totals >= cutoff
+        eligible, totals = eligible[keep], totals[keep]
+    order = eligible[np.lexsort((eligible, -totals))][:top_n]
+    results = []
+    for row in order:
+        explained = score_supplier(
+            query, pool.candidates[row], pool.catalogue, policy, pool.trade_names
+        )
+        if explained is not None:
+            results.append(explained)
+    return results

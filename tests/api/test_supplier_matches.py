@@ -1,0 +1,210 @@
+"""GET /api/v1/opportunities/<id>/matches ranks supplier organisations (issue 21): the
+right trade first, never another trade; the offers that count; bad input answered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from brokerage.accounts.models import Organisation, User
+from brokerage.extensions import db
+from brokerage.listings import service, trade_service
+from brokerage.matches.models import Match
+from brokerage.matches.states import State
+from brokerage.toms.service import load_shipped_frameworks
+from tests.api.conftest import bearer
+from tests.conftest import log_in
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.listings.conftest import listing_fields
+
+PARKS = "OX4 4DH"
+GROUNDS_ASKS = {"OIEP-J1": Decimal(3), "NT1": Decimal(4), "OIEP-G1": Decimal(20000)}
+
+
+@dataclass(frozen=True)
+class World:
+    app: Flask
+    ids: dict[str, int]
+
+    def token(self, token_for: Callable[[int], str], key: str) -> str:
+        with self.app.app_context():
+            user_id = db.session.scalar(select(User.id).where(User.email == f"{key}@example.org"))
+        return token_for(user_id)
+
+
+def _organisation(key: str, kind: str, postcode: str, description: str = "") -> Organisation:
+    organisation = OrganisationFactory(
+        name=key.replace("-", " ").title(), kind=kind, postcode=postcode, description=description
+    )
+    user = UserFactory(email=f"{key}@example.org")
+    MembershipFactory(user_id=user.id, organisation_id=organisation.id, role="owner")
+    return organisation
+
+
+def _supplier(key: str, postcode: str, trades: list[str], offers: list[dict], **profile: Any):
+    organisation = _organisation(key, "supplier", postcode)
+    service.save_profile(
+        organisation,
+        service.ProfileFields(
+            size=profile.get("size", "small"),
+            is_vcse=profile.get("vcse", False),
+            pays_real_living_wage=profile.get("living_wage", False),
+            service_radius_km=profile.get("radius_km", 25),
+        ),
+    )
+    trade_service.set_organisation_trades(organisation, trades)
+    made = []
+    for offer in offers:
+        listing = service.create_listing(
+            organisation, listing_fields("offer", postcode=postcode, **offer)
+        )
+        service.change_status(listing, "publish", _staff())
+        made.append(listing.id)
+    return organisation.id, made
+
+
+def _staff() -> User:
+    return db.session.scalar(select(User).where(User.email == "staff@example.org"))
+
+
+@pytest.fixture
+def world(app: Flask) -> World:
+    """A buyer's grounds maintenance contract for Oxford parks; a grounds firm 5 km away
+    whose offers each cover part of the asks and which has expressed interest; a caterer
+    and a cleaning co-op right beside the parks with far more social value."""
+    with app.app_context():
+        load_shipped_frameworks()
+        UserFactory(email="staff@example.org", is_staff=True)
+        buyer = _organisation("city-council", "buyer", "OX1 1BX")
+        grounds, grounds_offers = _supplier(
+            "greenleaf-grounds",
+            "OX4 6JW",
+            ["77310000"],
+            [
+                {"title": "Park crew jobs for over 50s", "measures": {"OIEP-J1": Decimal(2)}},
+                {"title": "Horticulture apprenticeships", "measures": {"NT1": Decimal(2)}},
+            ],
+            radius_km=40,
+            living_wage=True,
+        )
+        generous = {"OIEP-J1": Decimal(30), "NT1": Decimal(40), "OIEP-G1": Decimal(90000)}
+        caterer, _ = _supplier(
+            "cowley-catering",
+            PARKS,
+            ["55520000"],
+            [{"title": "Jobs for everyone", "measures": generous}],
+            vcse=True,
+            living_wage=True,
+        )
+        cleaners, _ = _supplier(
+            "leys-cleaning-coop",
+            PARKS,
+            ["90910000"],
+            [{"title": "Local cleaning jobs", "measures": generous}],
+            vcse=True,
+        )
+        fields = listing_fields(
+            "opportunity",
+            title="Grounds maintenance for Oxford parks",
+            description="Mowing, shrub beds and hedges in Oxford's parks.",
+            postcode=PARKS,
+            estimated_value_pence=45_000_000,
+            measures=GROUNDS_ASKS,
+            weights={"OIEP-J1": Decimal(2), "NT1": Decimal(1), "OIEP-G1": Decimal(1)},
+            trades=("77310000",),
+        )
+        parks = service.create_listing(buyer, fields)
+        service.change_status(parks, "publish", _staff())
+        bare = service.create_listing(
+            buyer,
+            listing_fields(
+                "opportunity", title="Odd jobs", description="", measures={}, weights={}
+            ),
+        )
+        db.session.commit()  # a draft: publishing needs a measure, but its owner sees matches
+        match = db.session.scalar(
+            select(Match).where(
+                Match.opportunity_id == parks.id, Match.offer_id == grounds_offers[0]
+            )
+        )
+        assert match is not None, "the stored offer-level match the workflow hangs off"
+        match.state = State.INTEREST_EXPRESSED.value
+        db.session.commit()
+        return World(
+            app,
+            {
+                "parks": parks.id,
+                "bare": bare.id,
+                "grounds": grounds,
+                "caterer": caterer,
+                "cleaners": cleaners,
+                "offer": grounds_offers[0],
+            },
+        )
+
+
+def _matches(world: World, token: str, key: str = "parks") -> Any:
+    response = world.app.test_client().get(
+        f"/api/v1/opportunities/{world.ids[key]}/matches", headers=bearer(token)
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def test_the_grounds_contract_lists_the_grounds_firm_first_and_no_caterer(world, token_for):
+    answer = _matches(world, world.token(token_for, "city-council"))
+    assert isinstance(answer["policy_version"], int)
+    ids = [m["id"] for m in answer["matches"]]
+    assert ids[:1] == [world.ids["grounds"]]
+    assert world.ids["caterer"] not in ids and world.ids["cleaners"] not in ids
+    first = answer["matches"][0]
+    assert first["kind"] == "supplier" and first["ref"] == f"ORG-{world.ids['grounds']}"
+    assert first["name"] == "Greenleaf Grounds" and first["partner_ref"] is None
+    assert set(first["components"]) == {"trade", "social_value", "place", "supplier"}
+    assert first["components"]["trade"] == 1.0 and first["strength"] in {"strong", "good"}
+    assert [o["title"] for o in first["offers"]] == [
+        "Park crew jobs for over 50s",
+        "Horticulture apprenticeships",
+    ]
+    assert set(first["offers"][0]) == {"id", "ref", "partner_ref", "title"}
+    assert any("Offers 2 of the 3" in r and "(67%)" in r for r in first["reasons"])
+    assert any("km from where the work is" in r for r in first["reasons"])
+    assert first["interest"] == "interest expressed"
+
+
+def test_an_opportunity_without_trades_or_measures_is_answered_with_advice(world, token_for):
+    answer = _matches(world, world.token(token_for, "city-council"), "bare")
+    assert isinstance(answer["matches"], list)
+    assert any("trades" in advice for advice in answer["advice"])
+    assert any("social value measures" in advice for advice in answer["advice"])
+
+
+def test_a_supplier_may_not_read_the_buyers_supplier_ranking(world, token_for):
+    response = world.app.test_client().get(
+        f"/api/v1/opportunities/{world.ids['parks']}/matches",
+        headers=bearer(world.token(token_for, "cowley-catering")),
+    )
+    assert response.status_code == 403 and response.get_json()["error"] == "forbidden"
+
+
+def test_the_opportunitys_matches_page_shows_suppliers_with_strength_offers_and_interest(world):
+    client = log_in(world.app.test_client(), "city-council@example.org")
+    page = client.get(f"/matching/opportunities/{world.ids['parks']}").get_data(as_text=True)
+    assert "Greenleaf Grounds" in page and "Cowley Catering" not in page
+    assert f"/organisations/{world.ids['grounds']}/profile" in page
+    assert "Park crew jobs for over 50s" in page
+    assert "Already acted on: interest expressed" in page
+    assert "Open the match with Park crew jobs for over 50s" in page
+    assert "match</span>" in page
+
+
+def test_an_offers_own_matches_page_still_lists_the_opportunity(world):
+    client = log_in(world.app.test_client(), "greenleaf-grounds@example.org")
+    page = client.get(f"/matching/offers/{world.ids['offer']}").get_data(as_text=True)
+    assert "Grounds maintenance for Oxford parks" in page

@@ -1,0 +1,219 @@
+"""Opportunity → supplier matching (brokerage.matching.suppliers): the vectorised path
+equals the per-pair reference, scores stay in [0, 1], trade is a gate, and every reason
+gives the real numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from brokerage.matching.model import WantedMeasure
+from brokerage.matching.supplier_model import (
+    OpportunityQuery,
+    PooledMeasure,
+    SupplierCandidate,
+    SupplierPolicy,
+)
+from brokerage.matching.supplier_reference import score_supplier, trade_relation
+from brokerage.matching.suppliers import SupplierPool, rank_suppliers, score_suppliers
+from tests.matching.strategies import CATALOGUE, CODES, WORDS, eastings, northings
+
+POLICY = SupplierPolicy()
+# Codes under two divisions, at every level, so every relation between two codes occurs.
+TRADES = [
+    "77000000",
+    "77300000",
+    "77310000",
+    "77311000",
+    "77340000",
+    "77211400",
+    "45000000",
+    "45200000",
+    "45210000",
+    "45441000",
+    "55520000",
+    "79800000",
+    "50700000",
+]
+SECTORS = st.one_of(st.none(), st.sampled_from(["catering", "cleaning", "construction"]))
+texts = st.lists(st.sampled_from(WORDS + ["grounds", "landscaping", "catering"]), max_size=6)
+
+
+@st.composite
+def suppliers(draw: st.DrawFn, key: int = 0) -> SupplierCandidate:
+    offers = [f"OFF-{key}-{i}" for i in range(draw(st.integers(0, 3)))]
+    measures = {
+        code: PooledMeasure(
+            draw(st.floats(min_value=0, max_value=500, allow_nan=False)),
+            tuple(draw(st.lists(st.sampled_from(offers), unique=True))) if offers else (),
+        )
+        for code in draw(st.lists(st.sampled_from(CODES), max_size=4, unique=True))
+    }
+    located = draw(st.booleans())
+    return SupplierCandidate(
+        key=key,
+        easting=draw(eastings) if located else None,
+        northing=draw(northings) if located else None,
+        service_radius_m=draw(st.one_of(st.none(), st.floats(min_value=0, max_value=80_000))),
+        trades=tuple(draw(st.lists(st.sampled_from(TRADES), max_size=3, unique=True))),
+        category=draw(SECTORS),
+        description=" ".join(draw(texts)),
+        measures=measures,
+        offer_titles={offer: f"Offer {offer}" for offer in offers},
+        size=draw(st.one_of(st.none(), st.sampled_from(["micro", "small", "medium", "large"]))),
+        vcse=draw(st.booleans()),
+        living_wage=draw(st.booleans()),
+        charter_signee=draw(st.booleans()),
+    )
+
+
+@st.composite
+def supplier_lists(draw: st.DrawFn) -> list[SupplierCandidate]:
+    count = draw(st.integers(0, 8))
+    return [draw(suppliers(key)) for key in range(count)]
+
+
+@st.composite
+def opportunities(draw: st.DrawFn) -> OpportunityQuery:
+    return OpportunityQuery(
+        easting=draw(eastings),
+        northing=draw(northings),
+        trades=tuple(draw(st.lists(st.sampled_from(TRADES), max_size=2, unique=True))),
+        category=draw(SECTORS),
+        text=" ".join(draw(texts)),
+        trade_words=" ".join(draw(texts)),
+        measures=tuple(
+            WantedMeasure(
+                code,
+                draw(st.one_of(st.none(), st.floats(min_value=0, max_value=300))),
+                draw(st.floats(min_value=0, max_value=5)),
+            )
+            for code in draw(st.lists(st.sampled_from(CODES), max_size=4, unique=True))
+        ),
+        value_pence=draw(st.one_of(st.none(), st.integers(0, 500_000_000))),
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(opportunities(), supplier_lists())
+def test_the_vectorised_supplier_scorer_agrees_with_the_per_pair_reference(query, candidates):
+    pool = SupplierPool(candidates, CATALOGUE)
+    scores = score_suppliers(query, pool, POLICY)
+    for row, candidate in enumerate(candidates):
+        expected = score_supplier(query, candidate, CATALOGUE, POLICY)
+        assert (scores.trade[row] > 0) == (expected is not None)
+        if expected is None:
+            continue
+        for part in ("trade", "social_value", "place", "supplier", "scale"):
+            assert getattr(scores, part)[row] == pytest.approx(getattr(expected, part), abs=1e-9)
+        assert scores.total[row] == pytest.approx(expected.score, abs=1e-9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(opportunities(), supplier_lists())
+def test_every_supplier_score_and_part_is_between_zero_and_one(query, candidates):
+    ranked = rank_suppliers(query, SupplierPool(candidates, CATALOGUE), POLICY, len(candidates))
+    for result in ranked:
+        for value in (result.score, result.trade, result.social_value, result.place):
+            assert 0.0 <= value <= 1.0
+        assert 0.0 <= result.supplier <= 1.0
+    assert [r.score for r in ranked] == sorted((r.score for r in ranked), reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("theirs", "ours", "relation"),
+    [
+        ("77310000", "77310000", "full"),
+        ("77311000", "77310000", "full"),  # inside the contract's class
+        ("77310000", "77000000", "full"),  # theirs inside the contract's
+        ("77000000", "77310000", "division"),  # a broad code claims the field, not the work
+        ("45420000", "50700000", "adjacent"),  # joinery for building repairs
+        ("50700000", "45442100", "adjacent"),
+        ("77340000", "77310000", "group"),
+        ("77211400", "77310000", "division"),
+        ("55520000", "77310000", None),
+    ],
+)
+def test_trade_relations_follow_the_cpv_hierarchy(theirs, ours, relation):
+    assert trade_relation(theirs, ours) == relation
+
+
+GROUNDS = OpportunityQuery(
+    451_000,
+    206_000,
+    trades=("77310000",),
+    measures=(WantedMeasure("OIEP-S6", 200, 2), WantedMeasure("OIEP-J1", 4, 1)),
+    value_pence=45_000_000,
+)
+
+
+def _supplier(key: str, trades: tuple[str, ...], **changes: object) -> SupplierCandidate:
+    base = SupplierCandidate(key, 450_000, 206_000, 25_000, trades, size="small")
+    return dataclasses.replace(base, **changes)
+
+
+def test_a_caterer_is_never_a_match_for_grounds_maintenance_however_near_or_generous():
+    caterer = _supplier(
+        "caterer",
+        ("55520000",),
+        measures={"OIEP-S6": PooledMeasure(5_000), "OIEP-J1": PooledMeasure(40)},
+        vcse=True,
+        living_wage=True,
+        charter_signee=True,
+    )
+    grounds = _supplier("grounds", ("77310000",), easting=470_000.0)
+    ranked = rank_suppliers(GROUNDS, SupplierPool([caterer, grounds], CATALOGUE), POLICY)
+    assert [r.key for r in ranked] == ["grounds"]
+
+
+def test_a_suppliers_offers_count_together_and_are_named():
+    pooled = {
+        "OIEP-S6": PooledMeasure(20, ("OFF-1", "OFF-2")),
+        "OIEP-J2": PooledMeasure(1, ("OFF-3",)),
+    }
+    titles = {"OFF-1": "Volunteer days", "OFF-2": "Park clean-ups", "OFF-3": "Fair hiring"}
+    builder = _supplier("b", ("77310000",), measures=pooled, offer_titles=titles)
+    result = score_supplier(GROUNDS, builder, CATALOGUE, POLICY)
+    assert result is not None
+    assert result.social_value == pytest.approx((2 * 0.1 + 1 * 0.5) / 3)
+    assert result.offers == ("OFF-1", "OFF-2", "OFF-3")
+    assert any(
+        "Offers 20 of the 200 hours wanted for OIEP-S6" in r and "(10%)" in r
+        for r in result.reasons
+    )
+    assert any("related measure" in r and "counted at 50%" in r for r in result.reasons)
+
+
+def test_a_supplier_within_its_service_area_but_far_away_says_both_distances():
+    far = _supplier(
+        "far", ("77310000",), easting=451_000.0, northing=241_000.0, service_radius_m=40_000
+    )
+    result = score_supplier(GROUNDS, far, CATALOGUE, POLICY)
+    assert result is not None and 0 < result.place < 1
+    assert any("35.0 km" in r and "beyond the 20 km" in r and "40 km" in r for r in result.reasons)
+
+
+def test_a_micro_firm_for_a_large_contract_is_counted_down_and_told_so():
+    micro = _supplier("micro", ("77310000",), size="micro")
+    small = _supplier("small", ("77310000",), size="small")
+    m = score_supplier(GROUNDS, micro, CATALOGUE, POLICY)
+    s = score_supplier(GROUNDS, small, CATALOGUE, POLICY)
+    assert m is not None and s is not None and m.score < s.score
+    assert any("a micro firm for £450,000" in r for r in m.reasons)
+
+
+def test_a_supplier_without_trades_falls_back_to_its_words_at_a_stated_credit():
+    query = dataclasses.replace(GROUNDS, trade_words="Grounds maintenance services")
+    words_only = _supplier("w", (), description="Grounds maintenance for estates")
+    result = score_supplier(query, words_only, CATALOGUE, POLICY)
+    assert result is not None and result.trade == POLICY.no_trades_words_credit
+    assert any("grounds" in r and "counted at 50%" in r for r in result.reasons)
+    assert score_supplier(query, _supplier("x", (), description="Pies"), CATALOGUE, POLICY) is None
+
+
+def test_a_policy_with_every_mix_weight_at_zero_is_refused():
+    with pytest.raises(ValueError, match="weights"):
+        SupplierPolicy(social_value_weight=0, place_weight=0, supplier_weight=0)
