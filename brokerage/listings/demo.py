@@ -38,6 +38,7 @@ class DemoListing:
     weights: dict[str, str] = field(default_factory=dict)
     quantity_wanted: str = ""
     quantity_unit: str = ""
+    trades: tuple[str, ...] = ()  # an opportunity's, as CPV codes
 
 
 NEEDS = (
@@ -154,6 +155,7 @@ OPPORTUNITIES = (
         {"OIEP-J1": "3", "OIEP-G3": "1"},
         days_to_deadline=60,
         weights={"OIEP-J1": "2"},
+        trades=("90910000",),  # cleaning services
     ),
     DemoListing(
         "Oxford City Council",
@@ -163,6 +165,7 @@ OPPORTUNITIES = (
         "OX1 1BX",
         {"OIEP-J4": "2", "OIEP-J5": "2"},
         days_to_deadline=75,
+        trades=("55520000",),  # catering services
     ),
     DemoListing(
         "University of Oxford",
@@ -174,14 +177,21 @@ OPPORTUNITIES = (
         {"OIEP-S6": "100", "OIEP-S1": "10"},
         days_to_deadline=90,
         weights={"OIEP-S1": "2"},
+        trades=("79800000",),  # printing and related services
     ),
 )
 
 # The fictional suppliers' profiles; of the real bodies, only what the plan states.
 PROFILES: dict[str, dict[str, Any]] = {
-    "Thames Valley Print Works": {"sector": "printing", "size": "small", "radius": 30},
+    "Thames Valley Print Works": {
+        "sector": "printing",
+        "size": "small",
+        "radius": 30,
+        "trades": ("79800000",),
+    },
     "Cowley Road Catering CIC": {
         "sector": "catering",
+        "trades": ("55520000",),
         "size": "micro",
         "vcse": True,
         "se": True,
@@ -189,12 +199,24 @@ PROFILES: dict[str, dict[str, Any]] = {
     },
     "Leys Community Cleaning Co-operative": {
         "sector": "cleaning",
+        "trades": ("90910000",),
         "size": "small",
         "se": True,
         "rlw": True,
     },
-    "Banbury Digital Skills Ltd": {"sector": "digital", "size": "small", "radius": 40},
-    "Didcot Green Builders": {"sector": "construction", "size": "medium", "radius": 50},
+    # The fictional suppliers' trades say what their descriptions say, as CPV codes.
+    "Banbury Digital Skills Ltd": {
+        "sector": "digital",
+        "size": "small",
+        "radius": 40,
+        "trades": ("72000000", "80500000"),
+    },
+    "Didcot Green Builders": {
+        "sector": "construction",
+        "size": "medium",
+        "radius": 50,
+        "trades": ("45000000",),
+    },
     ARCH: {"vcse": True},  # "a highly regarded, multiple award-winning Oxfordshire charity"
 }
 # Real bodies the partnership knows; the fictional suppliers stay unverified.
@@ -242,6 +264,7 @@ def _seed_profiles(organisations: Mapping[str, Organisation], staff: User) -> li
                     is_social_enterprise=values.get("se", False),
                     pays_real_living_wage=values.get("rlw", False),
                     service_radius_km=values.get("radius"),
+                    trades=values.get("trades"),
                 ),
             )
             created.append(f"profile of {name}")
@@ -298,4 +321,5 @@ def _opportunity(demo: DemoListing) -> service.OpportunityFields:
         deadline=_day(demo),
         measures=_quantities(demo.measures),  # type: ignore[arg-type]
         weights={code: Decimal(w) for code, w in demo.weights.items()},
+        trades=demo.trades,
     )
