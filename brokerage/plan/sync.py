@@ -26,7 +26,7 @@ from .models import (
     Project,
     WorkingGroup,
 )
-from .spec import ActionSpec, ObjectiveSpec, PlanSpec, ProjectSpec, WorkingGroupSpec
+from .spec import ActionSpec, KpiSpec, ObjectiveSpec, PlanSpec, ProjectSpec, WorkingGroupSpec
 from .spec_events import EventSpec, KpiRef
 
 M = TypeVar("M")
@@ -168,11 +168,15 @@ class PlanSync:
             _name,
             _spec_name,
             Kpi,
-            lambda kpi, s, i: self.assign(
-                kpi, name=s.name, unit=s.unit, target=s.target, position=i
-            ),
+            self.kpi_from_spec,
         )
         self.sync(objective.actions, spec.actions, _position, _index, Action, self.action)
+
+    def kpi_from_spec(self, kpi: Kpi, spec: KpiSpec, position: int) -> None:
+        """The file's target only when it sets one: a target staff set is theirs to keep."""
+        self.assign(kpi, name=spec.name, unit=spec.unit, position=position)
+        if spec.target is not None:
+            self.assign(kpi, target=spec.target)
 
     def action(self, action: Action, spec: ActionSpec, position: int) -> None:
         self.assign(

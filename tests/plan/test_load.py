@@ -204,3 +204,20 @@ def test_a_yaml_syntax_error_says_which_line(tmp_path):
     with pytest.raises(PlanFileInvalid) as refused:
         service.read_plan_file(path)
     assert refused.value.problems[0].startswith("line 4, column 1:")
+
+
+def test_reloading_the_shipped_plan_keeps_a_target_staff_set(loaded_plan, plan_data, in_app):
+    from brokerage.plan import kpis
+    from brokerage.plan.models import Kpi
+
+    def set_target() -> int:
+        kpi = loaded_plan().working_groups[0].objectives[0].kpis[0]
+        kpis.set_kpi_target(kpi, 100)
+        db.session.commit()
+        return kpi.id
+
+    kpi_id = in_app(set_target)
+    report = in_app(lambda: _load(service.read_plan_file(service.CURRENT_PLAN_FILE)))
+
+    assert in_app(lambda: db.session.get(Kpi, kpi_id).target) == 100
+    assert (report.created, report.updated, report.removed) == (0, 0, 0)
