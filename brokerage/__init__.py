@@ -50,6 +50,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _register_kpi_sources(app)
+    _register_places_changed(app)
     _register_personal_data(app)
     return app
 
@@ -167,6 +168,7 @@ def _register_cli(app: Flask) -> None:
     from .listings.cli import listings_cli
     from .mail.cli import mail_cli
     from .matches.cli import match_cli
+    from .places.cli import places_cli
     from .plan.cli import plan_cli
     from .toms.cli import toms_cli
 
@@ -176,6 +178,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(match_cli)
     app.cli.add_command(listings_cli)
+    app.cli.add_command(places_cli)
     app.cli.add_command(plan_cli)
     app.cli.add_command(charter_cli)
     app.cli.add_command(toms_cli)
@@ -198,6 +201,15 @@ def _register_personal_data(app: Flask) -> None:
     register_personal_data(app, "charter_check_ins_recorded", check_ins_recorded_by)
     register_personal_data(app, "plan_updates_written", updates_written_by)
     register_personal_data(app, "actions_in_the_audit_log", entries_by)
+
+
+def _register_places_changed(app: Flask) -> None:
+    """Listings sit above places: when staff change a priority place, a queued job
+    re-places every listing (district, ward, priority place)."""
+    from .listings.service import refresh_locations
+    from .places.service import on_priority_places_changed
+
+    on_priority_places_changed(app, refresh_locations)
 
 
 def _register_kpi_sources(app: Flask) -> None:
