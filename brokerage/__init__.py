@@ -213,14 +213,18 @@ def _register_places_changed(app: Flask) -> None:
 
 
 def _register_kpi_sources(app: Flask) -> None:
-    """The plan's KPIs that the charter counts. Plan and charter are siblings that may not
-    import each other, so they meet here; `flask plan sync-kpis` writes the values."""
+    """The plan's KPIs that the charter counts, and the verified outcomes of the TOMs
+    measures staff link to a KPI. Plan, charter and review may not import each other, so
+    they meet here; `flask plan sync-kpis` writes the values."""
     from .charter.kpi_counts import (
         pledges_implemented_by_month,
         procurement_pledgers_by_month,
         signees_by_month,
     )
-    from .plan.kpi_sources import KpiSource, register_kpi_source
+    from .plan.kpi_sources import KpiSource, register_kpi_source, register_outcome_totals
+    from .review.kpi_outcomes import verified_quantities_by_month
+
+    register_outcome_totals(app, verified_quantities_by_month)
 
     register_kpi_source(
         app,

@@ -257,6 +257,10 @@ class Kpi(db.Model):
     values: Mapped[list[KpiValue]] = relationship(
         back_populates="kpi", cascade="all, delete-orphan", order_by="KpiValue.recorded_on"
     )
+    # TOMs measures whose verified outcomes feed this KPI (`flask plan sync-kpis`).
+    measures: Mapped[list[KpiMeasure]] = relationship(
+        back_populates="kpi", cascade="all, delete-orphan", order_by="KpiMeasure.measure_code"
+    )
 
     __table_args__ = (
         UniqueConstraint("objective_id", "name", name="uq_plan_kpis_objective_name"),
@@ -267,6 +271,22 @@ class Kpi(db.Model):
     def total(self) -> int:
         """Each value counts what happened on its date, so the KPI stands at their sum."""
         return sum(value.value for value in self.values)
+
+
+class KpiMeasure(db.Model):
+    """A TOMs measure (by code) whose verified brokerage outcomes count towards a KPI."""
+
+    __tablename__ = "plan_kpi_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("plan_kpis.id", ondelete="CASCADE"), index=True)
+    measure_code: Mapped[str] = mapped_column(String(40))
+
+    kpi: Mapped[Kpi] = relationship(back_populates="measures")
+
+    __table_args__ = (
+        UniqueConstraint("kpi_id", "measure_code", name="uq_plan_kpi_measures_kpi_code"),
+    )
 
 
 class KpiValue(db.Model):

@@ -1,5 +1,5 @@
 """priority places by ward: a place may hold wards (2013 boundaries) beside its postcode
-prefixes
+prefixes; plan KPIs fed by the verified outcomes of TOMs measures
 
 Revision ID: 0026_wards
 Revises: 0023_identifiers
@@ -42,9 +42,28 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_priority_place_wards_ward_code"), ["ward_code"], unique=False
         )
+    op.create_table(
+        "plan_kpi_measures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kpi_id", sa.Integer(), nullable=False),
+        sa.Column("measure_code", sa.String(length=40), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["kpi_id"],
+            ["plan_kpis.id"],
+            name=op.f("fk_plan_kpi_measures_kpi_id_plan_kpis"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_kpi_measures")),
+        sa.UniqueConstraint("kpi_id", "measure_code", name="uq_plan_kpi_measures_kpi_code"),
+    )
+    with op.batch_alter_table("plan_kpi_measures", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_plan_kpi_measures_kpi_id"), ["kpi_id"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("plan_kpi_measures", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_plan_kpi_measures_kpi_id"))
+    op.drop_table("plan_kpi_measures")
     with op.batch_alter_table("priority_place_wards", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_priority_place_wards_ward_code"))
         batch_op.drop_index(batch_op.f("ix_priority_place_wards_place_id"))
