@@ -96,8 +96,18 @@ class Objective(db.Model):
     phases: Mapped[list[ObjectivePhase]] = relationship(
         back_populates="objective", cascade="all, delete-orphan"
     )
+    # The actions the plan file holds now; an action the file dropped after staff recorded
+    # progress on it is archived (kept, with its updates) and left out of these.
     actions: Mapped[list[Action]] = relationship(
-        back_populates="objective", cascade="all, delete-orphan", order_by="Action.position"
+        back_populates="objective",
+        cascade="all, delete-orphan",
+        order_by="Action.position",
+        primaryjoin="and_(Objective.id == Action.objective_id, Action.archived_at.is_(None))",
+    )
+    archived_actions: Mapped[list[Action]] = relationship(
+        viewonly=True,
+        order_by="Action.archived_at",
+        primaryjoin="and_(Objective.id == Action.objective_id, Action.archived_at.is_not(None))",
     )
     kpis: Mapped[list[Kpi]] = relationship(
         back_populates="objective", cascade="all, delete-orphan", order_by="Kpi.position"
@@ -180,6 +190,8 @@ class Action(db.Model):
     phase: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=ActionStatus.NOT_STARTED.value)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when a reloaded plan file no longer holds the action but it has progress updates.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     objective: Mapped[Objective] = relationship(back_populates="actions")
     action_leads: Mapped[list[ActionLead]] = relationship(

@@ -1,5 +1,6 @@
 """priority places by ward: a place may hold wards (2013 boundaries) beside its postcode
-prefixes; plan KPIs fed by the verified outcomes of TOMs measures
+prefixes; plan KPIs fed by the verified outcomes of TOMs measures; plan actions archived when a
+reloaded file drops them after staff recorded progress
 
 Revision ID: 0026_wards
 Revises: 0023_identifiers
@@ -58,9 +59,13 @@ def upgrade():
     )
     with op.batch_alter_table("plan_kpi_measures", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_plan_kpi_measures_kpi_id"), ["kpi_id"], unique=False)
+    with op.batch_alter_table("plan_actions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("archived_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table("plan_actions", schema=None) as batch_op:
+        batch_op.drop_column("archived_at")
     with op.batch_alter_table("plan_kpi_measures", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_plan_kpi_measures_kpi_id"))
     op.drop_table("plan_kpi_measures")
