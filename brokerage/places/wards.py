@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .lookup import GridPoint, locate_postcode
@@ -83,7 +83,7 @@ def ward_at(point: GridPoint) -> Ward | None:
     return next((ward for ward in all_wards() if ward.contains(point)), None)
 
 
-@cache
+@lru_cache(maxsize=65_536)
 def ward_of_postcode(postcode: str) -> Ward | None:
     """The ward a (normalised) postcode's Code-Point Open point lies in, if any."""
     point = locate_postcode(postcode)
