@@ -50,6 +50,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _register_blueprints(app)
     _register_cli(app)
     _register_kpi_sources(app)
+    _register_places_changed(app)
     _register_personal_data(app)
     return app
 
@@ -167,6 +168,7 @@ def _register_cli(app: Flask) -> None:
     from .listings.cli import listings_cli
     from .mail.cli import mail_cli
     from .matches.cli import match_cli
+    from .places.cli import places_cli
     from .plan.cli import plan_cli
     from .toms.cli import toms_cli
 
@@ -176,6 +178,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(match_cli)
     app.cli.add_command(listings_cli)
+    app.cli.add_command(places_cli)
     app.cli.add_command(plan_cli)
     app.cli.add_command(charter_cli)
     app.cli.add_command(toms_cli)
@@ -200,15 +203,28 @@ def _register_personal_data(app: Flask) -> None:
     register_personal_data(app, "actions_in_the_audit_log", entries_by)
 
 
+def _register_places_changed(app: Flask) -> None:
+    """Listings sit above places: when staff change a priority place, a queued job
+    re-places every listing (district, ward, priority place)."""
+    from .listings.service import refresh_locations
+    from .places.service import on_priority_places_changed
+
+    on_priority_places_changed(app, refresh_locations)
+
+
 def _register_kpi_sources(app: Flask) -> None:
-    """The plan's KPIs that the charter counts. Plan and charter are siblings that may not
-    import each other, so they meet here; `flask plan sync-kpis` writes the values."""
+    """The plan's KPIs that the charter counts, and the verified outcomes of the TOMs
+    measures staff link to a KPI. Plan, charter and review may not import each other, so
+    they meet here; `flask plan sync-kpis` writes the values."""
     from .charter.kpi_counts import (
         pledges_implemented_by_month,
         procurement_pledgers_by_month,
         signees_by_month,
     )
-    from .plan.kpi_sources import KpiSource, register_kpi_source
+    from .plan.kpi_sources import KpiSource, register_kpi_source, register_outcome_totals
+    from .review.kpi_outcomes import verified_quantities_by_month
+
+    register_outcome_totals(app, verified_quantities_by_month)
 
     register_kpi_source(
         app,

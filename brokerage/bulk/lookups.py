@@ -17,9 +17,16 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..places.districts import district_of
 from ..places.lookup import locate_postcode
-from ..places.models import PriorityPlace, PriorityPlacePrefix
+from ..places.models import PriorityPlace, PriorityPlacePrefix, PriorityPlaceWard
 from ..places.postcodes import InvalidPostcode, normalise_postcode, prefixes_of
-from ..places.service import Place, UnknownPostcode
+from ..places.service import (
+    SPECIFICITY,
+    Place,
+    UnknownPostcode,
+    prefix_specificity,
+    rank_places,
+)
+from ..places.wards import ward_of_postcode
 from ..toms.service import current_measures
 from .formats import IDENTIFIER_COLUMNS, CellError
 from .refs import app_ref_id
@@ -65,31 +72,39 @@ class Lookups:
         point = locate_postcode(postcode)
         if point is None:
             raise UnknownPostcode(f"We could not find {postcode}.")
-        # The most specific prefix wins (a postcode, then a sector, then a district),
-        # then the first name in order, as in places.service.priority_place_for.
-        names = [
-            (-len(prefix), name)
+        # The most specific prefix or ward wins (a postcode, a sector, a ward, then a
+        # district), then the first name in order, as in places.service.priority_places_for.
+        ward = ward_of_postcode(postcode)
+        found = [
+            (prefix_specificity(prefix), name)
             for prefix in prefixes_of(postcode)
             for name in self.priority_prefixes.get(prefix, ())
         ]
+        if ward is not None:
+            wards = self.priority_wards.get(ward.code, ())
+            found += [(SPECIFICITY["ward"], name) for name in wards]
         return Place(
             postcode=postcode,
             easting=point.easting,
             northing=point.northing,
             district=district_of(postcode),
-            priority_place=min(names)[1] if names else None,
+            ward=ward.name if ward else None,
+            priority_places=tuple(rank_places(found)),
         )
 
     @cached_property
     def priority_prefixes(self) -> dict[str, list[str]]:
         """Each priority place prefix and the names of the places it is in."""
-        found: dict[str, list[str]] = {}
-        rows = db.session.execute(
+        return _names_by_key(
             select(PriorityPlacePrefix.prefix, PriorityPlace.name).join(PriorityPlace.prefixes)
         )
-        for prefix, name in rows:
-            found.setdefault(prefix, []).append(name)
-        return found
+
+    @cached_property
+    def priority_wards(self) -> dict[str, list[str]]:
+        """Each ward code in a priority place and the names of the places it is in."""
+        return _names_by_key(
+            select(PriorityPlaceWard.ward_code, PriorityPlace.name).join(PriorityPlace.wards)
+        )
 
     @cached_property
     def known_codes(self) -> frozenset[str]:
@@ -163,6 +178,13 @@ class Lookups:
     def name_owners(self) -> dict[str, KnownOrganisation]:
         """Every organisation by its name in lower case."""
         return {o.name.lower(): o for o in self.every_organisation.values()}
+
+
+def _names_by_key(query: Any) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for key_, name in db.session.execute(query):
+        found.setdefault(key_, []).append(name)
+    return found
 
 
 def key(

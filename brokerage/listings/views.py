@@ -13,6 +13,8 @@ from werkzeug.wrappers import Response
 from ..accounts.models import Organisation
 from ..errors import BrokerageError
 from ..extensions import db
+from ..places.wards import VINTAGE as WARDS_VINTAGE
+from ..places.wards import ward_of_postcode
 from ..toms.fields import format_quantity
 from ..toms.models import format_pence
 from . import cpv, permissions, service, trade_service, trades
@@ -205,6 +207,8 @@ def show(kind: ListingKind, listing_id: int) -> str:
         "listings/show.html",
         kind=kind,
         listing=listing,
+        ward=ward_of_postcode(listing.postcode),
+        vintage=WARDS_VINTAGE,
         lines=service.measure_lines(listing),
         profile=service.profile_of(listing.organisation),
         may_edit=permissions.can_edit_listing(current_user, listing),

@@ -71,6 +71,19 @@ def reference_districts() -> dict[str, PostcodeDistrict]:
     return {row.postcode_district: row for row in rows}
 
 
+@cache
+def postcode_areas() -> frozenset[str]:
+    """The postcode areas (`OX`) the partnership covers: those of its districts table."""
+    return frozenset(re.match(r"[A-Z]+", d).group(0) for d in reference_districts())  # type: ignore[union-attr]
+
+
+def is_in_area(prefix: str) -> bool:
+    """Whether a normalised district, sector or postcode is in one of the partnership's
+    postcode areas."""
+    match = re.match(r"[A-Z]+", prefix)
+    return match is not None and match.group(0) in postcode_areas()
+
+
 def district_of(postcode: str) -> str:
     """The postcode's Oxfordshire district, "outside Oxfordshire" or "unknown".
 

@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from ..validators import plain_name, plain_text
 from .districts import OXFORDSHIRE_DISTRICTS
 from .fields import PostcodeField
-from .service import InvalidPrefixes, read_prefixes
+from .service import InvalidPrefixes, InvalidWards, read_prefixes, read_wards
+from .wards import VINTAGE, Ward
 
 
 class PriorityPlaceForm(FlaskForm):
@@ -22,13 +23,22 @@ class PriorityPlaceForm(FlaskForm):
         choices=[SelectChoice(district) for district in OXFORDSHIRE_DISTRICTS],
         validators=[DataRequired()],
     )
+    wards = TextAreaField(
+        f"Wards ({VINTAGE})",
+        validators=[Length(max=4000), plain_text],
+        description=(
+            "One ward name a line, as the boundaries name it (Blackbird Leys). Every postcode "
+            "whose point lies inside one of these wards is flagged."
+        ),
+        render_kw={"rows": 3},
+    )
     prefixes = TextAreaField(
         "Postcode districts, sectors or postcodes",
         validators=[Length(max=4000), plain_text],
         description=(
             "One a line: a district (OX4), a sector (OX4 6) or a postcode (OX4 6JZ), with a "
             "note in brackets if needed, like OX16 0 (partial). Records there are flagged. "
-            "Leave it empty to flag the place by name only."
+            "Leave this and the wards empty to flag the place by name only."
         ),
         render_kw={"rows": 4},
     )
@@ -41,6 +51,13 @@ class PriorityPlaceForm(FlaskForm):
     submit = SubmitField("Save priority place")
 
     prefix_list: list[tuple[str, str]] = []
+    ward_list: list[Ward] = []
+
+    def validate_wards(self, field: Any) -> None:
+        try:
+            self.ward_list = read_wards(field.data or "")
+        except InvalidWards as error:
+            raise ValidationError(" ".join(error.problems)) from error
 
     def validate_prefixes(self, field: Any) -> None:
         try:

@@ -1,7 +1,7 @@
 """Priority places: areas the partnership wants to invest in first.
 
-A place is flagged by name until staff give it postcode prefixes (districts, sectors or
-whole postcodes); only then are records there flagged automatically.
+A place is a set of wards (2013 boundaries), postcode districts, sectors or whole postcodes;
+records there are flagged automatically. A place with none of these is flagged by name only.
 """
 
 from __future__ import annotations
@@ -38,6 +38,15 @@ class PriorityPlace(db.Model):
         ),
     )
 
+    wards: Mapped[list[PriorityPlaceWard]] = relationship(
+        back_populates="place", cascade="all, delete-orphan", order_by="PriorityPlaceWard.ward_name"
+    )
+
+    @property
+    def wards_text(self) -> str:
+        """One ward name a line: the form's way of writing them."""
+        return "\n".join(ward.ward_name for ward in self.wards)
+
     @property
     def prefixes_text(self) -> str:
         """One prefix a line, with its note in brackets: the form's way of writing them."""
@@ -69,3 +78,22 @@ class PriorityPlacePrefix(db.Model):
     @property
     def text(self) -> str:
         return f"{self.prefix} ({self.note})" if self.note else self.prefix
+
+
+class PriorityPlaceWard(db.Model):
+    """A ward (by its 2013 code and name) that is part of a priority place."""
+
+    __tablename__ = "priority_place_wards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    place_id: Mapped[int] = mapped_column(
+        ForeignKey("priority_places.id", ondelete="CASCADE"), index=True
+    )
+    ward_code: Mapped[str] = mapped_column(String(9), index=True)
+    ward_name: Mapped[str] = mapped_column(String(120))
+
+    place: Mapped[PriorityPlace] = relationship(back_populates="wards")
+
+    __table_args__ = (
+        UniqueConstraint("place_id", "ward_code", name="uq_priority_place_wards_place_ward_code"),
+    )

@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..errors import BrokerageError
 from ..extensions import db
+from ..jobs import enqueue
 from ..types import utcnow
-from .districts import district_of
+from .districts import district_of, is_in_area, postcode_areas
 from .lookup import locate_postcode, prefix_exists
-from .models import PriorityPlace, PriorityPlacePrefix
+from .models import PriorityPlace, PriorityPlacePrefix, PriorityPlaceWard
 from .postcodes import InvalidPostcode, normalise_postcode, normalise_prefix, prefixes_of
+from .wards import VINTAGE, Ward, ward_named, ward_of_postcode
 
 PRIORITY_PLACES_FILE = Path(__file__).parent / "data" / "priority-places.csv"
 _PREFIX_LINE = re.compile(r"^(?P<prefix>[^()]*?)\s*(?:\((?P<note>[^()]*)\))?$")
@@ -37,6 +41,10 @@ class UnknownPostcode(BrokerageError):
 
 class PlaceNameTaken(BrokerageError):
     pass
+
+
+class OutsideArea(BrokerageError):
+    """A postcode outside the partnership's postcode areas."""
 
 
 class InvalidPrefixes(ValueError):
@@ -53,7 +61,13 @@ class Place:
     easting: int
     northing: int
     district: str
-    priority_place: str | None
+    ward: str | None
+    priority_places: tuple[str, ...]
+
+    @property
+    def priority_place(self) -> str | None:
+        """The most specific priority place the postcode is in (see `priority_places_for`)."""
+        return self.priority_places[0] if self.priority_places else None
 
     @property
     def in_priority_place(self) -> bool:
@@ -70,28 +84,76 @@ def resolve(postcode: str) -> Place:
     point = locate_postcode(postcode)
     if point is None:
         raise UnknownPostcode(f"We could not find {postcode}.")
-    place = priority_place_for(postcode)
+    ward = ward_of_postcode(postcode)
     return Place(
         postcode=postcode,
         easting=point.easting,
         northing=point.northing,
         district=district_of(postcode),
-        priority_place=place.name if place else None,
+        ward=ward.name if ward else None,
+        priority_places=tuple(place.name for place in priority_places_for(postcode)),
     )
 
 
-def priority_place_for(postcode: str) -> PriorityPlace | None:
-    """The priority place a postcode is in: the one with the most specific prefix
-    (a postcode, then a sector, then a district), by name when two are as specific."""
-    keys = prefixes_of(normalise_postcode(postcode))
-    matches = db.session.execute(
+def resolve_in_area(postcode: str) -> Place:
+    """`resolve`, refusing a postcode outside the partnership's postcode areas."""
+    postcode = normalise_postcode(postcode)
+    if not is_in_area(postcode):
+        areas = ", ".join(sorted(postcode_areas()))
+        raise OutsideArea(f"{postcode} is outside the partnership's postcode areas ({areas}).")
+    return resolve(postcode)
+
+
+# How specific each way of naming an area is: a postcode beats a sector, a sector a ward,
+# a ward a district. Shared with bulk.lookups, which applies the same rule from memory.
+SPECIFICITY = {"postcode": 4, "sector": 3, "ward": 2, "district": 1}
+
+
+def prefix_specificity(prefix: str) -> int:
+    """SPECIFICITY of a normalised district (`OX4`), sector (`OX4 6`) or postcode."""
+    if " " not in prefix:
+        return SPECIFICITY["district"]
+    return SPECIFICITY["sector"] if len(prefix.split(" ")[1]) == 1 else SPECIFICITY["postcode"]
+
+
+def rank_places(found: list[tuple[int, str]]) -> list[str]:
+    """Place names from `(specificity, name)` pairs: most specific first, then by name,
+    each name once."""
+    ranked: list[str] = []
+    for _, name in sorted(found, key=lambda pair: (-pair[0], pair[1])):
+        if name not in ranked:
+            ranked.append(name)
+    return ranked
+
+
+def priority_places_for(postcode: str) -> list[PriorityPlace]:
+    """Every priority place a postcode is in, by one of its prefixes or its ward: the most
+    specific first (a postcode, a sector, a ward, then a district), by name when tied."""
+    postcode = normalise_postcode(postcode)
+    ward = ward_of_postcode(postcode)
+    by_prefix = db.session.execute(
         select(PriorityPlace, PriorityPlacePrefix.prefix)
         .join(PriorityPlace.prefixes)
-        .where(PriorityPlacePrefix.prefix.in_(keys))
-        .order_by(func.length(PriorityPlacePrefix.prefix).desc(), PriorityPlace.name)
-        .limit(1)
-    ).first()
-    return matches[0] if matches else None
+        .where(PriorityPlacePrefix.prefix.in_(prefixes_of(postcode)))
+    ).all()
+    found = [(prefix_specificity(prefix), place) for place, prefix in by_prefix]
+    if ward is not None:
+        found += [
+            (SPECIFICITY["ward"], place)
+            for place in db.session.scalars(
+                select(PriorityPlace)
+                .join(PriorityPlace.wards)
+                .where(PriorityPlaceWard.ward_code == ward.code)
+            )
+        ]
+    places = {place.name: place for _, place in found}
+    return [places[name] for name in rank_places([(s, p.name) for s, p in found])]
+
+
+def priority_place_for(postcode: str) -> PriorityPlace | None:
+    """The most specific priority place a postcode is in (see `priority_places_for`)."""
+    places = priority_places_for(postcode)
+    return places[0] if places else None
 
 
 def is_in_priority_place(postcode: str) -> bool:
@@ -103,7 +165,7 @@ def priority_places() -> list[PriorityPlace]:
         db.session.scalars(
             select(PriorityPlace)
             .order_by(PriorityPlace.local_authority, PriorityPlace.name)
-            .options(selectinload(PriorityPlace.prefixes))
+            .options(selectinload(PriorityPlace.prefixes), selectinload(PriorityPlace.wards))
         )
     )
 
@@ -123,12 +185,53 @@ def read_prefixes(text: str) -> list[tuple[str, str]]:
         except InvalidPostcode as error:
             problems.append(str(error))
             continue
-        if not prefix_exists(prefix):
+        if not is_in_area(prefix):
+            areas = ", ".join(sorted(postcode_areas()))
+            problems.append(f"{prefix} is outside the partnership's postcode areas ({areas}).")
+        elif not prefix_exists(prefix):
             problems.append(f"No postcode in the Ordnance Survey list starts with {prefix}.")
         found[prefix] = " ".join((match["note"] or "").split())[:120]
     if problems:
         raise InvalidPrefixes(problems)
     return list(found.items())
+
+
+class InvalidWards(ValueError):
+    """Ward names that are not wards of the area; `problems` names each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(" ".join(problems))
+
+
+def read_wards(text: str) -> list[Ward]:
+    """The wards named one a line (semicolons also separate), or InvalidWards naming every
+    name that is not a ward."""
+    wards: dict[str, Ward] = {}
+    problems = []
+    for name in filter(None, (part.strip() for part in re.split(r"[\n;]", text or ""))):
+        ward = ward_named(name)
+        if ward is None:
+            problems.append(f"There is no ward called “{name[:60]}” in the {VINTAGE}.")
+        else:
+            wards[ward.code] = ward
+    if problems:
+        raise InvalidWards(problems)
+    return sorted(wards.values(), key=lambda ward: ward.name)
+
+
+PLACES_CHANGED = "places_changed_jobs"
+
+
+def on_priority_places_changed(app: Flask, job: Callable[[], Any]) -> None:
+    """Register a job to queue whenever a priority place changes. Listings sit above places
+    and re-place themselves, so they register here from create_app."""
+    app.extensions.setdefault(PLACES_CHANGED, []).append(job)
+
+
+def _queue_replacing() -> None:
+    for job in current_app.extensions.get(PLACES_CHANGED, []):
+        enqueue(job)
 
 
 def save_priority_place(
@@ -137,12 +240,15 @@ def save_priority_place(
     name: str,
     local_authority: str,
     prefixes: list[tuple[str, str]],
+    wards: list[Ward] | None = None,
     reason: str,
     source: str,
     actor: Any = None,
+    replace_listings: bool = True,
 ) -> PriorityPlace:
     """Create a priority place (`place` None) or change one; the names stay unique.
-    `actor` is the member of staff (None from the command line), for the audit log."""
+    `actor` is the member of staff (None from the command line), for the audit log. The
+    listings are re-placed in a queued job unless `replace_listings` is False."""
     name = " ".join(name.split())
     clash = db.session.scalar(
         select(PriorityPlace).where(func.lower(PriorityPlace.name) == name.lower())
@@ -158,13 +264,21 @@ def save_priority_place(
     place.reason, place.source = reason.strip(), source.strip()
     kept = {p.prefix: p for p in place.prefixes}
     place.prefixes = [_prefix(kept.get(prefix), prefix, note) for prefix, note in sorted(prefixes)]
+    kept_wards = {ward.ward_code: ward for ward in place.wards}
+    place.wards = [
+        kept_wards.get(ward.code) or PriorityPlaceWard(ward_code=ward.code, ward_name=ward.name)
+        for ward in wards or []
+    ]
     db.session.flush()
     audit.record(
         actor,
         "priority_place.save",
         f"priority place #{place.id} {place.name}",
         prefixes=[prefix for prefix, _ in sorted(prefixes)],
+        wards=[ward.name for ward in wards or []],
     )
+    if replace_listings:
+        _queue_replacing()
     return place
 
 
@@ -188,8 +302,12 @@ def load_reference_priority_places(path: Path = PRIORITY_PLACES_FILE) -> list[st
                 name=row["name"],
                 local_authority=row["local_authority"].strip(),
                 prefixes=read_prefixes(row["postcode_sectors"]),
+                wards=read_wards(row.get("wards", "")),
                 reason=row["reason"],
                 source=row["source"],
+                replace_listings=False,
             )
             added.append(row["name"].strip())
+    if added:
+        _queue_replacing()
     return added

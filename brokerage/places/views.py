@@ -13,6 +13,7 @@ from . import service
 from .forms import PostcodeCheckForm, PriorityPlaceForm
 from .models import PriorityPlace
 from .permissions import can_manage_priority_places
+from .wards import VINTAGE
 
 blueprint = Blueprint("places", __name__, url_prefix="/places")
 
@@ -39,6 +40,7 @@ def priority_places() -> str | tuple[str, int]:
         check=check,
         place=place,
         load_form=FlaskForm(),
+        vintage=VINTAGE,
     ), status
 
 
@@ -49,6 +51,7 @@ def _save(place: PriorityPlace | None, form: PriorityPlaceForm) -> bool:
             name=form.name.data,
             local_authority=form.local_authority.data,
             prefixes=form.prefix_list,
+            wards=form.ward_list,
             reason=form.reason.data or "",
             source=form.source.data or "",
             actor=current_user,
@@ -78,6 +81,8 @@ def edit_priority_place(place_id: int) -> str | Response | tuple[str, int]:
         # WTForms prefers the object's attribute (the prefix rows) to a keyword: show them
         # as text, and keep them when a post leaves the field out.
         form.prefixes.data = place.prefixes_text
+    if not isinstance(form.wards.data, str):
+        form.wards.data = place.wards_text
     if form.validate_on_submit() and _save(place, form):
         return redirect(url_for("places.priority_places"))
     status = 400 if form.errors else 200

@@ -36,8 +36,12 @@ def load_command(file: Path) -> None:
 
 @plan_cli.command("sync-kpis")
 def sync_kpis_command() -> None:
-    """Write the KPIs other features count (charter signees, procurement pledges) as one
-    value per month. Run it daily from cron: a second run updates, never doubles."""
+    """Write the KPIs other features count (charter signees, procurement pledges) and those
+    staff linked to TOMs measures (verified outcomes) as one value per month. Run it daily
+    from cron: a second run updates, never doubles."""
     report = kpi_sources.sync_kpi_sources(kpi_sources.registered_sources(current_app))
+    outcomes = kpi_sources.sync_outcome_kpis(kpi_sources.registered_outcome_totals(current_app))
     db.session.commit()
     click.echo(report.summary())
+    if outcomes.lines:
+        click.echo(outcomes.summary())

@@ -12,15 +12,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from .models import Kpi, KpiValue
+from .models import Kpi, KpiMeasure, KpiValue
 
 EXTENSION = "plan_kpi_sources"
+OUTCOMES = "plan_outcome_totals"
+# The key on values written from verified outcomes (KpiValue.source).
+OUTCOMES_KEY = "brokerage.verified_outcomes"
+# TOMs measure codes -> the first day of a month -> the quantity verified in that month.
+OutcomeTotals = Callable[[frozenset[str]], dict[date, Decimal]]
 # The first day of a month -> how many happened in that month.
 MonthlyCounts = Callable[[], dict[date, int]]
 
@@ -40,6 +46,15 @@ def register_kpi_source(app: Flask, source: KpiSource) -> None:
 
 def registered_sources(app: Flask) -> list[KpiSource]:
     return list(app.extensions.get(EXTENSION, {}).values())
+
+
+def register_outcome_totals(app: Flask, totals: OutcomeTotals) -> None:
+    """What the brokerage's verified outcomes add up to, for KPIs staff link to measures."""
+    app.extensions[OUTCOMES] = totals
+
+
+def registered_outcome_totals(app: Flask) -> OutcomeTotals | None:
+    return app.extensions.get(OUTCOMES)
 
 
 @dataclass(frozen=True)
@@ -68,6 +83,42 @@ def sync_kpi_sources(sources: Iterable[KpiSource]) -> SyncReport:
             )
     db.session.flush()
     return SyncReport(tuple(lines))
+
+
+def sync_outcome_kpis(totals: OutcomeTotals | None) -> SyncReport:
+    """Make each KPI linked to TOMs measures hold one value per month: the quantity of
+    those measures verified that month (rounded to a whole number)."""
+    if totals is None:
+        return SyncReport(())
+    lines = []
+    linked = db.session.scalars(
+        select(Kpi)
+        .where(Kpi.measures.any())
+        .options(selectinload(Kpi.values), selectinload(Kpi.measures))
+    ).all()
+    for kpi in linked:
+        codes = frozenset(link.measure_code for link in kpi.measures)
+        counts = {
+            month.replace(day=1): int(quantity.to_integral_value(ROUND_HALF_UP))
+            for month, quantity in totals(codes).items()
+        }
+        counts = {month: n for month, n in counts.items() if n > 0}
+        counted = f"{kpi.unit or 'units'} of {', '.join(sorted(codes))} in verified outcomes"
+        source = KpiSource(OUTCOMES_KEY, kpi.name, lambda c=counts: c, counted)
+        changed = _sync(kpi, source, counts)
+        lines.append(
+            f"{kpi.name}: {sum(counts.values()):,} over {len(counts)} month(s) from verified "
+            f"outcomes of {', '.join(sorted(codes))}; {changed} value(s) written or removed."
+        )
+    db.session.flush()
+    return SyncReport(tuple(lines))
+
+
+def link_measures(kpi: Kpi, codes: list[str]) -> None:
+    """Set the TOMs measures whose verified outcomes feed the KPI (codes already checked)."""
+    kept = {link.measure_code: link for link in kpi.measures}
+    kpi.measures = [kept.get(code) or KpiMeasure(measure_code=code) for code in sorted(codes)]
+    db.session.flush()
 
 
 def _sync(kpi: Kpi, source: KpiSource, counts: dict[date, int]) -> int:

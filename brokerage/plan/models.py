@@ -96,8 +96,18 @@ class Objective(db.Model):
     phases: Mapped[list[ObjectivePhase]] = relationship(
         back_populates="objective", cascade="all, delete-orphan"
     )
+    # The actions the plan file holds now; an action the file dropped after staff recorded
+    # progress on it is archived (kept, with its updates) and left out of these.
     actions: Mapped[list[Action]] = relationship(
-        back_populates="objective", cascade="all, delete-orphan", order_by="Action.position"
+        back_populates="objective",
+        cascade="all, delete-orphan",
+        order_by="Action.position",
+        primaryjoin="and_(Objective.id == Action.objective_id, Action.archived_at.is_(None))",
+    )
+    archived_actions: Mapped[list[Action]] = relationship(
+        viewonly=True,
+        order_by="Action.archived_at",
+        primaryjoin="and_(Objective.id == Action.objective_id, Action.archived_at.is_not(None))",
     )
     kpis: Mapped[list[Kpi]] = relationship(
         back_populates="objective", cascade="all, delete-orphan", order_by="Kpi.position"
@@ -180,6 +190,8 @@ class Action(db.Model):
     phase: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default=ActionStatus.NOT_STARTED.value)
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when a reloaded plan file no longer holds the action but it has progress updates.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     objective: Mapped[Objective] = relationship(back_populates="actions")
     action_leads: Mapped[list[ActionLead]] = relationship(
@@ -257,6 +269,10 @@ class Kpi(db.Model):
     values: Mapped[list[KpiValue]] = relationship(
         back_populates="kpi", cascade="all, delete-orphan", order_by="KpiValue.recorded_on"
     )
+    # TOMs measures whose verified outcomes feed this KPI (`flask plan sync-kpis`).
+    measures: Mapped[list[KpiMeasure]] = relationship(
+        back_populates="kpi", cascade="all, delete-orphan", order_by="KpiMeasure.measure_code"
+    )
 
     __table_args__ = (
         UniqueConstraint("objective_id", "name", name="uq_plan_kpis_objective_name"),
@@ -267,6 +283,22 @@ class Kpi(db.Model):
     def total(self) -> int:
         """Each value counts what happened on its date, so the KPI stands at their sum."""
         return sum(value.value for value in self.values)
+
+
+class KpiMeasure(db.Model):
+    """A TOMs measure (by code) whose verified brokerage outcomes count towards a KPI."""
+
+    __tablename__ = "plan_kpi_measures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi_id: Mapped[int] = mapped_column(ForeignKey("plan_kpis.id", ondelete="CASCADE"), index=True)
+    measure_code: Mapped[str] = mapped_column(String(40))
+
+    kpi: Mapped[Kpi] = relationship(back_populates="measures")
+
+    __table_args__ = (
+        UniqueConstraint("kpi_id", "measure_code", name="uq_plan_kpi_measures_kpi_code"),
+    )
 
 
 class KpiValue(db.Model):

@@ -26,7 +26,7 @@ from .models import (
     Project,
     WorkingGroup,
 )
-from .spec import ActionSpec, ObjectiveSpec, PlanSpec, ProjectSpec, WorkingGroupSpec
+from .spec import ActionSpec, KpiSpec, ObjectiveSpec, PlanSpec, ProjectSpec, WorkingGroupSpec
 from .spec_events import EventSpec, KpiRef
 
 M = TypeVar("M")
@@ -40,35 +40,31 @@ class LoadReport:
     created: int = 0
     updated: int = 0
     removed: int = 0
+    # What the file no longer holds: removed, or (actions with progress updates) archived.
+    removed_items: list[str] = field(default_factory=list)
+    archived_items: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         counted = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in self.counts.items())
-        return (
+        lines = [
             f"Plan {self.year}: {counted}. "
             f"{self.created} records created, {self.updated} updated, {self.removed} removed."
-        )
+        ]
+        lines += [f"  removed: {item}" for item in self.removed_items]
+        lines += [f"  archived (has progress updates): {item}" for item in self.archived_items]
+        return "\n".join(lines)
 
 
 def history_that_would_be_lost(plan: Plan, spec: PlanSpec) -> list[str]:
-    """Actions with progress updates and KPIs with values that the new file leaves out."""
-    kept_actions, kept_kpis = set(), set()
+    """KPIs with values that the new file leaves out (actions with progress are archived)."""
+    kept_kpis = set()
     for group in spec.working_groups:
         for objective in group.objectives:
-            kept_actions |= {
-                (group.name, objective.number, i) for i in range(len(objective.actions))
-            }
             kept_kpis |= {(group.name, objective.number, kpi.name) for kpi in objective.kpis}
     problems = []
     for group in plan.working_groups:
         for objective in group.objectives:
             where = f"{group.name} objective {objective.number}"
-            for action in objective.actions:
-                key = (group.name, objective.number, action.position)
-                if action.updates and key not in kept_actions:
-                    problems.append(
-                        f"{where}: action {action.position + 1} has progress updates "
-                        "but is not in the file"
-                    )
             for kpi in objective.kpis:
                 if kpi.values and (group.name, objective.number, kpi.name) not in kept_kpis:
                     problems.append(f"{where}: KPI '{kpi.name}' has values but is not in the file")
@@ -114,6 +110,7 @@ class PlanSync:
             fill(record, spec, position)
             wanted.append(record)
         self.report.removed += len(existing)
+        self.report.removed_items += [_describe(record) for record in existing.values()]
         records[:] = wanted
 
     def plan(self, plan: Plan, spec: PlanSpec) -> None:
@@ -168,11 +165,56 @@ class PlanSync:
             _name,
             _spec_name,
             Kpi,
-            lambda kpi, s, i: self.assign(
-                kpi, name=s.name, unit=s.unit, target=s.target, position=i
-            ),
+            self.kpi_from_spec,
         )
-        self.sync(objective.actions, spec.actions, _position, _index, Action, self.action)
+        self.actions(objective, spec.actions)
+
+    def actions(self, objective: Objective, specs: Sequence[ActionSpec]) -> None:
+        """Match actions by their wording first, then by position (an edited action keeps
+        its place); one the file dropped is archived if it has progress updates, else
+        removed. Both are reported."""
+        existing = list(objective.actions)
+        matched: dict[int, Action] = {}
+        by_wording = {action.description: action for action in existing}
+        for position, spec in enumerate(specs):
+            action = by_wording.pop(spec.description, None)
+            if action is not None:
+                matched[position] = action
+        by_position = {a.position: a for a in existing if a not in matched.values()}
+        for position in range(len(specs)):
+            if position not in matched and position in by_position:
+                matched[position] = by_position.pop(position)
+        dropped = [a for a in existing if a not in matched.values()]
+        archived = [a for a in dropped if a.updates]
+        moving = [a for p, a in matched.items() if a.position != p] + dropped
+        if moving:
+            # Positions are unique in an objective: step aside before taking new ones.
+            for action in moving:
+                action.position = -action.id
+            db.session.flush()
+        wanted = []
+        for position, spec in enumerate(specs):
+            action = matched.get(position)
+            if action is None:
+                action = Action()
+                self.report.created += 1
+            self.action(action, spec, position)
+            wanted.append(action)
+        for action in archived:
+            action.archived_at = utcnow()
+            self.report.archived_items.append(_describe(action))
+        removed = [a for a in dropped if not a.updates]
+        self.report.removed += len(removed)
+        self.report.removed_items += [_describe(action) for action in removed]
+        # Archived actions stay attached (so they are not deleted as orphans); the
+        # relationship leaves them out once reloaded.
+        objective.actions[:] = wanted + archived
+
+    def kpi_from_spec(self, kpi: Kpi, spec: KpiSpec, position: int) -> None:
+        """The file's target only when it sets one: a target staff set is theirs to keep."""
+        self.assign(kpi, name=spec.name, unit=spec.unit, position=position)
+        if spec.target is not None:
+            self.assign(kpi, target=spec.target)
 
     def action(self, action: Action, spec: ActionSpec, position: int) -> None:
         self.assign(
@@ -286,6 +328,13 @@ class PlanSync:
                 amount_pence=funding.amount_pence,
                 secured=funding.secured,
             )
+
+
+def _describe(record: Any) -> str:
+    """A removed record as the report names it: its kind and name or wording."""
+    label = getattr(record, "name", None) or getattr(record, "description", None) or ""
+    kind = type(record).__name__
+    return f"{kind} “{' '.join(str(label).split())[:80]}”" if label else kind
 
 
 def _name(record: Any) -> str:

@@ -14,6 +14,7 @@ from brokerage.extensions import db
 from brokerage.listings.models import Need, Offer, Opportunity, Profile
 from brokerage.listings.signals import listings_changed_in_bulk
 from brokerage.places.service import resolve, save_priority_place
+from brokerage.places.wards import ward_named
 from tests.bulk.conftest import KIND_ORDER, ORGANISATION_HEADER, count, example
 from tests.factories import OrganisationFactory
 
@@ -167,22 +168,37 @@ def test_a_listing_of_an_unknown_organisation_is_refused(examples_imported, impo
 
 
 def test_postcodes_are_placed_as_the_places_service_places_them(app):
-    postcodes = ["OX4 6JZ", "ox44hh", "OX10 7NL", "OX16 9AW", "OX1 1ND", "OX4 4XN", "SW1A 1AA"]
+    postcodes = [
+        *("OX4 6JZ", "ox44hh", "OX10 7NL", "OX16 9AW", "OX1 1ND", "OX4 4XN", "SW1A 1AA"),
+        *("OX10 7AA", "OX4 6AE", "OX4 1AA"),
+    ]
     with app.app_context():
-        places = {"Blackbird Leys": ["OX4 6"], "The Leys": ["OX4 6", "OX4"], "Close": ["OX4 6JZ"]}
-        for name, prefixes in places.items():
+        places = {
+            "Blackbird Leys": (["OX4 6"], ["Blackbird Leys"]),
+            "The Leys": (["OX4 6", "OX4"], ["Blackbird Leys", "Northfield Brook"]),
+            "Close": (["OX4 6JZ"], []),
+            "Berinsfield": ([], ["Berinsfield"]),
+            "Iffley": ([], ["Rose Hill and Iffley"]),
+        }
+        for name, (prefixes, wards) in places.items():
             save_priority_place(
                 None,
                 name=name,
                 local_authority="Oxford",
                 prefixes=[(prefix, "") for prefix in prefixes],
+                wards=[ward_named(ward) for ward in wards],
                 reason="",
                 source="",
             )
         lookups = Lookups()
         placed = [lookups.place(postcode) for postcode in postcodes]
         assert placed == [resolve(postcode) for postcode in postcodes]
-        assert [place.priority_place for place in placed[:2]] == ["Close", "The Leys"]
+        assert [place.priority_place for place in placed[:2]] == ["Close", "Iffley"]
+        assert [place.priority_places for place in placed[-3:]] == [
+            ("Berinsfield",),
+            ("Blackbird Leys", "The Leys"),
+            ("The Leys",),
+        ]
         with pytest.raises(CellError, match="postcode: We could not find OX99 9ZZ."):
             lookups.place("OX99 9ZZ")
         db.session.rollback()

@@ -198,8 +198,16 @@ def load(kind: str, listing_id: int) -> Listing:
     return db.session.get(kind_named(kind).model, listing_id)
 
 
-def priority_place_in_blackbird_leys(name: str = "Blackbird Leys") -> None:
+def priority_place_in_blackbird_leys(
+    name: str = "Blackbird Leys", replace_listings: bool = True
+) -> None:
     """A priority place covering the OX4 6 sector (call inside an app context)."""
     save_priority_place(
-        None, name=name, local_authority="Oxford", prefixes=[("OX4 6", "")], reason="", source=""
+        None,
+        name=name,
+        local_authority="Oxford",
+        prefixes=[("OX4 6", "")],
+        reason="",
+        source="",
+        replace_listings=replace_listings,
     )

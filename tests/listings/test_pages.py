@@ -434,3 +434,21 @@ def test_staff_verify_an_organisation_and_its_badge_shows_on_its_listings(
     assert "Test supplier verified" in page_text(other.get(f"/organisations/{supplier}/profile"))
     assert "Test supplier verified" in page_text(other.get(f"/offers/{listing_id}"))
     assert "Verify organisation" not in page_text(other.get(f"/organisations/{supplier}/profile"))
+
+
+def test_a_listing_page_shows_its_ward_and_priority_place(client_as, make_listing, app):
+    from brokerage.places.service import load_reference_priority_places
+
+    with app.app_context():
+        load_reference_priority_places()
+        db.session.commit()
+    inside = make_listing("need", postcode="OX10 7AA")
+    outside = make_listing("need", postcode="OX2 7PA")
+    member = client_as("need", "member")
+
+    assert "Ward Berinsfield (2013 wards) · priority place: Berinsfield" in page_text(
+        member.get(f"/needs/{inside}")
+    )
+    assert "Ward Summertown (2013 wards) · priority place: none" in page_text(
+        member.get(f"/needs/{outside}")
+    )

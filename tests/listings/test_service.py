@@ -21,6 +21,8 @@ from brokerage.listings.models import (
     Profile,
 )
 from brokerage.listings.signals import listing_changed, profile_changed
+from brokerage.places.service import priority_places
+from tests.conftest import post_form
 from tests.listings.conftest import (
     KIND_NAMES,
     ORGANISATION_KINDS,
@@ -73,10 +75,34 @@ def test_refreshing_locations_flags_listings_in_a_priority_place_added_later(in_
         need = service.create_listing(
             organisation(world, "beneficiary"), listing_fields("need", postcode="OX4 6JZ")
         )
-        priority_place_in_blackbird_leys("The Leys")
+        priority_place_in_blackbird_leys("The Leys", replace_listings=False)
         return service.refresh_locations(), need.priority_place
 
     assert in_app(refresh) == (1, "The Leys")
+
+
+def test_staff_changing_a_priority_place_re_places_the_listings_in_a_queued_job(
+    in_app, world, staff
+):
+    def need_in_blackbird_leys_ward() -> int:
+        need = service.create_listing(
+            organisation(world, "beneficiary"), listing_fields("need", postcode="OX4 6AE")
+        )
+        db.session.commit()
+        return need.id
+
+    need_id = in_app(need_in_blackbird_leys_ward)
+    assert in_app(lambda: load("need", need_id).priority_place) is None
+
+    response = post_form(
+        staff,
+        "/places/priority-places/new",
+        {"name": "The Estate", "local_authority": "Oxford", "wards": "Blackbird Leys"},
+    )
+
+    assert response.status_code == 302
+    assert [p.name for p in in_app(priority_places)] == ["The Estate"]
+    assert in_app(lambda: load("need", need_id).priority_place) == "The Estate"
 
 
 @pytest.mark.parametrize(
@@ -354,7 +380,7 @@ def test_the_refresh_command_places_listings_in_a_new_priority_place_once(app, i
         need = service.create_listing(
             organisation(world, "beneficiary"), listing_fields("need", postcode="OX4 6JZ")
         )
-        priority_place_in_blackbird_leys("The Leys")
+        priority_place_in_blackbird_leys("The Leys", replace_listings=False)
         db.session.commit()
         return need.id
 

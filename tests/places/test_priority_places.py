@@ -10,6 +10,7 @@ from brokerage.extensions import db
 from brokerage.places import service
 from brokerage.places.models import PriorityPlace
 from brokerage.places.postcodes import InvalidPostcode, normalise_prefix
+from brokerage.places.wards import ward_named
 from tests.conftest import post_form
 from tests.plan.conftest import page_text
 
@@ -33,6 +34,7 @@ def _set_prefixes(in_app, name: str, text: str) -> None:
             name=place.name,
             local_authority=place.local_authority,
             prefixes=service.read_prefixes(text),
+            wards=[ward_named(ward.ward_name) for ward in place.wards],
             reason=place.reason,
             source=place.source,
         )
@@ -44,7 +46,7 @@ def _set_prefixes(in_app, name: str, text: str) -> None:
 # The reference list -----------------------------------------------------------------
 
 
-def test_the_reference_list_adds_nine_places_and_only_banbury_ruscote_has_a_sector(app, in_app):
+def test_the_reference_list_adds_nine_places_each_made_of_its_wards(app, in_app):
     def load() -> list[str]:
         added = service.load_reference_priority_places()
         db.session.commit()
@@ -52,9 +54,11 @@ def test_the_reference_list_adds_nine_places_and_only_banbury_ruscote_has_a_sect
 
     assert len(in_app(load)) == 9
     places = in_app(service.priority_places)
-    assert {p.name: p.prefixes_text for p in places if p.prefixes} == {
-        "Banbury Ruscote": "OX16 0 (partial)"
+    assert {p.name: p.wards_text for p in places if p.wards_text != p.name} == {
+        "The Leys": "Blackbird Leys\nNorthfield Brook"
     }
+    assert all(place.wards for place in places)
+    assert [p.name for p in places if p.prefixes] == []
     assert in_app(lambda: _place("Berinsfield").local_authority) == "South Oxfordshire"
     assert "Growing Minds" in in_app(lambda: _place("Berinsfield").reason)
 
@@ -71,9 +75,36 @@ def test_the_reference_list_again_adds_nothing_and_keeps_what_staff_changed(
 # Flagging postcodes -----------------------------------------------------------------
 
 
-def test_places_without_prefixes_flag_no_postcode(reference_places, in_app):
-    assert in_app(lambda: service.is_in_priority_place("OX4 6JZ")) is False
-    assert in_app(lambda: service.is_in_priority_place("OX16 0BZ")) is True
+# Real postcodes whose Code-Point Open point lies in each ward (2013 boundaries).
+@pytest.mark.parametrize(
+    ("postcode", "ward", "places"),
+    [
+        ("OX4 6AE", "Blackbird Leys", ["Blackbird Leys", "The Leys"]),
+        ("OX4 6DA", "Northfield Brook", ["Northfield Brook", "The Leys"]),
+        ("OX4 4XN", "Littlemore", ["Littlemore"]),
+        ("OX10 7AA", "Berinsfield", ["Berinsfield"]),
+        ("OX16 0AX", "Banbury Ruscote", ["Banbury Ruscote"]),
+        ("OX2 7PA", "Summertown", []),
+    ],
+)
+def test_the_reference_places_flag_the_postcodes_in_their_wards(
+    reference_places, in_app, postcode, ward, places
+):
+    place = in_app(lambda: service.resolve(postcode))
+
+    assert (place.ward, list(place.priority_places)) == (ward, places)
+    assert place.priority_place == (places[0] if places else None)
+
+
+def test_a_place_without_wards_or_prefixes_flags_no_postcode(app, in_app):
+    def add() -> None:
+        service.save_priority_place(
+            None, name="By name", local_authority="Oxford", prefixes=[], reason="", source=""
+        )
+        db.session.commit()
+
+    in_app(add)
+    assert in_app(lambda: service.is_in_priority_place("OX4 6AE")) is False
 
 
 def test_a_sector_added_by_staff_flags_the_postcodes_in_it(reference_places, in_app):
@@ -86,13 +117,14 @@ def test_a_sector_added_by_staff_flags_the_postcodes_in_it(reference_places, in_
         easting=454260,
         northing=202937,
         district="Oxford",
-        priority_place="Blackbird Leys",
+        ward="Littlemore",
+        priority_places=("Blackbird Leys", "Littlemore"),
     )
     assert place.in_priority_place
-    assert in_app(lambda: service.is_in_priority_place("OX4 4HH")) is False
+    assert in_app(lambda: service.is_in_priority_place("OX4 1AA")) is False
 
 
-def test_the_most_specific_prefix_wins_and_a_district_does_not_match_a_longer_one(
+def test_the_most_specific_prefix_or_ward_wins_and_a_district_does_not_match_a_longer_one(
     reference_places, in_app
 ):
     _set_prefixes(in_app, "The Leys", "OX4")
@@ -101,7 +133,9 @@ def test_the_most_specific_prefix_wins_and_a_district_does_not_match_a_longer_on
 
     assert in_app(lambda: service.resolve("OX4 6JZ").priority_place) == "Littlemore"
     assert in_app(lambda: service.resolve("OX4 6AA").priority_place) == "Blackbird Leys"
-    assert in_app(lambda: service.resolve("OX4 4HH").priority_place) == "The Leys"
+    # A ward is more specific than a district, less than a sector.
+    assert in_app(lambda: service.resolve("OX4 4HH").priority_place) == "Rose Hill and Iffley"
+    assert in_app(lambda: service.resolve("OX4 1AA").priority_place) == "The Leys"
     assert in_app(lambda: service.resolve("OX44 9AA").priority_place) is None
 
 
@@ -181,8 +215,8 @@ def test_staff_add_the_reference_list_from_the_page(staff, in_app):
     assert response.status_code == 302
     text = page_text(staff.get("/places/priority-places"))
     assert "Added 9 places from the reference list" in text
-    assert "Banbury Ruscote (change) Cherwell OX16 0 (partial)" in text
-    assert "Blackbird Leys (change) Oxford none yet: by name only" in text
+    assert "Banbury Ruscote (change) Cherwell Banbury Ruscote none" in text
+    assert "The Leys (change) Oxford Blackbird Leys, Northfield Brook none" in text
 
 
 def test_staff_add_a_priority_place(staff, in_app):
@@ -257,11 +291,11 @@ def test_an_unknown_district_is_refused(staff, in_app):
 
 
 def test_staff_check_a_postcodes_district_and_priority_place(staff, reference_places):
-    text = page_text(staff.get("/places/priority-places?postcode=ox16+0bz"))
+    text = page_text(staff.get("/places/priority-places?postcode=ox16+0ax"))
 
-    assert "Postcode OX16 0BZ" in text
-    assert "Grid reference 444822 E, 240795 N" in text
+    assert "Postcode OX16 0AX" in text
     assert "District Cherwell" in text
+    assert "Ward (2013 wards) Banbury Ruscote" in text
     assert "Priority place Banbury Ruscote" in text
 
 
@@ -273,3 +307,43 @@ def test_checking_an_unknown_postcode_is_a_field_error(staff):
 
 def test_an_unknown_place_is_not_found(staff):
     assert staff.get("/places/priority-places/999999/edit").status_code == 404
+
+
+def test_a_ward_that_does_not_exist_is_a_field_error(staff, reference_places, in_app):
+    place_id = in_app(lambda: _place("Littlemore").id)
+
+    response = post_form(
+        staff,
+        f"/places/priority-places/{place_id}/edit",
+        {"name": "Littlemore", "local_authority": "Oxford", "wards": "Littlemore\nLittlemoor"},
+    )
+
+    assert response.status_code == 400
+    assert "There is no ward called “Littlemoor” in the 2013 wards." in page_text(response)
+    assert in_app(lambda: _place("Littlemore").wards_text) == "Littlemore"
+
+
+def test_a_postcode_outside_the_area_is_a_field_error(staff, in_app):
+    response = post_form(
+        staff,
+        "/places/priority-places/new",
+        {"name": "Far away", "local_authority": "Oxford", "prefixes": "SW1A 1AA"},
+    )
+
+    assert response.status_code == 400
+    assert "SW1A 1AA is outside the partnership's postcode areas (OX)." in page_text(response)
+    assert in_app(service.priority_places) == []
+
+
+def test_staff_give_a_place_its_wards_by_name(staff, in_app):
+    response = post_form(
+        staff,
+        "/places/priority-places/new",
+        {"name": "South east", "local_authority": "Oxford", "wards": " littlemore ; Berinsfield"},
+    )
+
+    assert response.status_code == 302
+    assert in_app(lambda: _place("South east").wards_text) == "Berinsfield\nLittlemore"
+    assert in_app(lambda: service.resolve("OX4 4XN").priority_places) == ("South east",)
+    edit = staff.get(f"/places/priority-places/{in_app(lambda: _place('South east').id)}/edit")
+    assert "Berinsfield\nLittlemore</textarea>" in edit.get_data(as_text=True)

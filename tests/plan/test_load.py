@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from brokerage.extensions import db
 from brokerage.plan import service
-from brokerage.plan.models import Action, ActionUpdate, CostLine, Plan, PlanLead
+from brokerage.plan.models import Action, CostLine, Plan, PlanLead
 from brokerage.plan.spec import PlanFileInvalid
 
 ALL_MODELS = (Plan, Action, PlanLead, CostLine)
@@ -136,22 +136,59 @@ def test_a_reload_updates_in_place_and_keeps_statuses_and_progress(loaded_plan, 
     assert (report.updated, report.removed) == (1, 0)
 
 
-def test_a_reload_that_would_drop_an_action_with_progress_is_refused(
+def test_a_reload_that_drops_an_action_with_progress_archives_and_reports_it(
     loaded_plan, plan_copy, in_app
 ):
-    def record_progress() -> None:
-        action = loaded_plan().working_groups[4].objectives[0].actions[3]
+    def record_progress() -> int:
+        action = loaded_plan().working_groups[4].objectives[0].actions[2]
         service.record_update(action, "done", "Signees shared the charter.", None)
         db.session.commit()
+        return action.id
 
-    in_app(record_progress)
-    del plan_copy["working_groups"][4]["objectives"][0]["actions"][3]
+    action_id = in_app(record_progress)
+    dropped = plan_copy["working_groups"][4]["objectives"][0]["actions"].pop(2)
+    following = plan_copy["working_groups"][4]["objectives"][0]["actions"][2]["description"]
 
-    assert in_app(lambda: _problems(plan_copy)) == [
-        "Oxfordshire Inclusive Economy Charter objective 1: action 4 has progress updates "
-        "but is not in the file"
-    ]
-    assert in_app(lambda: db.session.scalar(select(func.count(ActionUpdate.id)))) == 1
+    report = in_app(lambda: _load(plan_copy))
+
+    def after() -> tuple:
+        action = db.session.get(Action, action_id)
+        objective = action.objective
+        return (
+            action.archived_at is not None,
+            len(action.updates),
+            action not in objective.actions,
+            objective.actions[2].description,
+            objective.actions[2].updates,
+        )
+
+    assert in_app(after) == (True, 1, True, following, [])
+    assert len(report.archived_items) == 1
+    assert dropped["description"][:40] in report.summary()
+    assert "archived (has progress updates)" in report.summary()
+    assert in_app(_counts)["Action"] == 56
+
+
+def test_a_reload_that_drops_an_action_keeps_the_next_actions_progress_on_it(
+    loaded_plan, plan_copy, in_app
+):
+    def record_progress() -> int:
+        action = loaded_plan().working_groups[4].objectives[0].actions[3]
+        service.record_update(action, "on_track", "Under way.", None)
+        db.session.commit()
+        return action.id
+
+    action_id = in_app(record_progress)
+    del plan_copy["working_groups"][4]["objectives"][0]["actions"][2]
+
+    report = in_app(lambda: _load(plan_copy))
+
+    def moved() -> tuple:
+        action = db.session.get(Action, action_id)
+        return action.position, action.status, action.archived_at
+
+    assert in_app(moved) == (2, "on_track", None)
+    assert report.removed == 1 and len(report.removed_items) == 1
 
 
 def test_a_reload_without_an_action_removes_it_when_it_has_no_history(
@@ -204,3 +241,20 @@ def test_a_yaml_syntax_error_says_which_line(tmp_path):
     with pytest.raises(PlanFileInvalid) as refused:
         service.read_plan_file(path)
     assert refused.value.problems[0].startswith("line 4, column 1:")
+
+
+def test_reloading_the_shipped_plan_keeps_a_target_staff_set(loaded_plan, plan_data, in_app):
+    from brokerage.plan import kpis
+    from brokerage.plan.models import Kpi
+
+    def set_target() -> int:
+        kpi = loaded_plan().working_groups[0].objectives[0].kpis[0]
+        kpis.set_kpi_target(kpi, 100)
+        db.session.commit()
+        return kpi.id
+
+    kpi_id = in_app(set_target)
+    report = in_app(lambda: _load(service.read_plan_file(service.CURRENT_PLAN_FILE)))
+
+    assert in_app(lambda: db.session.get(Kpi, kpi_id).target) == 100
+    assert (report.created, report.updated, report.removed) == (0, 0, 0)

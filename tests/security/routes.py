@@ -247,6 +247,7 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plan.edit_lead": lambda w: {"email": w.emails["buyer"]},
     "plan.record_kpi_value": lambda w: {"recorded_on": "2024-01-31", "value": "3", "note": ""},
     "plan.set_kpi_target": lambda w: {"target": "12"},
+    "plan.set_kpi_measures": lambda w: {"codes": ""},
     "plan.new_event": lambda w: _event_form(w, "Data open day"),
     "plan.edit_event": lambda w: _event_form(w, "Meet the buyer, spring"),
     "plan.add_funding": lambda w: {"source": "Crowdfunder", "amount": "£1,250", "secured": "y"},

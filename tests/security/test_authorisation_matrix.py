@@ -127,6 +127,7 @@ MATRIX: dict[str, Row] = {
     "GET plan.show_kpi":                    web("LOGIN 403   403   403   403   200   403   200"),
     "POST plan.record_kpi_value":           web("LOGIN 403   403   403   403   403   403   DONE"),
     "POST plan.set_kpi_target":             web("LOGIN 403   403   403   403   403   403   DONE"),
+    "POST plan.set_kpi_measures":           web("LOGIN 403   403   403   403   403   403   DONE"),
     "GET plan.event_list":                  web("LOGIN 403   403   403   403   200   403   200"),
     "GET plan.new_event":                   web("LOGIN 403   403   403   403   403   403   200"),
     "POST plan.new_event":                  web("LOGIN 403   403   403   403   403   403   DONE"),

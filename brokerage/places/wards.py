@@ -1,0 +1,90 @@
+"""Electoral wards (2013 boundaries) and which one a postcode's grid point lies in.
+
+The boundaries ship in `data/wards-2013.json`, already in OS grid metres (converted once by
+`scripts/convert_wards.py`), so placing a postcode is a plain ray-casting point-in-polygon
+over the few wards whose bounding box holds the point.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from .lookup import GridPoint, locate_postcode
+
+WARDS_FILE = Path(__file__).parent / "data" / "wards-2013.json"
+VINTAGE = "2013 wards"
+
+Ring = tuple[tuple[float, float], ...]
+
+
+@dataclass(frozen=True)
+class Ward:
+    code: str
+    name: str
+    district: str
+    # Each polygon is its outer ring then its holes.
+    polygons: tuple[tuple[Ring, ...], ...]
+    box: tuple[float, float, float, float]
+
+    def contains(self, point: GridPoint) -> bool:
+        x, y = point.easting, point.northing
+        west, east, south, north = self.box
+        if not (west <= x <= east and south <= y <= north):
+            return False
+        return any(
+            _inside(polygon[0], x, y) and not any(_inside(hole, x, y) for hole in polygon[1:])
+            for polygon in self.polygons
+        )
+
+
+def _inside(ring: Ring, x: float, y: float) -> bool:
+    """Ray casting: whether (x, y) is inside the closed ring."""
+    inside = False
+    previous_x, previous_y = ring[-1]
+    for current_x, current_y in ring:
+        if (current_y > y) != (previous_y > y):
+            crossing = (previous_x - current_x) * (y - current_y) / (previous_y - current_y)
+            if x < current_x + crossing:
+                inside = not inside
+        previous_x, previous_y = current_x, current_y
+    return inside
+
+
+@cache
+def all_wards() -> tuple[Ward, ...]:
+    """Every ward of the area, by district then name, read once per process."""
+    wards = []
+    for ward in json.loads(WARDS_FILE.read_text(encoding="utf-8")):
+        polygons = tuple(
+            tuple(tuple((e, n) for e, n in ring) for ring in polygon)
+            for polygon in ward["polygons"]
+        )
+        points = [point for polygon in polygons for point in polygon[0]]
+        box = (
+            min(e for e, _ in points),
+            max(e for e, _ in points),
+            min(n for _, n in points),
+            max(n for _, n in points),
+        )
+        wards.append(Ward(ward["code"], ward["name"], ward["district"], polygons, box))
+    return tuple(wards)
+
+
+def ward_named(name: str) -> Ward | None:
+    """The ward with this name, in any case and spacing; None if there is none."""
+    wanted = " ".join(name.split()).lower()
+    return next((ward for ward in all_wards() if ward.name.lower() == wanted), None)
+
+
+def ward_at(point: GridPoint) -> Ward | None:
+    return next((ward for ward in all_wards() if ward.contains(point)), None)
+
+
+@lru_cache(maxsize=65_536)
+def ward_of_postcode(postcode: str) -> Ward | None:
+    """The ward a (normalised) postcode's Code-Point Open point lies in, if any."""
+    point = locate_postcode(postcode)
+    return ward_at(point) if point is not None else None
