@@ -2,7 +2,7 @@
 prefixes; plan KPIs fed by the verified outcomes of TOMs measures; plan actions archived when a
 reloaded file drops them after staff recorded progress
 
-Revision ID: 0026_wards
+Revision ID: 0024_wards
 Revises: 0023_identifiers
 Create Date: 2026-12-05 01:05:00
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0026_wards"
+revision = "0024_wards"
 down_revision = "0023_identifiers"
 branch_labels = None
 depends_on = None
