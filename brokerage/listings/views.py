@@ -13,8 +13,6 @@ from werkzeug.wrappers import Response
 from ..accounts.models import Organisation
 from ..errors import BrokerageError
 from ..extensions import db
-from ..toms.fields import format_quantity
-from ..toms.models import format_pence
 from . import cpv, permissions, service, trade_service, trades
 from .choices import Category, Size, label_of
 from .forms import ButtonForm, ProfileForm, initial_data
@@ -28,8 +26,6 @@ Page = str | tuple[str, int]
 @blueprint.context_processor
 def _helpers() -> dict[str, object]:
     return {
-        "format_quantity": format_quantity,
-        "format_pence": format_pence,
         "action_form": ButtonForm(),
         "trade_label": _trade_label,
     }
