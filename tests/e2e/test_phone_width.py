@@ -1,6 +1,7 @@
-"""No page scrolls sideways on a phone: every GET route of the URL map, opened at 390×844
-as a person the authorisation matrix lets see it, on the security suite's world (the same
-paths and objects), fails if the page is wider than the screen."""
+"""No page scrolls sideways on a phone, and no chart's text is under 12 px there: every GET
+route of the URL map, opened at 390×844 as a person the authorisation matrix lets see it, on
+the security suite's world (the same paths and objects), fails if the page is wider than the
+screen or shows chart text smaller than 12 px."""
 
 from __future__ import annotations
 
@@ -35,6 +36,13 @@ WIDER_THAN_SCREEN = """() => ({
         .slice(0, 3)
         .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')),
 })"""
+
+
+# The smallest chart text on screen, in CSS pixels: its font size times the SVG's scale.
+SMALLEST_CHART_TEXT = """() => Math.min(Infinity, ...[...document.querySelectorAll('main svg text')]
+    .filter(t => t.textContent.trim())
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a))"""
+MIN_CHART_TEXT = 12
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +87,7 @@ def test_no_page_scrolls_sideways_on_a_phone(
 ) -> None:
     server, world = world_server
     too_wide: list[str] = []
+    small_text: list[str] = []
     visited = 0
     for person, pages in _pages_by_person(server, world).items():
         context = new_context(viewport=PHONE)
@@ -99,6 +108,9 @@ def test_no_page_scrolls_sideways_on_a_phone(
             if response is None or "text/html" not in response.headers.get("content-type", ""):
                 continue
             visited += 1
+            smallest = page.evaluate(SMALLEST_CHART_TEXT)
+            if smallest < MIN_CHART_TEXT:
+                small_text.append(f"{endpoint} {path}: chart text of {smallest:.1f} px")
             width = page.evaluate(WIDER_THAN_SCREEN)
             if width["page"] > width["screen"]:
                 shot = f"phone-width-{endpoint.replace('.', '-')}"
@@ -109,6 +121,7 @@ def test_no_page_scrolls_sideways_on_a_phone(
                 )
         context.close()
     assert visited > 50, f"only {visited} pages were opened"
+    assert not small_text, "chart text under 12 px at 390 px:\n" + "\n".join(small_text)
     assert not too_wide, f"{len(too_wide)} page(s) scroll sideways at 390 px:\n" + "\n".join(
         too_wide
     )
