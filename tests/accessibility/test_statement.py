@@ -40,3 +40,10 @@ def test_every_page_links_to_the_statement_from_its_footer(anon: FlaskClient, pa
 
     footer = html[html.index("<footer") :]
     assert 'href="/accessibility"' in footer
+
+
+def test_a_signed_out_visitor_reads_what_toms_are_where_they_first_meet_them(anon: FlaskClient):
+    text = page_text(anon.get("/impact"))
+
+    assert "What are TOMs? Themes, Outcomes and Measures" in text
+    assert "create an account" in text

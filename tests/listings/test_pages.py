@@ -434,3 +434,10 @@ def test_staff_verify_an_organisation_and_its_badge_shows_on_its_listings(
     assert "Test supplier verified" in page_text(other.get(f"/organisations/{supplier}/profile"))
     assert "Test supplier verified" in page_text(other.get(f"/offers/{listing_id}"))
     assert "Verify organisation" not in page_text(other.get(f"/organisations/{supplier}/profile"))
+
+
+def test_a_new_supplier_reads_what_toms_are_on_its_first_offer(client_as, world):
+    text = page_text(client_as("offer", "member").get(new_path(world, "offer")))
+
+    assert "What are TOMs? Themes, Outcomes and Measures" in text
+    assert "See every theme and measure in the TOMs catalogue" in text
