@@ -95,6 +95,8 @@ class Config:
     MAIL_SENDER = os.environ.get(
         "MAIL_SENDER", "Oxfordshire Social Value Brokerage <noreply@example.org>"
     )
+    # Where people write to the partnership (the accessibility statement names it).
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "staff@oiep.example.org")
     # The site's address as people reach it: every absolute link (emails, exports, the API)
     # is built from it, never from the request's Host header. Required in production.
     BASE_URL = os.environ.get("BASE_URL") or os.environ.get("SITE_URL") or "http://127.0.0.1:5000"

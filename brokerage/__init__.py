@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for_environment
 
-from . import caching, logs, page_assets, read_requests
+from . import caching, formatting, logs, page_assets, read_requests
 from .extensions import (
     CONTENT_SECURITY_POLICY,
     PERMISSIONS_POLICY,
@@ -107,10 +107,12 @@ def _init_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
+    formatting.register_filters(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from . import errors
+    from .accessibility.views import blueprint as accessibility
     from .accounts import permissions
     from .accounts.organisation_views import blueprint as organisations
     from .accounts.views import blueprint as accounts
@@ -134,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         home,
+        accessibility,
         health,
         accounts,
         organisations,

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .formatting import format_pounds, format_quantity
+
 WIDTH, PLOT_WIDTH = 760, 300
 LABEL_HEIGHT, BAR_HEIGHT, ROW_GAP = 16, 14, 12
 ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
@@ -105,17 +107,6 @@ def part_bars(rows: Sequence[tuple[str, float, float, str]], plot_width: int) ->
     ]
 
 
-def format_quantity(quantity: Decimal) -> str:
-    """12, 12.5 or 1,200: quantities are kept to the hundredth and shown without zeros."""
-    text = f"{quantity:,.2f}".rstrip("0").rstrip(".")
-    return text or "0"
-
-
-def format_pounds(pence: int) -> str:
-    """£1,234 for totals (proxy values themselves are shown to the penny elsewhere)."""
-    return f"£{round(pence / 100):,}"
-
-
 @dataclass
 class Tally:
     """Verified social value of one group: outcomes, £ where a proxy value gave one, and
@@ -138,7 +129,9 @@ class Tally:
 
     @property
     def pounds_text(self) -> str:
-        return format_pounds(self.pence) if self.pence is not None else "no £ value"
+        return (
+            format_pounds(self.pence, pennies="never") if self.pence is not None else "no £ value"
+        )
 
     @property
     def text(self) -> str:

@@ -22,7 +22,7 @@ from wtforms.validators import ValidationError
 from ..accounts.identifiers import LABELS
 from ..accounts.models import OrganisationKind
 from ..listings.models import Listing, Need, Offer, Opportunity
-from ..toms.fields import MAX_MEASURES, format_quantity, parse_quantity
+from ..toms.fields import MAX_MEASURES, parse_quantity, quantity_text
 from ..validators import plain_name, plain_text
 
 ORGANISATION_COLUMNS = (
@@ -262,9 +262,9 @@ def write_measures(rows: list[tuple[str, Decimal | None, Decimal | None]]) -> st
     """The cell `measures` reads back: weights only when they are not the default 1."""
     parts = []
     for code, quantity, weight in rows:
-        part = f"{code}:{format_quantity(quantity)}" if quantity is not None else code
+        part = f"{code}:{quantity_text(quantity)}" if quantity is not None else code
         if weight is not None and weight != 1:
-            part += f":{format_quantity(weight)}"
+            part += f":{quantity_text(weight)}"
         parts.append(part)
     return ";".join(parts)
 

@@ -37,7 +37,7 @@ from ..listings.service import (
 )
 from ..listings.trade_service import set_opportunity_trades
 from ..places.service import Place
-from ..toms.fields import format_quantity
+from ..toms.fields import quantity_text
 from ..types import utcnow
 from . import classify, formats
 from .formats import CellError, Kind
@@ -201,7 +201,7 @@ def _cells(
         "description": values.description,  # type: ignore[attr-defined]
         "postcode": values.postcode,  # type: ignore[attr-defined]
         "category": getattr(values, "category", ""),
-        "value_gbp": format_quantity(Decimal(pence) / 100) if pence is not None else "",
+        "value_gbp": quantity_text(Decimal(pence) / 100) if pence is not None else "",
         "deadline": formats.write_date(getattr(values, "deadline", None)),
         "available_from": formats.write_date(getattr(values, "available_from", None)),
         "available_to": formats.write_date(getattr(values, "available_to", None)),

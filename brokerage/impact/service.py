@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
-from ..charts import Tally, format_quantity, tallies
+from ..charts import Tally, tallies
 from ..extensions import db
+from ..formatting import format_quantity
 from ..matches.models import Match
 from ..matches.outcome_models import Delivery
 from ..matches.states import InvalidTransition, State

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..charts import format_quantity
 from ..extensions import db
+from ..formatting import format_quantity
 from ..listings.choices import ListingStatus
 from ..listings.models import Offer
 from ..matches.models import Match

@@ -11,7 +11,7 @@ from flask import Blueprint, flash, redirect, render_template, send_file, url_fo
 from flask_login import current_user
 
 from ..accounts.permissions import staff_required
-from ..charts import format_pounds, format_quantity, tally_chart
+from ..charts import tally_chart
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
@@ -36,8 +36,6 @@ def index() -> str:
         "impact/index.html",
         impact=found,
         charts=charts,
-        format_quantity=format_quantity,
-        format_pounds=format_pounds,
     )
 
 

@@ -27,9 +27,9 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from ..accounts.models import Organisation
 from ..accounts.organisation_types import OrganisationType
+from ..formatting import format_pounds
 from ..places.fields import PostcodeField
-from ..toms.fields import MeasureQuantitiesField, format_quantity, parse_quantity
-from ..toms.models import format_pence
+from ..toms.fields import MeasureQuantitiesField, parse_quantity, quantity_text
 from ..validators import plain_name, plain_text, stripped
 from .choices import CATEGORY_LABELS, SIZE_LABELS
 from .fields import MeasureWeightsField
@@ -367,8 +367,10 @@ def initial_data(listing: Listing) -> dict[str, Any]:
     if isinstance(listing, Opportunity):
         data["weights"] = {code: w for code, w in listing.weights.items() if w != 1}
         value = listing.estimated_value_pence
-        data["estimated_value"] = format_pence(value) if value is not None else ""
+        data["estimated_value"] = (
+            format_pounds(value, pennies="always") if value is not None else ""
+        )
         data["trades"] = tuple(row.cpv_code for row in listing.trades if row.cpv_code)
     if isinstance(listing, Need):
-        data["quantity_wanted"] = format_quantity(listing.quantity_wanted)
+        data["quantity_wanted"] = quantity_text(listing.quantity_wanted)
     return data

@@ -15,8 +15,6 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..places.wards import VINTAGE as WARDS_VINTAGE
 from ..places.wards import ward_of_postcode
-from ..toms.fields import format_quantity
-from ..toms.models import format_pence
 from . import cpv, permissions, service, trade_service, trades
 from .choices import Category, Size, label_of
 from .forms import ButtonForm, ProfileForm, initial_data
@@ -30,8 +28,6 @@ Page = str | tuple[str, int]
 @blueprint.context_processor
 def _helpers() -> dict[str, object]:
     return {
-        "format_quantity": format_quantity,
-        "format_pence": format_pence,
         "action_form": ButtonForm(),
         "trade_label": _trade_label,
     }

@@ -13,12 +13,6 @@ from .blueprint import blueprint, current_plan_or_404
 from .forms import FundingSourceForm
 from .models import FundingSource, Project
 from .permissions import can_manage_plan, can_view_plan, require
-from .spec import format_pounds
-
-
-@blueprint.app_template_filter("pounds")
-def _pounds(pence: int) -> str:
-    return format_pounds(pence)
 
 
 @blueprint.route("/projects")

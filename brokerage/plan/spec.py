@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import BrokerageError
+from ..formatting import format_pounds
 from .spec_events import EventSpec, read_events
 from .spec_reader import Reader
 from .states import Phase
@@ -121,11 +122,6 @@ def pence_from_pounds(value: Any) -> int:
     except InvalidOperation as error:  # pragma: no cover - the pattern admits only digits
         raise ValueError(f"'{value}' is not an amount in pounds") from error
     return int(pounds * 100)
-
-
-def format_pounds(pence: int) -> str:
-    pounds, rest = divmod(pence, 100)
-    return f"£{pounds:,}" + (f".{rest:02d}" if rest else "")
 
 
 def read_plan(data: Any) -> PlanSpec:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from openpyxl import Workbook
 
 from ..bulk.formats import neutralise
-from ..charts import format_quantity
+from ..formatting import format_quantity
 from ..matches.states import State
 from ..spreadsheets import csv_writer
 from .facts import MatchFacts

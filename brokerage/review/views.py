@@ -11,13 +11,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..accounts.permissions import task_force_required
-from ..charts import format_quantity
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
 from ..matches.workflow import match_path, may_review
 from ..spreadsheets import MIMETYPES
-from ..toms.models import format_pence
 from . import export, service
 from .dashboard import build_dashboard
 from .facts import load_facts
@@ -54,8 +52,6 @@ def _queue_page(status: int = 200, failed: Any = None, refusal: str = "") -> Any
         refusal=refusal,
         match_path=match_path,
         may_review=_may_review,
-        quantity=format_quantity,
-        pounds=format_pence,
     )
     return page, status
 

@@ -25,6 +25,7 @@ from wtforms import Field
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
+from ..formatting import format_quantity
 from . import service
 from .models import Measure
 
@@ -51,17 +52,16 @@ def parse_quantity(text: str, max_quantity: Decimal = MAX_QUANTITY) -> Decimal:
     return quantity
 
 
-def format_quantity(quantity: Decimal | int | float | None) -> str:
-    """40 rather than 40.00 or 4E+1."""
-    if quantity is None:
-        return ""
-    return format(Decimal(str(quantity)).normalize(), "f")
+def quantity_text(quantity: Decimal | int | float | None) -> str:
+    """40 rather than 40.00 or 4E+1, without thousands commas: what a form field or a
+    spreadsheet cell holds, which parse_quantity reads back."""
+    return format_quantity(quantity, grouping=False)
 
 
 def measure_quantities_text(quantities: Mapping[str, Decimal | None]) -> str:
     """`OIEP-S6:40;OIEP-J4:2`: the spreadsheet import's way of writing measures."""
     return ";".join(
-        f"{code}:{format_quantity(quantity)}" if quantity is not None else code
+        f"{code}:{quantity_text(quantity)}" if quantity is not None else code
         for code, quantity in quantities.items()
     )
 
@@ -114,7 +114,7 @@ class MeasureQuantitiesField(Field):
         super().process(formdata, data, extra_filters)
         if formdata is None:
             self.ticked = list(self.data or {})
-            self.typed = {code: format_quantity(q) for code, q in (self.data or {}).items()}
+            self.typed = {code: quantity_text(q) for code, q in (self.data or {}).items()}
             return
         prefix = f"{self.name}:"
         self.typed = {

@@ -14,6 +14,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..formatting import format_pounds
 from ..types import UTCDateTime, utcnow
 
 
@@ -182,10 +183,5 @@ class ProxyValue(db.Model):
 
     @property
     def pounds(self) -> str:
-        return format_pence(self.value_pence)
-
-
-def format_pence(pence: int) -> str:
-    """£1,234.50: proxy values are always shown to the penny."""
-    pounds, rest = divmod(pence, 100)
-    return f"£{pounds:,}.{rest:02d}"
+        """£1,234.50: proxy values are always shown to the penny."""
+        return format_pounds(self.value_pence, pennies="always")

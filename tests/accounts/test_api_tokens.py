@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 
 from brokerage.accounts.models import ApiToken
 from brokerage.extensions import db
+from brokerage.formatting import format_date
 from brokerage.types import utcnow
 from tests.accounts.helpers import count, field_error, flashed, page_text
 from tests.conftest import build_test_app, fresh_database, post_form
@@ -191,7 +192,7 @@ def test_the_account_page_shows_when_each_token_expires(supplier, in_app):
     account = page_text(supplier.get("/account"))
 
     assert f"Council CRM export {secret[:10]}…" in account
-    assert when.strftime("%d %b %Y") in account
+    assert format_date(when) in account
     assert "A token stops working 90 days after it is made" in account
 
 

@@ -161,7 +161,7 @@ def test_staff_record_the_buddy_they_introduced_from_a_suggestion(staff, network
     )
     assert recorded == [("Iffley Cakes", "OCC-5", date(2024, 3, 1), True)]
     text = page_text(staff.get(f"/charter/signees/{network['bakery']}"))
-    assert "Introduced on 1 Mar 2024" in text
+    assert "Introduced on 1 March 2024" in text
 
 
 def test_nobody_but_staff_can_record_an_introduction(client_as, world, in_app, pledge_ids):

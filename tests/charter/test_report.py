@@ -293,7 +293,7 @@ def test_narratives_are_quoted_only_once_staff_choose_them(staff, year_of_record
     quoted = after.split("In their words")[1].split("Choose the narratives")[0]
     assert (
         "=cmd|' /C calc'!A0 Staff read with ARCh every week. "
-        "Cowley Bakery, 3-month check-in, 10 Jul 2024"
+        "Cowley Bakery, 3-month check-in, 10 July 2024"
     ) in quoted
 
     post(staff, f"/charter/report/narratives/{record_id}")

@@ -176,7 +176,7 @@ def test_staff_record_a_buddy_introduction(make_signee, staff, create, in_app, p
     assert response.status_code == 302
     text = page_text(staff.get(f"/charter/signees/{signee_id}"))
     assert (
-        "1 Mar 2024: introduced to Thames Valley Print Works for OCC-5 Support employee "
+        "1 March 2024: introduced to Thames Valley Print Works for OCC-5 Support employee "
         "volunteering (by Person" in text
     )
 

@@ -155,3 +155,20 @@ def accept_invitation(
     expect(page.get_by_role("button", name="Accept the invitation")).to_be_visible()
     check(page, "invitation-logged-in")
     page.get_by_role("button", name="Accept the invitation").click()
+
+
+def contrast_findings(page: Page, selector: str) -> list[str]:
+    """Every axe-core colour-contrast result inside `selector` that is not a pass: its
+    violations and its *incomplete* results (axe files a 1:1 contrast, white on white, as
+    incomplete when it cannot be sure of the background)."""
+    results = _axe.run(
+        page,
+        context=selector,
+        options={"runOnly": {"type": "rule", "values": ["color-contrast"]}},
+    ).response
+    return [
+        f"{kind}: {' '.join(node['target'])}: {node.get('failureSummary') or node['html']}"
+        for kind in ("violations", "incomplete")
+        for result in results[kind]
+        for node in result["nodes"]
+    ]

@@ -70,7 +70,7 @@ def test_a_buyer_lists_an_opportunity_with_its_value_targets_and_weights(client_
     response = post_form(client, new_path(world, "opportunity"), form_data("opportunity"))
 
     text = page_text(client.get(response.headers["Location"]))
-    assert "£250,000.00" in text
+    assert "£250,000" in text and "£250,000.00" not in text
     assert (
         "OIEP-J1 People aged over 50 recruited by employers engaged in the programme 3 people 2"
         in text
@@ -452,3 +452,10 @@ def test_a_listing_page_shows_its_ward_and_priority_place(client_as, make_listin
     assert "Ward Summertown (2013 wards) · priority place: none" in page_text(
         member.get(f"/needs/{outside}")
     )
+
+
+def test_a_new_supplier_reads_what_toms_are_on_its_first_offer(client_as, world):
+    text = page_text(client_as("offer", "member").get(new_path(world, "offer")))
+
+    assert "What are TOMs? Themes, Outcomes and Measures" in text
+    assert "See every theme and measure in the TOMs catalogue" in text

@@ -96,8 +96,8 @@ def test_staff_record_a_value_and_the_kpi_adds_it_up(staff, kpi, in_app):
     text = page_text(response)
     assert "Value recorded. Number of HR network seminars held now stands at 3." in text
     assert "3 seminars so far; target not set." in text
-    assert "12 Jul 2023 1 1 Prison leavers." in text
-    assert "2 Nov 2023 2 3" in text
+    assert "12 July 2023 1 1 Prison leavers." in text
+    assert "2 November 2023 2 3" in text
     # The chart labels each point with its running total.
     html = response.get_data(as_text=True)
     assert re.findall(r'font-weight="bold" fill="#212529">(\d+)</text>', html) == ["1", "3"]

@@ -177,7 +177,7 @@ def test_the_action_page_shows_its_details_outcomes_and_kpis(staff, first_action
     text = page_text(staff.get(f"/plan/actions/{first_action}"))
     assert "Fundraising – investigating and identifying possible funding sources" in text
     assert "Responsible lead Emma Coles" in text
-    assert "April 2023-October 2024 (1 Apr 2023 to 31 Oct 2024)" in text
+    assert "April 2023-October 2024 (1 April 2023 to 31 October 2024)" in text
     assert "Funding for ARCh expansion secured" in text
     assert (
         "Number of ARCh company volunteers through charter : target not set; 0 volunteers so far"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from brokerage.charts import PLOT_WIDTH, bar_chart, format_quantity, tallies
+from brokerage.charts import PLOT_WIDTH, bar_chart, tallies
+from brokerage.formatting import format_quantity
 
 
 def test_bars_scale_to_the_largest_number_or_to_a_given_whole():

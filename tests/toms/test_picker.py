@@ -10,9 +10,9 @@ from wtforms.validators import DataRequired
 
 from brokerage.toms.fields import (
     MeasureQuantitiesField,
-    format_quantity,
     measure_quantities_text,
     parse_quantity,
+    quantity_text,
 )
 from tests.conftest import post_form
 from tests.plan.conftest import page_text
@@ -184,8 +184,9 @@ def test_the_picker_groups_measures_by_theme_and_loads_its_script(app, catalogue
 
 def test_quantities_are_written_as_the_import_files_want_them():
     assert parse_quantity("1,000") == Decimal("1000")
-    assert format_quantity(Decimal("40.00")) == "40"
-    assert format_quantity(Decimal("2.50")) == "2.5"
+    assert quantity_text(Decimal("40.00")) == "40"
+    assert quantity_text(Decimal("4E+3")) == "4000"
+    assert quantity_text(Decimal("2.50")) == "2.5"
     assert measure_quantities_text({"OIEP-S6": Decimal("40"), "OIEP-J4": None}) == (
         "OIEP-S6:40;OIEP-J4"
     )

@@ -1,0 +1,91 @@
+"""The one formatter for numbers and dates: plain digits for Decimals of every size and
+exponent, the value kept to the shown precision, and the Jinja filters every template
+(the match pages' too) can use."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from flask import Flask, render_template_string
+from hypothesis import given
+from hypothesis import strategies as st
+
+from brokerage.formatting import (
+    format_amount,
+    format_date,
+    format_datetime,
+    format_percent,
+    format_pounds,
+    format_quantity,
+)
+
+# Decimals as a database, a spreadsheet or arithmetic hands them over: any number of
+# digits, any exponent (Decimal("4E+1") is forty), either sign.
+decimals = st.builds(
+    lambda sign, digits, exponent: Decimal((sign, tuple(digits), exponent)),
+    st.integers(0, 1),
+    st.lists(st.integers(0, 9), min_size=1, max_size=30),
+    st.integers(-30, 30),
+)
+
+
+@given(decimals)
+def test_a_quantity_of_any_size_is_written_in_plain_digits_that_read_back(value: Decimal):
+    text = format_quantity(value)
+    assert "E" not in text.upper()
+    assert not (("." in text) and text.endswith("0")), text
+    assert format_quantity(value, grouping=False) == text.replace(",", "")
+
+
+@given(decimals)
+def test_a_quantity_read_back_equals_the_value_rounded_to_the_hundredth(value: Decimal):
+    text = format_quantity(value, grouping=False)
+    with localcontext(prec=100):
+        assert Decimal(text) == value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@given(st.integers(-(10**15), 10**15))
+def test_money_in_pence_reads_back_to_the_penny(pence: int):
+    text = format_pounds(pence)
+    assert "E" not in text
+    assert Decimal(text.replace("£", "").replace(",", "")) * 100 == pence
+    rounded = format_pounds(pence, pennies="never")
+    assert "." not in rounded
+    assert abs(Decimal(rounded.replace("£", "").replace(",", "")) * 100 - pence) <= 50
+
+
+def test_numbers_read_as_people_write_them():
+    assert format_amount(Decimal("4E+1"), "hours") == "40 hours"
+    assert format_amount(Decimal("1.50"), "hours") == "1.5 hours"
+    assert format_quantity(Decimal("1250.00")) == "1,250"
+    assert format_quantity(Decimal("0E-2")) == "0"
+    assert format_pounds(125_000) == "£1,250"
+    assert format_pounds(1_250) == "£12.50"
+    assert format_pounds(1_200, pennies="always") == "£12.00"
+    assert format_pounds(125_050, pennies="never") == "£1,251"
+    assert format_percent(0.4) == "40%"
+    assert format_percent(Decimal("0.125"), places=1) == "12.5%"
+    assert format_percent(None) == "–"
+
+
+def test_dates_are_written_one_way():
+    assert format_date(date(2026, 12, 4)) == "4 December 2026"
+    assert format_datetime(datetime(2026, 12, 4, 14, 5, tzinfo=UTC)) == "4 December 2026 at 14:05"
+    # Summer time: stored in UTC, shown as the clock in Oxford read.
+    assert format_datetime(datetime(2026, 7, 1, 23, 30, tzinfo=UTC)) == "2 July 2026 at 00:30"
+    assert format_date(None) == ""
+
+
+def test_every_template_has_the_filters(app: Flask):
+    with app.test_request_context():
+        html = render_template_string(
+            "{{ q | amount('hours') }}; {{ p | pounds }}; {{ s | percent }}; {{ d | date }}; "
+            "{{ t | datetime }}; {{ q | quantity }}",
+            q=Decimal("4E+1"),
+            p=125_000,
+            s=0.5,
+            d=date(2026, 12, 4),
+            t=datetime(2026, 12, 4, 9, 0, tzinfo=UTC),
+        )
+    assert html == ("40 hours; £1,250; 50%; 4 December 2026; 4 December 2026 at 09:00; 40")
