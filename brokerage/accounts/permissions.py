@@ -28,6 +28,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "bootstrap.static",
         "home.index",
         "home.privacy",
+        "home.social_value",
         "charter.index",
         "charter.sign_up",
         "impact.index",

@@ -65,6 +65,7 @@ MATRIX: dict[str, Row] = {
     "GET bootstrap.static":                 web("200   200   200   200   200   200   200   200"),
     "GET home.index":                       web("200   200   200   200   200   200   200   200"),
     "GET home.privacy":                     web("200   200   200   200   200   200   200   200"),
+    "GET home.social_value":                web("200   200   200   200   200   200   200   200"),
     "GET health.healthz":                   web("200   200   200   200   200   200   200   200"),
     "GET health.readyz":                    web("200   200   200   200   200   200   200   200"),
     "GET accounts.register":                web("200   200   200   200   200   200   200   200"),
