@@ -1,8 +1,9 @@
 """Who may see and change profiles and listings.
 
 Members of the owning organisation (and staff) edit a listing; a draft or archived listing
-is seen only by them (others get 404, as if it did not exist); a published one by anyone
-signed in. Staff alone verify organisations and unpublish listings.
+is seen only by them (others get 404, as if it did not exist); a published one by anyone,
+signed in or not (the public needs board, opportunities and directory). Staff alone verify
+organisations and unpublish listings.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ class Owned(Protocol):
 
 
 def can_view_listing(user: Any, listing: Owned) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
     return listing.is_published or can_act_for_id(user, listing.organisation_id)
 
 
@@ -48,8 +47,9 @@ def can_unpublish_listing(user: Any, listing: Listing) -> bool:
 
 
 def can_view_profile(user: Any, organisation: Organisation) -> bool:
-    """Profiles are how organisations find each other: open to everyone signed in."""
-    return bool(getattr(user, "is_authenticated", False))
+    """Profiles are how organisations find each other: open to everyone. What a profile
+    says of people (its contact) is for members of organisations only: see can_see_contact."""
+    return True
 
 
 def can_edit_profile(user: Any, organisation: Organisation) -> bool:
