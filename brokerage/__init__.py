@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from .impact.views import blueprint as impact
     from .listings.views import blueprint as listings
     from .matches import jobs as matches_jobs
+    from .matches.interest_views import blueprint as interest
     from .matches.match_views import blueprint as match
     from .matches.views import blueprint as matches
     from .notifications.views import blueprint as notifications
@@ -141,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
         plan,
         matches,
         match,
+        interest,
         notifications,
         charter,
         review,

@@ -264,6 +264,12 @@ MATRIX: dict[str, Row] = {
     "POST listings.archive_need":           web("LOGIN 404   404   DONE  404   404   404   DONE"),
     "POST listings.unpublish_need":         web("LOGIN 404   404   403   404   404   404   BACK"),
     # The directory: everyone signed in searches what everyone signed in may see.
+    # A draft need: nobody may offer help with it. The published opportunity: supplier members,
+    # whose only offer is a draft, so they are told to publish one first (a post is refused).
+    "GET interest.need":                    web("LOGIN 404   404   404   404   404   404   404"),
+    "POST interest.need":                   web("LOGIN 404   404   404   404   404   404   404"),
+    "GET interest.opportunity":             web("LOGIN 200   403   403   200   200   403   403"),
+    "POST interest.opportunity":            web("LOGIN 400   403   403   400   400   403   403"),
     "GET directory.suppliers":              web("200   200   200   200   200   200   200   200"),
     "GET directory.needs":                  web("200   200   200   200   200   200   200   200"),
     "GET directory.opportunities":          web("200   200   200   200   200   200   200   200"),
