@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from .health.views import blueprint as health
     from .home.views import blueprint as home
     from .impact.views import blueprint as impact
+    from .listings.ask_views import blueprint as asks
     from .listings.views import blueprint as listings
     from .matches import jobs as matches_jobs
     from .matches.interest_views import blueprint as interest
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
         toms,
         places,
         listings,
+        asks,
         directory,
         api,
     ):

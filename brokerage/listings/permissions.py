@@ -77,6 +77,18 @@ def can_see_contact(user: Any, profile: Any) -> bool:
     return is_staff(user) or bool(user.memberships)
 
 
+def can_ask_supplier(user: Any, organisation: Organisation) -> bool:
+    """Members of a buyer or a beneficiary may invite a supplier to bid or ask it for help."""
+    if organisation.kind != OrganisationKind.SUPPLIER:
+        return False
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(
+        m.organisation.kind in (OrganisationKind.BUYER, OrganisationKind.BENEFICIARY)
+        for m in user.memberships
+    )
+
+
 def can_edit_profile(user: Any, organisation: Organisation) -> bool:
     return can_act_for(user, organisation)
 

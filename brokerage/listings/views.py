@@ -97,6 +97,7 @@ def profile(organisation_id: int) -> str:
         may_edit=permissions.can_edit_profile(current_user, organisation),
         may_verify=permissions.can_verify_organisation(current_user),
         may_see_contact=permissions.can_see_contact(current_user, profile),
+        may_ask=permissions.can_ask_supplier(current_user, organisation),
     )
 
 

@@ -216,6 +216,7 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
     "accounts.login": lambda w: {"email": w.emails["member"], "password": PASSWORD},
     "interest.opportunity": lambda w: {"offer_id": w.feature("listings")["offer"]},
     "interest.need": lambda w: {"offer_id": w.feature("listings")["offer"]},
+    "asks.ask": lambda w: {"listing": f"OPP-{w.feature('listings')['opportunity']}"},
     "accounts.confirm_email": lambda w: {},
     "accounts.resend_confirmation": lambda w: {},
     "accounts.logout": lambda w: {},

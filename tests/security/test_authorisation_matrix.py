@@ -270,6 +270,9 @@ MATRIX: dict[str, Row] = {
     "POST interest.need":                   web("LOGIN 404   404   404   404   404   404   404"),
     "GET interest.opportunity":             web("LOGIN 200   403   403   200   200   403   403"),
     "POST interest.opportunity":            web("LOGIN 400   403   403   400   400   403   403"),
+    # Asked about the supplier's organisation: buyers and beneficiaries may invite or ask.
+    "GET asks.ask":                         web("LOGIN 403   200   200   403   403   403   403"),
+    "POST asks.ask":                        web("LOGIN 403   DONE  400   403   403   403   403"),
     "GET directory.suppliers":              web("200   200   200   200   200   200   200   200"),
     "GET directory.needs":                  web("200   200   200   200   200   200   200   200"),
     "GET directory.opportunities":          web("200   200   200   200   200   200   200   200"),
