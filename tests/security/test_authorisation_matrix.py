@@ -264,12 +264,13 @@ MATRIX: dict[str, Row] = {
     "POST listings.archive_need":           web("LOGIN 404   404   DONE  404   404   404   DONE"),
     "POST listings.unpublish_need":         web("LOGIN 404   404   403   404   404   404   BACK"),
     # The directory: everyone signed in searches what everyone signed in may see.
-    # A draft need: nobody may offer help with it. The published opportunity: supplier members,
-    # whose only offer is a draft, so they are told to publish one first (a post is refused).
-    "GET interest.need":                    web("LOGIN 404   404   404   404   404   404   404"),
-    "POST interest.need":                   web("LOGIN 404   404   404   404   404   404   404"),
+    # The supplier's published offer answers the buyer's opportunity and a published need:
+    # supplier members express interest; another supplier, with no offer, is told to publish
+    # one first (its post is refused).
+    "GET interest.need":                    web("LOGIN 200   403   403   200   200   403   403"),
+    "POST interest.need":                   web("LOGIN DONE  403   403   400   DONE  403   403"),
     "GET interest.opportunity":             web("LOGIN 200   403   403   200   200   403   403"),
-    "POST interest.opportunity":            web("LOGIN 400   403   403   400   400   403   403"),
+    "POST interest.opportunity":            web("LOGIN DONE  403   403   400   DONE  403   403"),
     # Asked about the supplier's organisation: buyers and beneficiaries may invite or ask.
     "GET asks.ask":                         web("LOGIN 403   200   200   403   403   403   403"),
     "POST asks.ask":                        web("LOGIN 403   DONE  400   403   403   403   403"),
