@@ -124,8 +124,10 @@ def _register_blueprints(app: Flask) -> None:
     from .health.views import blueprint as health
     from .home.views import blueprint as home
     from .impact.views import blueprint as impact
+    from .listings.ask_views import blueprint as asks
     from .listings.views import blueprint as listings
     from .matches import jobs as matches_jobs
+    from .matches.interest_views import blueprint as interest
     from .matches.match_views import blueprint as match
     from .matches.views import blueprint as matches
     from .notifications.views import blueprint as notifications
@@ -145,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
         plan,
         matches,
         match,
+        interest,
         notifications,
         charter,
         review,
@@ -152,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         toms,
         places,
         listings,
+        asks,
         directory,
         api,
     ):

@@ -11,6 +11,7 @@ importing the same file twice changes nothing. Services flush; the caller commit
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,15 +20,19 @@ from typing import Any, BinaryIO
 from rq import get_current_job
 from sqlalchemy import select, update
 
+from ..accounts.models import User
 from ..errors import BrokerageError
 from ..extensions import db
 from ..listings.signals import listings_changed_in_bulk
+from ..notifications.service import notify
 from ..types import utcnow
 from . import listings, organisations
 from .formats import KINDS, CellError, Kind
 from .lookups import Lookups
 from .models import ImportRun, RunStatus
 from .reader import FileProblem, read_rows
+
+log = logging.getLogger(__name__)
 
 BATCH = 1000
 MAX_REPORTED = 1000  # bad rows listed in a report; the count says how many in all
@@ -191,28 +196,49 @@ def start_run(kind_name: str, filename: str, skip_invalid: bool, user: Any) -> I
 
 def run_import(run_id: int, path: str) -> None:
     """The job: import the stored file for this run and record its report (the stored
-    file is removed afterwards). On a worker it also records its progress as it goes."""
+    file is removed afterwards). On a worker it also records its progress as it goes.
+
+    An import that breaks is undone to a savepoint and recorded as failed, and staff are
+    told of it, as they are of a file rejected whole; the job itself then ends normally."""
     run = db.session.get(ImportRun, run_id)
     if run is None or run.is_finished:
         return
     progress = _progress_of(run_id) if _progress_visible() else None
     try:
-        with Path(path).open("rb") as stream:
+        with db.session.begin_nested(), Path(path).open("rb") as stream:
             report = import_stream(
                 run.kind, stream, skip_invalid=run.skip_invalid, progress=progress
             )
     except Exception:
-        if progress is not None:
-            progress(0, 0, RunStatus.FAILED)
-        raise
+        log.exception("Import run %s failed", run_id)
+        _finish(run, RunStatus.FAILED, None)
+        return
     finally:
         Path(path).unlink(missing_ok=True)
-    run.status = (RunStatus.DONE if report.applied else RunStatus.REJECTED).value
-    run.rows_total = report.rows
-    run.rows_done = report.rows if report.applied else 0
-    run.report = report.as_json()
+    _finish(run, RunStatus.DONE if report.applied else RunStatus.REJECTED, report)
+
+
+def _finish(run: ImportRun, status: RunStatus, report: ImportReport | None) -> None:
+    run.status = status.value
+    if report is not None:
+        run.rows_total = report.rows
+        run.rows_done = report.rows if report.applied else 0
+        run.report = report.as_json()
     run.finished_at = utcnow()
     db.session.flush()
+    if status != RunStatus.DONE:
+        _tell_staff_of_failure(run, report)
+
+
+def _tell_staff_of_failure(run: ImportRun, report: ImportReport | None) -> None:
+    """An inbox entry and an email for each member of staff, whoever started the import."""
+    why = report.summary if report is not None else "The import broke; nothing was saved."
+    notify(
+        db.session.scalars(select(User).where(User.is_staff)),
+        f"Import failed: {run.filename}",
+        why,
+        f"/admin/import/{run.id}",
+    )
 
 
 def _progress_visible() -> bool:

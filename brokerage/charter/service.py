@@ -89,8 +89,7 @@ def sign_up(details: SignUp, on: date) -> SignUpResult:
     )
     db.session.add(signee)
     db.session.flush()
-    if signee.possible_duplicate_of is not None:
-        _tell_staff_of_possible_duplicate(signee, signee.possible_duplicate_of)
+    _tell_staff_of_sign_up(signee)
     send_mail(
         signee.contact_email,
         f"Thank you for signing the {CHARTER_NAME}",
@@ -101,15 +100,16 @@ def sign_up(details: SignUp, on: date) -> SignUpResult:
     return SignUpResult(signee=signee, added=list(signee.signed_pledges))
 
 
-def _tell_staff_of_possible_duplicate(signee: Signee, original: Signee) -> None:
-    """An inbox entry for each member of staff (no email: the queue is where they act)."""
-    notify(
-        db.session.scalars(select(User).where(User.is_staff)),
-        f"Charter sign-up: {signee.name} may duplicate {original.name}",
-        "Merge it into the earlier sign-up or keep it apart before approving it.",
-        QUEUE_PATH,
-        email=False,
-    )
+def _tell_staff_of_sign_up(signee: Signee) -> None:
+    """An inbox entry and an email for each member of staff: a sign-up waits for them."""
+    original = signee.possible_duplicate_of
+    if original is None:
+        subject = f"New charter sign-up: {signee.name}"
+        body = "Approve it or decline it in the charter queue."
+    else:
+        subject = f"Charter sign-up: {signee.name} may duplicate {original.name}"
+        body = "Merge it into the earlier sign-up or keep it apart before approving it."
+    notify(db.session.scalars(select(User).where(User.is_staff)), subject, body, QUEUE_PATH)
 
 
 def registered_organisation(signee: Signee) -> Organisation | None:

@@ -1,6 +1,7 @@
-"""Who may search the directory: anyone signed in. What they find is only what every
-signed-in person may see (the listings' rule: published listings, and suppliers'
-profiles), so the results never depend on who asks."""
+"""Who may search the directory: anyone, signed in or not (the public needs board,
+opportunities and supplier directory). What they find is only what everyone may see (the
+listings' rule: published listings, and suppliers' profiles without their contacts), so the
+results never depend on who asks."""
 
 from __future__ import annotations
 
@@ -8,4 +9,4 @@ from typing import Any
 
 
 def can_search(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
+    return True

@@ -1,6 +1,6 @@
 """Directory pages: one GET form each for suppliers, needs and opportunities, its filters
-in the query string so a search can be bookmarked and shared. Signed-in people only (the
-app's login rule); what they find is what every signed-in person may see."""
+in the query string so a search can be bookmarked and shared. Open to everyone (listed in
+PUBLIC_ENDPOINTS); what they find is what everyone may see."""
 
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ SEARCH_ENTRY = "directory.search"
 
 
 def _search_parts(section: Section) -> tuple[object, ...]:
-    """Every signed-in person finds the same: one rendering per search serves them all."""
+    """Everyone finds the same: one rendering per search serves them all."""
     return (section.name, *sorted(request.args.items(multi=True)))
 
 

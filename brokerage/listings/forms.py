@@ -23,7 +23,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..accounts.models import Organisation
 from ..accounts.organisation_types import OrganisationType
@@ -135,6 +142,40 @@ class OfferForm(ListingForm):
         )
 
 
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,28}$")
+
+
+def phone_number(form: Any, field: Any) -> None:
+    """Digits, spaces, brackets and dashes, perhaps a leading +: 01865 123456."""
+    text = (field.data or "").strip()
+    if text and not _PHONE.match(text):
+        raise ValidationError("Enter a phone number like 01865 123456.")
+    field.data = text
+
+
+def website(form: Any, field: Any) -> None:
+    """An http(s) address with a real-looking host; `example.org` gains https://."""
+    text = (field.data or "").strip()
+    if not text:
+        return
+    if "://" not in text:
+        text = f"https://{text}"
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:
+        host, parts = "", None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or parts.username
+        or not _HOST.match(host)
+        or re.search(r"[\s<>\"']", text)
+    ):
+        raise ValidationError("Enter a web address like https://example.org.")
+    field.data = text
+
+
 class OpportunityForm(ListingForm):
     estimated_value = StringField(
         "Estimated contract value (£)",
@@ -165,6 +206,13 @@ class OpportunityForm(ListingForm):
         description="Suppliers are matched on what they can do: tick the trades the work "
         "needs, or give its CPV codes from the tender notice.",
     )
+    notice_url = StringField(
+        "Tender notice",
+        validators=[Optional(), Length(max=500), website],
+        description="The notice's web address on Find a Tender, Contracts Finder or your "
+        "portal, for example https://www.find-tender.service.gov.uk/Notice/012345-2026.",
+        render_kw={"autocomplete": "url"},
+    )
     submit = SubmitField("Save opportunity")
 
     value_pence: int | None = None
@@ -187,6 +235,7 @@ class OpportunityForm(ListingForm):
             measures=self.measures.data,
             weights=self.weights.data,
             trades=self.trades.data,
+            notice_url=self.notice_url.data or "",
         )
 
 
@@ -245,29 +294,6 @@ class NeedForm(ListingForm):
         )
 
 
-def website(form: Any, field: Any) -> None:
-    """An http(s) address with a real-looking host; `example.org` gains https://."""
-    text = (field.data or "").strip()
-    if not text:
-        return
-    if "://" not in text:
-        text = f"https://{text}"
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname or ""
-    except ValueError:
-        host, parts = "", None
-    if (
-        parts is None
-        or parts.scheme not in ("http", "https")
-        or parts.username
-        or not _HOST.match(host)
-        or re.search(r"[\s<>\"']", text)
-    ):
-        raise ValidationError("Enter a web address like https://example.org.")
-    field.data = text
-
-
 class ProfileForm(FlaskForm):
     sector = SelectField(
         "Sector",
@@ -310,6 +336,29 @@ class ProfileForm(FlaskForm):
         filters=[stripped],
         validators=[Optional()],
     )
+    contact_name = StringField(
+        "Contact name",
+        validators=[Optional(), Length(max=120), plain_name],
+        render_kw={"autocomplete": "name"},
+    )
+    contact_email = StringField(
+        "Contact email",
+        validators=[
+            Optional(),
+            Length(max=254),
+            Email(message="Enter an email address like name@example.org."),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    contact_phone = StringField(
+        "Contact phone",
+        validators=[Optional(), Length(max=30), phone_number],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    show_contact = BooleanField(
+        "Show this contact on our profile",
+        description="Only signed-in members of organisations see it; visitors never do.",
+    )
     submit = SubmitField("Save profile")
 
     # The fields each kind of organisation fills in; the rest stay empty.
@@ -328,7 +377,12 @@ class ProfileForm(FlaskForm):
         "beneficiary": ("organisation_type", "size", "is_vcse", "is_social_enterprise", "website"),
         "partner": ("organisation_type", "size", "is_vcse", "website"),
     }
-    ALL_FIELDS = tuple(dict.fromkeys(name for names in FIELDS_BY_KIND.values() for name in names))
+    CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone", "show_contact")
+    ALL_FIELDS = tuple(
+        dict.fromkeys(
+            name for names in (*FIELDS_BY_KIND.values(), CONTACT_FIELDS) for name in names
+        )
+    )
 
     @classmethod
     def for_organisation(
@@ -339,7 +393,7 @@ class ProfileForm(FlaskForm):
         kwargs.setdefault("trades", trades)
         kwargs.setdefault("organisation_type", organisation.organisation_type or "")
         form = cls(**kwargs)
-        shown = cls.FIELDS_BY_KIND[organisation.kind]
+        shown = (*cls.FIELDS_BY_KIND[organisation.kind], *cls.CONTACT_FIELDS)
         for name in cls.ALL_FIELDS:
             if name not in shown:
                 delattr(form, name)
@@ -350,7 +404,21 @@ class ProfileForm(FlaskForm):
         for name in ("sector", "size"):
             values[name] = values.get(name) or None
         values["website"] = values.get("website") or ""
+        for name in self.CONTACT_FIELDS[:3]:
+            values[name] = (values.get(name) or "").strip()
+        values["show_contact"] = bool(values.get("show_contact"))
         return ProfileFields(**values)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.show_contact.data:
+            if not (self.contact_name.data or "").strip():
+                self.contact_name.errors.append("Give the contact's name, or untick showing it.")
+                valid = False
+            if not ((self.contact_email.data or "").strip() or (self.contact_phone.data or "")):
+                self.contact_email.errors.append("Give an email address or a phone number.")
+                valid = False
+        return valid
 
 
 class ButtonForm(FlaskForm):
@@ -361,7 +429,14 @@ class ButtonForm(FlaskForm):
 
 def initial_data(listing: Listing) -> dict[str, Any]:
     """What an edit form starts with: the listing as the person typed it."""
-    names = (*_COMMON, "available_from", "available_to", "deadline", "quantity_unit")
+    names = (
+        *_COMMON,
+        "available_from",
+        "available_to",
+        "deadline",
+        "quantity_unit",
+        "notice_url",
+    )
     data = {name: getattr(listing, name) for name in names if hasattr(listing, name)}
     data["measures"] = listing.quantities
     if isinstance(listing, Opportunity):

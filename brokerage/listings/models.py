@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, synonym
 
 from ..accounts.models import Organisation, OrganisationKind, User
@@ -51,6 +52,11 @@ class Profile(db.Model):
     # Suppliers only: how far from their postcode they work.
     service_radius_km: Mapped[int | None]
     website: Mapped[str] = mapped_column(String(255), default="")
+    # A contact for other organisations' members, shown only if the organisation chooses to.
+    contact_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    contact_phone: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    show_contact: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     verified: Mapped[bool] = mapped_column(default=False)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -66,6 +72,7 @@ class Profile(db.Model):
             "service_radius_km > 0 AND service_radius_km <= 1000", name="service_radius_sensible"
         ),
         CheckConstraint("NOT verified OR verified_at IS NOT NULL", name="verified_when"),
+        CheckConstraint("NOT show_contact OR contact_name <> ''", name="shown_contact_named"),
     )
 
     def __repr__(self) -> str:
@@ -183,6 +190,8 @@ class Opportunity(Listing, db.Model):
 
     estimated_value_pence: Mapped[int | None] = mapped_column(BigInteger)
     deadline: Mapped[date] = mapped_column(Date)
+    # The tender notice (Find a Tender, Contracts Finder or the buyer's portal); "" if none.
+    notice_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     measures: Mapped[list[OpportunityMeasure]] = relationship(
         back_populates="opportunity",

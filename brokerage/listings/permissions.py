@@ -1,15 +1,16 @@
 """Who may see and change profiles and listings.
 
 Members of the owning organisation (and staff) edit a listing; a draft or archived listing
-is seen only by them (others get 404, as if it did not exist); a published one by anyone
-signed in. Staff alone verify organisations and unpublish listings.
+is seen only by them (others get 404, as if it did not exist); a published one by anyone,
+signed in or not (the public needs board, opportunities and directory). Staff alone verify
+organisations and unpublish listings.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ..accounts.models import Organisation
+from ..accounts.models import Organisation, OrganisationKind
 from ..accounts.permissions import can_act_for, can_act_for_id, is_staff
 from .models import Listing
 
@@ -25,9 +26,21 @@ class Owned(Protocol):
 
 
 def can_view_listing(user: Any, listing: Owned) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
     return listing.is_published or can_act_for_id(user, listing.organisation_id)
+
+
+def can_offer_to(user: Any, listing: Listing) -> bool:
+    """Members of a supplier (other than the listing's own organisation) may express interest
+    in a published opportunity or offer help with a published need."""
+    if not getattr(user, "is_authenticated", False) or not listing.is_published:
+        return False
+    if listing.ORGANISATION_KIND == OrganisationKind.SUPPLIER:
+        return False
+    return any(
+        m.organisation.kind == OrganisationKind.SUPPLIER
+        and m.organisation_id != listing.organisation_id
+        for m in user.memberships
+    )
 
 
 def can_edit_listing(user: Any, listing: Listing) -> bool:
@@ -48,8 +61,32 @@ def can_unpublish_listing(user: Any, listing: Listing) -> bool:
 
 
 def can_view_profile(user: Any, organisation: Organisation) -> bool:
-    """Profiles are how organisations find each other: open to everyone signed in."""
-    return bool(getattr(user, "is_authenticated", False))
+    """Profiles are how organisations find each other: open to everyone. What a profile
+    says of people (its contact) is for members of organisations only: see can_see_contact."""
+    return True
+
+
+def can_see_contact(user: Any, profile: Any) -> bool:
+    """A profile's contact is for signed-in members of organisations (and staff), and only
+    where the organisation chose to show it; visitors and people with no organisation
+    never see it."""
+    if profile is None or not profile.show_contact:
+        return False
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_staff(user) or bool(user.memberships)
+
+
+def can_ask_supplier(user: Any, organisation: Organisation) -> bool:
+    """Members of a buyer or a beneficiary may invite a supplier to bid or ask it for help."""
+    if organisation.kind != OrganisationKind.SUPPLIER:
+        return False
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(
+        m.organisation.kind in (OrganisationKind.BUYER, OrganisationKind.BENEFICIARY)
+        for m in user.memberships
+    )
 
 
 def can_edit_profile(user: Any, organisation: Organisation) -> bool:

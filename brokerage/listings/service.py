@@ -71,6 +71,10 @@ class ProfileFields:
     pays_real_living_wage: bool = False
     service_radius_km: int | None = None
     website: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    show_contact: bool = False
     # None: not on this kind's form, left as it is; () and "" clear them.
     trades: tuple[str, ...] | None = None
     organisation_type: str | None = None
@@ -191,6 +195,8 @@ class OpportunityFields(ListingFields):
     weights: Mapping[str, Decimal] = dataclasses.field(default_factory=dict)
     # CPV codes of what it buys; None leaves them as they are (an import without the column).
     trades: tuple[str, ...] | None = None
+    # The tender notice's address; None leaves it as it is.
+    notice_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -207,7 +213,7 @@ MODEL_FOR_FIELDS: dict[type[ListingFields], type[Listing]] = {
     NeedFields: Need,
 }
 MEASURE_ROW = {Offer: OfferMeasure, Opportunity: OpportunityMeasure, Need: NeedMeasure}
-_NOT_COLUMNS = {"measures", "weights", "postcode", "trades"}
+_NOT_COLUMNS = {"measures", "weights", "postcode", "trades", "notice_url"}
 _AMOUNTS = ("quantity_wanted", "estimated_value_pence")
 
 
@@ -245,6 +251,9 @@ def _apply(listing: Listing, fields: ListingFields) -> None:
     listing.title = " ".join(fields.title.split())
     locate(listing, fields.postcode)
     set_measures(listing, fields.measures, getattr(fields, "weights", {}))
+    notice_url = getattr(fields, "notice_url", None)
+    if isinstance(listing, Opportunity) and notice_url is not None:
+        listing.notice_url = notice_url.strip()
     trades = getattr(fields, "trades", None)
     if isinstance(listing, Opportunity) and trades is not None:
         trade_service.set_opportunity_trades(listing, trades)

@@ -94,6 +94,8 @@ def profile(organisation_id: int) -> str:
         else [],
         may_edit=permissions.can_edit_profile(current_user, organisation),
         may_verify=permissions.can_verify_organisation(current_user),
+        may_see_contact=permissions.can_see_contact(current_user, profile),
+        may_ask=permissions.can_ask_supplier(current_user, organisation),
     )
 
 
@@ -209,6 +211,7 @@ def show(kind: ListingKind, listing_id: int) -> str:
         profile=service.profile_of(listing.organisation),
         may_edit=permissions.can_edit_listing(current_user, listing),
         may_unpublish=permissions.can_unpublish_listing(current_user, listing),
+        may_offer=permissions.can_offer_to(current_user, listing),
     )
 
 

@@ -23,11 +23,10 @@ def result_names(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_anonymous_people_are_sent_to_log_in(anon, page):
+def test_visitors_who_are_not_signed_in_may_search(anon, page):
     response = anon.get(f"{page}?q=reading")
 
-    assert response.status_code == 302
-    assert urlsplit(response.headers["Location"]).path == "/login"
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -145,6 +145,33 @@ def _build_listings(world: World) -> dict[str, int]:
     return {"offer": offer.id, "opportunity": opportunity.id, "need": need.id}
 
 
+def _build_interest(world: World) -> dict[str, int]:
+    """A published offer of the supplier's and a published need of the beneficiary's: the
+    supplier may express interest in the buyer's opportunity or offer help with this need."""
+    staff = db.session.get(User, world.users["staff"])
+    common = {
+        "title": "Reading volunteers",
+        "description": "Volunteers who read with children.",
+        "category": "volunteering",
+        "postcode": "OX4 4HH",
+    }
+    offer = listings_service.create_listing(
+        db.session.get(Organisation, world.organisation_ids["supplier"]),
+        listings_service.OfferFields(
+            **common, available_from=None, available_to=None, measures={"T-1": Decimal(3)}
+        ),
+    )
+    need = listings_service.create_listing(
+        db.session.get(Organisation, world.organisation_ids["beneficiary"]),
+        listings_service.NeedFields(
+            **common, deadline=None, quantity_wanted=None, quantity_unit="", measures={"T-1": None}
+        ),
+    )
+    for listing in (offer, need):
+        listings_service.change_status(listing, "publish", staff)
+    return {"offer": offer.id, "need": need.id}
+
+
 def _build_plan_records(world: World) -> dict[str, int]:
     """An event, a project with one funding source, and a toolkit resource, in the plan."""
     plan = db.session.scalars(select(Plan)).one()
@@ -256,5 +283,11 @@ FEATURE_BUILDERS: dict[str, Callable[[World], dict[str, int]]] = {
     "sign_up": _build_sign_up,
     "review": _build_review,
     "match_pages": _build_match_pages,
+    "interest": _build_interest,
 }
-FEATURE_NEEDS = {"listings": ("toms",), "review": ("listings",), "match_pages": ("listings",)}
+FEATURE_NEEDS = {
+    "listings": ("toms",),
+    "review": ("listings",),
+    "match_pages": ("listings",),
+    "interest": ("listings",),
+}

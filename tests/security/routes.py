@@ -167,6 +167,10 @@ def _import_run(world: World) -> int:
         return run.id
 
 
+ROUTE_ARGUMENTS["interest.opportunity"] = {
+    "listing_id": lambda w: (w.feature("interest"), w.feature("listings")["opportunity"])[1]
+}
+ROUTE_ARGUMENTS["interest.need"] = {"listing_id": lambda w: w.feature("interest")["need"]}
 ROUTE_ARGUMENTS["bulk.show_run"] = {"run_id": _import_run}
 ROUTE_ARGUMENTS["bulk.run_status"] = {"run_id": _import_run}
 ROUTE_ARGUMENTS["bulk.export_kind"] = {"kind": lambda w: "suppliers"}
@@ -210,6 +214,9 @@ FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
         "confirm": NEW_PASSWORD,
     },
     "accounts.login": lambda w: {"email": w.emails["member"], "password": PASSWORD},
+    "interest.opportunity": lambda w: {"offer_id": w.feature("interest")["offer"]},
+    "interest.need": lambda w: {"offer_id": w.feature("interest")["offer"]},
+    "asks.ask": lambda w: {"listing": f"OPP-{w.feature('listings')['opportunity']}"},
     "accounts.confirm_email": lambda w: {},
     "accounts.resend_confirmation": lambda w: {},
     "accounts.logout": lambda w: {},

@@ -1,0 +1,1 @@
+from tests.workflow.conftest import every_kind, in_pair, pair  # noqa: F401
