@@ -18,8 +18,8 @@ from rapidfuzz import fuzz, process
 
 from .model import Candidate, Catalogue, MatchResult, Wanted
 from .policy import MatchingPolicy
-from .reference import score_pair
-from .text import words
+from .reference import has_something_to_match, score_pair
+from .text import compared_exactly, fit_words
 
 TIE_DECIMALS = 9
 PARALLEL_TEXT_COMPARISONS = 1_000_000
@@ -115,10 +115,12 @@ class CandidatePool:
         ids = array("i")
         rows = array("i")
         for row, candidate in enumerate(self.candidates):
-            text_words = words(candidate.text)
+            text_words = fit_words(candidate.text)
             ids.fromlist([vocabulary.setdefault(word, len(vocabulary)) for word in text_words])
             rows.fromlist([row] * len(text_words))
         self.vocabulary = list(vocabulary)
+        self.word_ids = vocabulary
+        self.exact_only = np.array([compared_exactly(w) for w in self.vocabulary], dtype=bool)
         word_ids = np.frombuffer(ids, dtype=np.int32)
         order = np.argsort(word_ids, kind="stable")
         self.rows_by_word = np.frombuffer(rows, dtype=np.int32)[order]
@@ -198,7 +200,9 @@ def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
                 with np.errstate(over="ignore", invalid="ignore"):  # tiny targets: cover is 1
                     ratio = np.minimum(1.0, quantities / item.target)
                 cover = np.nan_to_num(np.where(quantities > 0, ratio, 0.0), nan=0.0)
-            credit[rows] = np.maximum(credit[rows], cover)
+            # As reference.measure_credit: at least a related measure's credit, the rest by cover.
+            floor = policy.same_outcome_credit
+            credit[rows] = np.maximum(credit[rows], floor + (1 - floor) * cover)
         weighted += item.weight * credit
     return np.minimum(1.0, weighted / total_weight)
 
@@ -209,19 +213,11 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
     rapidfuzz compares each query word with the vocabulary once; the inverted index then
     spreads each similar word's similarity to the candidates that use it.
     """
-    query = words(wanted.text)
+    query = fit_words(wanted.text)
     n = len(pool)
     if not query or not pool.vocabulary:
         return np.zeros(n)
-    similarity = process.cdist(
-        query,
-        pool.vocabulary,
-        scorer=fuzz.ratio,
-        score_cutoff=policy.word_similarity_cutoff * 100,
-        dtype=np.float64,
-        # Threads only pay off for big comparisons; small ones are faster on one core.
-        workers=-1 if len(query) * len(pool.vocabulary) > PARALLEL_TEXT_COMPARISONS else 1,
-    )
+    similarity = _similarity(query, pool, policy)
     weights = np.array([pool.word_weight(word) for word in query])
     text = np.zeros(n)
     best = np.empty(n)
@@ -240,12 +236,39 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
     return np.minimum(1.0, text / weights.sum())
 
 
+def _similarity(query: tuple[str, ...], pool: CandidatePool, policy: MatchingPolicy) -> np.ndarray:
+    """Each query word's similarity (0-100) to each vocabulary word: typo-tolerant between
+    long words, exact for short words and synonym tokens (as reference.word_matches)."""
+    fuzzy = [i for i, word in enumerate(query) if not compared_exactly(word)]
+    similarity = np.zeros((len(query), len(pool.vocabulary)))
+    if fuzzy:
+        compared = process.cdist(
+            [query[i] for i in fuzzy],
+            pool.vocabulary,
+            scorer=fuzz.ratio,
+            score_cutoff=policy.word_similarity_cutoff * 100,
+            dtype=np.float64,
+            # Threads only pay off for big comparisons; small ones are faster on one core.
+            workers=-1 if len(fuzzy) * len(pool.vocabulary) > PARALLEL_TEXT_COMPARISONS else 1,
+        )
+        compared[:, pool.exact_only] = 0.0
+        similarity[fuzzy] = compared
+    for i, word in enumerate(query):
+        if (word_id := pool.word_ids.get(word)) is not None:
+            similarity[i, word_id] = 100.0
+    return similarity
+
+
 def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Scores:
     """Score the query against every candidate at once."""
     distance, location = _location(pool, wanted, policy)
     included = _included(pool, wanted, distance)
     toms = _toms(pool, wanted, policy)
-    fit = _text(pool, wanted, policy)
+    text = _text(pool, wanted, policy)
+    if has_something_to_match(wanted):
+        # As reference.is_unrelated: nothing towards any measure and no word in common.
+        included &= (toms > 0) | (text > 0)
+    fit = text
     if wanted.category:
         wanted_code = pool.category_codes.get(wanted.category.casefold(), -1)
         same = pool.category == wanted_code
