@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from .model import Candidate, Catalogue, MatchResult, Wanted
 from .policy import MatchingPolicy
 from .reference import has_something_to_match, score_pair
-from .text import compared_exactly, fit_words
+from .text import MAX_TYPO_LENGTH_CHANGE, compared_exactly, fit_words
 
 TIE_DECIMALS = 9
 PARALLEL_TEXT_COMPARISONS = 1_000_000
@@ -121,6 +121,7 @@ class CandidatePool:
         self.vocabulary = list(vocabulary)
         self.word_ids = vocabulary
         self.exact_only = np.array([compared_exactly(w) for w in self.vocabulary], dtype=bool)
+        self.word_length = np.array([len(w) for w in self.vocabulary], dtype=np.int64)
         word_ids = np.frombuffer(ids, dtype=np.int32)
         order = np.argsort(word_ids, kind="stable")
         self.rows_by_word = np.frombuffer(rows, dtype=np.int32)[order]
@@ -238,7 +239,8 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
 
 def _similarity(query: tuple[str, ...], pool: CandidatePool, policy: MatchingPolicy) -> np.ndarray:
     """Each query word's similarity (0-100) to each vocabulary word: typo-tolerant between
-    long words, exact for short words and synonym tokens (as reference.word_matches)."""
+    long words of about one length, exact for short words and synonym tokens (as
+    reference.word_matches and text.may_be_typo)."""
     fuzzy = [i for i, word in enumerate(query) if not compared_exactly(word)]
     similarity = np.zeros((len(query), len(pool.vocabulary)))
     if fuzzy:
@@ -252,6 +254,9 @@ def _similarity(query: tuple[str, ...], pool: CandidatePool, policy: MatchingPol
             workers=-1 if len(fuzzy) * len(pool.vocabulary) > PARALLEL_TEXT_COMPARISONS else 1,
         )
         compared[:, pool.exact_only] = 0.0
+        for row, i in enumerate(fuzzy):
+            other_length = np.abs(pool.word_length - len(query[i])) > MAX_TYPO_LENGTH_CHANGE
+            compared[row, other_length] = 0.0
         similarity[fuzzy] = compared
     for i, word in enumerate(query):
         if (word_id := pool.word_ids.get(word)) is not None:

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 from .model import Candidate, Catalogue, MatchResult, MeasureCredit, Wanted
 from .policy import MatchingPolicy
 from .reasons import explain
-from .text import compared_exactly, fit_words
+from .text import fit_words, may_be_typo
 
 WordWeight = Callable[[str], float]
 
@@ -108,14 +108,15 @@ def word_matches(
 ) -> list[tuple[str, str | None, float]]:
     """Each query word with the candidate's most similar word and its similarity (0: none).
 
-    A word is always similar to itself; short words and synonym tokens to nothing else."""
+    A word is always similar to itself; short words and synonym tokens to nothing else,
+    and a long word only to words of about its length."""
     matches = []
     for word in query:
         best_word, best = None, 0.0
         for other in candidate:
             if word == other:
                 similarity = 100.0
-            elif compared_exactly(word) or compared_exactly(other):
+            elif not may_be_typo(word, other):
                 continue
             else:
                 similarity = fuzz.ratio(word, other)

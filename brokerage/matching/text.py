@@ -38,6 +38,9 @@ MIN_WORD_LENGTH = 3
 # Below this many letters a word is compared exactly: short words one letter apart are
 # other words (read, ready), not typos.
 MIN_FUZZY_LENGTH = 5
+# A typo adds or drops a letter or two; words further apart in length are other words
+# (county, community), however many letters they share.
+MAX_TYPO_LENGTH_CHANGE = 2
 SYNONYM_MARK = "="
 
 # The same help in other words (relevance.md): each group's name, and its phrases.
@@ -132,6 +135,13 @@ def is_synonym_token(word: str) -> bool:
 def compared_exactly(word: str) -> bool:
     """Synonym tokens and short words match only themselves, never a similar word."""
     return len(word) < MIN_FUZZY_LENGTH or is_synonym_token(word)
+
+
+def may_be_typo(word: str, other: str) -> bool:
+    """Whether two different words may be one misspelt: both long, of similar length."""
+    if compared_exactly(word) or compared_exactly(other):
+        return False
+    return abs(len(word) - len(other)) <= MAX_TYPO_LENGTH_CHANGE
 
 
 def fit_words(text: str) -> tuple[str, ...]:

@@ -60,6 +60,8 @@ WORDS = [
     "read",
     "ready",
     "mentors",
+    "county",
+    "community",
 ]
 
 eastings = st.floats(min_value=400_000, max_value=480_000, allow_nan=False)
