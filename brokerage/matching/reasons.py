@@ -126,7 +126,12 @@ def words_in_common(wanted: Wanted, candidate: Candidate, matches: list[WordMatc
             continue
         mine, theirs = asked.get(word, word), given.get(other, other)
         shared.append(mine if mine == theirs else f"{mine} ({theirs})")
-    return [*shared, *(f"{name} (in other words)" for name in synonyms)]
+    # A group both texts name in the same word ("computers") is said once, as that word.
+    said = {word.casefold() for word in shared}
+    return [
+        *shared,
+        *(f"{name} (in other words)" for name in synonyms if name.casefold() not in said),
+    ]
 
 
 def explain_fit(

@@ -104,6 +104,16 @@ def test_the_same_help_in_other_words_fits(asked, given):
     assert any("(in other words)" in reason for reason in found.reasons)
 
 
+def test_a_synonym_both_texts_write_the_same_way_is_listed_once():
+    found = score_pair(_need("Computers for families"), _offer("Computers"), CATALOGUE, POLICY)
+    fit = next(r for r in found.reasons if r.startswith("description fit"))
+    assert fit.endswith(": computers")
+    other = score_pair(_need("Computers for families"), _offer("Laptops"), CATALOGUE, POLICY)
+    assert "computers (in other words)" in next(
+        r for r in other.reasons if r.startswith("description fit")
+    )
+
+
 def test_the_synonym_table_names_every_pair_relevance_md_lists():
     phrases = {phrase.casefold() for group in SYNONYMS.values() for phrase in group}
     listed = (
