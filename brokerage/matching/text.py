@@ -111,21 +111,24 @@ def _stems(text: str) -> list[str]:
     return [stem(word) for word in _meaningful(text)]
 
 
-_PHRASES: tuple[tuple[tuple[str, ...], str], ...] = tuple(
-    (tuple(_stems(phrase)), SYNONYM_MARK + name)
-    for name, phrases in SYNONYMS.items()
-    for phrase in phrases
-)
+# Each synonym phrase as stems, by its first stem, with its group's token.
+_PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _name, _phrases in SYNONYMS.items():
+    for _phrase in _phrases:
+        _stemmed = tuple(_stems(_phrase))
+        _PHRASES.setdefault(_stemmed[0], []).append((_stemmed, SYNONYM_MARK + _name))
 
 
 def synonym_tokens(stems: list[str]) -> list[str]:
-    """A token for each synonym group one of whose phrases the stems hold, in order."""
-    found = []
-    for phrase, token in _PHRASES:
-        size = len(phrase)
-        if any(tuple(stems[i : i + size]) == phrase for i in range(len(stems) - size + 1)):
-            found.append(token)
-    return found
+    """A token for each synonym group one of whose phrases the stems hold, in the order
+    the table lists the groups."""
+    found = set()
+    for i, first in enumerate(stems):
+        for phrase, token in _PHRASES.get(first, ()):
+            if tuple(stems[i : i + len(phrase)]) == phrase:
+                found.add(token)
+    order = [SYNONYM_MARK + name for name in SYNONYMS]
+    return sorted(found, key=order.index)
 
 
 def is_synonym_token(word: str) -> bool:
@@ -144,6 +147,7 @@ def may_be_typo(word: str, other: str) -> bool:
     return abs(len(word) - len(other)) <= MAX_TYPO_LENGTH_CHANGE
 
 
+@lru_cache(maxsize=4096)
 def fit_words(text: str) -> tuple[str, ...]:
     """What matching compares: the stems of the meaningful words, then synonym tokens;
     first occurrence kept."""
