@@ -33,6 +33,7 @@ def _match_json(match: ShownMatch) -> dict[str, Any]:
         "partner_ref": match.listing.external_ref,
         "name": match.listing.title,
         "score": round(match.score, 4),
+        "strength": match.strength,
         "components": {
             "location": round(match.location, 4),
             "toms": round(match.toms, 4),

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from ..charts import format_quantity
 from ..errors import BrokerageError
 from ..extensions import db
 from ..listings.service import today
@@ -115,6 +116,7 @@ def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> 
         provider=provider,
         seeker=seeker,
         delivery=delivery,
+        quantity=format_quantity,
         moves=_offered_moves(match, state, roles, delivery),
         may_message=Role.PARTY in roles and state not in FINAL_STATES,
         may_deliver=may_record(current_user, match),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import User
 from ..extensions import db
 from ..listings.models import Need, Offer, Opportunity
+from ..matching.strength import strength_word
 from ..types import UTCDateTime, in_list, utcnow
 from .states import State
 
@@ -113,6 +114,11 @@ class Match(db.Model):
     @reasons.setter
     def reasons(self, value: list[str] | None) -> None:
         self.stored_reasons = value
+
+    @property
+    def strength(self) -> str:
+        """ "strong", "good" or "possible": the score in a word."""
+        return strength_word(self.score)
 
     @property
     def seeker(self) -> Opportunity | Need:

@@ -26,7 +26,7 @@ from ..matching import Candidate, CandidatePool, Catalogue, MatchingPolicy, Want
 from ..matching.engine import TIE_DECIMALS, Scores
 from ..matching.reasons import explain
 from ..matching.reference import measure_credits, text_score, word_matches
-from ..matching.text import words
+from ..matching.text import fit_words
 from ..toms.service import matching_catalogue
 from .candidates import PAIRINGS, ListingRow, measures_table, published_rows
 from .models import Match, MatchingPolicyVersion
@@ -321,7 +321,9 @@ def pair_reasons(
     fit's word weights came from the whole pool, which explaining one pair cannot see."""
     priority = wanted.in_priority_place or candidate.in_priority_place
     credits = measure_credits(wanted, candidate, catalogue, policy)
-    similar = word_matches(words(wanted.text), words(candidate.text), policy.word_similarity_cutoff)
+    similar = word_matches(
+        fit_words(wanted.text), fit_words(candidate.text), policy.word_similarity_cutoff
+    )
     text = fit
     if wanted.category and candidate.category:
         share = policy.category_share

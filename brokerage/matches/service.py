@@ -17,6 +17,7 @@ from ..listings.choices import ListingStatus
 from ..listings.kinds import KIND_OF_MODEL
 from ..listings.models import Listing, Need, Offer, Opportunity
 from ..matching import MatchResult, rank
+from ..matching.strength import strength_word
 from .candidates import PAIRINGS, candidates_for
 from .models import Match
 from .policy import policy_in_force
@@ -45,6 +46,11 @@ class ShownMatch:
     @property
     def distance_km(self) -> float:
         return round(self.distance_m / 1000, 1)
+
+    @property
+    def strength(self) -> str:
+        """ "strong", "good" or "possible": the score in a word."""
+        return strength_word(self.score)
 
     @property
     def kind(self) -> str:

@@ -96,7 +96,6 @@ def listing_matches(plural: str, listing_id: int) -> str:
             listing=listing,
             kind=kind,
             matches=matches,
-            policy_version=policy_in_force().version,
         )
 
     found = shown_matches(

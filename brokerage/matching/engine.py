@@ -18,8 +18,8 @@ from rapidfuzz import fuzz, process
 
 from .model import Candidate, Catalogue, MatchResult, Wanted
 from .policy import MatchingPolicy
-from .reference import score_pair
-from .text import words
+from .reference import has_something_to_match, score_pair
+from .text import MAX_TYPO_LENGTH_CHANGE, compared_exactly, fit_words
 
 TIE_DECIMALS = 9
 PARALLEL_TEXT_COMPARISONS = 1_000_000
@@ -115,10 +115,12 @@ class CandidatePool:
         ids = array("i")
         rows = array("i")
         for row, candidate in enumerate(self.candidates):
-            text_words = words(candidate.text)
+            text_words = fit_words(candidate.text)
             ids.fromlist([vocabulary.setdefault(word, len(vocabulary)) for word in text_words])
             rows.fromlist([row] * len(text_words))
         self.vocabulary = list(vocabulary)
+        self.word_ids = vocabulary
+        self._index_typos()
         word_ids = np.frombuffer(ids, dtype=np.int32)
         order = np.argsort(word_ids, kind="stable")
         self.rows_by_word = np.frombuffer(rows, dtype=np.int32)[order]
@@ -127,6 +129,21 @@ class CandidatePool:
         self.word_row_offsets = np.concatenate([[0], np.cumsum(counts)])
         self._document_frequency = dict(zip(self.vocabulary, counts.tolist(), strict=True))
         self._n = n
+
+    def _index_typos(self) -> None:
+        """The words a typo may stand for (long, not synonym tokens), sorted by length, so
+        a query word is compared only with words of about its length."""
+        typo_ids = [i for i, word in enumerate(self.vocabulary) if not compared_exactly(word)]
+        typo_ids.sort(key=lambda i: len(self.vocabulary[i]))
+        self.typo_ids = np.array(typo_ids, dtype=np.int64)
+        self.typo_words = [self.vocabulary[i] for i in typo_ids]
+        self._typo_lengths = np.array([len(word) for word in self.typo_words], dtype=np.int64)
+
+    def typo_range(self, length: int) -> tuple[int, int]:
+        """The slice of `typo_words` within MAX_TYPO_LENGTH_CHANGE letters of `length`."""
+        low = np.searchsorted(self._typo_lengths, length - MAX_TYPO_LENGTH_CHANGE, "left")
+        high = np.searchsorted(self._typo_lengths, length + MAX_TYPO_LENGTH_CHANGE, "right")
+        return int(low), int(high)
 
     def rows_with_word(self, word_id: int) -> np.ndarray:
         return self.rows_by_word[
@@ -198,7 +215,9 @@ def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
                 with np.errstate(over="ignore", invalid="ignore"):  # tiny targets: cover is 1
                     ratio = np.minimum(1.0, quantities / item.target)
                 cover = np.nan_to_num(np.where(quantities > 0, ratio, 0.0), nan=0.0)
-            credit[rows] = np.maximum(credit[rows], cover)
+            # As reference.measure_credit: at least a related measure's credit, the rest by cover.
+            floor = policy.same_outcome_credit
+            credit[rows] = np.maximum(credit[rows], floor + (1 - floor) * cover)
         weighted += item.weight * credit
     return np.minimum(1.0, weighted / total_weight)
 
@@ -206,38 +225,59 @@ def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
 def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.ndarray:
     """Weighted share of query words found (typo-tolerantly) in each candidate's words.
 
-    rapidfuzz compares each query word with the vocabulary once; the inverted index then
-    spreads each similar word's similarity to the candidates that use it.
+    rapidfuzz compares each query word with the vocabulary words a typo could make of it
+    (long words of about its length) once; the inverted index then spreads each similar
+    word's similarity to the candidates that use it.
     """
-    query = words(wanted.text)
+    query = fit_words(wanted.text)
     n = len(pool)
     if not query or not pool.vocabulary:
         return np.zeros(n)
-    similarity = process.cdist(
-        query,
-        pool.vocabulary,
-        scorer=fuzz.ratio,
-        score_cutoff=policy.word_similarity_cutoff * 100,
-        dtype=np.float64,
-        # Threads only pay off for big comparisons; small ones are faster on one core.
-        workers=-1 if len(query) * len(pool.vocabulary) > PARALLEL_TEXT_COMPARISONS else 1,
-    )
     weights = np.array([pool.word_weight(word) for word in query])
     text = np.zeros(n)
     best = np.empty(n)
-    for weight, row in zip(weights, similarity, strict=True):
-        similar = np.flatnonzero(row)
+    for weight, word in zip(weights, query, strict=True):
+        similar, similarity = _similar_words(word, pool, policy)
         if similar.size == 0:
             continue
         best.fill(0.0)
         # Least similar first, so each candidate ends with its most similar word's value:
         # plain assignment, no read-compare-write per row.
         # Each value is already weighted, so adding `best` is the only other whole-array pass.
-        for word_id in similar[np.argsort(row[similar], kind="stable")]:
-            best[pool.rows_with_word(word_id)] = weight * (row[word_id] / 100)
+        for k in np.argsort(similarity, kind="stable"):
+            best[pool.rows_with_word(int(similar[k]))] = weight * (similarity[k] / 100)
         text += best
     # A weighted mean of numbers in [0, 1]; clip the float rounding (1.0000000000000002).
     return np.minimum(1.0, text / weights.sum())
+
+
+def _similar_words(
+    word: str, pool: CandidatePool, policy: MatchingPolicy
+) -> tuple[np.ndarray, np.ndarray]:
+    """The vocabulary ids of the words similar to `word` and their similarity (0-100): the
+    word itself, and for a long word, long words of about its length a typo could make
+    of it (as reference.word_matches and text.may_be_typo)."""
+    ids = np.empty(0, dtype=np.int64)
+    similarity = np.empty(0)
+    if not compared_exactly(word):
+        low, high = pool.typo_range(len(word))
+        if high > low:
+            scores = process.cdist(
+                [word],
+                pool.typo_words[low:high],
+                scorer=fuzz.ratio,
+                score_cutoff=policy.word_similarity_cutoff * 100,
+                dtype=np.float64,
+                # Threads only pay off for big comparisons; small ones are faster on one core.
+                workers=-1 if high - low > PARALLEL_TEXT_COMPARISONS else 1,
+            )[0]
+            hit = np.flatnonzero(scores)
+            ids, similarity = pool.typo_ids[low:high][hit], scores[hit]
+    exact = pool.word_ids.get(word)
+    if exact is not None and not np.any(ids == exact):
+        ids = np.append(ids, exact)
+        similarity = np.append(similarity, 100.0)
+    return ids, similarity
 
 
 def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Scores:
@@ -245,7 +285,11 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
     distance, location = _location(pool, wanted, policy)
     included = _included(pool, wanted, distance)
     toms = _toms(pool, wanted, policy)
-    fit = _text(pool, wanted, policy)
+    text = _text(pool, wanted, policy)
+    if has_something_to_match(wanted):
+        # As reference.is_unrelated: nothing towards any measure and no word in common.
+        included &= (toms > 0) | (text > 0)
+    fit = text
     if wanted.category:
         wanted_code = pool.category_codes.get(wanted.category.casefold(), -1)
         same = pool.category == wanted_code

@@ -10,11 +10,12 @@ from typing import Any
 class MatchingPolicy:
     # How much each component counts towards the total (normalised to sum to 1).
     location_weight: float = 0.30
-    toms_weight: float = 0.45
-    fit_weight: float = 0.25
-    # Location: full score within `local_km`, then halving every `half_life_km`.
-    local_km: float = 3.0
-    half_life_km: float = 10.0
+    toms_weight: float = 0.40
+    fit_weight: float = 0.30
+    # Location: full score within `local_km`, then halving every `half_life_km`: in-person
+    # help within about 25 km is fine, 15-30 km a weaker match (relevance.md).
+    local_km: float = 10.0
+    half_life_km: float = 15.0
     # Added to the location score when either side is in a priority place (capped at 1).
     priority_place_boost: float = 0.10
     # TOMs: credit for a different measure under the same outcome, or the same theme.

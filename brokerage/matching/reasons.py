@@ -1,15 +1,45 @@
-"""Plain-English reasons for a score, so a person can check every number."""
+"""Plain-English reasons for a score, so a person can check every number.
+
+A share is what was offered over what was wanted, never the credit it earned; how much a
+measure counted (in full, at half: a related measure) is said apart. Words in common are
+quoted as each side wrote them; nothing internal (stems, synonym tokens) is shown.
+"""
 
 from __future__ import annotations
 
 from .model import Candidate, Catalogue, MeasureCredit, Wanted
 from .policy import MatchingPolicy
+from .text import fit_words_as_written, is_synonym_token
 
 WordMatch = tuple[str, str | None, float]
+# Credits read as words where a person would say them so.
+CREDIT_WORDS = {1.0: "in full", 0.75: "at three quarters", 0.5: "at half", 0.25: "at a quarter"}
 
 
-def _quantity(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+def format_quantity(value: float) -> str:
+    """40 rather than 40.0 or 4E+1; thousands separated; at most two decimals."""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def _amount(value: float, unit: str) -> str:
+    if unit.upper() == "GBP":
+        return f"£{format_quantity(value)}"
+    return f"{format_quantity(value)} {unit}"
+
+
+def _percent(share: float) -> str:
+    if 0 < share < 0.01:
+        return "under 1%"
+    return f"{share:.0%}"
+
+
+def counted(credit: float) -> str:
+    """ "in full", "at half", "at 55%"."""
+    for value, words in CREDIT_WORDS.items():
+        if abs(credit - value) < 1e-9:
+            return words
+    return f"at {credit:.0%}"
 
 
 def explain_location(distance: float, priority: bool, policy: MatchingPolicy) -> list[str]:
@@ -20,40 +50,96 @@ def explain_location(distance: float, priority: bool, policy: MatchingPolicy) ->
     return reasons
 
 
+def _right_measure(
+    code: str,
+    target: float | None,
+    offered: float | None,
+    credit: float,
+    catalogue: Catalogue,
+    policy: MatchingPolicy,
+) -> str:
+    measure = catalogue[code]
+    unit = measure.unit
+    if not target or target <= 0:
+        what = f"offers {_amount(offered, unit)}" if offered else "offers it"
+        return f"{measure.name} ({code}): {what}, any amount wanted; counted {counted(credit)}"
+    if not offered or offered <= 0:
+        return (
+            f"{measure.name} ({code}): offers it without saying how much of the "
+            f"{_amount(target, unit)} wanted; counted {counted(credit)}: the right measure"
+        )
+    share = offered / target
+    if share >= 1:
+        said = f"offers {_amount(offered, unit)}, all of the {format_quantity(target)} wanted"
+    elif unit.upper() == "GBP":
+        said = f"offers {_amount(offered, unit)} of the {_amount(target, unit)} wanted"
+    else:
+        said = f"offers {format_quantity(offered)} of the {_amount(target, unit)} wanted"
+    said += "" if share >= 1 else f" ({_percent(share)})"
+    rule = ""
+    if credit < 1:
+        floor = policy.same_outcome_credit
+        at_least = counted(floor).removeprefix("at ")
+        rule = f": the right measure counts {at_least}, the quantity the rest" if floor else ""
+    return f"{measure.name} ({code}): {said}; counted {counted(credit)}{rule}"
+
+
 def explain_credit(
-    credit: MeasureCredit, wanted: Wanted, candidate: Candidate, catalogue: Catalogue
+    credit: MeasureCredit,
+    wanted: Wanted,
+    candidate: Candidate,
+    catalogue: Catalogue,
+    policy: MatchingPolicy,
 ) -> str:
     code = credit.wanted_code
     if code not in catalogue:
         return f"{code} is not in the TOMs catalogue"
     measure = catalogue[code]
     target = next(item.target for item in wanted.measures if item.code == code)
-    if credit.via_code == code:
+    if credit.via_code == code and credit.level == "measure":
         offered = candidate.measures.get(code)
-        if target and offered:
-            return (
-                f"offers {_quantity(offered)} of the {_quantity(target)} {measure.unit} wanted "
-                f"for {code} ({credit.credit:.0%})"
-            )
-        return f"offers {code}: {measure.name}"
+        return _right_measure(code, target, offered, credit.credit, catalogue, policy)
+    if credit.via_code is None or credit.level == "none":
+        return f"{measure.name} ({code}): nothing offered towards it"
+    via = catalogue[credit.via_code]
     if credit.level == "outcome":
-        return (
-            f"offers {credit.via_code}, under the same outcome as {code} "
-            f"({measure.outcome}; partial credit {credit.credit:.0%})"
-        )
-    if credit.level == "theme":
-        return (
-            f"offers {credit.via_code}, in the same theme as {code} "
-            f"({measure.theme}; partial credit {credit.credit:.0%})"
-        )
-    return f"nothing offered towards {code} ({measure.name})"
+        related = f"a related measure with the same outcome ({measure.outcome})"
+    else:
+        related = f"a measure in the same theme ({measure.theme})"
+    return (
+        f"{measure.name} ({code}): offers {via.name} ({credit.via_code}) instead; "
+        f"counted {counted(credit.credit)}: {related}"
+    )
+
+
+def words_in_common(wanted: Wanted, candidate: Candidate, matches: list[WordMatch]) -> list[str]:
+    """The words both texts share, as the query wrote them (and the candidate, if it
+    wrote them otherwise); the same help in other words by its name."""
+    asked = fit_words_as_written(wanted.text)
+    given = fit_words_as_written(candidate.text)
+    shared, synonyms = [], []
+    for word, other, _ in matches:
+        if other is None:
+            continue
+        if is_synonym_token(word):
+            synonyms.append(asked.get(word, word))
+            continue
+        mine, theirs = asked.get(word, word), given.get(other, other)
+        shared.append(mine if mine == theirs else f"{mine} ({theirs})")
+    # A group both texts name in the same word ("computers") is said once, as that word.
+    said = {word.casefold() for word in shared}
+    return [
+        *shared,
+        *(f"{name} (in other words)" for name in synonyms if name.casefold() not in said),
+    ]
 
 
 def explain_fit(
     wanted: Wanted, candidate: Candidate, matches: list[WordMatch], text: float
 ) -> list[str]:
-    shared = [word if other == word else f"{word}~{other}" for word, other, _ in matches if other]
-    reasons = [f"description fit {text:.0%}" + (f": {', '.join(shared[:6])}" if shared else "")]
+    shared = words_in_common(wanted, candidate, matches)
+    in_common = ", ".join(shared[:6]) if shared else "no words in common"
+    reasons = [f"description fit {text:.0%}: {in_common}"]
     if wanted.category and candidate.category:
         if wanted.category.casefold() == candidate.category.casefold():
             reasons.append(f"same category: {candidate.category}")
@@ -77,6 +163,6 @@ def explain(
 ) -> tuple[str, ...]:
     return (
         *explain_location(distance, priority, policy),
-        *(explain_credit(credit, wanted, candidate, catalogue) for credit in credits),
+        *(explain_credit(credit, wanted, candidate, catalogue, policy) for credit in credits),
         *explain_fit(wanted, candidate, matches, text),
     )

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 from .model import Candidate, Catalogue, MatchResult, MeasureCredit, Wanted
 from .policy import MatchingPolicy
 from .reasons import explain
-from .text import words
+from .text import fit_words, may_be_typo
 
 WordWeight = Callable[[str], float]
 
@@ -71,7 +71,7 @@ def _credits_for(
 ) -> Iterator[tuple[float, str]]:
     """Each way one offered measure earns credit towards one wanted measure."""
     if code == wanted_code:
-        yield coverage(target, quantity), "measure"
+        yield measure_credit(coverage(target, quantity), policy), "measure"
     if catalogue.outcome_of(code) == catalogue.outcome_of(wanted_code):
         yield policy.same_outcome_credit, "outcome"
     if catalogue.theme_of(code) == catalogue.theme_of(wanted_code):
@@ -87,6 +87,14 @@ def coverage(target: float | None, quantity: float | None) -> float:
     return min(1.0, quantity / target)
 
 
+def measure_credit(cover: float, policy: MatchingPolicy) -> float:
+    """The right measure is worth at least a related one (the same outcome's credit), and
+    the rest of its credit by how much of the target it covers: a smaller quantity of what
+    is asked is still the right help."""
+    floor = policy.same_outcome_credit
+    return floor + (1 - floor) * cover
+
+
 def toms_score(wanted: Wanted, credits: list[MeasureCredit]) -> float:
     total_weight = sum(item.weight for item in wanted.measures)
     if total_weight <= 0:
@@ -98,12 +106,20 @@ def toms_score(wanted: Wanted, credits: list[MeasureCredit]) -> float:
 def word_matches(
     query: tuple[str, ...], candidate: tuple[str, ...], cutoff: float
 ) -> list[tuple[str, str | None, float]]:
-    """Each query word with the candidate's most similar word and its similarity (0: none)."""
+    """Each query word with the candidate's most similar word and its similarity (0: none).
+
+    A word is always similar to itself; short words and synonym tokens to nothing else,
+    and a long word only to words of about its length."""
     matches = []
     for word in query:
         best_word, best = None, 0.0
         for other in candidate:
-            similarity = fuzz.ratio(word, other)
+            if word == other:
+                similarity = 100.0
+            elif not may_be_typo(word, other):
+                continue
+            else:
+                similarity = fuzz.ratio(word, other)
             if similarity >= cutoff * 100 and similarity > best:
                 best_word, best = other, similarity
         matches.append((word, best_word, best / 100))
@@ -116,6 +132,17 @@ def text_score(matches: list[tuple[str, str | None, float]], word_weight: WordWe
     if not total:
         return 0.0
     return min(1.0, sum(word_weight(word) * sim for word, _, sim in matches) / total)
+
+
+def has_something_to_match(wanted: Wanted) -> bool:
+    """Whether the query says what it wants: measures or meaningful words."""
+    return bool(wanted.measures) or bool(fit_words(wanted.text))
+
+
+def is_unrelated(wanted: Wanted, toms: float, text: float) -> bool:
+    """Nothing towards any wanted measure (not even a related one) and no word in common:
+    not a match, however near (relevance.md: off-topic is 0)."""
+    return toms <= 0 and text <= 0 and has_something_to_match(wanted)
 
 
 def fit_score(wanted: Wanted, candidate: Candidate, text: float, policy: MatchingPolicy) -> float:
@@ -132,7 +159,8 @@ def score_pair(
     policy: MatchingPolicy,
     word_weight: WordWeight = lambda word: 1.0,
 ) -> MatchResult | None:
-    """Score one pair with plain loops; None when the pair is excluded."""
+    """Score one pair with plain loops; None when the pair is excluded (out of reach, dates
+    apart, or nothing in common)."""
     distance = distance_m(wanted, candidate)
     if is_excluded(wanted, candidate, distance):
         return None
@@ -140,8 +168,12 @@ def score_pair(
     location = location_score(distance, priority, policy)
     credits = measure_credits(wanted, candidate, catalogue, policy)
     toms = toms_score(wanted, credits)
-    matches = word_matches(words(wanted.text), words(candidate.text), policy.word_similarity_cutoff)
+    matches = word_matches(
+        fit_words(wanted.text), fit_words(candidate.text), policy.word_similarity_cutoff
+    )
     text = text_score(matches, word_weight)
+    if is_unrelated(wanted, toms, text):
+        return None
     fit = fit_score(wanted, candidate, text, policy)
     w_location, w_toms, w_fit = policy.component_weights
     return MatchResult(

@@ -1,6 +1,15 @@
-"""Words for offer fit: normalised, de-duplicated, without the words every text shares."""
+"""Words for offer fit: normalised, stemmed, de-duplicated, without words that say nothing.
+
+Matching compares `fit_words`: the stems of a text's meaningful words (volunteer,
+volunteers and volunteering are one word), plus one token per synonym group the text
+mentions ("literacy support" and "reading helpers" are the same help in other words).
+Function words and the app's own words ("demo", "listing", "offer") never count as fit.
+`words` is the directory search's simpler reading: unstemmed, as typed.
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from rapidfuzz import utils
 
@@ -10,11 +19,44 @@ STOPWORDS = frozenset(
     "their them they this those through was were what when where which who will with would "
     "you your".split()
 )
+# More words that say nothing about what is offered or needed, for matching's fit.
+FIT_STOPWORDS = STOPWORDS | frozenset(
+    "above after again among around because been before being both cannot could did does "
+    "doing done during each either every few had having her here hers him his how just may "
+    "might more most much must nor off once only onto other ours over own same she should "
+    "some such than then there these too under until upon very via while whom whose why "
+    "within without yet yours".split()
+)
+# Every listing on the site is an offer, a need or an opportunity, and demo ones say they
+# are fictional examples: these words are the app's, not what is offered or needed.
+APP_WORDS = frozenset(
+    "demo example fictional listed listing listings need needed needing needs offer offered "
+    "offering offers opportunity opportunities placeholder sample want wanted wants "
+    "written".split()
+)
 MIN_WORD_LENGTH = 3
+# Below this many letters a word is compared exactly: short words one letter apart are
+# other words (read, ready), not typos.
+MIN_FUZZY_LENGTH = 5
+# A typo adds or drops a letter or two; words further apart in length are other words
+# (county, community), however many letters they share.
+MAX_TYPO_LENGTH_CHANGE = 2
+SYNONYM_MARK = "="
+
+# The same help in other words (relevance.md): each group's name, and its phrases.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "reading help": ("reading helpers", "literacy support", "hearing children read"),
+    "computers": ("laptops", "computers", "devices"),
+    "work experience": ("work experience", "job shadowing"),
+    "English lessons": ("ESOL", "English language"),
+    "decorating": ("decorating", "fresh paint"),
+    "jobs for people leaving prison": ("ban the box", "leaving prison"),
+}
 
 
 def words(text: str) -> tuple[str, ...]:
-    """Lower-case words of at least three letters, stopwords removed, first occurrence kept."""
+    """Lower-case words of at least three letters, stopwords removed, first occurrence kept
+    (the directory's search words: unstemmed, so its reasons quote them as typed)."""
     processed = utils.default_process(text or "")
     return tuple(
         dict.fromkeys(
@@ -23,3 +65,102 @@ def words(text: str) -> tuple[str, ...]:
             if len(word) >= MIN_WORD_LENGTH and word not in STOPWORDS
         )
     )
+
+
+def _undouble(word: str) -> str:
+    """shopp -> shop, plann -> plan (a doubled consonant left by -ing or -ed)."""
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light suffix-stripping stemmer: one family of words, one stem.
+
+    volunteer(s, ing) -> volunteer; mentor(s, ing, ship) -> mentor; apprentice(s, ship)
+    -> apprentic; families -> family. Misspellings pass through mostly unchanged, and typo
+    tolerance compares the stems.
+    """
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        word = word[:-2]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ship", "ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = _undouble(word[: -len(suffix)])
+            break
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def _meaningful(text: str) -> list[str]:
+    """The words that can say what is offered or needed, in order, repeats kept."""
+    processed = utils.default_process(text or "")
+    return [
+        word
+        for word in processed.split()
+        if len(word) >= MIN_WORD_LENGTH and word not in FIT_STOPWORDS and word not in APP_WORDS
+    ]
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(word) for word in _meaningful(text)]
+
+
+# Each synonym phrase as stems, by its first stem, with its group's token.
+_PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _name, _phrases in SYNONYMS.items():
+    for _phrase in _phrases:
+        _stemmed = tuple(_stems(_phrase))
+        _PHRASES.setdefault(_stemmed[0], []).append((_stemmed, SYNONYM_MARK + _name))
+
+
+def synonym_tokens(stems: list[str]) -> list[str]:
+    """A token for each synonym group one of whose phrases the stems hold, in the order
+    the table lists the groups."""
+    found = set()
+    for i, first in enumerate(stems):
+        for phrase, token in _PHRASES.get(first, ()):
+            if tuple(stems[i : i + len(phrase)]) == phrase:
+                found.add(token)
+    order = [SYNONYM_MARK + name for name in SYNONYMS]
+    return sorted(found, key=order.index)
+
+
+def is_synonym_token(word: str) -> bool:
+    return word.startswith(SYNONYM_MARK)
+
+
+def compared_exactly(word: str) -> bool:
+    """Synonym tokens and short words match only themselves, never a similar word."""
+    return len(word) < MIN_FUZZY_LENGTH or is_synonym_token(word)
+
+
+def may_be_typo(word: str, other: str) -> bool:
+    """Whether two different words may be one misspelt: both long, of similar length."""
+    if compared_exactly(word) or compared_exactly(other):
+        return False
+    return abs(len(word) - len(other)) <= MAX_TYPO_LENGTH_CHANGE
+
+
+@lru_cache(maxsize=4096)
+def fit_words(text: str) -> tuple[str, ...]:
+    """What matching compares: the stems of the meaningful words, then synonym tokens;
+    first occurrence kept."""
+    stems = _stems(text)
+    return tuple(dict.fromkeys([*stems, *synonym_tokens(stems)]))
+
+
+def fit_words_as_written(text: str) -> dict[str, str]:
+    """Each of `fit_words(text)` as a person reads it: a stem's first word as written, a
+    synonym token its group's name."""
+    written: dict[str, str] = {}
+    for word in _meaningful(text):
+        written.setdefault(stem(word), word)
+    for token in synonym_tokens(_stems(text)):
+        written[token] = token.removeprefix(SYNONYM_MARK)
+    return written

@@ -10,6 +10,7 @@ from brokerage.accounts.models import User
 from brokerage.extensions import db
 from brokerage.listings.models import Offer
 from brokerage.matches.models import Match
+from brokerage.matching.strength import strength_word
 from tests.api.conftest import bearer
 from tests.conftest import log_in
 from tests.matches.conftest import (  # noqa: F401  (fixtures)
@@ -55,6 +56,9 @@ def test_a_needs_matches_come_best_first_with_parts_and_reasons(
         "ref",
         "name",
         "score",
+        "strength",
+        "partner_ref",
+        "policy_version",
         "components",
         "distance_km",
         "reasons",
@@ -62,6 +66,7 @@ def test_a_needs_matches_come_best_first_with_parts_and_reasons(
     assert first["kind"] == "offer" and first["name"] == "Reading volunteers"
     assert set(first["components"]) == {"location", "toms", "fit"}
     assert first["reasons"] and isinstance(first["distance_km"], float)
+    assert all(m["strength"] == strength_word(m["score"]) for m in matches)
     assert [m["score"] for m in matches] == sorted((m["score"] for m in matches), reverse=True)
 
     def as_stored() -> tuple:
@@ -77,6 +82,7 @@ def test_an_offers_matches_are_read_with_the_signed_in_session(app, county, list
     client = log_in(app.test_client(), county.email("readers"))
     matches = client.get(f"/api/v1/offers/{listed['offer']}/matches").get_json()["matches"]
     assert matches and {m["kind"] for m in matches} <= {"need", "opportunity"}
+    assert all(m["strength"] in ("strong", "good", "possible") for m in matches)
 
 
 def test_without_credentials_the_answer_is_401(app, listed):

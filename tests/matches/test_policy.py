@@ -32,7 +32,7 @@ def test_only_staff_may_see_or_change_the_policy(request, role, in_app):
 def test_staff_see_the_built_in_defaults_until_a_policy_is_published(staff):
     page = staff.get("/matching/policy").get_data(as_text=True)
     assert "Version 0" in page and "built-in defaults" in page
-    assert 'value="0.45"' in page  # the TOMs weight, prefilled
+    assert f'value="{MatchingPolicy().toms_weight}"' in page  # the TOMs weight, prefilled
 
 
 def test_publishing_makes_a_new_version_that_is_then_in_force(staff, in_app):

@@ -3,7 +3,7 @@ top N (2 in these tests) would change, and why. Trying writes nothing."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from decimal import Decimal
 from html import escape
 
@@ -23,14 +23,22 @@ from tests.matches.conftest import STAFF, offer, reading_need, stored
 
 READING = {"OIEP-S1": Decimal(90)}
 JOBS = {"OIEP-J1": Decimal(3)}
-LOCAL_FIRST = MatchingPolicy(location_weight=2.0)
+# The policy in force these scenes were drawn for: a 3 km local distance, halving every 10.
+IN_FORCE = MatchingPolicy(local_km=3.0, half_life_km=10.0)
+LOCAL_FIRST = replace(IN_FORCE, location_weight=2.0)
 SANDBOX = "/matching/policy/sandbox"
 
 
 @pytest.fixture
-def reading(county) -> dict[str, int]:
+def reading(county, in_app) -> dict[str, int]:
     """A need in east Oxford; two far-off offers of exactly what it asks for, and one on its
-    doorstep offering something else. Under the defaults the far ones are its top 2."""
+    doorstep offering something else. Under IN_FORCE the far ones are its top 2."""
+
+    def in_force() -> None:
+        publish_policy(IN_FORCE, "The scene's policy.", county.staff())
+        db.session.commit()
+
+    in_app(in_force)
     return {
         "need": county.list("need", "arch", **reading_need()),
         "local": county.list("offer", "readers", **offer("Doorstep jobs", "OX4 2JY", JOBS)),
@@ -137,7 +145,7 @@ def _nothing_stored(in_app) -> tuple:
 def test_staff_see_the_form_prefilled_with_the_policy_in_force(app, county):
     page = log_in(app.test_client(), STAFF).get(SANDBOX).get_data(as_text=True)
     assert "Try a draft matching policy" in page and "Version 0" in page
-    assert 'value="0.45"' in page  # the TOMs weight
+    assert f'value="{MatchingPolicy().toms_weight}"' in page  # the TOMs weight
     assert "What would change" not in page
 
 
@@ -170,7 +178,7 @@ def test_the_publish_button_carries_the_draft_to_the_policy_page(app, county, in
 
 def test_a_draft_equal_to_the_policy_in_force_offers_nothing_to_publish(app, county, reading):
     staff = log_in(app.test_client(), STAFF)
-    page = post_form(staff, SANDBOX, _form(MatchingPolicy()), page=SANDBOX).get_data(as_text=True)
+    page = post_form(staff, SANDBOX, _form(IN_FORCE), page=SANDBOX).get_data(as_text=True)
     assert "This draft is the policy in force" in page and "Publish this policy" not in page
     assert "Top 2 unchanged" in page and "Reading volunteers for schools" in page
 
@@ -230,7 +238,7 @@ def test_the_policy_page_links_to_the_sandbox(app, county):
 
 def test_a_reason_names_the_setting_that_changed_a_components_score(in_app, reading):
     seeker = _seeker(
-        in_app(lambda: compare_policies(MatchingPolicy(local_km=50.0))), reading["need"]
+        in_app(lambda: compare_policies(replace(IN_FORCE, local_km=50.0))), reading["need"]
     )
     banbury = _row(seeker, reading["banbury"])
     assert banbury.change == "same" and banbury.after.location == 1.0

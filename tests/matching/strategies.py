@@ -48,6 +48,20 @@ WORDS = [
     "children",
     "oxford",
     "events",
+    # Word families, synonym phrases, the app's own words and short look-alikes.
+    "volunteering",
+    "helpers",
+    "literacy support",
+    "hearing children read",
+    "laptops",
+    "devices",
+    "demo",
+    "listing",
+    "read",
+    "ready",
+    "mentors",
+    "county",
+    "community",
 ]
 
 eastings = st.floats(min_value=400_000, max_value=480_000, allow_nan=False)

@@ -13,6 +13,7 @@ from brokerage.extensions import db
 from brokerage.matches.delivery import DeliveryReport, confirm_delivery, record_delivery
 from brokerage.matches.outcome_models import MAX_MESSAGE, Delivery, MatchEvent, MatchMessage
 from brokerage.matches.states import State
+from brokerage.matching.strength import strength_word
 from brokerage.notifications.models import Notification
 from tests.conftest import csrf_token, log_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
@@ -438,3 +439,21 @@ def test_a_confirmed_delivery_is_not_confirmed_again(pair, in_pair):
     assert again.status_code == 409 and "already confirmed" in again.get_data(True)
     with pair.app.app_context():
         assert db.session.scalar(select(Delivery.rating)) == 5
+
+
+def test_a_match_page_reads_delivered_quantities_and_its_strength_as_people_write_them(
+    pair, in_pair
+):
+    def arrange(pair):
+        match = pair.match("need")
+        set_state(match, State.AGREED)
+        report = DeliveryReport(today(), today(), {"OIEP-S1": Decimal("40.00")}, "Register")
+        record_delivery(match, pair.user("supplier"), report, today(), match.version)
+        return match.id, strength_word(match.score)
+
+    match_id, strength = in_pair(arrange)
+    page = _client(pair, "beneficiary").get(f"/matches/{match_id}").get_data(as_text=True)
+    assert '<td class="text-end">40 ' in page and "4E+1" not in page
+    assert f">{strength}</span></h2>" in page
+    assert "policy version" not in page
+    assert "policy version" in _client(pair, "staff").get(f"/matches/{match_id}").get_data(True)
