@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached
@@ -115,7 +115,13 @@ task_force_required = _role_required(is_task_force)
 
 
 def _require_login() -> Any:
-    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+    if request.endpoint is None:
+        return None
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        # A signed-in person on a public page is loaded now, in the same round trip to
+        # the cache as what the page reads ahead (its cached search, say).
+        if "_user_id" in session:
+            current_user._get_current_object()  # noqa: SLF001 (the proxy's own loader)
         return None
     if request.blueprint in SELF_AUTHENTICATING_BLUEPRINTS:
         return None
