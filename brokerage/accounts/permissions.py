@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, g, request, session
+from flask import Flask, abort, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached
@@ -118,9 +118,11 @@ def _require_login() -> Any:
     if request.endpoint is None:
         return None
     if request.endpoint in PUBLIC_ENDPOINTS:
-        # A signed-in person on a public page is loaded now, in the same round trip to
-        # the cache as what the page reads ahead (its cached search, say).
-        if "_user_id" in session:
+        # A signed-in person on a public page that reads a cached entry ahead (a search)
+        # is loaded now, in the same round trip to the cache; other public pages and
+        # files never ask, and keep their own headers.
+        view = current_app.view_functions.get(request.endpoint)
+        if "_user_id" in session and hasattr(view, "read_ahead"):
             current_user._get_current_object()  # noqa: SLF001 (the proxy's own loader)
         return None
     if request.blueprint in SELF_AUTHENTICATING_BLUEPRINTS:
