@@ -300,6 +300,19 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
     return Scores(included, distance, location, toms, fit, total)
 
 
+def best_rows(total: np.ndarray, eligible: np.ndarray, top_n: int) -> np.ndarray:
+    """The `top_n` eligible rows by total, best first; ties keep the pool's order."""
+    # Scores equal to 9 decimals are ties (float noise must not decide an order).
+    totals = np.round(total[eligible], TIE_DECIMALS)
+    if eligible.size > top_n:
+        # Keep everything tied with the top_n-th score, so tie-breaking stays exact.
+        cutoff = np.partition(totals, eligible.size - top_n)[eligible.size - top_n]
+        keep = totals >= cutoff
+        eligible, totals = eligible[keep], totals[keep]
+    # Sort by score descending, then pool order: lexsort's last key is the primary one.
+    return eligible[np.lexsort((eligible, -totals))][:top_n]
+
+
 def rank(
     wanted: Wanted,
     pool: CandidatePool,
@@ -315,15 +328,7 @@ def rank(
     eligible = np.flatnonzero(scores.included & (scores.total >= min_score))
     if eligible.size == 0:
         return []
-    # Scores equal to 9 decimals are ties (float noise must not decide an order).
-    totals = np.round(scores.total[eligible], TIE_DECIMALS)
-    if eligible.size > top_n:
-        # Keep everything tied with the top_n-th score, so tie-breaking stays exact.
-        cutoff = np.partition(totals, eligible.size - top_n)[eligible.size - top_n]
-        keep = totals >= cutoff
-        eligible, totals = eligible[keep], totals[keep]
-    # Sort by score descending, then pool order: lexsort's last key is the primary one.
-    order = eligible[np.lexsort((eligible, -totals))][:top_n]
+    order = best_rows(scores.total, eligible, top_n)
     results = []
     for row in order:
         explained = score_pair(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .engine import best_rows
 from .model import Catalogue
 from .supplier_model import (
     ADJACENT_AREAS,
@@ -28,7 +29,6 @@ from .supplier_model import (
 from .supplier_reference import fallback_words, offered_measures, score_supplier
 from .text import words
 
-TIE_DECIMALS = 9
 TRADE_PREFIXES = (2, 3, 4)
 
 
@@ -241,13 +241,8 @@ def rank_suppliers(
     eligible = np.flatnonzero(scores.trade > 0)
     if eligible.size == 0:
         return []
-    totals = np.round(scores.total[eligible], TIE_DECIMALS)
-    if eligible.size > top_n:
-        cutoff = np.partition(totals, eligible.size - top_n)[eligible.size - top_n]
-        keep = totals >= cutoff
-        eligible, totals = eligible[keep], totals[keep]
-    order = eligible[np.lexsort((eligible, -totals))][:top_n]
     results = []
+    order = best_rows(scores.total, eligible, top_n)
     for row in order:
         explained = score_supplier(
             query, pool.candidates[row], pool.catalogue, policy, pool.trade_names
