@@ -3,28 +3,31 @@ transaction per test that is rolled back, so every test starts from a clean data
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-import flask_migrate
 import pytest
+from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
-from redis import Redis
-from redis.exceptions import RedisError
-from sqlalchemy import create_engine, event, make_url, text
 
-from brokerage import create_app
 from brokerage.extensions import cache, db
 from brokerage.toms import cache as toms_cache
-from config import TestConfig
+from brokerage.toms import service as toms_service
 from tests import factories
-from tests.factories import PASSWORD
+from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.redis_server import TEST_REDIS_URL, redis_configured
+from tests.helpers.web import log_in
+
+# Fixtures that tests in more than one folder use; each folder's conftest.py holds its own.
+pytest_plugins = [
+    "tests.helpers.directory",
+    "tests.helpers.matches",
+    "tests.helpers.review",
+    "tests.helpers.workflow",
+]
 
 
 class _ConnectionBoundSession(Session):
@@ -32,48 +35,6 @@ class _ConnectionBoundSession(Session):
 
     def get_bind(self, *args: Any, **kwargs: Any) -> Any:
         return self.bind
-
-
-def build_test_app(database_url: str, outbox: str, **settings: Any) -> Flask:
-    """An app on `database_url` with its schema built by the migrations."""
-    config = type(
-        "SessionTestConfig",
-        (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": outbox, **settings},
-    )
-    app = create_app(config)
-    with app.app_context():
-        # "heads": parallel branches under development apply too; a test below insists
-        # that what lands on main has one head.
-        flask_migrate.upgrade(revision="heads")
-        db.session.remove()
-    return app
-
-
-@contextmanager
-def fresh_database(tmp_path: Path, name: str) -> Iterator[str]:
-    """A new, empty database for this test run, dropped afterwards.
-
-    With TEST_DATABASE_URL (PostgreSQL), each run makes its own database beside the one
-    named there, so parallel runs and the live server never share tables; otherwise a
-    new SQLite file.
-    """
-    base_url = TestConfig.SQLALCHEMY_DATABASE_URI
-    if not base_url:
-        yield f"sqlite:///{tmp_path / (name + '.sqlite')}"
-        return
-    url = make_url(base_url)
-    database = f"{url.database}_{name}_{os.getpid()}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{database}"'))
-    try:
-        yield url.set(database=database).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -138,6 +99,25 @@ def create(app: Flask) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def shipped_catalogue(app: Flask) -> None:
+    """The two frameworks that ship with the app, committed in the test's transaction."""
+    with app.app_context():
+        toms_service.load_shipped_frameworks()
+        db.session.commit()
+
+
+@pytest.fixture
+def flask_cli(app: Flask) -> Callable[..., Result]:
+    """`flask_cli("users", "create", ..., input=...)`: run a command as `flask` would."""
+    runner = app.test_cli_runner()
+
+    def _run(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(args=list(args), input=input)
+
+    return _run
+
+
+@pytest.fixture
 def in_app(app: Flask) -> Iterator[Callable[[Callable[[], Any]], Any]]:
     """Run a callable inside a fresh app context, e.g. to query what a request saved."""
 
@@ -146,59 +126,6 @@ def in_app(app: Flask) -> Iterator[Callable[[Callable[[], Any]], Any]]:
             return function()
 
     yield _run
-
-
-CSRF_INPUT = re.compile(
-    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
-)
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    """The SQL statements run inside the block (an N+1 shows as a list that grows)."""
-    statements: list[str] = []
-
-    def count(_connection: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-
-
-def counted_cache_reads(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
-    """Each round trip to the cache from now on, as the keys it read."""
-    reads: list[tuple[str, ...]] = []
-    read = cache.get_many
-
-    def counted(*keys: str) -> list:
-        reads.append(keys)
-        return read(*keys)
-
-    monkeypatch.setattr(cache, "get_many", counted)
-    return reads
-
-
-def csrf_token(client: FlaskClient, page: str = "/login") -> str:
-    html = client.get(page).get_data(as_text=True)
-    match = CSRF_INPUT.search(html)
-    assert match, f"no CSRF token on {page}"
-    return match.group(1) or match.group(2)
-
-
-def post_form(
-    client: FlaskClient, url: str, data: dict[str, Any], page: str = "/login", **kwargs: Any
-):
-    """Submit a form as a browser would: with the CSRF token the site gave this session."""
-    return client.post(url, data={"csrf_token": csrf_token(client, page), **data}, **kwargs)
-
-
-def log_in(client: FlaskClient, email: str, password: str = PASSWORD) -> FlaskClient:
-    response = post_form(client, "/login", {"email": email, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return client
 
 
 @pytest.fixture
@@ -258,35 +185,9 @@ def staff(client_for: Callable[..., FlaskClient]) -> FlaskClient:
     return client_for(staff=True)
 
 
-TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
-UNREACHABLE_REDIS_URL = "redis://127.0.0.1:1/0"
-
-
-@contextmanager
-def redis_configured(app: Flask, url: str, **settings: Any) -> Iterator[None]:
-    """The app uses Redis at `url` (emptied before and after if reachable) for the block."""
-
-    def _flush() -> None:
-        with suppress(RedisError):  # an unreachable Redis is what some tests want
-            Redis.from_url(url, socket_connect_timeout=1).flushdb()
-
-    def _forget_client() -> None:  # and when it failed: a new Redis starts afresh
-        for key in ("redis", "redis_back_off.jobs"):
-            app.extensions.pop(key, None)
-
-    _flush()
-    app.config.update(REDIS_URL=url, **settings)
-    _forget_client()
-    try:
-        yield
-    finally:
-        app.config.update(REDIS_URL=None)
-        _forget_client()
-        _flush()
-
-
 @pytest.fixture
 def with_redis(app: Flask) -> Iterator[None]:
-    """A real Redis (database 15) for the test, with retries that need no scheduler delay."""
+    """A real Redis (this worker's own database) for the test, with retries that need no
+    scheduler delay."""
     with redis_configured(app, TEST_REDIS_URL, JOB_RETRY_INTERVALS=[0, 0]):
         yield

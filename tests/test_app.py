@@ -18,7 +18,8 @@ from brokerage.accounts.models import ApiToken, User
 from brokerage.errors import BrokerageError
 from brokerage.extensions import db, limiter, talisman
 from config import Config, ConfigurationError, ProductionConfig
-from tests.conftest import build_test_app, post_form
+from tests.helpers.app import build_test_app
+from tests.helpers.web import post_form
 
 POSTGRES_URL = "postgresql+psycopg://brokerage@127.0.0.1:9/brokerage"
 GOOD_SECRET = "k" * 64

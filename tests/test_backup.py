@@ -12,7 +12,8 @@ from brokerage.demo.data import DEMO_PASSWORD
 from brokerage.extensions import db
 from brokerage.plan.models import Action
 from config import TestConfig
-from tests.conftest import build_test_app, fresh_database, log_in
+from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.web import log_in
 
 pytestmark = pytest.mark.skipif(
     not (TestConfig.SQLALCHEMY_DATABASE_URI or "").startswith("postgresql"),

@@ -17,8 +17,8 @@ from sqlalchemy import update
 from brokerage import caching
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import cache, db
-from tests.conftest import TEST_REDIS_URL, UNREACHABLE_REDIS_URL, counted_cache_reads
 from tests.factories import OrganisationFactory
+from tests.helpers.redis_server import TEST_REDIS_URL, UNREACHABLE_REDIS_URL, counted_cache_reads
 
 
 class Counter:

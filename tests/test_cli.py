@@ -18,17 +18,6 @@ from tests import factories
 NEW_PASSWORD = "a long and unusual passphrase"
 
 
-@pytest.fixture
-def flask_cli(app):
-    """`flask_cli("users", "create", ..., input=...)`: run a command as `flask` would."""
-    runner = app.test_cli_runner()
-
-    def _run(*args: str, input: str | None = None):
-        return runner.invoke(args=list(args), input=input)
-
-    return _run
-
-
 def _user(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 

@@ -1,6 +1,6 @@
 """Probes for load balancers: liveness always, readiness only when the services answer."""
 
-from tests.conftest import TEST_REDIS_URL, UNREACHABLE_REDIS_URL, redis_configured
+from tests.helpers.redis_server import TEST_REDIS_URL, UNREACHABLE_REDIS_URL, redis_configured
 
 
 def test_healthz_answers_without_logging_in(anon):

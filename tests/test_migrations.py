@@ -13,7 +13,7 @@ from sqlalchemy import Column, MetaData, String, inspect
 from sqlalchemy.engine import Connection
 
 from brokerage.extensions import NAMING_CONVENTION, db
-from tests.conftest import build_test_app, fresh_database
+from tests.helpers.app import build_test_app, fresh_database
 
 
 def _drift(connection: Connection, metadata: MetaData) -> list[Any]:

@@ -25,11 +25,11 @@ import pytest
 from redis import Redis
 
 from config import TestConfig
-from tests.conftest import build_test_app, fresh_database
+from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.redis_server import STACK_REDIS_URL
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-STACK_REDIS_URL = "redis://127.0.0.1:6379/14"
 
 pytestmark = pytest.mark.skipif(
     not (TestConfig.SQLALCHEMY_DATABASE_URI or "").startswith("postgresql"),

@@ -16,6 +16,7 @@ import pytest
 
 from brokerage.accounts import service
 from brokerage.extensions import db
+from tests.helpers.redis_server import PROXY_REDIS_URL
 from tests.test_production_stack import (
     Browser,
     _free_port,
@@ -24,7 +25,6 @@ from tests.test_production_stack import (
 )
 from tests.test_production_stack import pytestmark as production_stack_marks
 
-PROXY_REDIS_URL = "redis://127.0.0.1:6379/12"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PASSWORD = "a long proxy password"
 WRONG = "not the password at all"

@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.plan.conftest import page_text
+from tests.helpers.pages import page_text
 
 
 def test_the_accessibility_statement_is_public(anon: FlaskClient):

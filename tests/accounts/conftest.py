@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -15,24 +14,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.conftest import log_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-
-ROLES = ("anon", "owner", "member", "outsider", "task_force", "staff")
-
-
-@dataclass(frozen=True)
-class World:
-    """One supplier with an owner and a plain member, a second supplier with its own owner
-    (the outsider), and two people with platform roles but no organisation."""
-
-    organisation_id: int
-    other_organisation_id: int
-    emails: dict[str, str]
+from tests.helpers.accounts import AccountsWorld
+from tests.helpers.web import log_in
 
 
 @pytest.fixture
-def world(create: Callable[..., Any]) -> World:
+def accounts_world(create: Callable[..., Any]) -> AccountsWorld:
     organisation = create(
         OrganisationFactory, name="Cowley Bakery", kind="supplier", postcode="OX4 1AA"
     )
@@ -55,16 +43,18 @@ def world(create: Callable[..., Any]) -> World:
             organisation_id=organisation_id,
             role=member_role,
         )
-    return World(organisation.id, other.id, {role: user.email for role, user in people.items()})
+    return AccountsWorld(
+        organisation.id, other.id, {role: user.email for role, user in people.items()}
+    )
 
 
 @pytest.fixture
-def client_as(app: Flask, world: World) -> Callable[[str], FlaskClient]:
-    """`client_as("member")`: a client logged in as that person of the world (or anonymous)."""
+def accounts_client(app: Flask, accounts_world: AccountsWorld) -> Callable[[str], FlaskClient]:
+    """`accounts_client("member")`: a client logged in as that person (or anonymous)."""
 
     def _client(role: str) -> FlaskClient:
         client = app.test_client()
-        return client if role == "anon" else log_in(client, world.emails[role])
+        return client if role == "anon" else log_in(client, accounts_world.emails[role])
 
     return _client
 

@@ -10,9 +10,9 @@ from flask import url_for
 from brokerage.accounts.models import Invitation, Organisation
 from brokerage.accounts.permissions import PUBLIC_ENDPOINTS, SELF_AUTHENTICATING_BLUEPRINTS
 from brokerage.extensions import db
-from tests.accounts.conftest import ROLES
-from tests.accounts.helpers import count
-from tests.conftest import csrf_token, post_form
+from tests.helpers.accounts import ROLES
+from tests.helpers.pages import count
+from tests.helpers.web import csrf_token, post_form
 
 
 def sends_to_login(response, path):
@@ -137,12 +137,12 @@ def _organisation_state(organisation_id):
     ],
 )
 def test_organisation_pages_answer_each_role_as_expected(
-    client_as, world, in_app, endpoint, role, expected
+    accounts_client, accounts_world, in_app, endpoint, role, expected
 ):
     method, path_template, data = ENDPOINTS[endpoint]
-    path = path_template.format(id=world.organisation_id)
-    client = client_as(role)
-    before = in_app(lambda: _organisation_state(world.organisation_id))
+    path = path_template.format(id=accounts_world.organisation_id)
+    client = accounts_client(role)
+    before = in_app(lambda: _organisation_state(accounts_world.organisation_id))
 
     response = post_form(client, path, data) if method == "POST" else client.get(path)
 
@@ -150,8 +150,8 @@ def test_organisation_pages_answer_each_role_as_expected(
         assert sends_to_login(response, path)
     elif expected == SAVED:
         assert response.status_code == 302
-        assert response.headers["Location"] == f"/organisations/{world.organisation_id}"
+        assert response.headers["Location"] == f"/organisations/{accounts_world.organisation_id}"
     else:
         assert response.status_code == expected
-    after = in_app(lambda: _organisation_state(world.organisation_id))
+    after = in_app(lambda: _organisation_state(accounts_world.organisation_id))
     assert (after != before) == (expected == SAVED)

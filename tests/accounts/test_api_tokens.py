@@ -14,8 +14,9 @@ from brokerage.accounts.models import ApiToken
 from brokerage.extensions import db
 from brokerage.formatting import format_date
 from brokerage.types import utcnow
-from tests.accounts.helpers import count, field_error, flashed, page_text
-from tests.conftest import build_test_app, fresh_database, post_form
+from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.pages import count, field_error, flashed, page_text
+from tests.helpers.web import post_form
 
 
 def create_token(client, name="Council CRM export"):

@@ -13,7 +13,8 @@ from sqlalchemy import select, text
 from brokerage.accounts import tokens
 from brokerage.accounts.models import User
 from brokerage.extensions import db
-from tests.accounts.helpers import (
+from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.pages import (
     confirm_by_email,
     emails_to,
     field_error,
@@ -21,7 +22,7 @@ from tests.accounts.helpers import (
     link_in,
     page_text,
 )
-from tests.conftest import build_test_app, fresh_database, post_form
+from tests.helpers.web import post_form
 
 ADA = "ada@example.org"
 PASSPHRASE = "analytical engine notes"

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from brokerage.accounts import tokens
 from brokerage.accounts.models import Invitation, Membership, User
 from brokerage.extensions import db
-from tests.accounts.helpers import (
+from tests.factories import PASSWORD, UserFactory
+from tests.helpers.pages import (
     confirm_by_email,
     count,
     emails_to,
@@ -22,8 +23,7 @@ from tests.accounts.helpers import (
     link_in,
     page_text,
 )
-from tests.conftest import log_in, post_form
-from tests.factories import PASSWORD, UserFactory
+from tests.helpers.web import log_in, post_form
 
 INVITED = "new.colleague@example.org"
 NOT_VALID = "This link is not valid. Check that you copied all of it, or ask for a new one."
@@ -55,19 +55,21 @@ def the_invitation(email=INVITED):
 
 
 @pytest.fixture
-def invited(app, client_as, world):
+def invited(app, accounts_client, accounts_world):
     """The owner has invited INVITED as an owner; the link from the email."""
-    invite(client_as("owner"), world.organisation_id, role="owner")
+    invite(accounts_client("owner"), accounts_world.organisation_id, role="owner")
     return invitation_link(app)
 
 
-def test_an_owner_invites_a_colleague_who_gets_an_email_with_a_link(app, client_as, world, in_app):
-    owner = client_as("owner")
+def test_an_owner_invites_a_colleague_who_gets_an_email_with_a_link(
+    app, accounts_client, accounts_world, in_app
+):
+    owner = accounts_client("owner")
 
-    response = invite(owner, world.organisation_id, email="New.Colleague@Example.org")
+    response = invite(owner, accounts_world.organisation_id, email="New.Colleague@Example.org")
 
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/organisations/{world.organisation_id}"
+    assert response.headers["Location"] == f"/organisations/{accounts_world.organisation_id}"
     page = owner.get(response.headers["Location"])
     assert "We have emailed an invitation to New.Colleague@Example.org." in flashed(page)
     assert f"{INVITED} (member)" in page_text(page)
@@ -89,9 +91,9 @@ def test_an_owner_invites_a_colleague_who_gets_an_email_with_a_link(app, client_
     "email", ["member@bakery.example.org", "MEMBER@Bakery.example.org", "owner@bakery.example.org"]
 )
 def test_inviting_someone_who_is_already_a_member_is_refused_on_the_field(
-    app, client_as, world, in_app, email
+    app, accounts_client, accounts_world, in_app, email
 ):
-    response = invite(client_as("owner"), world.organisation_id, email=email)
+    response = invite(accounts_client("owner"), accounts_world.organisation_id, email=email)
 
     assert response.status_code == 400
     assert "is already a member of Cowley Bakery." in field_error(response, "email")
@@ -109,9 +111,11 @@ def test_inviting_someone_who_is_already_a_member_is_refused_on_the_field(
     ],
 )
 def test_a_bad_invitation_is_refused_on_the_field(
-    app, client_as, world, in_app, field, email, role, message
+    app, accounts_client, accounts_world, in_app, field, email, role, message
 ):
-    response = invite(client_as("owner"), world.organisation_id, email=email, role=role)
+    response = invite(
+        accounts_client("owner"), accounts_world.organisation_id, email=email, role=role
+    )
 
     assert response.status_code == 400
     assert message in field_error(response, field)
@@ -121,8 +125,8 @@ def test_a_bad_invitation_is_refused_on_the_field(
 @pytest.mark.parametrize(
     ("role", "status"), [("member", 403), ("outsider", 404), ("task_force", 404)]
 )
-def test_only_owners_can_invite(app, client_as, world, in_app, role, status):
-    response = invite(client_as(role), world.organisation_id)
+def test_only_owners_can_invite(app, accounts_client, accounts_world, in_app, role, status):
+    response = invite(accounts_client(role), accounts_world.organisation_id)
 
     assert response.status_code == status
     assert in_app(lambda: count(Invitation)) == 0
@@ -146,7 +150,7 @@ def test_anyone_opening_a_valid_link_sees_the_invitation_and_how_to_accept(anon,
 
 
 def test_an_invited_person_registers_from_the_link_and_becomes_an_owner(
-    app, anon, invited, world, in_app
+    app, anon, invited, accounts_world, in_app
 ):
     register_link = f"/register?email={INVITED}&next={invited}"
     response = post_form(
@@ -166,11 +170,11 @@ def test_an_invited_person_registers_from_the_link_and_becomes_an_owner(
     accepted = post_form(anon, invited, {})
 
     assert accepted.status_code == 302
-    assert accepted.headers["Location"] == f"/organisations/{world.organisation_id}"
+    assert accepted.headers["Location"] == f"/organisations/{accounts_world.organisation_id}"
     assert "You are now a member of Cowley Bakery." in flashed(
         anon.get(accepted.headers["Location"])
     )
-    assert in_app(lambda: membership_role(INVITED, world.organisation_id)) == "owner"
+    assert in_app(lambda: membership_role(INVITED, accounts_world.organisation_id)) == "owner"
     accepted_at, accepted_by_id = in_app(the_invitation)
     assert accepted_at is not None
     assert accepted_by_id == in_app(
@@ -179,10 +183,10 @@ def test_an_invited_person_registers_from_the_link_and_becomes_an_owner(
 
 
 def test_an_invited_person_with_an_account_logs_in_from_the_link_and_accepts(
-    app, client_as, world, create, in_app
+    app, accounts_client, accounts_world, create, in_app
 ):
     create(UserFactory, email=INVITED)
-    invite(client_as("owner"), world.organisation_id, role="member")
+    invite(accounts_client("owner"), accounts_world.organisation_id, role="member")
     link = invitation_link(app)
     client = app.test_client()
 
@@ -192,13 +196,13 @@ def test_an_invited_person_with_an_account_logs_in_from_the_link_and_accepts(
     assert log_in_response.headers["Location"] == link
 
     assert post_form(client, link, {}).status_code == 302
-    assert in_app(lambda: membership_role(INVITED, world.organisation_id)) == "member"
+    assert in_app(lambda: membership_role(INVITED, accounts_world.organisation_id)) == "member"
 
 
 def test_someone_logged_in_with_another_address_cannot_accept(
-    app, client_as, invited, world, in_app
+    app, accounts_client, invited, accounts_world, in_app
 ):
-    outsider = client_as("outsider")
+    outsider = accounts_client("outsider")
 
     page = outsider.get(invited)
     assert "You are logged in as owner@builders.example.org." in page_text(page)
@@ -213,7 +217,10 @@ def test_someone_logged_in_with_another_address_cannot_accept(
         in flashed(outsider.get(invited))
     )
     assert (
-        in_app(lambda: membership_role("owner@builders.example.org", world.organisation_id)) is None
+        in_app(
+            lambda: membership_role("owner@builders.example.org", accounts_world.organisation_id)
+        )
+        is None
     )
     assert in_app(the_invitation) == (None, None)
 
@@ -234,7 +241,7 @@ def test_accepting_without_the_csrf_token_is_refused(app, invited, create, in_ap
     assert in_app(the_invitation) == (None, None)
 
 
-def test_an_invitation_link_works_only_once(app, invited, create, world, in_app):
+def test_an_invitation_link_works_only_once(app, invited, create, accounts_world, in_app):
     create(UserFactory, email=INVITED)
     client = log_in(app.test_client(), INVITED)
     post_form(client, invited, {})
@@ -244,7 +251,10 @@ def test_an_invitation_link_works_only_once(app, invited, create, world, in_app)
         assert "This invitation has already been used." in page_text(again)
     assert post_form(client, invited, {}, page="/account").status_code == 400
     assert (
-        in_app(lambda: count(Membership, Membership.organisation_id == world.organisation_id)) == 3
+        in_app(
+            lambda: count(Membership, Membership.organisation_id == accounts_world.organisation_id)
+        )
+        == 3
     )
 
 
@@ -265,7 +275,7 @@ def test_a_withdrawn_invitation_link_gets_a_clear_400_page(app, anon, invited, i
     ["truncated", "signature changed", "id changed", "not a token", "signed for a reset"],
 )
 def test_a_forged_or_damaged_invitation_link_gets_a_clear_400_page(
-    app, anon, invited, create, world, in_app, forgery
+    app, anon, invited, create, accounts_world, in_app, forgery
 ):
     token = invited.rsplit("/", 1)[1]
     payload, timestamp, signature = token.split(".")
@@ -286,7 +296,7 @@ def test_a_forged_or_damaged_invitation_link_gets_a_clear_400_page(
 
     assert shown.status_code == posted.status_code == 400
     assert NOT_VALID in page_text(shown)
-    assert in_app(lambda: membership_role(INVITED, world.organisation_id)) is None
+    assert in_app(lambda: membership_role(INVITED, accounts_world.organisation_id)) is None
 
 
 def test_an_invitation_link_still_works_on_the_seventh_day(app, invited, clock):
@@ -304,30 +314,30 @@ def test_an_invitation_link_expires_after_seven_days(app, invited, clock):
 
 
 def test_accepting_an_owner_invitation_makes_an_existing_member_an_owner(
-    app, client_as, world, create, in_app
+    app, accounts_client, accounts_world, create, in_app
 ):
-    owner = client_as("owner")
+    owner = accounts_client("owner")
     create(UserFactory, email=INVITED)
-    invite(owner, world.organisation_id, role="member")
-    invite(owner, world.organisation_id, role="owner")
+    invite(owner, accounts_world.organisation_id, role="member")
+    invite(owner, accounts_world.organisation_id, role="owner")
     with app.app_context():
         as_member, as_owner = (link_in(message) for message in emails_to(INVITED))
     client = log_in(app.test_client(), INVITED)
 
     post_form(client, as_member, {})
-    assert in_app(lambda: membership_role(INVITED, world.organisation_id)) == "member"
+    assert in_app(lambda: membership_role(INVITED, accounts_world.organisation_id)) == "member"
     post_form(client, as_owner, {})
 
-    assert in_app(lambda: membership_role(INVITED, world.organisation_id)) == "owner"
+    assert in_app(lambda: membership_role(INVITED, accounts_world.organisation_id)) == "owner"
 
 
 def test_accepting_a_member_invitation_never_demotes_an_owner(
-    app, client_as, world, create, in_app
+    app, accounts_client, accounts_world, create, in_app
 ):
-    owner = client_as("owner")
+    owner = accounts_client("owner")
     create(UserFactory, email=INVITED)
-    invite(owner, world.organisation_id, role="owner")
-    invite(owner, world.organisation_id, role="member")
+    invite(owner, accounts_world.organisation_id, role="owner")
+    invite(owner, accounts_world.organisation_id, role="member")
     with app.app_context():
         as_owner, as_member = (link_in(message) for message in emails_to(INVITED))
     client = log_in(app.test_client(), INVITED)
@@ -335,4 +345,4 @@ def test_accepting_a_member_invitation_never_demotes_an_owner(
     post_form(client, as_owner, {})
     post_form(client, as_member, {})
 
-    assert in_app(lambda: membership_role(INVITED, world.organisation_id)) == "owner"
+    assert in_app(lambda: membership_role(INVITED, accounts_world.organisation_id)) == "owner"

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from brokerage.accounts.models import User
 from brokerage.extensions import db
-from tests.accounts.helpers import field_error, flashed, page_text
-from tests.conftest import csrf_token, log_in, post_form
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers.pages import field_error, flashed, page_text
+from tests.helpers.web import csrf_token, log_in, post_form
 
 WRONG = "The email address or password is not correct."
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.accounts.test_api_tokens import create_token, me
-from tests.conftest import post_form
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers.web import post_form
 
 
 def is_not_stored(response) -> bool:

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from brokerage.accounts.identifiers import InvalidIdentifier, charity_number, company_number
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
-from tests.accounts.helpers import field_error, page_text
-from tests.conftest import post_form
 from tests.factories import OrganisationFactory
+from tests.helpers.pages import field_error, page_text
+from tests.helpers.web import post_form
 
 
 @pytest.mark.parametrize(

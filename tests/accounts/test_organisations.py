@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from brokerage.accounts.models import Membership, Organisation
 from brokerage.extensions import db
-from tests.accounts.helpers import count, field_error, flashed, page_text
-from tests.conftest import post_form
 from tests.factories import OrganisationFactory
+from tests.helpers.pages import count, field_error, flashed, page_text
+from tests.helpers.web import post_form
 
 NEW = {
     "name": "Cowley Community Larder",
@@ -204,48 +204,57 @@ def test_a_bad_edit_is_refused_on_the_field_and_changes_nothing(
     assert in_app(lambda: organisation_fields(supplier.organisation_id)) == before
 
 
-def test_a_member_cannot_edit_their_organisation_unless_owner(client_as, world, in_app):
-    member = client_as("member")
-    before = in_app(lambda: organisation_fields(world.organisation_id))
+def test_a_member_cannot_edit_their_organisation_unless_owner(
+    accounts_client, accounts_world, in_app
+):
+    member = accounts_client("member")
+    before = in_app(lambda: organisation_fields(accounts_world.organisation_id))
 
-    assert member.get(f"/organisations/{world.organisation_id}").status_code == 200
-    assert member.get(f"/organisations/{world.organisation_id}/edit").status_code == 403
-    assert edit(member, world.organisation_id, name="Taken Over").status_code == 403
-    assert in_app(lambda: organisation_fields(world.organisation_id)) == before
+    assert member.get(f"/organisations/{accounts_world.organisation_id}").status_code == 200
+    assert member.get(f"/organisations/{accounts_world.organisation_id}/edit").status_code == 403
+    assert edit(member, accounts_world.organisation_id, name="Taken Over").status_code == 403
+    assert in_app(lambda: organisation_fields(accounts_world.organisation_id)) == before
 
 
-def test_a_member_sees_no_edit_or_invite_controls(client_as, world):
-    page = client_as("member").get(f"/organisations/{world.organisation_id}")
+def test_a_member_sees_no_edit_or_invite_controls(accounts_client, accounts_world):
+    page = accounts_client("member").get(f"/organisations/{accounts_world.organisation_id}")
 
     assert "Edit details" not in page_text(page)
     assert "Invite a colleague" not in page_text(page)
 
 
-def test_a_person_from_another_organisation_cannot_tell_it_exists(client_as, world, in_app):
-    outsider = client_as("outsider")
-    before = in_app(lambda: organisation_fields(world.organisation_id))
+def test_a_person_from_another_organisation_cannot_tell_it_exists(
+    accounts_client, accounts_world, in_app
+):
+    outsider = accounts_client("outsider")
+    before = in_app(lambda: organisation_fields(accounts_world.organisation_id))
 
-    assert outsider.get(f"/organisations/{world.organisation_id}").status_code == 404
-    assert outsider.get(f"/organisations/{world.organisation_id}/edit").status_code == 404
+    assert outsider.get(f"/organisations/{accounts_world.organisation_id}").status_code == 404
+    assert outsider.get(f"/organisations/{accounts_world.organisation_id}/edit").status_code == 404
     assert outsider.get("/organisations/999999").status_code == 404
-    assert edit(outsider, world.organisation_id, name="Taken Over").status_code == 404
-    assert in_app(lambda: organisation_fields(world.organisation_id)) == before
+    assert edit(outsider, accounts_world.organisation_id, name="Taken Over").status_code == 404
+    assert in_app(lambda: organisation_fields(accounts_world.organisation_id)) == before
     assert "Cowley Bakery" not in page_text(outsider.get("/organisations/"))
 
 
-def test_staff_can_view_and_edit_any_organisation(client_as, world, in_app):
-    staff = client_as("staff")
+def test_staff_can_view_and_edit_any_organisation(accounts_client, accounts_world, in_app):
+    staff = accounts_client("staff")
 
-    page = staff.get(f"/organisations/{world.organisation_id}")
+    page = staff.get(f"/organisations/{accounts_world.organisation_id}")
     assert page.status_code == 200
     assert "member@bakery.example.org" in page_text(page)
     assert "Edit details" in page_text(page)
-    assert edit(staff, world.organisation_id, name="Cowley Bakery Ltd").status_code == 302
-    assert in_app(lambda: organisation_fields(world.organisation_id))[0] == "Cowley Bakery Ltd"
+    assert edit(staff, accounts_world.organisation_id, name="Cowley Bakery Ltd").status_code == 302
+    assert (
+        in_app(lambda: organisation_fields(accounts_world.organisation_id))[0]
+        == "Cowley Bakery Ltd"
+    )
 
 
-def test_the_organisations_page_lists_only_the_persons_own_organisations(client_as, world):
-    text = page_text(client_as("owner").get("/organisations/"))
+def test_the_organisations_page_lists_only_the_persons_own_organisations(
+    accounts_client, accounts_world
+):
+    text = page_text(accounts_client("owner").get("/organisations/"))
 
     assert "Cowley Bakery" in text
     assert "Headington Builders" not in text

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from brokerage.accounts import tokens
 from brokerage.accounts.models import User
 from brokerage.extensions import db
-from tests.accounts.helpers import emails_to, field_error, flashed, link_in, page_text
-from tests.conftest import log_in, post_form
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers.pages import emails_to, field_error, flashed, link_in, page_text
+from tests.helpers.web import log_in, post_form
 
 NEW_PASSWORD = "a much better passphrase"
 ALREADY_USED = "This reset link has already been used or is no longer valid."

@@ -11,7 +11,9 @@ from werkzeug.security import check_password_hash
 from brokerage.accounts import service
 from brokerage.accounts.models import User
 from brokerage.extensions import db
-from tests.accounts.helpers import (
+from tests.factories import UserFactory
+from tests.helpers.app import counted_statements
+from tests.helpers.pages import (
     confirm_by_email,
     count,
     emails_to,
@@ -20,8 +22,7 @@ from tests.accounts.helpers import (
     link_in,
     page_text,
 )
-from tests.conftest import counted_statements, post_form
-from tests.factories import UserFactory
+from tests.helpers.web import post_form
 
 GOOD = {
     "name": "Ada Lovelace",

@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.accounts.helpers import emails_to, flashed, link_in, page_text
-from tests.conftest import post_form
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers.pages import emails_to, flashed, link_in, page_text
+from tests.helpers.web import post_form
 
 EMAIL = "ada@example.org"
 NEW_PASSWORD = "a much better passphrase"

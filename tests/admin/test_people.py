@@ -6,7 +6,7 @@ from sqlalchemy import select
 from brokerage.accounts.models import User
 from brokerage.extensions import db
 from tests import factories
-from tests.conftest import post_form
+from tests.helpers.web import post_form
 
 ADMIN_PAGES = ["/admin/people", "/admin/organisations"]
 

@@ -10,9 +10,9 @@ from brokerage.audit.models import AuditEntry
 from brokerage.extensions import db
 from brokerage.listings import trade_service
 from brokerage.listings.models import OrganisationTrade
-from tests.accounts.helpers import flashed, page_text
-from tests.conftest import log_in, post_form
 from tests.factories import OrganisationFactory, UserFactory
+from tests.helpers.pages import flashed, page_text
+from tests.helpers.web import log_in, post_form
 
 
 def _kept_from_files(create):

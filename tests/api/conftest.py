@@ -11,10 +11,6 @@ from brokerage.accounts.models import User
 from brokerage.extensions import db
 
 
-def bearer(secret: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {secret}"}
-
-
 @pytest.fixture
 def token_for(in_app) -> Callable[[int], str]:
     """`token_for(user_id)`: a new personal API token's secret for that user."""

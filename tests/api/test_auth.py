@@ -15,8 +15,9 @@ from brokerage.accounts.models import ApiToken, User
 from brokerage.extensions import db
 from brokerage.types import utcnow
 from tests import factories
-from tests.api.conftest import bearer
-from tests.conftest import build_test_app, log_in
+from tests.helpers.api import bearer
+from tests.helpers.app import build_test_app
+from tests.helpers.web import log_in
 
 
 def _assert_refused(response) -> None:

@@ -6,13 +6,11 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.api.conftest import bearer
-from tests.directory.conftest import (  # noqa: F401  (fixtures these tests share)
-    _stamp_read_on_every_search,
-    catalogue,
-    make_listing,
-    make_supplier,
-)
+from tests.helpers.api import bearer
+
+# As in tests/directory: the shipped catalogue, and an index that looks on every search.
+pytestmark = pytest.mark.usefixtures("shipped_catalogue", "index_checked_on_every_search")
+
 
 ENDPOINTS = ["/api/v1/suppliers", "/api/v1/needs", "/api/v1/opportunities"]
 
@@ -23,7 +21,7 @@ def buyer_token(create, token_for) -> dict[str, str]:
     return bearer(token_for(user.id))
 
 
-def test_suppliers_answer_with_distance_score_and_why(anon, buyer_token, make_supplier):  # noqa: F811
+def test_suppliers_answer_with_distance_score_and_why(anon, buyer_token, make_supplier):
     supplier_id = make_supplier(
         "Oak and Ash", postcode="OX4 4HH", offers=(("Carpentry apprenticeships", "published"),)
     )
@@ -50,11 +48,13 @@ def test_suppliers_answer_with_distance_score_and_why(anon, buyer_token, make_su
     assert 0.8 <= result["score"] < 1
 
 
-def test_needs_and_opportunities_list_only_published_ones(anon, buyer_token, make_listing):  # noqa: F811
-    make_listing("need", "Reading volunteers")
-    make_listing("need", "Draft reading volunteers", status="draft")
-    make_listing("opportunity", "Reading programme")
-    make_listing("opportunity", "Archived reading programme", status="archived")
+def test_needs_and_opportunities_list_only_published_ones(
+    anon, buyer_token, make_need_or_opportunity
+):
+    make_need_or_opportunity("need", "Reading volunteers")
+    make_need_or_opportunity("need", "Draft reading volunteers", status="draft")
+    make_need_or_opportunity("opportunity", "Reading programme")
+    make_need_or_opportunity("opportunity", "Archived reading programme", status="archived")
 
     needs = anon.get("/api/v1/needs?q=reading", headers=buyer_token).get_json()
     opportunities = anon.get("/api/v1/opportunities?q=reading", headers=buyer_token).get_json()
@@ -65,7 +65,7 @@ def test_needs_and_opportunities_list_only_published_ones(anon, buyer_token, mak
     assert opportunities["results"][0]["ref"].startswith("OPP-")
 
 
-def test_per_page_and_page_split_the_results(anon, buyer_token, make_supplier):  # noqa: F811
+def test_per_page_and_page_split_the_results(anon, buyer_token, make_supplier):
     for number in range(5):
         make_supplier(f"Supplier {number}")
 

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from tests.matches.conftest are used as arguments)
 """GET /api/v1/{opportunities,needs,offers}/<id>/matches: stored matches as JSON."""
 
 from __future__ import annotations
@@ -11,21 +10,17 @@ from brokerage.extensions import db
 from brokerage.listings.models import Offer
 from brokerage.matches.models import Match
 from brokerage.matching.strength import strength_word
-from tests.api.conftest import bearer
-from tests.conftest import log_in
-from tests.matches.conftest import (  # noqa: F401  (fixtures)
-    catalogue,
-    county,
-    forget_stored_reasons,
-    offer,
-    reading_need,
-    small_top_n,
-)
+from tests.helpers.api import bearer
+from tests.helpers.matches import forget_stored_reasons, offer, reading_need
+from tests.helpers.web import log_in
 from tests.matches.test_store import READING, reference_reasons
+
+# As in tests/matches: the shipped catalogue, and rankings of two.
+pytestmark = pytest.mark.usefixtures("shipped_catalogue", "small_top_n")
 
 
 @pytest.fixture
-def listed(county):  # noqa: F811
+def listed(county):
     return {
         "need": county.list("need", "arch", **reading_need()),
         "offer": county.list("offer", "readers", **offer("Reading volunteers", "OX4 2JY", READING)),
@@ -40,7 +35,7 @@ def _token(in_app, token_for, email):
 
 def test_a_needs_matches_come_best_first_with_parts_and_reasons(
     app, county, listed, in_app, token_for
-):  # noqa: F811
+):
     token = _token(in_app, token_for, county.email("arch"))
     forget_stored_reasons(in_app)  # worked out for the answer, and not written
     response = app.test_client().get(
@@ -78,7 +73,7 @@ def test_a_needs_matches_come_best_first_with_parts_and_reasons(
     assert first["reasons"] == reasons
 
 
-def test_an_offers_matches_are_read_with_the_signed_in_session(app, county, listed):  # noqa: F811
+def test_an_offers_matches_are_read_with_the_signed_in_session(app, county, listed):
     client = log_in(app.test_client(), county.email("readers"))
     matches = client.get(f"/api/v1/offers/{listed['offer']}/matches").get_json()["matches"]
     assert matches and {m["kind"] for m in matches} <= {"need", "opportunity"}
@@ -95,7 +90,7 @@ def test_a_draft_of_another_organisation_and_an_unknown_listing_are_404(
     county,
     listed,
     in_app,
-    token_for,  # noqa: F811
+    token_for,
 ):
     token = _token(in_app, token_for, county.email("readers"))
     for url in (f"/api/v1/needs/{listed['draft']}/matches", "/api/v1/opportunities/999999/matches"):
@@ -108,7 +103,7 @@ def test_another_organisation_may_not_read_a_published_listings_matches(
     county,
     listed,
     in_app,
-    token_for,  # noqa: F811
+    token_for,
 ):
     token = _token(in_app, token_for, county.email("parents"))
     response = app.test_client().get(
@@ -119,7 +114,7 @@ def test_another_organisation_may_not_read_a_published_listings_matches(
 
 def test_each_match_answers_the_partner_ref_of_its_listing_beside_its_ref(
     app, county, listed, in_app, token_for
-):  # noqa: F811
+):
     def give_ref() -> None:
         db.session.get(Offer, listed["offer"]).external_ref = "READ-1"
         db.session.commit()

@@ -15,7 +15,7 @@ from schemathesis.specs.openapi.checks import negative_data_rejection, positive_
 
 from brokerage.api.views import OPENAPI_FILE
 from tests import factories
-from tests.api.conftest import bearer
+from tests.helpers.api import bearer
 
 API_PREFIX = "/api/v1"
 # The directory search's parameters can be well formed yet unknown (a postcode, a theme, a

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.api.conftest import bearer
+from tests.helpers.api import bearer
 
 
 @pytest.fixture

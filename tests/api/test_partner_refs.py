@@ -10,13 +10,10 @@ from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings.models import Need
 from tests import factories
-from tests.api.conftest import bearer
-from tests.directory.conftest import (  # noqa: F401  (fixtures these tests share)
-    _stamp_read_on_every_search,
-    catalogue,
-    make_listing,
-    make_supplier,
-)
+from tests.helpers.api import bearer
+
+# As in tests/directory: the shipped catalogue, and an index that looks on every search.
+pytestmark = pytest.mark.usefixtures("shipped_catalogue", "index_checked_on_every_search")
 
 
 @pytest.fixture
@@ -61,7 +58,7 @@ def test_a_supplier_found_in_the_directory_answers_its_partner_ref(
     app,
     anon,
     token,
-    make_supplier,  # noqa: F811
+    make_supplier,
 ):
     imported = make_supplier("Oak and Ash Joinery")
     made_here = make_supplier("Ash and Oak Carpentry")
@@ -79,9 +76,9 @@ def test_a_need_found_in_the_directory_answers_its_partner_ref(
     app,
     anon,
     token,
-    make_listing,  # noqa: F811
+    make_need_or_opportunity,
 ):
-    need = make_listing("need", "Reading volunteers")
+    need = make_need_or_opportunity("need", "Reading volunteers")
     _give_ref(app, Need, need, "N-12")
 
     [result] = anon.get("/api/v1/needs?q=reading", headers=token).get_json()["results"]

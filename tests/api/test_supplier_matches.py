@@ -18,17 +18,17 @@ from brokerage.listings import service, trade_service
 from brokerage.matches.models import Match
 from brokerage.matches.states import State
 from brokerage.toms.service import load_shipped_frameworks
-from tests.api.conftest import bearer
-from tests.conftest import log_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.listings.conftest import listing_fields
+from tests.helpers.api import bearer
+from tests.helpers.listings import listing_fields
+from tests.helpers.web import log_in
 
 PARKS = "OX4 4DH"
 GROUNDS_ASKS = {"OIEP-J1": Decimal(3), "NT1": Decimal(4), "OIEP-G1": Decimal(20000)}
 
 
 @dataclass(frozen=True)
-class World:
+class ParksContract:
     app: Flask
     ids: dict[str, int]
 
@@ -74,7 +74,7 @@ def _staff() -> User:
 
 
 @pytest.fixture
-def world(app: Flask) -> World:
+def parks_contract(app: Flask) -> ParksContract:
     """A buyer's grounds maintenance contract for Oxford parks; a grounds firm 5 km away
     whose offers each cover part of the asks and which has expressed interest; a caterer
     and a cleaning co-op right beside the parks with far more social value."""
@@ -136,7 +136,7 @@ def world(app: Flask) -> World:
         assert match is not None, "the stored offer-level match the workflow hangs off"
         match.state = State.INTEREST_EXPRESSED.value
         db.session.commit()
-        return World(
+        return ParksContract(
             app,
             {
                 "parks": parks.id,
@@ -149,22 +149,24 @@ def world(app: Flask) -> World:
         )
 
 
-def _matches(world: World, token: str, key: str = "parks") -> Any:
-    response = world.app.test_client().get(
-        f"/api/v1/opportunities/{world.ids[key]}/matches", headers=bearer(token)
+def _matches(parks_contract: ParksContract, token: str, key: str = "parks") -> Any:
+    response = parks_contract.app.test_client().get(
+        f"/api/v1/opportunities/{parks_contract.ids[key]}/matches", headers=bearer(token)
     )
     assert response.status_code == 200, response.get_data(as_text=True)
     return response.get_json()
 
 
-def test_the_grounds_contract_lists_the_grounds_firm_first_and_no_caterer(world, token_for):
-    answer = _matches(world, world.token(token_for, "city-council"))
+def test_the_grounds_contract_lists_the_grounds_firm_first_and_no_caterer(
+    parks_contract, token_for
+):
+    answer = _matches(parks_contract, parks_contract.token(token_for, "city-council"))
     assert isinstance(answer["policy_version"], int)
     ids = [m["id"] for m in answer["matches"]]
-    assert ids[:1] == [world.ids["grounds"]]
-    assert world.ids["caterer"] not in ids and world.ids["cleaners"] not in ids
+    assert ids[:1] == [parks_contract.ids["grounds"]]
+    assert parks_contract.ids["caterer"] not in ids and parks_contract.ids["cleaners"] not in ids
     first = answer["matches"][0]
-    assert first["kind"] == "supplier" and first["ref"] == f"ORG-{world.ids['grounds']}"
+    assert first["kind"] == "supplier" and first["ref"] == f"ORG-{parks_contract.ids['grounds']}"
     assert first["name"] == "Greenleaf Grounds" and first["partner_ref"] is None
     assert set(first["components"]) == {"trade", "social_value", "place", "supplier"}
     assert first["components"]["trade"] == 1.0 and first["strength"] in {"strong", "good"}
@@ -178,33 +180,39 @@ def test_the_grounds_contract_lists_the_grounds_firm_first_and_no_caterer(world,
     assert first["interest"] == "interest expressed"
 
 
-def test_an_opportunity_without_trades_or_measures_is_answered_with_advice(world, token_for):
-    answer = _matches(world, world.token(token_for, "city-council"), "bare")
+def test_an_opportunity_without_trades_or_measures_is_answered_with_advice(
+    parks_contract, token_for
+):
+    answer = _matches(parks_contract, parks_contract.token(token_for, "city-council"), "bare")
     assert isinstance(answer["matches"], list)
     assert any("trades" in advice for advice in answer["advice"])
     assert any("social value measures" in advice for advice in answer["advice"])
 
 
-def test_a_supplier_may_not_read_the_buyers_supplier_ranking(world, token_for):
-    response = world.app.test_client().get(
-        f"/api/v1/opportunities/{world.ids['parks']}/matches",
-        headers=bearer(world.token(token_for, "cowley-catering")),
+def test_a_supplier_may_not_read_the_buyers_supplier_ranking(parks_contract, token_for):
+    response = parks_contract.app.test_client().get(
+        f"/api/v1/opportunities/{parks_contract.ids['parks']}/matches",
+        headers=bearer(parks_contract.token(token_for, "cowley-catering")),
     )
     assert response.status_code == 403 and response.get_json()["error"] == "forbidden"
 
 
-def test_the_opportunitys_matches_page_shows_suppliers_with_strength_offers_and_interest(world):
-    client = log_in(world.app.test_client(), "city-council@example.org")
-    page = client.get(f"/matching/opportunities/{world.ids['parks']}").get_data(as_text=True)
+def test_the_opportunitys_matches_page_shows_suppliers_with_strength_offers_and_interest(
+    parks_contract,
+):
+    client = log_in(parks_contract.app.test_client(), "city-council@example.org")
+    page = client.get(f"/matching/opportunities/{parks_contract.ids['parks']}").get_data(
+        as_text=True
+    )
     assert "Greenleaf Grounds" in page and "Cowley Catering" not in page
-    assert f"/organisations/{world.ids['grounds']}/profile" in page
+    assert f"/organisations/{parks_contract.ids['grounds']}/profile" in page
     assert "Park crew jobs for over 50s" in page
     assert "Already acted on: interest expressed" in page
     assert "Open the match with Park crew jobs for over 50s" in page
     assert "match</span>" in page
 
 
-def test_an_offers_own_matches_page_still_lists_the_opportunity(world):
-    client = log_in(world.app.test_client(), "greenleaf-grounds@example.org")
-    page = client.get(f"/matching/offers/{world.ids['offer']}").get_data(as_text=True)
+def test_an_offers_own_matches_page_still_lists_the_opportunity(parks_contract):
+    client = log_in(parks_contract.app.test_client(), "greenleaf-grounds@example.org")
+    page = client.get(f"/matching/offers/{parks_contract.ids['offer']}").get_data(as_text=True)
     assert "Grounds maintenance for Oxford parks" in page

@@ -20,9 +20,9 @@ from brokerage.matching import MatchingPolicy
 from brokerage.toms import service as toms
 from brokerage.toms.models import Measure
 from tests import factories
-from tests.charter.conftest import sign_up_details
-from tests.conftest import post_form
-from tests.listings.conftest import listing_fields
+from tests.helpers.charter import sign_up_details
+from tests.helpers.listings import listing_fields
+from tests.helpers.web import post_form
 
 
 def _entries(in_app) -> list[tuple[str, str, dict, bool]]:

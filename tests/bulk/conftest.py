@@ -4,35 +4,20 @@ import a file's text as the command line would (commit when imported, else roll 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select
 
 from brokerage.bulk.service import ImportReport, import_stream
 from brokerage.extensions import db
-from brokerage.toms.service import load_shipped_frameworks
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-ORGANISATION_KINDS = ("suppliers", "buyers", "beneficiaries")
-LISTING_KINDS = ("offers", "opportunities", "needs")
-KIND_ORDER = (*ORGANISATION_KINDS, *LISTING_KINDS)
-ORGANISATION_HEADER = "ref,name,postcode,sector,size,vcse,living_wage,description,website"
-
-Importer = Callable[..., ImportReport]
-
-
-def example(kind: str) -> bytes:
-    return (EXAMPLES / f"{kind}.csv").read_bytes()
+from tests.helpers.bulk import KIND_ORDER, Importer, example
 
 
 @pytest.fixture(autouse=True)
-def catalogue(app: Flask) -> None:
-    with app.app_context():
-        load_shipped_frameworks()
-        db.session.commit()
+def _catalogue(shipped_catalogue: None) -> None:
+    """Every bulk test has the TOMs frameworks that ship with the app."""
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +50,3 @@ def import_bytes(app: Flask) -> Importer:
 def examples_imported(import_bytes: Importer) -> dict[str, ImportReport]:
     """Every example file, imported in order (organisations before their listings)."""
     return {kind: import_bytes(kind, example(kind)) for kind in KIND_ORDER}
-
-
-def count(model: type, *where: object) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))

@@ -15,9 +15,9 @@ from brokerage.bulk.formats import KINDS
 from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.listings.models import Need, Offer, Opportunity
-from tests.bulk.conftest import KIND_ORDER
 from tests.factories import UserFactory
-from tests.listings.conftest import listing_fields
+from tests.helpers.bulk import KIND_ORDER
+from tests.helpers.listings import listing_fields
 
 LISTING_OF = {
     "supplier": ("offer", "offers"),

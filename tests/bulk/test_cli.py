@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from brokerage.accounts.models import Organisation
 from brokerage.listings.models import Offer
-from tests.bulk.conftest import EXAMPLES, KIND_ORDER, ORGANISATION_HEADER, count
-
-
-@pytest.fixture
-def flask_cli(app):
-    runner = app.test_cli_runner()
-
-    def _run(*args: str):
-        return runner.invoke(args=list(args))
-
-    return _run
+from tests.helpers.bulk import EXAMPLES, KIND_ORDER, ORGANISATION_HEADER
+from tests.helpers.pages import count
 
 
 def test_import_prints_a_summary_for_each_example_file(flask_cli, in_app):

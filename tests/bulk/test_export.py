@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from brokerage.bulk import export
 from brokerage.bulk.formats import KINDS, neutralise, restore
-from tests.bulk.conftest import KIND_ORDER, ORGANISATION_HEADER
+from tests.helpers.bulk import KIND_ORDER, ORGANISATION_HEADER
 
 
 def _export_csv(app, kind: str) -> str:

@@ -9,9 +9,9 @@ from brokerage.bulk.models import ImportRun
 from brokerage.extensions import db
 from brokerage.mail import read_outbox
 from brokerage.notifications.models import Notification
-from tests.bulk.conftest import ORGANISATION_HEADER
 from tests.bulk.test_pages import _run_id, _upload
 from tests.factories import UserFactory
+from tests.helpers.bulk import ORGANISATION_HEADER
 
 BAD_FILE = (
     f"{ORGANISATION_HEADER}\nS-2,<script>x</script>,OX99 9ZZ,catering,micro,no,no,,\n"
@@ -54,7 +54,7 @@ def test_an_import_that_breaks_is_recorded_as_failed_and_staff_are_told(
 
 
 def test_a_successful_import_tells_nobody(staff, in_app):
-    from tests.bulk.conftest import example
+    from tests.helpers.bulk import example
 
     _upload(staff, example("suppliers"))
     assert not [s for s in _subjects(in_app) if s.startswith("Import failed")]

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings.models import Offer, Opportunity
-from tests.bulk.conftest import ORGANISATION_HEADER, count, example
+from tests.helpers.bulk import ORGANISATION_HEADER, example
+from tests.helpers.pages import count
 
 GOOD = "S-1,Kidlington Kitchens,OX5 1AB,catering,micro,no,yes,Lunches.,"
 OPPORTUNITY_HEADER = "ref,buyer_ref,title,description,postcode,category,value_gbp,deadline,measures"

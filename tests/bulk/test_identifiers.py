@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
-from tests.bulk.conftest import ORGANISATION_HEADER, ORGANISATION_KINDS
 from tests.factories import OrganisationFactory
+from tests.helpers.bulk import ORGANISATION_HEADER, ORGANISATION_KINDS
 
 HEADER = f"{ORGANISATION_HEADER},company_number,charity_number"
 SIZE = {"suppliers": "small", "buyers": "", "beneficiaries": ""}

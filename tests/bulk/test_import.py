@@ -15,8 +15,9 @@ from brokerage.listings.models import Need, Offer, Opportunity, Profile
 from brokerage.listings.signals import listings_changed_in_bulk
 from brokerage.places.service import resolve, save_priority_place
 from brokerage.places.wards import ward_named
-from tests.bulk.conftest import KIND_ORDER, ORGANISATION_HEADER, count, example
 from tests.factories import OrganisationFactory
+from tests.helpers.bulk import KIND_ORDER, ORGANISATION_HEADER, example
+from tests.helpers.pages import count
 
 LISTING_MODELS = {"offers": Offer, "opportunities": Opportunity, "needs": Need}
 

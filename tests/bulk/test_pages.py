@@ -15,8 +15,9 @@ from brokerage.bulk.models import ImportRun
 from brokerage.bulk.service import import_stream
 from brokerage.extensions import db
 from brokerage.jobs import work
-from tests.bulk.conftest import EXAMPLES, ORGANISATION_HEADER, count, example
-from tests.conftest import csrf_token
+from tests.helpers.bulk import EXAMPLES, ORGANISATION_HEADER, example
+from tests.helpers.pages import count
+from tests.helpers.web import csrf_token
 
 UPLOAD = "/admin/import"
 

@@ -17,7 +17,7 @@ from brokerage.bulk.formats import KINDS
 from brokerage.extensions import db
 from brokerage.listings import trade_service
 from brokerage.listings.models import OrganisationTrade, Profile
-from tests.bulk.conftest import ORGANISATION_HEADER
+from tests.helpers.bulk import ORGANISATION_HEADER
 
 # Sectors as a partner's supplier list wrote them; the old import refused every one.
 SUPPLIER_SECTORS = {

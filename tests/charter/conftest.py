@@ -4,7 +4,6 @@ and a small world of people around one signee."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,13 +14,11 @@ from sqlalchemy import select
 
 from brokerage.charter import pledges as pledge_service
 from brokerage.charter import service
-from brokerage.charter.check_ins import RecordEntry, record_check_in
-from brokerage.charter.models import CheckIn, Pledge, Signee
+from brokerage.charter.models import Pledge, Signee
 from brokerage.extensions import db
-from tests.conftest import csrf_token, log_in
 from tests.factories import MembershipFactory, UserFactory
-
-ROLES = ("anon", "member", "buyer", "supplier", "task_force", "staff")
+from tests.helpers.charter import CharterWorld, sign_up_details
+from tests.helpers.web import log_in
 
 
 @pytest.fixture
@@ -31,23 +28,6 @@ def pledge_ids(app: Flask) -> dict[str, int]:
         pledge_service.load_pledges()
         db.session.commit()
         return {p.code: p.id for p in db.session.scalars(select(Pledge))}
-
-
-def sign_up_details(pledges: dict[int, str], **values: Any) -> service.SignUp:
-    fields: dict[str, Any] = {
-        "organisation_name": "Cowley Bakery",
-        "kind": "supplier",
-        "postcode": "OX4 1AA",
-        "sector": "private",
-        "size": "small",
-        "employees": 12,
-        "contact_name": "Ada Baker",
-        "contact_email": "ada@bakery.example.org",
-        "listed_publicly": True,
-        "pledges": pledges,
-        **values,
-    }
-    return service.SignUp(**fields)
 
 
 @pytest.fixture
@@ -75,61 +55,27 @@ def make_signee(
     return _make
 
 
-def check_in_id(signee_id: int, kind: str, term: int = 1) -> int:
-    """The id of a signee's check-in (call inside an app context)."""
-    signee = db.session.get(Signee, signee_id)
-    return next(c.id for c in signee.terms[term - 1].check_ins if c.kind == kind)
-
-
-def hold_meeting(signee_id: int, kind: str, statuses: dict[str, str], held_on: date) -> None:
-    """Hold one of the signee's meetings with a status per pledge code (inside an app
-    context); the rest are planned."""
-    signee = db.session.get(Signee, signee_id)
-    entries = [
-        RecordEntry(p.id, statuses.get(p.version.pledge.code, "planned"), None, None, "", "")
-        for p in signee.approved_pledges
-    ]
-    record_check_in(db.session.get(CheckIn, check_in_id(signee_id, kind)), held_on, entries, None)
-    db.session.commit()
-
-
-def check_in(check_in_id_: int) -> CheckIn:
-    return db.session.get(CheckIn, check_in_id_)
-
-
-@dataclass(frozen=True)
-class World:
-    """An approved signee (Cowley Bakery) with a member; people of other organisations."""
-
-    signee_id: int
-    organisation_id: int
-    member_email: str
-
-
 @pytest.fixture
-def world(make_signee: Callable[..., int], create: Callable[..., Any], in_app) -> World:
+def charter_world(
+    make_signee: Callable[..., int], create: Callable[..., Any], in_app
+) -> CharterWorld:
     signee_id = make_signee(("OCC-5", "OCC-7"), signed_on=date(2024, 1, 15))
     organisation_id = in_app(lambda: db.session.get(Signee, signee_id).organisation_id)
     member = create(UserFactory, email="baker@bakery.example.org")
     create(MembershipFactory, user_id=member.id, organisation_id=organisation_id, role="member")
-    return World(signee_id, organisation_id, member.email)
+    return CharterWorld(signee_id, organisation_id, member.email)
 
 
 @pytest.fixture
-def client_as(app: Flask, world: World, request: pytest.FixtureRequest) -> Callable[[str], Any]:
-    """`client_as("member")`: a client for one of ROLES (buyer and supplier act for other
+def charter_client(
+    app: Flask, charter_world: CharterWorld, request: pytest.FixtureRequest
+) -> Callable[[str], Any]:
+    """`charter_client("member")`: a client for one of ROLES (buyer and supplier act for other
     organisations; member acts for the signee's own)."""
 
     def _client(role: str) -> FlaskClient:
         if role == "member":
-            return log_in(app.test_client(), world.member_email)
+            return log_in(app.test_client(), charter_world.member_email)
         return request.getfixturevalue(role)
 
     return _client
-
-
-def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any):
-    """Submit a form with the CSRF token the site gave this client."""
-    return client.post(
-        url, data={"csrf_token": csrf_token(client, "/charter/sign-up"), **(data or {})}, **kwargs
-    )

@@ -18,8 +18,8 @@ from brokerage.charter.models import (
     Term,
 )
 from brokerage.extensions import db
-from tests.accounts.helpers import page_text, visible_text
-from tests.charter.conftest import ROLES, check_in_id, post
+from tests.helpers.charter import ROLES, check_in_id, post
+from tests.helpers.pages import page_text, visible_text
 
 LOGIN = "login"
 # (method, path, form data); {signee}, {check_in}, {pledge} are filled from the world.
@@ -91,15 +91,15 @@ def _snapshot() -> tuple:
 
 @pytest.mark.parametrize(("name", "role", "expected"), CASES)
 def test_each_role_gets_what_it_may_on_each_charter_page(
-    client_as, world, pledge_ids, in_app, name, role, expected
+    charter_client, charter_world, pledge_ids, in_app, name, role, expected
 ):
     method, template, data = ENDPOINTS[name]
     path = template.format(
-        signee=world.signee_id,
-        check_in=in_app(lambda: check_in_id(world.signee_id, "baseline")),
+        signee=charter_world.signee_id,
+        check_in=in_app(lambda: check_in_id(charter_world.signee_id, "baseline")),
         pledge=pledge_ids["OCC-5"],
     )
-    client = client_as(role)
+    client = charter_client(role)
     before = in_app(_snapshot)
 
     response = client.get(path) if method == "GET" else post(client, path, data)
@@ -112,31 +112,39 @@ def test_each_role_gets_what_it_may_on_each_charter_page(
         assert in_app(_snapshot) == before
 
 
-def test_a_member_sees_their_charter_page_but_no_staff_controls(client_as, world, in_app):
-    html = client_as("member").get(f"/charter/signees/{world.signee_id}").get_data(as_text=True)
+def test_a_member_sees_their_charter_page_but_no_staff_controls(
+    charter_client, charter_world, in_app
+):
+    html = (
+        charter_client("member")
+        .get(f"/charter/signees/{charter_world.signee_id}")
+        .get_data(as_text=True)
+    )
 
     assert "Cowley Bakery" in visible_text(html)
-    baseline = in_app(lambda: check_in_id(world.signee_id, "baseline"))
+    baseline = in_app(lambda: check_in_id(charter_world.signee_id, "baseline"))
     assert f'href="/charter/check-ins/{baseline}"' in html
     assert "/renew" not in html
     assert "Record an introduction" not in html
     assert "Sign-up queue" not in html
 
 
-def test_a_member_cannot_see_another_signees_page(client_as, world, make_signee):
+def test_a_member_cannot_see_another_signees_page(charter_client, charter_world, make_signee):
     other = make_signee(("OCC-1",), organisation_name="Headington Deli")
 
-    assert client_as("member").get(f"/charter/signees/{other}").status_code == 404
+    assert charter_client("member").get(f"/charter/signees/{other}").status_code == 404
 
 
-def test_an_unknown_signee_or_check_in_is_not_found(staff, world):
+def test_an_unknown_signee_or_check_in_is_not_found(staff, charter_world):
     assert staff.get("/charter/signees/999999").status_code == 404
     assert staff.get("/charter/check-ins/999999").status_code == 404
     assert staff.get("/charter/pledges/999999/edit").status_code == 404
 
 
-def test_everyone_sees_the_charter_link_and_only_staff_the_staff_tabs(client_as, world):
+def test_everyone_sees_the_charter_link_and_only_staff_the_staff_tabs(
+    charter_client, charter_world
+):
     for role in ROLES:
-        text = page_text(client_as(role).get("/charter/"))
+        text = page_text(charter_client(role).get("/charter/"))
         assert "Charter" in text
         assert ("Sign-up queue" in text) is (role == "staff"), role

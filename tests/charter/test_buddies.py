@@ -11,8 +11,8 @@ import pytest
 from brokerage.charter import buddies
 from brokerage.charter.models import BuddyIntroduction, Signee
 from brokerage.extensions import db
-from tests.accounts.helpers import count, page_text
-from tests.charter.conftest import hold_meeting, post
+from tests.helpers.charter import hold_meeting, post
+from tests.helpers.pages import count, page_text
 
 
 @pytest.fixture
@@ -131,8 +131,8 @@ def test_staff_see_the_ranked_suggestions_with_the_support_asked_for(staff, netw
     )
 
 
-def test_members_do_not_see_buddy_suggestions(client_as, world):
-    text = page_text(client_as("member").get(f"/charter/signees/{world.signee_id}"))
+def test_members_do_not_see_buddy_suggestions(charter_client, charter_world):
+    text = page_text(charter_client("member").get(f"/charter/signees/{charter_world.signee_id}"))
 
     assert "Support and buddy suggestions" not in text
 
@@ -164,12 +164,14 @@ def test_staff_record_the_buddy_they_introduced_from_a_suggestion(staff, network
     assert "Introduced on 1 March 2024" in text
 
 
-def test_nobody_but_staff_can_record_an_introduction(client_as, world, in_app, pledge_ids):
+def test_nobody_but_staff_can_record_an_introduction(
+    charter_client, charter_world, in_app, pledge_ids
+):
     before = in_app(lambda: count(BuddyIntroduction))
     for role in ("member", "buyer", "supplier", "task_force"):
         response = post(
-            client_as(role),
-            f"/charter/signees/{world.signee_id}/introductions",
+            charter_client(role),
+            f"/charter/signees/{charter_world.signee_id}/introductions",
             {"pledge": pledge_ids["OCC-5"], "buddy": 1, "introduced_on": "2024-03-01"},
         )
         assert response.status_code == 403, role

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from brokerage.charter.models import CheckIn, CheckInRecord, Signee
 from brokerage.extensions import db
-from tests.accounts.helpers import count, field_error, flashed, page_text
-from tests.charter.conftest import check_in_id, post
+from tests.helpers.charter import check_in_id, post
+from tests.helpers.pages import count, field_error, flashed, page_text
 
 
 def _pledge_ids(signee_id: int) -> dict[str, int]:

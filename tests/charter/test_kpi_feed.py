@@ -15,8 +15,8 @@ from brokerage.extensions import db
 from brokerage.plan import service as plan_service
 from brokerage.plan.kpi_sources import registered_sources, sync_kpi_sources
 from brokerage.plan.models import Kpi, KpiValue
-from tests.accounts.helpers import page_text
-from tests.charter.conftest import hold_meeting
+from tests.helpers.charter import hold_meeting
+from tests.helpers.pages import page_text
 
 SIGNEES = "Number of charter signees"
 PROCUREMENT = "Number of organisations making charter pledges on procurement"

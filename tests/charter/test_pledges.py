@@ -12,17 +12,11 @@ from sqlalchemy import select
 from brokerage.charter.models import Pledge, PledgeVersion, Signee
 from brokerage.charter.pledges import PLEDGES_FILE
 from brokerage.extensions import db
-from tests.accounts.helpers import count, field_error, flashed, page_text
-from tests.charter.conftest import post
+from tests.helpers.charter import post
+from tests.helpers.pages import count, field_error, flashed, page_text
 
 SHARED_COPY = Path(__file__).parents[3] / "shared" / "reference" / "charter-pledges.csv"
 SOURCE = "https://oxford.gov.uk/news/article/223/oxford-city-council-signs-new-charter-to-help-make-the-local-economy-fairer-for-everyone"
-
-
-@pytest.fixture
-def flask_cli(app):
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(args=list(args))
 
 
 def _pledge(code: str) -> Pledge:

@@ -11,18 +11,12 @@ from brokerage.charter.check_ins import send_reminders
 from brokerage.charter.models import CheckIn, ReminderSent
 from brokerage.extensions import db
 from brokerage.mail import read_outbox
-from tests.accounts.helpers import count
-from tests.charter.conftest import check_in_id
+from tests.helpers.charter import check_in_id
+from tests.helpers.pages import count
 
 CONTACT = "ada@bakery.example.org"
 # A term from 15 January 2024: baseline due 15 February, 3-month check-in 15 April.
 SIGNED_ON = date(2024, 1, 15)
-
-
-@pytest.fixture
-def flask_cli(app):
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(args=list(args))
 
 
 def _remind(today: date, within_days: int = 14) -> list[str]:

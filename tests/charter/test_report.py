@@ -26,8 +26,8 @@ from brokerage.charter.report import (
 from brokerage.extensions import db
 from brokerage.listings.choices import Size
 from brokerage.spreadsheets import csv_value
-from tests.accounts.helpers import page_text
-from tests.charter.conftest import check_in_id, post
+from tests.helpers.charter import check_in_id, post
+from tests.helpers.pages import page_text
 
 VOLUNTEERING = PledgeRow(5, "OCC-5", "Support employee volunteering")
 

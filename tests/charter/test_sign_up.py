@@ -10,9 +10,10 @@ from sqlalchemy import select
 from brokerage.accounts.models import Membership, Organisation
 from brokerage.charter.models import SignedPledge, Signee
 from brokerage.extensions import db, limiter, talisman
-from tests.accounts.helpers import count, emails_to, field_error, flashed, page_text
-from tests.charter.conftest import post
-from tests.conftest import build_test_app, post_form
+from tests.helpers.app import build_test_app
+from tests.helpers.charter import post
+from tests.helpers.pages import count, emails_to, field_error, flashed, page_text
+from tests.helpers.web import post_form
 
 CONTACT = "ada@bakery.example.org"
 

@@ -10,11 +10,11 @@ from sqlalchemy import select
 from brokerage.accounts.models import Membership, Organisation
 from brokerage.charter.models import SignedPledge, Signee
 from brokerage.extensions import db
-from tests.accounts.helpers import count, emails_to, flashed, page_text
-from tests.charter.conftest import post
 from tests.charter.test_sign_up import _form
-from tests.conftest import post_form
 from tests.factories import OrganisationFactory
+from tests.helpers.charter import post
+from tests.helpers.pages import count, emails_to, flashed, page_text
+from tests.helpers.web import post_form
 
 VISITOR = "visitor@example.net"
 

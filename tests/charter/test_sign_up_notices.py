@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.accounts.helpers import emails_to, page_text
-from tests.charter.conftest import post
 from tests.charter.test_sign_up import _form
 from tests.factories import UserFactory
+from tests.helpers.charter import post
+from tests.helpers.pages import emails_to, page_text
 
 
 def test_each_member_of_staff_gets_an_inbox_item_and_an_email_for_a_sign_up(

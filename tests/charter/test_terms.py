@@ -9,9 +9,9 @@ from brokerage.accounts.models import User
 from brokerage.charter import service
 from brokerage.charter.models import BuddyIntroduction, CheckIn, Signee, Term
 from brokerage.extensions import db
-from tests.accounts.helpers import count, emails_to, field_error, flashed, page_text
-from tests.charter.conftest import post
 from tests.factories import OrganisationFactory, UserFactory
+from tests.helpers.charter import post
+from tests.helpers.pages import count, emails_to, field_error, flashed, page_text
 
 
 def _signee(signee_id: int) -> Signee:
@@ -231,12 +231,14 @@ def test_the_public_page_lists_only_approved_signees_who_agreed_to_be_listed(mak
     assert "Waiting Bakery" not in text
 
 
-def test_a_member_finds_their_organisations_charter_page_from_the_charter_page(world, client_as):
-    member = client_as("member")
+def test_a_member_finds_their_organisations_charter_page_from_the_charter_page(
+    charter_world, charter_client
+):
+    member = charter_client("member")
 
     html = member.get("/charter/").get_data(as_text=True)
 
-    assert f'href="/charter/signees/{world.signee_id}"' in html
+    assert f'href="/charter/signees/{charter_world.signee_id}"' in html
 
 
 def test_the_service_refuses_an_organisation_as_its_own_buddy(make_signee, in_app, create):

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from brokerage.charter import toolkit
 from brokerage.charter.models import PledgeResource, Signee
 from brokerage.extensions import db
-from tests.accounts.helpers import count, field_error, flashed, page_text, visible_text
-from tests.charter.conftest import check_in_id, post
+from tests.helpers.charter import check_in_id, post
+from tests.helpers.pages import count, field_error, flashed, page_text, visible_text
 
 PLAN = "OIEP Delivery Plan 2023/24"
 ROUTE = "No toolkit resource is recorded for this pledge yet."
@@ -97,25 +97,25 @@ def _load_seed() -> None:
 
 
 @pytest.fixture
-def member_and_check_in(client_as, world, in_app):
-    return client_as("member"), in_app(lambda: check_in_id(world.signee_id, "month_3"))
+def member_and_check_in(charter_client, charter_world, in_app):
+    return charter_client("member"), in_app(lambda: check_in_id(charter_world.signee_id, "month_3"))
 
 
-def test_members_see_the_toolkit_on_their_own_charter_page(client_as, world, in_app):
+def test_members_see_the_toolkit_on_their_own_charter_page(charter_client, charter_world, in_app):
     in_app(_load_seed)
 
-    text = page_text(client_as("member").get(f"/charter/signees/{world.signee_id}"))
+    text = page_text(charter_client("member").get(f"/charter/signees/{charter_world.signee_id}"))
 
     assert "Assisted Reading for Children (ARCh)" in text
     assert "OIEP HR Network : Seminars across the county on inclusive recruitment topics" in text
 
 
 def test_staff_see_the_toolkit_beside_each_pledges_latest_support_need(
-    staff, world, in_app, pledge_ids
+    staff, charter_world, in_app, pledge_ids
 ):
     in_app(_load_seed)
-    baseline = in_app(lambda: check_in_id(world.signee_id, "baseline"))
-    signed = in_app(lambda: _signed_ids(world.signee_id))
+    baseline = in_app(lambda: check_in_id(charter_world.signee_id, "baseline"))
+    signed = in_app(lambda: _signed_ids(charter_world.signee_id))
     form = {"held_on": "2024-02-10"}
     for code, signed_id in signed.items():
         need = "A school to volunteer in." if code == "OCC-5" else ""
@@ -125,7 +125,7 @@ def test_staff_see_the_toolkit_beside_each_pledges_latest_support_need(
         }
     post(staff, f"/charter/check-ins/{baseline}", form)
 
-    text = page_text(staff.get(f"/charter/signees/{world.signee_id}"))
+    text = page_text(staff.get(f"/charter/signees/{charter_world.signee_id}"))
     support = text.partition("Support and buddy suggestions")[2]
 
     assert (

@@ -122,10 +122,12 @@ def test_bad_input_is_a_field_error_never_a_crash(buyer, query, message):
     assert "Correct the search to see results." in html
 
 
-def test_an_owner_does_not_find_its_own_drafts_in_the_directory(client_for, make_listing, app):
+def test_an_owner_does_not_find_its_own_drafts_in_the_directory(
+    client_for, make_need_or_opportunity, app
+):
     beneficiary = client_for("beneficiary")
-    draft_id = make_listing("need", "Our draft reading need", status="draft")
-    make_listing("need", "A published reading need")
+    draft_id = make_need_or_opportunity("need", "Our draft reading need", status="draft")
+    make_need_or_opportunity("need", "A published reading need")
     with app.app_context():
         db.session.get(Need, draft_id).organisation_id = beneficiary.organisation_id
         db.session.commit()

@@ -12,8 +12,8 @@ from brokerage.directory.service import Filters, ResultPage, radius_in_metres, s
 from brokerage.extensions import db
 from brokerage.listings import service
 from brokerage.listings.models import Offer
-from tests.directory.conftest import offer_fields
 from tests.factories import OrganisationFactory, UserFactory
+from tests.helpers.directory import offer_fields
 
 TEN_MILES = radius_in_metres(10, "miles")
 
@@ -37,9 +37,9 @@ def test_a_misspelt_word_finds_suppliers_by_their_offers_words(make_supplier, in
     assert 0.8 <= page.results[0].score < 1
 
 
-def test_a_misspelt_word_finds_needs(make_listing, in_app):
-    make_listing("need", "Reading volunteers for 46 schools")
-    make_listing("need", "Laptops for families")
+def test_a_misspelt_word_finds_needs(make_need_or_opportunity, in_app):
+    make_need_or_opportunity("need", "Reading volunteers for 46 schools")
+    make_need_or_opportunity("need", "Laptops for families")
 
     assert names(in_app, "needs", words="volunteres") == ["Reading volunteers for 46 schools"]
 
@@ -141,9 +141,11 @@ def test_a_theme_filter_says_which_of_its_measures_matched(make_supplier, in_app
     assert page.results[0].why == ("Promote Local Skills and Employment: OIEP-J4",)
 
 
-def test_needs_filter_on_category_and_their_organisations_verification(make_listing, in_app):
-    make_listing("need", "Reading helpers", category="education", verified=True)
-    make_listing("need", "Tablets", category="goods")
+def test_needs_filter_on_category_and_their_organisations_verification(
+    make_need_or_opportunity, in_app
+):
+    make_need_or_opportunity("need", "Reading helpers", category="education", verified=True)
+    make_need_or_opportunity("need", "Tablets", category="goods")
 
     assert names(in_app, "needs", sector="education") == ["Reading helpers"]
     assert names(in_app, "needs", verified_only=True) == ["Reading helpers"]
@@ -184,10 +186,10 @@ def test_draft_and_archived_offers_lend_their_words_to_nobody(make_supplier, in_
 @pytest.mark.parametrize("kind", ["need", "opportunity"])
 @pytest.mark.parametrize("status", ["draft", "archived"])
 def test_draft_and_archived_needs_and_opportunities_never_appear(
-    kind, status, make_listing, in_app
+    kind, status, make_need_or_opportunity, in_app
 ):
-    make_listing(kind, "Hidden reading volunteers", status=status)
-    make_listing(kind, "Open reading volunteers")
+    make_need_or_opportunity(kind, "Hidden reading volunteers", status=status)
+    make_need_or_opportunity(kind, "Open reading volunteers")
 
     assert names(in_app, f"{kind.replace('y', 'ie')}s", words="reading") == [
         "Open reading volunteers"
@@ -195,10 +197,10 @@ def test_draft_and_archived_needs_and_opportunities_never_appear(
 
 
 def test_organisations_without_a_profile_or_of_another_kind_are_not_suppliers(
-    make_supplier, make_listing, in_app, create
+    make_supplier, make_need_or_opportunity, in_app, create
 ):
     create(OrganisationFactory, name="No Profile Ltd", kind="supplier")
-    make_listing("opportunity", "Cleaning", organisation="A Buyer")
+    make_need_or_opportunity("opportunity", "Cleaning", organisation="A Buyer")
     make_supplier("Listed Ltd")
 
     assert names(in_app) == ["Listed Ltd"]

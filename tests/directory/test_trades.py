@@ -9,9 +9,9 @@ from sqlalchemy import select
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings import service, trade_service
-from tests.accounts.helpers import page_text
-from tests.conftest import log_in
 from tests.factories import OrganisationFactory, UserFactory
+from tests.helpers.pages import page_text
+from tests.helpers.web import log_in
 
 SUPPLIERS = {
     # name: trades

@@ -11,18 +11,15 @@ import itertools
 import shutil
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from flask import Flask
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 from werkzeug.serving import make_server
 
 from brokerage.extensions import db
-from brokerage.mail import OutboxMessage, read_outbox
-from tests.conftest import build_test_app, fresh_database
-from tests.e2e.helpers import SCREENSHOTS, CheckPage, Outbox, check_page_accessible
+from tests.e2e.helpers import SCREENSHOTS, CheckPage, LiveServer, Outbox, check_page_accessible
+from tests.helpers.app import build_test_app, fresh_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Chromium looks up ~20 hosts at start-up; resolve nothing but loopback (see TOOLCHAIN.md).
@@ -31,17 +28,6 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-quic",
 ]
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    app: Flask
-    url: str
-
-    def outbox(self, to: str) -> list[OutboxMessage]:
-        """The mail the app has sent to `to`, oldest first."""
-        with self.app.app_context():
-            return read_outbox(to=to)
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
 from playwright.sync_api import Page, expect
 
-from brokerage.mail import OutboxMessage
+from brokerage.mail import OutboxMessage, read_outbox
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -172,3 +173,14 @@ def contrast_findings(page: Page, selector: str) -> list[str]:
         for result in results[kind]
         for node in result["nodes"]
     ]
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    app: Flask
+    url: str
+
+    def outbox(self, to: str) -> list[OutboxMessage]:
+        """The mail the app has sent to `to`, oldest first."""
+        with self.app.app_context():
+            return read_outbox(to=to)

@@ -12,8 +12,7 @@ from playwright.sync_api import Page, expect
 from brokerage.accounts import service as accounts
 from brokerage.extensions import db
 from brokerage.toms.service import load_shipped_frameworks
-from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import CheckPage, Person, log_in
+from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,7 @@ from playwright.sync_api import Page, expect
 from brokerage.charter import pledges as charter_pledges
 from brokerage.charter import service as charter
 from brokerage.extensions import db
-from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import CheckPage, log_in
+from tests.e2e.helpers import CheckPage, LiveServer, log_in
 from tests.e2e.test_charter_journey import _sign_up, _staff
 
 pytestmark = pytest.mark.e2e

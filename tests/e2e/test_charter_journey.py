@@ -19,8 +19,7 @@ from brokerage.charter import service as charter
 from brokerage.charter import toolkit
 from brokerage.charter.check_ins import RecordEntry, record_check_in
 from brokerage.extensions import db
-from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import SCREENSHOTS, CheckPage, Person, log_in, log_out
+from tests.e2e.helpers import SCREENSHOTS, CheckPage, LiveServer, Person, log_in, log_out
 
 pytestmark = pytest.mark.e2e
 

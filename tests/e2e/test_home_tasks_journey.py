@@ -22,11 +22,10 @@ from brokerage.matches.models import Match
 from brokerage.matches.states import State
 from brokerage.matches.workflow import advance
 from brokerage.toms.service import load_shipped_frameworks
-from tests.charter.conftest import sign_up_details
-from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import CheckPage, Person, log_in
+from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in
 from tests.e2e.test_review_journey import _person
-from tests.listings.conftest import listing_fields
+from tests.helpers.charter import sign_up_details
+from tests.helpers.listings import listing_fields
 
 pytestmark = pytest.mark.e2e
 

@@ -20,9 +20,8 @@ from brokerage.listings import service as listings
 from brokerage.listings import trade_service
 from brokerage.matches.models import Match
 from brokerage.toms.service import load_shipped_frameworks
-from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import CheckPage, Person, log_in
-from tests.listings.conftest import listing_fields
+from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in
+from tests.helpers.listings import listing_fields
 
 PRINTING = "79800000"  # CPV: printing and related services
 

@@ -13,8 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from brokerage.accounts import service as accounts
 from brokerage.accounts.models import Membership, Organisation
 from brokerage.extensions import db
-from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import SCREENSHOTS, Person, contrast_findings
+from tests.e2e.helpers import SCREENSHOTS, LiveServer, Person, contrast_findings
 
 pytestmark = pytest.mark.e2e
 

@@ -14,11 +14,10 @@ from playwright.sync_api import BrowserContext, Error
 from werkzeug.serving import make_server
 
 from brokerage.extensions import db
-from tests.conftest import build_test_app, fresh_database
-from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import SCREENSHOTS
+from tests.e2e.helpers import SCREENSHOTS, LiveServer
 from tests.factories import PASSWORD
-from tests.security.conftest import SESSION_ROLES, World, _build_world
+from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.security import SESSION_ROLES, SecurityWorld, build_security_world
 from tests.security.routes import path_for, route_keys
 from tests.security.test_authorisation_matrix import MATRIX
 
@@ -46,13 +45,15 @@ MIN_CHART_TEXT = 12
 
 
 @pytest.fixture(scope="module")
-def world_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, World]]:
+def world_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[LiveServer, SecurityWorld]]:
     """A live server of its own holding the security suite's world (fixed emails and a
     plan of its own, so it cannot meet the other journeys' data)."""
     with fresh_database(tmp_path_factory.mktemp("phone-db"), "phone") as database_url:
         app = build_test_app(database_url, str(tmp_path_factory.mktemp("phone-outbox")))
         with app.app_context():
-            world = _build_world()
+            world = build_security_world()
             db.session.commit()
             db.session.remove()
         world.app = app
@@ -69,7 +70,7 @@ def world_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Liv
                 db.engine.dispose()
 
 
-def _pages_by_person(server: LiveServer, world: World) -> dict[str, list[tuple[str, str]]]:
+def _pages_by_person(server: LiveServer, world: SecurityWorld) -> dict[str, list[tuple[str, str]]]:
     """Each GET page with the first person the matrix shows it to: person -> [(endpoint,
     path)]."""
     pages: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -83,7 +84,7 @@ def _pages_by_person(server: LiveServer, world: World) -> dict[str, list[tuple[s
 
 
 def test_no_page_scrolls_sideways_on_a_phone(
-    world_server: tuple[LiveServer, World], new_context: Callable[..., BrowserContext]
+    world_server: tuple[LiveServer, SecurityWorld], new_context: Callable[..., BrowserContext]
 ) -> None:
     server, world = world_server
     too_wide: list[str] = []

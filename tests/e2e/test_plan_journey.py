@@ -13,8 +13,7 @@ from brokerage.accounts import service as accounts
 from brokerage.extensions import db
 from brokerage.plan import service as plan
 from brokerage.plan.models import PlanLead
-from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import CheckPage, Person, log_in
+from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in
 
 pytestmark = pytest.mark.e2e
 

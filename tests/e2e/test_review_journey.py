@@ -16,10 +16,9 @@ from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.matches.models import Match
 from brokerage.toms.service import load_shipped_frameworks
-from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import CheckPage, Person, log_in
-from tests.listings.conftest import listing_fields
-from tests.review.world import deliver
+from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in
+from tests.helpers.listings import listing_fields
+from tests.helpers.review import deliver
 
 pytestmark = pytest.mark.e2e
 

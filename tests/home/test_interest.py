@@ -9,8 +9,8 @@ from brokerage.extensions import db
 from brokerage.matches.models import Match
 from brokerage.matches.states import State
 from brokerage.notifications.models import Notification
-from tests.conftest import csrf_token, log_in
-from tests.workflow.conftest import _published
+from tests.helpers.web import csrf_token, log_in
+from tests.helpers.workflow import published_listing
 
 
 def _client(pair, who: str):
@@ -44,7 +44,7 @@ def test_a_supplier_expresses_interest_from_the_opportunity_page(pair, in_pair):
 
 def test_offering_help_with_a_need_no_match_suggested_makes_one(pair, in_pair):
     def new_need(p) -> tuple[int, int]:
-        need = _published(p.match().need.organisation, "need", "Laptops for homework club")
+        need = published_listing(p.match().need.organisation, "need", "Laptops for homework club")
         return need.id, p.match().offer_id
 
     need_id, offer_id = in_pair(new_need)

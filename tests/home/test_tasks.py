@@ -9,8 +9,9 @@ from brokerage.home.tasks import tasks_for
 from brokerage.matches.delivery import DeliveryReport, record_delivery
 from brokerage.matches.states import State
 from brokerage.matches.workflow import advance, send_message
-from tests.conftest import counted_statements, log_in
-from tests.workflow.conftest import set_state, today
+from tests.helpers.app import counted_statements
+from tests.helpers.web import log_in
+from tests.helpers.workflow import set_state, today
 
 
 def _delivered(pair) -> None:

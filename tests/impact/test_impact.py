@@ -15,14 +15,14 @@ from brokerage.impact.models import CaseStudy
 from brokerage.matches.models import Match
 from brokerage.matches.states import State
 from brokerage.matches.workflow import advance
-from tests.conftest import post_form
-from tests.review.world import EVIDENCE, MESSAGE, World, deliver_m5_at_a_proxy_value
+from tests.helpers.review import EVIDENCE, MESSAGE, ReviewWorld, deliver_m5_at_a_proxy_value
+from tests.helpers.web import post_form
 
 PUBLIC = ("/impact", "/impact.csv", "/api/v1/impact")
 
 
-def test_the_public_page_counts_only_the_verified_outcome(client_as, world):
-    html = client_as("anon").get("/impact").get_data(as_text=True)
+def test_the_public_page_counts_only_the_verified_outcome(review_client, review_world):
+    html = review_client("anon").get("/impact").get_data(as_text=True)
     assert re.search(r'id="impact-matches">1<', html)
     assert re.search(r'id="impact-organisations">2<', html)
     assert re.search(r'id="impact-units">10 hours<', html)
@@ -31,8 +31,8 @@ def test_the_public_page_counts_only_the_verified_outcome(client_as, world):
     assert html.count('role="img"') == 3 and "style=" not in html
 
 
-def test_the_api_gives_the_same_figures_without_a_token(client_as, world):
-    response = client_as("anon").get("/api/v1/impact")
+def test_the_api_gives_the_same_figures_without_a_token(review_client, review_world):
+    response = review_client("anon").get("/api/v1/impact")
     assert response.status_code == 200
     body = response.get_json()
     assert (body["verified_matches"], body["organisations"]) == (1, 2)
@@ -42,96 +42,108 @@ def test_the_api_gives_the_same_figures_without_a_token(client_as, world):
     assert [t["outcomes"] for t in body["by_year"]] == [1]
 
 
-def test_the_csv_gives_the_same_figures(client_as, world):
-    text = client_as("anon").get("/impact.csv").get_data(as_text=True)
+def test_the_csv_gives_the_same_figures(review_client, review_world):
+    text = review_client("anon").get("/impact.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     totals = [row for row in rows if row[0] == "Total"]
     assert totals == [["Total", "All verified outcomes", "1", "hours", "10", ""]]
 
 
 @pytest.mark.parametrize("path", PUBLIC)
-def test_nothing_personal_reaches_the_public(app, client_as, world: World, path):
+def test_nothing_personal_reaches_the_public(app, review_client, review_world: ReviewWorld, path):
     with app.app_context():
         db.session.add(
-            CaseStudy(match_id=world.matches["m1"], text="Helpers read weekly.", shown=True)
+            CaseStudy(match_id=review_world.matches["m1"], text="Helpers read weekly.", shown=True)
         )
         db.session.commit()
-    text = client_as("anon").get(path).get_data(as_text=True)
+    text = review_client("anon").get(path).get_data(as_text=True)
     assert path == "/impact.csv" or "Helpers read weekly." in text
-    for secret in (EVIDENCE, "Jane Secret", MESSAGE, "Sorry for the wait", *world.emails.values()):
+    for secret in (
+        EVIDENCE,
+        "Jane Secret",
+        MESSAGE,
+        "Sorry for the wait",
+        *review_world.emails.values(),
+    ):
         assert secret not in text
     for person in ("Supplier_A Person", "Beneficiary Person", "Task_Force Person"):
         assert person not in text
 
 
-def test_a_proxy_value_shows_the_verified_value_in_pounds(app, client_as, world: World):
+def test_a_proxy_value_shows_the_verified_value_in_pounds(
+    app, review_client, review_world: ReviewWorld
+):
     """The value is fixed when a delivery is recorded: m1's stays in units only, m5's,
     delivered after staff added a proxy value, counts in £ once verified."""
     with app.app_context():
-        match = deliver_m5_at_a_proxy_value(world)
-        advance(match, State.VERIFIED, world.user("task_force"))
+        match = deliver_m5_at_a_proxy_value(review_world)
+        advance(match, State.VERIFIED, review_world.user("task_force"))
         db.session.commit()
-    body = client_as("anon").get("/api/v1/impact").get_json()
+    body = review_client("anon").get("/api/v1/impact").get_json()
     assert (body["total"]["value_pence"], body["total"]["units"]) == (
         4500, [{"unit": "hours", "quantity": "13"}]
     )  # fmt: skip
-    html = client_as("anon").get("/impact").get_data(as_text=True)
+    html = review_client("anon").get("/impact").get_data(as_text=True)
     assert re.search(r'id="impact-pounds">£45<', html)
 
 
-def _case_study(client, world: World, key: str, **data):
+def _case_study(client, review_world: ReviewWorld, key: str, **data):
     return post_form(
         client,
-        f"/review/outcomes/{world.matches[key]}/case-study",
+        f"/review/outcomes/{review_world.matches[key]}/case-study",
         {"shown": "y", "text": "Reading helpers in ARCh's schools.", **data},
         page="/account",
     )
 
 
-def test_staff_choose_a_verified_outcome_as_a_case_study(client_as, world: World):
-    response = _case_study(client_as("staff"), world, "m1")
+def test_staff_choose_a_verified_outcome_as_a_case_study(review_client, review_world: ReviewWorld):
+    response = _case_study(review_client("staff"), review_world, "m1")
     assert response.status_code == 302
-    html = client_as("anon").get("/impact").get_data(as_text=True)
+    html = review_client("anon").get("/impact").get_data(as_text=True)
     assert "Reading helpers in ARCh&#39;s schools." in html
     assert "Reading volunteers for Reading helpers" in html
     assert "Thames Valley Print with ARCh Oxfordshire" in html
 
 
-def test_a_hidden_case_study_leaves_the_public_page(client_as, world: World):
-    staff = client_as("staff")
-    _case_study(staff, world, "m1")
-    _case_study(staff, world, "m1", shown="")
-    html = client_as("anon").get("/impact").get_data(as_text=True)
+def test_a_hidden_case_study_leaves_the_public_page(review_client, review_world: ReviewWorld):
+    staff = review_client("staff")
+    _case_study(staff, review_world, "m1")
+    _case_study(staff, review_world, "m1", shown="")
+    html = review_client("anon").get("/impact").get_data(as_text=True)
     assert "Reading helpers in ARCh" not in html
 
 
-def test_an_unverified_outcome_cannot_be_a_case_study(client_as, in_app, world: World):
-    response = _case_study(client_as("staff"), world, "m2")
+def test_an_unverified_outcome_cannot_be_a_case_study(
+    review_client, in_app, review_world: ReviewWorld
+):
+    response = _case_study(review_client("staff"), review_world, "m2")
     assert response.status_code == 302
     assert in_app(lambda: db.session.scalar(select(func.count(CaseStudy.id)))) == 0
 
 
 @pytest.mark.parametrize("text", ["", "x" * 601, "bad\x00byte"])
-def test_bad_case_study_text_is_a_400_with_a_field_error(client_as, in_app, world, text):
-    response = _case_study(client_as("staff"), world, "m1", text=text)
+def test_bad_case_study_text_is_a_400_with_a_field_error(review_client, in_app, review_world, text):
+    response = _case_study(review_client("staff"), review_world, "m1", text=text)
     assert response.status_code == 400
     assert 'id="text-error"' in response.get_data(as_text=True)
     assert in_app(lambda: db.session.scalar(select(func.count(CaseStudy.id)))) == 0
 
 
 @pytest.mark.parametrize("who", ["task_force", "supplier_a", "beneficiary"])
-def test_only_staff_choose_case_studies(client_as, in_app, world, who):
-    client = client_as(who)
-    assert client.get(f"/review/outcomes/{world.matches['m1']}/case-study").status_code == 403
-    assert _case_study(client, world, "m1").status_code == 403
+def test_only_staff_choose_case_studies(review_client, in_app, review_world, who):
+    client = review_client(who)
+    assert (
+        client.get(f"/review/outcomes/{review_world.matches['m1']}/case-study").status_code == 403
+    )
+    assert _case_study(client, review_world, "m1").status_code == 403
     assert in_app(lambda: db.session.scalar(select(func.count(CaseStudy.id)))) == 0
 
 
-def test_a_case_study_of_a_match_no_longer_verified_is_not_shown(app, client_as, world):
-    _case_study(client_as("staff"), world, "m1")
+def test_a_case_study_of_a_match_no_longer_verified_is_not_shown(app, review_client, review_world):
+    _case_study(review_client("staff"), review_world, "m1")
     with app.app_context():
-        db.session.get(Match, world.matches["m1"]).state = State.DECLINED.value
+        db.session.get(Match, review_world.matches["m1"]).state = State.DECLINED.value
         db.session.commit()
-    html = client_as("anon").get("/impact").get_data(as_text=True)
+    html = review_client("anon").get("/impact").get_data(as_text=True)
     assert "Reading helpers in ARCh" not in html
     assert re.search(r'id="impact-matches">0<', html)

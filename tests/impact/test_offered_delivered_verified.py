@@ -22,10 +22,10 @@ from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.matches.states import State
 from brokerage.matches.workflow import advance
-from tests.accounts.helpers import page_text
 from tests.factories import OrganisationFactory
-from tests.listings.conftest import listing_fields
-from tests.review.world import World, deliver_m5_at_a_proxy_value
+from tests.helpers.listings import listing_fields
+from tests.helpers.pages import page_text
+from tests.helpers.review import ReviewWorld, deliver_m5_at_a_proxy_value
 
 HOURS = "Employee volunteering hours on local community projects"
 VOLUNTEERS = "Reading helper volunteers placed in primary schools"
@@ -51,10 +51,10 @@ def _api_measure(body: dict, supplier: str, code: str) -> dict:
 
 
 @pytest.fixture
-def unpublished(app, world: World) -> None:
+def unpublished(app, review_world: ReviewWorld) -> None:
     """A draft offer of supplier A's, and a supplier with a draft offer only."""
     with app.app_context():
-        supplier_a = db.session.get(Organisation, world.organisations["supplier_a"])
+        supplier_a = db.session.get(Organisation, review_world.organisations["supplier_a"])
         listings.create_listing(
             supplier_a,
             listing_fields("offer", title="Draft idea", measures={"OIEP-S6": Decimal(999)}),
@@ -64,8 +64,8 @@ def unpublished(app, world: World) -> None:
         db.session.commit()
 
 
-def test_the_page_shows_offered_delivered_and_verified_per_supplier(client_as, world):
-    text = page_text(client_as("anon").get("/impact"))
+def test_the_page_shows_offered_delivered_and_verified_per_supplier(review_client, review_world):
+    text = page_text(review_client("anon").get("/impact"))
 
     assert f"Thames Valley Print {HOURS} hours 40 15 10 5" in text
     assert f"Thames Valley Print {VOLUNTEERS} volunteers 4 0 0 0" in text
@@ -73,8 +73,8 @@ def test_the_page_shows_offered_delivered_and_verified_per_supplier(client_as, w
     assert "Offered Delivered (recorded) Verified Not yet verified" in text
 
 
-def test_the_csv_gives_offered_delivered_and_verified_in_their_units(client_as, world):
-    rows = _csv_rows(client_as("anon"))
+def test_the_csv_gives_offered_delivered_and_verified_in_their_units(review_client, review_world):
+    rows = _csv_rows(review_client("anon"))
 
     assert _csv_row(rows, "Thames Valley Print", "OIEP-S6") == {
         "Supplier": "Thames Valley Print",
@@ -91,8 +91,10 @@ def test_the_csv_gives_offered_delivered_and_verified_in_their_units(client_as, 
     assert _csv_row(rows, "Leys Cleaning", "OIEP-S1")["Offered"] == "4"
 
 
-def test_the_api_adds_the_supplier_figures_and_keeps_its_earlier_fields(client_as, world):
-    body = client_as("anon").get("/api/v1/impact").get_json()
+def test_the_api_adds_the_supplier_figures_and_keeps_its_earlier_fields(
+    review_client, review_world
+):
+    body = review_client("anon").get("/api/v1/impact").get_json()
 
     assert _api_measure(body, "Thames Valley Print", "OIEP-S6") == {
         "code": "OIEP-S6",
@@ -112,9 +114,9 @@ def test_the_api_adds_the_supplier_figures_and_keeps_its_earlier_fields(client_a
 @pytest.mark.usefixtures("unpublished")
 @pytest.mark.parametrize("path", ["/impact", CSV_URL, "/api/v1/impact"])
 def test_draft_offers_and_organisations_with_nothing_published_are_not_shown(
-    client_as, world, path
+    review_client, review_world, path
 ):
-    text = client_as("anon").get(path).get_data(as_text=True)
+    text = review_client("anon").get(path).get_data(as_text=True)
 
     assert "Hidden Joinery" not in text
     for draft in ("999", "777", "Draft idea"):
@@ -123,12 +125,12 @@ def test_draft_offers_and_organisations_with_nothing_published_are_not_shown(
 
 
 def test_a_delivery_valued_by_a_proxy_value_shows_its_pounds_once_recorded_and_once_verified(
-    app, client_as, world: World
+    app, review_client, review_world: ReviewWorld
 ):
     with app.app_context():
-        match = deliver_m5_at_a_proxy_value(world)
+        match = deliver_m5_at_a_proxy_value(review_world)
         db.session.commit()
-    anon = client_as("anon")
+    anon = review_client("anon")
     recorded = _api_measure(anon.get("/api/v1/impact").get_json(), "Leys Cleaning", "OIEP-S6")
     assert (recorded["delivered"], recorded["verified"], recorded["not_verified"]) == (
         "3",
@@ -139,7 +141,9 @@ def test_a_delivery_valued_by_a_proxy_value_shows_its_pounds_once_recorded_and_o
     assert f"Leys Cleaning {HOURS} hours 40 3 0 3 £45" in page_text(anon.get("/impact"))
 
     with app.app_context():
-        advance(db.session.get(type(match), match.id), State.VERIFIED, world.user("task_force"))
+        advance(
+            db.session.get(type(match), match.id), State.VERIFIED, review_world.user("task_force")
+        )
         db.session.commit()
 
     row = _csv_row(_csv_rows(anon), "Leys Cleaning", "OIEP-S6")
@@ -151,29 +155,34 @@ def test_a_delivery_valued_by_a_proxy_value_shows_its_pounds_once_recorded_and_o
     assert (row["Delivered value (GBP)"], row["Verified value (GBP)"]) == ("45", "45")
 
 
-def test_a_delivery_the_task_force_rejected_is_not_counted_as_delivered(app, client_as, world):
+def test_a_delivery_the_task_force_rejected_is_not_counted_as_delivered(
+    app, review_client, review_world
+):
     with app.app_context():
         advance(
-            world.match("m2"), State.DECLINED, world.user("task_force"), reason="evidence_rejected"
+            review_world.match("m2"),
+            State.DECLINED,
+            review_world.user("task_force"),
+            reason="evidence_rejected",
         )
         db.session.commit()
 
-    body = client_as("anon").get("/api/v1/impact").get_json()
+    body = review_client("anon").get("/api/v1/impact").get_json()
 
     measure = _api_measure(body, "Thames Valley Print", "OIEP-S6")
     assert (measure["delivered"], measure["verified"], measure["not_verified"]) == ("10", "10", "0")
 
 
-def test_large_and_fractional_quantities_are_written_for_people(app, client_as, world):
+def test_large_and_fractional_quantities_are_written_for_people(app, review_client, review_world):
     with app.app_context():
-        supplier_b = db.session.get(Organisation, world.organisations["supplier_b"])
+        supplier_b = db.session.get(Organisation, review_world.organisations["supplier_b"])
         offer = listings.create_listing(
             supplier_b,
             listing_fields("offer", title="Big", measures={"OIEP-S6": Decimal("1160.50")}),
         )
-        listings.change_status(offer, "publish", world.user("staff"))
+        listings.change_status(offer, "publish", review_world.user("staff"))
         db.session.commit()
-    anon = client_as("anon")
+    anon = review_client("anon")
 
     assert f"Leys Cleaning {HOURS} hours 1,200.5 0 0 0" in page_text(anon.get("/impact"))
     assert _csv_row(_csv_rows(anon), "Leys Cleaning", "OIEP-S6")["Offered"] == "1,200.5"
@@ -182,8 +191,8 @@ def test_large_and_fractional_quantities_are_written_for_people(app, client_as, 
     assert "E+" not in page_text(anon.get("/impact"))
 
 
-def test_suppliers_are_listed_by_name(client_as, world, in_app):
-    body = client_as("anon").get("/api/v1/impact").get_json()
+def test_suppliers_are_listed_by_name(review_client, review_world, in_app):
+    body = review_client("anon").get("/api/v1/impact").get_json()
 
     names = [s["name"] for s in body["suppliers"]]
     assert names == sorted(names, key=str.casefold)

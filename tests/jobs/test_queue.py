@@ -10,7 +10,7 @@ from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.jobs import enqueue, failed_jobs, redis_connection, work
 from brokerage.jobs.queue import QUEUE_NAME
-from tests.conftest import UNREACHABLE_REDIS_URL, redis_configured
+from tests.helpers.redis_server import UNREACHABLE_REDIS_URL, redis_configured
 from tests.jobs.sample_jobs import always_fail, create_organisation
 
 

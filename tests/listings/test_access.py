@@ -11,9 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from brokerage.listings.models import Profile
-from tests.accounts.helpers import count, page_text
-from tests.conftest import csrf_token
-from tests.listings.conftest import (
+from tests.helpers.listings import (
     KIND_NAMES,
     ORGANISATION_KINDS,
     ROLES,
@@ -21,6 +19,8 @@ from tests.listings.conftest import (
     kind_named,
     load,
 )
+from tests.helpers.pages import count, page_text
+from tests.helpers.web import csrf_token
 
 LOGIN, SAVED = "login", "saved"
 
@@ -90,10 +90,10 @@ CHANGED = {
 @pytest.mark.parametrize("kind", KIND_NAMES)
 @pytest.mark.parametrize("page", list(LISTING_PAGES))
 @pytest.mark.parametrize("role", ROLES)
-def test_listing_pages_by_role(client_as, make_listing, in_app, kind, page, role):
+def test_listing_pages_by_role(listings_client, make_listing, in_app, kind, page, role):
     (method, path, data, status), expected = LISTING_PAGES[page]
     listing_id = make_listing(kind, status=status)
-    client = client_as(kind, role)
+    client = listings_client(kind, role)
     form = form_data(kind, title="Staff volunteering days") if data == "form" else None
 
     response = send(
@@ -122,13 +122,15 @@ ORGANISATION_PAGES = {
 @pytest.mark.parametrize("kind", KIND_NAMES)
 @pytest.mark.parametrize("page", list(ORGANISATION_PAGES))
 @pytest.mark.parametrize("role", ROLES)
-def test_organisation_listing_pages_by_role(client_as, world, in_app, kind, page, role):
+def test_organisation_listing_pages_by_role(
+    listings_client, listings_world, in_app, kind, page, role
+):
     (method, path, data), expected = ORGANISATION_PAGES[page]
     model = kind_named(kind).model
-    organisation_id = world.organisations[ORGANISATION_KINDS[kind]]
+    organisation_id = listings_world.organisations[ORGANISATION_KINDS[kind]]
     path = path.format(org=organisation_id, plural=kind_named(kind).plural)
 
-    response = send(client_as(kind, role), method, path, form_data(kind) if data else None)
+    response = send(listings_client(kind, role), method, path, form_data(kind) if data else None)
 
     want = expected[ROLES.index(role)]
     assert outcome(response) == want
@@ -138,11 +140,11 @@ def test_organisation_listing_pages_by_role(client_as, world, in_app, kind, page
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_a_member_cannot_list_what_their_kind_of_organisation_does_not(
-    client_as, world, in_app, kind
+    listings_client, listings_world, in_app, kind
 ):
     """A member of a buyer may not create an offer, and so on."""
-    client = client_as(kind, "wrong_kind")
-    own_organisation = world.organisations[
+    client = listings_client(kind, "wrong_kind")
+    own_organisation = listings_world.organisations[
         {"offer": "buyer", "opportunity": "beneficiary", "need": "supplier"}[kind]
     ]
     path = f"/organisations/{own_organisation}/{kind_named(kind).plural}/new"
@@ -153,29 +155,32 @@ def test_a_member_cannot_list_what_their_kind_of_organisation_does_not(
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
-def test_an_organisation_of_another_kind_has_no_list_of_that_kind(client_as, world, kind):
-    own = world.organisations[
+def test_an_organisation_of_another_kind_has_no_list_of_that_kind(
+    listings_client, listings_world, kind
+):
+    own = listings_world.organisations[
         {"offer": "buyer", "opportunity": "beneficiary", "need": "supplier"}[kind]
     ]
 
-    response = client_as(kind, "wrong_kind").get(f"/organisations/{own}/{kind_named(kind).plural}")
+    response = listings_client(kind, "wrong_kind").get(
+        f"/organisations/{own}/{kind_named(kind).plural}"
+    )
 
     assert response.status_code == 404
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_others_see_only_published_listings_in_an_organisations_list(
-    client_as, world, make_listing, kind
+    listings_client, listings_world, make_listing, kind
 ):
     make_listing(kind, status="published", title="Out in the open")
     make_listing(kind, status="draft", title="Still a secret")
     make_listing(kind, status="archived", title="Withdrawn")
-    path = (
-        f"/organisations/{world.organisations[ORGANISATION_KINDS[kind]]}/{kind_named(kind).plural}"
-    )
+    organisation_id = listings_world.organisations[ORGANISATION_KINDS[kind]]
+    path = f"/organisations/{organisation_id}/{kind_named(kind).plural}"
 
-    member = page_text(client_as(kind, "member").get(path))
-    other = page_text(client_as(kind, "same_kind").get(path))
+    member = page_text(listings_client(kind, "member").get(path))
+    other = page_text(listings_client(kind, "same_kind").get(path))
 
     assert all(title in member for title in ("Out in the open", "Still a secret", "Withdrawn"))
     assert "Out in the open" in other
@@ -183,20 +188,22 @@ def test_others_see_only_published_listings_in_an_organisations_list(
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
-def test_a_listing_that_does_not_exist_is_not_found(client_as, kind):
-    assert client_as(kind, "staff").get(f"/{kind_named(kind).plural}/999999").status_code == 404
+def test_a_listing_that_does_not_exist_is_not_found(listings_client, kind):
+    assert (
+        listings_client(kind, "staff").get(f"/{kind_named(kind).plural}/999999").status_code == 404
+    )
 
 
-def test_the_listing_id_of_one_kind_does_not_open_another_kind(client_as, make_listing):
+def test_the_listing_id_of_one_kind_does_not_open_another_kind(listings_client, make_listing):
     offer_id = make_listing("offer", status="published")
 
-    assert client_as("need", "member").get(f"/needs/{offer_id}").status_code == 404
+    assert listings_client("need", "member").get(f"/needs/{offer_id}").status_code == 404
 
 
-def test_a_status_change_without_the_csrf_token_is_refused(client_as, make_listing, in_app):
+def test_a_status_change_without_the_csrf_token_is_refused(listings_client, make_listing, in_app):
     listing_id = make_listing("offer")
 
-    response = client_as("offer", "member").post(f"/offers/{listing_id}/publish")
+    response = listings_client("offer", "member").post(f"/offers/{listing_id}/publish")
 
     assert response.status_code == 400
     assert in_app(lambda: load("offer", listing_id).status) == "draft"
@@ -223,11 +230,11 @@ PROFILE_PAGES = {
 
 @pytest.mark.parametrize("page", list(PROFILE_PAGES))
 @pytest.mark.parametrize("role", ROLES)
-def test_profile_pages_by_role(client_as, world, in_app, page, role):
+def test_profile_pages_by_role(listings_client, listings_world, in_app, page, role):
     (method, path, data), expected = PROFILE_PAGES[page]
-    path = path.format(org=world.organisations["supplier"])
+    path = path.format(org=listings_world.organisations["supplier"])
 
-    response = send(client_as("offer", role), method, path, data)
+    response = send(listings_client("offer", role), method, path, data)
 
     want = expected[ROLES.index(role)]
     assert outcome(response) == want
@@ -235,13 +242,15 @@ def test_profile_pages_by_role(client_as, world, in_app, page, role):
     assert profiles == (1 if want == SAVED else 0)
 
 
-def test_an_organisation_that_does_not_exist_has_no_profile(client_as):
-    assert client_as("offer", "staff").get("/organisations/999999/profile").status_code == 404
+def test_an_organisation_that_does_not_exist_has_no_profile(listings_client):
+    assert listings_client("offer", "staff").get("/organisations/999999/profile").status_code == 404
 
 
-def test_the_listing_pages_are_linked_from_the_organisation_and_the_menu(client_as, world):
-    client = client_as("offer", "member")
-    supplier = world.organisations["supplier"]
+def test_the_listing_pages_are_linked_from_the_organisation_and_the_menu(
+    listings_client, listings_world
+):
+    client = listings_client("offer", "member")
+    supplier = listings_world.organisations["supplier"]
 
     organisation_page = client.get(f"/organisations/{supplier}").get_data(as_text=True)
     menu = client.get("/listings/").get_data(as_text=True)

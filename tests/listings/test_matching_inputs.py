@@ -11,11 +11,11 @@ from brokerage.listings import matching_inputs as inputs
 from brokerage.listings import service
 from brokerage.matching import Candidate, CandidatePool, MatchingPolicy, Wanted, WantedMeasure, rank
 from brokerage.toms.service import matching_catalogue
-from tests.listings.conftest import listing_fields, load, priority_place_in_blackbird_leys
+from tests.helpers.listings import listing_fields, load, priority_place_in_blackbird_leys
 
 
 def test_an_offer_is_a_candidate_bounded_by_its_suppliers_service_radius(
-    in_app, world, make_listing
+    in_app, listings_world, make_listing
 ):
     start, end = service.today(), service.today() + timedelta(days=100)
     listing_id = make_listing("offer", available_from=start, available_to=end)
@@ -74,7 +74,7 @@ def test_an_opportunity_wants_its_measures_with_targets_and_weights(in_app, make
 
 
 def test_a_need_wants_any_amount_where_it_gives_no_quantity_by_its_deadline(
-    in_app, world, make_listing
+    in_app, listings_world, make_listing
 ):
     listing_id = make_listing("need", postcode="OX4 6JZ")
 
@@ -118,7 +118,7 @@ def test_an_opportunity_is_a_candidate_for_an_offer(in_app, make_listing):
 
 
 def test_the_core_ranks_a_local_reading_offer_above_a_distant_catering_one_for_archs_need(
-    in_app, world, make_listing
+    in_app, listings_world, make_listing
 ):
     need_id = make_listing(
         "need",
@@ -148,10 +148,10 @@ def test_the_core_ranks_a_local_reading_offer_above_a_distant_catering_one_for_a
     assert in_app(ranking)[0] == f"OFF-{local}"
 
 
-def test_the_conversions_read_every_listing_the_service_makes(in_app, world):
+def test_the_conversions_read_every_listing_the_service_makes(in_app, listings_world):
     def convert_all():
         owners = {
-            kind: db.session.get(Organisation, world.organisations[key])
+            kind: db.session.get(Organisation, listings_world.organisations[key])
             for kind, key in (
                 ("offer", "supplier"),
                 ("opportunity", "buyer"),

@@ -12,15 +12,15 @@ from sqlalchemy import select
 from brokerage.extensions import db
 from brokerage.listings import service
 from brokerage.listings.models import Need, Offer, Opportunity, Profile
-from tests.accounts.helpers import count, field_error, flashed, page_text
-from tests.conftest import post_form
-from tests.listings.conftest import KIND_NAMES, ORGANISATION_KINDS, form_data, kind_named, load
+from tests.helpers.listings import KIND_NAMES, ORGANISATION_KINDS, form_data, kind_named, load
+from tests.helpers.pages import count, field_error, flashed, page_text
+from tests.helpers.web import post_form
 
 MODELS = {"offer": Offer, "opportunity": Opportunity, "need": Need}
 
 
-def new_path(world, kind):
-    organisation_id = world.organisations[ORGANISATION_KINDS[kind]]
+def new_path(listings_world, kind):
+    organisation_id = listings_world.organisations[ORGANISATION_KINDS[kind]]
     return f"/organisations/{organisation_id}/{kind_named(kind).plural}/new"
 
 
@@ -35,10 +35,12 @@ def days(n):
 # Creating
 
 
-def test_a_supplier_lists_an_offer_as_a_draft_with_its_measures_and_place(client_as, world, in_app):
-    client = client_as("offer", "member")
+def test_a_supplier_lists_an_offer_as_a_draft_with_its_measures_and_place(
+    listings_client, listings_world, in_app
+):
+    client = listings_client("offer", "member")
 
-    response = post_form(client, new_path(world, "offer"), form_data("offer"))
+    response = post_form(client, new_path(listings_world, "offer"), form_data("offer"))
 
     offer_id = in_app(lambda: only(Offer).id)
     assert response.headers["Location"] == f"/offers/{offer_id}"
@@ -64,10 +66,12 @@ def test_a_supplier_lists_an_offer_as_a_draft_with_its_measures_and_place(client
     )
 
 
-def test_a_buyer_lists_an_opportunity_with_its_value_targets_and_weights(client_as, world, in_app):
-    client = client_as("opportunity", "member")
+def test_a_buyer_lists_an_opportunity_with_its_value_targets_and_weights(
+    listings_client, listings_world, in_app
+):
+    client = listings_client("opportunity", "member")
 
-    response = post_form(client, new_path(world, "opportunity"), form_data("opportunity"))
+    response = post_form(client, new_path(listings_world, "opportunity"), form_data("opportunity"))
 
     text = page_text(client.get(response.headers["Location"]))
     assert "£250,000" in text and "£250,000.00" not in text
@@ -84,10 +88,12 @@ def test_a_buyer_lists_an_opportunity_with_its_value_targets_and_weights(client_
     assert stored == (25_000_000, [("OIEP-J1", Decimal(3), Decimal(2))])
 
 
-def test_a_beneficiary_lists_a_need_with_measures_that_want_any_amount(client_as, world, in_app):
-    client = client_as("need", "member")
+def test_a_beneficiary_lists_a_need_with_measures_that_want_any_amount(
+    listings_client, listings_world, in_app
+):
+    client = listings_client("need", "member")
 
-    response = post_form(client, new_path(world, "need"), form_data("need"))
+    response = post_form(client, new_path(listings_world, "need"), form_data("need"))
 
     text = page_text(client.get(response.headers["Location"]))
     assert "Wanted 90 volunteers" in text
@@ -95,17 +101,27 @@ def test_a_beneficiary_lists_a_need_with_measures_that_want_any_amount(client_as
     assert in_app(lambda: only(Need).quantities) == {"OIEP-S1": Decimal(90), "OIEP-S2": None}
 
 
-def test_the_new_listing_form_starts_with_the_organisations_postcode(client_as, world):
-    page = client_as("offer", "member").get(new_path(world, "offer")).get_data(as_text=True)
+def test_the_new_listing_form_starts_with_the_organisations_postcode(
+    listings_client, listings_world
+):
+    page = (
+        listings_client("offer", "member")
+        .get(new_path(listings_world, "offer"))
+        .get_data(as_text=True)
+    )
 
     assert 'value="OX4 2JY"' in page
 
 
-def test_html_in_a_description_is_stored_as_written_and_shown_escaped(client_as, world, in_app):
-    client = client_as("offer", "member")
+def test_html_in_a_description_is_stored_as_written_and_shown_escaped(
+    listings_client, listings_world, in_app
+):
+    client = listings_client("offer", "member")
     hostile = '<script>alert("x")</script> <b>bold</b>'
 
-    response = post_form(client, new_path(world, "offer"), form_data("offer", description=hostile))
+    response = post_form(
+        client, new_path(listings_world, "offer"), form_data("offer", description=hostile)
+    )
 
     assert in_app(lambda: only(Offer).description) == hostile
     html = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -176,10 +192,10 @@ BAD = [
 
 @pytest.mark.parametrize(("kind", "changes", "field", "message"), BAD)
 def test_bad_input_gets_a_field_error_and_saves_nothing(
-    client_as, world, in_app, kind, changes, field, message
+    listings_client, listings_world, in_app, kind, changes, field, message
 ):
     response = post_form(
-        client_as(kind, "member"), new_path(world, kind), form_data(kind, **changes)
+        listings_client(kind, "member"), new_path(listings_world, kind), form_data(kind, **changes)
     )
 
     assert response.status_code == 400
@@ -190,10 +206,10 @@ def test_bad_input_gets_a_field_error_and_saves_nothing(
         assert message in field_error(response, field)
 
 
-def test_a_refused_form_keeps_what_was_typed(client_as, world):
+def test_a_refused_form_keeps_what_was_typed(listings_client, listings_world):
     response = post_form(
-        client_as("offer", "member"),
-        new_path(world, "offer"),
+        listings_client("offer", "member"),
+        new_path(listings_world, "offer"),
         form_data("offer", title="Kept title", **{"measures:OIEP-S1": "-4"}),
     )
 
@@ -204,11 +220,11 @@ def test_a_refused_form_keeps_what_was_typed(client_as, world):
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
-def test_a_bad_edit_changes_nothing(client_as, make_listing, in_app, kind):
+def test_a_bad_edit_changes_nothing(listings_client, make_listing, in_app, kind):
     listing_id = make_listing(kind)
 
     response = post_form(
-        client_as(kind, "member"),
+        listings_client(kind, "member"),
         f"/{kind_named(kind).plural}/{listing_id}/edit",
         form_data(kind, title="Changed", postcode="OX99 9ZZ"),
     )
@@ -221,11 +237,11 @@ def test_a_bad_edit_changes_nothing(client_as, make_listing, in_app, kind):
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
-def test_the_edit_form_starts_with_the_listing_as_saved(client_as, make_listing, kind):
+def test_the_edit_form_starts_with_the_listing_as_saved(listings_client, make_listing, kind):
     listing_id = make_listing(kind)
 
     html = (
-        client_as(kind, "member")
+        listings_client(kind, "member")
         .get(f"/{kind_named(kind).plural}/{listing_id}/edit")
         .get_data(as_text=True)
     )
@@ -236,11 +252,11 @@ def test_the_edit_form_starts_with_the_listing_as_saved(client_as, make_listing,
     assert f'value="{code}" id="measures-{code}" checked' in html
 
 
-def test_an_opportunitys_edit_form_shows_its_value_and_weights(client_as, make_listing):
+def test_an_opportunitys_edit_form_shows_its_value_and_weights(listings_client, make_listing):
     listing_id = make_listing("opportunity")
 
     html = (
-        client_as("opportunity", "member")
+        listings_client("opportunity", "member")
         .get(f"/opportunities/{listing_id}/edit")
         .get_data(as_text=True)
     )
@@ -250,7 +266,7 @@ def test_an_opportunitys_edit_form_shows_its_value_and_weights(client_as, make_l
     assert "<details" in html and " open>" in html
 
 
-def test_editing_an_offer_changes_its_measures_and_place(client_as, make_listing, in_app):
+def test_editing_an_offer_changes_its_measures_and_place(listings_client, make_listing, in_app):
     listing_id = make_listing("offer")
     changes = {
         "measures": ["OIEP-J4"],
@@ -261,7 +277,9 @@ def test_editing_an_offer_changes_its_measures_and_place(client_as, make_listing
     }
 
     response = post_form(
-        client_as("offer", "member"), f"/offers/{listing_id}/edit", form_data("offer", **changes)
+        listings_client("offer", "member"),
+        f"/offers/{listing_id}/edit",
+        form_data("offer", **changes),
     )
 
     assert response.status_code == 302
@@ -274,20 +292,20 @@ def test_editing_an_offer_changes_its_measures_and_place(client_as, make_listing
 # Publishing
 
 
-def test_publishing_from_the_listing_page_shows_it_to_others(client_as, make_listing, in_app):
+def test_publishing_from_the_listing_page_shows_it_to_others(listings_client, make_listing, in_app):
     listing_id = make_listing("offer")
-    member = client_as("offer", "member")
+    member = listings_client("offer", "member")
 
     response = post_form(member, f"/offers/{listing_id}/publish", {}, page=f"/offers/{listing_id}")
 
     assert f"OFF-{listing_id} is published." in flashed(member.get(response.headers["Location"]))
     assert in_app(lambda: load("offer", listing_id).status) == "published"
-    assert client_as("offer", "same_kind").get(f"/offers/{listing_id}").status_code == 200
+    assert listings_client("offer", "same_kind").get(f"/offers/{listing_id}").status_code == 200
 
 
-def test_publishing_a_listing_whose_date_has_passed_says_why(client_as, make_listing, in_app):
+def test_publishing_a_listing_whose_date_has_passed_says_why(listings_client, make_listing, in_app):
     listing_id = make_listing("opportunity", deadline=service.today() - timedelta(days=1))
-    member = client_as("opportunity", "member")
+    member = listings_client("opportunity", "member")
 
     response = post_form(
         member, f"/opportunities/{listing_id}/publish", {}, page=f"/opportunities/{listing_id}"
@@ -298,9 +316,9 @@ def test_publishing_a_listing_whose_date_has_passed_says_why(client_as, make_lis
     assert in_app(lambda: load("opportunity", listing_id).status) == "draft"
 
 
-def test_archiving_an_archived_listing_says_it_cannot(client_as, make_listing):
+def test_archiving_an_archived_listing_says_it_cannot(listings_client, make_listing):
     listing_id = make_listing("need", status="archived")
-    member = client_as("need", "member")
+    member = listings_client("need", "member")
 
     response = post_form(member, f"/needs/{listing_id}/archive", {}, page=f"/needs/{listing_id}")
 
@@ -309,21 +327,21 @@ def test_archiving_an_archived_listing_says_it_cannot(client_as, make_listing):
     )
 
 
-def test_staff_see_an_unpublish_button_that_members_do_not(client_as, make_listing):
+def test_staff_see_an_unpublish_button_that_members_do_not(listings_client, make_listing):
     listing_id = make_listing("offer", status="published")
 
-    staff = page_text(client_as("offer", "staff").get(f"/offers/{listing_id}"))
-    member = page_text(client_as("offer", "member").get(f"/offers/{listing_id}"))
+    staff = page_text(listings_client("offer", "staff").get(f"/offers/{listing_id}"))
+    member = page_text(listings_client("offer", "member").get(f"/offers/{listing_id}"))
 
     assert "Unpublish (staff)" in staff
     assert "Unpublish" not in member and "Archive" in member
 
 
-def test_your_listings_shows_the_drafts_of_your_organisations(client_as, make_listing):
+def test_your_listings_shows_the_drafts_of_your_organisations(listings_client, make_listing):
     make_listing("offer", title="Our draft offer")
     make_listing("offer", organisation="supplier_2", title="Someone else's offer")
 
-    text = page_text(client_as("offer", "member").get("/listings/"))
+    text = page_text(listings_client("offer", "member").get("/listings/"))
 
     assert "Our draft offer" in text and "Draft" in text
     assert "Someone else's offer" not in text
@@ -332,9 +350,9 @@ def test_your_listings_shows_the_drafts_of_your_organisations(client_as, make_li
 # Profiles
 
 
-def test_a_supplier_fills_in_its_profile(client_as, world, in_app):
-    supplier = world.organisations["supplier"]
-    client = client_as("offer", "member")
+def test_a_supplier_fills_in_its_profile(listings_client, listings_world, in_app):
+    supplier = listings_world.organisations["supplier"]
+    client = listings_client("offer", "member")
 
     response = post_form(
         client,
@@ -371,11 +389,11 @@ def test_a_supplier_fills_in_its_profile(client_as, world, in_app):
     ],
 )
 def test_a_bad_profile_gets_a_field_error_and_saves_nothing(
-    client_as, world, in_app, changes, field, message
+    listings_client, listings_world, in_app, changes, field, message
 ):
     response = post_form(
-        client_as("offer", "member"),
-        f"/organisations/{world.organisations['supplier']}/profile/edit",
+        listings_client("offer", "member"),
+        f"/organisations/{listings_world.organisations['supplier']}/profile/edit",
         changes,
     )
 
@@ -386,10 +404,12 @@ def test_a_bad_profile_gets_a_field_error_and_saves_nothing(
 
 @pytest.mark.parametrize("blank", [" ", "\t", "   \n"])
 @pytest.mark.parametrize("field", ["sector", "size"])
-def test_a_blank_sector_or_size_is_saved_as_not_stated(client_as, world, in_app, field, blank):
+def test_a_blank_sector_or_size_is_saved_as_not_stated(
+    listings_client, listings_world, in_app, field, blank
+):
     response = post_form(
-        client_as("offer", "member"),
-        f"/organisations/{world.organisations['supplier']}/profile/edit",
+        listings_client("offer", "member"),
+        f"/organisations/{listings_world.organisations['supplier']}/profile/edit",
         {field: blank, "service_radius_km": "25"},
     )
 
@@ -399,10 +419,10 @@ def test_a_blank_sector_or_size_is_saved_as_not_stated(client_as, world, in_app,
     assert profile.service_radius_km == 25
 
 
-def test_a_buyers_profile_asks_nothing_only_a_supplier_needs(client_as, world):
+def test_a_buyers_profile_asks_nothing_only_a_supplier_needs(listings_client, listings_world):
     html = (
-        client_as("opportunity", "member")
-        .get(f"/organisations/{world.organisations['buyer']}/profile/edit")
+        listings_client("opportunity", "member")
+        .get(f"/organisations/{listings_world.organisations['buyer']}/profile/edit")
         .get_data(as_text=True)
     )
 
@@ -410,10 +430,12 @@ def test_a_buyers_profile_asks_nothing_only_a_supplier_needs(client_as, world):
     assert 'name="service_radius_km"' not in html and 'name="is_vcse"' not in html
 
 
-def test_a_buyer_cannot_set_a_service_radius_by_posting_one(client_as, world, in_app):
+def test_a_buyer_cannot_set_a_service_radius_by_posting_one(
+    listings_client, listings_world, in_app
+):
     post_form(
-        client_as("opportunity", "member"),
-        f"/organisations/{world.organisations['buyer']}/profile/edit",
+        listings_client("opportunity", "member"),
+        f"/organisations/{listings_world.organisations['buyer']}/profile/edit",
         {"size": "large", "service_radius_km": "30"},
     )
 
@@ -421,22 +443,22 @@ def test_a_buyer_cannot_set_a_service_radius_by_posting_one(client_as, world, in
 
 
 def test_staff_verify_an_organisation_and_its_badge_shows_on_its_listings(
-    client_as, world, make_listing
+    listings_client, listings_world, make_listing
 ):
     listing_id = make_listing("offer", status="published")
-    supplier = world.organisations["supplier"]
-    staff = client_as("offer", "staff")
+    supplier = listings_world.organisations["supplier"]
+    staff = listings_client("offer", "staff")
 
     response = post_form(staff, f"/organisations/{supplier}/profile/verify", {})
 
     assert "Test supplier is verified." in flashed(staff.get(response.headers["Location"]))
-    other = client_as("offer", "same_kind")
+    other = listings_client("offer", "same_kind")
     assert "Test supplier verified" in page_text(other.get(f"/organisations/{supplier}/profile"))
     assert "Test supplier verified" in page_text(other.get(f"/offers/{listing_id}"))
     assert "Verify organisation" not in page_text(other.get(f"/organisations/{supplier}/profile"))
 
 
-def test_a_listing_page_shows_its_ward_and_priority_place(client_as, make_listing, app):
+def test_a_listing_page_shows_its_ward_and_priority_place(listings_client, make_listing, app):
     from brokerage.places.service import load_reference_priority_places
 
     with app.app_context():
@@ -444,7 +466,7 @@ def test_a_listing_page_shows_its_ward_and_priority_place(client_as, make_listin
         db.session.commit()
     inside = make_listing("need", postcode="OX10 7AA")
     outside = make_listing("need", postcode="OX2 7PA")
-    member = client_as("need", "member")
+    member = listings_client("need", "member")
 
     assert "Ward Berinsfield (2013 wards) · priority place: Berinsfield" in page_text(
         member.get(f"/needs/{inside}")
@@ -454,8 +476,8 @@ def test_a_listing_page_shows_its_ward_and_priority_place(client_as, make_listin
     )
 
 
-def test_a_new_supplier_reads_what_toms_are_on_its_first_offer(client_as, world):
-    text = page_text(client_as("offer", "member").get(new_path(world, "offer")))
+def test_a_new_supplier_reads_what_toms_are_on_its_first_offer(listings_client, listings_world):
+    text = page_text(listings_client("offer", "member").get(new_path(listings_world, "offer")))
 
     assert "What are TOMs? Themes, Outcomes and Measures" in text
     assert "See every theme and measure in the TOMs catalogue" in text

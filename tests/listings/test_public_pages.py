@@ -27,11 +27,11 @@ def test_a_visitor_finds_published_listings_on_the_public_boards_but_no_drafts_o
 
 
 def test_a_visitor_sees_a_suppliers_profile_with_only_its_published_offers(
-    anon, make_listing, world
+    anon, make_listing, listings_world
 ):
     make_listing("offer", status="published", title="Published mentoring")
     make_listing("offer", status="draft", title="Draft mentoring")
-    organisation_id = world.organisations["supplier"]
+    organisation_id = listings_world.organisations["supplier"]
 
     html = anon.get(f"/organisations/{organisation_id}/profile").get_data(as_text=True)
 

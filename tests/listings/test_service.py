@@ -22,28 +22,28 @@ from brokerage.listings.models import (
 )
 from brokerage.listings.signals import listing_changed, profile_changed
 from brokerage.places.service import priority_places
-from tests.conftest import post_form
-from tests.listings.conftest import (
+from tests.helpers.listings import (
     KIND_NAMES,
     ORGANISATION_KINDS,
     listing_fields,
     load,
     priority_place_in_blackbird_leys,
 )
+from tests.helpers.web import post_form
 
 
-def organisation(world, key):
-    return db.session.get(Organisation, world.organisations[key])
+def organisation(listings_world, key):
+    return db.session.get(Organisation, listings_world.organisations[key])
 
 
-def person(world, key):
-    return db.session.scalar(select(User).where(User.email == world.emails[key]))
+def person(listings_world, key):
+    return db.session.scalar(select(User).where(User.email == listings_world.emails[key]))
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
-def test_a_new_listing_is_a_draft_located_at_its_postcode(in_app, world, kind):
+def test_a_new_listing_is_a_draft_located_at_its_postcode(in_app, listings_world, kind):
     def create():
-        owner = organisation(world, ORGANISATION_KINDS[kind])
+        owner = organisation(listings_world, ORGANISATION_KINDS[kind])
         listing = service.create_listing(owner, listing_fields(kind, postcode="ox10 7nl"))
         return listing.status, listing.postcode, listing.easting, listing.northing, listing.district
 
@@ -59,10 +59,10 @@ def test_a_listings_ref_names_its_kind_and_id(in_app, make_listing, kind, prefix
     assert in_app(lambda: load(kind, listing_id).ref) == f"{prefix}-{listing_id}"
 
 
-def test_a_listing_in_a_priority_place_is_flagged_with_its_name(in_app, world):
+def test_a_listing_in_a_priority_place_is_flagged_with_its_name(in_app, listings_world):
     def create():
         priority_place_in_blackbird_leys("Blackbird Leys")
-        owner = organisation(world, "beneficiary")
+        owner = organisation(listings_world, "beneficiary")
         inside = service.create_listing(owner, listing_fields("need", postcode="OX4 6JZ"))
         outside = service.create_listing(owner, listing_fields("need", postcode="OX1 1ND"))
         return inside.priority_place, outside.priority_place
@@ -70,10 +70,12 @@ def test_a_listing_in_a_priority_place_is_flagged_with_its_name(in_app, world):
     assert in_app(create) == ("Blackbird Leys", None)
 
 
-def test_refreshing_locations_flags_listings_in_a_priority_place_added_later(in_app, world):
+def test_refreshing_locations_flags_listings_in_a_priority_place_added_later(
+    in_app, listings_world
+):
     def refresh():
         need = service.create_listing(
-            organisation(world, "beneficiary"), listing_fields("need", postcode="OX4 6JZ")
+            organisation(listings_world, "beneficiary"), listing_fields("need", postcode="OX4 6JZ")
         )
         priority_place_in_blackbird_leys("The Leys", replace_listings=False)
         return service.refresh_locations(), need.priority_place
@@ -82,11 +84,11 @@ def test_refreshing_locations_flags_listings_in_a_priority_place_added_later(in_
 
 
 def test_staff_changing_a_priority_place_re_places_the_listings_in_a_queued_job(
-    in_app, world, staff
+    in_app, listings_world, staff
 ):
     def need_in_blackbird_leys_ward() -> int:
         need = service.create_listing(
-            organisation(world, "beneficiary"), listing_fields("need", postcode="OX4 6AE")
+            organisation(listings_world, "beneficiary"), listing_fields("need", postcode="OX4 6AE")
         )
         db.session.commit()
         return need.id
@@ -108,10 +110,10 @@ def test_staff_changing_a_priority_place_re_places_the_listings_in_a_queued_job(
 @pytest.mark.parametrize(
     ("kind", "wrong"), [("offer", "buyer"), ("opportunity", "supplier"), ("need", "buyer")]
 )
-def test_an_organisation_of_the_wrong_kind_cannot_list(in_app, world, kind, wrong):
+def test_an_organisation_of_the_wrong_kind_cannot_list(in_app, listings_world, kind, wrong):
     def create():
         with pytest.raises(service.NotAllowed):
-            service.create_listing(organisation(world, wrong), listing_fields(kind))
+            service.create_listing(organisation(listings_world, wrong), listing_fields(kind))
         return db.session.scalars(select(Offer)).all()
 
     assert in_app(create) == []
@@ -128,11 +130,11 @@ def test_an_organisation_of_the_wrong_kind_cannot_list(in_app, world, kind, wron
         {"postcode": "OX99 9ZZ"},
     ],
 )
-def test_the_service_refuses_what_the_forms_refuse(in_app, world, changes):
+def test_the_service_refuses_what_the_forms_refuse(in_app, listings_world, changes):
     def create():
         with pytest.raises(service.BrokerageError):
             service.create_listing(
-                organisation(world, "supplier"), listing_fields("offer", **changes)
+                organisation(listings_world, "supplier"), listing_fields("offer", **changes)
             )
         return db.session.scalars(select(Offer)).all()
 
@@ -249,11 +251,13 @@ def test_the_database_refuses_a_weight_out_of_range(in_app, make_listing, weight
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
-def test_a_member_publishes_archives_and_publishes_again(in_app, world, make_listing, kind):
+def test_a_member_publishes_archives_and_publishes_again(
+    in_app, listings_world, make_listing, kind
+):
     listing_id = make_listing(kind)
 
     def walk():
-        listing, member = load(kind, listing_id), person(world, ORGANISATION_KINDS[kind])
+        listing, member = load(kind, listing_id), person(listings_world, ORGANISATION_KINDS[kind])
         seen = []
         for action in ("publish", "archive", "publish"):
             service.change_status(listing, action, member)
@@ -268,55 +272,70 @@ def test_a_member_publishes_archives_and_publishes_again(in_app, world, make_lis
     [("published", "publish"), ("archived", "archive"), ("draft", "unpublish")],
 )
 def test_a_listing_cannot_move_where_its_status_does_not_lead(
-    in_app, world, make_listing, status, action
+    in_app, listings_world, make_listing, status, action
 ):
     listing_id = make_listing("offer", status=status)
 
     def move():
         with pytest.raises(service.InvalidTransition):
-            service.change_status(load("offer", listing_id), action, person(world, "staff"))
+            service.change_status(
+                load("offer", listing_id), action, person(listings_world, "staff")
+            )
 
     in_app(move)
 
 
-def test_a_listing_whose_deadline_has_passed_cannot_be_published(in_app, world, make_listing):
+def test_a_listing_whose_deadline_has_passed_cannot_be_published(
+    in_app, listings_world, make_listing
+):
     listing_id = make_listing("need")
 
     def publish():
         need = load("need", listing_id)
         with pytest.raises(service.InvalidTransition, match="change its dates"):
             service.change_status(
-                need, "publish", person(world, "beneficiary"), on=need.deadline + timedelta(1)
+                need,
+                "publish",
+                person(listings_world, "beneficiary"),
+                on=need.deadline + timedelta(1),
             )
         return need.status
 
     assert in_app(publish) == "draft"
 
 
-def test_only_staff_unpublish_and_only_members_and_staff_publish(in_app, world, make_listing):
+def test_only_staff_unpublish_and_only_members_and_staff_publish(
+    in_app, listings_world, make_listing
+):
     published = make_listing("offer", status="published")
     draft = make_listing("offer")
 
     def try_them():
         with pytest.raises(service.NotAllowed):
-            service.change_status(load("offer", published), "unpublish", person(world, "supplier"))
+            service.change_status(
+                load("offer", published), "unpublish", person(listings_world, "supplier")
+            )
         with pytest.raises(service.NotAllowed):
-            service.change_status(load("offer", draft), "publish", person(world, "supplier_2"))
-        service.change_status(load("offer", published), "unpublish", person(world, "staff"))
+            service.change_status(
+                load("offer", draft), "publish", person(listings_world, "supplier_2")
+            )
+        service.change_status(
+            load("offer", published), "unpublish", person(listings_world, "staff")
+        )
         return load("offer", published).status, load("offer", draft).status
 
     assert in_app(try_them) == ("draft", "draft")
 
 
 def test_an_organisations_listings_come_drafts_first_and_published_only_when_asked(
-    in_app, world, make_listing
+    in_app, listings_world, make_listing
 ):
     published = make_listing("offer", status="published", title="Published")
     draft = make_listing("offer", title="Draft")
     make_listing("offer", status="published", organisation="supplier_2", title="Other")
 
     def lists():
-        owner = organisation(world, "supplier")
+        owner = organisation(listings_world, "supplier")
         every = service.listings_of(owner, Offer, published_only=False)
         public = service.listings_of(owner, Offer, published_only=True)
         return [o.id for o in every], [o.id for o in public]
@@ -327,10 +346,10 @@ def test_an_organisations_listings_come_drafts_first_and_published_only_when_ask
 # Profiles
 
 
-def test_a_profile_is_made_when_first_saved_and_keeps_its_verification(in_app, world):
+def test_a_profile_is_made_when_first_saved_and_keeps_its_verification(in_app, listings_world):
     def save():
-        supplier = organisation(world, "supplier")
-        service.set_verified(supplier, True, person(world, "staff"))
+        supplier = organisation(listings_world, "supplier")
+        service.set_verified(supplier, True, person(listings_world, "staff"))
         service.save_profile(
             supplier,
             service.ProfileFields(sector="catering", size="micro", service_radius_km=25),
@@ -347,18 +366,20 @@ def test_a_profile_is_made_when_first_saved_and_keeps_its_verification(in_app, w
     assert in_app(save) == ("catering", "micro", 25, True, "staff@example.org")
 
 
-def test_only_staff_verify_an_organisation(in_app, world):
+def test_only_staff_verify_an_organisation(in_app, listings_world):
     def verify():
         with pytest.raises(service.NotAllowed):
-            service.set_verified(organisation(world, "supplier"), True, person(world, "supplier"))
+            service.set_verified(
+                organisation(listings_world, "supplier"), True, person(listings_world, "supplier")
+            )
         return db.session.scalars(select(Profile)).all()
 
     assert in_app(verify) == []
 
 
-def test_withdrawing_verification_clears_when_and_by_whom(in_app, world):
+def test_withdrawing_verification_clears_when_and_by_whom(in_app, listings_world):
     def withdraw():
-        supplier, staff = organisation(world, "supplier"), person(world, "staff")
+        supplier, staff = organisation(listings_world, "supplier"), person(listings_world, "staff")
         service.set_verified(supplier, True, staff)
         profile = service.set_verified(supplier, False, staff)
         return profile.verified, profile.verified_at, profile.verified_by
@@ -366,19 +387,23 @@ def test_withdrawing_verification_clears_when_and_by_whom(in_app, world):
     assert in_app(withdraw) == (False, None, None)
 
 
-def test_the_database_refuses_a_verified_profile_without_a_date(in_app, world):
+def test_the_database_refuses_a_verified_profile_without_a_date(in_app, listings_world):
     def break_it():
-        db.session.add(Profile(organisation=organisation(world, "supplier"), verified=True))
+        db.session.add(
+            Profile(organisation=organisation(listings_world, "supplier"), verified=True)
+        )
         with pytest.raises(IntegrityError):
             db.session.flush()
 
     in_app(break_it)
 
 
-def test_the_refresh_command_places_listings_in_a_new_priority_place_once(app, in_app, world):
+def test_the_refresh_command_places_listings_in_a_new_priority_place_once(
+    app, in_app, listings_world
+):
     def need_in_the_leys():
         need = service.create_listing(
-            organisation(world, "beneficiary"), listing_fields("need", postcode="OX4 6JZ")
+            organisation(listings_world, "beneficiary"), listing_fields("need", postcode="OX4 6JZ")
         )
         priority_place_in_blackbird_leys("The Leys", replace_listings=False)
         db.session.commit()
@@ -398,14 +423,18 @@ def test_the_refresh_command_places_listings_in_a_new_priority_place_once(app, i
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
-def test_saving_and_publishing_a_listing_tell_listeners_which_listing_changed(in_app, world, kind):
+def test_saving_and_publishing_a_listing_tell_listeners_which_listing_changed(
+    in_app, listings_world, kind
+):
     def save_then_publish():
         heard = []
         with listing_changed.connected_to(lambda sender: heard.append(sender.ref)):
-            owner = organisation(world, ORGANISATION_KINDS[kind])
+            owner = organisation(listings_world, ORGANISATION_KINDS[kind])
             listing = service.create_listing(owner, listing_fields(kind))
             service.update_listing(listing, listing_fields(kind, title="Renamed"))
-            service.change_status(listing, "publish", person(world, ORGANISATION_KINDS[kind]))
+            service.change_status(
+                listing, "publish", person(listings_world, ORGANISATION_KINDS[kind])
+            )
         return heard, listing.ref
 
     heard, ref = in_app(save_then_publish)
@@ -413,10 +442,10 @@ def test_saving_and_publishing_a_listing_tell_listeners_which_listing_changed(in
     assert heard == [ref, ref, ref]
 
 
-def test_saving_a_profile_tells_listeners_whose_profile_changed(in_app, world):
+def test_saving_a_profile_tells_listeners_whose_profile_changed(in_app, listings_world):
     def save():
         heard = []
-        supplier = organisation(world, "supplier")
+        supplier = organisation(listings_world, "supplier")
         with profile_changed.connected_to(lambda sender: heard.append(sender.id)):
             service.save_profile(supplier, service.ProfileFields(sector="catering", size="micro"))
         return heard, supplier.id

@@ -10,15 +10,15 @@ from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings import trade_service
 from brokerage.listings.models import Opportunity, OpportunityTrade, OrganisationTrade
-from tests.accounts.helpers import count, field_error, page_text
-from tests.conftest import post_form
-from tests.listings.conftest import form_data
+from tests.helpers.listings import form_data
+from tests.helpers.pages import count, field_error, page_text
+from tests.helpers.web import post_form
 
 GROUNDS = "77310000"
 
 
-def profile_path(world, kind="supplier"):
-    return f"/organisations/{world.organisations[kind]}/profile/edit"
+def profile_path(listings_world, kind="supplier"):
+    return f"/organisations/{listings_world.organisations[kind]}/profile/edit"
 
 
 def trades_of(organisation_id):
@@ -33,18 +33,18 @@ def trades_of(organisation_id):
 
 
 def test_a_supplier_ticks_common_trades_and_types_others_as_codes_or_words(
-    client_as, world, in_app
+    listings_client, listings_world, in_app
 ):
-    client = client_as("offer", "member")
+    client = listings_client("offer", "member")
 
     response = post_form(
         client,
-        profile_path(world),
+        profile_path(listings_world),
         {"trades": [GROUNDS], "trades-other": "45421000; window cleaning\n45000000-7"},
     )
 
     assert response.status_code == 302
-    supplier = world.organisations["supplier"]
+    supplier = listings_world.organisations["supplier"]
     assert in_app(lambda: trades_of(supplier)) == [
         (GROUNDS, ""),
         ("45421000", ""),
@@ -65,11 +65,11 @@ def test_a_supplier_ticks_common_trades_and_types_others_as_codes_or_words(
     ],
 )
 def test_a_trade_the_form_cannot_read_is_named_and_nothing_is_saved(
-    client_as, world, in_app, other, message
+    listings_client, listings_world, in_app, other, message
 ):
     response = post_form(
-        client_as("offer", "member"),
-        profile_path(world),
+        listings_client("offer", "member"),
+        profile_path(listings_world),
         {"trades": [GROUNDS], "trades-other": other, "size": "small"},
     )
 
@@ -79,9 +79,9 @@ def test_a_trade_the_form_cannot_read_is_named_and_nothing_is_saved(
     assert 'name="trades-other"' in response.get_data(as_text=True)
 
 
-def test_a_box_that_is_not_on_the_list_is_refused(client_as, world, in_app):
+def test_a_box_that_is_not_on_the_list_is_refused(listings_client, listings_world, in_app):
     response = post_form(
-        client_as("offer", "member"), profile_path(world), {"trades": ["99999999"]}
+        listings_client("offer", "member"), profile_path(listings_world), {"trades": ["99999999"]}
     )
 
     assert response.status_code == 400
@@ -89,24 +89,30 @@ def test_a_box_that_is_not_on_the_list_is_refused(client_as, world, in_app):
 
 
 def test_the_edit_form_shows_the_trades_saved_and_saving_it_again_keeps_them(
-    client_as, world, in_app
+    listings_client, listings_world, in_app
 ):
-    client = client_as("offer", "member")
-    post_form(client, profile_path(world), {"trades": [GROUNDS], "trades-other": "45421000"})
+    client = listings_client("offer", "member")
+    post_form(
+        client, profile_path(listings_world), {"trades": [GROUNDS], "trades-other": "45421000"}
+    )
 
-    html = client.get(profile_path(world)).get_data(as_text=True)
+    html = client.get(profile_path(listings_world)).get_data(as_text=True)
 
     assert f'value="{GROUNDS}" id="trades-{GROUNDS}" checked' in html
     assert "45421000 Joinery work" in html
     post_form(
-        client, profile_path(world), {"trades": [GROUNDS], "trades-other": "45421000 Joinery work"}
+        client,
+        profile_path(listings_world),
+        {"trades": [GROUNDS], "trades-other": "45421000 Joinery work"},
     )
-    supplier = world.organisations["supplier"]
+    supplier = listings_world.organisations["supplier"]
     assert in_app(lambda: trades_of(supplier)) == [(GROUNDS, ""), ("45421000", "")]
 
 
-def test_words_a_file_gave_are_kept_when_the_web_form_saves_codes(client_as, world, in_app):
-    supplier = world.organisations["supplier"]
+def test_words_a_file_gave_are_kept_when_the_web_form_saves_codes(
+    listings_client, listings_world, in_app
+):
+    supplier = listings_world.organisations["supplier"]
 
     def from_a_file():
         organisation = db.session.get(Organisation, supplier)
@@ -114,12 +120,12 @@ def test_words_a_file_gave_are_kept_when_the_web_form_saves_codes(client_as, wor
         db.session.commit()
 
     in_app(from_a_file)
-    client = client_as("offer", "member")
+    client = listings_client("offer", "member")
     assert "Manufacturing (not yet classified)" in page_text(
         client.get(f"/organisations/{supplier}/profile")
     )
 
-    post_form(client, profile_path(world), {"trades": [GROUNDS]})
+    post_form(client, profile_path(listings_world), {"trades": [GROUNDS]})
 
     assert sorted(in_app(lambda: trades_of(supplier)), key=str) == [
         (GROUNDS, ""),
@@ -127,27 +133,35 @@ def test_words_a_file_gave_are_kept_when_the_web_form_saves_codes(client_as, wor
     ]
 
 
-def test_a_buyer_gives_its_type_and_is_asked_no_trades(client_as, world, in_app):
-    client = client_as("opportunity", "member")
-    buyer = world.organisations["buyer"]
+def test_a_buyer_gives_its_type_and_is_asked_no_trades(listings_client, listings_world, in_app):
+    client = listings_client("opportunity", "member")
+    buyer = listings_world.organisations["buyer"]
 
-    assert 'name="trades' not in client.get(profile_path(world, "buyer")).get_data(as_text=True)
-    response = post_form(client, profile_path(world, "buyer"), {"organisation_type": "council"})
+    assert 'name="trades' not in client.get(profile_path(listings_world, "buyer")).get_data(
+        as_text=True
+    )
+    response = post_form(
+        client, profile_path(listings_world, "buyer"), {"organisation_type": "council"}
+    )
 
     assert response.status_code == 302
     assert in_app(lambda: db.session.get(Organisation, buyer).organisation_type) == "council"
     assert "Type Council" in page_text(client.get(f"/organisations/{buyer}/profile"))
 
 
-def test_a_supplier_is_asked_no_organisation_type(client_as, world):
-    html = client_as("offer", "member").get(profile_path(world)).get_data(as_text=True)
+def test_a_supplier_is_asked_no_organisation_type(listings_client, listings_world):
+    html = (
+        listings_client("offer", "member").get(profile_path(listings_world)).get_data(as_text=True)
+    )
 
     assert 'name="organisation_type"' not in html
 
 
-def test_an_opportunity_says_what_it_buys_and_keeps_it_when_edited(client_as, world, in_app):
-    client = client_as("opportunity", "member")
-    buyer = world.organisations["buyer"]
+def test_an_opportunity_says_what_it_buys_and_keeps_it_when_edited(
+    listings_client, listings_world, in_app
+):
+    client = listings_client("opportunity", "member")
+    buyer = listings_world.organisations["buyer"]
 
     response = post_form(
         client,
@@ -170,8 +184,8 @@ def test_an_opportunity_says_what_it_buys_and_keeps_it_when_edited(client_as, wo
     assert codes == [GROUNDS, "77314000"]
 
 
-def test_the_trade_search_finds_codes_by_words_and_by_digits(client_as):
-    client = client_as("offer", "member")
+def test_the_trade_search_finds_codes_by_words_and_by_digits(listings_client):
+    client = listings_client("offer", "member")
 
     by_words = page_text(client.get("/trades?q=window+cleaning"))
     by_digits = page_text(client.get("/trades?q=7731"))
@@ -182,5 +196,8 @@ def test_the_trade_search_finds_codes_by_words_and_by_digits(client_as):
 
 
 @pytest.mark.parametrize("query", ["\x00", "%", "a" * 500, "'; drop table", "😀"])
-def test_the_trade_search_answers_any_words_without_an_error(client_as, query):
-    assert client_as("offer", "member").get("/trades", query_string={"q": query}).status_code == 200
+def test_the_trade_search_answers_any_words_without_an_error(listings_client, query):
+    assert (
+        listings_client("offer", "member").get("/trades", query_string={"q": query}).status_code
+        == 200
+    )

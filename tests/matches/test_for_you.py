@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from brokerage.extensions import db
 from brokerage.matches.models import Match
-from tests.conftest import log_in
-from tests.matches.conftest import forget_stored_reasons, offer, reading_need, versions
+from tests.helpers.matches import forget_stored_reasons, offer, reading_need, versions
+from tests.helpers.web import log_in
 from tests.matches.test_store import READING, reference_reasons
 
 

@@ -8,8 +8,8 @@ from brokerage.extensions import db
 from brokerage.jobs import work
 from brokerage.listings import service
 from brokerage.matches.jobs import PENDING
-from tests.listings.conftest import listing_fields
-from tests.matches.conftest import offer, reading_need, stored
+from tests.helpers.listings import listing_fields
+from tests.helpers.matches import offer, reading_need, stored
 from tests.matches.test_store import READING
 
 

@@ -13,7 +13,9 @@ from brokerage.extensions import db
 from brokerage.listings.choices import ListingStatus
 from brokerage.listings.models import Need, Offer, Opportunity
 from brokerage.matches import service
-from tests.conftest import counted_cache_reads, counted_statements, log_in
+from tests.helpers.app import counted_statements
+from tests.helpers.redis_server import counted_cache_reads
+from tests.helpers.web import log_in
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from brokerage.extensions import db
 from brokerage.matches.models import MatchingPolicyVersion
 from brokerage.matches.policy import policy_in_force
 from brokerage.matching import MatchingPolicy
-from tests.conftest import post_form
+from tests.helpers.web import post_form
 
 DEFAULTS = {name: str(value) for name, value in asdict(MatchingPolicy()).items()}
 

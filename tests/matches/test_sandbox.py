@@ -18,8 +18,8 @@ from brokerage.matches.policy import policy_in_force, publish_policy
 from brokerage.matches.sandbox import compare_policies
 from brokerage.matches.store import rebuild
 from brokerage.matching import MatchingPolicy
-from tests.conftest import log_in, post_form
-from tests.matches.conftest import STAFF, offer, reading_need, stored
+from tests.helpers.matches import STAFF, offer, reading_need, stored
+from tests.helpers.web import log_in, post_form
 
 READING = {"OIEP-S1": Decimal(90)}
 JOBS = {"OIEP-J1": Decimal(3)}

@@ -14,8 +14,8 @@ from brokerage.matches.scene import SIDE_OF, Scene, explain_stored
 from brokerage.matches.store import rebuild
 from brokerage.matching import MatchingPolicy, score_pair
 from brokerage.toms.service import matching_catalogue
-from tests.conftest import counted_statements
-from tests.matches.conftest import forget_stored_reasons, offer, reading_need, stored, versions
+from tests.helpers.app import counted_statements
+from tests.helpers.matches import forget_stored_reasons, offer, reading_need, stored, versions
 
 READING = {"OIEP-S1": Decimal(40)}
 VOLUNTEERING = {"OIEP-S6": Decimal(40)}

@@ -12,7 +12,7 @@ from brokerage.mail import read_outbox
 from brokerage.notifications import service
 from brokerage.notifications.models import Notification
 from tests import factories
-from tests.conftest import post_form
+from tests.helpers.web import post_form
 
 
 def _user_of(in_app, client) -> int:

@@ -11,8 +11,8 @@ from brokerage.places import service
 from brokerage.places.models import PriorityPlace
 from brokerage.places.postcodes import InvalidPostcode, normalise_prefix
 from brokerage.places.wards import ward_named
-from tests.conftest import post_form
-from tests.plan.conftest import page_text
+from tests.helpers.pages import page_text
+from tests.helpers.web import post_form
 
 
 @pytest.fixture

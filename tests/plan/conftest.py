@@ -1,11 +1,8 @@
-"""Plan fixtures: the real 2023/24 plan loaded into the test's database, and a reader of
-what a page shows."""
+"""Plan fixtures: the real 2023/24 plan loaded into the test's database, and its leads."""
 
 from __future__ import annotations
 
 import copy
-import html
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +10,7 @@ import pytest
 
 from brokerage.extensions import db
 from brokerage.plan import service
-from brokerage.plan.models import Action, Plan, PlanLead
+from brokerage.plan.models import Plan, PlanLead
 
 
 @pytest.fixture(scope="session")
@@ -36,14 +33,6 @@ def loaded_plan(app, plan_data) -> Callable[[], Plan]:
     return lambda: db.session.scalar(db.select(Plan).where(Plan.year == "2023/24"))
 
 
-_TAG = re.compile(r"<[^>]+>")
-
-
-def page_text(response: Any) -> str:
-    """The page's visible text: tags removed, entities decoded, whitespace collapsed."""
-    return " ".join(html.unescape(_TAG.sub(" ", response.get_data(as_text=True))).split())
-
-
 @pytest.fixture
 def lead_for(client_for, in_app, loaded_plan) -> Callable[..., Any]:
     """`lead_for("Clayton Lavallin")`: a client signed in as a new account that staff
@@ -62,11 +51,3 @@ def lead_for(client_for, in_app, loaded_plan) -> Callable[..., Any]:
         return client
 
     return _lead
-
-
-def action_id(description: str, position: int = 0) -> int:
-    """The id of the action with this description (the `position`th if several have it)."""
-    ids = db.session.scalars(
-        db.select(Action.id).where(Action.description == description).order_by(Action.id)
-    )
-    return list(ids)[position]

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from brokerage.extensions import db
 from brokerage.plan.models import Action, ActionUpdate, PlanLead
-from tests.conftest import csrf_token
-from tests.plan.conftest import action_id, page_text
+from tests.helpers.pages import page_text
+from tests.helpers.plan import action_id
+from tests.helpers.web import csrf_token
 
 INTERNAL_PAGES = [
     "/plan/",
@@ -92,7 +93,7 @@ def test_the_delivery_plan_link_shows_for_staff_and_linked_leads_only(
 
 def test_an_account_named_like_a_lead_is_not_linked_automatically(app, in_app, loaded_plan):
     from tests import factories
-    from tests.conftest import log_in
+    from tests.helpers.web import log_in
 
     def make_emma() -> str:
         user = factories.UserFactory(name="Emma Coles", email="emma.coles@example.org")

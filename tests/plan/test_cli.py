@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
 from brokerage.plan.models import Action, Plan
 from brokerage.plan.service import CURRENT_PLAN_FILE
-
-
-@pytest.fixture
-def flask_cli(app):
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(args=list(args))
 
 
 def _actions() -> int:

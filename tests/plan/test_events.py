@@ -12,8 +12,9 @@ from brokerage.extensions import db
 from brokerage.plan import service
 from brokerage.plan.event_models import Event
 from brokerage.plan.models import Kpi, KpiValue
-from tests.conftest import csrf_token
-from tests.plan.conftest import action_id, page_text
+from tests.helpers.pages import page_text
+from tests.helpers.plan import action_id
+from tests.helpers.web import csrf_token
 
 HR_EVENT = "First OIEP HR network event on employment pathways for prison leavers"
 

@@ -15,7 +15,8 @@ from brokerage.extensions import db
 from brokerage.plan import service
 from brokerage.plan.models import Action
 from brokerage.spreadsheets import looks_like_formula
-from tests.plan.conftest import action_id, page_text
+from tests.helpers.pages import page_text
+from tests.helpers.plan import action_id
 
 WEBINAR = "Risk assessment tool webinar"
 

@@ -15,8 +15,8 @@ from brokerage.extensions import db
 from brokerage.plan import service
 from brokerage.plan.charts import HEIGHT, build_trend, running_totals
 from brokerage.plan.models import Kpi, KpiValue
-from tests.conftest import csrf_token
-from tests.plan.conftest import page_text
+from tests.helpers.pages import page_text
+from tests.helpers.web import csrf_token
 
 SEMINARS = "Number of HR network seminars held"
 

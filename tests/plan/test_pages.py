@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from brokerage.extensions import db
 from brokerage.plan.models import Action, ActionUpdate
-from tests.conftest import csrf_token
-from tests.plan.conftest import page_text
+from tests.helpers.pages import page_text
+from tests.helpers.web import csrf_token
 
 PAGES = ["/plan/", "/plan/actions", "/plan/actions/{id}"]
 

@@ -12,8 +12,8 @@ from brokerage.extensions import db
 from brokerage.plan import service
 from brokerage.plan.models import FundingSource, Project
 from brokerage.plan.spec import PlanFileInvalid
-from tests.conftest import csrf_token
-from tests.plan.conftest import page_text
+from tests.helpers.pages import page_text
+from tests.helpers.web import csrf_token
 
 ARCH = "Assisted Reading for Children (ARCh) expansion"
 

@@ -10,8 +10,9 @@ from brokerage.extensions import db
 from brokerage.plan import service
 from brokerage.plan.models import Action
 from brokerage.plan.resource_models import Resource
-from tests.conftest import csrf_token
-from tests.plan.conftest import action_id, page_text
+from tests.helpers.pages import page_text
+from tests.helpers.plan import action_id
+from tests.helpers.web import csrf_token
 
 GROUP_SLUGS = [
     "educational-attainment",

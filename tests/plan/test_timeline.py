@@ -10,7 +10,7 @@ import pytest
 
 from brokerage.plan import service
 from brokerage.plan.timeline import AXIS_WIDTH, LABEL_WIDTH, MONTH_WIDTH, build_timeline, x_of
-from tests.plan.conftest import page_text
+from tests.helpers.pages import page_text
 
 
 @dataclass

@@ -15,13 +15,8 @@ from sqlalchemy.engine import Engine
 
 from brokerage.extensions import db
 from config import TestConfig
-from tests.conftest import build_test_app, fresh_database
+from tests.helpers.app import ON_POSTGRES, build_test_app, fresh_database
 from tests.resilience.services import TcpProxy, ThrowawayRedis
-
-ON_POSTGRES = (TestConfig.SQLALCHEMY_DATABASE_URI or "").startswith("postgresql")
-postgres_only = pytest.mark.skipif(
-    not ON_POSTGRES, reason="faults and concurrency on PostgreSQL: run with TEST_DATABASE_URL"
-)
 
 
 @pytest.fixture(scope="package")

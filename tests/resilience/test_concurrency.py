@@ -18,11 +18,11 @@ from brokerage.charter.models import CheckInRecord
 from brokerage.extensions import db
 from brokerage.plan import service as plan_service
 from brokerage.plan.models import Action, ActionUpdate, Plan
-from tests.charter.conftest import check_in_id, sign_up_details
-from tests.conftest import csrf_token
 from tests.factories import UserFactory
+from tests.helpers.app import postgres_only
+from tests.helpers.charter import check_in_id, sign_up_details
+from tests.helpers.web import csrf_token
 from tests.resilience.concurrently import run_together
-from tests.resilience.conftest import postgres_only
 
 pytestmark = postgres_only
 

@@ -17,8 +17,8 @@ from sqlalchemy import event, select
 from brokerage import extensions
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
-from tests.conftest import post_form
-from tests.resilience.conftest import postgres_only
+from tests.helpers.app import postgres_only
+from tests.helpers.web import post_form
 
 pytestmark = postgres_only
 

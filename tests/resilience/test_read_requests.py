@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
-from tests.resilience.conftest import postgres_only
+from tests.helpers.app import postgres_only
 
 pytestmark = postgres_only
 

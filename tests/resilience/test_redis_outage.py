@@ -19,7 +19,8 @@ from brokerage import redis_back_off
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.jobs import enqueue, work
-from tests.conftest import post_form, redis_configured
+from tests.helpers.redis_server import redis_configured
+from tests.helpers.web import post_form
 from tests.jobs.sample_jobs import create_organisation
 from tests.resilience.services import free_port
 from tests.test_production_stack import Browser, _wait_until_up

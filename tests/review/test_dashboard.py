@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from brokerage.extensions import db
 from brokerage.listings.models import Offer
-from tests.review.world import World
+from tests.helpers.review import ReviewWorld
 
 
-def test_the_dashboard_shows_the_figures_beside_charts_and_tables(client_as, world):
-    html = client_as("task_force").get("/review/dashboard").get_data(as_text=True)
+def test_the_dashboard_shows_the_figures_beside_charts_and_tables(review_client, review_world):
+    html = review_client("task_force").get("/review/dashboard").get_data(as_text=True)
     assert re.search(r'id="figure-matches">5<', html)
     assert re.search(r'id="figure-verified">1<', html)
     funnel = html.split('id="funnel-table"')[1].split("</table>")[0]
@@ -29,10 +29,12 @@ def test_the_dashboard_shows_the_figures_beside_charts_and_tables(client_as, wor
     assert "style=" not in html and "<script>" not in html
 
 
-def test_filters_stay_in_the_url_and_in_the_export_links(client_as, world: World):
-    supplier = world.organisations["supplier_b"]
+def test_filters_stay_in_the_url_and_in_the_export_links(review_client, review_world: ReviewWorld):
+    supplier = review_world.organisations["supplier_b"]
     html = (
-        client_as("task_force").get(f"/review/dashboard?supplier={supplier}").get_data(as_text=True)
+        review_client("task_force")
+        .get(f"/review/dashboard?supplier={supplier}")
+        .get_data(as_text=True)
     )
     assert re.search(r'id="figure-matches">3<', html)
     assert f"/review/export/matches.csv?supplier={supplier}" in html
@@ -52,8 +54,8 @@ def test_filters_stay_in_the_url_and_in_the_export_links(client_as, world: World
         ("supplier=%3Cscript%3E", "supplier", "Not a valid choice."),
     ],
 )
-def test_bad_filters_are_a_400_with_field_errors(client_as, world, query, field, error):
-    client = client_as("task_force")
+def test_bad_filters_are_a_400_with_field_errors(review_client, review_world, query, field, error):
+    client = review_client("task_force")
     for path in ("/review/dashboard", "/review/export/outcomes.csv"):
         response = client.get(f"{path}?{query}")
         assert response.status_code == 400
@@ -62,8 +64,8 @@ def test_bad_filters_are_a_400_with_field_errors(client_as, world, query, field,
         assert 'id="funnel-table"' not in html
 
 
-def test_an_unknown_table_or_format_is_not_found(client_as, world):
-    client = client_as("task_force")
+def test_an_unknown_table_or_format_is_not_found(review_client, review_world):
+    client = review_client("task_force")
     assert client.get("/review/export/people.csv").status_code == 404
     assert client.get("/review/export/matches.pdf").status_code == 404
 
@@ -72,31 +74,33 @@ def _rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 
 
-def test_the_match_export_applies_the_filters(client_as, world: World):
-    client = client_as("task_force")
+def test_the_match_export_applies_the_filters(review_client, review_world: ReviewWorld):
+    client = review_client("task_force")
     rows = _rows(client.get("/review/export/matches.csv"))
     assert rows[0][:3] == ["Match", "Offer", "Supplier"]
-    assert sorted(int(r[0]) for r in rows[1:]) == sorted(world.matches.values())
+    assert sorted(int(r[0]) for r in rows[1:]) == sorted(review_world.matches.values())
     only_b = _rows(
-        client.get(f"/review/export/matches.csv?supplier={world.organisations['supplier_b']}")
+        client.get(
+            f"/review/export/matches.csv?supplier={review_world.organisations['supplier_b']}"
+        )
     )
     assert {r[2] for r in only_b[1:]} == {"Leys Cleaning"}
     assert len(only_b) == 4
 
 
-def test_the_outcome_export_lists_each_measure_delivered(client_as, world: World):
-    rows = _rows(client_as("staff").get("/review/export/outcomes.csv"))
+def test_the_outcome_export_lists_each_measure_delivered(review_client, review_world: ReviewWorld):
+    rows = _rows(review_client("staff").get("/review/export/outcomes.csv"))
     got = sorted((int(r[0]), r[1], r[7], r[9], r[10], r[11]) for r in rows[1:])
     assert got == sorted(
         [
-            (world.matches["m1"], "verified", "OIEP-S6", "10", "hours", ""),
-            (world.matches["m2"], "delivered", "OIEP-S6", "5", "hours", ""),
+            (review_world.matches["m1"], "verified", "OIEP-S6", "10", "hours", ""),
+            (review_world.matches["m2"], "delivered", "OIEP-S6", "5", "hours", ""),
         ]
     )
 
 
 @pytest.fixture
-def formula_title(app, world: World) -> str:
+def formula_title(app, review_world: ReviewWorld) -> str:
     title = '=HYPERLINK("http://evil.example","click")'
     with app.app_context():
         db.session.scalars(
@@ -106,14 +110,14 @@ def formula_title(app, world: World) -> str:
     return title
 
 
-def test_formula_cells_are_neutralised_in_csv(client_as, world, formula_title):
-    rows = _rows(client_as("task_force").get("/review/export/matches.csv"))
+def test_formula_cells_are_neutralised_in_csv(review_client, review_world, formula_title):
+    rows = _rows(review_client("task_force").get("/review/export/matches.csv"))
     assert "'" + formula_title in [r[1] for r in rows]
     assert formula_title not in [r[1] for r in rows]
 
 
-def test_formula_cells_are_text_in_xlsx(client_as, world, formula_title):
-    response = client_as("task_force").get("/review/export/matches.xlsx")
+def test_formula_cells_are_text_in_xlsx(review_client, review_world, formula_title):
+    response = review_client("task_force").get("/review/export/matches.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).active
     cells = [c for c in sheet["B"] if c.value == formula_title]
@@ -132,14 +136,16 @@ def test_an_empty_partnership_shows_empty_charts_not_an_error(task_force, anon):
 
 
 @pytest.mark.parametrize("table", ["matches", "outcomes"])
-def test_the_exports_give_each_listings_ref_and_partner_ref(app, client_as, world, table):
+def test_the_exports_give_each_listings_ref_and_partner_ref(
+    app, review_client, review_world, table
+):
     with app.app_context():
         offer = db.session.scalars(select(Offer).where(Offer.title == "Reading volunteers")).one()
         offer.external_ref = "READ-1"
         offer_ref = offer.ref
         db.session.commit()
 
-    rows = _rows(client_as("task_force").get(f"/review/export/{table}.csv"))
+    rows = _rows(review_client("task_force").get(f"/review/export/{table}.csv"))
 
     assert rows[0][-4:] == [
         "Offer ref",

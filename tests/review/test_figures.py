@@ -1,4 +1,4 @@
-"""The dashboard's figures on the known world (tests/review/world.py), stated by hand."""
+"""The dashboard's figures on the known world (tests/helpers/review.py), stated by hand."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from brokerage.review.dashboard import build_dashboard
 from brokerage.review.figures import Filters
-from tests.review.world import World
+from tests.helpers.review import ReviewWorld
 
 
 def _dashboard(app, **filters):
@@ -16,7 +16,7 @@ def _dashboard(app, **filters):
         return build_dashboard(Filters(**filters))
 
 
-def test_the_funnel_counts_matches_that_reached_each_step_from_their_history(app, world):
+def test_the_funnel_counts_matches_that_reached_each_step_from_their_history(app, review_world):
     found = _dashboard(app)
     assert [(s.label, s.count) for s in found.funnel] == [
         ("suggested", 5),
@@ -31,7 +31,7 @@ def test_the_funnel_counts_matches_that_reached_each_step_from_their_history(app
     ]  # fmt: skip
 
 
-def test_verified_value_counts_only_the_verified_outcome_in_units(app, world):
+def test_verified_value_counts_only_the_verified_outcome_in_units(app, review_world):
     found = _dashboard(app)
     assert [(t.label, len(t.outcomes), t.units_text, t.pence) for t in found.by_theme] == [
         ("Healthier, Safer and more Resilient Communities", 1, "10 hours", None)
@@ -39,7 +39,7 @@ def test_verified_value_counts_only_the_verified_outcome_in_units(app, world):
     assert [(t.label, t.units_text) for t in found.by_district] == [("Oxford", "10 hours")]
 
 
-def test_acceptance_by_score_band_is_the_share_of_suggested_matches_agreed(app, world):
+def test_acceptance_by_score_band_is_the_share_of_suggested_matches_agreed(app, review_world):
     found = _dashboard(app)
     assert [(b.label, b.part, b.whole) for b in found.acceptance] == [
         ("0.0–0.2", 0, 1),
@@ -50,7 +50,7 @@ def test_acceptance_by_score_band_is_the_share_of_suggested_matches_agreed(app, 
     ]
 
 
-def test_decline_reasons_needs_picked_up_and_time_to_agreement(app, world):
+def test_decline_reasons_needs_picked_up_and_time_to_agreement(app, review_world):
     found = _dashboard(app)
     assert found.declines == [("Too far away", 1)]
     assert (found.needs.part, found.needs.whole) == (1, 2)
@@ -58,7 +58,7 @@ def test_decline_reasons_needs_picked_up_and_time_to_agreement(app, world):
     assert found.median_days == 0.0
 
 
-def test_a_late_answer_does_not_count_towards_the_response_rate(app, world):
+def test_a_late_answer_does_not_count_towards_the_response_rate(app, review_world):
     """Supplier A answered both interests at once; supplier B answered ten days late."""
     found = _dashboard(app)
     assert [(r.label, r.part, r.whole) for r in found.responses] == [
@@ -79,10 +79,10 @@ def test_a_late_answer_does_not_count_towards_the_response_rate(app, world):
         ({"date_to": -1}, 1, 0),
     ],
 )
-def test_filters_narrow_every_figure(app, world: World, filters, suggested, verified):
+def test_filters_narrow_every_figure(app, review_world: ReviewWorld, filters, suggested, verified):
     for key in ("supplier_id", "buyer_id"):
         if key in filters:
-            filters[key] = world.organisations[filters[key]]
+            filters[key] = review_world.organisations[filters[key]]
     for key in ("date_from", "date_to"):
         if key in filters:  # days from today, turned into a date when run, not when collected
             filters[key] = date.today() + timedelta(days=filters[key])

@@ -12,8 +12,8 @@ from brokerage.matches.states import State
 from brokerage.matches.workflow import advance
 from brokerage.plan import service
 from brokerage.plan.models import Kpi, KpiValue
-from tests.conftest import post_form
-from tests.plan.conftest import page_text
+from tests.helpers.pages import page_text
+from tests.helpers.web import post_form
 
 ARCH_VOLUNTEERS = "Number of ARCh company volunteers through charter"
 
@@ -35,9 +35,9 @@ def _values(app, kpi_id: int) -> list[tuple[date, int, str | None]]:
         ]
 
 
-def test_a_verified_arch_outcome_moves_the_kpi_once(app, world, client_as):
+def test_a_verified_arch_outcome_moves_the_kpi_once(app, review_world, review_client):
     kpi_id = _load_plan(app)
-    staff = client_as("staff")
+    staff = review_client("staff")
 
     response = post_form(staff, f"/plan/kpis/{kpi_id}/measures", {"codes": "oiep-s6"})
     assert response.status_code == 302
@@ -56,7 +56,7 @@ def test_a_verified_arch_outcome_moves_the_kpi_once(app, world, client_as):
     assert "10" in page_text(staff.get(f"/plan/kpis/{kpi_id}"))
 
     with app.app_context():
-        advance(world.match("m2"), State.VERIFIED, world.user("task_force"))
+        advance(review_world.match("m2"), State.VERIFIED, review_world.user("task_force"))
         db.session.commit()
     runner.invoke(args=["plan", "sync-kpis"])
     runner.invoke(args=["plan", "sync-kpis"])
@@ -64,7 +64,7 @@ def test_a_verified_arch_outcome_moves_the_kpi_once(app, world, client_as):
     assert _values(app, kpi_id) == [(month, 15, "brokerage.verified_outcomes")]
 
 
-def test_a_kpi_linked_to_no_measure_is_not_written(app, world):
+def test_a_kpi_linked_to_no_measure_is_not_written(app, review_world):
     kpi_id = _load_plan(app)
     app.test_cli_runner().invoke(args=["plan", "sync-kpis"])
 
@@ -73,11 +73,11 @@ def test_a_kpi_linked_to_no_measure_is_not_written(app, world):
         assert db.session.scalar(select(func.count(KpiValue.id))) == 0
 
 
-def test_an_unknown_measure_code_is_a_field_error(app, world, client_as):
+def test_an_unknown_measure_code_is_a_field_error(app, review_world, review_client):
     kpi_id = _load_plan(app)
 
     response = post_form(
-        client_as("staff"), f"/plan/kpis/{kpi_id}/measures", {"codes": "OIEP-S6, NT999"}
+        review_client("staff"), f"/plan/kpis/{kpi_id}/measures", {"codes": "OIEP-S6, NT999"}
     )
 
     assert response.status_code == 400

@@ -29,10 +29,10 @@ from brokerage.toms import service as toms_service
 from brokerage.toms.models import Measure
 
 if TYPE_CHECKING:
-    from tests.security.conftest import World
+    from tests.helpers.security import SecurityWorld
 
 
-def _build_charter(world: World) -> dict[str, int]:
+def _build_charter(security_world: SecurityWorld) -> dict[str, int]:
     """The loaded pledges; the supplier's organisation signed up and approved (so it has a
     term and check-ins), and the beneficiary's signed up and waiting for approval."""
     charter_pledges.load_pledges()
@@ -54,7 +54,7 @@ def _build_charter(world: World) -> dict[str, int]:
         return charter_service.sign_up(details, date(2024, 1, 15)).signee
 
     approved = sign_up("The supplier", "supplier")
-    charter_service.approve(approved, db.session.get(User, world.users["staff"]))
+    charter_service.approve(approved, db.session.get(User, security_world.users["staff"]))
     record = CheckInRecord(
         signed_pledge=approved.signed_pledges[0], status="in_progress", narrative="Going well."
     )
@@ -90,12 +90,12 @@ TOMS_ROW = {
 }
 
 
-def _build_toms(world: World) -> dict[str, int]:
+def _build_toms(security_world: SecurityWorld) -> dict[str, int]:
     toms_service.load_framework_file([TOMS_ROW], "2023/24")
     return {"measure": db.session.scalars(select(Measure.id)).one()}
 
 
-def _build_places(world: World) -> dict[str, int]:
+def _build_places(security_world: SecurityWorld) -> dict[str, int]:
     place = places_service.save_priority_place(
         None,
         name="Blackbird Leys",
@@ -107,7 +107,7 @@ def _build_places(world: World) -> dict[str, int]:
     return {"place": place.id}
 
 
-def _build_listings(world: World) -> dict[str, int]:
+def _build_listings(security_world: SecurityWorld) -> dict[str, int]:
     """A draft offer of the supplier's, a published opportunity of the buyer's and a draft
     need of the beneficiary's: drafts are private to their organisation, published
     listings open to everyone signed in."""
@@ -117,7 +117,9 @@ def _build_listings(world: World) -> dict[str, int]:
         "category": "volunteering",
         "postcode": "OX4 4HH",
     }
-    organisation = {o: db.session.get(Organisation, i) for o, i in world.organisation_ids.items()}
+    organisation = {
+        o: db.session.get(Organisation, i) for o, i in security_world.organisation_ids.items()
+    }
     offer = listings_service.create_listing(
         organisation["supplier"],
         listings_service.OfferFields(
@@ -134,7 +136,7 @@ def _build_listings(world: World) -> dict[str, int]:
         ),
     )
     listings_service.change_status(
-        opportunity, "publish", db.session.get(User, world.users["buyer"])
+        opportunity, "publish", db.session.get(User, security_world.users["buyer"])
     )
     need = listings_service.create_listing(
         organisation["beneficiary"],
@@ -145,10 +147,10 @@ def _build_listings(world: World) -> dict[str, int]:
     return {"offer": offer.id, "opportunity": opportunity.id, "need": need.id}
 
 
-def _build_interest(world: World) -> dict[str, int]:
+def _build_interest(security_world: SecurityWorld) -> dict[str, int]:
     """A published offer of the supplier's and a published need of the beneficiary's: the
     supplier may express interest in the buyer's opportunity or offer help with this need."""
-    staff = db.session.get(User, world.users["staff"])
+    staff = db.session.get(User, security_world.users["staff"])
     common = {
         "title": "Reading volunteers",
         "description": "Volunteers who read with children.",
@@ -156,13 +158,13 @@ def _build_interest(world: World) -> dict[str, int]:
         "postcode": "OX4 4HH",
     }
     offer = listings_service.create_listing(
-        db.session.get(Organisation, world.organisation_ids["supplier"]),
+        db.session.get(Organisation, security_world.organisation_ids["supplier"]),
         listings_service.OfferFields(
             **common, available_from=None, available_to=None, measures={"T-1": Decimal(3)}
         ),
     )
     need = listings_service.create_listing(
-        db.session.get(Organisation, world.organisation_ids["beneficiary"]),
+        db.session.get(Organisation, security_world.organisation_ids["beneficiary"]),
         listings_service.NeedFields(
             **common, deadline=None, quantity_wanted=None, quantity_unit="", measures={"T-1": None}
         ),
@@ -172,7 +174,7 @@ def _build_interest(world: World) -> dict[str, int]:
     return {"offer": offer.id, "need": need.id}
 
 
-def _build_plan_records(world: World) -> dict[str, int]:
+def _build_plan_records(security_world: SecurityWorld) -> dict[str, int]:
     """An event, a project with one funding source, and a toolkit resource, in the plan."""
     plan = db.session.scalars(select(Plan)).one()
     event = Event(plan=plan, title="Meet the buyer", kind="meet_the_buyer")
@@ -189,15 +191,15 @@ def _build_plan_records(world: World) -> dict[str, int]:
     }
 
 
-def _build_notifications(world: World) -> dict[str, int]:
+def _build_notifications(security_world: SecurityWorld) -> dict[str, int]:
     """A notification for the supplier, pointing at their account page."""
     made = notifications_service.notify(
-        [db.session.get(User, world.users["supplier"])], "A new message", link="/account"
+        [db.session.get(User, security_world.users["supplier"])], "A new message", link="/account"
     )
     return {"notification": made[0].id}
 
 
-def _build_sign_up(world: World) -> dict[str, int]:
+def _build_sign_up(security_world: SecurityWorld) -> dict[str, int]:
     """Someone who registered and has not yet opened the confirmation link."""
     newcomer = User(email="newcomer@example.org", name="Newcomer", password_hash="x")
     db.session.add(newcomer)
@@ -205,10 +207,10 @@ def _build_sign_up(world: World) -> dict[str, int]:
     return {"newcomer": newcomer.id}
 
 
-def _build_review(world: World) -> dict[str, int]:
+def _build_review(security_world: SecurityWorld) -> dict[str, int]:
     """A delivery of the supplier's offer to the need, confirmed and waiting for the task
     force, and one to the buyer's opportunity, already verified (for case studies)."""
-    ids = world.feature("listings")
+    ids = security_world.feature("listings")
     made = {}
     for key, column, state in (
         ("delivered", "need_id", "delivered"),
@@ -232,12 +234,12 @@ def _build_review(world: World) -> dict[str, int]:
     return made
 
 
-def _build_match_pages(world: World) -> dict[str, int]:
+def _build_match_pages(security_world: SecurityWorld) -> dict[str, int]:
     """Matches of the supplier's offer with three opportunities of the buyer's: one with
     interest expressed, one agreed (to record a delivery) and one delivered (to confirm).
     None is left suggested: recomputing on commit would replace it."""
-    offer_id = world.feature("listings")["offer"]
-    buyer = db.session.get(Organisation, world.organisation_ids["buyer"])
+    offer_id = security_world.feature("listings")["offer"]
+    buyer = db.session.get(Organisation, security_world.organisation_ids["buyer"])
     made = {}
     # All the opportunities first: a new listing recomputes matches, dropping suggested ones.
     opportunities = {
@@ -273,7 +275,7 @@ def _build_match_pages(world: World) -> dict[str, int]:
     return made
 
 
-FEATURE_BUILDERS: dict[str, Callable[[World], dict[str, int]]] = {
+FEATURE_BUILDERS: dict[str, Callable[[SecurityWorld], dict[str, int]]] = {
     "plan": _build_plan_records,
     "charter": _build_charter,
     "toms": _build_toms,

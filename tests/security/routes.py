@@ -21,7 +21,7 @@ from brokerage.bulk.models import ImportRun
 from brokerage.extensions import db
 from brokerage.matching import MatchingPolicy
 from tests.factories import PASSWORD
-from tests.security.conftest import World
+from tests.helpers.security import SecurityWorld
 
 # Outcomes besides plain status codes.
 LOGIN = "login"  # 302 to the login page, which will send the person back here
@@ -35,7 +35,7 @@ NEW_PASSWORD = "a different long passphrase"
 CSRF = object()
 
 # Values for URL arguments, by argument name; a route may override them below.
-ARGUMENTS: dict[str, Callable[[World], Any]] = {
+ARGUMENTS: dict[str, Callable[[SecurityWorld], Any]] = {
     "organisation_id": lambda w: w.organisation_id,
     "user_id": lambda w: w.users["member"],
     "token_id": lambda w: w.token_ids["supplier"],
@@ -55,17 +55,17 @@ ARGUMENTS: dict[str, Callable[[World], Any]] = {
 }
 
 
-def _confirmation_token(world: World) -> str:
+def _confirmation_token(security_world: SecurityWorld) -> str:
     """The link emailed to the newcomer, who registered but has not confirmed yet."""
-    newcomer = world.feature("sign_up")["newcomer"]
-    with world.app.app_context():
+    newcomer = security_world.feature("sign_up")["newcomer"]
+    with security_world.app.app_context():
         return tokens.sign(
             accounts_service.CONFIRMATION_PURPOSE,
             {"u": newcomer, "e": tokens.fingerprint("newcomer@example.org")},
         )
 
 
-ROUTE_ARGUMENTS: dict[str, dict[str, Callable[[World], Any]]] = {
+ROUTE_ARGUMENTS: dict[str, dict[str, Callable[[SecurityWorld], Any]]] = {
     "plan.export_actions": {"file_format": lambda w: "csv"},
     "charter.approve": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
     "charter.decline": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
@@ -82,7 +82,7 @@ ROUTE_ARGUMENTS: dict[str, dict[str, Callable[[World], Any]]] = {
 }
 
 # Listings: each kind's pages are asked about one listing of the organisation that lists
-# that kind (see the listings world in conftest.py).
+# that kind (see ListingsWorld in tests/helpers/listings.py).
 LISTING_OWNERS = {"offer": "supplier", "opportunity": "buyer", "need": "beneficiary"}
 LISTING_PLURALS = {"offer": "offers", "opportunity": "opportunities", "need": "needs"}
 for _kind, _owner in LISTING_OWNERS.items():
@@ -96,9 +96,9 @@ for _kind, _owner in LISTING_OWNERS.items():
         }
 
 
-def _listing_form(kind: str) -> Callable[[World], dict[str, Any]]:
-    def form(world: World) -> dict[str, Any]:
-        world.feature("toms")
+def _listing_form(kind: str) -> Callable[[SecurityWorld], dict[str, Any]]:
+    def form(security_world: SecurityWorld) -> dict[str, Any]:
+        security_world.feature("toms")
         fields = {
             "title": "Reading helpers",
             "description": "Volunteers who read with children.",
@@ -122,18 +122,18 @@ def _listing_form(kind: str) -> Callable[[World], dict[str, Any]]:
     return form
 
 
-def _event_form(world: World, title: str) -> dict[str, Any]:
-    world.feature("plan")
+def _event_form(security_world: SecurityWorld, title: str) -> dict[str, Any]:
+    security_world.feature("plan")
     return {
         "title": title,
         "kind": "open_day",
         "happens_on": "2024-05-01",
         "timing": "10am to 1pm",
         "place": "Oxford Town Hall",
-        "action": str(world.action_id),
+        "action": str(security_world.action_id),
         "held": "y",
         "attendance": "40",
-        "attendance_kpi": str(world.kpi_id),
+        "attendance_kpi": str(security_world.kpi_id),
         "held_kpi": "",
         "notes": "",
     }
@@ -158,9 +158,9 @@ class _RewoundFile(io.BytesIO):
         self.seek(0)
 
 
-def _import_run(world: World) -> int:
+def _import_run(security_world: SecurityWorld) -> int:
     """A finished import run, for the bulk import's progress pages."""
-    with world.app.app_context():
+    with security_world.app.app_context():
         run = ImportRun(kind="suppliers", filename="suppliers.csv", status="done")
         db.session.add(run)
         db.session.commit()
@@ -206,7 +206,7 @@ for _kind in LISTING_OWNERS:
 
 
 # A valid submission for each form route: what the person allowed to use it would send.
-FORMS: dict[str, Callable[[World], dict[str, Any]]] = {
+FORMS: dict[str, Callable[[SecurityWorld], dict[str, Any]]] = {
     "accounts.register": lambda w: {
         "name": "New Person",
         "email": "new.person@example.org",
@@ -406,7 +406,7 @@ def route_keys(app: Flask) -> dict[str, Rule]:
     }
 
 
-def path_for(app: Flask, endpoint: str, world: World, **overrides: Any) -> str:
+def path_for(app: Flask, endpoint: str, security_world: SecurityWorld, **overrides: Any) -> str:
     rule = rules_by_endpoint(app)[endpoint]
     values = {}
     for name in sorted(rule.arguments):
@@ -415,20 +415,20 @@ def path_for(app: Flask, endpoint: str, world: World, **overrides: Any) -> str:
             f"{endpoint}: no value for the URL argument <{name}>; add one to ARGUMENTS or "
             "ROUTE_ARGUMENTS in tests/security/routes.py"
         )
-        values[name] = source(world)
+        values[name] = source(security_world)
     values.update(overrides)
     if endpoint in FORMS:
-        FORMS[endpoint](world)  # makes the objects the form names now, not in a savepoint
+        FORMS[endpoint](security_world)  # makes the objects the form names now, not in a savepoint
     with app.test_request_context():
         return url_for(endpoint, **values)
 
 
-def form_for(endpoint: str, world: World, token: str | None) -> dict[str, Any]:
+def form_for(endpoint: str, security_world: SecurityWorld, token: str | None) -> dict[str, Any]:
     """The valid form for `endpoint` with `token` as its CSRF token (None: no token)."""
     assert endpoint in FORMS, (
         f"{endpoint}: no form to post; add a valid submission to FORMS in tests/security/routes.py"
     )
-    fields = {"csrf_token": CSRF, **FORMS[endpoint](world)}
+    fields = {"csrf_token": CSRF, **FORMS[endpoint](security_world)}
     return {
         name: (token if value is CSRF else value)
         for name, value in fields.items()
@@ -437,11 +437,18 @@ def form_for(endpoint: str, world: World, token: str | None) -> dict[str, Any]:
 
 
 def send(
-    client: FlaskClient, method: str, path: str, endpoint: str, world: World, role: str
+    client: FlaskClient,
+    method: str,
+    path: str,
+    endpoint: str,
+    security_world: SecurityWorld,
+    role: str,
 ) -> TestResponse:
     if method == "GET":
         return client.get(path)
-    return client.open(path, method=method, data=form_for(endpoint, world, world.csrf[role]))
+    return client.open(
+        path, method=method, data=form_for(endpoint, security_world, security_world.csrf[role])
+    )
 
 
 def sends_to_login(response: TestResponse, path: str) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.security.conftest import PEOPLE, ROLES, SESSION_ROLES, TOKEN_ROLES
+from tests.helpers.security import PEOPLE, ROLES, SESSION_ROLES, TOKEN_ROLES
 from tests.security.routes import (
     BACK,
     DONE,
@@ -325,19 +325,19 @@ def test_every_row_of_the_matrix_is_a_route_the_app_serves(app):
 
 @pytest.mark.parametrize("route", sorted(MATRIX))
 def test_each_kind_of_user_gets_the_expected_answer_and_refusals_change_nothing(
-    route, app, world, client_as, isolated
+    route, app, security_world, security_client, isolated
 ):
     method, endpoint = route.split()
     if route not in route_keys(app):
         pytest.fail(f"{route} is in MATRIX but the app does not serve it")
-    path = path_for(app, endpoint, world)
+    path = path_for(app, endpoint, security_world)
     wrong = []
     before = None  # every cell starts from the same state, so one snapshot of it serves all
     for role in ROLES:
         expected = MATRIX[route].by_role[role]
         with isolated(before) as database:
             before = database.before
-            response = send(client_as(role), method, path, endpoint, world, role)
+            response = send(security_client(role), method, path, endpoint, security_world, role)
             problem = judge(response, expected, path)
             may_change = may_change_database(method, expected)
             changes = [] if may_change else database.changes()
@@ -354,13 +354,17 @@ def test_the_matrix_covers_each_kind_of_user(app):
     assert all(set(row.by_role) == set(ROLES) for row in MATRIX.values())
 
 
-def test_a_plan_lead_may_update_their_own_action_but_not_anothers(app, world, client_as, isolated):
-    note = {"csrf_token": world.csrf["member"], "status": "at_risk", "note": "Slipping."}
+def test_a_plan_lead_may_update_their_own_action_but_not_anothers(
+    app, security_world, security_client, isolated
+):
+    note = {"csrf_token": security_world.csrf["member"], "status": "at_risk", "note": "Slipping."}
     answers = {}
-    for action_id in (world.led_action_id, world.action_id):
+    for action_id in (security_world.led_action_id, security_world.action_id):
         with isolated() as database:
-            response = client_as("member").post(f"/plan/actions/{action_id}/updates", data=note)
+            response = security_client("member").post(
+                f"/plan/actions/{action_id}/updates", data=note
+            )
             answers[action_id] = (response.status_code, set(database.changes()))
 
-    assert answers[world.led_action_id] == (302, {"plan_actions", "plan_action_updates"})
-    assert answers[world.action_id] == (403, set())
+    assert answers[security_world.led_action_id] == (302, {"plan_actions", "plan_action_updates"})
+    assert answers[security_world.action_id] == (403, set())

@@ -14,9 +14,9 @@ from brokerage.accounts import service
 from brokerage.extensions import db
 from brokerage.plan import service as plan_service
 from brokerage.plan.models import Action
-from tests.conftest import log_in
 from tests.factories import PASSWORD, MembershipFactory, OrganisationFactory, UserFactory
-from tests.security.conftest import CHEAP_METHOD, _plan_action
+from tests.helpers.security import CHEAP_METHOD, plan_action
+from tests.helpers.web import log_in
 
 ROOT = Path(brokerage.PROJECT_ROOT)
 # Ways to switch Jinja's escaping off, in templates and in Python.
@@ -83,7 +83,7 @@ def hostile_world(app):
         )
         MembershipFactory(user=eve, organisation=organisation, role="owner")
         service.create_api_token(eve, HOSTILE["token"])
-        action = _plan_action()
+        action = plan_action()
         db.session.flush()
         plan_service.record_update(action, "at_risk", HOSTILE["note"], eve)
         db.session.commit()

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.security.conftest import ROLES
+from tests.helpers.security import ROLES
 from tests.security.routes import form_for, path_for, route_keys, rules_by_endpoint
 from tests.security.test_authorisation_matrix import MATRIX, let_through
 
@@ -20,19 +20,21 @@ PAGE_ROUTES = sorted(key for key in MATRIX if key.startswith("GET "))
 
 @pytest.mark.parametrize("route", FORM_ROUTES)
 def test_a_form_posted_without_its_own_csrf_token_is_refused_and_changes_nothing(
-    route, app, world, client_as, isolated
+    route, app, security_world, security_client, isolated
 ):
     """No token, and another session's token: both 400, both leaving the database alone,
     from someone the route would otherwise let through."""
     method, endpoint = route.split()
     role, _ = let_through(route)
-    stranger = next(r for r in ("supplier", "anon") if world.csrf[r] != world.csrf[role])
-    path = path_for(app, endpoint, world)
+    stranger = next(
+        r for r in ("supplier", "anon") if security_world.csrf[r] != security_world.csrf[role]
+    )
+    path = path_for(app, endpoint, security_world)
     answers = []
-    for token in (None, world.csrf[stranger]):
+    for token in (None, security_world.csrf[stranger]):
         with isolated() as database:
-            data = form_for(endpoint, world, token)
-            response = client_as(role).open(path, method=method, data=data)
+            data = form_for(endpoint, security_world, token)
+            response = security_client(role).open(path, method=method, data=data)
             answers.append((response.status_code, database.changes()))
 
     assert answers == [(400, []), (400, [])], f"{role} {method} {path}"
@@ -50,11 +52,13 @@ JAVASCRIPT_URL = re.compile(r"""(?:href|src|action)\s*=\s*["']?\s*javascript:"""
 
 
 @pytest.mark.parametrize("route", PAGE_ROUTES)
-def test_every_page_carries_the_security_headers_and_no_inline_code(route, app, world, client_as):
+def test_every_page_carries_the_security_headers_and_no_inline_code(
+    route, app, security_world, security_client
+):
     endpoint = route.split()[1]
     role = next(r for r in ROLES if MATRIX[route].by_role[r] == 200)
 
-    response = client_as(role).get(path_for(app, endpoint, world))
+    response = security_client(role).get(path_for(app, endpoint, security_world))
 
     assert response.status_code == 200
     headers = response.headers
@@ -76,7 +80,9 @@ def test_every_page_carries_the_security_headers_and_no_inline_code(route, app, 
             assert not pattern.search(html), f"{pattern.pattern} on {route}"
 
 
-def test_every_route_answers_a_method_it_does_not_serve_with_405(app, world, client_as):
+def test_every_route_answers_a_method_it_does_not_serve_with_405(
+    app, security_world, security_client
+):
     """GET and POST at every path, as anonymous visitors, staff and a staff token alike.
     (Routes without a matrix row are reported by the matrix's own test.)"""
     served: dict[str, set[str]] = {}
@@ -87,10 +93,10 @@ def test_every_route_answers_a_method_it_does_not_serve_with_405(app, world, cli
     for endpoint, rule in rules_by_endpoint(app).items():
         if endpoint not in listed:
             continue
-        path = path_for(app, endpoint, world)
+        path = path_for(app, endpoint, security_world)
         for method in {"GET", "POST"} - served[rule.rule]:
             for role in ("anon", "staff", "staff_token"):
-                response = client_as(role).open(path, method=method)
+                response = security_client(role).open(path, method=method)
                 if response.status_code != 405 or not response.headers.get("Allow"):
                     wrong.append(f"{role} {method} {path}: {response.status_code}")
     assert wrong == []
@@ -100,7 +106,9 @@ def _id_arguments(rule) -> list[str]:
     return [name for name, c in rule._converters.items() if type(c).__name__ == "IntegerConverter"]
 
 
-def test_an_id_beyond_any_row_is_not_found_rather_than_a_crash(app, world, client_as, isolated):
+def test_an_id_beyond_any_row_is_not_found_rather_than_a_crash(
+    app, security_world, security_client, isolated
+):
     """Ids a 32-bit (or 64-bit) integer cannot hold, in every route that takes one, asked
     by someone the matrix lets through: a 404, never a database error."""
     wrong = []
@@ -110,10 +118,16 @@ def test_an_id_beyond_any_row_is_not_found_rather_than_a_crash(app, world, clien
         method, endpoint = route.split()
         role, _ = let_through(route)
         for number in (2**31, 2**63, 10**40):
-            path = path_for(app, endpoint, world, **dict.fromkeys(_id_arguments(rule), number))
+            path = path_for(
+                app, endpoint, security_world, **dict.fromkeys(_id_arguments(rule), number)
+            )
             with isolated() as database:
-                client = client_as(role)
-                data = None if method == "GET" else form_for(endpoint, world, world.csrf[role])
+                client = security_client(role)
+                data = (
+                    None
+                    if method == "GET"
+                    else form_for(endpoint, security_world, security_world.csrf[role])
+                )
                 response = client.open(path, method=method, data=data)
                 changes = database.changes()
             if response.status_code != 404 or changes:

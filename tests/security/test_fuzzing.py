@@ -106,7 +106,7 @@ NOT_UTF_8 = b"&name=\xff\xfe&email=\xc0\xaf%FF&title=%C0%AF&note=\xed\xa0\x80"
 
 @pytest.mark.parametrize("route", _known(FORM_ROUTES))
 def test_a_form_never_fails_and_a_rejected_submission_changes_nothing(
-    route, app, world, client_as, isolated
+    route, app, security_world, security_client, isolated
 ):
     """Every form in the matrix, posted by someone it lets through, from its valid
     submission with fields left out or replaced by bad values; then a body that is not
@@ -114,8 +114,8 @@ def test_a_form_never_fails_and_a_rejected_submission_changes_nothing(
     form's first checks, and tested only them."""
     endpoint = route.split()[1]
     role, outcome = let_through(route)
-    path = path_for(app, endpoint, world)
-    token = form_for(endpoint, world, world.csrf[role])
+    path = path_for(app, endpoint, security_world)
+    token = form_for(endpoint, security_world, security_world.csrf[role])
     csrf = {name: value for name, value in token.items() if name.endswith("csrf_token")}
     fields = {name: value for name, value in token.items() if name not in csrf}
     start = {}  # every example starts from the same state: snapshot it once
@@ -126,7 +126,7 @@ def test_a_form_never_fails_and_a_rejected_submission_changes_nothing(
     def submit(form: dict[str, Any]) -> None:
         with isolated(start.get("before")) as database:
             start["before"] = database.before
-            response = client_as(role).post(path, data={**csrf, **form})
+            response = security_client(role).post(path, data={**csrf, **form})
             changes = database.changes()
         assert response.status_code < 500, response.get_data(as_text=True)[:2000]
         if _accepted(response, outcome, path):
@@ -137,9 +137,9 @@ def test_a_form_never_fails_and_a_rejected_submission_changes_nothing(
     submit()
     assert accepted or outcome == BACK, f"no submission to {path} got past the form's checks"
     with isolated(start["before"]) as database:
-        body = f"csrf_token={quote(world.csrf[role])}".encode() + NOT_UTF_8
+        body = f"csrf_token={quote(security_world.csrf[role])}".encode() + NOT_UTF_8
         form_type = "application/x-www-form-urlencoded"
-        response = client_as(role).post(path, data=body, content_type=form_type)
+        response = security_client(role).post(path, data=body, content_type=form_type)
         assert response.status_code < 500
         assert database.changes() == []
 
@@ -175,7 +175,7 @@ QUERY_FORMS = {
 
 
 @pytest.mark.parametrize("name", _known(sorted(QUERY_FORMS)))
-def test_a_query_never_fails_and_changes_nothing(name, world, client_as, isolated):
+def test_a_query_never_fails_and_changes_nothing(name, security_world, security_client, isolated):
     """Each query form, fuzzed; then a query string that is not UTF-8 at all."""
     role, path, valid = QUERY_FORMS[name]
     start = {}
@@ -185,40 +185,49 @@ def test_a_query_never_fails_and_changes_nothing(name, world, client_as, isolate
     def search(query: dict[str, Any]) -> None:
         with isolated(start.get("before")) as database:
             start["before"] = database.before
-            response = client_as(role).get(path, query_string=query)
+            response = security_client(role).get(path, query_string=query)
             changes = database.changes()
         assert response.status_code in (200, 400, 404), response.get_data(as_text=True)[:2000]
         assert changes == []
 
     search()
     raw = NOT_UTF_8.decode("latin-1")  # WSGI carries the raw bytes as latin-1 text
-    assert client_as(role).get(path, environ_overrides={"QUERY_STRING": raw}).status_code == 400
+    assert (
+        security_client(role).get(path, environ_overrides={"QUERY_STRING": raw}).status_code == 400
+    )
 
 
 PAGINATED = [name for name, (_, _, valid) in QUERY_FORMS.items() if "page" in valid]
 
 
 @pytest.mark.parametrize("name", _known(PAGINATED, strict=True))
-def test_a_page_number_beyond_any_list_is_not_a_crash(name, client_as, world):
+def test_a_page_number_beyond_any_list_is_not_a_crash(name, security_client, security_world):
     role, path, _ = QUERY_FORMS[name]
 
     for page in ("1000001", str(2**63), "9" * 40):
-        response = client_as(role).get(path, query_string={"page": page})
+        response = security_client(role).get(path, query_string={"page": page})
         assert response.status_code in (200, 404), (page, response.get_data(as_text=True)[:500])
 
 
-def test_staff_cannot_remove_their_own_staff_role_whatever_they_send(world, client_as, isolated):
-    prefix = f"u{world.users['staff']}"
+def test_staff_cannot_remove_their_own_staff_role_whatever_they_send(
+    security_world, security_client, isolated
+):
+    prefix = f"u{security_world.users['staff']}"
     start = {}
 
     @FUZZ
     @given(form=fuzzed({f"{prefix}-is_task_force": "y", f"{prefix}-is_staff": ""}))
     def submit(form: dict[str, Any]) -> None:
-        data = {"csrf_token": world.csrf["staff"], f"{prefix}-csrf_token": world.csrf["staff"]}
+        data = {
+            "csrf_token": security_world.csrf["staff"],
+            f"{prefix}-csrf_token": security_world.csrf["staff"],
+        }
         with isolated(start.get("before")) as database:
             start["before"] = database.before
-            client_as("staff").post(f"/admin/people/{world.users['staff']}/roles", data=data | form)
-            staff_now = client_as("staff").get("/admin/people").status_code
+            security_client("staff").post(
+                f"/admin/people/{security_world.users['staff']}/roles", data=data | form
+            )
+            staff_now = security_client("staff").get("/admin/people").status_code
         assert staff_now == 200 or form.get(f"{prefix}-is_staff") not in (None, "", "false")
 
     submit()
@@ -228,16 +237,16 @@ def test_staff_cannot_remove_their_own_staff_role_whatever_they_send(world, clie
     "template", ["/password-reset/{}", "/organisations/invitations/{}", "/static/{}"]
 )
 def test_a_link_token_or_file_name_of_any_text_is_refused_without_a_crash(
-    template, world, client_as
+    template, security_world, security_client
 ):
     @FUZZ
     @given(value=text.filter(lambda value: value.strip("/")))
     def open_link(value: str) -> None:
-        client = client_as("buyer")
+        client = security_client("buyer")
         path = template.format(quote(value, safe=""))
         for response in (
             client.get(path),
-            client.post(path, data={"csrf_token": world.csrf["buyer"]}),
+            client.post(path, data={"csrf_token": security_world.csrf["buyer"]}),
         ):
             assert response.status_code < 500, path
             assert response.status_code != 200 or template == "/static/{}"
@@ -247,16 +256,18 @@ def test_a_link_token_or_file_name_of_any_text_is_refused_without_a_crash(
 
 @given(next_page=text)
 @FUZZ
-def test_any_next_after_logging_in_stays_on_the_site(next_page, world, client_as, isolated):
+def test_any_next_after_logging_in_stays_on_the_site(
+    next_page, security_world, security_client, isolated
+):
     from tests.security.test_login_safety import where_a_browser_goes
 
     with isolated():
-        response = client_as("anon").post(
+        response = security_client("anon").post(
             "/login",
             query_string={"next": next_page},
             data={
-                "csrf_token": world.csrf["anon"],
-                "email": world.emails["member"],
+                "csrf_token": security_world.csrf["anon"],
+                "email": security_world.emails["member"],
                 "password": PASSWORD,
             },
         )
@@ -280,10 +291,10 @@ query_value = st.one_of(text, st.integers(-(10**30), 10**30).map(str))
 )
 @FUZZ
 def test_the_api_lists_answer_any_query_with_json_never_a_crash(
-    params, accept, world, client_as, isolated
+    params, accept, security_world, security_client, isolated
 ):
     with isolated() as database:
-        client = client_as("staff_token")
+        client = security_client("staff_token")
         responses = [
             client.get(path, query_string=params, headers={"Accept": accept})
             for path in ("/api/v1/organisations", "/api/v1/me")
@@ -308,8 +319,8 @@ def test_the_api_lists_answer_any_query_with_json_never_a_crash(
     )
 )
 @FUZZ
-def test_the_api_detail_answers_any_id_with_json_never_a_crash(organisation, client_as):
-    response = client_as("supplier_token").get(f"/api/v1/organisations/{organisation}")
+def test_the_api_detail_answers_any_id_with_json_never_a_crash(organisation, security_client):
+    response = security_client("supplier_token").get(f"/api/v1/organisations/{organisation}")
 
     assert response.status_code in (200, 404), response.get_data(as_text=True)
     assert response.mimetype == "application/json"
@@ -361,7 +372,7 @@ def upload_folder(app, tmp_path, monkeypatch):
 
 
 def test_the_bulk_upload_takes_any_file_without_a_crash_and_a_refusal_changes_nothing(
-    world, client_as, isolated, upload_folder
+    security_world, security_client, isolated, upload_folder
 ):
     """Random bytes, headers with junk after them, other encodings and hostile names: an
     import run (302), or the form again with a message (400); never a 500. Only an
@@ -376,10 +387,10 @@ def test_the_bulk_upload_takes_any_file_without_a_crash_and_a_refusal_changes_no
         skip=st.sampled_from(["", "y"]),
     )
     def upload(content: bytes, filename: str, kind: str, skip: str) -> None:
-        form = {"csrf_token": world.csrf["staff"], "kind": kind, "skip_invalid": skip}
+        form = {"csrf_token": security_world.csrf["staff"], "kind": kind, "skip_invalid": skip}
         with isolated(start.get("before")) as database:
             start["before"] = database.before
-            response = client_as("staff").post(
+            response = security_client("staff").post(
                 "/admin/import",
                 data={**form, "file": (io.BytesIO(content), filename)},
                 content_type="multipart/form-data",
@@ -402,13 +413,13 @@ def test_the_bulk_upload_takes_any_file_without_a_crash_and_a_refusal_changes_no
     ids=["beyond the form's limit", "beyond the request's limit"],
 )
 def test_an_upload_beyond_the_size_limit_is_refused_and_changes_nothing(
-    world, client_as, isolated, upload_folder, size, status
+    security_world, security_client, isolated, upload_folder, size, status
 ):
     with isolated() as database:
-        response = client_as("staff").post(
+        response = security_client("staff").post(
             "/admin/import",
             data={
-                "csrf_token": world.csrf["staff"],
+                "csrf_token": security_world.csrf["staff"],
                 "kind": "suppliers",
                 "file": (io.BytesIO(SUPPLIERS_HEADER + b"x" * size), "suppliers.csv"),
             },

@@ -14,9 +14,9 @@ from brokerage.extensions import db
 from brokerage.links import absolute_url_for
 from brokerage.notifications.service import notify
 from config import ConfigurationError, ProductionConfig, TestConfig
-from tests.accounts.helpers import emails_to
-from tests.conftest import CSRF_INPUT, log_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.helpers.pages import emails_to
+from tests.helpers.web import CSRF_INPUT, log_in
 
 EVIL = "http://evil.example.net"
 SITE = TestConfig.BASE_URL

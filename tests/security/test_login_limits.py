@@ -9,8 +9,8 @@ import pytest
 
 from brokerage.accounts import limits
 from brokerage.errors import wait_in_words
-from tests.conftest import csrf_token
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers.web import csrf_token
 
 WRONG = "not the right password"
 FEW = {

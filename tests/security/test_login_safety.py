@@ -14,9 +14,9 @@ from brokerage.accounts.models import User
 from brokerage.charter import views as charter_views
 from brokerage.extensions import db
 from brokerage.mail import read_outbox
-from tests.accounts.helpers import confirm_by_email, visible_text
-from tests.conftest import csrf_token
 from tests.factories import PASSWORD
+from tests.helpers.pages import confirm_by_email, visible_text
+from tests.helpers.web import csrf_token
 from tests.security.routes import NEW_PASSWORD
 
 # Values an attacker might put in ?next= to send someone elsewhere after logging in.
@@ -68,11 +68,13 @@ NEW_PERSON = {
 }
 
 
-def _arrive(app, world, form: str, next_page: str):
+def _arrive(app, security_world, form: str, next_page: str):
     """Log in, or register and confirm by the emailed link, with `next`: the last answer."""
     client = app.test_client()
     details = (
-        {"email": world.emails["member"], "password": PASSWORD} if form == "login" else NEW_PERSON
+        {"email": security_world.emails["member"], "password": PASSWORD}
+        if form == "login"
+        else NEW_PERSON
     )
     response = client.post(
         f"/{form}",
@@ -87,9 +89,9 @@ def _arrive(app, world, form: str, next_page: str):
 
 @pytest.mark.parametrize("hostile", HOSTILE_NEXT)
 @pytest.mark.parametrize("form", ["login", "register"])
-def test_next_never_leads_off_the_site(form, hostile, app, world, isolated):
+def test_next_never_leads_off_the_site(form, hostile, app, security_world, isolated):
     with isolated():
-        response = _arrive(app, world, form, hostile)
+        response = _arrive(app, security_world, form, hostile)
 
     assert response.status_code == 302
     assert where_a_browser_goes(response.headers["Location"]) == ("http", "localhost")
@@ -97,9 +99,9 @@ def test_next_never_leads_off_the_site(form, hostile, app, world, isolated):
 
 
 @pytest.mark.parametrize("form", ["login", "register"])
-def test_a_next_page_on_the_site_is_honoured(form, app, world, isolated):
+def test_a_next_page_on_the_site_is_honoured(form, app, security_world, isolated):
     with isolated():
-        response = _arrive(app, world, form, "/organisations/?page=2")
+        response = _arrive(app, security_world, form, "/organisations/?page=2")
 
     assert response.headers["Location"] == "/organisations/?page=2"
 
@@ -113,14 +115,16 @@ def _without(text: str, *emails: str) -> str:
     return re.sub(r'name="csrf_token" type="hidden" value="[^"]+"', "", text)
 
 
-def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(app, world, monkeypatch):
+def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(
+    app, security_world, monkeypatch
+):
     checks = []
     real_check = passwords.check_password_hash
     monkeypatch.setattr(
         passwords, "check_password_hash", lambda h, p: checks.append(h) or real_check(h, p)
     )
     answers = []
-    for email in (world.emails["member"], "nobody@example.org"):
+    for email in (security_world.emails["member"], "nobody@example.org"):
         client = app.test_client()
         response = client.post(
             "/login",
@@ -135,9 +139,11 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(app, world, m
     assert len(checks) == 2
 
 
-def test_a_reset_request_gets_the_same_answer_whether_or_not_the_email_has_an_account(app, world):
+def test_a_reset_request_gets_the_same_answer_whether_or_not_the_email_has_an_account(
+    app, security_world
+):
     answers = []
-    for email in (world.emails["member"], "nobody@example.org"):
+    for email in (security_world.emails["member"], "nobody@example.org"):
         client = app.test_client()
         response = client.post(
             "/password-reset", data={"csrf_token": csrf_token(client), "email": email}
@@ -148,7 +154,7 @@ def test_a_reset_request_gets_the_same_answer_whether_or_not_the_email_has_an_ac
     assert answers[0] == answers[1]
     assert "If an account exists for that address" in answers[0][2]
     with app.app_context():
-        assert len(read_outbox(to=world.emails["member"])) == 1
+        assert len(read_outbox(to=security_world.emails["member"])) == 1
         assert read_outbox(to="nobody@example.org") == []
 
 
@@ -181,8 +187,8 @@ def _account(email: str) -> tuple:
     )
 
 
-def test_registering_a_new_and_a_taken_address_gets_the_same_answer(app, world, in_app):
-    taken = world.emails["member"]
+def test_registering_a_new_and_a_taken_address_gets_the_same_answer(app, security_world, in_app):
+    taken = security_world.emails["member"]
     before = in_app(lambda: _account(taken))
     users_before = in_app(lambda: db.session.scalar(select(func.count(User.id))))
 
@@ -202,23 +208,25 @@ def test_registering_a_new_and_a_taken_address_gets_the_same_answer(app, world, 
 
 
 def test_registering_a_taken_address_costs_a_password_hash_as_a_new_one_does(
-    app, world, monkeypatch
+    app, security_world, monkeypatch
 ):
     hashed = []
     real_hash = service.hash_password
     monkeypatch.setattr(service, "hash_password", lambda p: hashed.append(p) or real_hash(p))
 
-    for email in ("new.person@example.org", world.emails["member"]):
+    for email in ("new.person@example.org", security_world.emails["member"]):
         _register_as(app, email)
 
     assert hashed == [NEW_PASSWORD, NEW_PASSWORD]
 
 
-def test_logging_in_to_an_unconfirmed_account_with_a_wrong_password_is_like_any_other(app, world):
+def test_logging_in_to_an_unconfirmed_account_with_a_wrong_password_is_like_any_other(
+    app, security_world
+):
     """Only the right password learns that the account waits for confirmation."""
     _register_as(app, "new.person@example.org")
     answers = []
-    for email in ("new.person@example.org", world.emails["member"], "nobody@example.org"):
+    for email in ("new.person@example.org", security_world.emails["member"], "nobody@example.org"):
         client = app.test_client()
         response = client.post(
             "/login",

@@ -20,17 +20,19 @@ from brokerage.matches.outcome_models import MatchMessage
 from brokerage.notifications.models import Notification
 from brokerage.plan import service as plan_service
 from brokerage.plan.models import Action, ActionUpdate
-from tests.accounts.helpers import field_error, flashed, page_text
 from tests.factories import PASSWORD
+from tests.helpers.pages import field_error, flashed, page_text
 
 # The privacy page ---------------------------------------------------------------------------
 
 
-def test_the_privacy_page_is_public_and_linked_from_the_footer(anon, world, client_as):
+def test_the_privacy_page_is_public_and_linked_from_the_footer(
+    anon, security_world, security_client
+):
     response = anon.get("/privacy")
 
     assert response.status_code == 200
-    for client in (anon, client_as("supplier")):
+    for client in (anon, security_client("supplier")):
         assert 'href="/privacy"' in client.get("/").get_data(as_text=True)
 
 
@@ -74,9 +76,9 @@ def _download(client):
 
 
 def test_the_download_holds_the_persons_profile_memberships_tokens_and_invitations(
-    world, client_as
+    security_world, security_client
 ):
-    response, data = _download(client_as("supplier"))
+    response, data = _download(security_client("supplier"))
 
     assert data["profile"]["email"] == "supplier@example.org"
     assert data["profile"]["name"] == "Supplier"
@@ -93,21 +95,25 @@ def test_the_download_holds_the_persons_profile_memberships_tokens_and_invitatio
     ]
 
 
-def test_the_download_holds_no_secrets_and_nobody_elses_account(world, client_as, in_app):
-    response, _ = _download(client_as("supplier"))
+def test_the_download_holds_no_secrets_and_nobody_elses_account(
+    security_world, security_client, in_app
+):
+    response, _ = _download(security_client("supplier"))
     text = response.get_data(as_text=True)
 
     digests = in_app(lambda: db.session.scalars(select(ApiToken.token_digest)).all())
-    password_hash = in_app(lambda: db.session.get(User, world.users["supplier"]).password_hash)
+    password_hash = in_app(
+        lambda: db.session.get(User, security_world.users["supplier"]).password_hash
+    )
     assert password_hash not in text
     assert not any(digest in text for digest in digests)
-    assert not any(secret in text for secret in world.secrets.values())
+    assert not any(secret in text for secret in security_world.secrets.values())
     assert "member@example.org" not in text  # a colleague in the same organisation
 
 
-def test_the_page_that_shows_a_new_api_token_is_never_cached(world, client_as):
-    response = client_as("supplier").post(
-        "/account/tokens", data={"csrf_token": world.csrf["supplier"], "name": "Export"}
+def test_the_page_that_shows_a_new_api_token_is_never_cached(security_world, security_client):
+    response = security_client("supplier").post(
+        "/account/tokens", data={"csrf_token": security_world.csrf["supplier"], "name": "Export"}
     )
 
     assert response.status_code == 200
@@ -125,14 +131,14 @@ def test_downloading_needs_a_login(anon):
 # Delete my account ------------------------------------------------------------------------
 
 
-def _delete(client, world, role, password=PASSWORD):
+def _delete(client, security_world, role, password=PASSWORD):
     return client.post(
         "/account/delete",
-        data={"csrf_token": world.csrf[role], "delete-password": password},
+        data={"csrf_token": security_world.csrf[role], "delete-password": password},
     )
 
 
-def _state(world):
+def _state(security_world):
     def read():
         return {
             "users": db.session.scalars(select(User.email).order_by(User.email)).all(),
@@ -151,80 +157,87 @@ def _state(world):
     return read
 
 
-def test_a_wrong_password_deletes_nothing_and_says_why(world, client_as, in_app):
-    before = in_app(_state(world))
-    client = client_as("supplier")
+def test_a_wrong_password_deletes_nothing_and_says_why(security_world, security_client, in_app):
+    before = in_app(_state(security_world))
+    client = security_client("supplier")
 
-    response = _delete(client, world, "supplier", password="not my password")
+    response = _delete(client, security_world, "supplier", password="not my password")
 
     assert response.status_code == 400
     assert "Your password is not correct" in field_error(response, "delete-password")
-    assert in_app(_state(world)) == before
+    assert in_app(_state(security_world)) == before
     assert client.get("/account").status_code == 200
 
 
 def test_deleting_an_account_removes_the_person_their_memberships_and_tokens(
-    app, world, client_as, in_app
+    app, security_world, security_client, in_app
 ):
-    client = client_as("supplier")
-    supplier = world.users["supplier"]
+    client = security_client("supplier")
+    supplier = security_world.users["supplier"]
 
-    response = _delete(client, world, "supplier")
+    response = _delete(client, security_world, "supplier")
 
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert "Your account has been deleted." in " ".join(flashed(client.get("/")))
-    state = in_app(_state(world))
+    state = in_app(_state(security_world))
     assert "supplier@example.org" not in state["users"]
     assert supplier not in state["memberships"]
     assert supplier not in state["tokens"]
     assert client.get("/account").status_code == 302  # logged out
-    bearer = {"Authorization": f"Bearer {world.secrets['supplier_token']}"}
+    bearer = {"Authorization": f"Bearer {security_world.secrets['supplier_token']}"}
     assert app.test_client().get("/api/v1/me", headers=bearer).status_code == 401
 
 
 def test_an_organisation_whose_only_owner_leaves_stays_with_its_other_members(
-    world, client_as, in_app
+    security_world, security_client, in_app
 ):
-    _delete(client_as("supplier"), world, "supplier")
+    _delete(security_client("supplier"), security_world, "supplier")
 
-    state = in_app(_state(world))
+    state = in_app(_state(security_world))
     assert "The supplier" in state["organisations"]
-    assert world.users["member"] in state["memberships"]
-    staff = client_as("staff")
-    assert staff.get(f"/organisations/{world.organisation_id}/edit").status_code == 200
+    assert security_world.users["member"] in state["memberships"]
+    staff = security_client("staff")
+    assert staff.get(f"/organisations/{security_world.organisation_id}/edit").status_code == 200
 
 
-def test_invitations_the_person_sent_stay_without_their_name(world, client_as, in_app):
-    _delete(client_as("supplier"), world, "supplier")
+def test_invitations_the_person_sent_stay_without_their_name(
+    security_world, security_client, in_app
+):
+    _delete(security_client("supplier"), security_world, "supplier")
 
-    assert in_app(_state(world))["invitations"] == [("buyer@example.org", None)]
+    assert in_app(_state(security_world))["invitations"] == [("buyer@example.org", None)]
 
 
-def test_invitations_the_person_accepted_go_with_them(world, client_as, in_app):
-    buyer = client_as("buyer")
+def test_invitations_the_person_accepted_go_with_them(security_world, security_client, in_app):
+    buyer = security_client("buyer")
     accepted = buyer.post(
-        f"/organisations/invitations/{world.invitation_token}",
-        data={"csrf_token": world.csrf["buyer"]},
+        f"/organisations/invitations/{security_world.invitation_token}",
+        data={"csrf_token": security_world.csrf["buyer"]},
     )
     assert accepted.status_code == 302
 
-    _delete(buyer, world, "buyer")
+    _delete(buyer, security_world, "buyer")
 
-    assert in_app(_state(world))["invitations"] == []
+    assert in_app(_state(security_world))["invitations"] == []
 
 
-def test_plan_updates_the_person_wrote_stay_without_their_name(world, client_as, in_app):
+def test_plan_updates_the_person_wrote_stay_without_their_name(
+    security_world, security_client, in_app
+):
     def write_update():
-        action = db.session.get(Action, world.action_id)
+        action = db.session.get(Action, security_world.action_id)
         plan_service.record_update(
-            action, "on_track", "Data published.", db.session.get(User, world.users["staff"])
+            action,
+            "on_track",
+            "Data published.",
+            db.session.get(User, security_world.users["staff"]),
         )
         db.session.commit()
 
     in_app(write_update)
 
-    _delete(client_as("staff"), world, "staff")
+    _delete(security_client("staff"), security_world, "staff")
 
     updates = in_app(
         lambda: db.session.execute(select(ActionUpdate.note, ActionUpdate.author_id)).all()
@@ -233,11 +246,13 @@ def test_plan_updates_the_person_wrote_stay_without_their_name(world, client_as,
 
 
 @pytest.mark.parametrize("person", ["supplier", "member", "buyer", "staff"])
-def test_each_kind_of_person_can_delete_their_account(person, world, client_as, in_app):
-    response = _delete(client_as(person), world, person)
+def test_each_kind_of_person_can_delete_their_account(
+    person, security_world, security_client, in_app
+):
+    response = _delete(security_client(person), security_world, person)
 
     assert response.status_code == 302
-    assert in_app(lambda: db.session.get(User, world.users[person])) is None
+    assert in_app(lambda: db.session.get(User, security_world.users[person])) is None
 
 
 def test_every_record_that_points_at_a_person_says_what_happens_when_they_leave(app):
@@ -259,34 +274,39 @@ def test_every_record_that_points_at_a_person_says_what_happens_when_they_leave(
 # What else is theirs: notifications, match messages, check-ins, plan notes, audit entries ---
 
 
-def _write_everywhere(world):
+def _write_everywhere(security_world):
     """As the supplier: a message on a match, a charter check-in recorded and a plan note;
     as staff, a change of roles in the audit log. The supplier has a notification too."""
-    notification = world.feature("notifications")["notification"]
-    match_id = world.feature("match_pages")["interest_expressed"]
-    check_in_id = world.feature("charter")["check_in"]
+    notification = security_world.feature("notifications")["notification"]
+    match_id = security_world.feature("match_pages")["interest_expressed"]
+    check_in_id = security_world.feature("charter")["check_in"]
 
     def write():
-        supplier = db.session.get(User, world.users["supplier"])
-        staff = db.session.get(User, world.users["staff"])
+        supplier = db.session.get(User, security_world.users["supplier"])
+        staff = db.session.get(User, security_world.users["staff"])
         workflow.send_message(db.session.get(Match, match_id), supplier, "Tuesdays suit us.")
         check_in = db.session.get(CheckIn, check_in_id)
         check_in.recorded_by_id, check_in.held_on = supplier.id, date(2024, 3, 1)
         plan_service.record_update(
-            db.session.get(Action, world.action_id), "on_track", "Data published.", supplier
+            db.session.get(Action, security_world.action_id),
+            "on_track",
+            "Data published.",
+            supplier,
         )
         set_platform_roles(supplier, task_force=True, actor=staff)
         db.session.commit()
 
-    with world.app.app_context():
+    with security_world.app.app_context():
         write()
     return {"notification": notification, "match": match_id, "check_in": check_in_id}
 
 
-def test_the_download_holds_what_the_other_features_keep_about_the_person(world, client_as):
-    made = _write_everywhere(world)
+def test_the_download_holds_what_the_other_features_keep_about_the_person(
+    security_world, security_client
+):
+    made = _write_everywhere(security_world)
 
-    _, data = _download(client_as("supplier"))
+    _, data = _download(security_client("supplier"))
 
     assert [n["subject"] for n in data["notifications"]] == ["A new message"]
     assert [
@@ -303,15 +323,17 @@ def test_the_download_holds_what_the_other_features_keep_about_the_person(world,
     assert data["actions_in_the_audit_log"] == []  # the staff member changed the roles
 
 
-def test_the_audit_log_part_of_the_download_holds_what_the_person_did(world, client_as):
-    _write_everywhere(world)
+def test_the_audit_log_part_of_the_download_holds_what_the_person_did(
+    security_world, security_client
+):
+    _write_everywhere(security_world)
 
-    _, data = _download(client_as("staff"))
+    _, data = _download(security_client("staff"))
 
     approval, entry = data["actions_in_the_audit_log"]  # approving the supplier's charter
     assert approval["action"] == "Approved a charter sign-up"
     assert entry["action"] == "Changed someone's platform roles"
-    assert entry["subject"] == f"user #{world.users['supplier']}"
+    assert entry["subject"] == f"user #{security_world.users['supplier']}"
     assert entry["details"] == {"staff": False, "task_force": True}
     assert entry["at"].endswith("+00:00")
     # Nothing of the supplier's other records is the staff member's.
@@ -319,10 +341,12 @@ def test_the_audit_log_part_of_the_download_holds_what_the_person_did(world, cli
     assert data["charter_check_ins_recorded"] == data["plan_updates_written"] == []
 
 
-def test_a_colleague_on_the_same_side_gets_none_of_the_persons_records(world, client_as):
-    _write_everywhere(world)
+def test_a_colleague_on_the_same_side_gets_none_of_the_persons_records(
+    security_world, security_client
+):
+    _write_everywhere(security_world)
 
-    _, data = _download(client_as("member"))
+    _, data = _download(security_client("member"))
 
     for section in (
         "notifications",
@@ -334,11 +358,11 @@ def test_a_colleague_on_the_same_side_gets_none_of_the_persons_records(world, cl
 
 
 def test_deleting_an_account_deletes_their_notifications_and_anonymises_what_others_rely_on(
-    world, client_as, in_app
+    security_world, security_client, in_app
 ):
-    made = _write_everywhere(world)
+    made = _write_everywhere(security_world)
 
-    _delete(client_as("supplier"), world, "supplier")
+    _delete(security_client("supplier"), security_world, "supplier")
 
     def left():
         return {
@@ -360,18 +384,20 @@ def test_deleting_an_account_deletes_their_notifications_and_anonymises_what_oth
 
     state = in_app(left)
     assert state["notification"] is None
-    assert state["messages"] == [("Tuesdays suit us.", None, world.organisation_id)]
+    assert state["messages"] == [("Tuesdays suit us.", None, security_world.organisation_id)]
     assert state["check_in"] == (date(2024, 3, 1), None)
     # The entry is about the supplier, made by staff: it stays, naming the account by id only.
-    assert state["audit"] == [(f"user #{world.users['supplier']}", world.users["staff"])]
+    assert state["audit"] == [
+        (f"user #{security_world.users['supplier']}", security_world.users["staff"])
+    ]
 
 
 def test_deleting_the_actor_of_an_audit_entry_keeps_the_entry_without_them(
-    world, client_as, in_app
+    security_world, security_client, in_app
 ):
-    _write_everywhere(world)
+    _write_everywhere(security_world)
 
-    _delete(client_as("staff"), world, "staff")
+    _delete(security_client("staff"), security_world, "staff")
 
     actors = in_app(lambda: db.session.scalars(select(AuditEntry.actor_id)).all())
     assert actors == [None, None]  # the charter approval and the change of roles

@@ -1,4 +1,4 @@
-"""TOMs fixtures: framework files written for a test, and the shipped catalogue loaded."""
+"""TOMs fixtures: framework files written for a test."""
 
 from __future__ import annotations
 
@@ -8,26 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from brokerage.extensions import db
-from brokerage.toms import service
 from brokerage.toms.files import COLUMNS
-
-HEADER = ",".join(COLUMNS)
-
-
-def row(code: str = "T-1", **cells: str) -> dict[str, str]:
-    """A valid row of a framework file; `cells` change what the test cares about."""
-    values = {
-        "framework": "Test framework",
-        "theme": "Jobs",
-        "outcome": "More local people in work",
-        "measure_code": code,
-        "measure": f"Measure {code}",
-        "unit": "people",
-        "proxy_value_gbp": "",
-        "source": "Test source",
-    }
-    return values | cells
 
 
 @pytest.fixture
@@ -43,11 +24,3 @@ def framework_file(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return _write
-
-
-@pytest.fixture
-def shipped_catalogue(app) -> None:
-    """The two frameworks that ship with the app, committed in the test's transaction."""
-    with app.app_context():
-        service.load_shipped_frameworks()
-        db.session.commit()

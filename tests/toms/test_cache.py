@@ -11,8 +11,8 @@ from sqlalchemy import update
 from brokerage.extensions import db
 from brokerage.toms import service
 from brokerage.toms.models import Measure
-from tests.conftest import counted_statements
-from tests.toms.conftest import row
+from tests.helpers.app import counted_statements
+from tests.helpers.toms import row
 
 
 @pytest.fixture

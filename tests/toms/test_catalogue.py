@@ -6,7 +6,7 @@ from __future__ import annotations
 from brokerage.extensions import db
 from brokerage.matching import Catalogue, MeasureInfo
 from brokerage.toms import service
-from tests.toms.conftest import row
+from tests.helpers.toms import row
 
 
 def test_the_matching_catalogue_holds_every_measure_in_force(app, shipped_catalogue, in_app):

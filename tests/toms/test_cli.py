@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
 from brokerage.toms import service
 from brokerage.toms.models import FrameworkVersion, Measure
-from tests.toms.conftest import row
-
-
-@pytest.fixture
-def flask_cli(app):
-    runner = app.test_cli_runner()
-    return lambda *args: runner.invoke(args=list(args))
+from tests.helpers.toms import row
 
 
 def _measures() -> int:

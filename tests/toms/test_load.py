@@ -19,7 +19,7 @@ from brokerage.toms.models import (
     Theme,
 )
 from tests.factories import UserFactory
-from tests.toms.conftest import HEADER, row
+from tests.helpers.toms import HEADER, row
 
 MODELS = (Framework, FrameworkVersion, Theme, Outcome, Measure, ProxyValue)
 OIEP_FILE = service.DATA_FOLDER / "oiep-local-measures.csv"

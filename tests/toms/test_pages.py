@@ -10,9 +10,9 @@ from sqlalchemy import select
 from brokerage.accounts.models import User
 from brokerage.extensions import db
 from brokerage.toms.models import Measure, ProxyValue
-from tests.conftest import csrf_token, post_form
-from tests.plan.conftest import page_text
-from tests.toms.conftest import row
+from tests.helpers.pages import page_text
+from tests.helpers.toms import row
+from tests.helpers.web import csrf_token, post_form
 
 
 def _measure_id(code: str) -> int:

@@ -14,8 +14,8 @@ from brokerage.toms.fields import (
     parse_quantity,
     quantity_text,
 )
-from tests.conftest import post_form
-from tests.plan.conftest import page_text
+from tests.helpers.pages import page_text
+from tests.helpers.web import post_form
 
 
 class OfferForm(FlaskForm):
@@ -143,7 +143,7 @@ def test_too_many_measures_are_refused(app, catalogue):
 def test_measures_no_longer_in_force_are_not_offered(app, framework_file, catalogue):
     from brokerage.extensions import db
     from brokerage.toms import service
-    from tests.toms.conftest import row
+    from tests.helpers.toms import row
 
     with app.app_context():
         service.load_framework_file(framework_file([row("OIEP-S6", framework="Swap")]))

@@ -26,9 +26,9 @@ from brokerage.matches.states import InvalidTransition, State
 from brokerage.matches.workflow import StaleMatch, advance
 from brokerage.toms.service import load_shipped_frameworks
 from config import TestConfig
-from tests.conftest import build_test_app, fresh_database
 from tests.factories import OrganisationFactory
-from tests.workflow.conftest import _match_of, _member, _published
+from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.workflow import match_of, new_person, published_listing
 
 pytestmark = pytest.mark.skipif(
     not (TestConfig.SQLALCHEMY_DATABASE_URI or "").startswith("postgresql"),
@@ -43,7 +43,7 @@ def _rolled_back_database() -> Iterator[None]:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[tuple[Flask, dict[str, int]]]:
+def committed_match(tmp_path: Path) -> Iterator[tuple[Flask, dict[str, int]]]:
     """An app on a fresh database holding one committed suggested match of an offer and a need."""
     with fresh_database(tmp_path, "concurrency") as url:
         app = build_test_app(url, str(tmp_path / "outbox"))
@@ -53,15 +53,15 @@ def world(tmp_path: Path) -> Iterator[tuple[Flask, dict[str, int]]]:
                 supplier = OrganisationFactory(name="Thames Valley Print", kind="supplier")
                 beneficiary = OrganisationFactory(name="ARCh Oxfordshire", kind="beneficiary")
                 ids = {
-                    "staff": _member(None, "staff", is_staff=True),
-                    "supplier": _member(supplier, "supplier"),
-                    "beneficiary": _member(beneficiary, "beneficiary"),
+                    "staff": new_person(None, "staff", is_staff=True),
+                    "supplier": new_person(supplier, "supplier"),
+                    "beneficiary": new_person(beneficiary, "beneficiary"),
                 }
                 db.session.flush()
-                offer = _published(supplier, "offer", "Reading volunteers")
-                need = _published(beneficiary, "need", "Reading helpers for schools")
+                offer = published_listing(supplier, "offer", "Reading volunteers")
+                need = published_listing(beneficiary, "need", "Reading helpers for schools")
                 db.session.commit()
-                match = _match_of(offer, need)
+                match = match_of(offer, need)
                 ids["match"], ids["version"] = match.id, match.version
                 db.session.commit()
             yield app, ids
@@ -125,8 +125,8 @@ def _stored(app: Flask, ids: dict[str, int]) -> tuple[str, int, list[str]]:
         return result
 
 
-def test_two_people_moving_a_match_at_once_one_wins_and_the_other_is_told(world):
-    app, ids = world
+def test_two_people_moving_a_match_at_once_one_wins_and_the_other_is_told(committed_match):
+    app, ids = committed_match
 
     outcomes = _race(app, ids, [SUPPLIER_INTEREST, BENEFICIARY_DECLINES])
 
@@ -139,10 +139,10 @@ def test_two_people_moving_a_match_at_once_one_wins_and_the_other_is_told(world)
     assert version == ids["version"] + 1 and events == [state]
 
 
-def test_a_move_waiting_on_the_others_uncommitted_move_is_refused_not_lost(world):
+def test_a_move_waiting_on_the_others_uncommitted_move_is_refused_not_lost(committed_match):
     """The first move holds the row while the second tries: PostgreSQL makes the second
     wait, then its UPDATE finds the version moved on, and it is refused."""
-    app, ids = world
+    app, ids = committed_match
     started = time.monotonic()
 
     outcomes = _race(app, ids, [SUPPLIER_INTEREST, BENEFICIARY_DECLINES], hold=0.5)
@@ -171,10 +171,10 @@ def _delivered(app: Flask, ids: dict[str, int]) -> None:
         db.session.remove()
 
 
-def test_two_confirmations_at_once_one_lands_and_the_other_is_refused(world):
+def test_two_confirmations_at_once_one_lands_and_the_other_is_refused(committed_match):
     """Two tabs confirm the same delivery with different ratings: the second waits for the
     first's row lock, then finds the delivery confirmed; the first rating stays."""
-    app, ids = world
+    app, ids = committed_match
     _delivered(app, ids)
     loaded, first_flushed = threading.Barrier(2), threading.Event()
     outcomes = [""] * 2

@@ -17,7 +17,7 @@ from brokerage.matches.states import InvalidTransition, State
 from brokerage.toms.models import Measure
 from brokerage.toms.service import add_proxy_value
 from brokerage.types import utcnow
-from tests.workflow.conftest import set_state, today
+from tests.helpers.workflow import set_state, today
 
 
 def _report(**changes) -> DeliveryReport:

@@ -19,9 +19,9 @@ from brokerage.matches.states import InvalidTransition, State
 from brokerage.review import service as review
 from brokerage.toms.models import Measure
 from brokerage.toms.service import add_proxy_value
-from tests.conftest import csrf_token, log_in
 from tests.factories import MembershipFactory
-from tests.workflow.conftest import KINDS, set_state, today
+from tests.helpers.web import csrf_token, log_in
+from tests.helpers.workflow import KINDS, set_state, today
 
 REPORT = DeliveryReport(today(), today(), {"OIEP-S6": Decimal(1_000_000)}, "Trust me.")
 

@@ -14,7 +14,7 @@ from brokerage.matches.states import State
 from brokerage.matches.workflow import advance, send_message
 from brokerage.notifications.models import Notification
 from brokerage.types import utcnow
-from tests.workflow.conftest import set_state, today
+from tests.helpers.workflow import set_state, today
 
 
 def _told(pair, who: str) -> list[str]:

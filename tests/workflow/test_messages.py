@@ -10,9 +10,9 @@ from brokerage.matches import workflow
 from brokerage.matches.outcome_models import MAX_MESSAGE, MatchMessage
 from brokerage.matches.states import InvalidTransition, State
 from brokerage.notifications.models import Notification
-from tests.conftest import log_in
 from tests.factories import MembershipFactory
-from tests.workflow.conftest import set_state
+from tests.helpers.web import log_in
+from tests.helpers.workflow import set_state
 
 
 def test_either_side_writes_and_the_other_is_told(in_pair):

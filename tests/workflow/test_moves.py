@@ -11,7 +11,7 @@ from brokerage.matches import workflow
 from brokerage.matches.outcome_models import MatchEvent
 from brokerage.matches.states import MOVES, InvalidTransition, Role, State
 from brokerage.notifications.models import Notification
-from tests.workflow.conftest import set_state
+from tests.helpers.workflow import set_state
 
 # Who each person is to the need match (the offer's supplier provides).
 ROLES = {

@@ -15,9 +15,9 @@ from brokerage.matches.outcome_models import MAX_MESSAGE, Delivery, MatchEvent, 
 from brokerage.matches.states import State
 from brokerage.matching.strength import strength_word
 from brokerage.notifications.models import Notification
-from tests.conftest import csrf_token, log_in
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.workflow.conftest import PEOPLE, set_state, today
+from tests.helpers.web import csrf_token, log_in
+from tests.helpers.workflow import PEOPLE, set_state, today
 
 ANON = "anon"
 

@@ -36,7 +36,7 @@ from brokerage.matches.states import DECLINE_REASONS, FINAL_STATES, MOVES, State
 from brokerage.review import service as review
 from brokerage.toms.models import Measure
 from brokerage.toms.service import add_proxy_value
-from tests.workflow.conftest import KINDS, Pair, today
+from tests.helpers.workflow import KINDS, Pair, today
 
 PENCE_AN_HOUR = 1_500
 MACHINE_SETTINGS = settings(

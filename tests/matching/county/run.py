@@ -29,8 +29,8 @@ from brokerage.listings.choices import Category
 from brokerage.listings.models import Offer
 from brokerage.matches.jobs import mark_everything_changed
 from brokerage.toms.service import load_shipped_frameworks
-from tests.conftest import build_test_app, fresh_database
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.helpers.app import build_test_app, fresh_database
 
 from . import KINDS, Quality, beneficiaries, buyers, quality, queries, suppliers
 

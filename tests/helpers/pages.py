@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from brokerage.extensions import db
 from brokerage.mail import read_outbox
-from tests.conftest import CSRF_INPUT
+from tests.helpers.web import CSRF_INPUT
 
 _TAG = re.compile(r"<[^>]+>")
 _LINK = re.compile(r"https?://\S+")

@@ -12,11 +12,14 @@ the tests state by hand:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import delete, select
 
 from brokerage.accounts.models import Organisation, User
@@ -31,7 +34,8 @@ from brokerage.matches.workflow import advance, send_message
 from brokerage.toms.models import Measure
 from brokerage.toms.service import add_proxy_value, load_shipped_frameworks
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.listings.conftest import listing_fields
+from tests.helpers.listings import listing_fields
+from tests.helpers.web import log_in
 
 EVIDENCE = "Timesheets signed by Jane Secret, jane.secret@example.org"
 MESSAGE = "A private word between the two sides"
@@ -39,7 +43,7 @@ PEOPLE = ("supplier_a", "supplier_b", "beneficiary", "buyer", "task_force", "sta
 
 
 @dataclass(frozen=True)
-class World:
+class ReviewWorld:
     users: dict[str, int]
     emails: dict[str, str]
     organisations: dict[str, int]
@@ -90,7 +94,7 @@ def deliver(match: Match, provider: User, seeker: User, hours: int, evidence: st
     confirm_delivery(match, seeker, rating=4)
 
 
-def build_world(app: Flask) -> World:
+def build_review_world(app: Flask) -> ReviewWorld:
     with app.app_context():
         load_shipped_frameworks()
         orgs = {
@@ -130,7 +134,7 @@ def build_world(app: Flask) -> World:
         send_message(m["m5"], people["supplier_b"], "Sorry for the wait.")
         db.session.commit()
         assert db.session.scalar(select(MatchEvent.id).limit(1)) is not None
-        return World(
+        return ReviewWorld(
             users={key: p.id for key, p in people.items()},
             emails={key: p.email for key, p in people.items()},
             organisations={key: o.id for key, o in orgs.items()},
@@ -138,13 +142,29 @@ def build_world(app: Flask) -> World:
         )
 
 
-def deliver_m5_at_a_proxy_value(world: World) -> Match:
+def deliver_m5_at_a_proxy_value(review_world: ReviewWorld) -> Match:
     """Staff add a proxy value for OIEP-S6 (£15 an hour, a test figure), then supplier B
     delivers 3 hours on m5 (started afresh): worth £45. The caller commits."""
     measure = db.session.scalars(select(Measure).where(Measure.code == "OIEP-S6")).first()
-    add_proxy_value(measure, 1500, "Test source, 2024", world.user("staff"))
-    match = world.match("m5")
+    add_proxy_value(measure, 1500, "Test source, 2024", review_world.user("staff"))
+    match = review_world.match("m5")
     match.state = State.SUGGESTED.value
     db.session.flush()
-    deliver(match, world.user("supplier_b"), world.user("buyer"), 3)
+    deliver(match, review_world.user("supplier_b"), review_world.user("buyer"), 3)
     return match
+
+
+@pytest.fixture
+def review_world(app: Flask) -> ReviewWorld:
+    return build_review_world(app)
+
+
+@pytest.fixture
+def review_client(app: Flask, review_world: ReviewWorld) -> Callable[[str], FlaskClient]:
+    """A client logged in as one of the world's people (or anonymous, for "anon")."""
+
+    def _client(key: str) -> FlaskClient:
+        client = app.test_client()
+        return client if key == "anon" else log_in(client, review_world.emails[key])
+
+    return _client

@@ -1,5 +1,6 @@
-"""A match between a supplier's published offer and a beneficiary's need (and one with a
-buyer's opportunity), each side with a member, plus the task force, staff and an outsider."""
+"""Workflow fixtures, shared with the home page's tests: a match between a supplier's
+published offer and a beneficiary's need (and one with a buyer's opportunity), each side with
+a member, plus the task force, staff and an outsider."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from brokerage.matches.models import Match
 from brokerage.matches.states import State
 from brokerage.toms.service import load_shipped_frameworks
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.listings.conftest import listing_fields
+from tests.helpers.listings import listing_fields
 
 PEOPLE = ("supplier", "beneficiary", "buyer", "task_force", "staff", "outsider")
 
@@ -39,14 +40,14 @@ class Pair:
         return db.session.get(Match, self.need_match if which == "need" else self.opportunity_match)
 
 
-def _member(organisation: Organisation | None, key: str, **roles: Any) -> int:
+def new_person(organisation: Organisation | None, key: str, **roles: Any) -> int:
     user = UserFactory(email=f"{key}@example.org", name=key.replace("_", " ").title(), **roles)
     if organisation is not None:
         MembershipFactory(user=user, organisation=organisation, role="member")
     return user.id
 
 
-def _published(organisation: Organisation, kind: str, title: str) -> Listing:
+def published_listing(organisation: Organisation, kind: str, title: str) -> Listing:
     listing = listings.create_listing(organisation, listing_fields(kind, title=title))
     listings.change_status(listing, "publish", _staff())
     return listing
@@ -56,7 +57,7 @@ def _staff() -> User:
     return db.session.scalar(select(User).where(User.is_staff))
 
 
-def _match_of(offer: Listing, seeker: Listing) -> Match:
+def match_of(offer: Listing, seeker: Listing) -> Match:
     """The stored match for the pair (recomputing may already have stored it)."""
     column = Match.need_id if seeker.__tablename__ == "needs" else Match.opportunity_id
     match = db.session.scalar(select(Match).where(Match.offer_id == offer.id, column == seeker.id))
@@ -85,20 +86,20 @@ def pair(app: Flask) -> Pair:
         beneficiary = OrganisationFactory(name="ARCh Oxfordshire", kind="beneficiary")
         buyer = OrganisationFactory(name="Oxford City Council", kind="buyer")
         users = {
-            "staff": _member(None, "staff", is_staff=True),
-            "supplier": _member(supplier, "supplier"),
-            "beneficiary": _member(beneficiary, "beneficiary"),
-            "buyer": _member(buyer, "buyer"),
-            "task_force": _member(None, "task_force", is_task_force=True),
-            "outsider": _member(OrganisationFactory(kind="supplier"), "outsider"),
+            "staff": new_person(None, "staff", is_staff=True),
+            "supplier": new_person(supplier, "supplier"),
+            "beneficiary": new_person(beneficiary, "beneficiary"),
+            "buyer": new_person(buyer, "buyer"),
+            "task_force": new_person(None, "task_force", is_task_force=True),
+            "outsider": new_person(OrganisationFactory(kind="supplier"), "outsider"),
         }
         db.session.flush()
-        offer = _published(supplier, "offer", "Reading volunteers")
-        need = _published(beneficiary, "need", "Reading helpers for schools")
-        opportunity = _published(buyer, "opportunity", "Print services")
+        offer = published_listing(supplier, "offer", "Reading volunteers")
+        need = published_listing(beneficiary, "need", "Reading helpers for schools")
+        opportunity = published_listing(buyer, "opportunity", "Print services")
         db.session.commit()
-        need_match = _match_of(offer, need).id
-        opportunity_match = _match_of(offer, opportunity).id
+        need_match = match_of(offer, need).id
+        opportunity_match = match_of(offer, opportunity).id
         db.session.commit()
         return Pair(app, users, need_match, opportunity_match)
 

@@ -1,0 +1,72 @@
+"""Charter sign-ups, check-ins and forms as the charter tests make and read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask.testing import FlaskClient
+
+from brokerage.charter import service
+from brokerage.charter.check_ins import RecordEntry, record_check_in
+from brokerage.charter.models import CheckIn, Signee
+from brokerage.extensions import db
+from tests.helpers.web import csrf_token
+
+ROLES = ("anon", "member", "buyer", "supplier", "task_force", "staff")
+
+
+def sign_up_details(pledges: dict[int, str], **values: Any) -> service.SignUp:
+    fields: dict[str, Any] = {
+        "organisation_name": "Cowley Bakery",
+        "kind": "supplier",
+        "postcode": "OX4 1AA",
+        "sector": "private",
+        "size": "small",
+        "employees": 12,
+        "contact_name": "Ada Baker",
+        "contact_email": "ada@bakery.example.org",
+        "listed_publicly": True,
+        "pledges": pledges,
+        **values,
+    }
+    return service.SignUp(**fields)
+
+
+def check_in_id(signee_id: int, kind: str, term: int = 1) -> int:
+    """The id of a signee's check-in (call inside an app context)."""
+    signee = db.session.get(Signee, signee_id)
+    return next(c.id for c in signee.terms[term - 1].check_ins if c.kind == kind)
+
+
+def hold_meeting(signee_id: int, kind: str, statuses: dict[str, str], held_on: date) -> None:
+    """Hold one of the signee's meetings with a status per pledge code (inside an app
+    context); the rest are planned."""
+    signee = db.session.get(Signee, signee_id)
+    entries = [
+        RecordEntry(p.id, statuses.get(p.version.pledge.code, "planned"), None, None, "", "")
+        for p in signee.approved_pledges
+    ]
+    record_check_in(db.session.get(CheckIn, check_in_id(signee_id, kind)), held_on, entries, None)
+    db.session.commit()
+
+
+def check_in(check_in_id_: int) -> CheckIn:
+    return db.session.get(CheckIn, check_in_id_)
+
+
+@dataclass(frozen=True)
+class CharterWorld:
+    """An approved signee (Cowley Bakery) with a member; people of other organisations."""
+
+    signee_id: int
+    organisation_id: int
+    member_email: str
+
+
+def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kwargs: Any):
+    """Submit a form with the CSRF token the site gave this client."""
+    return client.post(
+        url, data={"csrf_token": csrf_token(client, "/charter/sign-up"), **(data or {})}, **kwargs
+    )

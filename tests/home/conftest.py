@@ -1,1 +1,0 @@
-from tests.workflow.conftest import every_kind, in_pair, pair  # noqa: F401
