@@ -35,31 +35,31 @@ def _report_asked_for() -> tuple[QuarterForm, BoardReport | None]:
         return form, None
 
 
-@blueprint.get("/report")
-def board_report() -> str | tuple[str, int]:
-    form, report = _report_asked_for()
+def _page(form: QuarterForm, report: BoardReport | None) -> str | tuple[str, int]:
     page = render_template("board/report.html", form=form, report=report)
     return page if report is not None else (page, 400)
 
 
-def _download(extension: str, data: bytes, mimetype: str, report: BoardReport) -> Response:
+@blueprint.get("/report")
+def board_report() -> str | tuple[str, int]:
+    return _page(*_report_asked_for())
+
+
+def _download(extension: str, report: BoardReport) -> Response:
+    if extension == "pdf":
+        data, mimetype = board_report_pdf(report).data, "application/pdf"
+    else:
+        data, mimetype = board_report_xlsx(report), MIMETYPES["xlsx"]
     name = download_name(report, extension)
     return Response(
         data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
 
 
-@blueprint.get("/report.pdf")
-def board_report_pdf_file() -> Response:
+@blueprint.get("/report.<extension>")
+def board_report_file(extension: str) -> Response | str | tuple[str, int]:
+    """The report as a PDF or a workbook; a bad quarter shows the page and why."""
+    if extension not in {"pdf", "xlsx"}:
+        abort(404)
     form, report = _report_asked_for()
-    if report is None:
-        abort(400, " ".join(form.quarter.errors))
-    return _download("pdf", board_report_pdf(report).data, "application/pdf", report)
-
-
-@blueprint.get("/report.xlsx")
-def board_report_xlsx_file() -> Response:
-    form, report = _report_asked_for()
-    if report is None:
-        abort(400, " ".join(form.quarter.errors))
-    return _download("xlsx", board_report_xlsx(report), MIMETYPES["xlsx"], report)
+    return _download(extension, report) if report is not None else _page(form, report)
