@@ -33,3 +33,10 @@ def test_staff_see_the_report(staff, loaded_plan):
     response = staff.get("/plan/report?quarter=2024Q1")
     assert response.status_code == 200
     assert "Oxfordshire Inclusive Economy Partnership Delivery Plan 2023/24" in page_text(response)
+
+
+def test_only_staff_find_the_report_in_the_plans_menu(staff, lead_for):
+    lead = lead_for("Emma Coles")
+    link = 'href="/plan/report">Board report</a>'
+    assert link in staff.get("/plan/").get_data(as_text=True)
+    assert link not in lead.get("/plan/").get_data(as_text=True)
