@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import blueprint as accounts
     from .admin.views import blueprint as admin
     from .api import blueprint as api
+    from .board.views import blueprint as board
     from .bulk.views import blueprint as bulk
     from .charter.views import blueprint as charter
     from .directory.views import blueprint as directory
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         bulk,
         plan,
+        board,
         matches,
         match,
         interest,
@@ -168,6 +170,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
+    from .board.cli import report_cli
     from .bulk.cli import export_command, import_command
     from .charter.cli import charter_cli
     from .demo.cli import seed_demo_command
@@ -187,6 +190,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(listings_cli)
     app.cli.add_command(places_cli)
     app.cli.add_command(plan_cli)
+    app.cli.add_command(report_cli)
     app.cli.add_command(charter_cli)
     app.cli.add_command(toms_cli)
     app.cli.add_command(import_command)

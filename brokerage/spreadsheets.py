@@ -10,9 +10,14 @@ someone types an apostrophe first).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+import io
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 # What a spreadsheet reads as the start of a formula (tab and carriage return too: some
 # programs drop them and read what follows).
@@ -54,3 +59,32 @@ def mark_text_and_dates(rows: Iterable[Sequence[Any]]) -> None:
                 cell.quotePrefix = True
             elif isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
+
+
+def workbook_bytes(
+    heading: str,
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]],
+    widths: Mapping[str, int],
+) -> bytes:
+    """An XLSX workbook of a report, one sheet per (title, columns, rows): each sheet opens
+    with "heading: title" in bold, then its column names, frozen above the rows. A column
+    is as wide as `widths` says, or as its name."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append([f"{heading}: {title.lower()}"])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append(list(columns))
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(list(row))
+        mark_text_and_dates(sheet.iter_rows(min_row=3))
+        for index, column in enumerate(columns, start=1):
+            width = widths.get(column, max(12, len(column) + 2))
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A3"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

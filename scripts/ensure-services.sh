@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Make sure what the test suite needs is on this machine and running, installing it
 # from Debian's packages when missing: Chromium, nginx (the reverse-proxy test runs its own
-# on a loopback port, never the system service), PostgreSQL 15 and Redis. Idempotent.
+# on a loopback port, never the system service), the Pango and font packages WeasyPrint
+# draws the board report's PDF with (and poppler-utils, to look at its pages),
+# PostgreSQL 15 and Redis. Idempotent.
 set -euo pipefail
 
 apt_install() {
@@ -14,6 +16,11 @@ apt_install() {
 
 [ -x /usr/bin/chromium ] || { echo "Installing Chromium..."; apt_install chromium; }
 [ -x /usr/sbin/nginx ] || { echo "Installing nginx..."; apt_install nginx; }
+if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! ldconfig -p | grep -q 'libharfbuzz-subset.so.0' \
+   || [ ! -d /usr/share/fonts/truetype/dejavu ] || ! command -v pdftoppm >/dev/null 2>&1; then
+  echo "Installing WeasyPrint's libraries, fonts and poppler-utils..."
+  apt_install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
+fi
 
 if ! command -v pg_ctlcluster >/dev/null 2>&1; then
   echo "Installing PostgreSQL..."

@@ -15,7 +15,7 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..jobs import enqueue
 from ..mail import send_mail
-from .choices import PledgeProgress, ReminderKind, SigneeStatus, Unit
+from .choices import CheckInKind, PledgeProgress, ReminderKind, SigneeStatus, Unit
 from .models import CheckIn, CheckInRecord, ReminderSent, Signee, Term
 from .pledges import CHARTER_NAME
 from .schedule import month_bounds
@@ -125,6 +125,48 @@ def due_check_ins(today: date) -> DueCheckIns:
         ),
         overdue=list(db.session.scalars(query.where(CheckIn.due_on < today))),
     )
+
+
+@dataclass(frozen=True)
+class CheckInCount:
+    """Of one kind of meeting, in a period: how many fell due, how many were held, and of
+    those due, how many were still not held when it ended."""
+
+    kind: CheckInKind
+    due: int
+    held: int
+    not_held: int
+
+
+def check_ins_between(starts_on: date, ends_on: date) -> list[CheckInCount]:
+    """Approved signees' meetings due or held from `starts_on` to `ends_on`, by kind."""
+    rows = db.session.execute(
+        select(CheckIn.kind, CheckIn.due_on, CheckIn.held_on)
+        .join(CheckIn.term)
+        .join(Term.signee)
+        .where(
+            Signee.status == SigneeStatus.APPROVED,
+            CheckIn.due_on.between(starts_on, ends_on)
+            | CheckIn.held_on.between(starts_on, ends_on),
+        )
+    ).all()
+
+    def within(day: date | None) -> bool:
+        return day is not None and starts_on <= day <= ends_on
+
+    return [
+        CheckInCount(
+            kind,
+            due=sum(within(due) for k, due, _ in rows if k == kind),
+            held=sum(within(held) for k, _, held in rows if k == kind),
+            not_held=sum(
+                within(due) and (held is None or held > ends_on)
+                for k, due, held in rows
+                if k == kind
+            ),
+        )
+        for kind in CheckInKind
+    ]
 
 
 @dataclass(frozen=True)

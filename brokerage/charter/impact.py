@@ -1,4 +1,4 @@
-"""Gather one financial year's charter records from the database for the impact report.
+"""Gather one financial year's charter records (or a quarter's) for the impact report.
 
 In the year: approved signees with a term overlapping it, their approved pledges, and the
 records of check-ins held within it.
@@ -19,11 +19,22 @@ from .choices import CheckInKind, PledgeProgress, Sector, SigneeStatus, Unit
 from .models import CheckIn, CheckInRecord, SignedPledge, Signee, Term
 from .pledges import current_pledges
 from .report import ImpactReport, PledgeRow, RecordRow, SigneeRow, build_report
-from .schedule import financial_year_bounds
+from .schedule import financial_year, financial_year_bounds
 
 
 def impact_report(year: int) -> ImpactReport:
-    starts_on, ends_on = financial_year_bounds(year)
+    return _impact(year, *financial_year_bounds(year))
+
+
+def impact_between(starts_on: date, ends_on: date) -> ImpactReport:
+    """The same report over part of a year (the partnership board's quarter): signees with
+    a term overlapping the days, their pledges, and the check-ins held in them."""
+    return _impact(financial_year(starts_on), starts_on, ends_on, period=(starts_on, ends_on))
+
+
+def _impact(
+    year: int, starts_on: date, ends_on: date, period: tuple[date, date] | None = None
+) -> ImpactReport:
     signees = _signees_in_year(starts_on, ends_on)
     signee_ids = [signee.id for signee in signees]
     chosen = db.session.execute(
@@ -37,6 +48,7 @@ def impact_report(year: int) -> ImpactReport:
         signees=signees,
         chosen=[(row.signee_id, row.pledge_id) for row in chosen],
         records=_records_held(signee_ids, starts_on, ends_on),
+        period=period,
     )
 
 

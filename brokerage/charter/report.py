@@ -105,6 +105,8 @@ class ImpactReport:
     by_size: dict[Size, int]
     pledges: list[PledgeImpact]
     groups: dict[str, list[GroupCount]]
+    # The days the report covers when not the whole financial year (a board's quarter).
+    period: tuple[date, date] | None = None
 
     @property
     def label(self) -> str:
@@ -112,7 +114,7 @@ class ImpactReport:
 
     @property
     def bounds(self) -> tuple[date, date]:
-        return financial_year_bounds(self.year)
+        return self.period or financial_year_bounds(self.year)
 
     @property
     def made(self) -> int:
@@ -137,8 +139,9 @@ def build_report(
     signees: list[SigneeRow],
     chosen: Iterable[tuple[int, int]],
     records: Iterable[RecordRow],
+    period: tuple[date, date] | None = None,
 ) -> ImpactReport:
-    """`chosen` holds (signee id, pledge id) pairs in force in the year."""
+    """`chosen` holds (signee id, pledge id) pairs in force in the year (or `period`)."""
     history: dict[tuple[int, int], list[RecordRow]] = defaultdict(list)
     for record in sorted(records, key=lambda r: (r.held_on, r.kind.order)):
         history[record.signee_id, record.pledge_id].append(record)
@@ -161,6 +164,7 @@ def build_report(
             "Size": _groups(signees, chosen, done, lambda s: s.size.label, Size),
             "District": _groups(signees, chosen, done, lambda s: s.district, DISTRICTS),
         },
+        period=period,
     )
 
 

@@ -5,14 +5,10 @@ run as a formula is written as text (see brokerage/spreadsheets.py)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
-from ..spreadsheets import csv_value, csv_writer, mark_text_and_dates
+from ..spreadsheets import csv_value, csv_writer, workbook_bytes
 from .choices import Unit
 from .report import ImpactReport
 
@@ -115,26 +111,6 @@ def report_csv(report: ImpactReport) -> str:
 
 
 def report_xlsx(report: ImpactReport) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, columns, rows in SHEETS:
-        sheet = workbook.create_sheet(title)
-        sheet.append([f"Charter impact report {report.label}: {title.lower()}"])
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append(list(columns))
-        for cell in sheet[2]:
-            cell.font = Font(bold=True)
-        for row in rows(report):
-            sheet.append(row)
-        mark_text_and_dates(sheet.iter_rows(min_row=3))
-        for index, width in enumerate(_widths(columns), start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A3"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def _widths(columns: Sequence[str]) -> list[int]:
+    sheets = [(title, columns, rows(report)) for title, columns, rows in SHEETS]
     wide = {"Pledge": 40, "Narrative": 70, "Group": 34, "Organisation": 28}
-    return [wide.get(column, max(12, len(column) + 2)) for column in columns]
+    return workbook_bytes(f"Charter impact report {report.label}", sheets, wide)

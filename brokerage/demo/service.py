@@ -13,6 +13,7 @@ from ..extensions import db
 from ..impact import demo as impact
 from ..listings import demo as listings
 from ..places import service as places
+from ..plan import resources
 from ..plan import service as plan
 from ..review import demo as review
 from ..toms import service as toms
@@ -71,10 +72,16 @@ def _seed_users(report: SeedReport, organisations: dict[str, Organisation]) -> N
 
 
 def _seed_plan(report: SeedReport) -> None:
-    """The 2023/24 delivery plan, transcribed from the partnership's document."""
+    """The 2023/24 delivery plan, transcribed from the partnership's document, and the
+    toolkit's first entries: the bodies and programmes it names."""
     loaded = plan.load_plan(plan.read_plan_file(plan.CURRENT_PLAN_FILE))
     if loaded.created:
         report.created.append(f"delivery plan {loaded.year} ({loaded.created} records)")
+    current = plan.current_plan()
+    if current is not None:
+        added = resources.load_toolkit(current, plan.read_plan_file(resources.TOOLKIT_FILE))
+        if added:
+            report.created.append(f"toolkit: {len(added)} resources the plan names")
 
 
 def _seed_catalogue(report: SeedReport) -> None:

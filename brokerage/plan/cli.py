@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
-from . import kpi_sources, service
+from . import kpi_sources, resources, service
 from .spec import PlanFileInvalid
 
 plan_cli = AppGroup("plan", help="Load the OIEP delivery plan.")
+
+
+def _refuse(file: Path, error: PlanFileInvalid) -> NoReturn:
+    """Undo, list every problem with where it is, and exit with an error."""
+    db.session.rollback()
+    click.echo(f"{file}: {error}", err=True)
+    for problem in error.problems:
+        click.echo(f"  - {problem}", err=True)
+    raise click.exceptions.Exit(1) from error
 
 
 @plan_cli.command("load")
@@ -25,11 +35,7 @@ def load_command(file: Path) -> None:
     try:
         report = service.load_plan(service.read_plan_file(file))
     except PlanFileInvalid as error:
-        db.session.rollback()
-        click.echo(f"{file}: {error}", err=True)
-        for problem in error.problems:
-            click.echo(f"  - {problem}", err=True)
-        raise click.exceptions.Exit(1) from error
+        _refuse(file, error)
     db.session.commit()
     click.echo(report.summary())
 
@@ -45,3 +51,24 @@ def sync_kpis_command() -> None:
     click.echo(report.summary())
     if outcomes.lines:
         click.echo(outcomes.summary())
+
+
+@plan_cli.command("load-toolkit")
+@click.argument(
+    "file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=resources.TOOLKIT_FILE,
+)
+def load_toolkit_command(file: Path) -> None:
+    """Add to the toolkit the resources in FILE (by default the bodies and programmes the
+    2023/24 plan names) that it lacks; run it again and nothing is added twice."""
+    plan = service.current_plan()
+    if plan is None:
+        click.echo("Load a delivery plan first (flask plan load FILE).", err=True)
+        raise click.exceptions.Exit(1)
+    try:
+        added = resources.load_toolkit(plan, service.read_plan_file(file))
+    except PlanFileInvalid as error:
+        _refuse(file, error)
+    db.session.commit()
+    click.echo(f"{len(added)} resource(s) added to the toolkit from {file.name}.")

@@ -9,7 +9,7 @@ import enum
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from .states import ActionStatus
@@ -32,6 +32,27 @@ class Rag(enum.StrEnum):
 class Trackable(Protocol):
     status: str
     ends_on: date | None
+
+
+class Posted(Protocol):
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ActionOnDay:
+    """An action as it stood on a past day, for `summarise`."""
+
+    status: str
+    ends_on: date | None
+
+
+def as_of(ends_on: date | None, updates: Iterable[Posted], day: date) -> ActionOnDay:
+    """The action at the end of `day`: the status of the last update posted by then, or not
+    started before its first (only an update sets an action's status)."""
+    posted = [update for update in updates if update.created_at.date() <= day]
+    latest = max(posted, key=lambda update: update.created_at, default=None)
+    return ActionOnDay(latest.status if latest else ActionStatus.NOT_STARTED.value, ends_on)
 
 
 def is_overdue(ends_on: date | None, status: str, today: date) -> bool:

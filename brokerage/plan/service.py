@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -147,13 +147,8 @@ def month_of(on: date, months_ahead: int = 0) -> tuple[date, date]:
 
 def find_actions(plan: Plan, filters: ActionFilters, on: date) -> list[Action]:
     """The plan's actions in document order, narrowed by `filters` (overdue as of `on`)."""
-    query = (
-        select(Action)
-        .join(Action.objective)
-        .join(Objective.working_group)
-        .where(WorkingGroup.plan_id == plan.id, Action.archived_at.is_(None))
-        .order_by(WorkingGroup.position, Objective.number, Action.position)
-        .options(selectinload(Action.action_leads).selectinload(ActionLead.lead))
+    query = _plan_actions(plan).options(
+        selectinload(Action.action_leads).selectinload(ActionLead.lead)
     )
     if filters.working_group:
         query = query.where(WorkingGroup.slug == filters.working_group)
@@ -175,15 +170,25 @@ def actions_led_by(lead_ids: frozenset[int], plan: Plan) -> list[Action]:
     """The plan's actions any of these leads is responsible for, in document order."""
     if not lead_ids:
         return []
-    query = (
+    query = _plan_actions(plan).where(Action.action_leads.any(ActionLead.lead_id.in_(lead_ids)))
+    return list(db.session.scalars(query))
+
+
+def actions_with_updates(plan: Plan) -> list[Action]:
+    """The plan's actions in document order, each with its progress updates loaded."""
+    query = _plan_actions(plan).options(selectinload(Action.updates))
+    return list(db.session.scalars(query))
+
+
+def _plan_actions(plan: Plan) -> Select[tuple[Action]]:
+    """The plan's actions (archived ones left out) in document order."""
+    return (
         select(Action)
         .join(Action.objective)
         .join(Objective.working_group)
         .where(WorkingGroup.plan_id == plan.id, Action.archived_at.is_(None))
-        .where(Action.action_leads.any(ActionLead.lead_id.in_(lead_ids)))
         .order_by(WorkingGroup.position, Objective.number, Action.position)
     )
-    return list(db.session.scalars(query))
 
 
 class UnknownAccount(BrokerageError):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brokerage.plan.progress import Rag, is_overdue, summarise
+from brokerage.plan.progress import Rag, as_of, is_overdue, summarise
 from brokerage.plan.states import ActionStatus
 
 TODAY = date(2024, 1, 15)
@@ -19,6 +19,25 @@ PAST, FUTURE = date(2023, 12, 31), date(2024, 3, 31)
 class FakeAction:
     status: str = "not_started"
     ends_on: date | None = None
+
+
+@dataclass
+class FakeUpdate:
+    status: str
+    created_at: datetime
+
+
+def test_an_action_stands_where_its_last_update_by_the_day_put_it():
+    updates = [
+        FakeUpdate("done", datetime(2024, 2, 10, 9, tzinfo=UTC)),
+        FakeUpdate("at_risk", datetime(2023, 12, 20, 9, tzinfo=UTC)),
+    ]
+    assert as_of(PAST, updates, date(2023, 12, 19)).status == "not_started"
+    assert as_of(PAST, updates, date(2023, 12, 20)).status == "at_risk"
+    assert as_of(PAST, updates, date(2024, 3, 31)).status == "done"
+    # Judged on the last day of 2023 the action is overdue; in March it is done.
+    assert summarise([as_of(PAST, updates, date(2024, 1, 1))], date(2024, 1, 1)).overdue == 1
+    assert summarise([as_of(PAST, updates, FUTURE)], FUTURE).done == 1
 
 
 def test_overdue_means_ended_before_today_and_not_done():

@@ -67,6 +67,7 @@ def _confirmation_token(security_world: SecurityWorld) -> str:
 
 ROUTE_ARGUMENTS: dict[str, dict[str, Callable[[SecurityWorld], Any]]] = {
     "plan.export_actions": {"file_format": lambda w: "csv"},
+    "board.board_report_file": {"extension": lambda w: "xlsx"},
     "charter.approve": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
     "charter.decline": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
     "charter.merge": {"signee_id": lambda w: w.feature("charter")["duplicate_signee"]},

@@ -139,6 +139,9 @@ MATRIX: dict[str, Row] = {
     "GET plan.show_project":                web("LOGIN 403   403   403   403   200   403   200"),
     "POST plan.add_funding":                web("LOGIN 403   403   403   403   403   403   DONE"),
     "POST plan.remove_funding":             web("LOGIN 403   403   403   403   403   403   DONE"),
+    # The board report shows the brokerage's and the charter's figures: staff only.
+    "GET board.board_report":               web("LOGIN 403   403   403   403   403   403   200"),
+    "GET board.board_report_file":          web("LOGIN 403   403   403   403   403   403   200"),
     # The working groups' public pages and the toolkit are for everyone; staff edit it.
     "GET plan.public_groups":               web("200   200   200   200   200   200   200   200"),
     "GET plan.public_group":                web("200   200   200   200   200   200   200   200"),
