@@ -12,6 +12,7 @@ from click.testing import Result
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
+from hypothesis import settings
 
 from brokerage.extensions import cache, db
 from brokerage.toms import cache as toms_cache
@@ -21,10 +22,17 @@ from tests.helpers.app import build_test_app, fresh_database
 from tests.helpers.redis_server import TEST_REDIS_URL, redis_configured
 from tests.helpers.web import log_in
 
+# Properties are checked, never timed: hypothesis's 200 ms deadline per example fails a
+# correct property when the machine is busy (speed is measured in bench/, not asserted here).
+settings.register_profile("brokerage", deadline=None)
+settings.load_profile("brokerage")
+
 # Fixtures that tests in more than one folder use; each folder's conftest.py holds its own.
 pytest_plugins = [
+    "tests.helpers.charter",
     "tests.helpers.directory",
     "tests.helpers.matches",
+    "tests.helpers.plan",
     "tests.helpers.review",
     "tests.helpers.workflow",
 ]

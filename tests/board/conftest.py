@@ -1,4 +1,4 @@
-"""Board report fixtures: the plan's, the charter's and the review world's, and a plan with
+"""Board report fixtures: a plan with
 progress and KPI values recorded in and around 2024Q1."""
 
 from __future__ import annotations
@@ -12,15 +12,14 @@ from sqlalchemy import select
 from brokerage.extensions import db
 from brokerage.plan import kpis, service
 from brokerage.plan.models import Action, Kpi, Project
-from tests.charter.conftest import make_signee, pledge_ids  # noqa: F401  (fixtures)
-from tests.plan.conftest import action_id, lead_for, loaded_plan, plan_data  # noqa: F401  (fixtures)
-from tests.review.conftest import client_as, world  # noqa: F401  (fixtures)
-
-ARCH_VOLUNTEERS = "Number of ARCh company volunteers through charter"
-PARENT_POWER = "Identify area in Oxfordshire to replicate Parent Power"
-GROWING_MINDS = "Develop feasibility study for expansion"
-FEBRUARY_NOTE = "Blackbird Leys chosen with the parents' group in February."
-DECEMBER_NOTE = "Feasibility study drafted before Christmas."
+from tests.helpers.board import (
+    ARCH_VOLUNTEERS,
+    DECEMBER_NOTE,
+    FEBRUARY_NOTE,
+    GROWING_MINDS,
+    PARENT_POWER,
+)
+from tests.helpers.plan import action_id
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def _posted(description: str, status: str, note: str, at: datetime) -> None:
 
 
 @pytest.fixture
-def recorded(app, loaded_plan) -> Recorded:  # noqa: F811  (the fixture imported above)
+def recorded(app, loaded_plan) -> Recorded:
     """The 2023/24 plan with one update in 2023Q4 and one in 2024Q1, and ARCh volunteers
     recorded at 4 in November 2023, 6 more in February 2024 and 5 more in May 2024."""
     with app.app_context():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plan.conftest import page_text
+from tests.helpers.pages import page_text
 
 PAGES = ["/plan/report?quarter=2024Q1", "/plan/report.xlsx?quarter=2024Q1"]
 

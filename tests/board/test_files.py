@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from brokerage.board.pdf import StaticFilesOnly, render_pdf
-from tests.board.conftest import ARCH_VOLUNTEERS, DECEMBER_NOTE, FEBRUARY_NOTE
+from tests.helpers.board import ARCH_VOLUNTEERS, DECEMBER_NOTE, FEBRUARY_NOTE
 
 SHEETS = [
     "Working groups",

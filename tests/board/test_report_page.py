@@ -13,8 +13,8 @@ from brokerage.board.report import build_board_report
 from brokerage.charter.models import Signee
 from brokerage.extensions import db
 from brokerage.plan import kpis, service
-from tests.board.conftest import ARCH_VOLUNTEERS, DECEMBER_NOTE, FEBRUARY_NOTE
-from tests.plan.conftest import page_text
+from tests.helpers.board import ARCH_VOLUNTEERS, DECEMBER_NOTE, FEBRUARY_NOTE
+from tests.helpers.pages import page_text
 
 
 def test_the_quarters_changes_appear_and_the_quarter_befores_do_not(staff, recorded):
@@ -59,7 +59,7 @@ def test_the_kpis_stand_where_the_plan_counts_them(app, staff, recorded):
     assert cells == ["4", "+6", "10", "20", "50%"]
 
 
-def test_the_brokerage_figures_are_the_quarters(staff, world):
+def test_the_brokerage_figures_are_the_quarters(staff, review_world):
     this_quarter = quarter_of(date.today())
     html = staff.get(f"/plan/report?quarter={this_quarter.label}").get_data(as_text=True)
     funnel = html.split('id="board-funnel"')[1].split("</table>")[0]

@@ -1,17 +1,24 @@
-"""Charter sign-ups, check-ins and forms as the charter tests make and read them."""
+"""Charter sign-ups, check-ins and forms as the charter tests make and read them; the
+`pledge_ids` and `make_signee` fixtures for every folder."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from brokerage.charter import pledges as pledge_service
 from brokerage.charter import service
 from brokerage.charter.check_ins import RecordEntry, record_check_in
-from brokerage.charter.models import CheckIn, Signee
+from brokerage.charter.models import CheckIn, Pledge, Signee
 from brokerage.extensions import db
+from tests.factories import UserFactory
 from tests.helpers.web import csrf_token
 
 ROLES = ("anon", "member", "buyer", "supplier", "task_force", "staff")
@@ -70,3 +77,37 @@ def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None, **kw
     return client.post(
         url, data={"csrf_token": csrf_token(client, "/charter/sign-up"), **(data or {})}, **kwargs
     )
+
+
+@pytest.fixture
+def pledge_ids(app: Flask) -> dict[str, int]:
+    """Load the collected pledges (inside the test's rolled-back transaction): code -> id."""
+    with app.app_context():
+        pledge_service.load_pledges()
+        db.session.commit()
+        return {p.code: p.id for p in db.session.scalars(select(Pledge))}
+
+
+@pytest.fixture
+def make_signee(
+    app: Flask, pledge_ids: dict[str, int], create: Callable[..., Any]
+) -> Callable[..., int]:
+    """`make_signee(["OCC-1"], signed_on=date(...), approve=True, **details)` -> signee id."""
+    approver = create(UserFactory, name="Charter Staff", is_staff=True)
+
+    def _make(
+        codes: tuple[str, ...] = ("OCC-5",),
+        *,
+        signed_on: date = date(2024, 1, 15),
+        approve: bool = True,
+        **details: Any,
+    ) -> int:
+        with app.app_context():
+            plans = {pledge_ids[code]: f"Our plan for {code}." for code in codes}
+            result = service.sign_up(sign_up_details(plans, **details), signed_on)
+            if approve:
+                service.approve(result.signee, db.session.get(type(approver), approver.id))
+            db.session.commit()
+            return result.signee.id
+
+    return _make

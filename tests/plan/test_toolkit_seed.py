@@ -10,7 +10,7 @@ from brokerage.extensions import db
 from brokerage.plan.models import WorkingGroup
 from brokerage.plan.resource_models import Resource
 from brokerage.plan.resources import TOOLKIT_FILE
-from tests.plan.conftest import page_text
+from tests.helpers.pages import page_text
 
 
 def _load(app, *args: str):
