@@ -26,6 +26,7 @@ MAP_FILE = Path(__file__).parent / "data" / "map-2013.json"
 OUTSIDE = "Outside Oxfordshire (not drawn)"
 NOWHERE = "No known location (not drawn)"
 SHADES = 4  # shading steps above "none"
+DOT_RADIUS = 7  # map units (100 m): about 4 to 5 px on the page
 
 Ring = tuple[tuple[int, int], ...]
 
@@ -99,9 +100,21 @@ def geometry() -> Geometry:
 
 @dataclass(frozen=True)
 class Dot:
+    """One dot for every result at the same place: bigger as they are more."""
+
     x: int
     y: int
-    label: str
+    labels: tuple[str, ...]
+
+    @property
+    def radius(self) -> int:
+        return round(DOT_RADIUS * math.sqrt(len(self.labels)))
+
+    @property
+    def label(self) -> str:
+        if len(self.labels) == 1:
+            return self.labels[0]
+        return f"{len(self.labels)} at this postcode: {'; '.join(self.labels)}"
 
 
 @dataclass(frozen=True)
@@ -147,18 +160,21 @@ def dot_map(
     the county or nowhere known; only those inside a district are drawn."""
     frame = geometry()
     counts: Counter[str] = Counter()
-    dots = []
+    at: dict[tuple[int, int], list[str]] = {}
     for label, point in located:
         district = _district_of(point) if point is not None else NOWHERE
         counts[district] += 1
         if district in OXFORDSHIRE_DISTRICTS:
-            dots.append(Dot(*frame.to_svg(point), label))  # type: ignore[arg-type]
+            at.setdefault(frame.to_svg(point), []).append(label)  # type: ignore[arg-type]
+    dots = [Dot(x, y, tuple(labels)) for (x, y), labels in at.items()]
+    drawn = sum(len(dot.labels) for dot in dots)
     rows = tuple((name, counts[name]) for name in (*OXFORDSHIRE_DISTRICTS, OUTSIDE, NOWHERE))
     rows = tuple(row for row in rows if row[1] or row[0] in OXFORDSHIRE_DISTRICTS)
     where = "; ".join(f"{name}: {count}" for name, count in rows)
     description = (
         f"A map of Oxfordshire's five districts with a dot at the postcode of each {noun} "
-        f"on this page that lies in the county ({len(dots)} of {len(located)}). {where}."
+        f"on this page that lies in the county ({drawn} of {len(located)}; those at one postcode "
+        f"share a bigger dot). {where}."
     )
     shaded = tuple(Shaded(outline, counts[outline.name], 0) for outline in frame.districts)
     return CountyMap(

@@ -27,7 +27,16 @@ def map_svg(html: str) -> str:
 
 
 def dot_labels(svg: str) -> list[str]:
+    """Each dot's title: a result's name, or "2 at this postcode: A; B"."""
     return [unescape(label) for label in re.findall(r"<circle [^>]*><title>([^<]*)</title>", svg)]
+
+
+def names_on_map(svg: str) -> list[str]:
+    return [
+        name
+        for label in dot_labels(svg)
+        for name in re.sub(r"^\d+ at this postcode: ", "", label).split("; ")
+    ]
 
 
 def table_counts(html: str) -> dict[str, int]:
@@ -46,8 +55,12 @@ def test_each_supplier_on_the_page_is_a_dot_and_the_table_counts_them_by_distric
     html = anon.get("/directory/suppliers").get_data(as_text=True)
 
     svg = map_svg(html)
-    assert sorted(dot_labels(svg)) == sorted(result_names(html))
-    assert len(dot_labels(svg)) == 6
+    assert sorted(names_on_map(svg)) == sorted(result_names(html))
+    assert len(result_names(html)) == 6
+    # The two at OX4 4HH share one dot, bigger than the rest.
+    assert len(dot_labels(svg)) == 5
+    assert "2 at this postcode: Firm 0 in OX4 4HH; Firm 5 in OX4 4HH" in dot_labels(svg)
+    assert sorted(re.findall(r'r="(\d+)"', svg)) == ["10", "7", "7", "7", "7"]
     assert table_counts(html) == {
         "Cherwell": 1,
         "Oxford": 2,
@@ -80,7 +93,8 @@ def test_a_full_page_of_results_draws_the_county_in_under_60_kb(anon, make_suppl
     html = anon.get("/directory/suppliers").get_data(as_text=True)
 
     svg = map_svg(html)
-    assert len(dot_labels(svg)) == 20  # one page of results
+    assert len(names_on_map(svg)) == 20  # one page of results, at five postcodes
+    assert len(dot_labels(svg)) == 5
     assert len(svg.encode()) < MAX_SVG_BYTES
     assert svg.count("<path") == 5
 

@@ -61,6 +61,16 @@ def test_a_dot_is_the_postcodes_point_to_the_nearest_100_metres():
     assert (dot.x, dot.y) == (4533 - frame.west, frame.north - 2039)
 
 
+def test_results_at_one_postcode_share_one_bigger_dot_that_names_them_all():
+    point = locate_postcode("OX16 0BZ")
+    county = dot_map("m", "Where", "need", [("A", point), ("B", point), ("C", point), ("D", None)])
+    (dot,) = county.dots
+    assert dot.label == "3 at this postcode: A; B; C"
+    assert dot.radius == 12  # 7 * sqrt(3): its area grows with the number
+    assert dict(county.counts)["Cherwell"] == 3
+    assert "(3 of 4;" in county.description
+
+
 def test_places_outside_the_county_or_unknown_are_counted_but_not_drawn():
     london = GridPoint(530_000, 180_000)
     county = dot_map(
@@ -76,7 +86,7 @@ def test_places_outside_the_county_or_unknown_are_counted_but_not_drawn():
         OUTSIDE: 1,
         NOWHERE: 1,
     }
-    assert "(1 of 3)" in county.description
+    assert "(1 of 3;" in county.description
     assert "Oxford: 1; South Oxfordshire: 0" in county.description
 
 
