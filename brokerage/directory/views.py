@@ -14,7 +14,6 @@ from markupsafe import Markup
 from ..caching import cached, read_ahead, reads_ahead, render_part
 from ..listings import trades
 from ..listings.choices import Category, label_of
-from ..places.lookup import locate_postcode
 from ..places.map import CountyMap, dot_map
 from . import service
 from .forms import SearchForm
@@ -128,7 +127,7 @@ def _results_map(section: Section, found: service.ResultPage | None) -> CountyMa
         f"{section.name}-map",
         f"Where the {section.name} on this page are",
         section.noun,
-        [(result.entry.name, locate_postcode(result.entry.postcode)) for result in found.results],
+        [(result.entry.name, result.entry.postcode) for result in found.results],
     )
 
 

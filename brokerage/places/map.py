@@ -15,12 +15,13 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from .districts import OXFORDSHIRE_DISTRICTS
-from .lookup import GridPoint
-from .wards import VINTAGE, ring_contains, ward_at
+from .lookup import GridPoint, locate_postcode
+from .postcodes import InvalidPostcode, normalise_postcode
+from .wards import VINTAGE, ring_contains, ward_of_postcode
 
 MAP_FILE = Path(__file__).parent / "data" / "map-2013.json"
 OUTSIDE = "Outside Oxfordshire (not drawn)"
@@ -38,9 +39,10 @@ class Outline:
     rings: tuple[Ring, ...]  # in SVG units: outer rings and holes alike (drawn even-odd)
     label: tuple[int, int] | None = None
 
-    @property
+    @cached_property
     def path(self) -> str:
-        """The rings as one SVG path, each step relative to the last (the shortest text)."""
+        """The rings as one SVG path, each step relative to the last (the shortest text);
+        made once per outline, since the outlines are read once per process."""
         return "".join(_ring_path(ring) for ring in self.rings)
 
     def contains(self, x: float, y: float) -> bool:
@@ -148,24 +150,31 @@ class CountyMap:
         return VINTAGE
 
 
-def _district_of(point: GridPoint) -> str:
-    ward = ward_at(point)
+def _point(postcode: str) -> GridPoint | None:
+    try:
+        return locate_postcode(postcode)
+    except InvalidPostcode:
+        return None
+
+
+def _district_of(postcode: str) -> str:
+    if _point(postcode) is None:
+        return NOWHERE
+    ward = ward_of_postcode(normalise_postcode(postcode))
     return ward.district if ward else OUTSIDE
 
 
-def dot_map(
-    map_id: str, title: str, noun: str, located: Sequence[tuple[str, GridPoint | None]]
-) -> CountyMap:
-    """Dots for (label, postcode point) pairs, and how many fall in each district, outside
-    the county or nowhere known; only those inside a district are drawn."""
+def dot_map(map_id: str, title: str, noun: str, located: Sequence[tuple[str, str]]) -> CountyMap:
+    """Dots for (label, postcode) pairs, and how many fall in each district, outside the
+    county or nowhere known; only those inside a district are drawn."""
     frame = geometry()
     counts: Counter[str] = Counter()
     at: dict[tuple[int, int], list[str]] = {}
-    for label, point in located:
-        district = _district_of(point) if point is not None else NOWHERE
+    for label, postcode in located:
+        district = _district_of(postcode)
         counts[district] += 1
         if district in OXFORDSHIRE_DISTRICTS:
-            at.setdefault(frame.to_svg(point), []).append(label)  # type: ignore[arg-type]
+            at.setdefault(frame.to_svg(_point(postcode)), []).append(label)  # type: ignore[arg-type]
     dots = [Dot(x, y, tuple(labels)) for (x, y), labels in at.items()]
     drawn = sum(len(dot.labels) for dot in dots)
     rows = tuple((name, counts[name]) for name in (*OXFORDSHIRE_DISTRICTS, OUTSIDE, NOWHERE))
