@@ -20,6 +20,7 @@ from pathlib import Path
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
 
 TOLERANCE_M = 100
 UNIT_M = 100
@@ -71,7 +72,7 @@ def build(wards: list[dict]) -> dict:
                 "name": name,
                 "polygons": _polygons(outline),
                 # Where the district's name goes: the point farthest inside it.
-                "label": _ring(shapely.ops.polylabel(_largest(outline), 10).coords)[0],
+                "label": _ring(polylabel(_largest(outline), 10).coords)[0],
             }
             for name, outline in outlines.items()
         ],
@@ -88,8 +89,6 @@ def _largest(geometry: BaseGeometry) -> Polygon:
 
 
 if __name__ == "__main__":
-    import shapely.ops  # noqa: F401  (polylabel)
-
     source, target = Path(sys.argv[1]), Path(sys.argv[2])
     wards = json.loads(source.read_text(encoding="utf-8"))
     target.write_text(json.dumps(build(wards), separators=(",", ":")), encoding="utf-8")

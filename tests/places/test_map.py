@@ -3,7 +3,10 @@ dots at postcodes, shades and their key. Pure: no app needed."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -12,6 +15,7 @@ from hypothesis import strategies as st
 from brokerage.places.districts import OXFORDSHIRE_DISTRICTS
 from brokerage.places.lookup import GridPoint, locate_postcode
 from brokerage.places.map import (
+    MAP_FILE,
     NOWHERE,
     OUTSIDE,
     SHADES,
@@ -21,6 +25,7 @@ from brokerage.places.map import (
     shade_of,
     shaded_map,
 )
+from brokerage.places.wards import WARDS_FILE
 
 KNOWN = {
     "OX4 4HH": "Oxford",
@@ -155,3 +160,15 @@ def test_an_outline_is_one_closed_relative_path_per_ring():
     for dx, dy in zip(steps[::2], steps[1::2], strict=True):
         x, y = x + int(dx), y + int(dy)
     assert (x, y) == oxford.rings[0][-1]
+
+
+def test_the_committed_map_is_what_the_build_script_makes_from_the_wards():
+    script = Path(__file__).resolve().parents[2] / "scripts" / "build_map.py"
+    spec = importlib.util.spec_from_file_location("build_map", script)
+    build_map = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(build_map)  # type: ignore[union-attr]
+
+    wards = json.loads(WARDS_FILE.read_text(encoding="utf-8"))
+    built = json.dumps(build_map.build(wards), separators=(",", ":"))
+
+    assert built == MAP_FILE.read_text(encoding="utf-8")
