@@ -157,13 +157,6 @@ def _point(postcode: str) -> GridPoint | None:
         return None
 
 
-def _district_of(postcode: str) -> str:
-    if _point(postcode) is None:
-        return NOWHERE
-    ward = ward_of_postcode(normalise_postcode(postcode))
-    return ward.district if ward else OUTSIDE
-
-
 def dot_map(map_id: str, title: str, noun: str, located: Sequence[tuple[str, str]]) -> CountyMap:
     """Dots for (label, postcode) pairs, and how many fall in each district, outside the
     county or nowhere known; only those inside a district are drawn."""
@@ -171,10 +164,11 @@ def dot_map(map_id: str, title: str, noun: str, located: Sequence[tuple[str, str
     counts: Counter[str] = Counter()
     at: dict[tuple[int, int], list[str]] = {}
     for label, postcode in located:
-        district = _district_of(postcode)
-        counts[district] += 1
-        if district in OXFORDSHIRE_DISTRICTS:
-            at.setdefault(frame.to_svg(_point(postcode)), []).append(label)  # type: ignore[arg-type]
+        point = _point(postcode)
+        ward = ward_of_postcode(normalise_postcode(postcode)) if point is not None else None
+        counts[NOWHERE if point is None else ward.district if ward else OUTSIDE] += 1
+        if point is not None and ward is not None:
+            at.setdefault(frame.to_svg(point), []).append(label)
     dots = [Dot(x, y, tuple(labels)) for (x, y), labels in at.items()]
     drawn = sum(len(dot.labels) for dot in dots)
     rows = tuple((name, counts[name]) for name in (*OXFORDSHIRE_DISTRICTS, OUTSIDE, NOWHERE))
