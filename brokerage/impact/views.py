@@ -15,7 +15,7 @@ from ..charts import Tally, tally_chart
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
-from ..places.map import CountyMap, shaded_map
+from ..places.map import CountyMap, enlarged, shaded_map
 from ..places.service import priority_places
 from ..spreadsheets import csv_value, csv_writer
 from . import service, suppliers
@@ -32,12 +32,14 @@ def index() -> str:
         "theme": tally_chart("impact-theme", "Verified outcomes by TOMs theme", found.by_theme),
         "year": tally_chart("impact-year", "Verified outcomes by year delivered", found.by_year),
     }
+    district_map = _district_map(districts)
     return render_template(
         "impact/index.html",
         impact=found,
         charts=charts,
         districts=districts,
-        district_map=_district_map(districts),
+        district_map=district_map,
+        oxford_map=enlarged(district_map, "Oxford"),
     )
 
 

@@ -14,7 +14,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -144,10 +144,48 @@ class CountyMap:
     dots: tuple[Dot, ...] = ()
     counts: tuple[tuple[str, int], ...] = ()  # the table beside a dot map
     legend: tuple[Band, ...] = ()
+    # The part of the county drawn (x, y, width, height); None: all of it, named.
+    view: tuple[int, int, int, int] | None = None
+
+    @property
+    def view_box(self) -> str:
+        return " ".join(map(str, self.view or (0, 0, self.width, self.height)))
+
+    @property
+    def labelled(self) -> bool:
+        """District names fit only on the whole county."""
+        return self.view is None
 
     @property
     def vintage(self) -> str:
         return VINTAGE
+
+
+INSET_MARGIN = 10  # hectometres around the enlarged district
+
+
+def enlarged(county: CountyMap, district: str) -> CountyMap:
+    """The same map showing one district and its priority places close up: Oxford is a
+    fiftieth of the county, and most priority places lie in it."""
+    outline = next(d.outline for d in county.districts if d.outline.name == district)
+    xs = [x for ring in outline.rings for x, _ in ring]
+    ys = [y for ring in outline.rings for _, y in ring]
+    left, top = min(xs) - INSET_MARGIN, min(ys) - INSET_MARGIN
+    view = (left, top, max(xs) + INSET_MARGIN - left, max(ys) + INSET_MARGIN - top)
+    inside = [place for place in county.places if place.district == district]
+    names = ", ".join(place.name for place in inside) or "none"
+    description = (
+        f"{district} district enlarged, shaded as on the county map. "
+        f"Its {VINTAGE} in priority places, outlined: {names}."
+    )
+    return replace(
+        county,
+        id=f"{county.id}-{district.lower().replace(' ', '-')}",
+        title=f"{district}, enlarged",
+        description=description,
+        places=tuple(inside),
+        view=view,
+    )
 
 
 def _point(postcode: str) -> GridPoint | None:
@@ -219,9 +257,9 @@ def shaded_map(
         Shaded(d, numbers.get(d.name, 0), shade_of(numbers.get(d.name, 0), largest))
         for d in frame.districts
     )
-    outlined = tuple(
-        frame.wards[ward] for _, wards in places for ward in wards if ward in frame.wards
-    )
+    # A ward in two places (Blackbird Leys alone and in the Leys) is drawn once.
+    named = dict.fromkeys(ward for _, wards in places for ward in wards if ward in frame.wards)
+    outlined = tuple(frame.wards[ward] for ward in named)
     drawn = [name for name, wards in places if any(w in frame.wards for w in wards)]
     by_district = "; ".join(f"{s.outline.name}: {_counted(s.number, noun)}" for s in shaded)
     description = f"A map of Oxfordshire's five districts shaded by {noun}s. {by_district}."

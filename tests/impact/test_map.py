@@ -17,11 +17,12 @@ from tests.directory.test_map import MAX_SVG_BYTES, map_svg
 
 @pytest.fixture
 def reference_places(app) -> int:
-    """The nine reference priority places; how many of their wards there are."""
+    """The nine reference priority places; how many wards they are made of (Blackbird Leys
+    is a place and part of the Leys: one ward)."""
     with app.app_context():
         places.load_reference_priority_places()
         db.session.commit()
-        return sum(len(place.wards) for place in places.priority_places())
+        return len({ward.ward_name for place in places.priority_places() for ward in place.wards})
 
 
 def district_rows(html: str) -> dict[str, int]:
@@ -63,10 +64,20 @@ def test_the_priority_places_are_outlined_by_their_wards_in_under_60_kb(
     html = client_as("anon").get("/impact").get_data(as_text=True)
 
     svg = map_svg(html)
-    assert svg.count('class="map-place"') == reference_places > 0
+    assert svg.count('class="map-place"') == reference_places == 8
     assert "outlined by their 2013 wards: Banbury Ruscote" in svg
     assert len(svg.encode()) < MAX_SVG_BYTES
     assert "Priority place (its 2013 wards)" in html
+    oxford = re.search(
+        r'<svg class="map-svg" [^>]*"impact-map-oxford-title.*?</svg>',
+        html,
+        re.S,
+    )
+    assert oxford and len(oxford.group(0).encode()) < MAX_SVG_BYTES
+    # Six of the nine places are in Oxford, made of five wards: Barton and Sandhills,
+    # Blackbird Leys, Littlemore, Northfield Brook, Rose Hill and Iffley.
+    assert oxford.group(0).count('class="map-place"') == 5
+    assert "<text" not in oxford.group(0)
 
 
 def test_a_ward_staff_give_a_new_place_is_outlined_too(client_as, world, app):

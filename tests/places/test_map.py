@@ -20,6 +20,7 @@ from brokerage.places.map import (
     OUTSIDE,
     SHADES,
     dot_map,
+    enlarged,
     geometry,
     legend,
     shade_of,
@@ -144,10 +145,14 @@ def test_priority_places_are_outlined_by_their_wards_and_places_without_wards_ar
         "Outcomes",
         "verified outcome",
         {},
-        [("The Leys", ["Blackbird Leys", "Northfield Brook"]), ("By postcode", [])],
+        [
+            ("Blackbird Leys", ["Blackbird Leys"]),
+            ("The Leys", ["Blackbird Leys", "Northfield Brook"]),
+            ("By postcode", []),
+        ],
     )
     assert [outline.name for outline in county.places] == ["Blackbird Leys", "Northfield Brook"]
-    assert "outlined by their 2013 wards: The Leys." in county.description
+    assert "outlined by their 2013 wards: Blackbird Leys, The Leys." in county.description
     assert "with no wards, not drawn: By postcode." in county.description
 
 
@@ -172,3 +177,27 @@ def test_the_committed_map_is_what_the_build_script_makes_from_the_wards():
     built = json.dumps(build_map.build(wards), separators=(",", ":"))
 
     assert built == MAP_FILE.read_text(encoding="utf-8")
+
+
+def test_an_enlarged_district_shows_its_own_box_and_only_its_priority_wards():
+    county = shaded_map(
+        "impact-map",
+        "Outcomes",
+        "verified outcome",
+        {"Oxford": 2},
+        [("The Leys", ["Blackbird Leys", "Northfield Brook"]), ("Berinsfield", ["Berinsfield"])],
+    )
+
+    oxford = enlarged(county, "Oxford")
+
+    outline = next(d for d in geometry().districts if d.name == "Oxford")
+    xs = [x for ring in outline.rings for x, _ in ring]
+    ys = [y for ring in outline.rings for _, y in ring]
+    left, top = min(xs) - 10, min(ys) - 10
+    assert oxford.view_box == f"{left} {top} {max(xs) + 10 - left} {max(ys) + 10 - top}"
+    assert county.view_box == f"0 0 {county.width} {county.height}"
+    assert [place.name for place in oxford.places] == ["Blackbird Leys", "Northfield Brook"]
+    assert oxford.districts == county.districts  # shaded the same
+    assert (oxford.id, oxford.title) == ("impact-map-oxford", "Oxford, enlarged")
+    assert "priority places, outlined: Blackbird Leys, Northfield Brook." in oxford.description
+    assert county.labelled and not oxford.labelled
