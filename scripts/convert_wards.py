@@ -7,6 +7,10 @@ Writes one JSON list of wards, `{"code", "name", "district", "polygons"}`, each 
 list of rings of `[easting, northing]` points in metres, to 0.1 m (whole metres move a
 postcode that sits on a boundary to the other side), so the app places a Code-Point Open
 postcode in its ward by point-in-polygon without converting anything at run time.
+Each ring is converted back to longitude/latitude and compared with its source: convertbng
+(a ctypes call) now and then returns zeros for the first points of a list, which once put
+part of Otmoor at easting 0; such a ring is converted again, and the script stops if it
+still comes back wrong.
 Source and licence: see the README's "Ward boundaries" section.
 """
 
@@ -16,7 +20,7 @@ import json
 import sys
 from pathlib import Path
 
-from convertbng.util import convert_bng
+from convertbng.util import convert_bng, convert_lonlat
 
 DISTRICTS = {
     "E07000177": "Cherwell",
@@ -27,8 +31,26 @@ DISTRICTS = {
 }
 
 
+# A round trip through the OS grid comes back within about 1e-8 degrees (1 mm).
+ROUND_TRIP_DEGREES = 1e-6
+ATTEMPTS = 3
+
+
+def _to_grid(lons: list[float], lats: list[float]) -> tuple[list[float], list[float]]:
+    """OS grid metres of the points, checked by converting them back."""
+    for _ in range(ATTEMPTS):
+        eastings, northings = convert_bng(lons, lats)
+        back_lons, back_lats = convert_lonlat(eastings, northings)
+        if all(
+            abs(a - b) < ROUND_TRIP_DEGREES
+            for a, b in zip([*lons, *lats], [*back_lons, *back_lats], strict=True)
+        ):
+            return eastings, northings
+    raise RuntimeError(f"convertbng kept returning wrong points for a ring at {lons[0]}, {lats[0]}")
+
+
 def _ring(points: list[list[float]]) -> list[list[float]]:
-    eastings, northings = convert_bng([p[0] for p in points], [p[1] for p in points])
+    eastings, northings = _to_grid([p[0] for p in points], [p[1] for p in points])
     ring: list[list[float]] = []
     for easting, northing in zip(eastings, northings, strict=True):
         point = [round(easting, 1), round(northing, 1)]

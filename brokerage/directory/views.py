@@ -14,6 +14,7 @@ from markupsafe import Markup
 from ..caching import cached, read_ahead, reads_ahead, render_part
 from ..listings import trades
 from ..listings.choices import Category, label_of
+from ..places.map import CountyMap, dot_map
 from . import service
 from .forms import SearchForm
 from .permissions import can_search
@@ -109,12 +110,25 @@ def _search(section: Section) -> tuple[bool, Markup]:
         sections=SECTIONS.values(),
         form=form,
         found=found,
+        results_map=_results_map(section, found),
         searched=bool(request.args),
         page_link=page_link,
         category_label=lambda value: label_of(Category, value),
         trade_label=trades.label_of,
     )
     return valid, content
+
+
+def _results_map(section: Section, found: service.ResultPage | None) -> CountyMap | None:
+    """Dots at the postcodes of this page's results: the postcode each result shows."""
+    if found is None or not found.results:
+        return None
+    return dot_map(
+        f"{section.name}-map",
+        f"Where the {section.name} on this page are",
+        section.noun,
+        [(result.entry.name, result.entry.postcode) for result in found.results],
+    )
 
 
 @blueprint.get("/suppliers")

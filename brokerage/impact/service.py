@@ -20,6 +20,7 @@ from ..formatting import format_quantity
 from ..matches.models import Match
 from ..matches.outcome_models import Delivery
 from ..matches.states import InvalidTransition, State
+from ..places.districts import OXFORDSHIRE_DISTRICTS
 from ..toms.service import current_measures
 from ..types import utcnow
 from .models import CaseStudy
@@ -94,6 +95,14 @@ def impact() -> Impact:
         case_studies=shown_case_studies(),
         suppliers=supplier_figures(),
     )
+
+
+def every_district(by_district: list[Tally]) -> list[Tally]:
+    """The five districts, with nothing where nothing was verified, then any other group
+    (a postcode outside the county or of no known district)."""
+    found = {tally.label: tally for tally in by_district}
+    others = [tally for tally in by_district if tally.label not in OXFORDSHIRE_DISTRICTS]
+    return [found.get(name) or Tally(name) for name in OXFORDSHIRE_DISTRICTS] + others
 
 
 def shown_case_studies() -> list[PublicCaseStudy]:

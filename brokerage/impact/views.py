@@ -11,10 +11,12 @@ from flask import Blueprint, flash, redirect, render_template, send_file, url_fo
 from flask_login import current_user
 
 from ..accounts.permissions import staff_required
-from ..charts import tally_chart
+from ..charts import Tally, tally_chart
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
+from ..places.map import CountyMap, enlarged, shaded_map
+from ..places.service import priority_places
 from ..spreadsheets import csv_value, csv_writer
 from . import service, suppliers
 from .forms import CaseStudyForm
@@ -25,17 +27,29 @@ blueprint = Blueprint("impact", __name__)
 @blueprint.route("/impact")
 def index() -> str:
     found = service.impact()
+    districts = service.every_district(found.by_district)
     charts = {
         "theme": tally_chart("impact-theme", "Verified outcomes by TOMs theme", found.by_theme),
-        "district": tally_chart(
-            "impact-district", "Verified outcomes by district", found.by_district
-        ),
         "year": tally_chart("impact-year", "Verified outcomes by year delivered", found.by_year),
     }
+    district_map = _district_map(districts)
     return render_template(
         "impact/index.html",
         impact=found,
         charts=charts,
+        districts=districts,
+        district_map=district_map,
+        oxford_map=enlarged(district_map, "Oxford"),
+    )
+
+
+def _district_map(districts: list[Tally]) -> CountyMap:
+    return shaded_map(
+        "impact-map",
+        "Verified outcomes by district, with the priority places",
+        "verified outcome",
+        {tally.label: len(tally.outcomes) for tally in districts},
+        [(place.name, [ward.ward_name for ward in place.wards]) for place in priority_places()],
     )
 
 

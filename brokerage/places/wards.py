@@ -8,6 +8,7 @@ over the few wards whose bounding box holds the point.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -35,12 +36,13 @@ class Ward:
         if not (west <= x <= east and south <= y <= north):
             return False
         return any(
-            _inside(polygon[0], x, y) and not any(_inside(hole, x, y) for hole in polygon[1:])
+            ring_contains(polygon[0], x, y)
+            and not any(ring_contains(hole, x, y) for hole in polygon[1:])
             for polygon in self.polygons
         )
 
 
-def _inside(ring: Ring, x: float, y: float) -> bool:
+def ring_contains(ring: Sequence[tuple[float, float]], x: float, y: float) -> bool:
     """Ray casting: whether (x, y) is inside the closed ring."""
     inside = False
     previous_x, previous_y = ring[-1]

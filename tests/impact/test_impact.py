@@ -28,7 +28,7 @@ def test_the_public_page_counts_only_the_verified_outcome(review_client, review_
     assert re.search(r'id="impact-units">10 hours<', html)
     assert "15 hours" not in html and "5 hours" not in html  # m2 is not verified
     assert "Healthier, Safer and more Resilient Communities" in html
-    assert html.count('role="img"') == 3 and "style=" not in html
+    assert html.count('role="img"') == 4 and "style=" not in html
 
 
 def test_the_api_gives_the_same_figures_without_a_token(review_client, review_world):

@@ -1,0 +1,26 @@
+"""The ward boundaries shipped in OS grid metres (brokerage/places/data/wards-2013.json)."""
+
+from __future__ import annotations
+
+from brokerage.places.districts import OXFORDSHIRE_DISTRICTS
+from brokerage.places.wards import all_wards, ward_of_postcode
+
+# Oxfordshire lies well inside this box of the OS grid (metres).
+COUNTY_BOX = (400_000, 500_000, 160_000, 260_000)
+
+
+def test_every_ward_of_the_five_districts_lies_inside_the_county():
+    wards = all_wards()
+    assert len(wards) == 137
+    assert {ward.district for ward in wards} == set(OXFORDSHIRE_DISTRICTS)
+    west, east, south, north = COUNTY_BOX
+    for ward in wards:
+        ward_west, ward_east, ward_south, ward_north = ward.box
+        assert west < ward_west < ward_east < east, ward.name
+        assert south < ward_south < ward_north < north, ward.name
+
+
+def test_a_woodstock_postcode_is_in_woodstock_not_otmoor():
+    # Part of Otmoor's boundary once came out of the conversion at easting 0, and 45
+    # postcodes in Woodstock fell in the sliver that made.
+    assert ward_of_postcode("OX20 1XS").name == "Woodstock and Bladon"
