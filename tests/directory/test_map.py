@@ -99,9 +99,11 @@ def test_a_full_page_of_results_draws_the_county_in_under_60_kb(anon, make_suppl
     assert svg.count("<path") == 5
 
 
-def test_the_needs_board_shows_published_needs_as_dots_and_never_drafts(anon, make_listing):
-    make_listing("need", "Reading volunteers", postcode="OX16 0BZ")
-    make_listing("need", "Secret draft", status="draft", postcode="OX4 4HH")
+def test_the_needs_board_shows_published_needs_as_dots_and_never_drafts(
+    anon, make_need_or_opportunity
+):
+    make_need_or_opportunity("need", "Reading volunteers", postcode="OX16 0BZ")
+    make_need_or_opportunity("need", "Secret draft", status="draft", postcode="OX4 4HH")
 
     html = anon.get("/directory/needs").get_data(as_text=True)
 

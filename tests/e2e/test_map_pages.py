@@ -2,15 +2,13 @@
 suppliers and the needs board with a dot per result, the impact page's shaded districts and
 priority places. Each page passes axe, fits a phone's width, keeps the map's text at 12 px or
 more, and shows the map and its table with JavaScript switched off. Screenshots go to the
-usual folder and, for people to look at, to ../notes/shots/ beside the repository."""
+usual folder (test-output/screenshots)."""
 
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,18 +17,16 @@ from werkzeug.serving import make_server
 from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.places import service as places
-from tests.conftest import build_test_app, fresh_database
-from tests.directory.conftest import _profile, offer_fields
-from tests.e2e.conftest import LiveServer
-from tests.e2e.helpers import SCREENSHOTS, check_page_accessible
+from tests.e2e.helpers import LiveServer, check_page_accessible
 from tests.e2e.test_phone_width import MIN_CHART_TEXT, SMALLEST_CHART_TEXT
 from tests.factories import OrganisationFactory
-from tests.listings.conftest import listing_fields
-from tests.review.world import build_world
+from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.directory import _profile, offer_fields
+from tests.helpers.listings import listing_fields
+from tests.helpers.review import build_review_world
 
 pytestmark = pytest.mark.e2e
 
-NOTES_SHOTS = Path(__file__).resolve().parents[3] / "notes" / "shots"
 # The screenshots' widths, and the narrowest widths of Bootstrap's lg and md layouts, where
 # the map's column is narrowest (its text must still be 12 px there).
 WIDTHS = {
@@ -39,7 +35,6 @@ WIDTHS = {
     "992": {"width": 992, "height": 900},
     "768": {"width": 768, "height": 900},
 }
-SHOT_WIDTHS = ("1280", "390")
 PAGES = {
     "suppliers": ("/directory/suppliers", "Where the suppliers on this page are"),
     "needs": ("/directory/needs", "Where the needs on this page are"),
@@ -70,7 +65,7 @@ def _seed() -> None:
 def map_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with fresh_database(tmp_path_factory.mktemp("map-db"), "map") as database_url:
         app = build_test_app(database_url, str(tmp_path_factory.mktemp("map-outbox")))
-        build_world(app)
+        build_review_world(app)
         with app.app_context():
             _seed()
             db.session.remove()
@@ -101,9 +96,6 @@ def test_the_map_page_is_accessible_fits_the_screen_and_its_text_is_legible(
     expect(svg.locator("title").first).to_have_text(title)
     shot = f"map-{name}-{width}"
     check_page_accessible(page, shot)
-    if width in SHOT_WIDTHS:
-        NOTES_SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SCREENSHOTS / f"{shot}.png", NOTES_SHOTS / f"{shot}.png")
     scroll = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert scroll[0] <= scroll[1], f"{path} is {scroll[0]} px wide at {scroll[1]} px"
     assert page.evaluate(SMALLEST_CHART_TEXT) >= MIN_CHART_TEXT

@@ -39,9 +39,9 @@ def district_shades(svg: str) -> list[int]:
 
 
 def test_the_district_with_the_verified_outcome_is_shaded_and_the_table_says_the_same(
-    client_as, world
+    review_client, review_world
 ):
-    html = client_as("anon").get("/impact").get_data(as_text=True)
+    html = review_client("anon").get("/impact").get_data(as_text=True)
 
     svg = map_svg(html)
     # Districts in alphabetical order: Cherwell, Oxford, South, Vale, West.
@@ -59,9 +59,9 @@ def test_the_district_with_the_verified_outcome_is_shaded_and_the_table_says_the
 
 
 def test_the_priority_places_are_outlined_by_their_wards_in_under_60_kb(
-    client_as, world, reference_places
+    review_client, review_world, reference_places
 ):
-    html = client_as("anon").get("/impact").get_data(as_text=True)
+    html = review_client("anon").get("/impact").get_data(as_text=True)
 
     svg = map_svg(html)
     assert svg.count('class="map-place"') == reference_places == 8
@@ -80,7 +80,7 @@ def test_the_priority_places_are_outlined_by_their_wards_in_under_60_kb(
     assert "<text" not in oxford.group(0)
 
 
-def test_a_ward_staff_give_a_new_place_is_outlined_too(client_as, world, app):
+def test_a_ward_staff_give_a_new_place_is_outlined_too(review_client, review_world, app):
     with app.app_context():
         ward = ward_named("Summertown")
         places.save_priority_place(
@@ -95,7 +95,7 @@ def test_a_ward_staff_give_a_new_place_is_outlined_too(client_as, world, app):
         )
         db.session.commit()
 
-    svg = map_svg(client_as("anon").get("/impact").get_data(as_text=True))
+    svg = map_svg(review_client("anon").get("/impact").get_data(as_text=True))
 
     assert svg.count('class="map-place"') == 1
     assert "outlined by their 2013 wards: Summertown pilot." in svg
