@@ -175,6 +175,7 @@ def _register_cli(app: Flask) -> None:
     from .listings.cli import listings_cli
     from .mail.cli import mail_cli
     from .matches.cli import match_cli
+    from .notices.cli import notices_cli
     from .places.cli import places_cli
     from .plan.cli import plan_cli
     from .toms.cli import toms_cli
@@ -184,6 +185,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(match_cli)
+    app.cli.add_command(notices_cli)
     app.cli.add_command(listings_cli)
     app.cli.add_command(places_cli)
     app.cli.add_command(plan_cli)
