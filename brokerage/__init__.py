@@ -222,13 +222,20 @@ def _register_places_changed(app: Flask) -> None:
 
 
 def _register_kpi_sources(app: Flask) -> None:
-    """The plan's KPIs that the charter counts, and the verified outcomes of the TOMs
-    measures staff link to a KPI. Plan, charter and review may not import each other, so
-    they meet here; `flask plan sync-kpis` writes the values."""
+    """The plan's KPIs that the charter counts, the contract spend with local suppliers
+    that award notices show, and the verified outcomes of the TOMs measures staff link to
+    a KPI. Plan, charter, notices and review may not import each other, so they meet here;
+    `flask plan sync-kpis` writes the values."""
     from .charter.kpi_counts import (
         pledges_implemented_by_month,
         procurement_pledgers_by_month,
         signees_by_month,
+    )
+    from .notices.spend import (
+        LOCAL_SPEND_COUNTED,
+        LOCAL_SPEND_KPI,
+        LOCAL_SPEND_SOURCE,
+        local_spend_by_month,
     )
     from .plan.kpi_sources import KpiSource, register_kpi_source, register_outcome_totals
     from .review.kpi_outcomes import verified_quantities_by_month
@@ -258,4 +265,8 @@ def _register_kpi_sources(app: Flask) -> None:
             pledges_implemented_by_month,
             "charter pledges implemented",
         ),
+    )
+    register_kpi_source(
+        app,
+        KpiSource(LOCAL_SPEND_SOURCE, LOCAL_SPEND_KPI, local_spend_by_month, LOCAL_SPEND_COUNTED),
     )

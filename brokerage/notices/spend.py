@@ -17,6 +17,12 @@ from ..extensions import db
 from .awards import NOT_SPENT
 from .models import Award, Procurement
 
+# The delivery plan's KPI that `flask plan sync-kpis` writes local spend into, where a plan
+# has a KPI of this name (registered in create_app), and the key on the values it writes.
+LOCAL_SPEND_KPI = "Contract spend with local suppliers"
+LOCAL_SPEND_SOURCE = "notices.local_contract_spend"
+LOCAL_SPEND_COUNTED = "pounds of contract value awarded to suppliers based in the area"
+
 
 @dataclass(frozen=True)
 class SpendShare:
