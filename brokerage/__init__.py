@@ -130,6 +130,7 @@ def _register_blueprints(app: Flask) -> None:
     from .matches.interest_views import blueprint as interest
     from .matches.match_views import blueprint as match
     from .matches.views import blueprint as matches
+    from .notices.views import blueprint as notices
     from .notifications.views import blueprint as notifications
     from .places.views import blueprint as places
     from .plan.views import blueprint as plan
@@ -151,6 +152,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications,
         charter,
         review,
+        notices,
         impact,
         toms,
         places,
