@@ -44,7 +44,7 @@ def sync_awards(procurement: Procurement, facts: ocds.NoticeFacts, finder: Party
                 "awarded_on": award.awarded_on,
                 "contract_starts_on": award.starts_on,
                 "contract_ends_on": award.ends_on,
-                **_supplier_facts(party, supplier),
+                **_supplier_facts(party, supplier, supplier.id in finder.created_ids),
             }
             if row.id is None or any(getattr(row, k) != v for k, v in values.items()):
                 changed += 1
@@ -53,7 +53,6 @@ def sync_awards(procurement: Procurement, facts: ocds.NoticeFacts, finder: Party
             wanted.append(row)
     if wanted != list(procurement.awards):
         procurement.awards = wanted
-    db.session.flush()
     return changed
 
 
@@ -61,8 +60,12 @@ def _named_only(supplier_id: str, name: str) -> ocds.Party:
     return ocds.Party(supplier_id, name, (), "", "", "", "", "", None)
 
 
-def _supplier_facts(party: ocds.Party, supplier: Organisation) -> dict[str, bool | None]:
-    profile = db.session.scalar(select(Profile).where(Profile.organisation_id == supplier.id))
+def _supplier_facts(
+    party: ocds.Party, supplier: Organisation, just_created: bool
+) -> dict[str, bool | None]:
+    profile = None
+    if not just_created:  # one this import made has no profile yet
+        profile = db.session.scalar(select(Profile).where(Profile.organisation_id == supplier.id))
     sme = {"sme": True, "large": False}.get(party.scale)
     if sme is None and profile is not None and profile.size:
         sme = profile.size in SME_SIZES

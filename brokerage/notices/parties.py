@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import ColumnElement, select
 
 from ..accounts import identifiers
 from ..accounts.models import Organisation, OrganisationKind
@@ -22,12 +22,21 @@ NUMBER_COLUMNS = {
 IMPORTED_DESCRIPTION = "Added from public procurement notices."
 
 
+def _partnership_buyers() -> ColumnElement[bool]:
+    """Buyers in the brokerage: not those an import created and nobody has claimed (else
+    which procurements are kept would depend on the order files are imported in)."""
+    unclaimed = select(ImportedOrganisation.organisation_id).where(
+        ImportedOrganisation.claimed_at.is_(None)
+    )
+    return (Organisation.kind == OrganisationKind.BUYER.value) & Organisation.id.not_in(unclaimed)
+
+
 def partnership_buyer_ids() -> frozenset[str]:
     """The org-ids of the brokerage's buyers: their official numbers and the identifiers
     notices gave them."""
     buyers = db.session.execute(
         select(Organisation.company_number, Organisation.charity_number).where(
-            Organisation.kind == OrganisationKind.BUYER.value
+            _partnership_buyers()
         )
     )
     found = {
@@ -37,7 +46,7 @@ def partnership_buyer_ids() -> frozenset[str]:
         db.session.scalars(
             select(PartyIdentifier.org_id)
             .join(Organisation, Organisation.id == PartyIdentifier.organisation_id)
-            .where(Organisation.kind == OrganisationKind.BUYER.value)
+            .where(_partnership_buyers())
         )
     )
     return frozenset(found)
@@ -66,61 +75,60 @@ def claim_domain(party: Party) -> str | None:
 
 
 class PartyFinder:
-    """Finds (or creates) organisations for one import, remembering what it found."""
+    """Finds (or creates) organisations for one import. Every org-id and name it could find
+    is read once at the start (a few columns per organisation), so a file of thousands of
+    notices costs no query per party."""
 
     def __init__(self) -> None:
         self.created: list[Organisation] = []
-        self._found: dict[str, Organisation] = {}
-
-    def forget(self) -> None:
-        """Drop what was found: after a savepoint rolled back, it may not exist."""
-        self._found.clear()
-        self.created = [o for o in self.created if inspect(o).persistent]
+        self.created_ids: set[int] = set()
+        self._by_org_id: dict[str, int] = dict(
+            db.session.execute(
+                select(PartyIdentifier.org_id, PartyIdentifier.organisation_id)
+            ).all()
+        )
+        self._by_name: dict[str, int] = {}
+        rows = db.session.execute(
+            select(
+                Organisation.id,
+                Organisation.name,
+                Organisation.company_number,
+                Organisation.charity_number,
+            )
+        )
+        for organisation_id, name, company, charity in rows:
+            self._by_name[name.lower()] = organisation_id
+            for org_id in identifiers.org_ids(company, charity):
+                self._by_org_id[org_id] = organisation_id
 
     def organisation_for(self, party: Party, kind: OrganisationKind) -> Organisation:
-        key = party.org_ids[0] if party.org_ids else f"name:{party.name.lower()}"
-        if key not in self._found:
-            organisation = self._existing(party) or self._create(party, kind)
-            self._remember_ids(organisation, party)
-            self._found[key] = organisation
-        return self._found[key]
+        found = self._existing(party)
+        organisation = db.session.get(Organisation, found) if found is not None else None
+        if organisation is None:
+            organisation = self._create(party, kind)
+        self._remember_ids(organisation, party)
+        return organisation
 
-    def _existing(self, party: Party) -> Organisation | None:
+    def _existing(self, party: Party) -> int | None:
         for org_id in party.org_ids:
             number = _official_number(org_id)
-            if number is not None:
-                column, value = number
-                query = select(Organisation).where(getattr(Organisation, column) == value)
-            else:
-                query = (
-                    select(Organisation)
-                    .join(PartyIdentifier, PartyIdentifier.organisation_id == Organisation.id)
-                    .where(PartyIdentifier.org_id == org_id)
-                )
-            found = db.session.scalar(query)
-            if found is not None:
-                return found
-        if not party.name:
-            return None
-        return db.session.scalar(
-            select(Organisation).where(func.lower(Organisation.name) == party.name.lower()[:160])
-        )
+            key = org_id if number is None else _org_id_of(*number)
+            if key in self._by_org_id:
+                return self._by_org_id[key]
+        return self._by_name.get(party.name.lower()[:160]) if party.name else None
 
     def _create(self, party: Party, kind: OrganisationKind) -> Organisation:
-        numbers = dict(n for n in map(_official_number, party.org_ids) if n is not None)
-        taken = {
-            column
-            for column, value in numbers.items()
-            if db.session.scalar(
-                select(Organisation.id).where(getattr(Organisation, column) == value)
-            )
+        numbers = {
+            column: value
+            for column, value in (n for n in map(_official_number, party.org_ids) if n is not None)
+            if _org_id_of(column, value) not in self._by_org_id
         }
         organisation = Organisation(
             name=(party.name or f"Unnamed {kind.value} {party.id}")[:160],
             kind=kind.value,
             postcode=_postcode(party.postcode),
             description=IMPORTED_DESCRIPTION,
-            **{column: value for column, value in numbers.items() if column not in taken},
+            **numbers,
         )
         db.session.add(organisation)
         db.session.add(
@@ -128,18 +136,26 @@ class PartyFinder:
         )
         db.session.flush()
         self.created.append(organisation)
+        self.created_ids.add(organisation.id)
+        self._by_name[organisation.name.lower()] = organisation.id
+        for column, value in numbers.items():
+            self._by_org_id[_org_id_of(column, value)] = organisation.id
         return organisation
 
     def _remember_ids(self, organisation: Organisation, party: Party) -> None:
+        """Keep the notice's other org-ids for the organisation (an official number is kept
+        in its column instead)."""
         for org_id in party.org_ids:
-            if _official_number(org_id) is not None or len(org_id) > 160:
+            if org_id in self._by_org_id or len(org_id) > 160:
                 continue
-            if db.session.scalar(
-                select(PartyIdentifier.id).where(PartyIdentifier.org_id == org_id)
-            ):
-                continue
-            db.session.add(PartyIdentifier(organisation_id=organisation.id, org_id=org_id))
-        db.session.flush()
+            if _official_number(org_id) is None:
+                db.session.add(PartyIdentifier(organisation_id=organisation.id, org_id=org_id))
+                self._by_org_id[org_id] = organisation.id
+
+
+def _org_id_of(column: str, number: str) -> str:
+    prefix = next(p for p, (c, _) in NUMBER_COLUMNS.items() if c == column)
+    return prefix + number
 
 
 def _postcode(text: str) -> str:

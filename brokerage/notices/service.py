@@ -2,10 +2,11 @@
 releases (ocdsmerge), its buyer and suppliers found or created, its opportunity made or
 updated, its awards recorded. Never commits: the command commits once per file.
 
-A file that cannot be read is refused whole. Each procurement is imported in its own
-savepoint: one the import cannot read (an unknown notice type, an amount that is not a
-number) is left out whole and named in the report, the others go in. Importing the same
-releases again changes nothing; a later release merges with those imported before.
+A file that cannot be read is refused whole. Each procurement is read in full before
+anything of it is written: one the import cannot read (an unknown notice type, an amount
+that is not a number) is left out whole and named in the report, the others go in.
+Importing the same releases again changes nothing; a later release merges with those
+imported before.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from ..listings import cpv
 from ..listings.choices import Category, ListingStatus
 from ..listings.models import Opportunity
 from ..listings.service import OpportunityFields, create_listing, today, update_listing
-from ..places.service import resolve
+from ..places.lookup import locate_postcode
+from ..places.postcodes import InvalidPostcode, normalise_postcode
 from ..types import utcnow
 from . import ocds
 from .area import Area
@@ -58,15 +60,33 @@ def import_file(path: Path, settings: ImportSettings) -> ImportReport:
         report.refused = str(error)
         return report
     importer = _Importer(report, settings)
+    existing = _procurements(list(grouped))
     for ocid, releases in grouped.items():
         try:
-            with db.session.begin_nested():
-                importer.procurement(ocid, releases)
-        except (ocds.NoticeInvalid, BrokerageError) as error:
-            importer.finder.forget()
+            prepared = importer.prepare(existing.get(ocid), releases)
+        except ocds.NoticeInvalid as error:
             report.problems.append(f"{ocid}: {error}")
-    report.organisations_created = [o.name for o in importer.finder.created if o.id]
+            continue
+        try:
+            if prepared is not None:
+                importer.write(*prepared)
+        except BrokerageError as error:
+            report.refused = f"{ocid}: {error}"
+            return report
+    report.organisations_created = [o.name for o in importer.finder.created]
     return report
+
+
+def _procurements(ocids: list[str], batch: int = 500) -> dict[str, Procurement]:
+    """The procurements imported before, by ocid, read a batch at a time."""
+    found: dict[str, Procurement] = {}
+    for start in range(0, len(ocids), batch):
+        chunk = ocids[start : start + batch]
+        for procurement in db.session.scalars(
+            select(Procurement).where(Procurement.ocid.in_(chunk))
+        ):
+            found[procurement.ocid] = procurement
+    return found
 
 
 def _releases_in_area(
@@ -96,22 +116,28 @@ class _Importer:
         self.report, self.settings = report, settings
         self.finder = PartyFinder()
 
-    def procurement(self, ocid: str, releases: list[dict[str, Any]]) -> None:
-        procurement = db.session.scalar(select(Procurement).where(Procurement.ocid == ocid))
+    def prepare(
+        self, procurement: Procurement | None, releases: list[dict[str, Any]]
+    ) -> tuple[Procurement | None, ocds.NoticeFacts, list[dict[str, Any]]] | None:
+        """Read the procurement with its new releases, writing nothing (so one that cannot
+        be read leaves nothing behind); None when every release was imported before."""
         known = {ocds.release_key(r) for r in procurement.releases} if procurement else set()
-        fresh = list(
-            {ocds.release_key(r): r for r in releases if ocds.release_key(r) not in known}.values()
-        )
+        fresh = {ocds.release_key(r): r for r in releases if ocds.release_key(r) not in known}
         if not fresh:
             self.report.counts["procurement:unchanged"] += 1
-            return
-        merged = [*(procurement.releases if procurement else []), *fresh]
+            return None
+        merged = [*(procurement.releases if procurement else []), *fresh.values()]
         facts = ocds.read_notice(merged)
         if facts.buyer is None:
             raise ocds.NoticeInvalid("it names no buyer (no party with the role buyer).")
-        buyer = self.finder.organisation_for(facts.buyer, OrganisationKind.BUYER)
+        return procurement, facts, merged
+
+    def write(
+        self, procurement: Procurement | None, facts: ocds.NoticeFacts, merged: list[dict[str, Any]]
+    ) -> None:
+        buyer = self.finder.organisation_for(facts.buyer, OrganisationKind.BUYER)  # type: ignore[arg-type]
         if procurement is None:
-            procurement = Procurement(ocid=ocid[:120])
+            procurement = Procurement(ocid=facts.ocid[:120])
             db.session.add(procurement)
             self.report.counts["procurement:new"] += 1
         else:
@@ -174,7 +200,6 @@ class _Importer:
             opportunity.status = ListingStatus.PUBLISHED.value
             opportunity.published_at = utcnow()
             self.report.counts["opportunity:published"] += 1
-        db.session.flush()
 
     def note(self, facts: ocds.NoticeFacts, text: str) -> None:
         self.report.notes.append(f"{facts.ocid}: {text}")
@@ -208,15 +233,17 @@ def _copy_facts(
 
 
 def _place_of(facts: ocds.NoticeFacts, buyer: Organisation | None) -> str | None:
-    """The first delivery postcode that can be placed, else the buyer's."""
+    """The first delivery postcode on the map, else (given the buyer) the buyer's."""
     written = [*facts.delivery_postcodes]
     if buyer is not None:
         written += [facts.buyer.postcode if facts.buyer else "", buyer.postcode]
     for text in written:
         try:
-            return resolve(text).postcode
-        except (ValueError, BrokerageError):
+            postcode = normalise_postcode(text)
+        except InvalidPostcode:
             continue
+        if locate_postcode(postcode) is not None:
+            return postcode
     return None
 
 
