@@ -209,3 +209,14 @@ def test_a_withdrawn_notice_closes_the_opportunity(notices_import, in_app, tmp_p
         assert procurement.opportunity.status == "archived"
 
     in_app(check)
+
+
+def test_a_setting_publishes_imported_opportunities_at_once(
+    notices_import, in_app, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "NOTICES_PUBLISH_AT_ONCE", True)
+
+    result = notices_import("fts-tender-grounds.json")
+
+    assert "opportunities 1 created, 1 published" in result.output
+    assert in_app(lambda: _procurement(GROUNDS).opportunity.status) == "published"
