@@ -27,13 +27,14 @@ class Area:
         buyer = ocds.buyer_party(release)
         addresses = [*ocds.delivery_addresses(release), ocds.as_dict(buyer.get("address"))]
         return (
-            any(_postcode_in_area(address.get("postalCode")) for address in addresses)
+            any(postcode_in_area(address.get("postalCode")) for address in addresses)
             or any(str(a.get("region") or "").strip().upper() in self.regions for a in addresses)
             or any(org_id in self.buyer_ids for org_id in ocds.org_ids(buyer))
         )
 
 
-def _postcode_in_area(text: Any) -> bool:
+def postcode_in_area(text: Any) -> bool:
+    """Whether the text is a postcode in the partnership's postcode areas."""
     if not isinstance(text, str):
         return False
     try:

@@ -10,9 +10,8 @@ from ..accounts.models import Organisation, OrganisationKind
 from ..extensions import db
 from ..listings.choices import Size
 from ..listings.models import Profile
-from ..places.districts import is_in_area
-from ..places.postcodes import InvalidPostcode, normalise_postcode
 from . import ocds
+from .area import postcode_in_area
 from .models import Award, Procurement
 from .parties import PartyFinder
 
@@ -71,14 +70,7 @@ def _supplier_facts(
         sme = profile.size in SME_SIZES
     vcse = party.vcse if party.vcse is not None else (profile.is_vcse if profile else None)
     return {
-        "supplier_in_area": _in_area(party.postcode) or _in_area(supplier.postcode),
+        "supplier_in_area": postcode_in_area(party.postcode) or postcode_in_area(supplier.postcode),
         "supplier_is_sme": sme,
         "supplier_is_vcse": vcse,
     }
-
-
-def _in_area(text: str) -> bool:
-    try:
-        return bool(text) and is_in_area(normalise_postcode(text))
-    except InvalidPostcode:
-        return False
