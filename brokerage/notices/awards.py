@@ -43,7 +43,7 @@ def sync_awards(procurement: Procurement, facts: ocds.NoticeFacts, finder: Party
                 "awarded_on": award.awarded_on,
                 "contract_starts_on": award.starts_on,
                 "contract_ends_on": award.ends_on,
-                **_supplier_facts(party, supplier, supplier.id in finder.created_ids),
+                **_supplier_facts(party, supplier, supplier.id is None),
             }
             if row.id is None or any(getattr(row, k) != v for k, v in values.items()):
                 changed += 1
@@ -63,7 +63,7 @@ def _supplier_facts(
     party: ocds.Party, supplier: Organisation, just_created: bool
 ) -> dict[str, bool | None]:
     profile = None
-    if not just_created:  # one this import made has no profile yet
+    if not just_created:  # one this import made (not flushed yet) has no profile
         profile = db.session.scalar(select(Profile).where(Profile.organisation_id == supplier.id))
     sme = {"sme": True, "large": False}.get(party.scale)
     if sme is None and profile is not None and profile.size:

@@ -147,6 +147,8 @@ class PartyIdentifier(db.Model):
     )
     org_id: Mapped[str] = mapped_column(String(160), unique=True)
 
+    organisation: Mapped[Organisation] = relationship()
+
 
 class ImportedOrganisation(db.Model):
     """An organisation a notice import created. Nobody acts for it until a person proves

@@ -81,13 +81,14 @@ class PartyFinder:
 
     def __init__(self) -> None:
         self.created: list[Organisation] = []
-        self.created_ids: set[int] = set()
-        self._by_org_id: dict[str, int] = dict(
+        # Ids of organisations read from the database, or organisations this import made
+        # (not flushed yet: flushing one by one is what a file of thousands would cost).
+        self._by_org_id: dict[str, int | Organisation] = dict(
             db.session.execute(
                 select(PartyIdentifier.org_id, PartyIdentifier.organisation_id)
             ).all()
         )
-        self._by_name: dict[str, int] = {}
+        self._by_name: dict[str, int | Organisation] = {}
         rows = db.session.execute(
             select(
                 Organisation.id,
@@ -103,13 +104,13 @@ class PartyFinder:
 
     def organisation_for(self, party: Party, kind: OrganisationKind) -> Organisation:
         found = self._existing(party)
-        organisation = db.session.get(Organisation, found) if found is not None else None
-        if organisation is None:
-            organisation = self._create(party, kind)
+        if isinstance(found, int):
+            found = db.session.get(Organisation, found)
+        organisation = found if found is not None else self._create(party, kind)
         self._remember_ids(organisation, party)
         return organisation
 
-    def _existing(self, party: Party) -> int | None:
+    def _existing(self, party: Party) -> int | Organisation | None:
         for org_id in party.org_ids:
             number = _official_number(org_id)
             key = org_id if number is None else _org_id_of(*number)
@@ -134,12 +135,10 @@ class PartyFinder:
         db.session.add(
             ImportedOrganisation(organisation=organisation, claim_domain=claim_domain(party))
         )
-        db.session.flush()
         self.created.append(organisation)
-        self.created_ids.add(organisation.id)
-        self._by_name[organisation.name.lower()] = organisation.id
+        self._by_name[organisation.name.lower()] = organisation
         for column, value in numbers.items():
-            self._by_org_id[_org_id_of(column, value)] = organisation.id
+            self._by_org_id[_org_id_of(column, value)] = organisation
         return organisation
 
     def _remember_ids(self, organisation: Organisation, party: Party) -> None:
@@ -149,8 +148,8 @@ class PartyFinder:
             if org_id in self._by_org_id or len(org_id) > 160:
                 continue
             if _official_number(org_id) is None:
-                db.session.add(PartyIdentifier(organisation_id=organisation.id, org_id=org_id))
-                self._by_org_id[org_id] = organisation.id
+                db.session.add(PartyIdentifier(organisation=organisation, org_id=org_id))
+                self._by_org_id[org_id] = organisation
 
 
 def _org_id_of(column: str, number: str) -> str:

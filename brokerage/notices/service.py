@@ -69,7 +69,8 @@ def import_file(path: Path, settings: ImportSettings) -> ImportReport:
             continue
         try:
             if prepared is not None:
-                importer.write(*prepared)
+                with db.session.no_autoflush:  # the listings service flushes when it must
+                    importer.write(*prepared)
         except BrokerageError as error:
             report.refused = f"{ocid}: {error}"
             return report
@@ -144,7 +145,6 @@ class _Importer:
             procurement.updated_at = utcnow()
             self.report.counts["procurement:updated"] += 1
         _copy_facts(procurement, facts, buyer, merged)
-        db.session.flush()
         if facts.seeks_suppliers or procurement.opportunity is not None:
             self.opportunity(procurement, facts, buyer)
         self.report.counts["award:recorded"] += sync_awards(procurement, facts, self.finder)
