@@ -106,6 +106,15 @@ class Config:
     # None means "instance/outbox"; where mail goes when no SMTP server is configured.
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR")
 
+    # Public procurement notices (`flask notices import`): a procurement is kept when an
+    # address is in the partnership's postcode areas, a region code is one of these (ITL/NUTS:
+    # Oxfordshire is UKJ14), or its buyer is a brokerage buyer or one of these org-ids.
+    NOTICES_AREA_REGIONS = _env_list("NOTICES_AREA_REGIONS") or ["UKJ14"]
+    NOTICES_BUYER_IDS = _env_list("NOTICES_BUYER_IDS") or []
+    # Imported opportunities are drafts the buyer or staff publish, unless this is set.
+    NOTICES_PUBLISH_AT_ONCE = _env_flag("NOTICES_PUBLISH_AT_ONCE", False)
+    NOTICES_MAX_FILE_MB = int(os.environ.get("NOTICES_MAX_FILE_MB", "1024"))
+
     FORCE_HTTPS = False
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     LOG_JSON = _env_flag("LOG_JSON", False)

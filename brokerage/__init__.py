@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from .matches.interest_views import blueprint as interest
     from .matches.match_views import blueprint as match
     from .matches.views import blueprint as matches
+    from .notices.views import blueprint as notices
     from .notifications.views import blueprint as notifications
     from .places.views import blueprint as places
     from .plan.views import blueprint as plan
@@ -153,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications,
         charter,
         review,
+        notices,
         impact,
         toms,
         places,
@@ -178,6 +180,7 @@ def _register_cli(app: Flask) -> None:
     from .listings.cli import listings_cli
     from .mail.cli import mail_cli
     from .matches.cli import match_cli
+    from .notices.cli import notices_cli
     from .places.cli import places_cli
     from .plan.cli import plan_cli
     from .toms.cli import toms_cli
@@ -187,6 +190,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(match_cli)
+    app.cli.add_command(notices_cli)
     app.cli.add_command(listings_cli)
     app.cli.add_command(places_cli)
     app.cli.add_command(plan_cli)
@@ -224,13 +228,20 @@ def _register_places_changed(app: Flask) -> None:
 
 
 def _register_kpi_sources(app: Flask) -> None:
-    """The plan's KPIs that the charter counts, and the verified outcomes of the TOMs
-    measures staff link to a KPI. Plan, charter and review may not import each other, so
-    they meet here; `flask plan sync-kpis` writes the values."""
+    """The plan's KPIs that the charter counts, the contract spend with local suppliers
+    that award notices show, and the verified outcomes of the TOMs measures staff link to
+    a KPI. Plan, charter, notices and review may not import each other, so they meet here;
+    `flask plan sync-kpis` writes the values."""
     from .charter.kpi_counts import (
         pledges_implemented_by_month,
         procurement_pledgers_by_month,
         signees_by_month,
+    )
+    from .notices.spend import (
+        LOCAL_SPEND_COUNTED,
+        LOCAL_SPEND_KPI,
+        LOCAL_SPEND_SOURCE,
+        local_spend_by_month,
     )
     from .plan.kpi_sources import KpiSource, register_kpi_source, register_outcome_totals
     from .review.kpi_outcomes import verified_quantities_by_month
@@ -260,4 +271,8 @@ def _register_kpi_sources(app: Flask) -> None:
             pledges_implemented_by_month,
             "charter pledges implemented",
         ),
+    )
+    register_kpi_source(
+        app,
+        KpiSource(LOCAL_SPEND_SOURCE, LOCAL_SPEND_KPI, local_spend_by_month, LOCAL_SPEND_COUNTED),
     )

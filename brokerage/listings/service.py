@@ -262,7 +262,9 @@ def _apply(listing: Listing, fields: ListingFields) -> None:
 def check_fields(fields: ListingFields, known_codes: Collection[str] | None = None) -> None:
     """The rules the forms check, kept here too for the API and imports (which pass the
     catalogue's codes in, rather than look them up row by row)."""
-    known = measures_by_code(fields.measures) if known_codes is None else known_codes
+    if known_codes is None:  # nothing to look up for a listing without measures (an import)
+        known_codes = measures_by_code(fields.measures) if fields.measures else {}
+    known = known_codes
     unknown = set(fields.measures) - set(known)
     if unknown:
         raise InvalidListing(f"Not measures in the catalogue: {', '.join(sorted(unknown))}.")

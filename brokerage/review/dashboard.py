@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..charts import BarChart, Tally, bar_chart, tally_chart
+from ..formatting import format_percent, format_pounds
+from ..notices.spend import SpendShare, spend_shares
 from . import figures
 from .facts import MatchFacts, load_facts
 from .figures import Filters, Share, Step
@@ -25,6 +27,8 @@ class Dashboard:
     priority_places: list[Tally]
     responses: list[Share]
     needs: Share
+    # Award notices: the buyers' spend per year and the shares local, SME and VCSE.
+    spend: list[SpendShare]
 
     @property
     def verified(self) -> int:
@@ -54,6 +58,12 @@ class Dashboard:
             "places": tally_chart(
                 "chart-places", "Verified outcomes by priority place", self.priority_places
             ),
+            "local_spend": bar_chart(
+                "chart-local-spend",
+                "Share of awarded contract value won by suppliers based in the area",
+                [(f"{s.buyer} {s.year}", s.local_share or 0, _spend_text(s)) for s in self.spend],
+                largest=1,
+            ),
         }
 
 
@@ -67,6 +77,12 @@ def _share_text(share: Share, verb: str) -> str:
     if share.rate is None:
         return "none suggested"
     return f"{share.part} of {share.whole} {verb} ({share.rate:.0%})"
+
+
+def _spend_text(spend: SpendShare) -> str:
+    local = format_pounds(spend.local_pence, pennies="never")
+    whole = format_pounds(spend.awarded_pence, pennies="never")
+    return f"{local} of {whole} ({format_percent(spend.local_share)})"
 
 
 def build_dashboard(filters: Filters, matches: list[MatchFacts] | None = None) -> Dashboard:
@@ -87,4 +103,5 @@ def build_dashboard(filters: Filters, matches: list[MatchFacts] | None = None) -
         priority_places=figures.priority_places_reached(verified, filters.theme),
         responses=figures.response_rates(suggested),
         needs=figures.needs_picked_up(suggested),
+        spend=spend_shares(filters.buyer_id, filters.date_from, filters.date_to),
     )

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from ..bulk.formats import neutralise
 from ..formatting import format_quantity
 from ..matches.states import State
+from ..notices.spend import spend_shares
 from ..spreadsheets import csv_writer
 from .facts import MatchFacts
 from .figures import Filters, suggested_in_period, verified_in_period
@@ -101,9 +102,42 @@ def outcome_table(matches: list[MatchFacts], filters: Filters) -> Table:
     return OUTCOME_HEADINGS, rows
 
 
+SPEND_HEADINGS = (
+    "Buyer", "Year", "Awards counted", "Awarded (GBP)", "Local (GBP)", "Local share",
+    "SME (GBP)", "SME share", "VCSE (GBP)", "VCSE share", "Awards without a value",
+)  # fmt: skip
+
+
+def _share(share: float | None) -> Cell:
+    return round(share, 4) if share is not None else ""
+
+
+def spend_table(_matches: list[MatchFacts], filters: Filters) -> Table:
+    """Award notices' spend per buyer and year (of the award), with the buyer filter and
+    the period applied to the award dates; shares as fractions (0.3 is 30%)."""
+    rows: list[list[Cell]] = [
+        [
+            s.buyer,
+            s.year,
+            s.awards,
+            f"{s.awarded_pence / 100:.2f}",
+            f"{s.local_pence / 100:.2f}",
+            _share(s.local_share),
+            f"{s.sme_pence / 100:.2f}",
+            _share(s.sme_share),
+            f"{s.vcse_pence / 100:.2f}",
+            _share(s.vcse_share),
+            s.without_value,
+        ]  # fmt: skip
+        for s in spend_shares(filters.buyer_id, filters.date_from, filters.date_to)
+    ]
+    return SPEND_HEADINGS, rows
+
+
 TABLES: dict[str, Callable[[list[MatchFacts], Filters], Table]] = {
     "matches": match_table,
     "outcomes": outcome_table,
+    "spend": spend_table,
 }
 
 

@@ -19,6 +19,7 @@ from brokerage.extensions import db
 from brokerage.listings import service as listings_service
 from brokerage.matches.models import Match
 from brokerage.matches.outcome_models import Delivery, DeliveryLine
+from brokerage.notices.models import ImportedOrganisation, Procurement
 from brokerage.notifications import service as notifications_service
 from brokerage.notifications.models import Notification
 from brokerage.places import service as places_service
@@ -275,6 +276,26 @@ def _build_match_pages(security_world: SecurityWorld) -> dict[str, int]:
     return made
 
 
+def _build_notices(security_world: SecurityWorld) -> dict[str, int]:
+    """A procurement imported for the buyer's organisation, and an organisation an import
+    created that nobody in the world may claim (its domain is none of theirs)."""
+    procurement = Procurement(
+        ocid="ocds-security-1",
+        buyer_id=security_world.organisation_ids["buyer"],
+        title="Grounds maintenance",
+        notice_type="UK4",
+    )
+    imported = Organisation(name="An imported council", kind="buyer", postcode="OX1 1BX")
+    db.session.add_all(
+        [
+            procurement,
+            ImportedOrganisation(organisation=imported, claim_domain="council.example.gov.uk"),
+        ]
+    )
+    db.session.flush()
+    return {"procurement": procurement.id, "imported": imported.id}
+
+
 FEATURE_BUILDERS: dict[str, Callable[[SecurityWorld], dict[str, int]]] = {
     "plan": _build_plan_records,
     "charter": _build_charter,
@@ -286,6 +307,7 @@ FEATURE_BUILDERS: dict[str, Callable[[SecurityWorld], dict[str, int]]] = {
     "review": _build_review,
     "match_pages": _build_match_pages,
     "interest": _build_interest,
+    "notices": _build_notices,
 }
 FEATURE_NEEDS = {
     "listings": ("toms",),

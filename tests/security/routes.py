@@ -195,6 +195,8 @@ for _endpoint, _key in (
     ("match.confirm", "delivered"),
 ):
     ROUTE_ARGUMENTS[_endpoint] = {"match_id": lambda w, key=_key: w.feature("match_pages")[key]}
+ROUTE_ARGUMENTS["notices.show"] = {"procurement_id": lambda w: w.feature("notices")["procurement"]}
+ROUTE_ARGUMENTS["notices.claim"] = {"organisation_id": lambda w: w.feature("notices")["imported"]}
 ROUTE_ARGUMENTS["impact.case_study"] = {"match_id": lambda w: w.feature("review")["verified"]}
 ROUTE_ARGUMENTS["review.export_table"] = {
     "table": lambda w: "matches",
@@ -387,6 +389,7 @@ FORMS: dict[str, Callable[[SecurityWorld], dict[str, Any]]] = {
     "impact.case_study": lambda w: {"shown": "y", "text": "Reading helpers in Oxford schools."},
     "notifications.open_notification": lambda w: {},
     "notifications.mark_all_read": lambda w: {},
+    "notices.claim": lambda w: {},
     "toms.pick_measures": lambda w: {
         "measures": ["T-1"][: len(w.feature("toms"))],
         "measures:T-1": "3",

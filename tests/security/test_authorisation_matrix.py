@@ -223,6 +223,13 @@ MATRIX: dict[str, Row] = {
     "POST review.reject":                   web("LOGIN 403   403   403   403   403   DONE  DONE"),
     "GET review.dashboard":                 web("LOGIN 403   403   403   403   403   200   200"),
     "GET review.export_table":              web("LOGIN 403   403   403   403   403   200   200"),
+    # Imported notices: each signed-in person sees the list of those they may see; one
+    # notice is for its buyer's members and the task force. The organisation asked to be
+    # claimed is at a domain none of them has an address at.
+    "GET notices.index":                    web("LOGIN 200   200   200   200   200   200   200"),
+    "GET notices.show":                     web("LOGIN 404   200   404   404   404   200   200"),
+    "GET notices.claimable":                web("LOGIN 200   200   200   200   200   200   200"),
+    "POST notices.claim":                   web("LOGIN BACK  BACK  BACK  BACK  BACK  BACK  BACK"),
     "GET impact.case_study":                web("LOGIN 403   403   403   403   403   403   200"),
     "POST impact.case_study":               web("LOGIN 403   403   403   403   403   403   DONE"),
     # The public impact page, its CSVs and JSON: verified figures and, per supplier, what it
