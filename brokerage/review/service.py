@@ -68,6 +68,7 @@ def _deliveries_in(state: State) -> list[Delivery]:
             .where(Match.state == state.value)
             .options(
                 selectinload(Delivery.lines),
+                selectinload(Delivery.evidence_files),
                 selectinload(Delivery.match),
                 selectinload(Delivery.recorded_by),
                 selectinload(Delivery.confirmed_by),

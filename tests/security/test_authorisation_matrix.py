@@ -214,6 +214,8 @@ MATRIX: dict[str, Row] = {
     "POST match.message":                   web("LOGIN DONE  DONE  404   404   DONE  403   403"),
     "POST match.delivery":                  web("LOGIN DONE  403   404   404   DONE  403   403"),
     "POST match.confirm":                   web("LOGIN 403   DONE  404   404   403   403   403"),
+    "POST match.dispute":                   web("LOGIN 403   DONE  404   404   403   403   403"),
+    "GET match.evidence_file":              web("LOGIN 200   200   404   404   200   200   200"),
     "GET review.queue":                     web("LOGIN 403   403   403   403   403   200   200"),
     "POST review.verify":                   web("LOGIN 403   403   403   403   403   DONE  DONE"),
     "POST review.query":                    web("LOGIN 403   403   403   403   403   DONE  DONE"),
