@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from .listings.views import blueprint as listings
     from .matches import jobs as matches_jobs
     from .matches.interest_views import blueprint as interest
+    from .matches.list_views import blueprint as match_lists
     from .matches.match_views import blueprint as match
     from .matches.views import blueprint as matches
     from .notifications.views import blueprint as notifications
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
         plan,
         matches,
         match,
+        match_lists,
         interest,
         notifications,
         charter,

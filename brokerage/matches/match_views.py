@@ -29,6 +29,7 @@ from .states import (
     Role,
     State,
     moves_from,
+    stage_of,
 )
 from .workflow import (
     StaleMatch,
@@ -128,6 +129,11 @@ def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> 
         "matches/match.html",
         match=match,
         state=state,
+        stage=stage_of(
+            state,
+            delivery is not None and delivery.is_confirmed,
+            history[-1].reason if history else None,
+        ),
         provider=provider,
         seeker=seeker,
         delivery=delivery,

@@ -216,6 +216,8 @@ MATRIX: dict[str, Row] = {
     "POST match.confirm":                   web("LOGIN 403   DONE  404   404   403   403   403"),
     "POST match.dispute":                   web("LOGIN 403   DONE  404   404   403   403   403"),
     "GET match.evidence_file":              web("LOGIN 200   200   404   404   200   200   200"),
+    "GET match_lists.organisation_matches": web("LOGIN 200   404   404   404   200   200   200"),
+    "GET match_lists.all_matches":          web("LOGIN 403   403   403   403   403   200   200"),
     "GET review.queue":                     web("LOGIN 403   403   403   403   403   200   200"),
     "POST review.verify":                   web("LOGIN 403   403   403   403   403   DONE  DONE"),
     "POST review.query":                    web("LOGIN 403   403   403   403   403   DONE  DONE"),
