@@ -129,8 +129,9 @@ NEEDS_REASON = frozenset({_S.DECLINED})
 
 
 def moves_from(state: State, roles: Iterable[Role]) -> list[State]:
-    """The states these roles may move a match to from `state`, in workflow order."""
-    held = set(roles)
+    """The states these roles may move a match to with a bare move from `state`, in
+    workflow order (the receiving side's dispute has its own form)."""
+    held = set(roles) - {_R.SEEKER}
     return [to for (frm, to), allowed in MOVES.items() if frm == state and allowed & held]
 
 

@@ -19,7 +19,7 @@ from brokerage.matches.delivery import (
 )
 from brokerage.matches.models import Match
 from brokerage.matches.outcome_models import MatchEvent
-from brokerage.matches.states import DISPUTED, InvalidTransition, State
+from brokerage.matches.states import DISPUTED, InvalidTransition, Role, State, moves_from
 from brokerage.notifications.models import Notification
 from tests.conftest import csrf_token, log_in
 from tests.workflow.conftest import set_state, today
@@ -190,3 +190,8 @@ def test_after_a_dispute_the_supplier_records_again_and_the_beneficiary_confirms
         return [line.quantity for line in delivery.lines], delivery.is_confirmed
 
     assert in_pair(journey) == ([Decimal(10)], True)
+
+
+def test_no_bare_move_form_offers_the_receiving_side_to_send_a_delivery_back():
+    assert moves_from(State.DELIVERED, {Role.PARTY, Role.SEEKER}) == []
+    assert State.AGREED in moves_from(State.DELIVERED, {Role.TASK_FORCE})
