@@ -195,3 +195,17 @@ def test_after_a_dispute_the_supplier_records_again_and_the_beneficiary_confirms
 def test_no_bare_move_form_offers_the_receiving_side_to_send_a_delivery_back():
     assert moves_from(State.DELIVERED, {Role.PARTY, Role.SEEKER}) == []
     assert State.AGREED in moves_from(State.DELIVERED, {Role.TASK_FORCE})
+
+
+def test_the_review_queue_shows_the_task_force_an_earlier_dispute(pair, in_pair):
+    def disputed_then_recorded_again(pair):
+        match = _delivered(pair)
+        dispute_delivery(match, pair.user("beneficiary"), "Twelve hours, not twenty.", None)
+        record_delivery(match, pair.user("supplier"), REPORT, today(), None)
+
+    in_pair(disputed_then_recorded_again)
+    queue = log_in(pair.app.test_client(), "task_force@example.org").get("/review/")
+
+    page = queue.get_data(as_text=True)
+    assert "Disputed before" in page
+    assert "by Beneficiary of ARCh Oxfordshire: “Twelve hours, not twenty.”" in page
