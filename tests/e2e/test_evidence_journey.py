@@ -25,7 +25,7 @@ from tests.e2e.conftest import LiveServer
 from tests.e2e.helpers import CheckPage, Person, log_in
 from tests.e2e.test_review_journey import _person
 from tests.listings.conftest import listing_fields
-from tests.workflow.test_evidence import PDF, PNG
+from tests.workflow.evidence_samples import PDF, PNG
 
 pytestmark = pytest.mark.e2e
 
