@@ -129,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     from .listings.views import blueprint as listings
     from .matches import jobs as matches_jobs
     from .matches.interest_views import blueprint as interest
+    from .matches.list_views import blueprint as match_lists
     from .matches.match_views import blueprint as match
     from .matches.views import blueprint as matches
     from .notices.views import blueprint as notices
@@ -150,6 +151,7 @@ def _register_blueprints(app: Flask) -> None:
         board,
         matches,
         match,
+        match_lists,
         interest,
         notifications,
         charter,

@@ -25,6 +25,20 @@ class RunStatus(enum.StrEnum):
     REJECTED = "rejected"  # nothing imported: the file or some rows were bad
     FAILED = "failed"  # the job itself broke
 
+    @property
+    def label(self) -> str:
+        """The status in words, as the upload page lists it."""
+        return RUN_STATUS_WORDS[self]
+
+
+RUN_STATUS_WORDS = {
+    RunStatus.QUEUED: "Waiting to start",
+    RunStatus.RUNNING: "Importing",
+    RunStatus.DONE: "Imported",
+    RunStatus.REJECTED: "Rejected: nothing imported",
+    RunStatus.FAILED: "Failed",
+}
+
 
 class ImportRun(db.Model):
     __tablename__ = "import_runs"
@@ -47,6 +61,10 @@ class ImportRun(db.Model):
         CheckConstraint(in_list("status", RunStatus), name="status_known"),
         CheckConstraint("rows_done >= 0 AND rows_done <= rows_total", name="rows_in_range"),
     )
+
+    @property
+    def status_label(self) -> str:
+        return RunStatus(self.status).label
 
     @property
     def is_finished(self) -> bool:

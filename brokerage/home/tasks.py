@@ -20,9 +20,10 @@ from ..charter.schedule import month_bounds
 from ..extensions import db
 from ..listings.choices import ListingStatus
 from ..listings.models import Need, Offer, Opportunity
+from ..matches.lists import stage_expression
 from ..matches.models import Match
 from ..matches.outcome_models import Delivery, MatchEvent, MatchMessage
-from ..matches.states import State
+from ..matches.states import Stage, State
 from ..plan.models import Action, ActionLead, Objective, Plan, PlanLead, WorkingGroup
 from ..plan.states import ActionStatus
 
@@ -78,6 +79,17 @@ def deliveries_to_confirm(org_ids: list[int]) -> Task | None:
         _seeker_org().in_(org_ids),
     )
     return _match_task("Deliveries to confirm", query)
+
+
+def disputes_to_answer(org_ids: list[int]) -> Task | None:
+    """Deliveries the receiving side disputed, for the person's organisation as the
+    supplier to record again."""
+    query = (
+        select(func.count(Match.id), func.min(Match.id))
+        .join(Offer, Offer.id == Match.offer_id)
+        .where(Offer.organisation_id.in_(org_ids), stage_expression() == Stage.DISPUTED.value)
+    )
+    return _match_task("Disputed deliveries to record again", query)
 
 
 def _colleagues(org_ids: list[int]) -> Select[Any]:
@@ -206,7 +218,8 @@ def tasks_for(user: User, today: date) -> list[Task]:
     org_ids = _org_ids(user)
     found: list[Task | None] = []
     if org_ids:
-        found += [deliveries_to_confirm(org_ids), interest_received(org_ids)]
+        found += [deliveries_to_confirm(org_ids), disputes_to_answer(org_ids)]
+        found += [interest_received(org_ids)]
         found += [replies_owed(org_ids)]
     if is_task_force(user):
         found.append(outcomes_to_verify())

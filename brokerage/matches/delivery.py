@@ -1,4 +1,5 @@
-"""Recording what a match delivered, the other side confirming it, and its value in £.
+"""Recording what a match delivered (with evidence files), the other side confirming or
+disputing it, and its value in £.
 
 Each delivered measure's value is its quantity × the proxy value in force on the last day
 of delivery (`toms.service.proxy_value_on`); a measure with no proxy value is counted in
@@ -18,8 +19,9 @@ from ..accounts.models import User
 from ..extensions import db
 from ..toms.service import measures_by_code, proxy_value_on
 from ..types import utcnow
+from .evidence import Upload, keep
 from .models import Match
-from .outcome_models import MAX_NOTE, Delivery, DeliveryLine
+from .outcome_models import MAX_NOTE, Delivery, DeliveryLine, MatchEvent
 from .states import InvalidTransition, State, check_confirmer, check_recorder
 from .workflow import (
     advance,
@@ -40,6 +42,7 @@ class DeliveryReport:
     delivered_to: date
     quantities: Mapping[str, Decimal]  # measure code -> quantity delivered
     evidence: str = ""
+    files: tuple[Upload, ...] = ()  # checked by `evidence.read_upload`
 
 
 def _check(match: Match, report: DeliveryReport, today: date) -> None:
@@ -105,7 +108,21 @@ def record_delivery(
         seen_version=seen_version,
         recorded=delivery,
     )
+    keep(delivery, report.files, actor)
     return delivery
+
+
+def dispute_delivery(
+    match: Match, actor: User, reason: str, seen_version: int | None
+) -> MatchEvent:
+    """The buyer or beneficiary says the delivery is not right, and why: the match goes back
+    to the supplier (agreed), who is told and records it again. Who may dispute is who may
+    confirm (`check_confirmer`); a confirmed delivery is the task force's to query."""
+    if not reason.strip():
+        raise InvalidTransition("Say what is wrong with the delivery.")
+    return advance(
+        match, State.AGREED, actor, note=reason, seen_version=seen_version, disputing=True
+    )
 
 
 def confirm_delivery(

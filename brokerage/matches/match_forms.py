@@ -1,4 +1,5 @@
-"""The match page's forms: a move, a message, a delivery and its confirmation.
+"""The match page's forms: a move, a message, a delivery (with evidence files), its
+confirmation or dispute.
 
 Each carries the match `version` the page showed, so a submit made on a stale view is
 told what changed instead of overwriting it. The workflow checks its own rules again;
@@ -12,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import MultipleFileField
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -26,6 +28,7 @@ from wtforms.widgets import HiddenInput
 from ..toms.fields import MeasureQuantitiesField
 from ..validators import plain_text
 from .delivery import MAX_QUANTITY
+from .evidence import MAX_FILES_AT_ONCE, EvidenceRefused, Upload, read_uploads
 from .outcome_models import MAX_MESSAGE, MAX_NOTE
 from .states import DECLINE_REASONS, State
 
@@ -112,10 +115,24 @@ class DeliveryForm(_Versioned):
         filters=[_text],
         validators=[Length(max=MAX_NOTE), plain_text],
     )
+    files = MultipleFileField(
+        "Evidence files (optional)",
+        description=f"PDF, JPEG or PNG files of up to 10 MB each, {MAX_FILES_AT_ONCE} at most "
+        "at a time: a register, photos, a report.",
+        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"},
+    )
 
     def __init__(self, *args: Any, matched_on: date, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.matched_on, self.today = matched_on, today
+        self.uploads: list[Upload] = []
+
+    def validate_files(self, field: Any) -> None:
+        """Each file's type from its bytes, its size, and that it is not empty."""
+        try:
+            self.uploads = read_uploads(field.data or [])
+        except EvidenceRefused as refused:
+            raise ValidationError(str(refused)) from refused
 
     def validate_measures(self, field: Any) -> None:
         if not self.quantities:
@@ -136,6 +153,20 @@ class DeliveryForm(_Versioned):
     @property
     def quantities(self) -> dict[str, Decimal]:
         return {code: q for code, q in (self.measures.data or {}).items() if q is not None}
+
+
+class DisputeForm(_Versioned):
+    reason = TextAreaField(
+        "What is wrong with the delivery",
+        id="dispute-reason",
+        description="The supplier reads this and records the delivery again.",
+        filters=[_text],
+        validators=[
+            DataRequired(message="Say what is wrong with the delivery."),
+            Length(max=MAX_NOTE),
+            plain_text,
+        ],
+    )
 
 
 class ConfirmForm(_Versioned):

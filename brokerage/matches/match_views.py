@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -15,10 +15,11 @@ from ..charts import format_quantity
 from ..errors import BrokerageError
 from ..extensions import db
 from ..listings.service import today
-from .delivery import DeliveryReport, confirm_delivery, record_delivery
-from .match_forms import ConfirmForm, DeliveryForm, MessageForm, MoveForm
+from .delivery import DeliveryReport, confirm_delivery, dispute_delivery, record_delivery
+from .evidence import MAX_FILES_AT_ONCE, path_of
+from .match_forms import ConfirmForm, DeliveryForm, DisputeForm, MessageForm, MoveForm
 from .models import Match
-from .outcome_models import Delivery, MatchEvent, MatchMessage
+from .outcome_models import MAX_EVIDENCE_BYTES, Delivery, EvidenceFile, MatchEvent, MatchMessage
 from .permissions import can_read_messages, can_view_match
 from .states import (
     DECLINE_REASONS,
@@ -28,6 +29,7 @@ from .states import (
     Role,
     State,
     moves_from,
+    stage_of,
 )
 from .workflow import (
     StaleMatch,
@@ -42,6 +44,16 @@ from .workflow import (
 )
 
 blueprint = Blueprint("match", __name__, url_prefix="/matches")
+
+
+@blueprint.url_value_preprocessor
+def _allow_evidence_files(endpoint: str | None, values: dict[str, object] | None) -> None:
+    """A delivery may carry evidence files beyond the site's usual request limit. Set here
+    because this runs before the body is first read (by the CSRF check); room for every
+    file at a little over the limit, so a file too large gets a field error, not a 413."""
+    if endpoint == "match.delivery" and current_user.is_authenticated:
+        request.max_content_length = MAX_FILES_AT_ONCE * 2 * MAX_EVIDENCE_BYTES
+
 
 Page = tuple[str, int]
 
@@ -104,15 +116,24 @@ def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> 
         "message_form": posted.get("message_form") or MessageForm(formdata=None),
         "delivery_form": posted.get("delivery_form") or _prefilled_delivery(match),
         "confirm_form": posted.get("confirm_form") or ConfirmForm(formdata=None),
+        "dispute_form": posted.get("dispute_form") or DisputeForm(formdata=None),
     }
     for form in forms.values():
         if form is not None:
             form.version.data = str(match.version)
     reads_messages = can_read_messages(current_user, match)
+    history = db.session.scalars(
+        select(MatchEvent).where(MatchEvent.match_id == match.id).order_by(MatchEvent.id)
+    ).all()
     html = render_template(
         "matches/match.html",
         match=match,
         state=state,
+        stage=stage_of(
+            state,
+            delivery is not None and delivery.is_confirmed,
+            history[-1].reason if history else None,
+        ),
         provider=provider,
         seeker=seeker,
         delivery=delivery,
@@ -121,9 +142,8 @@ def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> 
         may_message=Role.PARTY in roles and state not in FINAL_STATES,
         may_deliver=may_record(current_user, match),
         may_confirm=may_confirm(current_user, match, delivery),
-        history=db.session.scalars(
-            select(MatchEvent).where(MatchEvent.match_id == match.id).order_by(MatchEvent.id)
-        ).all(),
+        history=history,
+        sent_back=_sent_back(state, history),
         reads_messages=reads_messages,
         messages=db.session.scalars(
             select(MatchMessage).where(MatchMessage.match_id == match.id).order_by(MatchMessage.id)
@@ -135,6 +155,14 @@ def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> 
         **forms,
     )
     return html, status
+
+
+def _sent_back(state: State, history: list[MatchEvent]) -> MatchEvent | None:
+    """The dispute or query that sent the delivery back, while the supplier is to answer it."""
+    last = history[-1] if history else None
+    if state == State.AGREED and last is not None and last.from_state == State.DELIVERED:
+        return last
+    return None
 
 
 def _refused(match: Match, error: BrokerageError, **posted: Any) -> Page:
@@ -206,7 +234,11 @@ def delivery(match_id: int) -> Page | Response:
     if not form.validate():
         return _page(match, 400, delivery_form=form)
     report = DeliveryReport(
-        form.delivered_from.data, form.delivered_to.data, form.quantities, form.evidence.data
+        form.delivered_from.data,
+        form.delivered_to.data,
+        form.quantities,
+        form.evidence.data,
+        tuple(form.uploads),
     )
     try:
         record_delivery(match, current_user, report, today(), form.seen_version)
@@ -232,3 +264,39 @@ def confirm(match_id: int) -> Page | Response:
     except BrokerageError as error:
         return _refused(match, error)
     return _done(match, "Thank you: the delivery is confirmed, ready for the task force.")
+
+
+@blueprint.post("/<int:match_id>/dispute")
+def dispute(match_id: int) -> Page | Response:
+    match = _load(match_id)
+    _require(match, Role.SEEKER)
+    form = DisputeForm()
+    if not form.validate():
+        return _page(match, 400, dispute_form=form)
+    try:
+        dispute_delivery(match, current_user, form.reason.data, form.seen_version)
+    except BrokerageError as error:
+        return _refused(match, error, dispute_form=form)
+    return _done(match, "The delivery is disputed: the supplier is told why and records it again.")
+
+
+@blueprint.get("/<int:match_id>/evidence/<int:file_id>")
+def evidence_file(match_id: int, file_id: int) -> Response:
+    """An evidence file, for those who may see the match: always as a download of the type
+    its bytes were found to be, never shown inline nor sniffed by the browser."""
+    match = _load(match_id)
+    evidence = db.get_or_404(EvidenceFile, file_id)
+    path = path_of(evidence)
+    if evidence.delivery.match_id != match.id or not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=evidence.content_type,
+        as_attachment=True,
+        download_name=evidence.filename,
+        conditional=False,
+        etag=False,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -17,10 +17,14 @@ from ..accounts.models import Organisation, User
 from ..extensions import db
 from ..types import UTCDateTime, in_list, utcnow
 from .models import Match
-from .states import DECLINE_REASONS, State
+from .states import EVENT_REASONS, State
 
 MAX_MESSAGE = 2000
 MAX_NOTE = 2000
+# Evidence files: the types a delivery's evidence may be (told from the bytes), and the
+# largest file kept.
+EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
 class MatchEvent(db.Model):
@@ -45,7 +49,7 @@ class MatchEvent(db.Model):
         CheckConstraint(in_list("from_state", State), name="from_state_known"),
         CheckConstraint(in_list("to_state", State), name="to_state_known"),
         CheckConstraint(
-            f"reason IS NULL OR reason IN ({', '.join(map(repr, DECLINE_REASONS))})",
+            f"reason IS NULL OR reason IN ({', '.join(map(repr, EVENT_REASONS))})",
             name="reason_known",
         ),
     )
@@ -56,7 +60,7 @@ class MatchEvent(db.Model):
 
     @property
     def reason_label(self) -> str:
-        return DECLINE_REASONS.get(self.reason or "", "")
+        return EVENT_REASONS.get(self.reason or "", "")
 
 
 class MatchMessage(db.Model):
@@ -102,6 +106,9 @@ class Delivery(db.Model):
     lines: Mapped[list[DeliveryLine]] = relationship(
         back_populates="delivery", cascade="all, delete-orphan", order_by="DeliveryLine.id"
     )
+    evidence_files: Mapped[list[EvidenceFile]] = relationship(
+        back_populates="delivery", cascade="all, delete-orphan", order_by="EvidenceFile.id"
+    )
 
     __table_args__ = (
         CheckConstraint("delivered_to >= delivered_from", name="dates_in_order"),
@@ -145,3 +152,38 @@ class DeliveryLine(db.Model):
             "(proxy_value_pence IS NULL) = (value_pence IS NULL)", name="value_with_proxy"
         ),
     )
+
+
+class EvidenceFile(db.Model):
+    """A file the providing side attached to its delivery as evidence. The bytes are kept
+    outside static/, in the configured evidence folder under a random name (`stored_as`),
+    and served only to the match's two sides, the task force and staff."""
+
+    __tablename__ = "match_evidence_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("match_deliveries.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))  # as uploaded, made safe to send back
+    content_type: Mapped[str] = mapped_column(String(40))  # told from the bytes
+    size_bytes: Mapped[int]
+    stored_as: Mapped[str] = mapped_column(String(64), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    delivery: Mapped[Delivery] = relationship(back_populates="evidence_files")
+    uploaded_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            f"content_type IN ({', '.join(map(repr, EVIDENCE_TYPES))})", name="type_accepted"
+        ),
+        CheckConstraint(f"size_bytes > 0 AND size_bytes <= {MAX_EVIDENCE_BYTES}", name="size"),
+        CheckConstraint("filename <> ''", name="filename_not_empty"),
+    )
+
+    @property
+    def kind(self) -> str:
+        """ "PDF", "JPEG" or "PNG"."""
+        return EVIDENCE_TYPES[self.content_type]

@@ -19,9 +19,11 @@ from ..listings.models import Listing, Need, Offer, Opportunity
 from ..matching import MatchResult, rank
 from ..matching.strength import strength_word
 from .candidates import PAIRINGS, candidates_for
+from .lists import stages_of
 from .models import Match
 from .policy import policy_in_force
 from .scene import TOP_N, explain_stored
+from .states import Stage
 from .suppliers import SupplierMatches, supplier_matches_for
 
 T = TypeVar("T")
@@ -42,6 +44,7 @@ class ShownMatch:
     policy_version: int
     # For "for you" pages: the viewer's own listing this match is for.
     own: Listing | None = None
+    stage: Stage | None = None  # a stored match's stage; None for one ranked live
 
     @property
     def distance_km(self) -> float:
@@ -62,7 +65,13 @@ class ShownMatch:
         return KIND_OF_MODEL[type(self.own)].name if self.own is not None else None
 
     @classmethod
-    def stored(cls, match: Match, other: Listing, own: Listing | None = None) -> ShownMatch:
+    def stored(
+        cls,
+        match: Match,
+        other: Listing,
+        own: Listing | None = None,
+        stage: Stage | None = None,
+    ) -> ShownMatch:
         return cls(
             match.id,
             other,
@@ -74,6 +83,7 @@ class ShownMatch:
             tuple(match.reasons),
             match.policy_version,
             own,
+            stage,
         )
 
     @classmethod
@@ -136,7 +146,8 @@ def matches_for(listing: Listing) -> list[ShownMatch]:
         if _published(other):
             rows.append((match, other))
     explain_stored([match for match, _ in rows])
-    return [ShownMatch.stored(match, other) for match, other in rows]
+    stages = stages_of([match for match, _ in rows])
+    return [ShownMatch.stored(match, other, stage=stages[match.id]) for match, other in rows]
 
 
 @dataclass(frozen=True)
@@ -237,9 +248,11 @@ def _matched_to_own(
         )
     )
     own_key, other_key = RELATION_TO[own].key, RELATION_TO[other].key
+    matches = _explained(query)
+    stages = stages_of(matches)
     return [
-        ShownMatch.stored(m, getattr(m, other_key), own=getattr(m, own_key))
-        for m in _explained(query)
+        ShownMatch.stored(m, getattr(m, other_key), getattr(m, own_key), stages[m.id])
+        for m in matches
     ]
 
 

@@ -34,11 +34,45 @@ class State(enum.StrEnum):
         return self.value.replace("_", " ")
 
 
+class Stage(enum.StrEnum):
+    """Where a match stands, in the words every list shows and filters by: its state, with
+    a delivery told apart once the receiving side confirmed it, and an agreed match told
+    apart when the receiving side disputed its delivery (the supplier is to record it again)."""
+
+    SUGGESTED = "suggested"
+    INTEREST_EXPRESSED = "interest_expressed"
+    IN_DISCUSSION = "in_discussion"
+    AGREED = "agreed"
+    DISPUTED = "disputed"
+    DELIVERED = "delivered"
+    CONFIRMED = "confirmed"
+    VERIFIED = "verified"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        """ "Interest expressed": the stage as words, capitalised for a badge or a column."""
+        return self.value.replace("_", " ").capitalize()
+
+
+def stage_of(state: State, confirmed: bool = False, last_reason: str | None = None) -> Stage:
+    """The stage of a match in `state`, whose delivery is `confirmed` or not and whose last
+    move gave `last_reason`."""
+    if state == State.DELIVERED and confirmed:
+        return Stage.CONFIRMED
+    if state == State.AGREED and last_reason == DISPUTED:
+        return Stage.DISPUTED
+    return Stage(state.value)
+
+
 class Role(enum.StrEnum):
     """Who is acting, as far as the workflow cares."""
 
     PARTY = "party"  # a member of either side's organisation
     PROVIDER = "provider"  # a member of the side that delivers (the supplier or offer side)
+    SEEKER = "seeker"  # a member of the receiving side (the buyer or beneficiary)
     TASK_FORCE = "task_force"
     SYSTEM = "system"
 
@@ -56,6 +90,9 @@ DECLINE_REASONS = {
     "evidence_rejected": "Delivery evidence rejected by the task force",
     "other": "Another reason (see the note)",
 }
+# The reason a move's history gives when the receiving side disputes a delivery.
+DISPUTED = "disputed"
+EVENT_REASONS = {**DECLINE_REASONS, DISPUTED: "The delivery is disputed"}
 
 _S, _R = State, Role
 # (from, to) -> the roles that may make that move.
@@ -74,22 +111,27 @@ MOVES: dict[tuple[State, State], frozenset[Role]] = {
     (_S.AGREED, _S.DELIVERED): frozenset({_R.PROVIDER}),
     (_S.AGREED, _S.WITHDRAWN): frozenset({_R.PARTY}),
     (_S.DELIVERED, _S.VERIFIED): frozenset({_R.TASK_FORCE}),
-    # A query sends the delivery back to the provider with a question.
-    (_S.DELIVERED, _S.AGREED): frozenset({_R.TASK_FORCE}),
+    # Back to the provider: the task force's query (a question), or the receiving side's
+    # dispute (what is wrong), which the provider answers by recording the delivery again.
+    (_S.DELIVERED, _S.AGREED): frozenset({_R.TASK_FORCE, _R.SEEKER}),
     (_S.DELIVERED, _S.DECLINED): frozenset({_R.TASK_FORCE}),
 }
 # Moves made only by recording a delivery (`delivery.record_delivery`), never by a bare move:
 # after a task-force query a bare move would bring back the old record and its confirmation.
 BY_RECORDING_ONLY = frozenset({(_S.AGREED, _S.DELIVERED)})
+# The receiving side's move, made only by disputing the delivery with a reason
+# (`delivery.dispute_delivery`); its role counts for nothing else.
+DISPUTE = (_S.DELIVERED, _S.AGREED)
 # The task force's answers to a delivery: verify, query, reject.
-REVIEWS = frozenset(move for move, roles in MOVES.items() if roles == {_R.TASK_FORCE})
+REVIEWS = frozenset(move for move, roles in MOVES.items() if _R.TASK_FORCE in roles)
 FINAL_STATES = frozenset({_S.VERIFIED, _S.DECLINED, _S.WITHDRAWN, _S.EXPIRED})
 NEEDS_REASON = frozenset({_S.DECLINED})
 
 
 def moves_from(state: State, roles: Iterable[Role]) -> list[State]:
-    """The states these roles may move a match to from `state`, in workflow order."""
-    held = set(roles)
+    """The states these roles may move a match to with a bare move from `state`, in
+    workflow order (the receiving side's dispute has its own form)."""
+    held = set(roles) - {_R.SEEKER}
     return [to for (frm, to), allowed in MOVES.items() if frm == state and allowed & held]
 
 
@@ -100,15 +142,25 @@ def check_move(
     reason: str | None = None,
     *,
     recording: bool = False,
+    disputing: bool = False,
 ) -> None:
     """Raise InvalidTransition, with a message a person understands, unless the move is
-    allowed; `recording` says the move is made by recording a delivery."""
+    allowed; `recording` says the move is made by recording a delivery, `disputing` by
+    disputing one (then only the receiving side's role counts)."""
+    given = set(roles)
+    held = given & {_R.SEEKER} if disputing else given - {_R.SEEKER}
+    if disputing and (current, target) != DISPUTE:
+        raise InvalidTransition("Only a delivery waiting for confirmation can be disputed.")
+    if disputing and not held:
+        raise InvalidTransition("Only the buyer or beneficiary disputes a delivery.")
     allowed = MOVES.get((current, target))
     if allowed is None:
         if current in FINAL_STATES:
             raise InvalidTransition(f"This match is {current.label}; it cannot change any more.")
         raise InvalidTransition(f"A match that is {current.label} cannot become {target.label}.")
-    if not allowed & set(roles):
+    if not allowed & held:
+        if (current, target) == DISPUTE and _R.SEEKER in given:
+            raise InvalidTransition("To send the delivery back, dispute it and say why.")
         raise InvalidTransition(
             f"You may not move this match from {current.label} to {target.label}."
         )
@@ -155,24 +207,25 @@ def check_recorder(person: Person, seeker_name: str) -> None:
         )
 
 
-def check_confirmer(person: Person, steps: Steps, seeker_name: str) -> None:
+def check_confirmer(person: Person, steps: Steps, seeker_name: str, verb: str = "confirms") -> None:
     """The confirmer is a member of the receiving organisation, did not record the delivery,
-    and is on neither the providing side nor the verifying side (task force, staff)."""
+    and is on neither the providing side nor the verifying side (task force, staff). The
+    same person answers for the receiving side when it disputes a delivery (`verb`)."""
     if not person.seeker:
-        raise DutiesNotSeparated("Only the buyer or beneficiary confirms a delivery.")
+        raise DutiesNotSeparated(f"Only the buyer or beneficiary {verb} a delivery.")
     if person.id == steps.recorded_by:
         raise DutiesNotSeparated(
-            f"You recorded this delivery, so another member of {seeker_name} confirms it."
+            f"You recorded this delivery, so another member of {seeker_name} {verb} it."
         )
     if person.provider:
         raise DutiesNotSeparated(
             "You are also a member of the supplier that delivered, so another member of "
-            f"{seeker_name} confirms it."
+            f"{seeker_name} {verb} it."
         )
     if person.reviewer:
         raise DutiesNotSeparated(
             "You are on the task force, which verifies deliveries, so another member of "
-            f"{seeker_name} confirms it."
+            f"{seeker_name} {verb} it."
         )
 
 

@@ -23,6 +23,7 @@ from ..notifications.service import notify
 from .models import Match
 from .outcome_models import MAX_MESSAGE, MAX_NOTE, Delivery, MatchEvent, MatchMessage
 from .states import (
+    DISPUTED,
     FINAL_STATES,
     REVIEWS,
     InvalidTransition,
@@ -62,7 +63,7 @@ def roles_of(user: Any, match: Match) -> set[Role]:
     if user.membership_in(provider) is not None:
         roles |= {Role.PARTY, Role.PROVIDER}
     if user.membership_in(seeker) is not None:
-        roles.add(Role.PARTY)
+        roles |= {Role.PARTY, Role.SEEKER}
     if is_task_force(user):
         roles.add(Role.TASK_FORCE)
     return roles
@@ -136,15 +137,24 @@ def advance(
     note: str = "",
     seen_version: int | None = None,
     recorded: Delivery | None = None,
+    disputing: bool = False,
 ) -> MatchEvent:
     """Move `match` to `target` for `actor`, or raise InvalidTransition / StaleMatch;
-    `recorded` is the delivery `record_delivery` has just written, when that is the move."""
+    `recorded` is the delivery `record_delivery` has just written, when that is the move,
+    and `disputing` says the receiving side disputes the delivery (the note says why)."""
     _refuse_if_stale(match, seen_version)
     current = State(match.state)
-    check_move(current, target, roles_of(actor, match), reason, recording=recorded is not None)
+    check_move(
+        current,
+        target,
+        roles_of(actor, match),
+        reason,
+        recording=recorded is not None,
+        disputing=disputing,
+    )
     if len(note) > MAX_NOTE:
         raise InvalidTransition(f"Keep the note under {MAX_NOTE} characters.")
-    _check_delivery_rules(match, current, target, actor)
+    _check_delivery_rules(match, current, target, actor, disputing)
     match.state = target.value
     event = MatchEvent(
         match_id=match.id,
@@ -152,23 +162,37 @@ def advance(
         actor_id=getattr(actor, "id", None),
         from_state=current.value,
         to_state=target.value,
-        reason=reason if target == State.DECLINED else None,
+        reason=DISPUTED if disputing else reason if target == State.DECLINED else None,
         note=note.strip(),
     )
     db.session.add(event)
     _flush_or_stale(match)
-    _tell_the_others(match, actor, f"{_title(match)} is now {target.label}", note.strip())
+    news = f"{_title(match)} is now {target.label}"
+    if disputing:
+        news = f"{sides(match)[1].name} disputes the delivery recorded for {_title(match)}"
+    _tell_the_others(match, actor, news, note.strip())
     return event
 
 
-def _check_delivery_rules(match: Match, current: State, target: State, actor: User | None) -> None:
+def _check_delivery_rules(
+    match: Match, current: State, target: State, actor: User | None, disputing: bool
+) -> None:
     """Verification needs a delivery the other side has confirmed (two-sided confirmation),
-    reviewed by someone independent of both sides; a query voids the confirmation, so the
-    corrected delivery is confirmed again."""
+    reviewed by someone independent of both sides; a dispute comes from someone who could
+    have confirmed it instead; a query or a dispute voids the confirmation, so the corrected
+    delivery is confirmed again."""
     delivery = delivery_of(match)
     if target == State.DELIVERED and delivery is None:
         raise InvalidTransition("Record what was delivered first.")
-    if (current, target) in REVIEWS and actor is not None:
+    if disputing and actor is not None:
+        check_confirmer(
+            person_of(actor, match), steps_of(delivery), sides(match)[1].name, "disputes"
+        )
+        if delivery is None or delivery.is_confirmed:
+            raise InvalidTransition(
+                "This delivery is already confirmed: the task force reviews it now."
+            )
+    elif (current, target) in REVIEWS and actor is not None:
         check_reviewer(person_of(actor, match), steps_of(delivery))
     if target == State.VERIFIED and (delivery is None or not delivery.is_confirmed):
         raise InvalidTransition(

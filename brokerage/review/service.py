@@ -15,7 +15,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..matches.models import Match
 from ..matches.outcome_models import Delivery, MatchEvent
-from ..matches.states import InvalidTransition, State
+from ..matches.states import DISPUTED, InvalidTransition, State
 from ..matches.workflow import advance
 
 RECENT_VERIFIED = 20
@@ -29,6 +29,8 @@ class Outcome:
     delivery: Delivery
     overlaps: list[Delivery]
     verification: MatchEvent | None = None
+    # The receiving side's earlier disputes of this delivery, oldest first.
+    disputes: tuple[MatchEvent, ...] = ()
 
     @property
     def confirmed(self) -> bool:
@@ -68,6 +70,7 @@ def _deliveries_in(state: State) -> list[Delivery]:
             .where(Match.state == state.value)
             .options(
                 selectinload(Delivery.lines),
+                selectinload(Delivery.evidence_files),
                 selectinload(Delivery.match),
                 selectinload(Delivery.recorded_by),
                 selectinload(Delivery.confirmed_by),
@@ -93,10 +96,32 @@ def overlaps(delivery: Delivery, verified: list[Delivery]) -> list[Delivery]:
     ]
 
 
+def _disputes_of(deliveries: list[Delivery]) -> dict[int, tuple[MatchEvent, ...]]:
+    """Each match's disputes, oldest first, in one query."""
+    events = db.session.scalars(
+        select(MatchEvent)
+        .where(
+            MatchEvent.reason == DISPUTED,
+            MatchEvent.match_id.in_([d.match_id for d in deliveries]),
+        )
+        .options(selectinload(MatchEvent.actor))
+        .order_by(MatchEvent.id)
+    )
+    found: dict[int, tuple[MatchEvent, ...]] = {}
+    for event in events:
+        found[event.match_id] = (*found.get(event.match_id, ()), event)
+    return found
+
+
 def awaiting_verification() -> list[Outcome]:
-    """The queue, oldest delivery first."""
+    """The queue, oldest delivery first, each with the disputes it answered."""
     verified = _deliveries_in(State.VERIFIED)
-    return [Outcome(d.match, d, overlaps(d, verified)) for d in _deliveries_in(State.DELIVERED)]
+    waiting = _deliveries_in(State.DELIVERED)
+    disputes = _disputes_of(waiting)
+    return [
+        Outcome(d.match, d, overlaps(d, verified), disputes=disputes.get(d.match_id, ()))
+        for d in waiting
+    ]
 
 
 def recently_verified() -> list[Outcome]:

@@ -148,7 +148,9 @@ def test_a_match_goes_from_suggested_to_verified_in_the_browser(
     today = supplier.evaluate("new Date().toISOString().slice(0, 10)")
     supplier.get_by_label("Delivered from").fill(today)
     supplier.get_by_label("Delivered to").fill(today)
-    supplier.get_by_label("Evidence").fill("Apprentice timesheets: https://example.org/sheets")
+    supplier.get_by_label("Evidence", exact=True).fill(
+        "Apprentice timesheets: https://example.org/sheets"
+    )
     supplier.get_by_role("button", name="Record the delivery").click()
     _flashed(supplier, "The delivery is recorded")
     expect(supplier.get_by_role("region", name="Delivered")).to_contain_text("OIEP-S1")

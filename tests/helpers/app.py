@@ -28,7 +28,13 @@ def build_test_app(database_url: str, outbox: str, **settings: Any) -> Flask:
     config = type(
         "SessionTestConfig",
         (TestConfig,),
-        {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_OUTBOX_DIR": outbox, **settings},
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_OUTBOX_DIR": outbox,
+            # Evidence files beside the outbox, never under the instance folder.
+            "EVIDENCE_FOLDER": f"{outbox}-evidence",
+            **settings,
+        },
     )
     app = create_app(config)
     with app.app_context():

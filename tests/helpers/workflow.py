@@ -4,9 +4,10 @@ a member, plus the task force, staff and an outsider."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -166,3 +167,13 @@ def set_state(match: Match, state: State) -> None:
 def today() -> date:
     """Today, asked when used: a constant taken at collection goes stale across midnight."""
     return date.today()
+
+
+@pytest.fixture
+def evidence_folder(app: Flask, tmp_path: Path) -> Iterator[Path]:
+    """Evidence files go to this test's own folder, so it can see what was kept."""
+    folder = tmp_path / "evidence"
+    before = app.config.get("EVIDENCE_FOLDER")
+    app.config["EVIDENCE_FOLDER"] = str(folder)
+    yield folder
+    app.config["EVIDENCE_FOLDER"] = before

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from brokerage.extensions import db
 from brokerage.home.tasks import tasks_for
-from brokerage.matches.delivery import DeliveryReport, record_delivery
+from brokerage.matches.delivery import DeliveryReport, dispute_delivery, record_delivery
 from brokerage.matches.states import State
 from brokerage.matches.workflow import advance, send_message
 from tests.helpers.app import counted_statements
@@ -51,6 +51,18 @@ def test_the_task_force_sees_outcomes_to_verify_and_is_not_told_to_set_up_an_org
 def test_the_supplier_does_not_confirm_its_own_delivery(pair, in_pair):
     in_pair(_delivered)
     assert "Deliveries to confirm" not in _home(pair, "supplier")
+
+
+def test_the_supplier_sees_a_disputed_delivery_to_record_again(pair, in_pair):
+    def disputed(p) -> None:
+        _delivered(p)
+        dispute_delivery(p.match(), p.user("beneficiary"), "Nobody came.", None)
+
+    in_pair(disputed)
+    page = _home(pair, "supplier")
+    assert "Disputed deliveries to record again" in page
+    assert f'href="/matches/{pair.need_match}"' in page
+    assert "Disputed deliveries to record again" not in _home(pair, "beneficiary")
 
 
 def test_interest_expressed_by_the_supplier_reaches_the_beneficiary_not_the_supplier(pair, in_pair):

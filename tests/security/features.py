@@ -17,6 +17,7 @@ from brokerage.charter import toolkit as charter_toolkit
 from brokerage.charter.models import CheckInRecord, Signee
 from brokerage.extensions import db
 from brokerage.listings import service as listings_service
+from brokerage.matches.evidence import Upload, keep
 from brokerage.matches.models import Match
 from brokerage.matches.outcome_models import Delivery, DeliveryLine
 from brokerage.notices.models import ImportedOrganisation, Procurement
@@ -237,7 +238,8 @@ def _build_review(security_world: SecurityWorld) -> dict[str, int]:
 
 def _build_match_pages(security_world: SecurityWorld) -> dict[str, int]:
     """Matches of the supplier's offer with three opportunities of the buyer's: one with
-    interest expressed, one agreed (to record a delivery) and one delivered (to confirm).
+    interest expressed, one agreed (to record a delivery) and one delivered (to confirm or
+    dispute, with an evidence file).
     None is left suggested: recomputing on commit would replace it."""
     offer_id = security_world.feature("listings")["offer"]
     buyer = db.session.get(Organisation, security_world.organisation_ids["buyer"])
@@ -272,6 +274,9 @@ def _build_match_pages(security_world: SecurityWorld) -> dict[str, int]:
             delivery.lines = [DeliveryLine(measure_code="T-1", unit="people", quantity=Decimal(2))]
             db.session.add(delivery)
             db.session.flush()
+            register = Upload("register.pdf", "application/pdf", b"%PDF-1.4\n%%EOF\n")
+            supplier = db.session.get(User, security_world.users["supplier"])
+            made["evidence_file"] = keep(delivery, [register], supplier)[0].id
         made[key], made[f"{key}_version"] = match.id, match.version
     return made
 

@@ -193,10 +193,15 @@ for _endpoint, _key in (
     ("match.message", "interest_expressed"),
     ("match.delivery", "agreed"),
     ("match.confirm", "delivered"),
+    ("match.dispute", "delivered"),
 ):
     ROUTE_ARGUMENTS[_endpoint] = {"match_id": lambda w, key=_key: w.feature("match_pages")[key]}
 ROUTE_ARGUMENTS["notices.show"] = {"procurement_id": lambda w: w.feature("notices")["procurement"]}
 ROUTE_ARGUMENTS["notices.claim"] = {"organisation_id": lambda w: w.feature("notices")["imported"]}
+ROUTE_ARGUMENTS["match.evidence_file"] = {
+    "match_id": lambda w: w.feature("match_pages")["delivered"],
+    "file_id": lambda w: w.feature("match_pages")["evidence_file"],
+}
 ROUTE_ARGUMENTS["impact.case_study"] = {"match_id": lambda w: w.feature("review")["verified"]}
 ROUTE_ARGUMENTS["review.export_table"] = {
     "table": lambda w: "matches",
@@ -385,6 +390,10 @@ FORMS: dict[str, Callable[[SecurityWorld], dict[str, Any]]] = {
         "version": str(w.feature("match_pages")["delivered_version"]),
         "rating": "4",
         "note": "",
+    },
+    "match.dispute": lambda w: {
+        "version": str(w.feature("match_pages")["delivered_version"]),
+        "reason": "Only half the leaflets arrived.",
     },
     "impact.case_study": lambda w: {"shown": "y", "text": "Reading helpers in Oxford schools."},
     "notifications.open_notification": lambda w: {},

@@ -110,14 +110,22 @@ ROUTES = {
         },
     ),
     "confirm": (State.DELIVERED, {"rating": "4", "note": "They came every week."}),
+    "dispute": (State.DELIVERED, {"reason": "Nobody came on Tuesday."}),
 }
 EXPECTED = {
     "move": {"supplier": 302, "beneficiary": 302, "task_force": 409, "staff": 409},
     "messages": {"supplier": 302, "beneficiary": 302, "task_force": 403, "staff": 403},
     "delivery": {"supplier": 302, "beneficiary": 403, "task_force": 403, "staff": 403},
     "confirm": {"supplier": 403, "beneficiary": 302, "task_force": 403, "staff": 403},
+    "dispute": {"supplier": 403, "beneficiary": 302, "task_force": 403, "staff": 403},
 }
-WRITES = {"move": MatchEvent, "messages": MatchMessage, "delivery": MatchEvent, "confirm": None}
+WRITES = {
+    "move": MatchEvent,
+    "messages": MatchMessage,
+    "delivery": MatchEvent,
+    "confirm": None,
+    "dispute": MatchEvent,
+}
 
 
 @pytest.mark.parametrize("who", PEOPLE)
@@ -354,7 +362,7 @@ def test_the_task_force_queries_a_delivery_back_to_the_supplier_with_a_question(
     assert response.status_code == 302
     assert _state(pair, match_id) == "agreed"
     supplier_page = _client(pair, "supplier").get(f"/matches/{match_id}").get_data(True)
-    assert "Which schools?" in supplier_page and "Record what was delivered" in supplier_page
+    assert "Which schools?" in supplier_page and "Record the delivery again" in supplier_page
     # The delivery as recorded is there to correct.
     assert 'name="measures:OIEP-S1" id="measures-OIEP-S1-quantity" value="3"' in supplier_page
     assert "Register</textarea>" in supplier_page

@@ -2,7 +2,8 @@
 workflow services (the pages call the same ones) and checks, after every step, that no
 match is in a state the table forbids, that no outcome is verified without a confirmation
 by a member of another organisation than the recorder's and the verifier's, and that the
-public impact total is the sum of the outcomes verified.
+public impact total is the sum of the outcomes verified, and that a dispute comes only
+from the receiving side, with its reason.
 
 Each example starts from the same committed world and is rolled back at its end, so the
 database never grows; derandomized, a run is the same every time."""
@@ -30,9 +31,14 @@ from brokerage.errors import BrokerageError
 from brokerage.extensions import db
 from brokerage.impact.service import impact
 from brokerage.matches import workflow
-from brokerage.matches.delivery import DeliveryReport, confirm_delivery, record_delivery
+from brokerage.matches.delivery import (
+    DeliveryReport,
+    confirm_delivery,
+    dispute_delivery,
+    record_delivery,
+)
 from brokerage.matches.outcome_models import MatchEvent
-from brokerage.matches.states import DECLINE_REASONS, FINAL_STATES, MOVES, State
+from brokerage.matches.states import DECLINE_REASONS, DISPUTED, FINAL_STATES, MOVES, State
 from brokerage.review import service as review
 from brokerage.toms.models import Measure
 from brokerage.toms.service import add_proxy_value
@@ -154,6 +160,14 @@ class Workflow(RuleBasedStateMachine):
         self._try(lambda: confirm_delivery(match, actor, rating=rating))
 
     @precondition(_in(State.DELIVERED))
+    @rule(who=confirmers, reason=st.sampled_from(["", "Nobody came on Tuesday."]))
+    def dispute(self, who: str, reason: str) -> None:
+        """The receiving side sends the delivery back to the supplier, with or without the
+        reason it must give."""
+        match, actor = self.pair.match(), self.pair.user(who)
+        self._try(lambda: dispute_delivery(match, actor, reason, None))
+
+    @precondition(_in(State.DELIVERED))
     @rule(who=people)
     def query(self, who: str) -> None:
         match, actor = self.pair.match(), self.pair.user(who)
@@ -214,6 +228,21 @@ class Workflow(RuleBasedStateMachine):
             confirmer.membership_in(provider) is None and verifier.membership_in(provider) is None
         )
         assert not (confirmer.is_task_force or confirmer.is_staff)
+
+    @invariant()
+    def a_dispute_comes_with_its_reason_from_the_receiving_side_alone(self) -> None:
+        match = self.pair.match()
+        provider, seeker = workflow.sides(match)
+        disputes = db.session.scalars(
+            select(MatchEvent).where(MatchEvent.match_id == match.id, MatchEvent.reason == DISPUTED)
+        ).all()
+        for event in disputes:
+            assert (event.from_state, event.to_state) == (State.DELIVERED, State.AGREED)
+            assert event.note.strip(), "a dispute without its reason"
+            actor = event.actor
+            assert actor.membership_in(seeker) is not None
+            assert actor.membership_in(provider) is None
+            assert not (actor.is_task_force or actor.is_staff)
 
     @invariant()
     def the_public_total_is_the_sum_of_the_verified_outcomes(self) -> None:
