@@ -3,7 +3,7 @@ made through the listings service, as the pages would make them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -20,14 +20,6 @@ from tests.factories import OrganisationFactory
 from tests.listings.conftest import listing_fields
 
 Maker = Callable[..., int]
-
-
-@pytest.fixture(autouse=True)
-def _stamp_read_on_every_search(app: Flask) -> Iterator[None]:
-    """Each test's data is rolled back behind the index's back: let it look every time."""
-    app.config["DIRECTORY_CHECK_SECONDS"] = 0
-    yield
-    app.config.pop("DIRECTORY_CHECK_SECONDS")
 
 
 @pytest.fixture(autouse=True)
