@@ -31,6 +31,8 @@ from .redis_back_off import RedisBackOff
 
 # In `g`: the keys to read with the next entry (None), or as read then (the entry).
 _READ_AHEAD = "caching_read_ahead"
+# In `g`: reading the topic versions failed in this request.
+_DATABASE_AWAY = "caching_database_away"
 AFRESH = "Working out every value afresh"
 # A Redis that stops answering slows a page by this much, not by a hung worker.
 REDIS_SOCKET_SECONDS = 0.5
@@ -72,18 +74,27 @@ def init_app(app: Flask) -> None:
 
 def versions_of(topics: Iterable[str]) -> tuple[int, ...] | None:
     """The versions of `topics` this transaction sees (`changes.topic_versions`); None if
-    this transaction has written one of them, or the database is away: then nothing of
-    them may be served or kept."""
+    this transaction has written one of them, or the database failed earlier in this
+    request (its error page is worked out afresh): then nothing of them may be served or
+    kept. The first failure is raised, so the request answers 503 after one timeout."""
     topics = sorted(topics)
     if not topics:
         return ()
     if written_topics().intersection(topics):
         return None
+    if database_away():
+        return None
     try:
         versions = topic_versions()
     except SQLAlchemyError:
-        return None
+        g.setdefault(_DATABASE_AWAY, True)
+        raise
     return tuple(versions.get(topic, 0) for topic in topics)
+
+
+def database_away() -> bool:
+    """Whether the database failed to answer earlier in this request."""
+    return bool(g.get(_DATABASE_AWAY))
 
 
 def cached(
