@@ -137,7 +137,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
 
 
 def _wait_until_up(port: int) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # four workers booting on a busy 2-core machine
     while time.monotonic() < deadline:
         try:
             status, _ = Browser().request(port, "GET", "/readyz")

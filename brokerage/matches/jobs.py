@@ -50,7 +50,8 @@ def recompute_changed(keys: Iterable[Key]) -> None:
             listings += _listings_of(identifier)
         elif (listing := db.session.get(MODEL_OF_KIND[kind], identifier)) is not None:
             listings.append(listing)
-    recompute(listings)
+    if listings:  # an organisation without listings, or listings since deleted
+        recompute(listings)
 
 
 def _listings_of(organisation_id: int) -> list[Listing]:
