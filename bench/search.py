@@ -216,8 +216,8 @@ def main() -> None:
             search("needs", Filters(words="warm"))  # the ORM's first queries: not the index
             build_ms, _ = _timed(search, "suppliers", Filters(words="warm"))
             search_times, like_times, found = [], [], []
-            # The searches run back to back, as on a busy site, so the index's database
-            # stamp is read as it would be there (every 2 s); its cost is printed apart.
+            # The searches run back to back in one transaction, as on a busy site where
+            # nothing changes: the index is kept; reading the versions is printed apart.
             for typed, postcode, radius_m in sample:
                 filters = Filters(words=typed, postcode=postcode, radius_m=radius_m)
                 ms, page = _timed(search, "suppliers", filters)
@@ -225,8 +225,12 @@ def main() -> None:
                 found.append(page.total)
             for typed, _, _ in sample:
                 like_times.append(_timed(like_query, typed)[0])
-            app.config["DIRECTORY_CHECK_SECONDS"] = 0  # every search reads the stamp now
-            stamp_ms = statistics.median(_timed(index_for, "suppliers")[0] for _ in range(10))
+            # A new transaction each time: the versions are read once per transaction.
+            version_times = []
+            for _ in range(10):
+                db.session.rollback()
+                version_times.append(_timed(index_for, "suppliers")[0])
+            versions_ms = statistics.median(version_times)
             db.session.remove()
             db.engine.dispose()
     median, p95 = _summary(search_times)
@@ -234,7 +238,7 @@ def main() -> None:
     print(f"database: {make_url(url).get_backend_name()}; queries: {len(sample)} (half misspelt)")
     print(f"index build (first search): {build_ms:,.0f} ms")
     print(f"directory search, words + radius: median {median:.1f} ms, p95 {p95:.1f} ms")
-    print(f"the index's database stamp, read at most every 2 s: median {stamp_ms:.1f} ms")
+    print(f"the index, its topic versions read in a new transaction: median {versions_ms:.1f} ms")
     print(f"SQL LIKE, words only:             median {like_median:.1f} ms, p95 {like_p95:.1f} ms")
     print(f"ratio (LIKE median / search median): {like_median / median:.1f}x")
     print(f"suppliers found per search: median {statistics.median(found):,.0f}")

@@ -52,7 +52,21 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _register_kpi_sources(app)
     _register_places_changed(app)
     _register_personal_data(app)
+    _subscribe_to_changes(app)
     return app
+
+
+def _subscribe_to_changes(app: Flask) -> None:
+    """What a commit sets off, in this order (see changes.py): its log line; the jobs it
+    queued; the stored matches it makes stale; the caches (keyed by topic versions,
+    already raised in the commit) forget what this request read of the versions."""
+    from . import changes
+    from .jobs import queue
+    from .matches import jobs as matches_jobs
+
+    changes.subscribe(
+        app, (logs.SUBSCRIBER, queue.SUBSCRIBER, matches_jobs.SUBSCRIBER, caching.SUBSCRIBER)
+    )
 
 
 def _fill_development_defaults(app: Flask) -> None:
@@ -127,7 +141,6 @@ def _register_blueprints(app: Flask) -> None:
     from .impact.views import blueprint as impact
     from .listings.ask_views import blueprint as asks
     from .listings.views import blueprint as listings
-    from .matches import jobs as matches_jobs
     from .matches.interest_views import blueprint as interest
     from .matches.list_views import blueprint as match_lists
     from .matches.match_views import blueprint as match
@@ -169,7 +182,6 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api)
     errors.register(app)
     permissions.init_app(app)
-    matches_jobs.init_app(app)
 
 
 def _register_cli(app: Flask) -> None:

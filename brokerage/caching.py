@@ -1,16 +1,16 @@
 """Parts of pages kept between requests: in Redis when REDIS_URL is set (shared by every web
 process and worker), otherwise in this process's memory (the embedded default; production
-without Redis keeps nothing, since its processes could not share what changed).
+without Redis keeps nothing, since its processes could not share what they keep).
 
-Nothing changed is served from here. Each entry is stored with the *generation* it was made
-in, and every commit starts a new generation (so does every flush, for the same
-transaction's later reads), so an entry made before a change is never served after it: a
-save costs one increment, not a list of what to forget. Entries also expire after
-`CACHE_SECONDS`, which bounds the rare way an entry could outlive a change: a value worked
-out from rows read just before another process's commit. With Redis unreachable every value
-is worked out afresh (and Redis is left alone for `REDIS_RETRY_PAUSE` seconds, so one that
-hangs costs a page half a second at most once): slower, never wrong. A commit made then
-starts its new generation as soon as Redis answers again, before anything is read from it.
+Nothing changed is served from here. Each entry is keyed by the versions of the topics it
+reads (`changes.TopicVersion`), which every commit that writes a topic raises in its own
+transaction: once it is committed, any process reading the versions asks for a new key.
+The versions are read once per transaction (a read request is one). A transaction that has
+written a topic itself neither reads nor keeps entries of that topic (it may hold what
+others cannot see yet). Entries also expire after `CACHE_SECONDS`, which only frees space.
+With Redis unreachable every value is worked out afresh (and Redis is left alone for
+`REDIS_RETRY_PAUSE` seconds, so one that hangs costs a page half a second at most once):
+slower, never wrong.
 """
 
 from __future__ import annotations
@@ -18,25 +18,21 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, has_app_context, render_template
-from flask_sqlalchemy.session import Session
+from flask import Flask, current_app, g, render_template
 from markupsafe import Markup
 from redis.exceptions import RedisError
-from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 
+from .changes import Committed, Subscriber, topic_versions, written_topics
 from .extensions import cache
 from .redis_back_off import RedisBackOff
 
-GENERATION_KEY = "generation"
-# Part of every key: raise it when a cached value changes shape, so that web processes of
-# the new code never read entries an older deployment left in Redis (2: matches entries
-# carry what the permission checks read of the listing).
-SHAPES = 3
-# In `g`: keys to read with the next entry (None), or as read then (generation, entry).
+# In `g`: the keys to read with the next entry (None), or as read then (the entry).
 _READ_AHEAD = "caching_read_ahead"
+# In `g`: reading the topic versions failed in this request.
+_DATABASE_AWAY = "caching_database_away"
 AFRESH = "Working out every value afresh"
 # A Redis that stops answering slows a page by this much, not by a hung worker.
 REDIS_SOCKET_SECONDS = 0.5
@@ -46,23 +42,15 @@ View = TypeVar("View", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class _CacheRedis(RedisBackOff):
-    """The cache's back-off from Redis, and whether a commit's new generation is still owed
-    (started before the next read)."""
-
-    generation_owed: bool = False
-
-
-def _redis() -> _CacheRedis:
-    return current_app.extensions.setdefault("caching.redis", _CacheRedis())
+def _redis() -> RedisBackOff:
+    return current_app.extensions.setdefault("caching.redis", RedisBackOff())
 
 
 def init_app(app: Flask) -> None:
     redis_url = app.config.get("REDIS_URL")
     settings: dict[str, Any] = {
         "CACHE_DEFAULT_TIMEOUT": app.config["CACHE_SECONDS"],
-        "CACHE_KEY_PREFIX": f"brokerage:cache:{SHAPES}:",
+        "CACHE_KEY_PREFIX": "brokerage:cache:",
     }
     if redis_url:
         settings |= {
@@ -74,7 +62,7 @@ def init_app(app: Flask) -> None:
             },
         }
     elif app.config.get("ENV_NAME") == "production":
-        # Web processes without a shared store could not tell each other of a commit.
+        # Web processes without a shared store would each keep their own copy of everything.
         settings |= {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     else:
         settings["CACHE_TYPE"] = "SimpleCache"  # the embedded default: one process
@@ -84,45 +72,69 @@ def init_app(app: Flask) -> None:
     app.url_value_preprocessor(_read_ahead_for_view)
 
 
-def cached(name: str, parts: Iterable[Hashable], work_out: Callable[[], T]) -> T:
-    """The value `work_out()` returns for `name` and `parts`, kept until the next commit.
-
-    `work_out` must read from the database everything the value shows: rows loaded before
-    this call may predate the generation it is stored under.
-    """
-    key = _key(name, parts)
-    redis = _redis()
-    if redis.generation_owed:
-        forget_everything()
-    if redis.generation_owed or redis.resting:
-        return work_out()
-    ahead: dict[str, tuple[Any, Any] | None] = g.setdefault(_READ_AHEAD, {})
+def versions_of(topics: Iterable[str]) -> tuple[int, ...] | None:
+    """The versions of `topics` this transaction sees (`changes.topic_versions`); None if
+    this transaction has written one of them, or the database failed earlier in this
+    request (its error page is worked out afresh): then nothing of them may be served or
+    kept. The first failure is raised, so the request answers 503 after one timeout."""
+    topics = sorted(topics)
+    if not topics:
+        return ()
+    if written_topics().intersection(topics):
+        return None
+    if database_away():
+        return None
     try:
-        found = ahead.pop(key, None)
-        if found is not None:
-            generation, entry = found
+        versions = topic_versions()
+    except SQLAlchemyError:
+        g.setdefault(_DATABASE_AWAY, True)
+        raise
+    return tuple(versions.get(topic, 0) for topic in topics)
+
+
+def database_away() -> bool:
+    """Whether the database failed to answer earlier in this request."""
+    return bool(g.get(_DATABASE_AWAY))
+
+
+def cached(
+    name: str, parts: Iterable[Hashable], topics: Iterable[str], work_out: Callable[[], T]
+) -> T:
+    """The value `work_out()` returns for `name` and `parts`, kept while none of `topics`
+    (everything the value reads from the database) changes."""
+    key = _key(name, parts, topics)
+    redis = _redis()
+    if key is None or redis.resting:
+        return work_out()
+    ahead: dict[str, Any] = g.setdefault(_READ_AHEAD, {})
+    try:
+        if ahead.get(key) is not None:
+            entry = ahead.pop(key)
         else:
+            ahead.pop(key, None)
             wanted = [k for k, read in ahead.items() if read is None]
-            generation, entry, *more = cache.get_many(GENERATION_KEY, key, *wanted)
-            ahead.update((k, (generation, e)) for k, e in zip(wanted, more, strict=True))
+            entry, *more = cache.get_many(key, *wanted)
+            ahead.update(zip(wanted, more, strict=True))
     except RedisError:
         redis.failed(f"read {name} from the cache", AFRESH)
         return work_out()
-    if entry is not None and entry[0] == generation:
-        return entry[1]
+    if entry is not None:
+        return entry[0]
     value = work_out()
     try:
-        cache.set(key, (generation, value))
+        cache.set(key, (value,))  # in a tuple: a value of None is kept too
     except RedisError:
         redis.failed(f"keep {name} in the cache", AFRESH)
     return value
 
 
-def read_ahead(name: str, *parts: Hashable) -> None:
-    """Read this entry (of `cached(name, parts, ...)`) in the same round trip to Redis as the
-    next entry this request reads: a signed-in page reads its person and its header
-    together. Every commit or flush forgets what was read ahead."""
-    g.setdefault(_READ_AHEAD, {}).setdefault(_key(name, parts), None)
+def read_ahead(name: str, parts: Iterable[Hashable], topics: Iterable[str]) -> None:
+    """Read this entry (of `cached(name, parts, topics, ...)`) in the same round trip to
+    Redis as the next entry this request reads: a signed-in page reads its person and its
+    header together."""
+    key = _key(name, parts, topics)
+    if key is not None:
+        g.setdefault(_READ_AHEAD, {}).setdefault(key, None)
 
 
 def reads_ahead(read: Callable[..., None]) -> Callable[[View], View]:
@@ -142,11 +154,21 @@ def _read_ahead_for_view(endpoint: str | None, view_args: dict[str, Any] | None)
         read(**(view_args or {}))
 
 
+# What the page header shows: the person, their organisations, the plan pages they may
+# see and their unread notifications.
+HEADER_TOPICS = ("people", "organisations", "plan", "notifications")
+
+
 def cached_part(name: str, *parts: Hashable, caller: Callable[[], str]) -> Markup:
     """For templates: `{% call cached_part("header", current_user.get_id()) %}...{% endcall %}`
-    renders the block once per `parts` until the next commit. The block may show only what
-    `parts` and the database decide: never a CSRF token, a flashed message or the request."""
-    return Markup(cached(part_name(name), parts, caller))  # noqa: S704 (rendered, escaped)
+    renders the block once per `parts` while `PART_TOPICS[name]` stay as they are. The
+    block may show only what `parts` and the database decide: never a CSRF token, a flashed
+    message or the request."""
+    value = cached(part_name(name), parts, PART_TOPICS[name], caller)
+    return Markup(value)  # noqa: S704 (rendered, escaped)
+
+
+PART_TOPICS = {"header": HEADER_TOPICS}
 
 
 def part_name(name: str) -> str:
@@ -159,31 +181,24 @@ def render_part(template: str, **context: Any) -> Markup:
     return Markup(render_template(template, **context))  # noqa: S704 (escaped by Jinja)
 
 
-def forget_everything() -> None:
-    """Start a new generation: every entry kept so far will be worked out again."""
+def forget_read_ahead(_committed: Committed) -> None:
+    """The caches subscriber: what was read ahead under the versions before the commit is
+    no use after it (the next transaction reads the versions the commit raised)."""
     g.pop(_READ_AHEAD, None)
-    redis = _redis()
-    if redis.resting:
-        redis.generation_owed = True
-        return
-    try:
-        cache.cache.inc(GENERATION_KEY)
-        redis.generation_owed = False
-    except RedisError:
-        redis.generation_owed = True
-        redis.failed("start a new cache generation", AFRESH)
 
 
-def _key(name: str, parts: Iterable[Hashable]) -> str:
-    return f"{name}:{_digest(parts)}"
+SUBSCRIBER = Subscriber("caches", forget_read_ahead)
+
+
+def _key(name: str, parts: Iterable[Hashable], topics: Iterable[str]) -> str | None:
+    topics = sorted(topics)
+    versions = versions_of(topics)
+    if versions is None:
+        return None
+    return f"{name}:{_digest(parts)}:" + ".".join(
+        f"{t}{v}" for t, v in zip(topics, versions, strict=True)
+    )
 
 
 def _digest(parts: Iterable[Hashable]) -> str:
     return hashlib.blake2b(repr(tuple(parts)).encode(), digest_size=16).hexdigest()
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_flush")
-def _data_changed(*_: object) -> None:
-    if has_app_context():
-        forget_everything()

@@ -17,17 +17,15 @@ from typing import Any
 
 from flask import Flask, g, request
 from flask_login import current_user
-from flask_sqlalchemy.session import Session
 from pythonjsonlogger.json import JsonFormatter
-from sqlalchemy import event, inspect
 from werkzeug.wrappers import Response
+
+from .changes import Change, Committed, Subscriber
 
 REQUEST_ID: ContextVar[str] = ContextVar("request_id", default="-")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 log = logging.getLogger("brokerage.requests")
 changes_log = logging.getLogger("brokerage.changes")
-# In a session's `info`: the changes flushed in its transaction, logged if it commits.
-_CHANGES = "logs_changes"
 # A commit's line names this many changes at most (an import makes thousands) and counts all.
 MAX_CHANGES_NAMED = 50
 
@@ -106,33 +104,11 @@ def _finish_request(response: Response) -> Response:
 # Changes ---------------------------------------------------------------------------------
 
 
-@event.listens_for(Session, "after_flush")
-def _note_changes(session: Session, _context: object) -> None:
-    """Each row this flush created, changed (with the names of its changed columns, never
-    their values: a log is no place for personal data) or deleted. Rows written in bulk
-    through the table (the stored matches' rebuild) are not the ORM's and are not noted."""
-    noted: list[dict[str, Any]] = session.info.setdefault(_CHANGES, [])
-    for action, rows in (("created", session.new), ("deleted", session.deleted)):
-        noted.extend(_change(action, row) for row in rows)
-    for row in session.dirty:
-        state = inspect(row)
-        fields = [a.key for a in state.attrs if a.history.has_changes()]
-        if fields:
-            noted.append({**_change("changed", row), "fields": fields})
-
-
-def _change(action: str, row: object) -> dict[str, Any]:
-    identity = inspect(row).mapper.primary_key_from_instance(row)  # new rows' too
-    return {
-        "action": action,
-        "model": type(row).__name__,
-        "id": identity[0] if len(identity) == 1 else list(identity),
-    }
-
-
-@event.listens_for(Session, "after_commit")
-def _log_changes(session: Session) -> None:
-    noted = session.info.pop(_CHANGES, None)
+def log_changes(committed: Committed) -> None:
+    """The logs subscriber: each row a commit created, changed (with the names of its
+    changed columns, never their values: a log is no place for personal data) or deleted.
+    Rows written in bulk through the table (the stored matches' rebuild) are not listed."""
+    noted = [_described(change) for change in committed.changes]
     if not noted:
         return
     named = noted[:MAX_CHANGES_NAMED]
@@ -143,6 +119,10 @@ def _log_changes(session: Session) -> None:
     )
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_changes(session: Session) -> None:
-    session.info.pop(_CHANGES, None)
+def _described(change: Change) -> dict[str, Any]:
+    identity = list(change.identity) if isinstance(change.identity, tuple) else change.identity
+    described = {"action": change.action, "model": change.model.__name__, "id": identity}
+    return described | ({"fields": list(change.fields)} if change.fields else {})
+
+
+SUBSCRIBER = Subscriber("logs", log_changes)

@@ -13,9 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 from hypothesis import settings
+from sqlalchemy import update
 
-from brokerage.extensions import cache, db
-from brokerage.toms import cache as toms_cache
+from brokerage.changes import TopicVersion, new_version
+from brokerage.extensions import db
 from brokerage.toms import service as toms_service
 from tests import factories
 from tests.helpers.app import build_test_app, fresh_database
@@ -81,11 +82,15 @@ def _rolled_back_database(app: Flask) -> Iterator[None]:
         db.session = original_session
         outer.rollback()
         connection.close()
-        # The rollback above is the connection's: no session saw it, so no cache knows.
-        toms_cache.forget()
-        with app.app_context():
-            cache.clear()
+        # The rollback above is the connection's: no session saw it, so it is a change of
+        # every topic, as any other process's commit would be (and every cache keyed by it).
+        _new_versions_for_every_topic(connection.engine)
         _empty_outbox(app)
+
+
+def _new_versions_for_every_topic(engine: Any) -> None:
+    with engine.begin() as connection:
+        connection.execute(update(TopicVersion).values(version=new_version()))
 
 
 def _empty_outbox(app: Flask) -> None:

@@ -1,6 +1,7 @@
-"""Cached parts of pages: kept while nothing changes, worked out again after any commit or
-flush (in this process or another sharing Redis), and worked out every time, without an
-error, when Redis is unreachable."""
+"""Cached parts of pages: keyed by the versions of the topics they read, so kept while
+nothing they read changes, worked out again after a commit that changes it (in this
+process or another), never served to or kept by a transaction that wrote it, and worked
+out every time, without an error, when Redis is unreachable."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ from brokerage.extensions import cache, db
 from tests.factories import OrganisationFactory
 from tests.helpers.redis_server import TEST_REDIS_URL, UNREACHABLE_REDIS_URL, counted_cache_reads
 
+ORGANISATIONS = ("organisations",)
+NO_TOPICS = ()  # for a second app with a cache and no database
+
 
 class Counter:
     """A value to cache that counts how often it was worked out."""
@@ -35,7 +39,7 @@ class Counter:
 def test_a_value_is_worked_out_once_while_nothing_changes(app):
     work_out = Counter()
     with app.app_context():
-        values = [caching.cached("test", ("a", 1), work_out) for _ in range(3)]
+        values = [caching.cached("test", ("a", 1), ORGANISATIONS, work_out) for _ in range(3)]
 
     assert values == ["worked out 1 times"] * 3
     assert work_out.calls == 1
@@ -43,47 +47,61 @@ def test_a_value_is_worked_out_once_while_nothing_changes(app):
 
 def test_different_parts_are_kept_apart(app):
     with app.app_context():
-        first = caching.cached("test", ("a",), lambda: "first")
-        second = caching.cached("test", ("b",), lambda: "second")
-        again = caching.cached("test", ("a",), lambda: "not asked")
+        first = caching.cached("test", ("a",), ORGANISATIONS, lambda: "first")
+        second = caching.cached("test", ("b",), ORGANISATIONS, lambda: "second")
+        again = caching.cached("test", ("a",), ORGANISATIONS, lambda: "not asked")
 
     assert (first, second, again) == ("first", "second", "first")
 
 
-def test_a_commit_makes_every_value_be_worked_out_again(app):
+def test_a_commit_that_writes_a_topic_makes_its_values_be_worked_out_again(app):
     work_out = Counter()
     with app.app_context():
         organisation = OrganisationFactory(name="Oak and Ash")
-        caching.cached("test", (), work_out)
-        # A statement the session does not flush, as bulk writes are: only the commit tells.
+        db.session.commit()
+        caching.cached("test", (), ORGANISATIONS, work_out)
+        # A statement the session does not flush, as bulk writes are: its table is noted.
         db.session.execute(
             update(Organisation).where(Organisation.id == organisation.id).values(name="Elm")
         )
         db.session.commit()
-        value = caching.cached("test", (), work_out)
+        value = caching.cached("test", (), ORGANISATIONS, work_out)
 
     assert value == "worked out 2 times"
 
 
-def test_a_flush_does_too_so_the_same_transaction_reads_its_own_change(app):
+def test_a_commit_keeps_the_values_of_topics_it_did_not_write(app):
     work_out = Counter()
     with app.app_context():
-        organisation = OrganisationFactory(name="Oak and Ash")
-        caching.cached("test", (), work_out)
-        organisation.name = "Oak, Ash and Elm"
-        db.session.flush()
-        value = caching.cached("test", (), work_out)
+        caching.cached("test", (), ("toms",), work_out)
+        OrganisationFactory(name="Oak and Ash")
+        db.session.commit()
+        value = caching.cached("test", (), ("toms",), work_out)
 
-    assert value == "worked out 2 times"
+    assert value == "worked out 1 times"
+
+
+def test_a_transaction_that_wrote_a_topic_neither_reads_nor_keeps_its_values(app):
+    """It may hold what others cannot see yet (and may roll it back)."""
+    work_out = Counter()
+    with app.app_context():
+        caching.cached("test", (), ORGANISATIONS, work_out)
+        OrganisationFactory(name="Oak and Ash")
+        db.session.flush()
+        during = caching.cached("test", (), ORGANISATIONS, work_out)
+        db.session.rollback()
+        after = caching.cached("test", (), ORGANISATIONS, work_out)
+
+    assert (during, after) == ("worked out 2 times", "worked out 1 times")
 
 
 def test_a_read_only_request_keeps_what_is_cached(app, staff):
     work_out = Counter()
     with app.app_context():
-        caching.cached("test", (), work_out)
+        caching.cached("test", (), ORGANISATIONS, work_out)
     assert staff.get("/directory/suppliers?q=training").status_code == 200
     with app.app_context():
-        caching.cached("test", (), work_out)
+        caching.cached("test", (), ORGANISATIONS, work_out)
 
     assert work_out.calls == 1
 
@@ -92,7 +110,8 @@ def test_a_read_only_request_keeps_what_is_cached(app, staff):
 def process_with_redis(
     url: str | None, env_name: str = "production", retry_pause: int = 0
 ) -> Iterator[Flask]:
-    """A second app, as another web process would have, caching in Redis at `url`."""
+    """A second app, as another web process would have, caching in Redis at `url` (without
+    a database: it caches values that read no topic)."""
     other = Flask("other_process")
     other.config.update(
         REDIS_URL=url, CACHE_SECONDS=60, ENV_NAME=env_name, REDIS_RETRY_PAUSE=retry_pause
@@ -109,25 +128,10 @@ def empty_redis() -> Iterator[None]:
     Redis.from_url(TEST_REDIS_URL).flushdb()
 
 
-def test_processes_sharing_redis_share_values_and_generations(empty_redis):
-    work_out = Counter()
-    with process_with_redis(TEST_REDIS_URL):
-        caching.cached("test", (), work_out)
-    with process_with_redis(TEST_REDIS_URL):
-        served_to_the_second = caching.cached("test", (), work_out)
-        caching.forget_everything()  # as a commit in the second process does
-    with process_with_redis(TEST_REDIS_URL):
-        after_the_change = caching.cached("test", (), work_out)
-
-    assert served_to_the_second == "worked out 1 times"
-    assert after_the_change == "worked out 2 times"
-
-
 def test_with_redis_unreachable_values_are_worked_out_every_time(caplog):
     work_out = Counter()
     with process_with_redis(UNREACHABLE_REDIS_URL):
-        values = [caching.cached("test", (), work_out) for _ in range(2)]
-        caching.forget_everything()
+        values = [caching.cached("test", (), NO_TOPICS, work_out) for _ in range(2)]
 
     assert values == ["worked out 1 times", "worked out 2 times"]
     assert "Redis is unreachable" in caplog.text
@@ -152,7 +156,7 @@ def csrf_token_in(page: str) -> str:
 def test_production_without_redis_keeps_nothing_as_its_processes_could_not_share_changes():
     work_out = Counter()
     with process_with_redis(None):
-        values = [caching.cached("test", (), work_out) for _ in range(2)]
+        values = [caching.cached("test", (), NO_TOPICS, work_out) for _ in range(2)]
 
     assert values == ["worked out 1 times", "worked out 2 times"]
 
@@ -160,27 +164,9 @@ def test_production_without_redis_keeps_nothing_as_its_processes_could_not_share
 def test_the_embedded_default_keeps_values_in_its_one_process():
     work_out = Counter()
     with process_with_redis(None, env_name="development"):
-        values = [caching.cached("test", (), work_out) for _ in range(2)]
+        values = [caching.cached("test", (), NO_TOPICS, work_out) for _ in range(2)]
 
     assert values == ["worked out 1 times", "worked out 1 times"]
-
-
-def test_a_commit_made_while_redis_was_away_is_not_hidden_once_it_is_back(empty_redis, monkeypatch):
-    work_out = Counter()
-    with process_with_redis(TEST_REDIS_URL):
-        caching.cached("test", (), work_out)
-        backend = cache.cache
-        answering = backend.inc
-
-        def away(*_, **__):
-            raise RedisConnectionError("Connection refused")
-
-        monkeypatch.setattr(backend, "inc", away)
-        caching.forget_everything()  # as a commit does: Redis does not take it
-        monkeypatch.setattr(backend, "inc", answering)
-        value = caching.cached("test", (), work_out)
-
-    assert value == "worked out 2 times"
 
 
 def test_redis_is_left_alone_for_a_while_after_it_failed(empty_redis, monkeypatch):
@@ -194,7 +180,7 @@ def test_redis_is_left_alone_for_a_while_after_it_failed(empty_redis, monkeypatc
     work_out = Counter()
     with process_with_redis(TEST_REDIS_URL, retry_pause=30):
         monkeypatch.setattr(cache.cache, "get_many", hanging)
-        values = [caching.cached("test", (), work_out) for _ in range(3)]
+        values = [caching.cached("test", (), NO_TOPICS, work_out) for _ in range(3)]
 
     assert values == ["worked out 1 times", "worked out 2 times", "worked out 3 times"]
     assert len(asked) == 1
@@ -202,26 +188,26 @@ def test_redis_is_left_alone_for_a_while_after_it_failed(empty_redis, monkeypatc
 
 def test_an_entry_read_ahead_comes_with_the_next_read_and_is_served_from_it(app, monkeypatch):
     with app.app_context():
-        caching.cached("ahead", (), lambda: "kept")
+        caching.cached("ahead", (), ORGANISATIONS, lambda: "kept")
     reads = counted_cache_reads(monkeypatch)
     with app.app_context():
-        caching.read_ahead("ahead")
-        first = caching.cached("first", (), lambda: "first")
-        ahead = caching.cached("ahead", (), lambda: "not asked")
+        caching.read_ahead("ahead", (), ORGANISATIONS)
+        first = caching.cached("first", (), ORGANISATIONS, lambda: "first")
+        ahead = caching.cached("ahead", (), ORGANISATIONS, lambda: "not asked")
 
     assert (first, ahead) == ("first", "kept")
-    assert len(reads) == 1 and len(reads[0]) == 3  # the generation, "first" and "ahead"
+    assert len(reads) == 1 and len(reads[0]) == 2  # "first" and "ahead"
 
 
-def test_a_flush_forgets_what_was_read_ahead(app, monkeypatch):
+def test_what_was_read_ahead_is_not_served_after_a_commit_that_changed_it(app, monkeypatch):
     work_out = Counter()
     with app.app_context():
-        caching.cached("ahead", (), work_out)
-        caching.read_ahead("ahead")
-        caching.cached("first", (), lambda: "first")
+        caching.cached("ahead", (), ORGANISATIONS, work_out)
+        caching.read_ahead("ahead", (), ORGANISATIONS)
+        caching.cached("first", (), ORGANISATIONS, lambda: "first")
         OrganisationFactory(name="Oak and Ash")
-        db.session.flush()
-        caching.cached("ahead", (), work_out)
+        db.session.commit()
+        caching.cached("ahead", (), ORGANISATIONS, work_out)
 
     assert work_out.calls == 2
 
@@ -236,7 +222,7 @@ def test_a_cached_search_comes_with_its_person_and_header_in_one_round_trip(
     assert staff.get(url).status_code == 200
 
     assert len(reads) == 1, reads
-    assert len(reads[0]) == 4, reads  # the generation, the person, the header, the search
+    assert len(reads[0]) == 3, reads  # the person, the header, the search
 
 
 def test_a_search_read_ahead_is_the_one_its_page_shows(staff):
@@ -244,14 +230,3 @@ def test_a_search_read_ahead_is_the_one_its_page_shows(staff):
     assert staff.get("/directory/suppliers?q=training").status_code == 200
     other = staff.get("/directory/suppliers?q=catering").get_data(as_text=True)
     assert 'value="catering"' in other
-
-
-def test_entries_an_older_deployment_left_in_redis_are_not_read(empty_redis, monkeypatch):
-    work_out = Counter()
-    with process_with_redis(TEST_REDIS_URL):
-        caching.cached("test", (), work_out)
-    monkeypatch.setattr(caching, "SHAPES", caching.SHAPES + 1)  # the new code's values
-    with process_with_redis(TEST_REDIS_URL):
-        served = caching.cached("test", (), work_out)
-
-    assert served == "worked out 2 times"

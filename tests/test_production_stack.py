@@ -137,7 +137,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
 
 
 def _wait_until_up(port: int) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # four workers booting on a busy 2-core machine
     while time.monotonic() < deadline:
         try:
             status, _ = Browser().request(port, "GET", "/readyz")
@@ -270,3 +270,60 @@ def test_a_change_saved_on_one_instance_shows_at_once_on_the_other_despite_its_c
 
     _, page = browser.request(second, "GET", "/directory/suppliers")
     assert in_header.search(page)
+
+
+PROBE_SEARCH = "/directory/suppliers?q=joinery&postcode=OX1+1ND&radius=100&unit=km"
+
+
+def _seed_a_supplier() -> None:
+    from brokerage.extensions import db
+    from brokerage.listings import service
+    from brokerage.toms.service import load_shipped_frameworks
+    from tests.factories import OrganisationFactory
+    from tests.helpers.directory import offer_fields
+
+    load_shipped_frameworks()
+    organisation = OrganisationFactory(
+        name="Probe Joinery", kind="supplier", postcode="OX4 4HH", description="Joinery."
+    )
+    service.save_profile(organisation, service.ProfileFields())
+    service.create_listing(organisation, offer_fields("Joinery")).status = "published"
+    db.session.commit()
+
+
+def _distances(port: int, times: int = 6) -> set[str]:
+    """The supplier's distance as each of several searches shows it (gunicorn hands them
+    to both workers of the instance)."""
+    shown = set()
+    for _ in range(times):
+        status, page = Browser().request(port, "GET", PROBE_SEARCH)
+        assert status == 200 and "Probe Joinery" in page
+        shown.update(re.findall(r"([\d.]+) km away", page))
+    return shown
+
+
+def test_a_supplier_moved_by_another_process_shows_its_new_distance_on_every_worker(
+    tmp_path_factory, monkeypatch
+):
+    """The issue's probe: two instances of two gunicorn workers each, PostgreSQL and Redis;
+    every worker has built its index and Redis holds the page before the move."""
+    from sqlalchemy import update
+
+    from brokerage.accounts.models import Organisation
+    from brokerage.extensions import db
+
+    # Sessions on the apps' own engines, not the suite's rolled-back connection.
+    monkeypatch.setattr(db, "session", db._make_scoped_session({}))
+    tmp = tmp_path_factory.mktemp("probe")
+    with production_stack(tmp, STACK_REDIS_URL, _seed_a_supplier, WEB_CONCURRENCY="2") as running:
+        ports = running["ports"]
+        assert set().union(*(_distances(port) for port in ports)) == {"3.2"}
+
+        other = build_test_app(running["env"]["DATABASE_URL"], str(tmp / "other-outbox"))
+        with other.app_context():  # another process: its own engine and session
+            db.session.execute(update(Organisation).values(postcode="OX16 0AH"))
+            db.session.commit()
+            db.engine.dispose()
+
+        after = set().union(*(_distances(port) for port in ports))
+        assert len(after) == 1 and after != {"3.2"}

@@ -49,6 +49,7 @@ def new_session_token() -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __topic__ = "people"  # see brokerage/changes.py
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -95,6 +96,7 @@ class User(UserMixin, db.Model):
 
 class Organisation(db.Model):
     __tablename__ = "organisations"
+    __topic__ = "organisations"  # see brokerage/changes.py
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), unique=True)
@@ -156,6 +158,7 @@ class Organisation(db.Model):
 
 class Membership(db.Model):
     __tablename__ = "memberships"
+    __topic__ = "people"  # see brokerage/changes.py
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -184,6 +187,7 @@ class Invitation(db.Model):
     """An owner's invitation to join an organisation; the link carries a signed id."""
 
     __tablename__ = "invitations"
+    __topic__ = "people"  # see brokerage/changes.py
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -206,6 +210,7 @@ class ApiToken(db.Model):
     """A personal token for the JSON API; only its SHA-256 digest is stored."""
 
     __tablename__ = "api_tokens"
+    __topic__ = "tokens"  # see brokerage/changes.py
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

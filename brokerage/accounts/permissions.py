@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.wrappers import Response
 
-from ..caching import cached, part_name, read_ahead
+from ..caching import HEADER_TOPICS, cached, database_away, part_name, read_ahead
 from ..extensions import db, login_manager
 from .models import Organisation, User
 
@@ -149,11 +149,16 @@ SIGNED_IN_COLUMNS = (
 
 @login_manager.user_loader
 def _load_user(session_token: str) -> User | None:
-    """The person, from the cache while nothing has been committed since (so a cached page
-    needs no database at all); signing out, a new password or a changed role is a commit,
-    which the next request sees. Memberships load, with the organisations, if a page asks."""
-    read_ahead(part_name("header"), session_token)  # base.html's, keyed by get_id()
-    columns = cached("signed-in person", (session_token,), lambda: _person(session_token))
+    """The person, from the cache while no one's account has changed (so a cached page
+    needs one small query, for the topic versions); signing out, a new password or a
+    changed role is a commit, which the next request sees. Memberships load, with the
+    organisations, if a page asks."""
+    if database_away():  # the outage page is shown as to someone signed out
+        return None
+    read_ahead(part_name("header"), (session_token,), HEADER_TOPICS)  # keyed by get_id()
+    columns = cached(
+        "signed-in person", (session_token,), ("people",), lambda: _person(session_token)
+    )
     if columns is None:
         return None
     person = User(**columns)

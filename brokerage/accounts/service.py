@@ -382,15 +382,10 @@ def active_api_token(secret: str) -> ApiToken | None:
     return token
 
 
-def note_token_use(token: ApiToken) -> bool:
-    """Record that `token` was used today; whether that wrote anything to commit. The
-    account page shows the day a token was last used, so it is written once a day, not on
-    every call: a commit per API request would also start a new cache generation for all."""
-    now = utcnow()
-    if token.last_used_at is not None and token.last_used_at.date() == now.date():
-        return False
-    token.last_used_at = now
-    return True
+def note_token_use(token: ApiToken) -> None:
+    """Record that `token` was used now (shown on the account page). Tokens are a topic no
+    cache reads, so this write makes nothing be worked out again."""
+    token.last_used_at = utcnow()
 
 
 def set_platform_roles(

@@ -49,7 +49,8 @@ def _authenticate_token() -> Response | None:
             "Send a valid personal API token: Authorization: Bearer <token> "
             "(or sign in, for reads)."
         )
-    if token is not None and note_token_use(token):
+    if token is not None:
+        note_token_use(token)
         db.session.commit()
     g.api_user = user
     return None

@@ -21,9 +21,9 @@ from rq import get_current_job
 from sqlalchemy import select, update
 
 from ..accounts.models import User
+from ..changes import announce
 from ..errors import BrokerageError
 from ..extensions import db
-from ..listings.signals import listings_changed_in_bulk
 from ..notifications.service import notify
 from ..types import utcnow
 from . import listings, organisations
@@ -172,7 +172,7 @@ def _save(kind: Kind, rows: list[Any], report: ImportReport, progress: Progress)
     report.unchanged = len(rows) - report.created - report.updated
     report.applied = True
     if kind.listing and report.created + report.updated:
-        listings_changed_in_bulk.send(None)
+        announce("listings")
 
 
 def import_file(kind_name: str, path: Path, *, skip_invalid: bool = False) -> ImportReport:

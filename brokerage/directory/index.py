@@ -2,27 +2,23 @@
 is, and an inverted word index, as NumPy arrays.
 
 Building it reads every searchable row (seconds for 50,000 suppliers: see README), so it
-is kept per process and rebuilt only when something may have changed: a generation
-number that any flush of an organisation, profile or listing in this process bumps
-(seen at once, renames included), and a stamp of counts and latest times read from the
-database at most every DIRECTORY_CHECK_SECONDS (changes made by other processes).
+is kept per process, keyed by the versions of the organisations and listings topics: a
+commit by any process (a web worker, a `flask` command, a job) that writes one gives it a
+new version, and the next transaction here rebuilds.
 """
 
 from __future__ import annotations
 
-import itertools
 import threading
-import time
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
-from flask import current_app
-from sqlalchemy import Select, case, event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation, OrganisationKind
+from ..caching import versions_of
 from ..extensions import db
 from ..listings.choices import ListingStatus
 from ..listings.models import (
@@ -36,7 +32,6 @@ from ..listings.models import (
     OrganisationTrade,
     Profile,
 )
-from ..listings.signals import listings_changed_in_bulk
 from ..listings.trades import trade_words
 from ..matching.text import words
 from ..places.districts import district_of
@@ -292,146 +287,40 @@ def listing_documents(model: type[Listing], owner: Any, code: Any) -> list[Docum
 
 # Knowing when to rebuild ----------------------------------------------------------
 
-
-def _listing_stamp(model: type[Listing]) -> Select[Any]:
-    published = case((model.status == ListingStatus.PUBLISHED.value, 1), else_=0)
-    return select(
-        func.count(model.id),
-        func.max(model.id),
-        func.max(model.updated_at),
-        func.max(model.published_at),
-        func.sum(published),
-    )
-
-
-def _organisation_stamp(kind: OrganisationKind | None) -> Select[Any]:
-    """Counts and text lengths: an organisation has no time it was last changed (a
-    partner's ref counts too: an import can give one and change nothing else)."""
-    length = (
-        func.length(Organisation.name)
-        + func.length(Organisation.description)
-        + func.coalesce(func.length(Organisation.external_ref), 0)
-    )
-    query = select(func.count(Organisation.id), func.max(Organisation.id), func.sum(length))
-    return query.where(Organisation.kind == kind.value) if kind else query
-
-
-def _profile_stamp() -> Select[Any]:
-    verified = case((Profile.verified, 1), else_=0)
-    return select(
-        func.count(Profile.id),
-        func.max(Profile.updated_at),
-        func.max(Profile.verified_at),
-        func.sum(verified),
-    )
+# What every index reads: organisations with their profiles and trades, and listings.
+TOPICS = ("organisations", "listings")
+SOURCES: dict[str, Callable[[], list[Document]]] = {
+    "suppliers": supplier_documents,
+    "needs": lambda: listing_documents(Need, NeedMeasure.need_id, NeedMeasure.measure_code),
+    "opportunities": lambda: listing_documents(
+        Opportunity, OpportunityMeasure.opportunity_id, OpportunityMeasure.measure_code
+    ),
+}
 
 
 @dataclass(frozen=True)
-class Source:
-    """Where one kind of result comes from: how to read it, how to stamp it, and which
-    records, when written, change it."""
-
-    documents: Callable[[], list[Document]]
-    stamp: Callable[[], tuple[Select[Any], ...]]
-    watched: tuple[type, ...]
-
-
-_OWNERS = (Organisation, Profile)
-
-
-def _trade_stamp() -> Select[Any]:
-    """Trades are replaced, never edited: their count and newest id show any change."""
-    return select(func.count(OrganisationTrade.id), func.max(OrganisationTrade.id))
-
-
-SOURCES = {
-    "suppliers": Source(
-        supplier_documents,
-        lambda: (
-            _organisation_stamp(OrganisationKind.SUPPLIER),
-            _listing_stamp(Offer),
-            _trade_stamp(),
-        ),
-        (*_OWNERS, Offer, OfferMeasure, OrganisationTrade),
-    ),
-    "needs": Source(
-        lambda: listing_documents(Need, NeedMeasure.need_id, NeedMeasure.measure_code),
-        lambda: (_organisation_stamp(None), _listing_stamp(Need)),
-        (*_OWNERS, Need, NeedMeasure),
-    ),
-    "opportunities": Source(
-        lambda: listing_documents(
-            Opportunity, OpportunityMeasure.opportunity_id, OpportunityMeasure.measure_code
-        ),
-        lambda: (_organisation_stamp(None), _listing_stamp(Opportunity)),
-        (*_OWNERS, Opportunity, OpportunityMeasure),
-    ),
-}
-# How often, at most, the database stamp is read (it scans three tables: some tens of ms
-# at 50,000 suppliers). Changes made in this process count at once; other processes' within this.
-DEFAULT_CHECK_SECONDS = 2.0
-
-
-@dataclass
 class _Held:
-    generation: int
-    stamp: tuple[Any, ...]
-    checked_at: float
+    versions: tuple[int, ...]
     index: Index
 
 
-_numbers = itertools.count(1)
-_generations = dict.fromkeys(SOURCES, 0)
 _cache: dict[tuple[str, str], _Held] = {}
 _lock = threading.Lock()
 
 
-def _invalidate(kinds: Iterable[str] = tuple(SOURCES)) -> None:
-    for kind in kinds:
-        _generations[kind] = next(_numbers)
-
-
-@event.listens_for(Session, "after_flush")
-def _note_changes(session: Session, context: Any) -> None:
-    """An organisation, profile or listing written in this process invalidates the
-    indexes it is in, even before the transaction commits (the writer may search next)."""
-    changed = [type(r) for r in itertools.chain(session.new, session.dirty, session.deleted)]
-    kinds = [kind for kind, s in SOURCES.items() if any(m in s.watched for m in changed)]
-    _invalidate(kinds)
-    session.info.setdefault("directory_kinds", set()).update(kinds)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_rolled_back(session: Session, previous_transaction: Any) -> None:
-    """An index built from changes since rolled back must not outlive them."""
-    _invalidate(session.info.pop("directory_kinds", ()))
-
-
-@event.listens_for(Session, "after_commit")
-def _kept(session: Session) -> None:
-    session.info.pop("directory_kinds", None)
-
-
-# Changes made without the ORM's unit of work (bulk imports) are announced instead.
-listings_changed_in_bulk.connect(lambda sender, **kwargs: _invalidate(), weak=False)
-
-
 def index_for(kind: str) -> Index:
-    """The index of `kind` (suppliers, needs, opportunities), rebuilt if anything changed."""
+    """The index of `kind` (suppliers, needs, opportunities), rebuilt when a commit (by any
+    process) has changed what it reads; built afresh, and not kept, for a transaction that
+    has written it itself."""
+    versions = versions_of(TOPICS)
+    if versions is None:
+        return build_index(SOURCES[kind]())
     key = (kind, str(db.engine.url))
-    generation = _generations[kind]
     held = _cache.get(key)
-    now = time.monotonic()
-    interval = current_app.config.get("DIRECTORY_CHECK_SECONDS", DEFAULT_CHECK_SECONDS)
-    if held and held.generation == generation and now - held.checked_at < interval:
-        return held.index
-    queries = (_profile_stamp(), *SOURCES[kind].stamp())
-    stamp = tuple(tuple(db.session.execute(query).one()) for query in queries)
-    with _lock:
-        held = _cache.get(key)
-        if held and held.generation == generation and held.stamp == stamp:
-            held.checked_at = now
-        else:
-            held = _Held(generation, stamp, now, build_index(SOURCES[kind].documents()))
-            _cache[key] = held
+    if held is None or held.versions != versions:
+        with _lock:  # one build per process at a time: each costs seconds at county scale
+            held = _cache.get(key)
+            if held is None or held.versions != versions:
+                held = _Held(versions, build_index(SOURCES[kind]()))
+                _cache[key] = held
     return held.index

@@ -78,6 +78,8 @@ def page_link(number: int) -> str:
 
 
 SEARCH_ENTRY = "directory.search"
+# What a search page reads: organisations and their profiles, listings, the TOMs filter.
+SEARCH_TOPICS = ("organisations", "listings", "toms")
 
 
 def _search_parts(section: Section) -> tuple[object, ...]:
@@ -86,14 +88,14 @@ def _search_parts(section: Section) -> tuple[object, ...]:
 
 
 def _read_search_ahead(section: Section) -> Callable[[], None]:
-    return lambda: read_ahead(SEARCH_ENTRY, *_search_parts(section))
+    return lambda: read_ahead(SEARCH_ENTRY, _search_parts(section), SEARCH_TOPICS)
 
 
 def _search_page(section: Section) -> tuple[str, int]:
     if not can_search(current_user):
         abort(403)
     parts = _search_parts(section)
-    valid, content = cached(SEARCH_ENTRY, parts, lambda: _search(section))
+    valid, content = cached(SEARCH_ENTRY, parts, SEARCH_TOPICS, lambda: _search(section))
     page = render_template("directory/search.html", section=section, content=content)
     return page, 200 if valid else 400
 

@@ -8,10 +8,11 @@ request for `REDIS_RETRY_PAUSE` seconds before trying it again, so a Redis that 
 one timeout, not one per job. Job functions follow the service rule: they
 flush, and whoever runs them (the request, or `run_job` on a worker) commits.
 
-A job queued by a transaction that has written something goes to Redis only once that
-transaction commits, and never if it rolls back: a worker taking it at once could read
-before the rows exist, or act (send the email) on work that was then undone. Should Redis
-be paused by then, such jobs run in the transaction just before its commit instead.
+A job queued by a transaction that has written something waits for that transaction's
+commit, and is dropped if it rolls back: a worker taking it at once could read before the
+rows exist, or act (send the email) on work that was then undone. After the commit (the
+`jobs` subscriber of `changes`) it goes to Redis, or, without one, runs at once in a
+transaction of its own: the commit it follows is never held up or undone by it.
 """
 
 from __future__ import annotations
@@ -23,14 +24,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, has_app_context
+from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, SimpleWorker, get_current_job
 from rq.registry import FailedJobRegistry
-from sqlalchemy import event
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+from sqlalchemy.orm import Session
 
+from ..changes import Committed, Subscriber, committing, written_topics
 from ..extensions import db
 from ..logs import REQUEST_ID
 from ..redis_back_off import RedisBackOff, back_off_for
@@ -71,14 +72,16 @@ def _back_off() -> RedisBackOff:
 def enqueue(function: Callable[..., Any], *args: Any, **kwargs: Any) -> str | None:
     """Run `function(*args, **kwargs)` on a worker; returns the job id, or None if it runs
     now in this process or waits for this transaction's commit (see the module's notes)."""
-    connection = redis_connection()
-    if connection is None or _back_off().resting:
-        function(*args, **kwargs)
-        return None
     path = _path(function)  # refused now, not at the commit, if RQ could not import it
+    if committing():
+        return _send_or_run_alone(function, args, kwargs)
     session = db.session()
     if _has_written(session):
         session.info.setdefault(_AFTER_COMMIT, []).append((function, args, kwargs))
+        return None
+    connection = redis_connection()
+    if connection is None or _back_off().resting:
+        function(*args, **kwargs)
         return None
     job_id = _push(connection, path, args, kwargs)
     if job_id is None:
@@ -111,70 +114,41 @@ def _push(
 
 # Holding jobs until the commit ------------------------------------------------------
 
-_WRITTEN = "jobs_transaction_wrote"
 _AFTER_COMMIT = "jobs_after_commit"
 
 
 def _has_written(session: Session) -> bool:
-    return bool(session.info.get(_WRITTEN) or session.new or session.dirty or session.deleted)
+    return bool(written_topics() or session.new or session.dirty or session.deleted)
 
 
-@event.listens_for(Session, "after_flush")
-def _note_flush(session: Session, context: Any) -> None:
-    session.info[_WRITTEN] = True
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _note_bulk_write(state: ORMExecuteState) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_WRITTEN] = True
-
-
-def redis_reachable() -> bool:
-    """Whether Redis answers now (checked before a commit that has jobs to queue); a
-    failure leaves Redis alone for a while, as `enqueue` does."""
+def _send_or_run_alone(function: Callable[..., Any], args: tuple, kwargs: dict) -> str | None:
+    """After a commit: to Redis, or (without one) run now in a transaction of its own."""
     connection = redis_connection()
-    if connection is None or _back_off().resting:
-        return False
-    try:
-        return bool(connection.ping())
-    except RedisError:
-        _back_off().failed("queue this transaction's jobs", IN_PROCESS)
-        return False
+    path = _path(function)
+    if connection is not None and not _back_off().resting:
+        job_id = _push(connection, path, args, kwargs)
+        if job_id is not None:
+            return job_id
+    with current_app.app_context():  # a session of its own: the committed one cannot write
+        try:
+            run_job(path, args, kwargs)
+        except Exception:  # noqa: BLE001 (logged by run_job; the commit it follows stands)
+            log.warning("Job %s, set off by a commit, failed after it", path)
+    return None
 
 
-@event.listens_for(Session, "before_commit")
-def _run_held_jobs_if_redis_is_away(session: Session) -> None:
-    """Without a reachable Redis, held jobs run inside the transaction (and may hold more)."""
-    if not session.info.get(_AFTER_COMMIT) or not has_app_context():
-        return
-    if redis_reachable():
-        return
-    while session.info.get(_AFTER_COMMIT):
-        function, args, kwargs = session.info[_AFTER_COMMIT].pop(0)
-        function(*args, **kwargs)
+def queue_held_jobs(_committed: Committed) -> None:
+    """The jobs subscriber: what the committed transaction queued goes now."""
+    for function, args, kwargs in db.session().info.pop(_AFTER_COMMIT, []):
+        _send_or_run_alone(function, args, kwargs)
 
 
-@event.listens_for(Session, "after_commit")
-def _queue_held_jobs(session: Session) -> None:
-    held = session.info.pop(_AFTER_COMMIT, [])
-    session.info.pop(_WRITTEN, None)
-    if not held or not has_app_context():
-        return
-    connection = redis_connection()
-    for function, args, kwargs in held:
-        if connection is None or _push(connection, _path(function), args, kwargs) is None:
-            # Redis went away since before_commit, and the session cannot write after a commit.
-            log.error("Job %s was not queued: Redis failed during the commit", _path(function))
+def forget_held_jobs(_rolled_back: Committed) -> None:
+    """Jobs queued by work that was undone (or never committed) go with it."""
+    db.session().info.pop(_AFTER_COMMIT, None)
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_held_jobs(session: Session, transaction: SessionTransaction) -> None:
-    """Once the transaction is over, its held jobs were queued (a commit) or go with its
-    work (a rollback, or a session closed without committing)."""
-    if transaction.parent is None:
-        session.info.pop(_AFTER_COMMIT, None)
-        session.info.pop(_WRITTEN, None)
+SUBSCRIBER = Subscriber("jobs", queue_held_jobs, forget_held_jobs)
 
 
 def run_job(path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -183,7 +157,7 @@ def run_job(path: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     Its log lines carry the id of the request that queued it.
     """
     job = get_current_job()
-    token = REQUEST_ID.set(job.meta.get("request_id", "-") if job else "-")
+    token = REQUEST_ID.set(job.meta.get("request_id", "-") if job else REQUEST_ID.get())
     module_name, _, name = path.partition(":")
     function = getattr(importlib.import_module(module_name), name)
     log.info("Job %s started", path)

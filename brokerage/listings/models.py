@@ -39,6 +39,7 @@ class Profile(db.Model):
     """What an organisation tells the others about itself; one per organisation."""
 
     __tablename__ = "profiles"
+    __topic__ = "organisations"  # see brokerage/changes.py
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -305,6 +306,7 @@ class OrganisationTrade(TradeRow, db.Model):
     """What a supplier can be hired to do."""
 
     __tablename__ = "organisation_trades"
+    __topic__ = "organisations"  # see brokerage/changes.py
 
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True

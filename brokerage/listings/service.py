@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..accounts.models import Organisation
+from ..changes import announce
 from ..errors import BrokerageError
 from ..extensions import db
 from ..places.postcodes import InvalidPostcode
@@ -39,7 +40,6 @@ from .models import (
     Profile,
 )
 from .permissions import can_edit_listing, can_unpublish_listing, can_verify_organisation
-from .signals import listing_changed, listings_changed_in_bulk, profile_changed
 
 
 class NotAllowed(BrokerageError):
@@ -151,7 +151,6 @@ def save_profile(organisation: Organisation, fields: ProfileFields) -> Profile:
         organisation.organisation_type_written = ""
     profile.updated_at = utcnow()
     db.session.flush()
-    profile_changed.send(organisation)
     return profile
 
 
@@ -229,7 +228,6 @@ def create_listing(organisation: Organisation, fields: ListingFields) -> Listing
     _apply(listing, fields)
     db.session.add(listing)
     db.session.flush()
-    listing_changed.send(listing)
     return listing
 
 
@@ -239,7 +237,6 @@ def update_listing(listing: Listing, fields: ListingFields) -> Listing:
     _apply(listing, fields)
     listing.updated_at = utcnow()
     db.session.flush()
-    listing_changed.send(listing)
     return listing
 
 
@@ -320,7 +317,7 @@ def refresh_locations() -> int:
             changed += before != (listing.district, listing.priority_place)
     db.session.flush()
     if changed:
-        listings_changed_in_bulk.send(None)
+        announce("listings")  # one rebuild, not a recompute per listing
     return changed
 
 
@@ -352,7 +349,6 @@ def change_status(listing: Listing, action: str, actor: Any, on: date | None = N
     if action == "unpublish":
         audit.record(actor, "listing.unpublish", f"{listing.ref} {listing.title}")
     db.session.flush()
-    listing_changed.send(listing)
 
 
 def last_day_of(listing: Listing | ListingFields) -> date | None:

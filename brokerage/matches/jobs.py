@@ -1,41 +1,36 @@
-"""Keeping stored matches current as listings change, without listings knowing.
-
-Listings' signals mark what changed in the session. A recompute must see the change
-committed, so with Redis the job is queued just after the commit; without Redis (or when
-it cannot be reached) there is no worker to wait for, so the recompute runs just before
-the commit, in the same transaction, and lands with the change or not at all.
+"""Keeping stored matches current as listings and organisations change, without listings
+knowing: the `matches` subscriber of `changes` reads what each commit wrote and queues
+one recompute job for it (a worker takes it with Redis; without, it runs just after the
+commit, in its own transaction, so the save never waits inside its commit).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
-from typing import Any
 
-from flask import Flask, has_app_context
-from sqlalchemy import event, select
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from ..accounts.models import Organisation
+from ..changes import Change, Committed, Subscriber, announce
 from ..extensions import db
-from ..jobs import enqueue, redis_reachable
+from ..jobs import enqueue
 from ..listings.kinds import KINDS
 from ..listings.models import LISTING_MODELS, Listing
-from ..listings.signals import listing_changed, listings_changed_in_bulk, profile_changed
 from .store import rebuild, recompute
 
-log = logging.getLogger(__name__)
 PENDING = "matches_to_recompute"
 EVERYTHING = ("all", 0)
 MODEL_OF_KIND = {kind.name: kind.model for kind in KINDS}
 KIND_OF_MODEL = {kind.model: kind.name for kind in KINDS}
+# A listing's rows (measures, trades) name it by these columns.
+LISTING_LINKS = {"offer_id": "offer", "opportunity_id": "opportunity", "need_id": "need"}
 Key = tuple[str, int]
 
 
 def mark_changed(key: Key) -> None:
     """Recompute what `key` ("offer", 12) affects once this transaction commits."""
     db.session.info.setdefault(PENDING, set()).add(key)
+    announce()  # so the commit is heard of even if nothing else was written
 
 
 def mark_everything_changed() -> None:
@@ -55,7 +50,8 @@ def recompute_changed(keys: Iterable[Key]) -> None:
             listings += _listings_of(identifier)
         elif (listing := db.session.get(MODEL_OF_KIND[kind], identifier)) is not None:
             listings.append(listing)
-    recompute(listings)
+    if listings:  # an organisation without listings, or listings since deleted
+        recompute(listings)
 
 
 def _listings_of(organisation_id: int) -> list[Listing]:
@@ -68,48 +64,37 @@ def _listings_of(organisation_id: int) -> list[Listing]:
     ]
 
 
-def _on_listing_changed(listing: Listing) -> None:
-    mark_changed((KIND_OF_MODEL[type(listing)], listing.id))
+def _keys_of(change: Change) -> set[Key]:
+    """What a written row changes in the rankings: its listing, or its organisation's (the
+    stored matches' own rows name listings too, but are what a recompute writes)."""
+    if change.topic not in {"listings", "organisations"}:
+        return set()
+    if change.model in KIND_OF_MODEL:
+        return {(KIND_OF_MODEL[change.model], change.identity)}
+    for link, kind in LISTING_LINKS.items():
+        if change.links.get(link) is not None:
+            return {(kind, change.links[link])}
+    if change.model is Organisation:  # a new one has no listings yet
+        return set() if change.action == "created" else {("organisation", change.identity)}
+    if change.topic == "organisations" and change.links.get("organisation_id") is not None:
+        return {("organisation", change.links["organisation_id"])}
+    return set()
 
 
-def _on_profile_changed(organisation: Organisation) -> None:
-    mark_changed(("organisation", organisation.id))
-
-
-def _on_listings_changed_in_bulk(_sender: Any) -> None:
-    mark_everything_changed()
-
-
-def _before_commit(session: Session) -> None:
-    if PENDING in session.info and has_app_context() and not redis_reachable():
-        recompute_changed(session.info.pop(PENDING))
-
-
-def _after_commit(session: Session) -> None:
-    keys = session.info.pop(PENDING, None)
-    if not keys or not has_app_context():
-        return
-    try:
+def recompute_after_commit(committed: Committed) -> None:
+    """The matches subscriber: recompute what the commit's listings and organisations
+    affect (everything, after a bulk write), in a job: never inside the commit."""
+    keys: set[Key] = db.session().info.pop(PENDING, set())
+    if committed.bulk_topics & {"listings", "organisations"}:
+        keys.add(EVERYTHING)
+    for change in committed.changes:
+        keys |= _keys_of(change)
+    if keys:
         enqueue(recompute_changed, sorted(keys))
-    except SQLAlchemyError:
-        # Redis went away between the ping and the enqueue: the in-request fallback cannot
-        # write after a commit. The next change or `flask match rebuild` catches up.
-        log.warning("Matches for %s were not recomputed: no worker and no transaction", keys)
 
 
-def _after_rollback(session: Session, _previous: Any) -> None:
-    session.info.pop(PENDING, None)
+def forget_pending(_rolled_back: Committed) -> None:
+    db.session().info.pop(PENDING, None)
 
 
-def init_app(app: Flask) -> None:
-    """Listen to listings' signals and to every session's commits (once per process)."""
-    listing_changed.connect(_on_listing_changed)
-    profile_changed.connect(_on_profile_changed)
-    listings_changed_in_bulk.connect(_on_listings_changed_in_bulk)
-    for name, listener in (
-        ("before_commit", _before_commit),
-        ("after_commit", _after_commit),
-        ("after_soft_rollback", _after_rollback),
-    ):
-        if not event.contains(Session, name, listener):
-            event.listen(Session, name, listener)
+SUBSCRIBER = Subscriber("matches", recompute_after_commit, forget_pending)

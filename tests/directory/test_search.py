@@ -242,7 +242,6 @@ def test_an_archived_offer_and_a_renamed_supplier_are_searched_as_they_now_are(
 
 def test_a_supplier_whose_saving_was_rolled_back_is_not_found(make_supplier, in_app, app):
     make_supplier("Kept Carpentry")
-    app.config["DIRECTORY_CHECK_SECONDS"] = 3600  # only this process's own events count
 
     def saved_then_rolled_back() -> tuple[list[str], list[str]]:
         phantom = OrganisationFactory(name="Phantom Carpentry", kind="supplier")

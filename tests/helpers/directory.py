@@ -1,10 +1,10 @@
 """Directory fixtures, shared with the API's tests: suppliers, needs and opportunities made
 through the listings service, as the pages would make them (with the shipped TOMs
-catalogue loaded), and a directory index that looks for changes on every search."""
+catalogue loaded)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -20,14 +20,6 @@ from tests.factories import OrganisationFactory
 from tests.helpers.listings import listing_fields
 
 Maker = Callable[..., int]
-
-
-@pytest.fixture
-def index_checked_on_every_search(app: Flask) -> Iterator[None]:
-    """Each test's data is rolled back behind the index's back: let it look every time."""
-    app.config["DIRECTORY_CHECK_SECONDS"] = 0
-    yield
-    app.config.pop("DIRECTORY_CHECK_SECONDS")
 
 
 def _profile(organisation: Organisation, verified: bool, **fields: Any) -> None:

@@ -97,13 +97,25 @@ def test_a_job_queued_by_work_that_is_undone_is_never_queued(app, in_app, with_r
     assert in_app(_organisation_names) == []
 
 
-def test_a_job_held_for_the_commit_runs_in_the_transaction_when_redis_has_gone(app, in_app):
+def test_a_job_held_for_the_commit_runs_after_it_when_redis_has_gone(app, in_app):
     def write_queue_then_commit() -> list[str]:
         create_organisation("Before The Outage Ltd")
-        enqueue(create_organisation, "Run Before The Commit")
+        enqueue(create_organisation, "Run After The Commit")
         db.session.commit()
         return _organisation_names()
 
     with redis_configured(app, UNREACHABLE_REDIS_URL):
         names = in_app(write_queue_then_commit)
-    assert sorted(names) == ["Before The Outage Ltd", "Run Before The Commit"]
+    assert sorted(names) == ["Before The Outage Ltd", "Run After The Commit"]
+
+
+def test_without_redis_a_job_set_off_by_a_save_runs_after_it_and_cannot_undo_it(app, in_app):
+    """It runs in a transaction of its own once the save is committed: never inside it."""
+
+    def write_queue_then_commit() -> None:
+        create_organisation("Saved Anyway Ltd")
+        enqueue(always_fail, "Failing After The Save")
+        db.session.commit()
+
+    in_app(write_queue_then_commit)
+    assert in_app(_organisation_names) == ["Saved Anyway Ltd"]

@@ -20,8 +20,8 @@ from brokerage.listings.models import (
     OpportunityMeasure,
     Profile,
 )
-from brokerage.listings.signals import listing_changed, profile_changed
 from brokerage.places.service import priority_places
+from tests.commits import recorded_commits
 from tests.helpers.listings import (
     KIND_NAMES,
     ORGANISATION_KINDS,
@@ -419,37 +419,45 @@ def test_the_refresh_command_places_listings_in_a_new_priority_place_once(
     assert in_app(lambda: load("need", need_id).priority_place) == "The Leys"
 
 
-# Signals
+# What a commit tells its subscribers
 
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
-def test_saving_and_publishing_a_listing_tell_listeners_which_listing_changed(
-    in_app, listings_world, kind
+def test_saving_and_publishing_a_listing_is_committed_as_a_change_of_that_listing(
+    app, in_app, listings_world, kind
 ):
-    def save_then_publish():
-        heard = []
-        with listing_changed.connected_to(lambda sender: heard.append(sender.ref)):
-            owner = organisation(listings_world, ORGANISATION_KINDS[kind])
-            listing = service.create_listing(owner, listing_fields(kind))
-            service.update_listing(listing, listing_fields(kind, title="Renamed"))
-            service.change_status(
-                listing, "publish", person(listings_world, ORGANISATION_KINDS[kind])
-            )
-        return heard, listing.ref
+    def save_then_publish() -> tuple[type, int]:
+        owner = organisation(listings_world, ORGANISATION_KINDS[kind])
+        listing = service.create_listing(owner, listing_fields(kind))
+        db.session.commit()
+        service.update_listing(listing, listing_fields(kind, title="Renamed"))
+        db.session.commit()
+        service.change_status(listing, "publish", person(listings_world, ORGANISATION_KINDS[kind]))
+        db.session.commit()
+        return type(listing), listing.id
 
-    heard, ref = in_app(save_then_publish)
+    with recorded_commits(app) as commits:
+        model, listing_id = in_app(save_then_publish)
 
-    assert heard == [ref, ref, ref]
+    actions = [
+        [c.action for c in commit.changes if (c.model, c.identity) == (model, listing_id)]
+        for commit in commits
+    ]
+    assert [each for each in actions if each] == [["created"], ["changed"], ["changed"]]
 
 
-def test_saving_a_profile_tells_listeners_whose_profile_changed(in_app, listings_world):
-    def save():
-        heard = []
+def test_saving_a_profile_is_committed_as_a_change_of_that_organisation(
+    app, in_app, listings_world
+):
+    def save() -> int:
         supplier = organisation(listings_world, "supplier")
-        with profile_changed.connected_to(lambda sender: heard.append(sender.id)):
-            service.save_profile(supplier, service.ProfileFields(sector="catering", size="micro"))
-        return heard, supplier.id
+        service.save_profile(supplier, service.ProfileFields(sector="catering", size="micro"))
+        db.session.commit()
+        return supplier.id
 
-    heard, supplier_id = in_app(save)
+    with recorded_commits(app) as commits:
+        supplier_id = in_app(save)
 
-    assert heard == [supplier_id]
+    (profile,) = [c for commit in commits for c in commit.changes if c.model is Profile]
+    assert profile.topic == "organisations"
+    assert profile.links["organisation_id"] == supplier_id

@@ -106,14 +106,15 @@ def test_a_cached_matches_page_is_still_refused_to_people_who_may_not_see_it(app
         assert supplier.get(url).status_code == 403
 
 
-def test_a_cached_matches_page_reads_nothing_from_the_database(app, demo, in_app):
+def test_a_cached_matches_page_reads_only_the_topic_versions_from_the_database(app, demo, in_app):
     staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
     need_id = in_app(lambda: db.session.scalar(select(Need.id).order_by(Need.id).limit(1)))
     for url in (f"/matching/needs/{need_id}", f"/api/v1/needs/{need_id}/matches"):
         assert staff.get(url).status_code == 200
         with app.app_context(), counted_statements() as statements:
             assert staff.get(url).status_code == 200
-        assert statements == []
+        queries = [s for s in statements if "SAVEPOINT" not in s]  # the test's transaction
+        assert len(queries) == 1 and "FROM topic_versions" in queries[0]
 
 
 def test_a_cached_matches_page_comes_with_its_person_in_one_round_trip(

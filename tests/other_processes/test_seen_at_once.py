@@ -1,0 +1,125 @@
+"""A change committed by another process is seen here at once, by every cache: the
+directory's per-process index and its cached search pages, the TOMs catalogue, and the
+cached header. (The issue's probe: a supplier moved to another postcode by another process
+shows its new distance in the next search.)"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select, update
+
+from brokerage.accounts.models import Organisation
+from brokerage.extensions import db
+from brokerage.listings import service
+from brokerage.places.lookup import locate_postcode
+from brokerage.toms import service as toms
+from brokerage.toms.models import Measure
+from tests.factories import OrganisationFactory
+from tests.helpers.directory import offer_fields
+
+SEARCH = "/directory/suppliers?q=joinery&postcode=OX1+1ND&radius=100&unit=km"
+
+
+def _km_between(here: str, there: str) -> float:
+    a, b = locate_postcode(here), locate_postcode(there)
+    return math.hypot(a.easting - b.easting, a.northing - b.northing) / 1000
+
+
+def _in(app: Flask, work: Callable[[], Any]) -> Any:
+    with app.app_context():
+        return work()
+
+
+def _make_supplier(app: Flask, name: str, postcode: str) -> int:
+    def make() -> int:
+        organisation = OrganisationFactory(
+            name=name, kind="supplier", postcode=postcode, description="Joinery."
+        )
+        service.save_profile(organisation, service.ProfileFields())
+        offer = service.create_listing(organisation, offer_fields("Joinery"))
+        offer.status = "published"
+        db.session.commit()
+        return organisation.id
+
+    return _in(app, make)
+
+
+def _commit_change(app: Flask, organisation_id: int, **values: Any) -> None:
+    def change() -> None:
+        organisation = db.session.get(Organisation, organisation_id)
+        for name, value in values.items():
+            setattr(organisation, name, value)
+        db.session.commit()
+
+    _in(app, change)
+
+
+def test_a_supplier_moved_by_another_process_shows_its_new_distance_at_once(apps):
+    first, second = apps
+    supplier = _make_supplier(first, "Moving Joinery", "OX4 4HH")
+    before = first.test_client().get(SEARCH).get_data(as_text=True)
+    assert "3.2 km away" in before  # and now the page is cached, and the index built
+
+    _commit_change(second, supplier, postcode="OX16 0AH")
+    after = first.test_client().get(SEARCH).get_data(as_text=True)
+
+    assert "Moving Joinery" in after
+    assert "3.2 km away" not in after
+    assert f"{_km_between('OX1 1ND', 'OX16 0AH'):.1f} km away" in after
+
+
+def test_a_same_length_rename_by_another_process_is_seen_at_once(apps):
+    first, second = apps
+    supplier = _make_supplier(first, "Oak Joinery Co", "OX4 4HH")
+    assert "Oak Joinery Co" in first.test_client().get(SEARCH).get_data(as_text=True)
+
+    _commit_change(second, supplier, name="Elm Joinery Co")
+    after = first.test_client().get(SEARCH).get_data(as_text=True)
+
+    assert "Elm Joinery Co" in after and "Oak Joinery Co" not in after
+
+
+def test_a_bulk_statement_by_another_process_is_seen_at_once(apps):
+    """A statement outside the unit of work (as bulk imports write) gives its topic a new
+    version too."""
+    first, second = apps
+    supplier = _make_supplier(first, "Statement Joinery", "OX4 4HH")
+    assert "Statement Joinery" in first.test_client().get(SEARCH).get_data(as_text=True)
+
+    def rename() -> None:
+        db.session.execute(
+            update(Organisation).where(Organisation.id == supplier).values(name="Bulk Joinery")
+        )
+        db.session.commit()
+
+    _in(second, rename)
+    after = first.test_client().get(SEARCH).get_data(as_text=True)
+
+    assert "Bulk Joinery" in after and "Statement Joinery" not in after
+
+
+def test_a_measure_renamed_by_another_process_is_in_the_catalogue_at_once(apps):
+    first, second = apps
+    code = _in(first, lambda: db.session.scalars(select(Measure.code).limit(1)).one())
+    kept = _in(first, lambda: toms.matching_catalogue()[code].name)
+
+    def rename() -> None:
+        db.session.execute(
+            update(Measure).where(Measure.code == code).values(description="Renamed elsewhere")
+        )
+        db.session.commit()
+
+    _in(second, rename)
+    try:
+        assert _in(first, lambda: toms.matching_catalogue()[code].name) == "Renamed elsewhere"
+    finally:
+
+        def restore() -> None:
+            db.session.execute(update(Measure).where(Measure.code == code).values(description=kept))
+            db.session.commit()
+
+        _in(second, restore)
