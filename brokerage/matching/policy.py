@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+# A candidate whose text shares no word with the query meets its measures by their codes
+# alone ("volunteering hours" offered for interpreters): its TOMs credit counts at this share.
+WORDLESS_MEASURE_SHARE = 0.5
+
 
 @dataclass(frozen=True)
 class MatchingPolicy:
