@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation, OrganisationKind
 from ..extensions import db
 from ..listings.choices import ListingStatus
+from ..listings.closing import open_and_published
 from ..listings.models import (
     Listing,
     Need,
@@ -181,9 +182,9 @@ def _codes_by_owner(rows: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
 
 def supplier_documents() -> list[Document]:
     """Supplier organisations with a profile, with the words and measures of their
-    published offers (never their drafts or archived offers). Rows are read as plain
-    tuples: loading 50,000 ORM objects would cost seconds."""
-    published = Offer.status == ListingStatus.PUBLISHED.value
+    published offers (never their drafts, archived or closed offers). Rows are read as
+    plain tuples: loading 50,000 ORM objects would cost seconds."""
+    published = open_and_published(Offer)
     codes = _codes_by_owner(
         db.session.execute(
             select(Offer.organisation_id, OfferMeasure.measure_code)
@@ -255,14 +256,14 @@ def supplier_documents() -> list[Document]:
 
 
 def listing_documents(model: type[Listing], owner: Any, code: Any) -> list[Document]:
-    """Published needs or opportunities (`owner`, `code`: their measure rows' listing id
-    and code columns), with their organisation's profile flags."""
+    """Open published needs or opportunities (`owner`, `code`: their measure rows' listing
+    id and code columns), with their organisation's profile flags."""
     codes = _codes_by_owner(db.session.execute(select(owner, code).order_by(owner, code)))
     rows = db.session.execute(
         select(model, Organisation.name, Profile)
         .join(Organisation, Organisation.id == model.organisation_id)
         .outerjoin(Profile, Profile.organisation_id == Organisation.id)
-        .where(model.status == ListingStatus.PUBLISHED.value)
+        .where(open_and_published(model))
     ).all()
     documents = []
     for listing, organisation_name, profile in rows:
@@ -294,13 +295,17 @@ def listing_documents(model: type[Listing], owner: Any, code: Any) -> list[Docum
 
 
 def _listing_stamp(model: type[Listing]) -> Select[Any]:
+    """Counts and latest times; the count of open ones changes when a listing closes
+    (its date passes with nothing written)."""
     published = case((model.status == ListingStatus.PUBLISHED.value, 1), else_=0)
+    still_open = case((open_and_published(model), 1), else_=0)
     return select(
         func.count(model.id),
         func.max(model.id),
         func.max(model.updated_at),
         func.max(model.published_at),
         func.sum(published),
+        func.sum(still_open),
     )
 
 
