@@ -136,24 +136,42 @@ for _name, _phrases in SYNONYMS.items():
     for _phrase in _phrases:
         _stemmed = tuple(_stems(_phrase))
         _PHRASES.setdefault(_stemmed[0], []).append((_stemmed, SYNONYM_MARK + _name))
-_PHRASE_STEMS = sorted({word for group in _PHRASES.values() for p, _ in group for word in p})
+_PHRASE_STEMS = frozenset(word for group in _PHRASES.values() for p, _ in group for word in p)
 # How alike a misspelt word must be to a synonym phrase's word to stand for it
 # ("compters" for computers); stricter than one letter changed in five (plant, paint).
 SYNONYM_TYPO_SIMILARITY = 85
+# Each long phrase word by its length, so a word is compared only with those a typo could
+# have made of it.
+_LONG_PHRASE_STEMS: dict[int, list[str]] = {}
+for _word in sorted(_PHRASE_STEMS):
+    if len(_word) >= MIN_FUZZY_LENGTH:
+        _LONG_PHRASE_STEMS.setdefault(len(_word), []).append(_word)
+_STANDS_FOR: dict[str, str] = {}  # a cache: building a pool reads every word of every text
+_STANDS_FOR_LIMIT = 200_000
 
 
-@lru_cache(maxsize=200_000)
-def _as_phrase_stem(word: str) -> str:
-    """The synonym phrases' stem a (possibly misspelt) stem stands for, or itself."""
+def _closest_phrase_stem(word: str) -> str:
     if word in _PHRASE_STEMS or compared_exactly(word):
         return word
-    found = process.extractOne(
-        word,
-        [other for other in _PHRASE_STEMS if may_be_typo(word, other)],
-        scorer=fuzz.ratio,
-        score_cutoff=SYNONYM_TYPO_SIMILARITY,
-    )
+    near = [
+        other
+        for length in range(
+            len(word) - MAX_TYPO_LENGTH_CHANGE, len(word) + MAX_TYPO_LENGTH_CHANGE + 1
+        )
+        for other in _LONG_PHRASE_STEMS.get(length, ())
+    ]
+    found = process.extractOne(word, near, scorer=fuzz.ratio, score_cutoff=SYNONYM_TYPO_SIMILARITY)
     return found[0] if found else word
+
+
+def _as_phrase_stem(word: str) -> str:
+    """The synonym phrases' stem a (possibly misspelt) stem stands for, or itself."""
+    found = _STANDS_FOR.get(word)
+    if found is None:
+        if len(_STANDS_FOR) >= _STANDS_FOR_LIMIT:
+            _STANDS_FOR.clear()
+        found = _STANDS_FOR[word] = _closest_phrase_stem(word)
+    return found
 
 
 def synonym_tokens(stems: list[str]) -> list[str]:
