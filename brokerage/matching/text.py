@@ -177,7 +177,8 @@ def _as_phrase_stem(word: str) -> str:
 def synonym_tokens(stems: list[str]) -> list[str]:
     """A token for each synonym group one of whose phrases the stems hold (a misspelt
     word standing for its phrase's word), in the order the table lists the groups."""
-    stems = [_as_phrase_stem(word) for word in stems]
+    known = _STANDS_FOR.get  # most words are known: no Python call for them
+    stems = [known(word) or _as_phrase_stem(word) for word in stems]
     found = set()
     for i, first in enumerate(stems):
         for phrase, token in _PHRASES.get(first, ()):
