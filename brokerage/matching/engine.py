@@ -17,7 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .model import Candidate, Catalogue, MatchResult, Wanted
-from .policy import WORDLESS_MEASURE_SHARE, MatchingPolicy
+from .policy import MatchingPolicy
 from .reference import has_something_to_match, query_word_weight, score_pair
 from .text import MAX_TYPO_LENGTH_CHANGE, compared_exactly, fit_words
 
@@ -293,7 +293,7 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
         included &= (toms > 0) | (text > 0)
     if fit_words(wanted.text):
         # As reference.wordless_toms: no word in common, the measures count at a share.
-        toms = np.where(text > 0, toms, toms * WORDLESS_MEASURE_SHARE)
+        toms = np.where(text > 0, toms, toms * policy.wordless_measure_share)
     fit = text
     if wanted.category:
         wanted_code = pool.category_codes.get(wanted.category.casefold(), -1)

@@ -8,7 +8,7 @@ quoted as each side wrote them; nothing internal (stems, synonym tokens) is show
 from __future__ import annotations
 
 from .model import Candidate, Catalogue, MeasureCredit, Wanted
-from .policy import WORDLESS_MEASURE_SHARE, MatchingPolicy
+from .policy import MatchingPolicy
 from .text import fit_words, fit_words_as_written, is_synonym_token
 
 WordMatch = tuple[str, str | None, float]
@@ -162,10 +162,11 @@ def explain(
     text: float,
 ) -> tuple[str, ...]:
     wordless = []
-    if text <= 0 and fit_words(wanted.text) and any(credit.credit > 0 for credit in credits):
+    share = policy.wordless_measure_share
+    if share < 1 and text <= 0 and fit_words(wanted.text) and any(c.credit > 0 for c in credits):
         wordless = [
             "no words in common: the TOMs credit above counts "
-            f"{counted(WORDLESS_MEASURE_SHARE)} (a measure's code alone says little about the help)"
+            f"{counted(share)} (a measure's code alone says little about the help)"
         ]
     return (
         *explain_location(distance, priority, policy),

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from rapidfuzz import fuzz
 
 from .model import Candidate, Catalogue, MatchResult, MeasureCredit, Wanted
-from .policy import WORDLESS_MEASURE_SHARE, MatchingPolicy
+from .policy import MatchingPolicy
 from .reasons import explain
 from .text import TITLE_WORD_WEIGHT, fit_words, may_be_typo, title_fit_words
 
@@ -138,10 +138,10 @@ def query_word_weight(text: str, word_weight: WordWeight) -> WordWeight:
     return weight
 
 
-def wordless_toms(wanted: Wanted, toms: float, text: float) -> float:
-    """The TOMs credit, at WORDLESS_MEASURE_SHARE when the query has words and the
+def wordless_toms(wanted: Wanted, toms: float, text: float, policy: MatchingPolicy) -> float:
+    """The TOMs credit, at the policy's wordless share when the query has words and the
     candidate shares none of them."""
-    return toms * WORDLESS_MEASURE_SHARE if is_wordless(wanted, text) else toms
+    return toms * policy.wordless_measure_share if is_wordless(wanted, text) else toms
 
 
 def is_wordless(wanted: Wanted, text: float) -> bool:
@@ -197,7 +197,7 @@ def score_pair(
     text = text_score(matches, query_word_weight(wanted.text, word_weight))
     if is_unrelated(wanted, toms, text):
         return None
-    toms = wordless_toms(wanted, toms, text)
+    toms = wordless_toms(wanted, toms, text, policy)
     fit = fit_score(wanted, candidate, text, policy)
     w_location, w_toms, w_fit = policy.component_weights
     return MatchResult(
