@@ -45,6 +45,9 @@ BUDDY_POLICY = MatchingPolicy(
     half_life_km=10.0,
     priority_place_boost=0.0,
     category_share=0.5,
+    # Every candidate implemented the pledge, and the text is only a size: a different
+    # size is no reason to count the pledge for less.
+    wordless_measure_share=1.0,
 )
 TOP_SUGGESTIONS = 5
 CHARTER_THEME = "Inclusive Economy Charter"

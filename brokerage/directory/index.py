@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -20,7 +21,8 @@ from sqlalchemy import select
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation, OrganisationKind
 from ..caching import versions_of
 from ..extensions import db
-from ..listings.choices import ListingStatus
+from ..listings import service as listings_service
+from ..listings.closing import open_and_published
 from ..listings.models import (
     Listing,
     Need,
@@ -176,9 +178,9 @@ def _codes_by_owner(rows: Iterable[tuple[int, str]]) -> dict[int, list[str]]:
 
 def supplier_documents() -> list[Document]:
     """Supplier organisations with a profile, with the words and measures of their
-    published offers (never their drafts or archived offers). Rows are read as plain
-    tuples: loading 50,000 ORM objects would cost seconds."""
-    published = Offer.status == ListingStatus.PUBLISHED.value
+    published offers (never their drafts, archived or closed offers). Rows are read as
+    plain tuples: loading 50,000 ORM objects would cost seconds."""
+    published = open_and_published(Offer)
     codes = _codes_by_owner(
         db.session.execute(
             select(Offer.organisation_id, OfferMeasure.measure_code)
@@ -250,14 +252,14 @@ def supplier_documents() -> list[Document]:
 
 
 def listing_documents(model: type[Listing], owner: Any, code: Any) -> list[Document]:
-    """Published needs or opportunities (`owner`, `code`: their measure rows' listing id
-    and code columns), with their organisation's profile flags."""
+    """Open published needs or opportunities (`owner`, `code`: their measure rows' listing
+    id and code columns), with their organisation's profile flags."""
     codes = _codes_by_owner(db.session.execute(select(owner, code).order_by(owner, code)))
     rows = db.session.execute(
         select(model, Organisation.name, Profile)
         .join(Organisation, Organisation.id == model.organisation_id)
         .outerjoin(Profile, Profile.organisation_id == Organisation.id)
-        .where(model.status == ListingStatus.PUBLISHED.value)
+        .where(open_and_published(model))
     ).all()
     documents = []
     for listing, organisation_name, profile in rows:
@@ -301,6 +303,8 @@ SOURCES: dict[str, Callable[[], list[Document]]] = {
 @dataclass(frozen=True)
 class _Held:
     versions: tuple[int, ...]
+    # Listings close when their date passes with nothing written: a new day is a new index.
+    day: date
     index: Index
 
 
@@ -315,12 +319,12 @@ def index_for(kind: str) -> Index:
     versions = versions_of(TOPICS)
     if versions is None:
         return build_index(SOURCES[kind]())
-    key = (kind, str(db.engine.url))
+    key, day = (kind, str(db.engine.url)), listings_service.today()
     held = _cache.get(key)
-    if held is None or held.versions != versions:
+    if held is None or (held.versions, held.day) != (versions, day):
         with _lock:  # one build per process at a time: each costs seconds at county scale
             held = _cache.get(key)
-            if held is None or held.versions != versions:
-                held = _Held(versions, build_index(SOURCES[kind]()))
+            if held is None or (held.versions, held.day) != (versions, day):
+                held = _Held(versions, day, build_index(SOURCES[kind]()))
                 _cache[key] = held
     return held.index

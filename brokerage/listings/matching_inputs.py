@@ -12,7 +12,13 @@ from decimal import Decimal
 from typing import Protocol, TypedDict
 
 from ..matching import Candidate, Wanted, WantedMeasure
+from ..matching.text import title_says_closed
+from ..toms.service import matching_catalogue
 from .models import Listing, Need, Offer, Opportunity
+
+# relevance.md: in-person help is within about 25 km, 15-30 km a weaker match; beyond it
+# is no match, however well it fits. Money and goods can be sent from anywhere.
+IN_PERSON_REACH_KM = 30.0
 
 
 def _text(listing: Listing) -> str:
@@ -68,6 +74,7 @@ def candidate_from_offer(offer: Offer, profile: ServiceReach | None = None) -> C
         start=offer.available_from,
         end=offer.available_to,
         service_radius_m=_radius_m(profile),
+        closed=title_says_closed(offer.title),
         **_common(offer),
     )
 
@@ -104,13 +111,24 @@ def candidate_from_opportunity(opportunity: Opportunity) -> Candidate:
     )
 
 
+def in_person_reach_m(need: Need) -> float | None:
+    """How far a need's help can come from: IN_PERSON_REACH_KM when any measure it asks for
+    is given in person (volunteers, hours), no limit when all can be sent (money, goods)."""
+    catalogue = matching_catalogue()
+    if any(catalogue.is_in_person(row.measure_code) for row in need.measures):
+        return IN_PERSON_REACH_KM * 1000.0
+    return None
+
+
 def wanted_from_need(need: Need) -> Wanted:
-    """A need wants its measures by its deadline; a measure without a quantity: any amount."""
+    """A need wants its measures by its deadline (a measure without a quantity: any
+    amount), from within its in-person reach."""
     return Wanted(
         measures=tuple(
             WantedMeasure(row.measure_code, _number(row.quantity)) for row in need.measures
         ),
         end=need.deadline,
+        max_distance_m=in_person_reach_m(need),
         **_common(need),
     )
 
@@ -121,5 +139,7 @@ def candidate_from_need(need: Need) -> Candidate:
         key=need.ref,
         measures={row.measure_code: _number(row.quantity) for row in need.measures},
         end=need.deadline,
+        service_radius_m=in_person_reach_m(need),
+        closed=title_says_closed(need.title),
         **_common(need),
     )

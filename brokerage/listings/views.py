@@ -4,6 +4,7 @@ same pages, registered under its own endpoints: listings.show_offer, listings.ed
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -15,7 +16,7 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..places.wards import VINTAGE as WARDS_VINTAGE
 from ..places.wards import ward_of_postcode
-from . import cpv, permissions, service, trade_service, trades
+from . import closing, cpv, permissions, service, trade_service, trades
 from .choices import Category, Size, label_of
 from .forms import ButtonForm, ProfileForm, initial_data
 from .kinds import KINDS, ListingKind, kind_for_organisation
@@ -31,6 +32,17 @@ def _helpers() -> dict[str, object]:
         "action_form": ButtonForm(),
         "trade_label": _trade_label,
     }
+
+
+@blueprint.app_template_global()
+def listing_is_closed(listing: Listing) -> bool:
+    """For every page's status badge: a published listing past its last day is "Closed"."""
+    return closing.is_closed(listing)
+
+
+@blueprint.app_template_global()
+def listing_closes_on(listing: Listing) -> date | None:
+    return closing.closes_on(listing)
 
 
 def _trade_label(row: TradeRow) -> str:
@@ -211,7 +223,8 @@ def show(kind: ListingKind, listing_id: int) -> str:
         profile=service.profile_of(listing.organisation),
         may_edit=permissions.can_edit_listing(current_user, listing),
         may_unpublish=permissions.can_unpublish_listing(current_user, listing),
-        may_offer=permissions.can_offer_to(current_user, listing),
+        may_offer=permissions.can_offer_to(current_user, listing)
+        and not closing.is_closed(listing),
     )
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..listings.choices import ListingStatus
+from ..listings.closing import open_and_published
 from ..listings.matching_inputs import (
     candidate_from_need,
     candidate_from_offer,
@@ -121,10 +121,10 @@ def measures_table(model: type[Listing]) -> tuple[type[Any], Any]:
 
 
 def published_rows(model: type[Listing]) -> list[ListingRow]:
-    """Every published listing of `model` in id order, as plain rows with their measures
-    (in the order chosen, as the ORM relationship gives them)."""
+    """Every open published listing of `model` in id order, as plain rows with their
+    measures (in the order chosen, as the ORM relationship gives them)."""
     measure_model, parent = measures_table(model)
-    is_published = model.status == ListingStatus.PUBLISHED.value
+    is_published = open_and_published(model)
     measure_columns = [getattr(measure_model, name) for name in _MEASURE_COLUMNS[model]]
     measures: dict[int, list[MeasureRow]] = {}
     for listing_id, code, *values in db.session.execute(
@@ -153,7 +153,7 @@ def published(model: type[Listing]) -> list[Listing]:
     return list(
         db.session.scalars(
             select(model)
-            .where(model.status == ListingStatus.PUBLISHED.value)
+            .where(open_and_published(model))
             .options(selectinload(model.measures), selectinload(model.organisation))
             .order_by(model.id)
         )

@@ -30,9 +30,12 @@ def rebuild_command() -> None:
 
 @match_cli.command("expire")
 def expire_command() -> None:
-    """Expire matches past their listings' dates and nudge about quiet ones (idempotent)."""
+    """Close listings past their dates (their matches expire and the rankings they were in
+    are recomputed), and nudge about quiet matches (idempotent)."""
     report = keep_fresh(utcnow())
     db.session.commit()
     click.echo(
-        f"{report.expired} expired, {report.nudged} nudged, {report.escalated} raised with staff."
+        f"{report.closed} listing{'s' if report.closed != 1 else ''} closed, "
+        f"{report.expired} expired, {report.nudged} nudged, "
+        f"{report.escalated} raised with staff."
     )

@@ -52,6 +52,12 @@ class PolicySettingsForm(FlaskForm):
         0,
         1,
     )
+    wordless_measure_share = _number(
+        "Credit for measures with no words in common",
+        "Share of the TOMs credit kept when the texts share no word (1 = all of it).",
+        0,
+        1,
+    )
     category_share = _number(
         "Share of fit from category", "How much of offer fit a matching category carries.", 0, 1
     )

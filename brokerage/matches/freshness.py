@@ -1,11 +1,13 @@
 """Keeping matches fresh, so requests do not go stale as on peer sites.
 
 Open matches expire once their offer's availability ends or their need's or opportunity's
-deadline passes. A match waiting on an answer (interest expressed, or in discussion) with
-no move or message for `NUDGE_AFTER_DAYS` nudges the side that has not answered, and after
-twice that the staff. Each nudge is recorded against the quiet spell it was sent for, so
-running `flask match expire` again sends nothing twice; any new move or message starts a
-new spell. The matching policy page is about scoring, so the number of days is a constant.
+deadline passes: the listing is closed (`listings.closing`), and the rankings it was in are
+recomputed without it, so others move up. A match waiting on an answer (interest expressed,
+or in discussion) with no move or message for `NUDGE_AFTER_DAYS` nudges the side that has
+not answered, and after twice that the staff. Each nudge is recorded against the quiet
+spell it was sent for, so running `flask match expire` again sends nothing twice; any new
+move or message starts a new spell. The matching policy page is about scoring, so the
+number of days is a constant.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..accounts.models import Organisation, User
 from ..extensions import db
-from ..listings.models import Need, Offer, Opportunity
+from ..listings.closing import is_closed
+from ..listings.models import Listing, Need, Offer, Opportunity
 from ..notifications.service import notify
 from ..types import UTCDateTime, utcnow
 from .models import Match
 from .outcome_models import MatchEvent, MatchMessage
 from .states import State
+from .store import recompute
 from .workflow import advance, match_path, members_of, sides
 
 NUDGE_AFTER_DAYS = 5
@@ -55,17 +59,33 @@ class FreshnessReport:
     expired: int
     nudged: int
     escalated: int
+    closed: int = 0  # closed listings whose open matches expired in this run
 
 
 def keep_fresh(now: datetime, days: int = NUDGE_AFTER_DAYS) -> FreshnessReport:
-    """Expire what is past its date, then nudge about what is quiet. Flushes; the caller commits."""
+    """Expire what is past its date and rank again without it, then nudge about what is
+    quiet. Flushes; the caller commits."""
     expired = expire_past_deadline(now.date())
+    sides = _sides_of(expired)
+    # Both sides: a closed offer's needs rank again without it, and so on.
+    recompute(sides)
+    closed = sum(is_closed(listing, now.date()) for listing in sides)
     nudged, escalated = nudge_quiet_matches(now, days)
-    return FreshnessReport(expired, nudged, escalated)
+    return FreshnessReport(len(expired), nudged, escalated, closed)
 
 
-def expire_past_deadline(today: date) -> int:
-    """Move every open match whose offer, need or opportunity has run out to expired."""
+def _sides_of(matches: list[Match]) -> list[Listing]:
+    """The listings on either side of the matches, each once."""
+    found: dict[tuple[type[Listing], int], Listing] = {}
+    for match in matches:
+        for listing in (match.offer, match.seeker):
+            found.setdefault((type(listing), listing.id), listing)
+    return list(found.values())
+
+
+def expire_past_deadline(today: date) -> list[Match]:
+    """Move every open match whose offer, need or opportunity has run out to expired;
+    the matches moved."""
     query = (
         select(Match)
         .join(Offer, Match.offer_id == Offer.id)
@@ -80,7 +100,7 @@ def expire_past_deadline(today: date) -> int:
     matches = db.session.scalars(query).all()
     for match in matches:
         advance(match, State.EXPIRED, None, note=_why_expired(match, today))
-    return len(matches)
+    return list(matches)
 
 
 def _why_expired(match: Match, today: date) -> str:

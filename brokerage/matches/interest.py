@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..errors import BrokerageError
 from ..extensions import db
-from ..listings.choices import ListingStatus
+from ..listings.closing import is_closed, open_and_published
 from ..listings.models import Need, Offer, Opportunity
 from ..matching import CandidatePool, rank
 from ..toms.service import matching_catalogue
@@ -30,8 +30,8 @@ class CannotExpressInterest(BrokerageError):
 
 
 def offers_to_choose(user: User, seeker: Seeker) -> list[Offer]:
-    """The published offers of the supplier organisations `user` acts for, other than the
-    seeker's own organisation, by title."""
+    """The open published offers of the supplier organisations `user` acts for, other than
+    the seeker's own organisation, by title."""
     organisation_ids = [m.organisation_id for m in user.memberships]
     if not organisation_ids:
         return []
@@ -41,7 +41,7 @@ def offers_to_choose(user: User, seeker: Seeker) -> list[Offer]:
             .where(
                 Offer.organisation_id.in_(organisation_ids),
                 Offer.organisation_id != seeker.organisation_id,
-                Offer.status == ListingStatus.PUBLISHED.value,
+                open_and_published(Offer),
             )
             .order_by(Offer.title, Offer.id)
         )
@@ -88,6 +88,8 @@ def express_interest(seeker: Seeker, offer: Offer, actor: User) -> Match:
     """Interest in `seeker` through `offer`, which must be one `offers_to_choose` gives."""
     if not seeker.is_published:
         raise CannotExpressInterest("This listing is not published.")
+    if is_closed(seeker):
+        raise CannotExpressInterest("This listing is closed: its deadline has passed.")
     if offer.id not in {o.id for o in offers_to_choose(actor, seeker)}:
         raise CannotExpressInterest("Choose one of your organisation's published offers.")
     match = match_for(offer, seeker)

@@ -38,6 +38,7 @@ SETTINGS = {
     "toms": {
         "same_outcome_credit": ("credit for the same outcome", ""),
         "same_theme_credit": ("credit for the same theme", ""),
+        "wordless_measure_share": ("credit for measures with no words in common", ""),
     },
     "fit": {
         "category_share": ("share of fit from category", ""),

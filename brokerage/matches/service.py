@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import Organisation
 from ..caching import cached, read_ahead
 from ..extensions import db
-from ..listings.choices import ListingStatus
+from ..listings.closing import is_closed, open_and_published
 from ..listings.kinds import KIND_OF_MODEL
 from ..listings.models import Listing, Need, Offer, Opportunity
 from ..matching import MatchResult, rank
@@ -126,11 +126,15 @@ def _explained(query: Select) -> list[Match]:
 
 
 def _published(listing: Listing | None) -> bool:
-    return listing is not None and listing.status == ListingStatus.PUBLISHED.value
+    """Published and not closed: a match with a closed listing is not shown."""
+    return listing is not None and listing.is_published and not is_closed(listing)
 
 
 def matches_for(listing: Listing) -> list[ShownMatch]:
-    """A published listing's stored matches, best first; a draft's, ranked live."""
+    """A published listing's stored matches, best first; a draft's, ranked live; a closed
+    listing has none."""
+    if is_closed(listing):
+        return []
     if not listing.is_published:
         return live_matches_for(listing)
     if isinstance(listing, Offer):
@@ -170,10 +174,15 @@ class _NotShown(Exception):
         self.found = found
 
 
+CLOSED_OPPORTUNITY = "Closed: its deadline has passed, so it is matched with no one."
+
+
 def ranked_for(listing: Listing) -> list[ShownMatch] | SupplierMatches:
     """What a listing's matches page and API show: an opportunity's suppliers, ranked
     live as organisations; any other listing's matches (`matches_for`)."""
     if isinstance(listing, Opportunity):
+        if is_closed(listing):
+            return SupplierMatches([], (CLOSED_OPPORTUNITY,))
         return supplier_matches_for(listing)
     return matches_for(listing)
 
@@ -249,8 +258,8 @@ def _matched_to_own(
         .join(RELATION_TO[other])
         .where(
             own.organisation_id == organisation.id,
-            own.status == ListingStatus.PUBLISHED.value,
-            other.status == ListingStatus.PUBLISHED.value,
+            open_and_published(own),
+            open_and_published(other),
         )
     )
     own_key, other_key = RELATION_TO[own].key, RELATION_TO[other].key

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from .model import Candidate, Catalogue, MatchResult, Wanted
 from .policy import MatchingPolicy
-from .reference import has_something_to_match, score_pair
+from .reference import has_something_to_match, query_word_weight, score_pair
 from .text import MAX_TYPO_LENGTH_CHANGE, compared_exactly, fit_words
 
 TIE_DECIMALS = 9
@@ -63,6 +63,7 @@ class CandidatePool:
         self.start = _ordinals([c.start for c in self.candidates], _NO_DATE_LOW)
         self.end = _ordinals([c.end for c in self.candidates], _NO_DATE_HIGH)
         self.priority = np.array([c.in_priority_place for c in self.candidates], dtype=bool)
+        self.open = np.array([not c.closed for c in self.candidates], dtype=bool)
         # Categories as small integers (0: none), so comparing them is one integer pass.
         category_codes: dict[str, int] = {"": 0}
         self.category = np.array(
@@ -179,7 +180,7 @@ def _location(
 
 
 def _included(pool: CandidatePool, wanted: Wanted, distance: np.ndarray) -> np.ndarray:
-    included = distance <= pool.radius
+    included = (distance <= pool.radius) & pool.open
     if wanted.max_distance_m is not None:
         included &= distance <= wanted.max_distance_m
     if wanted.start is not None:
@@ -233,7 +234,8 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
     n = len(pool)
     if not query or not pool.vocabulary:
         return np.zeros(n)
-    weights = np.array([pool.word_weight(word) for word in query])
+    weight = query_word_weight(wanted.text, pool.word_weight)
+    weights = np.array([weight(word) for word in query])
     text = np.zeros(n)
     best = np.empty(n)
     for weight, word in zip(weights, query, strict=True):
@@ -289,6 +291,9 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
     if has_something_to_match(wanted):
         # As reference.is_unrelated: nothing towards any measure and no word in common.
         included &= (toms > 0) | (text > 0)
+    if fit_words(wanted.text):
+        # As reference.wordless_toms: no word in common, the measures count at a share.
+        toms = np.where(text > 0, toms, toms * policy.wordless_measure_share)
     fit = text
     if wanted.category:
         wanted_code = pool.category_codes.get(wanted.category.casefold(), -1)

@@ -18,6 +18,11 @@ class MeasureInfo:
     theme: str
 
 
+# Units of what can be paid or sent from afar (money, goods). Any other unit (people,
+# hours, placements) counts help that someone has to be there to give.
+SENT_UNITS = frozenset({"gbp", "items"})
+
+
 class Catalogue:
     """Measures by code, with each measure's outcome and theme, from every loaded framework."""
 
@@ -42,6 +47,10 @@ class Catalogue:
 
     def theme_of(self, code: str) -> int:
         return self.theme_index[self.measures[code].theme]
+
+    def is_in_person(self, code: str) -> bool:
+        """Whether a measure counts help given in person (not money or goods sent)."""
+        return code in self.measures and self.measures[code].unit.casefold() not in SENT_UNITS
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,9 @@ class Candidate:
     end: date | None = None
     service_radius_m: float | None = None
     in_priority_place: bool = False
+    # The listing says it is no longer open (its title marks it closed, expired or
+    # archived): never a match, whatever its dates say.
+    closed: bool = False
 
 
 @dataclass(frozen=True)

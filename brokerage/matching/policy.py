@@ -21,6 +21,9 @@ class MatchingPolicy:
     # TOMs: credit for a different measure under the same outcome, or the same theme.
     same_outcome_credit: float = 0.50
     same_theme_credit: float = 0.25
+    # A candidate whose text shares no word with the query meets its measures by their codes
+    # alone ("volunteering hours" offered for interpreters): its TOMs credit counts this much.
+    wordless_measure_share: float = 0.50
     # Offer fit: share of the fit that a matching category carries, when both have one.
     category_share: float = 0.25
     # Words count as the same when rapidfuzz's ratio is at least this (typo tolerance).
@@ -38,6 +41,7 @@ class MatchingPolicy:
         for name in (
             "same_outcome_credit",
             "same_theme_credit",
+            "wordless_measure_share",
             "category_share",
             "word_similarity_cutoff",
             "priority_place_boost",

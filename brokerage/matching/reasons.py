@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .model import Candidate, Catalogue, MeasureCredit, Wanted
 from .policy import MatchingPolicy
-from .text import fit_words_as_written, is_synonym_token
+from .text import fit_words, fit_words_as_written, is_synonym_token
 
 WordMatch = tuple[str, str | None, float]
 # Credits read as words where a person would say them so.
@@ -161,8 +161,16 @@ def explain(
     matches: list[WordMatch],
     text: float,
 ) -> tuple[str, ...]:
+    wordless = []
+    share = policy.wordless_measure_share
+    if share < 1 and text <= 0 and fit_words(wanted.text) and any(c.credit > 0 for c in credits):
+        wordless = [
+            "no words in common: the TOMs credit above counts "
+            f"{counted(share)} (a measure's code alone says little about the help)"
+        ]
     return (
         *explain_location(distance, priority, policy),
         *(explain_credit(credit, wanted, candidate, catalogue, policy) for credit in credits),
+        *wordless,
         *explain_fit(wanted, candidate, matches, text),
     )

@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 from .model import Candidate, Catalogue, MatchResult, MeasureCredit, Wanted
 from .policy import MatchingPolicy
 from .reasons import explain
-from .text import fit_words, may_be_typo
+from .text import TITLE_WORD_WEIGHT, fit_words, may_be_typo, title_fit_words
 
 WordWeight = Callable[[str], float]
 
@@ -23,7 +23,9 @@ def distance_m(wanted: Wanted, candidate: Candidate) -> float:
 
 
 def is_excluded(wanted: Wanted, candidate: Candidate, distance: float) -> bool:
-    """Out of reach (either side's radius) or no overlap between the two date windows."""
+    """Closed, out of reach (either side's radius) or no overlap between the two date windows."""
+    if candidate.closed:
+        return True
     if candidate.service_radius_m is not None and distance > candidate.service_radius_m:
         return True
     if wanted.max_distance_m is not None and distance > wanted.max_distance_m:
@@ -126,6 +128,27 @@ def word_matches(
     return matches
 
 
+def query_word_weight(text: str, word_weight: WordWeight) -> WordWeight:
+    """Each query word's weight: rare words more (`word_weight`), the title's more again."""
+    titled = title_fit_words(text)
+
+    def weight(word: str) -> float:
+        return word_weight(word) * (TITLE_WORD_WEIGHT if word in titled else 1.0)
+
+    return weight
+
+
+def wordless_toms(wanted: Wanted, toms: float, text: float, policy: MatchingPolicy) -> float:
+    """The TOMs credit, at the policy's wordless share when the query has words and the
+    candidate shares none of them."""
+    return toms * policy.wordless_measure_share if is_wordless(wanted, text) else toms
+
+
+def is_wordless(wanted: Wanted, text: float) -> bool:
+    """The query says what it wants in words and the candidate shares none of them."""
+    return text <= 0 and bool(fit_words(wanted.text))
+
+
 def text_score(matches: list[tuple[str, str | None, float]], word_weight: WordWeight) -> float:
     """Weighted share of the query's words that the candidate's text contains (typo-tolerant)."""
     total = sum(word_weight(word) for word, _, _ in matches)
@@ -171,9 +194,10 @@ def score_pair(
     matches = word_matches(
         fit_words(wanted.text), fit_words(candidate.text), policy.word_similarity_cutoff
     )
-    text = text_score(matches, word_weight)
+    text = text_score(matches, query_word_weight(wanted.text, word_weight))
     if is_unrelated(wanted, toms, text):
         return None
+    toms = wordless_toms(wanted, toms, text, policy)
     fit = fit_score(wanted, candidate, text, policy)
     w_location, w_toms, w_fit = policy.component_weights
     return MatchResult(

@@ -9,9 +9,10 @@ Function words and the app's own words ("demo", "listing", "offer") never count 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from rapidfuzz import utils
+from rapidfuzz import fuzz, process, utils
 
 # Short function words would make every text look alike; they carry no fit.
 STOPWORDS = frozenset(
@@ -52,6 +53,24 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "decorating": ("decorating", "fresh paint"),
     "jobs for people leaving prison": ("ban the box", "leaving prison"),
 }
+
+
+# A title that marks its listing as no longer open: "CLOSED - reading volunteers",
+# "Laptop giveaway (expired offer)", "ARCHIVED: mentoring". The word must stand as a label
+# (leading or trailing, or in brackets), so "Closed-loop recycling" is not one.
+_CLOSED = r"(?:closed|expired|archived|withdrawn|cancell?ed)"
+_CLOSED_TITLE = re.compile(
+    rf"^\W*{_CLOSED}\s*(?::|\s[-\u2013\u2014|])"  # leading label
+    rf"|(?::|\s[-\u2013\u2014|])\s*{_CLOSED}\W*$"  # trailing label
+    rf"|[(\[][^)\]]*\b{_CLOSED}\b[^)\]]*[)\]]",  # in brackets
+    re.IGNORECASE,
+)
+
+
+def title_says_closed(title: str) -> bool:
+    """Whether a title marks its listing as closed, expired or archived (relevance.md: such
+    listings are not matches, whatever their dates say)."""
+    return bool(_CLOSED_TITLE.search(title or ""))
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -117,11 +136,49 @@ for _name, _phrases in SYNONYMS.items():
     for _phrase in _phrases:
         _stemmed = tuple(_stems(_phrase))
         _PHRASES.setdefault(_stemmed[0], []).append((_stemmed, SYNONYM_MARK + _name))
+_PHRASE_STEMS = frozenset(word for group in _PHRASES.values() for p, _ in group for word in p)
+# How alike a misspelt word must be to a synonym phrase's word to stand for it
+# ("compters" for computers); stricter than one letter changed in five (plant, paint).
+SYNONYM_TYPO_SIMILARITY = 85
+# Each long phrase word by its length, so a word is compared only with those a typo could
+# have made of it.
+_LONG_PHRASE_STEMS: dict[int, list[str]] = {}
+for _word in sorted(_PHRASE_STEMS):
+    if len(_word) >= MIN_FUZZY_LENGTH:
+        _LONG_PHRASE_STEMS.setdefault(len(_word), []).append(_word)
+_STANDS_FOR: dict[str, str] = {}  # a cache: building a pool reads every word of every text
+_STANDS_FOR_LIMIT = 200_000
+
+
+def _closest_phrase_stem(word: str) -> str:
+    if word in _PHRASE_STEMS or compared_exactly(word):
+        return word
+    near = [
+        other
+        for length in range(
+            len(word) - MAX_TYPO_LENGTH_CHANGE, len(word) + MAX_TYPO_LENGTH_CHANGE + 1
+        )
+        for other in _LONG_PHRASE_STEMS.get(length, ())
+    ]
+    found = process.extractOne(word, near, scorer=fuzz.ratio, score_cutoff=SYNONYM_TYPO_SIMILARITY)
+    return found[0] if found else word
+
+
+def _as_phrase_stem(word: str) -> str:
+    """The synonym phrases' stem a (possibly misspelt) stem stands for, or itself."""
+    found = _STANDS_FOR.get(word)
+    if found is None:
+        if len(_STANDS_FOR) >= _STANDS_FOR_LIMIT:
+            _STANDS_FOR.clear()
+        found = _STANDS_FOR[word] = _closest_phrase_stem(word)
+    return found
 
 
 def synonym_tokens(stems: list[str]) -> list[str]:
-    """A token for each synonym group one of whose phrases the stems hold, in the order
-    the table lists the groups."""
+    """A token for each synonym group one of whose phrases the stems hold (a misspelt
+    word standing for its phrase's word), in the order the table lists the groups."""
+    known = _STANDS_FOR.get  # most words are known: no Python call for them
+    stems = [known(word) or _as_phrase_stem(word) for word in stems]
     found = set()
     for i, first in enumerate(stems):
         for phrase, token in _PHRASES.get(first, ()):
@@ -145,6 +202,17 @@ def may_be_typo(word: str, other: str) -> bool:
     if compared_exactly(word) or compared_exactly(other):
         return False
     return abs(len(word) - len(other)) <= MAX_TYPO_LENGTH_CHANGE
+
+
+# A listing's title says what it asks for in a few words; its description adds context
+# (places, who it is for). A title's words count this many times a description's.
+TITLE_WORD_WEIGHT = 2.0
+
+
+def title_fit_words(text: str) -> frozenset[str]:
+    """The fit words of a text's first line: its title (the matching inputs write a
+    listing's text as its title, a new line, then its description)."""
+    return frozenset(fit_words(text.split("\n", 1)[0]))
 
 
 @lru_cache(maxsize=4096)

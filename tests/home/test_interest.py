@@ -3,6 +3,8 @@ through the workflow: the pair's match is found or made and moved on."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
@@ -10,7 +12,7 @@ from brokerage.matches.models import Match
 from brokerage.matches.states import State
 from brokerage.notifications.models import Notification
 from tests.helpers.web import csrf_token, log_in
-from tests.helpers.workflow import published_listing
+from tests.helpers.workflow import published_listing, today
 
 
 def _client(pair, who: str):
@@ -85,3 +87,17 @@ def test_a_buyer_cannot_express_interest_and_sees_no_button(pair, in_pair):
     assert "I&#39;m interested" not in buyer.get(f"/opportunities/{opportunity_id}").get_data(
         as_text=True
     )
+
+
+def test_offering_help_with_a_need_past_its_deadline_is_refused_with_a_reason(pair, in_pair):
+    def close(p) -> tuple[int, int]:
+        p.match("need").need.deadline = today() - timedelta(days=1)
+        return p.match("need").need_id, p.match("need").offer_id
+
+    need_id, offer_id = in_pair(close)
+    client = _client(pair, "supplier")
+    response = _post(client, f"/needs/{need_id}/help", {"offer_id": offer_id})
+
+    assert response.status_code == 400
+    assert "closed: its deadline has passed" in response.get_data(as_text=True)
+    assert in_pair(lambda p: p.match("need").state) == State.SUGGESTED

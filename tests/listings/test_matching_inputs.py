@@ -92,6 +92,33 @@ def test_a_need_wants_any_amount_where_it_gives_no_quantity_by_its_deadline(
     assert (candidate.end, candidate.in_priority_place) == (deadline, True)
 
 
+def test_a_need_for_help_given_in_person_looks_no_further_than_its_in_person_reach(
+    in_app, make_listing
+):
+    volunteers = make_listing("need")
+    money = make_listing("need", measures={"OIEP-S7": Decimal(3000)})
+
+    def convert(listing_id):
+        need = load("need", listing_id)
+        return inputs.wanted_from_need(need), inputs.candidate_from_need(need)
+
+    wanted, candidate = in_app(lambda: convert(volunteers))
+    assert wanted.max_distance_m == candidate.service_radius_m == 30_000.0
+    wanted, candidate = in_app(lambda: convert(money))
+    assert wanted.max_distance_m is None and candidate.service_radius_m is None
+
+
+def test_a_listing_whose_title_says_closed_is_a_closed_candidate(in_app, make_listing):
+    closed = make_listing("offer", title="CLOSED - reading helpers 2025")
+    open_ = make_listing("offer")
+
+    flags = in_app(
+        lambda: [inputs.candidate_from_offer(load("offer", i)).closed for i in (closed, open_)]
+    )
+
+    assert flags == [True, False]
+
+
 def test_an_offer_looks_for_needs_as_far_as_its_supplier_serves(in_app, make_listing):
     listing_id = make_listing("offer")
 

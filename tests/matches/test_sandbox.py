@@ -31,8 +31,9 @@ SANDBOX = "/matching/policy/sandbox"
 
 @pytest.fixture
 def reading(county, in_app) -> dict[str, int]:
-    """A need in east Oxford; two far-off offers of exactly what it asks for, and one on its
-    doorstep offering something else. Under IN_FORCE the far ones are its top 2."""
+    """A need in east Oxford; two far-off offers of exactly what it asks for (within its
+    in-person reach of 30 km), and one on its doorstep offering something else. Under
+    IN_FORCE the far ones are its top 2."""
 
     def in_force() -> None:
         publish_policy(IN_FORCE, "The scene's policy.", county.staff())
@@ -42,8 +43,8 @@ def reading(county, in_app) -> dict[str, int]:
     return {
         "need": county.list("need", "arch", **reading_need()),
         "local": county.list("offer", "readers", **offer("Doorstep jobs", "OX4 2JY", JOBS)),
-        "banbury": county.list(
-            "offer", "printers", **offer("Banbury readers", "OX16 0AH", READING)
+        "faringdon": county.list(
+            "offer", "printers", **offer("Faringdon readers", "SN7 7AB", READING)
         ),
         "wallingford": county.list(
             "offer", "cleaners", **offer("Wallingford readers", "OX10 7NL", READING)
@@ -74,15 +75,15 @@ def test_the_offer_that_enters_and_the_one_that_leaves_are_named_with_the_compon
     changes = {row.offer_id: row.change for row in seeker.rows}
     assert changes == {
         reading["local"]: "entered",
-        reading["banbury"]: "left",
+        reading["faringdon"]: "left",
         reading["wallingford"]: "same",
     }
     assert [row.offer_id for row in seeker.rows][0] == reading["local"], "draft's top N first"
-    local, banbury = _row(seeker, reading["local"]), _row(seeker, reading["banbury"])
+    local, faringdon = _row(seeker, reading["local"]), _row(seeker, reading["faringdon"])
     assert local.why.startswith("location counts 0.74 instead of 0.30: 0.0 km away")
-    assert "gains" in local.why and "on Banbury readers, which left" in local.why
-    assert banbury.why.startswith("location counts 0.74 instead of 0.30")
-    assert "on Doorstep jobs, which entered" in banbury.why
+    assert "gains" in local.why and "on Faringdon readers, which left" in local.why
+    assert faringdon.why.startswith("location counts 0.74 instead of 0.30")
+    assert "on Doorstep jobs, which entered" in faringdon.why
     assert seeker.changed
 
 
@@ -240,7 +241,7 @@ def test_a_reason_names_the_setting_that_changed_a_components_score(in_app, read
     seeker = _seeker(
         in_app(lambda: compare_policies(replace(IN_FORCE, local_km=50.0))), reading["need"]
     )
-    banbury = _row(seeker, reading["banbury"])
-    assert banbury.change == "same" and banbury.after.location == 1.0
-    assert banbury.why.startswith("location with local distance 50 km instead of 3 km: ")
-    assert f"location 1.00 (was {banbury.before.location:.2f}) (+" in banbury.why
+    faringdon = _row(seeker, reading["faringdon"])
+    assert faringdon.change == "same" and faringdon.after.location == 1.0
+    assert faringdon.why.startswith("location with local distance 50 km instead of 3 km: ")
+    assert f"location 1.00 (was {faringdon.before.location:.2f}) (+" in faringdon.why

@@ -5,8 +5,9 @@ The floors are the figures measured rounded down, so a change that makes matchin
 fails here. Issue 21 asks for precision@5 ≥ 0.85 and nDCG@10 ≥ 0.93 for each kind on this
 county (and the partnership expects at least 0.80 / 0.85 for opportunities and 0.85 / 0.93
 for needs on its own). Opportunities reached it when they were matched to suppliers as
-organisations (0.27 / 0.42 before, offers one at a time); needs are still below; raise
-their floors to what the need rework then measures.
+organisations (0.27 / 0.42 before, offers one at a time). Needs are still below: 0.67 / 0.80
+before issue 21, 0.74 / 0.855 after its first need rework, 0.777 / 0.869 once closed titles,
+misspelt synonyms, title words, wordless measure codes and in-person reach were handled.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from tests.matching.county import (
 from tests.matching.county.run import Built, measure, ranking
 
 # kind: (precision@5, nDCG@10) measured on this county, rounded down.
-FLOORS = {"opportunity": (0.92, 0.94), "need": (0.73, 0.85)}
+FLOORS = {"opportunity": (0.92, 0.94), "need": (0.77, 0.86)}
 MEASURE_FILES = sorted(Path(__file__).resolve().parents[2].glob("brokerage/toms/data/*.csv"))
 
 

@@ -144,7 +144,7 @@ def test_the_command_expires_and_nudges_and_a_second_run_does_nothing(pair, in_p
     second = runner.invoke(args=["match", "expire"])
 
     assert first.exit_code == 0, first.output
-    assert first.output.strip() == "1 expired, 0 nudged, 0 raised with staff."
-    assert second.output.strip() == "0 expired, 0 nudged, 0 raised with staff."
+    assert first.output.strip() == "1 listing closed, 1 expired, 0 nudged, 0 raised with staff."
+    assert second.output.strip() == "0 listings closed, 0 expired, 0 nudged, 0 raised with staff."
     with pair.app.app_context():
         assert pair.match("need").state == "expired"

@@ -1,0 +1,51 @@
+"""Closed means closed: a need or an opportunity past its deadline, an offer past the end
+of its availability, leaves search, matches and "for you" on the day after, and its page
+says "Closed". Nothing is written when the date passes: every reader asks `still_open`
+(in SQL) or `is_closed` (in Python) against `service.today()`, and the daily
+`flask match expire` expires the matches of what closed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_
+
+from . import service
+from .choices import ListingStatus
+from .models import Listing, Need, Offer, Opportunity
+
+# The date after which each kind of listing is closed.
+CLOSING_COLUMN: dict[type[Listing], str] = {
+    Offer: "available_to",
+    Need: "deadline",
+    Opportunity: "deadline",
+}
+
+
+def closes_on(listing: Listing) -> date | None:
+    """The last day the listing is open (None: it stays open)."""
+    return getattr(listing, CLOSING_COLUMN[type(listing)])
+
+
+def is_closed(listing: Listing, today: date | None = None) -> bool:
+    """A published listing whose last day has passed (a draft or an archived listing says
+    so itself)."""
+    last_day = closes_on(listing)
+    return (
+        listing.status == ListingStatus.PUBLISHED.value
+        and last_day is not None
+        and last_day < (today or service.today())
+    )
+
+
+def open_and_published(model: type[Listing], today: date | None = None) -> ColumnElement[bool]:
+    """SQL: published and not closed: what search, matches and "for you" list."""
+    return (model.status == ListingStatus.PUBLISHED.value) & still_open(model, today)
+
+
+def still_open(model: type[Listing], today: date | None = None) -> ColumnElement[bool]:
+    """SQL: the listing's last day has not passed (or it has none)."""
+    column: Any = getattr(model, CLOSING_COLUMN[model])
+    return or_(column.is_(None), column >= (today or service.today()))

@@ -1,0 +1,121 @@
+"""Need -> offers on the labelled county's misses (issue 21 point 2), rule by rule on the
+matching core: listings whose title says they are closed, misspelt synonyms, the title's
+words, measure codes without a word in common, and in-person help that is too far."""
+
+from __future__ import annotations
+
+import pytest
+
+from brokerage.matching import (
+    Candidate,
+    CandidatePool,
+    MatchingPolicy,
+    Wanted,
+    WantedMeasure,
+    rank,
+    score_pair,
+)
+from brokerage.matching.text import fit_words, title_says_closed
+from tests.matching.strategies import CATALOGUE
+
+POLICY = MatchingPolicy()
+HERE = (451_000.0, 206_000.0)
+HOURS = (WantedMeasure("OIEP-S6", 10),)
+
+
+def _need(text: str, measures: tuple[WantedMeasure, ...] = (), **more) -> Wanted:
+    return Wanted(*HERE, measures=measures, text=text, **more)
+
+
+def _offer(text: str, measures: dict | None = None, key: str = "OFF-1", **more) -> Candidate:
+    return Candidate(key, *HERE, measures=measures or {}, text=text, **more)
+
+
+def _ranked(need: Wanted, *offers: Candidate) -> list[str]:
+    return [str(r.key) for r in rank(need, CandidatePool(offers, CATALOGUE), POLICY)]
+
+
+# Closed titles -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "CLOSED - reading volunteers 2025",
+        "Laptop giveaway (expired offer)",
+        "ARCHIVED: mentoring scheme",
+        "Reading helpers - closed",
+        "Decorating days [withdrawn]",
+    ],
+)
+def test_a_title_that_labels_its_listing_closed_says_so(title):
+    assert title_says_closed(title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Closed-loop recycling for charities", "Expired food redistributed", "Reading helpers"],
+)
+def test_closed_as_an_ordinary_word_is_no_label(title):
+    assert not title_says_closed(title)
+
+
+def test_an_offer_that_says_it_is_closed_is_never_listed():
+    need = _need("Reading helper volunteers", (WantedMeasure("OIEP-S1", 10),))
+    closed = _offer("CLOSED - reading helper volunteers", {"OIEP-S1": 10}, closed=True)
+    open_ = _offer("Reading helper volunteers", {"OIEP-S1": 10}, key="OFF-2")
+    assert score_pair(need, closed, CATALOGUE, POLICY) is None
+    assert _ranked(need, closed, open_) == ["OFF-2"]
+
+
+# Words ---------------------------------------------------------------------------------
+
+
+def test_a_misspelt_word_still_names_its_synonym_group():
+    assert "=computers" in fit_words("Lap tops and compters for our homework club")
+    found = score_pair(
+        _need("Compters for our homework club"), _offer("Laptops"), CATALOGUE, POLICY
+    )
+    assert found is not None and found.fit > 0
+    assert any("computers (in other words)" in reason for reason in found.reasons)
+
+
+def test_a_word_of_the_need_title_counts_more_than_one_of_its_description():
+    need = _need("Leaflets for our fun day\nPrinted for the estate")
+    title_word = _offer("Leaflets", key="OFF-1")
+    description_word = _offer("Estate", key="OFF-2")
+    assert _ranked(need, description_word, title_word) == ["OFF-1", "OFF-2"]
+
+
+# Measure codes alone -------------------------------------------------------------------
+
+
+def test_the_right_measure_with_no_word_in_common_counts_at_half():
+    need = _need("Interpreters for a parents' evening", HOURS)
+    worded = score_pair(need, _offer("Interpreters", {"OIEP-S6": 10}), CATALOGUE, POLICY)
+    wordless = score_pair(need, _offer("Tree planting", {"OIEP-S6": 10}), CATALOGUE, POLICY)
+    assert worded.toms == pytest.approx(1.0)
+    assert wordless.toms == pytest.approx(0.5)
+    assert any(r.startswith("no words in common: the TOMs credit") for r in wordless.reasons)
+    assert not any(r.startswith("no words in common:") for r in worded.reasons)
+
+
+def test_the_vectorised_engine_halves_a_wordless_measure_as_the_reference_does():
+    need = _need("Interpreters for a parents' evening", HOURS)
+    offers = (
+        _offer("Interpreters", {"OIEP-S6": 10}),
+        _offer("Tree planting", {"OIEP-S6": 10}, "OFF-2"),
+    )
+    ranked = rank(need, CandidatePool(offers, CATALOGUE), POLICY)
+    assert [(r.key, round(r.toms, 9)) for r in ranked] == [("OFF-1", 1.0), ("OFF-2", 0.5)]
+
+
+# In person -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "in_person"),
+    [("OIEP-S1", True), ("OIEP-S6", True), ("OIEP-J1", True), ("OIEP-S7", False)],
+)
+def test_help_counted_in_people_or_hours_is_given_in_person_and_money_is_not(code, in_person):
+    assert CATALOGUE.is_in_person(code) is in_person
