@@ -21,9 +21,10 @@ from ..accounts.models import Organisation
 from ..extensions import db
 from ..jobs import enqueue, redis_reachable
 from ..listings.kinds import KINDS
-from ..listings.models import LISTING_MODELS, Listing
+from ..listings.models import LISTING_MODELS, Listing, Offer, Opportunity
 from ..listings.signals import listing_changed, listings_changed_in_bulk, profile_changed
 from .store import rebuild, recompute
+from .supplier_store import rebuild_supplier_matches, recompute_supplier_matches
 
 log = logging.getLogger(__name__)
 PENDING = "matches_to_recompute"
@@ -44,18 +45,26 @@ def mark_everything_changed() -> None:
 
 
 def recompute_changed(keys: Iterable[Key]) -> None:
-    """The job: recompute what the listings (or organisations' listings) in `keys` affect."""
+    """The job: recompute what the listings (or organisations' listings) in `keys` affect,
+    offer-level and supplier-level."""
     keys = set(map(tuple, keys))
     if EVERYTHING in keys:
         rebuild()
+        rebuild_supplier_matches()
         return
     listings: list[Listing] = []
+    suppliers = {identifier for kind, identifier in keys if kind == "organisation"}
     for kind, identifier in sorted(keys):
         if kind == "organisation":
             listings += _listings_of(identifier)
         elif (listing := db.session.get(MODEL_OF_KIND[kind], identifier)) is not None:
             listings.append(listing)
     recompute(listings)
+    # Supplier matches: an opportunity's own ranking; a supplier's rows when one of its
+    # offers, its profile or its trades changed.
+    suppliers |= {listing.organisation_id for listing in listings if isinstance(listing, Offer)}
+    opportunities = [listing.id for listing in listings if isinstance(listing, Opportunity)]
+    recompute_supplier_matches(opportunities, suppliers)
 
 
 def _listings_of(organisation_id: int) -> list[Listing]:
