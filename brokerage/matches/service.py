@@ -22,6 +22,7 @@ from .candidates import PAIRINGS, candidates_for
 from .models import Match
 from .policy import policy_in_force
 from .scene import TOP_N, explain_stored
+from .states import State
 from .suppliers import SupplierMatches, supplier_matches_for
 
 T = TypeVar("T")
@@ -42,6 +43,12 @@ class ShownMatch:
     policy_version: int
     # For "for you" pages: the viewer's own listing this match is for.
     own: Listing | None = None
+    state: str = State.SUGGESTED.value
+
+    @property
+    def under_way(self) -> str | None:
+        """The match's state in words once someone has acted on it; None while suggested."""
+        return None if self.state == State.SUGGESTED.value else State(self.state).label
 
     @property
     def distance_km(self) -> float:
@@ -74,6 +81,7 @@ class ShownMatch:
             tuple(match.reasons),
             match.policy_version,
             own,
+            match.state,
         )
 
     @classmethod
@@ -243,9 +251,9 @@ def _matched_to_own(
     ]
 
 
-def opportunities_for(organisation: Organisation) -> list[ShownMatch]:
-    """Published opportunities matched to this supplier's published offers, best first."""
-    return _matched_to_own(organisation, Offer, Opportunity)
+def needs_for(organisation: Organisation) -> list[ShownMatch]:
+    """Published needs matched to this supplier's published offers, best first."""
+    return _matched_to_own(organisation, Offer, Need)
 
 
 def offers_for(organisation: Organisation) -> list[ShownMatch]:
