@@ -19,14 +19,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import cached_property
+from itertools import islice
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from ..extensions import db
 from ..matching.engine import TIE_DECIMALS
-from ..matching.supplier_model import OpportunityQuery, SupplierCandidate, SupplierResult
+from ..matching.supplier_model import (
+    OpportunityQuery,
+    SupplierCandidate,
+    SupplierPolicy,
+    SupplierResult,
+)
 from ..matching.supplier_reference import score_supplier
 from ..matching.suppliers import SupplierPool, score_suppliers
 from ..toms.service import matching_catalogue
@@ -46,6 +52,7 @@ from .supplier_models import SupplierMatch
 # A pair scored in the full pool or alone differs by float noise at most.
 SAME_SCORE = 1e-6
 OPPORTUNITY_RANK, SUPPLIER_RANK = "opportunity_rank", "supplier_rank"
+INSERT_BATCH = 5_000
 
 
 class SupplierScene:
@@ -71,6 +78,10 @@ class SupplierScene:
         return list(self.supplier_index)
 
     @cached_property
+    def supplier_keys(self) -> np.ndarray:
+        return np.array(self.supplier_ids, dtype=np.int64)
+
+    @cached_property
     def opportunities(self) -> OpportunityQueries:
         return published_opportunity_queries()
 
@@ -89,18 +100,15 @@ class SupplierScene:
 
     def opportunity_totals(self, j: int) -> np.ndarray:
         """Every supplier's total for opportunity `j`; -inf where it may not be listed."""
-        return _totals(
-            self.opportunities.queries[j],
-            self.world.pool,
-            self.policy,
-            self.opportunities.organisations[j],
-        )
+        query, organisation_id = self.opportunities.queries[j], self.opportunities.organisations[j]
+        return _totals(query, self.world.pool, self.supplier_keys, self.policy, organisation_id)
 
     def supplier_totals(self, candidate: SupplierCandidate) -> np.ndarray:
         """One supplier's total for every published opportunity; -inf where not listed."""
         pool = SupplierPool([candidate], self.catalogue)
+        keys = np.array([candidate.key], dtype=np.int64)
         columns = [
-            _totals(query, pool, self.policy, organisation_id)[0]
+            _totals(query, pool, keys, self.policy, organisation_id)[0]
             for query, organisation_id in zip(
                 self.opportunities.queries, self.opportunities.organisations, strict=True
             )
@@ -109,10 +117,15 @@ class SupplierScene:
 
 
 def _totals(
-    query: OpportunityQuery, pool: SupplierPool, policy: Any, organisation_id: int
+    query: OpportunityQuery,
+    pool: SupplierPool,
+    keys: np.ndarray,
+    policy: SupplierPolicy,
+    organisation_id: int,
 ) -> np.ndarray:
+    """The pool's totals for the query; -inf where the trade is not the contract's or the
+    supplier is the opportunity's own organisation."""
     scores = score_suppliers(query, pool, policy)
-    keys = np.array([c.key for c in pool.candidates], dtype=np.int64)
     keep = (scores.trade > 0) & (keys != organisation_id)
     return np.where(keep, scores.total, -np.inf)
 
@@ -142,6 +155,30 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
     found = supplier_scene or SupplierScene()
     db.session.execute(delete(SupplierMatch))
     candidates = found.world.pool.candidates
+    rows = (
+        {
+            "opportunity_id": found.opportunities.ids[j],
+            "organisation_id": int(candidates[row].key),  # type: ignore[call-overload]
+            OPPORTUNITY_RANK: None,
+            SUPPLIER_RANK: None,
+            **_fields(result, found.version),
+            **ranked_at,
+        }
+        for (j, row), ranked_at in sorted(_ranks(found).items())
+        if (result := found.result(j, candidates[row])) is not None
+    )
+    stored = 0
+    while batch := list(islice(rows, INSERT_BATCH)):
+        db.session.execute(insert(SupplierMatch.__table__), batch)
+        stored += len(batch)
+    db.session.flush()
+    return stored
+
+
+def _ranks(found: SupplierScene) -> dict[tuple[int, int], dict[str, int]]:
+    """(opportunity, supplier) pairs to store, as scene indices, with their ranks: each
+    opportunity's top N and, from a running best N per supplier, each supplier's."""
+    candidates = found.world.pool.candidates
     top_n = scene.TOP_N
     kept = np.full((len(candidates), top_n), -np.inf)
     kept_by = np.full((len(candidates), top_n), -1, dtype=np.int64)
@@ -164,19 +201,7 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
         ranked[kept_by[row, filled]] = kept[row, filled]
         for rank, j in enumerate(best(ranked), start=1):
             ranks.setdefault((j, int(row)), {})[SUPPLIER_RANK] = rank
-    for (j, row), ranked_at in sorted(ranks.items()):
-        result = found.result(j, candidates[row])
-        if result is not None:
-            db.session.add(
-                SupplierMatch(
-                    opportunity_id=found.opportunities.ids[j],
-                    organisation_id=int(candidates[row].key),  # type: ignore[call-overload]
-                    **_fields(result, found.version),
-                    **ranked_at,
-                )
-            )
-    db.session.flush()
-    return len(ranks)
+    return ranks
 
 
 # Recomputing what one save changes -------------------------------------------------------

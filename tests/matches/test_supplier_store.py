@@ -4,6 +4,7 @@ what it can change. Top 2 here (conftest), so that a few suppliers fill a rankin
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +22,7 @@ from brokerage.matches.supplier_models import SupplierMatch
 from brokerage.matches.supplier_store import rebuild_supplier_matches
 from brokerage.matching import MatchingPolicy
 from tests.api.conftest import bearer, token_for  # noqa: F401  (a fixture)
-from tests.conftest import log_in
+from tests.conftest import log_in, post_form
 from tests.matches.conftest import offer, reading_need
 
 CLEANING = "90910000"
@@ -264,3 +265,21 @@ def test_what_buyers_value_is_the_published_policys(county, cleaning, in_app):
     parts = in_app(supplier_parts)
     assert parts[county.organisations["printers"]] == (1.0, 1)
     assert parts[county.organisations["cleaners"]] == (0.0, 1)  # small, but SMEs weigh 0
+
+
+def test_staff_try_what_buyers_value_on_opportunities_suppliers_in_the_sandbox(
+    app, county, cleaning
+):
+    set_profile(county, "cleaners", (CLEANING,), is_vcse=True)
+    staff = log_in(app.test_client(), "staff@example.org")
+    sandbox = "/matching/policy/sandbox"
+    draft = {name: str(value) for name, value in asdict(MatchingPolicy()).items()}
+    # Buyers value SMEs alone: the VCSE co-op's edge goes, and both small firms tie.
+    draft |= {"sme_weight": "1", "vcse_weight": "0", "living_wage_weight": "0"}
+    draft |= {"charter_weight": "0"}
+    html = post_form(staff, sandbox, draft, page=sandbox).get_data(as_text=True)
+    section = html.split("Opportunities' suppliers: what buyers value")[1]
+    now, in_draft = section.split("In the draft")[:2]
+    assert now.index("Cleaners") < now.index("Printers")
+    assert in_draft.index("Printers") < in_draft.index("Cleaners")  # a tie: the older first
+    assert "what buyers value 1.00" in in_draft
