@@ -103,17 +103,17 @@ class SupplierScene:
         query, organisation_id = self.opportunities.queries[j], self.opportunities.organisations[j]
         return _totals(query, self.world.pool, self.supplier_keys, self.policy, organisation_id)
 
-    def supplier_totals(self, candidate: SupplierCandidate) -> np.ndarray:
-        """One supplier's total for every published opportunity; -inf where not listed."""
-        pool = SupplierPool([candidate], self.catalogue)
-        keys = np.array([candidate.key], dtype=np.int64)
-        columns = [
-            _totals(query, pool, keys, self.policy, organisation_id)[0]
-            for query, organisation_id in zip(
-                self.opportunities.queries, self.opportunities.organisations, strict=True
-            )
-        ]
-        return np.array(columns, dtype=np.float64)
+    def supplier_totals(self, candidates: list[SupplierCandidate]) -> np.ndarray:
+        """Some suppliers' totals for every published opportunity (rows: opportunities;
+        columns: suppliers), scored together; -inf where not listed."""
+        pool = SupplierPool(candidates, self.catalogue)
+        keys = np.array([candidate.key for candidate in candidates], dtype=np.int64)
+        totals = np.full((len(self.opportunities), len(candidates)), -np.inf)
+        for j, (query, organisation_id) in enumerate(
+            zip(self.opportunities.queries, self.opportunities.organisations, strict=True)
+        ):
+            totals[j] = _totals(query, pool, keys, self.policy, organisation_id)
+        return totals
 
 
 def _totals(
@@ -305,17 +305,42 @@ class _Recompute:
                 None if j is None else self._row(j, self._by_id(organisation_id))
             ),
         )
-        score_of = {key: float(total) for key, total in zip(keys, totals, strict=True)}
-        nth = self._nth_scores(SUPPLIER_RANK, SupplierMatch.organisation_id)
         was_in = {
             row.organisation_id: row.score
             for row in stored_for_opportunity(opportunity_id).values()
             if row.supplier_rank
         }
-        for organisation_id in self._suppliers_touched(score_of, nth, was_in):
-            score = score_of.get(organisation_id, -np.inf)
-            full = organisation_id in nth
-            self._rank_supplier(organisation_id, opportunity_id, score, was_in, full)
+        nth = self._nth_scores(SUPPLIER_RANK, SupplierMatch.organisation_id)
+        floor = np.full(len(keys), -np.inf)
+        for organisation_id, score in nth.items():
+            if (row := found.supplier_index.get(organisation_id)) is not None:
+                floor[row] = score
+        entering = found.supplier_keys[np.isfinite(totals) & (totals >= floor)].tolist()
+
+        def score_of(organisation_id: int) -> float:
+            row = found.supplier_index.get(organisation_id)
+            return -np.inf if row is None else float(totals[row])
+
+        # Suppliers whose full ranking it fell in are ranked again, together.
+        fell = [
+            candidate
+            for organisation_id, old in was_in.items()
+            if organisation_id in nth
+            and score_of(organisation_id) < old - SAME_SCORE
+            and (candidate := self._candidate(organisation_id)) is not None
+        ]
+        again = found.supplier_totals(fell) if fell else np.empty((0, 0))
+        ranked_again = {
+            int(candidate.key): [found.opportunities.ids[j] for j in best(again[:, column])]  # type: ignore[call-overload]
+            for column, candidate in enumerate(fell)
+        }
+        for organisation_id in sorted({*entering, *was_in}):
+            self._rank_supplier(
+                organisation_id,
+                opportunity_id,
+                score_of(organisation_id),
+                ranked_again.get(organisation_id),
+            )
         self._refresh(stored_for_opportunity(opportunity_id).values())
 
     def _by_id(self, organisation_id: int) -> SupplierCandidate:
@@ -323,32 +348,20 @@ class _Recompute:
         assert candidate is not None  # ranked from the world's own candidates
         return candidate
 
-    @staticmethod
-    def _suppliers_touched(
-        score_of: dict[int, float], nth: dict[int, float], was_in: dict[int, float]
-    ) -> list[int]:
-        entering = [
-            key
-            for key, score in score_of.items()
-            if np.isfinite(score) and score >= nth.get(key, -np.inf)
-        ]
-        return sorted({*entering, *was_in})
-
     def _rank_supplier(
         self,
         organisation_id: int,
         opportunity_id: int,
         score: float,
-        was_in: dict[int, float],
-        full: bool,
+        ranked_again: list[int] | None,
     ) -> None:
-        """A supplier's own top N after one opportunity's score for it changed: merged
-        from stored scores, or ranked again if it fell in a full ranking (another moves up)."""
+        """A supplier's own top N after one opportunity's score for it changed: ranked
+        again if it fell in a full ranking (another moves up), else merged from stored
+        scores."""
         existing = stored_for_supplier(organisation_id)
-        fell = organisation_id in was_in and score < was_in[organisation_id] - SAME_SCORE
         candidate = self._candidate(organisation_id)
-        if fell and full and candidate is not None:
-            ranked = self._supplier_top(candidate)
+        if ranked_again is not None:
+            ranked = ranked_again
         else:
             others = [
                 entry
@@ -368,10 +381,6 @@ class _Recompute:
             ),
         )
 
-    def _supplier_top(self, candidate: SupplierCandidate) -> list[int]:
-        totals = self.scene.supplier_totals(candidate)
-        return [self.scene.opportunities.ids[j] for j in best(totals)]
-
     # A supplier changed -------------------------------------------------------------------
 
     def supplier_changed(self, organisation_id: int) -> None:
@@ -381,7 +390,7 @@ class _Recompute:
         totals = (
             np.full(len(found.opportunities), -np.inf)
             if candidate is None
-            else found.supplier_totals(candidate)
+            else found.supplier_totals([candidate])[:, 0]
         )
         ids = found.opportunities.ids
         self._set_ranks(
