@@ -283,3 +283,21 @@ def test_staff_try_what_buyers_value_on_opportunities_suppliers_in_the_sandbox(
     assert now.index("Cleaners") < now.index("Printers")
     assert in_draft.index("Printers") < in_draft.index("Cleaners")  # a tie: the older first
     assert "what buyers value 1.00" in in_draft
+
+
+@pytest.mark.parametrize("kind", ["need", "offer", "opportunity"])
+def test_a_draft_with_no_measures_and_no_words_is_answered_not_a_500(app, county, kind):
+    owner = {"need": "arch", "offer": "readers", "opportunity": "buyer"}[kind]
+    bare = {"description": "", "measures": {}}
+    if kind == "opportunity":
+        bare["weights"] = {}
+    listing = county.list(kind, owner, publish=False, **bare)
+    client = log_in(app.test_client(), county.email(owner))
+    page = client.get(
+        f"/matching/{kind}s/{listing}"
+        if kind != "opportunity"
+        else f"/matching/opportunities/{listing}"
+    )
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Add the social value measures" in html or "<ol" in html
