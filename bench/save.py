@@ -3,10 +3,14 @@
 Fills a scratch database (a new SQLite file, or a new PostgreSQL database beside the one
 DATABASE_URL names) with the synthetic county of `bench.county_db` (by default 50,000
 suppliers with offers, 1,000 opportunities and 5,000 needs), times the full rebuild of
-stored matches, then times what one saved listing costs: `store.recompute` for an offer,
-a need and an opportunity (each rolled back, so every save starts from the same state),
-and beside it what loading the published world (`Scene`) alone takes. Prints each figure and the
-ratio of the rebuild to one save, measured in the same run. Nothing is asserted.
+stored matches (offer-level pairs, then supplier-level ones), then times what one saved
+listing costs: the recompute job's two parts, `store.recompute` (offer ↔ need and
+opportunity pairs) and `supplier_store.recompute_supplier_matches` (an opportunity's
+suppliers, a supplier's opportunities), for an offer, a need and an opportunity (each
+rolled back, so every save starts from the same state), and beside it what loading the
+published world (`Scene`) alone takes. Prints each figure, wall-clock and CPU (the machine
+is shared), and the ratio of the rebuild to one save, measured in the same run. Nothing is
+asserted.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -27,7 +32,13 @@ from brokerage.listings.choices import ListingStatus
 from brokerage.listings.models import Listing, Need, Offer, Opportunity
 from brokerage.matches import store
 from brokerage.matches.models import Match
-from brokerage.matches.scene import SIDES, Scene
+from brokerage.matches.policy import policy_in_force, supplier_policy
+from brokerage.matches.scene import SIDES, TOP_N, Scene
+from brokerage.matches.supplier_inputs import opportunity_query, supplier_world
+from brokerage.matches.supplier_models import SupplierMatch
+from brokerage.matches.supplier_store import rebuild_supplier_matches, recompute_supplier_matches
+from brokerage.matches.suppliers import supplier_matches_for
+from brokerage.matching.suppliers import rank_suppliers
 from brokerage.toms.service import load_shipped_frameworks
 from config import TestConfig
 from tests.conftest import build_test_app, fresh_database
@@ -59,23 +70,123 @@ def _listings(model: type[Listing], count: int) -> list[int]:
     return list(ids[::step][:count])
 
 
-def _time_saves(model: type[Listing]) -> tuple[float, float]:
-    """Median seconds of one save's recompute, and of loading a scene alone."""
-    totals, loads = [], []
+@dataclass
+class SaveCost:
+    """Median seconds of one save's recompute, by part, and of loading a scene alone."""
+
+    offer_level: float
+    supplier_level: float
+    cpu: float
+    loading: float
+
+    @property
+    def total(self) -> float:
+        return self.offer_level + self.supplier_level
+
+
+def _save(listing: Listing) -> None:
+    """Change what matching reads: the words, and the first measure's amount."""
+    listing.description = f"{listing.description} Updated."
+    measure = listing.measures[0] if listing.measures else None
+    if measure is not None:
+        for name in ("quantity", "target"):
+            if getattr(measure, name, None) is not None:
+                setattr(measure, name, getattr(measure, name) + 1)
+    db.session.flush()
+
+
+def _supplier_part(listing: Listing) -> None:
+    if isinstance(listing, Opportunity):
+        recompute_supplier_matches(opportunity_ids=[listing.id])
+    elif isinstance(listing, Offer):
+        recompute_supplier_matches(organisation_ids=[listing.organisation_id])
+
+
+def _time_saves(model: type[Listing], offer_level_too: bool) -> SaveCost:
+    offer_level, supplier_level, cpu, loads = [0.0], [], [], [0.0]
     for listing_id in _listings(model, SAVES):
         listing = db.session.get(model, listing_id)
-        listing.description = f"{listing.description} Updated."
-        db.session.flush()
-        totals.append(_seconds(lambda listing=listing: store.recompute([listing])))
-        loads.append(_seconds(_loaded_scene))
+        _save(listing)
+        started = time.process_time()
+        if offer_level_too:
+            offer_level.append(_seconds(lambda listing=listing: store.recompute([listing])))
+        supplier_level.append(_seconds(lambda listing=listing: _supplier_part(listing)))
+        cpu.append(time.process_time() - started)
+        if offer_level_too:
+            loads.append(_seconds(_loaded_scene))
         db.session.rollback()
-    return statistics.median(totals), statistics.median(loads)
+    median = statistics.median
+    if offer_level_too:
+        offer_level, loads = offer_level[1:], loads[1:]
+    return SaveCost(median(offer_level), median(supplier_level), median(cpu), median(loads))
+
+
+def _time_reading() -> tuple[float, float]:
+    """Median seconds to show a published opportunity's suppliers: ranked live on each
+    request (before), read from the stored ranking (now)."""
+    live, stored = [], []
+    for opportunity_id in _listings(Opportunity, SAVES):
+        opportunity = db.session.get(Opportunity, opportunity_id)
+        query = opportunity_query(opportunity)
+        policy = supplier_policy(policy_in_force().policy)
+
+        def rank_live(opportunity: Opportunity = opportunity, query=query, policy=policy) -> None:
+            world = supplier_world(opportunity.organisation_id)
+            rank_suppliers(query, world.pool, policy, TOP_N)
+
+        live.append(_seconds(rank_live))
+        stored.append(_seconds(lambda opportunity=opportunity: supplier_matches_for(opportunity)))
+    return statistics.median(live), statistics.median(stored)
+
+
+def _rebuild(offer_level_too: bool) -> float:
+    cpu = time.process_time()
+    rebuild = _seconds(store.rebuild) if offer_level_too else 0.0
+    suppliers = _seconds(rebuild_supplier_matches)
+    cpu = time.process_time() - cpu
+    db.session.commit()
+    pairs = db.session.scalar(select(func.count(Match.id)))
+    supplier_pairs = db.session.scalar(select(func.count(SupplierMatch.id)))
+    print(
+        f"full rebuild: {rebuild + suppliers:.1f} s ({cpu:.1f} s of CPU): "
+        f"{pairs:,} offer pairs in {rebuild:.1f} s, {supplier_pairs:,} supplier pairs "
+        f"in {suppliers:.1f} s"
+    )
+    return rebuild + suppliers
+
+
+def _report_saves(rebuild: float, offer_level_too: bool) -> None:
+    print(
+        f"{'one save of':<12} {'offer-level s':>14} {'supplier-level s':>17} "
+        f"{'total s':>8} {'CPU s':>6} {'loading alone':>14} {'rebuild / save':>15}"
+    )
+    for model in (Offer, Need, Opportunity):
+        if model is Need and not offer_level_too:
+            continue  # a need's save recomputes offer-level pairs only
+        cost = _time_saves(model, offer_level_too)
+        ratio = rebuild / cost.total if cost.total else float("inf")
+        print(
+            f"{model.__name__.lower():<12} {cost.offer_level:>14.3f} "
+            f"{cost.supplier_level:>17.3f} {cost.total:>8.3f} {cost.cpu:>6.2f} "
+            f"{cost.loading:>14.2f} {ratio:>14.0f}x"
+        )
+    live, stored = _time_reading()
+    print(
+        f"showing an opportunity's suppliers: ranked live {live:.3f} s, read stored "
+        f"{stored:.3f} s ({live / stored:.0f}x)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suppliers", type=int, default=50_000)
+    parser.add_argument(
+        "--supplier-level-only",
+        action="store_true",
+        help="skip offer-level pairs (their rebuild takes minutes): time supplier matches only",
+    )
     arguments = parser.parse_args()
+    offer_level_too = not arguments.supplier_level_only
     base = os.environ.get("DATABASE_URL", "")
     TestConfig.SQLALCHEMY_DATABASE_URI = base if base.startswith("postgresql") else None
     with tempfile.TemporaryDirectory() as folder, fresh_database(Path(folder), "bench_save") as url:
@@ -87,21 +198,10 @@ def main() -> None:
             offers = db.session.scalar(select(func.count(Offer.id)))
             print(
                 f"database {db.engine.dialect.name}: {arguments.suppliers:,} suppliers with "
-                f"{offers:,} offers, 1,000 opportunities, 5,000 needs (filled in {fill:.0f} s)"
+                f"{offers:,} offers, 1,000 opportunities, 5,000 needs (filled in {fill:.0f} s)",
+                flush=True,
             )
-            cpu = time.process_time()
-            rebuild = _seconds(store.rebuild)
-            cpu = time.process_time() - cpu
-            db.session.commit()
-            pairs = db.session.scalar(select(func.count(Match.id)))
-            print(f"full rebuild: {rebuild:.1f} s ({cpu:.1f} s of CPU), {pairs:,} pairs stored")
-            print(
-                f"{'one save of':<16} {'median s':>9} {'loading alone':>14} {'rebuild / save':>15}"
-            )
-            for model in (Offer, Need, Opportunity):
-                total, load = _time_saves(model)
-                name = model.__name__.lower()
-                print(f"{name:<16} {total:>9.2f} {load:>14.2f} {rebuild / total:>14.0f}x")
+            _report_saves(_rebuild(offer_level_too), offer_level_too)
             db.session.remove()
             db.engine.dispose()
 

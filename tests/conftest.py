@@ -30,6 +30,7 @@ settings.load_profile("brokerage")
 
 # Fixtures that tests in more than one folder use; each folder's conftest.py holds its own.
 pytest_plugins = [
+    "tests.helpers.api",
     "tests.helpers.charter",
     "tests.helpers.directory",
     "tests.helpers.matches",

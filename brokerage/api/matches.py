@@ -21,7 +21,7 @@ from ..listings.permissions import can_view_listing
 from ..matches.permissions import can_view_matches
 from ..matches.policy import policy_in_force
 from ..matches.service import ShownMatch, read_shown_matches_ahead, shown_matches
-from ..matches.suppliers import ShownSupplier, SupplierMatches
+from ..matches.suppliers import ShownSupplier, SupplierMatches, stored_while_reading
 from .views import blueprint
 
 
@@ -89,6 +89,8 @@ def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
         _answer,
         lambda found: can_view_matches(g.api_user, found),
     )
+    if stored_while_reading():
+        db.session.commit()
     if found is None or not can_view_listing(g.api_user, found):
         return json_error(404, f"No {kind.label} {listing_id}.")
     if not can_view_matches(g.api_user, found):

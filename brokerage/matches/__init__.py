@@ -1,4 +1,4 @@
 """Stored matches and what decides them (the matching policy in force, its versions,
 candidates), and the match workflow: moves, messages and deliveries."""
 
-from . import outcome_models  # noqa: F401  (the workflow's tables are part of the schema)
+from . import outcome_models, supplier_models  # noqa: F401  (their tables are part of the schema)

@@ -7,7 +7,7 @@ database for a draft; published listings read stored matches (`store`, `scene`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -120,11 +120,16 @@ def measures_table(model: type[Listing]) -> tuple[type[Any], Any]:
     return relationship.mapper.class_, next(iter(relationship.remote_side))
 
 
-def published_rows(model: type[Listing]) -> list[ListingRow]:
-    """Every open published listing of `model` in id order, as plain rows with their
-    measures (in the order chosen, as the ORM relationship gives them)."""
+def published_rows(
+    model: type[Listing], organisation_ids: Collection[int] | None = None
+) -> list[ListingRow]:
+    """Every open published listing of `model` (of `organisation_ids` only, if given) in id
+    order, as plain rows with their measures (in the order chosen, as the ORM relationship
+    gives them)."""
     measure_model, parent = measures_table(model)
     is_published = open_and_published(model)
+    if organisation_ids is not None:
+        is_published &= model.organisation_id.in_(organisation_ids)
     measure_columns = [getattr(measure_model, name) for name in _MEASURE_COLUMNS[model]]
     measures: dict[int, list[MeasureRow]] = {}
     for listing_id, code, *values in db.session.execute(

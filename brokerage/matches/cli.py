@@ -10,21 +10,25 @@ from ..types import utcnow
 from .freshness import keep_fresh
 from .scene import Scene
 from .store import rebuild, seekers_to_rank
+from .supplier_store import rebuild_supplier_matches
 
 match_cli = AppGroup("match", help="Keep stored matches current.")
 
 
 @match_cli.command("rebuild")
 def rebuild_command() -> None:
-    """Score every published opportunity and need against every published offer and store
-    the best (idempotent: running it again stores the same pairs)."""
+    """Score every published opportunity and need against every published offer, and every
+    opportunity against every supplier, and store the best (idempotent: running it again
+    stores the same pairs)."""
     scene = Scene()
     with click.progressbar(length=seekers_to_rank(scene), label="Ranking") as bar:
         report = rebuild(bar.update, scene)
+    suppliers = rebuild_supplier_matches()
     db.session.commit()
     click.echo(
         f"{report.pairs} pair{'s' if report.pairs != 1 else ''} stored in "
-        f"{report.seconds:.1f} s with matching policy version {report.policy_version}."
+        f"{report.seconds:.1f} s with matching policy version {report.policy_version}; "
+        f"{suppliers} opportunity and supplier pair{'s' if suppliers != 1 else ''} stored."
     )
 
 

@@ -7,6 +7,7 @@ from wtforms import DecimalField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..matching import MatchingPolicy
+from ..matching.policy import BUYER_VALUES_ALL_ZERO
 from ..validators import plain_text
 
 
@@ -68,6 +69,28 @@ class PolicySettingsForm(FlaskForm):
         1,
     )
 
+    sme_weight = _number(
+        "Weight of SME",
+        "For an opportunity's suppliers: how much buyers value a small or medium firm.",
+        0,
+        10,
+    )
+    vcse_weight = _number(
+        "Weight of VCSE",
+        "How much buyers value a voluntary, community or social enterprise.",
+        0,
+        10,
+    )
+    living_wage_weight = _number(
+        "Weight of Real Living Wage", "How much buyers value a Real Living Wage employer.", 0, 10
+    )
+    charter_weight = _number(
+        "Weight of charter signee",
+        "How much buyers value a signee of the Inclusive Economy Charter.",
+        0,
+        10,
+    )
+
     def policy(self) -> MatchingPolicy:
         """The policy the form describes; call after validate()."""
         names = MatchingPolicy.__dataclass_fields__
@@ -79,7 +102,8 @@ class PolicySettingsForm(FlaskForm):
         try:
             self.policy()
         except ValueError as error:
-            self.location_weight.errors.append(str(error))
+            field = self.sme_weight if str(error) == BUYER_VALUES_ALL_ZERO else self.location_weight
+            field.errors.append(str(error))
             return False
         return True
 

@@ -15,8 +15,9 @@ from ..changes import Change, Committed, Subscriber, announce
 from ..extensions import db
 from ..jobs import enqueue
 from ..listings.kinds import KINDS
-from ..listings.models import LISTING_MODELS, Listing
+from ..listings.models import LISTING_MODELS, Listing, Offer, Opportunity
 from .store import rebuild, recompute
+from .supplier_store import rebuild_supplier_matches, recompute_supplier_matches
 
 PENDING = "matches_to_recompute"
 EVERYTHING = ("all", 0)
@@ -39,12 +40,15 @@ def mark_everything_changed() -> None:
 
 
 def recompute_changed(keys: Iterable[Key]) -> None:
-    """The job: recompute what the listings (or organisations' listings) in `keys` affect."""
+    """The job: recompute what the listings (or organisations' listings) in `keys` affect,
+    offer-level and supplier-level."""
     keys = set(map(tuple, keys))
     if EVERYTHING in keys:
         rebuild()
+        rebuild_supplier_matches()
         return
     listings: list[Listing] = []
+    suppliers = {identifier for kind, identifier in keys if kind == "organisation"}
     for kind, identifier in sorted(keys):
         if kind == "organisation":
             listings += _listings_of(identifier)
@@ -52,6 +56,12 @@ def recompute_changed(keys: Iterable[Key]) -> None:
             listings.append(listing)
     if listings:  # an organisation without listings, or listings since deleted
         recompute(listings)
+    # Supplier matches: an opportunity's own ranking; a supplier's rows when one of its
+    # offers, its profile or its trades changed.
+    suppliers |= {listing.organisation_id for listing in listings if isinstance(listing, Offer)}
+    opportunities = [listing.id for listing in listings if isinstance(listing, Opportunity)]
+    if opportunities or suppliers:
+        recompute_supplier_matches(opportunities, suppliers)
 
 
 def _listings_of(organisation_id: int) -> list[Listing]:

@@ -10,6 +10,7 @@ from .. import audit
 from ..accounts.models import User
 from ..extensions import db
 from ..matching import MatchingPolicy
+from ..matching.supplier_model import SupplierPolicy
 from .models import MatchingPolicyVersion
 
 
@@ -28,6 +29,15 @@ def policy_in_force() -> PolicyInForce:
     if latest is None:
         return PolicyInForce(0, MatchingPolicy())
     return PolicyInForce(latest.version, MatchingPolicy.from_dict(latest.settings))
+
+
+def supplier_policy(policy: MatchingPolicy) -> SupplierPolicy:
+    """The policy an opportunity's suppliers are ranked by: what the buyer values as staff
+    set it, every other number as the supplier matcher defines it."""
+    sme, vcse, living_wage, charter = policy.buyer_value_weights
+    return SupplierPolicy(
+        sme_weight=sme, vcse_weight=vcse, living_wage_weight=living_wage, charter_weight=charter
+    )
 
 
 def publish_policy(policy: MatchingPolicy, note: str, publisher: User) -> MatchingPolicyVersion:

@@ -23,6 +23,7 @@ from ..matching import MatchingPolicy
 from ..matching.engine import Scores
 from . import scene
 from .scene import MIN_SCORE, SIDES, Listings, Scene, Side, best
+from .supplier_sandbox import SupplierRankings, compare_supplier_rankings
 
 SAMPLE_SIZE = 10
 # Smaller differences are float noise, not a change.
@@ -115,6 +116,8 @@ class Comparison:
     sample_size: int
     seekers: list[SeekerComparison]
     summary: Summary
+    # Opportunities' top suppliers, when what buyers value differs in the draft.
+    suppliers: list[SupplierRankings]
 
 
 def compare_policies(draft: MatchingPolicy) -> Comparison:
@@ -134,6 +137,7 @@ def compare_policies(draft: MatchingPolicy) -> Comparison:
         SAMPLE_SIZE,
         seekers,
         _summary(seekers),
+        compare_supplier_rankings(current.in_force.policy, draft),
     )
 
 

@@ -271,9 +271,9 @@ def _matched_to_own(
     ]
 
 
-def opportunities_for(organisation: Organisation) -> list[ShownMatch]:
-    """Published opportunities matched to this supplier's published offers, best first."""
-    return _matched_to_own(organisation, Offer, Opportunity)
+def needs_for(organisation: Organisation) -> list[ShownMatch]:
+    """Published needs matched to this supplier's published offers, best first."""
+    return _matched_to_own(organisation, Offer, Need)
 
 
 def offers_for(organisation: Organisation) -> list[ShownMatch]:

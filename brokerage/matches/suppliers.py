@@ -1,42 +1,29 @@
-"""An opportunity's suppliers, ranked live: every supplier organisation with its trades,
-profile, place and published offers pooled, read with one query per table (not per
-supplier), scored by `matching.suppliers`. Nothing is stored here: stored supplier-level
-rankings are a later step, and the offer ↔ opportunity rows and their workflow go on as
-they are: this reads them to say who has already acted on one and to link to each."""
+"""An opportunity's suppliers as its buyer sees them: stored for a published opportunity
+(`supplier_store`), ranked live for a draft; with the offers that count, and the
+offer ↔ opportunity matches (the workflow's unit) someone has already acted on."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from dataclasses import dataclass
 
-from sqlalchemy import Row, column, select, table
+from sqlalchemy import select
 
-from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation, OrganisationKind
+from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
 from ..extensions import db
-from ..listings import cpv
-from ..listings.models import Offer, Opportunity, OpportunityTrade, OrganisationTrade, Profile
-from ..matching.model import WantedMeasure
+from ..listings.closing import open_and_published
+from ..listings.models import Offer, Opportunity
 from ..matching.strength import strength_word
-from ..matching.supplier_model import (
-    OpportunityQuery,
-    PooledMeasure,
-    SupplierCandidate,
-    SupplierPolicy,
-    SupplierResult,
-)
-from ..matching.suppliers import SupplierPool, rank_suppliers
-from ..places.lookup import locate_postcode
-from ..places.postcodes import InvalidPostcode
-from ..toms.service import matching_catalogue
-from .candidates import ListingRow, published_rows
+from ..matching.supplier_model import OpportunityQuery, SupplierResult
+from ..matching.suppliers import rank_suppliers
 from .models import Match
-from .policy import policy_in_force
+from .policy import policy_in_force, supplier_policy
 from .scene import TOP_N
 from .states import State
+from .supplier_inputs import advice_for, opportunity_query, supplier_world
+from .supplier_models import SupplierMatch
+from .supplier_store import has_stored_ranking, recompute_supplier_matches
 
-# The charter's sign-ups, read as a table: charter is a sibling feature, not imported.
-_SIGNEES = table("charter_signees", column("organisation_id"), column("status"))
-APPROVED = "approved"
+STORED_WHILE_READING = "supplier_matches_stored_while_reading"
 
 
 @dataclass(frozen=True)
@@ -106,168 +93,6 @@ class SupplierMatches:
     under_way: tuple[StoredMatch, ...] = ()
 
 
-def _point(postcode: str) -> tuple[float, float] | None:
-    try:
-        point = locate_postcode(postcode)
-    except InvalidPostcode:
-        return None
-    return None if point is None else (float(point.easting), float(point.northing))
-
-
-def _offers_by_supplier() -> dict[int, list[ListingRow]]:
-    found: dict[int, list[ListingRow]] = {}
-    for row in published_rows(Offer):
-        found.setdefault(row.organisation_id, []).append(row)
-    return found
-
-
-def _pooled(offers: list[ListingRow]) -> dict[str, PooledMeasure]:
-    sums: dict[str, float] = {}
-    givers: dict[str, list[Hashable]] = {}
-    for offer in offers:
-        for measure in offer.measures:
-            quantity = float(measure.quantity or 0)
-            sums[measure.measure_code] = sums.get(measure.measure_code, 0.0) + quantity
-            givers.setdefault(measure.measure_code, []).append(offer.id)
-    return {code: PooledMeasure(sums[code], tuple(givers[code])) for code in sums}
-
-
-_ORGANISATION_COLUMNS = (
-    Organisation.id,
-    Organisation.name,
-    Organisation.postcode,
-    Organisation.description,
-    Organisation.external_ref,
-)
-_PROFILE_COLUMNS = (
-    Profile.organisation_id,
-    Profile.sector,
-    Profile.size,
-    Profile.is_vcse,
-    Profile.pays_real_living_wage,
-    Profile.service_radius_km,
-)
-_IS_SUPPLIER = Organisation.kind == OrganisationKind.SUPPLIER.value
-
-
-@dataclass(frozen=True)
-class SupplierWorld:
-    """Every supplier as matching candidates, with what showing them needs."""
-
-    pool: SupplierPool
-    organisations: dict[int, Row]
-    offers: dict[int, ListingRow]
-
-
-def supplier_world(exclude_organisation_id: int | None = None) -> SupplierWorld:
-    """Every supplier organisation, read with one query per table (organisations,
-    profiles, trades, charter sign-ups, published offers and their measures)."""
-    organisations = {
-        row.id: row
-        for row in db.session.execute(
-            select(*_ORGANISATION_COLUMNS).where(_IS_SUPPLIER).order_by(Organisation.id)
-        )
-        if row.id != exclude_organisation_id
-    }
-    profiles = {
-        row.organisation_id: row
-        for row in db.session.execute(
-            select(*_PROFILE_COLUMNS).join(Organisation).where(_IS_SUPPLIER)
-        )
-    }
-    trades: dict[int, list[str]] = {}
-    for organisation_id, code in db.session.execute(
-        select(OrganisationTrade.organisation_id, OrganisationTrade.cpv_code)
-        .where(OrganisationTrade.cpv_code.is_not(None))
-        .order_by(OrganisationTrade.id)
-    ):
-        trades.setdefault(organisation_id, []).append(code)
-    signees = set(
-        db.session.scalars(select(_SIGNEES.c.organisation_id).where(_SIGNEES.c.status == APPROVED))
-    )
-    offers = _offers_by_supplier()
-    candidates = [
-        _candidate(o, profiles.get(o.id), trades.get(o.id, []), offers.get(o.id, []), signees)
-        for o in organisations.values()
-    ]
-    codes = {code for codes in trades.values() for code in codes}
-    names = {code: entry.description for code in codes if (entry := cpv.lookup(code))}
-    pool = SupplierPool(candidates, matching_catalogue(), names)
-    shown = {row.id: row for rows in offers.values() for row in rows}
-    return SupplierWorld(pool, organisations, shown)
-
-
-def _candidate(
-    organisation: Row,
-    profile: Row | None,
-    trades: list[str],
-    offers: list[ListingRow],
-    signees: set[int],
-) -> SupplierCandidate:
-    point = _point(organisation.postcode)
-    if point is None and offers:
-        point = (float(offers[0].easting), float(offers[0].northing))
-    radius_km = None if profile is None else profile.service_radius_km
-    return SupplierCandidate(
-        key=organisation.id,
-        easting=point[0] if point else None,
-        northing=point[1] if point else None,
-        service_radius_m=None if radius_km is None else radius_km * 1000.0,
-        trades=tuple(trades),
-        category=profile.sector if profile else None,
-        description=organisation.description or "",
-        measures=_pooled(offers),
-        offer_titles={offer.id: offer.title for offer in offers},
-        size=profile.size if profile else None,
-        vcse=bool(profile and profile.is_vcse),
-        living_wage=bool(profile and profile.pays_real_living_wage),
-        charter_signee=organisation.id in signees,
-    )
-
-
-def opportunity_query(opportunity: Opportunity) -> OpportunityQuery:
-    """An opportunity as the supplier matcher reads it: its trades (and the words naming
-    them, for suppliers without codes), place, category, words, asks and value."""
-    trades = list(
-        db.session.scalars(
-            select(OpportunityTrade)
-            .where(OpportunityTrade.opportunity_id == opportunity.id)
-            .order_by(OpportunityTrade.id)
-        )
-    )
-    codes = tuple(t.cpv_code for t in trades if t.cpv_code)
-    named = [entry.description for code in codes if (entry := cpv.lookup(code))]
-    return OpportunityQuery(
-        easting=float(opportunity.easting),
-        northing=float(opportunity.northing),
-        trades=codes,
-        category=opportunity.category,
-        text=f"{opportunity.title}\n{opportunity.description}".strip(),
-        trade_words=" ".join([*named, *(t.written for t in trades if not t.cpv_code)]),
-        measures=tuple(
-            WantedMeasure(row.measure_code, float(row.target), float(row.weight))
-            for row in opportunity.measures
-        ),
-        value_pence=opportunity.estimated_value_pence,
-    )
-
-
-def advice_for(query: OpportunityQuery) -> tuple[str, ...]:
-    """What the buyer could add to be matched better (shown beside the ranking)."""
-    advice = []
-    if not query.trades:
-        advice.append(
-            "Add the trades this contract is for (CPV codes): suppliers are matched by trade "
-            "first, and without codes only by sector and words, at reduced credit."
-        )
-    if not query.measures:
-        advice.append(
-            "Add the social value measures you want: suppliers are then ranked by what their "
-            "offers, taken together, deliver of them."
-        )
-    return tuple(advice)
-
-
 def stored_matches(opportunity_id: int) -> list[StoredMatch]:
     """The opportunity's stored offer-level matches, those acted on first."""
     rows = db.session.execute(
@@ -281,38 +106,95 @@ def stored_matches(opportunity_id: int) -> list[StoredMatch]:
     return sorted(found, key=lambda m: not m.acted_on)
 
 
-def _shown_offers(world: SupplierWorld, ids: list[int]) -> dict[int, ShownOffer]:
-    refs: dict[int, str | None] = {}
-    if ids:
-        query = select(Offer.id, Offer.external_ref).where(Offer.id.in_(ids))
-        refs = {offer_id: ref for offer_id, ref in db.session.execute(query)}
-    return {i: ShownOffer(i, world.offers[i].ref, refs.get(i), world.offers[i].title) for i in ids}
+def shown_offers(ids: set[int]) -> dict[int, ShownOffer]:
+    """The open published ones of these offers, as a supplier's card names them."""
+    query = select(Offer.id, Offer.external_ref, Offer.title).where(
+        Offer.id.in_(ids), open_and_published(Offer)
+    )
+    return {
+        offer_id: ShownOffer(offer_id, f"{Offer.REF_PREFIX}-{offer_id}", ref, title)
+        for offer_id, ref, title in db.session.execute(query)
+    }
 
 
-def supplier_matches_for(opportunity: Opportunity, top_n: int = TOP_N) -> SupplierMatches:
-    """The opportunity's best suppliers ranked now, best first; a supplier of another trade
-    is never among them."""
-    in_force = policy_in_force()
+def _live_results(opportunity: Opportunity, query: OpportunityQuery) -> list[SupplierResult]:
+    """A draft's best suppliers ranked now (nothing is stored for a draft)."""
     world = supplier_world(opportunity.organisation_id)
+    policy = supplier_policy(policy_in_force().policy)
+    return rank_suppliers(query, world.pool, policy, TOP_N)
+
+
+def _stored_results(opportunity_id: int) -> list[tuple[SupplierResult, int]]:
+    """A published opportunity's stored suppliers, best first, each with its version."""
+    rows = db.session.scalars(
+        select(SupplierMatch)
+        .where(
+            SupplierMatch.opportunity_id == opportunity_id,
+            SupplierMatch.opportunity_rank.is_not(None),
+        )
+        .order_by(SupplierMatch.opportunity_rank)
+    )
+    return [(stored_result(row), row.policy_version) for row in rows]
+
+
+def stored_result(row: SupplierMatch) -> SupplierResult:
+    """A stored supplier match as the matcher gave it."""
+    return SupplierResult(
+        key=row.organisation_id,
+        score=row.score,
+        trade=row.trade_score,
+        social_value=row.social_value_score,
+        place=row.place_score,
+        supplier=row.supplier_score,
+        scale=row.size_factor,
+        distance_m=row.distance_m,
+        reasons=tuple(row.reasons),
+        offers=tuple(row.offer_ids),
+    )
+
+
+def supplier_matches_for(opportunity: Opportunity) -> SupplierMatches:
+    """The opportunity's best suppliers, best first: stored for a published one (ranked and
+    stored now if none are), ranked live for a draft. A supplier of another trade is never
+    among them."""
     query = opportunity_query(opportunity)
-    results = rank_suppliers(query, world.pool, SupplierPolicy(), top_n)
-    offers = _shown_offers(world, sorted({int(o) for r in results for o in r.offers}))
-    stored = stored_matches(opportunity.id)
-    shown = []
-    for result in results:
-        organisation = world.organisations[int(result.key)]  # type: ignore[call-overload]
-        shown.append(
-            ShownSupplier(
-                organisation.id,
-                f"{ORGANISATION_REF_PREFIX}-{organisation.id}",
-                organisation.external_ref,
-                organisation.name,
-                result,
-                tuple(offers[int(o)] for o in result.offers),  # type: ignore[call-overload]
-                tuple(m for m in stored if m.organisation_id == organisation.id),
-                in_force.version,
+    if not opportunity.is_published:
+        version = policy_in_force().version
+        ranked = [(result, version) for result in _live_results(opportunity, query)]
+    else:
+        if not has_stored_ranking(opportunity.id):
+            recompute_supplier_matches(opportunity_ids=[opportunity.id])
+            db.session.info[STORED_WHILE_READING] = True
+        ranked = _stored_results(opportunity.id)
+    keys = [int(result.key) for result, _ in ranked]  # type: ignore[call-overload]
+    organisations = {
+        row.id: row
+        for row in db.session.execute(
+            select(Organisation.id, Organisation.name, Organisation.external_ref).where(
+                Organisation.id.in_(keys)
             )
         )
-    ranked = {item.organisation_id for item in shown}
-    under_way = tuple(m for m in stored if m.acted_on and m.organisation_id not in ranked)
+    }
+    offers = shown_offers({int(o) for r, _ in ranked for o in r.offers})  # type: ignore[call-overload]
+    stored = stored_matches(opportunity.id)
+    shown = [
+        ShownSupplier(
+            key,
+            f"{ORGANISATION_REF_PREFIX}-{key}",
+            organisations[key].external_ref,
+            organisations[key].name,
+            result,
+            tuple(offers[int(o)] for o in result.offers if int(o) in offers),  # type: ignore[call-overload]
+            tuple(m for m in stored if m.organisation_id == key),
+            version,
+        )
+        for key, (result, version) in zip(keys, ranked, strict=True)
+        if key in organisations
+    ]
+    under_way = tuple(m for m in stored if m.acted_on and m.organisation_id not in set(keys))
     return SupplierMatches(shown, advice_for(query), under_way)
+
+
+def stored_while_reading() -> bool:
+    """Whether showing matches stored a ranking that was missing (the view then commits)."""
+    return bool(db.session.info.pop(STORED_WHILE_READING, False))

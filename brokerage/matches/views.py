@@ -16,6 +16,7 @@ from ..extensions import db
 from ..listings.kinds import KINDS, ListingKind
 from ..listings.models import Listing
 from ..listings.permissions import can_view_listing
+from .for_you import opportunities_to_bid_for
 from .forms import DraftPolicyForm, PolicyForm
 from .jobs import mark_everything_changed
 from .permissions import can_view_matches, can_view_matches_for
@@ -23,12 +24,12 @@ from .policy import policy_history, policy_in_force, publish_policy
 from .sandbox import compare_policies
 from .service import (
     ShownMatch,
+    needs_for,
     offers_for,
-    opportunities_for,
     read_shown_matches_ahead,
     shown_matches,
 )
-from .suppliers import SupplierMatches
+from .suppliers import SupplierMatches, stored_while_reading
 
 blueprint = Blueprint("matches", __name__, url_prefix="/matching")
 
@@ -101,6 +102,8 @@ def listing_matches(plural: str, listing_id: int) -> str:
     found = shown_matches(
         kind.model, listing_id, "page", page, lambda found: can_view_matches(current_user, found)
     )
+    if stored_while_reading():
+        db.session.commit()
     if found is None or not can_view_listing(current_user, found):
         abort(404)
     if not can_view_matches(current_user, found):
@@ -118,15 +121,14 @@ def _organisation_for(organisation_id: int, kind: OrganisationKind) -> Organisat
 
 @blueprint.get("/organisations/<int:organisation_id>/opportunities-for-you")
 def opportunities_for_you(organisation_id: int) -> str:
-    """A supplier's published offers' best procurement opportunities."""
+    """A supplier's "For you": the opportunities it could bid for, and the needs its
+    published offers could help."""
     organisation = _organisation_for(organisation_id, OrganisationKind.SUPPLIER)
     return render_template(
-        "matches/for_you.html",
+        "matches/supplier_for_you.html",
         organisation=organisation,
-        heading="Opportunities for you",
-        matches=opportunities_for(organisation),
-        other_kind="opportunity",
-        own_kind="offer",
+        opportunities=opportunities_to_bid_for(organisation),
+        needs=needs_for(organisation),
     )
 
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+BUYER_VALUES_ALL_ZERO = (
+    "At least one of what buyers value (SME, VCSE, Real Living Wage, charter signee) must "
+    "weigh above 0."
+)
+
 
 @dataclass(frozen=True)
 class MatchingPolicy:
@@ -28,6 +33,13 @@ class MatchingPolicy:
     category_share: float = 0.25
     # Words count as the same when rapidfuzz's ratio is at least this (typo tolerance).
     word_similarity_cutoff: float = 0.80
+    # What the buyer values in a supplier for an opportunity, as shares of the supplier part
+    # of its score (`SupplierPolicy`): an SME, a VCSE, a Real Living Wage employer, a
+    # charter signee.
+    sme_weight: float = 1.0
+    vcse_weight: float = 1.0
+    living_wage_weight: float = 1.0
+    charter_weight: float = 1.0
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -36,6 +48,8 @@ class MatchingPolicy:
                 raise ValueError(f"{item.name} must be a number of at least 0.")
         if self.location_weight + self.toms_weight + self.fit_weight <= 0:
             raise ValueError("At least one component weight must be above 0.")
+        if sum(self.buyer_value_weights) <= 0:
+            raise ValueError(BUYER_VALUES_ALL_ZERO)
         if self.half_life_km <= 0:
             raise ValueError("half_life_km must be above 0.")
         for name in (
@@ -53,6 +67,11 @@ class MatchingPolicy:
     def component_weights(self) -> tuple[float, float, float]:
         total = self.location_weight + self.toms_weight + self.fit_weight
         return self.location_weight / total, self.toms_weight / total, self.fit_weight / total
+
+    @property
+    def buyer_value_weights(self) -> tuple[float, float, float, float]:
+        """SME, VCSE, Real Living Wage and charter signee weights, as set."""
+        return (self.sme_weight, self.vcse_weight, self.living_wage_weight, self.charter_weight)
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)

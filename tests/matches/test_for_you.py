@@ -13,6 +13,7 @@ from brokerage.matches.models import Match
 from tests.helpers.matches import forget_stored_reasons, offer, reading_need, versions
 from tests.helpers.web import log_in
 from tests.matches.test_store import READING, reference_reasons
+from tests.matches.test_supplier_store import set_profile
 
 
 @pytest.fixture
@@ -66,7 +67,10 @@ def test_reasons_not_stored_are_worked_out_for_the_page_and_nothing_is_written(
     )
 
 
-def test_a_supplier_sees_opportunities_for_its_offers(app, county, listed):
+def test_a_supplier_sees_opportunities_of_its_sector_when_neither_side_names_trades(
+    app, county, listed
+):
+    set_profile(county, "readers", (), sector="volunteering")  # the contract's category
     page = _as(app, county, "readers").get(
         f"/matching/organisations/{county.organisations['readers']}/opportunities-for-you"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 
 import pytest
@@ -72,3 +73,22 @@ def test_a_policy_whose_weights_are_all_zero_is_refused(staff, in_app):
     response = post_form(staff, "/matching/policy", zero)
     assert "At least one component weight must be above 0" in response.get_data(as_text=True)
     assert in_app(_versions) == 0
+
+
+def test_a_policy_valuing_nothing_in_a_supplier_is_refused_on_the_sme_field(staff, in_app):
+    values = ("sme_weight", "vcse_weight", "living_wage_weight", "charter_weight")
+    zero = {**DEFAULTS, **dict.fromkeys(values, "0"), "note": "x"}
+    html = post_form(staff, "/matching/policy", zero).get_data(as_text=True)
+    # The error sits on the SME weight's field.
+    error = re.search(r'id="sme_weight-error"[^>]*>(.*?)</div>', html, re.S)
+    assert error and "At least one of what buyers value" in error.group(1)
+    assert in_app(_versions) == 0
+
+
+def test_staff_see_and_set_what_buyers_value_in_a_supplier(staff, in_app):
+    page = staff.get("/matching/policy").get_data(as_text=True)
+    assert "Weight of VCSE" in page and "Weight of Real Living Wage" in page
+    changed = {**DEFAULTS, "vcse_weight": "3", "charter_weight": "0", "note": "VCSE first."}
+    assert post_form(staff, "/matching/policy", changed).status_code == 302
+    policy = in_app(policy_in_force).policy
+    assert (policy.vcse_weight, policy.charter_weight) == (3.0, 0.0)

@@ -1,0 +1,254 @@
+"""Suppliers and opportunities as the supplier matcher's inputs, read with one query per
+table (not per supplier or opportunity): every supplier organisation with its trades,
+profile, place and published offers pooled; every published opportunity as a query."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row, column, select, table
+
+from ..accounts.models import Organisation, OrganisationKind
+from ..extensions import db
+from ..listings import cpv
+from ..listings.choices import ListingStatus
+from ..listings.models import Offer, Opportunity, OpportunityTrade, OrganisationTrade, Profile
+from ..matching.model import WantedMeasure
+from ..matching.supplier_model import OpportunityQuery, PooledMeasure, SupplierCandidate
+from ..matching.suppliers import SupplierPool
+from ..places.lookup import locate_postcode
+from ..places.postcodes import InvalidPostcode
+from ..toms.service import matching_catalogue
+from .candidates import ListingRow, published_rows
+
+# The charter's sign-ups, read as a table: charter is a sibling feature, not imported.
+_SIGNEES = table("charter_signees", column("organisation_id"), column("status"))
+APPROVED = "approved"
+
+
+def _point(postcode: str) -> tuple[float, float] | None:
+    try:
+        point = locate_postcode(postcode)
+    except InvalidPostcode:
+        return None
+    return None if point is None else (float(point.easting), float(point.northing))
+
+
+def _pooled(offers: list[ListingRow]) -> dict[str, PooledMeasure]:
+    sums: dict[str, float] = {}
+    givers: dict[str, list[Hashable]] = {}
+    for offer in offers:
+        for measure in offer.measures:
+            quantity = float(measure.quantity or 0)
+            sums[measure.measure_code] = sums.get(measure.measure_code, 0.0) + quantity
+            givers.setdefault(measure.measure_code, []).append(offer.id)
+    return {code: PooledMeasure(sums[code], tuple(givers[code])) for code in sums}
+
+
+_ORGANISATION_COLUMNS = (
+    Organisation.id,
+    Organisation.name,
+    Organisation.postcode,
+    Organisation.description,
+    Organisation.external_ref,
+)
+_PROFILE_COLUMNS = (
+    Profile.organisation_id,
+    Profile.sector,
+    Profile.size,
+    Profile.is_vcse,
+    Profile.pays_real_living_wage,
+    Profile.service_radius_km,
+)
+_IS_SUPPLIER = Organisation.kind == OrganisationKind.SUPPLIER.value
+
+
+@dataclass(frozen=True)
+class SupplierWorld:
+    """Suppliers as matching candidates, with what showing them needs."""
+
+    pool: SupplierPool
+    organisations: dict[int, Row]
+    offers: dict[int, ListingRow]
+
+
+def _only(column: Any, ids: Collection[int] | None) -> Any:
+    return True if ids is None else column.in_(ids)
+
+
+def supplier_world(
+    exclude_organisation_id: int | None = None, only: Collection[int] | None = None
+) -> SupplierWorld:
+    """Every supplier organisation (or those in `only`), read with one query per table
+    (organisations, profiles, trades, charter sign-ups, published offers, their measures)."""
+    organisations = {
+        row.id: row
+        for row in db.session.execute(
+            select(*_ORGANISATION_COLUMNS)
+            .where(_IS_SUPPLIER, _only(Organisation.id, only))
+            .order_by(Organisation.id)
+        )
+        if row.id != exclude_organisation_id
+    }
+    profiles = {
+        row.organisation_id: row
+        for row in db.session.execute(
+            select(*_PROFILE_COLUMNS)
+            .join(Organisation)
+            .where(_IS_SUPPLIER, _only(Profile.organisation_id, only))
+        )
+    }
+    trades: dict[int, list[str]] = {}
+    for organisation_id, code in db.session.execute(
+        select(OrganisationTrade.organisation_id, OrganisationTrade.cpv_code)
+        .where(
+            OrganisationTrade.cpv_code.is_not(None),
+            _only(OrganisationTrade.organisation_id, only),
+        )
+        .order_by(OrganisationTrade.id)
+    ):
+        trades.setdefault(organisation_id, []).append(code)
+    signees = set(
+        db.session.scalars(
+            select(_SIGNEES.c.organisation_id).where(
+                _SIGNEES.c.status == APPROVED, _only(_SIGNEES.c.organisation_id, only)
+            )
+        )
+    )
+    offers: dict[int, list[ListingRow]] = {}
+    for row in published_rows(Offer, only):
+        offers.setdefault(row.organisation_id, []).append(row)
+    candidates = [
+        _candidate(o, profiles.get(o.id), trades.get(o.id, []), offers.get(o.id, []), signees)
+        for o in organisations.values()
+    ]
+    pool = SupplierPool(candidates, matching_catalogue(), trade_names(trades.values()))
+    shown = {row.id: row for rows in offers.values() for row in rows}
+    return SupplierWorld(pool, organisations, shown)
+
+
+def trade_names(code_lists: Iterable[Iterable[str]]) -> dict[str, str]:
+    """The CPV description of each code, for reasons."""
+    codes = {code for codes in code_lists for code in codes}
+    return {code: entry.description for code in codes if (entry := cpv.lookup(code))}
+
+
+def _candidate(
+    organisation: Row,
+    profile: Row | None,
+    trades: list[str],
+    offers: list[ListingRow],
+    signees: set[int],
+) -> SupplierCandidate:
+    point = _point(organisation.postcode)
+    if point is None and offers:
+        point = (float(offers[0].easting), float(offers[0].northing))
+    radius_km = None if profile is None else profile.service_radius_km
+    return SupplierCandidate(
+        key=organisation.id,
+        easting=point[0] if point else None,
+        northing=point[1] if point else None,
+        service_radius_m=None if radius_km is None else radius_km * 1000.0,
+        trades=tuple(trades),
+        category=profile.sector if profile else None,
+        description=organisation.description or "",
+        measures=_pooled(offers),
+        offer_titles={offer.id: offer.title for offer in offers},
+        size=profile.size if profile else None,
+        vcse=bool(profile and profile.is_vcse),
+        living_wage=bool(profile and profile.pays_real_living_wage),
+        charter_signee=organisation.id in signees,
+    )
+
+
+def _query(
+    listing: Any,
+    trades: list[tuple[str | None, str]],
+    measures: Iterable[Any],
+    value_pence: int | None,
+) -> OpportunityQuery:
+    """An opportunity as the supplier matcher reads it: its trades (and the words naming
+    them, for suppliers without codes), place, category, words, asks and value."""
+    codes = tuple(code for code, _ in trades if code)
+    named = [entry.description for code in codes if (entry := cpv.lookup(code))]
+    return OpportunityQuery(
+        easting=float(listing.easting),
+        northing=float(listing.northing),
+        trades=codes,
+        category=listing.category,
+        text=f"{listing.title}\n{listing.description}".strip(),
+        trade_words=" ".join([*named, *(written for code, written in trades if not code)]),
+        measures=tuple(
+            WantedMeasure(row.measure_code, float(row.target), float(row.weight))
+            for row in measures
+        ),
+        value_pence=value_pence,
+    )
+
+
+def _trades_of(opportunity_ids: Collection[int] | None) -> dict[int, list[tuple[str | None, str]]]:
+    found: dict[int, list[tuple[str | None, str]]] = {}
+    query = select(
+        OpportunityTrade.opportunity_id, OpportunityTrade.cpv_code, OpportunityTrade.written
+    )
+    for opportunity_id, code, written in db.session.execute(
+        query.where(_only(OpportunityTrade.opportunity_id, opportunity_ids)).order_by(
+            OpportunityTrade.id
+        )
+    ):
+        found.setdefault(opportunity_id, []).append((code, written))
+    return found
+
+
+def opportunity_query(opportunity: Opportunity) -> OpportunityQuery:
+    """One opportunity, published or not, as the supplier matcher reads it."""
+    trades = _trades_of([opportunity.id]).get(opportunity.id, [])
+    return _query(opportunity, trades, opportunity.measures, opportunity.estimated_value_pence)
+
+
+@dataclass(frozen=True)
+class OpportunityQueries:
+    """Every published opportunity as a query, in id order, with its organisation."""
+
+    ids: list[int]
+    organisations: list[int]
+    queries: list[OpportunityQuery]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def published_opportunity_queries() -> OpportunityQueries:
+    """Every published opportunity, read with one query per table."""
+    rows = published_rows(Opportunity)
+    trades = _trades_of(None)
+    values = dict(
+        db.session.execute(
+            select(Opportunity.id, Opportunity.estimated_value_pence).where(
+                Opportunity.status == ListingStatus.PUBLISHED.value
+            )
+        ).all()
+    )
+    return OpportunityQueries(
+        [row.id for row in rows],
+        [row.organisation_id for row in rows],
+        [_query(row, trades.get(row.id, []), row.measures, values.get(row.id)) for row in rows],
+    )
+
+
+def advice_for(query: OpportunityQuery) -> tuple[str, ...]:
+    """What the buyer could add to be matched better (shown beside the ranking)."""
+    advice = []
+    if not query.trades:
+        advice.append(
+            "Add the trades this contract is for (CPV codes): suppliers are matched by trade "
+            "first, and without codes only by sector and words, at reduced credit."
+        )
+    if not query.measures:
+        advice.append(
+            "Add the social value measures you want: suppliers are then ranked by what their "
+            "offers, taken together, deliver of them."
+        )
+    return tuple(advice)

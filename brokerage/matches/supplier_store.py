@@ -1,0 +1,469 @@
+"""Stored supplier matches: the full rebuild, and recomputing only what one save changes.
+
+An opportunity keeps its top N suppliers (`opportunity_rank`) and a supplier its top N
+opportunities (`supplier_rank`), one row per pair, scored and explained by the per-pair
+reference (`matching.supplier_reference`), with the offers that gave credit. A save
+recomputes only what it can change:
+
+- an opportunity saved: its own ranking against every supplier, and the suppliers'
+  rankings it enters or leaves;
+- a supplier changed (an offer of its saved, its profile or trades): that one supplier
+  against every published opportunity (its own ranking), merged into the opportunities'
+  stored rankings; only a full ranking it fell in is ranked again, since someone else
+  moves up.
+
+Functions flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cached_property
+from itertools import islice
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, insert, select
+
+from ..extensions import db
+from ..matching.engine import TIE_DECIMALS
+from ..matching.supplier_model import (
+    OpportunityQuery,
+    SupplierCandidate,
+    SupplierPolicy,
+    SupplierResult,
+)
+from ..matching.supplier_reference import score_supplier
+from ..matching.suppliers import SupplierPool, score_suppliers
+from ..toms.service import matching_catalogue
+from ..types import utcnow
+from . import scene
+from .policy import policy_in_force, supplier_policy
+from .scene import best
+from .supplier_inputs import (
+    OpportunityQueries,
+    SupplierWorld,
+    published_opportunity_queries,
+    supplier_world,
+    trade_names,
+)
+from .supplier_models import SupplierMatch
+
+# A pair scored in the full pool or alone differs by float noise at most.
+SAME_SCORE = 1e-6
+OPPORTUNITY_RANK, SUPPLIER_RANK = "opportunity_rank", "supplier_rank"
+INSERT_BATCH = 5_000
+
+
+class SupplierScene:
+    """The policy in force, and what a recompute reads, each loaded when first needed."""
+
+    def __init__(self) -> None:
+        in_force = policy_in_force()
+        self.version = in_force.version
+        self.policy = supplier_policy(in_force.policy)
+        self.catalogue = matching_catalogue()
+
+    @cached_property
+    def world(self) -> SupplierWorld:
+        return supplier_world()
+
+    @cached_property
+    def supplier_index(self) -> dict[int, int]:
+        candidates = self.world.pool.candidates
+        return {int(c.key): row for row, c in enumerate(candidates)}  # type: ignore[call-overload]
+
+    @cached_property
+    def supplier_ids(self) -> list[int]:
+        return list(self.supplier_index)
+
+    @cached_property
+    def supplier_keys(self) -> np.ndarray:
+        return np.array(self.supplier_ids, dtype=np.int64)
+
+    @cached_property
+    def opportunities(self) -> OpportunityQueries:
+        return published_opportunity_queries()
+
+    @cached_property
+    def opportunity_index(self) -> dict[int, int]:
+        return {opportunity_id: j for j, opportunity_id in enumerate(self.opportunities.ids)}
+
+    def result(self, j: int, candidate: SupplierCandidate) -> SupplierResult | None:
+        """One pair scored and explained by the reference; None if the trade is not the
+        contract's or the supplier is the opportunity's own organisation."""
+        if candidate.key == self.opportunities.organisations[j]:
+            return None
+        query = self.opportunities.queries[j]
+        names = trade_names([candidate.trades, query.trades])
+        return score_supplier(query, candidate, self.catalogue, self.policy, names)
+
+    def opportunity_totals(self, j: int) -> np.ndarray:
+        """Every supplier's total for opportunity `j`; -inf where it may not be listed."""
+        query, organisation_id = self.opportunities.queries[j], self.opportunities.organisations[j]
+        return _totals(query, self.world.pool, self.supplier_keys, self.policy, organisation_id)
+
+    def supplier_totals(self, candidates: list[SupplierCandidate]) -> np.ndarray:
+        """Some suppliers' totals for every published opportunity (rows: opportunities;
+        columns: suppliers), scored together; -inf where not listed."""
+        pool = SupplierPool(candidates, self.catalogue)
+        keys = np.array([candidate.key for candidate in candidates], dtype=np.int64)
+        totals = np.full((len(self.opportunities), len(candidates)), -np.inf)
+        for j, (query, organisation_id) in enumerate(
+            zip(self.opportunities.queries, self.opportunities.organisations, strict=True)
+        ):
+            totals[j] = _totals(query, pool, keys, self.policy, organisation_id)
+        return totals
+
+
+def _totals(
+    query: OpportunityQuery,
+    pool: SupplierPool,
+    keys: np.ndarray,
+    policy: SupplierPolicy,
+    organisation_id: int,
+) -> np.ndarray:
+    """The pool's totals for the query; -inf where the trade is not the contract's or the
+    supplier is the opportunity's own organisation."""
+    scores = score_suppliers(query, pool, policy)
+    keep = (scores.trade > 0) & (keys != organisation_id)
+    return np.where(keep, scores.total, -np.inf)
+
+
+def _fields(result: SupplierResult, version: int) -> dict[str, Any]:
+    return {
+        "score": result.score,
+        "trade_score": result.trade,
+        "social_value_score": result.social_value,
+        "place_score": result.place,
+        "supplier_score": result.supplier,
+        "size_factor": result.scale,
+        "distance_m": result.distance_m,
+        "reasons": list(result.reasons),
+        "offer_ids": [int(offer) for offer in result.offers],  # type: ignore[call-overload]
+        "policy_version": version,
+        "computed_at": utcnow(),
+    }
+
+
+# The full rebuild ----------------------------------------------------------------------
+
+
+def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int:
+    """Every opportunity's top N suppliers and every supplier's top N opportunities, from
+    scratch; returns the number of rows stored."""
+    found = supplier_scene or SupplierScene()
+    db.session.execute(delete(SupplierMatch))
+    candidates = found.world.pool.candidates
+    rows = (
+        {
+            "opportunity_id": found.opportunities.ids[j],
+            "organisation_id": int(candidates[row].key),  # type: ignore[call-overload]
+            OPPORTUNITY_RANK: None,
+            SUPPLIER_RANK: None,
+            **_fields(result, found.version),
+            **ranked_at,
+        }
+        for (j, row), ranked_at in sorted(_ranks(found).items())
+        if (result := found.result(j, candidates[row])) is not None
+    )
+    stored = 0
+    while batch := list(islice(rows, INSERT_BATCH)):
+        db.session.execute(insert(SupplierMatch.__table__), batch)
+        stored += len(batch)
+    db.session.flush()
+    return stored
+
+
+def _ranks(found: SupplierScene) -> dict[tuple[int, int], dict[str, int]]:
+    """(opportunity, supplier) pairs to store, as scene indices, with their ranks: each
+    opportunity's top N and, from a running best N per supplier, each supplier's."""
+    candidates = found.world.pool.candidates
+    top_n = scene.TOP_N
+    kept = np.full((len(candidates), top_n), -np.inf)
+    kept_by = np.full((len(candidates), top_n), -1, dtype=np.int64)
+    floor = np.full(len(candidates), -np.inf)
+    slot = np.zeros(len(candidates), dtype=np.int64)
+    ranks: dict[tuple[int, int], dict[str, int]] = {}
+    for j in range(len(found.opportunities)):
+        totals = found.opportunity_totals(j)
+        for rank, row in enumerate(best(totals), start=1):
+            ranks.setdefault((j, row), {})[OPPORTUNITY_RANK] = rank
+        # A supplier whose weakest kept opportunity this one beats takes it in its place.
+        gaining = np.flatnonzero(totals > floor)
+        kept[gaining, slot[gaining]] = totals[gaining]
+        kept_by[gaining, slot[gaining]] = j
+        slot[gaining] = kept[gaining].argmin(axis=1)
+        floor[gaining] = kept[gaining].min(axis=1)
+    for row in np.flatnonzero(np.isfinite(kept).any(axis=1)):
+        filled = np.isfinite(kept[row])
+        ranked = np.full(len(found.opportunities), -np.inf)
+        ranked[kept_by[row, filled]] = kept[row, filled]
+        for rank, j in enumerate(best(ranked), start=1):
+            ranks.setdefault((j, int(row)), {})[SUPPLIER_RANK] = rank
+    return ranks
+
+
+# Recomputing what one save changes -------------------------------------------------------
+
+
+def recompute_supplier_matches(
+    opportunity_ids: Iterable[int] = (), organisation_ids: Iterable[int] = ()
+) -> None:
+    """Bring stored supplier matches up to date after these opportunities were saved (or
+    published, archived) and these suppliers changed (an offer, the profile, the trades)."""
+    found = SupplierScene()
+    for opportunity_id in sorted(set(opportunity_ids)):
+        _Recompute(found).opportunity_changed(opportunity_id)
+    for organisation_id in sorted(set(organisation_ids)):
+        _Recompute(found).supplier_changed(organisation_id)
+    db.session.flush()
+
+
+def stored_for_opportunity(opportunity_id: int) -> dict[int, SupplierMatch]:
+    found = db.session.scalars(
+        select(SupplierMatch).where(SupplierMatch.opportunity_id == opportunity_id)
+    )
+    return {row.organisation_id: row for row in found}
+
+
+def stored_for_supplier(organisation_id: int) -> dict[int, SupplierMatch]:
+    found = db.session.scalars(
+        select(SupplierMatch).where(SupplierMatch.organisation_id == organisation_id)
+    )
+    return {row.opportunity_id: row for row in found}
+
+
+def _ranking_of(rows: dict[int, SupplierMatch], attribute: str) -> list[tuple[float, int]]:
+    return [(row.score, partner) for partner, row in rows.items() if getattr(row, attribute)]
+
+
+def _merged(ranked: Iterable[tuple[float, int]], top_n: int) -> list[int]:
+    """Partner ids best first (ties: the lower id, the older listing or organisation)."""
+    return [p for _, p in sorted((-round(s, TIE_DECIMALS), p) for s, p in ranked)][:top_n]
+
+
+class _Recompute:
+    def __init__(self, found: SupplierScene) -> None:
+        self.scene = found
+
+    def _set_ranks(
+        self,
+        existing: dict[int, SupplierMatch],
+        ranked: list[int],
+        attribute: str,
+        create: Callable[[int], SupplierMatch | None],
+    ) -> None:
+        """Give the partners in `ranked` ranks 1..n in `attribute`, clear the others'
+        ranks, create missing rows, and delete rows ranked nowhere."""
+        new = {partner: rank for rank, partner in enumerate(ranked, start=1)}
+        for partner, row in existing.items():
+            setattr(row, attribute, new.get(partner))
+            if row.opportunity_rank is None and row.supplier_rank is None:
+                db.session.delete(row)
+        db.session.flush()
+        for partner, rank in new.items():
+            if partner not in existing and (row := create(partner)) is not None:
+                setattr(row, attribute, rank)
+                db.session.add(row)
+        db.session.flush()
+
+    def _row(self, j: int, candidate: SupplierCandidate) -> SupplierMatch | None:
+        result = self.scene.result(j, candidate)
+        if result is None:
+            return None
+        return SupplierMatch(
+            opportunity_id=self.scene.opportunities.ids[j],
+            organisation_id=int(candidate.key),  # type: ignore[call-overload]
+            **_fields(result, self.scene.version),
+        )
+
+    def _candidate(self, organisation_id: int) -> SupplierCandidate | None:
+        index = self.scene.supplier_index.get(organisation_id)
+        return None if index is None else self.scene.world.pool.candidates[index]
+
+    def _nth_scores(self, attribute: str, key: Any) -> dict[int, float]:
+        """The N-th score of each ranking that is full."""
+        query = select(key, SupplierMatch.score).where(
+            getattr(SupplierMatch, attribute) == scene.TOP_N
+        )
+        return dict(db.session.execute(query).all())
+
+    # An opportunity changed ---------------------------------------------------------------
+
+    def opportunity_changed(self, opportunity_id: int) -> None:
+        found = self.scene
+        j = found.opportunity_index.get(opportunity_id)
+        keys = found.supplier_ids
+        totals = np.full(len(keys), -np.inf) if j is None else found.opportunity_totals(j)
+        top = [keys[row] for row in best(totals)]
+        self._set_ranks(
+            stored_for_opportunity(opportunity_id),
+            top,
+            OPPORTUNITY_RANK,
+            lambda organisation_id: (
+                None if j is None else self._row(j, self._by_id(organisation_id))
+            ),
+        )
+        was_in = {
+            row.organisation_id: row.score
+            for row in stored_for_opportunity(opportunity_id).values()
+            if row.supplier_rank
+        }
+        nth = self._nth_scores(SUPPLIER_RANK, SupplierMatch.organisation_id)
+        floor = np.full(len(keys), -np.inf)
+        for organisation_id, score in nth.items():
+            if (row := found.supplier_index.get(organisation_id)) is not None:
+                floor[row] = score
+        entering = found.supplier_keys[np.isfinite(totals) & (totals >= floor)].tolist()
+
+        def score_of(organisation_id: int) -> float:
+            row = found.supplier_index.get(organisation_id)
+            return -np.inf if row is None else float(totals[row])
+
+        # Suppliers whose full ranking it fell in are ranked again, together.
+        fell = [
+            candidate
+            for organisation_id, old in was_in.items()
+            if organisation_id in nth
+            and score_of(organisation_id) < old - SAME_SCORE
+            and (candidate := self._candidate(organisation_id)) is not None
+        ]
+        again = found.supplier_totals(fell) if fell else np.empty((0, 0))
+        ranked_again = {
+            int(candidate.key): [found.opportunities.ids[j] for j in best(again[:, column])]  # type: ignore[call-overload]
+            for column, candidate in enumerate(fell)
+        }
+        for organisation_id in sorted({*entering, *was_in}):
+            self._rank_supplier(
+                organisation_id,
+                opportunity_id,
+                score_of(organisation_id),
+                ranked_again.get(organisation_id),
+            )
+        self._refresh(stored_for_opportunity(opportunity_id).values())
+
+    def _by_id(self, organisation_id: int) -> SupplierCandidate:
+        candidate = self._candidate(organisation_id)
+        assert candidate is not None  # ranked from the world's own candidates
+        return candidate
+
+    def _rank_supplier(
+        self,
+        organisation_id: int,
+        opportunity_id: int,
+        score: float,
+        ranked_again: list[int] | None,
+    ) -> None:
+        """A supplier's own top N after one opportunity's score for it changed: ranked
+        again if it fell in a full ranking (another moves up), else merged from stored
+        scores."""
+        existing = stored_for_supplier(organisation_id)
+        candidate = self._candidate(organisation_id)
+        if ranked_again is not None:
+            ranked = ranked_again
+        else:
+            others = [
+                entry
+                for entry in _ranking_of(existing, SUPPLIER_RANK)
+                if entry[1] != opportunity_id
+            ]
+            newcomer = [(score, opportunity_id)] if np.isfinite(score) else []
+            ranked = _merged([*others, *newcomer], scene.TOP_N)
+        self._set_ranks(
+            existing,
+            ranked,
+            SUPPLIER_RANK,
+            lambda o_id: (
+                None
+                if candidate is None
+                else self._row(self.scene.opportunity_index[o_id], candidate)
+            ),
+        )
+
+    # A supplier changed -------------------------------------------------------------------
+
+    def supplier_changed(self, organisation_id: int) -> None:
+        found = self.scene
+        alone = supplier_world(only=[organisation_id])
+        candidate = alone.pool.candidates[0] if alone.pool.candidates else None
+        totals = (
+            np.full(len(found.opportunities), -np.inf)
+            if candidate is None
+            else found.supplier_totals([candidate])[:, 0]
+        )
+        ids = found.opportunities.ids
+        self._set_ranks(
+            stored_for_supplier(organisation_id),
+            [ids[j] for j in best(totals)],
+            SUPPLIER_RANK,
+            lambda o_id: (
+                None if candidate is None else self._row(found.opportunity_index[o_id], candidate)
+            ),
+        )
+        self._merge_into_opportunities(organisation_id, candidate, totals)
+        if candidate is not None:
+            self._refresh(stored_for_supplier(organisation_id).values(), candidate)
+
+    def _merge_into_opportunities(
+        self, organisation_id: int, candidate: SupplierCandidate | None, totals: np.ndarray
+    ) -> None:
+        """Each opportunity's ranking the supplier enters, stays in or leaves."""
+        found = self.scene
+        nth = self._nth_scores(OPPORTUNITY_RANK, SupplierMatch.opportunity_id)
+        was_in = {
+            row.opportunity_id: row.score
+            for row in stored_for_supplier(organisation_id).values()
+            if row.opportunity_rank
+        }
+        for j, opportunity_id in enumerate(found.opportunities.ids):
+            score = float(totals[j])
+            enters = np.isfinite(score) and score >= nth.get(opportunity_id, -np.inf)
+            if not enters and opportunity_id not in was_in:
+                continue
+            existing = stored_for_opportunity(opportunity_id)
+            fell = opportunity_id in was_in and score < was_in[opportunity_id] - SAME_SCORE
+            if fell and opportunity_id in nth:
+                # A full ranking it fell in: someone else may move up.
+                ranked = [found.supplier_ids[row] for row in best(found.opportunity_totals(j))]
+            else:
+                others = [
+                    entry
+                    for entry in _ranking_of(existing, OPPORTUNITY_RANK)
+                    if entry[1] != organisation_id
+                ]
+                newcomer = [(score, organisation_id)] if np.isfinite(score) else []
+                ranked = _merged([*others, *newcomer], scene.TOP_N)
+            self._set_ranks(
+                existing,
+                ranked,
+                OPPORTUNITY_RANK,
+                lambda o_id, j=j: self._row(
+                    j, candidate if o_id == organisation_id else self._by_id(o_id)
+                ),
+            )
+
+    def _refresh(
+        self, rows: Iterable[SupplierMatch], candidate: SupplierCandidate | None = None
+    ) -> None:
+        """Re-score the changed side's rows with what it says now."""
+        for row in rows:
+            j = self.scene.opportunity_index.get(row.opportunity_id)
+            pair = candidate or self._candidate(row.organisation_id)
+            result = None if j is None or pair is None else self.scene.result(j, pair)
+            if result is None:
+                db.session.delete(row)
+                continue
+            for name, value in _fields(result, self.scene.version).items():
+                setattr(row, name, value)
+        db.session.flush()
+
+
+def has_stored_ranking(opportunity_id: int) -> bool:
+    count = db.session.scalar(
+        select(func.count(SupplierMatch.id)).where(
+            SupplierMatch.opportunity_id == opportunity_id,
+            SupplierMatch.opportunity_rank.is_not(None),
+        )
+    )
+    return bool(count)

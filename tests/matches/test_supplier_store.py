@@ -1,0 +1,303 @@
+"""Stored supplier matches (issue 21, point 6): an opportunity stores its top suppliers with
+the offers that gave credit, a supplier its top opportunities, and a save recomputes only
+what it can change. Top 2 here (conftest), so that a few suppliers fill a ranking."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from brokerage.accounts.models import Organisation, User
+from brokerage.extensions import db
+from brokerage.listings import service
+from brokerage.listings.models import Need, Offer, Opportunity
+from brokerage.matches.interest import express_interest
+from brokerage.matches.jobs import mark_everything_changed
+from brokerage.matches.policy import publish_policy
+from brokerage.matches.supplier_models import SupplierMatch
+from brokerage.matches.supplier_store import rebuild_supplier_matches
+from brokerage.matching import MatchingPolicy
+from tests.helpers.api import bearer
+from tests.helpers.matches import offer, reading_need
+from tests.helpers.web import log_in, post_form
+
+CLEANING = "90910000"
+CATERING = "55520000"
+
+
+def supplier_rows(in_app) -> dict[tuple[int, int], tuple]:
+    """(opportunity id, organisation id) -> (score, ranks, offers, computed at)."""
+
+    def read() -> dict[tuple[int, int], tuple]:
+        db.session.expire_all()
+        return {
+            (row.opportunity_id, row.organisation_id): (
+                round(row.score, 6),
+                row.opportunity_rank,
+                row.supplier_rank,
+                tuple(row.offer_ids),
+                row.computed_at,
+            )
+            for row in db.session.scalars(select(SupplierMatch))
+        }
+
+    return in_app(read)
+
+
+def _ranks_and_scores(rows: dict) -> dict:
+    return {pair: values[:4] for pair, values in rows.items()}
+
+
+def set_profile(county, key: str, trades: tuple[str, ...], **profile: Any) -> None:
+    """Save a supplier's profile and trades through the service (its signal fires)."""
+    with county.app.app_context():
+        organisation = db.session.get(Organisation, county.organisations[key])
+        service.save_profile(
+            organisation,
+            service.ProfileFields(size="small", service_radius_km=25, trades=trades, **profile),
+        )
+        db.session.commit()
+
+
+@pytest.fixture
+def cleaning(county) -> dict[str, int]:
+    """Three cleaning firms and a caterer; a cleaning contract at County Hall."""
+    for key in ("readers", "printers", "cleaners"):
+        set_profile(county, key, (CLEANING,))
+    set_profile(county, "caterers", (CATERING,))
+    jobs = {"OIEP-J1": Decimal(3)}
+    ids = {
+        "near": county.list("offer", "cleaners", **offer("Local cleaning jobs", "OX4 4HH", jobs)),
+        "middle": county.list("offer", "printers", **offer("Cleaning crew", "OX1 1ND", jobs)),
+        "weak": county.list(
+            "offer", "readers", **offer("Reading", "OX4 2JY", {"OIEP-S1": Decimal(4)})
+        ),
+        "caterer": county.list("offer", "caterers", **offer("Kitchen jobs", "OX4 1JE", jobs)),
+    }
+    ids["contract"] = county.list(
+        "opportunity",
+        "buyer",
+        title="Cleaning at County Hall",
+        postcode="OX1 1ND",
+        trades=(CLEANING,),
+        measures={"OIEP-J1": Decimal(3)},
+        weights={"OIEP-J1": Decimal(1)},
+    )
+    return ids
+
+
+def _rebuilt(in_app) -> dict:
+    def run() -> None:
+        rebuild_supplier_matches()
+        db.session.commit()
+
+    in_app(run)
+    return supplier_rows(in_app)
+
+
+def test_publishing_an_opportunity_stores_its_top_suppliers_with_the_offers_that_count(
+    county, cleaning, in_app
+):
+    rows = supplier_rows(in_app)
+    ranked = sorted(
+        (values[1], organisation)
+        for (opportunity, organisation), values in rows.items()
+        if opportunity == cleaning["contract"] and values[1]
+    )
+    organisations = county.organisations
+    assert [organisation for _, organisation in ranked] == [
+        organisations["printers"],
+        organisations["cleaners"],
+    ]
+    assert rows[(cleaning["contract"], organisations["printers"])][3] == (cleaning["middle"],)
+    # Never the caterer, however near: another trade.
+    assert not any(org == organisations["caterers"] for _, org in rows)
+
+
+def test_saves_leave_what_a_full_rebuild_would(county, cleaning, in_app):
+    county.edit("offer", cleaning["weak"], **offer("Cleaning jobs", "OX4 2JY", {"OIEP-J1": 9}))
+    set_profile(county, "cleaners", (CATERING,))
+    county.edit(
+        "opportunity",
+        cleaning["contract"],
+        postcode="OX4 4HH",
+        trades=(CLEANING,),
+        measures={"OIEP-J1": Decimal(3)},
+        weights={"OIEP-J1": Decimal(1)},
+    )
+    county.act("offer", cleaning["middle"], "archive")
+    after_saves = _ranks_and_scores(supplier_rows(in_app))
+    assert after_saves == _ranks_and_scores(_rebuilt(in_app))
+
+
+def test_a_supplier_that_improves_enters_and_one_that_falls_lets_the_next_back(
+    county, cleaning, in_app
+):
+    contract, organisations = cleaning["contract"], county.organisations
+
+    def ranking() -> list[int]:
+        rows = supplier_rows(in_app)
+        ranked = sorted((v[1], o) for (opp, o), v in rows.items() if opp == contract and v[1])
+        return [organisation for _, organisation in ranked]
+
+    assert organisations["readers"] not in ranking()
+    county.edit(
+        "offer", cleaning["weak"], **offer("Cleaning jobs", "OX1 1ND", {"OIEP-J1": Decimal(9)})
+    )
+    assert ranking()[0] == organisations["readers"]
+    assert organisations["cleaners"] not in ranking()  # pushed out of the top 2
+    county.act("offer", cleaning["weak"], "archive")
+    assert organisations["readers"] not in ranking()
+    assert organisations["cleaners"] in ranking()  # moves back up
+
+
+def test_saving_an_offer_rewrites_only_its_suppliers_rows(county, cleaning, in_app):
+    before = supplier_rows(in_app)
+    county.edit(
+        "offer",
+        cleaning["middle"],
+        **offer("Cleaning crew", "OX1 1ND", {"OIEP-J1": Decimal(3)}, description="Now more."),
+    )
+    after = supplier_rows(in_app)
+    changed = {pair for pair in before if before[pair] != after.get(pair)}
+    assert changed == {pair for pair in before if pair[1] == county.organisations["printers"]}, (
+        changed
+    )
+
+
+def test_archiving_the_opportunity_drops_its_stored_suppliers(county, cleaning, in_app):
+    county.act("opportunity", cleaning["contract"], "archive")
+    assert not any(opp == cleaning["contract"] for opp, _ in supplier_rows(in_app))
+
+
+def test_the_api_reads_the_stored_ranking_and_stores_a_missing_one(
+    app,
+    county,
+    cleaning,
+    in_app,
+    token_for,
+):
+    def reword() -> None:
+        row = db.session.scalars(
+            select(SupplierMatch).where(SupplierMatch.opportunity_rank == 1)
+        ).one()
+        row.reasons = ["As stored"]
+        db.session.commit()
+
+    in_app(reword)
+    buyer = in_app(
+        lambda: db.session.scalar(select(User.id).where(User.email == county.email("buyer")))
+    )
+    token = token_for(buyer)
+    url = f"/api/v1/opportunities/{cleaning['contract']}/matches"
+    answer = app.test_client().get(url, headers=bearer(token)).get_json()
+    assert answer["matches"][0]["reasons"] == ["As stored"]
+
+    def forget() -> None:
+        db.session.execute(SupplierMatch.__table__.delete())
+        db.session.commit()
+
+    in_app(forget)
+    answer = app.test_client().get(url, headers=bearer(token)).get_json()
+    assert [m["id"] for m in answer["matches"]] == [
+        county.organisations["printers"],
+        county.organisations["cleaners"],
+    ]
+    assert answer["matches"][0]["offers"][0]["id"] == cleaning["middle"]
+    assert {pair[0] for pair in supplier_rows(in_app)} == {cleaning["contract"]}
+
+
+def _interest(county, model: type, seeker_id: int, offer_id: int, who: str) -> None:
+    """A member of the supplier `who` expresses interest through one of its offers."""
+    with county.app.app_context():
+        user = db.session.scalar(select(User).where(User.email == county.email(who)))
+        seeker = db.session.get(model, seeker_id)
+        express_interest(seeker, db.session.get(Offer, offer_id), user)
+        db.session.commit()
+
+
+def test_a_suppliers_for_you_shows_opportunities_to_bid_for_and_needs_it_could_help(
+    app, county, cleaning
+):
+    need = county.list("need", "arch", **reading_need(postcode="OX1 1ND"))
+    _interest(county, Opportunity, cleaning["contract"], cleaning["middle"], "printers")
+    _interest(county, Need, need, cleaning["middle"], "printers")
+    client = log_in(app.test_client(), county.email("printers"))
+    url = f"/matching/organisations/{county.organisations['printers']}/opportunities-for-you"
+    html = client.get(url).get_data(as_text=True)
+    bids, needs = html.split("Needs you could help")
+    assert "Opportunities you could bid for" in bids and "Cleaning at County Hall" in bids
+    assert "Offers that count" in bids and "Cleaning crew" in bids
+    assert "Under way: interest expressed" in bids
+    assert "Reading volunteers for schools" in needs
+    assert "Under way: interest expressed" in needs
+
+
+def test_a_supplier_with_no_fitting_opportunity_is_told_what_to_add(app, county, cleaning):
+    client = log_in(app.test_client(), county.email("caterers"))
+    url = f"/matching/organisations/{county.organisations['caterers']}/opportunities-for-you"
+    html = client.get(url).get_data(as_text=True)
+    assert "No published opportunity fits yet" in html and "Add your trades" in html
+
+
+def test_what_buyers_value_is_the_published_policys(county, cleaning, in_app):
+    set_profile(county, "printers", (CLEANING,), is_vcse=True)
+
+    def publish_vcse_only() -> None:
+        staff = county.staff()
+        weights = {"sme_weight": 0, "vcse_weight": 1, "living_wage_weight": 0, "charter_weight": 0}
+        publish_policy(MatchingPolicy(**weights), "VCSE only", staff)
+        mark_everything_changed()
+        db.session.commit()
+
+    in_app(publish_vcse_only)
+
+    def supplier_parts() -> dict[int, tuple[float, int]]:
+        rows = db.session.scalars(
+            select(SupplierMatch).where(SupplierMatch.opportunity_id == cleaning["contract"])
+        )
+        return {row.organisation_id: (row.supplier_score, row.policy_version) for row in rows}
+
+    parts = in_app(supplier_parts)
+    assert parts[county.organisations["printers"]] == (1.0, 1)
+    assert parts[county.organisations["cleaners"]] == (0.0, 1)  # small, but SMEs weigh 0
+
+
+def test_staff_try_what_buyers_value_on_opportunities_suppliers_in_the_sandbox(
+    app, county, cleaning
+):
+    set_profile(county, "cleaners", (CLEANING,), is_vcse=True)
+    staff = log_in(app.test_client(), "staff@example.org")
+    sandbox = "/matching/policy/sandbox"
+    draft = {name: str(value) for name, value in asdict(MatchingPolicy()).items()}
+    # Buyers value SMEs alone: the VCSE co-op's edge goes, and both small firms tie.
+    draft |= {"sme_weight": "1", "vcse_weight": "0", "living_wage_weight": "0"}
+    draft |= {"charter_weight": "0"}
+    html = post_form(staff, sandbox, draft, page=sandbox).get_data(as_text=True)
+    section = html.split("Opportunities' suppliers: what buyers value")[1]
+    now, in_draft = section.split("In the draft")[:2]
+    assert now.index("Cleaners") < now.index("Printers")
+    assert in_draft.index("Printers") < in_draft.index("Cleaners")  # a tie: the older first
+    assert "what buyers value 1.00" in in_draft
+
+
+@pytest.mark.parametrize("kind", ["need", "offer", "opportunity"])
+def test_a_draft_with_no_measures_and_no_words_is_answered_not_a_500(app, county, kind):
+    owner = {"need": "arch", "offer": "readers", "opportunity": "buyer"}[kind]
+    bare = {"description": "", "measures": {}}
+    if kind == "opportunity":
+        bare["weights"] = {}
+    listing = county.list(kind, owner, publish=False, **bare)
+    client = log_in(app.test_client(), county.email(owner))
+    page = client.get(
+        f"/matching/{kind}s/{listing}"
+        if kind != "opportunity"
+        else f"/matching/opportunities/{listing}"
+    )
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Add the social value measures" in html or "<ol" in html
