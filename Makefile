@@ -37,6 +37,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test-sqlite: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -17,7 +17,6 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -136,9 +135,7 @@ class OrganisationForm(FlaskForm):
     )
     kind = RadioField(
         "What kind of organisation is it?",
-        choices=[
-            SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()
-        ],
+        choices=[(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()],
         validators=[DataRequired(message="Choose what kind of organisation this is.")],
     )
     postcode = PostcodeField(validators=[DataRequired()])
@@ -189,8 +186,8 @@ class InviteForm(FlaskForm):
     role = SelectField(
         "Role",
         choices=[
-            SelectChoice(MemberRole.MEMBER.value, "Member"),
-            SelectChoice(MemberRole.OWNER.value, "Owner (can invite and edit)"),
+            (MemberRole.MEMBER.value, "Member"),
+            (MemberRole.OWNER.value, "Owner (can invite and edit)"),
         ],
         default=MemberRole.MEMBER.value,
     )

@@ -7,11 +7,11 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from flask_login import UserMixin
+from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..types import UTCDateTime, in_list, utcnow
 from . import identifiers
 from .organisation_types import OrganisationType
@@ -47,7 +47,7 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,7 +93,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,7 +154,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.id} {self.name}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     __tablename__ = "memberships"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -180,7 +180,7 @@ class Membership(db.Model):
         return self.role == MemberRole.OWNER
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """An owner's invitation to join an organisation; the link carries a signed id."""
 
     __tablename__ = "invitations"
@@ -202,7 +202,7 @@ class Invitation(db.Model):
     __table_args__ = (CheckConstraint(in_list("role", MemberRole), name="role_known"),)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal token for the JSON API; only its SHA-256 digest is stored."""
 
     __tablename__ = "api_tokens"
@@ -234,3 +234,7 @@ class ApiToken(db.Model):
     @property
     def has_expired(self) -> bool:
         return self.expires_at <= utcnow()
+
+
+# Whoever asks: a signed-in person or Flask-Login's anonymous visitor (permissions take either).
+Visitor = User | AnonymousUserMixin

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SearchField, SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..accounts.organisation_types import OrganisationType
 from ..audit.service import ACTIONS
 from ..listings import trades
-from ..validators import plain_text
+from ..validators import plain_text, text_of
 
 
 class PeopleSearchForm(FlaskForm):
@@ -31,8 +30,7 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField(
         "Action",
-        choices=[SelectChoice("", "Every action")]
-        + [SelectChoice(action, label) for action, label in ACTIONS.items()],
+        choices=[("", "Every action")] + [(action, label) for action, label in ACTIONS.items()],
         validators=[Optional()],
     )
     submit = SubmitField("Show")
@@ -58,11 +56,12 @@ class ClassifyTradeForm(FlaskForm):
     code = ""
 
     def validate_trade(self, field: StringField) -> None:
-        found = trades.recognise(field.data) or trades.recognise(field.data.split(" ", 1)[0])
+        typed = text_of(field)
+        found = trades.recognise(typed) or trades.recognise(typed.split(" ", 1)[0])
         if found is None:
-            near = "; ".join(f"{t.label} ({t.code})" for t in trades.suggest(field.data))
+            near = "; ".join(f"{t.label} ({t.code})" for t in trades.suggest(typed))
             hint = f" Did you mean: {near}?" if near else ""
-            raise ValidationError(f"“{field.data[:60]}” is not a trade we know.{hint}")
+            raise ValidationError(f"“{typed[:60]}” is not a trade we know.{hint}")
         self.code = found.code
 
 
@@ -73,8 +72,8 @@ class ClassifyTypeForm(FlaskForm):
     organisation_type = SelectField(
         "Type",
         choices=[
-            SelectChoice("", "Choose a type"),
-            *(SelectChoice(kind.value, kind.label) for kind in OrganisationType),
+            ("", "Choose a type"),
+            *((kind.value, kind.label) for kind in OrganisationType),
         ],
         validators=[DataRequired(message="Choose the type these words name.")],
     )

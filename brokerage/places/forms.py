@@ -6,7 +6,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..validators import plain_name, plain_text
@@ -20,7 +19,7 @@ class PriorityPlaceForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120), plain_name])
     local_authority = SelectField(
         "District",
-        choices=[SelectChoice(district) for district in OXFORDSHIRE_DISTRICTS],
+        choices=[(district, district) for district in OXFORDSHIRE_DISTRICTS],
         validators=[DataRequired()],
     )
     wards = TextAreaField(

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..validators import plain_text
@@ -33,8 +32,8 @@ class CatalogueSearchForm(FlaskForm):
     submit = SubmitField("Search")
 
     def set_versions(self, versions: list[FrameworkVersion]) -> None:
-        self.version.choices = [SelectChoice(CURRENT, "The version in force of each framework")]
-        self.version.choices += [SelectChoice(str(v.id), v.label) for v in versions]
+        self.version.choices = [(CURRENT, "The version in force of each framework")]
+        self.version.choices += [(str(v.id), v.label) for v in versions]
 
 
 class ProxyValueForm(FlaskForm):
