@@ -26,6 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..choices import SelectChoice
 from ..places.fields import PostcodeField
 from ..validators import plain_name, plain_text
 from . import identifiers
@@ -135,7 +136,9 @@ class OrganisationForm(FlaskForm):
     )
     kind = RadioField(
         "What kind of organisation is it?",
-        choices=[(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()],
+        choices=[
+            SelectChoice(kind.value, label) for kind, label in ORGANISATION_KIND_LABELS.items()
+        ],
         validators=[DataRequired(message="Choose what kind of organisation this is.")],
     )
     postcode = PostcodeField(validators=[DataRequired()])
@@ -186,8 +189,8 @@ class InviteForm(FlaskForm):
     role = SelectField(
         "Role",
         choices=[
-            (MemberRole.MEMBER.value, "Member"),
-            (MemberRole.OWNER.value, "Owner (can invite and edit)"),
+            SelectChoice(MemberRole.MEMBER.value, "Member"),
+            SelectChoice(MemberRole.OWNER.value, "Owner (can invite and edit)"),
         ],
         default=MemberRole.MEMBER.value,
     )

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..accounts.organisation_types import OrganisationType
 from ..audit.service import ACTIONS
+from ..choices import SelectChoice
 from ..listings import trades
 from ..validators import plain_text, text_of
 
@@ -30,7 +31,8 @@ class AuditFilterForm(FlaskForm):
 
     action = SelectField(
         "Action",
-        choices=[("", "Every action")] + [(action, label) for action, label in ACTIONS.items()],
+        choices=[SelectChoice("", "Every action")]
+        + [SelectChoice(action, label) for action, label in ACTIONS.items()],
         validators=[Optional()],
     )
     submit = SubmitField("Show")
@@ -72,8 +74,8 @@ class ClassifyTypeForm(FlaskForm):
     organisation_type = SelectField(
         "Type",
         choices=[
-            ("", "Choose a type"),
-            *((kind.value, kind.label) for kind in OrganisationType),
+            SelectChoice("", "Choose a type"),
+            *(SelectChoice(kind.value, kind.label) for kind in OrganisationType),
         ],
         validators=[DataRequired(message="Choose the type these words name.")],
     )

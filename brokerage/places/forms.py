@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..choices import SelectChoice
 from ..validators import plain_name, plain_text
 from .districts import OXFORDSHIRE_DISTRICTS
 from .fields import PostcodeField
@@ -19,7 +20,7 @@ class PriorityPlaceForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120), plain_name])
     local_authority = SelectField(
         "District",
-        choices=[(district, district) for district in OXFORDSHIRE_DISTRICTS],
+        choices=[SelectChoice(district) for district in OXFORDSHIRE_DISTRICTS],
         validators=[DataRequired()],
     )
     wards = TextAreaField(

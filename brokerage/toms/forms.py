@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..choices import SelectChoice
 from ..validators import plain_text
 from .fields import MeasureQuantitiesField
 from .files import pence_from_proxy_value
@@ -32,8 +33,8 @@ class CatalogueSearchForm(FlaskForm):
     submit = SubmitField("Search")
 
     def set_versions(self, versions: list[FrameworkVersion]) -> None:
-        self.version.choices = [(CURRENT, "The version in force of each framework")]
-        self.version.choices += [(str(v.id), v.label) for v in versions]
+        self.version.choices = [SelectChoice(CURRENT, "The version in force of each framework")]
+        self.version.choices += [SelectChoice(str(v.id), v.label) for v in versions]
 
 
 class ProxyValueForm(FlaskForm):
