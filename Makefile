@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha1sum
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run prod test test-sqlite test-postgres lint services
+.PHONY: install run prod test test-sqlite test-postgres lint check services
 
 $(STAMP):
 	python3 -m venv $(VENV)
@@ -37,6 +37,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 test-sqlite: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -47,3 +48,9 @@ test-postgres: install
 test: services lint
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
+
+# The fast lane while working: lint, then the SQLite suite without the browser (e2e) tests,
+# spread over the machine's cores by pytest-xdist. `make test` (what CI runs) stays the whole.
+CHECK_WORKERS ?= auto
+check: services lint
+	$(BIN)/python -m pytest -n $(CHECK_WORKERS) -m "not e2e" $(PYTEST_ARGS)

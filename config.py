@@ -99,7 +99,10 @@ class Config:
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "staff@oiep.example.org")
     # The site's address as people reach it: every absolute link (emails, exports, the API)
     # is built from it, never from the request's Host header. Required in production.
-    BASE_URL = os.environ.get("BASE_URL") or os.environ.get("SITE_URL") or "http://127.0.0.1:5000"
+    # None only in production, whose validate() refuses to start without it.
+    BASE_URL: str | None = (
+        os.environ.get("BASE_URL") or os.environ.get("SITE_URL") or "http://127.0.0.1:5000"
+    )
     # Host names a request may name; any other gets 400. None accepts any (development);
     # production defaults to BASE_URL's host (create_app).
     TRUSTED_HOSTS = _env_list("TRUSTED_HOSTS")

@@ -101,8 +101,9 @@ def _handle_http_error(error: HTTPException) -> Response | tuple[str, int, dict[
     status = error.code or 500
     # A 405 must say which methods are allowed, for browsers and programs alike.
     headers: dict[str, str] = {}
-    if status == 405 and getattr(error, "valid_methods", None):
-        headers["Allow"] = ", ".join(error.valid_methods)
+    allowed = getattr(error, "valid_methods", None)  # a MethodNotAllowed's
+    if status == 405 and allowed:
+        headers["Allow"] = ", ".join(allowed)
     if wants_json():
         response = json_error(status, error.description or "")
         response.headers.update(headers)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
@@ -32,6 +32,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The base class of every model. At run time it is `db.Model` (Flask-SQLAlchemy's subclass of
+# Base, bound to `db`); a type checker cannot follow that assignment, so it is told Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

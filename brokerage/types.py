@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -43,3 +43,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 def in_list(column: str, values: type[enum.StrEnum]) -> str:
     """A CHECK constraint body keeping `column` to an enum's values."""
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Person(Protocol):
+    """Whoever asks, as rules below the accounts layer read them: a `User`, or Flask-Login's
+    anonymous visitor (whose `is_authenticated` is False, and who is asked nothing else)."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    is_staff: bool

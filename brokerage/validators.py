@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from wtforms import Field
 from wtforms.validators import ValidationError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -12,6 +13,17 @@ _MARKUP = re.compile(r"[<>]")
 _LINE_BREAK = re.compile(r"[\t\r\n\x85\u2028\u2029]")
 # Bidirectional overrides can make a name display as something else ("Trojan Source").
 _BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
+def text_of(field: Field) -> str:
+    """A text field's value once the form has validated: WTForms types it `str | None`, but a
+    submitted text field always holds a string (empty when left blank)."""
+    return field.data or ""
+
+
+def add_error(field: Field, message: str) -> None:
+    """Show `message` under `field`, as a failed validator would (a service refused it)."""
+    field.errors = [*field.errors, message]
 
 
 def stripped(value: Any) -> Any:

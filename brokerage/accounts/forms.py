@@ -17,7 +17,6 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -27,6 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..choices import SelectChoice
 from ..places.fields import PostcodeField
 from ..validators import plain_name, plain_text
 from . import identifiers

@@ -18,9 +18,9 @@ import hmac
 from datetime import timedelta
 
 from flask import current_app, g, request
-from flask.wrappers import Response
 from flask_limiter import RouteLimit
 from itsdangerous import BadData, URLSafeTimedSerializer
+from werkzeug.wrappers import Response
 
 from ..extensions import limiter
 from .service import normalise_email
@@ -70,7 +70,7 @@ def remember_browser(response: Response, email: str) -> None:
 def _browser_knows_account_tried() -> bool:
     cookie = request.cookies.get(KNOWN_BROWSER_COOKIE, "")
     try:
-        known = _known_browsers().loads(cookie, max_age=KNOWN_BROWSER_AGE.total_seconds())
+        known = _known_browsers().loads(cookie, max_age=int(KNOWN_BROWSER_AGE.total_seconds()))
     except BadData:
         return False
     return hmac.compare_digest(str(known), _keyed_account(request.form.get("email", "")))

@@ -7,11 +7,11 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from flask_login import UserMixin
+from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..types import UTCDateTime, in_list, utcnow
 from . import identifiers
 from .organisation_types import OrganisationType
@@ -47,7 +47,7 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
     __topic__ = "people"  # see brokerage/changes.py
 
@@ -94,7 +94,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
     __topic__ = "organisations"  # see brokerage/changes.py
 
@@ -156,7 +156,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.id} {self.name}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     __tablename__ = "memberships"
     __topic__ = "people"  # see brokerage/changes.py
 
@@ -183,7 +183,7 @@ class Membership(db.Model):
         return self.role == MemberRole.OWNER
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """An owner's invitation to join an organisation; the link carries a signed id."""
 
     __tablename__ = "invitations"
@@ -206,7 +206,7 @@ class Invitation(db.Model):
     __table_args__ = (CheckConstraint(in_list("role", MemberRole), name="role_known"),)
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal token for the JSON API; only its SHA-256 digest is stored."""
 
     __tablename__ = "api_tokens"
@@ -239,3 +239,7 @@ class ApiToken(db.Model):
     @property
     def has_expired(self) -> bool:
         return self.expires_at <= utcnow()
+
+
+# Whoever asks: a signed-in person or Flask-Login's anonymous visitor (permissions take either).
+Visitor = User | AnonymousUserMixin

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from ..errors import BrokerageError
 from ..extensions import db
 from ..links import absolute_url_for
+from ..validators import add_error, text_of
 from . import service
 from .forms import ConfirmForm, EditOrganisationForm, InviteForm, OrganisationForm
 from .models import Organisation
@@ -43,16 +44,16 @@ def new() -> str | Response:
         try:
             organisation = service.create_organisation(
                 current_user,
-                form.name.data,
+                text_of(form.name),
                 form.kind.data,
-                form.postcode.data,
-                form.description.data,
+                text_of(form.postcode),
+                text_of(form.description),
                 **_identifiers_of(form),
             )
         except service.NameTaken as error:
-            form.name.errors.append(str(error))
+            add_error(form.name, str(error))
         except service.IdentifierTaken as error:
-            form[error.column].errors.append(str(error))
+            add_error(form[error.column], str(error))
         else:
             db.session.commit()
             flash(f"{organisation.name} is set up. You are its owner.", "success")
@@ -79,15 +80,15 @@ def edit(organisation_id: int) -> str | Response:
         try:
             service.update_organisation(
                 organisation,
-                form.name.data,
-                form.postcode.data,
-                form.description.data,
+                text_of(form.name),
+                text_of(form.postcode),
+                text_of(form.description),
                 **_identifiers_of(form),
             )
         except service.NameTaken as error:
-            form.name.errors.append(str(error))
+            add_error(form.name, str(error))
         except service.IdentifierTaken as error:
-            form[error.column].errors.append(str(error))
+            add_error(form[error.column], str(error))
         else:
             db.session.commit()
             flash("Saved.", "success")
@@ -104,12 +105,12 @@ def invite(organisation_id: int) -> str | Response | tuple[str, int]:
             service.invite_member(
                 organisation,
                 current_user,
-                form.email.data,
+                text_of(form.email),
                 form.role.data,
                 lambda token: absolute_url_for("organisations.show_invitation", token=token),
             )
         except BrokerageError as error:
-            form.email.errors.append(str(error))
+            add_error(form.email, str(error))
         else:
             db.session.commit()
             flash(f"We have emailed an invitation to {form.email.data}.", "success")

@@ -22,6 +22,7 @@ from werkzeug.wrappers import Response
 from ..errors import BrokerageError
 from ..extensions import db
 from ..links import absolute_url_for
+from ..validators import add_error, text_of
 from . import limits, privacy, service
 from .forms import (
     ApiTokenForm,
@@ -78,9 +79,11 @@ def register() -> str | Response:
     """Answers the same whether or not the address has an account: only its inbox learns."""
     form = RegisterForm(email=request.args.get("email", ""))
     if form.validate_on_submit():
-        service.sign_up(form.email.data, form.name.data, form.password.data, _sign_up_links())
+        service.sign_up(
+            text_of(form.email), text_of(form.name), text_of(form.password), _sign_up_links()
+        )
         db.session.commit()
-        return _confirmation_sent(form.email.data)
+        return _confirmation_sent(text_of(form.email))
     return render_template("accounts/register.html", form=form)
 
 
@@ -132,12 +135,12 @@ def login() -> str | Response:
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = service.authenticate(form.email.data, form.password.data)
+            user = service.authenticate(text_of(form.email), text_of(form.password))
         except service.EmailNotConfirmed as error:
             return _unconfirmed(error.user)
         if user is None:
             limits.count_failed_login()
-            form.password.errors.append("The email address or password is not correct.")
+            add_error(form.password, "The email address or password is not correct.")
         else:
             db.session.commit()
             login_user(user, remember=form.remember.data)
@@ -191,9 +194,11 @@ def change_password() -> Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            service.change_password(current_user, form.current_password.data, form.password.data)
+            service.change_password(
+                current_user, text_of(form.current_password), text_of(form.password)
+            )
         except BrokerageError as error:
-            form.current_password.errors.append(str(error))
+            add_error(form.current_password, str(error))
         else:
             db.session.commit()
             _stay_signed_in()
@@ -219,7 +224,7 @@ def create_token() -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = ApiTokenForm()
     if not form.validate_on_submit():
         return _account_page(token_form=form), 400
-    secret = service.create_api_token(current_user, form.name.data)
+    secret = service.create_api_token(current_user, text_of(form.name))
     db.session.commit()
     page = render_template("accounts/token_created.html", secret=secret, name=form.name.data)
     return page, 200, NOT_STORED  # the page shows the secret: no cache may keep it
@@ -255,9 +260,9 @@ def delete_account() -> Response | tuple[str, int]:
     form = DeleteAccountForm(prefix="delete")
     if form.validate_on_submit():
         try:
-            privacy.delete_account(current_user, form.password.data)
+            privacy.delete_account(current_user, text_of(form.password))
         except privacy.WrongPassword as error:
-            form.password.errors.append(str(error))
+            add_error(form.password, str(error))
         else:
             db.session.commit()
             logout_user()
@@ -272,7 +277,7 @@ def request_password_reset() -> str | Response:
     form = ResetRequestForm()
     if form.validate_on_submit():
         service.send_password_reset(
-            form.email.data,
+            text_of(form.email),
             lambda token: absolute_url_for("accounts.reset_password", token=token),
         )
         flash(
@@ -290,7 +295,7 @@ def reset_password(token: str) -> str | Response:
     user = service.user_for_reset_token(token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        service.reset_password(user, form.password.data)
+        service.reset_password(user, text_of(form.password))
         db.session.commit()
         logout_user()
         flash("Your password has been set. Log in with your new password.", "success")

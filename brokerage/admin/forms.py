@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SearchField, SelectField, StringField, SubmitField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..accounts.organisation_types import OrganisationType
 from ..audit.service import ACTIONS
+from ..choices import SelectChoice
 from ..listings import trades
-from ..validators import plain_text
+from ..validators import plain_text, text_of
 
 
 class PeopleSearchForm(FlaskForm):
@@ -58,11 +58,12 @@ class ClassifyTradeForm(FlaskForm):
     code = ""
 
     def validate_trade(self, field: StringField) -> None:
-        found = trades.recognise(field.data) or trades.recognise(field.data.split(" ", 1)[0])
+        typed = text_of(field)
+        found = trades.recognise(typed) or trades.recognise(typed.split(" ", 1)[0])
         if found is None:
-            near = "; ".join(f"{t.label} ({t.code})" for t in trades.suggest(field.data))
+            near = "; ".join(f"{t.label} ({t.code})" for t in trades.suggest(typed))
             hint = f" Did you mean: {near}?" if near else ""
-            raise ValidationError(f"“{field.data[:60]}” is not a trade we know.{hint}")
+            raise ValidationError(f"“{typed[:60]}” is not a trade we know.{hint}")
         self.code = found.code
 
 

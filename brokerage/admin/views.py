@@ -17,6 +17,7 @@ from ..extensions import db
 from ..jobs import failed_jobs, redis_connection
 from ..listings import trade_service, trades
 from ..pagination import page_number
+from ..validators import text_of
 from .forms import (
     AuditFilterForm,
     ClassifyTradeForm,
@@ -100,7 +101,7 @@ def classify_trade() -> Response:
     if not form.validate_on_submit():
         flash(_first_error(form), "danger")
         return redirect(url_for("admin.unclassified"))
-    changed = trade_service.classify_trade_words(form.words.data, form.code, current_user)
+    changed = trade_service.classify_trade_words(text_of(form.words), form.code, current_user)
     db.session.commit()
     flash(
         f"“{form.words.data}” is now {trades.label_of(form.code)} on {changed} records.", "success"
@@ -115,7 +116,7 @@ def classify_type() -> Response:
         flash(_first_error(form), "danger")
         return redirect(url_for("admin.unclassified"))
     kind = OrganisationType(form.organisation_type.data)
-    changed = trade_service.classify_type_words(form.words.data, kind, current_user)
+    changed = trade_service.classify_type_words(text_of(form.words), kind, current_user)
     db.session.commit()
     flash(f"“{form.words.data}” is now {kind.label} for {changed} organisations.", "success")
     return redirect(url_for("admin.unclassified"))

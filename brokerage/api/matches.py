@@ -94,7 +94,7 @@ def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
     if found is None or not can_view_listing(g.api_user, found):
         return json_error(404, f"No {kind.label} {listing_id}.")
     if not can_view_matches(g.api_user, found):
-        owner = db.session.get(Organisation, found.organisation_id)
+        owner = db.session.get_one(Organisation, found.organisation_id)
         return json_error(403, f"Only {owner.name} sees the matches of {found.ref}.")
     return jsonify(found.shown)
 

@@ -61,7 +61,7 @@ def entries_by(actor: Any) -> list[dict[str, Any]]:
     ]
 
 
-def entries_query(action: str | None = None) -> Select[tuple[AuditEntry]]:
+def entries_query(action: str | None = None) -> Select[AuditEntry]:
     """Newest first, optionally one kind of action."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if action:

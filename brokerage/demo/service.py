@@ -97,4 +97,6 @@ def _seed_catalogue(report: SeedReport) -> None:
 def _seed_listings(report: SeedReport, organisations: dict[str, Organisation]) -> None:
     """Profiles, and published needs, offers and opportunities around the plan's programmes."""
     staff = accounts.find_user_by_email(next(user.email for user in USERS if user.staff))
+    if staff is None:
+        raise LookupError("The demo's staff account must be seeded before its listings.")
     report.created.extend(listings.seed(organisations, staff))

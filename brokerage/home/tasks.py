@@ -47,7 +47,7 @@ def _seeker_org() -> ColumnElement[Any]:
     return func.coalesce(Opportunity.organisation_id, Need.organisation_id)
 
 
-def _with_sides(query: Select[Any]) -> Select[Any]:
+def _with_sides(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     return (
         query.join(Offer, Offer.id == Match.offer_id)
         .outerjoin(Opportunity, Opportunity.id == Match.opportunity_id)

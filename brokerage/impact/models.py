@@ -9,14 +9,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..extensions import db
+from ..extensions import Model
 from ..matches.models import Match
 from ..types import UTCDateTime, utcnow
 
 MAX_CASE_STUDY = 600
 
 
-class CaseStudy(db.Model):
+class CaseStudy(Model):
     """One match shown as a case study while `shown` is set (kept when hidden, so the text
     is not lost)."""
 

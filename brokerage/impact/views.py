@@ -18,6 +18,7 @@ from ..matches.models import Match
 from ..places.map import CountyMap, enlarged, shaded_map
 from ..places.service import priority_places
 from ..spreadsheets import csv_value, csv_writer
+from ..validators import text_of
 from . import service, suppliers
 from .forms import CaseStudyForm
 
@@ -84,7 +85,7 @@ def case_study(match_id: int) -> Any:
         status = 400 if form.is_submitted() else 200
         return render_template("impact/case_study.html", match=match, form=form), status
     try:
-        service.save_case_study(match, current_user, form.shown.data, form.text.data)
+        service.save_case_study(match, current_user, form.shown.data, text_of(form.text))
     except BrokerageError as refused:
         db.session.rollback()
         flash(str(refused), "danger")

@@ -28,6 +28,7 @@ from flask import current_app
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, SimpleWorker, get_current_job
+from rq.job import Job
 from rq.registry import FailedJobRegistry
 from sqlalchemy.orm import Session
 
@@ -192,6 +193,15 @@ class FailedJob:
     error: str
 
 
+def _last_error_line(job: Job) -> str:
+    """The last line of the traceback the job's latest run left, if any."""
+    result = job.latest_result()
+    if result is None:
+        return ""
+    lines = (result.exc_string or "").strip().splitlines()
+    return lines[-1] if lines else ""
+
+
 def failed_jobs(limit: int = 50) -> list[FailedJob]:
     """Jobs that failed after every retry, newest first, for staff to see."""
     connection = redis_connection()
@@ -207,9 +217,7 @@ def failed_jobs(limit: int = 50) -> list[FailedJob]:
             id=job.id,
             description=job.description or "",
             failed_at=job.ended_at,
-            error=(job.latest_result().exc_string or "").strip().splitlines()[-1]
-            if job.latest_result()
-            else "",
+            error=_last_error_line(job),
         )
         for job in sorted(jobs, key=lambda j: j.ended_at or j.created_at, reverse=True)
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ..accounts.models import Organisation, OrganisationKind
+from ..accounts.models import Organisation, OrganisationKind, Visitor
 from ..accounts.permissions import can_act_for, can_act_for_id, is_staff
 from .models import Listing
 
@@ -25,11 +25,11 @@ class Owned(Protocol):
     def is_published(self) -> bool: ...
 
 
-def can_view_listing(user: Any, listing: Owned) -> bool:
+def can_view_listing(user: Visitor, listing: Owned) -> bool:
     return listing.is_published or can_act_for_id(user, listing.organisation_id)
 
 
-def can_offer_to(user: Any, listing: Listing) -> bool:
+def can_offer_to(user: Visitor, listing: Listing) -> bool:
     """Members of a supplier (other than the listing's own organisation) may express interest
     in a published opportunity or offer help with a published need."""
     if not getattr(user, "is_authenticated", False) or not listing.is_published:
@@ -43,30 +43,30 @@ def can_offer_to(user: Any, listing: Listing) -> bool:
     )
 
 
-def can_edit_listing(user: Any, listing: Listing) -> bool:
+def can_edit_listing(user: Visitor, listing: Listing) -> bool:
     return can_act_for(user, listing.organisation)
 
 
-def can_see_drafts_of(user: Any, organisation: Organisation) -> bool:
+def can_see_drafts_of(user: Visitor, organisation: Organisation) -> bool:
     return can_act_for(user, organisation)
 
 
-def can_create_listing(user: Any, organisation: Organisation, model: type[Listing]) -> bool:
+def can_create_listing(user: Visitor, organisation: Organisation, model: type[Listing]) -> bool:
     """Only suppliers offer, only buyers procure, only beneficiaries have needs."""
     return organisation.kind == model.ORGANISATION_KIND and can_act_for(user, organisation)
 
 
-def can_unpublish_listing(user: Any, listing: Listing) -> bool:
+def can_unpublish_listing(user: Visitor, listing: Listing) -> bool:
     return is_staff(user)
 
 
-def can_view_profile(user: Any, organisation: Organisation) -> bool:
+def can_view_profile(user: Visitor, organisation: Organisation) -> bool:
     """Profiles are how organisations find each other: open to everyone. What a profile
     says of people (its contact) is for members of organisations only: see can_see_contact."""
     return True
 
 
-def can_see_contact(user: Any, profile: Any) -> bool:
+def can_see_contact(user: Visitor, profile: Any) -> bool:
     """A profile's contact is for signed-in members of organisations (and staff), and only
     where the organisation chose to show it; visitors and people with no organisation
     never see it."""
@@ -77,7 +77,7 @@ def can_see_contact(user: Any, profile: Any) -> bool:
     return is_staff(user) or bool(user.memberships)
 
 
-def can_ask_supplier(user: Any, organisation: Organisation) -> bool:
+def can_ask_supplier(user: Visitor, organisation: Organisation) -> bool:
     """Members of a buyer or a beneficiary may invite a supplier to bid or ask it for help."""
     if organisation.kind != OrganisationKind.SUPPLIER:
         return False
@@ -89,9 +89,9 @@ def can_ask_supplier(user: Any, organisation: Organisation) -> bool:
     )
 
 
-def can_edit_profile(user: Any, organisation: Organisation) -> bool:
+def can_edit_profile(user: Visitor, organisation: Organisation) -> bool:
     return can_act_for(user, organisation)
 
 
-def can_verify_organisation(user: Any) -> bool:
+def can_verify_organisation(user: Visitor) -> bool:
     return is_staff(user)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, update
 
 from ..accounts.models import User
 from ..extensions import db
@@ -54,7 +54,7 @@ def unread_count(user: User) -> int:
     )
 
 
-def inbox_query(user: User) -> Select[tuple[Notification]]:
+def inbox_query(user: User) -> Select[Notification]:
     """Newest first."""
     return (
         select(Notification)
@@ -85,10 +85,12 @@ def mark_read(notification: Notification) -> None:
 
 def mark_all_read(user: User) -> int:
     """Mark every unread notification of `user` read; returns how many there were."""
-    result = db.session.execute(
+    statement = (
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    # An UPDATE answers with a cursor result, which holds the row count.
+    result = cast("CursorResult[Any]", db.session.execute(statement))
     return result.rowcount or 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .lookup import area_extent, locate_postcode
+from .lookup import area_extent, locate_postcode, postcode_area
 from .postcodes import normalise_postcode
 
 DISTRICTS_FILE = Path(__file__).parent / "data" / "oxfordshire-postcode-districts.csv"
@@ -74,7 +74,7 @@ def reference_districts() -> dict[str, PostcodeDistrict]:
 @cache
 def postcode_areas() -> frozenset[str]:
     """The postcode areas (`OX`) the partnership covers: those of its districts table."""
-    return frozenset(re.match(r"[A-Z]+", d).group(0) for d in reference_districts())  # type: ignore[union-attr]
+    return frozenset(postcode_area(district) for district in reference_districts())
 
 
 def is_in_area(prefix: str) -> bool:

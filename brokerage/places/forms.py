@@ -6,9 +6,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..choices import SelectChoice
 from ..validators import plain_name, plain_text
 from .districts import OXFORDSHIRE_DISTRICTS
 from .fields import PostcodeField

@@ -62,13 +62,27 @@ def _area(area: str) -> dict[str, GridPoint]:
         }
 
 
+_AREA = re.compile(r"[A-Z]+")
+
+
+def postcode_area(text: str) -> str:
+    """The area of a normalised postcode or prefix, its leading letters: "OX4 4HH" -> "OX".
+
+    Raises ValueError for text that does not start with one (nothing normalised does).
+    """
+    match = _AREA.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} does not start with a postcode area")
+    return match.group(0)
+
+
 def locate_postcode(text: str) -> GridPoint | None:
     """The grid point of a postcode in any common spelling, or None if Code-Point has none.
 
     Raises InvalidPostcode when the text is not shaped like a UK postcode at all.
     """
     postcode = normalise_postcode(text)
-    area = re.match(r"[A-Z]+", postcode).group(0).lower()  # type: ignore[union-attr]
+    area = postcode_area(postcode).lower()
     return _area(area).get(postcode)
 
 
@@ -84,7 +98,7 @@ def known_prefixes(area: str) -> frozenset[str]:
 
 def prefix_exists(prefix: str) -> bool:
     """Whether Code-Point Open has a postcode in this district, sector or postcode."""
-    area = re.match(r"[A-Z]+", prefix).group(0).lower()  # type: ignore[union-attr]
+    area = postcode_area(prefix).lower()
     return prefix in known_prefixes(area) or prefix in _area(area)
 
 

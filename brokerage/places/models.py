@@ -11,12 +11,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..types import UTCDateTime, utcnow
 from .districts import OXFORDSHIRE_DISTRICTS
 
 
-class PriorityPlace(db.Model):
+class PriorityPlace(Model):
     __tablename__ = "priority_places"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,7 +56,7 @@ class PriorityPlace(db.Model):
         return f"<PriorityPlace {self.name}>"
 
 
-class PriorityPlacePrefix(db.Model):
+class PriorityPlacePrefix(Model):
     """A postcode district (`OX4`), sector (`OX16 0`) or postcode in a priority place."""
 
     __tablename__ = "priority_place_prefixes"
@@ -80,7 +80,7 @@ class PriorityPlacePrefix(db.Model):
         return f"{self.prefix} ({self.note})" if self.note else self.prefix
 
 
-class PriorityPlaceWard(db.Model):
+class PriorityPlaceWard(Model):
     """A ward (by its 2013 code and name) that is part of a priority place."""
 
     __tablename__ = "priority_place_wards"

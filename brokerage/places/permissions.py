@@ -3,8 +3,8 @@ user's staff flag rather than import accounts' rules."""
 
 from __future__ import annotations
 
-from typing import Any
+from ..types import Person
 
 
-def can_manage_priority_places(user: Any) -> bool:
+def can_manage_priority_places(user: Person) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_staff)

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..validators import add_error, text_of
 from . import service
 from .forms import PostcodeCheckForm, PriorityPlaceForm
 from .models import PriorityPlace
@@ -31,7 +32,7 @@ def priority_places() -> str | tuple[str, int]:
     place, status = None, 200
     if request.args:
         if check.validate():
-            place = service.resolve(check.postcode.data)
+            place = service.resolve(text_of(check.postcode))
         else:
             status = 400
     return render_template(
@@ -48,7 +49,7 @@ def _save(place: PriorityPlace | None, form: PriorityPlaceForm) -> bool:
     try:
         saved = service.save_priority_place(
             place,
-            name=form.name.data,
+            name=text_of(form.name),
             local_authority=form.local_authority.data,
             prefixes=form.prefix_list,
             wards=form.ward_list,
@@ -57,7 +58,7 @@ def _save(place: PriorityPlace | None, form: PriorityPlaceForm) -> bool:
             actor=current_user,
         )
     except service.PlaceNameTaken as error:
-        form.name.errors.append(str(error))
+        add_error(form.name, str(error))
         return False
     db.session.commit()
     flash(f"{saved.name} is saved.", "success")

@@ -7,17 +7,16 @@ Everyone else, signed in or not, reads the public working group pages and the to
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, g
 from sqlalchemy import select
 
+from ..accounts.models import Visitor
 from ..accounts.permissions import is_staff
 from ..extensions import db
 from .models import Action, PlanLead
 
 
-def linked_lead_ids(user: Any) -> frozenset[int]:
+def linked_lead_ids(user: Visitor) -> frozenset[int]:
     """The plan leads staff have linked to this account (none for visitors); once a request."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
@@ -29,21 +28,21 @@ def linked_lead_ids(user: Any) -> frozenset[int]:
     return cache[user.id]
 
 
-def is_linked_lead(user: Any) -> bool:
+def is_linked_lead(user: Visitor) -> bool:
     return bool(linked_lead_ids(user))
 
 
-def can_view_plan(user: Any) -> bool:
+def can_view_plan(user: Visitor) -> bool:
     """The internal plan pages: overview, actions, timeline, KPIs, events, projects."""
     return is_staff(user) or is_linked_lead(user)
 
 
-def can_manage_plan(user: Any) -> bool:
+def can_manage_plan(user: Visitor) -> bool:
     """Record KPI values, edit events, funding, resources and who leads what."""
     return is_staff(user)
 
 
-def can_update_action(user: Any, action: Action) -> bool:
+def can_update_action(user: Visitor, action: Action) -> bool:
     """Staff, or the person linked to one of the action's leads."""
     if is_staff(user):
         return True

@@ -156,7 +156,7 @@ def to_csv(headings: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
 
 def to_xlsx(headings: Sequence[str], rows: Sequence[Sequence[Cell]], title: str) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one sheet
     sheet.title = title[:31]
     sheet.append(list(headings))
     for row in rows:

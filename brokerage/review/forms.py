@@ -10,7 +10,7 @@ from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from ..matches.outcome_models import MAX_NOTE
-from ..validators import plain_text
+from ..validators import add_error, plain_text, text_of
 from .figures import Filters
 
 Choices = Sequence[tuple[str, str]]
@@ -21,7 +21,7 @@ class _Answer(FlaskForm):
 
     @property
     def seen_version(self) -> int:
-        return int(self.version.data)
+        return int(text_of(self.version))
 
 
 class VerifyForm(_Answer):
@@ -69,9 +69,9 @@ class DashboardFilterForm(FlaskForm):
             self[name].choices = [("", "Any"), *options]
 
     def validate(self, extra_validators: object = None) -> bool:
-        valid = super().validate(extra_validators)  # type: ignore[arg-type]
+        valid = super().validate(extra_validators)
         if self.date_from.data and self.date_to.data and self.date_to.data < self.date_from.data:
-            self.date_to.errors.append("The end of the period cannot be before its start.")
+            add_error(self.date_to, "The end of the period cannot be before its start.")
             return False
         return valid
 

@@ -26,6 +26,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
 from ..formatting import format_quantity
+from ..validators import add_error
 from . import service
 from .models import Measure
 
@@ -141,7 +142,7 @@ class MeasureQuantitiesField(Field):
             problem = self._problem(code, known.get(code))
             if problem is not None:
                 self.measure_errors[code] = problem
-                self.errors.append(problem)
+                add_error(self, problem)
         if self.measure_errors:
             raise StopValidation()
         self.data = {

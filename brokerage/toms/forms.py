@@ -7,9 +7,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import SearchField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..choices import SelectChoice
 from ..validators import plain_text
 from .fields import MeasureQuantitiesField
 from .files import pence_from_proxy_value

@@ -13,12 +13,12 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..formatting import format_pounds
 from ..types import UTCDateTime, utcnow
 
 
-class Framework(db.Model):
+class Framework(Model):
     """A set of measures under one name, e.g. "OIEP local measures 2023/24"."""
 
     __tablename__ = "toms_frameworks"
@@ -37,7 +37,7 @@ class Framework(db.Model):
         return f"<Framework {self.name}>"
 
 
-class FrameworkVersion(db.Model):
+class FrameworkVersion(Model):
     """One load of a framework: its year or version label and the file it came from."""
 
     __tablename__ = "toms_framework_versions"
@@ -69,7 +69,7 @@ class FrameworkVersion(db.Model):
         return f"<FrameworkVersion {self.framework_id} {self.version}>"
 
 
-class Theme(db.Model):
+class Theme(Model):
     __tablename__ = "toms_themes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +89,7 @@ class Theme(db.Model):
     )
 
 
-class Outcome(db.Model):
+class Outcome(Model):
     __tablename__ = "toms_outcomes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,7 +106,7 @@ class Outcome(db.Model):
     __table_args__ = (UniqueConstraint("theme_id", "name", name="uq_toms_outcomes_theme_name"),)
 
 
-class Measure(db.Model):
+class Measure(Model):
     """A measure as its framework version states it; its code is unique within the version."""
 
     __tablename__ = "toms_measures"
@@ -151,7 +151,7 @@ class Measure(db.Model):
         return f"<Measure {self.code}>"
 
 
-class ProxyValue(db.Model):
+class ProxyValue(Model):
     """A published £ value for one unit of a measure, with where it was read.
 
     Values come from a framework file (`from_file`, kept in step with the file on reload)

@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..validators import text_of
 from . import service
 from .fields import measure_quantities_text
 from .forms import CURRENT, CatalogueSearchForm, PickMeasuresForm, ProxyValueForm
@@ -60,7 +61,7 @@ def add_proxy_value(measure_id: int) -> Response | tuple[str, int]:
     form = ProxyValueForm()
     if not form.validate_on_submit():
         return _measure_page(measure, form), 400
-    proxy = service.add_proxy_value(measure, form.value_pence, form.source.data, current_user)
+    proxy = service.add_proxy_value(measure, form.value_pence, text_of(form.source), current_user)
     db.session.commit()
     flash(f"{measure.code} now has a proxy value of {proxy.pounds}.", "success")
     return redirect(url_for("toms.show_measure", measure_id=measure.id))
