@@ -55,12 +55,12 @@ def _with_sides(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
     )
 
 
-def _count_and_first(query: Select[Any]) -> tuple[int, int | None]:
+def _count_and_first(query: Select[*tuple[Any, ...]]) -> tuple[int, int | None]:
     count, first = db.session.execute(query).one()
     return count or 0, first
 
 
-def _match_task(label: str, query: Select[Any]) -> Task | None:
+def _match_task(label: str, query: Select[*tuple[Any, ...]]) -> Task | None:
     count, first = _count_and_first(query)
     if not count:
         return None
