@@ -164,8 +164,7 @@ def cached_part(name: str, *parts: Hashable, caller: Callable[[], str]) -> Marku
     renders the block once per `parts` while `PART_TOPICS[name]` stay as they are. The
     block may show only what `parts` and the database decide: never a CSRF token, a flashed
     message or the request."""
-    value = cached(part_name(name), parts, PART_TOPICS[name], caller)
-    return Markup(value)  # noqa: S704 (rendered, escaped)
+    return Markup(cached(part_name(name), parts, PART_TOPICS[name], caller))  # noqa: S704
 
 
 PART_TOPICS = {"header": HEADER_TOPICS}

@@ -19,6 +19,7 @@ from brokerage.accounts.models import ApiToken, Invitation, Membership, Organisa
 from brokerage.accounts.passwords import hash_password
 from brokerage.audit.models import AuditEntry
 from brokerage.bulk.models import ImportRun
+from brokerage.changes import TopicVersion
 from brokerage.charter.models import (
     BuddyIntroduction,
     Charter,
@@ -47,7 +48,21 @@ from brokerage.listings.models import (
 )
 from brokerage.matches.freshness import MatchNudge
 from brokerage.matches.models import Match, MatchingPolicyVersion
-from brokerage.matches.outcome_models import Delivery, DeliveryLine, MatchEvent, MatchMessage
+from brokerage.matches.outcome_models import (
+    Delivery,
+    DeliveryLine,
+    EvidenceFile,
+    MatchEvent,
+    MatchMessage,
+)
+from brokerage.matches.supplier_models import SupplierMatch
+from brokerage.notices.models import (
+    Award,
+    ImportedOrganisation,
+    PartyIdentifier,
+    Procurement,
+    SocialValueCriterion,
+)
 from brokerage.notifications.models import Notification
 from brokerage.places.models import PriorityPlace, PriorityPlacePrefix, PriorityPlaceWard
 from brokerage.places.service import resolve
@@ -722,3 +737,92 @@ class ResourceFactory(_Base):
     title = factory.Sequence(lambda n: f"Resource {n}")
     kind = "guide"
     body = "What to do, step by step."
+
+
+class EvidenceFileFactory(_Base):
+    class Meta:
+        model = EvidenceFile
+
+    delivery = factory.SubFactory(DeliveryFactory)
+    filename = "register.pdf"
+    content_type = "application/pdf"
+    size_bytes = 1024
+    stored_as = factory.Sequence(lambda n: f"evidence-{n:08d}")
+
+
+class SupplierMatchFactory(_Base):
+    """An opportunity's stored match with one supplier (scores as the ranking stores them)."""
+
+    class Meta:
+        model = SupplierMatch
+
+    # The table names its rows by id only (no relationships): new parents unless given.
+    opportunity_id = factory.LazyFunction(lambda: OpportunityFactory().id)
+    organisation_id = factory.LazyFunction(lambda: OrganisationFactory(kind="supplier").id)
+    score = 0.8
+    trade_score = 1.0
+    social_value_score = 0.6
+    place_score = 1.0
+    supplier_score = 0.5
+    size_factor = 1.0
+    distance_m = 1200.0
+    reasons = factory.LazyFunction(lambda: ["Right trade"])
+    offer_ids = factory.LazyFunction(list)
+    policy_version = 0
+    opportunity_rank = 1
+    supplier_rank = 1
+
+
+# --- notices ----------------------------------------------------------------------------
+
+
+class ProcurementFactory(_Base):
+    class Meta:
+        model = Procurement
+
+    ocid = factory.Sequence(lambda n: f"ocds-test-{n}")
+    title = factory.Sequence(lambda n: f"Procurement {n}")
+    notice_type = "UK4"
+
+
+class SocialValueCriterionFactory(_Base):
+    class Meta:
+        model = SocialValueCriterion
+
+    procurement = factory.SubFactory(ProcurementFactory)
+    name = "Social value"
+
+
+class AwardFactory(_Base):
+    class Meta:
+        model = Award
+
+    procurement = factory.SubFactory(ProcurementFactory)
+    award_id = factory.Sequence(lambda n: f"award-{n}")
+    supplier = factory.SubFactory(OrganisationFactory, kind="supplier")
+
+
+class PartyIdentifierFactory(_Base):
+    class Meta:
+        model = PartyIdentifier
+
+    organisation = factory.SubFactory(OrganisationFactory, kind="buyer")
+    org_id = factory.Sequence(lambda n: f"GB-TEST-{n}")
+
+
+class ImportedOrganisationFactory(_Base):
+    class Meta:
+        model = ImportedOrganisation
+
+    organisation = factory.SubFactory(OrganisationFactory, kind="buyer")
+
+
+# --- the change feed ----------------------------------------------------------------------
+
+
+class TopicVersionFactory(_Base):
+    class Meta:
+        model = TopicVersion
+
+    topic = factory.Sequence(lambda n: f"topic-{n}")
+    version = factory.Sequence(int)
