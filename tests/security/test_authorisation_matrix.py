@@ -380,5 +380,9 @@ def test_a_plan_lead_may_update_their_own_action_but_not_anothers(
             )
             answers[action_id] = (response.status_code, set(database.changes()))
 
-    assert answers[security_world.led_action_id] == (302, {"plan_actions", "plan_action_updates"})
+    # The commit also gives the plan topic a new version (what caches of the plan are keyed by).
+    assert answers[security_world.led_action_id] == (
+        302,
+        {"plan_actions", "plan_action_updates", "topic_versions"},
+    )
     assert answers[security_world.action_id] == (403, set())

@@ -30,6 +30,16 @@ def _run(in_pair, days_later: float = 0):
     return in_pair(lambda pair: keep_fresh(utcnow() + timedelta(days=days_later)))
 
 
+def _arrange_before_the_date_passed(in_pair, monkeypatch, arrange) -> None:
+    """A listing's date passes with nothing written, but a test writes the past date: the
+    recompute that write sets off runs as of two days ago, while the listing was still open,
+    so what the daily job finds is what it would find in life."""
+    two_days_ago = today() - timedelta(days=2)
+    with monkeypatch.context() as patched:
+        patched.setattr("brokerage.listings.service.today", lambda: two_days_ago)
+        in_pair(arrange)
+
+
 def test_a_need_past_its_deadline_expires_its_open_matches_only(pair, in_pair):
     def arrange(pair):
         set_state(pair.match("need"), State.INTEREST_EXPRESSED)
@@ -54,14 +64,16 @@ def test_a_need_past_its_deadline_expires_its_open_matches_only(pair, in_pair):
     assert any("now expired" in subject for subject in _told(pair, "supplier"))
 
 
-def test_an_offer_past_its_availability_expires_every_open_match_but_not_agreed_ones(pair, in_pair):
+def test_an_offer_past_its_availability_expires_every_open_match_but_not_agreed_ones(
+    pair, in_pair, monkeypatch
+):
     def arrange(pair):
         set_state(pair.match("opportunity"), State.AGREED)
         offer = pair.match("need").offer
         offer.available_from = today() - timedelta(days=30)
         offer.available_to = today() - timedelta(days=1)
 
-    in_pair(arrange)
+    _arrange_before_the_date_passed(in_pair, monkeypatch, arrange)
 
     assert _run(in_pair).expired == 1
     assert _run(in_pair).expired == 0  # nothing is expired twice
@@ -132,12 +144,12 @@ def test_suggested_and_closed_matches_are_never_nudged(pair, in_pair):
     assert (report.nudged, report.escalated) == (0, 0)
 
 
-def test_the_command_expires_and_nudges_and_a_second_run_does_nothing(pair, in_pair):
+def test_the_command_expires_and_nudges_and_a_second_run_does_nothing(pair, in_pair, monkeypatch):
     def arrange(pair):
         set_state(pair.match("opportunity"), State.INTEREST_EXPRESSED)
         pair.match("need").need.deadline = today() - timedelta(days=1)
 
-    in_pair(arrange)
+    _arrange_before_the_date_passed(in_pair, monkeypatch, arrange)
     runner = pair.app.test_cli_runner()
 
     first = runner.invoke(args=["match", "expire"])
