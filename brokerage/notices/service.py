@@ -106,23 +106,36 @@ def _procurements(ocids: list[str], batch: int = 500) -> dict[str, Procurement]:
 def _releases_in_area(
     path: Path, settings: ImportSettings, report: ImportReport
 ) -> dict[str, list[dict[str, Any]]]:
-    """Two passes over the file: which procurements to keep, then their releases (so only
-    the area's are held in memory). Procurements imported before are always kept."""
+    """The releases of the procurements to import, by ocid in the order the file first
+    names them. One pass keeps the releases of procurements in the area (or imported
+    before), so only those are held in memory; a procurement that a later release puts in
+    the area has its earlier releases read by a second pass (rare, and only then)."""
     area = Area.of(settings.regions, partnership_buyer_ids() | set(settings.buyer_ids))
-    ocids: set[str] = set()
     kept = set(db.session.scalars(select(Procurement.ocid)))
-    for release in releases_in(path):
-        report.releases += 1
-        ocids.add(release["ocid"])
-        if release["ocid"] not in kept and area.keeps(release):
-            kept.add(release["ocid"])
-    report.procurements = len(ocids)
-    report.outside_area = len(ocids - kept)
+    first_seen: dict[str, int] = {}  # every ocid in the file, in file order
+    passed_over: set[str] = set()
+    late: set[str] = set()
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for release in releases_in(path):
-        if release["ocid"] in kept:
-            grouped[release["ocid"]].append(release)
-    return grouped
+        report.releases += 1
+        ocid = release["ocid"]
+        first_seen.setdefault(ocid, len(first_seen))
+        if ocid not in kept and area.keeps(release):
+            kept.add(ocid)
+            if ocid in passed_over:
+                late.add(ocid)
+        if ocid in kept:
+            grouped[ocid].append(release)
+        else:
+            passed_over.add(ocid)
+    if late:
+        grouped.update({ocid: [] for ocid in late})
+        for release in releases_in(path):
+            if release["ocid"] in late:
+                grouped[release["ocid"]].append(release)
+    report.procurements = len(first_seen)
+    report.outside_area = len(first_seen.keys() - kept)
+    return dict(sorted(grouped.items(), key=lambda item: first_seen[item[0]]))
 
 
 class _Importer:
