@@ -12,12 +12,10 @@ from typing import Any
 from sqlalchemy import select
 
 from ..extensions import db
-from .districts import district_of
-from .lookup import locate_postcode
 from .models import PriorityPlace, PriorityPlacePrefix, PriorityPlaceWard
 from .postcodes import normalise_postcode, prefixes_of
-from .service import SPECIFICITY, Place, UnknownPostcode, prefix_specificity, rank_places
-from .wards import ward_of_postcode
+from .service import SPECIFICITY, Place, place_with, prefix_specificity, rank_places
+from .wards import Ward
 
 
 class PlaceBook:
@@ -31,16 +29,12 @@ class PlaceBook:
         UnknownPostcode (not listed, or listed without a position)."""
         postcode = normalise_postcode(text)
         if postcode not in self._places:
-            self._places[postcode] = self._place(postcode)
+            self._places[postcode] = place_with(postcode, self._priority_places)
         return self._places[postcode]
 
-    def _place(self, postcode: str) -> Place:
-        point = locate_postcode(postcode)
-        if point is None:
-            raise UnknownPostcode(f"We could not find {postcode}.")
-        # The most specific prefix or ward wins (a postcode, a sector, a ward, then a
-        # district), then the first name in order, as in service.priority_places_for.
-        ward = ward_of_postcode(postcode)
+    def _priority_places(self, postcode: str, ward: Ward | None) -> list[str]:
+        """The most specific prefix or ward wins (a postcode, a sector, a ward, then a
+        district), then the first name in order, as in service.priority_places_for."""
         found = [
             (prefix_specificity(prefix), name)
             for prefix in prefixes_of(postcode)
@@ -49,14 +43,7 @@ class PlaceBook:
         if ward is not None:
             wards = self.priority_wards.get(ward.code, ())
             found += [(SPECIFICITY["ward"], name) for name in wards]
-        return Place(
-            postcode=postcode,
-            easting=point.easting,
-            northing=point.northing,
-            district=district_of(postcode),
-            ward=ward.name if ward else None,
-            priority_places=tuple(rank_places(found)),
-        )
+        return rank_places(found)
 
     @cached_property
     def priority_prefixes(self) -> dict[str, list[str]]:
