@@ -7,12 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from ..accounts.models import Organisation, OrganisationKind
-from ..extensions import db
 from ..listings.choices import Size
-from ..listings.models import Profile
 from . import ocds
 from .area import postcode_in_area
 from .models import Award, Procurement
@@ -49,7 +45,7 @@ def award_rows(facts: ocds.NoticeFacts, finder: PartyFinder) -> list[AwardRow]:
                 "awarded_on": award.awarded_on,
                 "contract_starts_on": award.starts_on,
                 "contract_ends_on": award.ends_on,
-                **_supplier_facts(party, supplier, supplier.id is None),
+                **_supplier_facts(party, supplier, finder),
             }
             rows.append(AwardRow(award.award_id, supplier, values))
     return rows
@@ -80,11 +76,10 @@ def _named_only(supplier_id: str, name: str) -> ocds.Party:
 
 
 def _supplier_facts(
-    party: ocds.Party, supplier: Organisation, just_created: bool
+    party: ocds.Party, supplier: Organisation, finder: PartyFinder
 ) -> dict[str, bool | None]:
-    profile = None
-    if not just_created:  # one this import made (not flushed yet) has no profile
-        profile = db.session.scalar(select(Profile).where(Profile.organisation_id == supplier.id))
+    # One this import made (not flushed yet) has no profile.
+    profile = finder.profile_of(supplier.id) if supplier.id is not None else None
     sme = {"sme": True, "large": False}.get(party.scale)
     if sme is None and profile is not None and profile.size:
         sme = profile.size in SME_SIZES

@@ -69,20 +69,12 @@ def import_file(path: Path, settings: ImportSettings) -> ImportReport:
         report.refused = str(error)
         return report
     importer = _Importer(report, settings, today())
-    existing = _procurements(list(grouped))
-    for ocid, releases in grouped.items():
-        try:
-            prepared = importer.prepare(existing.get(ocid), releases)
-        except ocds.NoticeInvalid as error:
-            report.problems.append(f"{ocid}: {error}")
-            continue
-        try:
-            if prepared is not None:
-                importer.write(*prepared)
-        except BrokerageError as error:
-            report.refused = f"{ocid}: {error}"
-            return report
+    prepared = importer.prepare_all(grouped)
+    # Every buyer is one of its notice's parties, as are the suppliers it names.
+    importer.finder.read_ahead(p for _, facts, _ in prepared for p in facts.parties.values())
     try:
+        for procurement, facts, merged in prepared:
+            importer.write(procurement, facts, merged)
         importer.bulk.write()
     except BrokerageError as error:
         report.refused = str(error)
@@ -138,15 +130,35 @@ def _releases_in_area(
     return dict(sorted(grouped.items(), key=lambda item: first_seen[item[0]]))
 
 
+# A procurement read, not yet written: as it was imported before (None if new), its facts
+# and every release it is merged from.
+Prepared = tuple[Procurement | None, ocds.NoticeFacts, list[dict[str, Any]]]
+
+
 class _Importer:
     def __init__(self, report: ImportReport, settings: ImportSettings, on: date) -> None:
         self.report, self.settings, self.on = report, settings, on
         self.finder = PartyFinder()
         self.bulk = BulkWriter(report, self.finder, self.status_of)
 
+    def prepare_all(self, grouped: dict[str, list[dict[str, Any]]]) -> list[Prepared]:
+        """Every procurement read with its new releases, in file order, before anything is
+        written; one that cannot be read is named in the report and left out."""
+        existing = _procurements(list(grouped))
+        found = []
+        for ocid, releases in grouped.items():
+            try:
+                prepared = self.prepare(existing.get(ocid), releases)
+            except ocds.NoticeInvalid as error:
+                self.report.problems.append(f"{ocid}: {error}")
+                continue
+            if prepared is not None:
+                found.append(prepared)
+        return found
+
     def prepare(
         self, procurement: Procurement | None, releases: list[dict[str, Any]]
-    ) -> tuple[Procurement | None, ocds.NoticeFacts, list[dict[str, Any]]] | None:
+    ) -> Prepared | None:
         """Read the procurement with its new releases, writing nothing (so one that cannot
         be read leaves nothing behind); None when every release was imported before."""
         known = {ocds.release_key(r) for r in procurement.releases} if procurement else set()
@@ -166,8 +178,11 @@ class _Importer:
         if procurement is None and self.settings.in_bulk:
             self.bulk.add(facts, merged)
             return
-        with db.session.no_autoflush:  # the listings service flushes when it must
-            self.write_one(procurement, facts, merged)
+        try:
+            with db.session.no_autoflush:  # the listings service flushes when it must
+                self.write_one(procurement, facts, merged)
+        except BrokerageError as error:
+            raise BrokerageError(f"{facts.ocid}: {error}") from error
 
     def write_one(
         self, procurement: Procurement | None, facts: ocds.NoticeFacts, merged: list[dict[str, Any]]
