@@ -217,12 +217,15 @@ _NOT_COLUMNS = {"measures", "weights", "postcode", "trades", "notice_url"}
 _AMOUNTS = ("quantity_wanted", "estimated_value_pence")
 
 
-def create_listing(organisation: Organisation, fields: ListingFields) -> Listing:
-    """A new draft listing of the kind `fields` describes, for `organisation`."""
+def create_listing(
+    organisation: Organisation, fields: ListingFields, place: Place | None = None
+) -> Listing:
+    """A new draft listing of the kind `fields` describes, for `organisation`. `place`:
+    where its postcode is, if the caller placed it already (an import, from a PlaceBook)."""
     model = MODEL_FOR_FIELDS[type(fields)]
     _check_kind(organisation, model)
     listing = model(organisation=organisation, status=ListingStatus.DRAFT.value)
-    _apply(listing, fields)
+    _apply(listing, fields, place)
     db.session.add(listing)
     db.session.flush()
     return listing
@@ -236,18 +239,19 @@ def _check_kind(organisation: Organisation, model: type[Listing]) -> None:
         )
 
 
-def update_listing(listing: Listing, fields: ListingFields) -> Listing:
+def update_listing(listing: Listing, fields: ListingFields, place: Place | None = None) -> Listing:
+    """Save the listing's fields (`place`: as for `create_listing`)."""
     if MODEL_FOR_FIELDS[type(fields)] is not type(listing):
         raise TypeError(f"{type(fields).__name__} cannot update {listing!r}")
-    _apply(listing, fields)
+    _apply(listing, fields, place)
     listing.updated_at = utcnow()
     db.session.flush()
     return listing
 
 
-def _apply(listing: Listing, fields: ListingFields) -> None:
+def _apply(listing: Listing, fields: ListingFields, place: Place | None) -> None:
     check_fields(fields)
-    for name, value in listing_columns(fields, _resolve(fields.postcode)).items():
+    for name, value in listing_columns(fields, place or _resolve(fields.postcode)).items():
         setattr(listing, name, value)
     set_measures(listing, fields.measures, getattr(fields, "weights", {}))
     trades = getattr(fields, "trades", None)

@@ -57,10 +57,11 @@ class BulkWriter:
         self,
         report: ImportReport,
         finder: PartyFinder,
+        places: PlaceBook,
         status_of: Callable[[ocds.NoticeFacts, str], StatusChange | None],
     ) -> None:
-        self.report, self.finder, self.status_of = report, finder, status_of
-        self.places = PlaceBook()
+        self.report, self.finder, self.places = report, finder, places
+        self.status_of = status_of
         self.planned: list[_Planned] = []
 
     def add(self, facts: ocds.NoticeFacts, releases: list[dict[str, Any]]) -> None:

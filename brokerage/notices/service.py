@@ -18,11 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Organisation, OrganisationKind
 from ..errors import BrokerageError
 from ..extensions import db
+from ..listings.models import Opportunity
 from ..listings.service import create_listing, today, update_listing
+from ..places.book import PlaceBook
 from ..types import utcnow
 from . import ocds
 from .area import Area
@@ -95,6 +98,25 @@ def _procurements(ocids: list[str], batch: int = 500) -> dict[str, Procurement]:
     return found
 
 
+def _load_for_update(procurements: list[Procurement], batch: int = 500) -> None:
+    """Read the rows an update of these procurements compares with (their opportunity with
+    its measures and trades, criteria and awards) a query per table and batch, not lazily
+    one procurement at a time."""
+    ids = [procurement.id for procurement in procurements]
+    opportunity = selectinload(Procurement.opportunity)
+    for start in range(0, len(ids), batch):
+        db.session.scalars(
+            select(Procurement)
+            .where(Procurement.id.in_(ids[start : start + batch]))
+            .options(
+                opportunity.selectinload(Opportunity.measures),
+                opportunity.selectinload(Opportunity.trades),
+                selectinload(Procurement.criteria),
+                selectinload(Procurement.awards),
+            )
+        ).all()
+
+
 def _releases_in_area(
     path: Path, settings: ImportSettings, report: ImportReport
 ) -> dict[str, list[dict[str, Any]]]:
@@ -138,8 +160,8 @@ Prepared = tuple[Procurement | None, ocds.NoticeFacts, list[dict[str, Any]]]
 class _Importer:
     def __init__(self, report: ImportReport, settings: ImportSettings, on: date) -> None:
         self.report, self.settings, self.on = report, settings, on
-        self.finder = PartyFinder()
-        self.bulk = BulkWriter(report, self.finder, self.status_of)
+        self.finder, self.places = PartyFinder(), PlaceBook()
+        self.bulk = BulkWriter(report, self.finder, self.places, self.status_of)
 
     def prepare_all(self, grouped: dict[str, list[dict[str, Any]]]) -> list[Prepared]:
         """Every procurement read with its new releases, in file order, before anything is
@@ -154,6 +176,7 @@ class _Importer:
                 continue
             if prepared is not None:
                 found.append(prepared)
+        _load_for_update([procurement for procurement, _, _ in found if procurement])
         return found
 
     def prepare(
@@ -214,12 +237,13 @@ class _Importer:
         )
         if fields is None:
             return
+        place = self.places.resolve(fields.postcode)  # opportunity_fields found it placeable
         if opportunity is None:
-            opportunity = create_listing(buyer, fields)
+            opportunity = create_listing(buyer, fields, place)
             procurement.opportunity = opportunity
             self.report.counts["opportunity:created"] += 1
         else:
-            update_listing(opportunity, fields)
+            update_listing(opportunity, fields, place)
             self.report.counts["opportunity:updated"] += 1
         change = self.status_of(facts, opportunity.status)
         if change is not None:
