@@ -1,7 +1,7 @@
 """Inserting many new listings at once: one statement per table for the listings, their
 measures and their trades, where the listings service would flush once per listing. The
-columns come from the same code as one listing's (`service.new_listing`), so a listing
-inserted here is the listing `create_listing` would have made. Never commits.
+columns come from the same code as one listing's (`service.listing_columns`), so a
+listing inserted here is the listing `create_listing` would have made. Never commits.
 """
 
 from __future__ import annotations
@@ -13,9 +13,20 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from ..accounts.models import Organisation
 from ..changes import announce
 from ..extensions import db
+from ..places.service import Place
+from . import trade_service
+from .choices import ListingStatus
 from .models import Listing, OpportunityMeasure, OpportunityTrade
+from .service import (
+    MODEL_FOR_FIELDS,
+    ListingFields,
+    check_fields,
+    check_organisation_kind,
+    listing_columns,
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +39,24 @@ class NewListing:
     weights: Mapping[str, Decimal] = field(default_factory=dict)
     trades: tuple[str, ...] = ()
     trades_written: tuple[str, ...] = ()
+
+
+def new_listing(organisation: Organisation, fields: ListingFields, place: Place) -> NewListing:
+    """What `create_listing` would make, as rows for `insert_listings` (given
+    the fields' place, found in memory); the same checks, the same errors."""
+    model = MODEL_FOR_FIELDS[type(fields)]
+    check_organisation_kind(organisation, model)
+    check_fields(fields)
+    columns = listing_columns(fields, place) | {
+        "organisation_id": organisation.id,
+        "status": ListingStatus.DRAFT.value,
+    }
+    return NewListing(
+        columns,
+        fields.measures,  # type: ignore[attr-defined]
+        getattr(fields, "weights", {}),
+        trade_service.check_codes(getattr(fields, "trades", None) or ()),
+    )
 
 
 def insert_listings(model: type[Listing], listings: Sequence[NewListing]) -> list[int]:

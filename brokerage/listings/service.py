@@ -26,7 +26,6 @@ from ..places.service import Place, resolve
 from ..toms.service import measures_by_code
 from ..types import utcnow
 from . import trade_service
-from .bulk_insert import NewListing
 from .choices import ListingStatus
 from .matching_inputs import Reach
 from .models import (
@@ -223,7 +222,7 @@ def create_listing(
     """A new draft listing of the kind `fields` describes, for `organisation`. `place`:
     where its postcode is, if the caller placed it already (an import, from a PlaceBook)."""
     model = MODEL_FOR_FIELDS[type(fields)]
-    _check_kind(organisation, model)
+    check_organisation_kind(organisation, model)
     listing = model(organisation=organisation, status=ListingStatus.DRAFT.value)
     _apply(listing, fields, place)
     db.session.add(listing)
@@ -231,7 +230,8 @@ def create_listing(
     return listing
 
 
-def _check_kind(organisation: Organisation, model: type[Listing]) -> None:
+def check_organisation_kind(organisation: Organisation, model: type[Listing]) -> None:
+    """NotAllowed unless the organisation is of the kind that lists `model`."""
     if organisation.kind != model.ORGANISATION_KIND:
         raise NotAllowed(
             f"{organisation.name} is not a {model.ORGANISATION_KIND.value}, "
@@ -261,7 +261,7 @@ def _apply(listing: Listing, fields: ListingFields, place: Place | None) -> None
 
 def listing_columns(fields: ListingFields, place: Place) -> dict[str, Any]:
     """The columns a listing takes from its fields, placed: the one account of them, for
-    saving one listing (`_apply`) and for inserting many (`new_listing`)."""
+    saving one listing (`_apply`) and for inserting many (`bulk_insert.new_listing`)."""
     columns = {
         field.name: getattr(fields, field.name)
         for field in dataclasses.fields(fields)
@@ -283,24 +283,6 @@ def place_columns(place: Place) -> dict[str, Any]:
         "district": place.district,
         "priority_place": place.priority_place,
     }
-
-
-def new_listing(organisation: Organisation, fields: ListingFields, place: Place) -> NewListing:
-    """What `create_listing` would make, as rows for `bulk_insert.insert_listings` (given
-    the fields' place, found in memory); the same checks, the same errors."""
-    model = MODEL_FOR_FIELDS[type(fields)]
-    _check_kind(organisation, model)
-    check_fields(fields)
-    columns = listing_columns(fields, place) | {
-        "organisation_id": organisation.id,
-        "status": ListingStatus.DRAFT.value,
-    }
-    return NewListing(
-        columns,
-        fields.measures,  # type: ignore[attr-defined]
-        getattr(fields, "weights", {}),
-        trade_service.check_codes(getattr(fields, "trades", None) or ()),
-    )
 
 
 def check_fields(fields: ListingFields, known_codes: Collection[str] | None = None) -> None:

@@ -18,10 +18,10 @@ from ..accounts.models import Organisation, OrganisationKind
 from ..changes import announce
 from ..errors import BrokerageError
 from ..extensions import db
-from ..listings.bulk_insert import NewListing, insert_listings
+from ..listings.bulk_insert import NewListing, insert_listings, new_listing
 from ..listings.choices import ListingStatus
 from ..listings.models import Opportunity
-from ..listings.service import OpportunityFields, new_listing
+from ..listings.service import OpportunityFields
 from ..places.book import PlaceBook
 from ..places.postcodes import InvalidPostcode
 from . import ocds
