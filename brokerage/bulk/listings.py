@@ -16,13 +16,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, null, select
+from sqlalchemy import null, select
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
 from ..extensions import db
+from ..listings.bulk_insert import NewListing, insert_listings
 from ..listings.choices import Category, ListingStatus
-from ..listings.models import Listing, Opportunity, OpportunityMeasure, OpportunityTrade, TradeRow
+from ..listings.models import Listing, Opportunity, OpportunityTrade, TradeRow
 from ..listings.service import (
     MEASURE_ROW,
     InvalidListing,
@@ -32,6 +33,7 @@ from ..listings.service import (
     OpportunityFields,
     check_fields,
     last_day_of,
+    place_columns,
     set_measures,
     today,
 )
@@ -307,16 +309,12 @@ def _parent_column(model: type[Listing]) -> str:
 
 def _values(row: ListingRow, now: datetime) -> dict[str, Any]:
     """The listing's columns from a row, as published now (category: see the docstring)."""
-    fields, place = row.fields, row.place
+    fields = row.fields
     values = {
         "organisation_id": row.organisation_id,
         "title": fields.title,
         "description": fields.description,
-        "postcode": place.postcode,
-        "easting": place.easting,
-        "northing": place.northing,
-        "district": place.district,
-        "priority_place": place.priority_place,
+        **place_columns(row.place),
         "status": (ListingStatus.ARCHIVED if row.ended else ListingStatus.PUBLISHED).value,
         "published_at": None if row.ended else now,
     }
@@ -341,45 +339,19 @@ def _update(listing: Listing, row: ListingRow, now: datetime) -> None:
 
 
 def _insert(model: type[Listing], rows: list[ListingRow], now: datetime) -> None:
-    # Plain executemany, then the ids by ref: RETURNING would send SQLite a row at a time.
-    db.session.execute(
-        insert(model.__table__),  # type: ignore[attr-defined]
+    insert_listings(
+        model,
         [
-            {"external_ref": row.ref, "category": Category.OTHER.value, **_values(row, now)}
+            NewListing(
+                {"external_ref": row.ref, "category": Category.OTHER.value, **_values(row, now)},
+                row.fields.measures,
+                getattr(row.fields, "weights", {}),
+                row.trades,
+                row.trades_written,
+            )
             for row in rows
         ],
     )
-    ids = dict(
-        db.session.execute(
-            select(model.external_ref, model.id).where(
-                model.external_ref.in_([row.ref for row in rows])
-            )
-        ).all()
-    )
-    measure_model = MEASURE_ROW[model]
-    parent = _parent_column(model)
-    measure_rows = []
-    for row in rows:
-        id_ = ids[row.ref]
-        weights = getattr(row.fields, "weights", {})
-        for code, quantity in row.fields.measures.items():
-            values = {parent: id_, "measure_code": code}
-            if measure_model is OpportunityMeasure:
-                values |= {"target": quantity, "weight": weights.get(code, Decimal(1))}
-            else:
-                values["quantity"] = quantity
-            measure_rows.append(values)
-    db.session.execute(insert(measure_model.__table__), measure_rows)
-    trade_rows = [
-        {"opportunity_id": ids[row.ref], "cpv_code": code, "written": written}
-        for row in rows
-        for code, written in (
-            *((code, "") for code in row.trades),
-            *((None, words) for words in row.trades_written),
-        )
-    ]
-    if trade_rows:
-        db.session.execute(insert(OpportunityTrade.__table__), trade_rows)
 
 
 def export_rows(kind: Kind, batch: int = 500) -> Iterator[dict[str, str]]:

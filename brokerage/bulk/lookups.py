@@ -15,18 +15,9 @@ from sqlalchemy import select
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
 from ..errors import BrokerageError
 from ..extensions import db
-from ..places.districts import district_of
-from ..places.lookup import locate_postcode
-from ..places.models import PriorityPlace, PriorityPlacePrefix, PriorityPlaceWard
-from ..places.postcodes import InvalidPostcode, normalise_postcode, prefixes_of
-from ..places.service import (
-    SPECIFICITY,
-    Place,
-    UnknownPostcode,
-    prefix_specificity,
-    rank_places,
-)
-from ..places.wards import ward_of_postcode
+from ..places.book import PlaceBook
+from ..places.postcodes import InvalidPostcode
+from ..places.service import Place
 from ..toms.service import current_measures
 from .formats import IDENTIFIER_COLUMNS, CellError
 from .refs import app_ref_id
@@ -53,13 +44,12 @@ class Lookups:
     _listings: dict[Any, tuple[dict[int, str | None], set[str]]] = field(default_factory=dict)
 
     def place(self, postcode: str, column: str = "postcode") -> Place:
-        """What `places.service.resolve` says of a postcode, worked out here from the same
-        parts: resolve asks the database for each postcode's priority place, which would
-        be 50,000 queries for a large file (tests check the two agree)."""
+        """What `places.service.resolve` says of a postcode, from memory (see PlaceBook);
+        CellError, naming the column, for one that cannot be placed."""
         key = postcode.strip().upper()
         if key not in self.places:
             try:
-                self.places[key] = self._place(postcode)
+                self.places[key] = self.book.resolve(postcode)
             except (BrokerageError, InvalidPostcode) as error:
                 self.places[key] = CellError(f"{column}: {error}")
         found = self.places[key]
@@ -67,44 +57,9 @@ class Lookups:
             raise found
         return found
 
-    def _place(self, text: str) -> Place:
-        postcode = normalise_postcode(text)
-        point = locate_postcode(postcode)
-        if point is None:
-            raise UnknownPostcode(f"We could not find {postcode}.")
-        # The most specific prefix or ward wins (a postcode, a sector, a ward, then a
-        # district), then the first name in order, as in places.service.priority_places_for.
-        ward = ward_of_postcode(postcode)
-        found = [
-            (prefix_specificity(prefix), name)
-            for prefix in prefixes_of(postcode)
-            for name in self.priority_prefixes.get(prefix, ())
-        ]
-        if ward is not None:
-            wards = self.priority_wards.get(ward.code, ())
-            found += [(SPECIFICITY["ward"], name) for name in wards]
-        return Place(
-            postcode=postcode,
-            easting=point.easting,
-            northing=point.northing,
-            district=district_of(postcode),
-            ward=ward.name if ward else None,
-            priority_places=tuple(rank_places(found)),
-        )
-
     @cached_property
-    def priority_prefixes(self) -> dict[str, list[str]]:
-        """Each priority place prefix and the names of the places it is in."""
-        return _names_by_key(
-            select(PriorityPlacePrefix.prefix, PriorityPlace.name).join(PriorityPlace.prefixes)
-        )
-
-    @cached_property
-    def priority_wards(self) -> dict[str, list[str]]:
-        """Each ward code in a priority place and the names of the places it is in."""
-        return _names_by_key(
-            select(PriorityPlaceWard.ward_code, PriorityPlace.name).join(PriorityPlace.wards)
-        )
+    def book(self) -> PlaceBook:
+        return PlaceBook()
 
     @cached_property
     def known_codes(self) -> frozenset[str]:
@@ -178,13 +133,6 @@ class Lookups:
     def name_owners(self) -> dict[str, KnownOrganisation]:
         """Every organisation by its name in lower case."""
         return {o.name.lower(): o for o in self.every_organisation.values()}
-
-
-def _names_by_key(query: Any) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for key_, name in db.session.execute(query):
-        found.setdefault(key_, []).append(name)
-    return found
 
 
 def key(

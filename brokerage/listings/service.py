@@ -22,7 +22,7 @@ from ..changes import announce
 from ..errors import BrokerageError
 from ..extensions import db
 from ..places.postcodes import InvalidPostcode
-from ..places.service import resolve
+from ..places.service import Place, resolve
 from ..toms.service import measures_by_code
 from ..types import utcnow
 from . import trade_service
@@ -216,44 +216,73 @@ _NOT_COLUMNS = {"measures", "weights", "postcode", "trades", "notice_url"}
 _AMOUNTS = ("quantity_wanted", "estimated_value_pence")
 
 
-def create_listing(organisation: Organisation, fields: ListingFields) -> Listing:
-    """A new draft listing of the kind `fields` describes, for `organisation`."""
+def create_listing(
+    organisation: Organisation, fields: ListingFields, place: Place | None = None
+) -> Listing:
+    """A new draft listing of the kind `fields` describes, for `organisation`. `place`:
+    where its postcode is, if the caller placed it already (an import, from a PlaceBook)."""
     model = MODEL_FOR_FIELDS[type(fields)]
-    if organisation.kind != model.ORGANISATION_KIND:
-        raise NotAllowed(
-            f"{organisation.name} is not a {model.ORGANISATION_KIND.value}, "
-            f"so it cannot list {model.__tablename__}."
-        )
+    check_organisation_kind(organisation, model)
     listing = model(organisation=organisation, status=ListingStatus.DRAFT.value)
-    _apply(listing, fields)
+    _apply(listing, fields, place)
     db.session.add(listing)
     db.session.flush()
     return listing
 
 
-def update_listing(listing: Listing, fields: ListingFields) -> Listing:
+def check_organisation_kind(organisation: Organisation, model: type[Listing]) -> None:
+    """NotAllowed unless the organisation is of the kind that lists `model`."""
+    if organisation.kind != model.ORGANISATION_KIND:
+        raise NotAllowed(
+            f"{organisation.name} is not a {model.ORGANISATION_KIND.value}, "
+            f"so it cannot list {model.__tablename__}."  # type: ignore[attr-defined]
+        )
+
+
+def update_listing(listing: Listing, fields: ListingFields, place: Place | None = None) -> Listing:
+    """Save the listing's fields (`place`: as for `create_listing`)."""
     if MODEL_FOR_FIELDS[type(fields)] is not type(listing):
         raise TypeError(f"{type(fields).__name__} cannot update {listing!r}")
-    _apply(listing, fields)
+    _apply(listing, fields, place)
     listing.updated_at = utcnow()
     db.session.flush()
     return listing
 
 
-def _apply(listing: Listing, fields: ListingFields) -> None:
+def _apply(listing: Listing, fields: ListingFields, place: Place | None) -> None:
     check_fields(fields)
-    for field in dataclasses.fields(fields):
-        if field.name not in _NOT_COLUMNS:
-            setattr(listing, field.name, getattr(fields, field.name))
-    listing.title = " ".join(fields.title.split())
-    locate(listing, fields.postcode)
+    for name, value in listing_columns(fields, place or _resolve(fields.postcode)).items():
+        setattr(listing, name, value)
     set_measures(listing, fields.measures, getattr(fields, "weights", {}))
-    notice_url = getattr(fields, "notice_url", None)
-    if isinstance(listing, Opportunity) and notice_url is not None:
-        listing.notice_url = notice_url.strip()
     trades = getattr(fields, "trades", None)
     if isinstance(listing, Opportunity) and trades is not None:
         trade_service.set_opportunity_trades(listing, trades)
+
+
+def listing_columns(fields: ListingFields, place: Place) -> dict[str, Any]:
+    """The columns a listing takes from its fields, placed: the one account of them, for
+    saving one listing (`_apply`) and for inserting many (`bulk_insert.new_listing`)."""
+    columns = {
+        field.name: getattr(fields, field.name)
+        for field in dataclasses.fields(fields)
+        if field.name not in _NOT_COLUMNS
+    }
+    columns["title"] = " ".join(fields.title.split())
+    notice_url = getattr(fields, "notice_url", None)
+    if notice_url is not None:
+        columns["notice_url"] = notice_url.strip()
+    return columns | place_columns(place)
+
+
+def place_columns(place: Place) -> dict[str, Any]:
+    """Where a listing's postcode is, as its columns."""
+    return {
+        "postcode": place.postcode,
+        "easting": place.easting,
+        "northing": place.northing,
+        "district": place.district,
+        "priority_place": place.priority_place,
+    }
 
 
 def check_fields(fields: ListingFields, known_codes: Collection[str] | None = None) -> None:
@@ -297,13 +326,15 @@ def set_measures(
 
 def locate(listing: Listing, postcode: str) -> None:
     """Store the postcode with its grid point, district and priority place (if any)."""
+    for name, value in place_columns(_resolve(postcode)).items():
+        setattr(listing, name, value)
+
+
+def _resolve(postcode: str) -> Place:
     try:
-        place = resolve(postcode)
+        return resolve(postcode)
     except InvalidPostcode as error:
         raise InvalidListing(str(error)) from error
-    listing.postcode = place.postcode
-    listing.easting, listing.northing = place.easting, place.northing
-    listing.district, listing.priority_place = place.district, place.priority_place
 
 
 def refresh_locations() -> int:

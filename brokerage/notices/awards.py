@@ -4,12 +4,11 @@ the supplier's profile says). Never commits."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from typing import Any
 
 from ..accounts.models import Organisation, OrganisationKind
-from ..extensions import db
 from ..listings.choices import Size
-from ..listings.models import Profile
 from . import ocds
 from .area import postcode_in_area
 from .models import Award, Procurement
@@ -20,12 +19,18 @@ SME_SIZES = frozenset({Size.MICRO.value, Size.SMALL.value, Size.MEDIUM.value})
 NOT_SPENT = frozenset({"cancelled", "unsuccessful"})
 
 
-def sync_awards(procurement: Procurement, facts: ocds.NoticeFacts, finder: PartyFinder) -> int:
-    """Make the procurement's award rows those of the notice; returns how many rows were
-    added or changed."""
-    existing = {(a.award_id, a.supplier_id): a for a in procurement.awards}
-    wanted: list[Award] = []
-    changed = 0
+@dataclass(frozen=True)
+class AwardRow:
+    """One supplier's award as the notice states it: the row's key and its other columns."""
+
+    award_id: str
+    supplier: Organisation
+    values: dict[str, Any]
+
+
+def award_rows(facts: ocds.NoticeFacts, finder: PartyFinder) -> list[AwardRow]:
+    """Each supplier's award in the notice, its supplier found or created."""
+    rows = []
     for award in facts.awards:
         shared = len(award.supplier_ids) > 1
         for supplier_id, name in zip(award.supplier_ids, award.supplier_names, strict=True):
@@ -33,9 +38,6 @@ def sync_awards(procurement: Procurement, facts: ocds.NoticeFacts, finder: Party
             if not party.name and not party.org_ids:
                 continue
             supplier = finder.organisation_for(party, OrganisationKind.SUPPLIER)
-            row = existing.get((award.award_id, supplier.id)) or Award(
-                award_id=award.award_id, supplier=supplier
-            )
             values = {
                 "status": award.status,
                 # The notice gives one value for the award: never split between suppliers.
@@ -43,13 +45,27 @@ def sync_awards(procurement: Procurement, facts: ocds.NoticeFacts, finder: Party
                 "awarded_on": award.awarded_on,
                 "contract_starts_on": award.starts_on,
                 "contract_ends_on": award.ends_on,
-                **_supplier_facts(party, supplier, supplier.id is None),
+                **_supplier_facts(party, supplier, finder),
             }
-            if row.id is None or any(getattr(row, k) != v for k, v in values.items()):
-                changed += 1
-                for key, value in values.items():
-                    setattr(row, key, value)
-            wanted.append(row)
+            rows.append(AwardRow(award.award_id, supplier, values))
+    return rows
+
+
+def sync_awards(procurement: Procurement, facts: ocds.NoticeFacts, finder: PartyFinder) -> int:
+    """Make the procurement's award rows those of the notice; returns how many rows were
+    added or changed."""
+    existing = {(a.award_id, a.supplier_id): a for a in procurement.awards}
+    wanted: list[Award] = []
+    changed = 0
+    for found in award_rows(facts, finder):
+        row = existing.get((found.award_id, found.supplier.id)) or Award(
+            award_id=found.award_id, supplier=found.supplier
+        )
+        if row.id is None or any(getattr(row, k) != v for k, v in found.values.items()):
+            changed += 1
+            for key, value in found.values.items():
+                setattr(row, key, value)
+        wanted.append(row)
     if wanted != list(procurement.awards):
         procurement.awards = wanted
     return changed
@@ -60,11 +76,10 @@ def _named_only(supplier_id: str, name: str) -> ocds.Party:
 
 
 def _supplier_facts(
-    party: ocds.Party, supplier: Organisation, just_created: bool
+    party: ocds.Party, supplier: Organisation, finder: PartyFinder
 ) -> dict[str, bool | None]:
-    profile = None
-    if not just_created:  # one this import made (not flushed yet) has no profile
-        profile = db.session.scalar(select(Profile).where(Profile.organisation_id == supplier.id))
+    # One this import made (not flushed yet) has no profile.
+    profile = finder.profile_of(supplier.id) if supplier.id is not None else None
     sme = {"sme": True, "large": False}.get(party.scale)
     if sme is None and profile is not None and profile.size:
         sme = profile.size in SME_SIZES

@@ -4,6 +4,8 @@ exact name, else created with nobody acting for it, to be claimed. Never commits
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, select
@@ -11,6 +13,7 @@ from sqlalchemy import ColumnElement, select
 from ..accounts import identifiers
 from ..accounts.models import Organisation, OrganisationKind
 from ..extensions import db
+from ..listings.models import Profile
 from ..places.postcodes import InvalidPostcode, normalise_postcode
 from .models import ImportedOrganisation, PartyIdentifier
 from .ocds import Party
@@ -74,6 +77,14 @@ def claim_domain(party: Party) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class ProfileFacts:
+    """What an award records from its supplier's profile when the notice does not say."""
+
+    size: str | None
+    is_vcse: bool
+
+
 class PartyFinder:
     """Finds (or creates) organisations for one import. Every org-id and name it could find
     is read once at the start (a few columns per organisation), so a file of thousands of
@@ -89,6 +100,9 @@ class PartyFinder:
             ).all()
         )
         self._by_name: dict[str, int | Organisation] = {}
+        # Organisations read ahead (held here: the session's identity map holds them weakly).
+        self._loaded: dict[int, Organisation] = {}
+        self._profiles: dict[int, ProfileFacts] | None = None
         rows = db.session.execute(
             select(
                 Organisation.id,
@@ -105,10 +119,29 @@ class PartyFinder:
     def organisation_for(self, party: Party, kind: OrganisationKind) -> Organisation:
         found = self._existing(party)
         if isinstance(found, int):
-            found = db.session.get(Organisation, found)
+            found = self._loaded.get(found) or db.session.get(Organisation, found)
         organisation = found if found is not None else self._create(party, kind)
         self._remember_ids(organisation, party)
         return organisation
+
+    def read_ahead(self, parties: Iterable[Party], batch: int = 500) -> None:
+        """Read the organisations already here that these parties are, a query per batch,
+        so that finding each of them later costs no query."""
+        ids = sorted({found for p in parties if isinstance(found := self._existing(p), int)})
+        for start in range(0, len(ids), batch):
+            query = select(Organisation).where(Organisation.id.in_(ids[start : start + batch]))
+            self._loaded.update((o.id, o) for o in db.session.scalars(query))
+
+    def profile_of(self, organisation_id: int) -> ProfileFacts | None:
+        """What the organisation's profile says of it; every profile's is read in one query
+        the first time one is asked for (a file's awards would otherwise ask once each)."""
+        if self._profiles is None:
+            query = select(Profile.organisation_id, Profile.size, Profile.is_vcse)
+            self._profiles = {
+                organisation_id: ProfileFacts(size, is_vcse)
+                for organisation_id, size, is_vcse in db.session.execute(query)
+            }
+        return self._profiles.get(organisation_id)
 
     def _existing(self, party: Party) -> int | Organisation | None:
         for org_id in party.org_ids:

@@ -9,7 +9,6 @@ memory: a package's releases are built one at a time and handed on.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +22,6 @@ _PACKAGE_ARRAYS = ("releases", "records")
 
 class NoticeFileInvalid(ValueError):
     """The file cannot be read as OCDS; the message says why and where."""
-
-
-def _plain(value: Any) -> Any:
-    """JSON numbers as int when whole, else float (ijson gives Decimal), so a release can
-    be stored as JSON and merged again later."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
 
 
 def releases_in(path: Path) -> Iterator[dict[str, Any]]:
@@ -61,21 +48,22 @@ def _releases(handle: Any) -> Iterator[dict[str, Any]]:
     top: ijson.ObjectBuilder | None = None
     item: ijson.ObjectBuilder | None = None
     values = 0  # top-level values read so far
-    for prefix, event, value in ijson.parse(handle, multiple_values=True):
+    for prefix, event, value in ijson.parse(handle, multiple_values=True, use_float=True):
+        if event == "number" and type(value) is float and value.is_integer():
+            value = int(value)  # a whole number as an int, however written (1e3, 5.0)
+        if item is not None:  # inside a streamed release: most events of a package
+            item.event(event, value)
+            if event == "end_map" and prefix in _STREAMED:
+                yield _checked(item.value, f"value {values}")
+                item = None
+            continue
         if prefix == "" and event in ("start_map", "start_array") and top is None:
             values += 1
             top = ijson.ObjectBuilder()
         if prefix in _STREAMED:
             if event == "start_map":
                 item = ijson.ObjectBuilder()
-            if item is not None:
                 item.event(event, value)
-                if event == "end_map":
-                    yield _checked(_plain(item.value), f"value {values}")
-                    item = None
-            continue
-        if item is not None:
-            item.event(event, value)
             continue
         if top is None:
             raise NoticeFileInvalid(
@@ -93,7 +81,7 @@ def _top_level(value: Any, number: int) -> Iterator[dict[str, Any]]:
     if isinstance(value, dict) and ("releases" in value or "records" in value):
         return
     if isinstance(value, dict) and "ocid" in value:
-        yield _checked(_plain(value), f"value {number}")
+        yield _checked(value, f"value {number}")
         return
     raise NoticeFileInvalid(
         f"Value {number} of the file is not OCDS: a release package has `releases`, a "

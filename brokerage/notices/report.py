@@ -29,6 +29,9 @@ class ImportReport:
     # Why the whole file was refused (nothing of it imported), if it was.
     refused: str = ""
 
+    def note(self, ocid: str, text: str) -> None:
+        self.notes.append(f"{ocid}: {text}")
+
     def _counted(self) -> str:
         parts = []
         for kind, (heading, words) in COUNTED.items():

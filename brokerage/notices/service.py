@@ -13,26 +13,34 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import Organisation, OrganisationKind
 from ..errors import BrokerageError
 from ..extensions import db
-from ..listings import cpv
-from ..listings.choices import Category, ListingStatus
 from ..listings.models import Opportunity
-from ..listings.service import OpportunityFields, create_listing, today, update_listing
-from ..places.lookup import locate_postcode
-from ..places.postcodes import InvalidPostcode, normalise_postcode
+from ..listings.service import create_listing, today, update_listing
+from ..places.book import PlaceBook
 from ..types import utcnow
 from . import ocds
 from .area import Area
 from .awards import sync_awards
+from .bulk import BulkWriter
 from .models import Procurement, SocialValueCriterion
 from .parties import PartyFinder, partnership_buyer_ids
+from .procurements import (
+    StatusChange,
+    criteria_of,
+    opportunity_fields,
+    procurement_columns,
+    status_change,
+    withdrawn_at,
+)
 from .reader import NoticeFileInvalid, releases_in
 from .report import ImportReport
 
@@ -43,6 +51,10 @@ class ImportSettings:
     buyer_ids: tuple[str, ...] = ()
     publish_at_once: bool = False
     max_file_mb: int = 1024
+    # New procurements are inserted a statement per table (bulk.py); False sends each
+    # through the listings service one at a time: the reference the bulk path is tested
+    # against, and the path procurements imported before always take.
+    in_bulk: bool = True
 
 
 def import_file(path: Path, settings: ImportSettings) -> ImportReport:
@@ -59,21 +71,17 @@ def import_file(path: Path, settings: ImportSettings) -> ImportReport:
     except NoticeFileInvalid as error:
         report.refused = str(error)
         return report
-    importer = _Importer(report, settings)
-    existing = _procurements(list(grouped))
-    for ocid, releases in grouped.items():
-        try:
-            prepared = importer.prepare(existing.get(ocid), releases)
-        except ocds.NoticeInvalid as error:
-            report.problems.append(f"{ocid}: {error}")
-            continue
-        try:
-            if prepared is not None:
-                with db.session.no_autoflush:  # the listings service flushes when it must
-                    importer.write(*prepared)
-        except BrokerageError as error:
-            report.refused = f"{ocid}: {error}"
-            return report
+    importer = _Importer(report, settings, today())
+    prepared = importer.prepare_all(grouped)
+    # Every buyer is one of its notice's parties, as are the suppliers it names.
+    importer.finder.read_ahead(p for _, facts, _ in prepared for p in facts.parties.values())
+    try:
+        for procurement, facts, merged in prepared:
+            importer.write(procurement, facts, merged)
+        importer.bulk.write()
+    except BrokerageError as error:
+        report.refused = str(error)
+        return report
     report.organisations_created = [o.name for o in importer.finder.created]
     return report
 
@@ -90,36 +98,90 @@ def _procurements(ocids: list[str], batch: int = 500) -> dict[str, Procurement]:
     return found
 
 
+def _load_for_update(procurements: list[Procurement], batch: int = 500) -> None:
+    """Read the rows an update of these procurements compares with (their opportunity with
+    its measures and trades, criteria and awards) a query per table and batch, not lazily
+    one procurement at a time."""
+    ids = [procurement.id for procurement in procurements]
+    opportunity = selectinload(Procurement.opportunity)
+    for start in range(0, len(ids), batch):
+        db.session.scalars(
+            select(Procurement)
+            .where(Procurement.id.in_(ids[start : start + batch]))
+            .options(
+                opportunity.selectinload(Opportunity.measures),
+                opportunity.selectinload(Opportunity.trades),
+                selectinload(Procurement.criteria),
+                selectinload(Procurement.awards),
+            )
+        ).all()
+
+
 def _releases_in_area(
     path: Path, settings: ImportSettings, report: ImportReport
 ) -> dict[str, list[dict[str, Any]]]:
-    """Two passes over the file: which procurements to keep, then their releases (so only
-    the area's are held in memory). Procurements imported before are always kept."""
+    """The releases of the procurements to import, by ocid in the order the file first
+    names them. One pass keeps the releases of procurements in the area (or imported
+    before), so only those are held in memory; a procurement that a later release puts in
+    the area has its earlier releases read by a second pass (rare, and only then)."""
     area = Area.of(settings.regions, partnership_buyer_ids() | set(settings.buyer_ids))
-    ocids: set[str] = set()
     kept = set(db.session.scalars(select(Procurement.ocid)))
-    for release in releases_in(path):
-        report.releases += 1
-        ocids.add(release["ocid"])
-        if release["ocid"] not in kept and area.keeps(release):
-            kept.add(release["ocid"])
-    report.procurements = len(ocids)
-    report.outside_area = len(ocids - kept)
+    first_seen: dict[str, int] = {}  # every ocid in the file, in file order
+    passed_over: set[str] = set()
+    late: set[str] = set()
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for release in releases_in(path):
-        if release["ocid"] in kept:
-            grouped[release["ocid"]].append(release)
-    return grouped
+        report.releases += 1
+        ocid = release["ocid"]
+        first_seen.setdefault(ocid, len(first_seen))
+        if ocid not in kept and area.keeps(release):
+            kept.add(ocid)
+            if ocid in passed_over:
+                late.add(ocid)
+        if ocid in kept:
+            grouped[ocid].append(release)
+        else:
+            passed_over.add(ocid)
+    if late:
+        grouped.update({ocid: [] for ocid in late})
+        for release in releases_in(path):
+            if release["ocid"] in late:
+                grouped[release["ocid"]].append(release)
+    report.procurements = len(first_seen)
+    report.outside_area = len(first_seen.keys() - kept)
+    return dict(sorted(grouped.items(), key=lambda item: first_seen[item[0]]))
+
+
+# A procurement read, not yet written: as it was imported before (None if new), its facts
+# and every release it is merged from.
+Prepared = tuple[Procurement | None, ocds.NoticeFacts, list[dict[str, Any]]]
 
 
 class _Importer:
-    def __init__(self, report: ImportReport, settings: ImportSettings) -> None:
-        self.report, self.settings = report, settings
-        self.finder = PartyFinder()
+    def __init__(self, report: ImportReport, settings: ImportSettings, on: date) -> None:
+        self.report, self.settings, self.on = report, settings, on
+        self.finder, self.places = PartyFinder(), PlaceBook()
+        self.bulk = BulkWriter(report, self.finder, self.places, self.status_of)
+
+    def prepare_all(self, grouped: dict[str, list[dict[str, Any]]]) -> list[Prepared]:
+        """Every procurement read with its new releases, in file order, before anything is
+        written; one that cannot be read is named in the report and left out."""
+        existing = _procurements(list(grouped))
+        found = []
+        for ocid, releases in grouped.items():
+            try:
+                prepared = self.prepare(existing.get(ocid), releases)
+            except ocds.NoticeInvalid as error:
+                self.report.problems.append(f"{ocid}: {error}")
+                continue
+            if prepared is not None:
+                found.append(prepared)
+        _load_for_update([procurement for procurement, _, _ in found if procurement])
+        return found
 
     def prepare(
         self, procurement: Procurement | None, releases: list[dict[str, Any]]
-    ) -> tuple[Procurement | None, ocds.NoticeFacts, list[dict[str, Any]]] | None:
+    ) -> Prepared | None:
         """Read the procurement with its new releases, writing nothing (so one that cannot
         be read leaves nothing behind); None when every release was imported before."""
         known = {ocds.release_key(r) for r in procurement.releases} if procurement else set()
@@ -136,6 +198,19 @@ class _Importer:
     def write(
         self, procurement: Procurement | None, facts: ocds.NoticeFacts, merged: list[dict[str, Any]]
     ) -> None:
+        if procurement is None and self.settings.in_bulk:
+            self.bulk.add(facts, merged)
+            return
+        try:
+            with db.session.no_autoflush:  # the listings service flushes when it must
+                self.write_one(procurement, facts, merged)
+        except BrokerageError as error:
+            raise BrokerageError(f"{facts.ocid}: {error}") from error
+
+    def write_one(
+        self, procurement: Procurement | None, facts: ocds.NoticeFacts, merged: list[dict[str, Any]]
+    ) -> None:
+        """The row-by-row path: through the ORM and the listings service."""
         buyer = self.finder.organisation_for(facts.buyer, OrganisationKind.BUYER)  # type: ignore[arg-type]
         if procurement is None:
             procurement = Procurement(ocid=facts.ocid[:120])
@@ -153,56 +228,34 @@ class _Importer:
         self, procurement: Procurement, facts: ocds.NoticeFacts, buyer: Organisation
     ) -> None:
         opportunity = procurement.opportunity
-        if buyer.kind != OrganisationKind.BUYER.value:
-            self.note(facts, f"{buyer.name} is not a buyer here, so no opportunity was made.")
-            return
-        if facts.deadline is None:
-            self.note(facts, "no deadline yet: its opportunity waits for a tender notice.")
-            return
-        postcode = _place_of(facts, buyer)
-        if postcode is None:
-            self.note(facts, "no postcode that could be placed: no opportunity was made.")
-            return
-        codes = [code for code in facts.cpv_codes if cpv.lookup(code)]
-        for unknown in sorted(set(facts.cpv_codes) - set(codes)):
-            self.note(facts, f"CPV code {unknown[:20]} is not in the vocabulary: left out.")
-        fields = OpportunityFields(
-            title=(facts.title or f"Procurement {facts.ocid}")[:160],
-            description=_description(facts),
-            category=Category.OTHER.value,
-            postcode=postcode,
-            estimated_value_pence=facts.value_pence or None,
-            deadline=facts.deadline,
-            measures=opportunity.quantities if opportunity else {},
-            weights=opportunity.weights if opportunity else {},
-            trades=tuple(codes),
-            notice_url=facts.notice_url,
+        fields = opportunity_fields(
+            facts,
+            buyer,
+            opportunity.quantities if opportunity else {},
+            opportunity.weights if opportunity else {},
+            self.report,
         )
+        if fields is None:
+            return
+        place = self.places.resolve(fields.postcode)  # opportunity_fields found it placeable
         if opportunity is None:
-            opportunity = create_listing(buyer, fields)
+            opportunity = create_listing(buyer, fields, place)
             procurement.opportunity = opportunity
             self.report.counts["opportunity:created"] += 1
         else:
-            update_listing(opportunity, fields)
+            update_listing(opportunity, fields, place)
             self.report.counts["opportunity:updated"] += 1
-        self.set_status(opportunity, facts)
+        change = self.status_of(facts, opportunity.status)
+        if change is not None:
+            opportunity.status = change.status
+            opportunity.published_at = change.published_at or opportunity.published_at
 
-    def set_status(self, opportunity: Opportunity, facts: ocds.NoticeFacts) -> None:
-        """Withdrawn, or past its deadline: closed (archived), never shown as open. A
-        setting publishes the others at once; otherwise the buyer or staff publish them."""
-        if facts.is_withdrawn or (facts.deadline and facts.deadline < today()):
-            if opportunity.status != ListingStatus.ARCHIVED.value:
-                opportunity.status = ListingStatus.ARCHIVED.value
-                self.report.counts[
-                    "opportunity:withdrawn" if facts.is_withdrawn else "opportunity:closed"
-                ] += 1
-        elif self.settings.publish_at_once and opportunity.status == ListingStatus.DRAFT.value:
-            opportunity.status = ListingStatus.PUBLISHED.value
-            opportunity.published_at = utcnow()
-            self.report.counts["opportunity:published"] += 1
-
-    def note(self, facts: ocds.NoticeFacts, text: str) -> None:
-        self.report.notes.append(f"{facts.ocid}: {text}")
+    def status_of(self, facts: ocds.NoticeFacts, status: str) -> StatusChange | None:
+        """The opportunity's new status, if it changes (counted in the report)."""
+        change = status_change(facts, status, self.on, self.settings.publish_at_once)
+        if change is not None:
+            self.report.counts[change.counted_as] += 1
+        return change
 
 
 def _copy_facts(
@@ -212,49 +265,12 @@ def _copy_facts(
     releases: list[dict[str, Any]],
 ) -> None:
     procurement.buyer = buyer
-    procurement.title = (facts.title or facts.ocid)[:300]
-    procurement.notice_type = facts.notice_type[:30]
-    procurement.notice_url = facts.notice_url
-    procurement.value_pence = facts.value_pence
-    procurement.deadline = facts.deadline
-    procurement.contract_starts_on, procurement.contract_ends_on = facts.starts_on, facts.ends_on
-    procurement.delivery_postcode = _place_of(facts, None)
-    procurement.suitable_for_sme = facts.suitable_for_sme
-    procurement.suitable_for_vcse = facts.suitable_for_vcse
-    if facts.is_withdrawn and procurement.withdrawn_at is None:
-        procurement.withdrawn_at = utcnow()
-    procurement.releases = releases
-    wanted = [(c.name[:300], c.description, c.weight_percent) for c in facts.criteria]
+    for name, value in procurement_columns(facts, releases).items():
+        setattr(procurement, name, value)
+    procurement.withdrawn_at = withdrawn_at(facts, procurement.withdrawn_at)
+    wanted = criteria_of(facts)
     if [(c.name, c.description, c.weight_percent) for c in procurement.criteria] != wanted:
         procurement.criteria = [
             SocialValueCriterion(name=name, description=text, weight_percent=weight)
             for name, text, weight in wanted
         ]
-
-
-def _place_of(facts: ocds.NoticeFacts, buyer: Organisation | None) -> str | None:
-    """The first delivery postcode on the map, else (given the buyer) the buyer's."""
-    written = [*facts.delivery_postcodes]
-    if buyer is not None:
-        written += [facts.buyer.postcode if facts.buyer else "", buyer.postcode]
-    for text in written:
-        try:
-            postcode = normalise_postcode(text)
-        except InvalidPostcode:
-            continue
-        if locate_postcode(postcode) is not None:
-            return postcode
-    return None
-
-
-def criterion_text(criterion: SocialValueCriterion | ocds.Criterion) -> str:
-    """How a social value criterion is shown: "social value: 10% of the score"."""
-    if criterion.weight_percent is None:
-        return f"{criterion.name}: weight not stated"
-    return f"{criterion.name}: {criterion.weight_percent.normalize():f}% of the score"
-
-
-def _description(facts: ocds.NoticeFacts) -> str:
-    lines = [facts.description] if facts.description else []
-    lines += [f"Social value criterion — {criterion_text(c)}." for c in facts.criteria]
-    return "\n\n".join(lines)

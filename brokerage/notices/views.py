@@ -13,7 +13,7 @@ from . import claims
 from .forms import ClaimForm
 from .models import ImportedOrganisation, Procurement
 from .permissions import can_see_procurement
-from .service import criterion_text
+from .procurements import criterion_text
 
 blueprint = Blueprint("notices", __name__, url_prefix="/notices")
 

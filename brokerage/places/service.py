@@ -80,7 +80,16 @@ def resolve(postcode: str) -> Place:
     Raises InvalidPostcode (not shaped like a postcode) or UnknownPostcode (not listed, or
     listed without a position).
     """
-    postcode = normalise_postcode(postcode)
+    return place_with(
+        normalise_postcode(postcode),
+        lambda postcode, _ward: [place.name for place in priority_places_for(postcode)],
+    )
+
+
+def place_with(postcode: str, priority_places: Callable[[str, Ward | None], list[str]]) -> Place:
+    """The Place of a normalised postcode, its priority places named by `priority_places`
+    (given the postcode and its ward): from the database (`resolve`) or from memory
+    (`book.PlaceBook`). UnknownPostcode if it is not listed, or listed without a position."""
     point = locate_postcode(postcode)
     if point is None:
         raise UnknownPostcode(f"We could not find {postcode}.")
@@ -91,7 +100,7 @@ def resolve(postcode: str) -> Place:
         northing=point.northing,
         district=district_of(postcode),
         ward=ward.name if ward else None,
-        priority_places=tuple(place.name for place in priority_places_for(postcode)),
+        priority_places=tuple(priority_places(postcode, ward)),
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from brokerage.extensions import db
 from brokerage.notices.models import Award, Procurement
 from brokerage.notices.spend import spend_shares
+from tests.factories import ProfileFactory
 from tests.helpers.notices import fixture_json, write_json
 
 BUYER = "Example Oxfordshire District Council"
@@ -166,3 +167,27 @@ def test_awards_already_imported_are_not_counted_twice(notices_import, in_app):
     (share,) = in_app(spend_shares)
     assert share.awarded_pence == 60_000_000
     assert json.dumps(in_app(_awards)).count("Greenways") == 1
+
+
+def test_a_supplier_the_notice_does_not_describe_is_described_by_its_profile(
+    notices_import, in_app, create, tmp_path
+):
+    create(
+        ProfileFactory,
+        organisation__kind="supplier",
+        organisation__name="Greenways Grounds Care Ltd",
+        organisation__company_number="09876543",
+        size="micro",
+        is_vcse=True,
+    )
+    package = fixture_json("fts-awards.json")
+    for release in package["releases"]:
+        for party in release["parties"]:
+            party.pop("details", None)
+
+    notices_import(write_json(tmp_path / "undescribed.json", package))
+
+    (greenways, national) = in_app(_awards)
+    assert greenways[0] == "Greenways Grounds Care Ltd"
+    assert greenways[-2:] == (True, True)  # an SME and a VCSE, as its profile says
+    assert national[-2:] == (None, None)  # no profile, and the notice does not say

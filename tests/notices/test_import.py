@@ -3,6 +3,8 @@ counted and skipped, and importing again changes nothing."""
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 
 from brokerage.accounts.models import Organisation
@@ -220,3 +222,25 @@ def test_a_setting_publishes_imported_opportunities_at_once(
 
     assert "opportunities 1 created, 1 published" in result.output
     assert in_app(lambda: _procurement(GROUNDS).opportunity.status) == "published"
+
+
+def test_a_procurement_a_later_release_puts_in_the_area_keeps_its_earlier_releases(
+    notices_import, in_app, tmp_path
+):
+    package = fixture_json("fts-tender-outside-area.json")
+    (outside,) = package["releases"]
+    inside = json.loads(json.dumps(outside))
+    inside.update(id=f"{outside['id']}-amended", date="2026-11-29T09:00:00Z")
+    inside["tender"]["items"][0]["deliveryAddresses"] = [{"postalCode": "OX4 4HH"}]
+    package["releases"] = [outside, inside]
+
+    result = notices_import(write_json(tmp_path / "moved.json", package))
+
+    assert "1 in the area, 0 outside it skipped" in result.output
+
+    def check():
+        procurement = _procurement(outside["ocid"])
+        assert [r["id"] for r in procurement.releases] == [outside["id"], inside["id"]]
+        assert procurement.opportunity.postcode == "OX4 4HH"
+
+    in_app(check)
