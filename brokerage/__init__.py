@@ -141,9 +141,6 @@ def _register_blueprints(app: Flask) -> None:
     from .impact.views import blueprint as impact
     from .listings.ask_views import blueprint as asks
     from .listings.views import blueprint as listings
-    from .matches.interest_views import blueprint as interest
-    from .matches.list_views import blueprint as match_lists
-    from .matches.match_views import blueprint as match
     from .matches.views import blueprint as matches
     from .notices.views import blueprint as notices
     from .notifications.views import blueprint as notifications
@@ -151,6 +148,9 @@ def _register_blueprints(app: Flask) -> None:
     from .plan.views import blueprint as plan
     from .review.views import blueprint as review
     from .toms.views import blueprint as toms
+    from .workflow.interest_views import blueprint as interest
+    from .workflow.list_views import blueprint as match_lists
+    from .workflow.views import blueprint as match
 
     for blueprint in (
         home,
@@ -198,11 +198,13 @@ def _register_cli(app: Flask) -> None:
     from .places.cli import places_cli
     from .plan.cli import plan_cli
     from .toms.cli import toms_cli
+    from .workflow.cli import expire_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
+    match_cli.add_command(expire_command)
     app.cli.add_command(match_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(listings_cli)
@@ -221,9 +223,9 @@ def _register_personal_data(app: Flask) -> None:
     from .accounts.privacy import register_personal_data
     from .audit.service import entries_by
     from .charter.service import check_ins_recorded_by
-    from .matches.workflow import messages_written_by
     from .notifications.service import notifications_of
     from .plan.service import updates_written_by
+    from .workflow.moves import messages_written_by
 
     register_personal_data(app, "notifications", notifications_of)
     register_personal_data(app, "match_messages_written", messages_written_by)

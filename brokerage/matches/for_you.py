@@ -14,8 +14,7 @@ from ..listings.closing import open_and_published
 from ..listings.models import Offer, Opportunity
 from ..matching.strength import strength_word
 from ..matching.supplier_model import SupplierResult
-from .models import Match
-from .states import State
+from .models import Match, State
 from .supplier_models import SupplierMatch
 from .suppliers import ShownOffer, StoredMatch, shown_offers, stored_result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -22,7 +23,25 @@ from ..extensions import db
 from ..listings.models import Need, Offer, Opportunity
 from ..matching.strength import strength_word
 from ..types import UTCDateTime, in_list, utcnow
-from .states import State
+
+
+class State(enum.StrEnum):
+    """Where a stored match stands, as its `state` column holds it: the engine stores it
+    suggested, and the workflow (`brokerage.workflow.states`) says which moves lead on."""
+
+    SUGGESTED = "suggested"
+    INTEREST_EXPRESSED = "interest_expressed"
+    IN_DISCUSSION = "in_discussion"
+    AGREED = "agreed"
+    DELIVERED = "delivered"
+    VERIFIED = "verified"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
 
 
 class MatchingPolicyVersion(db.Model):

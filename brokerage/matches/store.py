@@ -25,7 +25,7 @@ from ..extensions import db
 from ..listings.models import Listing, Offer
 from ..matching.engine import Scores
 from ..types import utcnow
-from .models import Match
+from .models import Match, State
 from .scene import (
     PARTS,
     SIDE_OF,
@@ -40,7 +40,6 @@ from .scene import (
     merged_pairs,
     offer_ranks,
 )
-from .states import State
 
 SUGGESTED = State.SUGGESTED.value
 INSERT_BATCH = 5_000

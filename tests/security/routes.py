@@ -178,11 +178,11 @@ ROUTE_ARGUMENTS["bulk.export_kind"] = {"kind": lambda w: "suppliers"}
 ROUTE_ARGUMENTS["notifications.open_notification"] = {
     "notification_id": lambda w: w.feature("notifications")["notification"]
 }
-ROUTE_ARGUMENTS["matches.listing_matches"] = {
+ROUTE_ARGUMENTS["match_lists.listing_matches"] = {
     "plural": lambda w: "offers",
     "listing_id": lambda w: w.feature("listings")["offer"],
 }
-ROUTE_ARGUMENTS["matches.offers_for_you"] = {
+ROUTE_ARGUMENTS["match_lists.offers_for_you"] = {
     "organisation_id": lambda w: w.organisation_ids["beneficiary"]
 }
 for _endpoint in ("review.verify", "review.query", "review.reject"):

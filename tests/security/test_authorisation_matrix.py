@@ -161,11 +161,11 @@ MATRIX: dict[str, Row] = {
     "GET matches.policy_sandbox":           web("LOGIN 403   403   403   403   403   403   200"),
     "POST matches.policy_sandbox":          web("LOGIN 403   403   403   403   403   403   200"),
     # A listing's matches (asked about the supplier's draft offer): for its lister and staff.
-    "GET matches.listing_matches":          web("LOGIN 200   404   404   404   200   404   200"),
+    "GET match_lists.listing_matches":      web("LOGIN 200   404   404   404   200   404   200"),
     # "For you" (asked about the supplier's organisation; offers for the beneficiary's):
     # its members, staff and the task force; others 404, as for organisations' pages.
-    "GET matches.opportunities_for_you":    web("LOGIN 200   404   404   404   200   200   200"),
-    "GET matches.offers_for_you":           web("LOGIN 404   404   200   404   404   200   200"),
+    "GET match_lists.opportunities_for_you":web("LOGIN 200   404   404   404   200   200   200"),
+    "GET match_lists.offers_for_you":       web("LOGIN 404   404   200   404   404   200   200"),
     # The TOMs catalogue is for everyone signed in; proxy values are added by staff.
     "GET toms.catalogue":                   web("LOGIN 200   200   200   200   200   200   200"),
     "GET toms.show_measure":                web("LOGIN 200   200   200   200   200   200   200"),
@@ -220,7 +220,7 @@ MATRIX: dict[str, Row] = {
     "POST match.dispute":                   web("LOGIN 403   DONE  404   404   403   403   403"),
     "GET match.evidence_file":              web("LOGIN 200   200   404   404   200   200   200"),
     "GET match_lists.organisation_matches": web("LOGIN 200   404   404   404   200   200   200"),
-    "GET match_lists.all_matches":          web("LOGIN 403   403   403   403   403   200   200"),
+    "GET match_lists.all_matches":      web("LOGIN 403   403   403   403   403   200   200"),
     "GET review.queue":                     web("LOGIN 403   403   403   403   403   200   200"),
     "POST review.verify":                   web("LOGIN 403   403   403   403   403   DONE  DONE"),
     "POST review.query":                    web("LOGIN 403   403   403   403   403   DONE  DONE"),

@@ -29,7 +29,7 @@ from ..toms.fields import MeasureQuantitiesField
 from ..validators import plain_text
 from .delivery import MAX_QUANTITY
 from .evidence import MAX_FILES_AT_ONCE, EvidenceRefused, Upload, read_uploads
-from .outcome_models import MAX_MESSAGE, MAX_NOTE
+from .models import MAX_MESSAGE, MAX_NOTE
 from .states import DECLINE_REASONS, State
 
 # The reason the task force gives when it rejects a delivery; the sides never give it.

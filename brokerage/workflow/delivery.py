@@ -17,13 +17,12 @@ from sqlalchemy import update
 
 from ..accounts.models import User
 from ..extensions import db
+from ..matches.models import Match
 from ..toms.service import measures_by_code, proxy_value_on
 from ..types import utcnow
 from .evidence import Upload, keep
-from .models import Match
-from .outcome_models import MAX_NOTE, Delivery, DeliveryLine, MatchEvent
-from .states import InvalidTransition, State, check_confirmer, check_recorder
-from .workflow import (
+from .models import MAX_NOTE, Delivery, DeliveryLine, MatchEvent
+from .moves import (
     advance,
     delivery_of,
     person_of,
@@ -31,6 +30,7 @@ from .workflow import (
     steps_of,
     void_confirmation,
 )
+from .states import InvalidTransition, State, check_confirmer, check_recorder
 
 # Far beyond any real delivery of one measure, and inside the column's precision.
 MAX_QUANTITY = Decimal(1_000_000)

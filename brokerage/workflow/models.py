@@ -15,8 +15,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
 from ..extensions import db
+from ..matches.models import Match
 from ..types import UTCDateTime, in_list, utcnow
-from .models import Match
 from .states import EVENT_REASONS, State
 
 MAX_MESSAGE = 2000

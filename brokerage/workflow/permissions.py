@@ -13,7 +13,7 @@ from typing import Any
 from ..accounts.models import Organisation
 from ..accounts.permissions import can_act_for, can_act_for_id, is_task_force
 from ..listings.permissions import Owned
-from .models import Match
+from ..matches.models import Match
 
 
 def can_view_matches(user: Any, listing: Owned) -> bool:

@@ -22,13 +22,13 @@ from ..accounts.models import Organisation, User
 from ..extensions import db
 from ..listings.closing import is_closed
 from ..listings.models import Listing, Need, Offer, Opportunity
+from ..matches.models import Match
+from ..matches.store import recompute
 from ..notifications.service import notify
 from ..types import UTCDateTime, utcnow
-from .models import Match
-from .outcome_models import MatchEvent, MatchMessage
+from .models import MatchEvent, MatchMessage
+from .moves import advance, match_path, members_of, sides
 from .states import State
-from .store import recompute
-from .workflow import advance, match_path, members_of, sides
 
 NUDGE_AFTER_DAYS = 5
 # The states the system may expire (see states.MOVES), and those waiting on an answer.

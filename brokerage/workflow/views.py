@@ -15,11 +15,22 @@ from ..charts import format_quantity
 from ..errors import BrokerageError
 from ..extensions import db
 from ..listings.service import today
+from ..matches.models import Match
 from .delivery import DeliveryReport, confirm_delivery, dispute_delivery, record_delivery
 from .evidence import MAX_FILES_AT_ONCE, path_of
-from .match_forms import ConfirmForm, DeliveryForm, DisputeForm, MessageForm, MoveForm
-from .models import Match
-from .outcome_models import MAX_EVIDENCE_BYTES, Delivery, EvidenceFile, MatchEvent, MatchMessage
+from .forms import ConfirmForm, DeliveryForm, DisputeForm, MessageForm, MoveForm
+from .models import MAX_EVIDENCE_BYTES, Delivery, EvidenceFile, MatchEvent, MatchMessage
+from .moves import (
+    StaleMatch,
+    advance,
+    delivery_of,
+    may_confirm,
+    may_record,
+    may_review,
+    roles_of,
+    send_message,
+    sides,
+)
 from .permissions import can_read_messages, can_view_match
 from .states import (
     DECLINE_REASONS,
@@ -30,17 +41,6 @@ from .states import (
     State,
     moves_from,
     stage_of,
-)
-from .workflow import (
-    StaleMatch,
-    advance,
-    delivery_of,
-    may_confirm,
-    may_record,
-    may_review,
-    roles_of,
-    send_message,
-    sides,
 )
 
 blueprint = Blueprint("match", __name__, url_prefix="/matches")

@@ -19,9 +19,9 @@ from ..accounts.models import Organisation, User
 from ..accounts.permissions import is_task_force
 from ..errors import BrokerageError
 from ..extensions import db
+from ..matches.models import Match
 from ..notifications.service import notify
-from .models import Match
-from .outcome_models import MAX_MESSAGE, MAX_NOTE, Delivery, MatchEvent, MatchMessage
+from .models import MAX_MESSAGE, MAX_NOTE, Delivery, MatchEvent, MatchMessage
 from .states import (
     DISPUTED,
     FINAL_STATES,
