@@ -121,14 +121,13 @@ class Match(db.Model):
     @property
     def reasons(self) -> list[str]:
         """Why the pair scores as it does: the stored reasons or, for a pair stored without
-        (explaining every pair of a rebuild took minutes), this pair explained when shown."""
+        (explaining every pair of a rebuild took minutes), the ones `scene.explain_stored`
+        worked out for showing it, which must have run first."""
         if self.stored_reasons is not None:
             return self.stored_reasons
         if self.explained is None:
-            from .scene import explain_stored  # scene builds on these models
-
-            explain_stored([self])
-        return list(self.explained or ())
+            raise LookupError(f"Match {self.id} is stored without reasons: explain it first.")
+        return list(self.explained)
 
     @reasons.setter
     def reasons(self, value: list[str] | None) -> None:

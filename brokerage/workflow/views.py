@@ -16,6 +16,7 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..listings.service import today
 from ..matches.models import Match
+from ..matches.scene import explain_stored
 from .delivery import DeliveryReport, confirm_delivery, dispute_delivery, record_delivery
 from .evidence import MAX_FILES_AT_ONCE, path_of
 from .forms import ConfirmForm, DeliveryForm, DisputeForm, MessageForm, MoveForm
@@ -107,6 +108,7 @@ def _offered_moves(
 
 def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> Page:
     """The page as this person may use it; `posted` forms keep what they typed and errors."""
+    explain_stored([match])
     roles = roles_of(current_user, match)
     state = State(match.state)
     provider, seeker = sides(match)
