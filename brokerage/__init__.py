@@ -121,7 +121,7 @@ def _init_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
-    formatting.register_filters(app)
+    formatting.register_filters(app.jinja_env)
 
 
 def _register_blueprints(app: Flask) -> None:
