@@ -61,8 +61,11 @@ def _under_way(organisation_id: int, opportunity_ids: list[int]) -> dict[int, li
         .order_by(Match.id)
     )
     found: dict[int, list[StoredMatch]] = {}
-    for opportunity_id, *match in rows:
-        found.setdefault(opportunity_id, []).append(StoredMatch(*match))
+    for opportunity_id, match_id, supplier_id, supplier_name, offer_title, state in rows:
+        if opportunity_id is not None:  # always: the query asks for these opportunities
+            found.setdefault(opportunity_id, []).append(
+                StoredMatch(match_id, supplier_id, supplier_name, offer_title, state)
+            )
     return found
 
 

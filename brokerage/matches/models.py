@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -19,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..extensions import db
+from ..extensions import Model
 from ..listings.models import Need, Offer, Opportunity
 from ..matching.strength import strength_word
 from ..types import UTCDateTime, in_list, utcnow
@@ -44,7 +44,7 @@ class State(enum.StrEnum):
         return self.value.replace("_", " ")
 
 
-class MatchingPolicyVersion(db.Model):
+class MatchingPolicyVersion(Model):
     """A published policy: its numbers never change once published; a new one gets a new version."""
 
     __tablename__ = "matching_policy_versions"
@@ -59,7 +59,7 @@ class MatchingPolicyVersion(db.Model):
     published_by: Mapped[User | None] = relationship()
 
 
-class Match(db.Model):
+class Match(Model):
     """One stored pair: an offer and the opportunity or need it answers, scored from the
     seeking side (how well the offer meets what the opportunity or need asks for).
 
@@ -116,7 +116,10 @@ class Match(db.Model):
 
     # A plain attribute, not a column: the reasons worked out while this object is shown,
     # never written back (a GET writes nothing, and a write would bump `version`).
-    explained: ClassVar[tuple[str, ...] | None] = None
+    if TYPE_CHECKING:
+        explained: tuple[str, ...] | None
+    else:
+        explained = None
 
     @property
     def reasons(self) -> list[str]:

@@ -24,7 +24,7 @@ def policy() -> str | Response:
     in_force = policy_in_force()
     form = PolicyForm(data=asdict(in_force.policy))
     if form.validate_on_submit():
-        version = publish_policy(form.policy(), form.note.data, current_user)
+        version = publish_policy(form.policy(), form.note.data or "", current_user)
         mark_everything_changed()
         db.session.commit()
         flash(f"Matching policy version {version.version} is now in force.", "success")

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from ..accounts.models import User
 from ..extensions import db
@@ -144,16 +145,19 @@ def confirm_delivery(
     if len(note) > MAX_NOTE:
         raise InvalidTransition(f"Keep the note under {MAX_NOTE} characters.")
     db.session.flush()
-    confirmed = db.session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery.id, Delivery.confirmed_at.is_(None))
-        .values(
-            confirmed_by_id=actor.id,
-            confirmed_at=utcnow(),
-            rating=rating,
-            confirmation_note=note.strip(),
-        )
-        .execution_options(synchronize_session=False)
+    confirmed = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery.id, Delivery.confirmed_at.is_(None))
+            .values(
+                confirmed_by_id=actor.id,
+                confirmed_at=utcnow(),
+                rating=rating,
+                confirmation_note=note.strip(),
+            )
+            .execution_options(synchronize_session=False)
+        ),
     )
     db.session.refresh(delivery)
     if confirmed.rowcount != 1:

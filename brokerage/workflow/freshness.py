@@ -19,7 +19,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..accounts.models import Organisation, User
-from ..extensions import db
+from ..extensions import Model, db
 from ..listings.closing import is_closed
 from ..listings.models import Listing, Need, Offer, Opportunity
 from ..matches.models import Match
@@ -37,7 +37,7 @@ WAITING = (State.INTEREST_EXPRESSED, State.IN_DISCUSSION)
 SIDE, STAFF = "side", "staff"
 
 
-class MatchNudge(db.Model):
+class MatchNudge(Model):
     """A reminder sent about a quiet match: to whom (a side or the staff) and for which
     quiet spell (the time of the last move or message before it)."""
 

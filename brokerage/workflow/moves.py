@@ -54,7 +54,7 @@ def sides(match: Match) -> tuple[Organisation, Organisation]:
     return match.offer.organisation, match.seeker.organisation
 
 
-def roles_of(user: Any, match: Match) -> set[Role]:
+def roles_of(user: User | None, match: Match) -> set[Role]:
     """What `user` is to this match, as far as the workflow cares (None: the system)."""
     if user is None:
         return {Role.SYSTEM}

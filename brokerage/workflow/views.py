@@ -4,6 +4,7 @@ once and commits; a refused or stale submit re-renders the page with the current
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -17,7 +18,8 @@ from ..extensions import db
 from ..listings.service import today
 from ..matches.models import Match
 from ..matches.scene import explain_stored
-from .delivery import DeliveryReport, confirm_delivery, dispute_delivery, record_delivery
+from ..validators import text_of
+from .delivery import confirm_delivery, dispute_delivery, record_delivery
 from .evidence import MAX_FILES_AT_ONCE, path_of
 from .forms import ConfirmForm, DeliveryForm, DisputeForm, MessageForm, MoveForm
 from .models import MAX_EVIDENCE_BYTES, Delivery, EvidenceFile, MatchEvent, MatchMessage
@@ -159,7 +161,7 @@ def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> 
     return html, status
 
 
-def _sent_back(state: State, history: list[MatchEvent]) -> MatchEvent | None:
+def _sent_back(state: State, history: Sequence[MatchEvent]) -> MatchEvent | None:
     """The dispute or query that sent the delivery back, while the supplier is to answer it."""
     last = history[-1] if history else None
     if state == State.AGREED and last is not None and last.from_state == State.DELIVERED:
@@ -204,7 +206,7 @@ def move(match_id: int) -> Page | Response:
             form.state,
             current_user,
             reason=form.reason.data or None,
-            note=form.note.data,
+            note=text_of(form.note),
             seen_version=form.seen_version,
         )
     except BrokerageError as error:
@@ -222,7 +224,7 @@ def message(match_id: int) -> Page | Response:
     try:
         if stale := _stale(match, form.seen_version):
             raise stale
-        send_message(match, current_user, form.body.data)
+        send_message(match, current_user, text_of(form.body))
     except BrokerageError as error:
         return _refused(match, error, message_form=form)
     return _done(match, "Your message was sent.")
@@ -235,15 +237,8 @@ def delivery(match_id: int) -> Page | Response:
     form = _delivery_form(match)
     if not form.validate():
         return _page(match, 400, delivery_form=form)
-    report = DeliveryReport(
-        form.delivered_from.data,
-        form.delivered_to.data,
-        form.quantities,
-        form.evidence.data,
-        tuple(form.uploads),
-    )
     try:
-        record_delivery(match, current_user, report, today(), form.seen_version)
+        record_delivery(match, current_user, form.report(), today(), form.seen_version)
     except BrokerageError as error:
         return _refused(match, error, delivery_form=form)
     return _done(match, "The delivery is recorded; the other side is asked to confirm it.")
@@ -262,7 +257,7 @@ def confirm(match_id: int) -> Page | Response:
             raise stale
         if (recorded := delivery_of(match)) is not None and recorded.is_confirmed:
             raise InvalidTransition("This delivery is already confirmed.")
-        confirm_delivery(match, current_user, form.rating_value, form.note.data)
+        confirm_delivery(match, current_user, form.rating_value, text_of(form.note))
     except BrokerageError as error:
         return _refused(match, error)
     return _done(match, "Thank you: the delivery is confirmed, ready for the task force.")
@@ -276,7 +271,7 @@ def dispute(match_id: int) -> Page | Response:
     if not form.validate():
         return _page(match, 400, dispute_form=form)
     try:
-        dispute_delivery(match, current_user, form.reason.data, form.seen_version)
+        dispute_delivery(match, current_user, text_of(form.reason), form.seen_version)
     except BrokerageError as error:
         return _refused(match, error, dispute_form=form)
     return _done(match, "The delivery is disputed: the supplier is told why and records it again.")
