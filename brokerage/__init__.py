@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Blueprint, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for_environment
@@ -141,7 +141,7 @@ def _register_blueprints(app: Flask) -> None:
     from .impact.views import blueprint as impact
     from .listings.ask_views import blueprint as asks
     from .listings.views import blueprint as listings
-    from .matches.views import blueprint as matches
+    from .matches.views import blueprint as matching_policy
     from .notices.views import blueprint as notices
     from .notifications.views import blueprint as notifications
     from .places.views import blueprint as places
@@ -149,8 +149,8 @@ def _register_blueprints(app: Flask) -> None:
     from .review.views import blueprint as review
     from .toms.views import blueprint as toms
     from .workflow.interest_views import blueprint as interest
-    from .workflow.list_views import blueprint as match_lists
-    from .workflow.views import blueprint as match
+    from .workflow.list_views import blueprint as matching_lists
+    from .workflow.views import blueprint as matches
 
     for blueprint in (
         home,
@@ -162,9 +162,8 @@ def _register_blueprints(app: Flask) -> None:
         bulk,
         plan,
         board,
+        _serving("matching", "/matching", matching_policy, matching_lists),
         matches,
-        match,
-        match_lists,
         interest,
         notifications,
         charter,
@@ -182,6 +181,16 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api)
     errors.register(app)
     permissions.init_app(app)
+
+
+def _serving(name: str, url_prefix: str, *rooms: Blueprint) -> Blueprint:
+    """One blueprint for a URL prefix that several packages serve, named for the prefix,
+    holding theirs (`matching.policy.edit`). Made afresh for each app: a blueprint takes no
+    more children once registered."""
+    prefix = Blueprint(name, __name__, url_prefix=url_prefix)
+    for room in rooms:
+        prefix.register_blueprint(room)
+    return prefix
 
 
 def _register_cli(app: Flask) -> None:

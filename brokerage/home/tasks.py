@@ -64,7 +64,7 @@ def _match_task(label: str, query: Select[*tuple[Any, ...]]) -> Task | None:
     count, first = _count_and_first(query)
     if not count:
         return None
-    return Task(label, count, "match.show", {"match_id": first})
+    return Task(label, count, "matches.show", {"match_id": first})
 
 
 def deliveries_to_confirm(org_ids: list[int]) -> Task | None:

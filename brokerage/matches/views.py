@@ -1,4 +1,5 @@
-"""Staff settings for matching: the policy in force, its history, and publishing a new one."""
+"""Staff settings for matching: the policy in force, its history, and publishing a new one
+(blueprint `policy`, served under /matching as `matching.policy`)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from .jobs import mark_everything_changed
 from .policy import policy_history, policy_in_force, publish_policy
 from .sandbox import compare_policies
 
-blueprint = Blueprint("matches", __name__, url_prefix="/matching")
+blueprint = Blueprint("policy", __name__)
 
 
 @blueprint.route("/policy", methods=["GET", "POST"])
 @staff_required
-def policy() -> str | Response:
+def edit() -> str | Response:
     in_force = policy_in_force()
     form = PolicyForm(data=asdict(in_force.policy))
     if form.validate_on_submit():
@@ -28,7 +29,7 @@ def policy() -> str | Response:
         mark_everything_changed()
         db.session.commit()
         flash(f"Matching policy version {version.version} is now in force.", "success")
-        return redirect(url_for("matches.policy"))
+        return redirect(url_for("matching.policy.edit"))
     return render_template(
         "matches/policy.html", form=form, in_force=in_force, history=policy_history()
     )
@@ -36,7 +37,7 @@ def policy() -> str | Response:
 
 @blueprint.route("/policy/sandbox", methods=["GET", "POST"])
 @staff_required
-def policy_sandbox() -> str:
+def sandbox() -> str:
     """Try a draft on a sample of seekers before publishing it; trying saves nothing."""
     in_force = policy_in_force()
     form = DraftPolicyForm(data=asdict(in_force.policy))

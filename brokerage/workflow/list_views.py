@@ -23,7 +23,8 @@ from .lists import match_list
 from .permissions import can_view_matches, can_view_matches_for
 from .shown import ShownMatch, needs_for, offers_for, read_shown_matches_ahead, shown_matches
 
-blueprint = Blueprint("match_lists", __name__, url_prefix="/matching")
+# Served under /matching, beside the policy pages, as `matching.lists`.
+blueprint = Blueprint("lists", __name__)
 
 Page = str | tuple[str, int]
 

@@ -46,7 +46,7 @@ from .states import (
     stage_of,
 )
 
-blueprint = Blueprint("match", __name__, url_prefix="/matches")
+blueprint = Blueprint("matches", __name__, url_prefix="/matches")
 
 
 @blueprint.url_value_preprocessor
@@ -54,7 +54,7 @@ def _allow_evidence_files(endpoint: str | None, values: dict[str, object] | None
     """A delivery may carry evidence files beyond the site's usual request limit. Set here
     because this runs before the body is first read (by the CSRF check); room for every
     file at a little over the limit, so a file too large gets a field error, not a 413."""
-    if endpoint == "match.delivery" and current_user.is_authenticated:
+    if endpoint == "matches.delivery" and current_user.is_authenticated:
         request.max_content_length = MAX_FILES_AT_ONCE * 2 * MAX_EVIDENCE_BYTES
 
 
@@ -183,7 +183,7 @@ def _stale(match: Match, seen: int | None) -> StaleMatch | None:
 def _done(match: Match, message: str) -> Response:
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("match.show", match_id=match.id))
+    return redirect(url_for("matches.show", match_id=match.id))
 
 
 @blueprint.get("/<int:match_id>")
