@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Blueprint, Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for_environment
@@ -121,7 +121,7 @@ def _init_extensions(app: Flask) -> None:
     )
     login_manager.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
-    formatting.register_filters(app)
+    formatting.register_filters(app.jinja_env)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -141,16 +141,16 @@ def _register_blueprints(app: Flask) -> None:
     from .impact.views import blueprint as impact
     from .listings.ask_views import blueprint as asks
     from .listings.views import blueprint as listings
-    from .matches.interest_views import blueprint as interest
-    from .matches.list_views import blueprint as match_lists
-    from .matches.match_views import blueprint as match
-    from .matches.views import blueprint as matches
+    from .matches.views import blueprint as matching_policy
     from .notices.views import blueprint as notices
     from .notifications.views import blueprint as notifications
     from .places.views import blueprint as places
     from .plan.views import blueprint as plan
     from .review.views import blueprint as review
     from .toms.views import blueprint as toms
+    from .workflow.interest_views import blueprint as interest
+    from .workflow.list_views import blueprint as matching_lists
+    from .workflow.views import blueprint as matches
 
     for blueprint in (
         home,
@@ -162,9 +162,8 @@ def _register_blueprints(app: Flask) -> None:
         bulk,
         plan,
         board,
+        _serving("matching", "/matching", matching_policy, matching_lists),
         matches,
-        match,
-        match_lists,
         interest,
         notifications,
         charter,
@@ -184,6 +183,16 @@ def _register_blueprints(app: Flask) -> None:
     permissions.init_app(app)
 
 
+def _serving(name: str, url_prefix: str, *rooms: Blueprint) -> Blueprint:
+    """One blueprint for a URL prefix that several packages serve, named for the prefix,
+    holding theirs (`matching.policy.edit`). Made afresh for each app: a blueprint takes no
+    more children once registered."""
+    prefix = Blueprint(name, __name__, url_prefix=url_prefix)
+    for room in rooms:
+        prefix.register_blueprint(room)
+    return prefix
+
+
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import users_cli
     from .board.cli import report_cli
@@ -198,11 +207,13 @@ def _register_cli(app: Flask) -> None:
     from .places.cli import places_cli
     from .plan.cli import plan_cli
     from .toms.cli import toms_cli
+    from .workflow.cli import expire_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(mail_cli)
     app.cli.add_command(jobs_cli)
+    match_cli.add_command(expire_command)
     app.cli.add_command(match_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(listings_cli)
@@ -221,9 +232,9 @@ def _register_personal_data(app: Flask) -> None:
     from .accounts.privacy import register_personal_data
     from .audit.service import entries_by
     from .charter.service import check_ins_recorded_by
-    from .matches.workflow import messages_written_by
     from .notifications.service import notifications_of
     from .plan.service import updates_written_by
+    from .workflow.moves import messages_written_by
 
     register_personal_data(app, "notifications", notifications_of)
     register_personal_data(app, "match_messages_written", messages_written_by)

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from jinja2 import Environment
 
 Number = Decimal | int | float
 # Quantities are kept to the hundredth (toms.fields.parse_quantity); so are they shown.
@@ -101,11 +101,11 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(LOCAL_TIME)
 
 
-def register_filters(app: Flask) -> None:
+def register_filters(environment: Environment) -> None:
     """`{{ line.quantity | quantity }}`, `{{ line.quantity | amount(line.unit) }}`,
     `{{ pence | pounds }}`, `{{ share | percent }}`, `{{ day | date }}`,
     `{{ moment | datetime }}` in every template."""
-    app.jinja_env.filters.update(
+    environment.filters.update(
         quantity=format_quantity,
         amount=format_amount,
         pounds=format_pounds,

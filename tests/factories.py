@@ -46,15 +46,7 @@ from brokerage.listings.models import (
     OrganisationTrade,
     Profile,
 )
-from brokerage.matches.freshness import MatchNudge
 from brokerage.matches.models import Match, MatchingPolicyVersion
-from brokerage.matches.outcome_models import (
-    Delivery,
-    DeliveryLine,
-    EvidenceFile,
-    MatchEvent,
-    MatchMessage,
-)
 from brokerage.matches.supplier_models import SupplierMatch
 from brokerage.notices.models import (
     Award,
@@ -87,6 +79,14 @@ from brokerage.plan.models import (
 from brokerage.plan.resource_models import Resource
 from brokerage.toms.models import Framework, FrameworkVersion, Measure, Outcome, ProxyValue, Theme
 from brokerage.types import utcnow
+from brokerage.workflow.freshness import MatchNudge
+from brokerage.workflow.models import (
+    Delivery,
+    DeliveryLine,
+    EvidenceFile,
+    MatchEvent,
+    MatchMessage,
+)
 
 PASSWORD = "correct horse battery staple"
 # A postcode in east Oxford, and a shipped measure code (tests that need the measure itself

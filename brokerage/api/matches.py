@@ -18,10 +18,10 @@ from ..extensions import db
 from ..listings.kinds import KINDS, ListingKind
 from ..listings.models import Listing
 from ..listings.permissions import can_view_listing
-from ..matches.permissions import can_view_matches
 from ..matches.policy import policy_in_force
-from ..matches.service import ShownMatch, read_shown_matches_ahead, shown_matches
 from ..matches.suppliers import ShownSupplier, SupplierMatches, stored_while_reading
+from ..workflow.permissions import can_view_matches
+from ..workflow.shown import ShownMatch, read_shown_matches_ahead, shown_matches
 from .views import blueprint
 
 

@@ -20,12 +20,12 @@ from ..charter.schedule import month_bounds
 from ..extensions import db
 from ..listings.choices import ListingStatus
 from ..listings.models import Need, Offer, Opportunity
-from ..matches.lists import stage_expression
 from ..matches.models import Match
-from ..matches.outcome_models import Delivery, MatchEvent, MatchMessage
-from ..matches.states import Stage, State
 from ..plan.models import Action, ActionLead, Objective, Plan, PlanLead, WorkingGroup
 from ..plan.states import ActionStatus
+from ..workflow.lists import stage_expression
+from ..workflow.models import Delivery, MatchEvent, MatchMessage
+from ..workflow.states import Stage, State
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def _match_task(label: str, query: Select[*tuple[Any, ...]]) -> Task | None:
     count, first = _count_and_first(query)
     if not count:
         return None
-    return Task(label, count, "match.show", {"match_id": first})
+    return Task(label, count, "matches.show", {"match_id": first})
 
 
 def deliveries_to_confirm(org_ids: list[int]) -> Task | None:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..accounts.models import User
 from ..extensions import db
 from ..matches.models import Match
-from ..matches.states import State
+from ..workflow.states import State
 from .models import CaseStudy
 from .service import save_case_study
 

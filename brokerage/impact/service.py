@@ -18,11 +18,11 @@ from ..charts import Tally, tallies
 from ..extensions import db
 from ..formatting import format_quantity
 from ..matches.models import Match
-from ..matches.outcome_models import Delivery
-from ..matches.states import InvalidTransition, State
 from ..places.districts import OXFORDSHIRE_DISTRICTS
 from ..toms.service import current_measures
 from ..types import utcnow
+from ..workflow.models import Delivery
+from ..workflow.states import InvalidTransition, State
 from .models import CaseStudy
 from .suppliers import SupplierFigures, pounds_cell, supplier_figures, supplier_json
 

@@ -23,9 +23,9 @@ from ..formatting import format_quantity
 from ..listings.choices import ListingStatus
 from ..listings.models import Offer
 from ..matches.models import Match
-from ..matches.outcome_models import Delivery
-from ..matches.states import State
 from ..toms.service import measures_by_code
+from ..workflow.models import Delivery
+from ..workflow.states import State
 
 STANDING_DELIVERIES = (State.DELIVERED.value, State.VERIFIED.value)
 CSV_HEADINGS = (

@@ -32,7 +32,8 @@ def _number(quantity: Decimal | None) -> float | None:
 class ServiceReach(Protocol):
     """What matching reads of a supplier's profile: how far it serves (None: anywhere)."""
 
-    service_radius_km: float | None
+    @property
+    def service_radius_km(self) -> float | None: ...
 
 
 @dataclass(frozen=True, slots=True)

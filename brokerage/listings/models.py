@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     BigInteger,
@@ -85,6 +85,10 @@ class Listing:
 
     REF_PREFIX: ClassVar[str]
     ORGANISATION_KIND: ClassVar[OrganisationKind]
+    if TYPE_CHECKING:
+        # Each kind maps its own measures (OfferMeasure & co.); declared here for the type
+        # checker only, since the mixin's annotations would otherwise be mapped as columns.
+        measures: Mapped[list[Any]]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -138,7 +142,7 @@ class Listing:
     @property
     def quantities(self) -> dict[str, Decimal | None]:
         """{code: quantity} in the order chosen: what the measure picker is filled with."""
-        return {row.measure_code: row.quantity for row in self.measures}  # type: ignore[attr-defined]
+        return {row.measure_code: row.quantity for row in self.measures}
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.ref} {self.status}>"

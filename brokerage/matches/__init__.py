@@ -1,4 +1,4 @@
-"""Stored matches and what decides them (the matching policy in force, its versions,
-candidates), and the match workflow: moves, messages and deliveries."""
+"""Stored rankings and what decides them: the matching policy in force, its versions and
+sandbox, the candidates, and the stored offer-level and supplier-level matches."""
 
-from . import outcome_models, supplier_models  # noqa: F401  (their tables are part of the schema)
+from . import supplier_models  # noqa: F401  (its table is part of the schema)

@@ -116,7 +116,7 @@ _MEASURE_COLUMNS = {Offer: ("quantity",), Opportunity: ("target", "weight"), Nee
 def measures_table(model: type[Listing]) -> tuple[type[Any], Any]:
     """A kind of listing's measure model (OfferMeasure & co.) and its column naming the
     listing, read off the `measures` relationship."""
-    relationship = model.measures.property  # type: ignore[attr-defined]
+    relationship = model.measures.property
     return relationship.mapper.class_, next(iter(relationship.remote_side))
 
 

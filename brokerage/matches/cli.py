@@ -6,8 +6,6 @@ import click
 from flask.cli import AppGroup
 
 from ..extensions import db
-from ..types import utcnow
-from .freshness import keep_fresh
 from .scene import Scene
 from .store import rebuild, seekers_to_rank
 from .supplier_store import rebuild_supplier_matches
@@ -29,17 +27,4 @@ def rebuild_command() -> None:
         f"{report.pairs} pair{'s' if report.pairs != 1 else ''} stored in "
         f"{report.seconds:.1f} s with matching policy version {report.policy_version}; "
         f"{suppliers} opportunity and supplier pair{'s' if suppliers != 1 else ''} stored."
-    )
-
-
-@match_cli.command("expire")
-def expire_command() -> None:
-    """Close listings past their dates (their matches expire and the rankings they were in
-    are recomputed), and nudge about quiet matches (idempotent)."""
-    report = keep_fresh(utcnow())
-    db.session.commit()
-    click.echo(
-        f"{report.closed} listing{'s' if report.closed != 1 else ''} closed, "
-        f"{report.expired} expired, {report.nudged} nudged, "
-        f"{report.escalated} raised with staff."
     )

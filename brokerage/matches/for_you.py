@@ -14,8 +14,7 @@ from ..listings.closing import open_and_published
 from ..listings.models import Offer, Opportunity
 from ..matching.strength import strength_word
 from ..matching.supplier_model import SupplierResult
-from .models import Match
-from .states import State
+from .models import Match, State
 from .supplier_models import SupplierMatch
 from .suppliers import ShownOffer, StoredMatch, shown_offers, stored_result
 
@@ -62,8 +61,11 @@ def _under_way(organisation_id: int, opportunity_ids: list[int]) -> dict[int, li
         .order_by(Match.id)
     )
     found: dict[int, list[StoredMatch]] = {}
-    for opportunity_id, *match in rows:
-        found.setdefault(opportunity_id, []).append(StoredMatch(*match))
+    for opportunity_id, match_id, supplier_id, supplier_name, offer_title, state in rows:
+        if opportunity_id is not None:  # always: the query asks for these opportunities
+            found.setdefault(opportunity_id, []).append(
+                StoredMatch(match_id, supplier_id, supplier_name, offer_title, state)
+            )
     return found
 
 

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..matching import MatchingPolicy
 from ..matching.policy import BUYER_VALUES_ALL_ZERO
-from ..validators import plain_text
+from ..validators import add_error, plain_text
 
 
 def _number(label: str, description: str, low: float, high: float) -> DecimalField:
@@ -96,14 +96,14 @@ class PolicySettingsForm(FlaskForm):
         names = MatchingPolicy.__dataclass_fields__
         return MatchingPolicy(**{name: float(getattr(self, name).data) for name in names})
 
-    def validate(self, extra_validators: dict | None = None) -> bool:  # type: ignore[override]
+    def validate(self, extra_validators: object = None) -> bool:
         if not super().validate(extra_validators):
             return False
         try:
             self.policy()
         except ValueError as error:
             field = self.sme_weight if str(error) == BUYER_VALUES_ALL_ZERO else self.location_weight
-            field.errors.append(str(error))
+            add_error(field, str(error))
             return False
         return True
 

@@ -42,7 +42,7 @@ def mark_everything_changed() -> None:
 def recompute_changed(keys: Iterable[Key]) -> None:
     """The job: recompute what the listings (or organisations' listings) in `keys` affect,
     offer-level and supplier-level."""
-    keys = set(map(tuple, keys))
+    keys = {(kind, int(key_id)) for kind, key_id in keys}  # lists, once through a queue
     if EVERYTHING in keys:
         rebuild()
         rebuild_supplier_matches()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -18,14 +19,32 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..extensions import db
+from ..extensions import Model
 from ..listings.models import Need, Offer, Opportunity
 from ..matching.strength import strength_word
 from ..types import UTCDateTime, in_list, utcnow
-from .states import State
 
 
-class MatchingPolicyVersion(db.Model):
+class State(enum.StrEnum):
+    """Where a stored match stands, as its `state` column holds it: the engine stores it
+    suggested, and the workflow (`brokerage.workflow.states`) says which moves lead on."""
+
+    SUGGESTED = "suggested"
+    INTEREST_EXPRESSED = "interest_expressed"
+    IN_DISCUSSION = "in_discussion"
+    AGREED = "agreed"
+    DELIVERED = "delivered"
+    VERIFIED = "verified"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    EXPIRED = "expired"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class MatchingPolicyVersion(Model):
     """A published policy: its numbers never change once published; a new one gets a new version."""
 
     __tablename__ = "matching_policy_versions"
@@ -40,7 +59,7 @@ class MatchingPolicyVersion(db.Model):
     published_by: Mapped[User | None] = relationship()
 
 
-class Match(db.Model):
+class Match(Model):
     """One stored pair: an offer and the opportunity or need it answers, scored from the
     seeking side (how well the offer meets what the opportunity or need asks for).
 
@@ -97,19 +116,21 @@ class Match(db.Model):
 
     # A plain attribute, not a column: the reasons worked out while this object is shown,
     # never written back (a GET writes nothing, and a write would bump `version`).
-    explained: ClassVar[tuple[str, ...] | None] = None
+    if TYPE_CHECKING:
+        explained: tuple[str, ...] | None
+    else:
+        explained = None
 
     @property
     def reasons(self) -> list[str]:
         """Why the pair scores as it does: the stored reasons or, for a pair stored without
-        (explaining every pair of a rebuild took minutes), this pair explained when shown."""
+        (explaining every pair of a rebuild took minutes), the ones `scene.explain_stored`
+        worked out for showing it, which must have run first."""
         if self.stored_reasons is not None:
             return self.stored_reasons
         if self.explained is None:
-            from .scene import explain_stored  # scene builds on these models
-
-            explain_stored([self])
-        return list(self.explained or ())
+            raise LookupError(f"Match {self.id} is stored without reasons: explain it first.")
+        return list(self.explained)
 
     @reasons.setter
     def reasons(self, value: list[str] | None) -> None:

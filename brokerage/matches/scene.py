@@ -4,9 +4,9 @@ Every published offer sits in one candidate pool; every published opportunity an
 a query against it. A pair is always scored from the seeking side (does the offer meet
 what the opportunity or need asks for?), so the offer's own ranking of needs uses the same
 scores as the needs' rankings of offers: one number per pair, whichever page shows it.
-Pairs in a seeker's top N are stored with their reasons (`pair_reasons`), since the
-seeker's page shows them; pairs kept only for an offer's own ranking are not, and
-`explain_stored` works out the reasons of the few such a page shows.
+Pairs in a seeker's top N are stored with their reasons (the matching core's
+`explain_scored`), since the seeker's page shows them; pairs kept only for an offer's own
+ranking are not, and `explain_stored` works out the reasons of the few such a page shows.
 """
 
 from __future__ import annotations
@@ -24,9 +24,7 @@ from ..extensions import db
 from ..listings.models import Listing, Need, Offer, Opportunity
 from ..matching import Candidate, CandidatePool, Catalogue, MatchingPolicy, Wanted, score_all
 from ..matching.engine import TIE_DECIMALS, Scores
-from ..matching.reasons import explain
-from ..matching.reference import measure_credits, text_score, word_matches
-from ..matching.text import fit_words
+from ..matching.reference import explain_scored
 from ..toms.service import matching_catalogue
 from .candidates import PAIRINGS, ListingRow, measures_table, published_rows
 from .models import Match, MatchingPolicyVersion
@@ -221,7 +219,7 @@ class Scene:
         """Why the stored pair scores as it does, under the policy in force."""
         _, wanted = self.seekers(side)
         return list(
-            pair_reasons(
+            explain_scored(
                 wanted[seeker],
                 self.candidates[offer],
                 self.catalogue,
@@ -272,7 +270,7 @@ def explain_stored(matches: Sequence[Match]) -> None:
         key = (type(seeker), seeker.id)
         if key not in wanted:
             wanted[key] = PAIRINGS[type(seeker)].wanted(seeker)
-        match.explained = pair_reasons(
+        match.explained = explain_scored(
             wanted[key],
             offered[match.offer_id],
             catalogue,
@@ -307,33 +305,3 @@ def _policies(versions: set[int]) -> dict[int, MatchingPolicy]:
     )
     policies = {row.version: MatchingPolicy.from_dict(row.settings) for row in found}
     return {version: policies.get(version, MatchingPolicy()) for version in versions}
-
-
-def pair_reasons(
-    wanted: Wanted,
-    candidate: Candidate,
-    catalogue: Catalogue,
-    policy: MatchingPolicy,
-    distance_m: float,
-    fit: float,
-) -> tuple[str, ...]:
-    """The reference scorer's reasons for a scored pair, from its distance and fit: the
-    fit's word weights came from the whole pool, which explaining one pair cannot see."""
-    priority = wanted.in_priority_place or candidate.in_priority_place
-    credits = measure_credits(wanted, candidate, catalogue, policy)
-    similar = word_matches(
-        fit_words(wanted.text), fit_words(candidate.text), policy.word_similarity_cutoff
-    )
-    text = fit
-    if wanted.category and candidate.category:
-        share = policy.category_share
-        same = float(wanted.category.casefold() == candidate.category.casefold())
-        # With share 1 the text carries no weight in the score: show its unweighted share.
-        text = (
-            min(1.0, max(0.0, (text - share * same) / (1 - share)))
-            if share < 1
-            else text_score(similar, lambda word: 1.0)
-        )
-    return explain(
-        wanted, candidate, catalogue, policy, distance_m, priority, credits, similar, text
-    )

@@ -15,17 +15,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 
 from ..extensions import db
 from ..listings.models import Listing, Offer
 from ..matching.engine import Scores
 from ..types import utcnow
-from .models import Match
+from .models import Match, State
 from .scene import (
     PARTS,
     SIDE_OF,
@@ -40,7 +41,6 @@ from .scene import (
     merged_pairs,
     offer_ranks,
 )
-from .states import State
 
 SUGGESTED = State.SUGGESTED.value
 INSERT_BATCH = 5_000
@@ -85,7 +85,7 @@ def rebuild(
     while batch := list(islice(rows, INSERT_BATCH)):
         # The table, not the mapped class: the ORM's bulk insert leaves out None values and
         # so splits a batch wherever ranks are missing, into thousands of small statements.
-        db.session.execute(insert(Match.__table__), batch)
+        db.session.execute(insert(cast(Table, Match.__table__)), batch)
         stored += len(batch)
     db.session.flush()
     return RebuildReport(stored, time.perf_counter() - started, scene.in_force.version)
@@ -104,7 +104,8 @@ def rows_for(
     offer is queried on its own.
     """
     ranked = [(side, _rank_side(scene, side, progress)) for side in SIDES]
-    common = {"opportunity_id": None, "need_id": None, "state": SUGGESTED, "version": 1}
+    common: dict[str, Any] = {"opportunity_id": None, "need_id": None, "state": SUGGESTED}
+    common["version"] = 1
     common |= {"policy_version": scene.in_force.version, "computed_at": utcnow()}
     for side, pairs in ranked:
         listings, _ = scene.seekers(side)
@@ -160,9 +161,9 @@ def _rank_side(scene: Scene, side: Side, progress: Callable[[int], None]) -> Ran
     slot = np.zeros(n_offers, dtype=np.int64)
     for seeker in range(n_seekers):
         scores = scene.seeker_scores(side, seeker)
-        offers = best(scores.total)
-        top[seeker, : len(offers)] = offers
-        top_parts[seeker, : len(offers)] = _parts(scores, offers)
+        best_offers = best(scores.total)
+        top[seeker, : len(best_offers)] = best_offers
+        top_parts[seeker, : len(best_offers)] = _parts(scores, best_offers)
         if side.offer_side:
             # Offers this seeker beats the weakest of: it takes that one's place.
             gaining = np.flatnonzero(scores.total > floor)
@@ -266,10 +267,7 @@ class _Rows:
             for offer_id, ranked in rankings.items():
                 o = offers.index.get(offer_id)
                 self._set_ranks(
-                    self.of_offer(offer_id),
-                    ranked,
-                    "offer_rank",
-                    lambda s_id, o=o: (self.seekers.index[s_id], o),
+                    self.of_offer(offer_id), ranked, "offer_rank", partial(self._seeker_pair, o)
                 )
         top = [] if totals is None else [int(offers.ids[o]) for o in best(totals)]
         self._set_ranks(
@@ -293,10 +291,7 @@ class _Rows:
         for seeker_id, ranked in rankings.items():
             s = seekers.index.get(seeker_id)
             self._set_ranks(
-                self.of_seeker(seeker_id),
-                ranked,
-                "seeker_rank",
-                lambda o_id, s=s: (s, scene.offers.index[o_id]),
+                self.of_seeker(seeker_id), ranked, "seeker_rank", partial(self._offer_pair, s)
             )
         top = []
         if totals is not None and self.side.offer_side:
@@ -357,6 +352,14 @@ class _Rows:
         index = self.seekers.index[seeker_id]
         return _merged(ranked, None if totals is None else (float(totals[index]), offer_id))
 
+    def _seeker_pair(self, offer: int | None, seeker_id: int) -> tuple[int | None, int | None]:
+        """The scene's (seeker, offer) positions of a seeker ranked for `offer`."""
+        return self.seekers.index[seeker_id], offer
+
+    def _offer_pair(self, seeker: int | None, offer_id: int) -> tuple[int | None, int | None]:
+        """The scene's (seeker, offer) positions of an offer ranked for `seeker`."""
+        return seeker, self.scene.offers.index[offer_id]
+
     def _set_ranks(
         self,
         existing: dict[int, Match],
@@ -376,9 +379,9 @@ class _Rows:
         for partner, rank in new.items():
             if partner not in existing:
                 seeker, offer = pair(partner)
-                row = self._create(seeker, offer)
-                if row is not None:
-                    setattr(row, attribute, rank)
+                created = self._create(seeker, offer)
+                if created is not None:
+                    setattr(created, attribute, rank)
         db.session.flush()
 
     def _scored(self, seeker: int | None, offer: int | None) -> dict[str, Any] | None:

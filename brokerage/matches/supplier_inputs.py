@@ -109,7 +109,8 @@ def supplier_world(
         )
         .order_by(OrganisationTrade.id)
     ):
-        trades.setdefault(organisation_id, []).append(code)
+        if code is not None:  # always: the query leaves out trades without a code
+            trades.setdefault(organisation_id, []).append(code)
     signees = set(
         db.session.scalars(
             select(_SIGNEES.c.organisation_id).where(

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ..types import UTCDateTime, utcnow
 
 SCORE_COLUMNS = (
@@ -29,7 +29,7 @@ SCORE_COLUMNS = (
 )
 
 
-class SupplierMatch(db.Model):
+class SupplierMatch(Model):
     __tablename__ = "supplier_matches"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,12 +18,12 @@ Functions flush; the caller commits.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 
 from ..extensions import db
 from ..matching.engine import TIE_DECIMALS
@@ -169,7 +169,7 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
     )
     stored = 0
     while batch := list(islice(rows, INSERT_BATCH)):
-        db.session.execute(insert(SupplierMatch.__table__), batch)
+        db.session.execute(insert(cast(Table, SupplierMatch.__table__)), batch)
         stored += len(batch)
     db.session.flush()
     return stored
@@ -195,12 +195,12 @@ def _ranks(found: SupplierScene) -> dict[tuple[int, int], dict[str, int]]:
         kept_by[gaining, slot[gaining]] = j
         slot[gaining] = kept[gaining].argmin(axis=1)
         floor[gaining] = kept[gaining].min(axis=1)
-    for row in np.flatnonzero(np.isfinite(kept).any(axis=1)):
-        filled = np.isfinite(kept[row])
+    for supplier in np.flatnonzero(np.isfinite(kept).any(axis=1)):
+        filled = np.isfinite(kept[supplier])
         ranked = np.full(len(found.opportunities), -np.inf)
-        ranked[kept_by[row, filled]] = kept[row, filled]
+        ranked[kept_by[supplier, filled]] = kept[supplier, filled]
         for rank, j in enumerate(best(ranked), start=1):
-            ranks.setdefault((j, int(row)), {})[SUPPLIER_RANK] = rank
+            ranks.setdefault((j, int(supplier)), {})[SUPPLIER_RANK] = rank
     return ranks
 
 
@@ -263,10 +263,19 @@ class _Recompute:
                 db.session.delete(row)
         db.session.flush()
         for partner, rank in new.items():
-            if partner not in existing and (row := create(partner)) is not None:
-                setattr(row, attribute, rank)
-                db.session.add(row)
+            if partner not in existing and (created := create(partner)) is not None:
+                setattr(created, attribute, rank)
+                db.session.add(created)
         db.session.flush()
+
+    def _opportunity_row(
+        self, j: int, changed: int, candidate: SupplierCandidate | None, organisation_id: int
+    ) -> SupplierMatch | None:
+        """Opportunity `j`'s row for a supplier in its ranking: the `changed` one as
+        `candidate` now is, any other as the world holds it."""
+        if organisation_id != changed:
+            return self._row(j, self._by_id(organisation_id))
+        return None if candidate is None else self._row(j, candidate)
 
     def _row(self, j: int, candidate: SupplierCandidate) -> SupplierMatch | None:
         result = self.scene.result(j, candidate)
@@ -438,9 +447,7 @@ class _Recompute:
                 existing,
                 ranked,
                 OPPORTUNITY_RANK,
-                lambda o_id, j=j: self._row(
-                    j, candidate if o_id == organisation_id else self._by_id(o_id)
-                ),
+                partial(self._opportunity_row, j, organisation_id, candidate),
             )
 
     def _refresh(

@@ -15,10 +15,9 @@ from ..listings.models import Offer, Opportunity
 from ..matching.strength import strength_word
 from ..matching.supplier_model import OpportunityQuery, SupplierResult
 from ..matching.suppliers import rank_suppliers
-from .models import Match
+from .models import Match, State
 from .policy import policy_in_force, supplier_policy
 from .scene import TOP_N
-from .states import State
 from .supplier_inputs import advice_for, opportunity_query, supplier_world
 from .supplier_models import SupplierMatch
 from .supplier_store import has_stored_ranking, recompute_supplier_matches

@@ -7,6 +7,7 @@ quoted as each side wrote them; nothing internal (stems, synonym tokens) is show
 
 from __future__ import annotations
 
+from ..formatting import format_quantity
 from .model import Candidate, Catalogue, MeasureCredit, Wanted
 from .policy import MatchingPolicy
 from .text import fit_words, fit_words_as_written, is_synonym_token
@@ -14,12 +15,6 @@ from .text import fit_words, fit_words_as_written, is_synonym_token
 WordMatch = tuple[str, str | None, float]
 # Credits read as words where a person would say them so.
 CREDIT_WORDS = {1.0: "in full", 0.75: "at three quarters", 0.5: "at half", 0.25: "at a quarter"}
-
-
-def format_quantity(value: float) -> str:
-    """40 rather than 40.0 or 4E+1; thousands separated; at most two decimals."""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
 
 
 def _amount(value: float, unit: str) -> str:

@@ -211,3 +211,38 @@ def score_pair(
             wanted, candidate, catalogue, policy, distance, priority, credits, matches, text
         ),
     )
+
+
+def text_of_fit(wanted: Wanted, candidate: Candidate, fit: float, policy: MatchingPolicy) -> float:
+    """The description's share of a pair's fit (`fit_score` undone): the share the reasons
+    quote, for a pair of which only the fit was kept. With category share 1 the text
+    carries no weight in the fit, so the words' unweighted share is the honest figure."""
+    if not (wanted.category and candidate.category):
+        return fit
+    share = policy.category_share
+    if share >= 1:
+        similar = word_matches(
+            fit_words(wanted.text), fit_words(candidate.text), policy.word_similarity_cutoff
+        )
+        return text_score(similar, lambda word: 1.0)
+    same = float(wanted.category.casefold() == candidate.category.casefold())
+    return min(1.0, max(0.0, (fit - share * same) / (1 - share)))
+
+
+def explain_scored(
+    wanted: Wanted,
+    candidate: Candidate,
+    catalogue: Catalogue,
+    policy: MatchingPolicy,
+    distance: float,
+    fit: float,
+) -> tuple[str, ...]:
+    """The reasons for a pair the vectorised engine scored, from its distance and fit: the
+    fit's word weights came from the whole pool, which explaining one pair cannot see."""
+    priority = wanted.in_priority_place or candidate.in_priority_place
+    credits = measure_credits(wanted, candidate, catalogue, policy)
+    similar = word_matches(
+        fit_words(wanted.text), fit_words(candidate.text), policy.word_similarity_cutoff
+    )
+    text = text_of_fit(wanted, candidate, fit, policy)
+    return explain(wanted, candidate, catalogue, policy, distance, priority, credits, similar, text)

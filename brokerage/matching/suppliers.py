@@ -150,9 +150,9 @@ def _trade(pool: SupplierPool, query: OpportunityQuery, policy: SupplierPolicy) 
         trade[~pool.has_trades] = 0.0
     fallback = np.zeros(len(pool))
     if query.category:
-        code = pool.category_codes.get(query.category.casefold())
-        if code:
-            fallback[pool.category == code] = policy.no_trades_category_credit
+        category_code = pool.category_codes.get(query.category.casefold())
+        if category_code:
+            fallback[pool.category == category_code] = policy.no_trades_category_credit
     for word in fallback_words(query):
         rows = pool.by_word.get(word)
         if rows is not None:

@@ -9,15 +9,32 @@ Dates are only given where the document gives one; `timing` keeps what it says i
 
 from __future__ import annotations
 
+from collections.abc import Sequence, Sized
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from .spec_reader import Reader
 from .states import EventKind
 
-if TYPE_CHECKING:
-    from .spec import ObjectiveSpec
+
+class _NamedKpi(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class Objective(Protocol):
+    """What an event reads of its group's objectives (`spec.ObjectiveSpec`, which reads
+    the events: a protocol here keeps the two modules out of an import cycle)."""
+
+    @property
+    def number(self) -> int: ...
+
+    @property
+    def actions(self) -> Sized: ...
+
+    @property
+    def kpis(self) -> Sequence[_NamedKpi]: ...
 
 
 @dataclass(frozen=True)
@@ -54,7 +71,7 @@ _KINDS = ", ".join(kind.value for kind in EventKind)
 
 
 def read_events(
-    reader: Reader, path: str, data: Any, objectives: list[ObjectiveSpec]
+    reader: Reader, path: str, data: Any, objectives: Sequence[Objective]
 ) -> list[EventSpec]:
     """The events under `data['events']`, each checked against the group's objectives."""
     events = [_event(reader, p, item, objectives) for p, item in reader.items(data, path, "events")]
@@ -62,7 +79,7 @@ def read_events(
     return events
 
 
-def _event(reader: Reader, path: str, data: Any, objectives: list[ObjectiveSpec]) -> EventSpec:
+def _event(reader: Reader, path: str, data: Any, objectives: Sequence[Objective]) -> EventSpec:
     data = reader.mapping(data, path, _EVENT_KEYS)
     kind = reader.text(data, path, "kind", 20)
     if kind and kind not in {k.value for k in EventKind}:
@@ -91,8 +108,8 @@ def _date(reader: Reader, path: str, value: Any) -> date | None:
 
 
 def _objective(
-    reader: Reader, path: str, number: Any, objectives: list[ObjectiveSpec]
-) -> ObjectiveSpec | None:
+    reader: Reader, path: str, number: Any, objectives: Sequence[Objective]
+) -> Objective | None:
     found = next((o for o in objectives if o.number == number), None)
     if found is None:
         reader.problem(path, f"the working group has no objective {number!r}")
@@ -100,7 +117,7 @@ def _objective(
 
 
 def _action_ref(
-    reader: Reader, path: str, value: Any, objectives: list[ObjectiveSpec]
+    reader: Reader, path: str, value: Any, objectives: Sequence[Objective]
 ) -> tuple[int, int] | None:
     if value is None:
         return None
@@ -116,7 +133,7 @@ def _action_ref(
 
 
 def _kpi_ref(
-    reader: Reader, path: str, key: str, data: dict[str, Any], objectives: list[ObjectiveSpec]
+    reader: Reader, path: str, key: str, data: dict[str, Any], objectives: Sequence[Objective]
 ) -> KpiRef | None:
     if data.get(key) is None:
         return None

@@ -15,12 +15,12 @@ from ..accounts.models import Organisation, User
 from ..extensions import db
 from ..listings.service import today
 from ..matches import store
-from ..matches.delivery import DeliveryReport, confirm_delivery, record_delivery
 from ..matches.models import Match
-from ..matches.outcome_models import MatchEvent
-from ..matches.states import State
-from ..matches.workflow import advance
 from ..toms.service import measures_by_code
+from ..workflow.delivery import DeliveryReport, confirm_delivery, record_delivery
+from ..workflow.models import MatchEvent
+from ..workflow.moves import advance
+from ..workflow.states import State
 from . import service
 
 TASK_FORCE_EMAIL = "taskforce@oiep.example.org"

@@ -14,9 +14,9 @@ from openpyxl import Workbook
 
 from ..bulk.formats import neutralise
 from ..formatting import format_quantity
-from ..matches.states import State
 from ..notices.spend import spend_shares
 from ..spreadsheets import csv_writer
+from ..workflow.states import State
 from .facts import MatchFacts
 from .figures import Filters, suggested_in_period, verified_in_period
 

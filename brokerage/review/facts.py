@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Membership
 from ..extensions import db
 from ..matches.models import Match
-from ..matches.outcome_models import Delivery, MatchEvent, MatchMessage
-from ..matches.states import State
 from ..toms.service import current_measures
+from ..workflow.models import Delivery, MatchEvent, MatchMessage
+from ..workflow.states import State
 
 # The steps of the funnel, in order; a match that reached one reached those before it.
 FUNNEL = (

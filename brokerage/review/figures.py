@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..charts import Tally, tallies
-from ..matches.states import DECLINE_REASONS, State
+from ..workflow.states import DECLINE_REASONS, State
 from .facts import FUNNEL, Line, MatchFacts
 
 # How long the side that was asked has to answer before it counts as not answering.

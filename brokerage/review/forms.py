@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from ..matches.outcome_models import MAX_NOTE
 from ..validators import add_error, plain_text, text_of
+from ..workflow.models import MAX_NOTE
 from .figures import Filters
 
 Choices = Sequence[tuple[str, str]]

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..matches.models import Match
-from ..matches.outcome_models import Delivery, DeliveryLine, MatchEvent
-from ..matches.states import State
+from ..workflow.models import Delivery, DeliveryLine, MatchEvent
+from ..workflow.states import State
 
 
 def verified_quantities_by_month(codes: frozenset[str]) -> dict[date, Decimal]:

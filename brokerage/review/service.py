@@ -14,9 +14,9 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..extensions import db
 from ..matches.models import Match
-from ..matches.outcome_models import Delivery, MatchEvent
-from ..matches.states import DISPUTED, InvalidTransition, State
-from ..matches.workflow import advance
+from ..workflow.models import Delivery, MatchEvent
+from ..workflow.moves import advance
+from ..workflow.states import DISPUTED, InvalidTransition, State
 
 RECENT_VERIFIED = 20
 

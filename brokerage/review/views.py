@@ -14,8 +14,8 @@ from ..accounts.permissions import task_force_required
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
-from ..matches.workflow import match_path, may_review
 from ..spreadsheets import MIMETYPES
+from ..workflow.moves import match_path, may_review
 from . import export, service
 from .dashboard import build_dashboard
 from .facts import load_facts

@@ -16,8 +16,8 @@ from brokerage.accounts.models import Organisation, User
 from brokerage.extensions import db
 from brokerage.listings import service, trade_service
 from brokerage.matches.models import Match
-from brokerage.matches.states import State
 from brokerage.toms.service import load_shipped_frameworks
+from brokerage.workflow.states import State
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.helpers.api import bearer
 from tests.helpers.listings import listing_fields

@@ -18,9 +18,9 @@ from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.matches.models import Match
-from brokerage.matches.states import State
-from brokerage.matches.workflow import advance
 from brokerage.toms.service import load_shipped_frameworks
+from brokerage.workflow.moves import advance
+from brokerage.workflow.states import State
 from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in
 from tests.e2e.test_review_journey import _person
 from tests.helpers.listings import listing_fields

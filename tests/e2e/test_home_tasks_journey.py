@@ -17,11 +17,11 @@ from brokerage.charter import service as charter
 from brokerage.charter.models import Pledge
 from brokerage.extensions import db
 from brokerage.listings import service as listings
-from brokerage.matches.delivery import DeliveryReport, record_delivery
 from brokerage.matches.models import Match
-from brokerage.matches.states import State
-from brokerage.matches.workflow import advance
 from brokerage.toms.service import load_shipped_frameworks
+from brokerage.workflow.delivery import DeliveryReport, record_delivery
+from brokerage.workflow.moves import advance
+from brokerage.workflow.states import State
 from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in
 from tests.e2e.test_review_journey import _person
 from tests.helpers.charter import sign_up_details

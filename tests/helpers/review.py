@@ -26,13 +26,13 @@ from brokerage.accounts.models import Organisation, User
 from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.listings.models import Listing
-from brokerage.matches.delivery import DeliveryReport, confirm_delivery, record_delivery
 from brokerage.matches.models import Match
-from brokerage.matches.outcome_models import MatchEvent
-from brokerage.matches.states import State
-from brokerage.matches.workflow import advance, send_message
 from brokerage.toms.models import Measure
 from brokerage.toms.service import add_proxy_value, load_shipped_frameworks
+from brokerage.workflow.delivery import DeliveryReport, confirm_delivery, record_delivery
+from brokerage.workflow.models import MatchEvent
+from brokerage.workflow.moves import advance, send_message
+from brokerage.workflow.states import State
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.helpers.listings import listing_fields
 from tests.helpers.web import log_in

@@ -19,8 +19,8 @@ from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.listings.models import Listing
 from brokerage.matches.models import Match
-from brokerage.matches.states import State
 from brokerage.toms.service import load_shipped_frameworks
+from brokerage.workflow.states import State
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.helpers.listings import listing_fields
 

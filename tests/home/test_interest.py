@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from brokerage.extensions import db
 from brokerage.matches.models import Match
-from brokerage.matches.states import State
 from brokerage.notifications.models import Notification
+from brokerage.workflow.states import State
 from tests.helpers.web import csrf_token, log_in
 from tests.helpers.workflow import published_listing, today
 

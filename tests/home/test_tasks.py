@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from brokerage.extensions import db
 from brokerage.home.tasks import tasks_for
-from brokerage.matches.delivery import DeliveryReport, dispute_delivery, record_delivery
-from brokerage.matches.states import State
-from brokerage.matches.workflow import advance, send_message
+from brokerage.workflow.delivery import DeliveryReport, dispute_delivery, record_delivery
+from brokerage.workflow.moves import advance, send_message
+from brokerage.workflow.states import State
 from tests.helpers.app import counted_statements
 from tests.helpers.web import log_in
 from tests.helpers.workflow import set_state, today

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from brokerage.extensions import db
 from brokerage.impact.models import CaseStudy
 from brokerage.matches.models import Match
-from brokerage.matches.states import State
-from brokerage.matches.workflow import advance
+from brokerage.workflow.moves import advance
+from brokerage.workflow.states import State
 from tests.helpers.review import EVIDENCE, MESSAGE, ReviewWorld, deliver_m5_at_a_proxy_value
 from tests.helpers.web import post_form
 

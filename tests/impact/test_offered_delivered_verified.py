@@ -20,8 +20,8 @@ from sqlalchemy import select
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings import service as listings
-from brokerage.matches.states import State
-from brokerage.matches.workflow import advance
+from brokerage.workflow.moves import advance
+from brokerage.workflow.states import State
 from tests.factories import OrganisationFactory
 from tests.helpers.listings import listing_fields
 from tests.helpers.pages import page_text

@@ -12,7 +12,7 @@ from brokerage.demo.data import DEMO_PASSWORD
 from brokerage.extensions import db
 from brokerage.listings.choices import ListingStatus
 from brokerage.listings.models import Need, Offer, Opportunity
-from brokerage.matches import service
+from brokerage.workflow import shown
 from tests.helpers.app import counted_statements
 from tests.helpers.redis_server import counted_cache_reads
 from tests.helpers.web import log_in
@@ -157,9 +157,9 @@ def test_nothing_is_worked_out_or_kept_for_someone_refused(archs_draft, monkeypa
     """A draft is ranked live: a guessed id must not make the server rank it."""
     arch, parents, need_id = archs_draft
     ranked = []
-    matches_for = service.matches_for
+    matches_for = shown.matches_for
     monkeypatch.setattr(
-        service, "matches_for", lambda listing: ranked.append(1) or matches_for(listing)
+        shown, "matches_for", lambda listing: ranked.append(1) or matches_for(listing)
     )
     for url in (f"/matching/needs/{need_id}", f"/api/v1/needs/{need_id}/matches"):
         assert parents.get(url).status_code == 404

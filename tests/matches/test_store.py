@@ -84,6 +84,7 @@ def test_a_rebuild_stores_each_seekers_best_offers_with_scores_and_policy(county
             if match.seeker_rank is None:  # kept for the offer's ranking: explained when shown
                 offer_ranked_only += 1
                 assert match.stored_reasons is None
+                explain_stored([match])
             else:
                 assert match.stored_reasons == reference_reasons(match)
             assert match.reasons == reference_reasons(match)

@@ -15,12 +15,12 @@ from brokerage.accounts.models import Organisation, User
 from brokerage.extensions import db
 from brokerage.listings import service
 from brokerage.listings.models import Need, Offer, Opportunity
-from brokerage.matches.interest import express_interest
 from brokerage.matches.jobs import mark_everything_changed
 from brokerage.matches.policy import publish_policy
 from brokerage.matches.supplier_models import SupplierMatch
 from brokerage.matches.supplier_store import rebuild_supplier_matches
 from brokerage.matching import MatchingPolicy
+from brokerage.workflow.interest import express_interest
 from tests.helpers.api import bearer
 from tests.helpers.matches import offer, reading_need
 from tests.helpers.web import log_in, post_form

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from brokerage.formatting import format_quantity
 from brokerage.matching import (
     Candidate,
     CandidatePool,
@@ -17,7 +18,6 @@ from brokerage.matching import (
     rank,
     score_pair,
 )
-from brokerage.matching.reasons import format_quantity
 from brokerage.matching.text import SYNONYMS, fit_words
 from tests.matching.strategies import CATALOGUE
 

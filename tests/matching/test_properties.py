@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from brokerage.matching import CandidatePool, MatchingPolicy, rank, score_all, score_pair
+from brokerage.matching.reference import explain_scored
 from tests.matching.strategies import CATALOGUE, candidate, candidate_lists, wanted
 
 POLICY = MatchingPolicy()
@@ -99,3 +100,16 @@ def test_rank_returns_the_reference_best_first_with_ties_in_pool_order(query, ca
     expected.sort(key=lambda pair: (-round(pair[0], 9), pair[1]))
     ranked = rank(query, pool, POLICY, top_n=top_n)
     assert [r.key for r in ranked] == [key for _, key in expected[:top_n]]
+
+
+@settings(max_examples=150, deadline=None)
+@given(wanted(), candidate())
+def test_a_pair_explained_from_its_distance_and_fit_gives_the_reference_reasons(query, item):
+    """Stored pairs keep only their distance and fit; the core explains them again as the
+    reference scorer explained them when it scored them (with even word weights)."""
+    policy = MatchingPolicy()
+    result = score_pair(query, item, CATALOGUE, policy)
+    assume(result is not None)
+    assert result is not None
+    explained = explain_scored(query, item, CATALOGUE, policy, result.distance_m, result.fit)
+    assert explained == result.reasons

@@ -10,8 +10,8 @@ from brokerage.demo.service import seed_demo
 from brokerage.extensions import db
 from brokerage.impact.models import CaseStudy
 from brokerage.matches.models import Match
-from brokerage.matches.outcome_models import DeliveryLine, MatchEvent
-from brokerage.matches.states import State
+from brokerage.workflow.models import DeliveryLine, MatchEvent
+from brokerage.workflow.states import State
 
 
 def test_the_demo_shows_verified_awaiting_queried_and_declined_outcomes(app):

@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
-from brokerage.matches.states import State
-from brokerage.matches.workflow import advance
 from brokerage.plan import service
 from brokerage.plan.models import Kpi, KpiValue
+from brokerage.workflow.moves import advance
+from brokerage.workflow.states import State
 from tests.helpers.pages import page_text
 from tests.helpers.web import post_form
 

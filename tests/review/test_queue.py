@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from brokerage.extensions import db
 from brokerage.matches.models import Match
-from brokerage.matches.outcome_models import Delivery, MatchEvent
-from brokerage.matches.states import State
+from brokerage.workflow.models import Delivery, MatchEvent
+from brokerage.workflow.states import State
 from tests.helpers.review import ReviewWorld, deliver_m5_at_a_proxy_value
 from tests.helpers.web import post_form
 

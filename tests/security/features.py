@@ -17,9 +17,7 @@ from brokerage.charter import toolkit as charter_toolkit
 from brokerage.charter.models import CheckInRecord, Signee
 from brokerage.extensions import db
 from brokerage.listings import service as listings_service
-from brokerage.matches.evidence import Upload, keep
 from brokerage.matches.models import Match
-from brokerage.matches.outcome_models import Delivery, DeliveryLine
 from brokerage.notices.models import ImportedOrganisation, Procurement
 from brokerage.notifications import service as notifications_service
 from brokerage.notifications.models import Notification
@@ -29,6 +27,8 @@ from brokerage.plan.models import FundingSource, Plan, Project
 from brokerage.plan.resource_models import Resource
 from brokerage.toms import service as toms_service
 from brokerage.toms.models import Measure
+from brokerage.workflow.evidence import Upload, keep
+from brokerage.workflow.models import Delivery, DeliveryLine
 
 if TYPE_CHECKING:
     from tests.helpers.security import SecurityWorld

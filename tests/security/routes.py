@@ -178,27 +178,27 @@ ROUTE_ARGUMENTS["bulk.export_kind"] = {"kind": lambda w: "suppliers"}
 ROUTE_ARGUMENTS["notifications.open_notification"] = {
     "notification_id": lambda w: w.feature("notifications")["notification"]
 }
-ROUTE_ARGUMENTS["matches.listing_matches"] = {
+ROUTE_ARGUMENTS["matching.lists.listing_matches"] = {
     "plural": lambda w: "offers",
     "listing_id": lambda w: w.feature("listings")["offer"],
 }
-ROUTE_ARGUMENTS["matches.offers_for_you"] = {
+ROUTE_ARGUMENTS["matching.lists.offers_for_you"] = {
     "organisation_id": lambda w: w.organisation_ids["beneficiary"]
 }
 for _endpoint in ("review.verify", "review.query", "review.reject"):
     ROUTE_ARGUMENTS[_endpoint] = {"match_id": lambda w: w.feature("review")["delivered"]}
 for _endpoint, _key in (
-    ("match.show", "interest_expressed"),
-    ("match.move", "interest_expressed"),
-    ("match.message", "interest_expressed"),
-    ("match.delivery", "agreed"),
-    ("match.confirm", "delivered"),
-    ("match.dispute", "delivered"),
+    ("matches.show", "interest_expressed"),
+    ("matches.move", "interest_expressed"),
+    ("matches.message", "interest_expressed"),
+    ("matches.delivery", "agreed"),
+    ("matches.confirm", "delivered"),
+    ("matches.dispute", "delivered"),
 ):
     ROUTE_ARGUMENTS[_endpoint] = {"match_id": lambda w, key=_key: w.feature("match_pages")[key]}
 ROUTE_ARGUMENTS["notices.show"] = {"procurement_id": lambda w: w.feature("notices")["procurement"]}
 ROUTE_ARGUMENTS["notices.claim"] = {"organisation_id": lambda w: w.feature("notices")["imported"]}
-ROUTE_ARGUMENTS["match.evidence_file"] = {
+ROUTE_ARGUMENTS["matches.evidence_file"] = {
     "match_id": lambda w: w.feature("match_pages")["delivered"],
     "file_id": lambda w: w.feature("match_pages")["evidence_file"],
 }
@@ -313,11 +313,11 @@ FORMS: dict[str, Callable[[SecurityWorld], dict[str, Any]]] = {
         "measure_hint": "",
         "source": "https://example.org/charter",
     },
-    "matches.policy": lambda w: {
+    "matching.policy.edit": lambda w: {
         **{name: str(value) for name, value in asdict(MatchingPolicy(local_km=4.0)).items()},
         "note": "Wider local area.",
     },
-    "matches.policy_sandbox": lambda w: {
+    "matching.policy.sandbox": lambda w: {
         name: str(value) for name, value in asdict(MatchingPolicy(location_weight=0.6)).items()
     },
     "places.new_priority_place": lambda w: {
@@ -369,16 +369,16 @@ FORMS: dict[str, Callable[[SecurityWorld], dict[str, Any]]] = {
         }
         for action, note in (("verify", ""), ("query", "How many?"), ("reject", "No evidence."))
     },
-    "match.move": lambda w: {
+    "matches.move": lambda w: {
         "version": str(w.feature("match_pages")["interest_expressed_version"]),
         "target": "in_discussion",
         "note": "Shall we talk?",
     },
-    "match.message": lambda w: {
+    "matches.message": lambda w: {
         "version": str(w.feature("match_pages")["interest_expressed_version"]),
         "body": "Tuesdays suit us.",
     },
-    "match.delivery": lambda w: {
+    "matches.delivery": lambda w: {
         "version": str(w.feature("match_pages")["agreed_version"]),
         "measures": ["T-1"],
         "measures:T-1": "3",
@@ -386,12 +386,12 @@ FORMS: dict[str, Callable[[SecurityWorld], dict[str, Any]]] = {
         "delivered_to": date.today().isoformat(),
         "evidence": "Sign-in sheets.",
     },
-    "match.confirm": lambda w: {
+    "matches.confirm": lambda w: {
         "version": str(w.feature("match_pages")["delivered_version"]),
         "rating": "4",
         "note": "",
     },
-    "match.dispute": lambda w: {
+    "matches.dispute": lambda w: {
         "version": str(w.feature("match_pages")["delivered_version"]),
         "reason": "Only half the leaflets arrived.",
     },

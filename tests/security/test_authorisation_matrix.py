@@ -155,17 +155,17 @@ MATRIX: dict[str, Row] = {
     "GET plan.leads":                       web("LOGIN 403   403   403   403   403   403   200"),
     "GET plan.edit_lead":                   web("LOGIN 403   403   403   403   403   403   200"),
     "POST plan.edit_lead":                  web("LOGIN 403   403   403   403   403   403   DONE"),
-    "GET matches.policy":                   web("LOGIN 403   403   403   403   403   403   200"),
-    "POST matches.policy":                  web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET matching.policy.edit":             web("LOGIN 403   403   403   403   403   403   200"),
+    "POST matching.policy.edit":            web("LOGIN 403   403   403   403   403   403   DONE"),
     # Trying a draft policy reads only: staff see the comparison (200), nothing is saved.
-    "GET matches.policy_sandbox":           web("LOGIN 403   403   403   403   403   403   200"),
-    "POST matches.policy_sandbox":          web("LOGIN 403   403   403   403   403   403   200"),
+    "GET matching.policy.sandbox":          web("LOGIN 403   403   403   403   403   403   200"),
+    "POST matching.policy.sandbox":         web("LOGIN 403   403   403   403   403   403   200"),
     # A listing's matches (asked about the supplier's draft offer): for its lister and staff.
-    "GET matches.listing_matches":          web("LOGIN 200   404   404   404   200   404   200"),
+    "GET matching.lists.listing_matches":   web("LOGIN 200   404   404   404   200   404   200"),
     # "For you" (asked about the supplier's organisation; offers for the beneficiary's):
     # its members, staff and the task force; others 404, as for organisations' pages.
-    "GET matches.opportunities_for_you":    web("LOGIN 200   404   404   404   200   200   200"),
-    "GET matches.offers_for_you":           web("LOGIN 404   404   200   404   404   200   200"),
+    "GET matching.lists.opportunities_for_you":web("LOGIN 200   404   404   404   200   200   200"),
+    "GET matching.lists.offers_for_you":    web("LOGIN 404   404   200   404   404   200   200"),
     # The TOMs catalogue is for everyone signed in; proxy values are added by staff.
     "GET toms.catalogue":                   web("LOGIN 200   200   200   200   200   200   200"),
     "GET toms.show_measure":                web("LOGIN 200   200   200   200   200   200   200"),
@@ -212,15 +212,15 @@ MATRIX: dict[str, Row] = {
     # its two sides' members, the task force and staff; others 404. Only the sides move it
     # on (the task force's moves come later: 409), write on it, and the supplier records
     # the delivery the buyer confirms.
-    "GET match.show":                       web("LOGIN 200   200   404   404   200   200   200"),
-    "POST match.move":                      web("LOGIN DONE  DONE  404   404   DONE  409   409"),
-    "POST match.message":                   web("LOGIN DONE  DONE  404   404   DONE  403   403"),
-    "POST match.delivery":                  web("LOGIN DONE  403   404   404   DONE  403   403"),
-    "POST match.confirm":                   web("LOGIN 403   DONE  404   404   403   403   403"),
-    "POST match.dispute":                   web("LOGIN 403   DONE  404   404   403   403   403"),
-    "GET match.evidence_file":              web("LOGIN 200   200   404   404   200   200   200"),
-    "GET match_lists.organisation_matches": web("LOGIN 200   404   404   404   200   200   200"),
-    "GET match_lists.all_matches":          web("LOGIN 403   403   403   403   403   200   200"),
+    "GET matches.show":                     web("LOGIN 200   200   404   404   200   200   200"),
+    "POST matches.move":                    web("LOGIN DONE  DONE  404   404   DONE  409   409"),
+    "POST matches.message":                 web("LOGIN DONE  DONE  404   404   DONE  403   403"),
+    "POST matches.delivery":                web("LOGIN DONE  403   404   404   DONE  403   403"),
+    "POST matches.confirm":                 web("LOGIN 403   DONE  404   404   403   403   403"),
+    "POST matches.dispute":                 web("LOGIN 403   DONE  404   404   403   403   403"),
+    "GET matches.evidence_file":            web("LOGIN 200   200   404   404   200   200   200"),
+    "GET matching.lists.organisation_matches": web("LOGIN 200   404   404   404   200   200   200"),
+    "GET matching.lists.all_matches":       web("LOGIN 403   403   403   403   403   200   200"),
     "GET review.queue":                     web("LOGIN 403   403   403   403   403   200   200"),
     "POST review.verify":                   web("LOGIN 403   403   403   403   403   DONE  DONE"),
     "POST review.query":                    web("LOGIN 403   403   403   403   403   DONE  DONE"),

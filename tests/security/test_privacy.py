@@ -14,12 +14,12 @@ from brokerage.accounts.service import set_platform_roles
 from brokerage.audit.models import AuditEntry
 from brokerage.charter.models import CheckIn
 from brokerage.extensions import db
-from brokerage.matches import workflow
 from brokerage.matches.models import Match
-from brokerage.matches.outcome_models import MatchMessage
 from brokerage.notifications.models import Notification
 from brokerage.plan import service as plan_service
 from brokerage.plan.models import Action, ActionUpdate
+from brokerage.workflow import moves
+from brokerage.workflow.models import MatchMessage
 from tests.factories import PASSWORD
 from tests.helpers.pages import field_error, flashed, page_text
 
@@ -284,7 +284,7 @@ def _write_everywhere(security_world):
     def write():
         supplier = db.session.get(User, security_world.users["supplier"])
         staff = db.session.get(User, security_world.users["staff"])
-        workflow.send_message(db.session.get(Match, match_id), supplier, "Tuesdays suit us.")
+        moves.send_message(db.session.get(Match, match_id), supplier, "Tuesdays suit us.")
         check_in = db.session.get(CheckIn, check_in_id)
         check_in.recorded_by_id, check_in.held_on = supplier.id, date(2024, 3, 1)
         plan_service.record_update(

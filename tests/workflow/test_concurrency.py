@@ -19,12 +19,12 @@ from sqlalchemy import func, select
 
 from brokerage.accounts.models import User
 from brokerage.extensions import db
-from brokerage.matches.delivery import DeliveryReport, confirm_delivery, record_delivery
 from brokerage.matches.models import Match
-from brokerage.matches.outcome_models import Delivery, MatchEvent
-from brokerage.matches.states import InvalidTransition, State
-from brokerage.matches.workflow import StaleMatch, advance
 from brokerage.toms.service import load_shipped_frameworks
+from brokerage.workflow.delivery import DeliveryReport, confirm_delivery, record_delivery
+from brokerage.workflow.models import Delivery, MatchEvent
+from brokerage.workflow.moves import StaleMatch, advance
+from brokerage.workflow.states import InvalidTransition, State
 from config import TestConfig
 from tests.factories import OrganisationFactory
 from tests.helpers.app import build_test_app, fresh_database

@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select, update
 
 from brokerage.extensions import db
-from brokerage.matches import workflow
-from brokerage.matches.delivery import DeliveryReport, confirm_delivery, record_delivery
-from brokerage.matches.outcome_models import Delivery
-from brokerage.matches.states import InvalidTransition, State
 from brokerage.toms.models import Measure
 from brokerage.toms.service import add_proxy_value
 from brokerage.types import utcnow
+from brokerage.workflow import moves
+from brokerage.workflow.delivery import DeliveryReport, confirm_delivery, record_delivery
+from brokerage.workflow.models import Delivery
+from brokerage.workflow.states import InvalidTransition, State
 from tests.helpers.workflow import set_state, today
 
 
@@ -91,7 +91,7 @@ def test_a_bad_delivery_is_refused_and_nothing_changes(in_pair, changes, message
         match = _agreed(pair)
         with pytest.raises(InvalidTransition, match=message):
             record_delivery(match, pair.user("supplier"), _report(**changes), today(), None)
-        return match.state, workflow.delivery_of(match)
+        return match.state, moves.delivery_of(match)
 
     assert in_pair(deliver) == ("agreed", None)
 
@@ -112,9 +112,9 @@ def test_verifying_waits_for_the_beneficiary_to_confirm(in_pair):
         match = _agreed(pair)
         record_delivery(match, pair.user("supplier"), _report(), today(), None)
         with pytest.raises(InvalidTransition, match="not yet confirmed"):
-            workflow.advance(match, State.VERIFIED, pair.user("task_force"))
+            moves.advance(match, State.VERIFIED, pair.user("task_force"))
         confirm_delivery(match, pair.user("beneficiary"), rating=5, note="Brilliant readers.")
-        workflow.advance(match, State.VERIFIED, pair.user("task_force"))
+        moves.advance(match, State.VERIFIED, pair.user("task_force"))
         return match.state
 
     assert in_pair(verify) == "verified"
@@ -127,7 +127,7 @@ def test_only_the_receiving_side_confirms(in_pair, person):
         record_delivery(match, pair.user("supplier"), _report(), today(), None)
         with pytest.raises(InvalidTransition, match="confirms a delivery"):
             confirm_delivery(match, pair.user(person))
-        return workflow.delivery_of(match).is_confirmed
+        return moves.delivery_of(match).is_confirmed
 
     assert in_pair(confirm) is False
 
@@ -158,9 +158,7 @@ def test_a_query_sends_it_back_and_a_corrected_delivery_must_be_confirmed_again(
         match = _agreed(pair)
         record_delivery(match, pair.user("supplier"), _report(), today(), None)
         confirm_delivery(match, pair.user("beneficiary"))
-        workflow.advance(
-            match, State.AGREED, pair.user("task_force"), note="Which schools were they?"
-        )
+        moves.advance(match, State.AGREED, pair.user("task_force"), note="Which schools were they?")
         corrected = _report(quantities={"OIEP-S1": Decimal(10)})
         delivery = record_delivery(match, pair.user("supplier"), corrected, today(), None)
         return match.state, [line.measure_code for line in delivery.lines], delivery.is_confirmed
@@ -172,7 +170,7 @@ def test_the_task_force_rejects_a_delivery_with_a_reason(in_pair):
     def reject(pair):
         match = _agreed(pair)
         record_delivery(match, pair.user("supplier"), _report(), today(), None)
-        workflow.advance(match, State.DECLINED, pair.user("task_force"), reason="evidence_rejected")
+        moves.advance(match, State.DECLINED, pair.user("task_force"), reason="evidence_rejected")
         return match.state
 
     assert in_pair(reject) == "declined"
@@ -185,7 +183,7 @@ def test_a_delivery_is_confirmed_once(in_pair):
         confirm_delivery(match, pair.user("beneficiary"), rating=5)
         with pytest.raises(InvalidTransition, match="already confirmed"):
             confirm_delivery(match, pair.user("beneficiary"), rating=1)
-        return workflow.delivery_of(match).rating
+        return moves.delivery_of(match).rating
 
     assert in_pair(confirm_twice) == 5
 
@@ -198,7 +196,7 @@ def test_of_two_confirmations_sent_at_once_the_second_is_refused_not_overwriting
     def confirm_twice(pair):
         match = _agreed(pair)
         record_delivery(match, pair.user("supplier"), _report(), today(), None)
-        seen = workflow.delivery_of(match)
+        seen = moves.delivery_of(match)
         db.session.execute(
             update(Delivery)
             .where(Delivery.id == seen.id)

@@ -10,17 +10,17 @@ import pytest
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
-from brokerage.matches import workflow
-from brokerage.matches.delivery import (
+from brokerage.matches.models import Match
+from brokerage.notifications.models import Notification
+from brokerage.workflow import moves
+from brokerage.workflow.delivery import (
     DeliveryReport,
     confirm_delivery,
     dispute_delivery,
     record_delivery,
 )
-from brokerage.matches.models import Match
-from brokerage.matches.outcome_models import MatchEvent
-from brokerage.matches.states import DISPUTED, InvalidTransition, Role, State, moves_from
-from brokerage.notifications.models import Notification
+from brokerage.workflow.models import MatchEvent
+from brokerage.workflow.states import DISPUTED, InvalidTransition, Role, State, moves_from
 from tests.helpers.web import csrf_token, log_in
 from tests.helpers.workflow import set_state, today
 
@@ -151,7 +151,7 @@ def test_the_receiving_side_sends_a_delivery_back_only_by_disputing_it(pair, in_
     def attempt(pair):
         match = _delivered(pair)
         with pytest.raises(InvalidTransition, match="dispute it and say why"):
-            workflow.advance(match, State.AGREED, pair.user("beneficiary"), note="No.")
+            moves.advance(match, State.AGREED, pair.user("beneficiary"), note="No.")
         return match.state
 
     assert in_pair(attempt) == "delivered"
@@ -161,9 +161,7 @@ def test_the_task_force_cannot_dispute_in_the_receiving_sides_name(pair, in_pair
     def attempt(pair):
         match = _delivered(pair)
         with pytest.raises(InvalidTransition):
-            workflow.advance(
-                match, State.AGREED, pair.user("task_force"), note="No.", disputing=True
-            )
+            moves.advance(match, State.AGREED, pair.user("task_force"), note="No.", disputing=True)
         return match.state
 
     assert in_pair(attempt) == "delivered"

@@ -12,13 +12,13 @@ from sqlalchemy import select
 
 from brokerage.extensions import db
 from brokerage.impact.service import impact
-from brokerage.matches import workflow
-from brokerage.matches.delivery import DeliveryReport, confirm_delivery, record_delivery
-from brokerage.matches.outcome_models import Delivery
-from brokerage.matches.states import InvalidTransition, State
 from brokerage.review import service as review
 from brokerage.toms.models import Measure
 from brokerage.toms.service import add_proxy_value
+from brokerage.workflow import moves
+from brokerage.workflow.delivery import DeliveryReport, confirm_delivery, record_delivery
+from brokerage.workflow.models import Delivery
+from brokerage.workflow.states import InvalidTransition, State
 from tests.factories import MembershipFactory
 from tests.helpers.web import csrf_token, log_in
 from tests.helpers.workflow import KINDS, set_state, today
@@ -104,7 +104,7 @@ def test_a_member_of_both_sides_does_not_record_so_the_other_side_confirms_indep
         set_state(match, State.AGREED)
         with pytest.raises(InvalidTransition, match="also a member of ARCh Oxfordshire"):
             record_delivery(match, pair.user("member_of_both"), REPORT, today(), None)
-        return match.state, workflow.delivery_of(match)
+        return match.state, moves.delivery_of(match)
 
     assert in_pair(record) == ("agreed", None)
 
@@ -121,7 +121,7 @@ def test_the_person_who_recorded_a_delivery_cannot_confirm_it_even_after_changin
         db.session.refresh(supplier)
         with pytest.raises(InvalidTransition, match="You recorded this delivery"):
             confirm_delivery(match, supplier)
-        return workflow.delivery_of(match).is_confirmed
+        return moves.delivery_of(match).is_confirmed
 
     assert in_pair(record_move_over_and_confirm) is False
 
@@ -301,14 +301,14 @@ def test_a_query_voids_the_confirmation_and_only_a_new_record_moves_it_on(pair, 
     def query_then_record(pair):
         match = _delivered(pair)
         review.query(match, pair.user("task_force"), "Which schools?", None)
-        voided = workflow.delivery_of(match).confirmed_by_id
+        voided = moves.delivery_of(match).confirmed_by_id
         with pytest.raises(InvalidTransition, match="records what was delivered"):
-            workflow.advance(match, State.DELIVERED, pair.user("supplier"))
+            moves.advance(match, State.DELIVERED, pair.user("supplier"))
         record_delivery(match, pair.user("supplier"), REPORT, today(), None)
         with pytest.raises(InvalidTransition, match="not yet confirmed"):
             review.verify(match, pair.user("task_force"), "", None)
         confirm_delivery(match, pair.user("beneficiary"), rating=4)
         review.verify(match, pair.user("task_force"), "", None)
-        return voided, match.state, workflow.delivery_of(match).rating
+        return voided, match.state, moves.delivery_of(match).rating
 
     assert in_pair(query_then_record) == (None, "verified", 4)

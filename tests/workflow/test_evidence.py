@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
-from brokerage.matches.delivery import DeliveryReport, record_delivery
-from brokerage.matches.evidence import read_upload, type_of
 from brokerage.matches.models import Match
-from brokerage.matches.outcome_models import MAX_EVIDENCE_BYTES, Delivery, EvidenceFile
-from brokerage.matches.states import State
+from brokerage.workflow.delivery import DeliveryReport, record_delivery
+from brokerage.workflow.evidence import read_upload, type_of
+from brokerage.workflow.models import MAX_EVIDENCE_BYTES, Delivery, EvidenceFile
+from brokerage.workflow.states import State
 from tests.helpers.web import csrf_token, log_in
 from tests.helpers.workflow import PEOPLE, set_state, today
 from tests.workflow.evidence_samples import JPEG, PDF, PNG

@@ -8,12 +8,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from brokerage.extensions import db
-from brokerage.matches.freshness import NUDGE_AFTER_DAYS, keep_fresh
-from brokerage.matches.outcome_models import MatchEvent
-from brokerage.matches.states import State
-from brokerage.matches.workflow import advance, send_message
 from brokerage.notifications.models import Notification
 from brokerage.types import utcnow
+from brokerage.workflow.freshness import NUDGE_AFTER_DAYS, keep_fresh
+from brokerage.workflow.models import MatchEvent
+from brokerage.workflow.moves import advance, send_message
+from brokerage.workflow.states import State
 from tests.helpers.workflow import set_state, today
 
 

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
-from brokerage.matches import workflow
-from brokerage.matches.outcome_models import MatchEvent
-from brokerage.matches.states import MOVES, InvalidTransition, Role, State
 from brokerage.notifications.models import Notification
+from brokerage.workflow import moves
+from brokerage.workflow.models import MatchEvent
+from brokerage.workflow.states import MOVES, InvalidTransition, Role, State
 from tests.helpers.workflow import set_state
 
 # Who each person is to the need match (the offer's supplier provides).
@@ -40,7 +40,7 @@ def test_each_person_may_make_exactly_the_moves_the_rules_allow(in_pair, person)
             for target in State:
                 set_state(match, current)
                 try:
-                    workflow.advance(match, target, actor, reason="too_far")
+                    moves.advance(match, target, actor, reason="too_far")
                     happened = True
                 except InvalidTransition as refusal:
                     assert str(refusal), "a refusal must say why"
@@ -55,8 +55,8 @@ def test_each_person_may_make_exactly_the_moves_the_rules_allow(in_pair, person)
 def test_a_move_records_who_when_from_where_to_where_and_why(in_pair):
     def move(pair):
         match = pair.match()
-        workflow.advance(match, State.INTEREST_EXPRESSED, pair.user("beneficiary"), note="Hi!")
-        workflow.advance(match, State.DECLINED, pair.user("supplier"), reason="no_capacity")
+        moves.advance(match, State.INTEREST_EXPRESSED, pair.user("beneficiary"), note="Hi!")
+        moves.advance(match, State.DECLINED, pair.user("supplier"), reason="no_capacity")
         events = db.session.scalars(select(MatchEvent).order_by(MatchEvent.id)).all()
         return [(e.actor.email, e.from_state, e.to_state, e.reason, e.note) for e in events]
 
@@ -69,7 +69,7 @@ def test_a_move_records_who_when_from_where_to_where_and_why(in_pair):
 def test_declining_needs_a_reason_from_the_list(in_pair):
     def decline(pair):
         with pytest.raises(InvalidTransition, match="reason"):
-            workflow.advance(pair.match(), State.DECLINED, pair.user("supplier"), reason="bored")
+            moves.advance(pair.match(), State.DECLINED, pair.user("supplier"), reason="bored")
         return pair.match().state
 
     assert in_pair(decline) == "suggested"
@@ -79,9 +79,9 @@ def test_a_move_made_on_an_old_view_of_the_match_is_refused_with_the_current_sta
     def race(pair):
         match = pair.match()
         seen = match.version
-        workflow.advance(match, State.INTEREST_EXPRESSED, pair.user("beneficiary"))
-        with pytest.raises(workflow.StaleMatch, match="changed while you were looking") as stale:
-            workflow.advance(
+        moves.advance(match, State.INTEREST_EXPRESSED, pair.user("beneficiary"))
+        with pytest.raises(moves.StaleMatch, match="changed while you were looking") as stale:
+            moves.advance(
                 match, State.DECLINED, pair.user("supplier"), reason="timing", seen_version=seen
             )
         return match.state, str(stale.value)
@@ -94,7 +94,7 @@ def test_a_move_made_on_an_old_view_of_the_match_is_refused_with_the_current_sta
 
 def test_the_other_side_is_told_of_a_move_and_the_mover_is_not(in_pair):
     def move(pair):
-        workflow.advance(pair.match(), State.INTEREST_EXPRESSED, pair.user("beneficiary"))
+        moves.advance(pair.match(), State.INTEREST_EXPRESSED, pair.user("beneficiary"))
         rows = db.session.scalars(select(Notification)).all()
         return [(db.session.get(type(pair.user("staff")), n.user_id).email, n.link) for n in rows]
 
@@ -106,7 +106,7 @@ def test_the_other_side_is_told_of_a_move_and_the_mover_is_not(in_pair):
 
 def test_the_system_expiring_a_match_tells_both_sides(in_pair):
     def expire(pair):
-        workflow.advance(pair.match(), State.EXPIRED, None)
+        moves.advance(pair.match(), State.EXPIRED, None)
         return db.session.scalar(select(func.count(Notification.id)))
 
     assert in_pair(expire) == 2

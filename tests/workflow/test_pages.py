@@ -10,11 +10,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
-from brokerage.matches.delivery import DeliveryReport, confirm_delivery, record_delivery
-from brokerage.matches.outcome_models import MAX_MESSAGE, Delivery, MatchEvent, MatchMessage
-from brokerage.matches.states import State
 from brokerage.matching.strength import strength_word
 from brokerage.notifications.models import Notification
+from brokerage.workflow.delivery import DeliveryReport, confirm_delivery, record_delivery
+from brokerage.workflow.models import MAX_MESSAGE, Delivery, MatchEvent, MatchMessage
+from brokerage.workflow.states import State
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.helpers.web import csrf_token, log_in
 from tests.helpers.workflow import PEOPLE, set_state, today

@@ -9,13 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from brokerage.matches.delivery import (
+from brokerage.workflow.delivery import (
     DeliveryReport,
     confirm_delivery,
     dispute_delivery,
     record_delivery,
 )
-from brokerage.matches.states import Stage, State, stage_of
+from brokerage.workflow.states import Stage, State, stage_of
 from tests.helpers.web import log_in
 from tests.helpers.workflow import set_state, today
 

@@ -30,18 +30,18 @@ from brokerage.accounts.models import User
 from brokerage.errors import BrokerageError
 from brokerage.extensions import db
 from brokerage.impact.service import impact
-from brokerage.matches import workflow
-from brokerage.matches.delivery import (
+from brokerage.review import service as review
+from brokerage.toms.models import Measure
+from brokerage.toms.service import add_proxy_value
+from brokerage.workflow import moves
+from brokerage.workflow.delivery import (
     DeliveryReport,
     confirm_delivery,
     dispute_delivery,
     record_delivery,
 )
-from brokerage.matches.outcome_models import MatchEvent
-from brokerage.matches.states import DECLINE_REASONS, DISPUTED, FINAL_STATES, MOVES, State
-from brokerage.review import service as review
-from brokerage.toms.models import Measure
-from brokerage.toms.service import add_proxy_value
+from brokerage.workflow.models import MatchEvent
+from brokerage.workflow.states import DECLINE_REASONS, DISPUTED, FINAL_STATES, MOVES, State
 from tests.helpers.workflow import KINDS, Pair, today
 
 PENCE_AN_HOUR = 1_500
@@ -112,7 +112,7 @@ class Workflow(RuleBasedStateMachine):
     ) -> None:
         if start != "suggested":
             for target, who in AGREEING:
-                workflow.advance(self.pair.match(), target, self.pair.user(who))
+                moves.advance(self.pair.match(), target, self.pair.user(who))
         steps = STARTS[STARTS.index(start) :]
         if "delivered" in steps:
             self.record_delivery(recorder, hours)
@@ -134,7 +134,7 @@ class Workflow(RuleBasedStateMachine):
 
     def _move(self, target: State, who: str, reason: str) -> None:
         match, actor = self.pair.match(), self.pair.user(who)
-        self._try(lambda: workflow.advance(match, target, actor, reason=reason))
+        self._try(lambda: moves.advance(match, target, actor, reason=reason))
 
     @rule(
         to=st.sampled_from(sorted(BARE_MOVES)),
@@ -177,7 +177,7 @@ class Workflow(RuleBasedStateMachine):
     @rule(who=reviewers)
     def verify(self, who: str) -> None:
         match, actor = self.pair.match(), self.pair.user(who)
-        delivery = workflow.delivery_of(match)
+        delivery = moves.delivery_of(match)
         if self._try(lambda: review.verify(match, actor, "Checked.", None)):
             self.verified_pence += delivery.value_pence or 0
 
@@ -199,7 +199,7 @@ class Workflow(RuleBasedStateMachine):
             assert (state, State(event.to_state)) in MOVES, f"{state} -> {event.to_state}"
             state = State(event.to_state)
         assert State(match.state) == state
-        delivery = workflow.delivery_of(match)
+        delivery = moves.delivery_of(match)
         if state in {State.DELIVERED, State.VERIFIED}:
             assert delivery is not None and delivery.lines
         if state in FINAL_STATES - {State.VERIFIED}:
@@ -210,8 +210,8 @@ class Workflow(RuleBasedStateMachine):
         match = self.pair.match()
         if match.state != State.VERIFIED:
             return
-        provider, seeker = workflow.sides(match)
-        delivery = workflow.delivery_of(match)
+        provider, seeker = moves.sides(match)
+        delivery = moves.delivery_of(match)
         verifier = db.session.scalars(
             select(User)
             .join(MatchEvent, MatchEvent.actor_id == User.id)
@@ -232,7 +232,7 @@ class Workflow(RuleBasedStateMachine):
     @invariant()
     def a_dispute_comes_with_its_reason_from_the_receiving_side_alone(self) -> None:
         match = self.pair.match()
-        provider, seeker = workflow.sides(match)
+        provider, seeker = moves.sides(match)
         disputes = db.session.scalars(
             select(MatchEvent).where(MatchEvent.match_id == match.id, MatchEvent.reason == DISPUTED)
         ).all()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from brokerage.matches.states import (
+from brokerage.workflow.states import (
     BY_RECORDING_ONLY,
     DECLINE_REASONS,
     FINAL_STATES,

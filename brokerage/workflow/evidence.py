@@ -22,7 +22,7 @@ from werkzeug.utils import secure_filename
 from ..accounts.models import User
 from ..errors import BrokerageError
 from ..extensions import db
-from .outcome_models import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES, Delivery, EvidenceFile
+from .models import EVIDENCE_TYPES, MAX_EVIDENCE_BYTES, Delivery, EvidenceFile
 
 # The file name endings that may name each type.
 EXTENSIONS = {"application/pdf": {"pdf"}, "image/jpeg": {"jpg", "jpeg"}, "image/png": {"png"}}

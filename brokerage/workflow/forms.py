@@ -15,7 +15,6 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -25,11 +24,12 @@ from wtforms.validators import (
 )
 from wtforms.widgets import HiddenInput
 
+from ..choices import SelectChoice
 from ..toms.fields import MeasureQuantitiesField
-from ..validators import plain_text
-from .delivery import MAX_QUANTITY
+from ..validators import plain_text, text_of
+from .delivery import MAX_QUANTITY, DeliveryReport
 from .evidence import MAX_FILES_AT_ONCE, EvidenceRefused, Upload, read_uploads
-from .outcome_models import MAX_MESSAGE, MAX_NOTE
+from .models import MAX_MESSAGE, MAX_NOTE
 from .states import DECLINE_REASONS, State
 
 # The reason the task force gives when it rejects a delivery; the sides never give it.
@@ -50,7 +50,7 @@ class _Versioned(FlaskForm):
     @property
     def seen_version(self) -> int:
         """The match version the page showed; call after validate."""
-        return int(self.version.data)
+        return int(text_of(self.version))
 
 
 class MoveForm(_Versioned):
@@ -80,7 +80,11 @@ class MoveForm(_Versioned):
     def fits(self, current: State) -> bool:
         """Rules that depend on the match's state: a task-force query asks a question, and
         only the task force's rejection of a delivery gives the evidence reason."""
-        if current == State.DELIVERED and self.state == State.AGREED and not self.note.data.strip():
+        if (
+            current == State.DELIVERED
+            and self.state == State.AGREED
+            and not text_of(self.note).strip()
+        ):
             self.note.errors = [*self.note.errors, "Write the question the supplier should answer."]
         rejecting = current == State.DELIVERED
         if self.state == State.DECLINED and (self.reason.data == REJECTED) != rejecting:
@@ -89,7 +93,7 @@ class MoveForm(_Versioned):
 
     @property
     def state(self) -> State:
-        return State(self.target.data)
+        return State(text_of(self.target))
 
 
 class MessageForm(_Versioned):
@@ -153,6 +157,16 @@ class DeliveryForm(_Versioned):
     @property
     def quantities(self) -> dict[str, Decimal]:
         return {code: q for code, q in (self.measures.data or {}).items() if q is not None}
+
+    def report(self) -> DeliveryReport:
+        """What the form records; call after validate(), which requires both dates."""
+        delivered_from, delivered_to = self.delivered_from.data, self.delivered_to.data
+        if delivered_from is None or delivered_to is None:
+            raise ValueError("A delivery form gives its report only once validated.")
+        evidence = text_of(self.evidence)
+        return DeliveryReport(
+            delivered_from, delivered_to, self.quantities, evidence, tuple(self.uploads)
+        )
 
 
 class DisputeForm(_Versioned):

@@ -16,15 +16,15 @@ from ..extensions import db
 from ..listings.closing import is_closed, open_and_published
 from ..listings.kinds import KIND_OF_MODEL
 from ..listings.models import Listing, Need, Offer, Opportunity
+from ..matches.candidates import PAIRINGS, candidates_for
+from ..matches.models import Match
+from ..matches.policy import policy_in_force
+from ..matches.scene import TOP_N, explain_stored
+from ..matches.suppliers import SupplierMatches, supplier_matches_for
 from ..matching import MatchResult, rank
 from ..matching.strength import strength_word
-from .candidates import PAIRINGS, candidates_for
 from .lists import stages_of
-from .models import Match
-from .policy import policy_in_force
-from .scene import TOP_N, explain_stored
 from .states import Stage
-from .suppliers import SupplierMatches, supplier_matches_for
 
 T = TypeVar("T")
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import Organisation
 from ..extensions import db
 from ..listings.models import Need, Offer, Opportunity
-from .models import Match
-from .outcome_models import Delivery, MatchEvent
+from ..matches.models import Match
+from .models import Delivery, MatchEvent
 from .states import DISPUTED, Stage, State
 
 PER_PAGE = 25

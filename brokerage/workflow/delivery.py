@@ -12,18 +12,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, update
 
 from ..accounts.models import User
 from ..extensions import db
+from ..matches.models import Match
 from ..toms.service import measures_by_code, proxy_value_on
 from ..types import utcnow
 from .evidence import Upload, keep
-from .models import Match
-from .outcome_models import MAX_NOTE, Delivery, DeliveryLine, MatchEvent
-from .states import InvalidTransition, State, check_confirmer, check_recorder
-from .workflow import (
+from .models import MAX_NOTE, Delivery, DeliveryLine, MatchEvent
+from .moves import (
     advance,
     delivery_of,
     person_of,
@@ -31,6 +31,7 @@ from .workflow import (
     steps_of,
     void_confirmation,
 )
+from .states import InvalidTransition, State, check_confirmer, check_recorder
 
 # Far beyond any real delivery of one measure, and inside the column's precision.
 MAX_QUANTITY = Decimal(1_000_000)
@@ -144,16 +145,19 @@ def confirm_delivery(
     if len(note) > MAX_NOTE:
         raise InvalidTransition(f"Keep the note under {MAX_NOTE} characters.")
     db.session.flush()
-    confirmed = db.session.execute(
-        update(Delivery)
-        .where(Delivery.id == delivery.id, Delivery.confirmed_at.is_(None))
-        .values(
-            confirmed_by_id=actor.id,
-            confirmed_at=utcnow(),
-            rating=rating,
-            confirmation_note=note.strip(),
-        )
-        .execution_options(synchronize_session=False)
+    confirmed = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(Delivery)
+            .where(Delivery.id == delivery.id, Delivery.confirmed_at.is_(None))
+            .values(
+                confirmed_by_id=actor.id,
+                confirmed_at=utcnow(),
+                rating=rating,
+                confirmation_note=note.strip(),
+            )
+            .execution_options(synchronize_session=False)
+        ),
     )
     db.session.refresh(delivery)
     if confirmed.rowcount != 1:

@@ -14,9 +14,9 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Numeric, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organisation, User
-from ..extensions import db
+from ..extensions import Model
+from ..matches.models import Match
 from ..types import UTCDateTime, in_list, utcnow
-from .models import Match
 from .states import EVENT_REASONS, State
 
 MAX_MESSAGE = 2000
@@ -27,7 +27,7 @@ EVIDENCE_TYPES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
-class MatchEvent(db.Model):
+class MatchEvent(Model):
     """One move of a match: who, when, from which state to which, and why. Never updated."""
 
     __tablename__ = "match_events"
@@ -63,7 +63,7 @@ class MatchEvent(db.Model):
         return EVENT_REASONS.get(self.reason or "", "")
 
 
-class MatchMessage(db.Model):
+class MatchMessage(Model):
     """A message from one side of a match to the other, shown on the match page."""
 
     __tablename__ = "match_messages"
@@ -82,7 +82,7 @@ class MatchMessage(db.Model):
     __table_args__ = (CheckConstraint("body <> ''", name="body_not_empty"),)
 
 
-class Delivery(db.Model):
+class Delivery(Model):
     """What the providing side delivered for a match, and the other side's confirmation."""
 
     __tablename__ = "match_deliveries"
@@ -126,7 +126,7 @@ class Delivery(db.Model):
         return sum(values) if values else None
 
 
-class DeliveryLine(db.Model):
+class DeliveryLine(Model):
     """One TOMs measure delivered: how much, and its £ value at the proxy value in force on
     the delivery date (none when the measure has no proxy value: counted in units only)."""
 
@@ -154,7 +154,7 @@ class DeliveryLine(db.Model):
     )
 
 
-class EvidenceFile(db.Model):
+class EvidenceFile(Model):
     """A file the providing side attached to its delivery as evidence. The bytes are kept
     outside static/, in the configured evidence folder under a random name (`stored_as`),
     and served only to the match's two sides, the task force and staff."""

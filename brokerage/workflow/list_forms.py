@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField
-from wtforms.fields.choices import SelectChoice
 
+from ..choices import SelectChoice
 from .states import Stage
 
 

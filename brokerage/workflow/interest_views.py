@@ -36,7 +36,7 @@ def _answer(model: type[Opportunity] | type[Need], listing_id: int) -> Page | Re
         else:
             db.session.commit()
             flash("The other side has been told of your interest.", "success")
-            return redirect(url_for("match.show", match_id=match.id))
+            return redirect(url_for("matches.show", match_id=match.id))
     page = render_template("interest/form.html", seeker=seeker, offers=offers, form=form)
     return (page, 400) if form.is_submitted() else page
 

@@ -13,13 +13,13 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..listings.closing import is_closed, open_and_published
 from ..listings.models import Need, Offer, Opportunity
+from ..matches.candidates import PAIRINGS
+from ..matches.models import Match
+from ..matches.policy import policy_in_force
 from ..matching import CandidatePool, rank
 from ..toms.service import matching_catalogue
-from .candidates import PAIRINGS
-from .models import Match
-from .policy import policy_in_force
+from .moves import advance
 from .states import State
-from .workflow import advance
 
 Seeker = Opportunity | Need
 ASKED_REASON = "The supplier asked from the listing's page"

@@ -19,16 +19,16 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, func, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..accounts.models import Organisation, User
-from ..extensions import db
+from ..extensions import Model, db
 from ..listings.closing import is_closed
 from ..listings.models import Listing, Need, Offer, Opportunity
+from ..matches.models import Match
+from ..matches.store import recompute
 from ..notifications.service import notify
 from ..types import UTCDateTime, utcnow
-from .models import Match
-from .outcome_models import MatchEvent, MatchMessage
+from .models import MatchEvent, MatchMessage
+from .moves import advance, match_path, members_of, sides
 from .states import State
-from .store import recompute
-from .workflow import advance, match_path, members_of, sides
 
 NUDGE_AFTER_DAYS = 5
 # The states the system may expire (see states.MOVES), and those waiting on an answer.
@@ -37,7 +37,7 @@ WAITING = (State.INTEREST_EXPRESSED, State.IN_DISCUSSION)
 SIDE, STAFF = "side", "staff"
 
 
-class MatchNudge(db.Model):
+class MatchNudge(Model):
     """A reminder sent about a quiet match: to whom (a side or the staff) and for which
     quiet spell (the time of the last move or message before it)."""
 

@@ -4,6 +4,7 @@ once and commits; a refused or stale submit re-renders the page with the current
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -15,11 +16,24 @@ from ..charts import format_quantity
 from ..errors import BrokerageError
 from ..extensions import db
 from ..listings.service import today
-from .delivery import DeliveryReport, confirm_delivery, dispute_delivery, record_delivery
+from ..matches.models import Match
+from ..matches.scene import explain_stored
+from ..validators import text_of
+from .delivery import confirm_delivery, dispute_delivery, record_delivery
 from .evidence import MAX_FILES_AT_ONCE, path_of
-from .match_forms import ConfirmForm, DeliveryForm, DisputeForm, MessageForm, MoveForm
-from .models import Match
-from .outcome_models import MAX_EVIDENCE_BYTES, Delivery, EvidenceFile, MatchEvent, MatchMessage
+from .forms import ConfirmForm, DeliveryForm, DisputeForm, MessageForm, MoveForm
+from .models import MAX_EVIDENCE_BYTES, Delivery, EvidenceFile, MatchEvent, MatchMessage
+from .moves import (
+    StaleMatch,
+    advance,
+    delivery_of,
+    may_confirm,
+    may_record,
+    may_review,
+    roles_of,
+    send_message,
+    sides,
+)
 from .permissions import can_read_messages, can_view_match
 from .states import (
     DECLINE_REASONS,
@@ -31,19 +45,8 @@ from .states import (
     moves_from,
     stage_of,
 )
-from .workflow import (
-    StaleMatch,
-    advance,
-    delivery_of,
-    may_confirm,
-    may_record,
-    may_review,
-    roles_of,
-    send_message,
-    sides,
-)
 
-blueprint = Blueprint("match", __name__, url_prefix="/matches")
+blueprint = Blueprint("matches", __name__, url_prefix="/matches")
 
 
 @blueprint.url_value_preprocessor
@@ -51,7 +54,7 @@ def _allow_evidence_files(endpoint: str | None, values: dict[str, object] | None
     """A delivery may carry evidence files beyond the site's usual request limit. Set here
     because this runs before the body is first read (by the CSRF check); room for every
     file at a little over the limit, so a file too large gets a field error, not a 413."""
-    if endpoint == "match.delivery" and current_user.is_authenticated:
+    if endpoint == "matches.delivery" and current_user.is_authenticated:
         request.max_content_length = MAX_FILES_AT_ONCE * 2 * MAX_EVIDENCE_BYTES
 
 
@@ -107,6 +110,7 @@ def _offered_moves(
 
 def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> Page:
     """The page as this person may use it; `posted` forms keep what they typed and errors."""
+    explain_stored([match])
     roles = roles_of(current_user, match)
     state = State(match.state)
     provider, seeker = sides(match)
@@ -157,7 +161,7 @@ def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> 
     return html, status
 
 
-def _sent_back(state: State, history: list[MatchEvent]) -> MatchEvent | None:
+def _sent_back(state: State, history: Sequence[MatchEvent]) -> MatchEvent | None:
     """The dispute or query that sent the delivery back, while the supplier is to answer it."""
     last = history[-1] if history else None
     if state == State.AGREED and last is not None and last.from_state == State.DELIVERED:
@@ -179,7 +183,7 @@ def _stale(match: Match, seen: int | None) -> StaleMatch | None:
 def _done(match: Match, message: str) -> Response:
     db.session.commit()
     flash(message, "success")
-    return redirect(url_for("match.show", match_id=match.id))
+    return redirect(url_for("matches.show", match_id=match.id))
 
 
 @blueprint.get("/<int:match_id>")
@@ -202,7 +206,7 @@ def move(match_id: int) -> Page | Response:
             form.state,
             current_user,
             reason=form.reason.data or None,
-            note=form.note.data,
+            note=text_of(form.note),
             seen_version=form.seen_version,
         )
     except BrokerageError as error:
@@ -220,7 +224,7 @@ def message(match_id: int) -> Page | Response:
     try:
         if stale := _stale(match, form.seen_version):
             raise stale
-        send_message(match, current_user, form.body.data)
+        send_message(match, current_user, text_of(form.body))
     except BrokerageError as error:
         return _refused(match, error, message_form=form)
     return _done(match, "Your message was sent.")
@@ -233,15 +237,8 @@ def delivery(match_id: int) -> Page | Response:
     form = _delivery_form(match)
     if not form.validate():
         return _page(match, 400, delivery_form=form)
-    report = DeliveryReport(
-        form.delivered_from.data,
-        form.delivered_to.data,
-        form.quantities,
-        form.evidence.data,
-        tuple(form.uploads),
-    )
     try:
-        record_delivery(match, current_user, report, today(), form.seen_version)
+        record_delivery(match, current_user, form.report(), today(), form.seen_version)
     except BrokerageError as error:
         return _refused(match, error, delivery_form=form)
     return _done(match, "The delivery is recorded; the other side is asked to confirm it.")
@@ -260,7 +257,7 @@ def confirm(match_id: int) -> Page | Response:
             raise stale
         if (recorded := delivery_of(match)) is not None and recorded.is_confirmed:
             raise InvalidTransition("This delivery is already confirmed.")
-        confirm_delivery(match, current_user, form.rating_value, form.note.data)
+        confirm_delivery(match, current_user, form.rating_value, text_of(form.note))
     except BrokerageError as error:
         return _refused(match, error)
     return _done(match, "Thank you: the delivery is confirmed, ready for the task force.")
@@ -274,7 +271,7 @@ def dispute(match_id: int) -> Page | Response:
     if not form.validate():
         return _page(match, 400, dispute_form=form)
     try:
-        dispute_delivery(match, current_user, form.reason.data, form.seen_version)
+        dispute_delivery(match, current_user, text_of(form.reason), form.seen_version)
     except BrokerageError as error:
         return _refused(match, error, dispute_form=form)
     return _done(match, "The delivery is disputed: the supplier is told why and records it again.")

@@ -16,22 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import BrokerageError
-
-
-class State(enum.StrEnum):
-    SUGGESTED = "suggested"
-    INTEREST_EXPRESSED = "interest_expressed"
-    IN_DISCUSSION = "in_discussion"
-    AGREED = "agreed"
-    DELIVERED = "delivered"
-    VERIFIED = "verified"
-    DECLINED = "declined"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
+from ..matches.models import State
 
 
 class Stage(enum.StrEnum):

@@ -19,9 +19,9 @@ from ..accounts.models import Organisation, User
 from ..accounts.permissions import is_task_force
 from ..errors import BrokerageError
 from ..extensions import db
+from ..matches.models import Match
 from ..notifications.service import notify
-from .models import Match
-from .outcome_models import MAX_MESSAGE, MAX_NOTE, Delivery, MatchEvent, MatchMessage
+from .models import MAX_MESSAGE, MAX_NOTE, Delivery, MatchEvent, MatchMessage
 from .states import (
     DISPUTED,
     FINAL_STATES,
@@ -54,7 +54,7 @@ def sides(match: Match) -> tuple[Organisation, Organisation]:
     return match.offer.organisation, match.seeker.organisation
 
 
-def roles_of(user: Any, match: Match) -> set[Role]:
+def roles_of(user: User | None, match: Match) -> set[Role]:
     """What `user` is to this match, as far as the workflow cares (None: the system)."""
     if user is None:
         return {Role.SYSTEM}
