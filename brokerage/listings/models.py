@@ -214,6 +214,11 @@ class Opportunity(Listing, db.Model):
     def weights(self) -> dict[str, Decimal]:
         return {row.measure_code: row.weight for row in self.measures}
 
+    @property
+    def targets(self) -> dict[str, Decimal]:
+        """{code: target}: its `quantities`, which an opportunity always states."""
+        return {row.measure_code: row.target for row in self.measures}
+
 
 class OpportunityMeasure(db.Model):
     """A measure wanted: the quantity hoped for and how much it counts beside the others."""

@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import select
 
@@ -216,6 +216,14 @@ _NOT_COLUMNS = {"measures", "weights", "postcode", "trades", "notice_url"}
 _AMOUNTS = ("quantity_wanted", "estimated_value_pence")
 
 
+@overload
+def create_listing(organisation: Organisation, fields: OfferFields) -> Offer: ...
+@overload
+def create_listing(organisation: Organisation, fields: OpportunityFields) -> Opportunity: ...
+@overload
+def create_listing(organisation: Organisation, fields: NeedFields) -> Need: ...
+@overload
+def create_listing(organisation: Organisation, fields: ListingFields) -> Listing: ...
 def create_listing(organisation: Organisation, fields: ListingFields) -> Listing:
     """A new draft listing of the kind `fields` describes, for `organisation`."""
     model = MODEL_FOR_FIELDS[type(fields)]

@@ -173,7 +173,7 @@ class _Importer:
             postcode=postcode,
             estimated_value_pence=facts.value_pence or None,
             deadline=facts.deadline,
-            measures=opportunity.quantities if opportunity else {},
+            measures=opportunity.targets if opportunity else {},
             weights=opportunity.weights if opportunity else {},
             trades=tuple(codes),
             notice_url=facts.notice_url,
