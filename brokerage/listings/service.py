@@ -30,6 +30,7 @@ from .choices import ListingStatus
 from .matching_inputs import Reach
 from .models import (
     LISTING_MODELS,
+    AnyMeasureRow,
     Listing,
     Need,
     NeedMeasure,
@@ -206,12 +207,19 @@ class NeedFields(ListingFields):
     measures: Mapping[str, Decimal | None]
 
 
+# The fields of any kind of listing: each kind states its measures.
+AnyListingFields = OfferFields | OpportunityFields | NeedFields
+
 MODEL_FOR_FIELDS: dict[type[ListingFields], type[Listing]] = {
     OfferFields: Offer,
     OpportunityFields: Opportunity,
     NeedFields: Need,
 }
-MEASURE_ROW = {Offer: OfferMeasure, Opportunity: OpportunityMeasure, Need: NeedMeasure}
+MEASURE_ROW: dict[type[Listing], type[AnyMeasureRow]] = {
+    Offer: OfferMeasure,
+    Opportunity: OpportunityMeasure,
+    Need: NeedMeasure,
+}
 _NOT_COLUMNS = {"measures", "weights", "postcode", "trades", "notice_url"}
 _AMOUNTS = ("quantity_wanted", "estimated_value_pence")
 
@@ -223,8 +231,8 @@ def create_listing(organisation: Organisation, fields: OpportunityFields) -> Opp
 @overload
 def create_listing(organisation: Organisation, fields: NeedFields) -> Need: ...
 @overload
-def create_listing(organisation: Organisation, fields: ListingFields) -> Listing: ...
-def create_listing(organisation: Organisation, fields: ListingFields) -> Listing:
+def create_listing(organisation: Organisation, fields: AnyListingFields) -> Listing: ...
+def create_listing(organisation: Organisation, fields: AnyListingFields) -> Listing:
     """A new draft listing of the kind `fields` describes, for `organisation`."""
     model = MODEL_FOR_FIELDS[type(fields)]
     if organisation.kind != model.ORGANISATION_KIND:
@@ -239,7 +247,7 @@ def create_listing(organisation: Organisation, fields: ListingFields) -> Listing
     return listing
 
 
-def update_listing(listing: Listing, fields: ListingFields) -> Listing:
+def update_listing(listing: Listing, fields: AnyListingFields) -> Listing:
     if MODEL_FOR_FIELDS[type(fields)] is not type(listing):
         raise TypeError(f"{type(fields).__name__} cannot update {listing!r}")
     _apply(listing, fields)
@@ -248,7 +256,7 @@ def update_listing(listing: Listing, fields: ListingFields) -> Listing:
     return listing
 
 
-def _apply(listing: Listing, fields: ListingFields) -> None:
+def _apply(listing: Listing, fields: AnyListingFields) -> None:
     check_fields(fields)
     for field in dataclasses.fields(fields):
         if field.name not in _NOT_COLUMNS:
@@ -264,7 +272,7 @@ def _apply(listing: Listing, fields: ListingFields) -> None:
         trade_service.set_opportunity_trades(listing, trades)
 
 
-def check_fields(fields: ListingFields, known_codes: Collection[str] | None = None) -> None:
+def check_fields(fields: AnyListingFields, known_codes: Collection[str] | None = None) -> None:
     """The rules the forms check, kept here too for the API and imports (which pass the
     catalogue's codes in, rather than look them up row by row)."""
     if known_codes is None:  # nothing to look up for a listing without measures (an import)
@@ -292,7 +300,7 @@ def set_measures(
     # Rows for codes kept are updated in place: the unit of work inserts before it
     # deletes, so a new row for the same code would clash with the unique constraint.
     row_model = MEASURE_ROW[type(listing)]
-    kept = {row.measure_code: row for row in listing.measures}  # type: ignore[attr-defined]
+    kept = {row.measure_code: row for row in listing.measures}
     rows = []
     for code, quantity in quantities.items():
         row = kept.get(code) or row_model(measure_code=code)
@@ -300,7 +308,7 @@ def set_measures(
         if isinstance(row, OpportunityMeasure):
             row.weight = weights.get(code, Decimal(1))
         rows.append(row)
-    listing.measures = rows  # type: ignore[attr-defined]
+    listing.measures = rows
 
 
 def locate(listing: Listing, postcode: str) -> None:
@@ -371,7 +379,7 @@ def _check_publishable(listing: Listing, on: date) -> None:
         raise InvalidTransition(
             f"{listing.ref} ended on {last_day:%d %B %Y}: change its dates before publishing it."
         )
-    if not listing.measures:  # type: ignore[attr-defined]
+    if not listing.measures:
         raise InvalidTransition(f"{listing.ref} names no measures: add one before publishing it.")
 
 
@@ -402,7 +410,7 @@ class MeasureLine:
 
 
 def measure_lines(listing: Listing) -> list[MeasureLine]:
-    rows = listing.measures  # type: ignore[attr-defined]
+    rows = listing.measures
     catalogue = measures_by_code(row.measure_code for row in rows)
     lines = []
     for row in rows:
