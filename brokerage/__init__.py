@@ -43,7 +43,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     config_class.validate(app.config)
     _trust_base_url_host(app)
     if hops := int(app.config["PROXY_HOPS"]):  # the client's address, scheme and host
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to add WSGI middleware replaces the wsgi_app method, which
+        # mypy refuses as an assignment (python/mypy#7347); setattr says it is meant.
+        setattr(app, "wsgi_app", ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops))  # noqa: B010
     logs.init_app(app)
 
     _init_extensions(app)

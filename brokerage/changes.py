@@ -25,7 +25,7 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import BigInteger, String, event, inspect, select, update
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, mapped_column
 
-from .extensions import db
+from .extensions import Model, db
 
 # The topics whose versions caches read. A model's topic is its `__topic__`, else the
 # name of its feature package (brokerage.charter.models -> "charter"); writes to other
@@ -45,7 +45,7 @@ _COMMITTING = "changes_committing"
 _VERSIONS = "changes_versions"
 
 
-class TopicVersion(db.Model):
+class TopicVersion(Model):
     """A topic's version: part of the key of everything cached from it. Each commit that
     writes the topic sets a new random number, never an increment, so a version never comes
     back once it was seen (after a rollback behind the session's back, as the test suite
@@ -191,7 +191,7 @@ def _note_statement(state: ORMExecuteState) -> None:
 
 
 def _mapper_of_table(table: Any) -> Any:
-    return next((m for m in db.Model.registry.mappers if m.local_table is table), None)
+    return next((m for m in Model.registry.mappers if m.local_table is table), None)
 
 
 @event.listens_for(Session, "before_commit")

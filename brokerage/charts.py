@@ -38,7 +38,7 @@ class Bar:
 class BarChart:
     id: str
     title: str
-    bars: list[Bar]
+    bars: Sequence[Bar]
     width: int = WIDTH
     plot_width: int = PLOT_WIDTH
     bar_height: int = BAR_HEIGHT

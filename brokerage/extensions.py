@@ -13,7 +13,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -38,6 +38,17 @@ if TYPE_CHECKING:
     Model = Base
 else:
     Model = db.Model
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, as Core's insert() and delete() take it (a bulk write of many rows):
+    DeclarativeBase types `__table__` as any FromClause, though each model here maps a Table."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to one table.")
+    return table
+
+
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

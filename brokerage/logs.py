@@ -40,7 +40,7 @@ def _record_with_request_id(*args: Any, **kwargs: Any) -> logging.LogRecord:
     return record
 
 
-class _BrokerageHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _BrokerageHandler(logging.StreamHandler):
     """Marks the handler this module installed, so building another app replaces it."""
 
 

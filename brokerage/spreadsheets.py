@@ -70,7 +70,7 @@ def workbook_bytes(
     with "heading: title" in bold, then its column names, frozen above the rows. A column
     is as wide as `widths` says, or as its name."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook opens with
     for title, columns, rows in sheets:
         sheet = workbook.create_sheet(title)
         sheet.append([f"{heading}: {title.lower()}"])

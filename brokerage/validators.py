@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from wtforms import Field
 from wtforms.validators import ValidationError
@@ -19,6 +19,17 @@ def text_of(field: Field) -> str:
     """A text field's value once the form has validated: WTForms types it `str | None`, but a
     submitted text field always holds a string (empty when left blank)."""
     return field.data or ""
+
+
+Value = TypeVar("Value")
+
+
+def required(value: Value | None) -> Value:
+    """A required field's value once the form has validated: WTForms types every field's
+    data as optional, but DataRequired or InputRequired has refused a form without it."""
+    if value is None:
+        raise ValueError("A required field was read before its form was validated.")
+    return value
 
 
 def add_error(field: Field, message: str) -> None:

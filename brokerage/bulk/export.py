@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator
 from typing import IO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ..spreadsheets import csv_writer
 from . import listings, organisations
@@ -66,7 +67,7 @@ def write_xlsx(kind: Kind, handle: IO[bytes]) -> int:
     return count
 
 
-def _text_cell(sheet: object, value: str) -> WriteOnlyCell:
+def _text_cell(sheet: WriteOnlyWorksheet, value: str) -> Cell:
     cell = WriteOnlyCell(sheet, value)
     cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
     return cell

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cache
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Literal, overload
 
 from wtforms.validators import ValidationError
 
@@ -196,6 +196,10 @@ def yes_no(value: str, column: str) -> bool:
     raise CellError(f"{column} must be yes or no, not “{value[:20]}”.")
 
 
+@overload
+def iso_date(value: str, column: str, required: Literal[True]) -> date: ...
+@overload
+def iso_date(value: str, column: str, required: bool = False) -> date | None: ...
 def iso_date(value: str, column: str, required: bool = False) -> date | None:
     value = value.strip()
     if not value:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, SelectField, SubmitField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from ..choices import SelectChoice
 from .formats import KINDS
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # ample for 50,000 rows (about 8 MB)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypedDict
 
 from sqlalchemy import null, select
 from sqlalchemy.orm import selectinload
@@ -26,8 +26,8 @@ from ..listings.choices import Category, ListingStatus
 from ..listings.models import Listing, Opportunity, OpportunityTrade, TradeRow
 from ..listings.service import (
     MEASURE_ROW,
+    AnyListingFields,
     InvalidListing,
-    ListingFields,
     NeedFields,
     OfferFields,
     OpportunityFields,
@@ -68,7 +68,7 @@ class ListingRow:
     parent_ref: str
     organisation_id: int
     place: Place
-    fields: ListingFields
+    fields: AnyListingFields
     cells: dict[str, str]  # as an export writes it: equal cells mean nothing to change
     ended: bool = False  # its dates have passed: kept archived, never published
     # An opportunity's trades: CPV codes, and words no code was read from.
@@ -138,13 +138,30 @@ def _trade_cell(codes: tuple[str, ...], written: tuple[str, ...]) -> str:
     return "; ".join((*codes, *written))
 
 
+class _Described(Protocol):
+    """What every listing has, whether a model, the fields read for one, or a stored row."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def postcode(self) -> str: ...
+
+
+class _CommonFields(TypedDict):
+    title: str
+    description: str
+    postcode: str
+
+
 def _fields(
     kind: Kind, cells: dict[str, str], postcode: str
-) -> tuple[ListingFields, classify.Reading]:
+) -> tuple[AnyListingFields, classify.Reading]:
     """The row's fields, and (for an opportunity) the trades its category and trades
     cells name."""
     trades = classify.Reading()
-    common = {
+    common: _CommonFields = {
         "title": formats.name(cells["title"], "title", formats.MAX_TITLE),
         "description": formats.text(cells["description"], "description"),
         "postcode": postcode,
@@ -155,13 +172,16 @@ def _fields(
         quantity_required=kind.name != "needs",
     )
     quantities = {code: quantity for code, (quantity, _) in measures.items()}
+    # Offers and opportunities must state each quantity (formats.measures refused a row
+    # without one), so none is None here.
+    stated = {code: quantity for code, quantity in quantities.items() if quantity is not None}
     if kind.name == "offers":
         return OfferFields(
             **common,
             category=Category.OTHER.value,
             available_from=formats.iso_date(cells["available_from"], "available_from"),
             available_to=formats.iso_date(cells["available_to"], "available_to"),
-            measures=quantities,
+            measures=stated,
         ), trades
     if kind.name == "needs":
         return NeedFields(
@@ -185,23 +205,27 @@ def _fields(
         **common,
         category=category.category,
         estimated_value_pence=int(value * 100) if value is not None else None,
-        deadline=formats.iso_date(cells["deadline"], "deadline", required=True),  # type: ignore[arg-type]
-        measures=quantities,
+        deadline=formats.iso_date(cells["deadline"], "deadline", required=True),
+        measures=stated,
         weights={code: weight for code, (_, weight) in measures.items() if weight is not None},
     ), trades
 
 
 def _cells(
-    kind: Kind, ref: str, parent_ref: str, values: object, measure_rows: MeasureRows
+    kind: Kind,
+    ref: str,
+    parent_ref: str,
+    values: _Described,
+    measure_rows: MeasureRows,
 ) -> dict[str, str]:
     """A listing (or the fields read for one) in its kind's columns."""
     pence = getattr(values, "estimated_value_pence", None)
     cells = {
         "ref": ref,
         kind.parent_column: parent_ref,
-        "title": values.title,  # type: ignore[attr-defined]
-        "description": values.description,  # type: ignore[attr-defined]
-        "postcode": values.postcode,  # type: ignore[attr-defined]
+        "title": values.title,
+        "description": values.description,
+        "postcode": values.postcode,
         "category": getattr(values, "category", ""),
         "value_gbp": quantity_text(Decimal(pence) / 100) if pence is not None else "",
         "deadline": formats.write_date(getattr(values, "deadline", None)),
@@ -214,8 +238,7 @@ def _cells(
 
 def cells_of(kind: Kind, listing: Listing, parent_ref: str) -> dict[str, str]:
     rows = [
-        (row.measure_code, row.quantity, getattr(row, "weight", None))
-        for row in listing.measures  # type: ignore[attr-defined]
+        (row.measure_code, row.quantity, getattr(row, "weight", None)) for row in listing.measures
     ]
     cells = _cells(kind, listing.external_ref or listing.ref, parent_ref, listing, rows)
     if isinstance(listing, Opportunity):
@@ -244,7 +267,7 @@ def save(kind: Kind, rows: list[ListingRow]) -> tuple[int, int]:
     for listing in db.session.scalars(
         select(model)
         .where(named_by(model, model.REF_PREFIX, list(changed)))
-        .options(selectinload(model.measures))  # type: ignore[attr-defined]
+        .options(selectinload(model.measures))
     ):
         _update(listing, changed[listing.external_ref or listing.ref], now)
     new = [row for row in rows if row.ref not in current]
@@ -257,7 +280,7 @@ def save(kind: Kind, rows: list[ListingRow]) -> tuple[int, int]:
 def _current(kind: Kind, model: type[Listing], refs: list[str]) -> dict[str, dict[str, str]]:
     """The cells the published listings with these refs would export now, by ref (a
     listing that is not published counts as changed: an import publishes it)."""
-    columns = [model.__table__.c[name] for name in _STORED if name in model.__table__.c]  # type: ignore[attr-defined]
+    columns = [model.__table__.c[name] for name in _STORED if name in model.__table__.c]
     listings = db.session.execute(
         select(*columns, ref_column(model, model.REF_PREFIX).label("external_ref"))
         .add_columns(ref_column(Organisation, ORGANISATION_REF_PREFIX).label("parent_ref"))
@@ -362,7 +385,7 @@ def export_rows(kind: Kind, batch: int = 500) -> Iterator[dict[str, str]]:
         select(model, ref_column(Organisation, ORGANISATION_REF_PREFIX))
         .join(Organisation, Organisation.id == model.organisation_id)
         .order_by(model.id)
-        .options(selectinload(model.measures))  # type: ignore[attr-defined]
+        .options(selectinload(model.measures))
         .execution_options(yield_per=batch)
     )
     if model is Opportunity:

@@ -5,7 +5,7 @@ whose."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -79,7 +79,10 @@ class Lookups:
                 *numbers,
             )
         )
-        return {row[0]: KnownOrganisation(*row[:5], tuple(row[5:])) for row in rows}
+        return {
+            id_: KnownOrganisation(id_, kind, postcode, ref, name, tuple(numbers))
+            for id_, kind, postcode, ref, name, *numbers in rows
+        }
 
     @cached_property
     def organisations(self) -> dict[str, KnownOrganisation]:
@@ -138,7 +141,7 @@ class Lookups:
 def key(
     ref: str,
     prefix: str,
-    partner_refs: object,
+    partner_refs: Container[str],
     records: Mapping[int, str | None],
     what: str,
 ) -> str:
@@ -149,7 +152,7 @@ def key(
     id_ = app_ref_id(ref, prefix)
     if id_ is None:
         return ref
-    if ref in partner_refs:  # type: ignore[operator]
+    if ref in partner_refs:
         if id_ in records and records[id_] is None:
             raise CellError(
                 f"ref {ref} is the ref of one {what} in your files and the site's ref of "

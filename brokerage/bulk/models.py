@@ -14,7 +14,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..extensions import db
+from ..extensions import Model
 from ..types import UTCDateTime, in_list, utcnow
 
 
@@ -40,7 +40,7 @@ RUN_STATUS_WORDS = {
 }
 
 
-class ImportRun(db.Model):
+class ImportRun(Model):
     __tablename__ = "import_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,7 +23,7 @@ from sqlalchemy import ColumnElement, delete, func, insert, select
 from ..accounts import identifiers
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation, OrganisationKind
 from ..accounts.organisation_types import OrganisationType
-from ..extensions import db
+from ..extensions import db, table_of
 from ..listings.choices import Size
 from ..listings.models import OrganisationTrade, Profile
 from ..types import utcnow
@@ -322,7 +322,7 @@ def _replace_trades(rows: list[tuple[int, OrganisationRow]]) -> None:
     """Each organisation's trades made the row's: one statement to delete, one to insert."""
     if not rows:
         return
-    table = OrganisationTrade.__table__
+    table = table_of(OrganisationTrade)
     db.session.execute(delete(table).where(table.c.organisation_id.in_([i for i, _ in rows])))
     values = [
         {"organisation_id": organisation_id, "cpv_code": code, "written": written}
@@ -353,7 +353,7 @@ def _update(organisation: Organisation, profile: Profile | None, row: Organisati
 def _insert(kind: Kind, rows: list[OrganisationRow]) -> None:
     # Plain executemany, then the ids by ref: RETURNING would send SQLite a row at a time.
     db.session.execute(
-        insert(Organisation.__table__),
+        insert(table_of(Organisation)),
         [
             {
                 "external_ref": row.ref,
@@ -377,7 +377,7 @@ def _insert(kind: Kind, rows: list[OrganisationRow]) -> None:
         ).all()
     )
     db.session.execute(
-        insert(Profile.__table__),
+        insert(table_of(Profile)),
         [{"organisation_id": ids[row.ref], **_profile_values(row)} for row in rows],
     )
     _replace_trades([(ids[row.ref], row) for row in rows if row.trades or row.trades_written])

@@ -10,6 +10,7 @@ the charter's own, since every candidate has the pledge and the TOMs part cannot
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 from itertools import takewhile
@@ -91,6 +92,8 @@ def _meetings_by_pledge() -> dict[tuple[Signee, int], list[_Meeting]]:
     ).all()
     meetings: dict[tuple[Signee, int], list[_Meeting]] = {}
     for status, held_on, kind, pledge_id, signee in rows:
+        if held_on is None:  # the query leaves meetings not held out; this tells mypy
+            continue
         meeting = _Meeting(held_on, CheckInKind(kind).order, status, CheckInKind(kind))
         meetings.setdefault((signee, pledge_id), []).append(meeting)
     return {key: sorted(held) for key, held in meetings.items()}
@@ -128,15 +131,15 @@ def suggest_buddies(
     """The best organisations to buddy `signee` with for `pledge`, best first, explained.
 
     `implemented` may be passed in when suggesting for several pledges at once."""
-    here = _grid_point(signee.organisation)
-    if here is None:
+    if signee.organisation is None or (here := _grid_point(signee.organisation)) is None:
         return []
     found = implemented_pledges() if implemented is None else implemented
     done = {i.signee.id: i for i in found if i.pledge_id == pledge.id and i.signee.id != signee.id}
-    candidates, by_key = [], {}
+    candidates = []
+    by_key: dict[Hashable, tuple[Implemented, Organisation]] = {}
     for signee_id, item in done.items():
-        point = _grid_point(item.signee.organisation)
-        if point is None:
+        organisation = item.signee.organisation
+        if organisation is None or (point := _grid_point(organisation)) is None:
             continue
         candidates.append(
             Candidate(
@@ -148,7 +151,7 @@ def suggest_buddies(
                 category=item.signee.sector,
             )
         )
-        by_key[signee_id] = item
+        by_key[signee_id] = item, organisation
     wanted = Wanted(
         easting=here.easting,
         northing=here.northing,
@@ -158,13 +161,13 @@ def suggest_buddies(
     )
     pool = CandidatePool(candidates, _catalogue(pledge))
     return [
-        _suggestion(signee, by_key[result.key], result.score, result.distance_m)
+        _suggestion(signee, *by_key[result.key], result.score, result.distance_m)
         for result in rank(wanted, pool, BUDDY_POLICY, top_n=TOP_SUGGESTIONS)
     ]
 
 
 def _suggestion(
-    signee: Signee, buddy: Implemented, score: float, distance_m: float
+    signee: Signee, buddy: Implemented, organisation: Organisation, score: float, distance_m: float
 ) -> BuddySuggestion:
     """Reasons a person can check against the two organisations' records."""
     km = distance_m / 1000
@@ -173,7 +176,7 @@ def _suggestion(
     sector = Sector(other.sector).label
     size = Size(other.size).label
     return BuddySuggestion(
-        organisation=other.organisation,
+        organisation=organisation,
         score=score,
         distance_km=km,
         reasons=(

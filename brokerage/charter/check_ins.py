@@ -95,7 +95,7 @@ def choose_narrative(record: CheckInRecord, selected: bool) -> None:
     db.session.flush()
 
 
-def _open_check_ins() -> Select[tuple[CheckIn]]:
+def _open_check_ins() -> Select[CheckIn]:
     """Check-ins not yet held, of approved signees, soonest first."""
     return (
         select(CheckIn)
@@ -182,7 +182,7 @@ class ReminderReport:
             f"for check-ins due by {self.until:%-d %B %Y}:"
         ]
         lines += [
-            f"  {c.due_on:%Y-%m-%d}  {c.kind_enum.label}  {c.signee.organisation.name}"
+            f"  {c.due_on:%Y-%m-%d}  {c.kind_enum.label}  {c.signee.name}"
             f" <{c.signee.contact_email}>"
             for c in self.reminded
         ]

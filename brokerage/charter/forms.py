@@ -15,7 +15,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
-    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -34,10 +33,11 @@ from wtforms.validators import (
 )
 
 from ..accounts.models import ORGANISATION_KIND_LABELS
+from ..choices import SelectChoice
 from ..listings.choices import Size
 from ..places.fields import PostcodeField
 from ..types import utcnow
-from ..validators import plain_name, plain_text
+from ..validators import add_error, plain_name, plain_text, required, text_of
 from .check_ins import RecordEntry
 from .choices import PledgeProgress, Sector, Unit
 from .models import CheckIn, CheckInRecord, Pledge
@@ -170,23 +170,25 @@ class SignUpForms(FormGroup):
             return False
         valid = all([form.validate() for form in self.all_forms])  # every form shows its errors
         if self.pledges and not any(choice.chosen.data for _, choice in self.pledges):
-            self.pledges[0][1].chosen.errors.append("Choose at least one pledge.")
+            add_error(self.pledges[0][1].chosen, "Choose at least one pledge.")
             return False
         return valid
 
     def sign_up(self) -> SignUp:
         form = self.form
         return SignUp(
-            organisation_name=form.organisation_name.data,
+            organisation_name=text_of(form.organisation_name),
             kind=form.kind.data,
-            postcode=form.postcode.data,
+            postcode=text_of(form.postcode),
             sector=form.sector.data,
             size=form.size.data,
-            employees=form.employees.data,
-            contact_name=form.contact_name.data,
-            contact_email=form.contact_email.data,
+            employees=required(form.employees.data),
+            contact_name=text_of(form.contact_name),
+            contact_email=text_of(form.contact_email),
             listed_publicly=form.listed_publicly.data,
-            pledges={p.id: choice.plan.data for p, choice in self.pledges if choice.chosen.data},
+            pledges={
+                p.id: text_of(choice.plan) for p, choice in self.pledges if choice.chosen.data
+            },
         )
 
 
@@ -336,7 +338,10 @@ class ResourceForm(FlaskForm):
 
     def entry(self) -> ResourceEntry:
         return ResourceEntry(
-            self.title.data, self.url.data or "", self.description.data, self.source.data
+            text_of(self.title),
+            self.url.data or "",
+            text_of(self.description),
+            text_of(self.source),
         )
 
 

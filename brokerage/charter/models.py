@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organisation, OrganisationKind, User
-from ..extensions import db
+from ..extensions import Model
 from ..listings.choices import Size
 from ..types import UTCDateTime, in_list, utcnow
 from .choices import CheckInKind, PledgeProgress, ReminderKind, Sector, SigneeStatus, Unit
@@ -33,7 +33,7 @@ CODE_NOTES = {
 }
 
 
-class Charter(db.Model):
+class Charter(Model):
     __tablename__ = "charters"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +46,7 @@ class Charter(db.Model):
     )
 
 
-class Pledge(db.Model):
+class Pledge(Model):
     """A pledge's identity; its wording is in `versions`, the last one in force."""
 
     __tablename__ = "charter_pledges"
@@ -77,7 +77,7 @@ class Pledge(db.Model):
         return CODE_NOTES.get(self.code.partition("-")[0], "")
 
 
-class PledgeVersion(db.Model):
+class PledgeVersion(Model):
     """The wording of a pledge from `created_at` on. `measure_hint` is editorial advice on
     what could be counted, never a verified TOMs measure code."""
 
@@ -106,7 +106,7 @@ class PledgeVersion(db.Model):
     )
 
 
-class PledgeResource(db.Model):
+class PledgeResource(Model):
     """A toolkit resource signposted for a pledge, with where staff verified it. `url` stays
     empty unless a published address was verified: an address is never guessed."""
 
@@ -129,7 +129,7 @@ class PledgeResource(db.Model):
     )
 
 
-class Signee(db.Model):
+class Signee(Model):
     """An organisation's sign-up to the charter: at most one per organisation.
 
     A sign-up keeps the organisation's name, kind and postcode as submitted and reserves
@@ -219,7 +219,7 @@ class Signee(db.Model):
         return [p for p in self.signed_pledges if p.approved_at is None]
 
 
-class SignedPledge(db.Model):
+class SignedPledge(Model):
     """A pledge as the signee signed it (that version's wording) and what it plans to do.
 
     `pledge_id` repeats the version's pledge so that the database refuses two versions of
@@ -251,7 +251,7 @@ class SignedPledge(db.Model):
     )
 
 
-class Term(db.Model):
+class Term(Model):
     """Twelve months of support; a renewal is the next term, the earlier ones kept."""
 
     __tablename__ = "charter_terms"
@@ -275,7 +275,7 @@ class Term(db.Model):
     )
 
 
-class CheckIn(db.Model):
+class CheckIn(Model):
     """A meeting due in a term. `version` is SQLAlchemy's version counter: saving from a
     stale row matches nothing and raises, so of two corrections at once the second is told."""
 
@@ -333,7 +333,7 @@ class CheckIn(db.Model):
         return max(earlier)[2] if earlier else None
 
 
-class CheckInRecord(db.Model):
+class CheckInRecord(Model):
     """One pledge's progress at one check-in. `quantity` is in `unit`; money in pence."""
 
     __tablename__ = "charter_check_in_records"
@@ -379,7 +379,7 @@ class CheckInRecord(db.Model):
         return Unit(self.unit) if self.unit else None
 
 
-class ReminderSent(db.Model):
+class ReminderSent(Model):
     """A reminder that went out; unique, so a second run of `charter remind` sends nothing."""
 
     __tablename__ = "charter_reminders_sent"
@@ -397,7 +397,7 @@ class ReminderSent(db.Model):
     )
 
 
-class BuddyIntroduction(db.Model):
+class BuddyIntroduction(Model):
     """Staff introduced the signee to an organisation that can help with a pledge."""
 
     __tablename__ = "charter_buddy_introductions"

@@ -24,4 +24,4 @@ def can_view_signee(user: Visitor, signee: Signee) -> bool:
 def can_record_check_in(user: Visitor, check_in: CheckIn) -> bool:
     """Staff, and the members of the signee's own organisation: a signee reports its own
     progress between meetings; nobody else learns that the check-in exists."""
-    return can_act_for(user, check_in.signee.organisation)
+    return can_view_signee(user, check_in.signee)

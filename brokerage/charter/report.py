@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from ..listings.choices import Size
 from ..places.districts import OUTSIDE_OXFORDSHIRE, OXFORDSHIRE_DISTRICTS, UNKNOWN
@@ -211,27 +211,34 @@ def _combine(unit: Unit, values: list[int]) -> float:
     return float(sum(values)) if unit.is_additive else sum(values) / len(values)
 
 
+class _Figure(NamedTuple):
+    record: RecordRow
+    unit: Unit
+    quantity: int
+
+
+def _figure(record: RecordRow) -> _Figure | None:
+    """The figure a record states, if it gives both a quantity and its unit."""
+    if record.unit and record.quantity is not None:
+        return _Figure(record, record.unit, record.quantity)
+    return None
+
+
 def _figures(histories: list[list[RecordRow]]) -> list[FigureTotal]:
     """Per unit: the baseline figures, the latest figures, and the change for those with both."""
     latest: dict[Unit, list[int]] = defaultdict(list)
     baseline: dict[Unit, list[int]] = defaultdict(list)
     change: dict[Unit, list[int]] = defaultdict(list)
     for history in histories:
-        last = next((r for r in reversed(history) if r.unit and r.quantity is not None), None)
-        first = next(
-            (
-                r
-                for r in history
-                if r.kind is CheckInKind.BASELINE and r.unit and r.quantity is not None
-            ),
-            None,
-        )
+        figures = [figure for figure in map(_figure, history) if figure is not None]
+        last = figures[-1] if figures else None
+        first = next((f for f in figures if f.record.kind is CheckInKind.BASELINE), None)
         if last is not None:
-            latest[last.unit].append(last.quantity)  # type: ignore[index,arg-type]
+            latest[last.unit].append(last.quantity)
         if first is not None:
-            baseline[first.unit].append(first.quantity)  # type: ignore[index,arg-type]
+            baseline[first.unit].append(first.quantity)
         if first is not None and last is not None and last is not first and last.unit is first.unit:
-            change[last.unit].append(last.quantity - first.quantity)  # type: ignore[operator,index]
+            change[last.unit].append(last.quantity - first.quantity)
     return [
         FigureTotal(
             unit=unit,

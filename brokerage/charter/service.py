@@ -230,7 +230,7 @@ def introduce_buddy(
     return introduction
 
 
-def _with_pledges(query: Select[tuple[Signee]]) -> Select[tuple[Signee]]:
+def _with_pledges(query: Select[Signee]) -> Select[Signee]:
     return query.options(
         selectinload(Signee.organisation),
         selectinload(Signee.signed_pledges).selectinload(SignedPledge.version),
@@ -271,7 +271,7 @@ def waiting_for_approval() -> list[Signee]:
     )
 
 
-def approved_signees_query() -> Select[tuple[Signee]]:
+def approved_signees_query() -> Select[Signee]:
     """Approved signees by name, for a paginated list."""
     return _with_pledges(
         select(Signee)
@@ -301,7 +301,7 @@ def check_ins_recorded_by(user: User) -> list[dict[str, Any]]:
     )
     return [
         {
-            "organisation": check_in.signee.organisation.name,
+            "organisation": check_in.signee.name,
             "kind": check_in.kind,
             "due_on": check_in.due_on,
             "held_on": check_in.held_on,

@@ -25,6 +25,7 @@ from ..accounts.permissions import staff_required
 from ..extensions import db, limiter
 from ..pagination import page_number
 from ..spreadsheets import MIMETYPES
+from ..validators import add_error, required, text_of
 from . import check_ins, duplicates, service, toolkit
 from .buddies import support_for
 from .charts import report_charts
@@ -220,10 +221,10 @@ def introduce(signee_id: int) -> BaseResponse | tuple[str, int]:
             db.get_or_404(Organisation, form.buddy.data),
             db.get_or_404(Pledge, form.pledge.data),
             current_user,
-            form.introduced_on.data,
+            required(form.introduced_on.data),
         )
     except service.CharterError as error:
-        form.buddy.errors.append(str(error))
+        add_error(form.buddy, str(error))
         return _signee_page(found, form), 400
     db.session.commit()
     flash("Introduction recorded.", "success")
@@ -247,13 +248,13 @@ def check_in(check_in_id: int) -> str | BaseResponse | tuple[str, int]:
         try:
             check_ins.record_check_in(
                 found,
-                forms.form.held_on.data,
+                required(forms.form.held_on.data),
                 forms.entries(),
                 current_user,
                 seen_version=forms.form.seen_version,
             )
         except service.CharterError as error:
-            forms.form.held_on.errors.append(str(error))
+            add_error(forms.form.held_on, str(error))
         else:
             db.session.commit()
             flash(f"{found.kind_enum.label} saved.", "success")
@@ -276,8 +277,8 @@ def edit_pledge_page(pledge_id: int) -> str | BaseResponse | tuple[str, int]:
     if form.validate_on_submit():
         version = edit_pledge(
             pledge,
-            form.title.data,
-            form.wording.data,
+            text_of(form.title),
+            text_of(form.wording),
             form.measure_hint.data or "",
             form.source.data or "",
             current_user,
@@ -302,7 +303,7 @@ def resources(pledge_id: int) -> str | BaseResponse | tuple[str, int]:
         try:
             resource = toolkit.add_resource(pledge, form.entry())
         except service.CharterError as error:
-            form.title.errors.append(str(error))
+            add_error(form.title, str(error))
         else:
             db.session.commit()
             flash(f"{pledge.code} now signposts “{resource.title}”.", "success")

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from ..choices import SelectChoice
 from ..errors import BrokerageError
 from ..listings import cpv
 from ..listings.choices import CATEGORY_LABELS, SIZE_LABELS
@@ -33,7 +33,7 @@ def _known(what: str) -> Any:
     """A select's value must be one of its choices; the message names what was sent."""
 
     def check(form: Any, field: SelectField) -> None:
-        if field.data and field.data not in {choice.value for choice in field.choices}:
+        if field.data and field.data not in {value for value, *_ in field.iter_choices()}:
             raise ValidationError(f"“{field.data[:40]}” is not {what}.")
 
     return check

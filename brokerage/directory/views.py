@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
@@ -35,7 +36,8 @@ class Section:
     link_argument: str
 
     def link(self, entry_id: int) -> str:
-        return url_for(self.link_endpoint, **{self.link_argument: entry_id})
+        values: dict[str, Any] = {self.link_argument: entry_id}
+        return url_for(self.link_endpoint, **values)
 
 
 SECTIONS = {
@@ -72,7 +74,7 @@ SECTIONS = {
 
 def page_link(number: int) -> str:
     """This search's URL at another page: every filter kept."""
-    arguments = request.args.to_dict(flat=False)
+    arguments: dict[str, Any] = request.args.to_dict(flat=False)
     arguments["page"] = [str(number)]
     return url_for(request.endpoint or "", **arguments)
 

@@ -15,14 +15,14 @@ from sqlalchemy import insert
 
 from ..accounts.models import Organisation
 from ..changes import announce
-from ..extensions import db
+from ..extensions import db, table_of
 from ..places.service import Place
 from . import trade_service
 from .choices import ListingStatus
 from .models import Listing, OpportunityMeasure, OpportunityTrade
 from .service import (
     MODEL_FOR_FIELDS,
-    ListingFields,
+    AnyListingFields,
     check_fields,
     check_organisation_kind,
     listing_columns,
@@ -41,7 +41,7 @@ class NewListing:
     trades_written: tuple[str, ...] = ()
 
 
-def new_listing(organisation: Organisation, fields: ListingFields, place: Place) -> NewListing:
+def new_listing(organisation: Organisation, fields: AnyListingFields, place: Place) -> NewListing:
     """What `create_listing` would make, as rows for `insert_listings` (given
     the fields' place, found in memory); the same checks, the same errors."""
     model = MODEL_FOR_FIELDS[type(fields)]
@@ -53,7 +53,7 @@ def new_listing(organisation: Organisation, fields: ListingFields, place: Place)
     }
     return NewListing(
         columns,
-        fields.measures,  # type: ignore[attr-defined]
+        fields.measures,
         getattr(fields, "weights", {}),
         trade_service.check_codes(getattr(fields, "trades", None) or ()),
     )
@@ -64,7 +64,7 @@ def insert_listings(model: type[Listing], listings: Sequence[NewListing]) -> lis
     ids in the order given. Announces the listings topic: the rows are not listed."""
     if not listings:
         return []
-    table = model.__table__  # type: ignore[attr-defined]
+    table = table_of(model)
     ids = list(
         db.session.scalars(
             insert(table).returning(table.c.id, sort_by_parameter_order=True),
@@ -81,13 +81,13 @@ def insert_listings(model: type[Listing], listings: Sequence[NewListing]) -> lis
         )
     ]
     if trade_rows:
-        db.session.execute(insert(OpportunityTrade.__table__), trade_rows)
+        db.session.execute(insert(table_of(OpportunityTrade)), trade_rows)
     announce("listings")
     return ids
 
 
 def _insert_measures(model: type[Listing], listings: Any) -> None:
-    measures = model.__mapper__.relationships["measures"]  # type: ignore[attr-defined]
+    measures = model.__mapper__.relationships["measures"]
     row_model, parent = measures.mapper.class_, f"{measures.back_populates}_id"
     rows = []
     for id_, listing in listings:

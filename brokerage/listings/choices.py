@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
+from typing import Protocol
 
 
 class ListingStatus(enum.StrEnum):
@@ -88,6 +90,11 @@ SIZE_BANDS: dict[Size, tuple[int, int | None]] = {
 SIZE_LABELS = {size: size.label for size in Size}
 
 
-def label_of(enum_class: type[enum.StrEnum], value: str | None) -> str:
+class Labelled(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
+def label_of(enum_class: Callable[[str], Labelled], value: str | None) -> str:
     """The label of a stored value, or "" for none (templates show it as "not stated")."""
-    return enum_class(value).label if value else ""  # type: ignore[attr-defined]
+    return enum_class(value).label if value else ""

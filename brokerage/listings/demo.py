@@ -280,6 +280,11 @@ def _quantities(measures: dict[str, str]) -> dict[str, Decimal | None]:
     return {code: Decimal(q) if q else None for code, q in measures.items()}
 
 
+def _stated(measures: dict[str, str]) -> dict[str, Decimal]:
+    """An offer's or opportunity's quantities, which its demo data always states."""
+    return {code: Decimal(q) for code, q in measures.items()}
+
+
 def _common(demo: DemoListing) -> dict[str, Any]:
     return {
         "title": demo.title,
@@ -310,7 +315,7 @@ def _offer(demo: DemoListing) -> service.OfferFields:
         **_common(demo),
         available_from=service.today(),
         available_to=_day(demo),
-        measures=_quantities(demo.measures),  # type: ignore[arg-type]
+        measures=_stated(demo.measures),
     )
 
 
@@ -319,7 +324,7 @@ def _opportunity(demo: DemoListing) -> service.OpportunityFields:
         **_common(demo),
         estimated_value_pence=None,
         deadline=_day(demo),
-        measures=_quantities(demo.measures),  # type: ignore[arg-type]
+        measures=_stated(demo.measures),
         weights={code: Decimal(w) for code, w in demo.weights.items()},
         trades=demo.trades,
     )

@@ -18,6 +18,7 @@ from wtforms.validators import StopValidation
 
 from ..toms.fields import MeasureQuantitiesField, parse_quantity
 from ..toms.models import Measure
+from ..validators import add_error
 
 MAX_WEIGHT = Decimal(100)
 
@@ -64,7 +65,8 @@ class MeasureWeightsField(MeasureQuantitiesField):
             except ValueError as error:
                 self.measure_errors[code] = f"{code}: the weight {error}."
         if self.measure_errors:
-            self.errors.extend(self.measure_errors.values())
+            for message in self.measure_errors.values():
+                add_error(self, message)
             raise StopValidation()
         self.data = weights
 

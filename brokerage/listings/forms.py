@@ -22,7 +22,6 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -34,10 +33,11 @@ from wtforms.validators import (
 
 from ..accounts.models import Organisation
 from ..accounts.organisation_types import OrganisationType
+from ..choices import SelectChoice
 from ..formatting import format_pounds
 from ..places.fields import PostcodeField
 from ..toms.fields import MeasureQuantitiesField, parse_quantity, quantity_text
-from ..validators import plain_name, plain_text, stripped
+from ..validators import add_error, plain_name, plain_text, required, stripped, text_of
 from .choices import CATEGORY_LABELS, SIZE_LABELS
 from .fields import MeasureWeightsField
 from .models import Listing, Need, Opportunity
@@ -101,9 +101,9 @@ class ListingForm(FlaskForm):
     def _common(self) -> dict[str, Any]:
         return {
             "title": self.title.data,
-            "description": self.description.data.strip(),
+            "description": text_of(self.description).strip(),
             "category": self.category.data,
-            "postcode": self.postcode.data,  # type: ignore[attr-defined]
+            "postcode": self.postcode.data,
         }
 
 
@@ -231,7 +231,7 @@ class OpportunityForm(ListingForm):
         return OpportunityFields(
             **self._common(),
             estimated_value_pence=self.value_pence,
-            deadline=self.deadline.data,
+            deadline=required(self.deadline.data),
             measures=self.measures.data,
             weights=self.weights.data,
             trades=self.trades.data,
@@ -413,10 +413,10 @@ class ProfileForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.show_contact.data:
             if not (self.contact_name.data or "").strip():
-                self.contact_name.errors.append("Give the contact's name, or untick showing it.")
+                add_error(self.contact_name, "Give the contact's name, or untick showing it.")
                 valid = False
             if not ((self.contact_email.data or "").strip() or (self.contact_phone.data or "")):
-                self.contact_email.errors.append("Give an email address or a phone number.")
+                add_error(self.contact_email, "Give an email address or a phone number.")
                 valid = False
         return valid
 

@@ -9,6 +9,7 @@ when it is saved, so distance is plain geometry.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -27,7 +28,7 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship, synonym
 
 from ..accounts.models import Organisation, OrganisationKind, User
-from ..extensions import db
+from ..extensions import Model
 from ..types import UTCDateTime, in_list, utcnow
 from .choices import Category, ListingStatus, Size
 
@@ -35,7 +36,7 @@ from .choices import Category, ListingStatus, Size
 Quantity = Numeric(12, 2)
 
 
-class Profile(db.Model):
+class Profile(Model):
     """What an organisation tells the others about itself; one per organisation."""
 
     __tablename__ = "profiles"
@@ -80,16 +81,20 @@ class Profile(db.Model):
         return f"<Profile of organisation {self.organisation_id}>"
 
 
-class Listing:
+# Listing and TradeRow are mixins, mapped only in the models that list them beside Model. A
+# type checker is told they are Model (as extensions.py tells it Model is Base), so it knows
+# the keyword constructor and the table every concrete listing has.
+if TYPE_CHECKING:
+    _Mixin = Model
+else:
+    _Mixin = object
+
+
+class Listing(_Mixin):
     """The columns every offer, opportunity and need has."""
 
     REF_PREFIX: ClassVar[str]
     ORGANISATION_KIND: ClassVar[OrganisationKind]
-    if TYPE_CHECKING:
-        # Each kind maps its own measures (OfferMeasure & co.); declared here for the type
-        # checker only, since the mixin's annotations would otherwise be mapped as columns.
-        measures: Mapped[list[Any]]
-
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
@@ -113,6 +118,10 @@ class Listing:
     @declared_attr
     def organisation(cls) -> Mapped[Organisation]:  # noqa: N805
         return relationship(Organisation)
+
+    if TYPE_CHECKING:
+        # Each kind maps its own rows (Offer.measures holds OfferMeasure rows, and so on).
+        measures: Mapped[Sequence[AnyMeasureRow]]
 
     @classmethod
     def common_constraints(cls) -> tuple[CheckConstraint, ...]:
@@ -148,7 +157,7 @@ class Listing:
         return f"<{type(self).__name__} {self.ref} {self.status}>"
 
 
-class Offer(Listing, db.Model):
+class Offer(Listing, Model):
     """A supplier's social value offer."""
 
     __tablename__ = "offers"
@@ -170,7 +179,7 @@ class Offer(Listing, db.Model):
         )
 
 
-class OfferMeasure(db.Model):
+class OfferMeasure(Model):
     __tablename__ = "offer_measures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -186,7 +195,7 @@ class OfferMeasure(db.Model):
     )
 
 
-class Opportunity(Listing, db.Model):
+class Opportunity(Listing, Model):
     """A buyer's procurement opportunity and the social value it asks for."""
 
     __tablename__ = "opportunities"
@@ -218,8 +227,13 @@ class Opportunity(Listing, db.Model):
     def weights(self) -> dict[str, Decimal]:
         return {row.measure_code: row.weight for row in self.measures}
 
+    @property
+    def targets(self) -> dict[str, Decimal]:
+        """{code: target}: its `quantities`, which an opportunity always states."""
+        return {row.measure_code: row.target for row in self.measures}
 
-class OpportunityMeasure(db.Model):
+
+class OpportunityMeasure(Model):
     """A measure wanted: the quantity hoped for and how much it counts beside the others."""
 
     __tablename__ = "opportunity_measures"
@@ -245,7 +259,7 @@ class OpportunityMeasure(db.Model):
     )
 
 
-class Need(Listing, db.Model):
+class Need(Listing, Model):
     """A beneficiary's need: what would help, how much, where and by when."""
 
     __tablename__ = "needs"
@@ -268,7 +282,7 @@ class Need(Listing, db.Model):
         )
 
 
-class NeedMeasure(db.Model):
+class NeedMeasure(Model):
     """A measure a need fits; the quantity is optional (None: any amount helps)."""
 
     __tablename__ = "need_measures"
@@ -286,7 +300,11 @@ class NeedMeasure(db.Model):
     )
 
 
-class TradeRow:
+# A measure row of any kind of listing: an opportunity's quantity is its target.
+AnyMeasureRow = OfferMeasure | OpportunityMeasure | NeedMeasure
+
+
+class TradeRow(_Mixin):
     """A trade as a CPV code, or as a partner's file wrote it until staff classify it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -306,7 +324,7 @@ class TradeRow:
         return self.cpv_code is not None
 
 
-class OrganisationTrade(TradeRow, db.Model):
+class OrganisationTrade(TradeRow, Model):
     """What a supplier can be hired to do."""
 
     __tablename__ = "organisation_trades"
@@ -327,7 +345,7 @@ class OrganisationTrade(TradeRow, db.Model):
         )
 
 
-class OpportunityTrade(TradeRow, db.Model):
+class OpportunityTrade(TradeRow, Model):
     """What a procurement opportunity buys."""
 
     __tablename__ = "opportunity_trades"

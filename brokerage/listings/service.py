@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import select
 
@@ -30,6 +30,7 @@ from .choices import ListingStatus
 from .matching_inputs import Reach
 from .models import (
     LISTING_MODELS,
+    AnyMeasureRow,
     Listing,
     Need,
     NeedMeasure,
@@ -206,18 +207,41 @@ class NeedFields(ListingFields):
     measures: Mapping[str, Decimal | None]
 
 
+# The fields of any kind of listing: each kind states its measures.
+AnyListingFields = OfferFields | OpportunityFields | NeedFields
+
 MODEL_FOR_FIELDS: dict[type[ListingFields], type[Listing]] = {
     OfferFields: Offer,
     OpportunityFields: Opportunity,
     NeedFields: Need,
 }
-MEASURE_ROW = {Offer: OfferMeasure, Opportunity: OpportunityMeasure, Need: NeedMeasure}
+MEASURE_ROW: dict[type[Listing], type[AnyMeasureRow]] = {
+    Offer: OfferMeasure,
+    Opportunity: OpportunityMeasure,
+    Need: NeedMeasure,
+}
 _NOT_COLUMNS = {"measures", "weights", "postcode", "trades", "notice_url"}
 _AMOUNTS = ("quantity_wanted", "estimated_value_pence")
 
 
+@overload
 def create_listing(
-    organisation: Organisation, fields: ListingFields, place: Place | None = None
+    organisation: Organisation, fields: OfferFields, place: Place | None = None
+) -> Offer: ...
+@overload
+def create_listing(
+    organisation: Organisation, fields: OpportunityFields, place: Place | None = None
+) -> Opportunity: ...
+@overload
+def create_listing(
+    organisation: Organisation, fields: NeedFields, place: Place | None = None
+) -> Need: ...
+@overload
+def create_listing(
+    organisation: Organisation, fields: AnyListingFields, place: Place | None = None
+) -> Listing: ...
+def create_listing(
+    organisation: Organisation, fields: AnyListingFields, place: Place | None = None
 ) -> Listing:
     """A new draft listing of the kind `fields` describes, for `organisation`. `place`:
     where its postcode is, if the caller placed it already (an import, from a PlaceBook)."""
@@ -235,11 +259,13 @@ def check_organisation_kind(organisation: Organisation, model: type[Listing]) ->
     if organisation.kind != model.ORGANISATION_KIND:
         raise NotAllowed(
             f"{organisation.name} is not a {model.ORGANISATION_KIND.value}, "
-            f"so it cannot list {model.__tablename__}."  # type: ignore[attr-defined]
+            f"so it cannot list {model.__tablename__}."
         )
 
 
-def update_listing(listing: Listing, fields: ListingFields, place: Place | None = None) -> Listing:
+def update_listing(
+    listing: Listing, fields: AnyListingFields, place: Place | None = None
+) -> Listing:
     """Save the listing's fields (`place`: as for `create_listing`)."""
     if MODEL_FOR_FIELDS[type(fields)] is not type(listing):
         raise TypeError(f"{type(fields).__name__} cannot update {listing!r}")
@@ -249,7 +275,7 @@ def update_listing(listing: Listing, fields: ListingFields, place: Place | None 
     return listing
 
 
-def _apply(listing: Listing, fields: ListingFields, place: Place | None) -> None:
+def _apply(listing: Listing, fields: AnyListingFields, place: Place | None) -> None:
     check_fields(fields)
     for name, value in listing_columns(fields, place or _resolve(fields.postcode)).items():
         setattr(listing, name, value)
@@ -259,7 +285,7 @@ def _apply(listing: Listing, fields: ListingFields, place: Place | None) -> None
         trade_service.set_opportunity_trades(listing, trades)
 
 
-def listing_columns(fields: ListingFields, place: Place) -> dict[str, Any]:
+def listing_columns(fields: AnyListingFields, place: Place) -> dict[str, Any]:
     """The columns a listing takes from its fields, placed: the one account of them, for
     saving one listing (`_apply`) and for inserting many (`bulk_insert.new_listing`)."""
     columns = {
@@ -285,7 +311,7 @@ def place_columns(place: Place) -> dict[str, Any]:
     }
 
 
-def check_fields(fields: ListingFields, known_codes: Collection[str] | None = None) -> None:
+def check_fields(fields: AnyListingFields, known_codes: Collection[str] | None = None) -> None:
     """The rules the forms check, kept here too for the API and imports (which pass the
     catalogue's codes in, rather than look them up row by row)."""
     if known_codes is None:  # nothing to look up for a listing without measures (an import)
@@ -313,7 +339,7 @@ def set_measures(
     # Rows for codes kept are updated in place: the unit of work inserts before it
     # deletes, so a new row for the same code would clash with the unique constraint.
     row_model = MEASURE_ROW[type(listing)]
-    kept = {row.measure_code: row for row in listing.measures}  # type: ignore[attr-defined]
+    kept = {row.measure_code: row for row in listing.measures}
     rows = []
     for code, quantity in quantities.items():
         row = kept.get(code) or row_model(measure_code=code)
@@ -321,7 +347,7 @@ def set_measures(
         if isinstance(row, OpportunityMeasure):
             row.weight = weights.get(code, Decimal(1))
         rows.append(row)
-    listing.measures = rows  # type: ignore[attr-defined]
+    listing.measures = rows
 
 
 def locate(listing: Listing, postcode: str) -> None:
@@ -394,7 +420,7 @@ def _check_publishable(listing: Listing, on: date) -> None:
         raise InvalidTransition(
             f"{listing.ref} ended on {last_day:%d %B %Y}: change its dates before publishing it."
         )
-    if not listing.measures:  # type: ignore[attr-defined]
+    if not listing.measures:
         raise InvalidTransition(f"{listing.ref} names no measures: add one before publishing it.")
 
 
@@ -425,7 +451,7 @@ class MeasureLine:
 
 
 def measure_lines(listing: Listing) -> list[MeasureLine]:
-    rows = listing.measures  # type: ignore[attr-defined]
+    rows = listing.measures
     catalogue = measures_by_code(row.measure_code for row in rows)
     lines = []
     for row in rows:

@@ -14,6 +14,7 @@ from wtforms import Field
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
+from ..validators import add_error
 from . import cpv, trades
 from .fields import TemplateWidget
 
@@ -63,7 +64,7 @@ class TradesField(Field):
         for piece in _pieces(self.other):
             found = trades.recognise(piece) or trades.recognise(piece.split(" ", 1)[0])
             if found is None:
-                self.errors.append(_not_a_trade(piece))
+                add_error(self, _not_a_trade(piece))
             elif found.code not in codes:
                 codes.append(found.code)
         if self.errors:
@@ -76,7 +77,7 @@ class TradesField(Field):
 def _pieces(text: str) -> list[str]:
     """What was typed, one trade a piece: separated by semicolons or lines, or a list of
     codes separated by commas or spaces."""
-    pieces = []
+    pieces: list[str] = []
     for piece in (p.strip() for p in _PIECES.split(text)):
         if not piece:
             continue

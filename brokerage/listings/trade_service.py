@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
@@ -15,7 +16,9 @@ from ..accounts.organisation_types import OrganisationType
 from ..errors import BrokerageError
 from ..extensions import db
 from . import cpv
-from .models import Opportunity, OpportunityTrade, OrganisationTrade, TradeRow
+from .models import Opportunity, OpportunityTrade, OrganisationTrade
+
+Row = TypeVar("Row", OrganisationTrade, OpportunityTrade)
 
 
 class UnknownTrade(BrokerageError):
@@ -39,11 +42,11 @@ def check_codes(codes: Iterable[str]) -> tuple[str, ...]:
 
 
 def _replace(
-    rows: list[TradeRow],
+    rows: Sequence[Row],
     codes: Sequence[str],
     written: Sequence[str] | None,
-    make: type[TradeRow],
-) -> list[TradeRow]:
+    make: type[Row],
+) -> list[Row]:
     """The rows for these codes and words (None: the unclassified words already there),
     keeping rows already there (the unit of work inserts before it deletes, so a new row
     for a kept code would clash)."""
@@ -79,7 +82,8 @@ def trade_codes_of(organisation_ids: Collection[int]) -> dict[int, tuple[str, ..
         .order_by(OrganisationTrade.id)
     )
     for organisation_id, code in db.session.execute(query):
-        found.setdefault(organisation_id, []).append(code)
+        if code is not None:  # the query leaves unclassified words out; this tells mypy
+            found.setdefault(organisation_id, []).append(code)
     return {organisation_id: tuple(codes) for organisation_id, codes in found.items()}
 
 
@@ -94,7 +98,7 @@ def set_organisation_trades(
         if row not in rows:
             db.session.delete(row)
     for row in rows:
-        row.organisation = organisation  # type: ignore[attr-defined]
+        row.organisation = organisation
         db.session.add(row)
     db.session.flush()
 
@@ -103,8 +107,7 @@ def set_opportunity_trades(
     opportunity: Opportunity, codes: Sequence[str], written: Sequence[str] | None = None
 ) -> None:
     """Give the opportunity these trades, as `set_organisation_trades` does."""
-    existing: list[TradeRow] = list(opportunity.trades)
-    opportunity.trades = _replace(existing, codes, written, OpportunityTrade)  # type: ignore[assignment]
+    opportunity.trades = _replace(opportunity.trades, codes, written, OpportunityTrade)
 
 
 # Words kept from partners' files, for staff to classify -------------------------------

@@ -279,7 +279,7 @@ def _bound(view: Callable[..., Any], endpoint: str, *bound: Any) -> Callable[...
 def _register(kind: ListingKind) -> None:
     scoped = f"/organisations/<int:organisation_id>/{kind.plural}"
     own = f"/{kind.plural}/<int:listing_id>"
-    rules = [
+    rules: list[tuple[str, str, Callable[..., Any], tuple[Any, ...], list[str]]] = [
         (scoped, kind.plural, organisation_listings, (kind,), ["GET"]),
         (f"{scoped}/new", f"new_{kind.name}", new, (kind,), ["GET", "POST"]),
         (own, f"show_{kind.name}", show, (kind,), ["GET"]),

@@ -17,7 +17,7 @@ from sqlalchemy import insert
 from ..accounts.models import Organisation, OrganisationKind
 from ..changes import announce
 from ..errors import BrokerageError
-from ..extensions import db
+from ..extensions import db, table_of
 from ..listings.bulk_insert import NewListing, insert_listings, new_listing
 from ..listings.choices import ListingStatus
 from ..listings.models import Opportunity
@@ -92,7 +92,7 @@ class BulkWriter:
         opportunity_ids = iter(
             insert_listings(Opportunity, [self._listing(p) for p in self.planned if p.opportunity])
         )
-        table = Procurement.__table__
+        table = table_of(Procurement)
         procurement_ids = list(
             db.session.scalars(
                 insert(table).returning(table.c.id, sort_by_parameter_order=True),
@@ -147,4 +147,4 @@ class BulkWriter:
             ]
         for model, rows in ((SocialValueCriterion, criteria), (Award, awards)):
             if rows:
-                db.session.execute(insert(model.__table__), rows)
+                db.session.execute(insert(table_of(model)), rows)

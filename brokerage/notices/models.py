@@ -23,12 +23,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organisation
-from ..extensions import db
+from ..extensions import Model
 from ..listings.models import Opportunity
 from ..types import UTCDateTime, utcnow
 
 
-class Procurement(db.Model):
+class Procurement(Model):
     """One contracting process as its notices describe it, merged from its releases."""
 
     __tablename__ = "notice_procurements"
@@ -80,7 +80,7 @@ class Procurement(db.Model):
         return self.withdrawn_at is not None
 
 
-class SocialValueCriterion(db.Model):
+class SocialValueCriterion(Model):
     """An award criterion whose name or description mentions social value, and its weight."""
 
     __tablename__ = "notice_social_value_criteria"
@@ -101,7 +101,7 @@ class SocialValueCriterion(db.Model):
     )
 
 
-class Award(db.Model):
+class Award(Model):
     """A supplier's award in a procurement, with who the supplier was when it won."""
 
     __tablename__ = "notice_awards"
@@ -135,7 +135,7 @@ class Award(db.Model):
     )
 
 
-class PartyIdentifier(db.Model):
+class PartyIdentifier(Model):
     """An org-id a notice gave an organisation (GB-PPON-..., GB-COH-..., GB-CFS-...), so the
     next notice naming it finds the same organisation."""
 
@@ -150,7 +150,7 @@ class PartyIdentifier(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class ImportedOrganisation(db.Model):
+class ImportedOrganisation(Model):
     """An organisation a notice import created. Nobody acts for it until a person proves
     they belong to it (an email address at `claim_domain`) or staff invite its owner."""
 

@@ -53,7 +53,7 @@ def criteria_of(facts: ocds.NoticeFacts) -> list[tuple[str, str, Decimal | None]
 def opportunity_fields(
     facts: ocds.NoticeFacts,
     buyer: Organisation,
-    measures: dict[str, Decimal | None],
+    measures: dict[str, Decimal],
     weights: dict[str, Decimal],
     report: ImportReport,
 ) -> OpportunityFields | None:

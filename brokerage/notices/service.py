@@ -231,7 +231,7 @@ class _Importer:
         fields = opportunity_fields(
             facts,
             buyer,
-            opportunity.quantities if opportunity else {},
+            opportunity.targets if opportunity else {},
             opportunity.weights if opportunity else {},
             self.report,
         )

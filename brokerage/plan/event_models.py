@@ -12,13 +12,13 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..types import UTCDateTime, in_list, utcnow
 from .models import Action, Kpi, KpiValue, Plan
 from .states import EventKind
 
 
-class Event(db.Model):
+class Event(Model):
     __tablename__ = "plan_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)

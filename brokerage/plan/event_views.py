@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..validators import add_error, text_of
 from . import events, kpis, service
 from .blueprint import blueprint, current_plan_or_404
 from .event_models import Event
 from .forms import EventForm
 from .models import Action, Kpi, Plan
 from .permissions import can_manage_plan, can_view_plan, require
+
+# What an event links to: an action it serves, or a KPI it counts towards.
+Chosen = TypeVar("Chosen", Action, Kpi)
 
 
 @blueprint.route("/events")
@@ -39,11 +45,11 @@ def _event_form(plan: Plan, event: Event | None) -> EventForm:
 
 
 def _details(form: EventForm) -> events.EventDetails:
-    def chosen(model: type[Action] | type[Kpi], value: str) -> Action | Kpi | None:
+    def chosen(model: type[Chosen], value: str) -> Chosen | None:
         return db.session.get(model, int(value)) if value else None
 
     return events.EventDetails(
-        title=form.title.data.strip(),
+        title=text_of(form.title).strip(),
         kind=form.kind.data,
         happens_on=form.happens_on.data,
         timing=(form.timing.data or "").strip(),
@@ -63,7 +69,7 @@ def _edit(plan: Plan, event: Event | None) -> str | Response | tuple[str, int]:
         try:
             saved = events.save_event(event or Event(plan=plan), _details(form), current_user)
         except events.EventTitleTaken as error:
-            form.title.errors.append(str(error))
+            add_error(form.title, str(error))
         else:
             db.session.commit()
             flash(f"{saved.title} is saved.", "success")

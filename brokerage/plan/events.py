@@ -81,10 +81,12 @@ def kpi_counts(event: Event) -> dict[int, tuple[Kpi, int]]:
 def record_kpis(event: Event, user: User | None) -> None:
     """Make the event's KPI values what kpi_counts says: update, add, remove the rest."""
     wanted = kpi_counts(event)
-    for value in list(event.kpi_values):
-        if value.kpi_id not in wanted:
-            value.kpi.values.remove(value)
-            event.kpi_values.remove(value)
+    for stale in list(event.kpi_values):
+        if stale.kpi_id not in wanted:
+            stale.kpi.values.remove(stale)
+            event.kpi_values.remove(stale)
+    if event.happens_on is None:  # kpi_counts wants nothing of an event without a date
+        return
     for kpi_id, (kpi, count) in wanted.items():
         value = next((v for v in event.kpi_values if v.kpi_id == kpi_id), None)
         if value is None:

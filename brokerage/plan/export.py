@@ -73,11 +73,11 @@ def to_csv(rows: Sequence[Sequence[Cell]]) -> bytes:
 
 def to_xlsx(rows: Sequence[Sequence[Cell]], title: str) -> bytes:
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the sheet a new workbook opens with
     sheet.title = title[:31]
     sheet.append(HEADINGS)
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     mark_text_and_dates(sheet.iter_rows(min_row=2))
     for column, width in COLUMN_WIDTHS.items():
         sheet.column_dimensions[get_column_letter(column)].width = width

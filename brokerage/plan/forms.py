@@ -13,7 +13,6 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
-    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -29,7 +28,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..validators import plain_name, plain_text
+from ..choices import SelectChoice
+from ..validators import add_error, plain_name, plain_text, text_of
 from . import service
 from .models import Action, Kpi, Plan
 from .service import DUE_CHOICES, ActionFilters
@@ -202,26 +202,26 @@ class EventForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         if self.held.data and self.happens_on.data is None and not self.happens_on.errors:
-            self.happens_on.errors.append("Give the date it was held.")
+            add_error(self.happens_on, "Give the date it was held.")
             valid = False
         if self.held.data and self.happens_on.data and self.happens_on.data > service.today():
-            self.held.errors.append("An event in the future cannot have been held yet.")
+            add_error(self.held, "An event in the future cannot have been held yet.")
             valid = False
         if self.attendance.data is not None and not self.held.data:
-            self.attendance.errors.append("Record attendance once the event has been held.")
+            add_error(self.attendance, "Record attendance once the event has been held.")
             valid = False
         if self.held_kpi.data and self.held_kpi.data == self.attendance_kpi.data:
-            self.held_kpi.errors.append("Choose a different KPI from the attendance one.")
+            add_error(self.held_kpi, "Choose a different KPI from the attendance one.")
             valid = False
         return valid
 
 
 def amount_in_pounds(form: Any, field: Any) -> None:
     try:
-        field.pence = pence_from_pounds(field.data or "")
+        pence = pence_from_pounds(field.data or "")
     except ValueError as error:
         raise ValidationError("Enter an amount in pounds, like £12,000 or 5490.50.") from error
-    if not 0 < field.pence <= MAX_PENCE:
+    if not 0 < pence <= MAX_PENCE:
         raise ValidationError("Enter an amount from £0.01 to £100,000,000.")
 
 
@@ -242,6 +242,11 @@ class FundingSourceForm(FlaskForm):
     )
     secured = BooleanField("Secured (not just applied for or promised)")
     submit = SubmitField("Add funding")
+
+    @property
+    def amount_pence(self) -> int:
+        """The amount in pence, once amount_in_pounds has accepted it."""
+        return pence_from_pounds(text_of(self.amount))
 
 
 def web_address(form: Any, field: Any) -> None:
@@ -299,7 +304,7 @@ class ResourceForm(FlaskForm):
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         if valid and not (self.url.data or "").strip() and not (self.body.data or "").strip():
-            self.url.errors.append("Give a web address, or write the text below, or both.")
+            add_error(self.url, "Give a web address, or write the text below, or both.")
             valid = False
         return valid
 

@@ -104,7 +104,7 @@ def sync_outcome_kpis(totals: OutcomeTotals | None) -> SyncReport:
         }
         counts = {month: n for month, n in counts.items() if n > 0}
         counted = f"{kpi.unit or 'units'} of {', '.join(sorted(codes))} in verified outcomes"
-        source = KpiSource(OUTCOMES_KEY, kpi.name, lambda c=counts: c, counted)
+        source = KpiSource(OUTCOMES_KEY, kpi.name, _counted_already(counts), counted)
         changed = _sync(kpi, source, counts)
         lines.append(
             f"{kpi.name}: {sum(counts.values()):,} over {len(counts)} month(s) from verified "
@@ -112,6 +112,11 @@ def sync_outcome_kpis(totals: OutcomeTotals | None) -> SyncReport:
         )
     db.session.flush()
     return SyncReport(tuple(lines))
+
+
+def _counted_already(counts: dict[date, int]) -> MonthlyCounts:
+    """A source that gives back counts already read."""
+    return lambda: counts
 
 
 def link_measures(kpi: Kpi, codes: list[str]) -> None:
@@ -130,14 +135,14 @@ def _sync(kpi: Kpi, source: KpiSource, counts: dict[date, int]) -> int:
             changed += 1
     for month, count in counts.items():
         note = f"{count:,} {source.counted} in {month:%B %Y} (counted automatically)"
-        value = fed.get(month)
-        if value is None:
+        written = fed.get(month)
+        if written is None:
             kpi.values.append(
                 KpiValue(recorded_on=month, source=source.key, value=count, note=note)
             )
             changed += 1
-        elif (value.value, value.note) != (count, note):
-            value.value, value.note = count, note
+        elif (written.value, written.note) != (count, note):
+            written.value, written.note = count, note
             changed += 1
     kpi.values.sort(key=lambda v: v.recorded_on)
     return changed

@@ -7,6 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..validators import required
 from . import kpi_sources, kpis, service
 from .blueprint import blueprint, current_plan_or_404
 from .charts import build_trend
@@ -63,7 +64,11 @@ def record_kpi_value(kpi_id: int) -> Response | tuple[str, int]:
     if not form.validate_on_submit():
         return _kpi_page(kpi, form, KpiTargetForm(formdata=None, target=kpi.target)), 400
     kpis.record_kpi_value(
-        kpi, form.recorded_on.data, form.value.data, form.note.data or "", current_user
+        kpi,
+        required(form.recorded_on.data),
+        required(form.value.data),
+        form.note.data or "",
+        current_user,
     )
     db.session.commit()
     flash(f"Value recorded. {kpi.name} now stands at {kpi.total:,}.", "success")

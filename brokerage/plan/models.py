@@ -21,13 +21,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..extensions import db
+from ..extensions import Model, db
 from ..types import UTCDateTime, in_list, utcnow
 from .progress import is_overdue
 from .states import ActionStatus, Phase
 
 
-class Plan(db.Model):
+class Plan(Model):
     __tablename__ = "plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,7 +46,7 @@ class Plan(db.Model):
         return f"<Plan {self.year}>"
 
 
-class WorkingGroup(db.Model):
+class WorkingGroup(Model):
     __tablename__ = "plan_working_groups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,7 +77,7 @@ class WorkingGroup(db.Model):
         return [line for line in self.data.splitlines() if line.strip()]
 
 
-class Objective(db.Model):
+class Objective(Model):
     """A numbered "what we will do"; `outcomes` is its evidence cell, one item a line."""
 
     __tablename__ = "plan_objectives"
@@ -125,7 +125,7 @@ class Objective(db.Model):
         return next((p.aim for p in self.phases if p.phase == phase), None)
 
 
-class ObjectivePhase(db.Model):
+class ObjectivePhase(Model):
     """What an objective's phase is for, e.g. Understand: "understand needs, resources ..."."""
 
     __tablename__ = "plan_objective_phases"
@@ -143,7 +143,7 @@ class ObjectivePhase(db.Model):
     )
 
 
-class PlanLead(db.Model):
+class PlanLead(Model):
     """A responsible lead as the plan names them (a person or a group), across plan years."""
 
     __tablename__ = "plan_leads"
@@ -158,7 +158,7 @@ class PlanLead(db.Model):
     user: Mapped[User | None] = relationship()
 
 
-class ActionLead(db.Model):
+class ActionLead(Model):
     __tablename__ = "plan_action_leads"
 
     action_id: Mapped[int] = mapped_column(
@@ -173,7 +173,7 @@ class ActionLead(db.Model):
     lead: Mapped[PlanLead] = relationship()
 
 
-class Action(db.Model):
+class Action(Model):
     """A "how will we do it" row. `timescale` is the text as written; the dates are parsed
     from it (first and last day of its months) when it names months."""
 
@@ -228,7 +228,7 @@ class Action(db.Model):
         return is_overdue(self.ends_on, self.status, today)
 
 
-class ActionUpdate(db.Model):
+class ActionUpdate(Model):
     """A dated progress note; recording one sets the action's status."""
 
     __tablename__ = "plan_action_updates"
@@ -254,7 +254,7 @@ class ActionUpdate(db.Model):
         return ActionStatus(self.status)
 
 
-class Kpi(db.Model):
+class Kpi(Model):
     __tablename__ = "plan_kpis"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -285,7 +285,7 @@ class Kpi(db.Model):
         return sum(value.value for value in self.values)
 
 
-class KpiMeasure(db.Model):
+class KpiMeasure(Model):
     """A TOMs measure (by code) whose verified brokerage outcomes count towards a KPI."""
 
     __tablename__ = "plan_kpi_measures"
@@ -301,7 +301,7 @@ class KpiMeasure(db.Model):
     )
 
 
-class KpiValue(db.Model):
+class KpiValue(Model):
     """A count recorded on a date (an event's attendance, a month's new sign-ups)."""
 
     __tablename__ = "plan_kpi_values"
@@ -334,7 +334,7 @@ class KpiValue(db.Model):
     )
 
 
-class Project(db.Model):
+class Project(Model):
     """A funded project; `stated_total_pence` is the plan's own total of its cost lines."""
 
     __tablename__ = "plan_projects"
@@ -390,7 +390,7 @@ class Project(db.Model):
         return max(self.total_pence - self.secured_pence, 0)
 
 
-project_actions = Table(
+project_actions: Table = Table(
     "plan_project_actions",
     db.metadata,
     Column("project_id", ForeignKey("plan_projects.id", ondelete="CASCADE"), primary_key=True),
@@ -403,7 +403,7 @@ project_actions = Table(
 )
 
 
-class CostLine(db.Model):
+class CostLine(Model):
     __tablename__ = "plan_cost_lines"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -421,7 +421,7 @@ class CostLine(db.Model):
     )
 
 
-class FundingSource(db.Model):
+class FundingSource(Model):
     __tablename__ = "plan_funding_sources"
 
     id: Mapped[int] = mapped_column(primary_key=True)

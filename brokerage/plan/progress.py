@@ -29,14 +29,19 @@ class Rag(enum.StrEnum):
         return "No actions" if self is Rag.NONE else self.value.capitalize()
 
 
+# Read-only members, so a frozen dataclass (ActionOnDay) fits as well as a model.
 class Trackable(Protocol):
-    status: str
-    ends_on: date | None
+    @property
+    def status(self) -> str: ...
+    @property
+    def ends_on(self) -> date | None: ...
 
 
 class Posted(Protocol):
-    status: str
-    created_at: datetime
+    @property
+    def status(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True)

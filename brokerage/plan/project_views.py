@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..validators import text_of
 from . import projects, service
 from .blueprint import blueprint, current_plan_or_404
 from .forms import FundingSourceForm
@@ -39,9 +40,10 @@ def add_funding(project_id: int) -> Response | tuple[str, int]:
     form = FundingSourceForm()
     if not form.validate_on_submit():
         return _project_page(project, form), 400
-    projects.add_funding_source(project, form.source.data, form.amount.pence, form.secured.data)
+    source = text_of(form.source)
+    projects.add_funding_source(project, source, form.amount_pence, form.secured.data)
     db.session.commit()
-    flash(f"Funding from {form.source.data.strip()} is recorded.", "success")
+    flash(f"Funding from {source.strip()} is recorded.", "success")
     return redirect(url_for("plan.show_project", project_id=project.id))
 
 

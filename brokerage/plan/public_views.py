@@ -8,6 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..validators import text_of
 from . import events, projects, resources, service
 from .blueprint import blueprint
 from .forms import ResourceForm, ResourceSearchForm
@@ -32,7 +33,7 @@ def public_groups() -> str:
 def public_group(slug: str) -> str:
     plan = service.current_plan()
     group = service.working_group_by_slug(plan, slug) if plan else None
-    if group is None:
+    if plan is None or group is None:
         abort(404)
     toolkit = db.session.scalars(resources.search(resources.ResourceQuery(working_group=slug)))
     return render_template(
@@ -82,7 +83,7 @@ def _edit_resource(resource: Resource | None) -> str | Response | tuple[str, int
     if form.validate_on_submit():
         group = form.working_group.data
         details = resources.ResourceDetails(
-            title=form.title.data.strip(),
+            title=text_of(form.title).strip(),
             kind=form.kind.data,
             url=(form.url.data or "").strip() or None,
             body=(form.body.data or "").strip(),

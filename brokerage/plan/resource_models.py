@@ -9,13 +9,13 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..extensions import db
+from ..extensions import Model
 from ..types import UTCDateTime, in_list, utcnow
 from .models import WorkingGroup
 from .states import Audience, ResourceKind
 
 
-class Resource(db.Model):
+class Resource(Model):
     __tablename__ = "plan_resources"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -32,7 +32,7 @@ class ResourceQuery:
     toms_theme: str = ""
 
 
-def search(query: ResourceQuery) -> Select[tuple[Resource]]:
+def search(query: ResourceQuery) -> Select[Resource]:
     statement = select(Resource).order_by(func.lower(Resource.title), Resource.id)
     searched = (Resource.title, Resource.body, Resource.url, Resource.toms_theme)
     for word in query.words.lower().split():

@@ -180,7 +180,7 @@ def actions_with_updates(plan: Plan) -> list[Action]:
     return list(db.session.scalars(query))
 
 
-def _plan_actions(plan: Plan) -> Select[tuple[Action]]:
+def _plan_actions(plan: Plan) -> Select[Action]:
     """The plan's actions (archived ones left out) in document order."""
     return (
         select(Action)

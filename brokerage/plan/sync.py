@@ -58,9 +58,12 @@ class LoadReport:
 def history_that_would_be_lost(plan: Plan, spec: PlanSpec) -> list[str]:
     """KPIs with values that the new file leaves out (actions with progress are archived)."""
     kept_kpis = set()
-    for group in spec.working_groups:
-        for objective in group.objectives:
-            kept_kpis |= {(group.name, objective.number, kpi.name) for kpi in objective.kpis}
+    for group_spec in spec.working_groups:
+        for objective_spec in group_spec.objectives:
+            kept_kpis |= {
+                (group_spec.name, objective_spec.number, kpi_spec.name)
+                for kpi_spec in objective_spec.kpis
+            }
     problems = []
     for group in plan.working_groups:
         for objective in group.objectives:

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from ..accounts.permissions import staff_required
 from ..extensions import db
 from ..spreadsheets import MIMETYPES
+from ..validators import add_error, text_of
 from . import (  # noqa: F401  (the view modules' routes join the blueprint)
     event_views,
     export,
@@ -107,7 +108,7 @@ def post_update(action_id: int) -> Response | tuple[str, int]:
     form = ActionUpdateForm()
     if not form.validate_on_submit():
         return _action_page(action, form), 400
-    service.record_update(action, form.status.data, form.note.data, current_user)
+    service.record_update(action, form.status.data, text_of(form.note), current_user)
     db.session.commit()
     flash(f"Update posted. The action is now {action.status_enum.label.lower()}.", "success")
     return redirect(url_for("plan.show_action", action_id=action.id))
@@ -149,7 +150,7 @@ def edit_lead(lead_id: int) -> str | Response | tuple[str, int]:
         try:
             user = service.link_lead(lead, form.email.data or "")
         except service.UnknownAccount as error:
-            form.email.errors.append(str(error))
+            add_error(form.email, str(error))
         else:
             db.session.commit()
             who = f"linked to {user.name} ({user.email})" if user else "not linked to an account"

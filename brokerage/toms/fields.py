@@ -15,7 +15,7 @@ order (a quantity is None only when `quantity_required=False` and none was given
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -76,7 +76,8 @@ class MeasurePickerWidget:
 
 
 class MeasureQuantitiesField(Field):
-    widget = MeasurePickerWidget()
+    # Subclasses draw themselves with a template widget of their own.
+    widget: Callable[..., Markup] = MeasurePickerWidget()
 
     def __init__(
         self,
