@@ -57,6 +57,9 @@ def main() -> None:
         "matches": f"/matching/opportunities/{opportunity}",
         "api matches": f"/api/v1/opportunities/{opportunity}/matches",
     }
+    # Production answers only its own host (TRUSTED_HOSTS defaults to BASE_URL's); the test
+    # client's is localhost.
+    app.config["TRUSTED_HOSTS"].append("localhost")
     client = app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
     client.post("/login", data=login_form(login_page))

@@ -26,7 +26,7 @@ from ..extensions import db
 from ..jobs import enqueue
 from ..types import utcnow
 from .districts import district_of, is_in_area, postcode_areas
-from .lookup import locate_postcode, prefix_exists
+from .lookup import GridPoint, locate_postcode, prefix_exists
 from .models import PriorityPlace, PriorityPlacePrefix, PriorityPlaceWard
 from .postcodes import InvalidPostcode, normalise_postcode, normalise_prefix, prefixes_of
 from .wards import VINTAGE, Ward, ward_named, ward_of_postcode
@@ -80,10 +80,7 @@ def resolve(postcode: str) -> Place:
     Raises InvalidPostcode (not shaped like a postcode) or UnknownPostcode (not listed, or
     listed without a position).
     """
-    postcode = normalise_postcode(postcode)
-    point = locate_postcode(postcode)
-    if point is None:
-        raise UnknownPostcode(f"We could not find {postcode}.")
+    postcode, point = locate_known(postcode)
     ward = ward_of_postcode(postcode)
     return Place(
         postcode=postcode,
@@ -93,6 +90,17 @@ def resolve(postcode: str) -> Place:
         ward=ward.name if ward else None,
         priority_places=tuple(place.name for place in priority_places_for(postcode)),
     )
+
+
+def locate_known(postcode: str) -> tuple[str, GridPoint]:
+    """The postcode normalised and its grid point: what `resolve` begins with, without the
+    ward and priority places it goes on to look up (a ring search and two queries), for a
+    form that only checks a postcode. Raises as `resolve` does."""
+    postcode = normalise_postcode(postcode)
+    point = locate_postcode(postcode)
+    if point is None:
+        raise UnknownPostcode(f"We could not find {postcode}.")
+    return postcode, point
 
 
 def resolve_in_area(postcode: str) -> Place:
