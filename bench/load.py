@@ -71,6 +71,7 @@ from bench.stack import (
 BIN = Path(sys.executable).parent
 SEED = 23
 WARM_UP_SECONDS = 3
+PAGE_TIMEOUT_SECONDS = 10.0
 # Sent with every request, signing in included, as a browser sends its own: sessions are
 # bound to the user agent (Flask-Login's session protection), and one signed in under
 # another agent is marked not fresh and its cookie signed again on every page.
@@ -178,6 +179,9 @@ class Staff(FastHttpUser):
 
     abstract = True
     wait_time = constant(0)
+    # A page that takes longer counts as an error, and its user moves on: else a phase
+    # of pages that never finish measures nothing, and holds the next phase's users up.
+    network_timeout = connection_timeout = PAGE_TIMEOUT_SECONDS
     cookie = ""
     draws = Draws(iter(()), iter(()), iter(()))
 
