@@ -5,7 +5,8 @@ the Flask test client, in one process: each of the four pages is requested `--ti
 times after a warm-up, printing its median time and how many SQL statements one request
 runs (an N+1 shows as a count that grows with the rows shown); with `--profile`, the
 functions that took the most time under cProfile. Each page is timed cold (every cached
-part worked out again, as after any commit) and cached. Nothing is asserted.
+part worked out again, as after any commit; the search a new one each time, from
+`bench.draws`) and cached. Nothing is asserted.
 """
 
 from __future__ import annotations
