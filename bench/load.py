@@ -8,16 +8,21 @@ same number of simulated users and no think time (so requests per second is capa
 1. the ceiling: a one-line Flask "hello world" (`bench.hello`) under the same gunicorn
    settings (gunicorn.conf.py, 2 workers), before and after the brokerage: the ratios
    divide by the mean of the two, since the machine's pace drifts over a run;
-2. the brokerage (production settings, Redis for the rate limiter and jobs), signed in:
-   the directory's supplier search, a supplier's profile, an opportunity's matches page
-   and its JSON matches, each page alone, then the four mixed.
+2. the brokerage (production settings, Redis for the cache, the rate limiter and jobs),
+   signed in: the directory's supplier search, a supplier's profile, an opportunity's
+   matches page and its JSON matches, each page alone, then the four mixed; first cold,
+   then warm (`bench.draws`). Cold: Redis emptied before each phase, every search a new
+   one, every supplier and opportunity of the county asked for once before any again (and
+   Redis emptied again when that happens): what users do. Warm: a small set of searches and
+   pages asked for over and over: what the cache remembers.
 
 It prints requests per second, p50/p95/p99 and errors for each, and the ratio of requests
 per second to the ceiling measured in the same run, as Markdown for README. Not a test: it
 asserts nothing, and locust shares the machine with gunicorn and PostgreSQL.
 
     .venv/bin/python -m bench.load [--users 20] [--seconds 20] [--keep-database]
-        [--app-root DIR] [--suppliers 10000] [--opportunities 1000] [--needs 5000]
+        [--app-root DIR] [--port 8093] [--ceiling-port 8094] [--warm-set 50] [--seed 23]
+        [--suppliers 10000] [--opportunities 1000] [--needs 5000]
 
 `python -m bench.pages` then shows where each page's time goes, against the same database.
 """
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import os
 import random
 import subprocess
 import sys
@@ -39,16 +45,23 @@ from pathlib import Path
 import gevent
 from locust import FastHttpUser, constant, events, task
 from locust.env import Environment
-from locust.stats import RequestStats, StatsEntry
+from locust.stats import RequestStats
 from redis import Redis
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import create_engine, text
 
 from bench.county_db import Counts
+from bench.draws import Draws, Targets, cold_draws, read_targets, search_set, warm_draws
+from bench.load_report import (
+    Row,
+    print_ceiling,
+    print_side_by_side,
+    print_targets,
+    row_of,
+)
 from bench.stack import (
     DATABASE,
     REDIS_URL,
     ROOT,
-    SEARCHES,
     SERVER_URL,
     STAFF_EMAIL,
     login_form,
@@ -56,9 +69,9 @@ from bench.stack import (
 )
 
 BIN = Path(sys.executable).parent
-PORT = 8093
-CEILING_PORT = 8094
+SEED = 23
 WARM_UP_SECONDS = 3
+PAGE_TIMEOUT_SECONDS = 10.0
 # Sent with every request, signing in included, as a browser sends its own: sessions are
 # bound to the user agent (Flask-Login's session protection), and one signed in under
 # another agent is marked not fresh and its cookie signed again on every page.
@@ -159,37 +172,18 @@ def signed_in_cookie(port: int) -> str:
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
-@dataclass(frozen=True)
-class Targets:
-    """What the simulated users ask for: ids read from the benchmark's database."""
-
-    suppliers: list[int]
-    opportunities: list[int]
-
-
-def read_targets(engine: Engine) -> Targets:
-    with engine.connect() as connection:
-        suppliers = connection.scalars(
-            text(
-                "SELECT organisation_id FROM profiles JOIN organisations o ON o.id = "
-                "organisation_id WHERE o.kind = 'supplier'"
-            )
-        ).all()
-        opportunities = connection.scalars(
-            text("SELECT id FROM opportunities WHERE status = 'published'")
-        ).all()
-    return Targets(list(suppliers), list(opportunities))
-
-
 class Staff(FastHttpUser):
     """A member of staff, signed in, browsing without pause; each phase's subclass names
     its pages as `tasks` (locust adds a base class's tasks to its subclasses', so this
-    base has none)."""
+    base has none) and what they ask for as `draws`."""
 
     abstract = True
     wait_time = constant(0)
+    # A page that takes longer counts as an error, and its user moves on: else a phase
+    # of pages that never finish measures nothing, and holds the next phase's users up.
+    network_timeout = connection_timeout = PAGE_TIMEOUT_SECONDS
     cookie = ""
-    targets = Targets([], [])
+    draws = Draws(iter(()), iter(()), iter(()))
 
     def page(self, path: str, name: str) -> None:
         """A page counts as an error if it fails or sends the user back to sign in."""
@@ -201,21 +195,21 @@ class Staff(FastHttpUser):
 
 
 def search(user: Staff) -> None:
-    user.page("/directory/suppliers?" + random.choice(SEARCHES), "GET /directory/suppliers")
+    user.page("/directory/suppliers?" + next(user.draws.searches), "GET /directory/suppliers")
 
 
 def profile(user: Staff) -> None:
-    supplier = random.choice(user.targets.suppliers)
+    supplier = next(user.draws.suppliers)
     user.page(f"/organisations/{supplier}/profile", "GET /organisations/[id]/profile")
 
 
 def matches(user: Staff) -> None:
-    opportunity = random.choice(user.targets.opportunities)
+    opportunity = next(user.draws.opportunities)
     user.page(f"/matching/opportunities/{opportunity}", "GET /matching/opportunities/[id]")
 
 
 def api_matches(user: Staff) -> None:
-    opportunity = random.choice(user.targets.opportunities)
+    opportunity = next(user.draws.opportunities)
     user.page(
         f"/api/v1/opportunities/{opportunity}/matches", "GET /api/v1/opportunities/[id]/matches"
     )
@@ -224,10 +218,10 @@ def api_matches(user: Staff) -> None:
 PAGES = (search, profile, matches, api_matches)
 
 
-def browsing(*pages: Callable[[Staff], None]) -> type[Staff]:
+def browsing(draws: Draws, *pages: Callable[[Staff], None]) -> type[Staff]:
     """Staff browsing these pages, chosen at random with equal weight."""
     name = "_".join(page.__name__ for page in pages)
-    return type(f"Staff_{name}", (Staff,), {"tasks": list(pages)})
+    return type(f"Staff_{name}", (Staff,), {"tasks": list(pages), "draws": draws})
 
 
 class Ceiling(FastHttpUser):
@@ -238,34 +232,12 @@ class Ceiling(FastHttpUser):
         self.client.get("/", name="GET / (hello world)", headers=HEADERS)
 
 
-@dataclass(frozen=True)
-class Row:
-    name: str
-    requests: int
-    per_second: float
-    p50: int
-    p95: int
-    p99: int
-    errors: int
-
-
-def _row(entry: StatsEntry, seconds: float) -> Row:
-    return Row(
-        name=entry.name,
-        requests=entry.num_requests,
-        per_second=entry.num_requests / seconds,
-        p50=round(entry.median_response_time),
-        p95=entry.get_response_time_percentile(0.95),
-        p99=entry.get_response_time_percentile(0.99),
-        errors=entry.num_failures,
-    )
-
-
 def run_phase(
     user_classes: list[type[FastHttpUser]], port: int, users: int, seconds: float
 ) -> list[Row]:
     """Spawn the users, warm up, then measure for `seconds`; one row per request name,
     then the total."""
+    random.seed(SEED)  # locust picks each user's next page with `random`
     environment = Environment(
         user_classes=user_classes, host=f"http://127.0.0.1:{port}", events=events
     )
@@ -277,46 +249,17 @@ def run_phase(
     started = time.monotonic()
     gevent.sleep(seconds)
     measured = time.monotonic() - started
-    rows = [_row(e, measured) for e in stats.entries.values() if e.num_requests]
-    total = replace(_row(stats.total, measured), name="All requests")
+    rows = [row_of(e, measured) for e in stats.entries.values() if e.num_requests]
+    total = replace(row_of(stats.total, measured), name="All requests")
     runner.quit()
     return [*sorted(rows, key=lambda r: r.name), total]
 
 
-def print_table(title: str, rows: list[Row], ceiling: float) -> None:
-    """`ceiling`: the hello world's requests per second, which the ratios divide by."""
-    print(f"\n{title}\n")
-    print("| Endpoint | Requests | Req/s | × ceiling req/s | p50 ms | p95 ms | p99 ms | Errors |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for row in rows:
-        print(
-            f"| {row.name} | {row.requests} | {row.per_second:.1f} "
-            f"| {row.per_second / ceiling:.2f} | {row.p50} "
-            f"| {row.p95} | {row.p99} | {row.errors} |"
-        )
-
-
-P95_TARGET_MS = 150
-SEARCH_SHARE_TARGET = 0.25
-
-
-def print_targets(alone: list[Row], ceiling: float) -> None:
-    """Issue 9's targets, page by page: no errors, p95 under 150 ms, and the search at a
-    quarter of the ceiling's requests per second or more."""
-    print()
-    for row in alone:
-        share = row.per_second / ceiling
-        met = row.errors == 0 and row.p95 < P95_TARGET_MS
-        if row.name == "GET /directory/suppliers":
-            met = met and share >= SEARCH_SHARE_TARGET
-        print(f"{'met    ' if met else 'MISSED '} {row.name}: p95 {row.p95} ms, {share:.2f}×")
-
-
-def measure_ceiling(env: dict[str, str], users: int, seconds: float) -> Row:
+def measure_ceiling(env: dict[str, str], options: argparse.Namespace) -> Row:
     """The hello world's row under the same gunicorn settings and the same users."""
-    server = start_gunicorn(env, "bench.hello:app", CEILING_PORT, "/")
+    server = start_gunicorn(env, "bench.hello:app", options.ceiling_port, "/")
     try:
-        return run_phase([Ceiling], CEILING_PORT, users, seconds)[0]
+        return run_phase([Ceiling], options.ceiling_port, options.users, options.seconds)[0]
     finally:
         stop(server)
 
@@ -325,7 +268,7 @@ def warm_up(port: int, cookie: str, targets: Targets) -> None:
     """Each page once per worker (new connections spread over them), so the directory's
     index and the catalogue are built before anything is measured."""
     paths = [
-        "/directory/suppliers?" + SEARCHES[0],
+        "/directory/suppliers?" + search_set(1, seed=0)[0],
         f"/organisations/{targets.suppliers[0]}/profile",
         f"/matching/opportunities/{targets.opportunities[0]}",
         f"/api/v1/opportunities/{targets.opportunities[0]}/matches",
@@ -339,7 +282,60 @@ def warm_up(port: int, cookie: str, targets: Targets) -> None:
                 response.read()
 
 
-def main() -> None:
+def empty_cache() -> None:
+    Redis.from_url(REDIS_URL).flushdb()
+
+
+@dataclass(frozen=True)
+class Measured:
+    cold_alone: list[Row]
+    cold_mixed: list[Row]
+    warm_alone: list[Row]
+    warm_mixed: list[Row]
+
+
+def measure_brokerage(env: dict[str, str], options: argparse.Namespace) -> Measured:
+    """Each page alone, then the four mixed: cold (Redis emptied before each phase), then
+    warm."""
+    empty_cache()
+    server = start_gunicorn(
+        env, "brokerage:create_app()", options.port, "/readyz", options.app_root
+    )
+    engine = create_engine(env["DATABASE_URL"])
+    port, users, seconds = options.port, options.users, options.seconds
+
+    def phase(draws: Callable[[], Draws], *pages: Callable[[Staff], None]) -> list[Row]:
+        empty_cache()
+        return run_phase([browsing(draws(), *pages)], port, users, seconds)
+
+    try:
+        Staff.cookie = signed_in_cookie(port)
+        targets = read_targets(engine)
+        warm_up(port, Staff.cookie, targets)
+        cold = lambda: cold_draws(targets, options.seed, empty_cache)  # noqa: E731
+        warm = lambda: warm_draws(targets, options.seed, options.warm_set)  # noqa: E731
+        return Measured(
+            cold_alone=[phase(cold, page)[0] for page in PAGES],
+            cold_mixed=phase(cold, *PAGES),
+            warm_alone=[phase(warm, page)[0] for page in PAGES],
+            warm_mixed=phase(warm, *PAGES),
+        )
+    finally:
+        engine.dispose()
+        stop(server)
+        empty_cache()
+
+
+def _revision(root: Path) -> str:
+    done = subprocess.run(  # noqa: S603
+        ["git", "-C", str(root), "log", "-1", "--format=%h %cs"],  # noqa: S607
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip() or "not a git checkout"
+
+
+def parse_options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20, help="measured, per phase")
@@ -348,47 +344,52 @@ def main() -> None:
         "--app-root",
         type=Path,
         default=ROOT,
-        help="serve the brokerage from another checkout (an earlier commit, unpacked with "
-        "git archive) against the same database, for a before-and-after in one sitting",
+        help="serve the brokerage from another checkout (an earlier commit, in a git "
+        "worktree) against the same database, for a before-and-after in one sitting",
+    )
+    parser.add_argument("--port", type=int, default=8093)
+    parser.add_argument("--ceiling-port", type=int, default=8094)
+    parser.add_argument("--seed", type=int, default=SEED, help="of every draw")
+    parser.add_argument(
+        "--warm-set", type=int, default=50, help="searches and pages repeated, warm"
     )
     for name, default in vars(Counts()).items():
         parser.add_argument(f"--{name}", type=int, default=default)
-    options = parser.parse_args()
-    counts = Counts(options.suppliers, options.opportunities, options.needs)
+    return parser.parse_args()
 
+
+def main() -> None:
+    options = parse_options()
+    counts = Counts(options.suppliers, options.opportunities, options.needs)
     env = production_env()
     prepare_database(env, counts, options.keep_database)
-    heading = f"{options.users} users, {options.seconds:.0f} s each"
-    before = measure_ceiling(env, options.users, options.seconds)
-    Redis.from_url(REDIS_URL).flushdb()
-    server = start_gunicorn(env, "brokerage:create_app()", PORT, "/readyz", options.app_root)
-    engine = create_engine(env["DATABASE_URL"])
-    try:
-        Staff.cookie = signed_in_cookie(PORT)
-        Staff.targets = read_targets(engine)
-        warm_up(PORT, Staff.cookie, Staff.targets)
-        alone = [
-            run_phase([browsing(page)], PORT, options.users, options.seconds)[0] for page in PAGES
-        ]
-        mixed = run_phase([browsing(*PAGES)], PORT, options.users, options.seconds)
-    finally:
-        engine.dispose()
-        stop(server)
-        Redis.from_url(REDIS_URL).flushdb()
-    after = measure_ceiling(env, options.users, options.seconds)
+    load_at_start = os.getloadavg()
+    before = measure_ceiling(env, options)
+    measured = measure_brokerage(env, options)
+    after = measure_ceiling(env, options)
+    load_at_end = os.getloadavg()
     # The machine's pace drifts over a run: the ratios divide by the mean of both ceilings.
     ceiling = (before.per_second + after.per_second) / 2
-    print_table(
+    heading = f"{options.users} users, {options.seconds:.0f} s each"
+    print(f"\nServing {options.app_root} ({_revision(options.app_root)}); {counts}")
+    print(
+        "Load average (1, 5, 15 min) at start "
+        + ", ".join(f"{n:.1f}" for n in load_at_start)
+        + "; at end "
+        + ", ".join(f"{n:.1f}" for n in load_at_end)
+    )
+    print_ceiling(
         f"Ceiling: hello world, before and after the brokerage, {heading}",
-        [
-            replace(before, name="GET / (hello world), before"),
-            replace(after, name="GET / (hello world), after"),
-        ],
+        [replace(before, name="before"), replace(after, name="after")],
         ceiling,
     )
-    print_table(f"Each page alone, {heading}", alone, ceiling)
-    print_targets(alone, ceiling)
-    print_table(f"The four pages mixed, {heading}", mixed, ceiling)
+    print_side_by_side(
+        f"Each page alone, {heading}", measured.cold_alone, measured.warm_alone, ceiling
+    )
+    print_targets(measured.cold_alone, ceiling)
+    print_side_by_side(
+        f"The four pages mixed, {heading}", measured.cold_mixed, measured.warm_mixed, ceiling
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """What the load benchmark and its profiler share: the benchmark's own database and Redis,
-the production settings they run with, the staff sign-in and the searches typed."""
+the production settings they run with and the staff sign-in (what users ask for is in
+`bench.draws`)."""
 
 from __future__ import annotations
 
@@ -17,14 +18,6 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 DATABASE = "brokerage_bench"
 STAFF_EMAIL = "staff@oiep.example.org"
 DEMO_PASSWORD = "oxfordshire-demo-2023"  # noqa: S105 (the published demo accounts)
-# What people type into the supplier search: trades, a typo, and a distance from a postcode.
-SEARCHES = (
-    "q=training&postcode=OX4+4HH&radius=10&unit=miles",
-    "q=apprentices",
-    "q=catering+volunteers&postcode=OX14+3DB&radius=15&unit=miles",
-    "q=mentorign",
-    "q=local+spend&sector=construction",
-)
 
 
 def production_env() -> dict[str, str]:

@@ -17,8 +17,9 @@ from ..listings.choices import CATEGORY_LABELS, SIZE_LABELS
 from ..listings.trades import COMMON_TRADES
 from ..pagination import MAX_PAGE
 from ..places.postcodes import InvalidPostcode
-from ..places.service import resolve
+from ..places.service import locate_known
 from ..toms.service import matching_catalogue, themes_in_force
+from ..widgets import KeptOptionsSelectField
 from .service import SORTS, Filters, radius_in_metres
 
 MAX_WORDS_LENGTH = 200
@@ -61,26 +62,26 @@ class SearchForm(FlaskForm):
         description=f"A distance up to {MAX_RADIUS}; leave it empty for anywhere.",
         render_kw={"inputmode": "decimal", "maxlength": 10},
     )
-    unit = SelectField(
+    unit = KeptOptionsSelectField(
         "Unit",
         choices=[SelectChoice("miles", "miles"), SelectChoice("km", "km")],
         default="miles",
         validate_choice=False,
         validators=[_known("miles or km")],
     )
-    theme = SelectField(
+    theme = KeptOptionsSelectField(
         "TOMs theme", validate_choice=False, validators=[_known("a theme in the catalogue")]
     )
-    measure = SelectField(
+    measure = KeptOptionsSelectField(
         "TOMs measure", validate_choice=False, validators=[_known("a measure in the catalogue")]
     )
-    sector = SelectField(
+    sector = KeptOptionsSelectField(
         "Sector",
         choices=_choices(CATEGORY_LABELS, "Any"),
         validate_choice=False,
         validators=[_known("a sector")],
     )
-    trade = SelectField(
+    trade = KeptOptionsSelectField(
         "Trade",
         choices=[
             SelectChoice("", "Any trade"),
@@ -89,7 +90,7 @@ class SearchForm(FlaskForm):
         validate_choice=False,
         description="Suppliers who do this work (a CPV code from a tender notice works too).",
     )
-    size = SelectField(
+    size = KeptOptionsSelectField(
         "Size",
         choices=_choices(SIZE_LABELS, "Any size"),
         validate_choice=False,
@@ -98,7 +99,7 @@ class SearchForm(FlaskForm):
     vcse = BooleanField("VCSE or social enterprise only")
     living_wage = BooleanField("Real Living Wage employers only")
     verified = BooleanField("Verified organisations only")
-    sort = SelectField(
+    sort = KeptOptionsSelectField(
         "Sort by",
         choices=[SelectChoice("relevance", "Relevance"), SelectChoice("distance", "Distance")],
         default="relevance",
@@ -134,7 +135,7 @@ class SearchForm(FlaskForm):
         if not field.data:
             return
         try:
-            field.data = resolve(field.data).postcode
+            field.data, _ = locate_known(field.data)
         except (InvalidPostcode, BrokerageError) as error:
             raise ValidationError(str(error)) from error
 

@@ -38,6 +38,7 @@ from .models import (
     OfferMeasure,
     Opportunity,
     OpportunityMeasure,
+    OrganisationTrade,
     Profile,
 )
 from .permissions import can_edit_listing, can_unpublish_listing, can_verify_organisation
@@ -89,15 +90,29 @@ def profile_of(organisation: Organisation) -> Profile | None:
     return db.session.scalar(select(Profile).where(Profile.organisation_id == organisation.id))
 
 
-def organisation_with_profile(organisation_id: int) -> tuple[Organisation, Profile | None] | None:
-    """The organisation and its profile (None if it has none) in one query."""
-    query = (
-        select(Organisation, Profile)
+@dataclass(frozen=True)
+class ProfileShown:
+    """What an organisation's profile page shows of it, but its listings."""
+
+    organisation: Organisation
+    profile: Profile | None
+    trades: list[OrganisationTrade]
+
+
+def organisation_with_profile(organisation_id: int) -> ProfileShown | None:
+    """The organisation, its profile (None if it has none) and its trades, in one query
+    (a row per trade): every page of the whole county's profiles asks."""
+    rows = db.session.execute(
+        select(Organisation, Profile, OrganisationTrade)
         .outerjoin(Profile, Profile.organisation_id == Organisation.id)
+        .outerjoin(OrganisationTrade, OrganisationTrade.organisation_id == Organisation.id)
         .where(Organisation.id == organisation_id)
-    )
-    found = db.session.execute(query).one_or_none()
-    return None if found is None else (found[0], found[1])
+        .order_by(OrganisationTrade.id)
+    ).all()
+    if not rows:
+        return None
+    trades = [trade for _, _, trade in rows if trade is not None]
+    return ProfileShown(rows[0][0], rows[0][1], trades)
 
 
 def profiles_of(organisation_ids: list[int]) -> dict[int, Profile]:

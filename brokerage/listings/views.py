@@ -88,9 +88,9 @@ def search_trades() -> str:
 @blueprint.get("/organisations/<int:organisation_id>/profile")
 def profile(organisation_id: int) -> str:
     found = service.organisation_with_profile(organisation_id)
-    if found is None or not permissions.can_view_profile(current_user, found[0]):
+    if found is None or not permissions.can_view_profile(current_user, found.organisation):
         abort(404)
-    organisation, profile = found
+    organisation, profile = found.organisation, found.profile
     kind = kind_for_organisation(organisation)
     member = permissions.can_see_drafts_of(current_user, organisation)
     return render_template(
@@ -98,7 +98,7 @@ def profile(organisation_id: int) -> str:
         organisation=organisation,
         profile=profile,
         sector_label=label_of(Category, profile.sector) if profile else "",
-        trades=trade_service.trades_of(organisation),
+        trades=found.trades,
         size_label=label_of(Size, profile.size) if profile else "",
         kind=kind,
         listings=service.listings_of(organisation, kind.model, published_only=not member)

@@ -26,7 +26,7 @@ from ..extensions import db
 from ..jobs import enqueue
 from ..types import utcnow
 from .districts import district_of, is_in_area, postcode_areas
-from .lookup import locate_postcode, prefix_exists
+from .lookup import GridPoint, locate_postcode, prefix_exists
 from .models import PriorityPlace, PriorityPlacePrefix, PriorityPlaceWard
 from .postcodes import InvalidPostcode, normalise_postcode, normalise_prefix, prefixes_of
 from .wards import VINTAGE, Ward, ward_named, ward_of_postcode
@@ -90,9 +90,7 @@ def place_with(postcode: str, priority_places: Callable[[str, Ward | None], list
     """The Place of a normalised postcode, its priority places named by `priority_places`
     (given the postcode and its ward): from the database (`resolve`) or from memory
     (`book.PlaceBook`). UnknownPostcode if it is not listed, or listed without a position."""
-    point = locate_postcode(postcode)
-    if point is None:
-        raise UnknownPostcode(f"We could not find {postcode}.")
+    postcode, point = locate_known(postcode)
     ward = ward_of_postcode(postcode)
     return Place(
         postcode=postcode,
@@ -102,6 +100,17 @@ def place_with(postcode: str, priority_places: Callable[[str, Ward | None], list
         ward=ward.name if ward else None,
         priority_places=tuple(priority_places(postcode, ward)),
     )
+
+
+def locate_known(postcode: str) -> tuple[str, GridPoint]:
+    """The postcode normalised and its grid point: what `resolve` begins with, without the
+    ward and priority places it goes on to look up (a ring search and two queries), for a
+    form that only checks a postcode. Raises as `resolve` does."""
+    postcode = normalise_postcode(postcode)
+    point = locate_postcode(postcode)
+    if point is None:
+        raise UnknownPostcode(f"We could not find {postcode}.")
+    return postcode, point
 
 
 def resolve_in_area(postcode: str) -> Place:

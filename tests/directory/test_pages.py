@@ -11,6 +11,7 @@ import pytest
 
 from brokerage.extensions import db
 from brokerage.listings.models import Need
+from tests.helpers.app import counted_statements
 
 PAGES = ["/directory/suppliers", "/directory/needs", "/directory/opportunities"]
 
@@ -144,3 +145,17 @@ def test_names_and_descriptions_are_shown_as_text(buyer, make_supplier):
 
     assert "&lt;b&gt;Bold&lt;/b&gt; Ltd" in html
     assert "<script>alert(1)</script>" not in html
+
+
+def test_a_search_near_a_postcode_only_checks_the_postcode_exists(app, buyer, make_supplier):
+    """Priority places and wards are for records saved with a place; a search asks only
+    that the postcode is known (each lookup was a query on every search)."""
+    make_supplier("Oak and Ash", postcode="OX4 4HH")
+
+    with app.app_context(), counted_statements() as statements:
+        html = buyer.get("/directory/suppliers?q=oak&postcode=ox44hh&radius=5").get_data(
+            as_text=True
+        )
+
+    assert result_names(html) == ["Oak and Ash"]
+    assert not [statement for statement in statements if "priority_place" in statement]

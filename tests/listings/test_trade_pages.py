@@ -10,6 +10,7 @@ from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings import trade_service
 from brokerage.listings.models import Opportunity, OpportunityTrade, OrganisationTrade
+from tests.helpers.app import counted_statements
 from tests.helpers.listings import form_data
 from tests.helpers.pages import count, field_error, page_text
 from tests.helpers.web import post_form
@@ -201,3 +202,27 @@ def test_the_trade_search_answers_any_words_without_an_error(listings_client, qu
         listings_client("offer", "member").get("/trades", query_string={"q": query}).status_code
         == 200
     )
+
+
+def test_a_profile_reads_its_organisation_profile_and_trades_in_one_query(
+    app, listings_client, listings_world, in_app
+):
+    """Every supplier of the county has a profile page: its trades come in the same round
+    trip to the database as the organisation and its profile."""
+    supplier = listings_world.organisations["supplier"]
+
+    def two_trades():
+        organisation = db.session.get(Organisation, supplier)
+        trade_service.set_organisation_trades(organisation, [GROUNDS, "45000000"], [])
+        db.session.commit()
+
+    in_app(two_trades)
+    client = listings_client("offer", "member")
+
+    with app.app_context(), counted_statements() as statements:
+        text = page_text(client.get(f"/organisations/{supplier}/profile"))
+
+    assert "Grounds maintenance and landscaping" in text and "Building work" in text
+    reading_trades = [s for s in statements if "FROM organisation_trades" in s]
+    assert reading_trades == []
+    assert len([s for s in statements if "organisation_trades" in s]) == 1
