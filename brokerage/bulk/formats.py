@@ -22,6 +22,7 @@ from wtforms.validators import ValidationError
 from ..accounts.identifiers import LABELS
 from ..accounts.models import OrganisationKind
 from ..listings.models import Listing, Need, Offer, Opportunity
+from ..partnership import current_partnership
 from ..toms.fields import MAX_MEASURES, parse_quantity, quantity_text
 from ..validators import plain_name, plain_text
 
@@ -243,7 +244,8 @@ def measures(
             _number(numbers[1], code, "weight", MAX_WEIGHT) if len(numbers) > 1 else None,
         )
     if not found:
-        raise CellError("measures is empty: name at least one TOMs measure, like OIEP-S6:40.")
+        example = current_partnership().examples["measure"]
+        raise CellError(f"measures is empty: name at least one TOMs measure, like {example}:40.")
     if len(found) > MAX_MEASURES:
         raise CellError(f"measures names {len(found)} measures; the most is {MAX_MEASURES}.")
     return found

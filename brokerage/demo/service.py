@@ -74,12 +74,12 @@ def _seed_users(report: SeedReport, organisations: dict[str, Organisation]) -> N
 def _seed_plan(report: SeedReport) -> None:
     """The 2023/24 delivery plan, transcribed from the partnership's document, and the
     toolkit's first entries: the bodies and programmes it names."""
-    loaded = plan.load_plan(plan.read_plan_file(plan.CURRENT_PLAN_FILE))
+    loaded = plan.load_plan(plan.read_plan_file(plan.current_plan_file()))
     if loaded.created:
         report.created.append(f"delivery plan {loaded.year} ({loaded.created} records)")
     current = plan.current_plan()
     if current is not None:
-        added = resources.load_toolkit(current, plan.read_plan_file(resources.TOOLKIT_FILE))
+        added = resources.load_toolkit(current, plan.read_plan_file(resources.toolkit_file()))
         if added:
             report.created.append(f"toolkit: {len(added)} resources the plan names")
 

@@ -20,7 +20,7 @@ from ..formatting import format_quantity
 from ..matches.models import Match
 from ..matches.outcome_models import Delivery
 from ..matches.states import InvalidTransition, State
-from ..places.districts import OXFORDSHIRE_DISTRICTS
+from ..places.districts import area_districts
 from ..toms.service import current_measures
 from ..types import utcnow
 from .models import CaseStudy
@@ -98,11 +98,12 @@ def impact() -> Impact:
 
 
 def every_district(by_district: list[Tally]) -> list[Tally]:
-    """The five districts, with nothing where nothing was verified, then any other group
-    (a postcode outside the county or of no known district)."""
+    """The partnership's districts, with nothing where nothing was verified, then any other
+    group (a postcode outside the area or of no known district)."""
+    districts = area_districts()
     found = {tally.label: tally for tally in by_district}
-    others = [tally for tally in by_district if tally.label not in OXFORDSHIRE_DISTRICTS]
-    return [found.get(name) or Tally(name) for name in OXFORDSHIRE_DISTRICTS] + others
+    others = [tally for tally in by_district if tally.label not in districts]
+    return [found.get(name) or Tally(name) for name in districts] + others
 
 
 def shown_case_studies() -> list[PublicCaseStudy]:

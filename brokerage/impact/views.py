@@ -15,6 +15,7 @@ from ..charts import Tally, tally_chart
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
+from ..partnership import current_partnership
 from ..places.map import CountyMap, enlarged, shaded_map
 from ..places.service import priority_places
 from ..spreadsheets import csv_value, csv_writer
@@ -40,8 +41,14 @@ def index() -> str:
         charts=charts,
         districts=districts,
         district_map=district_map,
-        oxford_map=enlarged(district_map, "Oxford"),
+        inset_map=_inset_map(district_map),
     )
+
+
+def _inset_map(district_map: CountyMap) -> CountyMap | None:
+    """The partnership's small district drawn again close up, if it names one."""
+    district = current_partnership().enlarged_district
+    return enlarged(district_map, district) if district else None
 
 
 def _district_map(districts: list[Tally]) -> CountyMap:
@@ -66,13 +73,14 @@ def _csv_file(headings: Sequence[str], rows: Iterable[Sequence[object]], name: s
 @blueprint.route("/impact.csv")
 def download() -> Any:
     rows = service.impact_rows(service.impact())
-    return _csv_file(service.CSV_HEADINGS, rows, "oiep-impact.csv")
+    return _csv_file(service.CSV_HEADINGS, rows, current_partnership().download_name("impact.csv"))
 
 
 @blueprint.route("/impact/suppliers.csv")
 def supplier_download() -> Any:
     rows = suppliers.supplier_rows(suppliers.supplier_figures())
-    return _csv_file(suppliers.CSV_HEADINGS, rows, "oiep-offered-delivered-verified.csv")
+    name = current_partnership().download_name("offered-delivered-verified.csv")
+    return _csv_file(suppliers.CSV_HEADINGS, rows, name)
 
 
 @blueprint.route("/review/outcomes/<int:match_id>/case-study", methods=["GET", "POST"])

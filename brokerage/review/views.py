@@ -15,6 +15,7 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
 from ..matches.workflow import match_path, may_review
+from ..partnership import current_partnership
 from ..spreadsheets import MIMETYPES
 from . import export, service
 from .dashboard import build_dashboard
@@ -124,5 +125,6 @@ def export_table(table: str, file_format: str) -> Response | tuple[str, int]:
         data = export.to_csv(headings, rows)
     else:
         data = export.to_xlsx(headings, rows, table.title())
-    name, mimetype = f"oiep-{table}.{file_format}", MIMETYPES[file_format]
+    name = current_partnership().download_name(f"{table}.{file_format}")
+    mimetype = MIMETYPES[file_format]
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
