@@ -1,7 +1,7 @@
 """The partnership the brokerage serves: its names, postcode areas, districts, notice
 regions, branding and data files, all read from one configuration folder
-(`partnerships/<name>/partnership.toml` beside its data). Code and templates name the
-place only through this, so a second partnership is a second folder.
+(`partnerships/<name>/partnership.toml` beside its data; partnerships/README.md). Code
+and templates name the place only through this, so a second partnership is a second folder.
 
 The app's partnership is read once by create_app (`PARTNERSHIP_FOLDER`); code running
 outside an app (scripts, pure tests) gets the default folder's.
@@ -21,7 +21,8 @@ from flask import Flask, current_app, has_app_context
 from markupsafe import escape
 
 PARTNERSHIPS_FOLDER = Path(__file__).resolve().parent.parent / "partnerships"
-DEFAULT_FOLDER = PARTNERSHIPS_FOLDER / "oxfordshire"
+# The folder served when no setting picks one, named by `partnerships/default`.
+DEFAULT_FOLDER = PARTNERSHIPS_FOLDER / (PARTNERSHIPS_FOLDER / "default").read_text().strip()
 SETTINGS_FILE = "partnership.toml"
 EXTENSION = "partnership"
 # Each data file the folder must hold, by the key naming it under [files].
@@ -36,6 +37,7 @@ DATA_FILES = (
     "pledge_resources",
     "local_measures",
 )
+OPTIONAL_FILES = ("demo",)  # the demo data, for `flask seed-demo`
 
 EXAMPLES = ("measure", "measures", "search")
 
@@ -52,9 +54,9 @@ class Branding:
 @dataclass(frozen=True)
 class Partnership:
     folder: Path
-    name: str  # "Oxfordshire Inclusive Economy Partnership"
-    short_name: str  # "OIEP": file names, demo addresses
-    area: str  # the place as sentences name it: "Oxfordshire"
+    name: str  # in full, as sentences name the partnership
+    short_name: str  # its initials: downloaded files' names
+    area: str  # the place, as sentences name it ("across <area>")
     service_name: str  # the site's title
     charter_name: str
     charter_launched_on: date
@@ -77,7 +79,7 @@ class Partnership:
         return f"outside {self.area}"
 
     def download_name(self, name: str) -> str:
-        """A downloaded file's name, led by the partnership's short name: `oiep-impact.csv`."""
+        """A downloaded file's name, led by the partnership's short name in lower case."""
         return f"{self.short_name.lower()}-{name}"
 
     def file(self, key: str) -> Path:
@@ -147,7 +149,8 @@ def _files(folder: Path, names: dict[str, Any]) -> dict[str, Path]:
     missing = [key for key in DATA_FILES if not isinstance(names.get(key), str)]
     if missing:
         raise PartnershipInvalid(f"{SETTINGS_FILE} [files] needs {', '.join(missing)}.")
-    paths = {key: folder / names[key] for key in DATA_FILES}
+    keys = [*DATA_FILES, *(key for key in OPTIONAL_FILES if isinstance(names.get(key), str))]
+    paths = {key: folder / names[key] for key in keys}
     absent = [path.name for path in paths.values() if not path.is_file()]
     if absent:
         raise PartnershipInvalid(f"{folder} is missing {', '.join(absent)}.")
