@@ -60,6 +60,9 @@ class Partnership:
     service_name: str  # the site's title
     charter_name: str
     charter_launched_on: date
+    # What a pledge code's prefix means ({"OCC": "... list number, not an official code"}).
+    charter_code_notes: Mapping[str, str] = field(hash=False)
+    procurement_pledges: tuple[str, ...]  # the pledge codes the procurement KPI counts
     contact_email: str
     mail_sender: str
     postcode_areas: tuple[str, ...]  # "OX"
@@ -103,6 +106,8 @@ def load_partnership(folder: Path) -> Partnership:
         service_name=_text(settings, "service_name"),
         charter_name=_text(settings, "charter_name"),
         charter_launched_on=_date(settings, "charter_launched_on"),
+        charter_code_notes=dict(settings.get("charter_code_notes", {})),
+        procurement_pledges=tuple(settings.get("procurement_pledges", ())),
         contact_email=_text(settings, "contact_email"),
         mail_sender=_text(settings, "mail_sender"),
         postcode_areas=tuple(area.upper() for area in _texts(settings, "postcode_areas")),

@@ -4,8 +4,8 @@ Reading a cell either returns its value or raises CellError with a reason a pers
 act on; writing a value gives the text that reads back to the same value, so an export
 imports again unchanged.
 
-    measures("OIEP-S6:40;OIEP-J4:2")            # {"OIEP-S6": (Decimal("40"), None), ...}
-    measures("OIEP-J1:3:2", weighted=True)      # {"OIEP-J1": (Decimal("3"), Decimal("2"))}
+    measures("NT1:40;NT3:2")                    # {"NT1": (Decimal("40"), None), ...}
+    measures("NT3:3:2", weighted=True)          # {"NT3": (Decimal("3"), Decimal("2"))}
 """
 
 from __future__ import annotations
