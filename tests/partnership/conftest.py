@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 
 from brokerage.extensions import db
-from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.app import build_test_app, committing_session, fresh_database
 
 EXAMPLESHIRE = Path(__file__).resolve().parent / "exampleshire"
 
@@ -30,9 +30,5 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 def _rolled_back_database(app: Flask) -> Iterator[None]:
     """Replaces the suite's rolled-back transaction: the package's database is its own and
     dropped afterwards, so what a test commits stays for the next one to read."""
-    original_session = db.session
-    db.session = db._make_scoped_session({"expire_on_commit": False})
-    try:
+    with committing_session():
         yield
-    finally:
-        db.session = original_session
