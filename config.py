@@ -92,11 +92,13 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = _env_flag("MAIL_USE_TLS", True)
-    MAIL_SENDER = os.environ.get(
-        "MAIL_SENDER", "Oxfordshire Social Value Brokerage <noreply@example.org>"
-    )
+    # The partnership served: its configuration folder (partnerships/<name>); None means
+    # the default one. The sender, contact address and notice regions below default to the
+    # partnership's (create_app fills them).
+    PARTNERSHIP_FOLDER = os.environ.get("PARTNERSHIP_FOLDER")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER")
     # Where people write to the partnership (the accessibility statement names it).
-    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "staff@oiep.example.org")
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL")
     # The site's address as people reach it: every absolute link (emails, exports, the API)
     # is built from it, never from the request's Host header. Required in production.
     # None only in production, whose validate() refuses to start without it.
@@ -110,9 +112,9 @@ class Config:
     MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR")
 
     # Public procurement notices (`flask notices import`): a procurement is kept when an
-    # address is in the partnership's postcode areas, a region code is one of these (ITL/NUTS:
-    # Oxfordshire is UKJ14), or its buyer is a brokerage buyer or one of these org-ids.
-    NOTICES_AREA_REGIONS = _env_list("NOTICES_AREA_REGIONS") or ["UKJ14"]
+    # address is in the partnership's postcode areas, a region code is one of these (ITL/NUTS;
+    # by default the partnership's), or its buyer is a brokerage buyer or one of these org-ids.
+    NOTICES_AREA_REGIONS = _env_list("NOTICES_AREA_REGIONS")
     NOTICES_BUYER_IDS = _env_list("NOTICES_BUYER_IDS") or []
     # Imported opportunities are drafts the buyer or staff publish, unless this is set.
     NOTICES_PUBLISH_AT_ONCE = _env_flag("NOTICES_PUBLISH_AT_ONCE", False)

@@ -32,7 +32,7 @@ from brokerage.extensions import db
 from brokerage.listings.models import Offer, OfferMeasure, Profile
 from brokerage.places.districts import district_of
 from brokerage.toms.files import read_rows
-from brokerage.toms.service import SHIPPED_FILES
+from brokerage.toms.service import shipped_files
 from brokerage.types import utcnow
 from config import TestConfig
 from tests.conftest import build_test_app, fresh_database
@@ -82,7 +82,7 @@ def generate(count: int, seed: int = 1) -> None:
     """`count` suppliers, each with a profile and one or two published offers."""
     rng = random.Random(seed)
     points = oxfordshire_points()
-    codes = [row.code for path, _ in SHIPPED_FILES for row in read_rows(path)]
+    codes = [row.code for path, _ in shipped_files() for row in read_rows(path)]
     now = utcnow()
     for start in range(0, count, BATCH):
         numbers = range(start, min(start + BATCH, count))

@@ -10,14 +10,17 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
+from brokerage.demo.data import demo_data
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 DATABASE = "brokerage_bench"
-STAFF_EMAIL = "staff@oiep.example.org"
-DEMO_PASSWORD = "oxfordshire-demo-2023"  # noqa: S105 (the published demo accounts)
+# The published demo accounts of the default partnership, which the benchmark seeds.
+STAFF_EMAIL = demo_data().first_user(staff=True).email
+DEMO_PASSWORD = demo_data().password
 
 
 def production_env() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The Oxfordshire social value brokerage: create_app() is the only place an app is built."""
+"""The social value brokerage: create_app() is the only place an app is built."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for_environment
 
-from . import caching, formatting, logs, page_assets, read_requests
+from . import caching, formatting, logs, page_assets, partnership, read_requests
 from .extensions import (
     CONTENT_SECURITY_POLICY,
     PERMISSIONS_POLICY,
@@ -40,6 +40,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.config.from_object(config_class)
     app.config.from_prefixed_env("BROKERAGE")
     _fill_development_defaults(app)
+    partnership.init_app(app)
     config_class.validate(app.config)
     _trust_base_url_host(app)
     if hops := int(app.config["PROXY_HOPS"]):  # the client's address, scheme and host

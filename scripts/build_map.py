@@ -1,7 +1,7 @@
 """Simplify the ward boundaries into the county map's outlines, once.
 
-    python scripts/build_map.py brokerage/places/data/wards-2013.json \
-        brokerage/places/data/map-2013.json
+    python scripts/build_map.py partnerships/oxfordshire/wards-2013.json \
+        partnerships/oxfordshire/map-2013.json
 
 Reads the wards in OS grid metres (made by `scripts/convert_wards.py`), simplifies them as a
 coverage (shapely's `coverage_simplify`, so neighbouring wards keep one shared border and no

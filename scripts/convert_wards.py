@@ -1,7 +1,7 @@
 """Convert the ward boundaries (GeoJSON, longitude/latitude) to OS grid metres, once.
 
     python scripts/convert_wards.py ../shared/reference/boundaries \
-        brokerage/places/data/wards-2013.json
+        partnerships/oxfordshire/wards-2013.json
 
 Writes one JSON list of wards, `{"code", "name", "district", "polygons"}`, each polygon a
 list of rings of `[easting, northing]` points in metres, to 0.1 m (whole metres move a

@@ -8,12 +8,14 @@ import pytest
 from sqlalchemy import func, make_url, select
 
 from brokerage.accounts.models import Organisation, User
-from brokerage.demo.data import DEMO_PASSWORD
+from brokerage.demo.data import demo_data
 from brokerage.extensions import db
 from brokerage.plan.models import Action
 from config import TestConfig
 from tests.helpers.app import build_test_app, fresh_database
 from tests.helpers.web import log_in
+
+DEMO_PASSWORD = demo_data().password
 
 pytestmark = pytest.mark.skipif(
     not (TestConfig.SQLALCHEMY_DATABASE_URI or "").startswith("postgresql"),

@@ -10,10 +10,13 @@ from sqlalchemy import func, select
 
 from brokerage.accounts.models import ApiToken, Membership, Organisation, User
 from brokerage.accounts.passwords import verify_password
-from brokerage.demo.data import DEMO_PASSWORD, ORGANISATIONS, USERS
+from brokerage.demo.data import demo_data
 from brokerage.extensions import db
 from brokerage.types import utcnow
 from tests import factories
+
+DEMO = demo_data()
+DEMO_PASSWORD, ORGANISATIONS, USERS = DEMO.password, DEMO.organisations, DEMO.users
 
 NEW_PASSWORD = "a long and unusual passphrase"
 

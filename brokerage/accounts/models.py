@@ -34,7 +34,7 @@ ORGANISATION_KIND_LABELS = {
     OrganisationKind.BUYER: "Buyer (council, university, large employer)",
     OrganisationKind.SUPPLIER: "Supplier (SME, social enterprise, charity)",
     OrganisationKind.BENEFICIARY: "Beneficiary (community group, school, charity)",
-    OrganisationKind.PARTNER: "Partner (OIEP member or network)",
+    OrganisationKind.PARTNER: "Partner (a member or network of the partnership)",
 }
 
 

@@ -14,6 +14,7 @@ from .. import audit
 from ..errors import BrokerageError
 from ..extensions import db
 from ..mail import send_mail
+from ..partnership import current_partnership
 from ..types import utcnow
 from . import identifiers, tokens
 from .models import (
@@ -301,7 +302,7 @@ def invite_member(
     db.session.flush()
     send_mail(
         email,
-        f"Join {organisation.name} on the Oxfordshire social value brokerage",
+        f"Join {organisation.name} on the {current_partnership().area} social value brokerage",
         "invitation",
         invitation=invitation,
         link=make_link(tokens.sign(INVITATION_PURPOSE, invitation.id)),

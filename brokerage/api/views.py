@@ -20,6 +20,7 @@ from ..accounts.permissions import can_act_for, is_staff, not_stored
 from ..accounts.service import ApiTokenExpired, active_api_token, note_token_use
 from ..errors import json_error
 from ..extensions import db
+from ..partnership import current_partnership
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_PER_PAGE = 100
@@ -103,7 +104,10 @@ def openapi_document() -> dict[str, Any]:
 
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
-    return jsonify(openapi_document())
+    """The description, its title led by the partnership's area."""
+    document = openapi_document()
+    title = f"{current_partnership().area} {document['info']['title']}"
+    return jsonify({**document, "info": {**document["info"], "title": title}})
 
 
 @blueprint.get("/me")

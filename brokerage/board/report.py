@@ -16,6 +16,8 @@ from ..charter.check_ins import CheckInCount, check_ins_between
 from ..charter.impact import impact_between
 from ..charter.kpi_counts import signees_by_month
 from ..charter.report import ImpactReport
+from ..impact.service import outcomes_map
+from ..places.map import CountyMap
 from ..plan import kpis as plan_kpis
 from ..plan import projects as plan_projects
 from ..plan import service as plan_service
@@ -90,6 +92,8 @@ class BoardReport:
     groups: list[GroupPart]
     kpis: list[KpiLine]
     brokerage: Dashboard
+    # The brokerage's verified outcomes by district on the area's map (as the impact page).
+    district_map: CountyMap
     charter: CharterPart
     projects: list[Project]
 
@@ -104,13 +108,15 @@ def build_board_report(quarter: Quarter, today: date) -> BoardReport:
         raise InvalidQuarter(f"{quarter.label} has not begun yet: choose a quarter up to now.")
     judged_on = min(quarter.ends_on, today)
     plan = plan_service.current_plan()
+    brokerage = build_dashboard(Filters(date_from=quarter.starts_on, date_to=quarter.ends_on))
     return BoardReport(
         quarter=quarter,
         judged_on=judged_on,
         plan=plan,
         groups=_groups(plan, quarter, judged_on) if plan else [],
         kpis=[_kpi_line(kpi, quarter) for kpi in plan_kpis.plan_kpis(plan)] if plan else [],
-        brokerage=build_dashboard(Filters(date_from=quarter.starts_on, date_to=quarter.ends_on)),
+        brokerage=brokerage,
+        district_map=outcomes_map("board-map", brokerage.by_district),
         charter=_charter(quarter),
         projects=plan_projects.plan_projects(plan) if plan else [],
     )

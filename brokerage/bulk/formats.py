@@ -4,8 +4,8 @@ Reading a cell either returns its value or raises CellError with a reason a pers
 act on; writing a value gives the text that reads back to the same value, so an export
 imports again unchanged.
 
-    measures("OIEP-S6:40;OIEP-J4:2")            # {"OIEP-S6": (Decimal("40"), None), ...}
-    measures("OIEP-J1:3:2", weighted=True)      # {"OIEP-J1": (Decimal("3"), Decimal("2"))}
+    measures("NT1:40;NT3:2")                    # {"NT1": (Decimal("40"), None), ...}
+    measures("NT3:3:2", weighted=True)          # {"NT3": (Decimal("3"), Decimal("2"))}
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from wtforms.validators import ValidationError
 from ..accounts.identifiers import LABELS
 from ..accounts.models import OrganisationKind
 from ..listings.models import Listing, Need, Offer, Opportunity
+from ..partnership import current_partnership
 from ..toms.fields import MAX_MEASURES, parse_quantity, quantity_text
 from ..validators import plain_name, plain_text
 
@@ -247,7 +248,8 @@ def measures(
             _number(numbers[1], code, "weight", MAX_WEIGHT) if len(numbers) > 1 else None,
         )
     if not found:
-        raise CellError("measures is empty: name at least one TOMs measure, like OIEP-S6:40.")
+        example = current_partnership().examples["measure"]
+        raise CellError(f"measures is empty: name at least one TOMs measure, like {example}:40.")
     if len(found) > MAX_MEASURES:
         raise CellError(f"measures names {len(found)} measures; the most is {MAX_MEASURES}.")
     return found

@@ -17,7 +17,7 @@ from ..jobs import enqueue
 from ..mail import send_mail
 from .choices import CheckInKind, PledgeProgress, ReminderKind, SigneeStatus, Unit
 from .models import CheckIn, CheckInRecord, ReminderSent, Signee, Term
-from .pledges import CHARTER_NAME
+from .pledges import charter_name
 from .schedule import month_bounds
 from .service import CharterError
 
@@ -214,7 +214,7 @@ def send_check_in_reminder(check_in_id: int) -> None:
         return
     send_mail(
         check_in.signee.contact_email,
-        f"{CHARTER_NAME}: your {check_in.kind_enum.label.lower()} is due on "
+        f"{charter_name()}: your {check_in.kind_enum.label.lower()} is due on "
         f"{check_in.due_on:%-d %B %Y}",
         "charter_reminder",
         check_in=check_in,

@@ -27,7 +27,7 @@ def load_command(file: Path | None) -> None:
     toolkit resources verified for them. Pledges already loaded are left as staff edited
     them; a resource is added only to a pledge that does not list its title."""
     try:
-        report = pledges.load_pledges(file or pledges.PLEDGES_FILE)
+        report = pledges.load_pledges(file)
     except pledges.PledgeFileInvalid as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from error

@@ -21,7 +21,6 @@ from .models import Signee
 from .pledges import current_pledges, load_pledges
 from .toolkit import load_resources
 
-STAFF_EMAIL = "staff@oiep.example.org"
 # A meeting held: its kind, days after signing, and per pledge code (status, figure, unit,
 # narrative).
 Meeting = tuple[CheckInKind, int, dict[str, tuple[str, int | None, str | None, str]]]
@@ -115,9 +114,9 @@ DEMO_SIGNEES = (
 )
 
 
-def seed_demo(today: date | None = None) -> list[str]:
-    """Create the pledges and demo signees that are missing; what was created, for the
-    demo report. Flushes; the caller commits."""
+def seed_demo(staff: User | None, today: date | None = None) -> list[str]:
+    """Create the pledges and demo signees that are missing (`staff` approves them); what
+    was created, for the demo report. Flushes; the caller commits."""
     today = today or service.today()
     created = []
     loaded = load_pledges()
@@ -125,7 +124,6 @@ def seed_demo(today: date | None = None) -> list[str]:
         created.append(f"charter pledges ({loaded.created})")
     if resources := load_resources():
         created.append(f"charter toolkit resources ({resources})")
-    staff = db.session.scalar(select(User).where(User.email == STAFF_EMAIL))
     codes = {pledge.code: pledge.id for pledge in current_pledges()}
     for demo in DEMO_SIGNEES:
         organisation = db.session.scalar(

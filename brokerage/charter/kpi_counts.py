@@ -10,14 +10,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..partnership import current_partnership
 from .buddies import implemented_pledges
 from .choices import SigneeStatus
 from .models import Pledge, SignedPledge, Signee
-
-# The pledges about buying and supply chains ("As a buyer, pledge to ...", "As a supplier,
-# pledge to use local SMEs in the supply chain"), which the Social Value and Procurement
-# KPI counts: Oxford City Council's list numbers 1 to 4.
-PROCUREMENT_PLEDGE_CODES = frozenset({"OCC-1", "OCC-2", "OCC-3", "OCC-4"})
 
 
 def _by_month(moments: list[datetime]) -> dict[date, int]:
@@ -47,7 +43,9 @@ def procurement_pledgers_by_month() -> dict[date, int]:
         .where(
             Signee.status == SigneeStatus.APPROVED,
             SignedPledge.approved_at.is_not(None),
-            Pledge.code.in_(PROCUREMENT_PLEDGE_CODES),
+            # The pledges about buying and supply chains, which the Social Value and
+            # Procurement KPI counts: the partnership's configuration lists them.
+            Pledge.code.in_(current_partnership().procurement_pledges),
         )
         .group_by(SignedPledge.signee_id)
     )

@@ -24,13 +24,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import Organisation, OrganisationKind, User
 from ..extensions import Model
 from ..listings.choices import Size
+from ..partnership import current_partnership
 from ..types import UTCDateTime, in_list, utcnow
 from .choices import CheckInKind, PledgeProgress, ReminderKind, Sector, SigneeStatus, Unit
-
-# What a pledge code's prefix means, so pages never pass a list number off as official.
-CODE_NOTES = {
-    "OCC": "Oxford City Council's list number, not an official Charter code",
-}
 
 
 class Charter(Model):
@@ -74,7 +70,10 @@ class Pledge(Model):
 
     @property
     def code_note(self) -> str:
-        return CODE_NOTES.get(self.code.partition("-")[0], "")
+        """What the code's prefix means (the partnership's configuration says), so pages
+        never pass a list number off as official."""
+        notes = current_partnership().charter_code_notes
+        return notes.get(self.code.partition("-")[0], "")
 
 
 class PledgeVersion(Model):

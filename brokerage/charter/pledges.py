@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -17,12 +16,19 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..errors import BrokerageError
 from ..extensions import db
+from ..partnership import current_partnership
 from .models import Charter, Pledge, PledgeVersion
 
-CHARTER_NAME = "Oxfordshire Inclusive Economy Charter"
-# The launch date recorded in ../shared/reference/SOURCES.md.
-CHARTER_LAUNCHED_ON = date(2023, 1, 24)
-PLEDGES_FILE = Path(__file__).parent / "data" / "charter-pledges.csv"
+
+def charter_name() -> str:
+    """The partnership's charter, as pages, emails and the database name it."""
+    return current_partnership().charter_name
+
+
+def pledges_file() -> Path:
+    return current_partnership().file("charter_pledges")
+
+
 COLUMNS = ("code", "pledge", "description", "measure_hint", "source")
 
 
@@ -36,11 +42,11 @@ class LoadReport:
     created: int
 
     def summary(self) -> str:
-        return f"{CHARTER_NAME}: {self.total} pledges, {self.created} created."
+        return f"{charter_name()}: {self.total} pledges, {self.created} created."
 
 
 def current_charter() -> Charter | None:
-    return db.session.scalar(select(Charter).where(Charter.name == CHARTER_NAME))
+    return db.session.scalar(select(Charter).where(Charter.name == charter_name()))
 
 
 def current_pledges() -> list[Pledge]:
@@ -49,7 +55,7 @@ def current_pledges() -> list[Pledge]:
         db.session.scalars(
             select(Pledge)
             .join(Pledge.charter)
-            .where(Charter.name == CHARTER_NAME)
+            .where(Charter.name == charter_name())
             .order_by(Pledge.position)
             .options(selectinload(Pledge.versions))
         )
@@ -70,13 +76,14 @@ def read_pledges_file(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def load_pledges(path: Path = PLEDGES_FILE) -> LoadReport:
-    """Create the charter and whichever pledges in the file it lacks; pledges already
-    loaded are left alone (staff edit them here, not in the file)."""
-    rows = read_pledges_file(path)
+def load_pledges(path: Path | None = None) -> LoadReport:
+    """Create the charter and whichever pledges in the file (by default the partnership's)
+    it lacks; pledges already loaded are left alone (staff edit them here, not in the file)."""
+    rows = read_pledges_file(path or pledges_file())
     charter = current_charter()
     if charter is None:
-        charter = Charter(name=CHARTER_NAME, launched_on=CHARTER_LAUNCHED_ON)
+        launched_on = current_partnership().charter_launched_on
+        charter = Charter(name=charter_name(), launched_on=launched_on)
         db.session.add(charter)
     known = {pledge.code for pledge in charter.pledges}
     created = 0

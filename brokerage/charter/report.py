@@ -16,12 +16,11 @@ from datetime import date
 from typing import NamedTuple, TypeVar
 
 from ..listings.choices import Size
-from ..places.districts import OUTSIDE_OXFORDSHIRE, OXFORDSHIRE_DISTRICTS, UNKNOWN
+from ..places.districts import reported_districts
 from .choices import CheckInKind, PledgeProgress, Sector, Unit
 from .schedule import financial_year_bounds
 
 E = TypeVar("E", Sector, Size)
-DISTRICTS = (*OXFORDSHIRE_DISTRICTS, OUTSIDE_OXFORDSHIRE, UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ def build_report(
         groups={
             "Sector": _groups(signees, chosen, done, lambda s: s.sector.label, Sector),
             "Size": _groups(signees, chosen, done, lambda s: s.size.label, Size),
-            "District": _groups(signees, chosen, done, lambda s: s.district, DISTRICTS),
+            "District": _groups(signees, chosen, done, lambda s: s.district, reported_districts()),
         },
         period=period,
     )

@@ -25,7 +25,7 @@ from ..types import utcnow
 from .choices import SigneeStatus
 from .models import BuddyIntroduction, CheckIn, Pledge, SignedPledge, Signee, Term
 from .names import possible_duplicate
-from .pledges import CHARTER_NAME, current_pledges
+from .pledges import charter_name, current_pledges
 from .schedule import RENEWAL_OPENS_DAYS, due_dates, term_end
 
 # The staff queue's path, for notifications made outside a request too.
@@ -92,7 +92,7 @@ def sign_up(details: SignUp, on: date) -> SignUpResult:
     _tell_staff_of_sign_up(signee)
     send_mail(
         signee.contact_email,
-        f"Thank you for signing the {CHARTER_NAME}",
+        f"Thank you for signing the {charter_name()}",
         "charter_signed_up",
         organisation_name=name,
         added=signee.signed_pledges,
@@ -163,7 +163,7 @@ def approve(signee: Signee, actor: User | None) -> Term | None:
     if term is not None:
         send_mail(
             signee.contact_email,
-            f"Welcome to the {CHARTER_NAME}",
+            f"Welcome to the {charter_name()}",
             "charter_approved",
             signee=signee,
             term=term,

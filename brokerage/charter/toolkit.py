@@ -12,11 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..extensions import db
+from ..partnership import current_partnership
 from .models import Pledge, PledgeResource
 from .pledges import current_pledges
 from .service import CharterError
 
-RESOURCES_FILE = Path(__file__).parent / "data" / "pledge-resources.csv"
+
+def resources_file() -> Path:
+    """The partnership's pledge resources: what it signposts for each pledge."""
+    return current_partnership().file("pledge_resources")
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,10 @@ def remove_resource(resource: PledgeResource) -> None:
     db.session.flush()
 
 
-def load_resources(path: Path = RESOURCES_FILE) -> int:
+def load_resources(path: Path | None = None) -> int:
     """Add the file's resources that the loaded pledges lack (by title); how many were added.
     Rows for pledges not loaded are skipped."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    with (path or resources_file()).open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     by_code = {pledge.code: pledge for pledge in current_pledges()}
     added = 0

@@ -1,1 +1,2 @@
-"""Demo data drawn from the OIEP delivery plan 2023/24, for `flask seed-demo`."""
+"""Demo data from the partnership's demo file (its delivery plan's bodies and programmes),
+for `flask seed-demo`."""

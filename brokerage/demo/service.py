@@ -17,7 +17,7 @@ from ..plan import resources
 from ..plan import service as plan
 from ..review import demo as review
 from ..toms import service as toms
-from .data import DEMO_PASSWORD, ORGANISATIONS, USERS
+from .data import DemoData, demo_data
 
 
 @dataclass
@@ -31,38 +31,42 @@ def seed_demo() -> SeedReport:
     Each step is idempotent on its own, so a database seeded by an older version of this
     function gains only what is new.
     """
-    report = SeedReport()
-    organisations = _seed_organisations(report)
-    _seed_users(report, organisations)
+    report, demo = SeedReport(), demo_data()
+    organisations = _seed_organisations(report, demo)
+    _seed_users(report, demo, organisations)
     _seed_plan(report)
     _seed_catalogue(report)
-    _seed_listings(report, organisations)
-    report.created.extend(charter.seed_demo())
+    staff = accounts.find_user_by_email(demo.first_user(staff=True).email)
+    if staff is None:
+        raise LookupError("The demo's staff account must be seeded before its listings.")
+    report.created.extend(listings.seed(organisations, staff, demo.listings))
+    report.created.extend(charter.seed_demo(staff))
     # Outcomes need stored matches (made here if none are), and case studies outcomes.
-    report.created.extend(review.seed_outcomes())
-    report.created.extend(impact.seed_case_study())
+    task_force = accounts.find_user_by_email(demo.first_user(task_force=True).email)
+    report.created.extend(review.seed_outcomes(task_force))
+    report.created.extend(impact.seed_case_study(staff))
     db.session.flush()
     return report
 
 
-def _seed_organisations(report: SeedReport) -> dict[str, Organisation]:
+def _seed_organisations(report: SeedReport, demo: DemoData) -> dict[str, Organisation]:
     organisations = {o.name: o for o in db.session.scalars(select(Organisation))}
-    for demo in ORGANISATIONS:
-        if demo.name not in organisations:
+    for item in demo.organisations:
+        if item.name not in organisations:
             organisation = Organisation(
-                name=demo.name, kind=demo.kind, postcode=demo.postcode, description=demo.description
+                name=item.name, kind=item.kind, postcode=item.postcode, description=item.description
             )
             db.session.add(organisation)
-            organisations[demo.name] = organisation
-            report.created.append(f"organisation {demo.name}")
+            organisations[item.name] = organisation
+            report.created.append(f"organisation {item.name}")
     return organisations
 
 
-def _seed_users(report: SeedReport, organisations: dict[str, Organisation]) -> None:
-    for demo_user in USERS:
+def _seed_users(report: SeedReport, demo: DemoData, organisations: dict[str, Organisation]) -> None:
+    for demo_user in demo.users:
         if accounts.find_user_by_email(demo_user.email) is not None:
             continue
-        user = accounts.register_user(demo_user.email, demo_user.name, DEMO_PASSWORD)
+        user = accounts.register_user(demo_user.email, demo_user.name, demo.password)
         accounts.set_platform_roles(user, staff=demo_user.staff, task_force=demo_user.task_force)
         for name in demo_user.organisations:
             db.session.add(
@@ -74,12 +78,12 @@ def _seed_users(report: SeedReport, organisations: dict[str, Organisation]) -> N
 def _seed_plan(report: SeedReport) -> None:
     """The 2023/24 delivery plan, transcribed from the partnership's document, and the
     toolkit's first entries: the bodies and programmes it names."""
-    loaded = plan.load_plan(plan.read_plan_file(plan.CURRENT_PLAN_FILE))
+    loaded = plan.load_plan(plan.read_plan_file(plan.current_plan_file()))
     if loaded.created:
         report.created.append(f"delivery plan {loaded.year} ({loaded.created} records)")
     current = plan.current_plan()
     if current is not None:
-        added = resources.load_toolkit(current, plan.read_plan_file(resources.TOOLKIT_FILE))
+        added = resources.load_toolkit(current, plan.read_plan_file(resources.toolkit_file()))
         if added:
             report.created.append(f"toolkit: {len(added)} resources the plan names")
 
@@ -92,11 +96,3 @@ def _seed_catalogue(report: SeedReport) -> None:
             report.created.append(f"TOMs {labels} ({loaded.created} records)")
     for name in places.load_reference_priority_places():
         report.created.append(f"priority place {name}")
-
-
-def _seed_listings(report: SeedReport, organisations: dict[str, Organisation]) -> None:
-    """Profiles, and published needs, offers and opportunities around the plan's programmes."""
-    staff = accounts.find_user_by_email(next(user.email for user in USERS if user.staff))
-    if staff is None:
-        raise LookupError("The demo's staff account must be seeded before its listings.")
-    report.created.extend(listings.seed(organisations, staff))

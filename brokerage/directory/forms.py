@@ -16,6 +16,7 @@ from ..listings import cpv
 from ..listings.choices import CATEGORY_LABELS, SIZE_LABELS
 from ..listings.trades import COMMON_TRADES
 from ..pagination import MAX_PAGE
+from ..partnership import ExampleText
 from ..places.postcodes import InvalidPostcode
 from ..places.service import locate_known
 from ..toms.service import matching_catalogue, themes_in_force
@@ -47,7 +48,9 @@ class SearchForm(FlaskForm):
     q = StringField(
         "Words",
         validators=[Optional(), Length(max=MAX_WORDS_LENGTH)],
-        description="Spelling need not be exact; a measure code such as OIEP-S6 also works.",
+        description=ExampleText(
+            "Spelling need not be exact; a measure code such as {measure} also works."
+        ),
         render_kw={"type": "search", "maxlength": MAX_WORDS_LENGTH},
     )
     postcode = StringField(

@@ -12,13 +12,11 @@ from ..workflow.states import State
 from .models import CaseStudy
 from .service import save_case_study
 
-STAFF_EMAIL = "staff@oiep.example.org"
 
-
-def seed_case_study() -> list[str]:
+def seed_case_study(staff: User | None) -> list[str]:
+    """A case study of the first verified match, written by `staff`."""
     if db.session.scalar(select(CaseStudy.id).limit(1)) is not None:
         return []
-    staff = db.session.scalar(select(User).where(User.email == STAFF_EMAIL))
     match = db.session.scalar(
         select(Match).where(Match.state == State.VERIFIED.value).order_by(Match.id)
     )

@@ -7,6 +7,7 @@ holds."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,9 @@ from ..charts import Tally, tallies
 from ..extensions import db
 from ..formatting import format_quantity
 from ..matches.models import Match
-from ..places.districts import OXFORDSHIRE_DISTRICTS
+from ..places.districts import area_districts
+from ..places.map import CountyMap, shaded_map
+from ..places.service import priority_places
 from ..toms.service import current_measures
 from ..types import utcnow
 from ..workflow.models import Delivery
@@ -98,11 +101,24 @@ def impact() -> Impact:
 
 
 def every_district(by_district: list[Tally]) -> list[Tally]:
-    """The five districts, with nothing where nothing was verified, then any other group
-    (a postcode outside the county or of no known district)."""
+    """The partnership's districts, with nothing where nothing was verified, then any other
+    group (a postcode outside the area or of no known district)."""
+    districts = area_districts()
     found = {tally.label: tally for tally in by_district}
-    others = [tally for tally in by_district if tally.label not in OXFORDSHIRE_DISTRICTS]
-    return [found.get(name) or Tally(name) for name in OXFORDSHIRE_DISTRICTS] + others
+    others = [tally for tally in by_district if tally.label not in districts]
+    return [found.get(name) or Tally(name) for name in districts] + others
+
+
+def outcomes_map(map_id: str, by_district: Sequence[Tally]) -> CountyMap:
+    """The area's districts shaded by their verified outcomes (£ and units cannot be added
+    across measures), with the priority places outlined by their wards."""
+    return shaded_map(
+        map_id,
+        "Verified outcomes by district, with the priority places",
+        "verified outcome",
+        {tally.label: len(tally.outcomes) for tally in by_district},
+        [(place.name, [ward.ward_name for ward in place.wards]) for place in priority_places()],
+    )
 
 
 def shown_case_studies() -> list[PublicCaseStudy]:

@@ -11,12 +11,12 @@ from flask import Blueprint, flash, redirect, render_template, send_file, url_fo
 from flask_login import current_user
 
 from ..accounts.permissions import staff_required
-from ..charts import Tally, tally_chart
+from ..charts import tally_chart
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
-from ..places.map import CountyMap, enlarged, shaded_map
-from ..places.service import priority_places
+from ..partnership import current_partnership
+from ..places.map import CountyMap, enlarged
 from ..spreadsheets import csv_value, csv_writer
 from ..validators import text_of
 from . import service, suppliers
@@ -33,25 +33,21 @@ def index() -> str:
         "theme": tally_chart("impact-theme", "Verified outcomes by TOMs theme", found.by_theme),
         "year": tally_chart("impact-year", "Verified outcomes by year delivered", found.by_year),
     }
-    district_map = _district_map(districts)
+    district_map = service.outcomes_map("impact-map", districts)
     return render_template(
         "impact/index.html",
         impact=found,
         charts=charts,
         districts=districts,
         district_map=district_map,
-        oxford_map=enlarged(district_map, "Oxford"),
+        inset_map=_inset_map(district_map),
     )
 
 
-def _district_map(districts: list[Tally]) -> CountyMap:
-    return shaded_map(
-        "impact-map",
-        "Verified outcomes by district, with the priority places",
-        "verified outcome",
-        {tally.label: len(tally.outcomes) for tally in districts},
-        [(place.name, [ward.ward_name for ward in place.wards]) for place in priority_places()],
-    )
+def _inset_map(district_map: CountyMap) -> CountyMap | None:
+    """The partnership's small district drawn again close up, if it names one."""
+    district = current_partnership().enlarged_district
+    return enlarged(district_map, district) if district else None
 
 
 def _csv_file(headings: Sequence[str], rows: Iterable[Sequence[object]], name: str) -> Any:
@@ -66,13 +62,14 @@ def _csv_file(headings: Sequence[str], rows: Iterable[Sequence[object]], name: s
 @blueprint.route("/impact.csv")
 def download() -> Any:
     rows = service.impact_rows(service.impact())
-    return _csv_file(service.CSV_HEADINGS, rows, "oiep-impact.csv")
+    return _csv_file(service.CSV_HEADINGS, rows, current_partnership().download_name("impact.csv"))
 
 
 @blueprint.route("/impact/suppliers.csv")
 def supplier_download() -> Any:
     rows = suppliers.supplier_rows(suppliers.supplier_figures())
-    return _csv_file(suppliers.CSV_HEADINGS, rows, "oiep-offered-delivered-verified.csv")
+    name = current_partnership().download_name("offered-delivered-verified.csv")
+    return _csv_file(suppliers.CSV_HEADINGS, rows, name)
 
 
 @blueprint.route("/review/outcomes/<int:match_id>/case-study", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ click, so the field works without JavaScript, like the measure picker it goes wi
 
     weights = MeasureWeightsField("How much each measure counts")
     form.weights.picker = form.measures     # in the form's __init__
-    form.weights.data                       # {"OIEP-J1": Decimal("3")}: only those typed
+    form.weights.data                       # {"NT3": Decimal("3")}: only those typed
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Whether a release concerns the partnership's area: a delivery address or the buyer's
-address has a postcode in the area's postcode areas (OX), or a region code of the area
-(Oxfordshire's ITL/NUTS code UKJ14), or the buyer is one of the partnership's buyers (by
-org-id). Contracts Finder's regions are words ("South East"), too broad to count."""
+address has a postcode in the partnership's postcode areas, or a region code of the area
+(its ITL/NUTS codes, from the partnership's configuration), or the buyer is one of the
+partnership's buyers (by org-id). Contracts Finder's regions are words ("South East"),
+too broad to count."""
 
 from __future__ import annotations
 

@@ -14,12 +14,19 @@ from typing import Any
 
 import requests
 
+from ..partnership import current_partnership
+
 FIND_A_TENDER = "https://www.find-tender.service.gov.uk/api/1.0/ocdsReleasePackages"
 CONTRACTS_FINDER = "https://www.contractsfinder.service.gov.uk/Published/Notices/OCDS/Search"
 PAUSES = (1, 2, 4, 8, 16, 32)  # seconds before each retry
 RETRIED_STATUSES = frozenset({429, 500, 502, 503, 504})
 TIMEOUT = 60
 MAX_PAGES = 1000
+
+
+def user_agent() -> str:
+    """Who asks, as the notice services see it: the service's name as one lowercase word."""
+    return "-".join(current_partnership().service_name.lower().split())
 
 
 class FetchFailed(RuntimeError):
@@ -74,7 +81,7 @@ def fetch_all(since: date, folder: Path) -> list[Path]:
     }
     files = []
     with requests.Session() as session:
-        session.headers["User-Agent"] = "oxfordshire-social-value-brokerage"
+        session.headers["User-Agent"] = user_agent()
         for name, (url, params) in sources.items():
             for number, page in enumerate(pages(session, url, params), start=1):
                 path = folder / f"{name}-{stamp}-{number:04d}.json"

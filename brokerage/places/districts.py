@@ -1,10 +1,10 @@
-"""Which Oxfordshire district a postcode is in, for reporting, from the partnership's
-reference table of OX postcode districts (`data/oxfordshire-postcode-districts.csv`).
+"""Which of the partnership's districts a postcode is in, for reporting, from its
+reference table of postcode districts (the `districts` file of its folder).
 
-The table gives each OX postcode district's main local authority; where it leaves the
+The table gives each postcode district's main local authority; where it leaves the
 authority empty (not verified), the answer is "unknown", never a guess. A postcode outside
-the OX area is "outside Oxfordshire" only when it lies well away from every OX postcode;
-nearer ones (Henley's RG9, Faringdon's SN7 ...) may be in the county and are "unknown".
+the partnership's postcode areas is "outside <area>" only when it lies well away from every
+postcode of those areas; nearer ones may still be in the area and are "unknown".
 """
 
 from __future__ import annotations
@@ -15,22 +15,26 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .lookup import area_extent, locate_postcode, postcode_area
+from ..partnership import current_partnership
+from .lookup import area_extent, locate_postcode
 from .postcodes import normalise_postcode
 
-DISTRICTS_FILE = Path(__file__).parent / "data" / "oxfordshire-postcode-districts.csv"
-OXFORDSHIRE_DISTRICTS = (
-    "Cherwell",
-    "Oxford",
-    "South Oxfordshire",
-    "Vale of White Horse",
-    "West Oxfordshire",
-)
-OUTSIDE_OXFORDSHIRE = "outside Oxfordshire"
 UNKNOWN = "unknown"
-# Oxfordshire reaches a few kilometres beyond the OX postcode area (Henley, Goring,
-# Faringdon); beyond this margin around every OX postcode no part of the county lies.
-COUNTY_MARGIN_M = 10_000
+
+
+def area_districts() -> tuple[str, ...]:
+    """The partnership's districts, in the order reports list them."""
+    return current_partnership().districts
+
+
+def outside_area() -> str:
+    """What a postcode well away from the partnership's area is reported as."""
+    return current_partnership().outside_area
+
+
+def reported_districts() -> tuple[str, ...]:
+    """Every answer `district_of` may give, in report order."""
+    return (*area_districts(), outside_area(), UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -49,10 +53,16 @@ class PostcodeDistrict:
         return self.local_authority is not None and "INFERRED" in self.notes
 
 
-@cache
 def reference_districts() -> dict[str, PostcodeDistrict]:
-    """The reference table by postcode district (`OX4`), read once per process."""
-    with DISTRICTS_FILE.open(encoding="utf-8-sig", newline="") as handle:
+    """The partnership's reference table by postcode district (`OX4`)."""
+    partnership = current_partnership()
+    return _read_districts(partnership.file("districts"), partnership.districts)
+
+
+@cache
+def _read_districts(path: Path, districts: tuple[str, ...]) -> dict[str, PostcodeDistrict]:
+    """A reference table, read once per process."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         rows = [
             PostcodeDistrict(
                 postcode_district=row["postcode_district"].strip(),
@@ -63,18 +73,15 @@ def reference_districts() -> dict[str, PostcodeDistrict]:
             )
             for row in csv.DictReader(handle)
         ]
-    unknown = {r.local_authority for r in rows} - {None, *OXFORDSHIRE_DISTRICTS}
+    unknown = {r.local_authority for r in rows} - {None, *districts}
     if unknown:
-        raise ValueError(
-            f"{DISTRICTS_FILE.name} names authorities that are not districts: {unknown}"
-        )
+        raise ValueError(f"{path.name} names authorities that are not districts: {unknown}")
     return {row.postcode_district: row for row in rows}
 
 
-@cache
 def postcode_areas() -> frozenset[str]:
-    """The postcode areas (`OX`) the partnership covers: those of its districts table."""
-    return frozenset(postcode_area(district) for district in reference_districts())
+    """The postcode areas (`OX`) the partnership covers."""
+    return frozenset(current_partnership().postcode_areas)
 
 
 def is_in_area(prefix: str) -> bool:
@@ -85,7 +92,7 @@ def is_in_area(prefix: str) -> bool:
 
 
 def district_of(postcode: str) -> str:
-    """The postcode's Oxfordshire district, "outside Oxfordshire" or "unknown".
+    """The postcode's district, "outside <area>" or "unknown".
 
     Raises InvalidPostcode when the text is not shaped like a postcode.
     """
@@ -94,18 +101,24 @@ def district_of(postcode: str) -> str:
     row = reference_districts().get(outward)
     if row is not None:
         return row.local_authority or UNKNOWN
-    if re.match(r"OX[0-9]", outward):
-        return UNKNOWN  # an OX district the table does not list (OX6 and OX8 were retired)
-    return OUTSIDE_OXFORDSHIRE if _far_from_oxfordshire(postcode) else UNKNOWN
+    if is_in_area(outward):
+        return UNKNOWN  # a district of the area the table does not list (OX6 was retired)
+    return outside_area() if _far_from_area(postcode) else UNKNOWN
 
 
-def _far_from_oxfordshire(postcode: str) -> bool:
+def _far_from_area(postcode: str) -> bool:
+    """Whether the postcode lies beyond the margin around every one of the area's
+    postcode areas (outside their boxes)."""
     point = locate_postcode(postcode)
-    extent = area_extent("ox")
-    if point is None or extent is None or not (point.easting and point.northing):
+    if point is None or not (point.easting and point.northing):
         return False
-    min_e, max_e, min_n, max_n = extent
-    return not (
-        min_e - COUNTY_MARGIN_M <= point.easting <= max_e + COUNTY_MARGIN_M
-        and min_n - COUNTY_MARGIN_M <= point.northing <= max_n + COUNTY_MARGIN_M
+    margin = current_partnership().area_margin_m
+    areas = sorted(postcode_areas())
+    boxes = [box for area in areas if (box := area_extent(area.lower())) is not None]
+    if len(boxes) < len(areas):
+        return False  # an area Code-Point Open does not hold: nothing is known to be far
+    return not any(
+        min_e - margin <= point.easting <= max_e + margin
+        and min_n - margin <= point.northing <= max_n + margin
+        for min_e, max_e, min_n, max_n in boxes
     )

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..choices import SelectChoice
 from ..validators import plain_name, plain_text
-from .districts import OXFORDSHIRE_DISTRICTS
+from .districts import area_districts
 from .fields import PostcodeField
 from .service import InvalidPrefixes, InvalidWards, read_prefixes, read_wards
 from .wards import VINTAGE, Ward
@@ -20,7 +20,7 @@ class PriorityPlaceForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=120), plain_name])
     local_authority = SelectField(
         "District",
-        choices=[SelectChoice(district) for district in OXFORDSHIRE_DISTRICTS],
+        choices=[],  # the partnership's districts, set per form
         validators=[DataRequired()],
     )
     wards = TextAreaField(
@@ -52,6 +52,10 @@ class PriorityPlaceForm(FlaskForm):
 
     prefix_list: list[tuple[str, str]] = []
     ward_list: list[Ward] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.local_authority.choices = [SelectChoice(district) for district in area_districts()]
 
     def validate_wards(self, field: Any) -> None:
         try:

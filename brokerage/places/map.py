@@ -1,8 +1,8 @@
-"""The county map, laid out for server-rendered SVG (templates/macros/maps.html): the five
-districts' outlines, dots at postcodes, districts shaded by a number, and priority places
-outlined by their wards. Pure: no Flask, no database.
+"""The area's map, laid out for server-rendered SVG (templates/macros/maps.html): the
+partnership's districts' outlines, dots at postcodes, districts shaded by a number, and
+priority places outlined by their wards. No database; the partnership says which map.
 
-The outlines come from `data/map-2013.json`, the 2013 wards simplified once by
+The outlines come from the partnership's `map` file, its wards simplified once by
 `scripts/build_map.py`, in whole hectometres of the OS grid; SVG's y runs down, so a point
 is drawn at (easting - west, north - northing) in those units. A dot is only ever a
 postcode's Code-Point Open point, rounded to 100 m: never more than a listing shows.
@@ -18,15 +18,15 @@ from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 
-from .districts import OXFORDSHIRE_DISTRICTS
+from ..partnership import current_partnership
+from .districts import area_districts
 from .lookup import GridPoint, locate_postcode
 from .postcodes import InvalidPostcode, normalise_postcode
 from .wards import VINTAGE, ring_contains, ward_of_postcode
 
-MAP_FILE = Path(__file__).parent / "data" / "map-2013.json"
-OUTSIDE = "Outside Oxfordshire (not drawn)"
 NOWHERE = "No known location (not drawn)"
 SHADES = 4  # shading steps above "none"
+NUMBER_WORDS = dict(enumerate(("no", "one", "two", "three", "four", "five", "six", "seven")))
 DOT_RADIUS = 7  # map units (100 m): about 4 to 5 px on the page
 
 Ring = tuple[tuple[int, int], ...]
@@ -75,10 +75,20 @@ class Geometry:
         return self.xy(round(point.easting / self.unit_m), round(point.northing / self.unit_m))
 
 
-@cache
 def geometry() -> Geometry:
-    """The map's outlines, read once per process."""
-    data = json.loads(MAP_FILE.read_text(encoding="utf-8"))
+    """The partnership's map outlines."""
+    return _read_geometry(current_partnership().file("map"))
+
+
+def outside_label() -> str:
+    """The row counting dots outside the area, which the map cannot draw."""
+    return f"Outside {current_partnership().area} (not drawn)"
+
+
+@cache
+def _read_geometry(path: Path) -> Geometry:
+    """A map's outlines, read once per process."""
+    data = json.loads(path.read_text(encoding="utf-8"))
     west, south, east, north = data["box"]
     frame = Geometry(east - west, north - south, (), {}, data["unit_m"], west, north)
 
@@ -165,8 +175,8 @@ INSET_MARGIN = 10  # hectometres around the enlarged district
 
 
 def enlarged(county: CountyMap, district: str) -> CountyMap:
-    """The same map showing one district and its priority places close up: Oxford is a
-    fiftieth of the county, and most priority places lie in it."""
+    """The same map showing one district and its priority places close up (the
+    partnership's `enlarged_district`: a small one where most priority places lie)."""
     outline = next(d.outline for d in county.districts if d.outline.name == district)
     xs = [x for ring in outline.rings for x, _ in ring]
     ys = [y for ring in outline.rings for _, y in ring]
@@ -198,29 +208,36 @@ def _point(postcode: str) -> GridPoint | None:
 def dot_map(map_id: str, title: str, noun: str, located: Sequence[tuple[str, str]]) -> CountyMap:
     """Dots for (label, postcode) pairs, and how many fall in each district, outside the
     county or nowhere known; only those inside a district are drawn."""
-    frame = geometry()
+    frame, outside, districts = geometry(), outside_label(), area_districts()
     counts: Counter[str] = Counter()
     at: dict[tuple[int, int], list[str]] = {}
     for label, postcode in located:
         point = _point(postcode)
         ward = ward_of_postcode(normalise_postcode(postcode)) if point is not None else None
-        counts[NOWHERE if point is None else ward.district if ward else OUTSIDE] += 1
+        counts[NOWHERE if point is None else ward.district if ward else outside] += 1
         if point is not None and ward is not None:
             at.setdefault(frame.to_svg(point), []).append(label)
     dots = [Dot(x, y, tuple(labels)) for (x, y), labels in at.items()]
     drawn = sum(len(dot.labels) for dot in dots)
-    rows = tuple((name, counts[name]) for name in (*OXFORDSHIRE_DISTRICTS, OUTSIDE, NOWHERE))
-    rows = tuple(row for row in rows if row[1] or row[0] in OXFORDSHIRE_DISTRICTS)
+    rows = tuple((name, counts[name]) for name in (*districts, outside, NOWHERE))
+    rows = tuple(row for row in rows if row[1] or row[0] in districts)
     where = "; ".join(f"{name}: {count}" for name, count in rows)
     description = (
-        f"A map of Oxfordshire's five districts with a dot at the postcode of each {noun} "
-        f"on this page that lies in the county ({drawn} of {len(located)}; those at one postcode "
-        f"share a bigger dot). {where}."
+        f"{_map_of_districts()} with a dot at the postcode of each {noun} on this page that "
+        f"lies in the area ({drawn} of {len(located)}; those at one postcode share a bigger "
+        f"dot). {where}."
     )
     shaded = tuple(Shaded(outline, counts[outline.name], 0) for outline in frame.districts)
     return CountyMap(
         map_id, title, description, frame.width, frame.height, shaded, dots=tuple(dots), counts=rows
     )
+
+
+def _map_of_districts() -> str:
+    """How a description starts: "A map of <area>'s five districts"."""
+    count = len(area_districts())
+    number = NUMBER_WORDS.get(count, str(count))
+    return f"A map of {current_partnership().area}'s {number} district{'s' * (count != 1)}"
 
 
 def shade_of(number: int, largest: int) -> int:
@@ -262,7 +279,7 @@ def shaded_map(
     outlined = tuple(frame.wards[ward] for ward in named)
     drawn = [name for name, wards in places if any(w in frame.wards for w in wards)]
     by_district = "; ".join(f"{s.outline.name}: {_counted(s.number, noun)}" for s in shaded)
-    description = f"A map of Oxfordshire's five districts shaded by {noun}s. {by_district}."
+    description = f"{_map_of_districts()} shaded by {noun}s. {by_district}."
     if drawn:
         description += f" Priority places outlined by their {VINTAGE}: {', '.join(drawn)}."
     unmapped = [name for name, _ in places if name not in drawn]

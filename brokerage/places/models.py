@@ -1,4 +1,5 @@
-"""Priority places: areas the partnership wants to invest in first.
+"""Priority places: areas the partnership wants to invest in first. Each lies in one of
+the partnership's districts (checked by the form: the districts are configuration).
 
 A place is a set of wards (2013 boundaries), postcode districts, sectors or whole postcodes;
 records there are flagged automatically. A place with none of these is flagged by name only.
@@ -8,12 +9,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from ..types import UTCDateTime, utcnow
-from .districts import OXFORDSHIRE_DISTRICTS
 
 
 class PriorityPlace(Model):
@@ -29,13 +29,6 @@ class PriorityPlace(Model):
 
     prefixes: Mapped[list[PriorityPlacePrefix]] = relationship(
         back_populates="place", cascade="all, delete-orphan", order_by="PriorityPlacePrefix.prefix"
-    )
-
-    __table_args__ = (
-        CheckConstraint(
-            f"local_authority IN ({', '.join(repr(d) for d in OXFORDSHIRE_DISTRICTS)})",
-            name="local_authority_known",
-        ),
     )
 
     wards: Mapped[list[PriorityPlaceWard]] = relationship(

@@ -24,14 +24,14 @@ from .. import audit
 from ..errors import BrokerageError
 from ..extensions import db
 from ..jobs import enqueue
+from ..partnership import current_partnership
 from ..types import utcnow
-from .districts import district_of, is_in_area, postcode_areas
+from .districts import area_districts, district_of, is_in_area, postcode_areas
 from .lookup import GridPoint, locate_postcode, prefix_exists
 from .models import PriorityPlace, PriorityPlacePrefix, PriorityPlaceWard
 from .postcodes import InvalidPostcode, normalise_postcode, normalise_prefix, prefixes_of
 from .wards import VINTAGE, Ward, ward_named, ward_of_postcode
 
-PRIORITY_PLACES_FILE = Path(__file__).parent / "data" / "priority-places.csv"
 _PREFIX_LINE = re.compile(r"^(?P<prefix>[^()]*?)\s*(?:\((?P<note>[^()]*)\))?$")
 
 
@@ -41,6 +41,10 @@ class UnknownPostcode(BrokerageError):
 
 class PlaceNameTaken(BrokerageError):
     pass
+
+
+class UnknownDistrict(BrokerageError):
+    """A district the partnership's configuration does not list."""
 
 
 class OutsideArea(BrokerageError):
@@ -273,6 +277,8 @@ def save_priority_place(
     )
     if clash is not None and clash is not place:
         raise PlaceNameTaken(f"There is already a priority place called {clash.name}.")
+    if local_authority not in area_districts():
+        raise UnknownDistrict(f"{local_authority} is not one of the partnership's districts.")
     if place is None:
         place = PriorityPlace(name=name, local_authority=local_authority)
         db.session.add(place)
@@ -306,9 +312,10 @@ def _prefix(existing: PriorityPlacePrefix | None, prefix: str, note: str) -> Pri
     return record
 
 
-def load_reference_priority_places(path: Path = PRIORITY_PLACES_FILE) -> list[str]:
-    """Add the places in the partnership's reference list that are not here yet (by name);
-    places already here keep what staff changed. Returns the names added."""
+def load_reference_priority_places(path: Path | None = None) -> list[str]:
+    """Add the places in the partnership's reference list (or `path`) that are not here
+    yet (by name); places already here keep what staff changed. Returns the names added."""
+    path = path or current_partnership().file("priority_places")
     existing = {name.lower() for name in db.session.scalars(select(PriorityPlace.name))}
     added = []
     with path.open(encoding="utf-8-sig", newline="") as handle:

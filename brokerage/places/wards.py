@@ -1,6 +1,6 @@
 """Electoral wards (2013 boundaries) and which one a postcode's grid point lies in.
 
-The boundaries ship in `data/wards-2013.json`, already in OS grid metres (converted once by
+The boundaries ship in the partnership's `wards` file, already in OS grid metres (converted once by
 `scripts/convert_wards.py`), so placing a postcode is a plain ray-casting point-in-polygon
 over the few wards whose bounding box holds the point.
 """
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from ..partnership import current_partnership
 from .lookup import GridPoint, locate_postcode
 
-WARDS_FILE = Path(__file__).parent / "data" / "wards-2013.json"
 VINTAGE = "2013 wards"
 
 Ring = tuple[tuple[float, float], ...]
@@ -55,11 +55,16 @@ def ring_contains(ring: Sequence[tuple[float, float]], x: float, y: float) -> bo
     return inside
 
 
-@cache
 def all_wards() -> tuple[Ward, ...]:
-    """Every ward of the area, by district then name, read once per process."""
+    """Every ward of the partnership's area, by district then name."""
+    return _read_wards(current_partnership().file("wards"))
+
+
+@cache
+def _read_wards(path: Path) -> tuple[Ward, ...]:
+    """A wards file, read once per process."""
     wards = []
-    for ward in json.loads(WARDS_FILE.read_text(encoding="utf-8")):
+    for ward in json.loads(path.read_text(encoding="utf-8")):
         polygons = tuple(
             tuple(tuple((e, n) for e, n in ring) for ring in polygon)
             for polygon in ward["polygons"]
@@ -82,11 +87,19 @@ def ward_named(name: str) -> Ward | None:
 
 
 def ward_at(point: GridPoint) -> Ward | None:
-    return next((ward for ward in all_wards() if ward.contains(point)), None)
+    return _ward_at(all_wards(), point)
+
+
+def _ward_at(wards: tuple[Ward, ...], point: GridPoint) -> Ward | None:
+    return next((ward for ward in wards if ward.contains(point)), None)
+
+
+def ward_of_postcode(postcode: str) -> Ward | None:
+    """The ward a (normalised) postcode's Code-Point Open point lies in, if any."""
+    return _ward_of_postcode(current_partnership().file("wards"), postcode)
 
 
 @lru_cache(maxsize=65_536)
-def ward_of_postcode(postcode: str) -> Ward | None:
-    """The ward a (normalised) postcode's Code-Point Open point lies in, if any."""
+def _ward_of_postcode(wards_file: Path, postcode: str) -> Ward | None:
     point = locate_postcode(postcode)
-    return ward_at(point) if point is not None else None
+    return _ward_at(_read_wards(wards_file), point) if point is not None else None

@@ -1,1 +1,1 @@
-"""The OIEP delivery plan: working groups, objectives, actions, KPIs and funded projects."""
+"""The partnership's delivery plan: working groups, objectives, actions, KPIs and projects."""

@@ -13,7 +13,7 @@ from ..extensions import db
 from . import kpi_sources, resources, service
 from .spec import PlanFileInvalid
 
-plan_cli = AppGroup("plan", help="Load the OIEP delivery plan.")
+plan_cli = AppGroup("plan", help="Load the partnership's delivery plan.")
 
 
 def _refuse(file: Path, error: PlanFileInvalid) -> NoReturn:
@@ -56,12 +56,13 @@ def sync_kpis_command() -> None:
 @plan_cli.command("load-toolkit")
 @click.argument(
     "file",
+    required=False,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=resources.TOOLKIT_FILE,
 )
-def load_toolkit_command(file: Path) -> None:
-    """Add to the toolkit the resources in FILE (by default the bodies and programmes the
-    2023/24 plan names) that it lacks; run it again and nothing is added twice."""
+def load_toolkit_command(file: Path | None) -> None:
+    """Add to the toolkit the resources in FILE (by default the partnership's: the bodies
+    and programmes its plan names) that it lacks; run it again and nothing is added twice."""
+    file = file or resources.toolkit_file()
     plan = service.current_plan()
     if plan is None:
         click.echo("Load a delivery plan first (flask plan load FILE).", err=True)

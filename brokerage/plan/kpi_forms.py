@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import Length, ValidationError
 
+from ..partnership import ExampleText
 from ..toms.service import current_measures
 
 
@@ -16,8 +17,8 @@ class KpiMeasuresForm(FlaskForm):
     codes = StringField(
         "TOMs measures that feed this KPI",
         validators=[Length(max=400)],
-        description=(
-            "Measure codes, separated by commas (OIEP-S6). Each month's verified outcomes of "
+        description=ExampleText(
+            "Measure codes, separated by commas ({measure}). Each month's verified outcomes of "
             "these measures are written as one value by the daily KPI sync. Leave empty to "
             "link none."
         ),

@@ -12,13 +12,17 @@ from sqlalchemy import Select, func, or_, select
 
 from ..accounts.models import User
 from ..extensions import db
+from ..partnership import current_partnership
 from ..types import utcnow
 from .models import Plan, WorkingGroup
 from .resource_models import Resource
 from .spec import PlanFileInvalid
 from .states import Audience, ResourceKind
 
-TOOLKIT_FILE = Path(__file__).parent / "data" / "toolkit-2023-24.yaml"
+
+def toolkit_file() -> Path:
+    """The partnership's toolkit file: the resources its delivery plan names."""
+    return current_partnership().file("toolkit")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ..accounts.models import User
 from ..accounts.service import find_user_by_email
 from ..errors import BrokerageError
 from ..extensions import db
+from ..partnership import current_partnership
 from ..types import utcnow
 from .models import Action, ActionLead, ActionUpdate, Objective, Plan, PlanLead, WorkingGroup
 from .spec import PlanFileInvalid, PlanSpec, read_plan
@@ -28,7 +29,10 @@ from .sync import LoadReport, PlanSync, history_that_would_be_lost
 
 __all__ = ["LoadReport", "PlanFileInvalid", "load_plan", "read_plan_file"]
 
-CURRENT_PLAN_FILE = Path(__file__).parent / "data" / "oiep-delivery-plan-2023-24.yaml"
+
+def current_plan_file() -> Path:
+    """The partnership's delivery plan file."""
+    return current_partnership().file("delivery_plan")
 
 
 def read_plan_file(path: Path) -> Any:

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from ..accounts.permissions import staff_required
 from ..extensions import db
+from ..partnership import current_partnership
 from ..spreadsheets import MIMETYPES
 from ..validators import add_error, text_of
 from . import (  # noqa: F401  (the view modules' routes join the blueprint)
@@ -74,7 +75,9 @@ def export_actions(file_format: str) -> Response | tuple[str, int]:
     if found is None:
         return _actions_page(plan, form, found)
     rows = export.action_rows(found, service.today())
-    name = f"oiep-plan-{plan.year.replace('/', '-')}-actions.{file_format}"
+    name = current_partnership().download_name(
+        f"plan-{plan.year.replace('/', '-')}-actions.{file_format}"
+    )
     if file_format == "csv":
         data = export.to_csv(rows)
     else:

@@ -14,6 +14,7 @@ from ..accounts.permissions import task_force_required
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matches.models import Match
+from ..partnership import current_partnership
 from ..spreadsheets import MIMETYPES
 from ..workflow.moves import match_path, may_review
 from . import export, service
@@ -124,5 +125,6 @@ def export_table(table: str, file_format: str) -> Response | tuple[str, int]:
         data = export.to_csv(headings, rows)
     else:
         data = export.to_xlsx(headings, rows, table.title())
-    name, mimetype = f"oiep-{table}.{file_format}", MIMETYPES[file_format]
+    name = current_partnership().download_name(f"{table}.{file_format}")
+    mimetype = MIMETYPES[file_format]
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)

@@ -8,8 +8,8 @@ order (a quantity is None only when `quantity_required=False` and none was given
     class OfferForm(FlaskForm):
         measures = MeasureQuantitiesField("What you offer", validators=[DataRequired()])
 
-    form.measures.data         # {"OIEP-S6": Decimal("40"), "OIEP-J4": Decimal("2")}
-    OfferForm(measures={"OIEP-S6": 40})   # pre-filled when editing
+    form.measures.data         # {"NT1": Decimal("40"), "NT3": Decimal("2")}
+    OfferForm(measures={"NT1": 40})   # pre-filled when editing
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def quantity_text(quantity: Decimal | int | float | None) -> str:
 
 
 def measure_quantities_text(quantities: Mapping[str, Decimal | None]) -> str:
-    """`OIEP-S6:40;OIEP-J4:2`: the spreadsheet import's way of writing measures."""
+    """`NT1:40;NT3:2`: the spreadsheet import's way of writing measures."""
     return ";".join(
         f"{code}:{quantity_text(quantity)}" if quantity is not None else code
         for code, quantity in quantities.items()

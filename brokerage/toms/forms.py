@@ -10,6 +10,7 @@ from wtforms import SearchField, SelectField, StringField, SubmitField, TextArea
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..choices import SelectChoice
+from ..partnership import ExampleText
 from ..validators import plain_text
 from .fields import MeasureQuantitiesField
 from .files import pence_from_proxy_value
@@ -27,7 +28,7 @@ class CatalogueSearchForm(FlaskForm):
     q = SearchField(
         "Search by code or words",
         validators=[Optional(), Length(max=100), plain_text],
-        description="For example OIEP-S6, volunteering or prison leavers.",
+        description=ExampleText("For example {measure}, {search}."),
     )
     version = SelectField("Framework version", default=CURRENT)
     submit = SubmitField("Search")

@@ -19,7 +19,7 @@ from ..types import UTCDateTime, utcnow
 
 
 class Framework(Model):
-    """A set of measures under one name, e.g. "OIEP local measures 2023/24"."""
+    """A set of measures under one name, e.g. "National TOMs (verified rows)"."""
 
     __tablename__ = "toms_frameworks"
 

@@ -20,6 +20,7 @@ from .. import audit
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matching import Catalogue, MeasureInfo
+from ..partnership import current_partnership
 from .cache import cached_catalogue
 from .files import (
     CatalogueFileInvalid,
@@ -42,10 +43,17 @@ __all__ = [
 ]
 
 DATA_FOLDER = Path(__file__).parent / "data"
-SHIPPED_FILES = (
-    (DATA_FOLDER / "oiep-local-measures.csv", "2023/24"),
-    (DATA_FOLDER / "national-toms.csv", "unstated"),
-)
+NATIONAL_FILE = DATA_FOLDER / "national-toms.csv"
+
+
+def shipped_files() -> tuple[tuple[Path, str | None], ...]:
+    """The frameworks that ship with the app, each with its version: the partnership's
+    local measures (versioned by the year their framework's name ends with) and the
+    national TOMs rows verified so far."""
+    return (
+        (current_partnership().file("local_measures"), None),
+        (NATIONAL_FILE, "unstated"),
+    )
 
 
 def load_framework_file(
@@ -72,7 +80,7 @@ def load_framework_file(
 
 def load_shipped_frameworks() -> list[LoadReport]:
     """The frameworks that ship with the app (idempotent, for the demo seed)."""
-    return [load_framework_file(path, version) for path, version in SHIPPED_FILES]
+    return [load_framework_file(path, version) for path, version in shipped_files()]
 
 
 def add_proxy_value(measure: Measure, value_pence: int, source: str, added_by: Any) -> ProxyValue:

@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from brokerage.accounts.models import User
 from brokerage.charter import demo
 from brokerage.charter.models import CheckIn, Signee
 from brokerage.extensions import db
@@ -14,14 +15,18 @@ from tests.factories import OrganisationFactory, UserFactory
 TODAY = date(2026, 11, 25)
 
 
+STAFF_EMAIL = "staff@example.org"
+
+
 def _seed() -> list[str]:
-    created = demo.seed_demo(TODAY)
+    staff = db.session.scalar(select(User).where(User.email == STAFF_EMAIL))
+    created = demo.seed_demo(staff, TODAY)
     db.session.commit()
     return created
 
 
 def test_the_demo_signs_up_the_fictional_suppliers_once(create, in_app):
-    create(UserFactory, email=demo.STAFF_EMAIL, is_staff=True)
+    create(UserFactory, email=STAFF_EMAIL, is_staff=True)
     for signee in demo.DEMO_SIGNEES:
         create(OrganisationFactory, name=signee.organisation)
 

@@ -26,7 +26,7 @@ IMPLEMENTED = "Number of pledges implemented"
 @pytest.fixture
 def plan(app) -> None:
     with app.app_context():
-        plan_service.load_plan(plan_service.read_plan_file(plan_service.CURRENT_PLAN_FILE))
+        plan_service.load_plan(plan_service.read_plan_file(plan_service.current_plan_file()))
         db.session.commit()
 
 

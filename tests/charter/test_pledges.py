@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from brokerage.charter.models import Pledge, PledgeVersion, Signee
-from brokerage.charter.pledges import PLEDGES_FILE
+from brokerage.charter.pledges import pledges_file
 from brokerage.extensions import db
 from tests.helpers.charter import post
 from tests.helpers.pages import count, field_error, flashed, page_text
@@ -24,12 +24,12 @@ def _pledge(code: str) -> Pledge:
 
 
 def test_the_packaged_list_is_the_collected_one_with_its_source_column():
-    rows = list(csv.DictReader(PLEDGES_FILE.open(encoding="utf-8")))
+    rows = list(csv.DictReader(pledges_file().open(encoding="utf-8")))
 
     assert [row["code"] for row in rows] == [f"OCC-{n}" for n in range(1, 8)]
     assert {row["source"] for row in rows} == {SOURCE}
     if SHARED_COPY.exists():
-        assert PLEDGES_FILE.read_bytes() == SHARED_COPY.read_bytes()
+        assert pledges_file().read_bytes() == SHARED_COPY.read_bytes()
 
 
 def test_charter_load_creates_the_pledges_once_and_prints_a_summary(flask_cli, in_app):

@@ -37,7 +37,7 @@ def _titles(pledge_id: int) -> list[str]:
 
 
 def test_the_seeded_resources_cite_the_delivery_plan_and_carry_no_invented_address():
-    with toolkit.RESOURCES_FILE.open(encoding="utf-8", newline="") as handle:
+    with toolkit.resources_file().open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
 
     assert [(row["code"], row["title"]) for row in rows] == [

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from brokerage.demo.data import DEMO_PASSWORD
+from brokerage.demo.data import demo_data
 from tests.e2e.helpers import log_in
+
+DEMO_PASSWORD = demo_data().password
 
 pytestmark = pytest.mark.e2e
 

@@ -25,7 +25,7 @@ def _person(live_server: LiveServer, first_name: str, *, lead: str = "", staff: 
     """A new account on the live server (with the plan loaded), linked to `lead` if given."""
     person = Person.new(first_name)
     with live_server.app.app_context():
-        plan.load_plan(plan.read_plan_file(plan.CURRENT_PLAN_FILE))
+        plan.load_plan(plan.read_plan_file(plan.current_plan_file()))
         user = accounts.register_user(person.email, person.name, person.password)
         accounts.set_platform_roles(user, staff=staff)
         if lead:

@@ -72,6 +72,18 @@ def fresh_database(tmp_path: Path, name: str) -> Iterator[str]:
 
 
 @contextmanager
+def committing_session() -> Iterator[None]:
+    """Within the block, `db.session` commits for real, as outside the suite: for tests whose
+    app has a database of its own (the suite's own session is rolled back instead)."""
+    original_session = db.session
+    db.session = db._make_scoped_session({"expire_on_commit": False})
+    try:
+        yield
+    finally:
+        db.session = original_session
+
+
+@contextmanager
 def counted_statements() -> Iterator[list[str]]:
     """The SQL statements run inside the block (an N+1 shows as a list that grows)."""
     statements: list[str] = []

@@ -25,7 +25,7 @@ def action_id(description: str, position: int = 0) -> int:
 @pytest.fixture(scope="session")
 def plan_data() -> dict[str, Any]:
     """The transcribed plan file, parsed once; tests get their own copy to change."""
-    return service.read_plan_file(service.CURRENT_PLAN_FILE)
+    return service.read_plan_file(service.current_plan_file())
 
 
 @pytest.fixture

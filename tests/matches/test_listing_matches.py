@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from brokerage.demo.data import DEMO_PASSWORD
+from brokerage.demo.data import demo_data
 from brokerage.extensions import db
 from brokerage.listings.choices import ListingStatus
 from brokerage.listings.models import Need, Offer, Opportunity
@@ -16,6 +16,8 @@ from brokerage.workflow import shown
 from tests.helpers.app import counted_statements
 from tests.helpers.redis_server import counted_cache_reads
 from tests.helpers.web import log_in
+
+DEMO_PASSWORD = demo_data().password
 
 
 @pytest.fixture

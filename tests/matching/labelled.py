@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 from brokerage.matching import (
     Candidate,
@@ -23,9 +22,10 @@ from brokerage.matching import (
     WantedMeasure,
     rank,
 )
+from brokerage.partnership import DEFAULT_FOLDER
 from brokerage.places.lookup import locate_postcode
 
-MEASURES_FILE = Path(__file__).resolve().parents[2] / "brokerage/toms/data/oiep-local-measures.csv"
+MEASURES_FILE = DEFAULT_FOLDER / "oiep-local-measures.csv"
 
 
 def oiep_catalogue() -> Catalogue:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from brokerage.listings import cpv
 from brokerage.places.lookup import locate_postcode
+from brokerage.toms import service as toms_service
 from tests.matching.county import (
     HARD_CASES,
     Quality,
@@ -36,7 +36,7 @@ from tests.matching.county.run import Built, measure, ranking
 
 # kind: (precision@5, nDCG@10) measured on this county, rounded down.
 FLOORS = {"opportunity": (0.92, 0.94), "need": (0.77, 0.86)}
-MEASURE_FILES = sorted(Path(__file__).resolve().parents[2].glob("brokerage/toms/data/*.csv"))
+MEASURE_FILES = sorted(path for path, _ in toms_service.shipped_files())
 
 
 @pytest.fixture(scope="module")

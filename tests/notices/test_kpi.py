@@ -15,7 +15,7 @@ from brokerage.plan.models import Kpi, KpiValue, Objective
 
 def _plan_with_spend_kpi(app) -> int:
     with app.app_context():
-        service.load_plan(service.read_plan_file(service.CURRENT_PLAN_FILE))
+        service.load_plan(service.read_plan_file(service.current_plan_file()))
         objective = db.session.scalar(
             select(Objective).where(
                 Objective.title == "Set up Oxfordshire Social Value & Procurement Task Force"

@@ -13,7 +13,7 @@ from redis import Redis
 
 from brokerage.extensions import db
 from brokerage.toms.service import load_shipped_frameworks
-from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.app import build_test_app, committing_session, fresh_database
 from tests.helpers.redis_server import TEST_REDIS_URL
 
 
@@ -40,12 +40,8 @@ def _rolled_back_database(apps: tuple[Flask, Flask]) -> Iterator[None]:
     """Replaces the suite's rolled-back transaction: here every commit is real, so tests use
     names of their own."""
     Redis.from_url(TEST_REDIS_URL).flushdb()
-    original_session = db.session
-    db.session = db._make_scoped_session({"expire_on_commit": False})
-    try:
+    with committing_session():
         yield
-    finally:
-        db.session = original_session
-        Redis.from_url(TEST_REDIS_URL).flushdb()
-        for message in Path(apps[0].config["MAIL_OUTBOX_DIR"]).glob("*.eml"):
-            message.unlink()
+    Redis.from_url(TEST_REDIS_URL).flushdb()
+    for message in Path(apps[0].config["MAIL_OUTBOX_DIR"]).glob("*.eml"):
+        message.unlink()

@@ -12,12 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from brokerage.places.districts import OXFORDSHIRE_DISTRICTS
+from brokerage.partnership import DEFAULT_FOLDER, load_partnership
 from brokerage.places.lookup import GridPoint, locate_postcode
 from brokerage.places.map import (
-    MAP_FILE,
     NOWHERE,
-    OUTSIDE,
     SHADES,
     dot_map,
     enlarged,
@@ -26,7 +24,9 @@ from brokerage.places.map import (
     shade_of,
     shaded_map,
 )
-from brokerage.places.wards import WARDS_FILE
+
+OXFORDSHIRE = load_partnership(DEFAULT_FOLDER)
+OXFORDSHIRE_DISTRICTS = OXFORDSHIRE.districts
 
 KNOWN = {
     "OX4 4HH": "Oxford",
@@ -93,7 +93,7 @@ def test_places_outside_the_county_or_unknown_are_counted_but_not_drawn():
     assert dict(county.counts) == {
         **dict.fromkeys(OXFORDSHIRE_DISTRICTS, 0),
         "Oxford": 1,
-        OUTSIDE: 1,
+        "Outside Oxfordshire (not drawn)": 1,
         NOWHERE: 2,
     }
     assert "(1 of 4;" in county.description
@@ -173,10 +173,10 @@ def test_the_committed_map_is_what_the_build_script_makes_from_the_wards():
     build_map = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(build_map)  # type: ignore[union-attr]
 
-    wards = json.loads(WARDS_FILE.read_text(encoding="utf-8"))
+    wards = json.loads(OXFORDSHIRE.file("wards").read_text(encoding="utf-8"))
     built = json.dumps(build_map.build(wards), separators=(",", ":"))
 
-    assert built == MAP_FILE.read_text(encoding="utf-8")
+    assert built == OXFORDSHIRE.file("map").read_text(encoding="utf-8")
 
 
 def test_an_enlarged_district_shows_its_own_box_and_only_its_priority_wards():

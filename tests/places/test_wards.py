@@ -1,8 +1,8 @@
-"""The ward boundaries shipped in OS grid metres (brokerage/places/data/wards-2013.json)."""
+"""The ward boundaries shipped in OS grid metres (partnerships/oxfordshire/wards-2013.json)."""
 
 from __future__ import annotations
 
-from brokerage.places.districts import OXFORDSHIRE_DISTRICTS
+from brokerage.partnership import DEFAULT_FOLDER, load_partnership
 from brokerage.places.wards import all_wards, ward_of_postcode
 
 # Oxfordshire lies well inside this box of the OS grid (metres).
@@ -12,7 +12,7 @@ COUNTY_BOX = (400_000, 500_000, 160_000, 260_000)
 def test_every_ward_of_the_five_districts_lies_inside_the_county():
     wards = all_wards()
     assert len(wards) == 137
-    assert {ward.district for ward in wards} == set(OXFORDSHIRE_DISTRICTS)
+    assert {ward.district for ward in wards} == set(load_partnership(DEFAULT_FOLDER).districts)
     west, east, south, north = COUNTY_BOX
     for ward in wards:
         ward_west, ward_east, ward_south, ward_north = ward.box

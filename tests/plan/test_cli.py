@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from brokerage.extensions import db
 from brokerage.plan.models import Action, Plan
-from brokerage.plan.service import CURRENT_PLAN_FILE
+from brokerage.plan.service import current_plan_file
 
 
 def _actions() -> int:
@@ -14,7 +14,7 @@ def _actions() -> int:
 
 
 def test_plan_load_imports_the_plan_and_prints_a_summary(flask_cli, in_app):
-    result = flask_cli("plan", "load", str(CURRENT_PLAN_FILE))
+    result = flask_cli("plan", "load", str(current_plan_file()))
 
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
@@ -25,8 +25,8 @@ def test_plan_load_imports_the_plan_and_prints_a_summary(flask_cli, in_app):
 
 
 def test_plan_load_twice_creates_nothing_the_second_time(flask_cli, in_app):
-    flask_cli("plan", "load", str(CURRENT_PLAN_FILE))
-    result = flask_cli("plan", "load", str(CURRENT_PLAN_FILE))
+    flask_cli("plan", "load", str(current_plan_file()))
+    result = flask_cli("plan", "load", str(current_plan_file()))
 
     assert result.exit_code == 0
     assert "0 records created, 0 updated, 0 removed." in result.output
@@ -36,9 +36,9 @@ def test_plan_load_twice_creates_nothing_the_second_time(flask_cli, in_app):
 def test_plan_load_of_a_malformed_file_lists_the_problems_and_fails(flask_cli, tmp_path, in_app):
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        CURRENT_PLAN_FILE.read_text(encoding="utf-8").replace(
-            "timescale: June 2024", "timescale: Smarch 2024"
-        ),
+        current_plan_file()
+        .read_text(encoding="utf-8")
+        .replace("timescale: June 2024", "timescale: Smarch 2024"),
         encoding="utf-8",
     )
 

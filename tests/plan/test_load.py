@@ -254,7 +254,7 @@ def test_reloading_the_shipped_plan_keeps_a_target_staff_set(loaded_plan, plan_d
         return kpi.id
 
     kpi_id = in_app(set_target)
-    report = in_app(lambda: _load(service.read_plan_file(service.CURRENT_PLAN_FILE)))
+    report = in_app(lambda: _load(service.read_plan_file(service.current_plan_file())))
 
     assert in_app(lambda: db.session.get(Kpi, kpi_id).target) == 100
     assert (report.created, report.updated, report.removed) == (0, 0, 0)

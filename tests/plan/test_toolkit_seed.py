@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from brokerage.extensions import db
 from brokerage.plan.models import WorkingGroup
 from brokerage.plan.resource_models import Resource
-from brokerage.plan.resources import TOOLKIT_FILE
+from brokerage.plan.resources import toolkit_file
 from tests.helpers.pages import page_text
 
 
@@ -54,7 +54,7 @@ def test_no_seeded_resource_has_an_address_the_plan_does_not_give(app, in_app, l
 def test_a_malformed_toolkit_file_adds_nothing_and_lists_each_problem(
     app, in_app, loaded_plan, tmp_path
 ):
-    data = yaml.safe_load(TOOLKIT_FILE.read_text(encoding="utf-8"))
+    data = yaml.safe_load(toolkit_file().read_text(encoding="utf-8"))
     data["resources"][0]["kind"] = "podcast"
     data["resources"][1]["working_group"] = "Housing"
     del data["resources"][2]["body"]

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from brokerage.extensions import db
 from config import TestConfig
-from tests.helpers.app import ON_POSTGRES, build_test_app, fresh_database
+from tests.helpers.app import ON_POSTGRES, build_test_app, committing_session, fresh_database
 from tests.resilience.services import TcpProxy, ThrowawayRedis
 
 
@@ -53,14 +53,10 @@ def app(
 def _rolled_back_database(app: Flask) -> Iterator[None]:
     """Replaces the suite's rolled-back transaction: here every request commits for real,
     so tests use names of their own. Records made by `create` keep their values."""
-    original_session = db.session
-    db.session = db._make_scoped_session({"expire_on_commit": False})
-    try:
+    with committing_session():
         yield
-    finally:
-        db.session = original_session
-        for message in Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"):
-            message.unlink()
+    for message in Path(app.config["MAIL_OUTBOX_DIR"]).glob("*.eml"):
+        message.unlink()
 
 
 @dataclass

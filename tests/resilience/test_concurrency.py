@@ -32,7 +32,7 @@ def action_id(app) -> int:
     """An action of the real 2023/24 plan, loaded once into this package's database."""
     with app.app_context():
         if db.session.scalar(select(Plan)) is None:
-            plan_service.load_plan(plan_service.read_plan_file(plan_service.CURRENT_PLAN_FILE))
+            plan_service.load_plan(plan_service.read_plan_file(plan_service.current_plan_file()))
             db.session.commit()
         return db.session.scalar(select(Action.id).order_by(Action.id))
 

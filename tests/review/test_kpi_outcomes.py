@@ -20,7 +20,7 @@ ARCH_VOLUNTEERS = "Number of ARCh company volunteers through charter"
 
 def _load_plan(app) -> int:
     with app.app_context():
-        service.load_plan(service.read_plan_file(service.CURRENT_PLAN_FILE))
+        service.load_plan(service.read_plan_file(service.current_plan_file()))
         db.session.commit()
         return db.session.scalar(select(Kpi.id).where(Kpi.name == ARCH_VOLUNTEERS))
 

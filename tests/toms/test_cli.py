@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
+from brokerage.partnership import DEFAULT_FOLDER
 from brokerage.toms import service
 from brokerage.toms.models import FrameworkVersion, Measure
 from tests.helpers.toms import row
@@ -15,7 +16,7 @@ def _measures() -> int:
 
 
 def test_toms_load_imports_a_file_and_prints_a_summary(flask_cli, in_app):
-    result = flask_cli("toms", "load", str(service.DATA_FOLDER / "oiep-local-measures.csv"))
+    result = flask_cli("toms", "load", str(DEFAULT_FOLDER / "oiep-local-measures.csv"))
 
     assert result.exit_code == 0, result.output
     assert result.output == (
@@ -26,7 +27,7 @@ def test_toms_load_imports_a_file_and_prints_a_summary(flask_cli, in_app):
 
 
 def test_toms_load_twice_creates_nothing_the_second_time(flask_cli, in_app):
-    path = str(service.DATA_FOLDER / "national-toms.csv")
+    path = str(service.NATIONAL_FILE)
     flask_cli("toms", "load", path)
 
     result = flask_cli("toms", "load", path)

@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
+from brokerage.partnership import DEFAULT_FOLDER
 from brokerage.toms import service
 from brokerage.toms.files import CatalogueFileInvalid
 from brokerage.toms.models import (
@@ -22,8 +23,8 @@ from tests.factories import UserFactory
 from tests.helpers.toms import HEADER, row
 
 MODELS = (Framework, FrameworkVersion, Theme, Outcome, Measure, ProxyValue)
-OIEP_FILE = service.DATA_FOLDER / "oiep-local-measures.csv"
-NATIONAL_FILE = service.DATA_FOLDER / "national-toms.csv"
+OIEP_FILE = DEFAULT_FOLDER / "oiep-local-measures.csv"
+NATIONAL_FILE = service.NATIONAL_FILE
 
 
 def _counts() -> dict[str, int]:

@@ -1,0 +1,196 @@
+"""The partnership the brokerage serves: its names, postcode areas, districts, notice
+regions, branding and data files, all read from one configuration folder
+(`partnerships/<name>/partnership.toml` beside its data; partnerships/README.md). Code
+and templates name the place only through this, so a second partnership is a second folder.
+
+The app's partnership is read once by create_app (`PARTNERSHIP_FOLDER`); code running
+outside an app (scripts, pure tests) gets the default folder's.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from markupsafe import escape
+
+PARTNERSHIPS_FOLDER = Path(__file__).resolve().parent.parent / "partnerships"
+# The folder served when no setting picks one, named by `partnerships/default`.
+DEFAULT_FOLDER = PARTNERSHIPS_FOLDER / (PARTNERSHIPS_FOLDER / "default").read_text().strip()
+SETTINGS_FILE = "partnership.toml"
+EXTENSION = "partnership"
+# Each data file the folder must hold, by the key naming it under [files].
+DATA_FILES = (
+    "districts",
+    "priority_places",
+    "wards",
+    "map",
+    "delivery_plan",
+    "toolkit",
+    "charter_pledges",
+    "pledge_resources",
+    "local_measures",
+)
+OPTIONAL_FILES = ("demo",)  # the demo data, for `flask seed-demo`
+
+EXAMPLES = ("measure", "measures", "search")
+
+
+class PartnershipInvalid(ValueError):
+    """The configuration folder is missing a setting or a file; the message says which."""
+
+
+@dataclass(frozen=True)
+class Branding:
+    logo_text: str  # beside "Social Value Brokerage" in the header
+
+
+@dataclass(frozen=True)
+class Partnership:
+    folder: Path
+    name: str  # in full, as sentences name the partnership
+    short_name: str  # its initials: downloaded files' names
+    area: str  # the place, as sentences name it ("across <area>")
+    service_name: str  # the site's title
+    charter_name: str
+    charter_launched_on: date
+    # What a pledge code's prefix means ({"OCC": "... list number, not an official code"}).
+    charter_code_notes: Mapping[str, str] = field(hash=False)
+    procurement_pledges: tuple[str, ...]  # the pledge codes the procurement KPI counts
+    contact_email: str
+    mail_sender: str
+    postcode_areas: tuple[str, ...]  # "OX"
+    notice_regions: tuple[str, ...]  # ITL/NUTS codes of the area ("UKJ14")
+    districts: tuple[str, ...]  # the local authorities reported on, in report order
+    enlarged_district: str | None  # drawn again close up beside the area's map
+    enlarged_note: str  # why, after "<district>, enlarged: "
+    area_margin_m: int  # how far beyond its postcode areas the area may reach
+    branding: Branding
+    # Examples help texts give: a measure code, a measures cell, words to search for.
+    examples: Mapping[str, str] = field(hash=False)
+    files: Mapping[str, Path] = field(hash=False)
+
+    @property
+    def outside_area(self) -> str:
+        """The district reported for a postcode well away from the area."""
+        return f"outside {self.area}"
+
+    def download_name(self, name: str) -> str:
+        """A downloaded file's name, led by the partnership's short name in lower case."""
+        return f"{self.short_name.lower()}-{name}"
+
+    def file(self, key: str) -> Path:
+        return self.files[key]
+
+
+@cache
+def load_partnership(folder: Path) -> Partnership:
+    """The partnership described by a folder, read once per process per folder."""
+    settings_path = folder / SETTINGS_FILE
+    if not settings_path.is_file():
+        raise PartnershipInvalid(f"{folder} holds no {SETTINGS_FILE}.")
+    settings = tomllib.loads(settings_path.read_text(encoding="utf-8"))
+    files = _files(folder, _table(settings, "files"))
+    branding, examples = _table(settings, "branding"), _table(settings, "examples")
+    return Partnership(
+        folder=folder,
+        name=_text(settings, "name"),
+        short_name=_text(settings, "short_name"),
+        area=_text(settings, "area"),
+        service_name=_text(settings, "service_name"),
+        charter_name=_text(settings, "charter_name"),
+        charter_launched_on=_date(settings, "charter_launched_on"),
+        charter_code_notes=dict(settings.get("charter_code_notes", {})),
+        procurement_pledges=tuple(settings.get("procurement_pledges", ())),
+        contact_email=_text(settings, "contact_email"),
+        mail_sender=_text(settings, "mail_sender"),
+        postcode_areas=tuple(area.upper() for area in _texts(settings, "postcode_areas")),
+        notice_regions=tuple(region.upper() for region in _texts(settings, "notice_regions")),
+        districts=_texts(settings, "districts"),
+        enlarged_district=settings.get("enlarged_district") or None,
+        enlarged_note=str(settings.get("enlarged_note", "")),
+        area_margin_m=int(settings.get("area_margin_m", 0)),
+        branding=Branding(_text(branding, "logo_text")),
+        examples={key: _text(examples, key) for key in EXAMPLES},
+        files=files,
+    )
+
+
+def _table(settings: dict[str, Any], key: str) -> dict[str, Any]:
+    value = settings.get(key)
+    if not isinstance(value, dict):
+        raise PartnershipInvalid(f"{SETTINGS_FILE} needs a [{key}] table.")
+    return value
+
+
+def _text(settings: dict[str, Any], key: str) -> str:
+    value = settings.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise PartnershipInvalid(f"{SETTINGS_FILE} needs {key} as text.")
+    return value.strip()
+
+
+def _date(settings: dict[str, Any], key: str) -> date:
+    value = settings.get(key)
+    if not isinstance(value, date):
+        raise PartnershipInvalid(f"{SETTINGS_FILE} needs {key} as a date (2023-01-24).")
+    return value
+
+
+def _texts(settings: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = settings.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise PartnershipInvalid(f"{SETTINGS_FILE} needs {key} as a list of texts.")
+    return tuple(value)
+
+
+def _files(folder: Path, names: dict[str, Any]) -> dict[str, Path]:
+    missing = [key for key in DATA_FILES if not isinstance(names.get(key), str)]
+    if missing:
+        raise PartnershipInvalid(f"{SETTINGS_FILE} [files] needs {', '.join(missing)}.")
+    keys = [*DATA_FILES, *(key for key in OPTIONAL_FILES if isinstance(names.get(key), str))]
+    paths = {key: folder / names[key] for key in keys}
+    absent = [path.name for path in paths.values() if not path.is_file()]
+    if absent:
+        raise PartnershipInvalid(f"{folder} is missing {', '.join(absent)}.")
+    return paths
+
+
+class ExampleText(str):
+    """Help text naming the partnership's examples (`{measure}`), filled in when shown: a
+    form field's description is written once, at import, before any app is built. A str,
+    as WTForms expects; templates read it through `__html__`, code through `str()`."""
+
+    def __str__(self) -> str:
+        return super().__str__().format_map(current_partnership().examples)
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def init_app(app: Flask) -> None:
+    """Read the configured partnership, fill the settings it implies, and give every
+    template `partnership`."""
+    folder = Path(app.config.get("PARTNERSHIP_FOLDER") or DEFAULT_FOLDER)
+    partnership = load_partnership(folder.resolve())
+    app.extensions[EXTENSION] = partnership
+    app.config["MAIL_SENDER"] = app.config.get("MAIL_SENDER") or partnership.mail_sender
+    app.config["CONTACT_EMAIL"] = app.config.get("CONTACT_EMAIL") or partnership.contact_email
+    app.config["NOTICES_AREA_REGIONS"] = app.config.get("NOTICES_AREA_REGIONS") or list(
+        partnership.notice_regions
+    )
+    app.context_processor(lambda: {"partnership": partnership})
+
+
+def current_partnership() -> Partnership:
+    """The app's partnership; outside an app, the default folder's."""
+    if has_app_context():
+        partnership: Partnership = current_app.extensions[EXTENSION]
+        return partnership
+    return load_partnership(DEFAULT_FOLDER)
