@@ -122,13 +122,15 @@ def in_person_reach_m(need: Need) -> float | None:
 
 def wanted_from_need(need: Need) -> Wanted:
     """A need wants its measures by its deadline (a measure without a quantity: any
-    amount), from within its in-person reach."""
+    amount), from within its in-person reach; money and goods can be sent from further."""
+    reach = in_person_reach_m(need)
     return Wanted(
         measures=tuple(
             WantedMeasure(row.measure_code, _number(row.quantity)) for row in need.measures
         ),
         end=need.deadline,
-        max_distance_m=in_person_reach_m(need),
+        max_distance_m=reach,
+        can_be_sent=reach is None and bool(need.measures),
         **_common(need),
     )
 

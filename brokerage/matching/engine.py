@@ -16,7 +16,8 @@ from datetime import date
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .model import Candidate, Catalogue, MatchResult, Wanted
+from .confirmation import worded_toms
+from .model import SENT_HELP_LOCATION_FLOOR, Candidate, Catalogue, MatchResult, Wanted
 from .policy import MatchingPolicy
 from .reference import has_something_to_match, query_word_weight, score_pair
 from .text import MAX_TYPO_LENGTH_CHANGE, compared_exactly, fit_words
@@ -171,6 +172,8 @@ def _location(
     np.maximum(score, 0.0, out=score)
     score *= -1 / (policy.half_life_km * 1000)
     np.exp2(score, out=score)
+    if wanted.can_be_sent:
+        np.maximum(score, SENT_HELP_LOCATION_FLOOR, out=score)
     if wanted.in_priority_place:
         score = np.minimum(1.0, score + policy.priority_place_boost)
     elif pool.priority.any():
@@ -292,8 +295,8 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
         # As reference.is_unrelated: nothing towards any measure and no word in common.
         included &= (toms > 0) | (text > 0)
     if fit_words(wanted.text):
-        # As reference.wordless_toms: no word in common, the measures count at a share.
-        toms = np.where(text > 0, toms, toms * policy.wordless_measure_share)
+        # As reference.toms_in_words: the measures count as far as the words bear them out.
+        toms = worded_toms(toms, text, policy)
     fit = text
     if wanted.category:
         wanted_code = pool.category_codes.get(wanted.category.casefold(), -1)

@@ -75,6 +75,14 @@ class Wanted:
     end: date | None = None
     max_distance_m: float | None = None
     in_priority_place: bool = False
+    # The help asked for is money or goods, which can be sent: further away it is still a
+    # match (relevance.md), so its location score falls only to SENT_HELP_LOCATION_FLOOR.
+    can_be_sent: bool = False
+
+
+# The least location score of help that can be sent, however far: a weaker match further
+# away, never an excluded one (relevance.md: "further away that can be delivered ... by post").
+SENT_HELP_LOCATION_FLOOR = 0.5
 
 
 @dataclass(frozen=True)

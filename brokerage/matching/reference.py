@@ -10,7 +10,15 @@ from collections.abc import Callable, Iterator
 
 from rapidfuzz import fuzz
 
-from .model import Candidate, Catalogue, MatchResult, MeasureCredit, Wanted
+from .confirmation import toms_score, worded_toms
+from .model import (
+    SENT_HELP_LOCATION_FLOOR,
+    Candidate,
+    Catalogue,
+    MatchResult,
+    MeasureCredit,
+    Wanted,
+)
 from .policy import MatchingPolicy
 from .reasons import explain
 from .text import TITLE_WORD_WEIGHT, fit_words, may_be_typo, title_fit_words
@@ -35,11 +43,15 @@ def is_excluded(wanted: Wanted, candidate: Candidate, distance: float) -> bool:
     return bool(candidate.start and wanted.end and wanted.end < candidate.start)
 
 
-def location_score(distance: float, priority: bool, policy: MatchingPolicy) -> float:
+def location_score(
+    distance: float, priority: bool, policy: MatchingPolicy, can_be_sent: bool = False
+) -> float:
     local_m = policy.local_km * 1000
     score = (
         1.0 if distance <= local_m else 0.5 ** ((distance - local_m) / (policy.half_life_km * 1000))
     )
+    if can_be_sent:
+        score = max(score, SENT_HELP_LOCATION_FLOOR)
     return min(1.0, score + policy.priority_place_boost) if priority else score
 
 
@@ -97,14 +109,6 @@ def measure_credit(cover: float, policy: MatchingPolicy) -> float:
     return floor + (1 - floor) * cover
 
 
-def toms_score(wanted: Wanted, credits: list[MeasureCredit]) -> float:
-    total_weight = sum(item.weight for item in wanted.measures)
-    if total_weight <= 0:
-        return 0.0
-    weighted = sum(item.weight * c.credit for item, c in zip(wanted.measures, credits, strict=True))
-    return min(1.0, weighted / total_weight)
-
-
 def word_matches(
     query: tuple[str, ...], candidate: tuple[str, ...], cutoff: float
 ) -> list[tuple[str, str | None, float]]:
@@ -138,15 +142,10 @@ def query_word_weight(text: str, word_weight: WordWeight) -> WordWeight:
     return weight
 
 
-def wordless_toms(wanted: Wanted, toms: float, text: float, policy: MatchingPolicy) -> float:
-    """The TOMs credit, at the policy's wordless share when the query has words and the
-    candidate shares none of them."""
-    return toms * policy.wordless_measure_share if is_wordless(wanted, text) else toms
-
-
-def is_wordless(wanted: Wanted, text: float) -> bool:
-    """The query says what it wants in words and the candidate shares none of them."""
-    return text <= 0 and bool(fit_words(wanted.text))
+def toms_in_words(wanted: Wanted, toms: float, text: float, policy: MatchingPolicy) -> float:
+    """The TOMs credit as the words bear it out (confirmation.worded_toms), when the query
+    says what it wants in words; a query of codes alone keeps its credit."""
+    return float(worded_toms(toms, text, policy)) if fit_words(wanted.text) else toms
 
 
 def text_score(matches: list[tuple[str, str | None, float]], word_weight: WordWeight) -> float:
@@ -188,7 +187,7 @@ def score_pair(
     if is_excluded(wanted, candidate, distance):
         return None
     priority = wanted.in_priority_place or candidate.in_priority_place
-    location = location_score(distance, priority, policy)
+    location = location_score(distance, priority, policy, wanted.can_be_sent)
     credits = measure_credits(wanted, candidate, catalogue, policy)
     toms = toms_score(wanted, credits)
     matches = word_matches(
@@ -197,7 +196,7 @@ def score_pair(
     text = text_score(matches, query_word_weight(wanted.text, word_weight))
     if is_unrelated(wanted, toms, text):
         return None
-    toms = wordless_toms(wanted, toms, text, policy)
+    toms = toms_in_words(wanted, toms, text, policy)
     fit = fit_score(wanted, candidate, text, policy)
     w_location, w_toms, w_fit = policy.component_weights
     return MatchResult(

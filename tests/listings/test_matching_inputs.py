@@ -108,6 +108,17 @@ def test_a_need_for_help_given_in_person_looks_no_further_than_its_in_person_rea
     assert wanted.max_distance_m is None and candidate.service_radius_m is None
 
 
+def test_only_a_need_for_money_or_goods_asks_for_help_that_can_be_sent(in_app, make_listing):
+    volunteers = make_listing("need")
+    money = make_listing("need", measures={"OIEP-S7": Decimal(3000)})
+
+    def can_be_sent(listing_id):
+        return inputs.wanted_from_need(load("need", listing_id)).can_be_sent
+
+    assert in_app(lambda: can_be_sent(volunteers)) is False
+    assert in_app(lambda: can_be_sent(money)) is True
+
+
 def test_a_listing_whose_title_says_closed_is_a_closed_candidate(in_app, make_listing):
     closed = make_listing("offer", title="CLOSED - reading helpers 2025")
     open_ = make_listing("offer")

@@ -4,6 +4,8 @@ words, measure codes without a word in common, and in-person help that is too fa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from brokerage.matching import (
@@ -110,6 +112,42 @@ def test_the_vectorised_engine_halves_a_wordless_measure_as_the_reference_does()
     assert [(r.key, round(r.toms, 9)) for r in ranked] == [("OFF-1", 1.0), ("OFF-2", 0.5)]
 
 
+# Words bear out the measures ------------------------------------------------------------
+
+GARDEN = (
+    "Volunteers for the community garden\n"
+    "Digging beds, weeding and planting vegetables on Saturdays."
+)
+
+
+def test_the_same_broad_measure_with_only_a_common_word_counts_less_than_the_help_asked_for():
+    need = _need(GARDEN, HOURS)
+    gardeners = _offer("Garden volunteers\nWe dig and plant community gardens", {"OIEP-S6": 10})
+    decorators = _offer("Decorating community halls", {"OIEP-S6": 10}, "OFF-2")
+    pool = CandidatePool((decorators, gardeners), CATALOGUE)
+    found = {
+        r.key: r
+        for r in (score_pair(need, o, CATALOGUE, POLICY, pool.word_weight) for o in pool.candidates)
+    }
+    assert found["OFF-1"].toms == pytest.approx(1.0)
+    assert found["OFF-2"].toms < 1.0
+    assert any(r.startswith("few words in common") for r in found["OFF-2"].reasons)
+    ranked = rank(need, pool, POLICY)
+    assert [(r.key, round(r.toms, 9)) for r in ranked] == [
+        (key, round(found[key].toms, 9)) for key in ("OFF-1", "OFF-2")
+    ]
+
+
+def test_words_that_say_the_help_asked_for_earn_a_related_measures_credit():
+    need = _need("ESOL for refugee women\nEnglish language support in Banbury", HOURS)
+    english = _offer("English language classes for refugees", {"OIEP-J3": 3})
+    bookkeeping = _offer("Bookkeeping for community groups", {"OIEP-S6": 12}, "OFF-2")
+    found = score_pair(need, english, CATALOGUE, POLICY)
+    assert found is not None and found.toms > 0
+    assert any(r.startswith("the words say the help asked for") for r in found.reasons)
+    assert _ranked(need, bookkeeping, english)[0] == "OFF-1"
+
+
 # In person -----------------------------------------------------------------------------
 
 
@@ -119,3 +157,17 @@ def test_the_vectorised_engine_halves_a_wordless_measure_as_the_reference_does()
 )
 def test_help_counted_in_people_or_hours_is_given_in_person_and_money_is_not(code, in_person):
     assert CATALOGUE.is_in_person(code) is in_person
+
+
+def test_money_or_goods_far_away_keep_half_the_location_score_and_say_why():
+    far = (HERE[0] + 90_000, HERE[1])
+    laptops = Candidate("OFF-1", *far, measures={"OIEP-S8": 10}, text="Laptops posted")
+    need = _need("Laptops for our homework club", (WantedMeasure("OIEP-S8", 10),))
+    sent = replace(need, can_be_sent=True)
+    assert score_pair(need, laptops, CATALOGUE, POLICY).location < 0.05
+    found = score_pair(sent, laptops, CATALOGUE, POLICY)
+    assert found.location == pytest.approx(0.5)
+    assert any(r.startswith("money or goods can be sent") for r in found.reasons)
+    assert rank(sent, CandidatePool((laptops,), CATALOGUE), POLICY)[0].location == pytest.approx(
+        0.5
+    )
