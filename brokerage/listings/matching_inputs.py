@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Protocol, TypedDict
 
 from ..matching import Candidate, Wanted, WantedMeasure
-from ..matching.text import title_says_closed
+from ..matching.text import says_delivered_remotely, title_says_closed
 from ..toms.service import matching_catalogue
 from .models import Listing, Need, Offer, Opportunity
 
@@ -75,6 +75,7 @@ def candidate_from_offer(offer: Offer, profile: ServiceReach | None = None) -> C
         end=offer.available_to,
         service_radius_m=_radius_m(profile),
         closed=title_says_closed(offer.title),
+        remote=says_delivered_remotely(_text(offer)),
         **_common(offer),
     )
 

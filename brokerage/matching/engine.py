@@ -65,6 +65,7 @@ class CandidatePool:
         self.end = _ordinals([c.end for c in self.candidates], _NO_DATE_HIGH)
         self.priority = np.array([c.in_priority_place for c in self.candidates], dtype=bool)
         self.open = np.array([not c.closed for c in self.candidates], dtype=bool)
+        self.remote = np.array([c.remote for c in self.candidates], dtype=bool)
         # Categories as small integers (0: none), so comparing them is one integer pass.
         category_codes: dict[str, int] = {"": 0}
         self.category = np.array(
@@ -172,8 +173,11 @@ def _location(
     np.maximum(score, 0.0, out=score)
     score *= -1 / (policy.half_life_km * 1000)
     np.exp2(score, out=score)
+    # As reference.comes_from_afar: money or goods, or help given remotely, keep a floor.
     if wanted.can_be_sent:
         np.maximum(score, SENT_HELP_LOCATION_FLOOR, out=score)
+    elif pool.remote.any():
+        score[pool.remote] = np.maximum(score[pool.remote], SENT_HELP_LOCATION_FLOOR)
     if wanted.in_priority_place:
         score = np.minimum(1.0, score + policy.priority_place_boost)
     elif pool.priority.any():
@@ -185,7 +189,7 @@ def _location(
 def _included(pool: CandidatePool, wanted: Wanted, distance: np.ndarray) -> np.ndarray:
     included = (distance <= pool.radius) & pool.open
     if wanted.max_distance_m is not None:
-        included &= distance <= wanted.max_distance_m
+        included &= (distance <= wanted.max_distance_m) | pool.remote
     if wanted.start is not None:
         included &= pool.end >= wanted.start.toordinal()
     if wanted.end is not None:

@@ -80,8 +80,9 @@ class Wanted:
     can_be_sent: bool = False
 
 
-# The least location score of help that can be sent, however far: a weaker match further
-# away, never an excluded one (relevance.md: "further away that can be delivered ... by post").
+# The least location score of help that can be sent or given remotely, however far: a weaker
+# match further away, never an excluded one (relevance.md: "a good fit further away that can
+# be delivered remotely or by post").
 SENT_HELP_LOCATION_FLOOR = 0.5
 
 
@@ -102,6 +103,9 @@ class Candidate:
     # The listing says it is no longer open (its title marks it closed, expired or
     # archived): never a match, whatever its dates say.
     closed: bool = False
+    # The listing says its help comes online, by phone or by post: no in-person reach bounds
+    # it, and further away it stays a weaker match (SENT_HELP_LOCATION_FLOOR).
+    remote: bool = False
 
 
 @dataclass(frozen=True)

@@ -49,14 +49,21 @@ def counted(credit: float) -> str:
     return f"at {credit:.0%}"
 
 
+def _from_afar(wanted: Wanted, candidate: Candidate) -> str:
+    """Why the help can come from anywhere (reference.comes_from_afar), or ""."""
+    if wanted.can_be_sent:
+        return "money or goods can be sent"
+    return "given online, by phone or by post" if candidate.remote else ""
+
+
 def explain_location(
-    distance: float, priority: bool, policy: MatchingPolicy, can_be_sent: bool = False
+    distance: float, priority: bool, policy: MatchingPolicy, from_afar: str = ""
 ) -> list[str]:
     km = distance / 1000
     reasons = [f"{km:.1f} km away" + (" (local)" if km <= policy.local_km else "")]
-    if can_be_sent and km > policy.local_km:
+    if from_afar and km > policy.local_km:
         reasons.append(
-            "money or goods can be sent: location counts at least "
+            f"{from_afar}: location counts at least "
             f"{counted(SENT_HELP_LOCATION_FLOOR).removeprefix('at ')}, however far"
         )
     if priority and policy.priority_place_boost:
@@ -205,7 +212,7 @@ def explain(
     text: float,
 ) -> tuple[str, ...]:
     return (
-        *explain_location(distance, priority, policy, wanted.can_be_sent),
+        *explain_location(distance, priority, policy, _from_afar(wanted, candidate)),
         *(explain_credit(credit, wanted, candidate, catalogue, policy) for credit in credits),
         *explain_words_and_measures(wanted, credits, text, policy),
         *explain_fit(wanted, candidate, matches, text),

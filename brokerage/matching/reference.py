@@ -31,12 +31,14 @@ def distance_m(wanted: Wanted, candidate: Candidate) -> float:
 
 
 def is_excluded(wanted: Wanted, candidate: Candidate, distance: float) -> bool:
-    """Closed, out of reach (either side's radius) or no overlap between the two date windows."""
+    """Closed, out of reach (either side's radius; the query's in-person reach does not bound
+    help given remotely) or no overlap between the two date windows."""
     if candidate.closed:
         return True
     if candidate.service_radius_m is not None and distance > candidate.service_radius_m:
         return True
-    if wanted.max_distance_m is not None and distance > wanted.max_distance_m:
+    beyond_reach = wanted.max_distance_m is not None and distance > wanted.max_distance_m
+    if beyond_reach and not candidate.remote:
         return True
     if wanted.start and candidate.end and candidate.end < wanted.start:
         return True
@@ -44,15 +46,22 @@ def is_excluded(wanted: Wanted, candidate: Candidate, distance: float) -> bool:
 
 
 def location_score(
-    distance: float, priority: bool, policy: MatchingPolicy, can_be_sent: bool = False
+    distance: float, priority: bool, policy: MatchingPolicy, from_afar: bool = False
 ) -> float:
+    """1 within the local distance, then halving every half-life; help that can be sent or
+    given remotely (`from_afar`) keeps SENT_HELP_LOCATION_FLOOR however far."""
     local_m = policy.local_km * 1000
     score = (
         1.0 if distance <= local_m else 0.5 ** ((distance - local_m) / (policy.half_life_km * 1000))
     )
-    if can_be_sent:
+    if from_afar:
         score = max(score, SENT_HELP_LOCATION_FLOOR)
     return min(1.0, score + policy.priority_place_boost) if priority else score
+
+
+def comes_from_afar(wanted: Wanted, candidate: Candidate) -> bool:
+    """The help can come from anywhere: money or goods, or an offer given remotely."""
+    return wanted.can_be_sent or candidate.remote
 
 
 def measure_credits(
@@ -187,7 +196,8 @@ def score_pair(
     if is_excluded(wanted, candidate, distance):
         return None
     priority = wanted.in_priority_place or candidate.in_priority_place
-    location = location_score(distance, priority, policy, wanted.can_be_sent)
+    from_afar = comes_from_afar(wanted, candidate)
+    location = location_score(distance, priority, policy, from_afar)
     credits = measure_credits(wanted, candidate, catalogue, policy)
     toms = toms_score(wanted, credits)
     matches = word_matches(

@@ -73,6 +73,20 @@ def title_says_closed(title: str) -> bool:
     return bool(_CLOSED_TITLE.search(title or ""))
 
 
+# A listing that says its help comes online, by phone or by post (relevance.md: "delivered
+# remotely or by post"): "Online English conversation practice", "laptops, sent by post",
+# "advice by phone or in person".
+_REMOTE = re.compile(
+    r"\bonline\b|\bremotely\b|\bby (?:post|phone|video)\b|\bvideo calls?\b|\bposted\b",
+    re.IGNORECASE,
+)
+
+
+def says_delivered_remotely(text: str) -> bool:
+    """Whether a listing says its help can be delivered online, by phone or by post."""
+    return bool(_REMOTE.search(text or ""))
+
+
 def words(text: str) -> tuple[str, ...]:
     """Lower-case words of at least three letters, stopwords removed, first occurrence kept
     (the directory's search words: unstemmed, so its reasons quote them as typed)."""

@@ -44,6 +44,17 @@ def test_an_offer_is_a_candidate_bounded_by_its_suppliers_service_radius(
     )
 
 
+def test_an_offer_that_says_it_comes_by_video_call_is_given_remotely(in_app, make_listing):
+    online = make_listing("offer", description="Volunteers practise English by video call.")
+    in_person = make_listing("offer")
+
+    def remote(listing_id):
+        return inputs.candidate_from_offer(load("offer", listing_id)).remote
+
+    assert in_app(lambda: remote(online)) is True
+    assert in_app(lambda: remote(in_person)) is False
+
+
 def test_an_offer_without_a_profile_serves_anywhere(in_app, make_listing):
     listing_id = make_listing("offer")
 

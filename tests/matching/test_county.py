@@ -9,7 +9,8 @@ organisations (0.27 / 0.42 before, offers one at a time). Needs are still below:
 before issue 21, 0.74 / 0.855 after its first need rework, 0.777 / 0.869 once closed titles,
 misspelt synonyms, title words, wordless measure codes and in-person reach were handled,
 0.809 / 0.896 once the words had to bear out a broad measure (and could stand in for one)
-and money or goods far away kept half their location score.
+and money or goods far away kept half their location score, 0.817 / 0.900 once help given
+online, by phone or by post was no longer bounded by a need's in-person reach.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from tests.matching.county import (
 from tests.matching.county.run import Built, measure, ranking
 
 # kind: (precision@5, nDCG@10) measured on this county, rounded down.
-FLOORS = {"opportunity": (0.92, 0.94), "need": (0.80, 0.89)}
+FLOORS = {"opportunity": (0.92, 0.94), "need": (0.81, 0.90)}
 MEASURE_FILES = sorted(Path(__file__).resolve().parents[2].glob("brokerage/toms/data/*.csv"))
 
 

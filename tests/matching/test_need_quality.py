@@ -17,12 +17,13 @@ from brokerage.matching import (
     rank,
     score_pair,
 )
-from brokerage.matching.text import fit_words, title_says_closed
+from brokerage.matching.text import fit_words, says_delivered_remotely, title_says_closed
 from tests.matching.strategies import CATALOGUE
 
 POLICY = MatchingPolicy()
 HERE = (451_000.0, 206_000.0)
 HOURS = (WantedMeasure("OIEP-S6", 10),)
+HOURS_OFFERED = {"OIEP-S6": 10.0}
 
 
 def _need(text: str, measures: tuple[WantedMeasure, ...] = (), **more) -> Wanted:
@@ -171,3 +172,40 @@ def test_money_or_goods_far_away_keep_half_the_location_score_and_say_why():
     assert rank(sent, CandidatePool((laptops,), CATALOGUE), POLICY)[0].location == pytest.approx(
         0.5
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Online English conversation practice",
+        "Refurbished laptops, sent by post",
+        "Free legal advice by phone or in person",
+        "Volunteers practise English with refugees by video call",
+        "Free print runs for charities, posted",
+    ],
+)
+def test_an_offer_that_says_it_comes_online_or_by_post_is_given_remotely(text):
+    assert says_delivered_remotely(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Post-op befriending at home", "Reading helpers in primary schools", "Phonics"]
+)
+def test_an_offer_given_in_person_is_not_read_as_remote(text):
+    assert not says_delivered_remotely(text)
+
+
+def test_help_given_remotely_is_not_bounded_by_the_in_person_reach_and_says_why():
+    far = (HERE[0] + 80_000, HERE[1])
+    need = _need("English conversation for refugees", HOURS, max_distance_m=30_000.0)
+    online = Candidate(
+        "OFF-1", *far, HOURS_OFFERED, text="English conversation online", remote=True
+    )
+    in_person = Candidate("OFF-2", *far, HOURS_OFFERED, text="English conversation club")
+    assert score_pair(need, in_person, CATALOGUE, POLICY) is None
+    found = score_pair(need, online, CATALOGUE, POLICY)
+    assert found is not None and found.location == pytest.approx(0.5)
+    assert "given online, by phone or by post: location counts at least half, however far" in (
+        found.reasons
+    )
+    assert _ranked(need, in_person, online) == ["OFF-1"]
