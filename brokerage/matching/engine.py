@@ -20,7 +20,7 @@ from .confirmation import worded_toms
 from .model import SENT_HELP_LOCATION_FLOOR, Candidate, Catalogue, MatchResult, Wanted
 from .policy import MatchingPolicy
 from .reference import has_something_to_match, query_word_weight, score_pair
-from .text import MAX_TYPO_LENGTH_CHANGE, compared_exactly, fit_words
+from .text import MAX_TYPO_LENGTH_CHANGE, compared_exactly, fit_words, synonym_cover
 
 TIE_DECIMALS = 9
 PARALLEL_TEXT_COMPARISONS = 1_000_000
@@ -245,8 +245,17 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
     weights = np.array([weight(word) for word in query])
     text = np.zeros(n)
     best = np.empty(n)
+    cover = synonym_cover(query)
     for weight, word in zip(weights, query, strict=True):
         similar, similarity = _similar_words(word, pool, policy)
+        # As reference.word_matches: a candidate naming the group of a phrase this word
+        # spells has found it in full.
+        named = [
+            pool.word_ids[t] for t, spelt in cover.items() if word in spelt and t in pool.word_ids
+        ]
+        if named:
+            similar = np.append(similar, named)
+            similarity = np.append(similarity, np.full(len(named), 100.0))
         if similar.size == 0:
             continue
         best.fill(0.0)

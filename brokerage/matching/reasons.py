@@ -145,6 +145,8 @@ def words_in_common(wanted: Wanted, candidate: Candidate, matches: list[WordMatc
         if is_synonym_token(word):
             synonyms.append(asked.get(word, word))
             continue
+        if is_synonym_token(other):  # a word of a phrase found as its group: said as the group
+            continue
         mine, theirs = asked.get(word, word), given.get(other, other)
         shared.append(mine if mine == theirs else f"{mine} ({theirs})")
     # A group both texts name in the same word ("computers") is said once, as that word.

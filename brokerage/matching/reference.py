@@ -21,7 +21,7 @@ from .model import (
 )
 from .policy import MatchingPolicy
 from .reasons import explain
-from .text import TITLE_WORD_WEIGHT, fit_words, may_be_typo, title_fit_words
+from .text import TITLE_WORD_WEIGHT, fit_words, may_be_typo, synonym_cover, title_fit_words
 
 WordWeight = Callable[[str], float]
 
@@ -124,7 +124,9 @@ def word_matches(
     """Each query word with the candidate's most similar word and its similarity (0: none).
 
     A word is always similar to itself; short words and synonym tokens to nothing else,
-    and a long word only to words of about its length."""
+    and a long word only to words of about its length. A word that spells a synonym phrase
+    of the query is found in full by a candidate naming its group (text.synonym_cover)."""
+    cover = synonym_cover(query)
     matches = []
     for word in query:
         best_word, best = None, 0.0
@@ -137,6 +139,11 @@ def word_matches(
                 similarity = fuzz.ratio(word, other)
             if similarity >= cutoff * 100 and similarity > best:
                 best_word, best = other, similarity
+        if best < 100:
+            named = [
+                token for token, spelt in cover.items() if word in spelt and token in candidate
+            ]
+            best_word, best = (named[0], 100.0) if named else (best_word, best)
         matches.append((word, best_word, best / 100))
     return matches
 

@@ -17,7 +17,12 @@ from brokerage.matching import (
     rank,
     score_pair,
 )
-from brokerage.matching.text import fit_words, says_delivered_remotely, title_says_closed
+from brokerage.matching.text import (
+    fit_words,
+    says_delivered_remotely,
+    synonym_cover,
+    title_says_closed,
+)
 from tests.matching.strategies import CATALOGUE
 
 POLICY = MatchingPolicy()
@@ -81,6 +86,20 @@ def test_a_misspelt_word_still_names_its_synonym_group():
     )
     assert found is not None and found.fit > 0
     assert any("computers (in other words)" in reason for reason in found.reasons)
+
+
+def test_the_words_of_a_synonym_phrase_are_found_by_an_offer_naming_its_group():
+    need = _need("Computers for families")
+    laptops = _offer("Laptops for families")
+    assert synonym_cover(fit_words(need.text)) == {"=computers": frozenset({"computer"})}
+    found = score_pair(need, laptops, CATALOGUE, POLICY)
+    assert found is not None and found.fit == pytest.approx(1.0)
+    assert "description fit 100%: families, computers (in other words)" in found.reasons
+    assert rank(need, CandidatePool((laptops,), CATALOGUE), POLICY)[0].fit == pytest.approx(1.0)
+
+
+def test_a_synonym_phrase_only_partly_written_covers_nothing():
+    assert synonym_cover(fit_words("Hearing aids for children")) == {}
 
 
 def test_a_word_of_the_need_title_counts_more_than_one_of_its_description():
