@@ -307,7 +307,7 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
     if has_something_to_match(wanted):
         # As reference.is_unrelated: nothing towards any measure and no word in common.
         included &= (toms > 0) | (text > 0)
-    if fit_words(wanted.text):
+    if wanted.measures and fit_words(wanted.text):
         # As reference.toms_in_words: the measures count as far as the words bear them out.
         toms = worded_toms(toms, text, policy)
     fit = text

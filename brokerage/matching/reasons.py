@@ -178,7 +178,7 @@ def explain_words_and_measures(
 ) -> list[str]:
     """How far the words bore out the TOMs credit above (confirmation.worded_toms), said
     apart from it; nothing when they bore it out in full or the query has no words."""
-    if not fit_words(wanted.text):
+    if not (wanted.measures and fit_words(wanted.text)):
         return []
     toms = toms_score(wanted, credits)
     share = float(confirmed_share(text, policy))

@@ -160,8 +160,11 @@ def query_word_weight(text: str, word_weight: WordWeight) -> WordWeight:
 
 def toms_in_words(wanted: Wanted, toms: float, text: float, policy: MatchingPolicy) -> float:
     """The TOMs credit as the words bear it out (confirmation.worded_toms), when the query
-    says what it wants in words; a query of codes alone keeps its credit."""
-    return float(worded_toms(toms, text, policy)) if fit_words(wanted.text) else toms
+    asks for measures and says what it wants in words; a query of codes alone keeps its
+    credit, and one of words alone has no TOMs credit to give."""
+    if wanted.measures and fit_words(wanted.text):
+        return float(worded_toms(toms, text, policy))
+    return toms
 
 
 def text_score(matches: list[tuple[str, str | None, float]], word_weight: WordWeight) -> float:

@@ -168,6 +168,12 @@ def test_words_that_say_the_help_asked_for_earn_a_related_measures_credit():
     assert _ranked(need, bookkeeping, english)[0] == "OFF-1"
 
 
+def test_a_query_of_words_alone_has_no_toms_credit_to_give():
+    found = score_pair(_need("Computers for families"), _offer("Laptops"), CATALOGUE, POLICY)
+    assert found is not None and found.toms == 0.0
+    assert not any(r.startswith("the words say the help asked for") for r in found.reasons)
+
+
 # In person -----------------------------------------------------------------------------
 
 
