@@ -17,7 +17,14 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .confirmation import worded_toms
-from .model import SENT_HELP_LOCATION_FLOOR, Candidate, Catalogue, MatchResult, Wanted
+from .model import (
+    FULL_COVER_SHARE,
+    SENT_HELP_LOCATION_FLOOR,
+    Candidate,
+    Catalogue,
+    MatchResult,
+    Wanted,
+)
 from .policy import MatchingPolicy
 from .reference import has_something_to_match, query_word_weight, score_pair
 from .text import MAX_TYPO_LENGTH_CHANGE, compared_exactly, fit_words, synonym_cover
@@ -221,7 +228,7 @@ def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
                 cover = np.ones(len(rows))
             else:
                 with np.errstate(over="ignore", invalid="ignore"):  # tiny targets: cover is 1
-                    ratio = np.minimum(1.0, quantities / item.target)
+                    ratio = np.minimum(1.0, quantities / item.target / FULL_COVER_SHARE)
                 cover = np.nan_to_num(np.where(quantities > 0, ratio, 0.0), nan=0.0)
             # As reference.measure_credit: at least a related measure's credit, the rest by cover.
             floor = policy.same_outcome_credit

@@ -80,6 +80,10 @@ class Wanted:
     can_be_sent: bool = False
 
 
+# The share of a wanted quantity from which an offer of the right measure covers it in full:
+# twelve of sixty volunteers is the right help; two of sixty, "a much smaller quantity"
+# (relevance.md), a weaker match.
+FULL_COVER_SHARE = 0.1
 # The least location score of help that can be sent or given remotely, however far: a weaker
 # match further away, never an excluded one (relevance.md: "a good fit further away that can
 # be delivered remotely or by post").

@@ -14,7 +14,14 @@ from .confirmation import (
     credit_in_words,
     toms_score,
 )
-from .model import SENT_HELP_LOCATION_FLOOR, Candidate, Catalogue, MeasureCredit, Wanted
+from .model import (
+    FULL_COVER_SHARE,
+    SENT_HELP_LOCATION_FLOOR,
+    Candidate,
+    Catalogue,
+    MeasureCredit,
+    Wanted,
+)
 from .policy import MatchingPolicy
 from .text import fit_words, fit_words_as_written, is_synonym_token
 
@@ -101,7 +108,12 @@ def _right_measure(
     if credit < 1:
         floor = policy.same_outcome_credit
         at_least = counted(floor).removeprefix("at ")
-        rule = f": the right measure counts {at_least}, the quantity the rest" if floor else ""
+        rule = (
+            f": the right measure counts {at_least}, the quantity the rest "
+            f"(in full from {_percent(FULL_COVER_SHARE)} of the ask)"
+            if floor
+            else ""
+        )
     return f"{measure.name} ({code}): {said}; counted {counted(credit)}{rule}"
 
 

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 
 from .confirmation import toms_score, worded_toms
 from .model import (
+    FULL_COVER_SHARE,
     SENT_HELP_LOCATION_FLOOR,
     Candidate,
     Catalogue,
@@ -102,12 +103,13 @@ def _credits_for(
 
 
 def coverage(target: float | None, quantity: float | None) -> float:
-    """How much of the target the offered quantity covers, capped at 1."""
+    """How far the offered quantity covers the target: in full from FULL_COVER_SHARE of it
+    (relevance.md: only "a much smaller quantity" makes the right help a weaker match)."""
     if target is None or target <= 0:
         return 1.0
     if quantity is None or quantity <= 0:
         return 0.0
-    return min(1.0, quantity / target)
+    return min(1.0, quantity / target / FULL_COVER_SHARE)
 
 
 def measure_credit(cover: float, policy: MatchingPolicy) -> float:

@@ -10,7 +10,9 @@ before issue 21, 0.74 / 0.855 after its first need rework, 0.777 / 0.869 once cl
 misspelt synonyms, title words, wordless measure codes and in-person reach were handled,
 0.809 / 0.896 once the words had to bear out a broad measure (and could stand in for one)
 and money or goods far away kept half their location score, 0.817 / 0.900 once help given
-online, by phone or by post was no longer bounded by a need's in-person reach.
+online, by phone or by post was no longer bounded by a need's in-person reach, 0.824 / 0.908
+once a synonym phrase's words were found by an offer naming its group and a tenth of the
+quantity asked counted as the right help in full.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from tests.matching.county import (
 from tests.matching.county.run import Built, measure, ranking
 
 # kind: (precision@5, nDCG@10) measured on this county, rounded down.
-FLOORS = {"opportunity": (0.92, 0.94), "need": (0.81, 0.90)}
+FLOORS = {"opportunity": (0.92, 0.94), "need": (0.82, 0.90)}
 MEASURE_FILES = sorted(Path(__file__).resolve().parents[2].glob("brokerage/toms/data/*.csv"))
 
 
