@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Protocol, TypedDict
 
 from ..matching import Candidate, Wanted, WantedMeasure
-from ..matching.text import title_says_closed
+from ..matching.text import says_delivered_remotely, title_says_closed
 from ..toms.service import matching_catalogue
 from .models import Listing, Need, Offer, Opportunity
 
@@ -76,6 +76,7 @@ def candidate_from_offer(offer: Offer, profile: ServiceReach | None = None) -> C
         end=offer.available_to,
         service_radius_m=_radius_m(profile),
         closed=title_says_closed(offer.title),
+        remote=says_delivered_remotely(_text(offer)),
         **_common(offer),
     )
 
@@ -123,13 +124,15 @@ def in_person_reach_m(need: Need) -> float | None:
 
 def wanted_from_need(need: Need) -> Wanted:
     """A need wants its measures by its deadline (a measure without a quantity: any
-    amount), from within its in-person reach."""
+    amount), from within its in-person reach; money and goods can be sent from further."""
+    reach = in_person_reach_m(need)
     return Wanted(
         measures=tuple(
             WantedMeasure(row.measure_code, _number(row.quantity)) for row in need.measures
         ),
         end=need.deadline,
-        max_distance_m=in_person_reach_m(need),
+        max_distance_m=reach,
+        can_be_sent=reach is None and bool(need.measures),
         **_common(need),
     )
 

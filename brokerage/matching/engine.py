@@ -16,10 +16,18 @@ from datetime import date
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from .model import Candidate, Catalogue, MatchResult, Wanted
+from .confirmation import worded_toms
+from .model import (
+    FULL_COVER_SHARE,
+    SENT_HELP_LOCATION_FLOOR,
+    Candidate,
+    Catalogue,
+    MatchResult,
+    Wanted,
+)
 from .policy import MatchingPolicy
 from .reference import has_something_to_match, query_word_weight, score_pair
-from .text import MAX_TYPO_LENGTH_CHANGE, compared_exactly, fit_words
+from .text import MAX_TYPO_LENGTH_CHANGE, compared_exactly, fit_words, synonym_cover
 
 TIE_DECIMALS = 9
 PARALLEL_TEXT_COMPARISONS = 1_000_000
@@ -64,6 +72,7 @@ class CandidatePool:
         self.end = _ordinals([c.end for c in self.candidates], _NO_DATE_HIGH)
         self.priority = np.array([c.in_priority_place for c in self.candidates], dtype=bool)
         self.open = np.array([not c.closed for c in self.candidates], dtype=bool)
+        self.remote = np.array([c.remote for c in self.candidates], dtype=bool)
         # Categories as small integers (0: none), so comparing them is one integer pass.
         category_codes: dict[str, int] = {"": 0}
         self.category = np.array(
@@ -171,6 +180,11 @@ def _location(
     np.maximum(score, 0.0, out=score)
     score *= -1 / (policy.half_life_km * 1000)
     np.exp2(score, out=score)
+    # As reference.comes_from_afar: money or goods, or help given remotely, keep a floor.
+    if wanted.can_be_sent:
+        np.maximum(score, SENT_HELP_LOCATION_FLOOR, out=score)
+    elif pool.remote.any():
+        score[pool.remote] = np.maximum(score[pool.remote], SENT_HELP_LOCATION_FLOOR)
     if wanted.in_priority_place:
         score = np.minimum(1.0, score + policy.priority_place_boost)
     elif pool.priority.any():
@@ -182,7 +196,7 @@ def _location(
 def _included(pool: CandidatePool, wanted: Wanted, distance: np.ndarray) -> np.ndarray:
     included = (distance <= pool.radius) & pool.open
     if wanted.max_distance_m is not None:
-        included &= distance <= wanted.max_distance_m
+        included &= (distance <= wanted.max_distance_m) | pool.remote
     if wanted.start is not None:
         included &= pool.end >= wanted.start.toordinal()
     if wanted.end is not None:
@@ -214,7 +228,7 @@ def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
                 cover = np.ones(len(rows))
             else:
                 with np.errstate(over="ignore", invalid="ignore"):  # tiny targets: cover is 1
-                    ratio = np.minimum(1.0, quantities / item.target)
+                    ratio = np.minimum(1.0, quantities / item.target / FULL_COVER_SHARE)
                 cover = np.nan_to_num(np.where(quantities > 0, ratio, 0.0), nan=0.0)
             # As reference.measure_credit: at least a related measure's credit, the rest by cover.
             floor = policy.same_outcome_credit
@@ -238,8 +252,17 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
     weights = np.array([weight(word) for word in query])
     text = np.zeros(n)
     best = np.empty(n)
+    cover = synonym_cover(query)
     for weight, word in zip(weights, query, strict=True):
         similar, similarity = _similar_words(word, pool, policy)
+        # As reference.word_matches: a candidate naming the group of a phrase this word
+        # spells has found it in full.
+        named = [
+            pool.word_ids[t] for t, spelt in cover.items() if word in spelt and t in pool.word_ids
+        ]
+        if named:
+            similar = np.append(similar, named)
+            similarity = np.append(similarity, np.full(len(named), 100.0))
         if similar.size == 0:
             continue
         best.fill(0.0)
@@ -291,9 +314,9 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
     if has_something_to_match(wanted):
         # As reference.is_unrelated: nothing towards any measure and no word in common.
         included &= (toms > 0) | (text > 0)
-    if fit_words(wanted.text):
-        # As reference.wordless_toms: no word in common, the measures count at a share.
-        toms = np.where(text > 0, toms, toms * policy.wordless_measure_share)
+    if wanted.measures and fit_words(wanted.text):
+        # As reference.toms_in_words: the measures count as far as the words bear them out.
+        toms = worded_toms(toms, text, policy)
     fit = text
     if wanted.category:
         wanted_code = pool.category_codes.get(wanted.category.casefold(), -1)

@@ -8,7 +8,21 @@ quoted as each side wrote them; nothing internal (stems, synonym tokens) is show
 from __future__ import annotations
 
 from ..formatting import format_quantity
-from .model import Candidate, Catalogue, MeasureCredit, Wanted
+from .confirmation import (
+    CONFIRMING_FIT,
+    SAME_HELP_FIT,
+    confirmed_share,
+    credit_in_words,
+    toms_score,
+)
+from .model import (
+    FULL_COVER_SHARE,
+    SENT_HELP_LOCATION_FLOOR,
+    Candidate,
+    Catalogue,
+    MeasureCredit,
+    Wanted,
+)
 from .policy import MatchingPolicy
 from .text import fit_words, fit_words_as_written, is_synonym_token
 
@@ -37,9 +51,23 @@ def counted(credit: float) -> str:
     return f"at {credit:.0%}"
 
 
-def explain_location(distance: float, priority: bool, policy: MatchingPolicy) -> list[str]:
+def _from_afar(wanted: Wanted, candidate: Candidate) -> str:
+    """Why the help can come from anywhere (reference.comes_from_afar), or ""."""
+    if wanted.can_be_sent:
+        return "money or goods can be sent"
+    return "given online, by phone or by post" if candidate.remote else ""
+
+
+def explain_location(
+    distance: float, priority: bool, policy: MatchingPolicy, from_afar: str = ""
+) -> list[str]:
     km = distance / 1000
     reasons = [f"{km:.1f} km away" + (" (local)" if km <= policy.local_km else "")]
+    if from_afar and km > policy.local_km:
+        reasons.append(
+            f"{from_afar}: location counts at least "
+            f"{counted(SENT_HELP_LOCATION_FLOOR).removeprefix('at ')}, however far"
+        )
     if priority and policy.priority_place_boost:
         reasons.append(f"in a priority place (+{policy.priority_place_boost:.2f} to location)")
     return reasons
@@ -75,7 +103,12 @@ def _right_measure(
     if credit < 1:
         floor = policy.same_outcome_credit
         at_least = counted(floor).removeprefix("at ")
-        rule = f": the right measure counts {at_least}, the quantity the rest" if floor else ""
+        rule = (
+            f": the right measure counts {at_least}, the quantity the rest "
+            f"(in full from {_percent(FULL_COVER_SHARE)} of the ask)"
+            if floor
+            else ""
+        )
     return f"{measure.name} ({code}): {said}; counted {counted(credit)}{rule}"
 
 
@@ -119,6 +152,8 @@ def words_in_common(wanted: Wanted, candidate: Candidate, matches: list[WordMatc
         if is_synonym_token(word):
             synonyms.append(asked.get(word, word))
             continue
+        if is_synonym_token(other):  # a word of a phrase found as its group: said as the group
+            continue
         mine, theirs = asked.get(word, word), given.get(other, other)
         shared.append(mine if mine == theirs else f"{mine} ({theirs})")
     # A group both texts name in the same word ("computers") is said once, as that word.
@@ -145,6 +180,35 @@ def explain_fit(
     return reasons
 
 
+def explain_words_and_measures(
+    wanted: Wanted, credits: list[MeasureCredit], text: float, policy: MatchingPolicy
+) -> list[str]:
+    """How far the words bore out the TOMs credit above (confirmation.worded_toms), said
+    apart from it; nothing when they bore it out in full or the query has no words."""
+    if not (wanted.measures and fit_words(wanted.text)):
+        return []
+    toms = toms_score(wanted, credits)
+    share = float(confirmed_share(text, policy))
+    in_words = float(credit_in_words(text, policy))
+    if in_words > toms * share:
+        return [
+            f"the words say the help asked for (description fit {text:.0%}): TOMs credit "
+            f"{in_words:.0%}, as for a related measure ({policy.same_outcome_credit:.0%} "
+            f"from a fit of {SAME_HELP_FIT:.0%})"
+        ]
+    if toms <= 0 or share >= 1:
+        return []
+    if text <= 0:
+        return [
+            "no words in common: the TOMs credit above counts "
+            f"{counted(share)} (a measure's code alone says little about the help)"
+        ]
+    return [
+        f"few words in common (description fit {text:.0%}; {CONFIRMING_FIT:.0%} confirms the "
+        f"help): the TOMs credit above counts {counted(share)}"
+    ]
+
+
 def explain(
     wanted: Wanted,
     candidate: Candidate,
@@ -156,16 +220,9 @@ def explain(
     matches: list[WordMatch],
     text: float,
 ) -> tuple[str, ...]:
-    wordless = []
-    share = policy.wordless_measure_share
-    if share < 1 and text <= 0 and fit_words(wanted.text) and any(c.credit > 0 for c in credits):
-        wordless = [
-            "no words in common: the TOMs credit above counts "
-            f"{counted(share)} (a measure's code alone says little about the help)"
-        ]
     return (
-        *explain_location(distance, priority, policy),
+        *explain_location(distance, priority, policy, _from_afar(wanted, candidate)),
         *(explain_credit(credit, wanted, candidate, catalogue, policy) for credit in credits),
-        *wordless,
+        *explain_words_and_measures(wanted, credits, text, policy),
         *explain_fit(wanted, candidate, matches, text),
     )

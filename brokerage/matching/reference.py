@@ -10,10 +10,19 @@ from collections.abc import Callable, Iterator
 
 from rapidfuzz import fuzz
 
-from .model import Candidate, Catalogue, MatchResult, MeasureCredit, Wanted
+from .confirmation import toms_score, worded_toms
+from .model import (
+    FULL_COVER_SHARE,
+    SENT_HELP_LOCATION_FLOOR,
+    Candidate,
+    Catalogue,
+    MatchResult,
+    MeasureCredit,
+    Wanted,
+)
 from .policy import MatchingPolicy
 from .reasons import explain
-from .text import TITLE_WORD_WEIGHT, fit_words, may_be_typo, title_fit_words
+from .text import TITLE_WORD_WEIGHT, fit_words, may_be_typo, synonym_cover, title_fit_words
 
 WordWeight = Callable[[str], float]
 
@@ -23,24 +32,37 @@ def distance_m(wanted: Wanted, candidate: Candidate) -> float:
 
 
 def is_excluded(wanted: Wanted, candidate: Candidate, distance: float) -> bool:
-    """Closed, out of reach (either side's radius) or no overlap between the two date windows."""
+    """Closed, out of reach (either side's radius; the query's in-person reach does not bound
+    help given remotely) or no overlap between the two date windows."""
     if candidate.closed:
         return True
     if candidate.service_radius_m is not None and distance > candidate.service_radius_m:
         return True
-    if wanted.max_distance_m is not None and distance > wanted.max_distance_m:
+    beyond_reach = wanted.max_distance_m is not None and distance > wanted.max_distance_m
+    if beyond_reach and not candidate.remote:
         return True
     if wanted.start and candidate.end and candidate.end < wanted.start:
         return True
     return bool(candidate.start and wanted.end and wanted.end < candidate.start)
 
 
-def location_score(distance: float, priority: bool, policy: MatchingPolicy) -> float:
+def location_score(
+    distance: float, priority: bool, policy: MatchingPolicy, from_afar: bool = False
+) -> float:
+    """1 within the local distance, then halving every half-life; help that can be sent or
+    given remotely (`from_afar`) keeps SENT_HELP_LOCATION_FLOOR however far."""
     local_m = policy.local_km * 1000
     score = (
         1.0 if distance <= local_m else 0.5 ** ((distance - local_m) / (policy.half_life_km * 1000))
     )
+    if from_afar:
+        score = max(score, SENT_HELP_LOCATION_FLOOR)
     return min(1.0, score + policy.priority_place_boost) if priority else score
+
+
+def comes_from_afar(wanted: Wanted, candidate: Candidate) -> bool:
+    """The help can come from anywhere: money or goods, or an offer given remotely."""
+    return wanted.can_be_sent or candidate.remote
 
 
 def measure_credits(
@@ -81,12 +103,13 @@ def _credits_for(
 
 
 def coverage(target: float | None, quantity: float | None) -> float:
-    """How much of the target the offered quantity covers, capped at 1."""
+    """How far the offered quantity covers the target: in full from FULL_COVER_SHARE of it
+    (relevance.md: only "a much smaller quantity" makes the right help a weaker match)."""
     if target is None or target <= 0:
         return 1.0
     if quantity is None or quantity <= 0:
         return 0.0
-    return min(1.0, quantity / target)
+    return min(1.0, quantity / target / FULL_COVER_SHARE)
 
 
 def measure_credit(cover: float, policy: MatchingPolicy) -> float:
@@ -97,21 +120,15 @@ def measure_credit(cover: float, policy: MatchingPolicy) -> float:
     return floor + (1 - floor) * cover
 
 
-def toms_score(wanted: Wanted, credits: list[MeasureCredit]) -> float:
-    total_weight = sum(item.weight for item in wanted.measures)
-    if total_weight <= 0:
-        return 0.0
-    weighted = sum(item.weight * c.credit for item, c in zip(wanted.measures, credits, strict=True))
-    return min(1.0, weighted / total_weight)
-
-
 def word_matches(
     query: tuple[str, ...], candidate: tuple[str, ...], cutoff: float
 ) -> list[tuple[str, str | None, float]]:
     """Each query word with the candidate's most similar word and its similarity (0: none).
 
     A word is always similar to itself; short words and synonym tokens to nothing else,
-    and a long word only to words of about its length."""
+    and a long word only to words of about its length. A word that spells a synonym phrase
+    of the query is found in full by a candidate naming its group (text.synonym_cover)."""
+    cover = synonym_cover(query)
     matches = []
     for word in query:
         best_word, best = None, 0.0
@@ -124,6 +141,11 @@ def word_matches(
                 similarity = fuzz.ratio(word, other)
             if similarity >= cutoff * 100 and similarity > best:
                 best_word, best = other, similarity
+        if best < 100:
+            named = [
+                token for token, spelt in cover.items() if word in spelt and token in candidate
+            ]
+            best_word, best = (named[0], 100.0) if named else (best_word, best)
         matches.append((word, best_word, best / 100))
     return matches
 
@@ -138,15 +160,13 @@ def query_word_weight(text: str, word_weight: WordWeight) -> WordWeight:
     return weight
 
 
-def wordless_toms(wanted: Wanted, toms: float, text: float, policy: MatchingPolicy) -> float:
-    """The TOMs credit, at the policy's wordless share when the query has words and the
-    candidate shares none of them."""
-    return toms * policy.wordless_measure_share if is_wordless(wanted, text) else toms
-
-
-def is_wordless(wanted: Wanted, text: float) -> bool:
-    """The query says what it wants in words and the candidate shares none of them."""
-    return text <= 0 and bool(fit_words(wanted.text))
+def toms_in_words(wanted: Wanted, toms: float, text: float, policy: MatchingPolicy) -> float:
+    """The TOMs credit as the words bear it out (confirmation.worded_toms), when the query
+    asks for measures and says what it wants in words; a query of codes alone keeps its
+    credit, and one of words alone has no TOMs credit to give."""
+    if wanted.measures and fit_words(wanted.text):
+        return float(worded_toms(toms, text, policy))
+    return toms
 
 
 def text_score(matches: list[tuple[str, str | None, float]], word_weight: WordWeight) -> float:
@@ -188,7 +208,8 @@ def score_pair(
     if is_excluded(wanted, candidate, distance):
         return None
     priority = wanted.in_priority_place or candidate.in_priority_place
-    location = location_score(distance, priority, policy)
+    from_afar = comes_from_afar(wanted, candidate)
+    location = location_score(distance, priority, policy, from_afar)
     credits = measure_credits(wanted, candidate, catalogue, policy)
     toms = toms_score(wanted, credits)
     matches = word_matches(
@@ -197,7 +218,7 @@ def score_pair(
     text = text_score(matches, query_word_weight(wanted.text, word_weight))
     if is_unrelated(wanted, toms, text):
         return None
-    toms = wordless_toms(wanted, toms, text, policy)
+    toms = toms_in_words(wanted, toms, text, policy)
     fit = fit_score(wanted, candidate, text, policy)
     w_location, w_toms, w_fit = policy.component_weights
     return MatchResult(

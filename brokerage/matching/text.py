@@ -10,6 +10,7 @@ Function words and the app's own words ("demo", "listing", "offer") never count 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process, utils
@@ -71,6 +72,20 @@ def title_says_closed(title: str) -> bool:
     """Whether a title marks its listing as closed, expired or archived (relevance.md: such
     listings are not matches, whatever their dates say)."""
     return bool(_CLOSED_TITLE.search(title or ""))
+
+
+# A listing that says its help comes online, by phone or by post (relevance.md: "delivered
+# remotely or by post"): "Online English conversation practice", "laptops, sent by post",
+# "advice by phone or in person".
+_REMOTE = re.compile(
+    r"\bonline\b|\bremotely\b|\bby (?:post|phone|video)\b|\bvideo calls?\b|\bposted\b",
+    re.IGNORECASE,
+)
+
+
+def says_delivered_remotely(text: str) -> bool:
+    """Whether a listing says its help can be delivered online, by phone or by post."""
+    return bool(_REMOTE.search(text or ""))
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -186,6 +201,35 @@ def synonym_tokens(stems: list[str]) -> list[str]:
                 found.add(token)
     order = [SYNONYM_MARK + name for name in SYNONYMS]
     return sorted(found, key=order.index)
+
+
+# Each group's phrases as stems, by the group's token.
+_GROUP_PHRASES: dict[str, list[tuple[str, ...]]] = {}
+for _group in _PHRASES.values():
+    for _stemmed, _token in _group:
+        _GROUP_PHRASES.setdefault(_token, []).append(_stemmed)
+
+
+def synonym_cover(words: Sequence[str]) -> dict[str, frozenset[str]]:
+    """For each synonym token among fit `words`, the words that spell one of its phrases
+    in full ("computers" for the computers group): a candidate that names the same help
+    in other words ("laptops") has found them too."""
+    standing_for: dict[str, list[str]] = {}
+    for word in words:
+        if not is_synonym_token(word):
+            standing_for.setdefault(_as_phrase_stem(word), []).append(word)
+    cover: dict[str, frozenset[str]] = {}
+    for token in filter(is_synonym_token, words):
+        spelt = [
+            word
+            for phrase in _GROUP_PHRASES.get(token, ())
+            if all(stem in standing_for for stem in phrase)
+            for stem in phrase
+            for word in standing_for[stem]
+        ]
+        if spelt:
+            cover[token] = frozenset(spelt)
+    return cover
 
 
 def is_synonym_token(word: str) -> bool:

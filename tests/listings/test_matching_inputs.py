@@ -44,6 +44,17 @@ def test_an_offer_is_a_candidate_bounded_by_its_suppliers_service_radius(
     )
 
 
+def test_an_offer_that_says_it_comes_by_video_call_is_given_remotely(in_app, make_listing):
+    online = make_listing("offer", description="Volunteers practise English by video call.")
+    in_person = make_listing("offer")
+
+    def remote(listing_id):
+        return inputs.candidate_from_offer(load("offer", listing_id)).remote
+
+    assert in_app(lambda: remote(online)) is True
+    assert in_app(lambda: remote(in_person)) is False
+
+
 def test_an_offer_without_a_profile_serves_anywhere(in_app, make_listing):
     listing_id = make_listing("offer")
 
@@ -106,6 +117,17 @@ def test_a_need_for_help_given_in_person_looks_no_further_than_its_in_person_rea
     assert wanted.max_distance_m == candidate.service_radius_m == 30_000.0
     wanted, candidate = in_app(lambda: convert(money))
     assert wanted.max_distance_m is None and candidate.service_radius_m is None
+
+
+def test_only_a_need_for_money_or_goods_asks_for_help_that_can_be_sent(in_app, make_listing):
+    volunteers = make_listing("need")
+    money = make_listing("need", measures={"OIEP-S7": Decimal(3000)})
+
+    def can_be_sent(listing_id):
+        return inputs.wanted_from_need(load("need", listing_id)).can_be_sent
+
+    assert in_app(lambda: can_be_sent(volunteers)) is False
+    assert in_app(lambda: can_be_sent(money)) is True
 
 
 def test_a_listing_whose_title_says_closed_is_a_closed_candidate(in_app, make_listing):

@@ -42,7 +42,16 @@ def reading(county, in_app) -> dict[str, int]:
     in_app(in_force)
     return {
         "need": county.list("need", "arch", **reading_need()),
-        "local": county.list("offer", "readers", **offer("Doorstep jobs", "OX4 2JY", JOBS)),
+        "local": county.list(
+            "offer",
+            "readers",
+            **offer(
+                "Doorstep jobs",
+                "OX4 2JY",
+                JOBS,
+                description="Jobs for local people; our staff also volunteer.",
+            ),
+        ),
         "faringdon": county.list(
             "offer", "printers", **offer("Faringdon readers", "SN7 7AB", READING)
         ),

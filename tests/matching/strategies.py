@@ -88,6 +88,7 @@ def wanted(draw: st.DrawFn) -> Wanted:
         end=end if draw(st.booleans()) else None,
         max_distance_m=draw(st.one_of(st.none(), st.floats(min_value=1_000, max_value=100_000))),
         in_priority_place=draw(st.booleans()),
+        can_be_sent=draw(st.booleans()),
     )
 
 
@@ -110,6 +111,7 @@ def candidate(draw: st.DrawFn, key: int = 0) -> Candidate:
         end=end,
         service_radius_m=draw(st.one_of(st.none(), st.floats(min_value=1_000, max_value=100_000))),
         in_priority_place=draw(st.booleans()),
+        remote=draw(st.booleans()),
     )
 
 

@@ -7,7 +7,12 @@ county (and the partnership expects at least 0.80 / 0.85 for opportunities and 0
 for needs on its own). Opportunities reached it when they were matched to suppliers as
 organisations (0.27 / 0.42 before, offers one at a time). Needs are still below: 0.67 / 0.80
 before issue 21, 0.74 / 0.855 after its first need rework, 0.777 / 0.869 once closed titles,
-misspelt synonyms, title words, wordless measure codes and in-person reach were handled.
+misspelt synonyms, title words, wordless measure codes and in-person reach were handled,
+0.809 / 0.896 once the words had to bear out a broad measure (and could stand in for one)
+and money or goods far away kept half their location score, 0.817 / 0.900 once help given
+online, by phone or by post was no longer bounded by a need's in-person reach, 0.824 / 0.908
+once a synonym phrase's words were found by an offer naming its group and a tenth of the
+quantity asked counted as the right help in full.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from tests.matching.county import (
 from tests.matching.county.run import Built, measure, ranking
 
 # kind: (precision@5, nDCG@10) measured on this county, rounded down.
-FLOORS = {"opportunity": (0.92, 0.94), "need": (0.77, 0.86)}
+FLOORS = {"opportunity": (0.92, 0.94), "need": (0.82, 0.90)}
 MEASURE_FILES = sorted(path for path, _ in toms_service.shipped_files())
 
 

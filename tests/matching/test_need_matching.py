@@ -181,10 +181,17 @@ def test_a_share_is_what_was_offered_over_what_was_wanted():
 
 
 def test_how_much_a_measure_counted_is_said_apart_from_its_share():
-    hours = _reasons((WantedMeasure("OIEP-S6", 200),), {"OIEP-S6": 20})
+    hours = _reasons((WantedMeasure("OIEP-S6", 200),), {"OIEP-S6": 6})
     assert any(
-        r.endswith("(10%); counted at 55%: the right measure counts half, the quantity the rest")
+        r.endswith(
+            "(3%); counted at 65%: the right measure counts half, the quantity the rest "
+            "(in full from 10% of the ask)"
+        )
         for r in hours
+    )
+    tenth = _reasons((WantedMeasure("OIEP-S6", 200),), {"OIEP-S6": 20})
+    assert any(
+        r.endswith("offers 20 of the 200 hours wanted (10%); counted in full") for r in tenth
     )
     related = _reasons((WantedMeasure("OIEP-S6", 200),), {"OIEP-S7": 5_000})
     assert any("counted at half: a related measure" in r for r in related)

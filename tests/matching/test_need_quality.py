@@ -4,6 +4,8 @@ words, measure codes without a word in common, and in-person help that is too fa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from brokerage.matching import (
@@ -15,12 +17,18 @@ from brokerage.matching import (
     rank,
     score_pair,
 )
-from brokerage.matching.text import fit_words, title_says_closed
+from brokerage.matching.text import (
+    fit_words,
+    says_delivered_remotely,
+    synonym_cover,
+    title_says_closed,
+)
 from tests.matching.strategies import CATALOGUE
 
 POLICY = MatchingPolicy()
 HERE = (451_000.0, 206_000.0)
 HOURS = (WantedMeasure("OIEP-S6", 10),)
+HOURS_OFFERED = {"OIEP-S6": 10.0}
 
 
 def _need(text: str, measures: tuple[WantedMeasure, ...] = (), **more) -> Wanted:
@@ -80,6 +88,20 @@ def test_a_misspelt_word_still_names_its_synonym_group():
     assert any("computers (in other words)" in reason for reason in found.reasons)
 
 
+def test_the_words_of_a_synonym_phrase_are_found_by_an_offer_naming_its_group():
+    need = _need("Computers for families")
+    laptops = _offer("Laptops for families")
+    assert synonym_cover(fit_words(need.text)) == {"=computers": frozenset({"computer"})}
+    found = score_pair(need, laptops, CATALOGUE, POLICY)
+    assert found is not None and found.fit == pytest.approx(1.0)
+    assert "description fit 100%: families, computers (in other words)" in found.reasons
+    assert rank(need, CandidatePool((laptops,), CATALOGUE), POLICY)[0].fit == pytest.approx(1.0)
+
+
+def test_a_synonym_phrase_only_partly_written_covers_nothing():
+    assert synonym_cover(fit_words("Hearing aids for children")) == {}
+
+
 def test_a_word_of_the_need_title_counts_more_than_one_of_its_description():
     need = _need("Leaflets for our fun day\nPrinted for the estate")
     title_word = _offer("Leaflets", key="OFF-1")
@@ -110,6 +132,48 @@ def test_the_vectorised_engine_halves_a_wordless_measure_as_the_reference_does()
     assert [(r.key, round(r.toms, 9)) for r in ranked] == [("OFF-1", 1.0), ("OFF-2", 0.5)]
 
 
+# Words bear out the measures ------------------------------------------------------------
+
+GARDEN = (
+    "Volunteers for the community garden\n"
+    "Digging beds, weeding and planting vegetables on Saturdays."
+)
+
+
+def test_the_same_broad_measure_with_only_a_common_word_counts_less_than_the_help_asked_for():
+    need = _need(GARDEN, HOURS)
+    gardeners = _offer("Garden volunteers\nWe dig and plant community gardens", {"OIEP-S6": 10})
+    decorators = _offer("Decorating community halls", {"OIEP-S6": 10}, "OFF-2")
+    pool = CandidatePool((decorators, gardeners), CATALOGUE)
+    found = {
+        r.key: r
+        for r in (score_pair(need, o, CATALOGUE, POLICY, pool.word_weight) for o in pool.candidates)
+    }
+    assert found["OFF-1"].toms == pytest.approx(1.0)
+    assert found["OFF-2"].toms < 1.0
+    assert any(r.startswith("few words in common") for r in found["OFF-2"].reasons)
+    ranked = rank(need, pool, POLICY)
+    assert [(r.key, round(r.toms, 9)) for r in ranked] == [
+        (key, round(found[key].toms, 9)) for key in ("OFF-1", "OFF-2")
+    ]
+
+
+def test_words_that_say_the_help_asked_for_earn_a_related_measures_credit():
+    need = _need("ESOL for refugee women\nEnglish language support in Banbury", HOURS)
+    english = _offer("English language classes for refugees", {"OIEP-J3": 3})
+    bookkeeping = _offer("Bookkeeping for community groups", {"OIEP-S6": 12}, "OFF-2")
+    found = score_pair(need, english, CATALOGUE, POLICY)
+    assert found is not None and found.toms > 0
+    assert any(r.startswith("the words say the help asked for") for r in found.reasons)
+    assert _ranked(need, bookkeeping, english)[0] == "OFF-1"
+
+
+def test_a_query_of_words_alone_has_no_toms_credit_to_give():
+    found = score_pair(_need("Computers for families"), _offer("Laptops"), CATALOGUE, POLICY)
+    assert found is not None and found.toms == 0.0
+    assert not any(r.startswith("the words say the help asked for") for r in found.reasons)
+
+
 # In person -----------------------------------------------------------------------------
 
 
@@ -119,3 +183,54 @@ def test_the_vectorised_engine_halves_a_wordless_measure_as_the_reference_does()
 )
 def test_help_counted_in_people_or_hours_is_given_in_person_and_money_is_not(code, in_person):
     assert CATALOGUE.is_in_person(code) is in_person
+
+
+def test_money_or_goods_far_away_keep_half_the_location_score_and_say_why():
+    far = (HERE[0] + 90_000, HERE[1])
+    laptops = Candidate("OFF-1", *far, measures={"OIEP-S8": 10}, text="Laptops posted")
+    need = _need("Laptops for our homework club", (WantedMeasure("OIEP-S8", 10),))
+    sent = replace(need, can_be_sent=True)
+    assert score_pair(need, laptops, CATALOGUE, POLICY).location < 0.05
+    found = score_pair(sent, laptops, CATALOGUE, POLICY)
+    assert found.location == pytest.approx(0.5)
+    assert any(r.startswith("money or goods can be sent") for r in found.reasons)
+    assert rank(sent, CandidatePool((laptops,), CATALOGUE), POLICY)[0].location == pytest.approx(
+        0.5
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Online English conversation practice",
+        "Refurbished laptops, sent by post",
+        "Free legal advice by phone or in person",
+        "Volunteers practise English with refugees by video call",
+        "Free print runs for charities, posted",
+    ],
+)
+def test_an_offer_that_says_it_comes_online_or_by_post_is_given_remotely(text):
+    assert says_delivered_remotely(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Post-op befriending at home", "Reading helpers in primary schools", "Phonics"]
+)
+def test_an_offer_given_in_person_is_not_read_as_remote(text):
+    assert not says_delivered_remotely(text)
+
+
+def test_help_given_remotely_is_not_bounded_by_the_in_person_reach_and_says_why():
+    far = (HERE[0] + 80_000, HERE[1])
+    need = _need("English conversation for refugees", HOURS, max_distance_m=30_000.0)
+    online = Candidate(
+        "OFF-1", *far, HOURS_OFFERED, text="English conversation online", remote=True
+    )
+    in_person = Candidate("OFF-2", *far, HOURS_OFFERED, text="English conversation club")
+    assert score_pair(need, in_person, CATALOGUE, POLICY) is None
+    found = score_pair(need, online, CATALOGUE, POLICY)
+    assert found is not None and found.location == pytest.approx(0.5)
+    assert "given online, by phone or by post: location counts at least half, however far" in (
+        found.reasons
+    )
+    assert _ranked(need, in_person, online) == ["OFF-1"]
