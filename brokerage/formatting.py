@@ -1,9 +1,9 @@
 """The one way the site writes numbers and dates for people to read.
 
 Quantities ("40", "1.5", "1,250"), money ("£1,250", "£12.50"), percentages ("40%") and
-dates ("4 December 2026", "4 December 2026 at 14:05") all come from here, in Python and in
-templates (the Jinja filters `register_filters` adds in create_app). A Decimal is never
-written with `str()`, which gives "4E+1" for forty.
+dates ("4 December 2026", "4 December 2026 at 14:05", "December 2026") all come from here,
+in Python and in templates (the Jinja filters `register_filters` adds in create_app). A
+Decimal is never written with `str()`, which gives "4E+1" for forty.
 """
 
 from __future__ import annotations
@@ -86,6 +86,15 @@ def format_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def format_month(value: date | datetime | None) -> str:
+    """December 2026: the month a date falls in, for periods counted by the month."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value)
+    return f"{value:%B %Y}"
+
+
 def format_datetime(value: datetime | None) -> str:
     """4 December 2026 at 14:05, in UK time."""
     if value is None:
@@ -104,12 +113,13 @@ def _local(value: datetime) -> datetime:
 def register_filters(app: Flask) -> None:
     """`{{ line.quantity | quantity }}`, `{{ line.quantity | amount(line.unit) }}`,
     `{{ pence | pounds }}`, `{{ share | percent }}`, `{{ day | date }}`,
-    `{{ moment | datetime }}` in every template."""
+    `{{ day | month }}`, `{{ moment | datetime }}` in every template."""
     app.jinja_env.filters.update(
         quantity=format_quantity,
         amount=format_amount,
         pounds=format_pounds,
         percent=format_percent,
         date=format_date,
+        month=format_month,
         datetime=format_datetime,
     )
