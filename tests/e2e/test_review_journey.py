@@ -10,29 +10,16 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from brokerage.accounts import service as accounts
-from brokerage.accounts.models import Membership, Organisation, User
+from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.matches.models import Match
 from brokerage.toms.service import load_shipped_frameworks
-from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in
+from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in, new_member
 from tests.helpers.listings import listing_fields
 from tests.helpers.review import deliver
 
 pytestmark = pytest.mark.e2e
-
-
-def _person(organisation: Organisation | None, first_name: str, **roles: bool) -> User:
-    person = Person.new(first_name)
-    user = accounts.register_user(person.email, person.name, person.password)
-    accounts.set_platform_roles(
-        user, staff=roles.get("staff", False), task_force=roles.get("task_force", False)
-    )
-    if organisation is not None:
-        db.session.add(Membership(user=user, organisation=organisation, role="member"))
-    db.session.flush()
-    return user
 
 
 def _delivered_match(live_server: LiveServer) -> tuple[int, Person]:
@@ -43,9 +30,9 @@ def _delivered_match(live_server: LiveServer) -> tuple[int, Person]:
         supplier = Organisation(name=f"Print {tag}", kind="supplier", postcode="OX4 2JY")
         charity = Organisation(name=f"Readers {tag}", kind="beneficiary", postcode="OX4 2JY")
         db.session.add_all([supplier, charity])
-        staff = _person(None, "Stella", staff=True)
-        provider, seeker = _person(supplier, "Sam"), _person(charity, "Bea")
-        task_force = _person(None, "Tess", task_force=True)
+        staff = new_member(None, "Stella", staff=True)
+        provider, seeker = new_member(supplier, "Sam"), new_member(charity, "Bea")
+        task_force = new_member(None, "Tess", task_force=True)
         offer = listings.create_listing(
             supplier, listing_fields("offer", title=f"Volunteers {tag}")
         )
