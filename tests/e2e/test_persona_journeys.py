@@ -35,6 +35,7 @@ from tests.e2e.helpers import (
     Outbox,
     Person,
     create_organisation,
+    follow_nav,
     list_an_offer,
     log_in,
     new_member,
@@ -206,7 +207,7 @@ def test_a_new_supplier_signs_up_offers_help_and_expresses_interest(
     create_organisation(page, journey, name, SUPPLIER)
     journey.open_menus(page, "organisation")
     list_an_offer(page, journey)
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="For you").click()
+    follow_nav(page, "For you")
     expect(page.get_by_role("heading", level=1)).to_have_text("For you")
     journey(page, "for-you")
     page.goto("/directory/opportunities")
@@ -233,7 +234,7 @@ def test_a_beneficiary_posts_a_need_sees_offers_and_confirms_a_delivery(
 
     title = f"Reading buddies {uuid.uuid4().hex[:4]}"
     page.goto("/listings/")
-    page.get_by_role("link", name=re.compile("New community need")).click()
+    page.get_by_role("link", name="New need", exact=True).click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Description").fill("Volunteers to read with pupils once a week.")
     page.get_by_label("Category").select_option("volunteering")

@@ -1,10 +1,12 @@
 """The task force in Chromium: a delivery the supplier recorded and the beneficiary
 confirmed waits in the queue; a task force member verifies it, and the review dashboard's
-and the public impact page's figures go up by one. Every page is axe-checked."""
+and the public impact page's figures go up by one: the task force's persona journey, at 1280
+and 390 px, every step through the Journey checks, menus opened."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,7 +17,7 @@ from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.matches.models import Match
 from brokerage.toms.service import load_shipped_frameworks
-from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in, new_member
+from tests.e2e.helpers import WIDTHS, Journey, LiveServer, Person, log_in, new_member
 from tests.helpers.listings import listing_fields
 from tests.helpers.review import deliver
 
@@ -59,10 +61,14 @@ def _figure(page: Page, element_id: str) -> int:
     return int(page.locator(f"#{element_id}").inner_text())
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 def test_the_task_force_verifies_an_outcome_and_the_figures_change(
-    live_server: LiveServer, page: Page, check_page: CheckPage
+    live_server: LiveServer,
+    start_journey: Callable[[str, str], tuple[Journey, Page]],
+    width: str,
 ) -> None:
     match_id, member = _delivered_match(live_server)
+    check_page, page = start_journey("task-force", width)
     page.goto("/impact")
     public_before = _figure(page, "impact-matches")
 
@@ -72,6 +78,7 @@ def test_the_task_force_verifies_an_outcome_and_the_figures_change(
 
     page.goto("/review/")
     check_page(page, "queue")
+    check_page.open_menus(page, "queue")
     outcome = page.get_by_role("region", name=f"Match {match_id}")
     expect(outcome).to_contain_text("12")
     expect(outcome).to_contain_text("Confirmed")
