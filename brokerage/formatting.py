@@ -79,20 +79,19 @@ def format_percent(share: Number | None, *, places: int = 0) -> str:
 
 def format_date(value: date | datetime | None) -> str:
     """4 December 2026 (a date-time is read in UK time first)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = _local(value)
-    return f"{value.day} {value:%B %Y}"
+    day = _uk_day(value)
+    return "" if day is None else f"{day.day} {day:%B %Y}"
 
 
 def format_month(value: date | datetime | None) -> str:
     """December 2026: the month a date falls in, for periods counted by the month."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = _local(value)
-    return f"{value:%B %Y}"
+    day = _uk_day(value)
+    return "" if day is None else f"{day:%B %Y}"
+
+
+def _uk_day(value: date | datetime | None) -> date | None:
+    """The day as it was in the UK: a date-time is read in UK time."""
+    return _local(value) if isinstance(value, datetime) else value
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -178,6 +178,23 @@ def list_an_offer(page: Page, check: CheckPage) -> None:
     check(page, "offer-published")
 
 
+def fill_charter_sign_up(page: Page, name: str, plans: dict[str, str]) -> None:
+    """On 'Sign the Inclusive Economy Charter': a small private-sector supplier's details
+    and, for each pledge named (its code and title), what the organisation plans to do."""
+    page.get_by_label("Organisation name").fill(name)
+    page.get_by_role("radio", name=re.compile("^Supplier")).check()
+    page.get_by_label("Postcode").fill("ox41aa")
+    page.get_by_role("radio", name="Private sector").check()
+    page.get_by_label("Size").select_option(label="Small (10 to 49 employees)")
+    page.get_by_label("Number of employees").fill("18")
+    page.get_by_label("Contact name").fill("Bea Baker")
+    page.get_by_label("Contact email address").fill(f"bea-{uuid.uuid4().hex[:6]}@example.org")
+    for pledge, plan in plans.items():
+        box = page.locator("div.border.rounded").filter(has_text=pledge).first
+        box.get_by_role("checkbox").check()
+        box.get_by_label("What you plan to do").fill(plan)
+
+
 def invite(page: Page, check: CheckPage, email: str) -> None:
     """On an organisation's page, as its owner, invite `email` as a member."""
     page.get_by_label("Their email address").fill(email)

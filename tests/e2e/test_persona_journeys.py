@@ -35,6 +35,7 @@ from tests.e2e.helpers import (
     Outbox,
     Person,
     create_organisation,
+    fill_charter_sign_up,
     follow_nav,
     list_an_offer,
     log_in,
@@ -58,6 +59,25 @@ def _flashed(page: Page, text: str) -> None:
 def _signed_in(page: Page, journey: Journey, person: Person) -> None:
     log_in(page, journey, person.email, person.password)
     _flashed(page, "You are logged in.")
+
+
+def _home(page: Page, journey: Journey, person: Person, waiting: str) -> None:
+    """Sign in, read the home page's task list (`waiting` in it) and open every menu."""
+    _signed_in(page, journey, person)
+    page.goto("/")
+    expect(page.get_by_role("main")).to_contain_text(waiting)
+    journey(page, "home-tasks")
+    journey.open_menus(page, "home")
+
+
+def _save_and_publish(page: Page, journey: Journey, kind: str, title: str) -> None:
+    """On a new listing's filled form: check it, save it, publish it."""
+    journey(page, f"new-{kind}")
+    page.get_by_role("button", name=f"Save {kind}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    page.get_by_role("button", name="Publish").click()
+    _flashed(page, "is published")
+    journey(page, f"{kind}-published")
 
 
 def _stored_match(offer_id: int, column, seeker_id: int) -> Match:
@@ -157,11 +177,7 @@ def test_a_buyer_posts_an_opportunity_and_invites_a_supplier(
 ):
     world = _world(live_server)
     journey, page = start_journey("buyer", width)
-    _signed_in(page, journey, world["buyer"])
-    page.goto("/")
-    expect(page.get_by_role("main")).to_contain_text("What waits for you")
-    journey(page, "home-tasks")
-    journey.open_menus(page, "home")
+    _home(page, journey, world["buyer"], "What waits for you")
 
     title = f"Annual report printing {uuid.uuid4().hex[:4]}"
     page.goto("/listings/")
@@ -174,12 +190,7 @@ def test_a_buyer_posts_an_opportunity_and_invites_a_supplier(
     page.locator("#measures-OIEP-S6").check()
     page.get_by_label("Quantity of OIEP-S6", exact=False).fill("10")
     page.get_by_label("Other trades: CPV codes or words, one a line").fill(PRINTING)
-    journey(page, "new-opportunity")
-    page.get_by_role("button", name="Save opportunity").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    page.get_by_role("button", name="Publish").click()
-    _flashed(page, "is published")
-    journey(page, "opportunity-published")
+    _save_and_publish(page, journey, "opportunity", title)
 
     page.get_by_role("link", name="See matches").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Suppliers for {title}")
@@ -226,11 +237,7 @@ def test_a_beneficiary_posts_a_need_sees_offers_and_confirms_a_delivery(
 ):
     world = _world(live_server)
     journey, page = start_journey("beneficiary", width)
-    _signed_in(page, journey, world["beneficiary"])
-    page.goto("/")
-    expect(page.get_by_role("main")).to_contain_text("Deliveries to confirm")
-    journey(page, "home-tasks")
-    journey.open_menus(page, "home")
+    _home(page, journey, world["beneficiary"], "Deliveries to confirm")
 
     title = f"Reading buddies {uuid.uuid4().hex[:4]}"
     page.goto("/listings/")
@@ -240,12 +247,7 @@ def test_a_beneficiary_posts_a_need_sees_offers_and_confirms_a_delivery(
     page.get_by_label("Category").select_option("volunteering")
     page.locator("#measures-OIEP-S1").check()
     page.get_by_label("Where the help is needed").fill("OX4 2JY")
-    journey(page, "new-need")
-    page.get_by_role("button", name="Save need").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(title)
-    page.get_by_role("button", name="Publish").click()
-    _flashed(page, "is published")
-    journey(page, "need-published")
+    _save_and_publish(page, journey, "need", title)
     page.get_by_role("link", name="See matches").click()
     journey(page, "offers-for-the-need")
 
@@ -295,17 +297,7 @@ def test_a_charter_signee_signs_up_and_records_a_check_in(
     journey(page, "charter")
     journey.open_menus(page, "charter")
     page.get_by_role("main").get_by_role("link", name="Sign the charter").click()
-    page.get_by_label("Organisation name").fill(name)
-    page.get_by_role("radio", name=re.compile("^Supplier")).check()
-    page.get_by_label("Postcode").fill("ox41aa")
-    page.get_by_role("radio", name="Private sector").check()
-    page.get_by_label("Size").select_option(label="Small (10 to 49 employees)")
-    page.get_by_label("Number of employees").fill("18")
-    page.get_by_label("Contact name").fill("Bea Baker")
-    page.get_by_label("Contact email address").fill(f"bea-{uuid.uuid4().hex[:6]}@example.org")
-    box = page.locator("div.border.rounded").filter(has_text="OCC-5").first
-    box.get_by_role("checkbox").check()
-    box.get_by_label("What you plan to do").fill("A volunteering day a year for each baker.")
+    fill_charter_sign_up(page, name, {"OCC-5": "A volunteering day a year for each baker."})
     journey(page, "sign-up")
     page.get_by_role("button", name="Sign the charter").click()
     _flashed(page, "Thank you for signing the charter")
