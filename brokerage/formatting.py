@@ -1,9 +1,9 @@
 """The one way the site writes numbers and dates for people to read.
 
 Quantities ("40", "1.5", "1,250"), money ("£1,250", "£12.50"), percentages ("40%") and
-dates ("4 December 2026", "4 December 2026 at 14:05") all come from here, in Python and in
-templates (the Jinja filters `register_filters` adds in create_app). A Decimal is never
-written with `str()`, which gives "4E+1" for forty.
+dates ("4 December 2026", "4 December 2026 at 14:05", "December 2026") all come from here,
+in Python and in templates (the Jinja filters `register_filters` adds in create_app). A
+Decimal is never written with `str()`, which gives "4E+1" for forty.
 """
 
 from __future__ import annotations
@@ -79,11 +79,19 @@ def format_percent(share: Number | None, *, places: int = 0) -> str:
 
 def format_date(value: date | datetime | None) -> str:
     """4 December 2026 (a date-time is read in UK time first)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = _local(value)
-    return f"{value.day} {value:%B %Y}"
+    day = _uk_day(value)
+    return "" if day is None else f"{day.day} {day:%B %Y}"
+
+
+def format_month(value: date | datetime | None) -> str:
+    """December 2026: the month a date falls in, for periods counted by the month."""
+    day = _uk_day(value)
+    return "" if day is None else f"{day:%B %Y}"
+
+
+def _uk_day(value: date | datetime | None) -> date | None:
+    """The day as it was in the UK: a date-time is read in UK time."""
+    return _local(value) if isinstance(value, datetime) else value
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -104,12 +112,13 @@ def _local(value: datetime) -> datetime:
 def register_filters(environment: Environment) -> None:
     """`{{ line.quantity | quantity }}`, `{{ line.quantity | amount(line.unit) }}`,
     `{{ pence | pounds }}`, `{{ share | percent }}`, `{{ day | date }}`,
-    `{{ moment | datetime }}` in every template."""
+    `{{ day | month }}`, `{{ moment | datetime }}` in every template."""
     environment.filters.update(
         quantity=format_quantity,
         amount=format_amount,
         pounds=format_pounds,
         percent=format_percent,
         date=format_date,
+        month=format_month,
         datetime=format_datetime,
     )

@@ -4,8 +4,10 @@ exponent, the value kept to the shown precision, and the Jinja filters every tem
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from pathlib import Path
 
 from flask import Flask, render_template_string
 from hypothesis import given
@@ -15,10 +17,13 @@ from brokerage.formatting import (
     format_amount,
     format_date,
     format_datetime,
+    format_month,
     format_percent,
     format_pounds,
     format_quantity,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Decimals as a database, a spreadsheet or arithmetic hands them over: any number of
 # digits, any exponent (Decimal("4E+1") is forty), either sign.
@@ -75,17 +80,57 @@ def test_dates_are_written_one_way():
     # Summer time: stored in UTC, shown as the clock in Oxford read.
     assert format_datetime(datetime(2026, 7, 1, 23, 30, tzinfo=UTC)) == "2 July 2026 at 00:30"
     assert format_date(None) == ""
+    assert format_month(date(2026, 12, 4)) == "December 2026"
+    # The first of July at 00:30 in Oxford is still 30 June in UTC.
+    assert format_month(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == "July 2026"
+
+
+# A date written for people some other way than the filters: strftime, or a filter of
+# another name (Flask-Moment's, Babel's, a hand-made one).
+OTHER_DATE_WRITING = re.compile(
+    r"strftime|\|\s*(format_date|format_datetime|dateformat|datetimeformat|babel_\w+|moment)\b"
+)
+# isoformat() is for machines: a <time datetime=...> or an input's value, never text.
+ISO_IN_TEXT = re.compile(r"""(?<!datetime=")(?<!value="){{[^}]*isoformat\(\)""")
+# A day with a month's name, written by hand in Python ("%-d %B %Y", "%d %b").
+HAND_WRITTEN_DATE = re.compile(r"%-?d %[bB]|%[bB] %Y")
+
+
+def test_no_template_writes_a_date_but_through_the_one_formatter():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "templates").rglob("*.*"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if OTHER_DATE_WRITING.search(line) or ISO_IN_TEXT.search(line)
+    ]
+    assert not found, "dates written for people without | date, | datetime or | month:\n" + (
+        "\n".join(found)
+    )
+
+
+def test_no_python_writes_a_date_for_people_but_the_formatter():
+    formatter = ROOT / "brokerage" / "formatting.py"
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "brokerage").rglob("*.py"))
+        if path != formatter
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if HAND_WRITTEN_DATE.search(line)
+    ]
+    assert not found, "dates written by hand instead of format_date:\n" + "\n".join(found)
 
 
 def test_every_template_has_the_filters(app: Flask):
     with app.test_request_context():
         html = render_template_string(
             "{{ q | amount('hours') }}; {{ p | pounds }}; {{ s | percent }}; {{ d | date }}; "
-            "{{ t | datetime }}; {{ q | quantity }}",
+            "{{ t | datetime }}; {{ q | quantity }}; {{ d | month }}",
             q=Decimal("4E+1"),
             p=125_000,
             s=0.5,
             d=date(2026, 12, 4),
             t=datetime(2026, 12, 4, 9, 0, tzinfo=UTC),
         )
-    assert html == ("40 hours; £1,250; 50%; 4 December 2026; 4 December 2026 at 09:00; 40")
+    assert html == (
+        "40 hours; £1,250; 50%; 4 December 2026; 4 December 2026 at 09:00; 40; December 2026"
+    )

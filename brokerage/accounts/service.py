@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from .. import audit
 from ..errors import BrokerageError
 from ..extensions import db
+from ..formatting import format_date
 from ..mail import send_mail
 from ..partnership import current_partnership
 from ..types import utcnow
@@ -377,7 +378,7 @@ def active_api_token(secret: str) -> ApiToken | None:
         return None
     if token.has_expired:
         raise ApiTokenExpired(
-            f"This API token expired on {token.expires_at:%d %b %Y}. "
+            f"This API token expired on {format_date(token.expires_at)}. "
             "Make a new one on your account page."
         )
     return token

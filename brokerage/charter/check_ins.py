@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from ..accounts.models import User
 from ..errors import BrokerageError
 from ..extensions import db
+from ..formatting import format_date
 from ..jobs import enqueue
 from ..mail import send_mail
 from .choices import CheckInKind, PledgeProgress, ReminderKind, SigneeStatus, Unit
@@ -68,7 +69,7 @@ def record_check_in(
         raise CharterError("Record every pledge the signee has made, and only those.")
     if held_on < check_in.term.starts_on:
         raise CharterError(
-            f"This term started on {check_in.term.starts_on:%-d %B %Y}; "
+            f"This term started on {format_date(check_in.term.starts_on)}; "
             "the meeting cannot have been held before that."
         )
     check_in.held_on, check_in.recorded_by = held_on, actor
@@ -176,10 +177,10 @@ class ReminderReport:
 
     def summary(self) -> str:
         if not self.reminded:
-            return f"No check-ins due by {self.until:%-d %B %Y} need a reminder."
+            return f"No check-ins due by {format_date(self.until)} need a reminder."
         lines = [
             f"Sent {len(self.reminded)} reminder{'s' if len(self.reminded) != 1 else ''} "
-            f"for check-ins due by {self.until:%-d %B %Y}:"
+            f"for check-ins due by {format_date(self.until)}:"
         ]
         lines += [
             f"  {c.due_on:%Y-%m-%d}  {c.kind_enum.label}  {c.signee.name}"
@@ -215,7 +216,7 @@ def send_check_in_reminder(check_in_id: int) -> None:
     send_mail(
         check_in.signee.contact_email,
         f"{charter_name()}: your {check_in.kind_enum.label.lower()} is due on "
-        f"{check_in.due_on:%-d %B %Y}",
+        f"{format_date(check_in.due_on)}",
         "charter_reminder",
         check_in=check_in,
         signee=check_in.signee,

@@ -19,6 +19,7 @@ from .. import audit
 from ..accounts.models import Membership, Organisation, User
 from ..errors import BrokerageError
 from ..extensions import db
+from ..formatting import format_date
 from ..mail import send_mail
 from ..notifications.service import notify
 from ..types import utcnow
@@ -206,8 +207,8 @@ def renew(signee: Signee, on: date) -> Term:
         raise CharterError("Only an approved signee's term can be renewed.")
     if on < renewal_opens_on(term):
         raise CharterError(
-            f"Term {term.number} ends on {term.ends_on:%-d %B %Y}; it can be renewed from "
-            f"{renewal_opens_on(term):%-d %B %Y}."
+            f"Term {term.number} ends on {format_date(term.ends_on)}; it can be renewed from "
+            f"{format_date(renewal_opens_on(term))}."
         )
     new_term = _start_term(signee, max(term.ends_on, on))
     db.session.flush()

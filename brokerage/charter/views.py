@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from ..accounts.models import Organisation
 from ..accounts.permissions import staff_required
 from ..extensions import db, limiter
+from ..formatting import format_date
 from ..pagination import page_number
 from ..spreadsheets import MIMETYPES
 from ..validators import add_error, required, text_of
@@ -201,7 +202,7 @@ def renew(signee_id: int) -> BaseResponse:
         flash(str(error), "danger")
     else:
         db.session.commit()
-        flash(f"Renewed: term {term.number} runs from {term.starts_on:%-d %B %Y}.", "success")
+        flash(f"Renewed: term {term.number} runs from {format_date(term.starts_on)}.", "success")
     return redirect(url_for("charter.signee", signee_id=found.id))
 
 

@@ -21,6 +21,7 @@ from ..accounts.models import Organisation
 from ..changes import announce
 from ..errors import BrokerageError
 from ..extensions import db
+from ..formatting import format_date
 from ..places.postcodes import InvalidPostcode
 from ..places.service import Place, resolve
 from ..toms.service import measures_by_code
@@ -433,7 +434,8 @@ def _check_publishable(listing: Listing, on: date) -> None:
     last_day = last_day_of(listing)
     if last_day is not None and last_day < on:
         raise InvalidTransition(
-            f"{listing.ref} ended on {last_day:%d %B %Y}: change its dates before publishing it."
+            f"{listing.ref} ended on {format_date(last_day)}: "
+            "change its dates before publishing it."
         )
     if not listing.measures:
         raise InvalidTransition(f"{listing.ref} names no measures: add one before publishing it.")

@@ -13,6 +13,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
+from ..formatting import format_date
 from ..types import UTCDateTime, in_list, utcnow
 from .models import Action, Kpi, KpiValue, Plan
 from .states import EventKind
@@ -68,5 +69,5 @@ class Event(Model):
     def when(self) -> str:
         """The date if known, else the timing the plan gives."""
         if self.happens_on:
-            return self.happens_on.strftime("%-d %B %Y")
+            return format_date(self.happens_on)
         return self.timing or "Date to be set"

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..formatting import format_month
 from .models import Kpi, KpiMeasure, KpiValue
 
 EXTENSION = "plan_kpi_sources"
@@ -134,7 +135,7 @@ def _sync(kpi: Kpi, source: KpiSource, counts: dict[date, int]) -> int:
             kpi.values.remove(value)
             changed += 1
     for month, count in counts.items():
-        note = f"{count:,} {source.counted} in {month:%B %Y} (counted automatically)"
+        note = f"{count:,} {source.counted} in {format_month(month)} (counted automatically)"
         written = fed.get(month)
         if written is None:
             kpi.values.append(

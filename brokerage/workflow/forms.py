@@ -25,6 +25,7 @@ from wtforms.validators import (
 from wtforms.widgets import HiddenInput
 
 from ..choices import SelectChoice
+from ..formatting import format_date
 from ..toms.fields import MeasureQuantitiesField
 from ..validators import plain_text, text_of
 from .delivery import MAX_QUANTITY, DeliveryReport
@@ -144,7 +145,9 @@ class DeliveryForm(_Versioned):
 
     def validate_delivered_from(self, field: Any) -> None:
         if field.data and field.data < self.matched_on:
-            raise ValidationError(f"Delivery cannot start before the match ({self.matched_on}).")
+            raise ValidationError(
+                f"Delivery cannot start before the match ({format_date(self.matched_on)})."
+            )
 
     def validate_delivered_to(self, field: Any) -> None:
         if not field.data:

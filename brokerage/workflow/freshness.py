@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..accounts.models import Organisation, User
 from ..extensions import Model, db
+from ..formatting import format_date
 from ..listings.closing import is_closed
 from ..listings.models import Listing, Need, Offer, Opportunity
 from ..matches.models import Match
@@ -105,9 +106,9 @@ def expire_past_deadline(today: date) -> list[Match]:
 
 def _why_expired(match: Match, today: date) -> str:
     if match.offer.available_to and match.offer.available_to < today:
-        return f"The offer was available until {match.offer.available_to:%d %b %Y}."
+        return f"The offer was available until {format_date(match.offer.available_to)}."
     kind = "need" if match.need_id else "opportunity"
-    return f"The {kind}'s deadline was {match.seeker.deadline:%d %b %Y}."
+    return f"The {kind}'s deadline was {format_date(match.seeker.deadline)}."
 
 
 def nudge_quiet_matches(now: datetime, days: int = NUDGE_AFTER_DAYS) -> tuple[int, int]:

@@ -55,8 +55,14 @@ class MatchEvent(Model):
     )
 
     @property
+    def from_label(self) -> str:
+        """ "Interest expressed": the state the move left, as words."""
+        return State(self.from_state).label.capitalize()
+
+    @property
     def to_label(self) -> str:
-        return State(self.to_state).label
+        """ "In discussion": the state the move reached, as words."""
+        return State(self.to_state).label.capitalize()
 
     @property
     def reason_label(self) -> str:

@@ -208,7 +208,7 @@ def test_an_expired_token_is_refused_with_the_date_it_expired(app, supplier, in_
     assert refused.headers["WWW-Authenticate"] == 'Bearer realm="api"'
     assert refused.json == {
         "error": "unauthorised",
-        "reason": f"This API token expired on {yesterday:%d %b %Y}. "
+        "reason": f"This API token expired on {format_date(yesterday)}. "
         "Make a new one on your account page.",
     }
     assert "expired" in page_text(supplier.get("/account"))

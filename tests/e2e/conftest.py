@@ -18,7 +18,15 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 from werkzeug.serving import make_server
 
 from brokerage.extensions import db
-from tests.e2e.helpers import SCREENSHOTS, CheckPage, LiveServer, Outbox, check_page_accessible
+from tests.e2e.helpers import (
+    JOURNEY_SHOTS,
+    SCREENSHOTS,
+    CheckPage,
+    Journey,
+    LiveServer,
+    Outbox,
+    check_page_accessible,
+)
 from tests.helpers.app import build_test_app, fresh_database
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -75,6 +83,7 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def _empty_screenshot_folder() -> None:
     """Start each run with no screenshots, so none left over from an old run misleads."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    JOURNEY_SHOTS.mkdir(parents=True, exist_ok=True)
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink()
 
@@ -125,6 +134,20 @@ def check_page(request: pytest.FixtureRequest, csp_violations: list[str]) -> Che
         assert not csp_violations, f"CSP violations by {shot}:\n" + "\n".join(csp_violations)
 
     return _check
+
+
+@pytest.fixture
+def start_journey(
+    new_context: Callable[..., BrowserContext], csp_violations: list[str]
+) -> Callable[[str, str], tuple[Journey, Page]]:
+    """`start_journey(persona, width_name)`: the journey's checks and a page of its own at
+    that width (1280 or 390 px wide)."""
+
+    def _start(persona: str, width_name: str) -> tuple[Journey, Page]:
+        journey = Journey(persona, width_name, csp_violations)
+        return journey, new_context(viewport=journey.viewport).new_page()
+
+    return _start
 
 
 @pytest.fixture

@@ -19,7 +19,15 @@ from brokerage.charter import service as charter
 from brokerage.charter import toolkit
 from brokerage.charter.check_ins import RecordEntry, record_check_in
 from brokerage.extensions import db
-from tests.e2e.helpers import SCREENSHOTS, CheckPage, LiveServer, Person, log_in, log_out
+from tests.e2e.helpers import (
+    SCREENSHOTS,
+    CheckPage,
+    LiveServer,
+    Person,
+    fill_charter_sign_up,
+    log_in,
+    log_out,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -105,21 +113,14 @@ def _sign_up(page: Page, check: CheckPage, name: str) -> None:
     page.get_by_role("button", name="Sign the charter").click()
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     check(page, "sign-up-errors")
-    page.get_by_label("Organisation name").fill(name)
-    page.get_by_role("radio", name=re.compile("^Supplier")).check()
-    page.get_by_label("Postcode").fill("ox41aa")
-    page.get_by_role("radio", name="Private sector").check()
-    page.get_by_label("Size").select_option(label="Small (10 to 49 employees)")
-    page.get_by_label("Number of employees").fill("18")
-    page.get_by_label("Contact name").fill("Bea Baker")
-    page.get_by_label("Contact email address").fill(f"bea-{uuid.uuid4().hex[:6]}@example.org")
-    for pledge, plan in (
-        (VOLUNTEERING, "A volunteering day a year for each of our bakers."),
-        (RECRUITMENT, "Advertise every job at the job centre and on Oxford Hub."),
-    ):
-        box = page.locator("div.border.rounded").filter(has_text=pledge)
-        box.get_by_role("checkbox").check()
-        box.get_by_label("What you plan to do").fill(plan)
+    fill_charter_sign_up(
+        page,
+        name,
+        {
+            VOLUNTEERING: "A volunteering day a year for each of our bakers.",
+            RECRUITMENT: "Advertise every job at the job centre and on Oxford Hub.",
+        },
+    )
     page.get_by_label("List our organisation publicly").check()
     check(page, "sign-up-filled")
     page.get_by_role("button", name="Sign the charter").click()

@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from brokerage.extensions import db
 from brokerage.toms.service import load_shipped_frameworks
-from tests.e2e.helpers import Person, create_organisation, register, unique
+from tests.e2e.helpers import Person, create_organisation, list_an_offer, register, unique
 
 pytestmark = pytest.mark.e2e
 
@@ -22,35 +22,6 @@ def _catalogue_loaded(live_server) -> None:
         db.session.commit()
 
 
-def _list_an_offer(page: Page, check_page, name: str) -> None:
-    """As the supplier's owner, on its page: fill in the profile, then list and publish
-    an offer of carpentry apprenticeships."""
-    page.get_by_role("main").get_by_role("link", name="Profile").click()
-    page.get_by_role("link", name="Edit profile").click()
-    page.get_by_label("Sector").select_option(label="Construction and building")
-    page.get_by_label("Size").select_option("small")
-    page.get_by_label("Pays the real Living Wage").check()
-    page.get_by_role("button", name="Save profile").click()
-    expect(page.get_by_role("status")).to_contain_text("Profile saved.")
-    check_page(page, "supplier-profile")
-
-    page.get_by_role("link", name="Your listings").click()
-    page.get_by_role("link", name="New social value offer").click()
-    page.get_by_label("Title").fill("Carpentry apprenticeships")
-    page.get_by_label("Description").fill(
-        "Two carpentry apprenticeships a year for young people from Blackbird Leys."
-    )
-    page.get_by_label("Category").select_option(label="Construction and building")
-    page.locator("#measures-OIEP-S6").check()
-    page.get_by_label("Quantity of OIEP-S6", exact=False).fill("40")
-    check_page(page, "new-offer")
-    page.get_by_role("button", name="Save offer").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Carpentry apprenticeships")
-    page.get_by_role("button", name="Publish").click()
-    expect(page.get_by_role("status")).to_contain_text("is published")
-    check_page(page, "offer-published")
-
-
 def test_a_buyer_finds_a_new_supplier_by_a_misspelt_word_within_ten_miles(
     page: Page, new_page, live_server, check_page, outbox
 ):
@@ -58,7 +29,7 @@ def test_a_buyer_finds_a_new_supplier_by_a_misspelt_word_within_ten_miles(
     supplier_name = unique("Cowley Joinery")
     register(page, check_page, outbox, Person.new("Sam"))
     create_organisation(page, check_page, supplier_name, SUPPLIER)
-    _list_an_offer(page, check_page, supplier_name)
+    list_an_offer(page, check_page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Find").click()
     page.get_by_role("navigation", name="Directory").get_by_role(
         "link", name="Community needs"

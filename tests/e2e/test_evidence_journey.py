@@ -21,8 +21,7 @@ from brokerage.matches.models import Match
 from brokerage.toms.service import load_shipped_frameworks
 from brokerage.workflow.moves import advance
 from brokerage.workflow.states import State
-from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in
-from tests.e2e.test_review_journey import _person
+from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in, new_member
 from tests.helpers.listings import listing_fields
 from tests.workflow.evidence_samples import PDF, PNG
 
@@ -39,11 +38,11 @@ def _agreed_match(live_server: LiveServer) -> tuple[int, dict[str, Person], str]
         supplier = Organisation(name=f"Print {tag}", kind="supplier", postcode="OX4 2JY")
         arch = Organisation(name=f"ARCh {tag}", kind="beneficiary", postcode="OX4 2JY")
         db.session.add_all([supplier, arch])
-        staff = _person(None, "Stella", staff=True)
+        staff = new_member(None, "Stella", staff=True)
         users = {
-            "supplier": _person(supplier, "Sam"),
-            "arch": _person(arch, "Bea"),
-            "task_force": _person(None, "Tess", task_force=True),
+            "supplier": new_member(supplier, "Sam"),
+            "arch": new_member(arch, "Bea"),
+            "task_force": new_member(None, "Tess", task_force=True),
         }
         offer = listings.create_listing(supplier, listing_fields("offer", title="Readers"))
         need = listings.create_listing(arch, listing_fields("need", title="Reading helpers"))

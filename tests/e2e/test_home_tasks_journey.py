@@ -22,8 +22,7 @@ from brokerage.toms.service import load_shipped_frameworks
 from brokerage.workflow.delivery import DeliveryReport, record_delivery
 from brokerage.workflow.moves import advance
 from brokerage.workflow.states import State
-from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in
-from tests.e2e.test_review_journey import _person
+from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in, new_member
 from tests.helpers.charter import sign_up_details
 from tests.helpers.listings import listing_fields
 
@@ -45,12 +44,12 @@ def _world(live_server: LiveServer) -> dict[str, Person]:
             "buyer": Organisation(name=f"City Council {tag}", kind="buyer", postcode="OX1 1ND"),
         }  # fmt: skip
         db.session.add_all(orgs.values())
-        staff = _person(None, "Stella", staff=True)
+        staff = new_member(None, "Stella", staff=True)
         users = {
-            "supplier": _person(orgs["supplier"], "Sam"),
-            "arch": _person(orgs["arch"], "Bea"),
-            "buyer": _person(orgs["buyer"], "Bob"),
-            "task_force": _person(None, "Tess", task_force=True),
+            "supplier": new_member(orgs["supplier"], "Sam"),
+            "arch": new_member(orgs["arch"], "Bea"),
+            "buyer": new_member(orgs["buyer"], "Bob"),
+            "task_force": new_member(None, "Tess", task_force=True),
             "staff": staff,
         }
         offer = listings.create_listing(orgs["supplier"], listing_fields("offer", title="Readers"))

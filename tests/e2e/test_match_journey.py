@@ -14,13 +14,13 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from brokerage.accounts import service as accounts
-from brokerage.accounts.models import Membership, Organisation
+from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.listings import trade_service
 from brokerage.matches.models import Match
 from brokerage.toms.service import load_shipped_frameworks
-from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in
+from tests.e2e.helpers import CheckPage, LiveServer, Person, log_in, new_member
 from tests.helpers.listings import listing_fields
 
 PRINTING = "79800000"  # CPV: printing and related services
@@ -38,15 +38,8 @@ class Journey:
 
 
 def _person(organisation: Organisation | None, first_name: str, **roles: bool) -> Person:
-    person = Person.new(first_name)
-    user = accounts.register_user(person.email, person.name, person.password)
-    accounts.set_platform_roles(
-        user, staff=roles.get("staff", False), task_force=roles.get("task_force", False)
-    )
-    if organisation is not None:
-        db.session.add(Membership(user=user, organisation=organisation, role="member"))
-    db.session.flush()
-    return person
+    user = new_member(organisation, first_name, **roles)
+    return Person(name=user.name, email=user.email)
 
 
 def _suggested_match(live_server: LiveServer) -> Journey:
@@ -168,7 +161,7 @@ def test_a_match_goes_from_suggested_to_verified_in_the_browser(
     task_force.get_by_role("button", name="Verify the delivery").click()
     _flashed(task_force, "This match is now verified.")
     history = task_force.get_by_role("region", name="History")
-    for move in ("interest expressed", "in discussion", "agreed", "delivered", "verified"):
+    for move in ("Interest expressed", "In discussion", "Agreed", "Delivered", "Verified"):
         expect(history).to_contain_text(move)
     messages = task_force.get_by_role("region", name="Messages")
     expect(messages).to_contain_text("The task force and partnership staff cannot")

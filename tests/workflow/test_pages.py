@@ -3,6 +3,8 @@ form, what a stale or bad submit gets (never a 500, nothing saved), and what the
 
 from __future__ import annotations
 
+import re
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -14,8 +16,10 @@ from brokerage.matching.strength import strength_word
 from brokerage.notifications.models import Notification
 from brokerage.workflow.delivery import DeliveryReport, confirm_delivery, record_delivery
 from brokerage.workflow.models import MAX_MESSAGE, Delivery, MatchEvent, MatchMessage
+from brokerage.workflow.moves import advance, send_message
 from brokerage.workflow.states import State
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.helpers.pages import page_text
 from tests.helpers.web import csrf_token, log_in
 from tests.helpers.workflow import PEOPLE, set_state, today
 
@@ -314,7 +318,7 @@ def test_the_whole_workflow_through_the_page(pair, in_pair):
         assert response.status_code == 302, (action, response.get_data(True)[:800])
 
     html = beneficiary.get(f"/matches/{match_id}").get_data(as_text=True)
-    assert "verified" in html and "Ten volunteers, Tuesdays." in html
+    assert "Delivered → Verified" in html and "Ten volunteers, Tuesdays." in html
     assert "Could you help?" in html and "Evidence checked." in html
     assert "12 hours" in html or "OIEP-S1" in html
     assert "rated 5 out of 5" in html
@@ -465,3 +469,38 @@ def test_a_match_page_reads_delivered_quantities_and_its_strength_as_people_writ
     assert f">{strength}</span></h2>" in page
     assert "policy version" not in page
     assert "policy version" in _client(pair, "staff").get(f"/matches/{match_id}").get_data(True)
+
+
+def test_the_match_page_writes_every_date_and_time_one_way(pair, in_pair):
+    """Dates as "4 December 2026", times as "4 December 2026 at 14:05" in UK time (winter:
+    the same as UTC), in the delivery, the messages and the history; moves as words."""
+    suggested = datetime(2026, 12, 4, 14, 5, tzinfo=UTC)
+
+    def arrange(pair):
+        match = pair.match("need")
+        advance(match, State.INTEREST_EXPRESSED, pair.user("supplier"))
+        advance(match, State.IN_DISCUSSION, pair.user("beneficiary"))
+        message = send_message(match, pair.user("supplier"), "Tuesday suits us.")
+        advance(match, State.AGREED, pair.user("beneficiary"))
+        report = DeliveryReport(today(), today(), {"OIEP-S1": Decimal(3)}, "Register")
+        delivery = record_delivery(match, pair.user("supplier"), report, today(), match.version)
+        confirm_delivery(match, pair.user("beneficiary"), 5, "")
+        match.computed_at = suggested
+        message.at = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
+        for event in db.session.scalars(select(MatchEvent).filter_by(match_id=match.id)):
+            event.at = datetime(2026, 12, 6, 16, 45, tzinfo=UTC)
+        delivery.delivered_from, delivery.delivered_to = date(2026, 12, 7), date(2026, 12, 8)
+        delivery.confirmed_at = datetime(2026, 12, 9, 10, 0, tzinfo=UTC)
+        return match.id
+
+    match_id = in_pair(arrange)
+
+    text = page_text(_client(pair, "beneficiary").get(f"/matches/{match_id}"))
+
+    assert "From 7 December 2026 to 8 December 2026, recorded by" in text
+    assert "on 9 December 2026" in text
+    assert "Supplier, Thames Valley Print, 5 December 2026 at 09:30" in text
+    assert "4 December 2026 at 14:05 The matching engine Suggested" in text
+    assert "6 December 2026 at 16:45 Supplier Suggested → Interest expressed" in text
+    assert "Interest expressed → In discussion" in text
+    assert not re.search(r"\b\d{2} [A-Z][a-z]{2} \d{4}|UTC|interest_expressed", text), text
