@@ -70,13 +70,17 @@ def explain_ask(item: AskCredit, candidate: SupplierCandidate, catalogue: Catalo
     target = item.ask.target
     if pooled is not None and target and target > 0:
         share = pooled.quantity / target
+        if share >= 1:  # a share over 100% reads as a slip: say the ask is met
+            said = (
+                f"Offers {quantity(pooled.quantity)} {unit} for {name}, all of the "
+                f"{quantity(target)} wanted; counted in full"
+            ).replace("  ", " ")
+            return said + _offer_names(pooled.offers, candidate)
         said = (
             f"Offers {quantity(pooled.quantity)} of the {quantity(target)} {unit} wanted "
             f"for {name} ({share:.0%})"
         ).replace("  ", " ")
-        if share > 1:
-            said += "; counted in full"
-        elif item.credit > share:
+        if item.credit > share:
             said += f"; counted as a related measure, {item.related}, at {item.credit:.0%}"
         return said + _offer_names(pooled.offers, candidate)
     if pooled is not None:

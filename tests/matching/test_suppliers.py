@@ -187,6 +187,16 @@ def test_a_suppliers_offers_count_together_and_are_named():
     assert any("related measure" in r and "counted at 50%" in r for r in result.reasons)
 
 
+def test_offers_beyond_the_ask_say_the_ask_is_met_not_a_share_over_100_percent():
+    pooled = {"OIEP-S6": PooledMeasure(800, ("OFF-1",))}
+    builder = _supplier("b", ("77310000",), measures=pooled, offer_titles={"OFF-1": "Days"})
+    result = score_supplier(GROUNDS, builder, CATALOGUE, POLICY)
+    assert result is not None
+    said = [r for r in result.reasons if "OIEP-S6" in r]
+    assert said and "all of the 200 wanted; counted in full" in said[0]
+    assert not any("%)" in r for r in said)
+
+
 def test_a_supplier_within_its_service_area_but_far_away_says_both_distances():
     far = _supplier(
         "far", ("77310000",), easting=451_000.0, northing=241_000.0, service_radius_m=40_000
