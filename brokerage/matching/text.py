@@ -48,7 +48,7 @@ SYNONYM_MARK = "="
 # The same help in other words (relevance.md): each group's name, and its phrases.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "reading help": ("reading helpers", "literacy support", "hearing children read"),
-    "computers": ("laptops", "computers", "devices"),
+    "computers": ("laptops", "computers", "devices", "tablets"),
     "work experience": ("work experience", "job shadowing"),
     "English lessons": ("ESOL", "English language"),
     "decorating": ("decorating", "fresh paint"),
