@@ -98,6 +98,15 @@ def test_the_words_of_a_synonym_phrase_are_found_by_an_offer_naming_its_group():
     assert rank(need, CandidatePool((laptops,), CATALOGUE), POLICY)[0].fit == pytest.approx(1.0)
 
 
+def test_a_number_says_how_many_not_what_and_earns_no_fit():
+    assert "two" not in fit_words("Two Carterton primaries want adults to hear children read")
+    need = _need("Two primaries want adults to hear children read")
+    decorators = _offer("Two of our team decorate halls")
+    found = score_pair(need, decorators, CATALOGUE, POLICY)
+    assert found is None or found.fit == 0.0
+    assert _ranked(need, decorators) == []
+
+
 def test_a_synonym_phrase_only_partly_written_covers_nothing():
     assert synonym_cover(fit_words("Hearing aids for children")) == {}
 
