@@ -59,6 +59,31 @@ class PolicySettingsForm(FlaskForm):
         0,
         1,
     )
+    confirming_fit = _number(
+        "Description fit that confirms a measure",
+        "How much of the need's words an offer must share for its measures to count in full.",
+        0.01,
+        1,
+    )
+    same_help_fit = _number(
+        "Description fit that says the same help",
+        "From this much of the need's words in common, the words alone earn the credit for "
+        "the same outcome.",
+        0.01,
+        1,
+    )
+    full_cover_share = _number(
+        "Share of the quantity that counts in full",
+        "Offering this share of the quantity asked counts as the right measure in full.",
+        0.01,
+        1,
+    )
+    sent_help_location_floor = _number(
+        "Location score of help sent from afar",
+        "The least location score of money, goods or help given online, by phone or by post.",
+        0,
+        1,
+    )
     category_share = _number(
         "Share of fit from category", "How much of offer fit a matching category carries.", 0, 1
     )

@@ -35,11 +35,15 @@ SETTINGS = {
         "local_km": ("local distance", " km"),
         "half_life_km": ("half-life", " km"),
         "priority_place_boost": ("priority place boost", ""),
+        "sent_help_location_floor": ("location score of help sent from afar", ""),
     },
     "toms": {
         "same_outcome_credit": ("credit for the same outcome", ""),
         "same_theme_credit": ("credit for the same theme", ""),
         "wordless_measure_share": ("credit for measures with no words in common", ""),
+        "confirming_fit": ("description fit that confirms a measure", ""),
+        "same_help_fit": ("description fit that says the same help", ""),
+        "full_cover_share": ("share of the quantity that counts in full", ""),
     },
     "fit": {
         "category_share": ("share of fit from category", ""),

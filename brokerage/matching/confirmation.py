@@ -16,27 +16,20 @@ import numpy as np
 from .model import MeasureCredit, Wanted
 from .policy import MatchingPolicy
 
-# Description fit (the weighted share of the query's words found) at which the words
-# confirm that an offered measure is the help asked for; below it, the TOMs credit falls
-# in step towards the policy's wordless share.
-CONFIRMING_FIT = 0.12
-# Description fit at which the words alone say the help asked for, earning a related
-# measure's credit (the policy's same-outcome credit); below it, in step.
-SAME_HELP_FIT = 0.5
-
 Number = TypeVar("Number", float, np.ndarray)
 
 
 def confirmed_share(text: Number, policy: MatchingPolicy) -> Number:
     """The share of the TOMs credit the words confirm: the wordless share at no word in
-    common, all of it from CONFIRMING_FIT."""
+    common, all of it from the policy's confirming fit."""
     share = policy.wordless_measure_share
-    return share + (1 - share) * np.minimum(1.0, text / CONFIRMING_FIT)
+    return share + (1 - share) * np.minimum(1.0, text / policy.confirming_fit)
 
 
 def credit_in_words(text: Number, policy: MatchingPolicy) -> Number:
-    """What the words earn on their own: up to a related measure's credit at SAME_HELP_FIT."""
-    return policy.same_outcome_credit * np.minimum(1.0, text / SAME_HELP_FIT)
+    """What the words earn on their own: up to a related measure's credit at the policy's
+    same-help fit."""
+    return policy.same_outcome_credit * np.minimum(1.0, text / policy.same_help_fit)
 
 
 def worded_toms(toms: Number, text: Number, policy: MatchingPolicy) -> Number:

@@ -18,8 +18,6 @@ from rapidfuzz import fuzz, process
 
 from .confirmation import worded_toms
 from .model import (
-    FULL_COVER_SHARE,
-    SENT_HELP_LOCATION_FLOOR,
     Candidate,
     Catalogue,
     MatchResult,
@@ -182,9 +180,9 @@ def _location(
     np.exp2(score, out=score)
     # As reference.comes_from_afar: money or goods, or help given remotely, keep a floor.
     if wanted.can_be_sent:
-        np.maximum(score, SENT_HELP_LOCATION_FLOOR, out=score)
+        np.maximum(score, policy.sent_help_location_floor, out=score)
     elif pool.remote.any():
-        score[pool.remote] = np.maximum(score[pool.remote], SENT_HELP_LOCATION_FLOOR)
+        score[pool.remote] = np.maximum(score[pool.remote], policy.sent_help_location_floor)
     if wanted.in_priority_place:
         score = np.minimum(1.0, score + policy.priority_place_boost)
     elif pool.priority.any():
@@ -228,7 +226,7 @@ def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
                 cover = np.ones(len(rows))
             else:
                 with np.errstate(over="ignore", invalid="ignore"):  # tiny targets: cover is 1
-                    ratio = np.minimum(1.0, quantities / item.target / FULL_COVER_SHARE)
+                    ratio = np.minimum(1.0, quantities / item.target / policy.full_cover_share)
                 cover = np.nan_to_num(np.where(quantities > 0, ratio, 0.0), nan=0.0)
             # As reference.measure_credit: at least a related measure's credit, the rest by cover.
             floor = policy.same_outcome_credit

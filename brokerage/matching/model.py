@@ -76,18 +76,8 @@ class Wanted:
     max_distance_m: float | None = None
     in_priority_place: bool = False
     # The help asked for is money or goods, which can be sent: further away it is still a
-    # match (relevance.md), so its location score falls only to SENT_HELP_LOCATION_FLOOR.
+    # match (relevance.md), so its location score falls only to the policy's sent-help floor.
     can_be_sent: bool = False
-
-
-# The share of a wanted quantity from which an offer of the right measure covers it in full:
-# twelve of sixty volunteers is the right help; two of sixty, "a much smaller quantity"
-# (relevance.md), a weaker match.
-FULL_COVER_SHARE = 0.1
-# The least location score of help that can be sent or given remotely, however far: a weaker
-# match further away, never an excluded one (relevance.md: "a good fit further away that can
-# be delivered remotely or by post").
-SENT_HELP_LOCATION_FLOOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -108,7 +98,7 @@ class Candidate:
     # archived): never a match, whatever its dates say.
     closed: bool = False
     # The listing says its help comes online, by phone or by post: no in-person reach bounds
-    # it, and further away it stays a weaker match (SENT_HELP_LOCATION_FLOOR).
+    # it, and further away it stays a weaker match (the policy's sent-help floor).
     remote: bool = False
 
 

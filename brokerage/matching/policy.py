@@ -10,6 +10,9 @@ BUYER_VALUES_ALL_ZERO = (
     "weigh above 0."
 )
 
+# Shares that divide a fit or a quantity: each must be above 0 and at most 1.
+SHARES_OF_WORDS_OR_ASK = ("confirming_fit", "same_help_fit", "full_cover_share")
+
 
 @dataclass(frozen=True)
 class MatchingPolicy:
@@ -29,6 +32,21 @@ class MatchingPolicy:
     # A candidate whose text shares no word with the query meets its measures by their codes
     # alone ("volunteering hours" offered for interpreters): its TOMs credit counts this much.
     wordless_measure_share: float = 0.50
+    # Description fit (the weighted share of the query's words found) at which the words
+    # confirm that an offered measure is the help asked for; below it, the TOMs credit falls
+    # in step towards the wordless share.
+    confirming_fit: float = 0.12
+    # Description fit at which the words alone say the help asked for, earning a related
+    # measure's credit (the same-outcome credit); below it, in step.
+    same_help_fit: float = 0.50
+    # The share of a wanted quantity from which an offer of the right measure covers it in
+    # full: twelve of sixty volunteers is the right help; two of sixty, "a much smaller
+    # quantity" (relevance.md), a weaker match.
+    full_cover_share: float = 0.10
+    # The least location score of help that can be sent or given remotely, however far: a
+    # weaker match further away, never an excluded one (relevance.md: "a good fit further
+    # away that can be delivered remotely or by post").
+    sent_help_location_floor: float = 0.50
     # Offer fit: share of the fit that a matching category carries, when both have one.
     category_share: float = 0.25
     # Words count as the same when rapidfuzz's ratio is at least this (typo tolerance).
@@ -50,8 +68,9 @@ class MatchingPolicy:
             raise ValueError("At least one component weight must be above 0.")
         if sum(self.buyer_value_weights) <= 0:
             raise ValueError(BUYER_VALUES_ALL_ZERO)
-        if self.half_life_km <= 0:
-            raise ValueError("half_life_km must be above 0.")
+        for name in ("half_life_km", *SHARES_OF_WORDS_OR_ASK):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be above 0.")
         for name in (
             "same_outcome_credit",
             "same_theme_credit",
@@ -59,6 +78,8 @@ class MatchingPolicy:
             "category_share",
             "word_similarity_cutoff",
             "priority_place_boost",
+            "sent_help_location_floor",
+            *SHARES_OF_WORDS_OR_ASK,
         ):
             if getattr(self, name) > 1:
                 raise ValueError(f"{name} must be between 0 and 1.")

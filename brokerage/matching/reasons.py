@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from ..formatting import format_quantity
 from .confirmation import (
-    CONFIRMING_FIT,
-    SAME_HELP_FIT,
     confirmed_share,
     credit_in_words,
     toms_score,
 )
 from .model import (
-    FULL_COVER_SHARE,
-    SENT_HELP_LOCATION_FLOOR,
     Candidate,
     Catalogue,
     MeasureCredit,
@@ -66,7 +62,7 @@ def explain_location(
     if from_afar and km > policy.local_km:
         reasons.append(
             f"{from_afar}: location counts at least "
-            f"{counted(SENT_HELP_LOCATION_FLOOR).removeprefix('at ')}, however far"
+            f"{counted(policy.sent_help_location_floor).removeprefix('at ')}, however far"
         )
     if priority and policy.priority_place_boost:
         reasons.append(f"in a priority place (+{policy.priority_place_boost:.2f} to location)")
@@ -105,7 +101,7 @@ def _right_measure(
         at_least = counted(floor).removeprefix("at ")
         rule = (
             f": the right measure counts {at_least}, the quantity the rest "
-            f"(in full from {_percent(FULL_COVER_SHARE)} of the ask)"
+            f"(in full from {_percent(policy.full_cover_share)} of the ask)"
             if floor
             else ""
         )
@@ -194,7 +190,7 @@ def explain_words_and_measures(
         return [
             f"the words say the help asked for (description fit {text:.0%}): TOMs credit "
             f"{in_words:.0%}, as for a related measure ({policy.same_outcome_credit:.0%} "
-            f"from a fit of {SAME_HELP_FIT:.0%})"
+            f"from a fit of {policy.same_help_fit:.0%})"
         ]
     if toms <= 0 or share >= 1:
         return []
@@ -204,8 +200,8 @@ def explain_words_and_measures(
             f"{counted(share)} (a measure's code alone says little about the help)"
         ]
     return [
-        f"few words in common (description fit {text:.0%}; {CONFIRMING_FIT:.0%} confirms the "
-        f"help): the TOMs credit above counts {counted(share)}"
+        f"few words in common (description fit {text:.0%}; {policy.confirming_fit:.0%} "
+        f"confirms the help): the TOMs credit above counts {counted(share)}"
     ]
 
 

@@ -12,8 +12,6 @@ from rapidfuzz import fuzz
 
 from .confirmation import toms_score, worded_toms
 from .model import (
-    FULL_COVER_SHARE,
-    SENT_HELP_LOCATION_FLOOR,
     Candidate,
     Catalogue,
     MatchResult,
@@ -50,13 +48,13 @@ def location_score(
     distance: float, priority: bool, policy: MatchingPolicy, from_afar: bool = False
 ) -> float:
     """1 within the local distance, then halving every half-life; help that can be sent or
-    given remotely (`from_afar`) keeps SENT_HELP_LOCATION_FLOOR however far."""
+    given remotely (`from_afar`) keeps the policy's sent-help floor however far."""
     local_m = policy.local_km * 1000
     score = (
         1.0 if distance <= local_m else 0.5 ** ((distance - local_m) / (policy.half_life_km * 1000))
     )
     if from_afar:
-        score = max(score, SENT_HELP_LOCATION_FLOOR)
+        score = max(score, policy.sent_help_location_floor)
     return min(1.0, score + policy.priority_place_boost) if priority else score
 
 
@@ -95,21 +93,22 @@ def _credits_for(
 ) -> Iterator[tuple[float, str]]:
     """Each way one offered measure earns credit towards one wanted measure."""
     if code == wanted_code:
-        yield measure_credit(coverage(target, quantity), policy), "measure"
+        yield measure_credit(coverage(target, quantity, policy), policy), "measure"
     if catalogue.outcome_of(code) == catalogue.outcome_of(wanted_code):
         yield policy.same_outcome_credit, "outcome"
     if catalogue.theme_of(code) == catalogue.theme_of(wanted_code):
         yield policy.same_theme_credit, "theme"
 
 
-def coverage(target: float | None, quantity: float | None) -> float:
-    """How far the offered quantity covers the target: in full from FULL_COVER_SHARE of it
-    (relevance.md: only "a much smaller quantity" makes the right help a weaker match)."""
+def coverage(target: float | None, quantity: float | None, policy: MatchingPolicy) -> float:
+    """How far the offered quantity covers the target: in full from the policy's full-cover
+    share of it (relevance.md: only "a much smaller quantity" makes the right help a weaker
+    match)."""
     if target is None or target <= 0:
         return 1.0
     if quantity is None or quantity <= 0:
         return 0.0
-    return min(1.0, quantity / target / FULL_COVER_SHARE)
+    return min(1.0, quantity / target / policy.full_cover_share)
 
 
 def measure_credit(cover: float, policy: MatchingPolicy) -> float:

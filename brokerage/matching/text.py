@@ -22,12 +22,21 @@ STOPWORDS = frozenset(
     "you your".split()
 )
 # More words that say nothing about what is offered or needed, for matching's fit.
-FIT_STOPWORDS = STOPWORDS | frozenset(
-    "above after again among around because been before being both cannot could did does "
-    "doing done during each either every few had having her here hers him his how just may "
-    "might more most much must nor off once only onto other ours over own same she should "
-    "some such than then there these too under until upon very via while whom whose why "
-    "within without yet yours".split()
+FIT_STOPWORDS = (
+    STOPWORDS
+    | frozenset(
+        "above after again among around because been before being both cannot could did does "
+        "doing done during each either every few had having her here hers him his how just may "
+        "might more most much must nor off once only onto other ours over own same she should "
+        "some such than then there these too under until upon very via while whom whose why "
+        "within without yet yours".split()
+    )
+    | frozenset(
+        # A number says how many, not what: "two of our team", "hear children read" asked by
+        # "two primaries" is no shared help.
+        "one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+        "fifty hundred hundreds thousand thousands dozen dozens couple".split()
+    )
 )
 # Every listing on the site is an offer, a need or an opportunity, and demo ones say they
 # are fictional examples: these words are the app's, not what is offered or needed.
@@ -48,7 +57,7 @@ SYNONYM_MARK = "="
 # The same help in other words (relevance.md): each group's name, and its phrases.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "reading help": ("reading helpers", "literacy support", "hearing children read"),
-    "computers": ("laptops", "computers", "devices"),
+    "computers": ("laptops", "computers", "devices", "tablets"),
     "work experience": ("work experience", "job shadowing"),
     "English lessons": ("ESOL", "English language"),
     "decorating": ("decorating", "fresh paint"),

@@ -12,6 +12,7 @@ from brokerage.extensions import db
 from brokerage.matches.models import MatchingPolicyVersion
 from brokerage.matches.policy import policy_in_force
 from brokerage.matching import MatchingPolicy
+from tests.factories import MatchingPolicyVersionFactory
 from tests.helpers.web import post_form
 
 DEFAULTS = {name: str(value) for name, value in asdict(MatchingPolicy()).items()}
@@ -55,6 +56,9 @@ def test_publishing_makes_a_new_version_that_is_then_in_force(staff, in_app):
         ("half_life_km", "0", "Number must be between"),
         ("local_km", "far", "Not a valid decimal value"),
         ("toms_weight", "", "This field is required"),
+        ("confirming_fit", "0", "Number must be between"),
+        ("full_cover_share", "1.5", "Number must be between"),
+        ("sent_help_location_floor", "-0.1", "Number must be between"),
         ("note", "", "This field is required"),
         ("note", "x\x00y", "control characters"),
     ],
@@ -92,3 +96,38 @@ def test_staff_see_and_set_what_buyers_value_in_a_supplier(staff, in_app):
     assert post_form(staff, "/matching/policy", changed).status_code == 302
     policy = in_app(policy_in_force).policy
     assert (policy.vcse_weight, policy.charter_weight) == (3.0, 0.0)
+
+
+def test_staff_set_how_words_quantities_and_help_from_afar_count(staff, in_app):
+    page = staff.get("/matching/policy").get_data(as_text=True)
+    assert "Description fit that confirms a measure" in page
+    assert "Location score of help sent from afar" in page
+    changed = {
+        **DEFAULTS,
+        "confirming_fit": "0.2",
+        "same_help_fit": "0.6",
+        "full_cover_share": "0.25",
+        "sent_help_location_floor": "0.4",
+        "note": "Ask the words for more; goods from afar count less.",
+    }
+    assert post_form(staff, "/matching/policy", changed).status_code == 302
+    stored = asdict(in_app(policy_in_force).policy)
+    for name in ("confirming_fit", "same_help_fit", "full_cover_share", "sent_help_location_floor"):
+        assert stored[name] == float(changed[name])
+
+
+def test_a_version_published_before_a_setting_existed_keeps_its_default(in_app):
+    older = {
+        name: value
+        for name, value in asdict(MatchingPolicy(location_weight=0.5)).items()
+        if name not in ("confirming_fit", "full_cover_share")
+    }
+
+    def publish_then_read() -> MatchingPolicy:
+        MatchingPolicyVersionFactory(settings=older)
+        return policy_in_force().policy
+
+    policy = in_app(publish_then_read)
+    assert policy.location_weight == 0.5
+    assert policy.confirming_fit == MatchingPolicy().confirming_fit
+    assert policy.full_cover_share == MatchingPolicy().full_cover_share

@@ -12,7 +12,9 @@ misspelt synonyms, title words, wordless measure codes and in-person reach were 
 and money or goods far away kept half their location score, 0.817 / 0.900 once help given
 online, by phone or by post was no longer bounded by a need's in-person reach, 0.824 / 0.908
 once a synonym phrase's words were found by an offer naming its group and a tenth of the
-quantity asked counted as the right help in full.
+quantity asked counted as the right help in full, 0.827 / 0.916 once tablets were read as
+computers, laptops and devices, 0.827 / 0.919 once a number ("two of our team") was no
+word in common.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from tests.matching.county import (
 from tests.matching.county.run import Built, measure, ranking
 
 # kind: (precision@5, nDCG@10) measured on this county, rounded down.
-FLOORS = {"opportunity": (0.92, 0.94), "need": (0.82, 0.90)}
+FLOORS = {"opportunity": (0.92, 0.94), "need": (0.82, 0.91)}
 MEASURE_FILES = sorted(path for path, _ in toms_service.shipped_files())
 
 

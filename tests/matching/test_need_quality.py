@@ -98,6 +98,15 @@ def test_the_words_of_a_synonym_phrase_are_found_by_an_offer_naming_its_group():
     assert rank(need, CandidatePool((laptops,), CATALOGUE), POLICY)[0].fit == pytest.approx(1.0)
 
 
+def test_a_number_says_how_many_not_what_and_earns_no_fit():
+    assert "two" not in fit_words("Two Carterton primaries want adults to hear children read")
+    need = _need("Two primaries want adults to hear children read")
+    decorators = _offer("Two of our team decorate halls")
+    found = score_pair(need, decorators, CATALOGUE, POLICY)
+    assert found is None or found.fit == 0.0
+    assert _ranked(need, decorators) == []
+
+
 def test_a_synonym_phrase_only_partly_written_covers_nothing():
     assert synonym_cover(fit_words("Hearing aids for children")) == {}
 
@@ -234,3 +243,63 @@ def test_help_given_remotely_is_not_bounded_by_the_in_person_reach_and_says_why(
         found.reasons
     )
     assert _ranked(need, in_person, online) == ["OFF-1"]
+
+
+# The policy staff tune -----------------------------------------------------------------
+
+
+def test_staff_set_the_share_of_the_ask_that_counts_in_full():
+    need = _need("Reading helper volunteers", (WantedMeasure("OIEP-S1", 60),))
+    readers = _offer("Reading helper volunteers", {"OIEP-S1": 12})
+    strict = replace(POLICY, full_cover_share=0.5)
+    assert score_pair(need, readers, CATALOGUE, POLICY).toms == pytest.approx(1.0)
+    found = score_pair(need, readers, CATALOGUE, strict)
+    assert found.toms < 1.0
+    assert any("(in full from 50% of the ask)" in reason for reason in found.reasons)
+    ranked = rank(need, CandidatePool((readers,), CATALOGUE), strict)
+    assert ranked[0].toms == pytest.approx(found.toms)
+
+
+def test_staff_set_the_location_score_of_help_sent_from_afar():
+    far = (HERE[0] + 90_000, HERE[1])
+    laptops = Candidate("OFF-1", *far, measures={"OIEP-S8": 10}, text="Laptops posted")
+    need = _need("Laptops", (WantedMeasure("OIEP-S8", 10),), can_be_sent=True)
+    lower = replace(POLICY, sent_help_location_floor=0.25)
+    found = score_pair(need, laptops, CATALOGUE, lower)
+    assert found.location == pytest.approx(0.25)
+    assert "money or goods can be sent: location counts at least a quarter, however far" in (
+        found.reasons
+    )
+    ranked = rank(need, CandidatePool((laptops,), CATALOGUE), lower)
+    assert ranked[0].location == pytest.approx(0.25)
+
+
+def test_staff_set_how_much_the_words_must_say_to_confirm_a_measure_or_stand_for_one():
+    decorators = _offer("Decorating community halls", HOURS_OFFERED)
+    strict = replace(POLICY, confirming_fit=0.5)
+    assert score_pair(_need(GARDEN, HOURS), decorators, CATALOGUE, POLICY).toms == 1.0
+    confirmed = score_pair(_need(GARDEN, HOURS), decorators, CATALOGUE, strict)
+    assert confirmed.toms < 1.0
+    assert any("50% confirms the help" in reason for reason in confirmed.reasons)
+    english = _offer("English language classes for refugees", {"OIEP-J3": 3})
+    esol = _need("ESOL for refugee women\nEnglish language support in Banbury", HOURS)
+    assert score_pair(esol, english, CATALOGUE, POLICY).toms == POLICY.same_outcome_credit
+    demanding = replace(POLICY, same_help_fit=1.0)
+    by_words = score_pair(esol, english, CATALOGUE, demanding)
+    assert by_words.toms == pytest.approx(POLICY.same_outcome_credit * by_words.fit)
+    assert any("from a fit of 100%)" in reason for reason in by_words.reasons)
+
+
+@pytest.mark.parametrize("name", ["confirming_fit", "same_help_fit", "full_cover_share"])
+def test_a_share_that_divides_the_words_or_the_ask_must_be_above_zero(name):
+    with pytest.raises(ValueError, match=f"{name} must be above 0"):
+        replace(POLICY, **{name: 0.0})
+
+
+def test_the_policy_defaults_are_the_figures_the_county_was_measured_with():
+    assert (
+        POLICY.confirming_fit,
+        POLICY.same_help_fit,
+        POLICY.full_cover_share,
+        POLICY.sent_help_location_floor,
+    ) == (0.12, 0.5, 0.1, 0.5)
