@@ -195,27 +195,27 @@ def _stored_rows() -> set[str]:
     return set(db.session.scalars(select(EvidenceFile.stored_as)))
 
 
-def _files_named(folder: Path, suffix: str = "") -> list[Path]:
-    """The folder's files `keep` named, final (no suffix) or `.part`."""
+def _names_in(folder: Path, suffix: str = "") -> set[str]:
+    """The `stored_as` of the folder's files `keep` named, final (no suffix) or `.part`
+    (os.scandir and plain strings: a folder of 10,000 files is listed in milliseconds)."""
     if not folder.is_dir():
-        return []
-    return [
-        path
-        for path in folder.iterdir()
-        if path.name.endswith(suffix) and STORED_NAME.fullmatch(path.name.removesuffix(suffix))
-    ]
+        return set()
+    with os.scandir(folder) as entries:
+        names = {
+            entry.name.removesuffix(suffix) for entry in entries if entry.name.endswith(suffix)
+        }
+    return {name for name in names if STORED_NAME.fullmatch(name)}
 
 
 def remove_orphaned_files() -> int:
     """The sweep (a job): remove every finally named file whose row is gone; how many.
     The files are listed before the rows are read (see the module's notes)."""
-    files = _files_named(evidence_folder())
-    if not files:
-        return 0
-    stored = _stored_rows()
-    orphans = [path for path in files if path.name not in stored]
-    for path in orphans:
-        path.unlink(missing_ok=True)
+    folder = evidence_folder()
+    orphans = _names_in(folder)
+    if orphans:
+        orphans -= _stored_rows()
+    for name in orphans:
+        (folder / name).unlink(missing_ok=True)
     return len(orphans)
 
 
@@ -230,16 +230,15 @@ def prune() -> PruneReport:
     """`flask evidence prune`: the sweep, then the `.part` files (idempotent)."""
     removed = remove_orphaned_files()
     folder = evidence_folder()
-    parts = _files_named(folder, PART)
+    parts = _names_in(folder, PART)
     stored = _stored_rows() if parts else set()
     oldest_in_flight = time.time() - ABANDONED_AFTER.total_seconds()
     finished = abandoned = 0
-    for path in parts:
-        stored_as = path.name.removesuffix(PART)
+    for stored_as in parts:
         if stored_as in stored:
             finished += _finish(folder, stored_as)
-        elif _written_before(path, oldest_in_flight):
-            path.unlink(missing_ok=True)
+        elif _written_before(_part(folder, stored_as), oldest_in_flight):
+            _part(folder, stored_as).unlink(missing_ok=True)
             abandoned += 1
     return PruneReport(removed, finished, abandoned)
 
