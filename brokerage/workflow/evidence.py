@@ -101,6 +101,18 @@ def read_uploads(uploads: Sequence[FileStorage]) -> list[Upload]:
     return [read_upload(upload) for upload in uploads]
 
 
+PART = ".part"  # an upload's bytes until its row is committed
+_UPLOADED = "evidence_uploaded"  # session.info: the `stored_as` this transaction wrote
+# Only names `keep` makes are ever removed, whatever else the folder holds.
+STORED_NAME = re.compile(r"[0-9a-f]{32}")
+# Deleting a row of these topics may delete evidence rows by the database's cascades:
+# organisations and listings (organisation → listing → match), matches, and the workflow's
+# own deliveries and files. A test checks this against the schema's cascades.
+CASCADING_TOPICS = frozenset({"organisations", "listings", "matches", "workflow"})
+# No upload takes this long between writing its file and committing its row.
+ABANDONED_AFTER = timedelta(days=1)
+
+
 def evidence_folder() -> Path:
     configured = current_app.config.get("EVIDENCE_FOLDER")
     return Path(configured) if configured else Path(current_app.instance_path) / "evidence"
@@ -149,17 +161,6 @@ def discard(files: Iterable[EvidenceFile]) -> None:
 
 # After the commit ---------------------------------------------------------------------
 
-PART = ".part"  # an upload's bytes until its row is committed
-_UPLOADED = "evidence_uploaded"  # session.info: the `stored_as` this transaction wrote
-# Only names `keep` makes are ever removed, whatever else the folder holds.
-STORED_NAME = re.compile(r"[0-9a-f]{32}")
-# Deleting a row of these topics may delete evidence rows by the database's cascades:
-# organisations and listings (organisation → listing → match), matches, and the workflow's
-# own deliveries and files. A test checks this against the schema's cascades.
-CASCADING_TOPICS = frozenset({"organisations", "listings", "matches", "workflow"})
-# No upload takes this long between writing its file and committing its row.
-ABANDONED_AFTER = timedelta(days=1)
-
 
 def settle_after_commit(committed: Committed) -> None:
     """The evidence subscriber: the files this commit kept take their final names, and a
@@ -168,6 +169,7 @@ def settle_after_commit(committed: Committed) -> None:
     for stored_as in db.session().info.pop(_UPLOADED, []):
         _finish(folder, stored_as)
     deleted = {c.topic for c in committed.changes if c.action == "deleted"}
+    # A bulk statement's topic counts too: whether it deleted is not noted.
     if (deleted | committed.bulk_topics) & CASCADING_TOPICS:
         enqueue(remove_orphaned_files)
 
