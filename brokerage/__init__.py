@@ -60,15 +60,24 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 
 def _subscribe_to_changes(app: Flask) -> None:
-    """What a commit sets off, in this order (see changes.py): its log line; the jobs it
-    queued; the stored matches it makes stale; the caches (keyed by topic versions,
-    already raised in the commit) forget what this request read of the versions."""
+    """What a commit sets off, in this order (see changes.py): its log line; its evidence
+    files' final names (before any job it queued runs), and the sweep of files whose rows
+    it deleted; the jobs it queued; the stored matches it makes stale; the caches (keyed by
+    topic versions, already raised in the commit) forget what this request read of them."""
     from . import changes
     from .jobs import queue
     from .matches import jobs as matches_jobs
+    from .workflow import evidence
 
     changes.subscribe(
-        app, (logs.SUBSCRIBER, queue.SUBSCRIBER, matches_jobs.SUBSCRIBER, caching.SUBSCRIBER)
+        app,
+        (
+            logs.SUBSCRIBER,
+            evidence.SUBSCRIBER,
+            queue.SUBSCRIBER,
+            matches_jobs.SUBSCRIBER,
+            caching.SUBSCRIBER,
+        ),
     )
 
 
@@ -210,7 +219,7 @@ def _register_cli(app: Flask) -> None:
     from .places.cli import places_cli
     from .plan.cli import plan_cli
     from .toms.cli import toms_cli
-    from .workflow.cli import expire_command
+    from .workflow.cli import evidence_cli, expire_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo_command)
@@ -218,6 +227,7 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     match_cli.add_command(expire_command)
     app.cli.add_command(match_cli)
+    app.cli.add_command(evidence_cli)
     app.cli.add_command(notices_cli)
     app.cli.add_command(listings_cli)
     app.cli.add_command(places_cli)
@@ -237,10 +247,14 @@ def _register_personal_data(app: Flask) -> None:
     from .charter.service import check_ins_recorded_by
     from .notifications.service import notifications_of
     from .plan.service import updates_written_by
+    from .workflow.delivery import disputes_written_by
+    from .workflow.evidence import evidence_uploaded_by
     from .workflow.moves import messages_written_by
 
     register_personal_data(app, "notifications", notifications_of)
     register_personal_data(app, "match_messages_written", messages_written_by)
+    register_personal_data(app, "evidence_files_uploaded", evidence_uploaded_by)
+    register_personal_data(app, "deliveries_disputed", disputes_written_by)
     register_personal_data(app, "charter_check_ins_recorded", check_ins_recorded_by)
     register_personal_data(app, "plan_updates_written", updates_written_by)
     register_personal_data(app, "actions_in_the_audit_log", entries_by)

@@ -8,7 +8,7 @@ versioned topic written a new version (`TopicVersion`), in the same transaction,
 process reading the versions after the commit knows what it holds is stale.
 
 After the commit the subscribers `create_app` lists (`subscribe`) hear of it, in that
-order: logs, jobs, matches, caches. On a rollback they hear nothing but `rolled_back`
+order: logs, evidence, jobs, matches, caches. On a rollback they hear nothing but `rolled_back`
 (for those that hold something for the commit). A subscriber may not write with the
 session that committed; work a commit sets off is a job, which runs in its own
 transaction (`jobs.enqueue`).

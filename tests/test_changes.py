@@ -9,9 +9,9 @@ from tests.commits import recorded_commits
 from tests.factories import OrganisationFactory
 
 
-def test_the_subscribers_are_logs_jobs_matches_then_caches(app):
+def test_the_subscribers_are_logs_evidence_jobs_matches_then_caches(app):
     names = [s.name for s in app.extensions["changes.subscribers"]]
-    assert names == ["logs", "jobs", "matches", "caches"]
+    assert names == ["logs", "evidence", "jobs", "matches", "caches"]
 
 
 def test_a_commit_gives_only_the_topics_it_wrote_new_versions(app, in_app):

@@ -5,6 +5,7 @@ for members, their own charter page and check-ins."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from flask import (
     Blueprint,
@@ -20,7 +21,7 @@ from flask import (
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..accounts.models import Organisation
+from ..accounts.models import Organisation, User
 from ..accounts.permissions import staff_required
 from ..extensions import db, limiter
 from ..formatting import format_date
@@ -107,13 +108,16 @@ def queue() -> str:
     )
 
 
-def _decide(signee_id: int, decide: Callable[[Signee], object], done: str) -> BaseResponse:
+Decision = Callable[[Signee, User], object]
+
+
+def _decide(signee_id: int, decide: Decision, done: str) -> BaseResponse:
     signee = db.get_or_404(Signee, signee_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     name = signee.name
     try:
-        decide(signee)
+        decide(signee, current_user)
     except service.CharterError as error:
         flash(str(error), "danger")
     else:
@@ -122,39 +126,20 @@ def _decide(signee_id: int, decide: Callable[[Signee], object], done: str) -> Ba
     return redirect(url_for("charter.queue"))
 
 
-@blueprint.post("/signees/<int:signee_id>/approve")
-@staff_required
-def approve(signee_id: int) -> BaseResponse:
-    return _decide(
-        signee_id,
-        lambda signee: service.approve(signee, current_user),
-        "approved, and its check-ins scheduled",
-    )
-
-
-@blueprint.post("/signees/<int:signee_id>/decline")
-@staff_required
-def decline(signee_id: int) -> BaseResponse:
-    return _decide(signee_id, lambda signee: service.decline(signee, current_user), "declined")
-
-
-@blueprint.post("/signees/<int:signee_id>/merge")
-@staff_required
-def merge(signee_id: int) -> BaseResponse:
-    return _decide(
-        signee_id,
-        lambda signee: duplicates.merge(signee, current_user),
-        "merged into the signee it duplicated",
-    )
-
-
-@blueprint.post("/signees/<int:signee_id>/keep-apart")
-@staff_required
-def keep_apart(signee_id: int) -> BaseResponse:
-    return _decide(
-        signee_id,
-        lambda signee: duplicates.keep_apart(signee, current_user),
-        "kept apart as an organisation of its own",
+# Staff's decisions on a sign-up in the queue, each a button posting to its own URL: the
+# URL's last part, the endpoint, what it does, and what staff are told once it is done.
+DECISIONS: tuple[tuple[str, str, Decision, str], ...] = (
+    ("approve", "approve", service.approve, "approved, and its check-ins scheduled"),
+    ("decline", "decline", service.decline, "declined"),
+    ("merge", "merge", duplicates.merge, "merged into the signee it duplicated"),
+    ("keep-apart", "keep_apart", duplicates.keep_apart, "kept apart as an organisation of its own"),
+)
+for path, endpoint, decide, done in DECISIONS:
+    blueprint.add_url_rule(
+        f"/signees/<int:signee_id>/{path}",
+        endpoint,
+        staff_required(partial(_decide, decide=decide, done=done)),
+        methods=["POST"],
     )
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, select, update
 
 from ..accounts.models import User
 from ..extensions import db
@@ -31,7 +31,7 @@ from .moves import (
     steps_of,
     void_confirmation,
 )
-from .states import InvalidTransition, State, check_confirmer, check_recorder
+from .states import DISPUTED, InvalidTransition, State, check_confirmer, check_recorder
 
 # Far beyond any real delivery of one measure, and inside the column's precision.
 MAX_QUANTITY = Decimal(1_000_000)
@@ -124,6 +124,16 @@ def dispute_delivery(
     return advance(
         match, State.AGREED, actor, note=reason, seen_version=seen_version, disputing=True
     )
+
+
+def disputes_written_by(user: User) -> list[dict[str, Any]]:
+    """The disputes `user` made of deliveries, oldest first, for their data download."""
+    disputes = db.session.scalars(
+        select(MatchEvent)
+        .where(MatchEvent.actor_id == user.id, MatchEvent.reason == DISPUTED)
+        .order_by(MatchEvent.id)
+    )
+    return [{"match_id": d.match_id, "reason": d.note, "at": d.at} for d in disputes]
 
 
 def confirm_delivery(

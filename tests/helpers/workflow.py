@@ -4,15 +4,18 @@ a member, plus the task force, staff and an outsider."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from brokerage.accounts.models import Organisation, User
 from brokerage.extensions import db
@@ -20,9 +23,12 @@ from brokerage.listings import service as listings
 from brokerage.listings.models import Listing
 from brokerage.matches.models import Match
 from brokerage.toms.service import load_shipped_frameworks
+from brokerage.workflow.delivery import DeliveryReport, record_delivery
+from brokerage.workflow.evidence import read_upload
 from brokerage.workflow.states import State
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.helpers.listings import listing_fields
+from tests.workflow.evidence_samples import PDF
 
 PEOPLE = ("supplier", "beneficiary", "buyer", "task_force", "staff", "outsider")
 
@@ -167,6 +173,17 @@ def set_state(match: Match, state: State) -> None:
 def today() -> date:
     """Today, asked when used: a constant taken at collection goes stale across midnight."""
     return date.today()
+
+
+def delivered_with_a_file(pair: Pair, which: str = "need") -> tuple[int, int]:
+    """A delivery recorded through the service with one PDF (not yet committed), as
+    (match id, file id)."""
+    match = pair.match(which)
+    set_state(match, State.AGREED)
+    upload = read_upload(FileStorage(io.BytesIO(PDF), "register.pdf"))
+    report = DeliveryReport(today(), today(), {"OIEP-S1": Decimal(3)}, "", (upload,))
+    delivery = record_delivery(match, pair.user("supplier"), report, today(), None)
+    return match.id, delivery.evidence_files[0].id
 
 
 @pytest.fixture

@@ -57,6 +57,10 @@ def test_the_privacy_page_is_public_and_linked_from_the_footer(
         "the changes you made that the audit log records",
         "memberships, tokens and notifications are removed",
         "match messages, check-ins and plan updates you wrote",
+        "the evidence files you attached to a delivery (name, type, size, match and when)",
+        "the deliveries you disputed (why and when)",
+        "evidence files you attached and deliveries you disputed, and changes you made",
+        "A file is deleted from the server when its delivery is",
     ],
 )
 def test_the_privacy_page_says_what_is_kept_and_why(anon, kept):

@@ -5,19 +5,17 @@ force and staff. Bad files get a field error and leave neither a row nor a file.
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
 from brokerage.matches.models import Match
-from brokerage.workflow.delivery import DeliveryReport, record_delivery
-from brokerage.workflow.evidence import read_upload, type_of
+from brokerage.workflow.evidence import type_of
 from brokerage.workflow.models import MAX_EVIDENCE_BYTES, Delivery, EvidenceFile
 from brokerage.workflow.states import State
 from tests.helpers.web import csrf_token, log_in
-from tests.helpers.workflow import PEOPLE, set_state, today
+from tests.helpers.workflow import PEOPLE, delivered_with_a_file, set_state, today
 from tests.workflow.evidence_samples import JPEG, PDF, PNG
 
 
@@ -145,18 +143,7 @@ def test_the_type_is_read_from_the_magic_numbers(data, expected):
 
 
 def _delivered_with_a_file(in_pair, which: str = "need") -> tuple[int, int]:
-    """A delivery recorded through the service with one PDF, as (match id, file id)."""
-    from werkzeug.datastructures import FileStorage
-
-    def arrange(pair):
-        match = pair.match(which)
-        set_state(match, State.AGREED)
-        upload = read_upload(FileStorage(io.BytesIO(PDF), "register.pdf"))
-        report = DeliveryReport(today(), today(), {"OIEP-S1": Decimal(3)}, "", (upload,))
-        delivery = record_delivery(match, pair.user("supplier"), report, today(), None)
-        return match.id, delivery.evidence_files[0].id
-
-    return in_pair(arrange)
+    return in_pair(lambda pair: delivered_with_a_file(pair, which))
 
 
 # The need match's sides (supplier, beneficiary), the task force and staff; the buyer is a
