@@ -13,9 +13,9 @@ from flask.testing import FlaskClient
 
 from brokerage.branding import contrast_ratio, relative_luminance
 from brokerage.partnership import PartnershipInvalid, load_partnership
+from tests.helpers.app import EXAMPLESHIRE
 from tests.helpers.pages import partnership_stylesheet, stylesheets
 
-EXAMPLESHIRE = Path(__file__).resolve().parent / "partnership" / "exampleshire"
 # The colours static/css/app.css fixed before they moved to partnership.toml.
 OXFORDSHIRE_COLOURS = {
     "--brand": "#1d4f6e",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -12,7 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page, expect
+from werkzeug.serving import make_server
 
+from brokerage.extensions import db
 from brokerage.mail import OutboxMessage, read_outbox
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
@@ -184,3 +188,21 @@ class LiveServer:
         """The mail the app has sent to `to`, oldest first."""
         with self.app.app_context():
             return read_outbox(to=to)
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[LiveServer]:
+    """The app served on a free loopback port until the block ends, then its connections
+    closed. Emailed links lead back to this server, as they would to the real site."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app=app, url=app.config["BASE_URL"])
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
 # Files, JSON and assets rather than pages.
-NOT_PAGES = ("static", "bootstrap.static", "api.", "health.")
+NOT_PAGES = ("static", "bootstrap.static", "partnership_stylesheet", "api.", "health.")
 WIDER_THAN_SCREEN = """() => ({
     page: document.documentElement.scrollWidth,
     screen: window.innerWidth,
