@@ -20,6 +20,9 @@ from typing import Any
 from flask import Flask, current_app, has_app_context
 from markupsafe import escape
 
+from . import branding as brand
+from .branding import Branding, BrandingInvalid
+
 PARTNERSHIPS_FOLDER = Path(__file__).resolve().parent.parent / "partnerships"
 # The folder served when no setting picks one, named by `partnerships/default`.
 DEFAULT_FOLDER = PARTNERSHIPS_FOLDER / (PARTNERSHIPS_FOLDER / "default").read_text().strip()
@@ -44,11 +47,6 @@ EXAMPLES = ("measure", "measures", "search")
 
 class PartnershipInvalid(ValueError):
     """The configuration folder is missing a setting or a file; the message says which."""
-
-
-@dataclass(frozen=True)
-class Branding:
-    logo_text: str  # beside "Social Value Brokerage" in the header
 
 
 @dataclass(frozen=True)
@@ -116,7 +114,7 @@ def load_partnership(folder: Path) -> Partnership:
         enlarged_district=settings.get("enlarged_district") or None,
         enlarged_note=str(settings.get("enlarged_note", "")),
         area_margin_m=int(settings.get("area_margin_m", 0)),
-        branding=Branding(_text(branding, "logo_text")),
+        branding=_branding(branding),
         examples={key: _text(examples, key) for key in EXAMPLES},
         files=files,
     )
@@ -134,6 +132,13 @@ def _text(settings: dict[str, Any], key: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise PartnershipInvalid(f"{SETTINGS_FILE} needs {key} as text.")
     return value.strip()
+
+
+def _branding(settings: dict[str, Any]) -> Branding:
+    try:
+        return brand.read_branding(settings, logo_text=_text(settings, "logo_text"))
+    except BrandingInvalid as error:
+        raise PartnershipInvalid(f"{SETTINGS_FILE}: {error}") from error
 
 
 def _date(settings: dict[str, Any], key: str) -> date:
@@ -175,8 +180,8 @@ class ExampleText(str):
 
 
 def init_app(app: Flask) -> None:
-    """Read the configured partnership, fill the settings it implies, and give every
-    template `partnership`."""
+    """Read the configured partnership, fill the settings it implies, serve its stylesheet,
+    and give every template (and every macro, imported with context or not) `partnership`."""
     folder = Path(app.config.get("PARTNERSHIP_FOLDER") or DEFAULT_FOLDER)
     partnership = load_partnership(folder.resolve())
     app.extensions[EXTENSION] = partnership
@@ -185,7 +190,8 @@ def init_app(app: Flask) -> None:
     app.config["NOTICES_AREA_REGIONS"] = app.config.get("NOTICES_AREA_REGIONS") or list(
         partnership.notice_regions
     )
-    app.context_processor(lambda: {"partnership": partnership})
+    brand.init_app(app, partnership.branding)
+    app.jinja_env.globals["partnership"] = partnership
 
 
 def current_partnership() -> Partnership:

@@ -26,6 +26,7 @@ PUBLIC_ENDPOINTS = frozenset(
     {
         "static",
         "bootstrap.static",
+        "partnership_stylesheet",
         "home.index",
         "home.privacy",
         "accessibility.statement",

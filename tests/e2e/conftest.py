@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import itertools
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page
-from werkzeug.serving import make_server
 
-from brokerage.extensions import db
 from tests.e2e.helpers import (
     JOURNEY_SHOTS,
     SCREENSHOTS,
@@ -26,6 +23,7 @@ from tests.e2e.helpers import (
     LiveServer,
     Outbox,
     check_page_accessible,
+    serving,
 )
 from tests.helpers.app import build_test_app, fresh_database
 
@@ -54,19 +52,8 @@ def _rolled_back_database() -> Iterator[None]:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     with fresh_database(tmp_path_factory.mktemp("e2e-db"), "e2e") as database_url:
         app = build_test_app(database_url, str(tmp_path_factory.mktemp("e2e-outbox")))
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        # Emailed links lead back to this server, as they would to the real site.
-        app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
-        thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-        thread.start()
-        try:
-            yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        with serving(app) as server:
+            yield server
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -14,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Page, expect
+from werkzeug.serving import make_server
 
 from brokerage.accounts import service as accounts
 from brokerage.accounts.models import Membership, Organisation, User
@@ -357,3 +360,21 @@ class Journey:
             self(page, f"{step}-menu-open", contrast_in="header")
             toggler.click()
             expect(page.locator("#main-nav")).to_be_hidden()
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[LiveServer]:
+    """The app served on a free loopback port until the block ends, then its connections
+    closed. Emailed links lead back to this server, as they would to the real site."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app=app, url=app.config["BASE_URL"])
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

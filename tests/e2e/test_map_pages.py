@@ -7,17 +7,15 @@ usual folder (test-output/screenshots)."""
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
-from werkzeug.serving import make_server
 
 from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.places import service as places
-from tests.e2e.helpers import LiveServer, check_page_accessible
+from tests.e2e.helpers import LiveServer, check_page_accessible, serving
 from tests.e2e.test_phone_width import MIN_CHART_TEXT, SMALLEST_CHART_TEXT
 from tests.factories import OrganisationFactory
 from tests.helpers.app import build_test_app, fresh_database
@@ -69,17 +67,8 @@ def map_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
         with app.app_context():
             _seed()
             db.session.remove()
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        with serving(app) as server:
+            yield server
 
 
 @pytest.mark.parametrize("width", WIDTHS)

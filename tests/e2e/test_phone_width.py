@@ -5,16 +5,14 @@ screen or shows chart text smaller than 12 px."""
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import BrowserContext, Error
-from werkzeug.serving import make_server
 
 from brokerage.extensions import db
-from tests.e2e.helpers import SCREENSHOTS, LiveServer
+from tests.e2e.helpers import SCREENSHOTS, LiveServer, serving
 from tests.factories import PASSWORD
 from tests.helpers.app import build_test_app, fresh_database
 from tests.helpers.security import SESSION_ROLES, SecurityWorld, build_security_world
@@ -25,7 +23,7 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
 # Files, JSON and assets rather than pages.
-NOT_PAGES = ("static", "bootstrap.static", "api.", "health.")
+NOT_PAGES = ("static", "bootstrap.static", "partnership_stylesheet", "api.", "health.")
 WIDER_THAN_SCREEN = """() => ({
     page: document.documentElement.scrollWidth,
     screen: window.innerWidth,
@@ -57,17 +55,8 @@ def world_server(
             db.session.commit()
             db.session.remove()
         world.app = app
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}"), world
-        finally:
-            server.shutdown()
-            thread.join(timeout=5)
-            with app.app_context():
-                db.session.remove()
-                db.engine.dispose()
+        with serving(app) as server:
+            yield server, world
 
 
 def _pages_by_person(server: LiveServer, world: SecurityWorld) -> dict[str, list[tuple[str, str]]]:

@@ -17,6 +17,8 @@ from brokerage import create_app
 from brokerage.extensions import db
 from config import TestConfig
 
+# The fictional second partnership's configuration folder (tests/partnership).
+EXAMPLESHIRE = Path(__file__).resolve().parents[1] / "partnership" / "exampleshire"
 ON_POSTGRES = (TestConfig.SQLALCHEMY_DATABASE_URI or "").startswith("postgresql")
 postgres_only = pytest.mark.skipif(
     not ON_POSTGRES, reason="needs PostgreSQL: run with TEST_DATABASE_URL"

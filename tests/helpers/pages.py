@@ -82,3 +82,17 @@ def confirm_by_email(app: Any, client: Any, address: str) -> Any:
     token = CSRF_INPUT.search(page.get_data(as_text=True))
     assert token, "no confirmation button"
     return client.post(link, data={"csrf_token": token.group(1) or token.group(2)})
+
+
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)"')
+
+
+def stylesheets(response: Any) -> list[str]:
+    """The URLs of the stylesheets a page links, in the order the browser applies them."""
+    return [html.unescape(url) for url in _STYLESHEET.findall(response.get_data(as_text=True))]
+
+
+def partnership_stylesheet(client: Any, page: str = "/") -> tuple[str, Any]:
+    """The partnership's stylesheet a page links, by its URL, and the answer to fetching it."""
+    [url] = [url for url in stylesheets(client.get(page)) if url.startswith("/partnership.css")]
+    return url, client.get(url)

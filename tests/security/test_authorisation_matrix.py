@@ -63,6 +63,7 @@ MATRIX: dict[str, Row] = {
     #                                            anon  suppl buyer benef other membr t.f.  staff
     "GET static":                           web("200   200   200   200   200   200   200   200"),
     "GET bootstrap.static":                 web("200   200   200   200   200   200   200   200"),
+    "GET partnership_stylesheet":           web("200   200   200   200   200   200   200   200"),
     "GET home.index":                       web("200   200   200   200   200   200   200   200"),
     "GET home.privacy":                     web("200   200   200   200   200   200   200   200"),
     "GET accessibility.statement":          web("200   200   200   200   200   200   200   200"),
