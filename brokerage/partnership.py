@@ -89,13 +89,25 @@ class Partnership:
 
 @cache
 def load_partnership(folder: Path) -> Partnership:
-    """The partnership described by a folder, read once per process per folder."""
+    """The partnership described by a folder, read once per process per folder.
+    PartnershipInvalid, naming the folder and what is wrong, for a folder that is not one."""
+    try:
+        return _read_partnership(folder)
+    except PartnershipInvalid as error:
+        raise PartnershipInvalid(f"The partnership folder {folder}: {error}") from None
+
+
+def _read_partnership(folder: Path) -> Partnership:
     settings_path = folder / SETTINGS_FILE
     if not settings_path.is_file():
-        raise PartnershipInvalid(f"{folder} holds no {SETTINGS_FILE}.")
-    settings = tomllib.loads(settings_path.read_text(encoding="utf-8"))
+        raise PartnershipInvalid(f"it holds no {SETTINGS_FILE}.")
+    try:
+        settings = tomllib.loads(settings_path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise PartnershipInvalid(f"{SETTINGS_FILE} is not valid TOML ({error}).") from error
     files = _files(folder, _table(settings, "files"))
     branding, examples = _table(settings, "branding"), _table(settings, "examples")
+    districts = _texts(settings, "districts")
     return Partnership(
         folder=folder,
         name=_text(settings, "name"),
@@ -104,16 +116,16 @@ def load_partnership(folder: Path) -> Partnership:
         service_name=_text(settings, "service_name"),
         charter_name=_text(settings, "charter_name"),
         charter_launched_on=_date(settings, "charter_launched_on"),
-        charter_code_notes=dict(settings.get("charter_code_notes", {})),
-        procurement_pledges=tuple(settings.get("procurement_pledges", ())),
+        charter_code_notes=_optional_table(settings, "charter_code_notes"),
+        procurement_pledges=_texts(settings, "procurement_pledges", required=False),
         contact_email=_text(settings, "contact_email"),
         mail_sender=_text(settings, "mail_sender"),
         postcode_areas=tuple(area.upper() for area in _texts(settings, "postcode_areas")),
         notice_regions=tuple(region.upper() for region in _texts(settings, "notice_regions")),
-        districts=_texts(settings, "districts"),
-        enlarged_district=settings.get("enlarged_district") or None,
+        districts=districts,
+        enlarged_district=_enlarged_district(settings, districts),
         enlarged_note=str(settings.get("enlarged_note", "")),
-        area_margin_m=int(settings.get("area_margin_m", 0)),
+        area_margin_m=_metres(settings, "area_margin_m"),
         branding=_branding(branding),
         examples={key: _text(examples, key) for key in EXAMPLES},
         files=files,
@@ -124,6 +136,13 @@ def _table(settings: dict[str, Any], key: str) -> dict[str, Any]:
     value = settings.get(key)
     if not isinstance(value, dict):
         raise PartnershipInvalid(f"{SETTINGS_FILE} needs a [{key}] table.")
+    return value
+
+
+def _optional_table(settings: dict[str, Any], key: str) -> dict[str, str]:
+    value = settings.get(key, {})
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise PartnershipInvalid(f"{SETTINGS_FILE} needs [{key}] as a table of texts.")
     return value
 
 
@@ -148,11 +167,34 @@ def _date(settings: dict[str, Any], key: str) -> date:
     return value
 
 
-def _texts(settings: dict[str, Any], key: str) -> tuple[str, ...]:
-    value = settings.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+def _texts(settings: dict[str, Any], key: str, *, required: bool = True) -> tuple[str, ...]:
+    """A list of texts: at least one when `required`, else possibly none or absent."""
+    value = settings.get(key, None if required else [])
+    if (
+        not isinstance(value, list)
+        or (required and not value)
+        or not all(isinstance(v, str) for v in value)
+    ):
         raise PartnershipInvalid(f"{SETTINGS_FILE} needs {key} as a list of texts.")
     return tuple(value)
+
+
+def _metres(settings: dict[str, Any], key: str) -> int:
+    value = settings.get(key, 0)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise PartnershipInvalid(f"{SETTINGS_FILE} needs {key} as a whole number of metres.")
+    return value
+
+
+def _enlarged_district(settings: dict[str, Any], districts: tuple[str, ...]) -> str | None:
+    """The district the impact page draws again close up: one of `districts`, or none."""
+    value = settings.get("enlarged_district") or None
+    if value is not None and value not in districts:
+        raise PartnershipInvalid(
+            f"{SETTINGS_FILE} names enlarged_district {value!r}, which is not one of its "
+            f"districts ({', '.join(districts)})."
+        )
+    return value
 
 
 def _files(folder: Path, names: dict[str, Any]) -> dict[str, Path]:
@@ -163,7 +205,7 @@ def _files(folder: Path, names: dict[str, Any]) -> dict[str, Path]:
     paths = {key: folder / names[key] for key in keys}
     absent = [path.name for path in paths.values() if not path.is_file()]
     if absent:
-        raise PartnershipInvalid(f"{folder} is missing {', '.join(absent)}.")
+        raise PartnershipInvalid(f"it is missing {', '.join(absent)}.")
     return paths
 
 

@@ -77,10 +77,6 @@ class CharterPart:
     def check_ins_due(self) -> int:
         return sum(count.due for count in self.check_ins)
 
-    @property
-    def check_ins_held(self) -> int:
-        return sum(count.held for count in self.check_ins)
-
 
 @dataclass(frozen=True)
 class BoardReport:

@@ -319,10 +319,6 @@ class TradeRow(_Mixin):
             CheckConstraint("length(cpv_code) = 8", name="cpv_code_eight_digits"),
         )
 
-    @property
-    def is_classified(self) -> bool:
-        return self.cpv_code is not None
-
 
 class OrganisationTrade(TradeRow, Model):
     """What a supplier can be hired to do."""

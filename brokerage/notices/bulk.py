@@ -68,7 +68,7 @@ class BulkWriter:
         """Plan a procurement imported for the first time, counting it as the row-by-row
         path would; its organisations are found or created now (not flushed)."""
         with db.session.no_autoflush:
-            buyer = self.finder.organisation_for(facts.buyer, OrganisationKind.BUYER)  # type: ignore[arg-type]
+            buyer = self.finder.organisation_for(ocds.buyer_of(facts), OrganisationKind.BUYER)
             self.report.counts["procurement:new"] += 1
             columns = procurement_columns(facts, releases)
             columns["withdrawn_at"] = withdrawn_at(facts, None)

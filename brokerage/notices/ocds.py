@@ -239,6 +239,13 @@ class NoticeFacts:
         )
 
 
+def buyer_of(facts: NoticeFacts) -> Party:
+    """The procurement's buyer; NoticeInvalid for one that names none."""
+    if facts.buyer is None:
+        raise NoticeInvalid("it names no buyer (no party with the role buyer).")
+    return facts.buyer
+
+
 def read_notice(releases: list[dict[str, Any]]) -> NoticeFacts:
     """Merge the releases of one procurement and read what the brokerage keeps."""
     ordered = sorted(releases, key=lambda r: str(r.get("date") or ""))

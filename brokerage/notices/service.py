@@ -191,8 +191,7 @@ class _Importer:
             return None
         merged = [*(procurement.releases if procurement else []), *fresh.values()]
         facts = ocds.read_notice(merged)
-        if facts.buyer is None:
-            raise ocds.NoticeInvalid("it names no buyer (no party with the role buyer).")
+        ocds.buyer_of(facts)  # a procurement without a buyer is refused before any write
         return procurement, facts, merged
 
     def write(
@@ -211,7 +210,7 @@ class _Importer:
         self, procurement: Procurement | None, facts: ocds.NoticeFacts, merged: list[dict[str, Any]]
     ) -> None:
         """The row-by-row path: through the ORM and the listings service."""
-        buyer = self.finder.organisation_for(facts.buyer, OrganisationKind.BUYER)  # type: ignore[arg-type]
+        buyer = self.finder.organisation_for(ocds.buyer_of(facts), OrganisationKind.BUYER)
         if procurement is None:
             procurement = Procurement(ocid=facts.ocid[:120])
             db.session.add(procurement)

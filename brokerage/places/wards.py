@@ -86,10 +86,6 @@ def ward_named(name: str) -> Ward | None:
     return next((ward for ward in all_wards() if ward.name.lower() == wanted), None)
 
 
-def ward_at(point: GridPoint) -> Ward | None:
-    return _ward_at(all_wards(), point)
-
-
 def _ward_at(wards: tuple[Ward, ...], point: GridPoint) -> Ward | None:
     return next((ward for ward in wards if ward.contains(point)), None)
 

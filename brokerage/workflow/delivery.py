@@ -27,6 +27,7 @@ from .moves import (
     advance,
     delivery_of,
     person_of,
+    refuse_if_stale,
     sides,
     steps_of,
     void_confirmation,
@@ -137,19 +138,24 @@ def disputes_written_by(user: User) -> list[dict[str, Any]]:
 
 
 def confirm_delivery(
-    match: Match, actor: User, rating: int | None = None, note: str = ""
+    match: Match,
+    actor: User,
+    rating: int | None = None,
+    note: str = "",
+    seen_version: int | None = None,
 ) -> Delivery:
     """The buyer or beneficiary confirms the help arrived, so the task force may verify it:
     someone of the receiving side who neither recorded it nor verifies. Once only: the
     update is conditional on the row being unconfirmed still, so of two confirmations sent
     at once (two tabs, two colleagues) the second is refused instead of overwriting."""
+    refuse_if_stale(match, seen_version)
     delivery = delivery_of(match)
+    if delivery is not None and delivery.is_confirmed:
+        raise InvalidTransition("This delivery is already confirmed.")
     _, seeker = sides(match)
     check_confirmer(person_of(actor, match), steps_of(delivery), seeker.name)
     if match.state != State.DELIVERED.value or delivery is None:
         raise InvalidTransition("There is no delivery waiting to be confirmed.")
-    if delivery.is_confirmed:
-        raise InvalidTransition("This delivery is already confirmed.")
     if rating is not None and not 1 <= rating <= 5:
         raise InvalidTransition("A rating is from 1 to 5.")
     if len(note) > MAX_NOTE:

@@ -123,7 +123,9 @@ def delivery_of(match: Match) -> Delivery | None:
     return db.session.scalar(select(Delivery).where(Delivery.match_id == match.id))
 
 
-def _refuse_if_stale(match: Match, seen_version: int | None) -> None:
+def refuse_if_stale(match: Match, seen_version: int | None) -> None:
+    """StaleMatch when the person acted on a version of the match that is no longer its
+    latest (None: the caller showed no version, as code acting for itself)."""
     if seen_version is not None and seen_version != match.version:
         raise StaleMatch(match)
 
@@ -142,7 +144,7 @@ def advance(
     """Move `match` to `target` for `actor`, or raise InvalidTransition / StaleMatch;
     `recorded` is the delivery `record_delivery` has just written, when that is the move,
     and `disputing` says the receiving side disputes the delivery (the note says why)."""
-    _refuse_if_stale(match, seen_version)
+    refuse_if_stale(match, seen_version)
     current = State(match.state)
     check_move(
         current,
@@ -217,8 +219,11 @@ def _flush_or_stale(match: Match) -> None:
         raise StaleMatch(match) from error
 
 
-def send_message(match: Match, author: User, body: str) -> MatchMessage:
+def send_message(
+    match: Match, author: User, body: str, seen_version: int | None = None
+) -> MatchMessage:
     """A message from one side to the other; only the two sides write on a match."""
+    refuse_if_stale(match, seen_version)
     body = body.strip()
     if Role.PARTY not in roles_of(author, match):
         raise InvalidTransition("Only the two sides of a match send messages on it.")

@@ -24,7 +24,6 @@ from .evidence import MAX_FILES_AT_ONCE, path_of
 from .forms import ConfirmForm, DeliveryForm, DisputeForm, MessageForm, MoveForm
 from .models import MAX_EVIDENCE_BYTES, Delivery, EvidenceFile, MatchEvent, MatchMessage
 from .moves import (
-    StaleMatch,
     advance,
     delivery_of,
     may_confirm,
@@ -39,7 +38,6 @@ from .states import (
     DECLINE_REASONS,
     FINAL_STATES,
     REVIEWS,
-    InvalidTransition,
     Role,
     State,
     moves_from,
@@ -176,10 +174,6 @@ def _refused(match: Match, error: BrokerageError, **posted: Any) -> Page:
     return _page(match, 409, str(error), **posted)
 
 
-def _stale(match: Match, seen: int | None) -> StaleMatch | None:
-    return StaleMatch(match) if seen != match.version else None
-
-
 def _done(match: Match, message: str) -> Response:
     db.session.commit()
     flash(message, "success")
@@ -222,9 +216,7 @@ def message(match_id: int) -> Page | Response:
     if not form.validate():
         return _page(match, 400, message_form=form)
     try:
-        if stale := _stale(match, form.seen_version):
-            raise stale
-        send_message(match, current_user, text_of(form.body))
+        send_message(match, current_user, text_of(form.body), form.seen_version)
     except BrokerageError as error:
         return _refused(match, error, message_form=form)
     return _done(match, "Your message was sent.")
@@ -253,11 +245,9 @@ def confirm(match_id: int) -> Page | Response:
     if not form.validate():
         return _page(match, 400, confirm_form=form)
     try:
-        if stale := _stale(match, form.seen_version):
-            raise stale
-        if (recorded := delivery_of(match)) is not None and recorded.is_confirmed:
-            raise InvalidTransition("This delivery is already confirmed.")
-        confirm_delivery(match, current_user, form.rating_value, text_of(form.note))
+        confirm_delivery(
+            match, current_user, form.rating_value, text_of(form.note), form.seen_version
+        )
     except BrokerageError as error:
         return _refused(match, error)
     return _done(match, "Thank you: the delivery is confirmed, ready for the task force.")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from brokerage.extensions import db
 from brokerage.notifications.models import Notification
 from brokerage.workflow import moves
-from brokerage.workflow.models import MatchEvent
+from brokerage.workflow.models import MatchEvent, MatchMessage
 from brokerage.workflow.states import MOVES, InvalidTransition, Role, State
 from tests.helpers.workflow import set_state
 
@@ -90,6 +90,18 @@ def test_a_move_made_on_an_old_view_of_the_match_is_refused_with_the_current_sta
 
     assert state == "interest_expressed"
     assert "it is now interest expressed" in message
+
+
+def test_a_message_written_on_an_old_view_of_the_match_is_refused_and_not_sent(in_pair):
+    def race(pair):
+        match = pair.match()
+        seen = match.version
+        moves.advance(match, State.INTEREST_EXPRESSED, pair.user("beneficiary"))
+        with pytest.raises(moves.StaleMatch, match="it is now interest expressed"):
+            moves.send_message(match, pair.user("supplier"), "Tuesdays suit us.", seen)
+        return db.session.scalar(select(func.count()).select_from(MatchMessage))
+
+    assert in_pair(race) == 0
 
 
 def test_the_other_side_is_told_of_a_move_and_the_mover_is_not(in_pair):
