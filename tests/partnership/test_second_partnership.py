@@ -29,7 +29,7 @@ from brokerage.plan import resources
 from brokerage.plan import service as plan
 from brokerage.toms import service as toms
 from tests import factories
-from tests.helpers.pages import page_text
+from tests.helpers.pages import field_error, page_text
 from tests.helpers.web import post_form
 
 FORBIDDEN = re.compile(r"oxford|oiep", re.IGNORECASE)  # "Oxford" is in "Oxfordshire"
@@ -156,6 +156,17 @@ def test_the_pages_name_the_second_partnership(anon: FlaskClient, seeded: None):
     assert "<title>Exampleshire Social Value Exchange</title>" in home.get_data(as_text=True)
     assert "A service of the Exampleshire Fair Economy Network" in page_text(home)
     assert "A map of Exampleshire's three districts" in page_text(impact)
+
+
+def test_help_texts_and_messages_give_the_second_partnerships_examples(anon: FlaskClient):
+    home = anon.get("/")
+    search = anon.get("/directory/suppliers?postcode=nowhere")
+
+    assert "Groups such as Exampleton Readers, Northby Food Share and Southby Parents post" in (
+        page_text(home)
+    )
+    assert "For example EX1 1HS." in page_text(search)
+    assert field_error(search, "postcode") == "“nowhere” is not a UK postcode, such as EX1 1HS."
 
 
 def test_the_emails_it_sends_name_no_other_partnership(
