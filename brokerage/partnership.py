@@ -42,7 +42,20 @@ DATA_FILES = (
 )
 OPTIONAL_FILES = ("demo",)  # the demo data, for `flask seed-demo`
 
-EXAMPLES = ("measure", "measures", "search")
+EXAMPLES = (
+    "measure",
+    "measures",
+    "search",
+    "postcode",
+    "delivery_postcode",
+    "need_postcode",
+    "ward",
+    "district_prefix",
+    "sector_prefix",
+    "sector_postcode",
+    "partial_sector",
+    "beneficiaries",
+)
 
 
 class PartnershipInvalid(ValueError):
@@ -70,7 +83,8 @@ class Partnership:
     enlarged_note: str  # why, after "<district>, enlarged: "
     area_margin_m: int  # how far beyond its postcode areas the area may reach
     branding: Branding
-    # Examples help texts give: a measure code, a measures cell, words to search for.
+    # Examples help texts and messages give: a measure code, a measures cell, words to
+    # search for, postcodes, a ward, postcode prefixes, local groups (EXAMPLES names them).
     examples: Mapping[str, str] = field(hash=False)
     files: Mapping[str, Path] = field(hash=False)
 

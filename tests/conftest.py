@@ -17,6 +17,7 @@ from sqlalchemy import update
 
 from brokerage.changes import TopicVersion, new_version
 from brokerage.extensions import db
+from brokerage.partnership import current_partnership
 from brokerage.toms import service as toms_service
 from tests import factories
 from tests.helpers.app import build_test_app, fresh_database
@@ -145,14 +146,17 @@ def in_app(app: Flask) -> Iterator[Callable[[Callable[[], Any]], Any]]:
 @pytest.fixture
 def client_for(app: Flask, create: Callable[..., Any]) -> Callable[..., FlaskClient]:
     """`client_for(kind="supplier")`: a client logged in through the real form as a new
-    member of a new organisation of that kind (or with a platform role)."""
+    member of a new organisation of that kind (or with a platform role), based at the app's
+    partnership's example postcode, so a second partnership's pages show its own."""
+    with app.app_context():
+        postcode = current_partnership().examples["postcode"]
 
     def _client(
         kind: str | None = None, *, staff: bool = False, task_force: bool = False
     ) -> FlaskClient:
         user = create(factories.UserFactory, is_staff=staff, is_task_force=task_force)
         if kind:
-            organisation = create(factories.OrganisationFactory, kind=kind)
+            organisation = create(factories.OrganisationFactory, kind=kind, postcode=postcode)
             create(
                 factories.MembershipFactory,
                 user_id=user.id,

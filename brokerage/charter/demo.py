@@ -1,5 +1,6 @@
-"""Demo charter records for `flask seed-demo`: the pledges, and three of the demo data's
-fictional suppliers as signees at different stages, dated relative to today.
+"""Demo charter records for `flask seed-demo`: the pledges, and the demo data's fictional
+suppliers as signees at different stages, dated relative to today. The signees are the
+partnership's (`charter_signees` in its demo.yaml), not the code's.
 
 Only fictional organisations sign here: the app holds no facts about a real body's plans,
 employees or progress, and must not invent them.
@@ -7,13 +8,18 @@ employees or progress, and must not invent them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
 
+import yaml
 from sqlalchemy import func, select
 
 from ..accounts.models import Organisation, User
 from ..extensions import db
+from ..partnership import current_partnership
 from . import service
 from .check_ins import RecordEntry, record_check_in
 from .choices import CheckInKind
@@ -21,9 +27,22 @@ from .models import Signee
 from .pledges import current_pledges, load_pledges
 from .toolkit import load_resources
 
-# A meeting held: its kind, days after signing, and per pledge code (status, figure, unit,
-# narrative).
-Meeting = tuple[CheckInKind, int, dict[str, tuple[str, int | None, str | None, str]]]
+
+@dataclass(frozen=True)
+class DemoRecord:
+    status: str
+    figure: int | None
+    unit: str | None
+    narrative: str
+
+
+@dataclass(frozen=True)
+class DemoMeeting:
+    """A meeting held: its kind, days after signing, and what was recorded per pledge code."""
+
+    kind: CheckInKind
+    days_after: int
+    records: dict[str, DemoRecord] = field(hash=False)
 
 
 @dataclass(frozen=True)
@@ -36,82 +55,35 @@ class DemoSignee:
     contact_email: str
     days_ago: int
     approved: bool
-    plans: dict[str, str]
-    meetings: tuple[Meeting, ...] = ()
+    plans: dict[str, str] = field(hash=False)
+    meetings: tuple[DemoMeeting, ...] = ()
 
 
-DEMO_SIGNEES = (
-    DemoSignee(
-        "Thames Valley Print Works",
-        "private",
-        "small",
-        24,
-        "Thames Valley Print (demo)",
-        "sales@tvprint.example.org",
-        days_ago=100,
-        approved=True,
-        plans={
-            "OCC-5": "Fictional demo: a volunteering day a year for each of our staff, with a "
-            "school reading scheme.",
-            "OCC-4": "Fictional demo: buy paper and ink from local SMEs and record the share.",
-        },
-        meetings=(
-            (
-                CheckInKind.BASELINE,
-                15,
-                {
-                    "OCC-5": ("planned", 0, "hours", "Fictional demo: days agreed with the team."),
-                    "OCC-4": ("in_progress", 30, "percent", ""),
-                },
-            ),
-            (
-                CheckInKind.MONTH_3,
-                92,
-                {
-                    "OCC-5": (
-                        "implemented",
-                        48,
-                        "hours",
-                        "Fictional demo: four staff now read weekly with primary school pupils.",
-                    ),
-                    "OCC-4": (
-                        "in_progress",
-                        40,
-                        "percent",
-                        "Fictional demo: a local ink supplier.",
-                    ),
-                },
-            ),
-        ),
-    ),
-    DemoSignee(
-        "Leys Community Cleaning Co-operative",
-        "vcse",
-        "small",
-        15,
-        "Leys Cleaning (demo)",
-        "office@leyscleaning.example.org",
-        days_ago=20,
-        approved=True,
-        plans={
-            "OCC-7": "Fictional demo: advertise in Blackbird Leys and welcome applicants over 50."
-        },
-    ),
-    DemoSignee(
-        "Cowley Road Catering CIC",
-        "vcse",
-        "micro",
-        8,
-        "Cowley Road Catering (demo)",
-        "bids@cowleycatering.example.org",
-        days_ago=3,
-        approved=False,
-        plans={
-            "OCC-7": "Fictional demo: keep recruiting prison leavers through release on "
-            "temporary licence placements."
-        },
-    ),
-)
+def demo_signees() -> tuple[DemoSignee, ...]:
+    """The signees under `charter_signees` in the partnership's demo file; none without one."""
+    path = current_partnership().files.get("demo")
+    return _read_signees(path) if path is not None else ()
+
+
+@cache
+def _read_signees(path: Path) -> tuple[DemoSignee, ...]:
+    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(
+        DemoSignee(
+            **{
+                **item,
+                "meetings": tuple(
+                    DemoMeeting(
+                        CheckInKind(meeting["kind"]),
+                        meeting["days_after"],
+                        {code: DemoRecord(**record) for code, record in meeting["records"].items()},
+                    )
+                    for meeting in item.get("meetings", ())
+                ),
+            }
+        )
+        for item in data.get("charter_signees", ())
+    )
 
 
 def seed_demo(staff: User | None, today: date | None = None) -> list[str]:
@@ -125,7 +97,7 @@ def seed_demo(staff: User | None, today: date | None = None) -> list[str]:
     if resources := load_resources():
         created.append(f"charter toolkit resources ({resources})")
     codes = {pledge.code: pledge.id for pledge in current_pledges()}
-    for demo in DEMO_SIGNEES:
+    for demo in demo_signees():
         organisation = db.session.scalar(
             select(Organisation).where(func.lower(Organisation.name) == demo.organisation.lower())
         )
@@ -174,10 +146,12 @@ def _sign(
     if term is None:
         return
     by_code = {p.version.pledge.code: p.id for p in result.signee.signed_pledges}
-    for kind, days_after, records in demo.meetings:
-        check_in = next(c for c in term.check_ins if c.kind == kind)
+    for meeting in demo.meetings:
+        check_in = next(c for c in term.check_ins if c.kind == meeting.kind)
         entries = [
-            RecordEntry(by_code[code], status, figure, unit, narrative, "")
-            for code, (status, figure, unit, narrative) in records.items()
+            RecordEntry(
+                by_code[code], record.status, record.figure, record.unit, record.narrative, ""
+            )
+            for code, record in meeting.records.items()
         ]
-        record_check_in(check_in, signed_on + timedelta(days=days_after), entries, staff)
+        record_check_in(check_in, signed_on + timedelta(days=meeting.days_after), entries, staff)

@@ -56,7 +56,7 @@ class SearchForm(FlaskForm):
     postcode = StringField(
         "Near postcode",
         validators=[Optional(), Length(max=10)],
-        description="For example OX4 4HH.",
+        description=ExampleText("For example {postcode}."),
         render_kw={"autocomplete": "postal-code", "maxlength": 10},
     )
     radius = StringField(

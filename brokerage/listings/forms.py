@@ -35,6 +35,7 @@ from ..accounts.models import Organisation
 from ..accounts.organisation_types import OrganisationType
 from ..choices import SelectChoice
 from ..formatting import format_pounds
+from ..partnership import ExampleText
 from ..places.fields import PostcodeField
 from ..toms.fields import MeasureQuantitiesField, parse_quantity, quantity_text
 from ..validators import add_error, plain_name, plain_text, required, stripped, text_of
@@ -125,7 +126,7 @@ class OfferForm(ListingForm):
     postcode = PostcodeField(
         "Where you would deliver it from",
         validators=[DataRequired()],
-        description="A UK postcode, for example OX4 4HH: usually your own.",
+        description=ExampleText("A UK postcode, for example {postcode}: usually your own."),
     )
     submit = SubmitField("Save offer")
 
@@ -189,7 +190,9 @@ class OpportunityForm(ListingForm):
     postcode = PostcodeField(
         "Delivery postcode",
         validators=[DataRequired()],
-        description="Where the contract is delivered, for example OX1 1ND.",
+        description=ExampleText(
+            "Where the contract is delivered, for example {delivery_postcode}."
+        ),
     )
     measures = MeasureQuantitiesField(
         "Social value wanted",
@@ -268,7 +271,7 @@ class NeedForm(ListingForm):
     postcode = PostcodeField(
         "Where the help is needed",
         validators=[DataRequired()],
-        description="A UK postcode, for example OX4 6JZ.",
+        description=ExampleText("A UK postcode, for example {need_postcode}."),
     )
     submit = SubmitField("Save need")
 

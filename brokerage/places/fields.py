@@ -7,6 +7,7 @@ from typing import Any
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
+from ..partnership import ExampleText
 from .lookup import locate_postcode
 from .postcodes import InvalidPostcode, normalise_postcode
 
@@ -15,7 +16,7 @@ class PostcodeField(StringField):
     """Normalises (`ox44hh` -> `OX4 4HH`) and refuses postcodes Code-Point Open does not know."""
 
     def __init__(self, label: str = "Postcode", **kwargs: Any) -> None:
-        kwargs.setdefault("description", "A UK postcode, for example OX4 4HH.")
+        kwargs.setdefault("description", ExampleText("A UK postcode, for example {postcode}."))
         kwargs.setdefault("render_kw", {"autocomplete": "postal-code", "maxlength": 10})
         super().__init__(label, **kwargs)
 

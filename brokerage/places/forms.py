@@ -9,6 +9,7 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..choices import SelectChoice
+from ..partnership import ExampleText
 from ..validators import plain_name, plain_text
 from .districts import area_districts
 from .fields import PostcodeField
@@ -26,8 +27,8 @@ class PriorityPlaceForm(FlaskForm):
     wards = TextAreaField(
         f"Wards ({VINTAGE})",
         validators=[Length(max=4000), plain_text],
-        description=(
-            "One ward name a line, as the boundaries name it (Blackbird Leys). Every postcode "
+        description=ExampleText(
+            "One ward name a line, as the boundaries name it ({ward}). Every postcode "
             "whose point lies inside one of these wards is flagged."
         ),
         render_kw={"rows": 3},
@@ -35,10 +36,11 @@ class PriorityPlaceForm(FlaskForm):
     prefixes = TextAreaField(
         "Postcode districts, sectors or postcodes",
         validators=[Length(max=4000), plain_text],
-        description=(
-            "One a line: a district (OX4), a sector (OX4 6) or a postcode (OX4 6JZ), with a "
-            "note in brackets if needed, like OX16 0 (partial). Records there are flagged. "
-            "Leave this and the wards empty to flag the place by name only."
+        description=ExampleText(
+            "One a line: a district ({district_prefix}), a sector ({sector_prefix}) or a "
+            "postcode ({sector_postcode}), with a note in brackets if needed, like "
+            "{partial_sector} (partial). Records there are flagged. Leave this and the wards "
+            "empty to flag the place by name only."
         ),
         render_kw={"rows": 4},
     )

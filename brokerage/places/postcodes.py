@@ -1,8 +1,11 @@
-"""UK postcode format: check and normalise (`ox44hh` -> `OX4 4HH`)."""
+"""UK postcode format: check and normalise (`ox44hh` -> `OX4 4HH`). The messages give the
+partnership's own examples (the default partnership's outside an app)."""
 
 from __future__ import annotations
 
 import re
+
+from ..partnership import current_partnership
 
 # The outward code (area, district) and inward code (sector, unit) as Royal Mail defines them.
 _POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][ABD-HJLNP-UW-Z]{2})$")
@@ -17,7 +20,8 @@ def normalise_postcode(text: str) -> str:
     compact = re.sub(r"\s+", "", text or "").upper()
     match = _POSTCODE.match(compact)
     if not match:
-        raise InvalidPostcode(f"“{text.strip()[:20]}” is not a UK postcode, such as OX4 4HH.")
+        example = current_partnership().examples["postcode"]
+        raise InvalidPostcode(f"“{text.strip()[:20]}” is not a UK postcode, such as {example}.")
     return f"{match.group(1)} {match.group(2)}"
 
 
@@ -34,9 +38,11 @@ def normalise_prefix(text: str) -> str:
     try:
         return normalise_postcode(spaced)
     except InvalidPostcode:
+        examples = current_partnership().examples
         raise InvalidPostcode(
-            f"“{(text or '').strip()[:20]}” is not a postcode district (OX4), sector (OX4 6) "
-            "or postcode (OX4 6JZ)."
+            f"“{(text or '').strip()[:20]}” is not a postcode district "
+            f"({examples['district_prefix']}), sector ({examples['sector_prefix']}) "
+            f"or postcode ({examples['sector_postcode']})."
         ) from None
 
 

@@ -27,7 +27,7 @@ def _seed() -> list[str]:
 
 def test_the_demo_signs_up_the_fictional_suppliers_once(create, in_app):
     create(UserFactory, email=STAFF_EMAIL, is_staff=True)
-    for signee in demo.DEMO_SIGNEES:
+    for signee in in_app(demo.demo_signees):
         create(OrganisationFactory, name=signee.organisation)
 
     first, second = in_app(_seed), in_app(_seed)

@@ -1,11 +1,13 @@
 """Issue 20 point 6: a second partnership is a second configuration folder. The fictional
 Exampleshire (its own postcode area, districts, wards, plan, pledges and measures) stands
 up, is seeded, and no page any role can reach, nor any email it sends, names Oxfordshire,
-Oxford or the OIEP."""
+Oxford or the OIEP, nor any of Oxfordshire's own examples (its postcodes, ward, groups) or
+demo names, read from its folder so that a new one is covered too."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import deque
 from collections.abc import Callable
 from email import message_from_bytes
@@ -18,18 +20,20 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from brokerage.charter import pledges, toolkit
+from brokerage.demo.data import read_demo_file
 from brokerage.extensions import db
-from brokerage.partnership import current_partnership
+from brokerage.partnership import PARTNERSHIPS_FOLDER, SETTINGS_FILE, current_partnership
 from brokerage.places import service as places
 from brokerage.places.districts import district_of
 from brokerage.plan import resources
 from brokerage.plan import service as plan
 from brokerage.toms import service as toms
 from tests import factories
-from tests.helpers.pages import page_text
+from tests.helpers.pages import field_error, page_text
 from tests.helpers.web import post_form
 
 FORBIDDEN = re.compile(r"oxford|oiep", re.IGNORECASE)  # "Oxford" is in "Oxfordshire"
+OXFORDSHIRE = PARTNERSHIPS_FOLDER / "oxfordshire"
 LINK = re.compile(r'href="(/[^"]*)"')
 # Files, the API, sign-out and the static assets are not pages a person reads.
 SKIPPED = re.compile(r"^/(static|api)/|^/logout|\.(csv|xlsx|pdf|json|png|svg|ics)$")
@@ -53,18 +57,50 @@ def seeded(app: Flask) -> None:
         toolkit.load_resources()
         places.load_reference_priority_places()
         offer = factories.OfferFactory(
-            title="Mentoring for pupils", status="published", postcode=EXAMPLETON_EAST
+            title="Mentoring for pupils",
+            status="published",
+            postcode=EXAMPLETON_EAST,
+            organisation__postcode=EXAMPLETON_EAST,
         )
         factories.OfferMeasureFactory(offer=offer, measure_code="EFEN-1")
         factories.OpportunityFactory(
-            title="School cleaning contract", status="published", postcode=EXAMPLETON_WEST
+            title="School cleaning contract",
+            status="published",
+            postcode=EXAMPLETON_WEST,
+            organisation__postcode=EXAMPLETON_WEST,
         )
-        factories.NeedFactory(title="Reading volunteers", status="published", postcode=SOUTHBY)
+        factories.NeedFactory(
+            title="Reading volunteers",
+            status="published",
+            postcode=SOUTHBY,
+            organisation__postcode=SOUTHBY,
+        )
         db.session.commit()
 
 
+def _oxfordshire_words() -> re.Pattern[str]:
+    """Oxfordshire's examples (each item of a list such as "ARCh, Growing Minds and Parent
+    Power" on its own) and its demo organisations' and people's names, as whole words. The
+    whole [examples] table is read, so an example the code does not yet use counts too."""
+    settings = tomllib.loads((OXFORDSHIRE / SETTINGS_FILE).read_text(encoding="utf-8"))
+    demo = read_demo_file(OXFORDSHIRE / settings["files"]["demo"])
+    words = {
+        item
+        for example in settings["examples"].values()
+        for item in re.split(r",\s*|\s+and\s+", example)
+    }
+    words |= {organisation.name for organisation in demo.organisations}
+    words |= {user.name for user in demo.users}
+    longest_first = sorted(words, key=len, reverse=True)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, longest_first))})(?!\w)")
+
+
+OXFORDSHIRE_WORDS = _oxfordshire_words()
+
+
 def _words_on(page: str) -> list[str]:
-    return sorted({match.group(0) for match in FORBIDDEN.finditer(page)})
+    found = [*FORBIDDEN.finditer(page), *OXFORDSHIRE_WORDS.finditer(page)]
+    return sorted({match.group(0) for match in found})
 
 
 def _crawl(client: FlaskClient) -> dict[str, Any]:
@@ -120,6 +156,17 @@ def test_the_pages_name_the_second_partnership(anon: FlaskClient, seeded: None):
     assert "<title>Exampleshire Social Value Exchange</title>" in home.get_data(as_text=True)
     assert "A service of the Exampleshire Fair Economy Network" in page_text(home)
     assert "A map of Exampleshire's three districts" in page_text(impact)
+
+
+def test_help_texts_and_messages_give_the_second_partnerships_examples(anon: FlaskClient):
+    home = anon.get("/")
+    search = anon.get("/directory/suppliers?postcode=nowhere")
+
+    assert "Groups such as Exampleton Readers, Northby Food Share and Southby Parents post" in (
+        page_text(home)
+    )
+    assert "For example EX1 1HS." in page_text(search)
+    assert field_error(search, "postcode") == "“nowhere” is not a UK postcode, such as EX1 1HS."
 
 
 def test_the_emails_it_sends_name_no_other_partnership(
