@@ -24,7 +24,7 @@ def test_the_dashboard_shows_the_figures_beside_charts_and_tables(review_client,
     assert re.findall(r'<td class="text-end">(\d+)</td>', funnel) == ["5", "3", "2", "2", "2", "1"]
     assert "60%" in funnel and "67%" in funnel
     assert html.count('role="img"') == 7  # six of matches, one of contract spend
-    assert '<desc id="chart-funnel-desc">suggested: 5; interest expressed: 3 (60% of' in html
+    assert '<desc id="chart-funnel-desc">Suggested: 5; Interest expressed: 3 (60% of' in html
     assert "Too far away" in html
     assert "style=" not in html and "<script>" not in html
 
