@@ -93,8 +93,8 @@ def test_the_outcome_export_lists_each_measure_delivered(review_client, review_w
     got = sorted((int(r[0]), r[1], r[7], r[9], r[10], r[11]) for r in rows[1:])
     assert got == sorted(
         [
-            (review_world.matches["m1"], "verified", "OIEP-S6", "10", "hours", ""),
-            (review_world.matches["m2"], "delivered", "OIEP-S6", "5", "hours", ""),
+            (review_world.matches["m1"], "Verified", "OIEP-S6", "10", "hours", ""),
+            (review_world.matches["m2"], "Delivered", "OIEP-S6", "5", "hours", ""),
         ]
     )
 
