@@ -41,7 +41,8 @@ class State(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ")
+        """ "Interest expressed": the state as words, capitalised as every list shows it."""
+        return self.value.replace("_", " ").capitalize()
 
 
 class MatchingPolicyVersion(Model):

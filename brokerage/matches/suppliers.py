@@ -69,8 +69,9 @@ class ShownSupplier:
 
     @property
     def interest(self) -> str | None:
-        """The state of the first stored match it has acted on, if any."""
-        return next((m.state_label for m in self.stored if m.acted_on), None)
+        """The state of the first stored match it has acted on, if any, in lower-case words
+        ("interest expressed"): API v1 has always given it so, and v1 never breaks."""
+        return next((m.state_label.lower() for m in self.stored if m.acted_on), None)
 
     @property
     def strength(self) -> str:

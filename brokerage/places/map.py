@@ -30,6 +30,7 @@ NUMBER_WORDS = dict(enumerate(("no", "one", "two", "three", "four", "five", "six
 DOT_RADIUS = 7  # map units (100 m): about 4 to 5 px on the page
 
 Ring = tuple[tuple[int, int], ...]
+Box = tuple[int, int, int, int]  # left, top, width, height, in map units
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,37 @@ class Outline:
 
     def contains(self, x: float, y: float) -> bool:
         return sum(ring_contains(ring, x, y) for ring in self.rings) % 2 == 1
+
+
+def clip_ring(ring: Ring, box: Box) -> Ring:
+    """The part of `ring` inside `box` (Sutherland–Hodgman: one half-plane per side), its
+    crossings rounded to whole map units; empty if fewer than three corners are left."""
+    left, top, width, height = box
+    points = list(ring)
+    for axis, limit, keep_above in ((0, left, True), (0, left + width, False),
+                                    (1, top, True), (1, top + height, False)):  # fmt: skip
+        points = _clip_to_half_plane(points, axis, limit, keep_above)
+    corners = [point for i, point in enumerate(points) if point != points[i - 1]]
+    return tuple(corners) if len(corners) >= 3 else ()
+
+
+def _clip_to_half_plane(
+    points: list[tuple[int, int]], axis: int, limit: int, keep_above: bool
+) -> list[tuple[int, int]]:
+    def inside(point: tuple[int, int]) -> bool:
+        return point[axis] >= limit if keep_above else point[axis] <= limit
+
+    def crossing(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+        along = a[1 - axis] + (limit - a[axis]) * (b[1 - axis] - a[1 - axis]) / (b[axis] - a[axis])
+        return (limit, round(along)) if axis == 0 else (round(along), limit)
+
+    kept: list[tuple[int, int]] = []
+    for previous, point in zip(points[-1:] + points[:-1], points, strict=True):
+        if inside(point) != inside(previous):
+            kept.append(crossing(previous, point))
+        if inside(point):
+            kept.append(point)
+    return kept
 
 
 def _ring_path(ring: Ring) -> str:
@@ -183,6 +215,10 @@ def enlarged(county: CountyMap, district: str) -> CountyMap:
     left, top = min(xs) - INSET_MARGIN, min(ys) - INSET_MARGIN
     view = (left, top, max(xs) + INSET_MARGIN - left, max(ys) + INSET_MARGIN - top)
     inside = [place for place in county.places if place.district == district]
+    # Only what lies in the view: a neighbour drawn whole would reach far beyond the SVG's
+    # box, hidden but still laid out over the text around it (which axe-core then cannot
+    # measure the contrast of).
+    clipped = [(shaded, _clipped(shaded.outline, view)) for shaded in county.districts]
     names = ", ".join(place.name for place in inside) or "none"
     description = (
         f"{district} district enlarged, shaded as on the county map. "
@@ -193,9 +229,16 @@ def enlarged(county: CountyMap, district: str) -> CountyMap:
         id=f"{county.id}-{district.lower().replace(' ', '-')}",
         title=f"{district}, enlarged",
         description=description,
+        districts=tuple(replace(shaded, outline=outline) for shaded, outline in clipped if outline),
         places=tuple(inside),
         view=view,
     )
+
+
+def _clipped(outline: Outline, box: Box) -> Outline | None:
+    """The outline cut to the box (unlabelled), or None if none of it is inside."""
+    rings = tuple(ring for ring in (clip_ring(r, box) for r in outline.rings) if ring)
+    return replace(outline, rings=rings, label=None) if rings else None
 
 
 def _point(postcode: str) -> GridPoint | None:

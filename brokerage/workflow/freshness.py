@@ -131,7 +131,7 @@ def nudge_quiet_matches(now: datetime, days: int = NUDGE_AFTER_DAYS) -> tuple[in
             notify(
                 staff,
                 f"{_title(match)} has had no answer for {quiet.days} days",
-                f"It is {State(match.state).label}; the sides were nudged after {days} days.",
+                f"It is “{State(match.state).label}”; the sides were nudged after {days} days.",
                 match_path(match),
             )
             escalated += 1

@@ -57,12 +57,12 @@ class MatchEvent(Model):
     @property
     def from_label(self) -> str:
         """ "Interest expressed": the state the move left, as words."""
-        return State(self.from_state).label.capitalize()
+        return State(self.from_state).label
 
     @property
     def to_label(self) -> str:
         """ "In discussion": the state the move reached, as words."""
-        return State(self.to_state).label.capitalize()
+        return State(self.to_state).label
 
     @property
     def reason_label(self) -> str:

@@ -44,7 +44,7 @@ class StaleMatch(BrokerageError):
     def __init__(self, match: Match) -> None:
         super().__init__(
             "This match changed while you were looking at it: it is now "
-            f"{State(match.state).label}. Check the latest and try again."
+            f"“{State(match.state).label}”. Check the latest and try again."
         )
 
 
@@ -169,7 +169,7 @@ def advance(
     )
     db.session.add(event)
     _flush_or_stale(match)
-    news = f"{_title(match)} is now {target.label}"
+    news = f"{_title(match)} is now “{target.label}”"
     if disputing:
         news = f"{sides(match)[1].name} disputes the delivery recorded for {_title(match)}"
     _tell_the_others(match, actor, news, note.strip())
@@ -230,7 +230,7 @@ def send_message(
     if not body or len(body) > MAX_MESSAGE:
         raise InvalidTransition(f"Write a message of 1 to {MAX_MESSAGE} characters.")
     if State(match.state) in FINAL_STATES:
-        raise InvalidTransition(f"This match is {State(match.state).label}; it is closed.")
+        raise InvalidTransition(f"This match is “{State(match.state).label}”; it is closed.")
     organisation = _side_of(author, match)
     message = MatchMessage(
         match_id=match.id, author_id=author.id, organisation_id=organisation.id, body=body

@@ -141,17 +141,19 @@ def check_move(
     allowed = MOVES.get((current, target))
     if allowed is None:
         if current in FINAL_STATES:
-            raise InvalidTransition(f"This match is {current.label}; it cannot change any more.")
-        raise InvalidTransition(f"A match that is {current.label} cannot become {target.label}.")
+            raise InvalidTransition(f"This match is “{current.label}”; it cannot change any more.")
+        raise InvalidTransition(
+            f"A match that is “{current.label}” cannot become “{target.label}”."
+        )
     if not allowed & held:
         if (current, target) == DISPUTE and _R.SEEKER in given:
             raise InvalidTransition("To send the delivery back, dispute it and say why.")
         raise InvalidTransition(
-            f"You may not move this match from {current.label} to {target.label}."
+            f"You may not move this match from “{current.label}” to “{target.label}”."
         )
     if (current, target) in BY_RECORDING_ONLY and not recording:
         raise InvalidTransition(
-            f"A match becomes {target.label} only when the supplier records what was "
+            f"A match becomes “{target.label}” only when the supplier records what was "
             "delivered, with the delivery form."
         )
     if target in NEEDS_REASON and reason not in DECLINE_REASONS:

@@ -205,7 +205,7 @@ def move(match_id: int) -> Page | Response:
         )
     except BrokerageError as error:
         return _refused(match, error)
-    return _done(match, f"This match is now {form.state.label}.")
+    return _done(match, f"This match is now “{form.state.label}”.")
 
 
 @blueprint.post("/<int:match_id>/messages")

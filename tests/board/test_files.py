@@ -48,7 +48,7 @@ def test_the_workbook_has_a_sheet_per_part_with_the_pages_numbers(staff, recorde
     funding = {row[0]: row for row in _rows(book["Funding"])}
     arch = funding["Assisted Reading for Children (ARCh) expansion"]
     assert arch[2:] == [91120.0, 0.0, 0.0, 91120.0]
-    assert [row[0] for row in _rows(book["Funnel"])][:1] == ["suggested"]
+    assert [row[0] for row in _rows(book["Funnel"])][:1] == ["Suggested"]
 
 
 def test_the_pdf_download_is_a_pdf(staff, recorded):

@@ -64,6 +64,11 @@ def test_the_brokerage_figures_are_the_quarters(staff, review_world):
     html = staff.get(f"/plan/report?quarter={this_quarter.label}").get_data(as_text=True)
     funnel = html.split('id="board-funnel"')[1].split("</table>")[0]
     assert re.findall(r'<td class="text-end">(\d+)</td>', funnel) == ["5", "3", "2", "2", "2", "1"]
+    # The steps in words, capitalised as every list shows a state, in the chart and its table.
+    steps = ["Suggested", "Interest expressed", "In discussion", "Agreed", "Delivered", "Verified"]
+    assert re.findall(r'<th scope="row" class="fw-normal">([^<]+)</th>', funnel) == steps
+    chart = html.split(">From suggestion to verified</h3>")[1].split('id="board-funnel"')[0]
+    assert re.findall(r'<text class="chart-label"[^>]*>([^<]+)</text>', chart) == steps
     assert "10 hours" in page_text_of(html, "Verified social value by TOMs theme")
 
     before = staff.get(f"/plan/report?quarter={this_quarter.previous().label}")

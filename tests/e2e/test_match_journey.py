@@ -117,7 +117,7 @@ def test_a_match_goes_from_suggested_to_verified_in_the_browser(
         "Could your apprentices print our annual report?"
     )
     buyer.get_by_role("button", name="Express interest").click()
-    _flashed(buyer, "This match is now interest expressed.")
+    _flashed(buyer, "This match is now “Interest expressed”.")
     check_page(buyer, "interest-expressed")
 
     supplier = _as(new_page, check_page, journey.supplier)
@@ -129,12 +129,12 @@ def test_a_match_goes_from_suggested_to_verified_in_the_browser(
     check_page(supplier, "inbox")
     supplier.get_by_role("button", name="Open").first.click()
     supplier.get_by_role("button", name="Start the discussion").click()
-    _flashed(supplier, "now in discussion")
+    _flashed(supplier, "now “In discussion”")
     supplier.get_by_label("Message", exact=True).fill("Yes: two apprentices, from Monday.")
     supplier.get_by_role("button", name="Send the message").click()
     _flashed(supplier, "Your message was sent.")
     supplier.get_by_role("button", name="Agree to go ahead").click()
-    _flashed(supplier, "now agreed")
+    _flashed(supplier, "now “Agreed”")
     check_page(supplier, "agreed")
 
     supplier.get_by_label("Quantity of OIEP-S1").fill("12")
@@ -159,7 +159,7 @@ def test_a_match_goes_from_suggested_to_verified_in_the_browser(
     task_force.goto(buyer.url)
     expect(task_force.get_by_role("button", name="Express interest")).to_have_count(0)
     task_force.get_by_role("button", name="Verify the delivery").click()
-    _flashed(task_force, "This match is now verified.")
+    _flashed(task_force, "This match is now “Verified”.")
     history = task_force.get_by_role("region", name="History")
     for move in ("Interest expressed", "In discussion", "Agreed", "Delivered", "Verified"):
         expect(history).to_contain_text(move)

@@ -198,7 +198,7 @@ def test_a_buyer_posts_an_opportunity_and_invites_a_supplier(
     page.get_by_role("link", name=f"Open the match with {world['offer']}").click()
     page.get_by_label("A message to the other side (optional)").fill("Could you quote?")
     page.get_by_role("button", name="Express interest").click()
-    _flashed(page, "interest expressed")
+    _flashed(page, "This match is now “Interest expressed”.")
     journey(page, "supplier-invited")
     page.go_back()
     page.go_back()

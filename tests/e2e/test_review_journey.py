@@ -61,12 +61,6 @@ def _figure(page: Page, element_id: str) -> int:
     return int(page.locator(f"#{element_id}").inner_text())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Open finding: on /impact axe cannot measure the contrast of the district "
-    "paragraph (the map's .row g-4 overlaps it by its negative gutter margin) or the map "
-    "captions (overlapped by another element, cause not found yet).",
-)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_task_force_verifies_an_outcome_and_the_figures_change(
     live_server: LiveServer,

@@ -51,3 +51,15 @@ def test_the_signed_out_home_page_leads_to_the_public_pages(anon):
     ):
         assert f'href="{path}"' in html
     assert "Themes, Outcomes and Measures" in anon.get("/about-social-value").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("kind", "plural"), [("need", "needs"), ("opportunity", "opportunities")])
+def test_a_visitor_reading_a_listings_measures_is_told_what_toms_are(
+    anon, make_listing, kind, plural
+):
+    listing = make_listing(kind, status="published", title="Published reading helpers")
+
+    html = anon.get(f"/{plural}/{listing}").get_data(as_text=True)
+
+    assert "TOMs are Themes, Outcomes and Measures" in html
+    assert '<a href="/about-social-value">TOMs in plain words</a>' in html

@@ -143,3 +143,28 @@ def test_a_seekers_page_shows_the_reasons_stored_with_its_matches(app, county, l
     in_app(reword)
     html = _as(app, county, "arch").get(f"/matching/needs/{listed['need']}").get_data(as_text=True)
     assert "<li>Kept as the rebuild wrote it</li>" in html
+
+
+def test_every_page_that_ranks_by_toms_says_what_toms_are_and_links_the_plain_words(
+    app, county, listed, in_app
+):
+    arch = _as(app, county, "arch")
+    match_id = in_app(
+        lambda: db.session.scalar(select(Match.id).where(Match.need_id == listed["need"]))
+    )
+    pages = {
+        "a need's matches": (arch, f"/matching/needs/{listed['need']}"),
+        "offers for you": (
+            arch,
+            f"/matching/organisations/{county.organisations['arch']}/offers-for-you",
+        ),
+        "opportunities for you": (
+            _as(app, county, "readers"),
+            f"/matching/organisations/{county.organisations['readers']}/opportunities-for-you",
+        ),
+        "a match": (arch, f"/matches/{match_id}"),
+    }
+    for name, (client, url) in pages.items():
+        html = client.get(url).get_data(as_text=True)
+        assert "TOMs are Themes, Outcomes and Measures" in html, name
+        assert '<a href="/about-social-value">TOMs in plain words</a>' in html, name

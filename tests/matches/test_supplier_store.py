@@ -232,7 +232,7 @@ def test_a_suppliers_for_you_shows_opportunities_to_bid_for_and_needs_it_could_h
     bids, needs = html.split("Needs you could help")
     assert "Opportunities you could bid for" in bids and "Cleaning at County Hall" in bids
     assert "Offers that count" in bids and "Cleaning crew" in bids
-    assert "Under way: interest expressed" in bids
+    assert "Under way: Interest expressed" in bids
     assert "Reading volunteers for schools" in needs
     assert "Stage: " in needs and ">Interest expressed</span>" in needs  # the stage badge
 

@@ -24,7 +24,7 @@ def test_the_dashboard_shows_the_figures_beside_charts_and_tables(review_client,
     assert re.findall(r'<td class="text-end">(\d+)</td>', funnel) == ["5", "3", "2", "2", "2", "1"]
     assert "60%" in funnel and "67%" in funnel
     assert html.count('role="img"') == 7  # six of matches, one of contract spend
-    assert '<desc id="chart-funnel-desc">suggested: 5; interest expressed: 3 (60% of' in html
+    assert '<desc id="chart-funnel-desc">Suggested: 5; Interest expressed: 3 (60% of' in html
     assert "Too far away" in html
     assert "style=" not in html and "<script>" not in html
 
@@ -93,8 +93,8 @@ def test_the_outcome_export_lists_each_measure_delivered(review_client, review_w
     got = sorted((int(r[0]), r[1], r[7], r[9], r[10], r[11]) for r in rows[1:])
     assert got == sorted(
         [
-            (review_world.matches["m1"], "verified", "OIEP-S6", "10", "hours", ""),
-            (review_world.matches["m2"], "delivered", "OIEP-S6", "5", "hours", ""),
+            (review_world.matches["m1"], "Verified", "OIEP-S6", "10", "hours", ""),
+            (review_world.matches["m2"], "Delivered", "OIEP-S6", "5", "hours", ""),
         ]
     )
 

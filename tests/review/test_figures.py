@@ -19,12 +19,12 @@ def _dashboard(app, **filters):
 def test_the_funnel_counts_matches_that_reached_each_step_from_their_history(app, review_world):
     found = _dashboard(app)
     assert [(s.label, s.count) for s in found.funnel] == [
-        ("suggested", 5),
-        ("interest expressed", 3),
-        ("in discussion", 2),
-        ("agreed", 2),
-        ("delivered", 2),
-        ("verified", 1),
+        ("Suggested", 5),
+        ("Interest expressed", 3),
+        ("In discussion", 2),
+        ("Agreed", 2),
+        ("Delivered", 2),
+        ("Verified", 1),
     ]
     assert [None if s.conversion is None else round(s.conversion, 2) for s in found.funnel] == [
         None, 0.6, 0.67, 1.0, 1.0, 0.5,

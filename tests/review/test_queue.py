@@ -166,7 +166,7 @@ def test_a_stale_view_is_refused_with_409_and_the_state_now(review_client, in_ap
     )
     response = _answer(client, review_world, "m2", "reject", note="Second", version=version)
     assert response.status_code == 409
-    assert "changed while you were looking at it: it is now agreed" in response.get_data(
+    assert "changed while you were looking at it: it is now “Agreed”" in response.get_data(
         as_text=True
     )
     assert _state(in_app, review_world, "m2") == State.AGREED

@@ -149,7 +149,7 @@ def test_a_move_waiting_on_the_others_uncommitted_move_is_refused_not_lost(commi
 
     assert outcomes == [
         "moved",
-        "This match changed while you were looking at it: it is now interest expressed. "
+        "This match changed while you were looking at it: it is now “Interest expressed”. "
         "Check the latest and try again.",
     ]
     assert time.monotonic() - started >= 0.5  # the second really waited for the first

@@ -61,7 +61,7 @@ def test_a_need_past_its_deadline_expires_its_open_matches_only(pair, in_pair):
         "expired",
     )
     assert "deadline was" in event.note
-    assert any("now expired" in subject for subject in _told(pair, "supplier"))
+    assert any("now “Expired”" in subject for subject in _told(pair, "supplier"))
 
 
 def test_an_offer_past_its_availability_expires_every_open_match_but_not_agreed_ones(

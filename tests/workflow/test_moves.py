@@ -89,7 +89,7 @@ def test_a_move_made_on_an_old_view_of_the_match_is_refused_with_the_current_sta
     state, message = in_pair(race)
 
     assert state == "interest_expressed"
-    assert "it is now interest expressed" in message
+    assert "it is now “Interest expressed”" in message
 
 
 def test_a_message_written_on_an_old_view_of_the_match_is_refused_and_not_sent(in_pair):

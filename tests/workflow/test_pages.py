@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from brokerage.extensions import db
 from brokerage.matching.strength import strength_word
@@ -54,6 +55,12 @@ def _version(client: FlaskClient, match_id: int) -> int:
         from brokerage.matches.models import Match
 
         return db.session.get(Match, match_id).version
+
+
+def _move(client: FlaskClient, match_id: int, target: str, **options: bool) -> TestResponse:
+    """Post the move form as the match page sends it, at the match's current version."""
+    data = {"csrf_token": csrf_token(client), "version": _version(client, match_id)}
+    return client.post(f"/matches/{match_id}/move", data={**data, "target": target}, **options)
 
 
 def _count(pair, model) -> int:
@@ -198,7 +205,7 @@ def test_a_stale_submit_is_told_the_current_state_and_changes_nothing(pair, in_p
     )
 
     assert response.status_code == 409
-    assert "changed while you were looking at it: it is now interest expressed" in (
+    assert "changed while you were looking at it: it is now “Interest expressed”" in (
         response.get_data(as_text=True)
     )
     assert _state(pair, pair.need_match) == "interest_expressed"
@@ -284,17 +291,19 @@ def test_moving_a_closed_match_is_refused_with_its_state(pair, in_pair):
     match_id = _at(in_pair, State.WITHDRAWN)
     supplier = _client(pair, "supplier")
 
-    response = supplier.post(
-        f"/matches/{match_id}/move",
-        data={
-            "csrf_token": csrf_token(supplier),
-            "version": _version(supplier, match_id),
-            "target": "in_discussion",
-        },
-    )
+    response = _move(supplier, match_id, "in_discussion")
 
     assert response.status_code == 409
-    assert "This match is withdrawn; it cannot change any more." in response.get_data(True)
+    assert "This match is “Withdrawn”; it cannot change any more." in response.get_data(True)
+
+
+def test_a_move_is_flashed_with_its_state_in_words_as_lists_show_it(pair, in_pair):
+    beneficiary = _client(pair, "beneficiary")
+    match_id = _at(in_pair, State.SUGGESTED)
+
+    response = _move(beneficiary, match_id, "interest_expressed", follow_redirects=True)
+
+    assert "This match is now “Interest expressed”." in response.get_data(True)
 
 
 def test_the_whole_workflow_through_the_page(pair, in_pair):
@@ -336,7 +345,7 @@ def test_the_whole_workflow_through_the_page(pair, in_pair):
         "delivered",
         "verified",
     ]
-    assert any("interest expressed" in subject for subject in told)
+    assert any("is now “Interest expressed”" in subject for subject in told)
 
 
 def test_a_listings_matches_page_links_to_each_match(pair):
@@ -414,7 +423,7 @@ def test_a_stale_message_is_refused_but_keeps_what_was_typed(pair, in_pair):
 
     html = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert "it is now agreed" in html and "See you Tuesday.</textarea>" in html
+    assert "it is now “Agreed”" in html and "See you Tuesday.</textarea>" in html
     assert _count(pair, MatchMessage) == 0
 
 

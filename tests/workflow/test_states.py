@@ -55,7 +55,9 @@ def test_only_the_task_force_verifies_and_it_may_query_a_delivery_back():
 
 
 def test_skipping_a_step_is_refused_with_a_clear_message():
-    with pytest.raises(InvalidTransition, match="A match that is suggested cannot become agreed"):
+    with pytest.raises(
+        InvalidTransition, match="A match that is “Suggested” cannot become “Agreed”"
+    ):
         check_move(State.SUGGESTED, State.AGREED, ALL_ROLES)
 
 
