@@ -3,6 +3,8 @@ up the demo's opportunities and needs, with the reasons, before deciding to publ
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -31,7 +33,9 @@ def test_staff_try_a_draft_that_weighs_location_more_and_see_offers_move(
     page.get_by_role("button", name="Try this draft").click()
     expect(page.get_by_role("heading", name="What would change")).to_be_visible()
     expect(page.get_by_label("Weight of location")).to_have_value("2")
-    moved_up = page.get_by_role("row").filter(has_text="up 1")
+    # Other journeys share the live server and add listings of their own, so how far an
+    # offer moves depends on what ran before: any offer moved up says why.
+    moved_up = page.get_by_role("row").filter(has_text=re.compile(r"\bup \d+"))
     expect(moved_up.first).to_contain_text("location counts 0.74 instead of 0.30")
     expect(page.get_by_role("button", name="Publish this policy")).to_be_visible()
     check_page(page, "sandbox-tried")

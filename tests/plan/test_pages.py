@@ -91,6 +91,21 @@ def test_the_overview_lists_each_working_group_with_its_objectives_and_progress(
     assert "56 actions: 0 done (0%), 0 at risk (0%), 47 overdue (84%)" in text
 
 
+@pytest.mark.parametrize("path", ["/plan/", "/plan/actions", "/plan/kpis", "/plan/timeline"])
+def test_a_plan_tables_box_takes_the_keyboard_and_names_itself_as_it_may_scroll(
+    staff, loaded_plan, path
+):
+    """On a phone a wide table scrolls inside its box; without focus a keyboard cannot
+    scroll it (axe: scrollable-region-focusable, found by the staff journey at 390 px)."""
+    html = staff.get(path).get_data(as_text=True)
+    boxes = re.findall(r'<div class="table-responsive"[^>]*>', html)
+
+    assert boxes
+    for box in boxes:
+        assert 'tabindex="0"' in box and 'role="region"' in box, box
+        assert re.search(r'aria-label="[^"]+ \(scrolls sideways on a small screen\)"', box), box
+
+
 def test_marking_actions_done_changes_the_overview(staff, loaded_plan, in_app):
     def finish_educational_attainment() -> None:
         for action in loaded_plan().working_groups[0].actions:
