@@ -91,7 +91,10 @@ def test_the_overview_lists_each_working_group_with_its_objectives_and_progress(
     assert "56 actions: 0 done (0%), 0 at risk (0%), 47 overdue (84%)" in text
 
 
-@pytest.mark.parametrize("path", ["/plan/", "/plan/actions", "/plan/kpis", "/plan/timeline"])
+@pytest.mark.parametrize(
+    "path",
+    ["/plan/", "/plan/actions", "/plan/kpis", "/plan/timeline", "/plan/report?quarter=2024Q1"],
+)
 def test_a_plan_tables_box_takes_the_keyboard_and_names_itself_as_it_may_scroll(
     staff, loaded_plan, path
 ):
