@@ -97,7 +97,7 @@ def test_a_message_written_on_an_old_view_of_the_match_is_refused_and_not_sent(i
         match = pair.match()
         seen = match.version
         moves.advance(match, State.INTEREST_EXPRESSED, pair.user("beneficiary"))
-        with pytest.raises(moves.StaleMatch, match="it is now interest expressed"):
+        with pytest.raises(moves.StaleMatch, match="it is now “Interest expressed”"):
             moves.send_message(match, pair.user("supplier"), "Tuesdays suit us.", seen)
         return db.session.scalar(select(func.count()).select_from(MatchMessage))
 
