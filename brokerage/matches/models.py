@@ -25,7 +25,16 @@ from ..matching.strength import strength_word
 from ..types import UTCDateTime, in_list, utcnow
 
 
-class State(enum.StrEnum):
+class SaidInWords(enum.StrEnum):
+    """An enum whose values are snake_case words, shown as a label ("interest_expressed"
+    reads "Interest expressed", capitalised as every list and badge shows it)."""
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class State(SaidInWords):
     """Where a stored match stands, as its `state` column holds it: the engine stores it
     suggested, and the workflow (`brokerage.workflow.states`) says which moves lead on."""
 
@@ -38,11 +47,6 @@ class State(enum.StrEnum):
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
-
-    @property
-    def label(self) -> str:
-        """ "Interest expressed": the state as words, capitalised as every list shows it."""
-        return self.value.replace("_", " ").capitalize()
 
 
 class MatchingPolicyVersion(Model):

@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import BrokerageError
-from ..matches.models import State
+from ..matches.models import SaidInWords, State
 
 
-class Stage(enum.StrEnum):
+class Stage(SaidInWords):
     """Where a match stands, in the words every list shows and filters by: its state, with
     a delivery told apart once the receiving side confirmed it, and an agreed match told
     apart when the receiving side disputed its delivery (the supplier is to record it again)."""
@@ -35,11 +35,6 @@ class Stage(enum.StrEnum):
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     EXPIRED = "expired"
-
-    @property
-    def label(self) -> str:
-        """ "Interest expressed": the stage as words, capitalised for a badge or a column."""
-        return self.value.replace("_", " ").capitalize()
 
 
 def stage_of(state: State, confirmed: bool = False, last_reason: str | None = None) -> Stage:
