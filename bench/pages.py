@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import importlib
 import os
 import pstats
 import statistics
@@ -23,14 +24,11 @@ from collections.abc import Callable
 
 from sqlalchemy import event
 
+import config
+from bench.draws import Draws, cold_draws, read_targets
 from bench.stack import login_form, production_env
-
-# The app's settings classes read the environment when config.py is imported.
-os.environ.update(production_env())
-
-from bench.draws import Draws, cold_draws, read_targets  # noqa: E402
-from brokerage import create_app  # noqa: E402
-from brokerage.extensions import cache, db  # noqa: E402
+from brokerage import create_app
+from brokerage.extensions import cache, db
 
 SEED = 23
 
@@ -52,7 +50,10 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative", help="a pstats order: tottime...")
     parser.add_argument("--only", help="one page: search, profile, matches or api matches")
     options = parser.parse_args()
-    app = create_app()
+    # The settings classes read the environment when config.py is imported, which bench.stack
+    # has done already: read again with the production environment.
+    os.environ.update(production_env())
+    app = create_app(importlib.reload(config).ProductionConfig)
     statements = 0
 
     def count(*_: object) -> None:
