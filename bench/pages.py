@@ -2,42 +2,58 @@
 
 Against the database `bench.load` made (run it once first), signed in as staff through
 the Flask test client, in one process: each of the four pages is requested `--times`
-times after a warm-up, printing its median time and how many SQL statements one request
+times after a warm-up, printing its median wall and CPU time per request (this process's
+CPU: the database's and Redis's are not counted) and how many SQL statements one request
 runs (an N+1 shows as a count that grows with the rows shown); with `--profile`, the
-functions that took the most time under cProfile. Each page is timed cold (every cached
-part worked out again, as after any commit; the search a new one each time, from
-`bench.draws`) and cached. Nothing is asserted.
+functions that took the most time under cProfile. Each page is timed cold as `bench.load`
+draws it (`bench.draws`: a search nobody made before, a supplier or opportunity not asked
+for yet, the signed-in person and the header already cached) and warm (the same page
+again, from the cache). Nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
-import itertools
+import importlib
 import os
 import pstats
 import statistics
 import time
+from collections.abc import Callable
 
-from sqlalchemy import event, text
+from sqlalchemy import event
 
+import config
+from bench.draws import Draws, cold_draws, read_targets
 from bench.stack import login_form, production_env
+from brokerage import create_app
+from brokerage.extensions import cache, db
 
-# The app's settings classes read the environment when config.py is imported.
-os.environ.update(production_env())
+SEED = 23
 
-from bench.draws import distinct_searches  # noqa: E402
-from brokerage import create_app  # noqa: E402
-from brokerage.extensions import cache, db  # noqa: E402
+
+def page_paths(draws: Draws) -> dict[str, Callable[[], str]]:
+    """Each page's next path, as bench.load's users ask for it."""
+    return {
+        "search": lambda: "/directory/suppliers?" + next(draws.searches),
+        "profile": lambda: f"/organisations/{next(draws.suppliers)}/profile",
+        "matches": lambda: f"/matching/opportunities/{next(draws.opportunities)}",
+        "api matches": lambda: f"/api/v1/opportunities/{next(draws.opportunities)}/matches",
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--times", type=int, default=20)
+    parser.add_argument("--times", type=int, default=50)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="cumulative", help="a pstats order: tottime...")
+    parser.add_argument("--only", help="one page: search, profile, matches or api matches")
     options = parser.parse_args()
-    app = create_app()
+    # The settings classes read the environment when config.py is imported, which bench.stack
+    # has done already: read again with the production environment.
+    os.environ.update(production_env())
+    app = create_app(importlib.reload(config).ProductionConfig)
     statements = 0
 
     def count(*_: object) -> None:
@@ -46,48 +62,41 @@ def main() -> None:
 
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", count)
-        supplier = db.session.scalar(
-            text("SELECT organisation_id FROM profiles ORDER BY organisation_id DESC LIMIT 1")
-        )
-        opportunity = db.session.scalar(text("SELECT max(id) FROM opportunities"))
-        db.session.remove()
-    searches = distinct_searches()
-    pages = {
-        "search": "/directory/suppliers?" + next(searches),
-        "profile": f"/organisations/{supplier}/profile",
-        "matches": f"/matching/opportunities/{opportunity}",
-        "api matches": f"/api/v1/opportunities/{opportunity}/matches",
-    }
+        targets = read_targets(db.engine)
+        cache.clear()
+    paths = page_paths(cold_draws(targets, SEED, lambda: None))
     # Production answers only its own host (TRUSTED_HOSTS defaults to BASE_URL's); the test
     # client's is localhost.
     app.config["TRUSTED_HOSTS"].append("localhost")
     client = app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
     client.post("/login", data=login_form(login_page))
-    for (name, path), cold in itertools.product(pages.items(), (True, False)):
-        client.get(path)  # warm: the directory index, the catalogue
-        statements = 0
-        times = []
-        profiler = cProfile.Profile()
-        for _ in range(options.times):
-            if cold:  # as after a commit of every topic: each cached part is worked out again
-                with app.app_context():
-                    cache.clear()
-            started = time.perf_counter()
+    for name, next_path in paths.items():
+        if options.only and name != options.only:
+            continue
+        client.get(next_path())  # warm: the directory index, the catalogue, the header
+        for cold in (True, False):
+            path = next_path()
+            statements = 0
+            walls, cpus = [], []
+            profiler = cProfile.Profile()
+            for _ in range(options.times):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                if options.profile:
+                    profiler.enable()
+                response = client.get(path)
+                profiler.disable()
+                walls.append((time.perf_counter() - started) * 1000)
+                cpus.append((time.process_time() - started_cpu) * 1000)
+                if cold:
+                    path = next_path()
+            print(
+                f"{name:<12} {'cold' if cold else 'warm':<5} {response.status_code} median "
+                f"{statistics.median(walls):6.2f} ms, CPU {statistics.median(cpus):6.2f} ms, "
+                f"{statements / options.times:.1f} SQL statements per request"
+            )
             if options.profile:
-                profiler.enable()
-            response = client.get(path)
-            profiler.disable()
-            if cold and name == "search":  # a search nobody made before
-                path = "/directory/suppliers?" + next(searches)
-            times.append((time.perf_counter() - started) * 1000)
-        print(
-            f"{name:<12} {'cold' if cold else 'cached':<6} {response.status_code} median "
-            f"{statistics.median(times):6.1f} ms, "
-            f"{statements / options.times:.0f} SQL statements per request"
-        )
-        if options.profile:
-            pstats.Stats(profiler).sort_stats(options.sort).print_stats(60)
+                pstats.Stats(profiler).sort_stats(options.sort).print_stats(45)
 
 
 if __name__ == "__main__":

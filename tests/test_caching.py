@@ -19,6 +19,7 @@ from brokerage import caching
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import cache, db
 from tests.factories import OrganisationFactory
+from tests.helpers.app import counted_statements
 from tests.helpers.redis_server import TEST_REDIS_URL, UNREACHABLE_REDIS_URL, counted_cache_reads
 
 ORGANISATIONS = ("organisations",)
@@ -149,6 +150,21 @@ def test_each_person_is_shown_their_own_cached_header(client_for, staff):
         assert csrf_token_in(staff_page) != csrf_token_in(supplier_page)
 
 
+def test_a_signed_in_persons_memberships_come_from_the_cache_with_them(app, client_for, create):
+    """Deciding what a member may do (here: ask a supplier) reads their memberships from
+    the cache, in the person's round trip, not from the database on every page."""
+    buyer = client_for("buyer")
+    supplier = create(OrganisationFactory, name="Asked Joinery")
+    url = f"/organisations/{supplier.id}/profile"
+    assert "Invite to bid" in buyer.get(url).get_data(as_text=True)
+
+    with app.app_context(), counted_statements() as statements:
+        page = buyer.get(url).get_data(as_text=True)
+
+    assert "Invite to bid" in page
+    assert not [s for s in statements if "FROM memberships" in s], statements
+
+
 def csrf_token_in(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
@@ -222,7 +238,7 @@ def test_a_cached_search_comes_with_its_person_and_header_in_one_round_trip(
     assert staff.get(url).status_code == 200
 
     assert len(reads) == 1, reads
-    assert len(reads[0]) == 3, reads  # the person, the header, the search
+    assert len(reads[0]) == 4, reads  # the person, their memberships, the header, the search
 
 
 def test_a_search_read_ahead_is_the_one_its_page_shows(staff):

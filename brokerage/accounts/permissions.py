@@ -14,13 +14,15 @@ from flask import Flask, abort, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.wrappers import Response
 
 from ..caching import HEADER_TOPICS, cached, database_away, part_name, read_ahead
 from ..extensions import db, login_manager
-from .models import Organisation, User, Visitor
+from .models import Membership, Organisation, User, Visitor
 
 F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M", User, Membership, Organisation)
 
 PUBLIC_ENDPOINTS = frozenset(
     {
@@ -157,14 +159,60 @@ def _load_user(session_token: str) -> User | None:
     if database_away():  # the outage page is shown as to someone signed out
         return None
     read_ahead(part_name("header"), (session_token,), HEADER_TOPICS)  # keyed by get_id()
+    read_ahead(MEMBERSHIPS_ENTRY, (session_token,), MEMBERSHIP_TOPICS)
     columns = cached(
         "signed-in person", (session_token,), ("people",), lambda: _person(session_token)
     )
     if columns is None:
         return None
-    person = User(**columns)
-    make_transient_to_detached(person)  # as if loaded: what is not given loads when read
-    return db.session.merge(person, load=False)
+    person = _as_loaded(User, columns)
+    rows = cached(
+        MEMBERSHIPS_ENTRY, (session_token,), MEMBERSHIP_TOPICS, lambda: _memberships(person.id)
+    )
+    set_committed_value(person, "memberships", [_membership(row) for row in rows])
+    return person
+
+
+def _as_loaded(model: type[M], columns: dict[str, Any]) -> M:
+    """A row known from the cache, in the session as if loaded: what is not given loads
+    when read."""
+    row = model(**columns)
+    make_transient_to_detached(row)
+    return db.session.merge(row, load=False)
+
+
+# The signed-in person's memberships with their organisations' names and kinds, which most
+# permission checks and the header read: from the cache, in the person's round trip.
+MEMBERSHIPS_ENTRY = "signed-in memberships"
+MEMBERSHIP_TOPICS = ("people", "organisations")
+_MEMBERSHIP_COLUMNS = ("id", "user_id", "organisation_id", "role", "created_at")
+_ORGANISATION_COLUMNS = ("id", "name", "kind")
+
+
+def _memberships(user_id: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    query = (
+        select(
+            *(getattr(Membership, name) for name in _MEMBERSHIP_COLUMNS),
+            *(getattr(Organisation, name).label(f"o_{name}") for name in _ORGANISATION_COLUMNS),
+        )
+        .join(Organisation, Organisation.id == Membership.organisation_id)
+        .where(Membership.user_id == user_id)
+        .order_by(Membership.id)
+    )
+    return [
+        (
+            {name: row._mapping[name] for name in _MEMBERSHIP_COLUMNS},
+            {name: row._mapping[f"o_{name}"] for name in _ORGANISATION_COLUMNS},
+        )
+        for row in db.session.execute(query)
+    ]
+
+
+def _membership(row: tuple[dict[str, Any], dict[str, Any]]) -> Membership:
+    membership_columns, organisation_columns = row
+    membership = _as_loaded(Membership, membership_columns)
+    set_committed_value(membership, "organisation", _as_loaded(Organisation, organisation_columns))
+    return membership
 
 
 def _person(session_token: str) -> dict[str, Any] | None:

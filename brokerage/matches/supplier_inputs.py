@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, column, select, table
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Organisation, OrganisationKind
 from ..extensions import db
@@ -203,9 +204,14 @@ def _trades_of(opportunity_ids: Collection[int] | None) -> dict[int, list[tuple[
     return found
 
 
+# What `opportunity_query` reads of an opportunity beside its columns: loaded with it by
+# whoever reads one to rank it (an opportunity's matches page), one query for all three.
+OPPORTUNITY_QUERY_LOADS = (joinedload(Opportunity.trades), joinedload(Opportunity.measures))
+
+
 def opportunity_query(opportunity: Opportunity) -> OpportunityQuery:
     """One opportunity, published or not, as the supplier matcher reads it."""
-    trades = _trades_of([opportunity.id]).get(opportunity.id, [])
+    trades = [(trade.cpv_code, trade.written) for trade in opportunity.trades]
     return _query(opportunity, trades, opportunity.measures, opportunity.estimated_value_pence)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
 from ..extensions import db
@@ -23,6 +23,8 @@ from .supplier_models import SupplierMatch
 from .supplier_store import has_stored_ranking, recompute_supplier_matches
 
 STORED_WHILE_READING = "supplier_matches_stored_while_reading"
+# Each supplier's name and the ref its partner's import file gave it, by organisation id.
+Names = dict[int, tuple[str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -124,21 +126,49 @@ def _live_results(opportunity: Opportunity, query: OpportunityQuery) -> list[Sup
     return rank_suppliers(query, world.pool, policy, TOP_N)
 
 
-def _stored_results(opportunity_id: int) -> list[tuple[SupplierResult, int]]:
-    """A published opportunity's stored suppliers, best first, each with its version."""
-    rows = db.session.scalars(
-        select(SupplierMatch)
+# What showing a stored supplier match reads of its row: columns, not mapped objects.
+_RESULT_COLUMNS = (
+    SupplierMatch.organisation_id,
+    SupplierMatch.score,
+    SupplierMatch.trade_score,
+    SupplierMatch.social_value_score,
+    SupplierMatch.place_score,
+    SupplierMatch.supplier_score,
+    SupplierMatch.size_factor,
+    SupplierMatch.distance_m,
+    SupplierMatch.reasons,
+    SupplierMatch.offer_ids,
+    SupplierMatch.policy_version,
+)
+
+
+def _stored_results(opportunity_id: int) -> tuple[list[tuple[SupplierResult, int]], Names]:
+    """A published opportunity's stored suppliers, best first, each with its version, and
+    their names, read in one query."""
+    rows = db.session.execute(
+        select(*_RESULT_COLUMNS, Organisation.name, Organisation.external_ref)
+        .join(Organisation, Organisation.id == SupplierMatch.organisation_id)
         .where(
             SupplierMatch.opportunity_id == opportunity_id,
             SupplierMatch.opportunity_rank.is_not(None),
         )
         .order_by(SupplierMatch.opportunity_rank)
+    ).all()
+    names = {row.organisation_id: (row.name, row.external_ref) for row in rows}
+    return [(stored_result(row), row.policy_version) for row in rows], names
+
+
+def _names_of(keys: list[int]) -> Names:
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.external_ref).where(
+            Organisation.id.in_(keys)
+        )
     )
-    return [(stored_result(row), row.policy_version) for row in rows]
+    return {row.id: (row.name, row.external_ref) for row in rows}
 
 
-def stored_result(row: SupplierMatch) -> SupplierResult:
-    """A stored supplier match as the matcher gave it."""
+def stored_result(row: SupplierMatch | Row) -> SupplierResult:
+    """A stored supplier match (its row, or its columns) as the matcher gave it."""
     return SupplierResult(
         key=row.organisation_id,
         score=row.score,
@@ -161,35 +191,28 @@ def supplier_matches_for(opportunity: Opportunity) -> SupplierMatches:
     if not opportunity.is_published:
         version = policy_in_force().version
         ranked = [(result, version) for result in _live_results(opportunity, query)]
+        names = _names_of([int(result.key) for result, _ in ranked])  # type: ignore[call-overload]
     else:
         if not has_stored_ranking(opportunity.id):
             recompute_supplier_matches(opportunity_ids=[opportunity.id])
             db.session.info[STORED_WHILE_READING] = True
-        ranked = _stored_results(opportunity.id)
+        ranked, names = _stored_results(opportunity.id)
     keys = [int(result.key) for result, _ in ranked]  # type: ignore[call-overload]
-    organisations = {
-        row.id: row
-        for row in db.session.execute(
-            select(Organisation.id, Organisation.name, Organisation.external_ref).where(
-                Organisation.id.in_(keys)
-            )
-        )
-    }
     offers = shown_offers({int(o) for r, _ in ranked for o in r.offers})  # type: ignore[call-overload]
     stored = stored_matches(opportunity.id)
     shown = [
         ShownSupplier(
             key,
             f"{ORGANISATION_REF_PREFIX}-{key}",
-            organisations[key].external_ref,
-            organisations[key].name,
+            names[key][1],
+            names[key][0],
             result,
             tuple(offers[int(o)] for o in result.offers if int(o) in offers),  # type: ignore[call-overload]
             tuple(m for m in stored if m.organisation_id == key),
             version,
         )
         for key, (result, version) in zip(keys, ranked, strict=True)
-        if key in organisations
+        if key in names
     ]
     under_way = tuple(m for m in stored if m.acted_on and m.organisation_id not in set(keys))
     return SupplierMatches(shown, advice_for(query), under_way)

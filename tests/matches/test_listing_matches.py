@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from brokerage.demo.data import demo_data
-from brokerage.extensions import db
+from brokerage.extensions import cache, db
 from brokerage.listings.choices import ListingStatus
 from brokerage.listings.models import Need, Offer, Opportunity
 from brokerage.workflow import shown
@@ -117,6 +117,30 @@ def test_a_cached_matches_page_reads_only_the_topic_versions_from_the_database(a
             assert staff.get(url).status_code == 200
         queries = [s for s in statements if "SAVEPOINT" not in s]  # the test's transaction
         assert len(queries) == 1 and "FROM topic_versions" in queries[0]
+
+
+def test_an_opportunitys_suppliers_are_read_with_their_names_and_its_asks_with_it(
+    app, demo, in_app
+):
+    """Every opportunity of the county has a matches page, mostly asked for once: the
+    opportunity comes with its trades and measures, and its stored suppliers with their
+    names, each in one round trip."""
+    staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
+    opportunity_id = in_app(
+        lambda: db.session.scalar(select(Opportunity.id).order_by(Opportunity.id).limit(1))
+    )
+    for url in (
+        f"/matching/opportunities/{opportunity_id}",
+        f"/api/v1/opportunities/{opportunity_id}/matches",
+    ):
+        staff.get(url)  # stores the ranking if the demo's rebuild has not
+        in_app(cache.clear)  # cold: asked for by no one since the last commit
+        with app.app_context(), counted_statements() as statements:
+            page = staff.get(url).get_data(as_text=True)
+        assert "Suppliers for" in page or '"matches"' in page
+        asks = [s for s in statements if "opportunity_trades" in s or "opportunity_measures" in s]
+        assert len(asks) == 1 and "FROM opportunities" in asks[0], statements
+        assert not [s for s in statements if re.search(r"FROM organisations\s+WHERE", s)]
 
 
 def test_a_cached_matches_page_comes_with_its_person_in_one_round_trip(

@@ -12,14 +12,15 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select, update
 
-from brokerage.accounts.models import Organisation
+from brokerage.accounts.models import Membership, Organisation, User
 from brokerage.extensions import db
 from brokerage.listings import service
 from brokerage.places.lookup import locate_postcode
 from brokerage.toms import service as toms
 from brokerage.toms.models import Measure
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.helpers.directory import offer_fields
+from tests.helpers.web import log_in
 
 SEARCH = "/directory/suppliers?q=joinery&postcode=OX1+1ND&radius=100&unit=km"
 
@@ -123,3 +124,23 @@ def test_a_measure_renamed_by_another_process_is_in_the_catalogue_at_once(apps):
             db.session.commit()
 
         _in(second, restore)
+
+
+def test_a_membership_given_by_another_process_is_seen_at_once(apps):
+    """The signed-in person's memberships are cached with them: joining an organisation
+    elsewhere (an owner's invitation accepted, a `flask` command) counts on the next page."""
+    first, second = apps
+    supplier = _make_supplier(first, "Joined Joinery", "OX4 4HH")
+    email = "joiner@example.org"
+    _in(first, lambda: UserFactory(email=email) and db.session.commit())
+    client = log_in(first.test_client(), email)
+    edit = f"/organisations/{supplier}/profile/edit"
+    assert client.get(edit).status_code == 403  # and their memberships are cached
+
+    def join() -> None:
+        user = db.session.scalar(select(User).where(User.email == email))
+        db.session.add(Membership(user=user, organisation_id=supplier, role="owner"))
+        db.session.commit()
+
+    _in(second, join)
+    assert client.get(edit).status_code == 200
