@@ -24,6 +24,9 @@ from tests.helpers.matches import offer, reading_need
 from tests.helpers.web import log_in
 from tests.matches.test_store import READING
 
+# The shipped TOMs catalogue and rankings of two, as for the stored-matches tests.
+pytestmark = pytest.mark.usefixtures("shipped_catalogue", "small_top_n")
+
 START = service.today()
 
 

@@ -15,6 +15,9 @@ from tests.helpers.web import log_in
 from tests.matches.test_store import READING, reference_reasons
 from tests.matches.test_supplier_store import set_profile
 
+# The shipped TOMs catalogue and rankings of two, as for the stored-matches tests.
+pytestmark = pytest.mark.usefixtures("shipped_catalogue", "small_top_n")
+
 
 @pytest.fixture
 def listed(county):

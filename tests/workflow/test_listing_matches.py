@@ -17,6 +17,9 @@ from tests.helpers.app import counted_statements
 from tests.helpers.redis_server import counted_cache_reads
 from tests.helpers.web import log_in
 
+# The shipped TOMs catalogue and rankings of two, as for the stored-matches tests.
+pytestmark = pytest.mark.usefixtures("shipped_catalogue", "small_top_n")
+
 DEMO_PASSWORD = demo_data().password
 
 
