@@ -19,9 +19,15 @@ from ..matches.for_you import opportunities_to_bid_for
 from ..matches.suppliers import SupplierMatches, stored_while_reading
 from ..pagination import page_number
 from .list_forms import StageFilterForm
+from .listing_matches import (
+    ShownMatch,
+    needs_for,
+    offers_for,
+    read_shown_matches_ahead,
+    shown_matches,
+)
 from .lists import match_list
 from .permissions import can_view_matches, can_view_matches_for
-from .shown import ShownMatch, needs_for, offers_for, read_shown_matches_ahead, shown_matches
 
 # Served under /matching, beside the policy pages, as `matching.lists`.
 blueprint = Blueprint("lists", __name__)
