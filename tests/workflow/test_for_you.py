@@ -126,17 +126,6 @@ def test_a_listings_page_shows_its_stored_matches_and_the_task_force_reads_publi
     assert _as(app, county, "parents").get(f"/matching/needs/{listed['need']}").status_code == 403
 
 
-def test_match_rebuild_prints_a_summary_and_is_idempotent(app, county, listed):
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["match", "rebuild"])
-    assert first.exit_code == 0, first.output
-    assert "pairs stored" in first.output and "policy version 0" in first.output
-    second = runner.invoke(args=["match", "rebuild"])
-    assert (
-        first.output.split(" pairs")[0].split()[-1] == second.output.split(" pairs")[0].split()[-1]
-    )
-
-
 def test_a_seekers_page_shows_the_reasons_stored_with_its_matches(app, county, listed, in_app):
     def reword() -> None:
         match = db.session.scalars(select(Match).where(Match.need_id == listed["need"])).first()
