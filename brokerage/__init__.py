@@ -170,10 +170,8 @@ def _register_blueprints(app: Flask) -> None:
         health,
         accounts,
         organisations,
-        admin,
-        bulk,
-        plan,
-        board,
+        _holding(admin, bulk),
+        _holding(plan, board),
         _serving("matching", "/matching", matching_policy, matching_lists),
         matches,
         interest,
@@ -193,6 +191,22 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api)
     errors.register(app)
     permissions.init_app(app)
+
+
+def _holding(parent: Blueprint, *children: Blueprint) -> Blueprint:
+    """The parent blueprint with these nested in it, under its URL prefix and name
+    (`plan.board.board_report` at /plan/report), its before-request checks theirs too.
+    Nested once per process: a blueprint takes no more children once registered, and
+    keeps those it holds for every app built after."""
+    for child in children:
+        if (parent.name, child.name) not in _NESTED:
+            parent.register_blueprint(child)
+            _NESTED.add((parent.name, child.name))
+    return parent
+
+
+# (parent, child) blueprint names already nested in this process, by _holding.
+_NESTED: set[tuple[str, str]] = set()
 
 
 def _serving(name: str, url_prefix: str, *rooms: Blueprint) -> Blueprint:

@@ -154,6 +154,21 @@ def test_brokerage_environment_variables_override_settings(development_settings,
     assert create_app(development_settings).config["PASSWORD_MIN_LENGTH"] == 14
 
 
+def test_pages_under_another_features_prefix_are_named_for_it_in_every_app_built(
+    development_settings,
+):
+    """The board report sits under /plan and the bulk import under /admin: their endpoints
+    say so (`plan.board.*`, `admin.bulk.*`), in the second app a process builds too."""
+    for app in (create_app(development_settings), create_app(development_settings)):
+        served = {rule.endpoint: rule.rule for rule in app.url_map.iter_rules()}
+        board = {endpoint for endpoint in served if endpoint.rpartition(".")[0] == "plan.board"}
+        bulk = {endpoint for endpoint in served if endpoint.rpartition(".")[0] == "admin.bulk"}
+
+        assert board and all(served[endpoint].startswith("/plan/") for endpoint in board)
+        assert bulk and all(served[endpoint].startswith("/admin/") for endpoint in bulk)
+        assert not [endpoint for endpoint in served if endpoint.startswith(("board.", "bulk."))]
+
+
 # Security headers and cookies ----------------------------------------------------------------
 
 

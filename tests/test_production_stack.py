@@ -277,7 +277,7 @@ PROBE_SEARCH = "/directory/suppliers?q=joinery&postcode=OX1+1ND&radius=100&unit=
 
 def _seed_a_supplier() -> None:
     from brokerage.extensions import db
-    from brokerage.listings import service
+    from brokerage.listings import profiles, service
     from brokerage.toms.service import load_shipped_frameworks
     from tests.factories import OrganisationFactory
     from tests.helpers.directory import offer_fields
@@ -286,7 +286,7 @@ def _seed_a_supplier() -> None:
     organisation = OrganisationFactory(
         name="Probe Joinery", kind="supplier", postcode="OX4 4HH", description="Joinery."
     )
-    service.save_profile(organisation, service.ProfileFields())
+    profiles.save_profile(organisation, profiles.ProfileFields())
     service.create_listing(organisation, offer_fields("Joinery")).status = "published"
     db.session.commit()
 

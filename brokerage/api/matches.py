@@ -20,8 +20,8 @@ from ..listings.models import Listing
 from ..listings.permissions import can_view_listing
 from ..matches.policy import policy_in_force
 from ..matches.suppliers import ShownSupplier, SupplierMatches, stored_while_reading
+from ..workflow.listing_matches import ShownMatch, read_shown_matches_ahead, shown_matches
 from ..workflow.permissions import can_view_matches
-from ..workflow.shown import ShownMatch, read_shown_matches_ahead, shown_matches
 from .views import blueprint
 
 

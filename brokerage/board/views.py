@@ -16,7 +16,8 @@ from .permissions import can_view_board_report
 from .quarters import InvalidQuarter, quarter_of
 from .report import BoardReport, build_board_report
 
-blueprint = Blueprint("board", __name__, url_prefix="/plan")
+# Nested in the plan's blueprint by create_app: `plan.board.*`, under /plan.
+blueprint = Blueprint("board", __name__)
 
 
 def _report_asked_for() -> tuple[QuarterForm, BoardReport | None]:

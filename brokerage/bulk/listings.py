@@ -23,20 +23,18 @@ from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
 from ..extensions import db
 from ..listings.bulk_insert import NewListing, insert_listings
 from ..listings.choices import Category, ListingStatus
-from ..listings.models import Listing, Opportunity, OpportunityTrade, TradeRow
-from ..listings.service import (
+from ..listings.columns import (
     MEASURE_ROW,
     AnyListingFields,
-    InvalidListing,
     NeedFields,
     OfferFields,
     OpportunityFields,
     check_fields,
-    last_day_of,
     place_columns,
-    set_measures,
-    today,
 )
+from ..listings.errors import InvalidListing
+from ..listings.models import Listing, Opportunity, OpportunityTrade, TradeRow
+from ..listings.service import last_day_of, set_measures, today
 from ..listings.trade_service import set_opportunity_trades
 from ..places.service import Place
 from ..toms.fields import quantity_text

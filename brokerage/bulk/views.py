@@ -28,7 +28,8 @@ from .formats import KINDS
 from .forms import MAX_UPLOAD_BYTES, ImportForm
 from .models import ImportRun
 
-blueprint = Blueprint("bulk", __name__, url_prefix="/admin")
+# Nested in the admin blueprint by create_app: `admin.bulk.*`, under /admin.
+blueprint = Blueprint("bulk", __name__)
 
 
 @blueprint.before_request
@@ -42,7 +43,7 @@ def _allow_large_uploads(endpoint: str | None, values: dict[str, object] | None)
     """Staff uploads may be larger than the site's usual request limit. Set here because
     this runs before the body is first read (by the CSRF check); twice the form's limit,
     so that a file a little too large gets a field error rather than a bare 413."""
-    if endpoint == "bulk.upload" and is_staff(current_user):
+    if endpoint == "admin.bulk.upload" and is_staff(current_user):
         request.max_content_length = 2 * MAX_UPLOAD_BYTES
 
 
@@ -59,7 +60,7 @@ def upload() -> Response | tuple[str, int] | str:
         upload.save(path)
         enqueue(service.run_import, run.id, str(path))
         db.session.commit()
-        return redirect(url_for("bulk.show_run", run_id=run.id))
+        return redirect(url_for("admin.bulk.show_run", run_id=run.id))
     page = render_template("bulk/upload.html", form=form, runs=service.recent_runs(), kinds=KINDS)
     return (page, 400) if form.errors else page
 

@@ -1,6 +1,6 @@
 """Inserting many new listings at once: one statement per table for the listings, their
 measures and their trades, where the listings service would flush once per listing. The
-columns come from the same code as one listing's (`service.listing_columns`), so a
+columns come from the same code as one listing's (`columns.listing_columns`), so a
 listing inserted here is the listing `create_listing` would have made. Never commits.
 """
 
@@ -19,14 +19,9 @@ from ..extensions import db, table_of
 from ..places.service import Place
 from . import trade_service
 from .choices import ListingStatus
+from .columns import MODEL_FOR_FIELDS, AnyListingFields, check_fields, listing_columns
 from .models import Listing, OpportunityMeasure, OpportunityTrade
-from .service import (
-    MODEL_FOR_FIELDS,
-    AnyListingFields,
-    check_fields,
-    check_organisation_kind,
-    listing_columns,
-)
+from .service import check_organisation_kind
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Organisation, User
 from ..extensions import db
-from . import service
+from . import columns, profiles, service
 from .models import LISTING_MODELS
 
 
@@ -92,10 +92,10 @@ def _seed_profiles(
     created = []
     for name, values in demo.profiles.items():
         organisation = organisations[name]
-        if service.profile_of(organisation) is None:
-            service.save_profile(
+        if profiles.profile_of(organisation) is None:
+            profiles.save_profile(
                 organisation,
-                service.ProfileFields(
+                profiles.ProfileFields(
                     sector=values.get("sector"),
                     size=values.get("size"),
                     is_vcse=values.get("vcse", False),
@@ -107,9 +107,9 @@ def _seed_profiles(
             )
             created.append(f"profile of {name}")
     for name in demo.verified:
-        profile = service.profile_of(organisations[name])
+        profile = profiles.profile_of(organisations[name])
         if profile is None or not profile.verified:
-            service.set_verified(organisations[name], True, staff)
+            profiles.set_verified(organisations[name], True, staff)
             created.append(f"verification of {name}")
     return created
 
@@ -138,8 +138,8 @@ def _day(demo: DemoListing) -> Any:
     return service.today() + timedelta(days=demo.days_to_deadline)
 
 
-def _need(demo: DemoListing) -> service.NeedFields:
-    return service.NeedFields(
+def _need(demo: DemoListing) -> columns.NeedFields:
+    return columns.NeedFields(
         **_common(demo),
         deadline=_day(demo),
         quantity_wanted=Decimal(demo.quantity_wanted) if demo.quantity_wanted else None,
@@ -148,8 +148,8 @@ def _need(demo: DemoListing) -> service.NeedFields:
     )
 
 
-def _offer(demo: DemoListing) -> service.OfferFields:
-    return service.OfferFields(
+def _offer(demo: DemoListing) -> columns.OfferFields:
+    return columns.OfferFields(
         **_common(demo),
         available_from=service.today(),
         available_to=_day(demo),
@@ -157,8 +157,8 @@ def _offer(demo: DemoListing) -> service.OfferFields:
     )
 
 
-def _opportunity(demo: DemoListing) -> service.OpportunityFields:
-    return service.OpportunityFields(
+def _opportunity(demo: DemoListing) -> columns.OpportunityFields:
+    return columns.OpportunityFields(
         **_common(demo),
         estimated_value_pence=None,
         deadline=_day(demo),

@@ -40,9 +40,11 @@ from ..places.fields import PostcodeField
 from ..toms.fields import MeasureQuantitiesField, parse_quantity, quantity_text
 from ..validators import add_error, plain_name, plain_text, required, stripped, text_of
 from .choices import CATEGORY_LABELS, SIZE_LABELS
+from .columns import NeedFields, OfferFields, OpportunityFields
 from .fields import MeasureWeightsField
 from .models import Listing, Need, Opportunity
-from .service import NeedFields, OfferFields, OpportunityFields, ProfileFields, today
+from .profiles import ProfileFields
+from .service import today
 from .trade_fields import TradesField
 
 # Further ahead than this, a date is a typing slip (2204 for 2024).

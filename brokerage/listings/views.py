@@ -16,8 +16,9 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..places.wards import VINTAGE as WARDS_VINTAGE
 from ..places.wards import ward_of_postcode
-from . import closing, cpv, permissions, service, trade_service, trades
+from . import closing, cpv, permissions, profiles, service, trade_service, trades
 from .choices import Category, Size, label_of
+from .errors import NotAllowed
 from .forms import ButtonForm, ProfileForm, initial_data
 from .kinds import KINDS, ListingKind, kind_for_organisation
 from .models import Listing, TradeRow
@@ -87,7 +88,7 @@ def search_trades() -> str:
 
 @blueprint.get("/organisations/<int:organisation_id>/profile")
 def profile(organisation_id: int) -> str:
-    found = service.organisation_with_profile(organisation_id)
+    found = profiles.organisation_with_profile(organisation_id)
     if found is None or not permissions.can_view_profile(current_user, found.organisation):
         abort(404)
     organisation, profile = found.organisation, found.profile
@@ -119,10 +120,10 @@ def edit_profile(organisation_id: int) -> Page | Response:
     form = ProfileForm.for_organisation(
         organisation,
         trades=trade_service.trade_codes_of([organisation.id]).get(organisation.id, ()),
-        obj=service.profile_of(organisation),
+        obj=profiles.profile_of(organisation),
     )
     if form.validate_on_submit():
-        service.save_profile(organisation, form.fields())
+        profiles.save_profile(organisation, form.fields())
         db.session.commit()
         flash("Profile saved.", "success")
         return redirect(url_for("listings.profile", organisation_id=organisation.id))
@@ -146,7 +147,7 @@ def _set_verified(organisation_id: int, verified: bool) -> Response:
         abort(403)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    service.set_verified(organisation, verified, current_user)
+    profiles.set_verified(organisation, verified, current_user)
     db.session.commit()
     done = "is verified" if verified else "is no longer marked verified"
     flash(f"{organisation.name} {done}.", "success")
@@ -220,7 +221,7 @@ def show(kind: ListingKind, listing_id: int) -> str:
         ward=ward_of_postcode(listing.postcode),
         vintage=WARDS_VINTAGE,
         lines=service.measure_lines(listing),
-        profile=service.profile_of(listing.organisation),
+        profile=profiles.profile_of(listing.organisation),
         may_edit=permissions.can_edit_listing(current_user, listing),
         may_unpublish=permissions.can_unpublish_listing(current_user, listing),
         may_offer=permissions.can_offer_to(current_user, listing)
@@ -253,7 +254,7 @@ def change_status(kind: ListingKind, action: str, listing_id: int) -> Response:
         abort(400)
     try:
         service.change_status(listing, action, current_user)
-    except service.NotAllowed:
+    except NotAllowed:
         abort(403)
     except BrokerageError as error:
         db.session.rollback()

@@ -26,7 +26,7 @@ from ..listings.matching_inputs import (
     wanted_from_opportunity,
 )
 from ..listings.models import Listing, Need, Offer, Opportunity
-from ..listings.service import profiles_of, service_reach
+from ..listings.profiles import profiles_of, service_reach
 from ..matching import Candidate, CandidatePool, Wanted
 from ..toms.service import matching_catalogue
 

@@ -20,8 +20,8 @@ from ..errors import BrokerageError
 from ..extensions import db, table_of
 from ..listings.bulk_insert import NewListing, insert_listings, new_listing
 from ..listings.choices import ListingStatus
+from ..listings.columns import OpportunityFields
 from ..listings.models import Opportunity
-from ..listings.service import OpportunityFields
 from ..places.book import PlaceBook
 from ..places.postcodes import InvalidPostcode
 from . import ocds

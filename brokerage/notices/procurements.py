@@ -14,7 +14,7 @@ from typing import Any
 from ..accounts.models import Organisation, OrganisationKind
 from ..listings import cpv
 from ..listings.choices import Category, ListingStatus
-from ..listings.service import OpportunityFields
+from ..listings.columns import OpportunityFields
 from ..places.lookup import locate_postcode
 from ..places.postcodes import InvalidPostcode, normalise_postcode
 from ..types import utcnow

@@ -19,9 +19,15 @@ from ..matches.for_you import opportunities_to_bid_for
 from ..matches.suppliers import SupplierMatches, stored_while_reading
 from ..pagination import page_number
 from .list_forms import StageFilterForm
+from .listing_matches import (
+    ShownMatch,
+    needs_for,
+    offers_for,
+    read_shown_matches_ahead,
+    shown_matches,
+)
 from .lists import match_list
 from .permissions import can_view_matches, can_view_matches_for
-from .shown import ShownMatch, needs_for, offers_for, read_shown_matches_ahead, shown_matches
 
 # Served under /matching, beside the policy pages, as `matching.lists`.
 blueprint = Blueprint("lists", __name__)
@@ -32,11 +38,11 @@ Page = str | tuple[str, int]
 def _listed(organisation: Organisation | None) -> Page:
     form = StageFilterForm(formdata=request.args)
     if not form.validate():
-        page = render_template("matches/list.html", organisation=organisation, form=form)
+        page = render_template("workflow/list.html", organisation=organisation, form=form)
         return page, 400
     found = match_list(organisation, form.chosen, page_number())
     return render_template(
-        "matches/list.html", organisation=organisation, form=form, found=found, stage=form.chosen
+        "workflow/list.html", organisation=organisation, form=form, found=found, stage=form.chosen
     )
 
 
@@ -77,10 +83,10 @@ def listing_matches(plural: str, listing_id: int) -> str:
     def page(listing: Listing, matches: list[ShownMatch] | SupplierMatches) -> Markup:
         if isinstance(matches, SupplierMatches):
             return render_part(
-                "matches/_supplier_matches.html", listing=listing, kind=kind, ranked=matches
+                "workflow/_supplier_matches.html", listing=listing, kind=kind, ranked=matches
             )
         return render_part(
-            "matches/_listing_matches.html",
+            "workflow/_listing_matches.html",
             listing=listing,
             kind=kind,
             matches=matches,
@@ -95,7 +101,7 @@ def listing_matches(plural: str, listing_id: int) -> str:
         abort(404)
     if not can_view_matches(current_user, found):
         abort(403)
-    return render_template("matches/listing_matches.html", listing=found, content=found.shown)
+    return render_template("workflow/listing_matches.html", listing=found, content=found.shown)
 
 
 def _organisation_for(organisation_id: int, kind: OrganisationKind) -> Organisation:
@@ -112,7 +118,7 @@ def opportunities_for_you(organisation_id: int) -> str:
     published offers could help."""
     organisation = _organisation_for(organisation_id, OrganisationKind.SUPPLIER)
     return render_template(
-        "matches/supplier_for_you.html",
+        "workflow/supplier_for_you.html",
         organisation=organisation,
         opportunities=opportunities_to_bid_for(organisation),
         needs=needs_for(organisation),
@@ -124,7 +130,7 @@ def offers_for_you(organisation_id: int) -> str:
     """A beneficiary's published needs' best social value offers."""
     organisation = _organisation_for(organisation_id, OrganisationKind.BENEFICIARY)
     return render_template(
-        "matches/for_you.html",
+        "workflow/for_you.html",
         organisation=organisation,
         heading="Offers for you",
         matches=offers_for(organisation),

@@ -128,7 +128,7 @@ def _page(match: Match, status: int = 200, problem: str = "", **posted: Any) -> 
         select(MatchEvent).where(MatchEvent.match_id == match.id).order_by(MatchEvent.id)
     ).all()
     html = render_template(
-        "matches/match.html",
+        "workflow/match.html",
         match=match,
         state=state,
         stage=stage_of(

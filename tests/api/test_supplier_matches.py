@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from brokerage.accounts.models import Organisation, User
 from brokerage.extensions import db
-from brokerage.listings import service, trade_service
+from brokerage.listings import profiles, service, trade_service
 from brokerage.matches.models import Match
 from brokerage.toms.service import load_shipped_frameworks
 from brokerage.workflow.states import State
@@ -49,9 +49,9 @@ def _organisation(key: str, kind: str, postcode: str, description: str = "") -> 
 
 def _supplier(key: str, postcode: str, trades: list[str], offers: list[dict], **profile: Any):
     organisation = _organisation(key, "supplier", postcode)
-    service.save_profile(
+    profiles.save_profile(
         organisation,
-        service.ProfileFields(
+        profiles.ProfileFields(
             size=profile.get("size", "small"),
             is_vcse=profile.get("vcse", False),
             pays_real_living_wage=profile.get("living_wage", False),

@@ -13,6 +13,7 @@ from brokerage.accounts.models import Organisation
 from brokerage.bulk import export
 from brokerage.bulk.formats import KINDS
 from brokerage.extensions import db
+from brokerage.listings import profiles
 from brokerage.listings import service as listings
 from brokerage.listings.models import Need, Offer, Opportunity
 from tests.factories import UserFactory
@@ -41,7 +42,7 @@ def made_on_the_site(app: Flask) -> dict[str, str]:
             organisation = accounts.create_organisation(
                 owner, name, kind, "OX4 2JY", f"{name} on the site."
             )
-            listings.save_profile(organisation, listings.ProfileFields(size=size))
+            profiles.save_profile(organisation, profiles.ProfileFields(size=size))
             made[plural] = f"ORG-{organisation.id}"  # as the pages write it
             listing_kind, listing_plural = LISTING_OF[kind]
             listing = listings.create_listing(organisation, listing_fields(listing_kind))

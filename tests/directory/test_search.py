@@ -10,7 +10,7 @@ import pytest
 from brokerage.accounts.models import Organisation
 from brokerage.directory.service import Filters, ResultPage, radius_in_metres, search
 from brokerage.extensions import db
-from brokerage.listings import service
+from brokerage.listings import profiles, service
 from brokerage.listings.models import Offer
 from tests.factories import OrganisationFactory, UserFactory
 from tests.helpers.directory import offer_fields
@@ -245,7 +245,7 @@ def test_a_supplier_whose_saving_was_rolled_back_is_not_found(make_supplier, in_
 
     def saved_then_rolled_back() -> tuple[list[str], list[str]]:
         phantom = OrganisationFactory(name="Phantom Carpentry", kind="supplier")
-        service.save_profile(phantom, service.ProfileFields())
+        profiles.save_profile(phantom, profiles.ProfileFields())
         during = [r.entry.name for r in search("suppliers", Filters(words="carpentry")).results]
         db.session.rollback()
         after = [r.entry.name for r in search("suppliers", Filters(words="carpentry")).results]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
-from brokerage.listings import service, trade_service
+from brokerage.listings import profiles, trade_service
 from tests.factories import OrganisationFactory, UserFactory
 from tests.helpers.pages import page_text
 from tests.helpers.web import log_in
@@ -30,7 +30,7 @@ def searcher(app, create, in_app):
 
         def give(organisation_id=organisation.id, codes=codes):
             found = db.session.get(Organisation, organisation_id)
-            service.save_profile(found, service.ProfileFields(size="small"))
+            profiles.save_profile(found, profiles.ProfileFields(size="small"))
             trade_service.set_organisation_trades(found, codes)
             db.session.commit()
 

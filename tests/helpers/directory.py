@@ -13,7 +13,7 @@ from flask import Flask
 
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
-from brokerage.listings import service
+from brokerage.listings import columns, profiles, service
 from brokerage.listings.models import Profile
 from brokerage.types import utcnow
 from tests.factories import OrganisationFactory
@@ -23,9 +23,9 @@ Maker = Callable[..., int]
 
 
 def _profile(organisation: Organisation, verified: bool, **fields: Any) -> None:
-    service.save_profile(organisation, service.ProfileFields(**fields))
+    profiles.save_profile(organisation, profiles.ProfileFields(**fields))
     if verified:
-        profile: Profile = service.profile_of(organisation)  # type: ignore[assignment]
+        profile: Profile = profiles.profile_of(organisation)  # type: ignore[assignment]
         profile.verified, profile.verified_at = True, utcnow()
 
 
@@ -33,7 +33,7 @@ def _profile(organisation: Organisation, verified: bool, **fields: Any) -> None:
 QUIET = {"description": "", "measures": {"OIEP-S6": Decimal(40)}, "postcode": "OX4 4HH"}
 
 
-def offer_fields(title: str, **changes: Any) -> service.ListingFields:
+def offer_fields(title: str, **changes: Any) -> columns.ListingFields:
     return listing_fields("offer", **{**QUIET, "title": title, **changes})
 
 

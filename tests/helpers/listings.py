@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from brokerage.extensions import db
-from brokerage.listings import service
+from brokerage.listings import columns, service
 from brokerage.listings.kinds import KINDS, ListingKind
 from brokerage.listings.models import Listing
 from brokerage.places.service import save_priority_place
@@ -25,7 +25,7 @@ def kind_named(name: str) -> ListingKind:
     return next(kind for kind in KINDS if kind.name == name)
 
 
-def listing_fields(kind: str, **changes: Any) -> service.ListingFields:
+def listing_fields(kind: str, **changes: Any) -> columns.ListingFields:
     """Valid service input for a listing of `kind`; `changes` set what a test cares about."""
     common = {
         "title": "Reading helpers for east Oxford schools",
@@ -39,7 +39,7 @@ def listing_fields(kind: str, **changes: Any) -> service.ListingFields:
             "available_to": None,
             "measures": {"OIEP-S1": Decimal(4), "OIEP-S6": Decimal(40)},
         }
-        return service.OfferFields(**{**common, **values, **changes})
+        return columns.OfferFields(**{**common, **values, **changes})
     if kind == "opportunity":
         values = {
             "estimated_value_pence": 25_000_000,
@@ -47,14 +47,14 @@ def listing_fields(kind: str, **changes: Any) -> service.ListingFields:
             "measures": {"OIEP-J1": Decimal(3)},
             "weights": {"OIEP-J1": Decimal(2)},
         }
-        return service.OpportunityFields(**{**common, **values, **changes})
+        return columns.OpportunityFields(**{**common, **values, **changes})
     values = {
         "deadline": service.today() + timedelta(days=90),
         "quantity_wanted": Decimal(90),
         "quantity_unit": "volunteers",
         "measures": {"OIEP-S1": Decimal(90), "OIEP-S2": None},
     }
-    return service.NeedFields(**{**common, **values, **changes})
+    return columns.NeedFields(**{**common, **values, **changes})
 
 
 # What each kind's form posts, valid; tests change one field at a time.

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings.models import Opportunity, Profile
-from brokerage.listings.service import profile_of
+from brokerage.listings.profiles import profile_of
 from tests.factories import UserFactory
 from tests.helpers.listings import form_data
 from tests.helpers.web import log_in, post_form

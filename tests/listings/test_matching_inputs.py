@@ -8,7 +8,7 @@ from decimal import Decimal
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings import matching_inputs as inputs
-from brokerage.listings import service
+from brokerage.listings import profiles, service
 from brokerage.matching import Candidate, CandidatePool, MatchingPolicy, Wanted, WantedMeasure, rank
 from brokerage.toms.service import matching_catalogue
 from tests.helpers.listings import listing_fields, load, priority_place_in_blackbird_leys
@@ -22,8 +22,8 @@ def test_an_offer_is_a_candidate_bounded_by_its_suppliers_service_radius(
 
     def convert():
         offer = load("offer", listing_id)
-        profile = service.save_profile(
-            offer.organisation, service.ProfileFields(service_radius_km=15)
+        profile = profiles.save_profile(
+            offer.organisation, profiles.ProfileFields(service_radius_km=15)
         )
         return offer.ref, inputs.candidate_from_offer(offer, profile)
 
@@ -146,8 +146,8 @@ def test_an_offer_looks_for_needs_as_far_as_its_supplier_serves(in_app, make_lis
 
     def convert():
         offer = load("offer", listing_id)
-        profile = service.save_profile(
-            offer.organisation, service.ProfileFields(service_radius_km=8)
+        profile = profiles.save_profile(
+            offer.organisation, profiles.ProfileFields(service_radius_km=8)
         )
         return inputs.wanted_from_offer(offer, profile)
 

@@ -10,8 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from brokerage.accounts.models import Organisation, User
+from brokerage.errors import BrokerageError
 from brokerage.extensions import db
-from brokerage.listings import service
+from brokerage.listings import profiles, service
+from brokerage.listings.errors import InvalidTransition, NotAllowed
 from brokerage.listings.models import (
     Need,
     Offer,
@@ -112,7 +114,7 @@ def test_staff_changing_a_priority_place_re_places_the_listings_in_a_queued_job(
 )
 def test_an_organisation_of_the_wrong_kind_cannot_list(in_app, listings_world, kind, wrong):
     def create():
-        with pytest.raises(service.NotAllowed):
+        with pytest.raises(NotAllowed):
             service.create_listing(organisation(listings_world, wrong), listing_fields(kind))
         return db.session.scalars(select(Offer)).all()
 
@@ -132,7 +134,7 @@ def test_an_organisation_of_the_wrong_kind_cannot_list(in_app, listings_world, k
 )
 def test_the_service_refuses_what_the_forms_refuse(in_app, listings_world, changes):
     def create():
-        with pytest.raises(service.BrokerageError):
+        with pytest.raises(BrokerageError):
             service.create_listing(
                 organisation(listings_world, "supplier"), listing_fields("offer", **changes)
             )
@@ -277,7 +279,7 @@ def test_a_listing_cannot_move_where_its_status_does_not_lead(
     listing_id = make_listing("offer", status=status)
 
     def move():
-        with pytest.raises(service.InvalidTransition):
+        with pytest.raises(InvalidTransition):
             service.change_status(
                 load("offer", listing_id), action, person(listings_world, "staff")
             )
@@ -292,7 +294,7 @@ def test_a_listing_whose_deadline_has_passed_cannot_be_published(
 
     def publish():
         need = load("need", listing_id)
-        with pytest.raises(service.InvalidTransition, match="change its dates"):
+        with pytest.raises(InvalidTransition, match="change its dates"):
             service.change_status(
                 need,
                 "publish",
@@ -311,11 +313,11 @@ def test_only_staff_unpublish_and_only_members_and_staff_publish(
     draft = make_listing("offer")
 
     def try_them():
-        with pytest.raises(service.NotAllowed):
+        with pytest.raises(NotAllowed):
             service.change_status(
                 load("offer", published), "unpublish", person(listings_world, "supplier")
             )
-        with pytest.raises(service.NotAllowed):
+        with pytest.raises(NotAllowed):
             service.change_status(
                 load("offer", draft), "publish", person(listings_world, "supplier_2")
             )
@@ -349,12 +351,12 @@ def test_an_organisations_listings_come_drafts_first_and_published_only_when_ask
 def test_a_profile_is_made_when_first_saved_and_keeps_its_verification(in_app, listings_world):
     def save():
         supplier = organisation(listings_world, "supplier")
-        service.set_verified(supplier, True, person(listings_world, "staff"))
-        service.save_profile(
+        profiles.set_verified(supplier, True, person(listings_world, "staff"))
+        profiles.save_profile(
             supplier,
-            service.ProfileFields(sector="catering", size="micro", service_radius_km=25),
+            profiles.ProfileFields(sector="catering", size="micro", service_radius_km=25),
         )
-        profile = service.profile_of(supplier)
+        profile = profiles.profile_of(supplier)
         return (
             profile.sector,
             profile.size,
@@ -368,8 +370,8 @@ def test_a_profile_is_made_when_first_saved_and_keeps_its_verification(in_app, l
 
 def test_only_staff_verify_an_organisation(in_app, listings_world):
     def verify():
-        with pytest.raises(service.NotAllowed):
-            service.set_verified(
+        with pytest.raises(NotAllowed):
+            profiles.set_verified(
                 organisation(listings_world, "supplier"), True, person(listings_world, "supplier")
             )
         return db.session.scalars(select(Profile)).all()
@@ -380,8 +382,8 @@ def test_only_staff_verify_an_organisation(in_app, listings_world):
 def test_withdrawing_verification_clears_when_and_by_whom(in_app, listings_world):
     def withdraw():
         supplier, staff = organisation(listings_world, "supplier"), person(listings_world, "staff")
-        service.set_verified(supplier, True, staff)
-        profile = service.set_verified(supplier, False, staff)
+        profiles.set_verified(supplier, True, staff)
+        profile = profiles.set_verified(supplier, False, staff)
         return profile.verified, profile.verified_at, profile.verified_by
 
     assert in_app(withdraw) == (False, None, None)
@@ -451,7 +453,7 @@ def test_saving_a_profile_is_committed_as_a_change_of_that_organisation(
 ):
     def save() -> int:
         supplier = organisation(listings_world, "supplier")
-        service.save_profile(supplier, service.ProfileFields(sector="catering", size="micro"))
+        profiles.save_profile(supplier, profiles.ProfileFields(sector="catering", size="micro"))
         db.session.commit()
         return supplier.id
 

@@ -200,6 +200,18 @@ def test_publishing_a_new_policy_rescores_every_stored_match_with_its_version(co
     assert in_app(lambda: set(db.session.scalars(select(Match.policy_version)))) == {1}
 
 
+def test_match_rebuild_prints_a_summary_and_is_idempotent(app, county):
+    _small_county(county)
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["match", "rebuild"])
+    assert first.exit_code == 0, first.output
+    assert "pairs stored" in first.output and "policy version 0" in first.output
+    second = runner.invoke(args=["match", "rebuild"])
+    assert (
+        first.output.split(" pairs")[0].split()[-1] == second.output.split(" pairs")[0].split()[-1]
+    )
+
+
 def test_a_draft_has_no_stored_matches_until_it_is_published(county, in_app):
     _small_county(county)
     draft = county.list("need", "parents", publish=False, **reading_need())

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from brokerage.accounts.models import Organisation, User
 from brokerage.extensions import db
-from brokerage.listings import service
+from brokerage.listings import profiles
 from brokerage.listings.models import Need, Offer, Opportunity
 from brokerage.matches.jobs import mark_everything_changed
 from brokerage.matches.policy import publish_policy
@@ -56,9 +56,9 @@ def set_profile(county, key: str, trades: tuple[str, ...], **profile: Any) -> No
     """Save a supplier's profile and trades through the service (its signal fires)."""
     with county.app.app_context():
         organisation = db.session.get(Organisation, county.organisations[key])
-        service.save_profile(
+        profiles.save_profile(
             organisation,
-            service.ProfileFields(size="small", service_radius_km=25, trades=trades, **profile),
+            profiles.ProfileFields(size="small", service_radius_km=25, trades=trades, **profile),
         )
         db.session.commit()
 

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from brokerage.accounts.models import Membership, Organisation, User
 from brokerage.extensions import db
-from brokerage.listings import service
+from brokerage.listings import profiles, service
 from brokerage.places.lookup import locate_postcode
 from brokerage.toms import service as toms
 from brokerage.toms.models import Measure
@@ -40,7 +40,7 @@ def _make_supplier(app: Flask, name: str, postcode: str) -> int:
         organisation = OrganisationFactory(
             name=name, kind="supplier", postcode=postcode, description="Joinery."
         )
-        service.save_profile(organisation, service.ProfileFields())
+        profiles.save_profile(organisation, profiles.ProfileFields())
         offer = service.create_listing(organisation, offer_fields("Joinery"))
         offer.status = "published"
         db.session.commit()

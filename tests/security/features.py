@@ -16,6 +16,7 @@ from brokerage.charter import service as charter_service
 from brokerage.charter import toolkit as charter_toolkit
 from brokerage.charter.models import CheckInRecord, Signee
 from brokerage.extensions import db
+from brokerage.listings import columns
 from brokerage.listings import service as listings_service
 from brokerage.matches.models import Match
 from brokerage.notices.models import ImportedOrganisation, Procurement
@@ -124,13 +125,13 @@ def _build_listings(security_world: SecurityWorld) -> dict[str, int]:
     }
     offer = listings_service.create_listing(
         organisation["supplier"],
-        listings_service.OfferFields(
+        columns.OfferFields(
             **common, available_from=None, available_to=None, measures={"T-1": Decimal(3)}
         ),
     )
     opportunity = listings_service.create_listing(
         organisation["buyer"],
-        listings_service.OpportunityFields(
+        columns.OpportunityFields(
             **common,
             estimated_value_pence=None,
             deadline=listings_service.today() + timedelta(days=60),
@@ -142,7 +143,7 @@ def _build_listings(security_world: SecurityWorld) -> dict[str, int]:
     )
     need = listings_service.create_listing(
         organisation["beneficiary"],
-        listings_service.NeedFields(
+        columns.NeedFields(
             **common, deadline=None, quantity_wanted=None, quantity_unit="", measures={"T-1": None}
         ),
     )
@@ -161,13 +162,13 @@ def _build_interest(security_world: SecurityWorld) -> dict[str, int]:
     }
     offer = listings_service.create_listing(
         db.session.get(Organisation, security_world.organisation_ids["supplier"]),
-        listings_service.OfferFields(
+        columns.OfferFields(
             **common, available_from=None, available_to=None, measures={"T-1": Decimal(3)}
         ),
     )
     need = listings_service.create_listing(
         db.session.get(Organisation, security_world.organisation_ids["beneficiary"]),
-        listings_service.NeedFields(
+        columns.NeedFields(
             **common, deadline=None, quantity_wanted=None, quantity_unit="", measures={"T-1": None}
         ),
     )
@@ -248,7 +249,7 @@ def _build_match_pages(security_world: SecurityWorld) -> dict[str, int]:
     opportunities = {
         key: listings_service.create_listing(
             buyer,
-            listings_service.OpportunityFields(
+            columns.OpportunityFields(
                 title=f"Match page {key}",
                 description="Printing.",
                 category="volunteering",

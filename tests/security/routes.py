@@ -67,7 +67,7 @@ def _confirmation_token(security_world: SecurityWorld) -> str:
 
 ROUTE_ARGUMENTS: dict[str, dict[str, Callable[[SecurityWorld], Any]]] = {
     "plan.export_actions": {"file_format": lambda w: "csv"},
-    "board.board_report_file": {"extension": lambda w: "xlsx"},
+    "plan.board.board_report_file": {"extension": lambda w: "xlsx"},
     "charter.approve": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
     "charter.decline": {"signee_id": lambda w: w.feature("charter")["pending_signee"]},
     "charter.merge": {"signee_id": lambda w: w.feature("charter")["duplicate_signee"]},
@@ -172,9 +172,9 @@ ROUTE_ARGUMENTS["interest.opportunity"] = {
     "listing_id": lambda w: (w.feature("interest"), w.feature("listings")["opportunity"])[1]
 }
 ROUTE_ARGUMENTS["interest.need"] = {"listing_id": lambda w: w.feature("interest")["need"]}
-ROUTE_ARGUMENTS["bulk.show_run"] = {"run_id": _import_run}
-ROUTE_ARGUMENTS["bulk.run_status"] = {"run_id": _import_run}
-ROUTE_ARGUMENTS["bulk.export_kind"] = {"kind": lambda w: "suppliers"}
+ROUTE_ARGUMENTS["admin.bulk.show_run"] = {"run_id": _import_run}
+ROUTE_ARGUMENTS["admin.bulk.run_status"] = {"run_id": _import_run}
+ROUTE_ARGUMENTS["admin.bulk.export_kind"] = {"kind": lambda w: "suppliers"}
 ROUTE_ARGUMENTS["notifications.open_notification"] = {
     "notification_id": lambda w: w.feature("notifications")["notification"]
 }
@@ -349,7 +349,7 @@ FORMS: dict[str, Callable[[SecurityWorld], dict[str, Any]]] = {
         "service_radius_km": "15",
         "website": "bakery.example.org",
     },
-    "bulk.upload": lambda w: {
+    "admin.bulk.upload": lambda w: {
         "kind": "suppliers",
         "file": (
             _RewoundFile(

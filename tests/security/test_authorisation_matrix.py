@@ -112,11 +112,11 @@ MATRIX: dict[str, Row] = {
     "POST admin.classify_trade":            web("LOGIN 403   403   403   403   403   403   DONE"),
     "POST admin.classify_type":             web("LOGIN 403   403   403   403   403   403   DONE"),
     "GET admin.jobs":                       web("LOGIN 403   403   403   403   403   403   200"),
-    "GET bulk.upload":                      web("LOGIN 403   403   403   403   403   403   200"),
-    "POST bulk.upload":                     web("LOGIN 403   403   403   403   403   403   DONE"),
-    "GET bulk.show_run":                    web("LOGIN 403   403   403   403   403   403   200"),
-    "GET bulk.run_status":                  web("LOGIN 403   403   403   403   403   403   200"),
-    "GET bulk.export_kind":                 web("LOGIN 403   403   403   403   403   403   200"),
+    "GET admin.bulk.upload":                web("LOGIN 403   403   403   403   403   403   200"),
+    "POST admin.bulk.upload":               web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET admin.bulk.show_run":              web("LOGIN 403   403   403   403   403   403   200"),
+    "GET admin.bulk.run_status":            web("LOGIN 403   403   403   403   403   403   200"),
+    "GET admin.bulk.export_kind":           web("LOGIN 403   403   403   403   403   403   200"),
     # The delivery plan: staff, and people linked to a plan lead (the member leads another
     # action, so sees the plan but may not update this one); who leads what is for staff.
     "GET plan.overview":                    web("LOGIN 403   403   403   403   200   403   200"),
@@ -141,8 +141,8 @@ MATRIX: dict[str, Row] = {
     "POST plan.add_funding":                web("LOGIN 403   403   403   403   403   403   DONE"),
     "POST plan.remove_funding":             web("LOGIN 403   403   403   403   403   403   DONE"),
     # The board report shows the brokerage's and the charter's figures: staff only.
-    "GET board.board_report":               web("LOGIN 403   403   403   403   403   403   200"),
-    "GET board.board_report_file":          web("LOGIN 403   403   403   403   403   403   200"),
+    "GET plan.board.board_report":          web("LOGIN 403   403   403   403   403   403   200"),
+    "GET plan.board.board_report_file":     web("LOGIN 403   403   403   403   403   403   200"),
     # The working groups' public pages and the toolkit are for everyone; staff edit it.
     "GET plan.public_groups":               web("200   200   200   200   200   200   200   200"),
     "GET plan.public_group":                web("200   200   200   200   200   200   200   200"),

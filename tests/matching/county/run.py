@@ -24,7 +24,7 @@ from sqlalchemy import select
 from brokerage.accounts import service as accounts
 from brokerage.accounts.models import Organisation, User
 from brokerage.extensions import db
-from brokerage.listings import service, trade_service
+from brokerage.listings import columns, profiles, service, trade_service
 from brokerage.listings.choices import Category
 from brokerage.listings.models import Offer
 from brokerage.matches.jobs import mark_everything_changed
@@ -119,9 +119,9 @@ def _publish(listing: Any, staff: User, archived: bool = False) -> None:
 
 def _add_supplier(row: dict[str, Any], staff: User, built: Built) -> None:
     organisation = _organisation(row["key"], row, "supplier")
-    service.save_profile(
+    profiles.save_profile(
         organisation,
-        service.ProfileFields(
+        profiles.ProfileFields(
             size=row["size"],
             is_vcse=row["vcse"],
             pays_real_living_wage=row["living_wage"],
@@ -132,7 +132,7 @@ def _add_supplier(row: dict[str, Any], staff: User, built: Built) -> None:
     built.organisations[row["key"]] = organisation.id
     built.supplier_key[organisation.id] = row["key"]
     for offer in row["offers"]:
-        fields = service.OfferFields(
+        fields = columns.OfferFields(
             title=offer["title"],
             description=offer["description"],
             category=_category_of_measures(offer["measures"]),
@@ -148,8 +148,8 @@ def _add_supplier(row: dict[str, Any], staff: User, built: Built) -> None:
         built.supplier_of_offer[listing.id] = row["key"]
 
 
-def _opportunity_fields(row: dict[str, Any]) -> service.OpportunityFields:
-    return service.OpportunityFields(
+def _opportunity_fields(row: dict[str, Any]) -> columns.OpportunityFields:
+    return columns.OpportunityFields(
         title=row["title"],
         description=row["description"],
         category=_category_of_trades(row["trades"]),
@@ -162,8 +162,8 @@ def _opportunity_fields(row: dict[str, Any]) -> service.OpportunityFields:
     )
 
 
-def _need_fields(row: dict[str, Any]) -> service.NeedFields:
-    return service.NeedFields(
+def _need_fields(row: dict[str, Any]) -> columns.NeedFields:
+    return columns.NeedFields(
         title=row["title"],
         description=row["description"],
         category=_category_of_measures(row["measures"]),

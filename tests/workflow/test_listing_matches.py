@@ -12,10 +12,13 @@ from brokerage.demo.data import demo_data
 from brokerage.extensions import cache, db
 from brokerage.listings.choices import ListingStatus
 from brokerage.listings.models import Need, Offer, Opportunity
-from brokerage.workflow import shown
+from brokerage.workflow import listing_matches
 from tests.helpers.app import counted_statements
 from tests.helpers.redis_server import counted_cache_reads
 from tests.helpers.web import log_in
+
+# The shipped TOMs catalogue and rankings of two, as for the stored-matches tests.
+pytestmark = pytest.mark.usefixtures("shipped_catalogue", "small_top_n")
 
 DEMO_PASSWORD = demo_data().password
 
@@ -183,9 +186,9 @@ def test_nothing_is_worked_out_or_kept_for_someone_refused(archs_draft, monkeypa
     """A draft is ranked live: a guessed id must not make the server rank it."""
     arch, parents, need_id = archs_draft
     ranked = []
-    matches_for = shown.matches_for
+    matches_for = listing_matches.matches_for
     monkeypatch.setattr(
-        shown, "matches_for", lambda listing: ranked.append(1) or matches_for(listing)
+        listing_matches, "matches_for", lambda listing: ranked.append(1) or matches_for(listing)
     )
     for url in (f"/matching/needs/{need_id}", f"/api/v1/needs/{need_id}/matches"):
         assert parents.get(url).status_code == 404

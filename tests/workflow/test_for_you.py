@@ -15,6 +15,9 @@ from tests.helpers.web import log_in
 from tests.matches.test_store import READING, reference_reasons
 from tests.matches.test_supplier_store import set_profile
 
+# The shipped TOMs catalogue and rankings of two, as for the stored-matches tests.
+pytestmark = pytest.mark.usefixtures("shipped_catalogue", "small_top_n")
+
 
 @pytest.fixture
 def listed(county):
@@ -121,17 +124,6 @@ def test_a_listings_page_shows_its_stored_matches_and_the_task_force_reads_publi
     assert task_force.get(f"/matching/needs/{listed['need']}").status_code == 200
     assert task_force.get(f"/matching/needs/{listed['draft']}").status_code == 404
     assert _as(app, county, "parents").get(f"/matching/needs/{listed['need']}").status_code == 403
-
-
-def test_match_rebuild_prints_a_summary_and_is_idempotent(app, county, listed):
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["match", "rebuild"])
-    assert first.exit_code == 0, first.output
-    assert "pairs stored" in first.output and "policy version 0" in first.output
-    second = runner.invoke(args=["match", "rebuild"])
-    assert (
-        first.output.split(" pairs")[0].split()[-1] == second.output.split(" pairs")[0].split()[-1]
-    )
 
 
 def test_a_seekers_page_shows_the_reasons_stored_with_its_matches(app, county, listed, in_app):

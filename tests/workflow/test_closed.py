@@ -18,11 +18,14 @@ from brokerage.listings.models import Need
 from brokerage.matches import store
 from brokerage.matches.models import Match
 from brokerage.workflow.freshness import keep_fresh
-from brokerage.workflow.shown import live_matches_for, offers_for
+from brokerage.workflow.listing_matches import live_matches_for, offers_for
 from tests.helpers.listings import listing_fields
 from tests.helpers.matches import offer, reading_need
 from tests.helpers.web import log_in
 from tests.matches.test_store import READING
+
+# The shipped TOMs catalogue and rankings of two, as for the stored-matches tests.
+pytestmark = pytest.mark.usefixtures("shipped_catalogue", "small_top_n")
 
 START = service.today()
 
