@@ -109,6 +109,12 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(LOCAL_TIME)
 
 
+def sentence(text: str) -> str:
+    """The text as a sentence or a list item starts: its first letter a capital, the rest as
+    written ("description fit 26%: OX4" reads "Description fit 26%: OX4")."""
+    return text[:1].upper() + text[1:]
+
+
 def register_filters(environment: Environment) -> None:
     """`{{ line.quantity | quantity }}`, `{{ line.quantity | amount(line.unit) }}`,
     `{{ pence | pounds }}`, `{{ share | percent }}`, `{{ day | date }}`,

@@ -28,6 +28,6 @@ def test_arch_sees_reading_volunteer_offers_matched_to_its_need(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Matches for")
     first = page.locator("ol > li.card").first
     expect(first).to_contain_text("km away")
-    expect(first).to_contain_text("description fit")
+    expect(first).to_contain_text("Description fit")
     expect(first.get_by_role("heading", level=2)).to_contain_text("read", ignore_case=True)
     check_page(page, "matches")
