@@ -89,6 +89,16 @@ def format_month(value: date | datetime | None) -> str:
     return "" if day is None else f"{day:%B %Y}"
 
 
+def format_date_span(first: date | datetime | None, last: date | datetime | None) -> str:
+    """When something took place, as a sentence goes on after "Delivered": "on 4 December
+    2026" for a single day, "from 4 December 2026 to 6 December 2026" for more."""
+    start, end = format_date(first), format_date(last)
+    if start and end and start != end:
+        return f"from {start} to {end}"
+    day = start or end
+    return f"on {day}" if day else ""
+
+
 def _uk_day(value: date | datetime | None) -> date | None:
     """The day as it was in the UK: a date-time is read in UK time."""
     return _local(value) if isinstance(value, datetime) else value
@@ -118,7 +128,8 @@ def sentence(text: str) -> str:
 def register_filters(environment: Environment) -> None:
     """`{{ line.quantity | quantity }}`, `{{ line.quantity | amount(line.unit) }}`,
     `{{ pence | pounds }}`, `{{ share | percent }}`, `{{ day | date }}`,
-    `{{ day | month }}`, `{{ moment | datetime }}` in every template."""
+    `{{ day | month }}`, `{{ moment | datetime }}`, `{{ first | date_span(last) }}`,
+    `{{ words | sentence }}` in every template."""
     environment.filters.update(
         quantity=format_quantity,
         amount=format_amount,
@@ -127,4 +138,6 @@ def register_filters(environment: Environment) -> None:
         date=format_date,
         month=format_month,
         datetime=format_datetime,
+        date_span=format_date_span,
+        sentence=sentence,
     )
