@@ -239,7 +239,7 @@ def test_help_given_remotely_is_not_bounded_by_the_in_person_reach_and_says_why(
     assert score_pair(need, in_person, CATALOGUE, POLICY) is None
     found = score_pair(need, online, CATALOGUE, POLICY)
     assert found is not None and found.location == pytest.approx(0.5)
-    assert "given online, by phone or by post: location counts at least half, however far" in (
+    assert "Given online, by phone or by post: location counts at least half, however far" in (
         found.reasons
     )
     assert _ranked(need, in_person, online) == ["OFF-1"]
@@ -267,7 +267,7 @@ def test_staff_set_the_location_score_of_help_sent_from_afar():
     lower = replace(POLICY, sent_help_location_floor=0.25)
     found = score_pair(need, laptops, CATALOGUE, lower)
     assert found.location == pytest.approx(0.25)
-    assert "money or goods can be sent: location counts at least a quarter, however far" in (
+    assert "Money or goods can be sent: location counts at least a quarter, however far" in (
         found.reasons
     )
     ranked = rank(need, CandidatePool((laptops,), CATALOGUE), lower)
