@@ -476,7 +476,7 @@ def test_a_match_page_reads_delivered_quantities_and_its_strength_as_people_writ
     match_id, strength = in_pair(arrange)
     page = _client(pair, "beneficiary").get(f"/matches/{match_id}").get_data(as_text=True)
     assert '<td class="text-end">40 ' in page and "4E+1" not in page
-    assert f">{strength}</span></h2>" in page
+    assert f">{strength.capitalize()}</span></h2>" in page
     assert "policy version" not in page
     assert "policy version" in _client(pair, "staff").get(f"/matches/{match_id}").get_data(True)
 
