@@ -34,6 +34,9 @@ def _signed_in(
     journey, page = start_journey(persona, width)
     log_in(page, journey, email, DEMO_PASSWORD)
     expect(page.locator(".flash-messages")).to_contain_text("You are logged in.")
+    # Until its stylesheet loads, the menu button shows at any width (and follow_nav would
+    # press it at 1280 px, where it then hides).
+    page.wait_for_load_state("load")
     return journey, page
 
 
