@@ -89,6 +89,16 @@ def format_month(value: date | datetime | None) -> str:
     return "" if day is None else f"{day:%B %Y}"
 
 
+def format_date_span(first: date | datetime | None, last: date | datetime | None) -> str:
+    """When something took place, as a sentence goes on after "Delivered": "on 4 December
+    2026" for a single day, "from 4 December 2026 to 6 December 2026" for more."""
+    start, end = format_date(first), format_date(last)
+    if start and end and start != end:
+        return f"from {start} to {end}"
+    day = start or end
+    return f"on {day}" if day else ""
+
+
 def _uk_day(value: date | datetime | None) -> date | None:
     """The day as it was in the UK: a date-time is read in UK time."""
     return _local(value) if isinstance(value, datetime) else value
@@ -109,10 +119,17 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(LOCAL_TIME)
 
 
+def sentence(text: str) -> str:
+    """The text as a sentence or a list item starts: its first letter a capital, the rest as
+    written ("description fit 26%: OX4" reads "Description fit 26%: OX4")."""
+    return text[:1].upper() + text[1:]
+
+
 def register_filters(environment: Environment) -> None:
     """`{{ line.quantity | quantity }}`, `{{ line.quantity | amount(line.unit) }}`,
     `{{ pence | pounds }}`, `{{ share | percent }}`, `{{ day | date }}`,
-    `{{ day | month }}`, `{{ moment | datetime }}` in every template."""
+    `{{ day | month }}`, `{{ moment | datetime }}`, `{{ first | date_span(last) }}`,
+    `{{ words | sentence }}` in every template."""
     environment.filters.update(
         quantity=format_quantity,
         amount=format_amount,
@@ -121,4 +138,6 @@ def register_filters(environment: Environment) -> None:
         date=format_date,
         month=format_month,
         datetime=format_datetime,
+        date_span=format_date_span,
+        sentence=sentence,
     )

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from brokerage.formatting import (
     format_amount,
     format_date,
+    format_date_span,
     format_datetime,
     format_month,
     format_percent,
@@ -85,6 +86,15 @@ def test_dates_are_written_one_way():
     assert format_month(datetime(2026, 6, 30, 23, 30, tzinfo=UTC)) == "July 2026"
 
 
+def test_a_span_of_days_reads_on_the_day_or_from_one_day_to_another():
+    assert format_date_span(date(2026, 12, 7), date(2026, 12, 7)) == "on 7 December 2026"
+    assert format_date_span(date(2026, 12, 7), date(2026, 12, 8)) == (
+        "from 7 December 2026 to 8 December 2026"
+    )
+    assert format_date_span(date(2026, 12, 7), None) == "on 7 December 2026"
+    assert format_date_span(None, None) == ""
+
+
 # A date written for people some other way than the filters: strftime, or a filter of
 # another name (Flask-Moment's, Babel's, a hand-made one).
 OTHER_DATE_WRITING = re.compile(
@@ -124,7 +134,8 @@ def test_every_template_has_the_filters(app: Flask):
     with app.test_request_context():
         html = render_template_string(
             "{{ q | amount('hours') }}; {{ p | pounds }}; {{ s | percent }}; {{ d | date }}; "
-            "{{ t | datetime }}; {{ q | quantity }}; {{ d | month }}",
+            "{{ t | datetime }}; {{ q | quantity }}; {{ d | month }}; "
+            "{{ d | date_span(d) | sentence }}",
             q=Decimal("4E+1"),
             p=125_000,
             s=0.5,
@@ -132,5 +143,6 @@ def test_every_template_has_the_filters(app: Flask):
             t=datetime(2026, 12, 4, 9, 0, tzinfo=UTC),
         )
     assert html == (
-        "40 hours; £1,250; 50%; 4 December 2026; 4 December 2026 at 09:00; 40; December 2026"
+        "40 hours; £1,250; 50%; 4 December 2026; 4 December 2026 at 09:00; 40; December 2026; "
+        "On 4 December 2026"
     )

@@ -27,7 +27,13 @@ class OrganisationKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The kind explained, as a form's choice reads: "Supplier (SME, ...)"."""
         return ORGANISATION_KIND_LABELS[self]
+
+    @property
+    def word(self) -> str:
+        """The kind in one word, in sentence case, as badges and lists show it: "Supplier"."""
+        return self.value.capitalize()
 
 
 ORGANISATION_KIND_LABELS = {
@@ -148,6 +154,11 @@ class Organisation(Model):
     @property
     def kind_enum(self) -> OrganisationKind:
         return OrganisationKind(self.kind)
+
+    @property
+    def kind_word(self) -> str:
+        """Its kind as every page shows it in a word ("Supplier"), never the stored value."""
+        return self.kind_enum.word
 
     def owners(self) -> list[User]:
         return [m.user for m in self.memberships if m.role == MemberRole.OWNER]

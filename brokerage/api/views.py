@@ -4,6 +4,8 @@ CSRF token because reads change nothing."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,8 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1_000_000
 SESSION_METHODS = frozenset({"GET", "HEAD"})
 OPENAPI_FILE = Path(__file__).parent / "data" / "openapi.yaml"
+# An example in the document that is the partnership's own: "{postcode}".
+PARTNERSHIP_EXAMPLE = re.compile(r"\{(\w+)\}")
 # Readable by anyone: the description of the API, and the public impact figures.
 PUBLIC_ENDPOINTS = frozenset({"api.openapi", "api.impact_figures"})
 
@@ -102,11 +106,24 @@ def openapi_document() -> dict[str, Any]:
     return yaml.safe_load(OPENAPI_FILE.read_text(encoding="utf-8"))
 
 
+def with_examples(node: Any, examples: Mapping[str, str]) -> Any:
+    """A copy of the document with each value written "{key}" (an example) filled in from
+    the partnership's examples, so the description serves any partnership."""
+    if isinstance(node, dict):
+        return {key: with_examples(value, examples) for key, value in node.items()}
+    if isinstance(node, list):
+        return [with_examples(item, examples) for item in node]
+    if isinstance(node, str) and (example := PARTNERSHIP_EXAMPLE.fullmatch(node)):
+        return examples[example.group(1)]
+    return node
+
+
 @blueprint.get("/openapi.json")
 def openapi() -> Response:
-    """The description, its title led by the partnership's area."""
-    document = openapi_document()
-    title = f"{current_partnership().area} {document['info']['title']}"
+    """The description, its title led by the partnership's area, its examples its own."""
+    partnership = current_partnership()
+    document = with_examples(openapi_document(), partnership.examples)
+    title = f"{partnership.area} {document['info']['title']}"
     return jsonify({**document, "info": {**document["info"], "title": title}})
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from ..accounts.models import Organisation
 from ..extensions import db
-from ..formatting import format_date
+from ..formatting import format_date, sentence
 from ..listings.choices import Size
 from ..matching import (
     Candidate,
@@ -180,11 +180,14 @@ def _suggestion(
         organisation=organisation,
         score=score,
         distance_km=km,
-        reasons=(
-            f"implemented it by the {buddy.kind.label.lower()} on {format_date(buddy.held_on)}",
-            f"{km:.1f} km away{near}",
-            ("same sector: " if other.sector == signee.sector else "other sector: ") + sector,
-            ("same size: " if other.size == signee.size else "other size: ") + size,
+        reasons=tuple(
+            sentence(reason)
+            for reason in (
+                f"implemented it by the {buddy.kind.label.lower()} on {format_date(buddy.held_on)}",
+                f"{km:.1f} km away{near}",
+                ("same sector: " if other.sector == signee.sector else "other sector: ") + sector,
+                ("same size: " if other.size == signee.size else "other size: ") + size,
+            )
         ),
     )
 

@@ -7,7 +7,7 @@ quoted as each side wrote them; nothing internal (stems, synonym tokens) is show
 
 from __future__ import annotations
 
-from ..formatting import format_quantity
+from ..formatting import format_quantity, sentence
 from .confirmation import (
     confirmed_share,
     credit_in_words,
@@ -216,9 +216,11 @@ def explain(
     matches: list[WordMatch],
     text: float,
 ) -> tuple[str, ...]:
-    return (
+    """Every reason for the pair, each starting with a capital as pages list them."""
+    reasons = (
         *explain_location(distance, priority, policy, _from_afar(wanted, candidate)),
         *(explain_credit(credit, wanted, candidate, catalogue, policy) for credit in credits),
         *explain_words_and_measures(wanted, credits, text, policy),
         *explain_fit(wanted, candidate, matches, text),
     )
+    return tuple(sentence(reason) for reason in reasons)

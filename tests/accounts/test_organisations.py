@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -258,3 +260,15 @@ def test_the_organisations_page_lists_only_the_persons_own_organisations(
 
     assert "Cowley Bakery" in text
     assert "Headington Builders" not in text
+
+
+@pytest.mark.parametrize(("kind", "word"), [("supplier", "Supplier"), ("buyer", "Buyer")])
+def test_an_organisations_kind_reads_in_sentence_case_in_its_badge_and_list(client_for, kind, word):
+    client = client_for(kind)
+
+    home = client.get("/").get_data(as_text=True)
+    badges = re.findall(r'class="badge[^"]*kind-badge">([^<]*)<', home)
+    listed = page_text(client.get("/organisations/"))
+
+    assert badges == [word]
+    assert f"{word} · " in listed and f"{kind} · " not in listed

@@ -85,14 +85,14 @@ def test_each_suggestion_is_explained_with_facts_a_person_can_check(network, in_
     first, second, third = in_app(lambda: _suggested(network["bakery"]))
 
     assert first.reasons == (
-        "implemented it by the baseline meeting on 10 February 2024",
+        "Implemented it by the baseline meeting on 10 February 2024",
         f"{first.distance_km:.1f} km away (nearby)",
-        "same sector: Private sector",
-        "same size: Small (10 to 49 employees)",
+        "Same sector: Private sector",
+        "Same size: Small (10 to 49 employees)",
     )
     assert 2.0 < first.distance_km < 2.5
-    assert "other sector: Public sector" in second.reasons
-    assert "other size: Large (250 or more employees)" in second.reasons
+    assert "Other sector: Public sector" in second.reasons
+    assert "Other size: Large (250 or more employees)" in second.reasons
     assert third.distance_km > 30 and not third.reasons[1].endswith("(nearby)")
     assert 1 >= first.score > second.score > third.score > 0
 

@@ -199,7 +199,7 @@ def test_a_signee_implements_a_pledge_and_the_impact_report_shows_it(
     expect(support).to_contain_text("Someone who has made their job adverts more inclusive.")
     expect(support).to_contain_text("OIEP HR Network")
     suggestion = support.get_by_role("listitem").filter(has_text=buddy).first
-    expect(suggestion).to_contain_text("same sector: Private sector")
+    expect(suggestion).to_contain_text("Same sector: Private sector")
     check_page(page, "support")
     suggestion.get_by_role("button", name=re.compile("Record the introduction")).click()
     expect(_flash(page)).to_contain_text("Introduction recorded.")

@@ -3,6 +3,7 @@ is shown, and bad input refused with a field error and nothing saved."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,7 +14,7 @@ from brokerage.extensions import db
 from brokerage.listings import service
 from brokerage.listings.models import Need, Offer, Opportunity, Profile
 from tests.helpers.listings import KIND_NAMES, ORGANISATION_KINDS, form_data, kind_named, load
-from tests.helpers.pages import count, field_error, flashed, page_text
+from tests.helpers.pages import count, field_error, flashed, page_text, visible_text
 from tests.helpers.web import post_form
 
 MODELS = {"offer": Offer, "opportunity": Opportunity, "need": Need}
@@ -250,6 +251,27 @@ def test_the_edit_form_starts_with_the_listing_as_saved(listings_client, make_li
     assert 'value="OX4 2JY"' in html
     code = {"offer": "OIEP-S1", "opportunity": "OIEP-J1", "need": "OIEP-S1"}[kind]
     assert f'value="{code}" id="measures-{code}" checked' in html
+
+
+def _toms_explained(response):
+    """The words explaining TOMs above a listing's form ("" when there are none)."""
+    html = response.get_data(as_text=True)
+    found = re.search(r'<div class="toms-explained[^"]*">(.*?)</div>', html, re.S)
+    return visible_text(found.group(1)) if found else ""
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_the_edit_form_explains_toms_as_the_new_listing_form_does(
+    listings_client, listings_world, make_listing, kind
+):
+    client = listings_client(kind, "member")
+    listing_id = make_listing(kind)
+
+    on_new = _toms_explained(client.get(new_path(listings_world, kind)))
+    on_edit = _toms_explained(client.get(f"/{kind_named(kind).plural}/{listing_id}/edit"))
+
+    assert on_new.startswith("What are TOMs? Themes, Outcomes and Measures")
+    assert on_edit == on_new
 
 
 def test_an_opportunitys_edit_form_shows_its_value_and_weights(listings_client, make_listing):

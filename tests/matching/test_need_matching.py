@@ -81,8 +81,8 @@ def test_function_words_and_the_apps_own_words_never_count_as_fit(filler):
     need = _need("Fictional demo listing written for cleaning", category=None)
     offer = _offer("Demo listing, written as a fictional offer: cleaning")
     found = score_pair(need, offer, CATALOGUE, POLICY)
-    fit = next(r for r in found.reasons if r.startswith("description fit"))
-    assert fit == "description fit 100%: cleaning"
+    fit = next(r for r in found.reasons if r.startswith("Description fit"))
+    assert fit == "Description fit 100%: cleaning"
 
 
 @pytest.mark.parametrize(
@@ -107,11 +107,11 @@ def test_the_same_help_in_other_words_fits(asked, given):
 
 def test_a_synonym_both_texts_write_the_same_way_is_listed_once():
     found = score_pair(_need("Computers for families"), _offer("Computers"), CATALOGUE, POLICY)
-    fit = next(r for r in found.reasons if r.startswith("description fit"))
+    fit = next(r for r in found.reasons if r.startswith("Description fit"))
     assert fit.endswith(": computers")
     other = score_pair(_need("Computers for families"), _offer("Laptops"), CATALOGUE, POLICY)
     assert "computers (in other words)" in next(
-        r for r in other.reasons if r.startswith("description fit")
+        r for r in other.reasons if r.startswith("Description fit")
     )
 
 
@@ -226,5 +226,5 @@ def test_reasons_show_no_internal_tokens():
     )
     for reason in [*reasons, *found.reasons]:
         assert "~" not in reason and "=" not in reason and "apprentic " not in reason
-    fit = next(r for r in found.reasons if r.startswith("description fit"))
+    fit = next(r for r in found.reasons if r.startswith("Description fit"))
     assert "county" not in fit and "reading help (in other words)" in fit

@@ -94,7 +94,7 @@ def test_the_words_of_a_synonym_phrase_are_found_by_an_offer_naming_its_group():
     assert synonym_cover(fit_words(need.text)) == {"=computers": frozenset({"computer"})}
     found = score_pair(need, laptops, CATALOGUE, POLICY)
     assert found is not None and found.fit == pytest.approx(1.0)
-    assert "description fit 100%: families, computers (in other words)" in found.reasons
+    assert "Description fit 100%: families, computers (in other words)" in found.reasons
     assert rank(need, CandidatePool((laptops,), CATALOGUE), POLICY)[0].fit == pytest.approx(1.0)
 
 
@@ -127,8 +127,8 @@ def test_the_right_measure_with_no_word_in_common_counts_at_half():
     wordless = score_pair(need, _offer("Tree planting", {"OIEP-S6": 10}), CATALOGUE, POLICY)
     assert worded.toms == pytest.approx(1.0)
     assert wordless.toms == pytest.approx(0.5)
-    assert any(r.startswith("no words in common: the TOMs credit") for r in wordless.reasons)
-    assert not any(r.startswith("no words in common:") for r in worded.reasons)
+    assert any(r.startswith("No words in common: the TOMs credit") for r in wordless.reasons)
+    assert not any(r.startswith("No words in common:") for r in worded.reasons)
 
 
 def test_the_vectorised_engine_halves_a_wordless_measure_as_the_reference_does():
@@ -160,7 +160,7 @@ def test_the_same_broad_measure_with_only_a_common_word_counts_less_than_the_hel
     }
     assert found["OFF-1"].toms == pytest.approx(1.0)
     assert found["OFF-2"].toms < 1.0
-    assert any(r.startswith("few words in common") for r in found["OFF-2"].reasons)
+    assert any(r.startswith("Few words in common") for r in found["OFF-2"].reasons)
     ranked = rank(need, pool, POLICY)
     assert [(r.key, round(r.toms, 9)) for r in ranked] == [
         (key, round(found[key].toms, 9)) for key in ("OFF-1", "OFF-2")
@@ -173,14 +173,14 @@ def test_words_that_say_the_help_asked_for_earn_a_related_measures_credit():
     bookkeeping = _offer("Bookkeeping for community groups", {"OIEP-S6": 12}, "OFF-2")
     found = score_pair(need, english, CATALOGUE, POLICY)
     assert found is not None and found.toms > 0
-    assert any(r.startswith("the words say the help asked for") for r in found.reasons)
+    assert any(r.startswith("The words say the help asked for") for r in found.reasons)
     assert _ranked(need, bookkeeping, english)[0] == "OFF-1"
 
 
 def test_a_query_of_words_alone_has_no_toms_credit_to_give():
     found = score_pair(_need("Computers for families"), _offer("Laptops"), CATALOGUE, POLICY)
     assert found is not None and found.toms == 0.0
-    assert not any(r.startswith("the words say the help asked for") for r in found.reasons)
+    assert not any(r.startswith("The words say the help asked for") for r in found.reasons)
 
 
 # In person -----------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def test_money_or_goods_far_away_keep_half_the_location_score_and_say_why():
     assert score_pair(need, laptops, CATALOGUE, POLICY).location < 0.05
     found = score_pair(sent, laptops, CATALOGUE, POLICY)
     assert found.location == pytest.approx(0.5)
-    assert any(r.startswith("money or goods can be sent") for r in found.reasons)
+    assert any(r.startswith("Money or goods can be sent") for r in found.reasons)
     assert rank(sent, CandidatePool((laptops,), CATALOGUE), POLICY)[0].location == pytest.approx(
         0.5
     )
@@ -239,7 +239,7 @@ def test_help_given_remotely_is_not_bounded_by_the_in_person_reach_and_says_why(
     assert score_pair(need, in_person, CATALOGUE, POLICY) is None
     found = score_pair(need, online, CATALOGUE, POLICY)
     assert found is not None and found.location == pytest.approx(0.5)
-    assert "given online, by phone or by post: location counts at least half, however far" in (
+    assert "Given online, by phone or by post: location counts at least half, however far" in (
         found.reasons
     )
     assert _ranked(need, in_person, online) == ["OFF-1"]
@@ -267,7 +267,7 @@ def test_staff_set_the_location_score_of_help_sent_from_afar():
     lower = replace(POLICY, sent_help_location_floor=0.25)
     found = score_pair(need, laptops, CATALOGUE, lower)
     assert found.location == pytest.approx(0.25)
-    assert "money or goods can be sent: location counts at least a quarter, however far" in (
+    assert "Money or goods can be sent: location counts at least a quarter, however far" in (
         found.reasons
     )
     ranked = rank(need, CandidatePool((laptops,), CATALOGUE), lower)

@@ -113,3 +113,13 @@ def test_a_pair_explained_from_its_distance_and_fit_gives_the_reference_reasons(
     assert result is not None
     explained = explain_scored(query, item, CATALOGUE, policy, result.distance_m, result.fit)
     assert explained == result.reasons
+
+
+@settings(max_examples=100, deadline=None)
+@given(wanted(), candidate())
+def test_every_reason_a_pair_is_given_starts_with_a_capital(query, item):
+    """Pages list each reason as an item and the API hands them on as sentences."""
+    result = score_pair(query, item, CATALOGUE, POLICY)
+    assume(result is not None)
+    assert result is not None
+    assert [reason for reason in result.reasons if reason[:1].islower()] == []

@@ -169,6 +169,16 @@ def test_help_texts_and_messages_give_the_second_partnerships_examples(anon: Fla
     assert field_error(search, "postcode") == "“nowhere” is not a UK postcode, such as EX1 1HS."
 
 
+def test_the_api_description_it_serves_gives_its_own_examples(anon: FlaskClient):
+    """The OpenAPI document is the app's for any partnership: its examples are this one's."""
+    response = anon.get("/api/v1/openapi.json")
+
+    search = response.get_json()["paths"]["/suppliers"]["get"]["parameters"]
+    postcode = next(parameter for parameter in search if parameter["name"] == "postcode")
+    assert postcode["schema"]["example"] == EXAMPLETON_EAST
+    assert _words_on(response.get_data(as_text=True)) == []
+
+
 def test_the_emails_it_sends_name_no_other_partnership(
     app: Flask, anon: FlaskClient, create: Callable[..., Any]
 ):

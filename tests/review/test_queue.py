@@ -7,9 +7,11 @@ import pytest
 from sqlalchemy import select
 
 from brokerage.extensions import db
+from brokerage.formatting import format_date
 from brokerage.matches.models import Match
 from brokerage.workflow.models import Delivery, MatchEvent
 from brokerage.workflow.states import State
+from tests.helpers.pages import page_text
 from tests.helpers.review import ReviewWorld, deliver_m5_at_a_proxy_value
 from tests.helpers.web import post_form
 
@@ -65,6 +67,18 @@ def test_the_queue_shows_the_delivery_its_evidence_confirmation_and_double_count
     assert "Possible double count" in html
     assert f"Match {m1}</a>: Reading volunteers for Reading helpers (ARCh Oxfordshire)" in html
     assert f'action="/review/outcomes/{m2}/verify"' in html
+
+
+def test_a_delivery_made_in_one_day_reads_as_that_day_not_from_it_to_itself(
+    review_client, review_world, in_app
+):
+    day = in_app(lambda: format_date(_delivery(review_world, "m2").delivered_from))
+    assert day == in_app(lambda: format_date(_delivery(review_world, "m2").delivered_to))
+
+    text = page_text(review_client("task_force").get("/review/"))
+
+    assert f"Delivered On {day}" in text
+    assert f"{day} to {day}" not in text
 
 
 def test_a_verified_outcome_names_who_recorded_confirmed_and_verified_it(

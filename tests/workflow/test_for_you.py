@@ -41,7 +41,7 @@ def test_a_beneficiary_sees_offers_for_its_published_needs_with_reasons(app, cou
     assert "Reading volunteers" in html and "Why" in html and "km away" in html
     assert "Secret need" not in html
     # People read a strength word beside the score, and no policy version.
-    assert re.search(r"0\.\d\d <span class=\"badge[^>]*\">(strong|good|possible)</span>", html)
+    assert re.search(r"0\.\d\d <span class=\"badge[^>]*\">(Strong|Good|Possible)</span>", html)
     assert "policy version" not in html
 
 

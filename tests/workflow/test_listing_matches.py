@@ -48,7 +48,7 @@ def test_archs_need_is_matched_first_to_a_reading_volunteer_offer(app, demo, in_
     titles = _titles(page)
     assert titles, page
     assert "read" in titles[0].lower()
-    assert "km away" in page and "description fit" in page
+    assert "km away" in page and "Description fit" in page
 
 
 def test_an_offer_is_matched_to_needs_and_an_opportunity_to_offers(app, demo, in_app):

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from brokerage.extensions import db
+from brokerage.formatting import format_date
 from brokerage.matching.strength import strength_word
 from brokerage.notifications.models import Notification
 from brokerage.workflow.delivery import DeliveryReport, confirm_delivery, record_delivery
@@ -475,7 +476,7 @@ def test_a_match_page_reads_delivered_quantities_and_its_strength_as_people_writ
     match_id, strength = in_pair(arrange)
     page = _client(pair, "beneficiary").get(f"/matches/{match_id}").get_data(as_text=True)
     assert '<td class="text-end">40 ' in page and "4E+1" not in page
-    assert f">{strength}</span></h2>" in page
+    assert f">{strength.capitalize()}</span></h2>" in page
     assert "policy version" not in page
     assert "policy version" in _client(pair, "staff").get(f"/matches/{match_id}").get_data(True)
 
@@ -506,10 +507,29 @@ def test_the_match_page_writes_every_date_and_time_one_way(pair, in_pair):
 
     text = page_text(_client(pair, "beneficiary").get(f"/matches/{match_id}"))
 
-    assert "From 7 December 2026 to 8 December 2026, recorded by" in text
+    assert "Delivered from 7 December 2026 to 8 December 2026, recorded by" in text
     assert "on 9 December 2026" in text
     assert "Supplier, Thames Valley Print, 5 December 2026 at 09:30" in text
     assert "4 December 2026 at 14:05 The matching engine Suggested" in text
     assert "6 December 2026 at 16:45 Supplier Suggested → Interest expressed" in text
     assert "Interest expressed → In discussion" in text
     assert not re.search(r"\b\d{2} [A-Z][a-z]{2} \d{4}|UTC|interest_expressed", text), text
+
+
+def test_a_delivery_made_in_one_day_is_said_to_be_delivered_on_that_day(pair, in_pair):
+    def arrange(pair):
+        match = pair.match("need")
+        advance(match, State.INTEREST_EXPRESSED, pair.user("supplier"))
+        advance(match, State.IN_DISCUSSION, pair.user("beneficiary"))
+        advance(match, State.AGREED, pair.user("beneficiary"))
+        report = DeliveryReport(today(), today(), {"OIEP-S1": Decimal(3)}, "Register")
+        record_delivery(match, pair.user("supplier"), report, today(), match.version)
+        return match.id
+
+    match_id = in_pair(arrange)
+
+    text = page_text(_client(pair, "beneficiary").get(f"/matches/{match_id}"))
+
+    day = format_date(today())
+    assert f"Delivered on {day}, recorded by" in text
+    assert f"{day} to {day}" not in text
