@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process, utils
+from rapidfuzz.distance import OSA
 
 # Short function words would make every text look alike; they carry no fit.
 STOPWORDS = frozenset(
@@ -52,6 +53,10 @@ MIN_FUZZY_LENGTH = 5
 # A typo adds or drops a letter or two; words further apart in length are other words
 # (county, community), however many letters they share.
 MAX_TYPO_LENGTH_CHANGE = 2
+# A typo in a word of up to this many letters changes one letter ("cleen" for clean,
+# "menter" for mentor); two changes there make another word (plant, paint), however alike
+# the two look by their share of letters.
+SHORT_TYPO_LENGTH = 6
 SYNONYM_MARK = "="
 
 # The same help in other words (relevance.md): each group's name, and its phrases.
@@ -251,10 +256,15 @@ def compared_exactly(word: str) -> bool:
 
 
 def may_be_typo(word: str, other: str) -> bool:
-    """Whether two different words may be one misspelt: both long, of similar length."""
+    """Whether two different words may be one misspelt: both long, of similar length, and
+    a short one only one letter added, dropped, changed or swapped."""
     if compared_exactly(word) or compared_exactly(other):
         return False
-    return abs(len(word) - len(other)) <= MAX_TYPO_LENGTH_CHANGE
+    if abs(len(word) - len(other)) > MAX_TYPO_LENGTH_CHANGE:
+        return False
+    if min(len(word), len(other)) <= SHORT_TYPO_LENGTH:
+        return OSA.distance(word, other, score_cutoff=1) <= 1
+    return True
 
 
 # A listing's title says what it asks for in a few words; its description adds context

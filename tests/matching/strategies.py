@@ -62,6 +62,11 @@ WORDS = [
     "mentors",
     "county",
     "community",
+    # Short look-alikes a typo rule must tell apart (plant, paint) or join (cleen, clean).
+    "planting",
+    "paint",
+    "cleening",
+    "cleaning",
 ]
 
 eastings = st.floats(min_value=400_000, max_value=480_000, allow_nan=False)
