@@ -67,6 +67,12 @@ WORDS = [
     "paint",
     "cleening",
     "cleaning",
+    # General words that count little, a short word in capitals, an -ing without its i.
+    "support",
+    "older people",
+    "weekly",
+    "IT support",
+    "readng",
 ]
 
 eastings = st.floats(min_value=400_000, max_value=480_000, allow_nan=False)
