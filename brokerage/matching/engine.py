@@ -25,7 +25,13 @@ from .model import (
 )
 from .policy import MatchingPolicy
 from .reference import has_something_to_match, query_word_weight, score_pair
-from .text import MAX_TYPO_LENGTH_CHANGE, compared_exactly, fit_words, synonym_cover
+from .text import (
+    MAX_TYPO_LENGTH_CHANGE,
+    compared_exactly,
+    fit_words,
+    may_be_typo,
+    synonym_cover,
+)
 
 TIE_DECIMALS = 9
 PARALLEL_TEXT_COMPARISONS = 1_000_000
@@ -294,7 +300,9 @@ def _similar_words(
                 # Threads only pay off for big comparisons; small ones are faster on one core.
                 workers=-1 if high - low > PARALLEL_TEXT_COMPARISONS else 1,
             )[0]
-            hit = np.flatnonzero(scores)
+            # As reference.word_matches: alike by ratio, and a typo by text.may_be_typo.
+            words = pool.typo_words
+            hit = [i for i in np.flatnonzero(scores) if may_be_typo(word, words[low + i])]
             ids, similarity = pool.typo_ids[low:high][hit], scores[hit]
     exact = pool.word_ids.get(word)
     if exact is not None and not np.any(ids == exact):

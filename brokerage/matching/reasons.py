@@ -20,7 +20,13 @@ from .model import (
     Wanted,
 )
 from .policy import MatchingPolicy
-from .text import fit_words, fit_words_as_written, is_synonym_token
+from .text import (
+    GENERAL_WORD_WEIGHT,
+    fit_words,
+    fit_words_as_written,
+    is_synonym_token,
+    why_general,
+)
 
 WordMatch = tuple[str, str | None, float]
 # Credits read as words where a person would say them so.
@@ -160,12 +166,28 @@ def words_in_common(wanted: Wanted, candidate: Candidate, matches: list[WordMatc
     ]
 
 
+def general_words_in_common(wanted: Wanted, matches: list[WordMatch]) -> list[str]:
+    """The general words (text.GENERAL_WORDS) the candidate shares with the query, as the
+    query wrote them: they count for little, one reason for each why."""
+    asked = fit_words_as_written(wanted.text)
+    little: dict[str, list[str]] = {}
+    for word, other, _ in matches:
+        why = why_general(word)
+        if other is not None and why is not None:
+            little.setdefault(why, []).append(asked.get(word, word))
+    share = _percent(GENERAL_WORD_WEIGHT)
+    return [f"counted at {share} ({why}): {', '.join(words)}" for why, words in little.items()]
+
+
 def explain_fit(
     wanted: Wanted, candidate: Candidate, matches: list[WordMatch], text: float
 ) -> list[str]:
     shared = words_in_common(wanted, candidate, matches)
     in_common = ", ".join(shared[:6]) if shared else "no words in common"
-    reasons = [f"description fit {text:.0%}: {in_common}"]
+    reasons = [
+        f"description fit {text:.0%}: {in_common}",
+        *general_words_in_common(wanted, matches),
+    ]
     if wanted.category and candidate.category:
         if wanted.category.casefold() == candidate.category.casefold():
             reasons.append(f"same category: {candidate.category}")

@@ -20,7 +20,14 @@ from .model import (
 )
 from .policy import MatchingPolicy
 from .reasons import explain
-from .text import TITLE_WORD_WEIGHT, fit_words, may_be_typo, synonym_cover, title_fit_words
+from .text import (
+    TITLE_WORD_WEIGHT,
+    fit_words,
+    general_word_weight,
+    may_be_typo,
+    synonym_cover,
+    title_fit_words,
+)
 
 WordWeight = Callable[[str], float]
 
@@ -150,11 +157,13 @@ def word_matches(
 
 
 def query_word_weight(text: str, word_weight: WordWeight) -> WordWeight:
-    """Each query word's weight: rare words more (`word_weight`), the title's more again."""
+    """Each query word's weight: rare words more (`word_weight`), the title's more again,
+    general words (text.GENERAL_WORDS) little."""
     titled = title_fit_words(text)
 
     def weight(word: str) -> float:
-        return word_weight(word) * (TITLE_WORD_WEIGHT if word in titled else 1.0)
+        titled_weight = TITLE_WORD_WEIGHT if word in titled else 1.0
+        return word_weight(word) * titled_weight * general_word_weight(word)
 
     return weight
 

@@ -3,7 +3,8 @@
 Matching compares `fit_words`: the stems of a text's meaningful words (volunteer,
 volunteers and volunteering are one word), plus one token per synonym group the text
 mentions ("literacy support" and "reading helpers" are the same help in other words).
-Function words and the app's own words ("demo", "listing", "offer") never count as fit.
+Function words and the app's own words ("demo", "listing", "offer") never count as fit;
+general words ("support", "older people", "every week") count for little.
 `words` is the directory search's simpler reading: unstemmed, as typed.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process, utils
+from rapidfuzz.distance import OSA
 
 # Short function words would make every text look alike; they carry no fit.
 STOPWORDS = frozenset(
@@ -46,18 +48,40 @@ APP_WORDS = frozenset(
     "written".split()
 )
 MIN_WORD_LENGTH = 3
+# Words shorter than that which name a kind of help when written in capitals ("IT support",
+# "an HR seminar"); in lower case "it" is a pronoun, and stays out.
+SHORT_DOMAIN_WORDS = frozenset("AI HR IT PR".split())
+_SHORT_DOMAIN_WORD = re.compile(rf"\b(?:{'|'.join(sorted(SHORT_DOMAIN_WORDS))})\b")
+# Words that say little about which help is asked for or given: nearly every listing
+# supports or helps some local people or community, with volunteers, as a service ("support"
+# put bookkeeping first for an English language need); who is helped ("older people",
+# "young people", "families": every kind of help is for someone); and how often or how long
+# ("every week", "a day a year"). Matched by stem, so their families too. Shared, they count
+# for little (GENERAL_WORD_WEIGHT), so the words that say the help decide, and the reasons
+# say so.
+GENERAL_WORDS = {
+    "words that say little about the help": (
+        "community help local people person service support volunteer"
+    ),
+    "words for who is helped": "adult child children elderly family older resident young",
+    "words for how often": "day week weekly year",
+}
 # Below this many letters a word is compared exactly: short words one letter apart are
 # other words (read, ready), not typos.
 MIN_FUZZY_LENGTH = 5
 # A typo adds or drops a letter or two; words further apart in length are other words
 # (county, community), however many letters they share.
 MAX_TYPO_LENGTH_CHANGE = 2
+# A typo in a word of up to this many letters changes one letter ("cleen" for clean,
+# "menter" for mentor); two changes there make another word (plant, paint), however alike
+# the two look by their share of letters.
+SHORT_TYPO_LENGTH = 6
 SYNONYM_MARK = "="
 
 # The same help in other words (relevance.md): each group's name, and its phrases.
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "reading help": ("reading helpers", "literacy support", "hearing children read"),
-    "computers": ("laptops", "computers", "devices", "tablets"),
+    "computers": ("laptops", "computers", "devices", "tablets", "IT"),
     "work experience": ("work experience", "job shadowing"),
     "English lessons": ("ESOL", "English language"),
     "decorating": ("decorating", "fresh paint"),
@@ -131,6 +155,8 @@ def stem(word: str) -> str:
         word = word[:-2]
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
+    if len(word) > 4 and word.endswith("ng") and word[-3] not in "aeiouy":
+        word = word[:-2] + "ing"  # an -ing with its i dropped: readng, cookng
     for suffix in ("ship", "ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             word = _undouble(word[: -len(suffix)])
@@ -141,17 +167,40 @@ def stem(word: str) -> str:
 
 
 def _meaningful(text: str) -> list[str]:
-    """The words that can say what is offered or needed, in order, repeats kept."""
+    """The words that can say what is offered or needed, in order, repeats kept: not
+    function words or the app's own, and long enough or a short domain word in capitals."""
     processed = utils.default_process(text or "")
+    short = {word.lower() for word in _SHORT_DOMAIN_WORD.findall(text or "")}
     return [
         word
         for word in processed.split()
-        if len(word) >= MIN_WORD_LENGTH and word not in FIT_STOPWORDS and word not in APP_WORDS
+        if (len(word) >= MIN_WORD_LENGTH or word in short)
+        and word not in FIT_STOPWORDS
+        and word not in APP_WORDS
     ]
 
 
 def _stems(text: str) -> list[str]:
     return [stem(word) for word in _meaningful(text)]
+
+
+# How much a general word counts, against 1 for any other word (TITLE_WORD_WEIGHT aside).
+GENERAL_WORD_WEIGHT = 0.1
+# Each general word's stem, with why it counts for little, as the reasons say it.
+_GENERAL_STEMS = {
+    stem(word): why for why, listed in GENERAL_WORDS.items() for word in listed.split()
+}
+
+
+def general_word_weight(word: str) -> float:
+    """How much a fit word counts for what it says about the help: GENERAL_WORD_WEIGHT
+    for a general word, 1 for any other."""
+    return GENERAL_WORD_WEIGHT if word in _GENERAL_STEMS else 1.0
+
+
+def why_general(word: str) -> str | None:
+    """Why a fit word counts for little (GENERAL_WORDS), or None if it counts in full."""
+    return _GENERAL_STEMS.get(word)
 
 
 # Each synonym phrase as stems, by its first stem, with its group's token.
@@ -251,10 +300,15 @@ def compared_exactly(word: str) -> bool:
 
 
 def may_be_typo(word: str, other: str) -> bool:
-    """Whether two different words may be one misspelt: both long, of similar length."""
+    """Whether two different words may be one misspelt: both long, of similar length, and
+    a short one only one letter added, dropped, changed or swapped."""
     if compared_exactly(word) or compared_exactly(other):
         return False
-    return abs(len(word) - len(other)) <= MAX_TYPO_LENGTH_CHANGE
+    if abs(len(word) - len(other)) > MAX_TYPO_LENGTH_CHANGE:
+        return False
+    if min(len(word), len(other)) <= SHORT_TYPO_LENGTH:
+        return OSA.distance(word, other, score_cutoff=1) <= 1
+    return True
 
 
 # A listing's title says what it asks for in a few words; its description adds context
@@ -281,7 +335,8 @@ def fit_words_as_written(text: str) -> dict[str, str]:
     synonym token its group's name."""
     written: dict[str, str] = {}
     for word in _meaningful(text):
-        written.setdefault(stem(word), word)
+        short = len(word) < MIN_WORD_LENGTH  # a short domain word, written in capitals
+        written.setdefault(stem(word), word.upper() if short else word)
     for token in synonym_tokens(_stems(text)):
         written[token] = token.removeprefix(SYNONYM_MARK)
     return written

@@ -62,6 +62,17 @@ WORDS = [
     "mentors",
     "county",
     "community",
+    # Short look-alikes a typo rule must tell apart (plant, paint) or join (cleen, clean).
+    "planting",
+    "paint",
+    "cleening",
+    "cleaning",
+    # General words that count little, a short word in capitals, an -ing without its i.
+    "support",
+    "older people",
+    "weekly",
+    "IT support",
+    "readng",
 ]
 
 eastings = st.floats(min_value=400_000, max_value=480_000, allow_nan=False)

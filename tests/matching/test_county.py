@@ -14,7 +14,11 @@ online, by phone or by post was no longer bounded by a need's in-person reach, 0
 once a synonym phrase's words were found by an offer naming its group and a tenth of the
 quantity asked counted as the right help in full, 0.827 / 0.916 once tablets were read as
 computers, laptops and devices, 0.827 / 0.919 once a number ("two of our team") was no
-word in common.
+word in common, 0.827 / 0.922 once a short word with two letters changed was another word
+(planting, paint), not a typo, 0.841 / 0.933 once general words (support, help, local,
+community, people, volunteers; who is helped: older, young, families, children; how often:
+week, year, day) counted for a tenth of a word that says the help, IT written in capitals
+was a word and read as computers, and an -ing without its i ("readng") was read as -ing.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from tests.matching.county import (
 from tests.matching.county.run import Built, measure, ranking
 
 # kind: (precision@5, nDCG@10) measured on this county, rounded down.
-FLOORS = {"opportunity": (0.92, 0.94), "need": (0.82, 0.91)}
+FLOORS = {"opportunity": (0.92, 0.94), "need": (0.84, 0.93)}
 MEASURE_FILES = sorted(path for path, _ in toms_service.shipped_files())
 
 

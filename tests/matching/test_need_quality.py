@@ -275,10 +275,10 @@ def test_staff_set_the_location_score_of_help_sent_from_afar():
 
 
 def test_staff_set_how_much_the_words_must_say_to_confirm_a_measure_or_stand_for_one():
-    decorators = _offer("Decorating community halls", HOURS_OFFERED)
+    gardeners = _offer("Tidying community gardens", HOURS_OFFERED)
     strict = replace(POLICY, confirming_fit=0.5)
-    assert score_pair(_need(GARDEN, HOURS), decorators, CATALOGUE, POLICY).toms == 1.0
-    confirmed = score_pair(_need(GARDEN, HOURS), decorators, CATALOGUE, strict)
+    assert score_pair(_need(GARDEN, HOURS), gardeners, CATALOGUE, POLICY).toms == 1.0
+    confirmed = score_pair(_need(GARDEN, HOURS), gardeners, CATALOGUE, strict)
     assert confirmed.toms < 1.0
     assert any("50% confirms the help" in reason for reason in confirmed.reasons)
     english = _offer("English language classes for refugees", {"OIEP-J3": 3})

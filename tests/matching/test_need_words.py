@@ -1,0 +1,135 @@
+"""Need -> offers: which words say what help is asked for (issue 21 point 5), rule by rule on
+the matching core, each checked on the per-pair reference and the vectorised engine."""
+
+from __future__ import annotations
+
+import pytest
+
+from brokerage.matching import (
+    Candidate,
+    CandidatePool,
+    MatchingPolicy,
+    Wanted,
+    rank,
+    score_pair,
+)
+from brokerage.matching.text import (
+    GENERAL_WORD_WEIGHT,
+    TITLE_WORD_WEIGHT,
+    fit_words,
+    may_be_typo,
+)
+from tests.matching.strategies import CATALOGUE
+
+POLICY = MatchingPolicy()
+HERE = (451_000.0, 206_000.0)
+
+
+def _need(text: str, **more) -> Wanted:
+    return Wanted(*HERE, measures=(), text=text, **more)
+
+
+def _offer(text: str, key: str = "OFF-1", **more) -> Candidate:
+    return Candidate(key, *HERE, measures={}, text=text, **more)
+
+
+def _fit(need: str, offer: str) -> float:
+    found = score_pair(_need(need), _offer(offer), CATALOGUE, POLICY)
+    return 0.0 if found is None else found.fit
+
+
+def _ranked_fit(need: str, offer: str) -> float:
+    """The vectorised engine's fit, after checking it is the reference's with the same
+    (rare-word) weights."""
+    pool = CandidatePool([_offer(offer)], CATALOGUE)
+    ranked = rank(_need(need), pool, POLICY)
+    found = score_pair(_need(need), _offer(offer), CATALOGUE, POLICY, pool.word_weight)
+    assert (ranked[0].fit if ranked else 0.0) == pytest.approx(found.fit if found else 0.0)
+    return ranked[0].fit if ranked else 0.0
+
+
+# Typos ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("asked", "given"), [("planting", "paint"), ("paint", "planting")])
+def test_a_short_word_with_two_letters_changed_is_another_word(asked, given):
+    # The county's allotment need ("digging and planting") found decorators ("paint").
+    assert not may_be_typo("plant", "paint")
+    assert _fit(asked, given) == 0.0
+    assert _ranked_fit(asked, given) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("asked", "given"), [("cleaning", "cleening"), ("mentors", "menters"), ("garden", "gardn")]
+)
+def test_a_short_word_with_one_letter_changed_added_or_dropped_is_a_typo(asked, given):
+    assert _fit(asked, given) == pytest.approx(POLICY.word_similarity_cutoff, abs=0.2)
+    assert _ranked_fit(asked, given) == pytest.approx(POLICY.word_similarity_cutoff, abs=0.2)
+
+
+# General words -------------------------------------------------------------------------
+
+ESOL = "ESOL for refugee women\nEnglish language support for refugee women in the town."
+
+
+def _fit_reasons(need: str, offer: str) -> list[str]:
+    found = score_pair(_need(need), _offer(offer), CATALOGUE, POLICY)
+    assert found is not None
+    return [r for r in found.reasons if r.startswith(("description fit", "counted at"))]
+
+
+@pytest.mark.parametrize("general", ["support", "help", "local", "older", "families", "weekly"])
+def test_a_general_word_counts_for_a_tenth_of_a_word_that_says_the_help(general):
+    need = f"Befriending\n{general}"  # one title word, one general word in the description
+    tenth = GENERAL_WORD_WEIGHT / (TITLE_WORD_WEIGHT + GENERAL_WORD_WEIGHT)
+    assert _fit(need, general) == pytest.approx(tenth)
+    assert 0 < _ranked_fit(need, general) < 2 * tenth
+
+
+def test_an_offer_sharing_the_help_outranks_one_sharing_only_general_words():
+    # The county's miss: "support" put bookkeeping first for an ESOL need.
+    need = _need(ESOL)
+    bookkeeping = _offer("Bookkeeping support for small charities", key="OFF-1")
+    classes = _offer("Classes in English", key="OFF-2")
+    ranked = rank(need, CandidatePool([bookkeeping, classes], CATALOGUE), POLICY)
+    assert [r.key for r in ranked] == ["OFF-2", "OFF-1"]
+
+
+def test_the_reasons_say_which_shared_words_counted_little_and_why():
+    assert _fit_reasons(
+        "Befriending older people weekly", "Weekly befriending for older people"
+    ) == [
+        "description fit 100%: befriending, older, people, weekly",
+        "counted at 10% (words for who is helped): older",
+        "counted at 10% (words that say little about the help): people",
+        "counted at 10% (words for how often): weekly",
+    ]
+
+
+# Short words ---------------------------------------------------------------------------
+
+
+def test_a_short_domain_word_written_in_capitals_is_a_word():
+    asked, given = "IT for our charity", "IT hours for charities"
+    assert "it" in fit_words(asked)
+    assert _fit(asked, "Free IT hours") > 0
+    assert _ranked_fit(asked, "Free IT hours") > 0
+    assert (
+        _fit_reasons(asked, given)[0]
+        == "description fit 100%: IT, charity (charities), computers (in other words)"
+    )
+    # "it" in lower case is a pronoun: no word at all.
+    assert "it" not in fit_words("We fix it for you")
+    assert _fit("IT for our office", "We fix it") == 0.0
+
+
+def test_it_written_in_capitals_is_computers_in_other_words():
+    # "IT support" for a need of tablets: the county's digital help need.
+    assert _fit("Tablets for our club", "IT support hours") > 0
+    assert any("computers (in other words)" in r for r in _fit_reasons("Tablets", "IT hours"))
+
+
+def test_an_ing_written_without_its_i_is_the_same_word():
+    assert fit_words("readng") == fit_words("reading") == ("read",)
+    assert fit_words("young strong") == ("young", "strong")
+    assert _fit("Reading volunteers", "Volunteres for readng") == pytest.approx(1.0, abs=0.1)
