@@ -27,6 +27,7 @@ from sqlalchemy import Table, delete, func, insert, select
 
 from ..extensions import db
 from ..matching.engine import TIE_DECIMALS
+from ..matching.supplier_batch import OpportunityArrays, score_opportunities
 from ..matching.supplier_model import (
     OpportunityQuery,
     SupplierCandidate,
@@ -34,7 +35,7 @@ from ..matching.supplier_model import (
     SupplierResult,
 )
 from ..matching.supplier_reference import score_supplier
-from ..matching.suppliers import SupplierPool, score_suppliers
+from ..matching.suppliers import SupplierPool, listed_totals, score_suppliers
 from ..toms.service import matching_catalogue
 from ..types import utcnow
 from . import scene
@@ -103,17 +104,18 @@ class SupplierScene:
         query, organisation_id = self.opportunities.queries[j], self.opportunities.organisations[j]
         return _totals(query, self.world.pool, self.supplier_keys, self.policy, organisation_id)
 
+    @cached_property
+    def opportunity_arrays(self) -> OpportunityArrays:
+        return OpportunityArrays(self.opportunities.queries, self.catalogue)
+
     def supplier_totals(self, candidates: list[SupplierCandidate]) -> np.ndarray:
         """Some suppliers' totals for every published opportunity (rows: opportunities;
-        columns: suppliers), scored together; -inf where not listed."""
+        columns: suppliers), scored together in one pass; -inf where not listed."""
         pool = SupplierPool(candidates, self.catalogue)
         keys = np.array([candidate.key for candidate in candidates], dtype=np.int64)
-        totals = np.full((len(self.opportunities), len(candidates)), -np.inf)
-        for j, (query, organisation_id) in enumerate(
-            zip(self.opportunities.queries, self.opportunities.organisations, strict=True)
-        ):
-            totals[j] = _totals(query, pool, keys, self.policy, organisation_id)
-        return totals
+        owners = np.array(self.opportunities.organisations, dtype=np.int64)[:, np.newaxis]
+        scores = score_opportunities(self.opportunity_arrays, pool, self.policy)
+        return listed_totals(scores, keys, owners)
 
 
 def _totals(
@@ -125,9 +127,7 @@ def _totals(
 ) -> np.ndarray:
     """The pool's totals for the query; -inf where the trade is not the contract's or the
     supplier is the opportunity's own organisation."""
-    scores = score_suppliers(query, pool, policy)
-    keep = (scores.trade > 0) & (keys != organisation_id)
-    return np.where(keep, scores.total, -np.inf)
+    return listed_totals(score_suppliers(query, pool, policy), keys, organisation_id)
 
 
 def _fields(result: SupplierResult, version: int) -> dict[str, Any]:

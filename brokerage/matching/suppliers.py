@@ -18,7 +18,11 @@ import numpy as np
 from .engine import best_rows
 from .model import Catalogue
 from .supplier_model import (
+    ADJACENT,
     ADJACENT_AREAS,
+    DIVISION,
+    FULL,
+    GROUP,
     SME_SIZES,
     OpportunityQuery,
     SupplierCandidate,
@@ -26,7 +30,7 @@ from .supplier_model import (
     SupplierResult,
     significant,
 )
-from .supplier_reference import fallback_words, offered_measures, score_supplier
+from .supplier_reference import fallback_words, offered_measures, score_supplier, trade_credit
 from .text import words
 
 TRADE_PREFIXES = (2, 3, 4)
@@ -128,25 +132,30 @@ class SupplierPool:
         self.outcome_counts = per_outcome
 
 
+def prefix_relations(code: str) -> list[tuple[str, str]]:
+    """The prefixes (of TRADE_PREFIXES' lengths) a supplier's code may start with to relate
+    to the contract's `code`, each with the relation it earns (trade_relation's rules)."""
+    return [
+        (code[:2], DIVISION),
+        *(
+            (other, ADJACENT)
+            for a, b in ADJACENT_AREAS
+            for own, other in ((a, b), (b, a))
+            if code.startswith(own)
+        ),
+        (code[:3], GROUP),
+        (code[: min(len(significant(code)), 4)], FULL),
+    ]
+
+
 def _trade(pool: SupplierPool, query: OpportunityQuery, policy: SupplierPolicy) -> np.ndarray:
     trade = np.zeros(len(pool))
     if query.trades:
         for code in query.trades:
-            credits = [
-                (code[:2], policy.same_division_credit),
-                *(
-                    (other, policy.adjacent_area_credit)
-                    for a, b in ADJACENT_AREAS
-                    for own, other in ((a, b), (b, a))
-                    if code.startswith(own)
-                ),
-                (code[:3], policy.same_group_credit),
-                (code[: min(len(significant(code)), 4)], 1.0),
-            ]
-            for prefix, credit in credits:
+            for prefix, relation in prefix_relations(code):
                 rows = pool.by_prefix.get(prefix)
                 if rows is not None:
-                    trade[rows] = np.maximum(trade[rows], credit)
+                    trade[rows] = np.maximum(trade[rows], trade_credit(relation, policy))
         trade[~pool.has_trades] = 0.0
     fallback = np.zeros(len(pool))
     if query.category:
@@ -159,6 +168,15 @@ def _trade(pool: SupplierPool, query: OpportunityQuery, policy: SupplierPolicy) 
             fallback[rows] = np.maximum(fallback[rows], policy.no_trades_words_credit)
     uses_fallback = np.ones(len(pool), dtype=bool) if not query.trades else ~pool.has_trades
     return np.where(uses_fallback, fallback, trade)
+
+
+def met_share(quantity: np.ndarray, target: float | np.ndarray | None) -> np.ndarray:
+    """How far offered quantities meet their asks' targets, capped at 1: in full when any
+    amount will do (no target, NaN in an array of them, or one at 0 or below)."""
+    targets = np.asarray(math.nan if target is None else target, dtype=np.float64)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # a tiny target: met
+        share = np.minimum(1.0, quantity / targets)
+    return np.where(np.isnan(targets) | (targets <= 0), 1.0, share)
 
 
 def _social_value(
@@ -181,37 +199,66 @@ def _social_value(
                 credit[others > 0] = policy.related_measure_credit
         if offered is not None:
             rows, quantities = offered
-            if ask.target is None or ask.target <= 0:
-                direct = np.ones(len(rows))
-            else:
-                with np.errstate(over="ignore"):  # a tiny target: covered in full
-                    direct = np.minimum(1.0, quantities / ask.target)
-            credit[rows] = np.maximum(credit[rows], direct)
+            credit[rows] = np.maximum(credit[rows], met_share(quantities, ask.target))
         weighted += ask.weight * credit
     return np.minimum(1.0, weighted / total_weight)
+
+
+def place_credits(
+    pool: SupplierPool, distance: np.ndarray, policy: SupplierPolicy
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distances (NaN where a supplier's place is unknown) and place credits, from
+    distances whose last axis is the pool's suppliers."""
+    local = policy.local_km * 1000
+    edge = np.where(np.isnan(pool.radius), local, np.minimum(pool.radius, local))
+    beyond = np.maximum(0.0, distance - edge)
+    place = np.exp2(-beyond / (policy.half_life_km * 1000))
+    place[..., ~pool.located] = 0.0
+    distance[..., ~pool.located] = math.nan
+    return distance, place
 
 
 def _place(
     pool: SupplierPool, query: OpportunityQuery, policy: SupplierPolicy
 ) -> tuple[np.ndarray, np.ndarray]:
     distance = np.hypot(pool.easting - query.easting, pool.northing - query.northing)
-    local = policy.local_km * 1000
-    edge = np.where(np.isnan(pool.radius), local, np.minimum(pool.radius, local))
-    beyond = np.maximum(0.0, distance - edge)
-    place = np.exp2(-beyond / (policy.half_life_km * 1000))
-    place[~pool.located] = 0.0
-    distance[~pool.located] = math.nan
-    return distance, place
+    return place_credits(pool, distance, policy)
+
+
+def size_scales(pool: SupplierPool, values: np.ndarray, policy: SupplierPolicy) -> np.ndarray:
+    """The size factor for contracts of these values in pence (NaN: unknown), shaped to
+    broadcast against the pool's suppliers."""
+    with np.errstate(invalid="ignore"):
+        small = pool.micro & (values >= policy.micro_limit_pence)
+        small |= pool.small & (values >= policy.small_limit_pence)
+    return np.where(small, policy.very_small_factor, 1.0)
 
 
 def _scale(pool: SupplierPool, query: OpportunityQuery, policy: SupplierPolicy) -> np.ndarray:
-    scale = np.ones(len(pool))
-    value = query.value_pence
-    if value is not None:
-        small = pool.micro & (value >= policy.micro_limit_pence)
-        small |= pool.small & (value >= policy.small_limit_pence)
-        scale[small] = policy.very_small_factor
-    return scale
+    value = math.nan if query.value_pence is None else query.value_pence
+    return size_scales(pool, np.array(value, dtype=np.float64), policy)
+
+
+def supplier_values(pool: SupplierPool, policy: SupplierPolicy) -> np.ndarray:
+    """Each supplier's credit for what the buyer values (SME, VCSE, wage, charter)."""
+    w_sme, w_vcse, w_wage, w_charter = policy.value_weights
+    supplier = w_sme * pool.sme + w_vcse * pool.vcse
+    supplier += w_wage * pool.living_wage + w_charter * pool.charter
+    return np.minimum(supplier, 1.0)
+
+
+def mixed_total(
+    trade: np.ndarray,
+    scale: np.ndarray,
+    value: np.ndarray,
+    place: np.ndarray,
+    supplier: np.ndarray,
+    policy: SupplierPolicy,
+) -> np.ndarray:
+    """The total: trade and size multiply the policy's mix of the other three parts."""
+    w_value, w_place, w_supplier = policy.mix
+    mixed = w_value * value + w_place * place + w_supplier * supplier
+    return np.minimum(1.0, trade * scale * mixed)
 
 
 def score_suppliers(
@@ -221,15 +268,18 @@ def score_suppliers(
     trade = _trade(pool, query, policy)
     value = _social_value(pool, query, policy)
     distance, place = _place(pool, query, policy)
-    w_sme, w_vcse, w_wage, w_charter = policy.value_weights
-    supplier = w_sme * pool.sme + w_vcse * pool.vcse
-    supplier += w_wage * pool.living_wage + w_charter * pool.charter
-    np.minimum(supplier, 1.0, out=supplier)
+    supplier = supplier_values(pool, policy)
     scale = _scale(pool, query, policy)
-    w_value, w_place, w_supplier = policy.mix
-    mixed = w_value * value + w_place * place + w_supplier * supplier
-    total = np.minimum(1.0, trade * scale * mixed)
+    total = mixed_total(trade, scale, value, place, supplier, policy)
     return SupplierScores(trade, value, place, supplier, scale, distance, total)
+
+
+def listed_totals(scores: SupplierScores, keys: np.ndarray, owners: np.ndarray | int) -> np.ndarray:
+    """The totals of suppliers who may be listed, -inf elsewhere: a supplier whose trade is
+    not the contract's, or the opportunity's own organisation (`owners`, broadcast against
+    the suppliers' `keys`), never is."""
+    keep = (scores.trade > 0) & (keys != owners)
+    return np.where(keep, scores.total, -np.inf)
 
 
 def rank_suppliers(
