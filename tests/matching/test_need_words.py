@@ -75,7 +75,7 @@ ESOL = "ESOL for refugee women\nEnglish language support for refugee women in th
 def _fit_reasons(need: str, offer: str) -> list[str]:
     found = score_pair(_need(need), _offer(offer), CATALOGUE, POLICY)
     assert found is not None
-    return [r for r in found.reasons if r.startswith(("description fit", "counted at"))]
+    return [r for r in found.reasons if r.startswith(("Description fit", "Counted at"))]
 
 
 @pytest.mark.parametrize("general", ["support", "help", "local", "older", "families", "weekly"])
@@ -99,10 +99,10 @@ def test_the_reasons_say_which_shared_words_counted_little_and_why():
     assert _fit_reasons(
         "Befriending older people weekly", "Weekly befriending for older people"
     ) == [
-        "description fit 100%: befriending, older, people, weekly",
-        "counted at 10% (words for who is helped): older",
-        "counted at 10% (words that say little about the help): people",
-        "counted at 10% (words for how often): weekly",
+        "Description fit 100%: befriending, older, people, weekly",
+        "Counted at 10% (words for who is helped): older",
+        "Counted at 10% (words that say little about the help): people",
+        "Counted at 10% (words for how often): weekly",
     ]
 
 
@@ -116,7 +116,7 @@ def test_a_short_domain_word_written_in_capitals_is_a_word():
     assert _ranked_fit(asked, "Free IT hours") > 0
     assert (
         _fit_reasons(asked, given)[0]
-        == "description fit 100%: IT, charity (charities), computers (in other words)"
+        == "Description fit 100%: IT, charity (charities), computers (in other words)"
     )
     # "it" in lower case is a pronoun: no word at all.
     assert "it" not in fit_words("We fix it for you")
