@@ -47,7 +47,7 @@ from brokerage.listings.models import (
     Profile,
 )
 from brokerage.matches.models import Match, MatchingPolicyVersion
-from brokerage.matches.supplier_models import SupplierMatch
+from brokerage.matches.supplier_models import SupplierMatch, SupplierRanking
 from brokerage.notices.models import (
     Award,
     ImportedOrganisation,
@@ -771,6 +771,16 @@ class SupplierMatchFactory(_Base):
     policy_version = 0
     opportunity_rank = 1
     supplier_rank = 1
+
+
+class SupplierRankingFactory(_Base):
+    """That an opportunity's suppliers were ranked and stored (none, unless rows say so)."""
+
+    class Meta:
+        model = SupplierRanking
+
+    opportunity_id = factory.LazyFunction(lambda: OpportunityFactory().id)
+    policy_version = 0
 
 
 # --- notices ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from ..listings.kinds import KINDS, ListingKind
 from ..listings.models import Listing
 from ..listings.permissions import can_view_listing
 from ..matches.policy import policy_in_force
-from ..matches.suppliers import ShownSupplier, SupplierMatches, stored_while_reading
+from ..matches.suppliers import ShownSupplier, SupplierMatches
 from ..workflow.listing_matches import ShownMatch, read_shown_matches_ahead, shown_matches
 from ..workflow.permissions import can_view_matches
 from .views import blueprint
@@ -89,8 +89,6 @@ def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
         _answer,
         lambda found: can_view_matches(g.api_user, found),
     )
-    if stored_while_reading():
-        db.session.commit()
     if found is None or not can_view_listing(g.api_user, found):
         return json_error(404, f"No {kind.label} {listing_id}.")
     if not can_view_matches(g.api_user, found):

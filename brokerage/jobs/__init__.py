@@ -1,5 +1,5 @@
 """The only code that queues slow work: RQ on Redis when REDIS_URL is set, else in the request."""
 
-from .queue import enqueue, failed_jobs, redis_connection, work
+from .queue import enqueue, enqueue_after_reading, failed_jobs, redis_connection, work
 
-__all__ = ["enqueue", "failed_jobs", "redis_connection", "work"]
+__all__ = ["enqueue", "enqueue_after_reading", "failed_jobs", "redis_connection", "work"]

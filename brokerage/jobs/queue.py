@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
+from flask import Response, after_this_request, current_app, has_request_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, SimpleWorker, get_current_job
@@ -111,6 +111,25 @@ def _push(
     except RedisError:
         _back_off().failed(f"queue {path}", IN_PROCESS)
         return None
+
+
+def enqueue_after_reading(function: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    """Queue work that a read sets off (a page found something missing to store) without
+    writing in the reader's transaction: a GET writes nothing. In a request it goes once the
+    view has answered: to Redis or, without one, run in a transaction of its own after the
+    request's reading is ended (on SQLite an open read would hold the job's commit off).
+    Outside a request (a command, a job), or in a transaction that has written, it is
+    `enqueue`d (and waits for the commit)."""
+    _path(function)  # refused now, not after the view, if RQ could not import it
+    if not has_request_context() or committing() or _has_written(db.session()):
+        enqueue(function, *args, **kwargs)
+        return
+
+    @after_this_request
+    def send(response: Response) -> Response:
+        db.session.rollback()  # the request's reading is done: it wrote nothing
+        _send_or_run_alone(function, args, kwargs)
+        return response
 
 
 # Holding jobs until the commit ------------------------------------------------------

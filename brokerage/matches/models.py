@@ -68,8 +68,9 @@ class Match(Model):
     """One stored pair: an offer and the opportunity or need it answers, scored from the
     seeking side (how well the offer meets what the opportunity or need asks for).
 
-    A pair is stored while it is in the seeker's top N (`seeker_rank`) or, where the
-    product shows that direction, the offer's top N (`offer_rank`). Recomputing replaces
+    A pair is stored while it is in the seeker's top N (`seeker_rank`) or in the offer's
+    top N of that kind of seeker (`offer_rank`: its best needs, its best opportunities), as
+    the offer's page shows them. Recomputing replaces
     or deletes only rows still "suggested"; the workflow issue moves `state` on, and
     `version` guards those moves against lost updates.
     """

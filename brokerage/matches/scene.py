@@ -2,8 +2,9 @@
 
 Every published offer sits in one candidate pool; every published opportunity and need is
 a query against it. A pair is always scored from the seeking side (does the offer meet
-what the opportunity or need asks for?), so the offer's own ranking of needs uses the same
-scores as the needs' rankings of offers: one number per pair, whichever page shows it.
+what the opportunity or need asks for?), so the offer's own rankings of needs and of
+opportunities use the same scores as the seekers' rankings of offers: one number per pair,
+whichever page shows it.
 Pairs in a seeker's top N are stored with their reasons (the matching core's
 `explain_scored`), since the seeker's page shows them; pairs kept only for an offer's own
 ranking are not, and `explain_stored` works out the reasons of the few such a page shows.
@@ -37,15 +38,15 @@ MIN_SCORE = 0.2
 
 @dataclass(frozen=True)
 class Side:
-    """Seekers of one kind, matched with offers; `offer_side`: offers keep a top N of them
-    too (an offer's page lists needs; opportunities are found from the buyer's side)."""
+    """Seekers of one kind, matched with offers: each seeker keeps its top N offers and each
+    offer its top N of these seekers (an offer's page lists its best needs and opportunities,
+    however far down their own rankings it comes)."""
 
     model: type[Listing]
     column: str
-    offer_side: bool
 
 
-SIDES = (Side(Opportunity, "opportunity_id", False), Side(Need, "need_id", True))
+SIDES = (Side(Opportunity, "opportunity_id"), Side(Need, "need_id"))
 SIDE_OF: dict[type[Listing], Side] = {side.model: side for side in SIDES}
 
 

@@ -1,13 +1,13 @@
 """Stored matches: the full rebuild, and recomputing only what one saved listing affects.
 
-A pair is stored while it is in its seeker's top N (`seeker_rank`) or, for needs, in its
-offer's top N (`offer_rank`). When a listing changes, only rankings it can enter or leave
-change: its own, those it is in (recomputed in full when its score fell, since someone
-else moves up), and those whose N-th score it now beats (merged in from stored scores).
-Only rows still "suggested" are written or deleted; rows people have acted on stay as
-they are. Each pair in a seeker's top N is stored with its reasons, as its page shows them;
-a pair kept only for an offer's ranking is explained when shown. Functions flush; the
-caller commits.
+A pair is stored while it is in its seeker's top N (`seeker_rank`) or in its offer's top N
+of that kind of seeker (`offer_rank`: an offer's best needs, and its best opportunities).
+When a listing changes, only rankings it can enter or leave change: its own, those it is in
+(recomputed in full when its score fell, since someone else moves up), and those whose N-th
+score it now beats (merged in from stored scores). Only rows still "suggested" are written
+or deleted; rows people have acted on stay as they are. Each pair in a seeker's top N is
+stored with its reasons, as its page shows them; a pair kept only for an offer's ranking is
+explained when shown. Functions flush; the caller commits.
 """
 
 from __future__ import annotations
@@ -150,8 +150,8 @@ def _parts(scores: Scores, rows: np.ndarray | list[int]) -> np.ndarray:
 
 
 def _rank_side(scene: Scene, side: Side, progress: Callable[[int], None]) -> Ranked:
-    """Each seeker's top N offers and, on the offer side, each offer's top N seekers
-    (a running best N per offer, in arrays), merged into one set of pairs."""
+    """Each seeker's top N offers and each offer's top N seekers (a running best N per
+    offer, in arrays), merged into one set of pairs."""
     n_seekers, n_offers = len(scene.seekers(side)[0]), len(scene.offers)
     top = np.full((n_seekers, TOP_N), -1, dtype=np.int64)
     top_parts = np.zeros((n_seekers, TOP_N, len(PARTS)))
@@ -164,13 +164,12 @@ def _rank_side(scene: Scene, side: Side, progress: Callable[[int], None]) -> Ran
         best_offers = best(scores.total)
         top[seeker, : len(best_offers)] = best_offers
         top_parts[seeker, : len(best_offers)] = _parts(scores, best_offers)
-        if side.offer_side:
-            # Offers this seeker beats the weakest of: it takes that one's place.
-            gaining = np.flatnonzero(scores.total > floor)
-            kept[gaining, slot[gaining]] = _parts(scores, gaining)
-            kept_by[gaining, slot[gaining]] = seeker
-            slot[gaining] = kept[gaining, :, 0].argmin(axis=1)
-            floor[gaining] = kept[gaining, :, 0].min(axis=1)
+        # Offers this seeker beats the weakest of: it takes that one's place.
+        gaining = np.flatnonzero(scores.total > floor)
+        kept[gaining, slot[gaining]] = _parts(scores, gaining)
+        kept_by[gaining, slot[gaining]] = seeker
+        slot[gaining] = kept[gaining, :, 0].argmin(axis=1)
+        floor[gaining] = kept[gaining, :, 0].min(axis=1)
         progress(1)
     seekers, columns = np.nonzero(top >= 0)
     by_seeker = (seekers, top[seekers, columns], columns + 1, top_parts[seekers, columns])
@@ -255,20 +254,19 @@ class _Rows:
         scene, offers = self.scene, self.scene.offers
         seeker = self.seekers.index.get(seeker_id)
         totals = None if seeker is None else scene.seeker_totals(self.side, seeker)
-        if self.side.offer_side:
-            floor = _threshold(self.nth_scores(Match.offer_rank, Match.offer_id), offers)
-            changes = self._changes(self.of_seeker(seeker_id), "offer_rank", offers, totals, floor)
-            rescan, merge = changes
-            rankings = {o: self._merged_offer(o, seeker_id, totals) for o in merge}
-            if rescan:
-                columns = scene.offer_totals(self.side, [offers.index[o] for o in rescan])
-                for j, offer_id in enumerate(rescan):
-                    rankings[offer_id] = [int(self.seekers.ids[s]) for s in best(columns[:, j])]
-            for offer_id, ranked in rankings.items():
-                o = offers.index.get(offer_id)
-                self._set_ranks(
-                    self.of_offer(offer_id), ranked, "offer_rank", partial(self._seeker_pair, o)
-                )
+        floor = _threshold(self.nth_scores(Match.offer_rank, Match.offer_id), offers)
+        changes = self._changes(self.of_seeker(seeker_id), "offer_rank", offers, totals, floor)
+        rescan, merge = changes
+        rankings = {o: self._merged_offer(o, seeker_id, totals) for o in merge}
+        if rescan:
+            columns = scene.offer_totals(self.side, [offers.index[o] for o in rescan])
+            for j, offer_id in enumerate(rescan):
+                rankings[offer_id] = [int(self.seekers.ids[s]) for s in best(columns[:, j])]
+        for offer_id, ranked in rankings.items():
+            o = offers.index.get(offer_id)
+            self._set_ranks(
+                self.of_offer(offer_id), ranked, "offer_rank", partial(self._seeker_pair, o)
+            )
         top = [] if totals is None else [int(offers.ids[o]) for o in best(totals)]
         self._set_ranks(
             self.of_seeker(seeker_id), top, "seeker_rank", lambda o_id: (seeker, offers.index[o_id])
@@ -293,9 +291,7 @@ class _Rows:
             self._set_ranks(
                 self.of_seeker(seeker_id), ranked, "seeker_rank", partial(self._offer_pair, s)
             )
-        top = []
-        if totals is not None and self.side.offer_side:
-            top = [int(seekers.ids[s]) for s in best(totals)]
+        top = [] if totals is None else [int(seekers.ids[s]) for s in best(totals)]
         self._set_ranks(
             self.of_offer(offer_id), top, "offer_rank", lambda s_id: (seekers.index[s_id], offer)
         )

@@ -6,7 +6,8 @@ values), with the reasons and the offers that gave credit, as the opportunity's 
 the supplier's "For you" show them. It is kept while the supplier is in the opportunity's
 top N (`opportunity_rank`) or the opportunity is in the supplier's (`supplier_rank`).
 These rows are suggestions only: acting on one (interest, a discussion) goes through the
-offer-level `Match`, the workflow's unit.
+offer-level `Match`, the workflow's unit. A `SupplierRanking` says that a published
+opportunity's ranking is stored, even when no supplier is in it.
 """
 
 from __future__ import annotations
@@ -68,3 +69,17 @@ class SupplierMatch(Model):
         Index("ix_supplier_matches_opportunity_rank", "opportunity_id", "opportunity_rank"),
         Index("ix_supplier_matches_organisation_rank", "organisation_id", "supplier_rank"),
     )
+
+
+class SupplierRanking(Model):
+    """That a published opportunity's suppliers were ranked and stored (by which policy,
+    when), even if none qualified: its page reads "no supplier matches yet" from here instead
+    of ranking again on every view. Kept while the opportunity is published."""
+
+    __tablename__ = "supplier_rankings"
+
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True
+    )
+    policy_version: Mapped[int]
+    ranked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

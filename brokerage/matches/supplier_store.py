@@ -3,7 +3,8 @@
 An opportunity keeps its top N suppliers (`opportunity_rank`) and a supplier its top N
 opportunities (`supplier_rank`), one row per pair, scored and explained by the per-pair
 reference (`matching.supplier_reference`), with the offers that gave credit. A save
-recomputes only what it can change:
+recomputes only what it can change (and each published opportunity's `SupplierRanking`
+says its ranking is stored, even an empty one):
 
 - an opportunity saved: its own ranking against every supplier, and the suppliers'
   rankings it enters or leaves;
@@ -23,7 +24,7 @@ from itertools import islice
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, delete, insert, select
 
 from ..extensions import db
 from ..matching.engine import TIE_DECIMALS
@@ -48,7 +49,7 @@ from .supplier_inputs import (
     supplier_world,
     trade_names,
 )
-from .supplier_models import SupplierMatch
+from .supplier_models import SupplierMatch, SupplierRanking
 
 # A pair scored in the full pool or alone differs by float noise at most.
 SAME_SCORE = 1e-6
@@ -154,6 +155,14 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
     scratch; returns the number of rows stored."""
     found = supplier_scene or SupplierScene()
     db.session.execute(delete(SupplierMatch))
+    db.session.execute(delete(SupplierRanking))
+    ranked_at = utcnow()
+    rankings = [
+        {"opportunity_id": opportunity_id, "policy_version": found.version, "ranked_at": ranked_at}
+        for opportunity_id in found.opportunities.ids
+    ]
+    if rankings:
+        db.session.execute(insert(cast(Table, SupplierRanking.__table__)), rankings)
     candidates = found.world.pool.candidates
     rows = (
         {
@@ -303,6 +312,7 @@ class _Recompute:
     def opportunity_changed(self, opportunity_id: int) -> None:
         found = self.scene
         j = found.opportunity_index.get(opportunity_id)
+        self._note_ranked(opportunity_id, j is not None)
         keys = found.supplier_ids
         totals = np.full(len(keys), -np.inf) if j is None else found.opportunity_totals(j)
         top = [keys[row] for row in best(totals)]
@@ -351,6 +361,19 @@ class _Recompute:
                 ranked_again.get(organisation_id),
             )
         self._refresh(stored_for_opportunity(opportunity_id).values())
+
+    def _note_ranked(self, opportunity_id: int, published: bool) -> None:
+        """Say that a published opportunity's ranking is stored (forget it for one that is
+        not published: its page ranks it live)."""
+        noted = db.session.get(SupplierRanking, opportunity_id)
+        if not published:
+            if noted is not None:
+                db.session.delete(noted)
+            return
+        if noted is None:
+            noted = SupplierRanking(opportunity_id=opportunity_id)
+            db.session.add(noted)
+        noted.policy_version, noted.ranked_at = self.scene.version, utcnow()
 
     def _by_id(self, organisation_id: int) -> SupplierCandidate:
         candidate = self._candidate(organisation_id)
@@ -467,10 +490,8 @@ class _Recompute:
 
 
 def has_stored_ranking(opportunity_id: int) -> bool:
-    count = db.session.scalar(
-        select(func.count(SupplierMatch.id)).where(
-            SupplierMatch.opportunity_id == opportunity_id,
-            SupplierMatch.opportunity_rank.is_not(None),
-        )
+    """Whether the opportunity's ranking is stored (perhaps with no supplier in it)."""
+    query = select(SupplierRanking.opportunity_id).where(
+        SupplierRanking.opportunity_id == opportunity_id
     )
-    return bool(count)
+    return db.session.scalar(query) is not None

@@ -1,6 +1,10 @@
 """An opportunity's suppliers as its buyer sees them: stored for a published opportunity
 (`supplier_store`), ranked live for a draft; with the offers that count, and the
-offer ↔ opportunity matches (the workflow's unit) someone has already acted on."""
+offer ↔ opportunity matches (the workflow's unit) someone has already acted on.
+
+Showing them never writes (a GET writes nothing): a published opportunity whose ranking is
+not stored yet (its save's job has not run, or failed) is ranked live for the page, and a
+job to store it is queued (`jobs.enqueue_after_reading`)."""
 
 from __future__ import annotations
 
@@ -10,19 +14,19 @@ from sqlalchemy import Row, select
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
 from ..extensions import db
+from ..jobs import enqueue_after_reading
 from ..listings.closing import open_and_published
 from ..listings.models import Offer, Opportunity
 from ..matching.strength import strength_word
 from ..matching.supplier_model import OpportunityQuery, SupplierResult
 from ..matching.suppliers import rank_suppliers
+from . import scene
 from .models import Match, State
 from .policy import policy_in_force, supplier_policy
-from .scene import TOP_N
 from .supplier_inputs import advice_for, opportunity_query, supplier_world
 from .supplier_models import SupplierMatch
 from .supplier_store import has_stored_ranking, recompute_supplier_matches
 
-STORED_WHILE_READING = "supplier_matches_stored_while_reading"
 # Each supplier's name and the ref its partner's import file gave it, by organisation id.
 Names = dict[int, tuple[str, str | None]]
 
@@ -120,10 +124,11 @@ def shown_offers(ids: set[int]) -> dict[int, ShownOffer]:
 
 
 def _live_results(opportunity: Opportunity, query: OpportunityQuery) -> list[SupplierResult]:
-    """A draft's best suppliers ranked now (nothing is stored for a draft)."""
+    """The opportunity's best suppliers ranked now (a draft's, or one not stored yet): as
+    many as a stored ranking keeps (`scene.TOP_N`, read when called, as the store does)."""
     world = supplier_world(opportunity.organisation_id)
     policy = supplier_policy(policy_in_force().policy)
-    return rank_suppliers(query, world.pool, policy, TOP_N)
+    return rank_suppliers(query, world.pool, policy, scene.TOP_N)
 
 
 # What showing a stored supplier match reads of its row: columns, not mapped objects.
@@ -184,19 +189,18 @@ def stored_result(row: SupplierMatch | Row) -> SupplierResult:
 
 
 def supplier_matches_for(opportunity: Opportunity) -> SupplierMatches:
-    """The opportunity's best suppliers, best first: stored for a published one (ranked and
-    stored now if none are), ranked live for a draft. A supplier of another trade is never
-    among them."""
+    """The opportunity's best suppliers, best first: stored for a published one, ranked
+    live for a draft and for a published one not stored yet (whose storing is queued). A
+    supplier of another trade is never among them."""
     query = opportunity_query(opportunity)
-    if not opportunity.is_published:
+    if opportunity.is_published and has_stored_ranking(opportunity.id):
+        ranked, names = _stored_results(opportunity.id)
+    else:
+        if opportunity.is_published:
+            enqueue_after_reading(recompute_supplier_matches, opportunity_ids=[opportunity.id])
         version = policy_in_force().version
         ranked = [(result, version) for result in _live_results(opportunity, query)]
         names = _names_of([int(result.key) for result, _ in ranked])  # type: ignore[call-overload]
-    else:
-        if not has_stored_ranking(opportunity.id):
-            recompute_supplier_matches(opportunity_ids=[opportunity.id])
-            db.session.info[STORED_WHILE_READING] = True
-        ranked, names = _stored_results(opportunity.id)
     keys = [int(result.key) for result, _ in ranked]  # type: ignore[call-overload]
     offers = shown_offers({int(o) for r, _ in ranked for o in r.offers})  # type: ignore[call-overload]
     stored = stored_matches(opportunity.id)
@@ -216,8 +220,3 @@ def supplier_matches_for(opportunity: Opportunity) -> SupplierMatches:
     ]
     under_way = tuple(m for m in stored if m.acted_on and m.organisation_id not in set(keys))
     return SupplierMatches(shown, advice_for(query), under_way)
-
-
-def stored_while_reading() -> bool:
-    """Whether showing matches stored a ranking that was missing (the view then commits)."""
-    return bool(db.session.info.pop(STORED_WHILE_READING, False))

@@ -16,7 +16,7 @@ from ..listings.kinds import KINDS, ListingKind
 from ..listings.models import Listing
 from ..listings.permissions import can_view_listing
 from ..matches.for_you import opportunities_to_bid_for
-from ..matches.suppliers import SupplierMatches, stored_while_reading
+from ..matches.suppliers import SupplierMatches
 from ..pagination import page_number
 from .list_forms import StageFilterForm
 from .listing_matches import (
@@ -95,8 +95,6 @@ def listing_matches(plural: str, listing_id: int) -> str:
     found = shown_matches(
         kind.model, listing_id, "page", page, lambda found: can_view_matches(current_user, found)
     )
-    if stored_while_reading():
-        db.session.commit()
     if found is None or not can_view_listing(current_user, found):
         abort(404)
     if not can_view_matches(current_user, found):

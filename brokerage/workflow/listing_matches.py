@@ -14,6 +14,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 from ..accounts.models import Organisation
 from ..caching import cached, read_ahead
 from ..extensions import db
+from ..listings import service as listings_service
 from ..listings.closing import is_closed, open_and_published
 from ..listings.kinds import KIND_OF_MODEL
 from ..listings.models import Listing, Need, Offer, Opportunity
@@ -182,8 +183,8 @@ CLOSED_OPPORTUNITY = "Closed: its deadline has passed, so it is matched with no 
 
 
 def ranked_for(listing: Listing) -> list[ShownMatch] | SupplierMatches:
-    """What a listing's matches page and API show: an opportunity's suppliers, ranked
-    live as organisations; any other listing's matches (`matches_for`)."""
+    """What a listing's matches page and API show: an opportunity's suppliers, ranked as
+    organisations (`supplier_matches_for`); any other listing's matches (`matches_for`)."""
     if isinstance(listing, Opportunity):
         if is_closed(listing):
             return SupplierMatches([], (CLOSED_OPPORTUNITY,))
@@ -199,9 +200,9 @@ def shown_matches(
     may_see: Callable[[ListingMatches[Any]], bool],
 ) -> ListingMatches[T] | None:
     """What `show` makes of a listing's matches (a page, a JSON list), kept until a commit
-    changes one of `MATCHES_TOPICS`: the matches do not depend on who asks, only on
-    whether they may, which the caller decides from the result on every request. None if
-    there is no such listing.
+    changes one of `MATCHES_TOPICS` or the day changes (what closed leaves): the matches do
+    not depend on who asks, only on whether they may, which the caller decides from the
+    result on every request. None if there is no such listing.
 
     Nothing is worked out for someone `may_see` refuses (a draft is ranked live: a guessed
     id must not make the server rank it), and nothing is kept for them."""
@@ -239,7 +240,9 @@ MATCHES_TOPICS = ("matches", "listings", "organisations", "toms")
 
 
 def _matches_entry(model: type[Listing], listing_id: int, shown_as: str) -> tuple[str, tuple]:
-    return f"matches.{shown_as}", (model.__name__, listing_id)
+    """Keyed by the day too: a listing closes at midnight with nothing written
+    (`listings.closing`), and leaves the page the moment the day changes."""
+    return f"matches.{shown_as}", (model.__name__, listing_id, listings_service.today())
 
 
 def live_matches_for(listing: Listing, top_n: int = TOP_N) -> list[ShownMatch]:

@@ -16,6 +16,7 @@ from brokerage.matching import MatchingPolicy, score_pair
 from brokerage.toms.service import matching_catalogue
 from tests.helpers.app import counted_statements
 from tests.helpers.matches import forget_stored_reasons, offer, reading_need, stored, versions
+from tests.helpers.web import log_in
 
 READING = {"OIEP-S1": Decimal(40)}
 VOLUNTEERING = {"OIEP-S6": Decimal(40)}
@@ -127,6 +128,51 @@ def test_saves_through_the_service_leave_what_a_full_rebuild_would(county, in_ap
     county.edit("offer", ids["reading"], **offer("Catering", "OX4 2JY", JOBS, category="catering"))
     county.act("offer", ids["printing"], "archive")
     _same_pairs(stored(in_app), _rebuilt(in_app))
+
+
+def test_opportunity_and_offer_saves_leave_the_offers_opportunity_ranks_a_rebuild_would(
+    county, in_app
+):
+    ids = _small_county(county)
+    kitchen = county.list("opportunity", "buyer", title="Kitchen jobs", postcode="OX4 1JE")
+    county.list("opportunity", "buyer", title="Jobs in Banbury", postcode="OX16 5AA")
+    after_saves = stored(in_app)
+    offer_ranked = [
+        key for key, ranks in after_saves.items() if key[1] == "opportunity" and ranks[2]
+    ]
+    assert any(not after_saves[key][1] for key in offer_ranked), "kept for an offer's ranking only"
+    _same_pairs(after_saves, _rebuilt(in_app))
+    county.edit("opportunity", ids["opportunity"], title="Cleaning jobs", postcode="OX4 4HH")
+    county.edit("offer", ids["cleaning"], **offer("Cleaning jobs", "OX16 5AB", JOBS))
+    county.list("offer", "caterers", **offer("Kitchen porters", "OX4 1JE", JOBS))
+    county.act("opportunity", kitchen, "archive")
+    _same_pairs(stored(in_app), _rebuilt(in_app))
+
+
+def test_an_offers_page_shows_its_best_opportunity_however_low_that_ranks_the_offer(
+    app, county, in_app
+):
+    contract = county.list("opportunity", "buyer", title="Jobs for local people")
+    for owner, title, postcode in (
+        ("cleaners", "Cleaning jobs", "OX4 4HH"),
+        ("printers", "Print room jobs", "OX1 1ND"),
+        ("caterers", "Kitchen jobs", "OX4 1JE"),
+    ):
+        county.list("offer", owner, **offer(title, postcode, JOBS))
+    one_job = county.list("offer", "readers", **offer("One job", "OX4 2JY", {"OIEP-J1": 1}))
+    score, seeker_rank, offer_rank, _ = stored(in_app)[(one_job, "opportunity", contract)]
+    assert seeker_rank is None, "below the opportunity's own top N (2 here)"
+    assert offer_rank == 1, "the offer's best opportunity"
+
+    readers = log_in(app.test_client(), county.email("readers"))
+    page = readers.get(f"/matching/offers/{one_job}").get_data(as_text=True)
+    assert "Jobs for local people" in page
+    answer = readers.get(f"/api/v1/offers/{one_job}/matches").get_json()
+    assert [(m["kind"], m["name"]) for m in answer["matches"]] == [
+        ("opportunity", "Jobs for local people")
+    ]
+    assert answer["matches"][0]["score"] == round(score, 4)
+    assert answer["matches"][0]["reasons"], "explained when shown"
 
 
 def test_archiving_an_offer_drops_its_suggested_matches_and_promotes_the_next(county, in_app):

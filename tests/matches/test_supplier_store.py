@@ -13,11 +13,13 @@ from sqlalchemy import select
 
 from brokerage.accounts.models import Organisation, User
 from brokerage.extensions import db
+from brokerage.jobs import work
 from brokerage.listings import profiles
 from brokerage.listings.models import Need, Offer, Opportunity
+from brokerage.matches import supplier_store, suppliers
 from brokerage.matches.jobs import mark_everything_changed
 from brokerage.matches.policy import publish_policy
-from brokerage.matches.supplier_models import SupplierMatch
+from brokerage.matches.supplier_models import SupplierMatch, SupplierRanking
 from brokerage.matches.supplier_store import rebuild_supplier_matches
 from brokerage.matching import MatchingPolicy
 from brokerage.workflow.interest import express_interest
@@ -27,6 +29,7 @@ from tests.helpers.web import log_in, post_form
 
 CLEANING = "90910000"
 CATERING = "55520000"
+TRANSLATION = "79530000"
 
 
 def supplier_rows(in_app) -> dict[tuple[int, int], tuple]:
@@ -174,13 +177,23 @@ def test_archiving_the_opportunity_drops_its_stored_suppliers(county, cleaning, 
     assert not any(opp == cleaning["contract"] for opp, _ in supplier_rows(in_app))
 
 
-def test_the_api_reads_the_stored_ranking_and_stores_a_missing_one(
-    app,
-    county,
-    cleaning,
-    in_app,
-    token_for,
-):
+def _buyers_token(county, in_app, token_for) -> str:
+    buyer = in_app(
+        lambda: db.session.scalar(select(User.id).where(User.email == county.email("buyer")))
+    )
+    return token_for(buyer)
+
+
+def _forget_stored_rankings(in_app) -> None:
+    def forget() -> None:
+        db.session.execute(SupplierMatch.__table__.delete())
+        db.session.execute(SupplierRanking.__table__.delete())
+        db.session.commit()
+
+    in_app(forget)
+
+
+def test_the_api_reads_the_stored_ranking(app, county, cleaning, in_app, token_for):
     def reword() -> None:
         row = db.session.scalars(
             select(SupplierMatch).where(SupplierMatch.opportunity_rank == 1)
@@ -189,26 +202,75 @@ def test_the_api_reads_the_stored_ranking_and_stores_a_missing_one(
         db.session.commit()
 
     in_app(reword)
-    buyer = in_app(
-        lambda: db.session.scalar(select(User.id).where(User.email == county.email("buyer")))
-    )
-    token = token_for(buyer)
+    token = _buyers_token(county, in_app, token_for)
     url = f"/api/v1/opportunities/{cleaning['contract']}/matches"
     answer = app.test_client().get(url, headers=bearer(token)).get_json()
     assert answer["matches"][0]["reasons"] == ["As stored"]
 
-    def forget() -> None:
-        db.session.execute(SupplierMatch.__table__.delete())
-        db.session.commit()
 
-    in_app(forget)
+def _ranked_live_answer(app, url: str, token: str, county, cleaning) -> None:
     answer = app.test_client().get(url, headers=bearer(token)).get_json()
     assert [m["id"] for m in answer["matches"]] == [
         county.organisations["printers"],
         county.organisations["cleaners"],
     ]
     assert answer["matches"][0]["offers"][0]["id"] == cleaning["middle"]
+
+
+def test_a_missing_ranking_is_ranked_live_and_a_worker_stores_it_the_get_writes_nothing(
+    app, county, cleaning, in_app, token_for, with_redis
+):
+    _forget_stored_rankings(in_app)
+    token = _buyers_token(county, in_app, token_for)
+    url = f"/api/v1/opportunities/{cleaning['contract']}/matches"
+    _ranked_live_answer(app, url, token, county, cleaning)
+    assert supplier_rows(in_app) == {}, "a GET writes nothing"
+    assert in_app(lambda: db.session.get(SupplierRanking, cleaning["contract"])) is None
+    in_app(lambda: work(burst=True))
     assert {pair[0] for pair in supplier_rows(in_app)} == {cleaning["contract"]}
+    assert in_app(lambda: db.session.get(SupplierRanking, cleaning["contract"])) is not None
+
+
+def test_without_redis_a_missing_ranking_is_stored_after_the_get_in_its_own_transaction(
+    app, county, cleaning, in_app, token_for
+):
+    _forget_stored_rankings(in_app)
+    token = _buyers_token(county, in_app, token_for)
+    url = f"/api/v1/opportunities/{cleaning['contract']}/matches"
+    _ranked_live_answer(app, url, token, county, cleaning)
+    assert {pair[0] for pair in supplier_rows(in_app)} == {cleaning["contract"]}
+    assert in_app(lambda: db.session.get(SupplierRanking, cleaning["contract"])) is not None
+
+
+def test_an_opportunity_no_supplier_fits_is_stored_as_ranked_and_shown_without_ranking(
+    app, county, cleaning, in_app, monkeypatch
+):
+    translation = county.list(
+        "opportunity",
+        "buyer",
+        title="Translation of school letters",
+        trades=(TRANSLATION,),
+        measures={"OIEP-J1": Decimal(3)},
+        weights={"OIEP-J1": Decimal(1)},
+    )
+    assert not any(opportunity == translation for opportunity, _ in supplier_rows(in_app))
+    noted = in_app(lambda: db.session.get(SupplierRanking, translation))
+    assert noted is not None and noted.policy_version == 0
+
+    scored = []
+    for module, name in ((supplier_store, "score_suppliers"), (suppliers, "rank_suppliers")):
+        scorer = getattr(module, name)
+        monkeypatch.setattr(
+            module, name, lambda *args, scorer=scorer: scored.append(args) or scorer(*args)
+        )
+    client = log_in(app.test_client(), county.email("buyer"))
+    page = client.get(f"/matching/opportunities/{translation}")
+    assert page.status_code == 200
+    assert "No supplier matches yet" in page.get_data(as_text=True)
+    assert scored == [], "read from storage, not ranked again"
+
+    county.act("opportunity", translation, "archive")
+    assert in_app(lambda: db.session.get(SupplierRanking, translation)) is None
 
 
 def _interest(county, model: type, seeker_id: int, offer_id: int, who: str) -> None:

@@ -108,6 +108,17 @@ def test_a_closed_offer_leaves_live_matches_and_for_you(in_app, county, listed, 
     assert "Reading helpers" in live and "Reading helpers" in for_you
 
 
+def test_a_cached_matches_page_drops_an_offer_that_closed_at_midnight(app, county, listed, frozen):
+    arch = log_in(app.test_client(), county.email("arch"))
+    urls = (f"/matching/needs/{listed['need']}", f"/api/v1/needs/{listed['need']}/matches")
+    for url in urls:
+        assert "Reading volunteers ending soon" in arch.get(url).get_data(as_text=True)
+    frozen(6)  # nothing written: only the day changed
+    for url in urls:
+        shown = arch.get(url).get_data(as_text=True)
+        assert "Reading volunteers ending soon" not in shown and "Reading helpers" in shown
+
+
 def test_a_need_past_its_deadline_leaves_search_and_its_page_says_closed(
     app, in_app, county, listed, frozen, monkeypatch
 ):
