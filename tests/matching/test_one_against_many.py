@@ -121,6 +121,9 @@ def _queries() -> list[Wanted]:
         dataclasses.replace(base, measures=(WantedMeasure("OIEP-S7", 0.0001),)),
         dataclasses.replace(base, measures=(WantedMeasure("OIEP-J4", 0),)),
         dataclasses.replace(base, measures=(WantedMeasure("UNKNOWN-1", 3),)),
+        dataclasses.replace(
+            base, measures=(WantedMeasure("OIEP-S2", 4), WantedMeasure("UNKNOWN-1", 3))
+        ),
         dataclasses.replace(base, measures=(WantedMeasure("OIEP-J2", 5, weight=0.0),)),
         dataclasses.replace(base, text="mentoring", start=SPRING[0], end=SPRING[1]),
         dataclasses.replace(base, text="mentoring", start=WINTER[0]),
