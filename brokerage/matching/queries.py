@@ -122,10 +122,9 @@ class QueryPool:
                 continue
             titled = title_fit_words(wanted.text)
             first = len(pair_word)
-            for word in words:
-                pair_query.append(query)
-                pair_word.append(vocabulary.setdefault(word, len(vocabulary)))
-                factors.append(title_factor(word, titled))
+            pair_query.extend([query] * len(words))
+            pair_word.extend([vocabulary.setdefault(word, len(vocabulary)) for word in words])
+            factors.extend([title_factor(word, titled) for word in words])
             for token, spelt in synonym_cover(words).items():
                 for offset, word in enumerate(words):
                     if word in spelt:

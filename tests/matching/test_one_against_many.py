@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from brokerage.matching import Candidate, CandidatePool, MatchingPolicy, Wanted, WantedMeasure
 from brokerage.matching.engine import ProbePool, score_all
 from brokerage.matching.queries import QueryPool, score_against
+from brokerage.matching.reference import score_pair
 from tests.matching.strategies import CATALOGUE, candidate, candidate_lists, texts, wanted
 
 PARTS = ("distance_m", "location", "toms", "fit", "total")
@@ -45,7 +46,9 @@ def assert_scored_as_one_by_one(
     queries: list[Wanted], candidates: list[Candidate], policy: MatchingPolicy
 ) -> None:
     """Every candidate against every query: each part as `score_all` gives it for that
-    query against a probe of the candidate in the pool of all of them."""
+    query against a probe of the candidate in the pool of all of them; and, since the two
+    share their array rules, whether the pair is kept and its total as the per-pair
+    reference gives them."""
     pool = CandidatePool(candidates, CATALOGUE)
     many = QueryPool(queries, CATALOGUE)
     for item in candidates:
@@ -57,6 +60,10 @@ def assert_scored_as_one_by_one(
             for part in PARTS:
                 got, want = getattr(scores, part)[row], getattr(expected, part)[0]
                 assert got == pytest.approx(want, abs=1e-9), (part, row, query, item)
+            reference = score_pair(query, item, CATALOGUE, policy, pool.word_weight)
+            assert bool(scores.included[row]) == (reference is not None), (row, query, item)
+            if reference is not None:
+                assert scores.total[row] == pytest.approx(reference.score, abs=1e-9)
 
 
 @st.composite
