@@ -25,6 +25,7 @@ from ..extensions import db
 from ..listings.models import Listing, Need, Offer, Opportunity
 from ..matching import Candidate, CandidatePool, Catalogue, MatchingPolicy, Wanted, score_all
 from ..matching.engine import TIE_DECIMALS, Scores
+from ..matching.queries import QueryPool, score_against
 from ..matching.reference import explain_scored
 from ..toms.service import matching_catalogue
 from .candidates import PAIRINGS, ListingRow, measures_table, published_rows
@@ -81,17 +82,6 @@ class PairScore:
     toms: float
     fit: float
     distance_m: float
-
-
-class _Probe(CandidatePool):
-    """A few offers scored as if they were in the full pool: same rare-word weights."""
-
-    def __init__(self, candidates: Sequence[Candidate], full: CandidatePool) -> None:
-        super().__init__(candidates, full.catalogue)
-        self._full = full
-
-    def word_weight(self, word: str) -> float:
-        return self._full.word_weight(word)
 
 
 def best(totals: np.ndarray, top_n: int | None = None) -> list[int]:
@@ -152,6 +142,10 @@ def merged_pairs(
     return Ranked(keys // n_offers, keys % n_offers, seeker_rank, offer_rank, parts)
 
 
+def _same_objects(these: Sequence[object], those: Sequence[object]) -> bool:
+    return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
+
+
 class Scene:
     """Published offers, opportunities and needs with the policy in force."""
 
@@ -198,20 +192,42 @@ class Scene:
         """One seeker's total against every offer; -inf where the pair may not be stored."""
         return self.seeker_scores(side, seeker).total
 
+    @cached_property
+    def _query_pools(self) -> dict[type[Listing], QueryPool]:
+        return {}
+
+    def queries(self, side: Side) -> QueryPool:
+        """The side's seekers as one `QueryPool`, to score offers against them all at once;
+        built again when any seeker's `Wanted` is not the one it was built from."""
+        _, wanted = self.seekers(side)
+        built = self._query_pools.get(side.model)
+        if built is None or not _same_objects(built.queries, wanted):
+            built = self._query_pools[side.model] = QueryPool(wanted, self.catalogue)
+        return built
+
+    def offer_scores(self, side: Side, offer: int) -> Scores:
+        """One offer against every seeker of the side, with its components, with the whole
+        pool's word weights (as in a rebuild)."""
+        return score_against(
+            self.candidates[offer],
+            self.queries(side),
+            self.pool.word_weight,
+            self.in_force.policy,
+        )
+
     def offer_totals(self, side: Side, offers: Sequence[int]) -> np.ndarray:
-        """Every seeker's total against each of `offers` (rows: seekers; columns: offers)."""
-        listings, wanted = self.seekers(side)
-        probe = _Probe([self.candidates[o] for o in offers], self.pool)
-        organisations = self.offers.organisations[list(offers)]
+        """Every seeker's total against each of `offers` (rows: seekers; columns: offers);
+        -inf where the pair may not be stored."""
+        listings, _ = self.seekers(side)
         totals = np.full((len(listings), len(offers)), -np.inf)
-        for seeker, query in enumerate(wanted):
-            scores = score_all(query, probe, self.in_force.policy)
+        for column, offer in enumerate(offers):
+            scores = self.offer_scores(side, offer)
             keep = (
                 scores.included
                 & (scores.total >= MIN_SCORE)
-                & (organisations != listings.organisations[seeker])
+                & (listings.organisations != self.offers.organisations[offer])
             )
-            totals[seeker] = np.where(keep, scores.total, -np.inf)
+            totals[:, column] = np.where(keep, scores.total, -np.inf)
         return totals
 
     def reasons(
@@ -234,8 +250,10 @@ class Scene:
         """One pair's score and components from the vectorised scorer, with the whole
         pool's word weights (as in a rebuild); None if the pair is out of reach."""
         _, wanted = self.seekers(side)
-        probe = _Probe([self.candidates[offer]], self.pool)
-        scores = score_all(wanted[seeker], probe, self.in_force.policy)
+        one = QueryPool([wanted[seeker]], self.catalogue)
+        scores = score_against(
+            self.candidates[offer], one, self.pool.word_weight, self.in_force.policy
+        )
         if not scores.included[0]:
             return None
         parts = (scores.total, scores.location, scores.toms, scores.fit, scores.distance_m)

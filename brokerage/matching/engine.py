@@ -10,13 +10,24 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
-from .confirmation import worded_toms
+from .array_rules import (
+    NO_DATE_HIGH,
+    NO_DATE_LOW,
+    Asks,
+    Reach,
+    Scores,
+    TypoIndex,
+    combined,
+    covers,
+    distances,
+    in_reach,
+    location_scores,
+    ordinals,
+    related_credit,
+)
 from .model import (
     Candidate,
     Catalogue,
@@ -24,35 +35,16 @@ from .model import (
     Wanted,
 )
 from .policy import MatchingPolicy
-from .reference import has_something_to_match, query_word_weight, score_pair
-from .text import (
-    MAX_TYPO_LENGTH_CHANGE,
-    compared_exactly,
-    fit_words,
-    may_be_typo,
-    synonym_cover,
+from .reference import (
+    has_something_to_match,
+    measure_credit,
+    query_word_weight,
+    score_pair,
+    words_weigh_measures,
 )
+from .text import fit_words, synonym_cover
 
 TIE_DECIMALS = 9
-PARALLEL_TEXT_COMPARISONS = 1_000_000
-_NO_DATE_LOW = date.min.toordinal()
-_NO_DATE_HIGH = date.max.toordinal()
-
-
-def _ordinals(values: Sequence[date | None], missing: int) -> np.ndarray:
-    return np.array([missing if v is None else v.toordinal() for v in values], dtype=np.int64)
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Every candidate's components; `included` is False where the pair is excluded."""
-
-    included: np.ndarray
-    distance_m: np.ndarray
-    location: np.ndarray
-    toms: np.ndarray
-    fit: np.ndarray
-    total: np.ndarray
 
 
 class CandidatePool:
@@ -72,8 +64,8 @@ class CandidatePool:
             ],
             dtype=np.float64,
         )
-        self.start = _ordinals([c.start for c in self.candidates], _NO_DATE_LOW)
-        self.end = _ordinals([c.end for c in self.candidates], _NO_DATE_HIGH)
+        self.start = ordinals([c.start for c in self.candidates], NO_DATE_LOW)
+        self.end = ordinals([c.end for c in self.candidates], NO_DATE_HIGH)
         self.priority = np.array([c.in_priority_place for c in self.candidates], dtype=bool)
         self.open = np.array([not c.closed for c in self.candidates], dtype=bool)
         self.remote = np.array([c.remote for c in self.candidates], dtype=bool)
@@ -134,7 +126,7 @@ class CandidatePool:
             rows.fromlist([row] * len(text_words))
         self.vocabulary = list(vocabulary)
         self.word_ids = vocabulary
-        self._index_typos()
+        self.typos = TypoIndex(self.vocabulary)
         word_ids = np.frombuffer(ids, dtype=np.int32)
         order = np.argsort(word_ids, kind="stable")
         self.rows_by_word = np.frombuffer(rows, dtype=np.int32)[order]
@@ -143,21 +135,6 @@ class CandidatePool:
         self.word_row_offsets = np.concatenate([[0], np.cumsum(counts)])
         self._document_frequency = dict(zip(self.vocabulary, counts.tolist(), strict=True))
         self._n = n
-
-    def _index_typos(self) -> None:
-        """The words a typo may stand for (long, not synonym tokens), sorted by length, so
-        a query word is compared only with words of about its length."""
-        typo_ids = [i for i, word in enumerate(self.vocabulary) if not compared_exactly(word)]
-        typo_ids.sort(key=lambda i: len(self.vocabulary[i]))
-        self.typo_ids = np.array(typo_ids, dtype=np.int64)
-        self.typo_words = [self.vocabulary[i] for i in typo_ids]
-        self._typo_lengths = np.array([len(word) for word in self.typo_words], dtype=np.int64)
-
-    def typo_range(self, length: int) -> tuple[int, int]:
-        """The slice of `typo_words` within MAX_TYPO_LENGTH_CHANGE letters of `length`."""
-        low = np.searchsorted(self._typo_lengths, length - MAX_TYPO_LENGTH_CHANGE, "left")
-        high = np.searchsorted(self._typo_lengths, length + MAX_TYPO_LENGTH_CHANGE, "right")
-        return int(low), int(high)
 
     def rows_with_word(self, word_id: int) -> np.ndarray:
         return self.rows_by_word[
@@ -169,43 +146,41 @@ class CandidatePool:
         return math.log(1 + self._n / (1 + self._document_frequency.get(word, 0)))
 
 
+class ProbePool(CandidatePool):
+    """A few candidates scored as if they were in `full`: its catalogue and its words'
+    rarity. One query against a probe of one candidate is the per-query reference that
+    `queries.score_against` (one candidate against every query) is checked and timed against.
+    """
+
+    def __init__(self, candidates: Sequence[Candidate], full: CandidatePool) -> None:
+        super().__init__(candidates, full.catalogue)
+        self._full = full
+
+    def word_weight(self, word: str) -> float:
+        return self._full.word_weight(word)
+
+
 def _location(
     pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy
 ) -> tuple[np.ndarray, np.ndarray]:
-    # In place where possible: at county scale each temporary array is megabytes.
-    distance = pool.easting - wanted.easting
-    np.multiply(distance, distance, out=distance)
-    north = pool.northing - wanted.northing
-    np.multiply(north, north, out=north)
-    distance += north
-    np.sqrt(distance, out=distance)
-    # 1 within local_km, then halving every half_life_km: 2 ** -(km beyond local / half life).
-    score = np.subtract(distance, policy.local_km * 1000, out=north)
-    np.maximum(score, 0.0, out=score)
-    score *= -1 / (policy.half_life_km * 1000)
-    np.exp2(score, out=score)
-    # As reference.comes_from_afar: money or goods, or help given remotely, keep a floor.
-    if wanted.can_be_sent:
-        np.maximum(score, policy.sent_help_location_floor, out=score)
-    elif pool.remote.any():
-        score[pool.remote] = np.maximum(score[pool.remote], policy.sent_help_location_floor)
-    if wanted.in_priority_place:
-        score = np.minimum(1.0, score + policy.priority_place_boost)
-    elif pool.priority.any():
-        boosted = np.minimum(1.0, score[pool.priority] + policy.priority_place_boost)
-        score[pool.priority] = boosted
-    return distance, score
+    distance = distances(pool.easting, pool.northing, wanted.easting, wanted.northing)
+    from_afar = True if wanted.can_be_sent else pool.remote
+    priority = True if wanted.in_priority_place else pool.priority
+    return distance, location_scores(distance, policy, from_afar, priority)
 
 
 def _included(pool: CandidatePool, wanted: Wanted, distance: np.ndarray) -> np.ndarray:
-    included = (distance <= pool.radius) & pool.open
-    if wanted.max_distance_m is not None:
-        included &= (distance <= wanted.max_distance_m) | pool.remote
-    if wanted.start is not None:
-        included &= pool.end >= wanted.start.toordinal()
-    if wanted.end is not None:
-        included &= pool.start <= wanted.end.toordinal()
-    return included
+    reach = Reach(
+        radius=pool.radius,
+        is_open=pool.open,
+        remote=pool.remote,
+        start=pool.start,
+        end=pool.end,
+        max_distance=wanted.max_distance_m,
+        wanted_start=None if wanted.start is None else wanted.start.toordinal(),
+        wanted_end=None if wanted.end is None else wanted.end.toordinal(),
+    )
+    return in_reach(distance, reach)
 
 
 def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.ndarray:
@@ -219,24 +194,17 @@ def _toms(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
         if item.code not in catalogue:
             continue
         credit = np.zeros(n)
-        theme = pool.theme_mask.get(catalogue.theme_of(item.code))
-        if theme is not None:
-            np.multiply(theme, policy.same_theme_credit, out=credit)
-        outcome = pool.outcome_mask.get(catalogue.outcome_of(item.code))
-        if outcome is not None:
-            np.maximum(credit, outcome * policy.same_outcome_credit, out=credit)
+        credit[:] = related_credit(
+            pool.theme_mask.get(catalogue.theme_of(item.code), False),
+            pool.outcome_mask.get(catalogue.outcome_of(item.code), False),
+            policy,
+        )
         offered = pool.measure_rows.get(catalogue.index[item.code])
         if offered is not None:
             rows, quantities = offered
-            if item.target is None or item.target <= 0:
-                cover = np.ones(len(rows))
-            else:
-                with np.errstate(over="ignore", invalid="ignore"):  # tiny targets: cover is 1
-                    ratio = np.minimum(1.0, quantities / item.target / policy.full_cover_share)
-                cover = np.nan_to_num(np.where(quantities > 0, ratio, 0.0), nan=0.0)
-            # As reference.measure_credit: at least a related measure's credit, the rest by cover.
-            floor = policy.same_outcome_credit
-            credit[rows] = np.maximum(credit[rows], floor + (1 - floor) * cover)
+            target = math.nan if item.target is None else item.target
+            right = measure_credit(covers(quantities, target, policy), policy)
+            credit[rows] = np.maximum(credit[rows], right)
         weighted += item.weight * credit
     return np.minimum(1.0, weighted / total_weight)
 
@@ -286,24 +254,9 @@ def _similar_words(
     """The vocabulary ids of the words similar to `word` and their similarity (0-100): the
     word itself, and for a long word, long words of about its length a typo could make
     of it (as reference.word_matches and text.may_be_typo)."""
-    ids = np.empty(0, dtype=np.int64)
-    similarity = np.empty(0)
-    if not compared_exactly(word):
-        low, high = pool.typo_range(len(word))
-        if high > low:
-            scores = process.cdist(
-                [word],
-                pool.typo_words[low:high],
-                scorer=fuzz.ratio,
-                score_cutoff=policy.word_similarity_cutoff * 100,
-                dtype=np.float64,
-                # Threads only pay off for big comparisons; small ones are faster on one core.
-                workers=-1 if high - low > PARALLEL_TEXT_COMPARISONS else 1,
-            )[0]
-            # As reference.word_matches: alike by ratio, and a typo by text.may_be_typo.
-            words = pool.typo_words
-            hit = [i for i in np.flatnonzero(scores) if may_be_typo(word, words[low + i])]
-            ids, similarity = pool.typo_ids[low:high][hit], scores[hit]
+    ids, scores = pool.typos.similar(word, policy)
+    hit = np.flatnonzero(scores)
+    ids, similarity = ids[hit], scores[hit]
     exact = pool.word_ids.get(word)
     if exact is not None and not np.any(ids == exact):
         ids = np.append(ids, exact)
@@ -317,21 +270,18 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
     included = _included(pool, wanted, distance)
     toms = _toms(pool, wanted, policy)
     text = _text(pool, wanted, policy)
-    if has_something_to_match(wanted):
-        # As reference.is_unrelated: nothing towards any measure and no word in common.
-        included &= (toms > 0) | (text > 0)
-    if wanted.measures and fit_words(wanted.text):
-        # As reference.toms_in_words: the measures count as far as the words bear them out.
-        toms = worded_toms(toms, text, policy)
-    fit = text
+    categorised: bool | np.ndarray = False
+    same_category: bool | np.ndarray = False
     if wanted.category:
-        wanted_code = pool.category_codes.get(wanted.category.casefold(), -1)
-        same = pool.category == wanted_code
-        blended = (1 - policy.category_share) * fit + policy.category_share * same
-        fit = np.where(pool.category != 0, blended, fit)
-    w_location, w_toms, w_fit = policy.component_weights
-    total = np.minimum(1.0, w_location * location + w_toms * toms + w_fit * fit)
-    return Scores(included, distance, location, toms, fit, total)
+        categorised = pool.category != 0
+        same_category = pool.category == pool.category_codes.get(wanted.category.casefold(), -1)
+    asks = Asks(
+        something=has_something_to_match(wanted),
+        worded=words_weigh_measures(wanted),
+        categorised=categorised,
+        same_category=same_category,
+    )
+    return combined(included, distance, location, toms, text, asks, policy)
 
 
 def best_rows(total: np.ndarray, eligible: np.ndarray, top_n: int) -> np.ndarray:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 from rapidfuzz import fuzz
 
-from .confirmation import toms_score, worded_toms
+from .confirmation import Number, toms_score, worded_toms
 from .model import (
     Candidate,
     Catalogue,
@@ -118,7 +118,7 @@ def coverage(target: float | None, quantity: float | None, policy: MatchingPolic
     return min(1.0, quantity / target / policy.full_cover_share)
 
 
-def measure_credit(cover: float, policy: MatchingPolicy) -> float:
+def measure_credit(cover: Number, policy: MatchingPolicy) -> Number:
     """The right measure is worth at least a related one (the same outcome's credit), and
     the rest of its credit by how much of the target it covers: a smaller quantity of what
     is asked is still the right help."""
@@ -156,23 +156,34 @@ def word_matches(
     return matches
 
 
+def title_factor(word: str, titled: frozenset[str]) -> float:
+    """How many times a description's word a query word counts, rarity aside: more in the
+    title, a general word (text.GENERAL_WORDS) little."""
+    return (TITLE_WORD_WEIGHT if word in titled else 1.0) * general_word_weight(word)
+
+
 def query_word_weight(text: str, word_weight: WordWeight) -> WordWeight:
     """Each query word's weight: rare words more (`word_weight`), the title's more again,
     general words (text.GENERAL_WORDS) little."""
     titled = title_fit_words(text)
 
     def weight(word: str) -> float:
-        titled_weight = TITLE_WORD_WEIGHT if word in titled else 1.0
-        return word_weight(word) * titled_weight * general_word_weight(word)
+        return word_weight(word) * title_factor(word, titled)
 
     return weight
+
+
+def words_weigh_measures(wanted: Wanted) -> bool:
+    """Whether the query asks for measures and says what it wants in words: then its
+    measures count as far as the words bear them out (toms_in_words)."""
+    return bool(wanted.measures) and bool(fit_words(wanted.text))
 
 
 def toms_in_words(wanted: Wanted, toms: float, text: float, policy: MatchingPolicy) -> float:
     """The TOMs credit as the words bear it out (confirmation.worded_toms), when the query
     asks for measures and says what it wants in words; a query of codes alone keeps its
     credit, and one of words alone has no TOMs credit to give."""
-    if wanted.measures and fit_words(wanted.text):
+    if words_weigh_measures(wanted):
         return float(worded_toms(toms, text, policy))
     return toms
 

@@ -272,12 +272,15 @@ def synonym_cover(words: Sequence[str]) -> dict[str, frozenset[str]]:
     """For each synonym token among fit `words`, the words that spell one of its phrases
     in full ("computers" for the computers group): a candidate that names the same help
     in other words ("laptops") has found them too."""
+    tokens = [word for word in words if is_synonym_token(word)]
+    if not tokens:  # most texts name no synonym group: nothing to read
+        return {}
     standing_for: dict[str, list[str]] = {}
     for word in words:
         if not is_synonym_token(word):
             standing_for.setdefault(_as_phrase_stem(word), []).append(word)
     cover: dict[str, frozenset[str]] = {}
-    for token in filter(is_synonym_token, words):
+    for token in tokens:
         spelt = [
             word
             for phrase in _GROUP_PHRASES.get(token, ())
