@@ -11,7 +11,7 @@ ranking are not, and `explain_stored` works out the reasons of the few such a pa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -151,24 +151,43 @@ def merged_pairs(
     return Ranked(keys // n_offers, keys % n_offers, seeker_rank, offer_rank, parts)
 
 
-class Scene:
-    """Published offers, opportunities and needs with the policy in force."""
+@dataclass(frozen=True)
+class Loaded:
+    """What a Scene reads of the published world, loaded beforehand (a process's kept
+    world, `kept`): the offers, their candidates and pool, and each side's seekers."""
 
-    def __init__(self) -> None:
+    offers: Listings
+    candidates: list[Candidate]
+    pool: CandidatePool
+    seekers: Mapping[type[Listing], tuple[Listings, list[Wanted]]]
+
+
+class Scene:
+    """Published offers, opportunities and needs with the policy in force; read from the
+    database when first needed, or given as `loaded`."""
+
+    def __init__(self, loaded: Loaded | None = None) -> None:
         self.in_force: PolicyInForce = policy_in_force()
         self.catalogue: Catalogue = matching_catalogue()
-        self._seekers: dict[type[Listing], tuple[Listings, list]] = {}
+        self._loaded = loaded
+        self._seekers: dict[type[Listing], tuple[Listings, list]] = dict(
+            loaded.seekers if loaded else {}
+        )
 
     @cached_property
     def offers(self) -> Listings:
-        return Listings.of(published_rows(Offer))
+        return self._loaded.offers if self._loaded else Listings.of(published_rows(Offer))
 
     @cached_property
     def candidates(self) -> list[Candidate]:
+        if self._loaded:
+            return self._loaded.candidates
         return PAIRINGS[Opportunity].candidates(self.offers.rows)
 
     @cached_property
     def pool(self) -> CandidatePool:
+        if self._loaded:
+            return self._loaded.pool
         return CandidatePool(self.candidates, self.catalogue)
 
     def seekers(self, side: Side) -> tuple[Listings, list]:
