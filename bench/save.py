@@ -8,9 +8,14 @@ listing costs: the recompute job's two parts, `store.recompute` (offer ↔ need 
 opportunity pairs) and `supplier_store.recompute_supplier_matches` (an opportunity's
 suppliers, a supplier's opportunities), for an offer, a need and an opportunity (each
 rolled back, so every save starts from the same state), and beside it what loading the
-published world (`Scene`) alone takes. Prints each figure, wall-clock and CPU (the machine
-is shared), and the ratio of the rebuild to one save, measured in the same run. Nothing is
-asserted.
+published world (`Scene`) alone takes. That is the cold case: the world read afresh.
+
+Then the kept case, what a worker sees from its second recompute on: the same kind of saves
+committed, each recomputed in a transaction of its own against the published world this
+process keeps (`matches/kept.py`), patched with the rows the save changed; the first such
+recompute, which reads the whole world, is printed apart. Prints each figure, wall-clock
+and CPU (the machine is shared), the load average, and the ratio of the rebuild to one save,
+measured in the same run. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -20,17 +25,19 @@ import os
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from bench.county_db import Counts, populate
 from brokerage.extensions import db
 from brokerage.listings.choices import ListingStatus
 from brokerage.listings.models import Listing, Need, Offer, Opportunity
-from brokerage.matches import store
+from brokerage.matches import kept, store
 from brokerage.matches.models import Match
 from brokerage.matches.policy import policy_in_force, supplier_policy
 from brokerage.matches.scene import SIDES, TOP_N, Scene
@@ -121,6 +128,64 @@ def _time_saves(model: type[Listing], offer_level_too: bool) -> SaveCost:
     return SaveCost(median(offer_level), median(supplier_level), median(cpu), median(loads))
 
 
+@contextmanager
+def _recomputed_by_hand() -> Iterator[None]:
+    """Commits without the matches subscriber: the benchmark runs each recompute itself."""
+    subscribers = current_app.extensions["changes.subscribers"]
+    current_app.extensions["changes.subscribers"] = tuple(
+        subscriber for subscriber in subscribers if subscriber.name != "matches"
+    )
+    try:
+        yield
+    finally:
+        current_app.extensions["changes.subscribers"] = subscribers
+
+
+@dataclass
+class KeptCost:
+    """The first recompute in a process (it reads the world) and the median of the next;
+    their `loading`: bringing the kept world up to date, before the recompute proper."""
+
+    first: SaveCost
+    next: SaveCost
+
+
+def _time_kept_saves(model: type[Listing], offer_level_too: bool) -> KeptCost:
+    kept.forget()
+    costs = []
+    with _recomputed_by_hand():
+        for listing_id in _listings(model, SAVES + 1):
+            _save(db.session.get(model, listing_id))
+            db.session.commit()
+            listing = db.session.get(model, listing_id)
+            started = time.process_time()
+            patching = _seconds(_kept_world_patched)
+            offer_level = 0.0
+            if offer_level_too:
+                offer_level = _seconds(lambda listing=listing: store.recompute([listing]))
+            supplier_level = _seconds(lambda listing=listing: _supplier_part(listing))
+            cpu = time.process_time() - started
+            costs.append(SaveCost(offer_level, supplier_level, cpu, patching))
+            db.session.rollback()
+    median = statistics.median
+    later = costs[1:]
+    return KeptCost(
+        costs[0],
+        SaveCost(
+            median(c.offer_level for c in later),
+            median(c.supplier_level for c in later),
+            median(c.cpu for c in later),
+            median(c.loading for c in later),
+        ),
+    )
+
+
+def _kept_world_patched() -> None:
+    """Bring both halves of the kept world up to date (what a recompute does first)."""
+    kept.offer_side()
+    kept.supplier_side()
+
+
 def _time_reading() -> tuple[float, float]:
     """Median seconds to show a published opportunity's suppliers: ranked live on each
     request (before), read from the stored ranking (now)."""
@@ -170,6 +235,23 @@ def _report_saves(rebuild: float, offer_level_too: bool) -> None:
             f"{cost.supplier_level:>17.3f} {cost.total:>8.3f} {cost.cpu:>6.2f} "
             f"{cost.loading:>14.2f} {ratio:>14.0f}x"
         )
+    print(
+        f"{'kept world':<12} {'offer-level s':>14} {'supplier-level s':>17} "
+        f"{'total s':>8} {'CPU s':>6} {'patching s':>11} {'first total s':>14} "
+        f"{'first CPU s':>12}"
+    )
+    for model in (Offer, Need, Opportunity):
+        if model is Need and not offer_level_too:
+            continue
+        found = _time_kept_saves(model, offer_level_too)
+        after, first = found.next, found.first
+        print(
+            f"{model.__name__.lower():<12} {after.offer_level:>14.3f} "
+            f"{after.supplier_level:>17.3f} {after.total + after.loading:>8.3f} "
+            f"{after.cpu:>6.2f} {after.loading:>11.3f} {first.total + first.loading:>14.2f} "
+            f"{first.cpu:>12.2f}",
+            flush=True,
+        )
     live, stored = _time_reading()
     print(
         f"showing an opportunity's suppliers: ranked live {live:.3f} s, read stored "
@@ -198,10 +280,12 @@ def main() -> None:
             offers = db.session.scalar(select(func.count(Offer.id)))
             print(
                 f"database {db.engine.dialect.name}: {arguments.suppliers:,} suppliers with "
-                f"{offers:,} offers, 1,000 opportunities, 5,000 needs (filled in {fill:.0f} s)",
+                f"{offers:,} offers, 1,000 opportunities, 5,000 needs (filled in {fill:.0f} s); "
+                "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()),
                 flush=True,
             )
             _report_saves(_rebuild(offer_level_too), offer_level_too)
+            print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
             db.session.remove()
             db.engine.dispose()
 

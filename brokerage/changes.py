@@ -5,7 +5,9 @@ its model); statements that write through the session without the unit of work (
 updates, inserts into a table) note their table's topic, and writes that bypass the
 session altogether `announce` theirs. Just before the commit, one statement gives every
 versioned topic written a new version (`TopicVersion`), in the same transaction, so any
-process reading the versions after the commit knows what it holds is stale.
+process reading the versions after the commit knows what it holds is stale. The rows of the
+topics the published world is built from are also logged one by one (`ChangedRow`), so a
+process keeping that world loaded reloads only the rows written since it last read.
 
 After the commit the subscribers `create_app` lists (`subscribe`) hear of it, in that
 order: logs, evidence, jobs, matches, caches. On a rollback they hear nothing but `rolled_back`
@@ -22,7 +24,20 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import BigInteger, String, event, inspect, select, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Row,
+    String,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, mapped_column
 
 from .extensions import Model, db
@@ -40,6 +55,13 @@ TOPICS = (
     "charter",
     "notifications",
 )
+# The topics whose rows are logged one by one (`ChangedRow`): what the matches' kept world
+# is built from (brokerage/matches/kept.py).
+LOGGED_TOPICS = ("listings", "organisations", "toms", "charter")
+# How many logged rows are kept: a reader further behind than that reloads everything.
+LOG_KEPT = 10_000
+# Log writers take this PostgreSQL transaction lock, so ids are given in commit order.
+_LOG_LOCK = 0x6B657074  # "kept"
 _NOTED = "changes_noted"
 _COMMITTING = "changes_committing"
 _VERSIONS = "changes_versions"
@@ -55,6 +77,23 @@ class TopicVersion(Model):
 
     topic: Mapped[str] = mapped_column(String(40), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class ChangedRow(Model):
+    """One row a commit wrote to a logged topic (`LOGGED_TOPICS`), with the foreign keys it
+    had; `table_name` None: the topic was written in bulk (its rows are not listed). Writers
+    take one lock, so ids follow the commits' order and a reader that has seen an id has
+    seen every id before it. `version` is random, like a topic's: a reader checks that the row it
+    read last is still there with the same version (not pruned, rolled back or restored)."""
+
+    __tablename__ = "changed_rows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    topic: Mapped[str] = mapped_column(String(40), nullable=False)
+    table_name: Mapped[str | None] = mapped_column(String(60))
+    row_id: Mapped[int | None]
+    links: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
 
 
 def new_version() -> int:
@@ -207,6 +246,70 @@ def _raise_versions(session: Session) -> None:
         session.connection().execute(  # not the ORM's: no statement to note
             update(TopicVersion).where(TopicVersion.topic.in_(topics)).values(version=new_version())
         )
+    if noted:
+        _log_rows(session, noted)
+
+
+def _logged(noted: Committed) -> list[dict[str, Any]]:
+    """Rows to log: a topic written in bulk without its rows, then each row written."""
+    rows: list[dict[str, Any]] = [
+        {"topic": topic, "table_name": None, "row_id": None, "links": {}}
+        for topic in sorted(noted.bulk_topics.intersection(LOGGED_TOPICS))
+    ]
+    rows += [
+        {
+            "topic": change.topic,
+            "table_name": getattr(change.model, "__tablename__", None),
+            "row_id": change.identity if isinstance(change.identity, int) else None,
+            "links": {name: value for name, value in change.links.items() if value is not None},
+        }
+        for change in noted.changes
+        if change.topic in LOGGED_TOPICS
+    ]
+    return [{**row, "version": new_version()} for row in rows]
+
+
+_LOGGED_COLUMNS = (ChangedRow.topic, ChangedRow.table_name, ChangedRow.row_id, ChangedRow.links)
+
+
+def _log_rows(session: Session, noted: Committed) -> None:
+    """Log the rows of `LOGGED_TOPICS` written, under one lock held until the commit (on
+    PostgreSQL; SQLite has one writer at a time anyway), and drop the oldest beyond LOG_KEPT."""
+    rows = _logged(noted)
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOG_LOCK})
+    connection.execute(insert(ChangedRow), rows)
+    newest = select(func.max(ChangedRow.id)).scalar_subquery()
+    connection.execute(delete(ChangedRow).where(ChangedRow.id <= newest - LOG_KEPT))
+
+
+def rows_changed_since(last_id: int, last_version: int, limit: int) -> list[Row[Any]] | None:
+    """The rows logged after row `last_id` (at most `limit`, oldest first, as plain rows:
+    topic, table_name, row_id, links); None when that row is gone or is not the one read
+    (pruned, rolled back, restored) or more than `limit` wait: the reader reloads then."""
+    found = db.session.execute(
+        select(ChangedRow.id, ChangedRow.version, *_LOGGED_COLUMNS)
+        .where(ChangedRow.id >= last_id)
+        .order_by(ChangedRow.id)
+        .limit(limit + 2)
+    ).all()
+    if not found or (found[0].id, found[0].version) != (last_id, last_version):
+        return None
+    if len(found) > limit + 1:
+        return None
+    return list(found[1:])
+
+
+def newest_changed_row() -> tuple[int, int]:
+    """The id and version of the newest logged row ((0, 0) if the log is empty: a reader
+    starting there reads everything again until a row is logged)."""
+    newest = db.session.execute(
+        select(ChangedRow.id, ChangedRow.version).order_by(ChangedRow.id.desc()).limit(1)
+    ).first()
+    return (0, 0) if newest is None else (newest.id, newest.version)
 
 
 @event.listens_for(Session, "after_commit")

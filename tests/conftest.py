@@ -13,9 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session
 from hypothesis import settings
-from sqlalchemy import update
+from sqlalchemy import insert, update
 
-from brokerage.changes import TopicVersion, new_version
+from brokerage.changes import ChangedRow, TopicVersion, new_version
 from brokerage.extensions import db
 from brokerage.partnership import current_partnership
 from brokerage.toms import service as toms_service
@@ -85,7 +85,8 @@ def _rolled_back_database(app: Flask) -> Iterator[None]:
         outer.rollback()
         connection.close()
         # The rollback above is the connection's: no session saw it, so it is a change of
-        # every topic, as any other process's commit would be (and every cache keyed by it).
+        # every topic, as any other process's commit would be (and every cache keyed by it,
+        # and the published world kept for recomputes: a bulk write logged).
         _new_versions_for_every_topic(connection.engine)
         _empty_outbox(app)
 
@@ -93,6 +94,9 @@ def _rolled_back_database(app: Flask) -> Iterator[None]:
 def _new_versions_for_every_topic(engine: Any) -> None:
     with engine.begin() as connection:
         connection.execute(update(TopicVersion).values(version=new_version()))
+        connection.execute(
+            insert(ChangedRow).values(version=new_version(), topic="listings", links={})
+        )
 
 
 def _empty_outbox(app: Flask) -> None:

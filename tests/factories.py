@@ -19,7 +19,7 @@ from brokerage.accounts.models import ApiToken, Invitation, Membership, Organisa
 from brokerage.accounts.passwords import hash_password
 from brokerage.audit.models import AuditEntry
 from brokerage.bulk.models import ImportRun
-from brokerage.changes import TopicVersion
+from brokerage.changes import ChangedRow, TopicVersion
 from brokerage.charter.models import (
     BuddyIntroduction,
     Charter,
@@ -836,3 +836,14 @@ class TopicVersionFactory(_Base):
 
     topic = factory.Sequence(lambda n: f"topic-{n}")
     version = factory.Sequence(int)
+
+
+class ChangedRowFactory(_Base):
+    class Meta:
+        model = ChangedRow
+
+    version = factory.Sequence(int)
+    topic = "listings"
+    table_name = "offers"
+    row_id = factory.Sequence(int)
+    links = factory.LazyFunction(dict)

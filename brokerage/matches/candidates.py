@@ -121,15 +121,19 @@ def measures_table(model: type[Listing]) -> tuple[type[Any], Any]:
 
 
 def published_rows(
-    model: type[Listing], organisation_ids: Collection[int] | None = None
+    model: type[Listing],
+    organisation_ids: Collection[int] | None = None,
+    ids: Collection[int] | None = None,
 ) -> list[ListingRow]:
-    """Every open published listing of `model` (of `organisation_ids` only, if given) in id
-    order, as plain rows with their measures (in the order chosen, as the ORM relationship
-    gives them)."""
+    """Every open published listing of `model` (of `organisation_ids` only, and with `ids`
+    only, if given) in id order, as plain rows with their measures (in the order chosen, as
+    the ORM relationship gives them)."""
     measure_model, parent = measures_table(model)
     is_published = open_and_published(model)
     if organisation_ids is not None:
         is_published &= model.organisation_id.in_(organisation_ids)
+    if ids is not None:
+        is_published &= model.id.in_(ids)
     measure_columns = [getattr(measure_model, name) for name in _MEASURE_COLUMNS[model]]
     measures: dict[int, list[MeasureRow]] = {}
     for listing_id, code, *values in db.session.execute(

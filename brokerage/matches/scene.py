@@ -12,7 +12,7 @@ ranking are not, and `explain_stored` works out the reasons of the few such a pa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
@@ -142,28 +142,51 @@ def merged_pairs(
     return Ranked(keys // n_offers, keys % n_offers, seeker_rank, offer_rank, parts)
 
 
+# Each side's last QueryPool in this process (see Scene.queries).
+_QUERY_POOLS: dict[type[Listing], QueryPool] = {}
+
+
 def _same_objects(these: Sequence[object], those: Sequence[object]) -> bool:
     return len(these) == len(those) and all(a is b for a, b in zip(these, those, strict=True))
 
 
-class Scene:
-    """Published offers, opportunities and needs with the policy in force."""
+@dataclass(frozen=True)
+class Loaded:
+    """What a Scene reads of the published world, loaded beforehand (a process's kept
+    world, `kept`): the offers, their candidates and pool, and each side's seekers."""
 
-    def __init__(self) -> None:
+    offers: Listings
+    candidates: list[Candidate]
+    pool: CandidatePool
+    seekers: Mapping[type[Listing], tuple[Listings, list[Wanted]]]
+
+
+class Scene:
+    """Published offers, opportunities and needs with the policy in force; read from the
+    database when first needed, or given as `loaded`."""
+
+    def __init__(self, loaded: Loaded | None = None) -> None:
         self.in_force: PolicyInForce = policy_in_force()
         self.catalogue: Catalogue = matching_catalogue()
-        self._seekers: dict[type[Listing], tuple[Listings, list]] = {}
+        self._loaded = loaded
+        self._seekers: dict[type[Listing], tuple[Listings, list]] = dict(
+            loaded.seekers if loaded else {}
+        )
 
     @cached_property
     def offers(self) -> Listings:
-        return Listings.of(published_rows(Offer))
+        return self._loaded.offers if self._loaded else Listings.of(published_rows(Offer))
 
     @cached_property
     def candidates(self) -> list[Candidate]:
+        if self._loaded:
+            return self._loaded.candidates
         return PAIRINGS[Opportunity].candidates(self.offers.rows)
 
     @cached_property
     def pool(self) -> CandidatePool:
+        if self._loaded:
+            return self._loaded.pool
         return CandidatePool(self.candidates, self.catalogue)
 
     def seekers(self, side: Side) -> tuple[Listings, list]:
@@ -192,17 +215,19 @@ class Scene:
         """One seeker's total against every offer; -inf where the pair may not be stored."""
         return self.seeker_scores(side, seeker).total
 
-    @cached_property
-    def _query_pools(self) -> dict[type[Listing], QueryPool]:
-        return {}
-
     def queries(self, side: Side) -> QueryPool:
         """The side's seekers as one `QueryPool`, to score offers against them all at once;
-        built again when any seeker's `Wanted` is not the one it was built from."""
+        kept by the process (`_QUERY_POOLS`) while every seeker's `Wanted` is the very one
+        it was built from and the catalogue is the same: a kept world (`kept`) hands the
+        same objects to each recompute until a seeker changes."""
         _, wanted = self.seekers(side)
-        built = self._query_pools.get(side.model)
-        if built is None or not _same_objects(built.queries, wanted):
-            built = self._query_pools[side.model] = QueryPool(wanted, self.catalogue)
+        built = _QUERY_POOLS.get(side.model)
+        if (
+            built is None
+            or built.catalogue is not self.catalogue
+            or not _same_objects(built.queries, wanted)
+        ):
+            built = _QUERY_POOLS[side.model] = QueryPool(wanted, self.catalogue)
         return built
 
     def offer_scores(self, side: Side, offer: int) -> Scores:

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..listings.models import Listing, Offer
 from ..matching.engine import Scores
 from ..types import utcnow
+from . import kept
 from .models import Match, State
 from .scene import (
     PARTS,
@@ -197,8 +198,9 @@ def _acted_on_pairs(scene: Scene) -> set[tuple[Side, int, int]]:
 
 
 def recompute(listings: Iterable[Listing]) -> None:
-    """Bring stored matches up to date after `listings` were saved, published or archived."""
-    scene = Scene()
+    """Bring stored matches up to date after `listings` were saved, published or archived,
+    against the published world this process keeps (`kept`)."""
+    scene = Scene(kept.offer_side())
     for listing in listings:
         for side in SIDES if isinstance(listing, Offer) else (SIDE_OF[type(listing)],):
             rows = _Rows(scene, side)

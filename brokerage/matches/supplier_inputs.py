@@ -227,14 +227,15 @@ class OpportunityQueries:
         return len(self.ids)
 
 
-def published_opportunity_queries() -> OpportunityQueries:
-    """Every published opportunity, read with one query per table."""
-    rows = published_rows(Opportunity)
-    trades = _trades_of(None)
+def published_opportunity_queries(ids: Collection[int] | None = None) -> OpportunityQueries:
+    """Every published opportunity (with `ids` only, if given), read with one query per
+    table."""
+    rows = published_rows(Opportunity, ids=ids)
+    trades = _trades_of(ids)
     values = dict(
         db.session.execute(
             select(Opportunity.id, Opportunity.estimated_value_pence).where(
-                Opportunity.status == ListingStatus.PUBLISHED.value
+                Opportunity.status == ListingStatus.PUBLISHED.value, _only(Opportunity.id, ids)
             )
         ).all()
     )

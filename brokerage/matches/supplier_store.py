@@ -39,7 +39,7 @@ from ..matching.supplier_reference import score_supplier
 from ..matching.suppliers import SupplierPool, listed_totals, score_suppliers
 from ..toms.service import matching_catalogue
 from ..types import utcnow
-from . import scene
+from . import kept, scene
 from .policy import policy_in_force, supplier_policy
 from .scene import best
 from .supplier_inputs import (
@@ -58,17 +58,19 @@ INSERT_BATCH = 5_000
 
 
 class SupplierScene:
-    """The policy in force, and what a recompute reads, each loaded when first needed."""
+    """The policy in force, and what a recompute reads, each loaded when first needed (or
+    given as `loaded`: a process's kept suppliers and opportunities, `kept`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, loaded: tuple[SupplierWorld, OpportunityQueries] | None = None) -> None:
         in_force = policy_in_force()
         self.version = in_force.version
         self.policy = supplier_policy(in_force.policy)
         self.catalogue = matching_catalogue()
+        self._loaded = loaded
 
     @cached_property
     def world(self) -> SupplierWorld:
-        return supplier_world()
+        return self._loaded[0] if self._loaded else supplier_world()
 
     @cached_property
     def supplier_index(self) -> dict[int, int]:
@@ -85,7 +87,7 @@ class SupplierScene:
 
     @cached_property
     def opportunities(self) -> OpportunityQueries:
-        return published_opportunity_queries()
+        return self._loaded[1] if self._loaded else published_opportunity_queries()
 
     @cached_property
     def opportunity_index(self) -> dict[int, int]:
@@ -220,8 +222,9 @@ def recompute_supplier_matches(
     opportunity_ids: Iterable[int] = (), organisation_ids: Iterable[int] = ()
 ) -> None:
     """Bring stored supplier matches up to date after these opportunities were saved (or
-    published, archived) and these suppliers changed (an offer, the profile, the trades)."""
-    found = SupplierScene()
+    published, archived) and these suppliers changed (an offer, the profile, the trades),
+    against the suppliers and opportunities this process keeps (`kept`)."""
+    found = SupplierScene(kept.supplier_side())
     for opportunity_id in sorted(set(opportunity_ids)):
         _Recompute(found).opportunity_changed(opportunity_id)
     for organisation_id in sorted(set(organisation_ids)):

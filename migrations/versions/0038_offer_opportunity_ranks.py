@@ -4,7 +4,7 @@ ranking again on every view; filled from the rankings already stored. (An offer'
 opportunities, `matches.offer_rank` for opportunities, need no change of schema.)
 
 Revision ID: 0038_offer_opportunity_ranks
-Revises: 0036_partnership_districts
+Revises: 0037_changed_rows
 Create Date: 2026-12-05 10:40:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0038_offer_opportunity_ranks"
-down_revision = "0036_partnership_districts"
+down_revision = "0037_changed_rows"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """A change committed by another process is seen here at once, by every cache: the
-directory's per-process index and its cached search pages, the TOMs catalogue, and the
-cached header. (The issue's probe: a supplier moved to another postcode by another process
-shows its new distance in the next search.)"""
+directory's per-process index and its cached search pages, the TOMs catalogue, the cached
+header, and the published world kept for recomputes. (The issue's probe: a supplier moved to
+another postcode by another process shows its new distance in the next search.)"""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from sqlalchemy import select, update
 from brokerage.accounts.models import Membership, Organisation, User
 from brokerage.extensions import db
 from brokerage.listings import profiles, service
+from brokerage.listings.models import Offer
+from brokerage.matches import kept
 from brokerage.places.lookup import locate_postcode
 from brokerage.toms import service as toms
 from brokerage.toms.models import Measure
@@ -144,3 +146,41 @@ def test_a_membership_given_by_another_process_is_seen_at_once(apps):
 
     _in(second, join)
     assert client.get(edit).status_code == 200
+
+
+def test_an_offer_and_a_supplier_changed_by_another_process_are_in_the_kept_world_at_once(apps):
+    """The published world a process keeps for its recomputes (matches/kept.py)."""
+    first, second = apps
+    supplier = _make_supplier(first, "Kept Joinery", "OX4 4HH")
+
+    def offer_text() -> str:
+        loaded = kept.offer_side()
+        assert loaded is not None
+        index = loaded.offers.index[_offer_of(supplier)]
+        return loaded.candidates[index].text
+
+    def supplier_place() -> tuple[float | None, float | None]:
+        side = kept.supplier_side()
+        assert side is not None
+        found = next(c for c in side[0].pool.candidates if c.key == supplier)
+        return found.easting, found.northing
+
+    assert _in(first, offer_text) == "Joinery"
+    _in(first, supplier_place)  # both sides kept
+
+    def reword() -> None:
+        db.session.get(Offer, _offer_of(supplier)).title = "Oak staircases"
+        db.session.commit()
+
+    _in(second, reword)
+    _commit_change(second, supplier, postcode="OX16 0AH")
+
+    assert _in(first, offer_text) == "Oak staircases"
+    moved = locate_postcode("OX16 0AH")
+    assert _in(first, supplier_place) == (float(moved.easting), float(moved.northing))
+
+
+def _offer_of(organisation_id: int) -> int:
+    return db.session.scalars(
+        select(Offer.id).where(Offer.organisation_id == organisation_id)
+    ).one()

@@ -1,0 +1,259 @@
+"""The published world a process keeps between recomputes (`matches/kept.py`) is, after every
+kind of save, what reading it afresh gives, and a recompute against it stores what one
+against a fresh read would."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import delete
+
+from brokerage.accounts.models import Organisation
+from brokerage.changes import ChangedRow, announce
+from brokerage.extensions import db
+from brokerage.listings import service
+from brokerage.listings.models import Listing, Offer
+from brokerage.matches import jobs, kept, store, supplier_store
+from brokerage.matches.scene import SIDES
+from brokerage.matching.text import fit_words
+from tests.helpers.matches import offer, reading_need, stored
+from tests.matches.test_store import JOBS, READING, VOLUNTEERING
+from tests.matches.test_supplier_store import CATERING, CLEANING, set_profile, supplier_rows
+
+Recorded = list[tuple[str, Any]]
+
+
+def _offer_parts() -> dict[str, Any]:
+    """The offers, their candidates and the seekers with what they want, as a Scene gets them."""
+    loaded = kept.offer_side()
+    assert loaded is not None
+    seekers = {side.model: loaded.seekers[side.model] for side in SIDES}
+    texts = [c.text for c in loaded.candidates]
+    texts += [query.text for _, wanted in seekers.values() for query in wanted]
+    return {
+        "offers": loaded.offers.rows,
+        "candidates": loaded.candidates,
+        "pool": loaded.pool.candidates,
+        "word weights": {w: loaded.pool.word_weight(w) for t in texts for w in fit_words(t)},
+        "seekers": {
+            model: (listings.rows, wanted) for model, (listings, wanted) in seekers.items()
+        },
+    }
+
+
+def _supplier_parts() -> dict[str, Any]:
+    side = kept.supplier_side()
+    assert side is not None
+    world, queries = side
+    return {
+        "suppliers": world.pool.candidates,
+        "organisations": {key: tuple(row) for key, row in world.organisations.items()},
+        "offers": world.offers,
+        "opportunities": (queries.ids, queries.organisations, queries.queries),
+    }
+
+
+def _parts() -> tuple[dict[str, Any], dict[str, Any]]:
+    return _offer_parts(), _supplier_parts()
+
+
+def _fresh_parts() -> tuple[dict[str, Any], dict[str, Any]]:
+    kept.forget()
+    return _parts()
+
+
+def _spied(monkeypatch: pytest.MonkeyPatch) -> Recorded:
+    """What each save's recompute job was asked to recompute."""
+    calls: Recorded = []
+
+    def recompute(listings: list[Listing]) -> None:
+        calls.append(("listings", [(type(listing), listing.id) for listing in listings]))
+        store.recompute(listings)
+
+    def recompute_suppliers(opportunities: Any = (), organisations: Any = ()) -> None:
+        calls.append(("suppliers", (list(opportunities), list(organisations))))
+        supplier_store.recompute_supplier_matches(opportunities, organisations)
+
+    monkeypatch.setattr(jobs, "recompute", recompute)
+    monkeypatch.setattr(jobs, "recompute_supplier_matches", recompute_suppliers)
+    return calls
+
+
+def _recomputed_afresh(calls: Recorded, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, dict]:
+    """Every stored row after the recomputes in `calls` are run again against a world read
+    afresh (left uncommitted)."""
+    with monkeypatch.context() as fresh:
+        fresh.setattr(kept, "offer_side", lambda: None)
+        fresh.setattr(kept, "supplier_side", lambda: None)
+        for what, arguments in calls:
+            if what == "listings":
+                store.recompute([db.session.get(model, key) for model, key in arguments])
+            else:
+                supplier_store.recompute_supplier_matches(*arguments)
+        db.session.flush()
+        return _rows()
+
+
+def _rows() -> tuple[dict, dict]:
+    here: Callable[[Callable[[], Any]], Any] = lambda work: work()  # noqa: E731
+    suppliers = {pair: values[:4] for pair, values in supplier_rows(here).items()}
+    return stored(here), suppliers
+
+
+def _move(county, key: str, postcode: str) -> None:
+    with county.app.app_context():
+        db.session.get(Organisation, county.organisations[key]).postcode = postcode
+        db.session.commit()
+
+
+def _serve_within(county, key: str, km: int) -> None:
+    with county.app.app_context():
+        organisation = db.session.get(Organisation, county.organisations[key])
+        fields = service.ProfileFields(size="small", service_radius_km=km, trades=(CLEANING,))
+        service.save_profile(organisation, fields)
+        db.session.commit()
+
+
+def _toms_changed(county) -> None:
+    with county.app.app_context():
+        announce("toms")
+        db.session.commit()
+
+
+def _saves(county) -> list[tuple[str, Callable[[], Any]]]:
+    ids: dict[str, int] = {}
+
+    def listed(name: str, kind: str, owner: str, **fields: Any) -> Callable[[], None]:
+        def make() -> None:
+            ids[name] = county.list(kind, owner, **fields)
+
+        return make
+
+    def edit(kind: str, name: str, **fields: Any) -> Callable[[], None]:
+        return lambda: county.edit(kind, ids[name], **fields)
+
+    def act(name: str, action: str) -> Callable[[], None]:
+        return lambda: county.act("offer", ids[name], action)
+
+    jobs_offer = offer("Cleaning jobs", "OX4 4HH", JOBS)
+    return [
+        ("trades", lambda: set_profile(county, "cleaners", (CLEANING,))),
+        ("more trades", lambda: set_profile(county, "caterers", (CATERING,))),
+        ("an offer", listed("reading", "offer", "readers", **offer("Reading", "OX4 2JY", READING))),
+        ("another offer", listed("cleaning", "offer", "cleaners", **jobs_offer)),
+        ("a need", listed("need", "need", "arch", **reading_need())),
+        (
+            "an opportunity",
+            listed(
+                "contract",
+                "opportunity",
+                "buyer",
+                title="Cleaning at County Hall",
+                postcode="OX1 1ND",
+                trades=(CLEANING,),
+                measures=JOBS,
+                weights={"OIEP-J1": Decimal(1)},
+            ),
+        ),
+        (
+            "an offer's words",
+            edit("offer", "reading", **offer("Reading mentors", "OX4 2JY", READING)),
+        ),
+        (
+            "an offer's measures",
+            edit("offer", "reading", **offer("Reading mentors", "OX4 2JY", VOLUNTEERING)),
+        ),
+        ("an offer's place", edit("offer", "cleaning", **offer("Cleaning jobs", "OX1 1ND", JOBS))),
+        (
+            "a need's words",
+            edit("need", "need", **reading_need(title="Reading mentors for schools")),
+        ),
+        (
+            "an opportunity's words",
+            edit("opportunity", "contract", title="Office cleaning at County Hall"),
+        ),
+        ("a draft", listed("draft", "offer", "caterers", publish=False, **jobs_offer)),
+        ("the draft published", act("draft", "publish")),
+        ("an offer archived", act("cleaning", "archive")),
+        ("it published again", act("cleaning", "publish")),
+        ("a supplier moved", lambda: _move(county, "cleaners", "OX16 0AH")),
+        (
+            "its service radius",
+            lambda: _serve_within(county, "cleaners", 5),
+        ),
+        ("the TOMs", lambda: _toms_changed(county)),
+    ]
+
+
+def test_after_each_save_the_kept_world_is_what_a_fresh_read_gives_and_stores_the_same(
+    county, in_app, monkeypatch
+):
+    calls = _spied(monkeypatch)
+    in_app(_parts)  # kept from here on
+    for what, save in _saves(county):
+        calls.clear()
+        save()
+        after_save = in_app(_rows)
+        assert in_app(lambda: _recomputed_afresh(calls, monkeypatch)) == after_save, what
+        kept_now = in_app(_parts)
+        assert kept_now == in_app(_fresh_parts), what
+
+
+def _counted_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Which sides are read in full from here on."""
+    reads: list[str] = []
+    for name in ("load_offer_side", "load_supplier_side"):
+        original = getattr(kept, name)
+        monkeypatch.setattr(kept, name, lambda o=original, n=name: reads.append(n) or o())
+    return reads
+
+
+def test_a_save_is_patched_into_the_kept_world_not_read_again_in_full(county, in_app, monkeypatch):
+    reading = county.list("offer", "readers", **offer("Reading", "OX4 2JY", READING))
+    in_app(_parts)
+    reads = _counted_reads(monkeypatch)
+
+    county.edit("offer", reading, **offer("Reading mentors", "OX4 2JY", READING))
+
+    texts = in_app(lambda: [candidate.text for candidate in kept.offer_side().candidates])
+    assert texts == ["Reading mentors\nStaff volunteering as reading helpers in primary schools."]
+    assert reads == []
+
+
+def test_a_bulk_write_or_a_lost_place_in_the_log_reads_everything_again(
+    county, in_app, monkeypatch
+):
+    county.list("offer", "readers", **offer("Reading", "OX4 2JY", READING))
+    in_app(_parts)
+    reads = _counted_reads(monkeypatch)
+
+    def bulk() -> None:
+        announce("listings")
+        db.session.commit()
+
+    in_app(bulk)
+    in_app(kept.offer_side)
+    assert reads == ["load_offer_side"]
+
+    def prune_all() -> None:
+        db.session.execute(delete(ChangedRow))
+        db.session.commit()
+
+    in_app(prune_all)
+    in_app(kept.offer_side)
+    assert reads == ["load_offer_side", "load_offer_side"]
+
+
+def test_a_transaction_that_wrote_listings_reads_the_world_afresh(county, in_app):
+    reading = county.list("offer", "readers", **offer("Reading", "OX4 2JY", READING))
+
+    def written_then_read() -> Any:
+        db.session.get(Offer, reading).title = "Reading mentors"
+        db.session.flush()
+        return kept.offer_side(), kept.supplier_side()
+
+    assert in_app(written_then_read) == (None, None)
+    assert in_app(kept.offer_side) is not None
