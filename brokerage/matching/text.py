@@ -65,6 +65,7 @@ GENERAL_WORDS = {
     ),
     "words for who is helped": "adult child children elderly family older resident young",
     "words for how often": "day week weekly year",
+    "words for how help is organised": "activity group session",
 }
 # Below this many letters a word is compared exactly: short words one letter apart are
 # other words (read, ready), not typos.
@@ -192,15 +193,32 @@ _GENERAL_STEMS = {
 }
 
 
+# How alike a misspelt word must be to a general word to stand for it ("volunters" for
+# volunteers), as matching's default word similarity.
+GENERAL_TYPO_SIMILARITY = 80
+
+
+@lru_cache(maxsize=200_000)
+def _general_stem(word: str) -> str | None:
+    """The general word's stem that a fit word is, or that it misspells, or None."""
+    if word in _GENERAL_STEMS:
+        return word
+    for general in _GENERAL_STEMS:
+        if may_be_typo(word, general) and fuzz.ratio(word, general) >= GENERAL_TYPO_SIMILARITY:
+            return general
+    return None
+
+
 def general_word_weight(word: str) -> float:
     """How much a fit word counts for what it says about the help: GENERAL_WORD_WEIGHT
-    for a general word, 1 for any other."""
-    return GENERAL_WORD_WEIGHT if word in _GENERAL_STEMS else 1.0
+    for a general word or a misspelt one ("volunters"), 1 for any other."""
+    return 1.0 if _general_stem(word) is None else GENERAL_WORD_WEIGHT
 
 
 def why_general(word: str) -> str | None:
     """Why a fit word counts for little (GENERAL_WORDS), or None if it counts in full."""
-    return _GENERAL_STEMS.get(word)
+    general = _general_stem(word)
+    return None if general is None else _GENERAL_STEMS[general]
 
 
 # Each synonym phrase as stems, by its first stem, with its group's token.

@@ -18,7 +18,9 @@ word in common, 0.827 / 0.922 once a short word with two letters changed was ano
 (planting, paint), not a typo, 0.841 / 0.933 once general words (support, help, local,
 community, people, volunteers; who is helped: older, young, families, children; how often:
 week, year, day) counted for a tenth of a word that says the help, IT written in capitals
-was a word and read as computers, and an -ing without its i ("readng") was read as -ing.
+was a word and read as computers, and an -ing without its i ("readng") was read as -ing,
+0.845 / 0.934 once a misspelt general word ("volunters") counted as the word it stands for
+and words for how help is organised (groups, sessions, activities) were general words.
 """
 
 from __future__ import annotations

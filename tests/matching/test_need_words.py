@@ -75,15 +75,40 @@ ESOL = "ESOL for refugee women\nEnglish language support for refugee women in th
 def _fit_reasons(need: str, offer: str) -> list[str]:
     found = score_pair(_need(need), _offer(offer), CATALOGUE, POLICY)
     assert found is not None
-    return [r for r in found.reasons if r.startswith(("description fit", "counted at"))]
+    return [r for r in found.reasons if r.startswith(("Description fit", "Counted at"))]
 
 
-@pytest.mark.parametrize("general", ["support", "help", "local", "older", "families", "weekly"])
+@pytest.mark.parametrize(
+    "general",
+    ["support", "help", "local", "older", "families", "weekly", "groups", "sessions", "activities"],
+)
 def test_a_general_word_counts_for_a_tenth_of_a_word_that_says_the_help(general):
     need = f"Befriending\n{general}"  # one title word, one general word in the description
     tenth = GENERAL_WORD_WEIGHT / (TITLE_WORD_WEIGHT + GENERAL_WORD_WEIGHT)
     assert _fit(need, general) == pytest.approx(tenth)
     assert 0 < _ranked_fit(need, general) < 2 * tenth
+
+
+@pytest.mark.parametrize("misspelt", ["volunters", "volunteres", "suport", "comunity"])
+def test_a_misspelt_general_word_counts_as_the_general_word_it_stands_for(misspelt):
+    need = f"Befriending\n{misspelt}"
+    tenth = GENERAL_WORD_WEIGHT / (TITLE_WORD_WEIGHT + GENERAL_WORD_WEIGHT)
+    assert _fit(need, misspelt) == pytest.approx(tenth)
+    assert 0 < _ranked_fit(need, misspelt) < 2 * tenth
+
+
+def test_a_word_two_letters_from_a_general_word_counts_in_full():
+    # "helpers" is not a misspelt "help": a short word two letters apart is another word.
+    need = "Befriending\nhelpers"
+    share = 1 / (TITLE_WORD_WEIGHT + 1)
+    assert _fit(need, "helpers") == pytest.approx(share)
+
+
+def test_the_reasons_say_a_misspelt_general_word_counted_little():
+    assert _fit_reasons("Befriending for our volunters", "Befriending volunters") == [
+        "Description fit 100%: befriending, volunters",
+        "Counted at 10% (words that say little about the help): volunters",
+    ]
 
 
 def test_an_offer_sharing_the_help_outranks_one_sharing_only_general_words():
@@ -99,10 +124,10 @@ def test_the_reasons_say_which_shared_words_counted_little_and_why():
     assert _fit_reasons(
         "Befriending older people weekly", "Weekly befriending for older people"
     ) == [
-        "description fit 100%: befriending, older, people, weekly",
-        "counted at 10% (words for who is helped): older",
-        "counted at 10% (words that say little about the help): people",
-        "counted at 10% (words for how often): weekly",
+        "Description fit 100%: befriending, older, people, weekly",
+        "Counted at 10% (words for who is helped): older",
+        "Counted at 10% (words that say little about the help): people",
+        "Counted at 10% (words for how often): weekly",
     ]
 
 
@@ -116,7 +141,7 @@ def test_a_short_domain_word_written_in_capitals_is_a_word():
     assert _ranked_fit(asked, "Free IT hours") > 0
     assert (
         _fit_reasons(asked, given)[0]
-        == "description fit 100%: IT, charity (charities), computers (in other words)"
+        == "Description fit 100%: IT, charity (charities), computers (in other words)"
     )
     # "it" in lower case is a pronoun: no word at all.
     assert "it" not in fit_words("We fix it for you")
