@@ -252,8 +252,10 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
     n = len(pool)
     if not query or not pool.vocabulary:
         return np.zeros(n)
-    weight = query_word_weight(wanted.text, pool.word_weight)
+    weight = query_word_weight(wanted.text, pool.word_weight, wanted.place_names)
     weights = np.array([weight(word) for word in query])
+    if not weights.sum():  # only place names: nothing that says the help
+        return np.zeros(n)
     text = np.zeros(n)
     best = np.empty(n)
     cover = synonym_cover(query)

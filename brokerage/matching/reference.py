@@ -25,6 +25,7 @@ from .text import (
     fit_words,
     general_word_weight,
     may_be_typo,
+    place_stems,
     synonym_cover,
     title_fit_words,
 )
@@ -156,12 +157,17 @@ def word_matches(
     return matches
 
 
-def query_word_weight(text: str, word_weight: WordWeight) -> WordWeight:
+def query_word_weight(
+    text: str, word_weight: WordWeight, places: frozenset[str] = frozenset()
+) -> WordWeight:
     """Each query word's weight: rare words more (`word_weight`), the title's more again,
-    general words (text.GENERAL_WORDS) little."""
+    general words (text.GENERAL_WORDS) little, place names (`places`) nothing."""
     titled = title_fit_words(text)
+    place_words = place_stems(places)
 
     def weight(word: str) -> float:
+        if word in place_words:
+            return 0.0
         titled_weight = TITLE_WORD_WEIGHT if word in titled else 1.0
         return word_weight(word) * titled_weight * general_word_weight(word)
 
@@ -223,7 +229,7 @@ def score_pair(
     matches = word_matches(
         fit_words(wanted.text), fit_words(candidate.text), policy.word_similarity_cutoff
     )
-    text = text_score(matches, query_word_weight(wanted.text, word_weight))
+    text = text_score(matches, query_word_weight(wanted.text, word_weight, wanted.place_names))
     if is_unrelated(wanted, toms, text):
         return None
     toms = toms_in_words(wanted, toms, text, policy)

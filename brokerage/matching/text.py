@@ -221,6 +221,18 @@ def why_general(word: str) -> str | None:
     return None if general is None else _GENERAL_STEMS[general]
 
 
+@lru_cache(maxsize=64)
+def place_stems(names: frozenset[str]) -> frozenset[str]:
+    """The fit words of place names ("Bicester", "Blackbird Leys"): shared, they say where
+    the help is, not what it is."""
+    return frozenset(word for name in names for word in _stems(name))
+
+
+def is_place(word: str, places: frozenset[str]) -> bool:
+    """Whether a fit word is one of the place names' (`places`, as names)."""
+    return word in place_stems(places)
+
+
 # Each synonym phrase as stems, by its first stem, with its group's token.
 _PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {}
 for _name, _phrases in SYNONYMS.items():

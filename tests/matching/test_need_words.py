@@ -158,3 +158,37 @@ def test_an_ing_written_without_its_i_is_the_same_word():
     assert fit_words("readng") == fit_words("reading") == ("read",)
     assert fit_words("young strong") == ("young", "strong")
     assert _fit("Reading volunteers", "Volunteres for readng") == pytest.approx(1.0, abs=0.1)
+
+
+# Place names ---------------------------------------------------------------------------
+
+PLACES = frozenset({"Bicester", "Banbury"})
+
+
+def test_a_place_both_texts_name_is_no_help_in_common():
+    # The county's miss: "Tablets for families in Banbury" found Banbury's lunch club.
+    need = _need("Tablets for Banbury\nTablets for children in Banbury", place_names=PLACES)
+    lunch = _offer("Lunch club in Banbury", key="OFF-1")
+    tablets = _offer("Tablets to lend", key="OFF-2")
+    assert score_pair(need, lunch, CATALOGUE, POLICY) is None
+    ranked = rank(need, CandidatePool([lunch, tablets], CATALOGUE), POLICY)
+    assert [r.key for r in ranked] == ["OFF-2"]
+
+
+def test_without_place_names_a_shared_place_is_a_word_in_common():
+    need = _need("Tablets for Banbury")
+    assert _fit("Tablets for Banbury", "Lunch club in Banbury") > 0
+    assert score_pair(need, _offer("Lunch club in Banbury"), CATALOGUE, POLICY) is not None
+
+
+def test_a_need_naming_only_a_place_has_no_words_in_common_with_an_offer_there():
+    need = _need("Banbury", place_names=PLACES)
+    assert score_pair(need, _offer("Lunch club in Banbury"), CATALOGUE, POLICY) is None
+    assert rank(need, CandidatePool([_offer("Lunch club in Banbury")], CATALOGUE), POLICY) == []
+
+
+def test_the_reasons_say_a_shared_place_was_not_counted():
+    need = _need("Reading help in Bicester", place_names=PLACES)
+    found = score_pair(need, _offer("Reading help at a Bicester school"), CATALOGUE, POLICY)
+    assert found is not None
+    assert "Not counted (places, not the help): bicester" in found.reasons
