@@ -198,7 +198,14 @@ def _location(
 
 
 def _included(pool: CandidatePool, wanted: Wanted, distance: np.ndarray) -> np.ndarray:
-    included = (distance <= pool.radius) & pool.open
+    # As reference.is_excluded: a supplier's radius does not bound help that can come from
+    # afar (money or goods sent, or help given remotely).
+    within = distance <= pool.radius
+    if wanted.can_be_sent:
+        within.fill(True)
+    else:
+        within |= pool.remote
+    included = within & pool.open
     if wanted.max_distance_m is not None:
         included &= (distance <= wanted.max_distance_m) | pool.remote
     if wanted.start is not None:

@@ -38,11 +38,13 @@ def distance_m(wanted: Wanted, candidate: Candidate) -> float:
 
 
 def is_excluded(wanted: Wanted, candidate: Candidate, distance: float) -> bool:
-    """Closed, out of reach (either side's radius; the query's in-person reach does not bound
-    help given remotely) or no overlap between the two date windows."""
+    """Closed, out of reach (either side's radius; neither bounds help that can come from
+    afar: money or goods sent, or help given remotely) or no overlap between the two date
+    windows."""
     if candidate.closed:
         return True
-    if candidate.service_radius_m is not None and distance > candidate.service_radius_m:
+    beyond_radius = candidate.service_radius_m is not None and distance > candidate.service_radius_m
+    if beyond_radius and not comes_from_afar(wanted, candidate):
         return True
     beyond_reach = wanted.max_distance_m is not None and distance > wanted.max_distance_m
     if beyond_reach and not candidate.remote:

@@ -192,3 +192,37 @@ def test_the_reasons_say_a_shared_place_was_not_counted():
     found = score_pair(need, _offer("Reading help at a Bicester school"), CATALOGUE, POLICY)
     assert found is not None
     assert "Not counted (places, not the help): bicester" in found.reasons
+
+
+# Help that can come from afar ------------------------------------------------------------
+
+FAR = (HERE[0] + 40_000.0, HERE[1])  # 40 km east
+
+
+def _far_offer(text: str, key: str = "OFF-1", **more) -> Candidate:
+    return Candidate(key, *FAR, measures={}, text=text, service_radius_m=20_000.0, **more)
+
+
+def _listed(need: Wanted, offer: Candidate) -> tuple[bool, bool]:
+    """Whether the reference and the engine list the offer for the need."""
+    by_reference = score_pair(need, offer, CATALOGUE, POLICY) is not None
+    by_engine = bool(rank(need, CandidatePool([offer], CATALOGUE), POLICY))
+    return by_reference, by_engine
+
+
+def test_goods_that_can_be_sent_are_not_bounded_by_the_suppliers_radius():
+    # The county's miss: laptops 38 km away, from a supplier serving 20 km, for a need of
+    # devices that can be posted (relevance.md: a good fit further away, delivered, is 1).
+    need = _need("Tablets to lend", can_be_sent=True)
+    assert _listed(need, _far_offer("Refurbished tablets and laptops")) == (True, True)
+
+
+def test_help_given_online_is_not_bounded_by_the_suppliers_radius():
+    need = _need("English conversation practice")
+    offer = _far_offer("English conversation practice online", remote=True)
+    assert _listed(need, offer) == (True, True)
+
+
+def test_in_person_help_beyond_the_suppliers_radius_is_still_no_match():
+    need = _need("English conversation practice")
+    assert _listed(need, _far_offer("English conversation practice")) == (False, False)
