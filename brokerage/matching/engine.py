@@ -24,7 +24,12 @@ from .model import (
     Wanted,
 )
 from .policy import MatchingPolicy
-from .reference import has_something_to_match, query_word_weight, score_pair
+from .reference import (
+    has_something_to_match,
+    least_words_alone,
+    query_word_weight,
+    score_pair,
+)
 from .text import (
     MAX_TYPO_LENGTH_CHANGE,
     compared_exactly,
@@ -327,8 +332,8 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
     toms = _toms(pool, wanted, policy)
     text = _text(pool, wanted, policy)
     if has_something_to_match(wanted):
-        # As reference.is_unrelated: nothing towards any measure and no word in common.
-        included &= (toms > 0) | (text > 0)
+        # As reference.is_unrelated: nothing towards any measure and too few words in common.
+        included &= (toms > 0) | ((text > 0) & (text >= least_words_alone(wanted, policy)))
     if wanted.measures and fit_words(wanted.text):
         # As reference.toms_in_words: the measures count as far as the words bear them out.
         toms = worded_toms(toms, text, policy)

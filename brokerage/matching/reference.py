@@ -198,10 +198,19 @@ def has_something_to_match(wanted: Wanted) -> bool:
     return bool(wanted.measures) or bool(fit_words(wanted.text))
 
 
-def is_unrelated(wanted: Wanted, toms: float, text: float) -> bool:
-    """Nothing towards any wanted measure (not even a related one) and no word in common:
-    not a match, however near (relevance.md: off-topic is 0)."""
-    return toms <= 0 and text <= 0 and has_something_to_match(wanted)
+def least_words_alone(wanted: Wanted, policy: MatchingPolicy) -> float:
+    """The least description fit that lists a candidate giving nothing towards any measure
+    the query asks for: the fit at which words confirm the help (one weak word in common,
+    "release" for a reading need, is no match); a query of words alone, any word in common."""
+    return policy.confirming_fit if wanted.measures else 0.0
+
+
+def is_unrelated(wanted: Wanted, toms: float, text: float, policy: MatchingPolicy) -> bool:
+    """Nothing towards any wanted measure (not even a related one) and no word in common,
+    or too few for a query asking for measures: not a match, however near (relevance.md:
+    off-topic is 0)."""
+    few_words = text <= 0 or text < least_words_alone(wanted, policy)
+    return toms <= 0 and few_words and has_something_to_match(wanted)
 
 
 def fit_score(wanted: Wanted, candidate: Candidate, text: float, policy: MatchingPolicy) -> float:
@@ -232,7 +241,7 @@ def score_pair(
         fit_words(wanted.text), fit_words(candidate.text), policy.word_similarity_cutoff
     )
     text = text_score(matches, query_word_weight(wanted.text, word_weight, wanted.place_names))
-    if is_unrelated(wanted, toms, text):
+    if is_unrelated(wanted, toms, text, policy):
         return None
     toms = toms_in_words(wanted, toms, text, policy)
     fit = fit_score(wanted, candidate, text, policy)

@@ -10,6 +10,7 @@ from brokerage.matching import (
     CandidatePool,
     MatchingPolicy,
     Wanted,
+    WantedMeasure,
     rank,
     score_pair,
 )
@@ -226,3 +227,40 @@ def test_help_given_online_is_not_bounded_by_the_suppliers_radius():
 def test_in_person_help_beyond_the_suppliers_radius_is_still_no_match():
     need = _need("English conversation practice")
     assert _listed(need, _far_offer("English conversation practice")) == (False, False)
+
+
+# One weak word and nothing towards a measure ---------------------------------------------
+
+READERS = (
+    "Reading volunteers for primary schools\n"
+    "Volunteers to read with children at schools on our waiting list, releasing teachers."
+)
+
+
+def _jobs_offer(text: str) -> Candidate:
+    """An offer of jobs for prison leavers: nothing towards a reading need's measures."""
+    return Candidate("OFF-1", *HERE, measures={"OIEP-J4": 2}, text=text)
+
+
+def _reading_need() -> Wanted:
+    return Wanted(*HERE, measures=(WantedMeasure("OIEP-S2", 10),), text=READERS)
+
+
+def test_one_weak_word_and_nothing_towards_a_measure_lists_no_offer():
+    # ARCh's miss: "Kitchen placements for prison leavers" listed on "release" alone.
+    kitchen = _jobs_offer("Kitchen placements\nJobs on release from prison")
+    found = score_pair(_reading_need(), kitchen, CATALOGUE, POLICY)
+    assert found is None
+    assert rank(_reading_need(), CandidatePool([kitchen], CATALOGUE), POLICY) == []
+
+
+def test_words_that_confirm_the_help_list_an_offer_with_nothing_towards_a_measure():
+    readers = _jobs_offer("Reading volunteers for schools")
+    assert score_pair(_reading_need(), readers, CATALOGUE, POLICY) is not None
+    assert rank(_reading_need(), CandidatePool([readers], CATALOGUE), POLICY)
+
+
+def test_a_need_of_words_alone_lists_an_offer_sharing_one_word():
+    need = _need(READERS)
+    kitchen = _offer("Kitchen placements\nJobs on release from prison")
+    assert score_pair(need, kitchen, CATALOGUE, POLICY) is not None
