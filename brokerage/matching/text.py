@@ -55,10 +55,11 @@ _SHORT_DOMAIN_WORD = re.compile(rf"\b(?:{'|'.join(sorted(SHORT_DOMAIN_WORDS))})\
 # Words that say little about which help is asked for or given: nearly every listing
 # supports or helps some local people or community, with volunteers, as a service ("support"
 # put bookkeeping first for an English language need); who is helped ("older people",
-# "young people", "families": every kind of help is for someone); and how often or how long
-# ("every week", "a day a year"). Matched by stem, so their families too. Shared, they count
-# for little (GENERAL_WORD_WEIGHT), so the words that say the help decide, and the reasons
-# say so.
+# "young people", "families": every kind of help is for someone); how often or how long
+# ("every week", "a day a year"); how it is organised ("groups", "sessions"); and who gives
+# it ("our staff", "two of our team": every offer is given by someone). Matched by stem, so
+# their families too. Shared, they count for little (GENERAL_WORD_WEIGHT), so the words that
+# say the help decide, and the reasons say so.
 GENERAL_WORDS = {
     "words that say little about the help": (
         "community help local people person service support volunteer"
@@ -66,6 +67,7 @@ GENERAL_WORDS = {
     "words for who is helped": "adult child children elderly family older resident young",
     "words for how often": "day week weekly year",
     "words for how help is organised": "activity group session",
+    "words for who gives the help": "colleague employee staff team",
 }
 # Below this many letters a word is compared exactly: short words one letter apart are
 # other words (read, ready), not typos.
