@@ -13,6 +13,7 @@ from typing import Protocol, TypedDict
 
 from ..matching import Candidate, Wanted, WantedMeasure
 from ..matching.text import says_delivered_remotely, title_says_closed
+from ..places.names import place_names
 from ..toms.service import matching_catalogue
 from .models import Listing, Need, Offer, Opportunity
 
@@ -133,6 +134,7 @@ def wanted_from_need(need: Need) -> Wanted:
         end=need.deadline,
         max_distance_m=reach,
         can_be_sent=reach is None and bool(need.measures),
+        place_names=place_names(),
         **_common(need),
     )
 

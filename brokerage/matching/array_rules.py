@@ -96,6 +96,7 @@ class Reach:
     start: Values
     end: Values
     max_distance: Values | None = None
+    sent: Flags = False
     wanted_start: Values | None = None
     wanted_end: Values | None = None
 
@@ -103,7 +104,10 @@ class Reach:
 def in_reach(distance: np.ndarray, reach: Reach) -> np.ndarray:
     """As reference.is_excluded, negated: open, within the candidate's radius and the
     query's reach (help given remotely is not bounded by it), date windows overlapping."""
-    included = (distance <= reach.radius) & reach.is_open
+    # As reference.is_excluded: a candidate's radius does not bound help that can come from
+    # afar (money or goods the query asks to be sent, or help given remotely).
+    within = (distance <= reach.radius) | reach.remote | reach.sent
+    included = within & reach.is_open
     if reach.max_distance is not None:
         included &= (distance <= reach.max_distance) | reach.remote
     if reach.wanted_start is not None:
@@ -184,11 +188,13 @@ class TypoIndex:
 @dataclass(frozen=True)
 class Asks:
     """What each query asks, as the last steps read it: `something` (measures or words:
-    reference.has_something_to_match), `worded` (measures and words: toms_in_words), and
+    reference.has_something_to_match), `worded` (measures and words: toms_in_words), the
+    least description fit that lists a candidate with no TOMs credit (`least_words`), and
     per pair whether both sides have a category and whether they are the same."""
 
     something: Flags
     worded: Flags
+    least_words: Values
     categorised: Flags
     same_category: Flags
 
@@ -206,8 +212,10 @@ def combined(
     out, the TOMs credit as the words bear it out, the category blended into the fit, and
     the weighted total."""
     if np.any(asks.something):
-        # As reference.is_unrelated: nothing towards any measure and no word in common.
-        included = included & (np.logical_not(asks.something) | (toms > 0) | (text > 0))
+        # As reference.is_unrelated: nothing towards any measure and too few words in common
+        # (reference.least_words_alone).
+        words = (text > 0) & (text >= asks.least_words)
+        included = included & (np.logical_not(asks.something) | (toms > 0) | words)
     if np.any(asks.worded):
         toms = np.where(asks.worded, worded_toms(toms, text, policy), toms)
     fit = text

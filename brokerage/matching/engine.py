@@ -37,6 +37,7 @@ from .model import (
 from .policy import MatchingPolicy
 from .reference import (
     has_something_to_match,
+    least_words_alone,
     measure_credit,
     query_word_weight,
     score_pair,
@@ -177,6 +178,7 @@ def _included(pool: CandidatePool, wanted: Wanted, distance: np.ndarray) -> np.n
         start=pool.start,
         end=pool.end,
         max_distance=wanted.max_distance_m,
+        sent=wanted.can_be_sent,
         wanted_start=None if wanted.start is None else wanted.start.toordinal(),
         wanted_end=None if wanted.end is None else wanted.end.toordinal(),
     )
@@ -220,8 +222,10 @@ def _text(pool: CandidatePool, wanted: Wanted, policy: MatchingPolicy) -> np.nda
     n = len(pool)
     if not query or not pool.vocabulary:
         return np.zeros(n)
-    weight = query_word_weight(wanted.text, pool.word_weight)
+    weight = query_word_weight(wanted.text, pool.word_weight, wanted.place_names)
     weights = np.array([weight(word) for word in query])
+    if not weights.sum():  # only place names: nothing that says the help
+        return np.zeros(n)
     text = np.zeros(n)
     best = np.empty(n)
     cover = synonym_cover(query)
@@ -278,6 +282,7 @@ def score_all(wanted: Wanted, pool: CandidatePool, policy: MatchingPolicy) -> Sc
     asks = Asks(
         something=has_something_to_match(wanted),
         worded=words_weigh_measures(wanted),
+        least_words=least_words_alone(wanted, policy),
         categorised=categorised,
         same_category=same_category,
     )

@@ -78,6 +78,9 @@ class Wanted:
     # The help asked for is money or goods, which can be sent: further away it is still a
     # match (relevance.md), so its location score falls only to the policy's sent-help floor.
     can_be_sent: bool = False
+    # The partnership's place names (towns, villages, wards), handed in by the app: a place
+    # both texts name says where, not what help, so it counts for nothing towards fit.
+    place_names: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -36,11 +36,12 @@ from .policy import MatchingPolicy
 from .reference import (
     WordWeight,
     has_something_to_match,
+    least_words_when,
     measure_credit,
     title_factor,
     words_weigh_measures,
 )
-from .text import fit_words, synonym_cover, title_fit_words
+from .text import fit_words, place_stems, synonym_cover, title_fit_words
 
 
 class QueryPool:
@@ -124,7 +125,8 @@ class QueryPool:
             first = len(pair_word)
             pair_query.extend([query] * len(words))
             pair_word.extend([vocabulary.setdefault(word, len(vocabulary)) for word in words])
-            factors.extend([title_factor(word, titled) for word in words])
+            places = place_stems(wanted.place_names)
+            factors.extend([title_factor(word, titled, places) for word in words])
             for token, spelt in synonym_cover(words).items():
                 for offset, word in enumerate(words):
                     if word in spelt:
@@ -140,6 +142,7 @@ class QueryPool:
         self.has_words = np.bincount(self.pair_query, minlength=len(self)) > 0
         self.asks_something = np.array(something, dtype=bool)
         self.asks_in_words = np.array(worded, dtype=bool)
+        self.asks_measures = np.array([bool(q.measures) for q in self.queries], dtype=bool)
         self.typos = TypoIndex(self.vocabulary)
 
     def word_weights(self, word_weight: WordWeight) -> tuple[np.ndarray, np.ndarray]:
@@ -219,7 +222,8 @@ def _text(
     found = np.bincount(
         queries.pair_query, weights=weights * (similarity / 100), minlength=len(queries)
     )
-    np.divide(found, sums, out=text, where=queries.has_words)
+    # As engine._text: a query whose words weigh nothing (place names only) fits no text.
+    np.divide(found, sums, out=text, where=queries.has_words & (sums > 0))
     # A weighted mean of numbers in [0, 1]; clip the float rounding (1.0000000000000002).
     return np.minimum(1.0, text)
 
@@ -243,6 +247,7 @@ def score_against(
         start=NO_DATE_LOW if candidate.start is None else candidate.start.toordinal(),
         end=NO_DATE_HIGH if candidate.end is None else candidate.end.toordinal(),
         max_distance=queries.max_distance,
+        sent=queries.can_be_sent,
         wanted_start=queries.start,
         wanted_end=queries.end,
     )
@@ -254,6 +259,7 @@ def score_against(
     asks = Asks(
         something=queries.asks_something,
         worded=queries.asks_in_words,
+        least_words=least_words_when(queries.asks_measures, policy),
         categorised=(queries.category != 0) & bool(own_category),
         same_category=queries.category == code,
     )

@@ -24,6 +24,7 @@ from .text import (
     GENERAL_WORD_WEIGHT,
     fit_words,
     fit_words_as_written,
+    is_place,
     is_synonym_token,
     why_general,
 )
@@ -179,6 +180,17 @@ def general_words_in_common(wanted: Wanted, matches: list[WordMatch]) -> list[st
     return [f"counted at {share} ({why}): {', '.join(words)}" for why, words in little.items()]
 
 
+def places_in_common(wanted: Wanted, matches: list[WordMatch]) -> list[str]:
+    """The place names the candidate shares with the query: they say where, not what help."""
+    asked = fit_words_as_written(wanted.text)
+    places = [
+        asked.get(word, word)
+        for word, other, _ in matches
+        if other is not None and is_place(word, wanted.place_names)
+    ]
+    return [f"not counted (places, not the help): {', '.join(places)}"] if places else []
+
+
 def explain_fit(
     wanted: Wanted, candidate: Candidate, matches: list[WordMatch], text: float
 ) -> list[str]:
@@ -187,6 +199,7 @@ def explain_fit(
     reasons = [
         f"description fit {text:.0%}: {in_common}",
         *general_words_in_common(wanted, matches),
+        *places_in_common(wanted, matches),
     ]
     if wanted.category and candidate.category:
         if wanted.category.casefold() == candidate.category.casefold():

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from .confirmation import Number, toms_score, worded_toms
@@ -25,6 +26,7 @@ from .text import (
     fit_words,
     general_word_weight,
     may_be_typo,
+    place_stems,
     synonym_cover,
     title_fit_words,
 )
@@ -37,11 +39,13 @@ def distance_m(wanted: Wanted, candidate: Candidate) -> float:
 
 
 def is_excluded(wanted: Wanted, candidate: Candidate, distance: float) -> bool:
-    """Closed, out of reach (either side's radius; the query's in-person reach does not bound
-    help given remotely) or no overlap between the two date windows."""
+    """Closed, out of reach (either side's radius; neither bounds help that can come from
+    afar: money or goods sent, or help given remotely) or no overlap between the two date
+    windows."""
     if candidate.closed:
         return True
-    if candidate.service_radius_m is not None and distance > candidate.service_radius_m:
+    beyond_radius = candidate.service_radius_m is not None and distance > candidate.service_radius_m
+    if beyond_radius and not comes_from_afar(wanted, candidate):
         return True
     beyond_reach = wanted.max_distance_m is not None and distance > wanted.max_distance_m
     if beyond_reach and not candidate.remote:
@@ -156,19 +160,27 @@ def word_matches(
     return matches
 
 
-def title_factor(word: str, titled: frozenset[str]) -> float:
+def title_factor(
+    word: str, titled: frozenset[str], place_words: frozenset[str] = frozenset()
+) -> float:
     """How many times a description's word a query word counts, rarity aside: more in the
-    title, a general word (text.GENERAL_WORDS) little."""
+    title, a general word (text.GENERAL_WORDS) little, a place's name (`place_words`, as
+    text.place_stems) nothing."""
+    if word in place_words:
+        return 0.0
     return (TITLE_WORD_WEIGHT if word in titled else 1.0) * general_word_weight(word)
 
 
-def query_word_weight(text: str, word_weight: WordWeight) -> WordWeight:
+def query_word_weight(
+    text: str, word_weight: WordWeight, places: frozenset[str] = frozenset()
+) -> WordWeight:
     """Each query word's weight: rare words more (`word_weight`), the title's more again,
-    general words (text.GENERAL_WORDS) little."""
+    general words (text.GENERAL_WORDS) little, place names (`places`) nothing."""
     titled = title_fit_words(text)
+    place_words = place_stems(places)
 
     def weight(word: str) -> float:
-        return word_weight(word) * title_factor(word, titled)
+        return word_weight(word) * title_factor(word, titled, place_words)
 
     return weight
 
@@ -201,10 +213,24 @@ def has_something_to_match(wanted: Wanted) -> bool:
     return bool(wanted.measures) or bool(fit_words(wanted.text))
 
 
-def is_unrelated(wanted: Wanted, toms: float, text: float) -> bool:
-    """Nothing towards any wanted measure (not even a related one) and no word in common:
-    not a match, however near (relevance.md: off-topic is 0)."""
-    return toms <= 0 and text <= 0 and has_something_to_match(wanted)
+def least_words_alone(wanted: Wanted, policy: MatchingPolicy) -> float:
+    """The least description fit that lists a candidate giving nothing towards any measure
+    the query asks for: the fit at which words confirm the help (one weak word in common,
+    "release" for a reading need, is no match); a query of words alone, any word in common."""
+    return float(least_words_when(bool(wanted.measures), policy))
+
+
+def least_words_when(asks_measures: bool | np.ndarray, policy: MatchingPolicy) -> np.ndarray:
+    """`least_words_alone` of one query or many, by whether each asks for measures."""
+    return np.where(asks_measures, policy.confirming_fit, 0.0)
+
+
+def is_unrelated(wanted: Wanted, toms: float, text: float, policy: MatchingPolicy) -> bool:
+    """Nothing towards any wanted measure (not even a related one) and no word in common,
+    or too few for a query asking for measures: not a match, however near (relevance.md:
+    off-topic is 0)."""
+    few_words = text <= 0 or text < least_words_alone(wanted, policy)
+    return toms <= 0 and few_words and has_something_to_match(wanted)
 
 
 def fit_score(wanted: Wanted, candidate: Candidate, text: float, policy: MatchingPolicy) -> float:
@@ -234,8 +260,8 @@ def score_pair(
     matches = word_matches(
         fit_words(wanted.text), fit_words(candidate.text), policy.word_similarity_cutoff
     )
-    text = text_score(matches, query_word_weight(wanted.text, word_weight))
-    if is_unrelated(wanted, toms, text):
+    text = text_score(matches, query_word_weight(wanted.text, word_weight, wanted.place_names))
+    if is_unrelated(wanted, toms, text, policy):
         return None
     toms = toms_in_words(wanted, toms, text, policy)
     fit = fit_score(wanted, candidate, text, policy)

@@ -55,16 +55,19 @@ _SHORT_DOMAIN_WORD = re.compile(rf"\b(?:{'|'.join(sorted(SHORT_DOMAIN_WORDS))})\
 # Words that say little about which help is asked for or given: nearly every listing
 # supports or helps some local people or community, with volunteers, as a service ("support"
 # put bookkeeping first for an English language need); who is helped ("older people",
-# "young people", "families": every kind of help is for someone); and how often or how long
-# ("every week", "a day a year"). Matched by stem, so their families too. Shared, they count
-# for little (GENERAL_WORD_WEIGHT), so the words that say the help decide, and the reasons
-# say so.
+# "young people", "families": every kind of help is for someone); how often or how long
+# ("every week", "a day a year"); how it is organised ("groups", "sessions"); and who gives
+# it ("our staff", "two of our team": every offer is given by someone). Matched by stem, so
+# their families too. Shared, they count for little (GENERAL_WORD_WEIGHT), so the words that
+# say the help decide, and the reasons say so.
 GENERAL_WORDS = {
     "words that say little about the help": (
         "community help local people person service support volunteer"
     ),
     "words for who is helped": "adult child children elderly family older resident young",
     "words for how often": "day week weekly year",
+    "words for how help is organised": "activity group session",
+    "words for who gives the help": "colleague employee staff team",
 }
 # Below this many letters a word is compared exactly: short words one letter apart are
 # other words (read, ready), not typos.
@@ -192,15 +195,44 @@ _GENERAL_STEMS = {
 }
 
 
+# How alike a misspelt word must be to a general word to stand for it ("volunters" for
+# volunteers), as matching's default word similarity.
+GENERAL_TYPO_SIMILARITY = 80
+
+
+@lru_cache(maxsize=200_000)
+def _general_stem(word: str) -> str | None:
+    """The general word's stem that a fit word is, or that it misspells, or None."""
+    if word in _GENERAL_STEMS:
+        return word
+    for general in _GENERAL_STEMS:
+        if may_be_typo(word, general) and fuzz.ratio(word, general) >= GENERAL_TYPO_SIMILARITY:
+            return general
+    return None
+
+
 def general_word_weight(word: str) -> float:
     """How much a fit word counts for what it says about the help: GENERAL_WORD_WEIGHT
-    for a general word, 1 for any other."""
-    return GENERAL_WORD_WEIGHT if word in _GENERAL_STEMS else 1.0
+    for a general word or a misspelt one ("volunters"), 1 for any other."""
+    return 1.0 if _general_stem(word) is None else GENERAL_WORD_WEIGHT
 
 
 def why_general(word: str) -> str | None:
     """Why a fit word counts for little (GENERAL_WORDS), or None if it counts in full."""
-    return _GENERAL_STEMS.get(word)
+    general = _general_stem(word)
+    return None if general is None else _GENERAL_STEMS[general]
+
+
+@lru_cache(maxsize=64)
+def place_stems(names: frozenset[str]) -> frozenset[str]:
+    """The fit words of place names ("Bicester", "Blackbird Leys"): shared, they say where
+    the help is, not what it is."""
+    return frozenset(word for name in names for word in _stems(name))
+
+
+def is_place(word: str, places: frozenset[str]) -> bool:
+    """Whether a fit word is one of the place names' (`places`, as names)."""
+    return word in place_stems(places)
 
 
 # Each synonym phrase as stems, by its first stem, with its group's token.

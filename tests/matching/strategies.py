@@ -75,6 +75,8 @@ WORDS = [
     "readng",
 ]
 
+PLACES = ["Oxford", "County", "Blackbird Leys", "Reading"]
+
 eastings = st.floats(min_value=400_000, max_value=480_000, allow_nan=False)
 northings = st.floats(min_value=180_000, max_value=250_000, allow_nan=False)
 quantities = st.one_of(st.none(), st.floats(min_value=0, max_value=500, allow_nan=False))
@@ -100,6 +102,8 @@ def wanted(draw: st.DrawFn) -> Wanted:
         max_distance_m=draw(st.one_of(st.none(), st.floats(min_value=1_000, max_value=100_000))),
         in_priority_place=draw(st.booleans()),
         can_be_sent=draw(st.booleans()),
+        # Place names a text may share (oxford, county are among WORDS): not the help.
+        place_names=frozenset(draw(st.lists(st.sampled_from(PLACES), max_size=2))),
     )
 
 

@@ -18,7 +18,14 @@ word in common, 0.827 / 0.922 once a short word with two letters changed was ano
 (planting, paint), not a typo, 0.841 / 0.933 once general words (support, help, local,
 community, people, volunteers; who is helped: older, young, families, children; how often:
 week, year, day) counted for a tenth of a word that says the help, IT written in capitals
-was a word and read as computers, and an -ing without its i ("readng") was read as -ing.
+was a word and read as computers, and an -ing without its i ("readng") was read as -ing,
+0.845 / 0.934 once a misspelt general word ("volunters") counted as the word it stands for
+and words for how help is organised (groups, sessions, activities) were general words,
+0.845 / 0.937 once a place both texts name (the partnership's towns, villages and wards,
+handed to the core by the app) counted for nothing, 0.861 / 0.946 once a supplier's
+service radius no longer bounded help that can come from afar (goods sent, help online),
+0.866 / 0.948 once words for who gives the help (staff, team, employees, colleagues) were
+general words.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ from tests.matching.county import (
 from tests.matching.county.run import Built, measure, ranking
 
 # kind: (precision@5, nDCG@10) measured on this county, rounded down.
-FLOORS = {"opportunity": (0.92, 0.94), "need": (0.84, 0.93)}
+FLOORS = {"opportunity": (0.92, 0.94), "need": (0.86, 0.94)}
 MEASURE_FILES = sorted(path for path, _ in toms_service.shipped_files())
 
 
