@@ -189,10 +189,11 @@ def explain_fit(
         *general_words_in_common(wanted, matches),
     ]
     if wanted.category and candidate.category:
+        label = candidate.category_label or candidate.category
         if wanted.category.casefold() == candidate.category.casefold():
-            reasons.append(f"same category: {candidate.category}")
+            reasons.append(f"same category: {label}")
         else:
-            reasons.append(f"different category: {candidate.category}")
+            reasons.append(f"different category: {label}")
     if (wanted.start or wanted.end) and (candidate.start or candidate.end):
         reasons.append("dates overlap")
     return reasons
