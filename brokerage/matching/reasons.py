@@ -211,9 +211,10 @@ def explain_words_and_measures(
     in_words = float(credit_in_words(text, policy))
     if in_words > toms * share:
         return [
-            f"the words say the help asked for (description fit {text:.0%}): TOMs credit "
-            f"{in_words:.0%}, as for a related measure ({policy.same_outcome_credit:.0%} "
-            f"from a fit of {policy.same_help_fit:.0%})"
+            f"the descriptions alone earn a TOMs credit of {in_words:.0%} (description fit "
+            f"{text:.0%}): a fit of {policy.same_help_fit:.0%} or more earns "
+            f"{policy.same_outcome_credit:.0%}, as a related measure does, and a lower fit "
+            "a share of it in proportion"
         ]
     if toms <= 0 or share >= 1:
         return []
