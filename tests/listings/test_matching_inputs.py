@@ -9,15 +9,8 @@ from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings import matching_inputs as inputs
 from brokerage.listings import profiles, service
-from brokerage.matching import (
-    Candidate,
-    CandidatePool,
-    MatchingPolicy,
-    Wanted,
-    WantedMeasure,
-    rank,
-    score_pair,
-)
+from brokerage.matching import Candidate, CandidatePool, MatchingPolicy, Wanted, WantedMeasure, rank
+from brokerage.matching.reference import score_pair
 from brokerage.toms.service import matching_catalogue
 from tests.helpers.listings import listing_fields, load, priority_place_in_blackbird_leys
 
