@@ -14,6 +14,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment
+from markupsafe import Markup
 
 Number = Decimal | int | float
 # Quantities are kept to the hundredth (toms.fields.parse_quantity); so are they shown.
@@ -125,11 +126,23 @@ def sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def possessive(name: str) -> str:
+    """A name's possessive, as a name ending in s takes it: "Arch’s", "Thames Valley Print
+    Works’"."""
+    return f"{name}’" if name.casefold().endswith("s") else f"{name}’s"
+
+
+def whole_postcode(postcode: str | None) -> Markup:
+    """A postcode kept on one line: "OX4 2JY" never breaks as "OX4 / 2JY" on a phone."""
+    return Markup('<span class="text-nowrap">{}</span>').format(postcode or "")
+
+
 def register_filters(environment: Environment) -> None:
     """`{{ line.quantity | quantity }}`, `{{ line.quantity | amount(line.unit) }}`,
     `{{ pence | pounds }}`, `{{ share | percent }}`, `{{ day | date }}`,
     `{{ day | month }}`, `{{ moment | datetime }}`, `{{ first | date_span(last) }}`,
-    `{{ words | sentence }}` in every template."""
+    `{{ words | sentence }}`, `{{ name | possessive }}`, `{{ code | postcode }}` in every
+    template."""
     environment.filters.update(
         quantity=format_quantity,
         amount=format_amount,
@@ -140,4 +153,6 @@ def register_filters(environment: Environment) -> None:
         datetime=format_datetime,
         date_span=format_date_span,
         sentence=sentence,
+        possessive=possessive,
+        postcode=whole_postcode,
     )

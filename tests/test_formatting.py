@@ -146,3 +146,54 @@ def test_every_template_has_the_filters(app: Flask):
         "40 hours; £1,250; 50%; 4 December 2026; 4 December 2026 at 09:00; 40; December 2026; "
         "On 4 December 2026"
     )
+
+
+def test_a_name_ending_in_s_takes_an_apostrophe_alone(app: Flask):
+    with app.test_request_context():
+        html = render_template_string(
+            "{{ a | possessive }} offers; {{ b | possessive }} offers; {{ c | possessive }}",
+            a="Thames Valley Print Works",
+            b="Arch",
+            c="OXFORD BUS",
+        )
+    assert html == "Thames Valley Print Works’ offers; Arch’s offers; OXFORD BUS’"
+
+
+# A name's possessive written by hand ("{{ organisation.name }}'s", f"{owner_name}'s"),
+# in a template or an f-string: "Thames Valley Print Works's".
+HAND_WRITTEN_POSSESSIVE = re.compile(r"(name|area)\s*\}\}?['’]s\b")
+
+
+def test_no_template_or_python_writes_a_possessive_but_through_the_helper():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for folder in ("templates", "brokerage")
+        for path in sorted((ROOT / folder).rglob("*.*"))
+        if path.suffix in {".html", ".txt", ".py"} and path.name != "formatting.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if HAND_WRITTEN_POSSESSIVE.search(line)
+    ]
+    assert not found, "possessives written without | possessive:\n" + "\n".join(found)
+
+
+def test_a_postcode_is_kept_on_one_line(app: Flask):
+    with app.test_request_context():
+        html = render_template_string("{{ p | postcode }} {{ q | postcode }}", p="OX4 2JY", q="<b>")
+    whole = '<span class="text-nowrap">'
+    assert html == f"{whole}OX4 2JY</span> {whole}&lt;b&gt;</span>"
+
+
+# A postcode written out in a template without the filter that keeps it whole.
+BARE_POSTCODE = re.compile(
+    r"\{\{(?!\s*render_field)[^}]*\.\w*postcode\b(?![^}]*\|\s*postcode)[^}]*\}\}"
+)
+
+
+def test_no_template_shows_a_postcode_but_kept_whole():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if BARE_POSTCODE.search(line)
+    ]
+    assert not found, "postcodes shown without | postcode:\n" + "\n".join(found)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from ..formatting import possessive
+
 COMPANY_NUMBER_LENGTH = 8
 # Companies House prefixes (two characters, then six digits); no prefix: England and Wales.
 # AC ZC FC CE GE CS LP OC SE: England and Wales (assurance, unregistered, overseas,
@@ -84,4 +86,4 @@ READERS = {"company_number": company_number, "charity_number": charity_number}
 
 def taken(column: str, number: str, owner: str, where: str = "") -> str:
     """What a second organisation with the same number is told."""
-    return f"{LABELS[column]} {number} is already {owner}'s{where}."
+    return f"{LABELS[column]} {number} is already {possessive(owner)}{where}."

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ..accounts.models import User
 from ..extensions import db
+from ..formatting import possessive
 from ..matches.models import Match
 from ..workflow.states import State
 from .models import CaseStudy
@@ -24,7 +25,7 @@ def seed_case_study(staff: User | None) -> list[str]:
         return []
     text = (
         f"{match.offer.organisation.name} delivered “{match.offer.title}” for "
-        f"{match.seeker.organisation.name}’s “{match.seeker.title}”, confirmed by "
+        f"{possessive(match.seeker.organisation.name)} “{match.seeker.title}”, confirmed by "
         f"{match.seeker.organisation.name} and verified by the task force. (Demo case study.)"
     )
     save_case_study(match, staff, shown=True, text=text)

@@ -52,6 +52,17 @@ CATEGORY_LABELS = {
 }
 
 
+_LABEL_OF_VALUE: dict[str, str] = {
+    category.value: label for category, label in CATEGORY_LABELS.items()
+}
+
+
+def category_label(category: str | None) -> str | None:
+    """A stored category as the forms label it; a value of no category (an imported
+    partner's own word) as written."""
+    return None if category is None else _LABEL_OF_VALUE.get(category, category)
+
+
 class Size(enum.StrEnum):
     """The UK's usual employer size bands, by number of employees."""
 

@@ -15,6 +15,7 @@ from ..matching import Candidate, Wanted, WantedMeasure
 from ..matching.text import says_delivered_remotely, title_says_closed
 from ..places.names import place_names
 from ..toms.service import matching_catalogue
+from .choices import category_label
 from .models import Listing, Need, Offer, Opportunity
 
 # relevance.md: in-person help is within about 25 km, 15-30 km a weaker match; beyond it
@@ -78,6 +79,7 @@ def candidate_from_offer(offer: Offer, profile: ServiceReach | None = None) -> C
         service_radius_m=_radius_m(profile),
         closed=title_says_closed(offer.title),
         remote=says_delivered_remotely(_text(offer)),
+        category_label=category_label(offer.category),
         **_common(offer),
     )
 
@@ -110,6 +112,7 @@ def candidate_from_opportunity(opportunity: Opportunity) -> Candidate:
     return Candidate(
         key=opportunity.ref,
         measures={row.measure_code: float(row.target) for row in opportunity.measures},
+        category_label=category_label(opportunity.category),
         **_common(opportunity),
     )
 
@@ -147,5 +150,6 @@ def candidate_from_need(need: Need) -> Candidate:
         end=need.deadline,
         service_radius_m=in_person_reach_m(need),
         closed=title_says_closed(need.title),
+        category_label=category_label(need.category),
         **_common(need),
     )

@@ -1,5 +1,7 @@
 """A supplier's "For you": the opportunities it could bid for (its stored supplier-level
-ranking) and the needs its offers could help, each with its state if a match is under way."""
+ranking) and the needs its offers could help, each with its state if a match is under way.
+An opportunity whose every acted-on match with the supplier ended without help (declined,
+withdrawn, expired) is not offered again, as a need whose match so ended is not."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from ..listings.closing import open_and_published
 from ..listings.models import Offer, Opportunity
 from ..matching.strength import strength_word
 from ..matching.supplier_model import SupplierResult
-from .models import Match, State
+from .models import ENDED_WITHOUT_HELP_VALUES, Match, State
 from .supplier_models import SupplierMatch
 from .suppliers import ShownOffer, StoredMatch, shown_offers, stored_result
 
@@ -90,7 +92,16 @@ def opportunities_to_bid_for(organisation: Organisation) -> list[OpportunityToBi
             opportunity,
             stored_result(row),
             tuple(offers[o] for o in row.offer_ids if o in offers),
-            tuple(acted.get(opportunity.id, ())),
+            tuple(m for m in acted.get(opportunity.id, ()) if m.state not in ENDED),
         )
         for row, opportunity in rows
+        if not _ended_without_help(acted.get(opportunity.id, []))
     ]
+
+
+ENDED = frozenset(ENDED_WITHOUT_HELP_VALUES)
+
+
+def _ended_without_help(acted: list[StoredMatch]) -> bool:
+    """The supplier acted on matches with the opportunity and every one ended without help."""
+    return bool(acted) and all(m.state in ENDED for m in acted)

@@ -49,6 +49,12 @@ class State(SaidInWords):
     EXPIRED = "expired"
 
 
+# A match that ended without help given: declined, withdrawn or expired. "For you" pages
+# never offer it, or the listing on its other side, again as help to give or work to bid for.
+ENDED_WITHOUT_HELP = frozenset({State.DECLINED, State.WITHDRAWN, State.EXPIRED})
+ENDED_WITHOUT_HELP_VALUES = tuple(sorted(state.value for state in ENDED_WITHOUT_HELP))
+
+
 class MatchingPolicyVersion(Model):
     """A published policy: its numbers never change once published; a new one gets a new version."""
 

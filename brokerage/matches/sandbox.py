@@ -16,6 +16,7 @@ import numpy as np
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..formatting import sentence
 from ..listings.choices import ListingStatus
 from ..listings.kinds import KIND_OF_MODEL
 from ..listings.models import Listing, Offer
@@ -201,7 +202,7 @@ def _compare_seeker(
         listing.ref,
         listing.title,
         listing.organisation.name,
-        [replace(row, why=_why(row, rows, old, new)) for row in rows],
+        [replace(row, why=sentence(_why(row, rows, old, new))) for row in rows],
     )
 
 
@@ -239,7 +240,8 @@ def _gains(row: Row, old: MatchingPolicy, new: MatchingPolicy) -> np.ndarray:
 
 
 def _why(row: Row, rows: list[Row], old: MatchingPolicy, new: MatchingPolicy) -> str:
-    """The component that made the difference, in words.
+    """The component that made the difference, in words (the caller starts it with a
+    capital, as the match reasons start).
 
     An offer that entered is compared with the last-placed offer that left (the one it
     pushed out), and one that left with the last-placed offer that entered: the component

@@ -103,6 +103,9 @@ class Candidate:
     # The listing says its help comes online, by phone or by post: no in-person reach bounds
     # it, and further away it stays a weaker match (the policy's sent-help floor).
     remote: bool = False
+    # Its category as people read it on the forms ("Volunteering and community"); reasons
+    # name it so (`category` is the stored value that matching compares).
+    category_label: str | None = None
 
 
 @dataclass(frozen=True)

@@ -202,10 +202,11 @@ def explain_fit(
         *places_in_common(wanted, matches),
     ]
     if wanted.category and candidate.category:
+        label = candidate.category_label or candidate.category
         if wanted.category.casefold() == candidate.category.casefold():
-            reasons.append(f"same category: {candidate.category}")
+            reasons.append(f"same category: {label}")
         else:
-            reasons.append(f"different category: {candidate.category}")
+            reasons.append(f"different category: {label}")
     if (wanted.start or wanted.end) and (candidate.start or candidate.end):
         reasons.append("dates overlap")
     return reasons
@@ -223,9 +224,10 @@ def explain_words_and_measures(
     in_words = float(credit_in_words(text, policy))
     if in_words > toms * share:
         return [
-            f"the words say the help asked for (description fit {text:.0%}): TOMs credit "
-            f"{in_words:.0%}, as for a related measure ({policy.same_outcome_credit:.0%} "
-            f"from a fit of {policy.same_help_fit:.0%})"
+            f"the descriptions alone earn a TOMs credit of {in_words:.0%} (description fit "
+            f"{text:.0%}): a fit of {policy.same_help_fit:.0%} or more earns "
+            f"{policy.same_outcome_credit:.0%}, as a related measure does, and a lower fit "
+            "a share of it in proportion"
         ]
     if toms <= 0 or share >= 1:
         return []

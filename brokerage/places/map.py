@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 
+from ..formatting import possessive
 from ..partnership import current_partnership
 from .districts import area_districts
 from .lookup import GridPoint, locate_postcode
@@ -280,7 +281,8 @@ def _map_of_districts() -> str:
     """How a description starts: "A map of <area>'s five districts"."""
     count = len(area_districts())
     number = NUMBER_WORDS.get(count, str(count))
-    return f"A map of {current_partnership().area}'s {number} district{'s' * (count != 1)}"
+    area = possessive(current_partnership().area)
+    return f"A map of {area} {number} district{'s' * (count != 1)}"
 
 
 def shade_of(number: int, largest: int) -> int:

@@ -19,7 +19,7 @@ from ..listings.closing import is_closed, open_and_published
 from ..listings.kinds import KIND_OF_MODEL
 from ..listings.models import Listing, Need, Offer, Opportunity
 from ..matches.candidates import PAIRINGS, candidates_for
-from ..matches.models import Match
+from ..matches.models import ENDED_WITHOUT_HELP_VALUES, Match
 from ..matches.policy import policy_in_force
 from ..matches.scene import TOP_N, explain_stored
 from ..matches.supplier_inputs import OPPORTUNITY_QUERY_LOADS
@@ -260,7 +260,8 @@ def live_matches_for(listing: Listing, top_n: int = TOP_N) -> list[ShownMatch]:
 def _matched_to_own(
     organisation: Organisation, own: type[Listing], other: type[Listing]
 ) -> list[ShownMatch]:
-    """Published `other` listings matched to this organisation's published `own` ones."""
+    """Published `other` listings matched to this organisation's published `own` ones, at
+    any stage but one that ended without help (never offered again)."""
     query = (
         select(Match)
         .join(RELATION_TO[own])
@@ -269,6 +270,7 @@ def _matched_to_own(
             own.organisation_id == organisation.id,
             open_and_published(own),
             open_and_published(other),
+            Match.state.not_in(ENDED_WITHOUT_HELP_VALUES),
         )
     )
     own_key, other_key = RELATION_TO[own].key, RELATION_TO[other].key

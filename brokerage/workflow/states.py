@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..errors import BrokerageError
-from ..matches.models import SaidInWords, State
+from ..matches.models import ENDED_WITHOUT_HELP, SaidInWords, State
 
 
 class Stage(SaidInWords):
@@ -104,7 +104,7 @@ BY_RECORDING_ONLY = frozenset({(_S.AGREED, _S.DELIVERED)})
 DISPUTE = (_S.DELIVERED, _S.AGREED)
 # The task force's answers to a delivery: verify, query, reject.
 REVIEWS = frozenset(move for move, roles in MOVES.items() if _R.TASK_FORCE in roles)
-FINAL_STATES = frozenset({_S.VERIFIED, _S.DECLINED, _S.WITHDRAWN, _S.EXPIRED})
+FINAL_STATES = ENDED_WITHOUT_HELP | {_S.VERIFIED}
 NEEDS_REASON = frozenset({_S.DECLINED})
 
 

@@ -119,8 +119,8 @@ def test_a_number_in_the_wrong_form_is_refused_on_its_field(
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [
-        ("company_number", "1234567", "Company number 01234567 is already Oxford Printers Ltd's."),
-        ("charity_number", "1123456", "Charity number 1123456 is already Oxford Printers Ltd's."),
+        ("company_number", "1234567", "Company number 01234567 is already Oxford Printers Ltd’s."),
+        ("charity_number", "1123456", "Charity number 1123456 is already Oxford Printers Ltd’s."),
     ],
 )
 def test_a_number_another_organisation_has_is_refused_naming_it(
@@ -154,7 +154,7 @@ def test_a_new_organisation_with_a_taken_number_is_refused_naming_the_first(
     response = post_form(client_for(), "/organisations/new", data)
 
     assert field_error(response, "company_number") == (
-        "Company number 01234567 is already Oxford Printers Ltd's."
+        "Company number 01234567 is already Oxford Printers Ltd’s."
     )
     assert (
         in_app(lambda: db.session.scalar(select(Organisation).filter_by(name=data["name"]))) is None

@@ -28,7 +28,7 @@ def test_the_map_shades_the_district_of_the_quarters_verified_outcome(staff, rev
     html = staff.get(f"/plan/report?quarter={quarter.label}").get_data(as_text=True)
 
     description = _map_description(html)
-    assert "A map of Oxfordshire's five districts shaded by verified outcomes." in description
+    assert "A map of Oxfordshire’s five districts shaded by verified outcomes." in description
     assert "Oxford: 1 verified outcome;" in description
     assert "Cherwell: 0 verified outcomes;" in description
     assert sorted(SHADED.findall(html)) == ["0", "0", "0", "0", "4"]

@@ -104,12 +104,12 @@ def test_a_number_on_two_rows_is_a_line_error_naming_the_first(import_bytes):
     assert [(bad.line, bad.reason) for bad in report.bad_rows] == [
         (
             3,
-            "company_number: Company number 01234567 is already Oxford Printers Ltd's, "
+            "company_number: Company number 01234567 is already Oxford Printers Ltd’s, "
             "on an earlier row (ref P-1).",
         ),
         (
             4,
-            "charity_number: Charity number 1123456 is already Oxford Printers Ltd's, "
+            "charity_number: Charity number 1123456 is already Oxford Printers Ltd’s, "
             "on an earlier row (ref P-1).",
         ),
     ]
@@ -135,8 +135,8 @@ def test_a_number_another_organisation_has_is_a_line_error_naming_it(import_byte
 
     assert not report.applied
     assert [bad.reason for bad in report.bad_rows] == [
-        "company_number: Company number 01234567 is already Oxford Printers Ltd's.",
-        "charity_number: Charity number 1123456 is already Oxford Printers Ltd's.",
+        "company_number: Company number 01234567 is already Oxford Printers Ltd’s.",
+        "charity_number: Charity number 1123456 is already Oxford Printers Ltd’s.",
     ]
 
 

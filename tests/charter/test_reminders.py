@@ -37,7 +37,7 @@ def test_a_check_in_due_within_14_days_is_reminded_once(make_signee, in_app):
     assert mail.subject == (
         "Oxfordshire Inclusive Economy Charter: your baseline meeting is due on 15 February 2024"
     )
-    assert "Cowley Bakery's baseline meeting" in mail.body
+    assert "Cowley Bakery’s baseline meeting" in mail.body
     assert "- OCC-5 Support employee volunteering" in mail.body
     assert in_app(lambda: count(ReminderSent)) == 1
 

@@ -41,9 +41,11 @@ def test_staff_try_a_draft_that_weighs_location_more_and_see_offers_move(
     expect(page.get_by_role("heading", name="What would change")).to_be_visible()
     expect(page.get_by_label("Weight of location")).to_have_value("2")
     moved_up = page.get_by_role("row").filter(has_text=re.compile(r"\bup \d+"))
-    expect(moved_up.first).to_contain_text("location counts 0.74 instead of 0.30")
+    expect(moved_up.first).to_contain_text("Location counts 0.74 instead of 0.30")
     expect(page.get_by_role("button", name="Publish this policy")).to_be_visible()
     check_page(page, "sandbox-tried")
+    page.set_viewport_size({"width": 390, "height": 844})
+    check_page(page, "sandbox-tried-390")
 
 
 def _demo_listings_changed_last(app: Flask) -> None:

@@ -10,6 +10,7 @@ from brokerage.extensions import db
 from brokerage.listings import matching_inputs as inputs
 from brokerage.listings import profiles, service
 from brokerage.matching import Candidate, CandidatePool, MatchingPolicy, Wanted, WantedMeasure, rank
+from brokerage.matching.reference import score_pair
 from brokerage.toms.service import matching_catalogue
 from tests.helpers.listings import listing_fields, load, priority_place_in_blackbird_leys
 
@@ -41,6 +42,7 @@ def test_an_offer_is_a_candidate_bounded_by_its_suppliers_service_radius(
         end=end,
         service_radius_m=15_000.0,
         in_priority_place=False,
+        category_label="Volunteering and community",
     )
 
 
@@ -221,3 +223,16 @@ def test_the_conversions_read_every_listing_the_service_makes(in_app, listings_w
 
     assert offer_key.startswith("OFF-") and need_key.startswith("NEED-")
     assert text.startswith("Reading helpers")
+
+
+def test_a_reason_names_a_category_as_the_forms_label_it(in_app, make_listing):
+    need_id = make_listing("need", category="education")
+    offer_id = make_listing("offer", category="volunteering")
+
+    def reasons() -> tuple[str, ...]:
+        wanted = inputs.wanted_from_need(load("need", need_id))
+        candidate = inputs.candidate_from_offer(load("offer", offer_id))
+        found = score_pair(wanted, candidate, matching_catalogue(), MatchingPolicy())
+        return () if found is None else found.reasons
+
+    assert "Different category: Volunteering and community" in in_app(reasons)

@@ -50,7 +50,7 @@ def test_a_supplier_lists_an_offer_as_a_draft_with_its_measures_and_place(
     assert f"OFF-{offer_id} is saved: publish it when it is ready." in flashed(page)
     assert "OIEP-S1 Reading helper volunteers placed in primary schools 4 volunteers" in text
     assert "OIEP-S6 Employee volunteering hours on local community projects 40 hours" in text
-    assert "OX4 2JY, Oxford" in text
+    assert '<span class="text-nowrap">OX4 2JY</span>, Oxford' in page.get_data(as_text=True)
     stored = in_app(
         lambda: (
             only(Offer).status,

@@ -89,9 +89,9 @@ def test_the_offer_that_enters_and_the_one_that_leaves_are_named_with_the_compon
     }
     assert [row.offer_id for row in seeker.rows][0] == reading["local"], "draft's top N first"
     local, faringdon = _row(seeker, reading["local"]), _row(seeker, reading["faringdon"])
-    assert local.why.startswith("location counts 0.74 instead of 0.30: 0.0 km away")
+    assert local.why.startswith("Location counts 0.74 instead of 0.30: 0.0 km away")
     assert "gains" in local.why and "on Faringdon readers, which left" in local.why
-    assert faringdon.why.startswith("location counts 0.74 instead of 0.30")
+    assert faringdon.why.startswith("Location counts 0.74 instead of 0.30")
     assert "on Doorstep jobs, which entered" in faringdon.why
     assert seeker.changed
 
@@ -102,7 +102,7 @@ def test_a_draft_equal_to_the_policy_in_force_changes_nothing(in_app, reading):
     assert (summary.changed, summary.entered, summary.left, summary.mean_move) == (0, 0, 0, 0.0)
     rows = [row for seeker in comparison.seekers for row in seeker.rows]
     assert rows and all(row.change == "same" and row.move == 0 for row in rows)
-    assert all(row.before == row.after and row.why == "its score is unchanged" for row in rows)
+    assert all(row.before == row.after and row.why == "Its score is unchanged" for row in rows)
 
 
 def test_the_summary_counts_the_changes_across_the_sample(in_app, reading, county):
@@ -169,7 +169,7 @@ def test_staff_try_a_draft_and_see_what_enters_and_leaves_and_why_and_nothing_is
     page = response.get_data(as_text=True)
     assert "What would change" in page
     assert "Entered</span>" in page and "Left</span>" in page
-    assert escape("location counts 0.74 instead of 0.30") in page
+    assert escape("Location counts 0.74 instead of 0.30") in page
     assert "NEED-" in page and "Doorstep jobs" in page
     assert _nothing_stored(in_app) == before
 
@@ -252,5 +252,5 @@ def test_a_reason_names_the_setting_that_changed_a_components_score(in_app, read
     )
     faringdon = _row(seeker, reading["faringdon"])
     assert faringdon.change == "same" and faringdon.after.location == 1.0
-    assert faringdon.why.startswith("location with local distance 50 km instead of 3 km: ")
+    assert faringdon.why.startswith("Location with local distance 50 km instead of 3 km: ")
     assert f"location 1.00 (was {faringdon.before.location:.2f}) (+" in faringdon.why

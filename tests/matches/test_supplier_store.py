@@ -18,6 +18,7 @@ from brokerage.listings import profiles
 from brokerage.listings.models import Need, Offer, Opportunity
 from brokerage.matches import supplier_store, suppliers
 from brokerage.matches.jobs import mark_everything_changed
+from brokerage.matches.models import Match, State
 from brokerage.matches.policy import publish_policy
 from brokerage.matches.supplier_models import SupplierMatch, SupplierRanking
 from brokerage.matches.supplier_store import rebuild_supplier_matches
@@ -297,6 +298,29 @@ def test_a_suppliers_for_you_shows_opportunities_to_bid_for_and_needs_it_could_h
     assert "Under way: Interest expressed" in bids
     assert "Reading volunteers for schools" in needs
     assert "Stage: " in needs and ">Interest expressed</span>" in needs  # the stage badge
+
+
+def test_an_opportunity_whose_match_ended_without_help_is_not_offered_again(
+    app, county, cleaning, in_app
+):
+    _interest(county, Opportunity, cleaning["contract"], cleaning["middle"], "printers")
+    client = log_in(app.test_client(), county.email("printers"))
+    url = f"/matching/organisations/{county.organisations['printers']}/opportunities-for-you"
+    bids = client.get(url).get_data(as_text=True).split("Needs you could help")[0]
+    assert "Cleaning at County Hall" in bids and "Under way: Interest expressed" in bids
+
+    def decline() -> None:
+        match = db.session.scalar(
+            select(Match).where(
+                Match.opportunity_id == cleaning["contract"], Match.offer_id == cleaning["middle"]
+            )
+        )
+        match.state = State.DECLINED.value
+        db.session.commit()
+
+    in_app(decline)
+    bids = client.get(url).get_data(as_text=True).split("Needs you could help")[0]
+    assert "Cleaning at County Hall" not in bids and "Under way" not in bids
 
 
 def test_a_supplier_with_no_fitting_opportunity_is_told_what_to_add(app, county, cleaning):

@@ -4,6 +4,7 @@ words, measure codes without a word in common, and in-person help that is too fa
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -173,14 +174,24 @@ def test_words_that_say_the_help_asked_for_earn_a_related_measures_credit():
     bookkeeping = _offer("Bookkeeping for community groups", {"OIEP-S6": 12}, "OFF-2")
     found = score_pair(need, english, CATALOGUE, POLICY)
     assert found is not None and found.toms > 0
-    assert any(r.startswith("The words say the help asked for") for r in found.reasons)
+    assert any(r.startswith("The descriptions alone earn a TOMs credit") for r in found.reasons)
     assert _ranked(need, bookkeeping, english)[0] == "OFF-1"
+
+
+def test_a_buyer_can_check_the_descriptions_credit_from_the_numbers_its_reason_gives():
+    need = _need("ESOL for refugee women\nEnglish language support in Banbury", HOURS)
+    english = _offer("English language classes for refugees", {"OIEP-J3": 3})
+    found = score_pair(need, english, CATALOGUE, replace(POLICY, same_help_fit=1.0))
+    [reason] = [r for r in found.reasons if r.startswith("The descriptions alone")]
+    credit, fit, enough, full = (int(n) / 100 for n in re.findall(r"(\d+)%", reason))
+    assert credit == pytest.approx(full * min(1.0, fit / enough), abs=0.01)
+    assert credit == pytest.approx(found.toms, abs=0.005)
 
 
 def test_a_query_of_words_alone_has_no_toms_credit_to_give():
     found = score_pair(_need("Computers for families"), _offer("Laptops"), CATALOGUE, POLICY)
     assert found is not None and found.toms == 0.0
-    assert not any(r.startswith("The words say the help asked for") for r in found.reasons)
+    assert not any(r.startswith("The descriptions alone earn") for r in found.reasons)
 
 
 # In person -----------------------------------------------------------------------------
@@ -287,7 +298,10 @@ def test_staff_set_how_much_the_words_must_say_to_confirm_a_measure_or_stand_for
     demanding = replace(POLICY, same_help_fit=1.0)
     by_words = score_pair(esol, english, CATALOGUE, demanding)
     assert by_words.toms == pytest.approx(POLICY.same_outcome_credit * by_words.fit)
-    assert any("from a fit of 100%)" in reason for reason in by_words.reasons)
+    assert any(
+        "a fit of 100% or more earns 50%, as a related measure does" in reason
+        for reason in by_words.reasons
+    )
 
 
 @pytest.mark.parametrize("name", ["confirming_fit", "same_help_fit", "full_cover_share"])

@@ -155,7 +155,7 @@ def test_the_pages_name_the_second_partnership(anon: FlaskClient, seeded: None):
 
     assert "<title>Exampleshire Social Value Exchange</title>" in home.get_data(as_text=True)
     assert "A service of the Exampleshire Fair Economy Network" in page_text(home)
-    assert "A map of Exampleshire's three districts" in page_text(impact)
+    assert "A map of Exampleshire’s three districts" in page_text(impact)
 
 
 def test_help_texts_and_messages_give_the_second_partnerships_examples(anon: FlaskClient):

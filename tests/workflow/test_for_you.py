@@ -6,10 +6,11 @@ import re
 from html import escape
 
 import pytest
+from flask import url_for
 from sqlalchemy import select
 
 from brokerage.extensions import db
-from brokerage.matches.models import Match
+from brokerage.matches.models import Match, State
 from tests.helpers.matches import forget_stored_reasons, offer, reading_need, versions
 from tests.helpers.web import log_in
 from tests.matches.test_store import READING, reference_reasons
@@ -160,3 +161,42 @@ def test_every_page_that_ranks_by_toms_says_what_toms_are_and_links_the_plain_wo
         html = client.get(url).get_data(as_text=True)
         assert "TOMs are Themes, Outcomes and Measures" in html, name
         assert '<a href="/about-social-value">TOMs in plain words</a>' in html, name
+
+
+def _card_links(html: str) -> set[str]:
+    """The listings a "for you" page offers as cards (its numbered headings' links)."""
+    return set(re.findall(r'\d\. <a href="([^"]+)"', html))
+
+
+@pytest.mark.parametrize(
+    ("state", "offered"),
+    [
+        (State.SUGGESTED, True),
+        (State.IN_DISCUSSION, True),
+        (State.VERIFIED, True),
+        (State.DECLINED, False),
+        (State.WITHDRAWN, False),
+        (State.EXPIRED, False),
+    ],
+)
+def test_a_match_that_ended_without_help_is_not_offered_again_on_either_for_you_page(
+    app, county, listed, in_app, state, offered
+):
+    def set_state() -> None:
+        match = db.session.scalar(
+            select(Match).where(Match.need_id == listed["need"], Match.offer_id == listed["offer"])
+        )
+        match.state = state.value
+        db.session.commit()
+
+    in_app(set_state)
+    with app.test_request_context():
+        need_url = url_for("listings.show_need", listing_id=listed["need"])
+        offer_url = url_for("listings.show_offer", listing_id=listed["offer"])
+    arch, readers = county.organisations["arch"], county.organisations["readers"]
+    offers = _as(app, county, "arch").get(f"/matching/organisations/{arch}/offers-for-you")
+    needs = _as(app, county, "readers").get(
+        f"/matching/organisations/{readers}/opportunities-for-you"
+    )
+    assert (offer_url in _card_links(offers.get_data(as_text=True))) is offered
+    assert (need_url in _card_links(needs.get_data(as_text=True))) is offered
