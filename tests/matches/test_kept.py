@@ -14,7 +14,7 @@ from sqlalchemy import delete
 from brokerage.accounts.models import Organisation
 from brokerage.changes import ChangedRow, announce
 from brokerage.extensions import db
-from brokerage.listings import service
+from brokerage.listings import profiles
 from brokerage.listings.models import Listing, Offer
 from brokerage.matches import jobs, kept, store, supplier_store
 from brokerage.matches.scene import SIDES
@@ -112,8 +112,8 @@ def _move(county, key: str, postcode: str) -> None:
 def _serve_within(county, key: str, km: int) -> None:
     with county.app.app_context():
         organisation = db.session.get(Organisation, county.organisations[key])
-        fields = service.ProfileFields(size="small", service_radius_km=km, trades=(CLEANING,))
-        service.save_profile(organisation, fields)
+        fields = profiles.ProfileFields(size="small", service_radius_km=km, trades=(CLEANING,))
+        profiles.save_profile(organisation, fields)
         db.session.commit()
 
 
