@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from brokerage.extensions import db
 from brokerage.matches.models import MatchingPolicyVersion
-from brokerage.matches.policy import policy_in_force
+from brokerage.matches.policy import policy_in_force, supplier_policy
 from brokerage.matching import MatchingPolicy
 from tests.factories import MatchingPolicyVersionFactory
 from tests.helpers.web import post_form
@@ -59,6 +59,8 @@ def test_publishing_makes_a_new_version_that_is_then_in_force(staff, in_app):
         ("confirming_fit", "0", "Number must be between"),
         ("full_cover_share", "1.5", "Number must be between"),
         ("sent_help_location_floor", "-0.1", "Number must be between"),
+        ("supplier_priority_place_bonus", "1.5", "Number must be between"),
+        ("supplier_in_area_bonus", "-0.1", "Number must be between"),
         ("note", "", "This field is required"),
         ("note", "x\x00y", "control characters"),
     ],
@@ -120,7 +122,13 @@ def test_a_version_published_before_a_setting_existed_keeps_its_default(in_app):
     older = {
         name: value
         for name, value in asdict(MatchingPolicy(location_weight=0.5)).items()
-        if name not in ("confirming_fit", "full_cover_share")
+        if name
+        not in (
+            "confirming_fit",
+            "full_cover_share",
+            "supplier_priority_place_bonus",
+            "supplier_in_area_bonus",
+        )
     }
 
     def publish_then_read() -> MatchingPolicy:
@@ -131,3 +139,20 @@ def test_a_version_published_before_a_setting_existed_keeps_its_default(in_app):
     assert policy.location_weight == 0.5
     assert policy.confirming_fit == MatchingPolicy().confirming_fit
     assert policy.full_cover_share == MatchingPolicy().full_cover_share
+    suppliers = supplier_policy(policy)
+    assert (suppliers.priority_place_bonus, suppliers.in_area_bonus) == (0.10, 0.05)
+
+
+def test_staff_set_the_bonuses_for_where_an_opportunitys_supplier_is_based(staff, in_app):
+    page = staff.get("/matching/policy").get_data(as_text=True)
+    assert "Supplier in a priority place bonus" in page
+    assert "Supplier in the partnership&#39;s area bonus" in page
+    changed = {
+        **DEFAULTS,
+        "supplier_priority_place_bonus": "0.2",
+        "supplier_in_area_bonus": "0",
+        "note": "Priority places count double; the area no more than anywhere.",
+    }
+    assert post_form(staff, "/matching/policy", changed).status_code == 302
+    suppliers = supplier_policy(in_app(policy_in_force).policy)
+    assert (suppliers.priority_place_bonus, suppliers.in_area_bonus) == (0.2, 0.0)
