@@ -4,6 +4,7 @@ what it can change. Top 2 here (conftest), so that a few suppliers fill a rankin
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from brokerage.matches.supplier_models import SupplierMatch
 from brokerage.matches.supplier_store import rebuild_supplier_matches
 from brokerage.matching import MatchingPolicy
 from brokerage.workflow.interest import express_interest
+from tests.factories import PriorityPlacePrefixFactory
 from tests.helpers.api import bearer
 from tests.helpers.matches import offer, reading_need
 from tests.helpers.web import log_in, post_form
@@ -283,6 +285,43 @@ def test_staff_try_what_buyers_value_on_opportunities_suppliers_in_the_sandbox(
     assert now.index("Cleaners") < now.index("Printers")
     assert in_draft.index("Printers") < in_draft.index("Cleaners")  # a tie: the older first
     assert "what buyers value 1.00" in in_draft
+
+
+def test_staff_try_the_place_bonuses_on_opportunities_suppliers_in_the_sandbox(
+    app, county, cleaning, create, in_app
+):
+    # The cleaners are based in a priority place (OX4 4HH); a contract in Banbury, beyond
+    # both firms' 25 km, with no bonus in force: the nearer printers (OX1 1ND) lead.
+    create(PriorityPlacePrefixFactory, prefix="OX4 4")
+    county.list(
+        "opportunity",
+        "buyer",
+        title="Cleaning in Banbury",
+        postcode="OX16 9UN",
+        trades=(CLEANING,),
+        measures={"OIEP-J1": Decimal(3)},
+        weights={"OIEP-J1": Decimal(1)},
+    )
+    no_bonus = asdict(MatchingPolicy(supplier_priority_place_bonus=0))
+
+    def publish_no_bonus() -> None:
+        publish_policy(MatchingPolicy(**no_bonus), "No bonus for a priority place", county.staff())
+        db.session.commit()
+
+    in_app(publish_no_bonus)
+    staff = log_in(app.test_client(), "staff@example.org")
+    sandbox = "/matching/policy/sandbox"
+    draft = {name: str(value) for name, value in no_bonus.items()}
+    draft["supplier_priority_place_bonus"] = "0.6"
+    html = post_form(staff, sandbox, draft, page=sandbox).get_data(as_text=True)
+    section = html.split("Opportunities' suppliers")[1].split("Cleaning in Banbury")[1]
+    now, in_draft = section.split("In the draft")[:2]
+    in_draft = in_draft.split("<h3")[0]
+    assert now.index("Printers") < now.index("Cleaners")
+    assert in_draft.index("Cleaners") < in_draft.index("Printers")
+    lifted = re.search(r"Cleaners: [0-9.]+ <span[^>]*>\(place ([0-9.]+)", in_draft)
+    before = re.search(r"Cleaners: [0-9.]+ <span[^>]*>\(place ([0-9.]+)", now)
+    assert lifted and before and float(lifted.group(1)) > float(before.group(1))
 
 
 @pytest.mark.parametrize("kind", ["need", "offer", "opportunity"])
