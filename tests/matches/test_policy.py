@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -100,20 +101,25 @@ def test_staff_see_and_set_what_buyers_value_in_a_supplier(staff, in_app):
     assert (policy.vcse_weight, policy.charter_weight) == (3.0, 0.0)
 
 
-def test_staff_set_how_words_quantities_and_help_from_afar_count(staff, in_app):
+def _shown_then_published(staff, in_app, labels: tuple[str, ...], changes: dict) -> Any:
+    """The policy page shows each label; publishing the changes puts them in force."""
     page = staff.get("/matching/policy").get_data(as_text=True)
-    assert "Description fit that confirms a measure" in page
-    assert "Location score of help sent from afar" in page
+    assert all(label in page for label in labels)
+    response = post_form(staff, "/matching/policy", {**DEFAULTS, **changes})
+    assert response.status_code == 302
+    return in_app(policy_in_force).policy
+
+
+def test_staff_set_how_words_quantities_and_help_from_afar_count(staff, in_app):
+    labels = ("Description fit that confirms a measure", "Location score of help sent from afar")
     changed = {
-        **DEFAULTS,
         "confirming_fit": "0.2",
         "same_help_fit": "0.6",
         "full_cover_share": "0.25",
         "sent_help_location_floor": "0.4",
         "note": "Ask the words for more; goods from afar count less.",
     }
-    assert post_form(staff, "/matching/policy", changed).status_code == 302
-    stored = asdict(in_app(policy_in_force).policy)
+    stored = asdict(_shown_then_published(staff, in_app, labels, changed))
     for name in ("confirming_fit", "same_help_fit", "full_cover_share", "sent_help_location_floor"):
         assert stored[name] == float(changed[name])
 
@@ -144,15 +150,8 @@ def test_a_version_published_before_a_setting_existed_keeps_its_default(in_app):
 
 
 def test_staff_set_the_bonuses_for_where_an_opportunitys_supplier_is_based(staff, in_app):
-    page = staff.get("/matching/policy").get_data(as_text=True)
-    assert "Supplier in a priority place bonus" in page
-    assert "Supplier in the partnership&#39;s area bonus" in page
-    changed = {
-        **DEFAULTS,
-        "supplier_priority_place_bonus": "0.2",
-        "supplier_in_area_bonus": "0",
-        "note": "Priority places count double; the area no more than anywhere.",
-    }
-    assert post_form(staff, "/matching/policy", changed).status_code == 302
-    suppliers = supplier_policy(in_app(policy_in_force).policy)
+    labels = ("Supplier in a priority place bonus", "Supplier in the partnership&#39;s area bonus")
+    changed = {"supplier_priority_place_bonus": "0.2", "supplier_in_area_bonus": "0"}
+    changed["note"] = "Priority places count double; the area no more than anywhere."
+    suppliers = supplier_policy(_shown_then_published(staff, in_app, labels, changed))
     assert (suppliers.priority_place_bonus, suppliers.in_area_bonus) == (0.2, 0.0)

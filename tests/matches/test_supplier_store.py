@@ -80,16 +80,21 @@ def cleaning(county) -> dict[str, int]:
         ),
         "caterer": county.list("offer", "caterers", **offer("Kitchen jobs", "OX4 1JE", jobs)),
     }
-    ids["contract"] = county.list(
+    ids["contract"] = cleaning_contract(county, "Cleaning at County Hall", "OX1 1ND")
+    return ids
+
+
+def cleaning_contract(county, title: str, postcode: str) -> int:
+    """A published cleaning contract of the buyer's asking for three jobs."""
+    return county.list(
         "opportunity",
         "buyer",
-        title="Cleaning at County Hall",
-        postcode="OX1 1ND",
+        title=title,
+        postcode=postcode,
         trades=(CLEANING,),
         measures={"OIEP-J1": Decimal(3)},
         weights={"OIEP-J1": Decimal(1)},
     )
-    return ids
 
 
 def _rebuilt(in_app) -> dict:
@@ -293,15 +298,7 @@ def test_staff_try_the_place_bonuses_on_opportunities_suppliers_in_the_sandbox(
     # The cleaners are based in a priority place (OX4 4HH); a contract in Banbury, beyond
     # both firms' 25 km, with no bonus in force: the nearer printers (OX1 1ND) lead.
     create(PriorityPlacePrefixFactory, prefix="OX4 4")
-    county.list(
-        "opportunity",
-        "buyer",
-        title="Cleaning in Banbury",
-        postcode="OX16 9UN",
-        trades=(CLEANING,),
-        measures={"OIEP-J1": Decimal(3)},
-        weights={"OIEP-J1": Decimal(1)},
-    )
+    cleaning_contract(county, "Cleaning in Banbury", "OX16 9UN")
     no_bonus = asdict(MatchingPolicy(supplier_priority_place_bonus=0))
 
     def publish_no_bonus() -> None:
