@@ -150,7 +150,10 @@ def test_a_version_published_before_a_setting_existed_keeps_its_default(in_app):
 
 
 def test_staff_set_the_bonuses_for_where_an_opportunitys_supplier_is_based(staff, in_app):
-    labels = ("Supplier in a priority place bonus", "Supplier in the partnership&#39;s area bonus")
+    labels = (
+        "Bonus for a supplier based in a priority place",
+        "Bonus for a supplier based in the partnership&#39;s area",
+    )
     changed = {"supplier_priority_place_bonus": "0.2", "supplier_in_area_bonus": "0"}
     changed["note"] = "Priority places count double; the area no more than anywhere."
     suppliers = supplier_policy(_shown_then_published(staff, in_app, labels, changed))
