@@ -21,6 +21,7 @@ from brokerage.matches.policy import publish_policy
 from brokerage.matches.supplier_models import SupplierMatch
 from brokerage.matches.supplier_store import rebuild_supplier_matches
 from brokerage.matching import MatchingPolicy
+from brokerage.places.service import save_priority_place
 from brokerage.workflow.interest import express_interest
 from tests.factories import PriorityPlacePrefixFactory
 from tests.helpers.api import bearer
@@ -319,6 +320,44 @@ def test_staff_try_the_place_bonuses_on_opportunities_suppliers_in_the_sandbox(
     lifted = re.search(r"Cleaners: [0-9.]+ <span[^>]*>\(place ([0-9.]+)", in_draft)
     before = re.search(r"Cleaners: [0-9.]+ <span[^>]*>\(place ([0-9.]+)", now)
     assert lifted and before and float(lifted.group(1)) > float(before.group(1))
+
+
+def test_a_new_priority_place_lifts_the_stored_place_of_a_supplier_based_in_it(
+    county, cleaning, in_app
+):
+    # No listing is in the new place (the cleaners' offer moves away): only where the
+    # cleaners are based is.
+    jobs = {"OIEP-J1": Decimal(3)}
+    county.edit("offer", cleaning["near"], **offer("Local cleaning jobs", "OX4 1JE", jobs))
+    banbury = cleaning_contract(county, "Cleaning in Banbury", "OX16 9UN")
+    cleaners = county.organisations["cleaners"]
+
+    def stored_place() -> float:
+        db.session.expire_all()
+        return db.session.scalar(
+            select(SupplierMatch.place_score).where(
+                SupplierMatch.opportunity_id == banbury, SupplierMatch.organisation_id == cleaners
+            )
+        )
+
+    before = in_app(stored_place)
+
+    def add_place() -> None:
+        staff = county.staff()
+        prefixes = [("OX4 4", "")]
+        save_priority_place(
+            None,
+            name="Leys",
+            local_authority="Oxford",
+            prefixes=prefixes,
+            reason="",
+            source="",
+            actor=staff,
+        )
+        db.session.commit()
+
+    in_app(add_place)
+    assert before < 0.9 and in_app(stored_place) == pytest.approx(before + 0.10)
 
 
 @pytest.mark.parametrize("kind", ["need", "offer", "opportunity"])
