@@ -275,12 +275,15 @@ def _register_personal_data(app: Flask) -> None:
 
 
 def _register_places_changed(app: Flask) -> None:
-    """Listings sit above places: when staff change a priority place, a queued job
-    re-places every listing (district, ward, priority place)."""
+    """Listings and matches sit above places: when staff change a priority place, queued
+    jobs re-place every listing (district, ward, priority place) and rank opportunities'
+    suppliers again (a supplier based in a priority place earns a place bonus)."""
     from .listings.service import refresh_locations
+    from .matches.supplier_store import rebuild_supplier_matches
     from .places.service import on_priority_places_changed
 
     on_priority_places_changed(app, refresh_locations)
+    on_priority_places_changed(app, rebuild_supplier_matches)
 
 
 def _register_kpi_sources(app: Flask) -> None:

@@ -115,6 +115,19 @@ class PolicySettingsForm(FlaskForm):
         0,
         10,
     )
+    supplier_priority_place_bonus = _number(
+        "Bonus for a supplier based in a priority place",
+        "For an opportunity's suppliers: added to the place score of a supplier based in a "
+        "priority place (0 to 1).",
+        0,
+        1,
+    )
+    supplier_in_area_bonus = _number(
+        "Bonus for a supplier based in the partnership's area",
+        "Added to the place score of a supplier based in the partnership's area (0 to 1).",
+        0,
+        1,
+    )
 
     def policy(self) -> MatchingPolicy:
         """The policy the form describes; call after validate()."""

@@ -32,12 +32,10 @@ def policy_in_force() -> PolicyInForce:
 
 
 def supplier_policy(policy: MatchingPolicy) -> SupplierPolicy:
-    """The policy an opportunity's suppliers are ranked by: what the buyer values as staff
-    set it, every other number as the supplier matcher defines it."""
-    sme, vcse, living_wage, charter = policy.buyer_value_weights
-    return SupplierPolicy(
-        sme_weight=sme, vcse_weight=vcse, living_wage_weight=living_wage, charter_weight=charter
-    )
+    """The policy an opportunity's suppliers are ranked by: what the buyer values and the
+    bonuses for where a supplier is based as staff set them, every other number as the
+    supplier matcher defines it."""
+    return SupplierPolicy(**policy.supplier_settings)
 
 
 def publish_policy(policy: MatchingPolicy, note: str, publisher: User) -> MatchingPolicyVersion:

@@ -121,7 +121,7 @@ class Comparison:
     sample_size: int
     seekers: list[SeekerComparison]
     summary: Summary
-    # Opportunities' top suppliers, when what buyers value differs in the draft.
+    # Opportunities' top suppliers, when what buyers value or the place bonuses differ.
     suppliers: list[SupplierRankings]
 
 

@@ -19,8 +19,10 @@ from ..listings.models import Offer, Opportunity, OpportunityTrade, Organisation
 from ..matching.model import WantedMeasure
 from ..matching.supplier_model import OpportunityQuery, PooledMeasure, SupplierCandidate
 from ..matching.suppliers import SupplierPool
-from ..places.lookup import locate_postcode
-from ..places.postcodes import InvalidPostcode
+from ..places.book import PlaceBook
+from ..places.districts import is_in_area
+from ..places.postcodes import InvalidPostcode, normalise_postcode
+from ..places.service import Place, UnknownPostcode
 from ..toms.service import matching_catalogue
 from .candidates import ListingRow, published_rows
 
@@ -29,12 +31,20 @@ _SIGNEES = table("charter_signees", column("organisation_id"), column("status"))
 APPROVED = "approved"
 
 
-def _point(postcode: str) -> tuple[float, float] | None:
+def _place(postcode: str, book: PlaceBook) -> Place | None:
+    """Where an organisation is based (its grid point and priority places), or None when
+    its postcode is not one or has no position."""
     try:
-        point = locate_postcode(postcode)
-    except InvalidPostcode:
+        return book.resolve(postcode)
+    except (InvalidPostcode, UnknownPostcode):
         return None
-    return None if point is None else (float(point.easting), float(point.northing))
+
+
+def _in_area(postcode: str) -> bool:
+    try:
+        return is_in_area(normalise_postcode(postcode))
+    except InvalidPostcode:
+        return False
 
 
 def _pooled(offers: list[ListingRow]) -> dict[str, PooledMeasure]:
@@ -122,8 +132,9 @@ def supplier_world(
     offers: dict[int, list[ListingRow]] = {}
     for row in published_rows(Offer, only):
         offers.setdefault(row.organisation_id, []).append(row)
+    book = PlaceBook()
     candidates = [
-        _candidate(o, profiles.get(o.id), trades.get(o.id, []), offers.get(o.id, []), signees)
+        _candidate(o, profiles.get(o.id), trades.get(o.id, []), offers.get(o.id, []), signees, book)
         for o in organisations.values()
     ]
     pool = SupplierPool(candidates, matching_catalogue(), trade_names(trades.values()))
@@ -143,8 +154,10 @@ def _candidate(
     trades: list[str],
     offers: list[ListingRow],
     signees: set[int],
+    book: PlaceBook,
 ) -> SupplierCandidate:
-    point = _point(organisation.postcode)
+    place = _place(organisation.postcode, book)
+    point = None if place is None else (float(place.easting), float(place.northing))
     if point is None and offers:
         point = (float(offers[0].easting), float(offers[0].northing))
     radius_km = None if profile is None else profile.service_radius_km
@@ -162,6 +175,8 @@ def _candidate(
         vcse=bool(profile and profile.is_vcse),
         living_wage=bool(profile and profile.pays_real_living_wage),
         charter_signee=organisation.id in signees,
+        priority_place=None if place is None else place.priority_place,
+        in_area=_in_area(organisation.postcode),
     )
 
 

@@ -1,6 +1,8 @@
-"""Trying what buyers value in a draft policy: how the top suppliers of a sample of
-published opportunities would change under it (SME, VCSE, Real Living Wage and charter
-weights decide each supplier's "supplier" part). Reads only."""
+"""Trying what buyers value and where suppliers are based in a draft policy: how the top
+suppliers of a sample of published opportunities would change under it (SME, VCSE, Real
+Living Wage and charter weights decide each supplier's "supplier" part; the bonuses for
+being based in a priority place or in the partnership's area add to its place part).
+Reads only."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ SAMPLE_SIZE = 10
 class RankedSupplier:
     name: str
     score: float
+    place_part: float
     supplier_part: float
 
 
@@ -58,9 +61,9 @@ def _sample() -> list[Opportunity]:
 def compare_supplier_rankings(
     in_force: MatchingPolicy, draft: MatchingPolicy
 ) -> list[SupplierRankings]:
-    """Each sampled opportunity's top suppliers under both policies (empty when what buyers
-    value is the same in both: nothing else here differs)."""
-    if in_force.buyer_value_weights == draft.buyer_value_weights:
+    """Each sampled opportunity's top suppliers under both policies (empty when what the
+    supplier matcher reads of them is the same in both: nothing else here differs)."""
+    if in_force.supplier_settings == draft.supplier_settings:
         return []
     world = supplier_world()
     policies = (supplier_policy(in_force), supplier_policy(draft))
@@ -72,7 +75,7 @@ def compare_supplier_rankings(
             results = rank_suppliers(query, world.pool, policy, scene.TOP_N)
             rankings.append(
                 [
-                    RankedSupplier(world.organisations[r.key].name, r.score, r.supplier)  # type: ignore[index]
+                    RankedSupplier(world.organisations[r.key].name, r.score, r.place, r.supplier)  # type: ignore[index]
                     for r in results
                     if r.key != opportunity.organisation_id
                 ]

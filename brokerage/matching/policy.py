@@ -58,6 +58,10 @@ class MatchingPolicy:
     vcse_weight: float = 1.0
     living_wage_weight: float = 1.0
     charter_weight: float = 1.0
+    # Added to an opportunity's supplier's place credit when it is based in a priority
+    # place, and when it is based in the partnership's area (`SupplierPolicy`).
+    supplier_priority_place_bonus: float = 0.10
+    supplier_in_area_bonus: float = 0.05
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -79,6 +83,8 @@ class MatchingPolicy:
             "word_similarity_cutoff",
             "priority_place_boost",
             "sent_help_location_floor",
+            "supplier_priority_place_bonus",
+            "supplier_in_area_bonus",
             *SHARES_OF_WORDS_OR_ASK,
         ):
             if getattr(self, name) > 1:
@@ -93,6 +99,19 @@ class MatchingPolicy:
     def buyer_value_weights(self) -> tuple[float, float, float, float]:
         """SME, VCSE, Real Living Wage and charter signee weights, as set."""
         return (self.sme_weight, self.vcse_weight, self.living_wage_weight, self.charter_weight)
+
+    @property
+    def supplier_settings(self) -> dict[str, float]:
+        """What the supplier matcher reads of this policy, by `SupplierPolicy`'s names."""
+        sme, vcse, living_wage, charter = self.buyer_value_weights
+        return {
+            "sme_weight": sme,
+            "vcse_weight": vcse,
+            "living_wage_weight": living_wage,
+            "charter_weight": charter,
+            "priority_place_bonus": self.supplier_priority_place_bonus,
+            "in_area_bonus": self.supplier_in_area_bonus,
+        }
 
     def to_dict(self) -> dict[str, float]:
         return asdict(self)

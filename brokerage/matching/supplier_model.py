@@ -46,6 +46,10 @@ class SupplierCandidate:
     vcse: bool = False
     living_wage: bool = False
     charter_signee: bool = False
+    # Where it is based: the priority place its postcode is in (None: none), and whether
+    # that postcode is in the partnership's area.
+    priority_place: str | None = None
+    in_area: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,10 @@ class SupplierPolicy:
     # `half_life_km` beyond.
     local_km: float = 20.0
     half_life_km: float = 20.0
+    # Added to the place credit of a supplier based in a priority place, and of one based
+    # in the partnership's area (together capped at 1), as the offer side's boost.
+    priority_place_bonus: float = 0.10
+    in_area_bonus: float = 0.05
     # What the buyer values, as shares of the supplier part.
     sme_weight: float = 1.0
     vcse_weight: float = 1.0
@@ -134,6 +142,8 @@ class SupplierPolicy:
             "no_trades_words_credit",
             "related_measure_credit",
             "very_small_factor",
+            "priority_place_bonus",
+            "in_area_bonus",
         ):
             if getattr(self, name) > 1:
                 raise ValueError(f"{name} must be between 0 and 1.")

@@ -111,6 +111,30 @@ def explain_place(
     return f"{km:.1f} km from where the work is, {where} ({serves}): place counted at {credit:.0%}"
 
 
+def explain_based(candidate: SupplierCandidate, policy: SupplierPolicy, credit: float) -> list[str]:
+    """The bonuses for where the supplier is based, each with what it added to a place
+    credit of `credit` (before them); nothing for a bonus staff set to 0."""
+    said = []
+    bonuses = (
+        (
+            candidate.priority_place is not None,
+            f"Based in a priority place ({candidate.priority_place})",
+            policy.priority_place_bonus,
+        ),
+        (candidate.in_area, "Based in the partnership's area", policy.in_area_bonus),
+    )
+    for based, words, bonus in bonuses:
+        if based and bonus > 0:
+            added = min(bonus, 1.0 - credit)
+            credit += added
+            said.append(
+                f"{words}: +{added:.2f} to place"
+                if added > 0
+                else f"{words}: place already counted in full"
+            )
+    return said
+
+
 def explain_values(candidate: SupplierCandidate, policy: SupplierPolicy) -> str | None:
     sme, vcse, living_wage, charter = policy.value_weights
     said = []
@@ -148,6 +172,8 @@ def explain(
     if not credits:
         reasons.append("The contract asks for no social value measures")
     reasons.append(explain_place(distance, candidate, policy, near))
+    if distance is not None:
+        reasons += explain_based(candidate, policy, near)
     if values := explain_values(candidate, policy):
         reasons.append(values)
     if small:

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping
+from typing import Any
+
+import numpy as np
 
 from .model import Catalogue
 from .supplier_model import (
@@ -150,6 +153,15 @@ def place_credit(distance: float, radius_m: float | None, policy: SupplierPolicy
     return float(2 ** -(beyond / (policy.half_life_km * 1000)))
 
 
+def with_place_bonus(credit: Any, priority: Any, in_area: Any, policy: SupplierPolicy) -> Any:
+    """The place credit with the bonuses for being based in a priority place and in the
+    partnership's area, capped at 1: for one supplier (floats and bools) or many (arrays
+    that broadcast), so the reference and the vectorised scorers share one rule."""
+    bonus = policy.priority_place_bonus * np.asarray(priority, dtype=np.float64)
+    bonus = bonus + policy.in_area_bonus * np.asarray(in_area, dtype=np.float64)
+    return np.minimum(1.0, credit + bonus)
+
+
 def supplier_values(candidate: SupplierCandidate, policy: SupplierPolicy) -> float:
     sme, vcse, living_wage, charter = policy.value_weights
     return min(
@@ -184,7 +196,11 @@ def score_supplier(
         return None
     credits = ask_credits(query, candidate, catalogue, policy)
     value = social_value(credits)
-    distance, near = place(query, candidate, policy)
+    distance, by_distance = place(query, candidate, policy)
+    near = by_distance
+    if distance is not None:
+        priority = candidate.priority_place is not None
+        near = float(with_place_bonus(by_distance, priority, candidate.in_area, policy))
     values = supplier_values(candidate, policy)
     small = very_small(candidate.size, query.value_pence, policy)
     scale = policy.very_small_factor if small else 1.0
@@ -192,7 +208,16 @@ def score_supplier(
     mixed = w_value * value + w_place * near + w_supplier * values
     total = min(1.0, fit.credit * scale * mixed)
     reasons = explain(
-        query, candidate, catalogue, policy, fit, credits, distance, near, small, trade_names or {}
+        query,
+        candidate,
+        catalogue,
+        policy,
+        fit,
+        credits,
+        distance,
+        by_distance,
+        small,
+        trade_names or {},
     )
     return SupplierResult(
         key=candidate.key,

@@ -30,7 +30,13 @@ from .supplier_model import (
     SupplierResult,
     significant,
 )
-from .supplier_reference import fallback_words, offered_measures, score_supplier, trade_credit
+from .supplier_reference import (
+    fallback_words,
+    offered_measures,
+    score_supplier,
+    trade_credit,
+    with_place_bonus,
+)
 from .text import words
 
 TRADE_PREFIXES = (2, 3, 4)
@@ -88,6 +94,9 @@ class SupplierPool:
         self.vcse = np.array([c.vcse for c in self.candidates], dtype=np.float64)
         self.living_wage = np.array([c.living_wage for c in self.candidates], dtype=np.float64)
         self.charter = np.array([c.charter_signee for c in self.candidates], dtype=np.float64)
+        priority = [c.priority_place is not None for c in self.candidates]
+        self.priority = np.array(priority, dtype=bool)
+        self.in_area = np.array([c.in_area for c in self.candidates], dtype=bool)
         self.sizes = np.array([c.size or "" for c in self.candidates], dtype=object)
         self.micro = self.sizes == "micro"
         self.small = self.sizes == "small"
@@ -207,12 +216,15 @@ def _social_value(
 def place_credits(
     pool: SupplierPool, distance: np.ndarray, policy: SupplierPolicy
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The distances (NaN where a supplier's place is unknown) and place credits, from
-    distances whose last axis is the pool's suppliers."""
+    """The distances (NaN where a supplier's place is unknown) and place credits, bonuses
+    for where a supplier is based included, from distances whose last axis is the pool's
+    suppliers."""
     local = policy.local_km * 1000
     edge = np.where(np.isnan(pool.radius), local, np.minimum(pool.radius, local))
     beyond = np.maximum(0.0, distance - edge)
-    place = np.exp2(-beyond / (policy.half_life_km * 1000))
+    place = with_place_bonus(
+        np.exp2(-beyond / (policy.half_life_km * 1000)), pool.priority, pool.in_area, policy
+    )
     place[..., ~pool.located] = 0.0
     distance[..., ~pool.located] = math.nan
     return distance, place

@@ -19,7 +19,13 @@ from brokerage.listings import profiles, service, trade_service
 from brokerage.matches.models import Match
 from brokerage.toms.service import load_shipped_frameworks
 from brokerage.workflow.states import State
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PriorityPlaceFactory,
+    PriorityPlacePrefixFactory,
+    UserFactory,
+)
 from tests.helpers.api import bearer
 from tests.helpers.listings import listing_fields
 from tests.helpers.web import log_in
@@ -217,3 +223,31 @@ def test_an_offers_own_matches_page_still_lists_the_opportunity(parks_contract):
     client = log_in(parks_contract.app.test_client(), "greenleaf-grounds@example.org")
     page = client.get(f"/matching/offers/{parks_contract.ids['offer']}").get_data(as_text=True)
     assert "Grounds maintenance for Oxford parks" in page
+
+
+def _place_by_distance(distance_km: float, radius_km: float) -> float:
+    """The place credit by distance alone, as the policy's defaults define it (local within
+    the radius and 20 km, then halving every 20 km)."""
+    return float(2 ** -(max(0.0, distance_km - min(radius_km, 20.0)) / 20.0))
+
+
+def test_a_supplier_based_in_a_priority_place_in_the_area_earns_the_place_bonuses(
+    parks_contract, token_for
+):
+    with parks_contract.app.app_context():
+        garden_town = PriorityPlaceFactory(name="Bicester Garden Town")
+        PriorityPlacePrefixFactory(place=garden_town, prefix="OX26 2")
+        offer = {"title": "Local jobs", "measures": {"OIEP-J1": Decimal(1)}}
+        based, _ = _supplier("bicester-grounds", "OX26 2NA", ["77310000"], [offer], radius_km=5)
+        away, _ = _supplier("swindon-grounds", "SN2 7LL", ["77310000"], [offer], radius_km=5)
+        db.session.commit()
+    answer = _matches(parks_contract, parks_contract.token(token_for, "city-council"))
+    found = {m["id"]: m for m in answer["matches"]}
+    lifted, plain = found[based], found[away]
+    expected = _place_by_distance(lifted["distance_km"], 5) + 0.10 + 0.05
+    assert expected < 1 and lifted["components"]["place"] == pytest.approx(expected, abs=3e-3)
+    assert "Based in a priority place (Bicester Garden Town): +0.10 to place" in lifted["reasons"]
+    assert "Based in the partnership's area: +0.05 to place" in lifted["reasons"]
+    by_distance = _place_by_distance(plain["distance_km"], 5)
+    assert plain["components"]["place"] == pytest.approx(by_distance, abs=3e-3)
+    assert not any(reason.startswith("Based in") for reason in plain["reasons"])

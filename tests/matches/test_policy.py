@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from brokerage.extensions import db
 from brokerage.matches.models import MatchingPolicyVersion
-from brokerage.matches.policy import policy_in_force
+from brokerage.matches.policy import policy_in_force, supplier_policy
 from brokerage.matching import MatchingPolicy
 from tests.factories import MatchingPolicyVersionFactory
 from tests.helpers.web import post_form
@@ -59,6 +60,8 @@ def test_publishing_makes_a_new_version_that_is_then_in_force(staff, in_app):
         ("confirming_fit", "0", "Number must be between"),
         ("full_cover_share", "1.5", "Number must be between"),
         ("sent_help_location_floor", "-0.1", "Number must be between"),
+        ("supplier_priority_place_bonus", "1.5", "Number must be between"),
+        ("supplier_in_area_bonus", "-0.1", "Number must be between"),
         ("note", "", "This field is required"),
         ("note", "x\x00y", "control characters"),
     ],
@@ -98,20 +101,25 @@ def test_staff_see_and_set_what_buyers_value_in_a_supplier(staff, in_app):
     assert (policy.vcse_weight, policy.charter_weight) == (3.0, 0.0)
 
 
-def test_staff_set_how_words_quantities_and_help_from_afar_count(staff, in_app):
+def _shown_then_published(staff, in_app, labels: tuple[str, ...], changes: dict) -> Any:
+    """The policy page shows each label; publishing the changes puts them in force."""
     page = staff.get("/matching/policy").get_data(as_text=True)
-    assert "Description fit that confirms a measure" in page
-    assert "Location score of help sent from afar" in page
+    assert all(label in page for label in labels)
+    response = post_form(staff, "/matching/policy", {**DEFAULTS, **changes})
+    assert response.status_code == 302
+    return in_app(policy_in_force).policy
+
+
+def test_staff_set_how_words_quantities_and_help_from_afar_count(staff, in_app):
+    labels = ("Description fit that confirms a measure", "Location score of help sent from afar")
     changed = {
-        **DEFAULTS,
         "confirming_fit": "0.2",
         "same_help_fit": "0.6",
         "full_cover_share": "0.25",
         "sent_help_location_floor": "0.4",
         "note": "Ask the words for more; goods from afar count less.",
     }
-    assert post_form(staff, "/matching/policy", changed).status_code == 302
-    stored = asdict(in_app(policy_in_force).policy)
+    stored = asdict(_shown_then_published(staff, in_app, labels, changed))
     for name in ("confirming_fit", "same_help_fit", "full_cover_share", "sent_help_location_floor"):
         assert stored[name] == float(changed[name])
 
@@ -120,7 +128,13 @@ def test_a_version_published_before_a_setting_existed_keeps_its_default(in_app):
     older = {
         name: value
         for name, value in asdict(MatchingPolicy(location_weight=0.5)).items()
-        if name not in ("confirming_fit", "full_cover_share")
+        if name
+        not in (
+            "confirming_fit",
+            "full_cover_share",
+            "supplier_priority_place_bonus",
+            "supplier_in_area_bonus",
+        )
     }
 
     def publish_then_read() -> MatchingPolicy:
@@ -131,3 +145,16 @@ def test_a_version_published_before_a_setting_existed_keeps_its_default(in_app):
     assert policy.location_weight == 0.5
     assert policy.confirming_fit == MatchingPolicy().confirming_fit
     assert policy.full_cover_share == MatchingPolicy().full_cover_share
+    suppliers = supplier_policy(policy)
+    assert (suppliers.priority_place_bonus, suppliers.in_area_bonus) == (0.10, 0.05)
+
+
+def test_staff_set_the_bonuses_for_where_an_opportunitys_supplier_is_based(staff, in_app):
+    labels = (
+        "Bonus for a supplier based in a priority place",
+        "Bonus for a supplier based in the partnership&#39;s area",
+    )
+    changed = {"supplier_priority_place_bonus": "0.2", "supplier_in_area_bonus": "0"}
+    changed["note"] = "Priority places count double; the area no more than anywhere."
+    suppliers = supplier_policy(_shown_then_published(staff, in_app, labels, changed))
+    assert (suppliers.priority_place_bonus, suppliers.in_area_bonus) == (0.2, 0.0)

@@ -4,6 +4,7 @@ what it can change. Top 2 here (conftest), so that a few suppliers fill a rankin
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,9 @@ from brokerage.matches.policy import publish_policy
 from brokerage.matches.supplier_models import SupplierMatch, SupplierRanking
 from brokerage.matches.supplier_store import rebuild_supplier_matches
 from brokerage.matching import MatchingPolicy
+from brokerage.places.service import save_priority_place
 from brokerage.workflow.interest import express_interest
+from tests.factories import PriorityPlacePrefixFactory
 from tests.helpers.api import bearer
 from tests.helpers.matches import offer, reading_need
 from tests.helpers.web import log_in, post_form
@@ -82,16 +85,21 @@ def cleaning(county) -> dict[str, int]:
         ),
         "caterer": county.list("offer", "caterers", **offer("Kitchen jobs", "OX4 1JE", jobs)),
     }
-    ids["contract"] = county.list(
+    ids["contract"] = cleaning_contract(county, "Cleaning at County Hall", "OX1 1ND")
+    return ids
+
+
+def cleaning_contract(county, title: str, postcode: str) -> int:
+    """A published cleaning contract of the buyer's asking for three jobs."""
+    return county.list(
         "opportunity",
         "buyer",
-        title="Cleaning at County Hall",
-        postcode="OX1 1ND",
+        title=title,
+        postcode=postcode,
         trades=(CLEANING,),
         measures={"OIEP-J1": Decimal(3)},
         weights={"OIEP-J1": Decimal(1)},
     )
-    return ids
 
 
 def _rebuilt(in_app) -> dict:
@@ -369,6 +377,73 @@ def test_staff_try_what_buyers_value_on_opportunities_suppliers_in_the_sandbox(
     assert now.index("Cleaners") < now.index("Printers")
     assert in_draft.index("Printers") < in_draft.index("Cleaners")  # a tie: the older first
     assert "what buyers value 1.00" in in_draft
+
+
+def test_staff_try_the_place_bonuses_on_opportunities_suppliers_in_the_sandbox(
+    app, county, cleaning, create, in_app
+):
+    # The cleaners are based in a priority place (OX4 4HH); a contract in Banbury, beyond
+    # both firms' 25 km, with no bonus in force: the nearer printers (OX1 1ND) lead.
+    create(PriorityPlacePrefixFactory, prefix="OX4 4")
+    cleaning_contract(county, "Cleaning in Banbury", "OX16 9UN")
+    no_bonus = asdict(MatchingPolicy(supplier_priority_place_bonus=0))
+
+    def publish_no_bonus() -> None:
+        publish_policy(MatchingPolicy(**no_bonus), "No bonus for a priority place", county.staff())
+        db.session.commit()
+
+    in_app(publish_no_bonus)
+    staff = log_in(app.test_client(), "staff@example.org")
+    sandbox = "/matching/policy/sandbox"
+    draft = {name: str(value) for name, value in no_bonus.items()}
+    draft["supplier_priority_place_bonus"] = "0.6"
+    html = post_form(staff, sandbox, draft, page=sandbox).get_data(as_text=True)
+    section = html.split("Opportunities' suppliers")[1].split("Cleaning in Banbury")[1]
+    now, in_draft = section.split("In the draft")[:2]
+    in_draft = in_draft.split("<h3")[0]
+    assert now.index("Printers") < now.index("Cleaners")
+    assert in_draft.index("Cleaners") < in_draft.index("Printers")
+    lifted = re.search(r"Cleaners: [0-9.]+ <span[^>]*>\(place ([0-9.]+)", in_draft)
+    before = re.search(r"Cleaners: [0-9.]+ <span[^>]*>\(place ([0-9.]+)", now)
+    assert lifted and before and float(lifted.group(1)) > float(before.group(1))
+
+
+def test_a_new_priority_place_lifts_the_stored_place_of_a_supplier_based_in_it(
+    county, cleaning, in_app
+):
+    # No listing is in the new place (the cleaners' offer moves away): only where the
+    # cleaners are based is.
+    jobs = {"OIEP-J1": Decimal(3)}
+    county.edit("offer", cleaning["near"], **offer("Local cleaning jobs", "OX4 1JE", jobs))
+    banbury = cleaning_contract(county, "Cleaning in Banbury", "OX16 9UN")
+    cleaners = county.organisations["cleaners"]
+
+    def stored_place() -> float:
+        db.session.expire_all()
+        return db.session.scalar(
+            select(SupplierMatch.place_score).where(
+                SupplierMatch.opportunity_id == banbury, SupplierMatch.organisation_id == cleaners
+            )
+        )
+
+    before = in_app(stored_place)
+
+    def add_place() -> None:
+        staff = county.staff()
+        prefixes = [("OX4 4", "")]
+        save_priority_place(
+            None,
+            name="Leys",
+            local_authority="Oxford",
+            prefixes=prefixes,
+            reason="",
+            source="",
+            actor=staff,
+        )
+        db.session.commit()
+
+    in_app(add_place)
+    assert before < 0.9 and in_app(stored_place) == pytest.approx(before + 0.10)
 
 
 @pytest.mark.parametrize("kind", ["need", "offer", "opportunity"])

@@ -58,6 +58,8 @@ def policies(draw: st.DrawFn) -> SupplierPolicy:
         micro_limit_pence=draw(st.sampled_from([0, 20_000_000, 100_000_000])),
         small_limit_pence=draw(st.sampled_from([0, 200_000_000, 400_000_000])),
         very_small_factor=draw(credits),
+        priority_place_bonus=draw(credits),
+        in_area_bonus=draw(credits),
     )
 
 
@@ -131,6 +133,8 @@ SUPPLIERS = [
         measures={"OIEP-S6": PooledMeasure(50), "OIEP-J2": PooledMeasure(3)},
         size="micro",
         vcse=True,
+        priority_place="Blackbird Leys",
+        in_area=True,
     ),
     SupplierCandidate(
         2,
@@ -143,6 +147,7 @@ SUPPLIERS = [
         size="small",
         living_wage=True,
         charter_signee=True,
+        in_area=True,
     ),
     SupplierCandidate(
         3,
@@ -154,9 +159,15 @@ SUPPLIERS = [
         description="Grounds and gardens",
         measures={"OIEP-J1": PooledMeasure(4), "OIEP-S2": PooledMeasure(1)},
         size="large",
+        priority_place="Barton",
+        in_area=True,
     ),
     SupplierCandidate(4, 452_000, 205_000, None, ("55520000",), size="medium"),
 ]
+
+
+def replace_place(candidate: SupplierCandidate) -> SupplierCandidate:
+    return dataclasses.replace(candidate, priority_place=None, in_area=False)
 
 
 def test_every_rule_met_by_the_county_sample_scores_as_one_opportunity_at_a_time():
@@ -168,6 +179,8 @@ def test_every_rule_met_by_the_county_sample_scores_as_one_opportunity_at_a_time
         no_trades_words_credit=0.7,
         related_measure_credit=0.35,
         living_wage_weight=2,
+        priority_place_bonus=0.15,
+        in_area_bonus=0.07,
     )
     pool = SupplierPool(SUPPLIERS, CATALOGUE)
     scores = assert_scored_as_one_by_one(OPPORTUNITIES, pool, policy)
@@ -176,6 +189,15 @@ def test_every_rule_met_by_the_county_sample_scores_as_one_opportunity_at_a_time
     assert set(np.unique(scores.scale)) == {1.0, policy.very_small_factor}
     assert np.isnan(scores.distance_m[:, 2]).all()
     assert ((scores.place > 0) & (scores.place < 1)).any()
+    # Based in a priority place and the area, in the area alone, or neither: the bonuses
+    # lift the second supplier (beyond its 5 km radius) by 0.07 and no more.
+    far = OpportunityQuery(451_000, 236_000, trades=("77340000",))
+    lifted = score_suppliers(far, pool, policy).place
+    unlifted = score_suppliers(
+        far, SupplierPool([replace_place(c) for c in SUPPLIERS], CATALOGUE), policy
+    ).place
+    assert lifted[1] == pytest.approx(unlifted[1] + 0.07) and unlifted[1] < 0.9
+    assert lifted[0] == pytest.approx(min(1.0, unlifted[0] + 0.22)) and lifted[3] == unlifted[3]
     assert (scores.social_value[-1] == 0).all() and (scores.social_value[:, 0] > 0).any()
     assert ((scores.social_value > 0) & (scores.social_value < 1)).any()
 

@@ -67,6 +67,8 @@ def suppliers(draw: st.DrawFn, key: int = 0) -> SupplierCandidate:
         vcse=draw(st.booleans()),
         living_wage=draw(st.booleans()),
         charter_signee=draw(st.booleans()),
+        priority_place=draw(st.one_of(st.none(), st.sampled_from(["Blackbird Leys", "Barton"]))),
+        in_area=draw(st.booleans()),
     )
 
 
@@ -227,3 +229,64 @@ def test_a_supplier_without_trades_falls_back_to_its_words_at_a_stated_credit():
 def test_a_policy_with_every_mix_weight_at_zero_is_refused():
     with pytest.raises(ValueError, match="weights"):
         SupplierPolicy(social_value_weight=0, place_weight=0, supplier_weight=0)
+
+
+# 35 km from the work with no radius: beyond the 20 km counted as local, place 2^-(15/20).
+FAR = {"easting": 451_000.0, "northing": 241_000.0, "service_radius_m": None}
+
+
+def test_a_supplier_based_in_a_priority_place_and_in_the_area_earns_each_stated_bonus():
+    plain = score_supplier(GROUNDS, _supplier("p", ("77310000",), **FAR), CATALOGUE, POLICY)
+    based = _supplier("b", ("77310000",), priority_place="Blackbird Leys", in_area=True, **FAR)
+    result = score_supplier(GROUNDS, based, CATALOGUE, POLICY)
+    assert plain is not None and result is not None and plain.place < 0.85
+    assert result.place == pytest.approx(plain.place + 0.10 + 0.05)
+    assert result.score > plain.score
+    assert "Based in a priority place (Blackbird Leys): +0.10 to place" in result.reasons
+    assert "Based in the partnership's area: +0.05 to place" in result.reasons
+    assert not any(r.startswith("Based in") for r in plain.reasons)
+
+
+def test_the_place_bonuses_are_capped_at_full_credit_and_say_what_they_added():
+    policy = dataclasses.replace(POLICY, priority_place_bonus=0.3, in_area_bonus=0.3)
+    near_edge = _supplier("n", ("77310000",), priority_place="Barton", in_area=True, **FAR)
+    plain = score_supplier(
+        GROUNDS,
+        dataclasses.replace(near_edge, priority_place=None, in_area=False),
+        CATALOGUE,
+        policy,
+    )
+    result = score_supplier(GROUNDS, near_edge, CATALOGUE, policy)
+    assert plain is not None and result is not None and result.place == 1.0
+    added = 1.0 - plain.place - 0.3
+    assert f"Based in the partnership's area: +{added:.2f} to place" in result.reasons
+    local = score_supplier(GROUNDS, _supplier("l", ("77310000",), in_area=True), CATALOGUE, policy)
+    assert local is not None and local.place == 1.0
+    assert "Based in the partnership's area: place already counted in full" in local.reasons
+
+
+def test_a_supplier_whose_place_is_unknown_earns_no_place_bonus():
+    unknown = _supplier(
+        "u", ("77310000",), easting=None, northing=None, priority_place="Barton", in_area=True
+    )
+    result = score_supplier(GROUNDS, unknown, CATALOGUE, POLICY)
+    assert result is not None and result.place == 0.0
+    assert not any(r.startswith("Based in") for r in result.reasons)
+    scores = score_suppliers(GROUNDS, SupplierPool([unknown], CATALOGUE), POLICY)
+    assert scores.place[0] == 0.0
+
+
+def test_place_bonuses_staff_set_to_zero_add_nothing_and_are_not_mentioned():
+    policy = dataclasses.replace(POLICY, priority_place_bonus=0, in_area_bonus=0)
+    based = _supplier("b", ("77310000",), priority_place="Barton", in_area=True, **FAR)
+    plain = _supplier("p", ("77310000",), **FAR)
+    result = score_supplier(GROUNDS, based, CATALOGUE, policy)
+    expected = score_supplier(GROUNDS, plain, CATALOGUE, policy)
+    assert result is not None and expected is not None and result.place == expected.place
+    assert not any(r.startswith("Based in") for r in result.reasons)
+
+
+@pytest.mark.parametrize("name", ["priority_place_bonus", "in_area_bonus"])
+def test_a_place_bonus_above_one_is_refused(name):
+    with pytest.raises(ValueError, match=name):
+        SupplierPolicy(**{name: 1.5})
