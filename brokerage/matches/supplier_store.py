@@ -17,7 +17,7 @@ Functions flush; the caller commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, partial
 from itertools import islice
 from typing import Any, cast
@@ -152,10 +152,21 @@ def _fields(result: SupplierResult, version: int) -> dict[str, Any]:
 def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int:
     """Every opportunity's top N suppliers and every supplier's top N opportunities, from
     scratch; returns the number of rows stored."""
-    found = supplier_scene or SupplierScene()
     db.session.execute(delete(SupplierMatch))
+    rows = supplier_rows_for(supplier_scene or SupplierScene())
+    stored = 0
+    while batch := list(islice(rows, INSERT_BATCH)):
+        db.session.execute(insert(cast(Table, SupplierMatch.__table__)), batch)
+        stored += len(batch)
+    db.session.flush()
+    return stored
+
+
+def supplier_rows_for(found: SupplierScene) -> Iterator[dict[str, Any]]:
+    """The rows of a full rebuild, in (opportunity, supplier) order: each pair either side
+    ranks in its top N, scored and explained (bench.matching times these too)."""
     candidates = found.world.pool.candidates
-    rows = (
+    return (
         {
             "opportunity_id": found.opportunities.ids[j],
             "organisation_id": int(candidates[row].key),  # type: ignore[call-overload]
@@ -167,12 +178,6 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
         for (j, row), ranked_at in sorted(_ranks(found).items())
         if (result := found.result(j, candidates[row])) is not None
     )
-    stored = 0
-    while batch := list(islice(rows, INSERT_BATCH)):
-        db.session.execute(insert(cast(Table, SupplierMatch.__table__)), batch)
-        stored += len(batch)
-    db.session.flush()
-    return stored
 
 
 def _ranks(found: SupplierScene) -> dict[tuple[int, int], dict[str, int]]:
