@@ -3,10 +3,11 @@
 For each pool size, in a fresh process so peak memory is that size's own: one query
 against every candidate (median and p95 ms), the per-pair reference loop over the same
 candidates in the same run (and the ratio), one opportunity against as many suppliers
-(bench.suppliers; median ms, and the ratio to the per-pair reference), a full rebuild of
-stored matches for 1,000 opportunities and 5,000 needs (seconds), and peak memory; then the
-quality on the
-labelled county, per kind, through the JSON API. Figures are printed; nothing is
+(bench.suppliers; median ms, and the ratio to the per-pair reference), the stored rebuild
+as `flask match rebuild` runs it: offer-level pairs for 1,000 opportunities and 5,000
+needs, and the full rebuild, which adds supplier-level pairs for the 1,000 opportunities
+and as many suppliers as candidates (seconds, wall-clock and CPU), and peak memory; then
+the quality on the labelled county, per kind, through the JSON API. Figures are printed; nothing is
 asserted.
 """
 
@@ -20,10 +21,12 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from itertools import islice
+from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import create_engine, event, insert
+from sqlalchemy import Engine, Table, create_engine, event, insert
 
 from bench.county import candidates, catalogue, queries
 from bench.suppliers import opportunities as synthetic_opportunities
@@ -32,6 +35,9 @@ from brokerage.matches.models import Match
 from brokerage.matches.policy import PolicyInForce
 from brokerage.matches.scene import SIDES, Listings, Scene
 from brokerage.matches.store import rows_for
+from brokerage.matches.supplier_inputs import OpportunityQueries, SupplierWorld
+from brokerage.matches.supplier_models import SupplierMatch
+from brokerage.matches.supplier_store import SupplierScene, supplier_rows_for
 from brokerage.matching import CandidatePool, MatchingPolicy, rank, score_pair
 from brokerage.matching.supplier_model import SupplierPolicy
 from brokerage.matching.supplier_reference import score_supplier
@@ -83,6 +89,9 @@ def measure(size: int, reference_queries: int, rebuild: bool) -> dict[str, float
     figures.update(measure_suppliers(size, reference_queries))
     if rebuild:
         figures.update(stored_rebuild(pool, policy))
+        figures.update(stored_supplier_rebuild(size))
+        figures["full_rebuild_s"] = figures["rebuild_s"] + figures["supplier_rebuild_s"]
+        figures["full_rebuild_cpu_s"] = figures["rebuild_cpu_s"] + figures["supplier_rebuild_cpu_s"]
     figures["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
 
@@ -138,28 +147,72 @@ def _listings(count: int, first_organisation: int) -> Listings:
     )
 
 
+class SyntheticSupplierScene(SupplierScene):
+    """The supplier rebuild's own scene, fed synthetic suppliers (bench.suppliers) and the
+    1,000 opportunities, none of them a supplier's own."""
+
+    def __init__(self, size: int) -> None:
+        self.version = 0
+        self.policy = SupplierPolicy()
+        self.catalogue = catalogue()
+        pool = SupplierPool(synthetic_suppliers(size), self.catalogue)
+        self.__dict__["world"] = SupplierWorld(pool, {}, {})
+        ids = list(range(1, OPPORTUNITIES + 1))
+        self.__dict__["opportunities"] = OpportunityQueries(
+            ids, [-1] * OPPORTUNITIES, synthetic_opportunities(OPPORTUNITIES)
+        )
+
+
+def _scratch_engine() -> Engine:
+    """A scratch SQLite database with no listing tables, so foreign keys are off."""
+    engine = create_engine("sqlite://")
+    # After the app's own connect hook, which turns foreign keys on.
+    event.listen(engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA foreign_keys=OFF"))
+    return engine
+
+
+def _timed_insert(
+    prefix: str, table: Table, make_rows: Callable[[], Iterator[dict[str, Any]]]
+) -> dict[str, float]:
+    """Work out the rows and stream them into `table` in bulk inserts, as the rebuilds do;
+    seconds (wall-clock and CPU) and pairs stored."""
+    started, cpu_started = time.perf_counter(), time.process_time()
+    rows = make_rows()
+    stored = 0
+    with _scratch_engine().begin() as connection:
+        table.create(connection)
+        while batch := list(islice(rows, 5_000)):
+            connection.execute(insert(table), batch)
+            stored += len(batch)
+    return {
+        f"{prefix}_s": time.perf_counter() - started,
+        # CPU seconds (every thread): what the rebuild costs when others share the cores.
+        f"{prefix}_cpu_s": time.process_time() - cpu_started,
+        f"{prefix}_pairs": stored,
+    }
+
+
+def stored_supplier_rebuild(size: int) -> dict[str, float]:
+    """The supplier-level part of the rebuild (supplier_store.supplier_rows_for: each
+    opportunity's top N suppliers and each supplier's top N opportunities, scored and
+    explained), into a scratch SQLite `supplier_matches` table; scene built inside."""
+    return _timed_insert(
+        "supplier_rebuild",
+        cast(Table, SupplierMatch.__table__),
+        lambda: supplier_rows_for(SyntheticSupplierScene(size)),
+    )
+
+
 def stored_rebuild(pool: CandidatePool, policy: MatchingPolicy) -> dict[str, float]:
     """The stored rebuild as `flask match rebuild` runs it (brokerage.matches.store.rows_for:
     both directions' top N with their scores and components, and the reasons of each
     seeker's top N, streamed into bulk inserts),
-    into a scratch SQLite `matches` table (no listing tables, so foreign keys are off)."""
-    engine = create_engine("sqlite://")
-    # After the app's own connect hook, which turns foreign keys on.
-    event.listen(engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA foreign_keys=OFF"))
-    started, cpu_started = time.perf_counter(), time.process_time()
-    rows = rows_for(SyntheticScene(pool, policy), set())
-    stored = 0
-    with engine.begin() as connection:
-        Match.__table__.create(connection)
-        while batch := list(islice(rows, 5_000)):
-            connection.execute(insert(Match), batch)
-            stored += len(batch)
-    return {
-        "rebuild_s": time.perf_counter() - started,
-        # CPU seconds (every thread): what the rebuild costs when others share the cores.
-        "rebuild_cpu_s": time.process_time() - cpu_started,
-        "rebuild_pairs": stored,
-    }
+    into a scratch SQLite `matches` table."""
+    return _timed_insert(
+        "rebuild",
+        cast(Table, Match.__table__),
+        lambda: rows_for(SyntheticScene(pool, policy), set()),
+    )
 
 
 def main() -> None:
@@ -175,7 +228,7 @@ def main() -> None:
         return
     print(
         f"{'candidates':>10} {'median ms':>10} {'p95 ms':>8} {'reference ms':>13} {'ratio':>7} "
-        f"{'rebuild s':>10} {'peak MiB':>9} {'pool build s':>13}"
+        f"{'rebuild s':>10} {'full rebuild s':>15} {'peak MiB':>9} {'pool build s':>13}"
     )
     previous = None
     details: list[str] = []
@@ -196,14 +249,17 @@ def main() -> None:
         )
         f = json.loads(out.stdout)
         rebuild = f"{f['rebuild_s']:.1f}" if "rebuild_s" in f else "skipped"
+        full = f"{f['full_rebuild_s']:.1f}" if "rebuild_s" in f else "skipped"
         if "rebuild_s" in f:
             details.append(
-                f"rebuild at {size:,}: {f['rebuild_pairs']:,} pairs stored, "
-                f"{f['rebuild_cpu_s']:.1f} s of CPU"
+                f"rebuild at {size:,}: {f['rebuild_pairs']:,} offer pairs stored, "
+                f"{f['rebuild_cpu_s']:.1f} s of CPU; full rebuild {f['full_rebuild_cpu_s']:.1f} "
+                f"s of CPU, adding {f['supplier_rebuild_pairs']:,} supplier pairs in "
+                f"{f['supplier_rebuild_s']:.1f} s ({f['supplier_rebuild_cpu_s']:.1f} s of CPU)"
             )
         print(
             f"{size:>10,} {f['median_ms']:>10.1f} {f['p95_ms']:>8.1f} {f['reference_ms']:>13.0f} "
-            f"{f['speed_ratio']:>6.0f}x {rebuild:>10} {f['peak_mib']:>9.0f} "
+            f"{f['speed_ratio']:>6.0f}x {rebuild:>10} {full:>15} {f['peak_mib']:>9.0f} "
             f"{f['pool_build_s']:>13.1f}"
         )
         print(
@@ -218,7 +274,10 @@ def main() -> None:
     print(
         f"rebuild = the stored rebuild: top {TOP_N} offers for each of 1,000 opportunities and "
         f"5,000 needs, top {TOP_N} needs for each offer, scores and components (reasons for "
-        "the seekers' top pairs; an offer's own are worked out when shown), bulk insert"
+        "the seekers' top pairs; an offer's own are worked out when shown), bulk insert; "
+        f"full rebuild = that and the supplier pairs, as `flask match rebuild` stores them: top "
+        f"{TOP_N} suppliers (as many as candidates) for each of 1,000 opportunities and top "
+        f"{TOP_N} opportunities for each supplier, scored and explained, bulk insert"
     )
     for line in details:
         print(line)

@@ -24,7 +24,7 @@ def suppliers(count: int, seed: int = 4) -> list[SupplierCandidate]:
     result = []
     for key in range(count):
         _, easting, northing = rng.choice(points)
-        offers = [f"OFF-{key}-{i}" for i in range(rng.randint(0, 4))]
+        offers = [key * 10 + i for i in range(rng.randint(0, 4))]  # ids, as stored
         measures = {
             code: PooledMeasure(float(rng.randint(1, 200)), tuple(rng.sample(offers, 1)))
             for code in (rng.sample(codes, rng.randint(1, 5)) if offers else [])

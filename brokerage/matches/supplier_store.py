@@ -18,7 +18,7 @@ Functions flush; the caller commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, partial
 from itertools import islice
 from typing import Any, cast
@@ -158,15 +158,27 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
     found = supplier_scene or SupplierScene()
     db.session.execute(delete(SupplierMatch))
     db.session.execute(delete(SupplierRanking))
-    ranked_at = utcnow()
+    now = utcnow()
     rankings = [
-        {"opportunity_id": opportunity_id, "policy_version": found.version, "ranked_at": ranked_at}
+        {"opportunity_id": opportunity_id, "policy_version": found.version, "ranked_at": now}
         for opportunity_id in found.opportunities.ids
     ]
     if rankings:
         db.session.execute(insert(cast(Table, SupplierRanking.__table__)), rankings)
+    rows = supplier_rows_for(found)
+    stored = 0
+    while batch := list(islice(rows, INSERT_BATCH)):
+        db.session.execute(insert(cast(Table, SupplierMatch.__table__)), batch)
+        stored += len(batch)
+    db.session.flush()
+    return stored
+
+
+def supplier_rows_for(found: SupplierScene) -> Iterator[dict[str, Any]]:
+    """The rows of a full rebuild, in (opportunity, supplier) order: each pair either side
+    ranks in its top N, scored and explained (bench.matching times these too)."""
     candidates = found.world.pool.candidates
-    rows = (
+    return (
         {
             "opportunity_id": found.opportunities.ids[j],
             "organisation_id": int(candidates[row].key),  # type: ignore[call-overload]
@@ -178,12 +190,6 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
         for (j, row), ranked_at in sorted(_ranks(found).items())
         if (result := found.result(j, candidates[row])) is not None
     )
-    stored = 0
-    while batch := list(islice(rows, INSERT_BATCH)):
-        db.session.execute(insert(cast(Table, SupplierMatch.__table__)), batch)
-        stored += len(batch)
-    db.session.flush()
-    return stored
 
 
 def _ranks(found: SupplierScene) -> dict[tuple[int, int], dict[str, int]]:

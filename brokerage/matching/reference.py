@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -22,7 +23,9 @@ from .model import (
 from .policy import MatchingPolicy
 from .reasons import explain
 from .text import (
+    MAX_TYPO_LENGTH_CHANGE,
     TITLE_WORD_WEIGHT,
+    compared_exactly,
     fit_words,
     general_word_weight,
     may_be_typo,
@@ -130,27 +133,63 @@ def measure_credit(cover: Number, policy: MatchingPolicy) -> Number:
     return floor + (1 - floor) * cover
 
 
+@lru_cache(maxsize=4096)
+def _cover_of(query: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """text.synonym_cover, once per query (a query meets many candidates); read only."""
+    return synonym_cover(query)
+
+
+@lru_cache(maxsize=16_384)
+def _typo_index(candidate: tuple[str, ...]) -> tuple[frozenset[str], dict[int, list[int]]]:
+    """A candidate's words as a set, and the places of the words a typo could stand for
+    (`may_be_typo` holds only for words not compared exactly) by their length: a query
+    word's exact match is a lookup, and it meets only the words of its length window."""
+    by_length: dict[int, list[int]] = {}
+    for place, other in enumerate(candidate):
+        if not compared_exactly(other):
+            by_length.setdefault(len(other), []).append(place)
+    return frozenset(candidate), by_length
+
+
+def _most_similar(
+    word: str, candidate: tuple[str, ...], threshold: float
+) -> tuple[str | None, float]:
+    """The candidate's first most similar word to `word` at or above `threshold` (0-100),
+    and its similarity; (None, 0) when none."""
+    words, by_length = _typo_index(candidate)
+    if word in words and threshold <= 100:
+        return word, 100.0  # no other word is as similar as the word itself
+    best_word, best = None, 0.0
+    if compared_exactly(word):  # may_be_typo(word, anything) is false
+        return best_word, best
+    places = sorted(
+        place
+        for length in range(
+            len(word) - MAX_TYPO_LENGTH_CHANGE, len(word) + MAX_TYPO_LENGTH_CHANGE + 1
+        )
+        for place in by_length.get(length, ())
+    )
+    for other in map(candidate.__getitem__, places):
+        if may_be_typo(word, other):
+            similarity = fuzz.ratio(word, other)
+            if similarity >= threshold and similarity > best:
+                best_word, best = other, similarity
+    return best_word, best
+
+
 def word_matches(
     query: tuple[str, ...], candidate: tuple[str, ...], cutoff: float
 ) -> list[tuple[str, str | None, float]]:
     """Each query word with the candidate's most similar word and its similarity (0: none).
 
     A word is always similar to itself; short words and synonym tokens to nothing else,
-    and a long word only to words of about its length. A word that spells a synonym phrase
+    and a long word only to words of about its length (text.may_be_typo); of equally
+    similar words, the first in the candidate's order. A word that spells a synonym phrase
     of the query is found in full by a candidate naming its group (text.synonym_cover)."""
-    cover = synonym_cover(query)
+    cover = _cover_of(query)
     matches = []
     for word in query:
-        best_word, best = None, 0.0
-        for other in candidate:
-            if word == other:
-                similarity = 100.0
-            elif not may_be_typo(word, other):
-                continue
-            else:
-                similarity = fuzz.ratio(word, other)
-            if similarity >= cutoff * 100 and similarity > best:
-                best_word, best = other, similarity
+        best_word, best = _most_similar(word, candidate, cutoff * 100)
         if best < 100:
             named = [
                 token for token, spelt in cover.items() if word in spelt and token in candidate

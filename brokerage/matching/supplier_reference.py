@@ -81,7 +81,8 @@ def trade_fit(
     same = bool(query.category and candidate.category) and (
         (query.category or "").casefold() == (candidate.category or "").casefold()
     )
-    shared = tuple(w for w in words(candidate.description) if w in fallback_words(query))
+    contract_words = fallback_words(query)
+    shared = tuple(w for w in words(candidate.description) if w in contract_words)
     credit = max(
         policy.no_trades_category_credit if same else 0.0,
         policy.no_trades_words_credit if shared else 0.0,

@@ -134,3 +134,36 @@ def candidate(draw: st.DrawFn, key: int = 0) -> Candidate:
 def candidate_lists(draw: st.DrawFn, max_size: int = 12) -> list[Candidate]:
     size = draw(st.integers(min_value=1, max_value=max_size))
     return [draw(candidate(key=i)) for i in range(size)]
+
+
+# Fit words as `text.fit_words` gives them, and look-alikes: stems with their typos, short
+# words, synonym tokens, and words from any text (duplicates and any order allowed).
+FIT_WORDS = [
+    "read",
+    "readi",
+    "readng",
+    "volunteer",
+    "voluntere",
+    "volunter",
+    "mentor",
+    "mentors",
+    "county",
+    "community",
+    "plant",
+    "paint",
+    "planting",
+    "computer",
+    "compter",
+    "laptop",
+    "devic",
+    "literacy",
+    "support",
+    "suport",
+    "=computers",
+    "=reading help",
+    "jobs",
+]
+fit_word_lists = st.lists(
+    st.sampled_from(FIT_WORDS) | st.text(alphabet="aeinrst=", min_size=1, max_size=9),
+    max_size=12,
+).map(tuple)

@@ -5,12 +5,21 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz
 
 from brokerage.matching import CandidatePool, MatchingPolicy, rank, score_all, score_pair
-from brokerage.matching.reference import explain_scored
-from tests.matching.strategies import CATALOGUE, candidate, candidate_lists, wanted
+from brokerage.matching.reference import explain_scored, word_matches
+from brokerage.matching.text import fit_words, may_be_typo, synonym_cover
+from tests.matching.strategies import (
+    CATALOGUE,
+    candidate,
+    candidate_lists,
+    fit_word_lists,
+    texts,
+    wanted,
+)
 
 POLICY = MatchingPolicy()
 
@@ -123,3 +132,43 @@ def test_every_reason_a_pair_is_given_starts_with_a_capital(query, item):
     assume(result is not None)
     assert result is not None
     assert [reason for reason in result.reasons if reason[:1].islower()] == []
+
+
+def _word_matches_plainly(
+    query: tuple[str, ...], candidate: tuple[str, ...], cutoff: float
+) -> list[tuple[str, str | None, float]]:
+    """reference.word_matches written as its rule reads: every query word against every
+    candidate word, the first most similar kept."""
+    cover = synonym_cover(query)
+    matches = []
+    for word in query:
+        best_word, best = None, 0.0
+        for other in candidate:
+            if word == other:
+                similarity = 100.0
+            elif may_be_typo(word, other):
+                similarity = fuzz.ratio(word, other)
+            else:
+                continue
+            if similarity >= cutoff * 100 and similarity > best:
+                best_word, best = other, similarity
+        named = [t for t, spelt in cover.items() if word in spelt and t in candidate]
+        if best < 100 and named:
+            best_word, best = named[0], 100.0
+        matches.append((word, best_word, best / 100))
+    return matches
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    fit_word_lists | texts.map(fit_words),
+    fit_word_lists | texts.map(fit_words),
+    st.sampled_from([0.0, 0.5, 0.8, MatchingPolicy().word_similarity_cutoff, 1.0])
+    | st.floats(min_value=0, max_value=1.2),
+)
+# Equally similar words of other lengths: the first in the candidate's order wins.
+@example(("abcdefg",), ("abcdxxxxx", "abcxx"), 0.5)
+def test_word_matches_finds_what_comparing_every_pair_of_words_finds(query, other, cutoff):
+    """The indexed word matching gives each query word the same most similar word (the
+    first of equals, in the candidate's order) and similarity as comparing all pairs."""
+    assert word_matches(query, other, cutoff) == _word_matches_plainly(query, other, cutoff)
