@@ -32,8 +32,10 @@ SANDBOX = "/matching/policy/sandbox"
 @pytest.fixture
 def reading(county, in_app) -> dict[str, int]:
     """A need in east Oxford; two far-off offers of exactly what it asks for (within its
-    in-person reach of 30 km), and one on its doorstep offering something else. Under
-    IN_FORCE the far ones are its top 2."""
+    in-person reach of 30 km), and one on its doorstep offering something else, whose words
+    say enough of the help to be listed (an offer with nothing towards the measures asked
+    needs the policy's confirming share of the words). Under IN_FORCE the far ones are its
+    top 2."""
 
     def in_force() -> None:
         publish_policy(IN_FORCE, "The scene's policy.", county.staff())
@@ -49,7 +51,7 @@ def reading(county, in_app) -> dict[str, int]:
                 "Doorstep jobs",
                 "OX4 2JY",
                 JOBS,
-                description="Jobs for local people; our staff also volunteer.",
+                description="Jobs for local people; our staff also volunteer in schools.",
             ),
         ),
         "faringdon": county.list(
