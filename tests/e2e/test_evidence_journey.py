@@ -109,7 +109,7 @@ def test_evidence_and_dispute(
         supplier = _signed_in(new_page, people["supplier"], width)
         supplier.goto(match_path)
         _record(supplier, "12", [register, photo])
-        delivered = supplier.get_by_role("region", name="Delivered")
+        delivered = supplier.get_by_role("region", name="Delivered", exact=True)
         expect(delivered.get_by_role("link", name="register.pdf")).to_be_visible()
         expect(delivered.get_by_role("link", name="reading-session.png")).to_be_visible()
         _checked(supplier, check_page, f"{width_name}-recorded-with-evidence")
@@ -141,7 +141,7 @@ def test_evidence_and_dispute(
         arch.get_by_label("Rating (optional)").select_option("4")
         arch.get_by_role("button", name="Confirm the delivery").click()
         _flashed(arch, "the delivery is confirmed")
-        history = arch.get_by_role("region", name="History")
+        history = arch.get_by_role("region", name="History", exact=True)
         expect(history).to_contain_text("The delivery is disputed. Only ten hours")
         _checked(arch, check_page, f"{width_name}-confirmed")
 

@@ -146,7 +146,7 @@ def test_a_match_goes_from_suggested_to_verified_in_the_browser(
     )
     supplier.get_by_role("button", name="Record the delivery").click()
     _flashed(supplier, "The delivery is recorded")
-    expect(supplier.get_by_role("region", name="Delivered")).to_contain_text("OIEP-S1")
+    expect(supplier.get_by_role("region", name="Delivered", exact=True)).to_contain_text("OIEP-S1")
     check_page(supplier, "delivered")
 
     buyer.reload()
@@ -160,10 +160,10 @@ def test_a_match_goes_from_suggested_to_verified_in_the_browser(
     expect(task_force.get_by_role("button", name="Express interest")).to_have_count(0)
     task_force.get_by_role("button", name="Verify the delivery").click()
     _flashed(task_force, "This match is now “Verified”.")
-    history = task_force.get_by_role("region", name="History")
+    history = task_force.get_by_role("region", name="History", exact=True)
     for move in ("Interest expressed", "In discussion", "Agreed", "Delivered", "Verified"):
         expect(history).to_contain_text(move)
-    messages = task_force.get_by_role("region", name="Messages")
+    messages = task_force.get_by_role("region", name="Messages", exact=True)
     expect(messages).to_contain_text("The task force and partnership staff cannot")
     expect(messages).not_to_contain_text("two apprentices")
     check_page(task_force, "verified")
