@@ -142,6 +142,13 @@ def merged_pairs(
     return Ranked(keys // n_offers, keys % n_offers, seeker_rank, offer_rank, parts)
 
 
+def storable_totals(scores: Scores, other_organisation: np.ndarray) -> np.ndarray:
+    """The totals of the pairs that may be stored, -inf elsewhere: included, at least
+    MIN_SCORE, and not an organisation matched with itself."""
+    keep = scores.included & (scores.total >= MIN_SCORE) & other_organisation
+    return np.where(keep, scores.total, -np.inf)
+
+
 # Each side's last QueryPool in this process (see Scene.queries).
 _QUERY_POOLS: dict[type[Listing], QueryPool] = {}
 
@@ -204,12 +211,8 @@ class Scene:
         policy in force); the total is -inf where the pair may not be stored."""
         listings, wanted = self.seekers(side)
         scores = score_all(wanted[seeker], self.pool, policy or self.in_force.policy)
-        keep = (
-            scores.included
-            & (scores.total >= MIN_SCORE)
-            & (self.offers.organisations != listings.organisations[seeker])
-        )
-        return replace(scores, total=np.where(keep, scores.total, -np.inf))
+        others = self.offers.organisations != listings.organisations[seeker]
+        return replace(scores, total=storable_totals(scores, others))
 
     def seeker_totals(self, side: Side, seeker: int) -> np.ndarray:
         """One seeker's total against every offer; -inf where the pair may not be stored."""
@@ -246,13 +249,8 @@ class Scene:
         listings, _ = self.seekers(side)
         totals = np.full((len(listings), len(offers)), -np.inf)
         for column, offer in enumerate(offers):
-            scores = self.offer_scores(side, offer)
-            keep = (
-                scores.included
-                & (scores.total >= MIN_SCORE)
-                & (listings.organisations != self.offers.organisations[offer])
-            )
-            totals[:, column] = np.where(keep, scores.total, -np.inf)
+            others = listings.organisations != self.offers.organisations[offer]
+            totals[:, column] = storable_totals(self.offer_scores(side, offer), others)
         return totals
 
     def reasons(
