@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup
-from wtforms import Field, SelectField
+from wtforms import Field, SelectField, StringField
 from wtforms.widgets import Select
 
 from .choices import SelectChoice
@@ -58,23 +58,36 @@ class KeptOptionsSelectField(SelectField):
 
 _drawings: OrderedDict[tuple[Callable[[Any], Markup], Look], Markup] = OrderedDict()
 _drawings_lock = threading.Lock()
+# Stands for a text box's value in its kept drawing: letters only, which escaping leaves as
+# they are, so each search's words are put in its place (escaped) rather than drawn afresh.
+STAND_IN = "keptfieldvaluestandsinhere"
 
 
 def kept_field(draw: Callable[[Any], Markup], field: Field) -> Markup:
     """`draw(field)`, a template's macro drawing a field (label, input, hint and errors),
     worked out once per process for each look of the field (`field_look`) and kept among
-    the `FIELDS_KEPT` most recently drawn. A field whose look is not plain data is drawn
-    afresh each time."""
-    look = field_look(field)
+    the `FIELDS_KEPT` most recently drawn. A text box is kept once for every value typed
+    in it, with a stand-in for the value (`draw` must show the value only as HTML text or
+    attribute, as WTForms does); a field whose look is not plain data is drawn afresh."""
+    typed = _typed_text(field)
+    look = field_look(field, value_shown=typed is None)
     if look is None:
         return draw(field)
-    key = (draw, look)
+    if typed is None:
+        return _kept_drawing((draw, look), lambda: draw(field))
+    drawing = _kept_drawing((draw, look), lambda: _drawn_standing_in(draw, field))
+    return drawing.replace(STAND_IN, typed)
+
+
+def _kept_drawing(
+    key: tuple[Callable[[Any], Markup], Look], work_out: Callable[[], Markup]
+) -> Markup:
     with _drawings_lock:
         drawn = _drawings.get(key)
         if drawn is not None:
             _drawings.move_to_end(key)
             return drawn
-    drawn = draw(field)
+    drawn = work_out()
     with _drawings_lock:
         _drawings[key] = drawn
         if len(_drawings) > FIELDS_KEPT:
@@ -82,14 +95,36 @@ def kept_field(draw: Callable[[Any], Markup], field: Field) -> Markup:
     return drawn
 
 
-def field_look(field: Field) -> Look | None:
-    """Everything a field's drawing reads from the field; None if some of it is not plain
-    (hashable) data, or a select's options carry attributes of their own."""
+def _typed_text(field: Field) -> str | None:
+    """The value a plain text box (a WTForms `StringField`, not a kind of it) shows; None
+    for any other field."""
+    if type(field) is not StringField or not isinstance(field.data, str | None):
+        return None
+    return field.data or ""
+
+
+def _drawn_standing_in(draw: Callable[[Any], Markup], field: Field) -> Markup:
+    """The text box drawn with the stand-in for its value (the field is this request's own:
+    its value is put back at once)."""
+    typed = field.data
+    field.data = STAND_IN
+    try:
+        return draw(field)
+    finally:
+        field.data = typed
+
+
+def field_look(field: Field, value_shown: bool = True) -> Look | None:
+    """Everything a field's drawing reads from the field (without a text box's value, when
+    not `value_shown`, but whether it has one); None if some of it is not plain (hashable)
+    data, or a select's options carry attributes of their own."""
     if isinstance(field, SelectField):
         options = _options(field.choices)
         if options is None:
             return None
         shown: object = (field.data, field.coerce, options)
+    elif not value_shown:
+        shown = bool(field.data)
     else:
         value = getattr(field, "_value", None)  # what an input shows as its value
         shown = (field.data, value() if value else None)

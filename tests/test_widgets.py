@@ -80,7 +80,17 @@ def test_a_kept_field_is_drawn_once_for_each_look():
     assert '<option selected value="">' in other
 
 
-def test_a_kept_field_is_drawn_afresh_with_a_new_value_or_errors():
+def test_a_kept_text_box_is_drawn_once_for_every_value_typed_in_it():
+    draw = Drawer()
+
+    drawn = [kept_field(draw, _search(words=words).words) for words in ("oak", 'a"<b', "")]
+
+    assert draw.drawn == ["words", "words"]  # once with a value, once without
+    assert drawn == [Drawer()(_search(words=words).words) for words in ("oak", 'a"<b', "")]
+    assert 'value="a&#34;&lt;b"' in drawn[1]
+
+
+def test_a_kept_field_is_drawn_afresh_with_its_errors():
     draw = Drawer()
 
     short = kept_field(draw, _search(words="oak").words)
