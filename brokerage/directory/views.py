@@ -16,6 +16,7 @@ from ..caching import cached, read_ahead, reads_ahead, render_part
 from ..listings import trades
 from ..listings.choices import Category, label_of
 from ..places.map import CountyMap, dot_map
+from ..widgets import kept_field
 from . import service
 from .forms import SearchForm
 from .permissions import can_search
@@ -119,6 +120,7 @@ def _search(section: Section) -> tuple[bool, Markup]:
         page_link=page_link,
         category_label=lambda value: label_of(Category, value),
         trade_label=trades.label_of,
+        kept_field=kept_field,
     )
     return valid, content
 

@@ -6,7 +6,8 @@ another postcode by another process shows its new distance in the next search.)"
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Flask
@@ -105,27 +106,54 @@ def test_a_bulk_statement_by_another_process_is_seen_at_once(apps):
     assert "Bulk Joinery" in after and "Statement Joinery" not in after
 
 
-def test_a_measure_renamed_by_another_process_is_in_the_catalogue_at_once(apps):
-    first, second = apps
-    code = _in(first, lambda: db.session.scalars(select(Measure.code).limit(1)).one())
-    kept = _in(first, lambda: toms.matching_catalogue()[code].name)
+def _first_measure() -> str:
+    return db.session.scalars(select(Measure.code).order_by(Measure.code).limit(1)).one()
 
-    def rename() -> None:
-        db.session.execute(
-            update(Measure).where(Measure.code == code).values(description="Renamed elsewhere")
-        )
-        db.session.commit()
 
-    _in(second, rename)
-    try:
-        assert _in(first, lambda: toms.matching_catalogue()[code].name) == "Renamed elsewhere"
-    finally:
+@contextmanager
+def _measure_renamed(app: Flask, description: str) -> Iterator[str]:
+    """A measure of the catalogue renamed by `app` (its code), and its name given back
+    afterwards: the catalogue is shared by the package's tests."""
+    code = _in(app, _first_measure)
+    kept = _in(app, lambda: toms.matching_catalogue()[code].name)
 
-        def restore() -> None:
-            db.session.execute(update(Measure).where(Measure.code == code).values(description=kept))
+    def describe(text: str) -> Callable[[], None]:
+        def commit() -> None:
+            db.session.execute(update(Measure).where(Measure.code == code).values(description=text))
             db.session.commit()
 
-        _in(second, restore)
+        return commit
+
+    _in(app, describe(description))
+    try:
+        yield code
+    finally:
+        _in(app, describe(kept))
+
+
+def test_a_measure_renamed_by_another_process_is_in_the_catalogue_at_once(apps):
+    first, second = apps
+    _in(first, toms.matching_catalogue)  # kept here
+
+    with _measure_renamed(second, "Renamed elsewhere") as code:
+        assert _in(first, lambda: toms.matching_catalogue()[code].name) == "Renamed elsewhere"
+
+
+def test_a_measure_renamed_by_another_process_is_in_the_directorys_filter_at_once(apps):
+    """The search form's fields are drawn once per look (brokerage/widgets.py): a drawing
+    of the measure filter may not outlive the catalogue its options came from."""
+    first, second = apps
+    client = first.test_client()
+    code = _in(first, _first_measure)
+    searches = ["/directory/suppliers", f"/directory/suppliers?measure={code}"]
+    for search in searches:
+        client.get(search)  # the page, its form and its fields kept
+
+    with _measure_renamed(second, "Renamed elsewhere"):
+        page, chosen = (client.get(search).get_data(as_text=True) for search in searches)
+
+    assert f'<option value="{code}">{code}: Renamed elsewhere</option>' in page
+    assert f'<option selected value="{code}">{code}: Renamed elsewhere</option>' in chosen
 
 
 def test_a_membership_given_by_another_process_is_seen_at_once(apps):
