@@ -373,6 +373,18 @@ def test_a_supplier_with_no_fitting_opportunity_is_told_what_to_add(app, county,
     assert "No published opportunity fits yet" in html and "Add your trades" in html
 
 
+def test_a_suppliers_for_you_leads_on_to_every_match_and_to_adding_an_offer(app, county, cleaning):
+    caterers = county.organisations["caterers"]
+    client = log_in(app.test_client(), county.email("caterers"))
+    html = client.get(f"/matching/organisations/{caterers}/opportunities-for-you").get_data(
+        as_text=True
+    )
+    assert f'<a href="/matching/organisations/{caterers}/matches">Every match of' in html
+    needs = html.split("Needs you could help")[1]
+    assert "No published need fits your offers yet" in needs
+    assert f'<a href="/organisations/{caterers}/offers/new">add an offer</a>' in needs
+
+
 def test_what_buyers_value_is_the_published_policys(county, cleaning, in_app):
     set_profile(county, "printers", (CLEANING,), is_vcse=True)
 
