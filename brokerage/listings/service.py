@@ -145,15 +145,20 @@ def _resolve(postcode: str) -> Place:
         raise InvalidListing(str(error)) from error
 
 
+def _place_of(listing: Listing) -> tuple[Any, ...]:
+    return (listing.easting, listing.northing, listing.district, listing.priority_place)
+
+
 def refresh_locations() -> int:
-    """Work out every listing's district and priority place again (after staff change the
-    priority places); returns how many listings changed."""
+    """Work out every listing's grid point, district and priority place again (after staff
+    change the priority places, or Code-Point Open moves a postcode); returns how many
+    listings changed."""
     changed = 0
     for model in LISTING_MODELS:
         for listing in db.session.scalars(select(model)):
-            before = (listing.district, listing.priority_place)
+            before = _place_of(listing)
             locate(listing, listing.postcode)
-            changed += before != (listing.district, listing.priority_place)
+            changed += before != _place_of(listing)
     db.session.flush()
     if changed:
         announce("listings")  # one rebuild, not a recompute per listing

@@ -21,7 +21,7 @@ from ..matching.strength import strength_word
 from ..matching.supplier_model import OpportunityQuery, SupplierResult
 from ..matching.suppliers import rank_suppliers
 from . import scene
-from .models import Match, State
+from .models import ENDED_WITHOUT_HELP, Match, State
 from .policy import policy_in_force, supplier_policy
 from .supplier_inputs import advice_for, opportunity_query, supplier_world
 from .supplier_models import SupplierMatch
@@ -37,6 +37,14 @@ class ShownOffer:
     ref: str
     partner_ref: str | None
     title: str
+
+
+# Progress in words where "under way" would be wrong: nobody has acted yet, or the work is done.
+_PROGRESS = {
+    State.SUGGESTED: "Suggested",
+    State.DELIVERED: "Delivered, waiting to be verified",
+    State.VERIFIED: "Delivered and verified",
+}
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,15 @@ class StoredMatch:
     def state_label(self) -> str:
         return State(self.state).label
 
+    @property
+    def progress(self) -> str:
+        """Where the match stands, in words: only one someone acted on and that has not
+        ended or been delivered is "under way"."""
+        state = State(self.state)
+        if state in ENDED_WITHOUT_HELP:
+            return f"Ended: {state.label.lower()}"
+        return _PROGRESS.get(state, f"Under way: {state.label}")
+
 
 @dataclass(frozen=True)
 class ShownSupplier:
@@ -74,10 +91,16 @@ class ShownSupplier:
     kind: str = "supplier"
 
     @property
+    def first_acted_on(self) -> StoredMatch | None:
+        """The first stored match it has acted on, if any: the one its card's badge names."""
+        return next((m for m in self.stored if m.acted_on), None)
+
+    @property
     def interest(self) -> str | None:
         """The state of the first stored match it has acted on, if any, in lower-case words
         ("interest expressed"): API v1 has always given it so, and v1 never breaks."""
-        return next((m.state_label.lower() for m in self.stored if m.acted_on), None)
+        acted = self.first_acted_on
+        return None if acted is None else acted.state_label.lower()
 
     @property
     def strength(self) -> str:

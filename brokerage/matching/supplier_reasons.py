@@ -29,8 +29,10 @@ def quantity(value: float) -> str:
 
 
 def _trade(code: str, names: Mapping[str, str]) -> str:
+    """The trade's name, its CPV code after it as the listing pages give it: a buyer reads
+    "Cleaning services (90910000)", not a number first."""
     name = names.get(code)
-    return f"{code} {name}" if name else code
+    return f"{name} ({code})" if name else code
 
 
 def explain_trade(fit: TradeFit, policy: SupplierPolicy, names: Mapping[str, str]) -> str:

@@ -214,7 +214,7 @@ def test_the_opportunitys_matches_page_shows_suppliers_with_strength_offers_and_
     assert "Greenleaf Grounds" in page and "Cowley Catering" not in page
     assert f"/organisations/{parks_contract.ids['grounds']}/profile" in page
     assert "Park crew jobs for over 50s" in page
-    assert "Already acted on: Interest expressed" in page
+    assert '<span class="badge text-bg-info">Under way: Interest expressed</span>' in page
     assert "Open the match with Park crew jobs for over 50s" in page
     assert re.search(r">(Strong|Good|Possible) match</span>", page)
 

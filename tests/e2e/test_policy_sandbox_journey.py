@@ -48,6 +48,11 @@ def test_staff_try_a_draft_that_weighs_location_more_and_see_offers_move(
     check_page(page, "sandbox-tried")
     page.set_viewport_size({"width": 390, "height": 844})
     check_page(page, "sandbox-tried-390")
+    # On a phone each row reads down the screen: its "why" is on it, not off to the right.
+    why = moved_up.first.locator("td").last
+    expect(why).to_contain_text(re.compile(r"[Ll]ocation counts 0.74"))
+    box = why.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
 
 
 def _demo_listings_changed_last(app: Flask) -> None:

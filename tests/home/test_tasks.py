@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+
+import pytest
 
 from brokerage.extensions import db
 from brokerage.home.tasks import tasks_for
@@ -95,6 +98,19 @@ def test_a_supplier_with_nothing_waiting_is_told_to_publish_an_offer(pair):
     page = _home(pair, "outsider")
     assert "Nothing waits for you now" in page
     assert "add an offer" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "link"),
+    [
+        ("buyer", r'/organisations/\d+/opportunities">your opportunities and the suppliers'),
+        ("beneficiary", r'/matching/organisations/\d+/offers-for-you">the offers suggested'),
+    ],
+)
+def test_a_buyer_or_beneficiary_with_nothing_waiting_is_led_to_its_matches(pair, who, link):
+    page = _home(pair, who)
+    assert "Nothing waits for you now" in page
+    assert re.search(f'<a href="{link}', page), page
 
 
 def test_the_task_list_takes_one_query_per_kind_of_task_however_many_items(pair, in_pair):

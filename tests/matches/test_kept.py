@@ -9,16 +9,19 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from brokerage.accounts.models import Organisation
 from brokerage.changes import ChangedRow, announce
 from brokerage.extensions import db
 from brokerage.listings import profiles
-from brokerage.listings.models import Listing, Offer
+from brokerage.listings.models import Listing, Need, Offer
 from brokerage.matches import jobs, kept, store, supplier_store
+from brokerage.matches.models import Match
 from brokerage.matches.scene import SIDES
 from brokerage.matching.text import fit_words
+from brokerage.places import service as places
+from brokerage.places.lookup import GridPoint
 from tests.helpers.matches import offer, reading_need, stored
 from tests.matches.test_store import JOBS, READING, VOLUNTEERING
 from tests.matches.test_supplier_store import CATERING, CLEANING, set_profile, supplier_rows
@@ -257,3 +260,41 @@ def test_a_transaction_that_wrote_listings_reads_the_world_afresh(county, in_app
 
     assert in_app(written_then_read) == (None, None)
     assert in_app(kept.offer_side) is not None
+
+
+def test_a_postcode_code_point_moves_reaches_the_kept_world_through_the_refresh_command(
+    county, in_app, monkeypatch
+):
+    reading = county.list("offer", "readers", **offer("Reading", "OX4 2JY", READING))
+    need = county.list("need", "arch", **reading_need(postcode="OX4 4HH"))
+
+    def kept_and_stored() -> tuple[float, float]:
+        """The offer's easting in the kept world, and its stored distance from the need."""
+        loaded = kept.offer_side()
+        assert loaded is not None
+        candidate = loaded.candidates[loaded.offers.index[reading]]
+        match = db.session.scalar(
+            select(Match).where(Match.offer_id == reading, Match.need_id == need)
+        )
+        return candidate.easting, match.distance_m
+
+    def points() -> tuple[GridPoint, GridPoint]:
+        at = [db.session.get(model, key) for model, key in ((Offer, reading), (Need, need))]
+        return tuple(GridPoint(listing.easting, listing.northing) for listing in at)
+
+    easting, _ = in_app(kept_and_stored)  # the world is kept from here on
+    was, there = in_app(points)
+    # Code-Point Open now places OX4 2JY 3 km further east.
+    moved = GridPoint(was.easting + 3000, was.northing)
+    located = places.locate_postcode
+    monkeypatch.setattr(
+        places, "locate_postcode", lambda code: moved if code == "OX4 2JY" else located(code)
+    )
+
+    result = county.app.test_cli_runner().invoke(args=["listings", "refresh-locations"])
+
+    assert "1 listing changed place." in result.output
+    assert in_app(kept_and_stored) == (
+        easting + 3000,
+        pytest.approx(moved.distance_to(there)),
+    )

@@ -331,11 +331,58 @@ def test_an_opportunity_whose_match_ended_without_help_is_not_offered_again(
     assert "Cleaning at County Hall" not in bids and "Under way" not in bids
 
 
+@pytest.mark.parametrize(
+    ("state", "progress"),
+    [
+        (State.IN_DISCUSSION, "Under way: In discussion"),
+        (State.DELIVERED, "Delivered, waiting to be verified"),
+        (State.VERIFIED, "Delivered and verified"),
+    ],
+)
+def test_for_you_and_the_buyers_page_say_a_delivered_match_is_delivered_not_under_way(
+    app, county, cleaning, in_app, state, progress
+):
+    _interest(county, Opportunity, cleaning["contract"], cleaning["middle"], "printers")
+
+    def move() -> None:
+        match = db.session.scalar(
+            select(Match).where(
+                Match.opportunity_id == cleaning["contract"], Match.offer_id == cleaning["middle"]
+            )
+        )
+        match.state = state.value
+        db.session.commit()
+
+    in_app(move)
+    client = log_in(app.test_client(), county.email("printers"))
+    url = f"/matching/organisations/{county.organisations['printers']}/opportunities-for-you"
+    bids = client.get(url).get_data(as_text=True).split("Needs you could help")[0]
+    assert f'<span class="badge text-bg-info">{progress}</span>' in bids
+    buyer = log_in(app.test_client(), county.email("buyer"))
+    suppliers = buyer.get(f"/matching/opportunities/{cleaning['contract']}").get_data(as_text=True)
+    stored = f'Open the match with Cleaning crew</a> <span class="text-body-secondary">({progress})'
+    assert stored in suppliers
+    if state != State.IN_DISCUSSION:
+        assert "Under way" not in bids + suppliers
+
+
 def test_a_supplier_with_no_fitting_opportunity_is_told_what_to_add(app, county, cleaning):
     client = log_in(app.test_client(), county.email("caterers"))
     url = f"/matching/organisations/{county.organisations['caterers']}/opportunities-for-you"
     html = client.get(url).get_data(as_text=True)
     assert "No published opportunity fits yet" in html and "Add your trades" in html
+
+
+def test_a_suppliers_for_you_leads_on_to_every_match_and_to_adding_an_offer(app, county, cleaning):
+    caterers = county.organisations["caterers"]
+    client = log_in(app.test_client(), county.email("caterers"))
+    html = client.get(f"/matching/organisations/{caterers}/opportunities-for-you").get_data(
+        as_text=True
+    )
+    assert f'<a href="/matching/organisations/{caterers}/matches">Every match of' in html
+    needs = html.split("Needs you could help")[1]
+    assert "No published need fits your offers yet" in needs
+    assert f'<a href="/organisations/{caterers}/offers/new">add an offer</a>' in needs
 
 
 def test_what_buyers_value_is_the_published_policys(county, cleaning, in_app):

@@ -175,6 +175,16 @@ def test_a_caterer_is_never_a_match_for_grounds_maintenance_however_near_or_gene
     assert [r.key for r in ranked] == ["grounds"]
 
 
+def test_a_trade_reason_gives_the_trades_name_first_and_its_code_after_it():
+    names = {"77310000": "Planting and maintenance services of green areas"}
+    grounds = _supplier("grounds", ("77310000",))
+    result = score_supplier(GROUNDS, grounds, CATALOGUE, POLICY, names)
+    assert result is not None
+    assert "Right trade: Planting and maintenance services of green areas (77310000)" in (
+        result.reasons
+    )
+
+
 def test_a_suppliers_offers_count_together_and_are_named():
     pooled = {
         "OIEP-S6": PooledMeasure(20, ("OFF-1", "OFF-2")),

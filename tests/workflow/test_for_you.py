@@ -46,6 +46,13 @@ def test_a_beneficiary_sees_offers_for_its_published_needs_with_reasons(app, cou
     assert "policy version" not in html
 
 
+def test_a_suggested_matchs_stage_badge_has_a_border_to_stand_out_from_the_white_card(
+    app, county, listed
+):
+    html = _as(app, county, "arch").get(f"/matching/needs/{listed['need']}").get_data(as_text=True)
+    assert 'class="badge stage-badge text-bg-light border">Suggested</span>' in html
+
+
 def test_reasons_not_stored_are_worked_out_for_the_page_and_nothing_is_written(
     app, county, listed, in_app
 ):
