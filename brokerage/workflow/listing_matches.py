@@ -187,7 +187,7 @@ def ranked_for(listing: Listing) -> list[ShownMatch] | SupplierMatches:
     organisations (`supplier_matches_for`); any other listing's matches (`matches_for`)."""
     if isinstance(listing, Opportunity):
         if is_closed(listing):
-            return SupplierMatches([], (CLOSED_OPPORTUNITY,))
+            return SupplierMatches([], (CLOSED_OPPORTUNITY,), policy_in_force().version)
         return supplier_matches_for(listing)
     return matches_for(listing)
 
