@@ -21,12 +21,12 @@ from ..listings.closing import open_and_published
 from ..listings.models import Offer, Opportunity
 from ..listings.service import today
 from ..matching.strength import strength_word
-from ..matching.supplier_model import OpportunityQuery, SupplierResult
+from ..matching.supplier_model import SupplierResult
 from ..matching.suppliers import rank_suppliers
 from . import scene
 from .models import Match, State
 from .policy import policy_in_force, supplier_policy, version_in_force
-from .supplier_inputs import advice_for, opportunity_query, supplier_world
+from .supplier_inputs import advice_for, asks_given, opportunity_query, supplier_world
 from .supplier_models import SupplierMatch, SupplierRanking
 from .supplier_store import recompute_supplier_matches
 
@@ -141,14 +141,20 @@ class _Ranking:
     ranked: list[tuple[SupplierResult, int]]
     names: Names
     policy_version: int
+    # What the buyer could add to the opportunity to be matched better.
+    advice: tuple[str, ...]
 
 
-# A published opportunity's stored ranking, best first, each supplier with its name, and
-# the version of the policy in force: built once, read with the opportunity's id. A ranking
-# stored with no supplier in it is one row of the ranking alone; one not stored, no row.
+# A published opportunity's stored ranking, best first, each supplier with its name; the
+# version of the policy in force and what the advice reads of the opportunity's asks: built
+# once, read with the opportunity's id. A ranking stored with no supplier in it is one row
+# of the ranking alone; one not stored, no row.
+_HAS_TRADE_CODES, _HAS_MEASURES = asks_given(SupplierRanking.opportunity_id)
 _STORED_RANKING = (
     select(
         version_in_force().label("version_in_force"),
+        _HAS_TRADE_CODES.label("has_trade_codes"),
+        _HAS_MEASURES.label("has_measures"),
         *_RESULT_COLUMNS,
         Organisation.name,
         Organisation.external_ref,
@@ -166,27 +172,33 @@ _STORED_RANKING = (
 
 
 def _stored_ranking(opportunity_id: int) -> _Ranking | None:
-    """A published opportunity's stored ranking with its suppliers' names and the version
-    of the policy in force, read in one query; None if its ranking is not stored."""
+    """A published opportunity's stored ranking with its suppliers' names, the version of
+    the policy in force and the advice, read in one query; None if its ranking is not
+    stored."""
     rows = db.session.execute(_STORED_RANKING, {"opportunity_id": opportunity_id}).all()
     if not rows:
         return None
     suppliers = [row for row in rows if row.organisation_id is not None]
+    first = rows[0]
     return _Ranking(
         [(stored_result(row), row.policy_version) for row in suppliers],
         {row.organisation_id: (row.name, row.external_ref) for row in suppliers},
-        rows[0].version_in_force,
+        first.version_in_force,
+        advice_for(bool(first.has_trade_codes), bool(first.has_measures)),
     )
 
 
-def _live_ranking(opportunity: Opportunity, query: OpportunityQuery) -> _Ranking:
+def _live_ranking(opportunity: Opportunity) -> _Ranking:
     """The opportunity's best suppliers ranked now (a draft's, or one not stored yet): as
     many as a stored ranking keeps (`scene.TOP_N`, read when called, as the store does)."""
+    query = opportunity_query(opportunity)
     world = supplier_world(opportunity.organisation_id)
     in_force = policy_in_force()
     results = rank_suppliers(query, world.pool, supplier_policy(in_force.policy), scene.TOP_N)
     ranked = [(result, in_force.version) for result in results]
-    return _Ranking(ranked, _names_of(_ids(result.key for result in results)), in_force.version)
+    names = _names_of(_ids(result.key for result in results))
+    advice = advice_for(bool(query.trades), bool(query.measures))
+    return _Ranking(ranked, names, in_force.version, advice)
 
 
 def _names_of(keys: list[int]) -> Names:
@@ -282,12 +294,11 @@ def supplier_matches_for(opportunity: Opportunity) -> SupplierMatches:
     """The opportunity's best suppliers, best first: stored for a published one, ranked
     live for a draft and for a published one not stored yet (whose storing is queued). A
     supplier of another trade is never among them."""
-    query = opportunity_query(opportunity)
     ranking = _stored_ranking(opportunity.id) if opportunity.is_published else None
     if ranking is None:
         if opportunity.is_published:
             enqueue_after_reading(recompute_supplier_matches, opportunity_ids=[opportunity.id])
-        ranking = _live_ranking(opportunity, query)
+        ranking = _live_ranking(opportunity)
     keys = _ids(result.key for result, _ in ranking.ranked)
     offers, stored = _links(opportunity.id, keys)
     by_supplier: dict[int, list[StoredMatch]] = {}
@@ -309,4 +320,4 @@ def supplier_matches_for(opportunity: Opportunity) -> SupplierMatches:
     ]
     ranked = set(keys)
     under_way = tuple(m for m in stored if m.acted_on and m.organisation_id not in ranked)
-    return SupplierMatches(shown, advice_for(query), ranking.policy_version, under_way)
+    return SupplierMatches(shown, ranking.advice, ranking.policy_version, under_way)

@@ -125,9 +125,9 @@ def test_a_cached_matches_page_reads_only_the_topic_versions_from_the_database(a
 def test_an_opportunitys_suppliers_are_read_with_their_names_and_its_asks_with_it(
     app, demo, in_app
 ):
-    """Every opportunity of the county has a matches page, mostly asked for once: the
-    opportunity comes with its trades and measures, and its stored suppliers with their
-    names, each in one round trip."""
+    """Every opportunity of the county has a matches page, mostly asked for once: its stored
+    suppliers come with their names, and with whether it has trades and measures (all the
+    advice beside them reads of its asks), in one round trip."""
     staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
     opportunity_id = in_app(
         lambda: db.session.scalar(select(Opportunity.id).order_by(Opportunity.id).limit(1))
@@ -142,7 +142,7 @@ def test_an_opportunitys_suppliers_are_read_with_their_names_and_its_asks_with_i
             page = staff.get(url).get_data(as_text=True)
         assert "Suppliers for" in page or '"matches"' in page
         asks = [s for s in statements if "opportunity_trades" in s or "opportunity_measures" in s]
-        assert len(asks) == 1 and "FROM opportunities" in asks[0], statements
+        assert len(asks) == 1 and "FROM supplier_rankings" in asks[0], statements
         assert not [s for s in statements if re.search(r"FROM organisations\s+WHERE", s)]
 
 
