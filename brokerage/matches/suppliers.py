@@ -17,9 +17,9 @@ from sqlalchemy import BindParameter, CompoundSelect, Row, bindparam, literal, s
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
 from ..extensions import db
 from ..jobs import enqueue_after_reading
+from ..listings import service as listings_service
 from ..listings.closing import open_and_published
 from ..listings.models import Offer, Opportunity
-from ..listings.service import today
 from ..matching.strength import strength_word
 from ..matching.supplier_model import SupplierResult
 from ..matching.suppliers import rank_suppliers
@@ -271,8 +271,9 @@ def _links(
     """The open published offers of the `ranked` suppliers, by id; and the opportunity's
     stored offer-level matches a ranking shows (the ranked suppliers', and those others have
     acted on), those acted on first: read in one query."""
+    today = listings_service.today()
     rows = db.session.execute(
-        _LINKS, {"opportunity_id": opportunity_id, "ranked": ranked, "today": today()}
+        _LINKS, {"opportunity_id": opportunity_id, "ranked": ranked, "today": today}
     ).all()
     offers = {
         row.id: ShownOffer.read(row.id, row.external_ref, row.title) for row in rows if row.is_open
