@@ -18,7 +18,6 @@ from ..extensions import db
 from ..listings.kinds import KINDS, ListingKind
 from ..listings.models import Listing
 from ..listings.permissions import can_view_listing
-from ..matches.policy import policy_in_force
 from ..matches.suppliers import ShownSupplier, SupplierMatches
 from ..workflow.listing_matches import ShownMatch, read_shown_matches_ahead, shown_matches
 from ..workflow.permissions import can_view_matches
@@ -74,7 +73,7 @@ def _supplier_json(match: ShownSupplier) -> dict[str, Any]:
 def _answer(_: Listing, ranked: list[ShownMatch] | SupplierMatches) -> dict[str, Any]:
     if isinstance(ranked, SupplierMatches):
         return {
-            "policy_version": policy_in_force().version,
+            "policy_version": ranked.policy_version,
             "matches": [_supplier_json(m) for m in ranked.suppliers],
             "advice": list(ranked.advice),
         }

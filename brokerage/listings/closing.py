@@ -10,12 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import BindParameter, ColumnElement, or_
 
 from . import service
 from .choices import ListingStatus
 from .models import Listing, Need, Offer, Opportunity
 
+# A day in SQL: a date, or a parameter a statement built once is given it by.
+Day = date | BindParameter[date]
 # The date after which each kind of listing is closed.
 CLOSING_COLUMN: dict[type[Listing], str] = {
     Offer: "available_to",
@@ -40,12 +42,13 @@ def is_closed(listing: Listing, today: date | None = None) -> bool:
     )
 
 
-def open_and_published(model: type[Listing], today: date | None = None) -> ColumnElement[bool]:
-    """SQL: published and not closed: what search, matches and "for you" list."""
+def open_and_published(model: type[Listing], today: Day | None = None) -> ColumnElement[bool]:
+    """SQL: published and not closed: what search, matches and "for you" list (on `today`,
+    a date or a bound parameter of a statement built once, else the service's today)."""
     return (model.status == ListingStatus.PUBLISHED.value) & still_open(model, today)
 
 
-def still_open(model: type[Listing], today: date | None = None) -> ColumnElement[bool]:
+def still_open(model: type[Listing], today: Day | None = None) -> ColumnElement[bool]:
     """SQL: the listing's last day has not passed (or it has none)."""
     column: Any = getattr(model, CLOSING_COLUMN[model])
-    return or_(column.is_(None), column >= (today or service.today()))
+    return or_(column.is_(None), column >= (service.today() if today is None else today))

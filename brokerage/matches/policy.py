@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from .. import audit
 from ..accounts.models import User
@@ -20,6 +20,13 @@ class PolicyInForce:
 
     version: int
     policy: MatchingPolicy
+
+
+def version_in_force() -> ScalarSelect[int]:
+    """SQL: the version number of the policy in force (0: the built-in defaults), to read
+    with other columns in one statement instead of reading the policy itself."""
+    latest = func.max(MatchingPolicyVersion.version)
+    return select(func.coalesce(latest, 0)).scalar_subquery()
 
 
 def policy_in_force() -> PolicyInForce:

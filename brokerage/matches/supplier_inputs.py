@@ -8,14 +8,21 @@ from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, column, select, table
-from sqlalchemy.orm import joinedload
+from sqlalchemy import ColumnElement, Exists, Row, column, exists, select, table
+from sqlalchemy.orm import QueryableAttribute
 
 from ..accounts.models import Organisation, OrganisationKind
 from ..extensions import db
 from ..listings import cpv
 from ..listings.choices import ListingStatus
-from ..listings.models import Offer, Opportunity, OpportunityTrade, OrganisationTrade, Profile
+from ..listings.models import (
+    Offer,
+    Opportunity,
+    OpportunityMeasure,
+    OpportunityTrade,
+    OrganisationTrade,
+    Profile,
+)
 from ..matching.model import WantedMeasure
 from ..matching.supplier_model import OpportunityQuery, PooledMeasure, SupplierCandidate
 from ..matching.suppliers import SupplierPool
@@ -219,11 +226,6 @@ def _trades_of(opportunity_ids: Collection[int] | None) -> dict[int, list[tuple[
     return found
 
 
-# What `opportunity_query` reads of an opportunity beside its columns: loaded with it by
-# whoever reads one to rank it (an opportunity's matches page), one query for all three.
-OPPORTUNITY_QUERY_LOADS = (joinedload(Opportunity.trades), joinedload(Opportunity.measures))
-
-
 def opportunity_query(opportunity: Opportunity) -> OpportunityQuery:
     """One opportunity, published or not, as the supplier matcher reads it."""
     trades = [(trade.cpv_code, trade.written) for trade in opportunity.trades]
@@ -261,17 +263,32 @@ def published_opportunity_queries(ids: Collection[int] | None = None) -> Opportu
     )
 
 
-def advice_for(query: OpportunityQuery) -> tuple[str, ...]:
-    """What the buyer could add to be matched better (shown beside the ranking)."""
+def advice_for(has_trade_codes: bool, has_measures: bool) -> tuple[str, ...]:
+    """What the buyer could add to be matched better (shown beside the ranking), for an
+    opportunity with or without trades as CPV codes and social value measures."""
     advice = []
-    if not query.trades:
+    if not has_trade_codes:
         advice.append(
             "Add the trades this contract is for (CPV codes): suppliers are matched by trade "
             "first, and without codes only by sector and words, at reduced credit."
         )
-    if not query.measures:
+    if not has_measures:
         advice.append(
             "Add the social value measures you want: suppliers are then ranked by what their "
             "offers, taken together, deliver of them."
         )
     return tuple(advice)
+
+
+def asks_given(
+    opportunity_id: ColumnElement[int] | QueryableAttribute[int],
+) -> tuple[Exists, Exists]:
+    """SQL: whether the opportunity has trades as CPV codes, and social value measures (what
+    `advice_for` reads), to read with other columns instead of loading its asks."""
+    return (
+        exists().where(
+            OpportunityTrade.opportunity_id == opportunity_id,
+            OpportunityTrade.cpv_code.is_not(None),
+        ),
+        exists().where(OpportunityMeasure.opportunity_id == opportunity_id),
+    )

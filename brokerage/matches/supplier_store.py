@@ -496,11 +496,3 @@ class _Recompute:
             for name, value in _fields(result, self.scene.version).items():
                 setattr(row, name, value)
         db.session.flush()
-
-
-def has_stored_ranking(opportunity_id: int) -> bool:
-    """Whether the opportunity's ranking is stored (perhaps with no supplier in it)."""
-    query = select(SupplierRanking.opportunity_id).where(
-        SupplierRanking.opportunity_id == opportunity_id
-    )
-    return db.session.scalar(query) is not None

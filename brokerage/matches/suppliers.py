@@ -8,24 +8,27 @@ job to store it is queued (`jobs.enqueue_after_reading`)."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import Row, select
+from sqlalchemy import BindParameter, CompoundSelect, Row, bindparam, literal, select, union_all
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
 from ..extensions import db
 from ..jobs import enqueue_after_reading
+from ..listings import service as listings_service
 from ..listings.closing import open_and_published
 from ..listings.models import Offer, Opportunity
 from ..matching.strength import strength_word
-from ..matching.supplier_model import OpportunityQuery, SupplierResult
+from ..matching.supplier_model import SupplierResult
 from ..matching.suppliers import rank_suppliers
 from . import scene
 from .models import ENDED_WITHOUT_HELP, Match, State
-from .policy import policy_in_force, supplier_policy
-from .supplier_inputs import advice_for, opportunity_query, supplier_world
-from .supplier_models import SupplierMatch
-from .supplier_store import has_stored_ranking, recompute_supplier_matches
+from .policy import policy_in_force, supplier_policy, version_in_force
+from .supplier_inputs import advice_for, asks_given, opportunity_query, supplier_world
+from .supplier_models import SupplierMatch, SupplierRanking
+from .supplier_store import recompute_supplier_matches
 
 # Each supplier's name and the ref its partner's import file gave it, by organisation id.
 Names = dict[int, tuple[str, str | None]]
@@ -37,6 +40,11 @@ class ShownOffer:
     ref: str
     partner_ref: str | None
     title: str
+
+    @classmethod
+    def read(cls, offer_id: int, external_ref: str | None, title: str) -> ShownOffer:
+        """An offer as read from its columns: its id, its partner's ref and its title."""
+        return cls(offer_id, f"{Offer.REF_PREFIX}-{offer_id}", external_ref, title)
 
 
 # Progress in words where "under way" would be wrong: nobody has acted yet, or the work is done.
@@ -118,21 +126,10 @@ class SupplierMatches:
 
     suppliers: list[ShownSupplier]
     advice: tuple[str, ...]
+    # The version of the matching policy in force when they were read.
+    policy_version: int
     # Stored matches someone has acted on, of suppliers not in the ranking.
     under_way: tuple[StoredMatch, ...] = ()
-
-
-def stored_matches(opportunity_id: int) -> list[StoredMatch]:
-    """The opportunity's stored offer-level matches, those acted on first."""
-    rows = db.session.execute(
-        select(Match.id, Offer.organisation_id, Organisation.name, Offer.title, Match.state)
-        .join(Offer, Offer.id == Match.offer_id)
-        .join(Organisation, Organisation.id == Offer.organisation_id)
-        .where(Match.opportunity_id == opportunity_id)
-        .order_by(Match.id)
-    )
-    found = [StoredMatch(*row) for row in rows]
-    return sorted(found, key=lambda m: not m.acted_on)
 
 
 def shown_offers(ids: set[int]) -> dict[int, ShownOffer]:
@@ -140,18 +137,7 @@ def shown_offers(ids: set[int]) -> dict[int, ShownOffer]:
     query = select(Offer.id, Offer.external_ref, Offer.title).where(
         Offer.id.in_(ids), open_and_published(Offer)
     )
-    return {
-        offer_id: ShownOffer(offer_id, f"{Offer.REF_PREFIX}-{offer_id}", ref, title)
-        for offer_id, ref, title in db.session.execute(query)
-    }
-
-
-def _live_results(opportunity: Opportunity, query: OpportunityQuery) -> list[SupplierResult]:
-    """The opportunity's best suppliers ranked now (a draft's, or one not stored yet): as
-    many as a stored ranking keeps (`scene.TOP_N`, read when called, as the store does)."""
-    world = supplier_world(opportunity.organisation_id)
-    policy = supplier_policy(policy_in_force().policy)
-    return rank_suppliers(query, world.pool, policy, scene.TOP_N)
+    return {row.id: ShownOffer.read(*row) for row in db.session.execute(query)}
 
 
 # What showing a stored supplier match reads of its row: columns, not mapped objects.
@@ -170,20 +156,72 @@ _RESULT_COLUMNS = (
 )
 
 
-def _stored_results(opportunity_id: int) -> tuple[list[tuple[SupplierResult, int]], Names]:
-    """A published opportunity's stored suppliers, best first, each with its version, and
-    their names, read in one query."""
-    rows = db.session.execute(
-        select(*_RESULT_COLUMNS, Organisation.name, Organisation.external_ref)
-        .join(Organisation, Organisation.id == SupplierMatch.organisation_id)
-        .where(
-            SupplierMatch.opportunity_id == opportunity_id,
-            SupplierMatch.opportunity_rank.is_not(None),
-        )
-        .order_by(SupplierMatch.opportunity_rank)
-    ).all()
-    names = {row.organisation_id: (row.name, row.external_ref) for row in rows}
-    return [(stored_result(row), row.policy_version) for row in rows], names
+@dataclass(frozen=True)
+class _Ranking:
+    """Suppliers ranked for an opportunity, best first, each with the version of the policy
+    that ranked it; their names; and the version of the policy in force."""
+
+    ranked: list[tuple[SupplierResult, int]]
+    names: Names
+    policy_version: int
+    # What the buyer could add to the opportunity to be matched better.
+    advice: tuple[str, ...]
+
+
+# A published opportunity's stored ranking, best first, each supplier with its name; the
+# version of the policy in force and what the advice reads of the opportunity's asks: built
+# once, read with the opportunity's id. A ranking stored with no supplier in it is one row
+# of the ranking alone; one not stored, no row.
+_HAS_TRADE_CODES, _HAS_MEASURES = asks_given(SupplierRanking.opportunity_id)
+_STORED_RANKING = (
+    select(
+        version_in_force().label("version_in_force"),
+        _HAS_TRADE_CODES.label("has_trade_codes"),
+        _HAS_MEASURES.label("has_measures"),
+        *_RESULT_COLUMNS,
+        Organisation.name,
+        Organisation.external_ref,
+    )
+    .select_from(SupplierRanking)
+    .outerjoin(
+        SupplierMatch,
+        (SupplierMatch.opportunity_id == SupplierRanking.opportunity_id)
+        & SupplierMatch.opportunity_rank.is_not(None),
+    )
+    .outerjoin(Organisation, Organisation.id == SupplierMatch.organisation_id)
+    .where(SupplierRanking.opportunity_id == bindparam("opportunity_id"))
+    .order_by(SupplierMatch.opportunity_rank)
+)
+
+
+def _stored_ranking(opportunity_id: int) -> _Ranking | None:
+    """A published opportunity's stored ranking with its suppliers' names, the version of
+    the policy in force and the advice, read in one query; None if its ranking is not
+    stored."""
+    rows = db.session.execute(_STORED_RANKING, {"opportunity_id": opportunity_id}).all()
+    if not rows:
+        return None
+    suppliers = [row for row in rows if row.organisation_id is not None]
+    first = rows[0]
+    return _Ranking(
+        [(stored_result(row), row.policy_version) for row in suppliers],
+        {row.organisation_id: (row.name, row.external_ref) for row in suppliers},
+        first.version_in_force,
+        advice_for(bool(first.has_trade_codes), bool(first.has_measures)),
+    )
+
+
+def _live_ranking(opportunity: Opportunity) -> _Ranking:
+    """The opportunity's best suppliers ranked now (a draft's, or one not stored yet): as
+    many as a stored ranking keeps (`scene.TOP_N`, read when called, as the store does)."""
+    query = opportunity_query(opportunity)
+    world = supplier_world(opportunity.organisation_id)
+    in_force = policy_in_force()
+    results = rank_suppliers(query, world.pool, supplier_policy(in_force.policy), scene.TOP_N)
+    ranked = [(result, in_force.version) for result in results]
+    names = _names_of(_ids(result.key for result in results))
+    advice = advice_for(bool(query.trades), bool(query.measures))
+    return _Ranking(ranked, names, in_force.version, advice)
 
 
 def _names_of(keys: list[int]) -> Names:
@@ -211,35 +249,99 @@ def stored_result(row: SupplierMatch | Row) -> SupplierResult:
     )
 
 
+def _links_statement() -> CompoundSelect:
+    """What a ranking's cards link to, built once: each offer of the ranked suppliers
+    (`ranked`), with whether it is open and published and its stored match with the
+    opportunity if it has one; and the opportunity's matches other suppliers' offers have
+    acted on."""
+    opportunity_id: BindParameter[int] = bindparam("opportunity_id")
+    ranked: BindParameter[list[int]] = bindparam("ranked", expanding=True)
+    columns = (
+        Offer.id,
+        Offer.external_ref,
+        Offer.title,
+        Offer.organisation_id,
+        Organisation.name,
+        Match.id.label("match_id"),
+        Match.state,
+    )
+    ranked_offers = (
+        select(*columns, open_and_published(Offer, bindparam("today")).label("is_open"))
+        .join(Organisation, Organisation.id == Offer.organisation_id)
+        .outerjoin(Match, (Match.offer_id == Offer.id) & (Match.opportunity_id == opportunity_id))
+        .where(Offer.organisation_id.in_(ranked))
+    )
+    acted_on_by_others = (
+        select(*columns, literal(False).label("is_open"))
+        .select_from(Match)
+        .join(Offer, Offer.id == Match.offer_id)
+        .join(Organisation, Organisation.id == Offer.organisation_id)
+        .where(
+            Match.opportunity_id == opportunity_id,
+            Match.state != State.SUGGESTED.value,
+            Offer.organisation_id.not_in(ranked),
+        )
+    )
+    return union_all(ranked_offers, acted_on_by_others)
+
+
+_LINKS = _links_statement()
+
+
+def _links(
+    opportunity_id: int, ranked: list[int]
+) -> tuple[dict[int, ShownOffer], list[StoredMatch]]:
+    """The open published offers of the `ranked` suppliers, by id; and the opportunity's
+    stored offer-level matches a ranking shows (the ranked suppliers', and those others have
+    acted on), those acted on first: read in one query."""
+    today = listings_service.today()
+    rows = db.session.execute(
+        _LINKS, {"opportunity_id": opportunity_id, "ranked": ranked, "today": today}
+    ).all()
+    offers = {
+        row.id: ShownOffer.read(row.id, row.external_ref, row.title) for row in rows if row.is_open
+    }
+    matches = [
+        StoredMatch(row.match_id, row.organisation_id, row.name, row.title, row.state)
+        for row in rows
+        if row.match_id is not None
+    ]
+    return offers, sorted(matches, key=lambda m: (not m.acted_on, m.id))
+
+
+def _ids(keys: Iterable[Hashable]) -> list[int]:
+    """The supplier matcher's keys of organisations or offers, as the ids they are."""
+    return [int(cast(int, key)) for key in keys]
+
+
 def supplier_matches_for(opportunity: Opportunity) -> SupplierMatches:
     """The opportunity's best suppliers, best first: stored for a published one, ranked
     live for a draft and for a published one not stored yet (whose storing is queued). A
     supplier of another trade is never among them."""
-    query = opportunity_query(opportunity)
-    if opportunity.is_published and has_stored_ranking(opportunity.id):
-        ranked, names = _stored_results(opportunity.id)
-    else:
+    ranking = _stored_ranking(opportunity.id) if opportunity.is_published else None
+    if ranking is None:
         if opportunity.is_published:
             enqueue_after_reading(recompute_supplier_matches, opportunity_ids=[opportunity.id])
-        version = policy_in_force().version
-        ranked = [(result, version) for result in _live_results(opportunity, query)]
-        names = _names_of([int(result.key) for result, _ in ranked])  # type: ignore[call-overload]
-    keys = [int(result.key) for result, _ in ranked]  # type: ignore[call-overload]
-    offers = shown_offers({int(o) for r, _ in ranked for o in r.offers})  # type: ignore[call-overload]
-    stored = stored_matches(opportunity.id)
+        ranking = _live_ranking(opportunity)
+    keys = _ids(result.key for result, _ in ranking.ranked)
+    offers, stored = _links(opportunity.id, keys)
+    by_supplier: dict[int, list[StoredMatch]] = {}
+    for match in stored:
+        by_supplier.setdefault(match.organisation_id, []).append(match)
     shown = [
         ShownSupplier(
             key,
             f"{ORGANISATION_REF_PREFIX}-{key}",
-            names[key][1],
-            names[key][0],
+            ranking.names[key][1],
+            ranking.names[key][0],
             result,
-            tuple(offers[int(o)] for o in result.offers if int(o) in offers),  # type: ignore[call-overload]
-            tuple(m for m in stored if m.organisation_id == key),
+            tuple(offers[o] for o in _ids(result.offers) if o in offers),
+            tuple(by_supplier.get(key, ())),
             version,
         )
-        for key, (result, version) in zip(keys, ranked, strict=True)
-        if key in names
+        for key, (result, version) in zip(keys, ranking.ranked, strict=True)
+        if key in ranking.names
     ]
-    under_way = tuple(m for m in stored if m.acted_on and m.organisation_id not in set(keys))
-    return SupplierMatches(shown, advice_for(query), under_way)
+    ranked = set(keys)
+    under_way = tuple(m for m in stored if m.acted_on and m.organisation_id not in ranked)
+    return SupplierMatches(shown, ranking.advice, ranking.policy_version, under_way)

@@ -3,13 +3,12 @@ pages; a live ranking for a draft, so its owner sees what it would match."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.interfaces import ORMOption
 
 from ..accounts.models import Organisation
 from ..caching import cached, read_ahead
@@ -22,7 +21,6 @@ from ..matches.candidates import PAIRINGS, candidates_for
 from ..matches.models import ENDED_WITHOUT_HELP_VALUES, Match
 from ..matches.policy import policy_in_force
 from ..matches.scene import TOP_N, explain_stored
-from ..matches.supplier_inputs import OPPORTUNITY_QUERY_LOADS
 from ..matches.suppliers import SupplierMatches, supplier_matches_for
 from ..matching import MatchResult, rank
 from ..matching.strength import strength_word
@@ -177,8 +175,6 @@ class _NotShown(Exception):
         self.found = found
 
 
-# What ranking a listing reads beside its columns, loaded with it in one query.
-_LOADED_WITH: dict[type[Listing], Sequence[ORMOption]] = {Opportunity: OPPORTUNITY_QUERY_LOADS}
 CLOSED_OPPORTUNITY = "Closed: its deadline has passed, so it is matched with no one."
 
 
@@ -187,7 +183,7 @@ def ranked_for(listing: Listing) -> list[ShownMatch] | SupplierMatches:
     organisations (`supplier_matches_for`); any other listing's matches (`matches_for`)."""
     if isinstance(listing, Opportunity):
         if is_closed(listing):
-            return SupplierMatches([], (CLOSED_OPPORTUNITY,))
+            return SupplierMatches([], (CLOSED_OPPORTUNITY,), policy_in_force().version)
         return supplier_matches_for(listing)
     return matches_for(listing)
 
@@ -209,9 +205,7 @@ def shown_matches(
 
     def work_out() -> ListingMatches[T] | None:
         # Read after the topic versions, as the cache requires, even if the session holds it.
-        listing = db.session.get(
-            model, listing_id, populate_existing=True, options=_LOADED_WITH.get(model, ())
-        )
+        listing = db.session.get(model, listing_id, populate_existing=True)
         if listing is None:
             return None
         found: ListingMatches[T] = ListingMatches(

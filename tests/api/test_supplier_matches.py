@@ -11,15 +11,17 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from brokerage.accounts.models import Organisation, User
 from brokerage.extensions import db
 from brokerage.listings import profiles, service, trade_service
+from brokerage.listings.models import Offer, Opportunity
 from brokerage.matches.models import Match
 from brokerage.toms.service import load_shipped_frameworks
 from brokerage.workflow.states import State
 from tests.factories import (
+    MatchFactory,
     MembershipFactory,
     OrganisationFactory,
     PriorityPlaceFactory,
@@ -217,6 +219,34 @@ def test_the_opportunitys_matches_page_shows_suppliers_with_strength_offers_and_
     assert '<span class="badge text-bg-info">Under way: Interest expressed</span>' in page
     assert "Open the match with Park crew jobs for over 50s" in page
     assert re.search(r">(Strong|Good|Possible) match</span>", page)
+
+
+def _only_match(offer_of: int, opportunity_id: int, state: State) -> None:
+    """The offer-level match of the supplier's offer with the opportunity, in `state`."""
+    offer = db.session.scalars(select(Offer).where(Offer.organisation_id == offer_of)).one()
+    db.session.execute(delete(Match).where(Match.offer_id == offer.id))
+    opportunity = db.session.get_one(Opportunity, opportunity_id)
+    MatchFactory(offer=offer, opportunity=opportunity, need=None, state=state.value)
+
+
+def test_a_match_a_supplier_outside_the_ranking_acted_on_is_listed_as_under_way(
+    parks_contract,
+):
+    """The caterer is of another trade, so not ranked, but its offer's match with the
+    contract was acted on: the buyer still finds it, under the ranking. The cleaners' match,
+    only suggested, is not listed."""
+    ids = parks_contract.ids
+    with parks_contract.app.app_context():
+        _only_match(ids["caterer"], ids["parks"], State.INTEREST_EXPRESSED)
+        _only_match(ids["cleaners"], ids["parks"], State.SUGGESTED)
+        db.session.commit()
+    client = log_in(parks_contract.app.test_client(), "city-council@example.org")
+    page = client.get(f"/matching/opportunities/{ids['parks']}").get_data(as_text=True)
+    ranking, under_way = page.split("Other matches under way")
+    assert "Cowley Catering" not in ranking
+    assert "Open the match with Jobs for everyone</a> · Cowley Catering" in under_way
+    assert "(Interest expressed)" in under_way
+    assert "Local cleaning jobs" not in page
 
 
 def test_an_offers_own_matches_page_still_lists_the_opportunity(parks_contract):

@@ -122,12 +122,19 @@ def test_a_cached_matches_page_reads_only_the_topic_versions_from_the_database(a
         assert len(queries) == 1 and "FROM topic_versions" in queries[0]
 
 
-def test_an_opportunitys_suppliers_are_read_with_their_names_and_its_asks_with_it(
+def _reading(statements: list[str], table: str) -> list[str]:
+    """The statements that read `table` (in a FROM or a JOIN)."""
+    return [s for s in statements if re.search(rf"(FROM|JOIN) {table}\b", s)]
+
+
+def test_an_opportunitys_suppliers_are_read_cold_in_one_query_and_their_links_in_one_more(
     app, demo, in_app
 ):
-    """Every opportunity of the county has a matches page, mostly asked for once: the
-    opportunity comes with its trades and measures, and its stored suppliers with their
-    names, each in one round trip."""
+    """Every opportunity of the county has a matches page, mostly asked for once. Its stored
+    suppliers come in one query with their names, the version of the policy in force and
+    whether it has trades and measures (all the advice reads of its asks); what the cards
+    link to (the offers that count, the offer-level matches) in one more: not one query for
+    whether the ranking is stored, others for the policy, the asks, offers and matches."""
     staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
     opportunity_id = in_app(
         lambda: db.session.scalar(select(Opportunity.id).order_by(Opportunity.id).limit(1))
@@ -141,8 +148,14 @@ def test_an_opportunitys_suppliers_are_read_with_their_names_and_its_asks_with_i
         with app.app_context(), counted_statements() as statements:
             page = staff.get(url).get_data(as_text=True)
         assert "Suppliers for" in page or '"matches"' in page
-        asks = [s for s in statements if "opportunity_trades" in s or "opportunity_measures" in s]
-        assert len(asks) == 1 and "FROM opportunities" in asks[0], statements
+        ranking = _reading(statements, "supplier_rankings")
+        assert len(ranking) == 1, statements
+        assert _reading(ranking, "supplier_matches") and _reading(ranking, "organisations")
+        assert _reading(statements, "matching_policy_versions") == ranking
+        assert _reading(statements, "opportunity_trades") == ranking
+        assert _reading(statements, "opportunity_measures") == ranking
+        links = _reading(statements, "offers")
+        assert len(links) == 1 and _reading(links, "matches"), statements
         assert not [s for s in statements if re.search(r"FROM organisations\s+WHERE", s)]
 
 
