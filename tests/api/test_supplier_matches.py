@@ -242,10 +242,10 @@ def test_a_match_a_supplier_outside_the_ranking_acted_on_is_listed_as_under_way(
         db.session.commit()
     client = log_in(parks_contract.app.test_client(), "city-council@example.org")
     page = client.get(f"/matching/opportunities/{ids['parks']}").get_data(as_text=True)
-    ranking, under_way = page.split("Other matches under way")
+    ranking, under_way = page.split("Other suppliers who acted on a match")
     assert "Cowley Catering" not in ranking
     assert "Open the match with Jobs for everyone</a> · Cowley Catering" in under_way
-    assert "(Interest expressed)" in under_way
+    assert "(Under way: Interest expressed)" in under_way
     assert "Local cleaning jobs" not in page
 
 

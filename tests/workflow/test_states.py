@@ -126,7 +126,8 @@ class Workflow(RuleBasedStateMachine):
         recording=st.booleans(),
     )
     def attempt(self, to_state, roles, reason, recording):
-        allowed = MOVES.get((self.state, to_state), frozenset()) & roles
+        # A bare move: the receiving side's role counts only when it disputes a delivery.
+        allowed = MOVES.get((self.state, to_state), frozenset()) & (roles - {Role.SEEKER})
         needs_reason = to_state == State.DECLINED and reason not in DECLINE_REASONS
         needs_record = (self.state, to_state) in BY_RECORDING_ONLY and not recording
         try:
