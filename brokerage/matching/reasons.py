@@ -248,8 +248,8 @@ def explain_words_and_measures(
             "alone says little about the help"
         ]
     return [
-        f"few words in common ({percent(text)}, under the {percent(policy.confirming_fit)} "
-        f"that confirms the help), so the measures above count {counted(share)}"
+        f"few words in common ({percent(text)}, where {percent(policy.confirming_fit)} "
+        f"confirms the help), so the measures above count {counted(share)}"
     ]
 
 

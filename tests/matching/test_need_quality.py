@@ -167,7 +167,7 @@ def test_the_same_broad_measure_with_only_a_common_word_counts_less_than_the_hel
     assert found["OFF-2"].toms < 1.0
     assert any(
         r.startswith("Few words in common (")
-        and f"under the {POLICY.confirming_fit:.0%} that confirms the help), so the measures "
+        and f", where {POLICY.confirming_fit:.0%} confirms the help), so the measures "
         "above count at "
         in r
         for r in found["OFF-2"].reasons
@@ -301,7 +301,7 @@ def test_staff_set_how_much_the_words_must_say_to_confirm_a_measure_or_stand_for
     assert score_pair(_need(GARDEN, HOURS), gardeners, CATALOGUE, POLICY).toms == 1.0
     confirmed = score_pair(_need(GARDEN, HOURS), gardeners, CATALOGUE, strict)
     assert confirmed.toms < 1.0
-    assert any("under the 50% that confirms the help" in reason for reason in confirmed.reasons)
+    assert any("where 50% confirms the help" in reason for reason in confirmed.reasons)
     english = _offer("English language classes for refugees", {"OIEP-J3": 3})
     esol = _need("ESOL for refugee women\nEnglish language support in Banbury", HOURS)
     assert score_pair(esol, english, CATALOGUE, POLICY).toms == POLICY.same_outcome_credit
