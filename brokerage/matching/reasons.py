@@ -40,7 +40,9 @@ def _amount(value: float, unit: str) -> str:
     return f"{format_quantity(value)} {unit}"
 
 
-def _percent(share: float) -> str:
+def percent(share: float) -> str:
+    """A share as people read it: "4%", and "under 1%" rather than a "0%" beside words
+    that did count."""
     if 0 < share < 0.01:
         return "under 1%"
     return f"{share:.0%}"
@@ -52,6 +54,11 @@ def counted(credit: float) -> str:
         if abs(credit - value) < 1e-9:
             return words
     return f"at {credit:.0%}"
+
+
+def measure_name(code: str, catalogue: Catalogue) -> str:
+    """A measure as every reason names it: its name first, its code in brackets after."""
+    return f"{catalogue[code].name} ({code})" if code in catalogue else code
 
 
 def _from_afar(wanted: Wanted, candidate: Candidate) -> str:
@@ -84,14 +91,14 @@ def _right_measure(
     catalogue: Catalogue,
     policy: MatchingPolicy,
 ) -> str:
-    measure = catalogue[code]
-    unit = measure.unit
+    name = measure_name(code, catalogue)
+    unit = catalogue[code].unit
     if not target or target <= 0:
         what = f"offers {_amount(offered, unit)}" if offered else "offers it"
-        return f"{measure.name} ({code}): {what}, any amount wanted; counted {counted(credit)}"
+        return f"{name}: {what}, any amount wanted; counted {counted(credit)}"
     if not offered or offered <= 0:
         return (
-            f"{measure.name} ({code}): offers it without saying how much of the "
+            f"{name}: offers it without saying how much of the "
             f"{_amount(target, unit)} wanted; counted {counted(credit)}: the right measure"
         )
     share = offered / target
@@ -101,18 +108,15 @@ def _right_measure(
         said = f"offers {_amount(offered, unit)} of the {_amount(target, unit)} wanted"
     else:
         said = f"offers {format_quantity(offered)} of the {_amount(target, unit)} wanted"
-    said += "" if share >= 1 else f" ({_percent(share)})"
+    said += "" if share >= 1 else f" ({percent(share)})"
     rule = ""
-    if credit < 1:
-        floor = policy.same_outcome_credit
-        at_least = counted(floor).removeprefix("at ")
+    if credit < 1 and policy.same_outcome_credit:
+        at_least = counted(policy.same_outcome_credit).removeprefix("at ")
         rule = (
-            f": the right measure counts {at_least}, the quantity the rest "
-            f"(in full from {_percent(policy.full_cover_share)} of the ask)"
-            if floor
-            else ""
+            f" (at least {at_least} for the right measure, in full from "
+            f"{percent(policy.full_cover_share)} of the ask)"
         )
-    return f"{measure.name} ({code}): {said}; counted {counted(credit)}{rule}"
+    return f"{name}: {said}; counted {counted(credit)}{rule}"
 
 
 def explain_credit(
@@ -131,14 +135,14 @@ def explain_credit(
         offered = candidate.measures.get(code)
         return _right_measure(code, target, offered, credit.credit, catalogue, policy)
     if credit.via_code is None or credit.level == "none":
-        return f"{measure.name} ({code}): nothing offered towards it"
-    via = catalogue[credit.via_code]
+        return f"{measure_name(code, catalogue)}: nothing offered towards it"
     if credit.level == "outcome":
         related = f"a related measure with the same outcome ({measure.outcome})"
     else:
         related = f"a measure in the same theme ({measure.theme})"
+    instead = measure_name(credit.via_code, catalogue)
     return (
-        f"{measure.name} ({code}): offers {via.name} ({credit.via_code}) instead; "
+        f"{measure_name(code, catalogue)}: offers {instead} instead; "
         f"counted {counted(credit.credit)}: {related}"
     )
 
@@ -176,7 +180,7 @@ def general_words_in_common(wanted: Wanted, matches: list[WordMatch]) -> list[st
         why = why_general(word)
         if other is not None and why is not None:
             little.setdefault(why, []).append(asked.get(word, word))
-    share = _percent(GENERAL_WORD_WEIGHT)
+    share = percent(GENERAL_WORD_WEIGHT)
     return [f"counted at {share} ({why}): {', '.join(words)}" for why, words in little.items()]
 
 
@@ -194,10 +198,17 @@ def places_in_common(wanted: Wanted, matches: list[WordMatch]) -> list[str]:
 def explain_fit(
     wanted: Wanted, candidate: Candidate, matches: list[WordMatch], text: float
 ) -> list[str]:
-    shared = words_in_common(wanted, candidate, matches)
-    in_common = ", ".join(shared[:6]) if shared else "no words in common"
+    # A general word is listed once, on its own line with what it counted for.
+    telling = [match for match in matches if why_general(match[0]) is None]
+    shared = words_in_common(wanted, candidate, telling)
+    if shared:
+        in_common = ", ".join(shared[:6])
+    elif general_words_in_common(wanted, matches):
+        in_common = "only words that count for little"
+    else:
+        in_common = "no words in common"
     reasons = [
-        f"description fit {text:.0%}: {in_common}",
+        f"description fit {percent(text)}: {in_common}",
         *general_words_in_common(wanted, matches),
         *places_in_common(wanted, matches),
     ]
@@ -224,21 +235,21 @@ def explain_words_and_measures(
     in_words = float(credit_in_words(text, policy))
     if in_words > toms * share:
         return [
-            f"the descriptions alone earn a TOMs credit of {in_words:.0%} (description fit "
-            f"{text:.0%}): a fit of {policy.same_help_fit:.0%} or more earns "
-            f"{policy.same_outcome_credit:.0%}, as a related measure does, and a lower fit "
-            "a share of it in proportion"
+            f"the descriptions alone count at {percent(in_words)} towards the measures, with "
+            f"{percent(text)} of the words in common: from {percent(policy.same_help_fit)} in "
+            f"common they count as a related measure does ({percent(policy.same_outcome_credit)})"
+            ", in proportion below that"
         ]
     if toms <= 0 or share >= 1:
         return []
     if text <= 0:
         return [
-            "no words in common: the TOMs credit above counts "
-            f"{counted(share)} (a measure's code alone says little about the help)"
+            f"no words in common, so the measures above count {counted(share)}: a measure "
+            "alone says little about the help"
         ]
     return [
-        f"few words in common (description fit {text:.0%}; {policy.confirming_fit:.0%} "
-        f"confirms the help): the TOMs credit above counts {counted(share)}"
+        f"few words in common ({percent(text)}, where {percent(policy.confirming_fit)} "
+        f"confirms the help), so the measures above count {counted(share)}"
     ]
 
 

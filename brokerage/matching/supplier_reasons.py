@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 
 from .model import Catalogue
+from .reasons import measure_name, percent
 from .supplier_model import (
     ADJACENT,
     DIVISION,
@@ -65,8 +66,10 @@ def _offer_names(offers: tuple[Hashable, ...], candidate: SupplierCandidate) -> 
 
 
 def explain_ask(item: AskCredit, candidate: SupplierCandidate, catalogue: Catalogue) -> str:
+    """Named as a need's reasons name a measure: "Employee volunteering hours (OIEP-S6):
+    offers 40 of the 100 hours wanted (40%)", the offers that count after it."""
     code = item.ask.code
-    name = f"{code} {catalogue[code].name}" if code in catalogue else code
+    name = measure_name(code, catalogue)
     unit = catalogue[code].unit if code in catalogue else ""
     pooled = item.offered
     target = item.ask.target
@@ -74,26 +77,29 @@ def explain_ask(item: AskCredit, candidate: SupplierCandidate, catalogue: Catalo
         share = pooled.quantity / target
         if share >= 1:  # a share over 100% reads as a slip: say the ask is met
             said = (
-                f"Offers {quantity(pooled.quantity)} {unit} for {name}, all of the "
+                f"{name}: offers {quantity(pooled.quantity)} {unit}, all of the "
                 f"{quantity(target)} wanted; counted in full"
             ).replace("  ", " ")
             return said + _offer_names(pooled.offers, candidate)
         said = (
-            f"Offers {quantity(pooled.quantity)} of the {quantity(target)} {unit} wanted "
-            f"for {name} ({share:.0%})"
+            f"{name}: offers {quantity(pooled.quantity)} of the {quantity(target)} {unit} "
+            f"wanted ({percent(share)})"
         ).replace("  ", " ")
-        if item.credit > share:
-            said += f"; counted as a related measure, {item.related}, at {item.credit:.0%}"
+        if item.credit > share and item.related:
+            said += (
+                f"; counted at {item.credit:.0%}: it also offers a related measure, "
+                f"{measure_name(item.related, catalogue)}"
+            )
         return said + _offer_names(pooled.offers, candidate)
     if pooled is not None:
-        return f"Offers {name}" + _offer_names(pooled.offers, candidate)
+        return f"{name}: offers it" + _offer_names(pooled.offers, candidate)
     if item.related:
         related = candidate.measures[item.related]
         return (
-            f"Offers {item.related}, a related measure under the same outcome as {name}: "
-            f"counted at {item.credit:.0%}" + _offer_names(related.offers, candidate)
-        )
-    return f"Nothing offered towards {name}"
+            f"{name}: offers {measure_name(item.related, catalogue)} instead; counted at "
+            f"{item.credit:.0%}: a related measure with the same outcome"
+        ) + _offer_names(related.offers, candidate)
+    return f"{name}: nothing offered towards it"
 
 
 def explain_place(

@@ -184,7 +184,10 @@ def test_the_grounds_contract_lists_the_grounds_firm_first_and_no_caterer(
         "Horticulture apprenticeships",
     ]
     assert set(first["offers"][0]) == {"id", "ref", "partner_ref", "title"}
-    assert any("Offers 2 of the 3" in r and "(67%)" in r for r in first["reasons"])
+    assert (
+        "People aged over 50 recruited by employers engaged in the programme (OIEP-J1): offers "
+        '2 of the 3 people wanted (67%), through "Park crew jobs for over 50s"'
+    ) in first["reasons"]
     assert any("km from where the work is" in r for r in first["reasons"])
     assert first["interest"] == "interest expressed"
 

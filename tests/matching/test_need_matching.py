@@ -185,8 +185,8 @@ def test_how_much_a_measure_counted_is_said_apart_from_its_share():
     hours = _reasons((WantedMeasure("OIEP-S6", 200),), {"OIEP-S6": 6})
     assert any(
         r.endswith(
-            "(3%); counted at 65%: the right measure counts half, the quantity the rest "
-            "(in full from 10% of the ask)"
+            "offers 6 of the 200 hours wanted (3%); counted at 65% (at least half for the "
+            "right measure, in full from 10% of the ask)"
         )
         for r in hours
     )

@@ -110,8 +110,26 @@ def test_a_word_two_letters_from_a_general_word_counts_in_full():
 
 def test_the_reasons_say_a_misspelt_general_word_counted_little():
     assert _fit_reasons("Befriending for our volunters", "Befriending volunters") == [
-        "Description fit 100%: befriending, volunters",
+        "Description fit 100%: befriending",
         "Counted at 10% (words that say little about the help): volunters",
+    ]
+
+
+def test_a_fit_of_only_general_words_says_so_and_its_real_share():
+    # The demo's "Description fit 0%: volunteers (volunteering)": a word that counted at 10%
+    # listed as the fit beside a share rounded to nothing.
+    need = (
+        "Reading helpers for primary schools\n"
+        + " ".join(
+            f"{word} {word}s" for word in ("phonics", "library", "storytime", "spelling", "poetry")
+        )
+        + " volunteers"
+    )
+    fit = _fit(need, "Volunteering")
+    assert 0 < fit < 0.01
+    assert _fit_reasons(need, "Volunteering") == [
+        "Description fit under 1%: only words that count for little",
+        "Counted at 10% (words that say little about the help): volunteers",
     ]
 
 
@@ -128,7 +146,7 @@ def test_the_reasons_say_which_shared_words_counted_little_and_why():
     assert _fit_reasons(
         "Befriending older people weekly", "Weekly befriending for older people"
     ) == [
-        "Description fit 100%: befriending, older, people, weekly",
+        "Description fit 100%: befriending",
         "Counted at 10% (words for who is helped): older",
         "Counted at 10% (words that say little about the help): people",
         "Counted at 10% (words for how often): weekly",

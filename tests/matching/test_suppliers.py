@@ -196,11 +196,15 @@ def test_a_suppliers_offers_count_together_and_are_named():
     assert result is not None
     assert result.social_value == pytest.approx((2 * 0.1 + 1 * 0.5) / 3)
     assert result.offers == ("OFF-1", "OFF-2", "OFF-3")
-    assert any(
-        "Offers 20 of the 200 hours wanted for OIEP-S6" in r and "(10%)" in r
-        for r in result.reasons
-    )
-    assert any("related measure" in r and "counted at 50%" in r for r in result.reasons)
+    assert (
+        f"{CATALOGUE['OIEP-S6'].name} (OIEP-S6): offers 20 of the 200 hours wanted (10%), "
+        'through "Volunteer days", "Park clean-ups"'
+    ) in result.reasons
+    # Named as a need's reasons name a measure: the name first, its code in brackets after.
+    assert (
+        f"{CATALOGUE['OIEP-J1'].name} (OIEP-J1): offers {CATALOGUE['OIEP-J2'].name} (OIEP-J2) "
+        'instead; counted at 50%: a related measure with the same outcome, through "Fair hiring"'
+    ) in result.reasons
 
 
 def test_offers_beyond_the_ask_say_the_ask_is_met_not_a_share_over_100_percent():

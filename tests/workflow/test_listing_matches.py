@@ -51,6 +51,25 @@ def test_archs_need_is_matched_first_to_a_reading_volunteer_offer(app, demo, in_
     assert "km away" in page and "Description fit" in page
 
 
+def test_each_part_of_a_score_says_it_is_out_of_1_and_what_it_measures(app, demo, in_app):
+    # A bare "0.61" beside "TOMs" said nothing a buyer or a charity could check.
+    arch = log_in(app.test_client(), "volunteers@arch.example.org", DEMO_PASSWORD)
+    need_id = in_app(lambda: db.session.scalar(select(Need.id).where(Need.title.ilike("%read%"))))
+    page = unescape(arch.get(f"/matching/needs/{need_id}").get_data(as_text=True))
+    legends = {
+        "Location": "how near the help is (1 when local)",
+        "TOMs": "how much of the measures asked for is offered",
+        "Offer fit": "how well the descriptions say the same help",
+    }
+    for part, legend in legends.items():
+        said = re.findall(
+            rf'<dt class="col-sm-3">{part}</dt><dd class="col-sm-9">([01]\.\d\d) out of 1 '
+            rf'<span class="text-body-secondary">· {re.escape(legend)}</span></dd>',
+            page,
+        )
+        assert said and len(said) == len(_titles(page)), part
+
+
 def test_an_offer_is_matched_to_needs_and_an_opportunity_to_offers(app, demo, in_app):
     staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
     offer_id = in_app(lambda: db.session.scalar(select(Offer.id).order_by(Offer.id).limit(1)))
