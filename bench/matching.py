@@ -22,15 +22,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from itertools import islice
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Engine, Table, create_engine, event, insert
+from sqlalchemy import Engine, Table, create_engine, event
 
 from bench.county import candidates, catalogue, queries
 from bench.suppliers import opportunities as synthetic_opportunities
 from bench.suppliers import suppliers as synthetic_suppliers
+from brokerage.bulk_rows import insert_rows
 from brokerage.matches.models import Match
 from brokerage.matches.policy import PolicyInForce
 from brokerage.matches.scene import SIDES, Listings, Scene
@@ -178,12 +178,9 @@ def _timed_insert(
     seconds (wall-clock and CPU) and pairs stored."""
     started, cpu_started = time.perf_counter(), time.process_time()
     rows = make_rows()
-    stored = 0
     with _scratch_engine().begin() as connection:
         table.create(connection)
-        while batch := list(islice(rows, 5_000)):
-            connection.execute(insert(table), batch)
-            stored += len(batch)
+        stored = insert_rows(connection, table, rows)
     return {
         f"{prefix}_s": time.perf_counter() - started,
         # CPU seconds (every thread): what the rebuild costs when others share the cores.

@@ -16,12 +16,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from itertools import islice
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, select
 
+from ..bulk_rows import insert_rows
 from ..extensions import db
 from ..listings.models import Listing, Offer
 from ..matching.engine import Scores
@@ -44,7 +44,6 @@ from .scene import (
 )
 
 SUGGESTED = State.SUGGESTED.value
-INSERT_BATCH = 5_000
 # A pair scored in the full pool or on its own differs by float noise at most: a smaller
 # difference is no change.
 SAME_SCORE = 1e-6
@@ -82,12 +81,7 @@ def rebuild(
     scene = scene or Scene()
     db.session.execute(delete(Match).where(Match.state == SUGGESTED))
     rows = rows_for(scene, _acted_on_pairs(scene), progress)
-    stored = 0
-    while batch := list(islice(rows, INSERT_BATCH)):
-        # The table, not the mapped class: the ORM's bulk insert leaves out None values and
-        # so splits a batch wherever ranks are missing, into thousands of small statements.
-        db.session.execute(insert(cast(Table, Match.__table__)), batch)
-        stored += len(batch)
+    stored = insert_rows(db.session.connection(), cast(Table, Match.__table__), rows)
     db.session.flush()
     return RebuildReport(stored, time.perf_counter() - started, scene.in_force.version)
 

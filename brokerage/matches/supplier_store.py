@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, partial
-from itertools import islice
 from typing import Any, cast
 
 import numpy as np
 from sqlalchemy import Table, delete, insert, select
 
+from ..bulk_rows import insert_rows
 from ..extensions import db
 from ..matching.engine import TIE_DECIMALS
 from ..matching.supplier_batch import OpportunityArrays, score_opportunities
@@ -35,7 +35,7 @@ from ..matching.supplier_model import (
     SupplierPolicy,
     SupplierResult,
 )
-from ..matching.supplier_reference import score_supplier
+from ..matching.supplier_reference import PairScorer, score_supplier
 from ..matching.suppliers import SupplierPool, listed_totals, score_suppliers
 from ..toms.service import matching_catalogue
 from ..types import utcnow
@@ -54,7 +54,6 @@ from .supplier_models import SupplierMatch, SupplierRanking
 # A pair scored in the full pool or alone differs by float noise at most.
 SAME_SCORE = 1e-6
 OPPORTUNITY_RANK, SUPPLIER_RANK = "opportunity_rank", "supplier_rank"
-INSERT_BATCH = 5_000
 
 
 class SupplierScene:
@@ -166,30 +165,37 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
     if rankings:
         db.session.execute(insert(cast(Table, SupplierRanking.__table__)), rankings)
     rows = supplier_rows_for(found)
-    stored = 0
-    while batch := list(islice(rows, INSERT_BATCH)):
-        db.session.execute(insert(cast(Table, SupplierMatch.__table__)), batch)
-        stored += len(batch)
+    stored = insert_rows(db.session.connection(), cast(Table, SupplierMatch.__table__), rows)
     db.session.flush()
     return stored
 
 
 def supplier_rows_for(found: SupplierScene) -> Iterator[dict[str, Any]]:
     """The rows of a full rebuild, in (opportunity, supplier) order: each pair either side
-    ranks in its top N, scored and explained (bench.matching times these too)."""
+    ranks in its top N, scored and explained as `SupplierScene.result` does one pair, by a
+    `PairScorer` that works out once what the pairs share (bench.matching times these too)."""
     candidates = found.world.pool.candidates
-    return (
-        {
-            "opportunity_id": found.opportunities.ids[j],
-            "organisation_id": int(candidates[row].key),  # type: ignore[call-overload]
-            OPPORTUNITY_RANK: None,
-            SUPPLIER_RANK: None,
-            **_fields(result, found.version),
-            **ranked_at,
-        }
-        for (j, row), ranked_at in sorted(_ranks(found).items())
-        if (result := found.result(j, candidates[row])) is not None
+    queries, ids, owners = (
+        found.opportunities.queries,
+        found.opportunities.ids,
+        found.opportunities.organisations,
     )
+    names = trade_names([c.trades for c in candidates] + [q.trades for q in queries])
+    scorer = PairScorer(found.catalogue, found.policy, names)
+    for (j, row), ranked_at in sorted(_ranks(found).items()):
+        candidate = candidates[row]
+        if candidate.key == owners[j]:
+            continue
+        result = scorer.score(queries[j], candidate)
+        if result is not None:
+            yield {
+                "opportunity_id": ids[j],
+                "organisation_id": int(candidate.key),  # type: ignore[call-overload]
+                OPPORTUNITY_RANK: None,
+                SUPPLIER_RANK: None,
+                **_fields(result, found.version),
+                **ranked_at,
+            }
 
 
 def _ranks(found: SupplierScene) -> dict[tuple[int, int], dict[str, int]]:

@@ -46,6 +46,8 @@ from .reference import (
 from .text import fit_words, synonym_cover
 
 TIE_DECIMALS = 9
+# At most this many words' similar words kept by a pool (a few MiB), then forgotten.
+SIMILAR_WORDS_KEPT = 50_000
 
 
 class CandidatePool:
@@ -82,6 +84,8 @@ class CandidatePool:
         self.category_codes = category_codes
         self._index_measures()
         self._index_words(n)
+        # Each query word's similar words in the vocabulary, by word and cutoff (_similar_words).
+        self.similar_words: dict[tuple[str, float], tuple[np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -257,7 +261,20 @@ def _similar_words(
 ) -> tuple[np.ndarray, np.ndarray]:
     """The vocabulary ids of the words similar to `word` and their similarity (0-100): the
     word itself, and for a long word, long words of about its length a typo could make
-    of it (as reference.word_matches and text.may_be_typo)."""
+    of it (as reference.word_matches and text.may_be_typo). Kept by the pool, read only:
+    a rebuild's thousands of queries say the same words again and again."""
+    key = (word, policy.word_similarity_cutoff)
+    found = pool.similar_words.get(key)
+    if found is None:
+        if len(pool.similar_words) >= SIMILAR_WORDS_KEPT:
+            pool.similar_words.clear()
+        found = pool.similar_words[key] = _similar_in_vocabulary(word, pool, policy)
+    return found
+
+
+def _similar_in_vocabulary(
+    word: str, pool: CandidatePool, policy: MatchingPolicy
+) -> tuple[np.ndarray, np.ndarray]:
     ids, scores = pool.typos.similar(word, policy)
     hit = np.flatnonzero(scores)
     ids, similarity = ids[hit], scores[hit]

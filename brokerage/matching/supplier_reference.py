@@ -5,7 +5,8 @@ works out which offers contributed and, through `supplier_reasons`, why."""
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -67,13 +68,18 @@ def fallback_words(query: OpportunityQuery) -> frozenset[str]:
 
 
 def trade_fit(
-    query: OpportunityQuery, candidate: SupplierCandidate, policy: SupplierPolicy
+    query: OpportunityQuery,
+    candidate: SupplierCandidate,
+    policy: SupplierPolicy,
+    relation_of: Callable[[str, str], str | None] = trade_relation,
 ) -> TradeFit:
+    """The best pair of codes, or the fallback when a side has none; `relation_of` is
+    trade_relation (or a memo of it)."""
     if query.trades and candidate.trades:
         best = TradeFit(0.0)
         for theirs in candidate.trades:
             for ours in query.trades:
-                relation = trade_relation(theirs, ours)
+                relation = relation_of(theirs, ours)
                 credit = trade_credit(relation, policy)
                 if credit > best.credit:
                     best = TradeFit(credit, (theirs, ours), relation)
@@ -95,33 +101,50 @@ def offered_measures(candidate: SupplierCandidate) -> dict[str, PooledMeasure]:
     return {code: m for code, m in candidate.measures.items() if m.quantity > 0}
 
 
+@dataclass(frozen=True)
+class Offered:
+    """What a supplier offers (`offered_measures`) and, under each outcome, the offered
+    measures the catalogue knows, in the order offered: a related measure is a lookup."""
+
+    measures: Mapping[str, PooledMeasure]
+    by_outcome: Mapping[int, tuple[str, ...]]
+
+    @classmethod
+    def of(cls, candidate: SupplierCandidate, catalogue: Catalogue) -> Offered:
+        measures = offered_measures(candidate)
+        by_outcome: dict[int, tuple[str, ...]] = {}
+        for code in measures:
+            if code in catalogue:
+                outcome = catalogue.outcome_of(code)
+                by_outcome[outcome] = (*by_outcome.get(outcome, ()), code)
+        return cls(measures, by_outcome)
+
+    def related(self, code: str, catalogue: Catalogue) -> str | None:
+        """The first offered measure other than `code` under the same outcome, if any."""
+        if code not in catalogue:
+            return None
+        same_outcome = self.by_outcome.get(catalogue.outcome_of(code), ())
+        return next((other for other in same_outcome if other != code), None)
+
+
 def ask_credits(
     query: OpportunityQuery,
     candidate: SupplierCandidate,
     catalogue: Catalogue,
     policy: SupplierPolicy,
+    offered: Offered | None = None,
 ) -> list[AskCredit]:
-    offered = offered_measures(candidate)
+    """How far the supplier's offers (`offered`, worked out here if not given) meet each
+    ask: the quantity against the target, or a related measure's credit."""
+    offered = offered or Offered.of(candidate, catalogue)
     credits = []
     for ask in query.measures:
-        pooled = offered.get(ask.code)
+        pooled = offered.measures.get(ask.code)
         direct = 0.0
         if pooled is not None:
             target = ask.target
             direct = 1.0 if target is None or target <= 0 else min(1.0, pooled.quantity / target)
-        related = None
-        if ask.code in catalogue:
-            outcome = catalogue.outcome_of(ask.code)
-            related = next(
-                (
-                    code
-                    for code in offered
-                    if code != ask.code
-                    and code in catalogue
-                    and catalogue.outcome_of(code) == outcome
-                ),
-                None,
-            )
+        related = offered.related(ask.code, catalogue)
         credit = max(direct, policy.related_measure_credit if related else 0.0)
         credits.append(AskCredit(ask, credit, pooled, related))
     return credits
@@ -196,13 +219,26 @@ def score_supplier(
     if fit.credit <= 0:
         return None
     credits = ask_credits(query, candidate, catalogue, policy)
+    values = supplier_values(candidate, policy)
+    return scored(query, candidate, catalogue, policy, (fit, credits, values), trade_names or {})
+
+
+def scored(
+    query: OpportunityQuery,
+    candidate: SupplierCandidate,
+    catalogue: Catalogue,
+    policy: SupplierPolicy,
+    parts: tuple[TradeFit, list[AskCredit], float],
+    trade_names: Mapping[str, str],
+) -> SupplierResult:
+    """A pair's result from its trade fit (above 0), ask credits and supplier values."""
+    fit, credits, values = parts
     value = social_value(credits)
     distance, by_distance = place(query, candidate, policy)
     near = by_distance
     if distance is not None:
         priority = candidate.priority_place is not None
         near = float(with_place_bonus(by_distance, priority, candidate.in_area, policy))
-    values = supplier_values(candidate, policy)
     small = very_small(candidate.size, query.value_pence, policy)
     scale = policy.very_small_factor if small else 1.0
     w_value, w_place, w_supplier = policy.mix
@@ -218,7 +254,7 @@ def score_supplier(
         distance,
         by_distance,
         small,
-        trade_names or {},
+        trade_names,
     )
     return SupplierResult(
         key=candidate.key,
@@ -232,3 +268,51 @@ def score_supplier(
         reasons=reasons,
         offers=tuple(contributing_offers(credits, candidate)),
     )
+
+
+class PairScorer:
+    """Many pairs scored and explained exactly as `score_supplier` does each, with what
+    repeats across them worked out once: each supplier's offered measures and the buyer's
+    values of it, how two trade codes relate, and the fit of two lists of codes (a full
+    rebuild explains about ten pairs per supplier, hundreds per opportunity)."""
+
+    def __init__(
+        self, catalogue: Catalogue, policy: SupplierPolicy, trade_names: Mapping[str, str]
+    ) -> None:
+        self.catalogue, self.policy, self.trade_names = catalogue, policy, trade_names
+        self._relations: dict[tuple[str, str], str | None] = {}
+        self._fits: dict[tuple[tuple[str, ...], tuple[str, ...]], TradeFit] = {}
+        self._suppliers: dict[int, tuple[SupplierCandidate, Offered, float]] = {}
+
+    def relation(self, theirs: str, ours: str) -> str | None:
+        key = (theirs, ours)
+        if key not in self._relations:
+            self._relations[key] = trade_relation(theirs, ours)
+        return self._relations[key]
+
+    def fit(self, query: OpportunityQuery, candidate: SupplierCandidate) -> TradeFit:
+        if not (query.trades and candidate.trades):  # the fallback reads both texts
+            return trade_fit(query, candidate, self.policy, self.relation)
+        key = (candidate.trades, query.trades)
+        if key not in self._fits:
+            self._fits[key] = trade_fit(query, candidate, self.policy, self.relation)
+        return self._fits[key]
+
+    def supplier(self, candidate: SupplierCandidate) -> tuple[SupplierCandidate, Offered, float]:
+        """What the supplier offers and its values' credit, kept with the very candidate
+        they were worked out from (so a reused id is never mistaken for it)."""
+        known = self._suppliers.get(id(candidate))
+        if known is None or known[0] is not candidate:
+            offered = Offered.of(candidate, self.catalogue)
+            known = (candidate, offered, supplier_values(candidate, self.policy))
+            self._suppliers[id(candidate)] = known
+        return known
+
+    def score(self, query: OpportunityQuery, candidate: SupplierCandidate) -> SupplierResult | None:
+        fit = self.fit(query, candidate)
+        if fit.credit <= 0:
+            return None
+        _, offered, values = self.supplier(candidate)
+        credits = ask_credits(query, candidate, self.catalogue, self.policy, offered)
+        parts = (fit, credits, values)
+        return scored(query, candidate, self.catalogue, self.policy, parts, self.trade_names)

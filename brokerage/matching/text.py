@@ -11,8 +11,9 @@ general words ("support", "older people", "every week") count for little.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from types import MappingProxyType
 
 from rapidfuzz import fuzz, process, utils
 from rapidfuzz.distance import OSA
@@ -365,13 +366,15 @@ def fit_words(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*stems, *synonym_tokens(stems)]))
 
 
-def fit_words_as_written(text: str) -> dict[str, str]:
+@lru_cache(maxsize=4096)
+def fit_words_as_written(text: str) -> Mapping[str, str]:
     """Each of `fit_words(text)` as a person reads it: a stem's first word as written, a
-    synonym token its group's name."""
+    synonym token its group's name. Read only: kept for the next reason that quotes the
+    same text (a query's words are quoted for each of its matches)."""
     written: dict[str, str] = {}
     for word in _meaningful(text):
         short = len(word) < MIN_WORD_LENGTH  # a short domain word, written in capitals
         written.setdefault(stem(word), word.upper() if short else word)
     for token in synonym_tokens(_stems(text)):
         written[token] = token.removeprefix(SYNONYM_MARK)
-    return written
+    return MappingProxyType(written)

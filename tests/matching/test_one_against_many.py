@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from unittest.mock import patch
 
 import numpy as np
 import pytest
@@ -201,3 +202,25 @@ def test_the_rules_tell_the_candidates_apart():
     assert fits[2, 5] > 0  # "laptops" finds computers and tablets by synonym
     assert 0 < toms[1, 9] < 1  # a reading helper against 20 wanted: part of the target
     assert len({round(float(t), 6) for t in toms[:, 9]}) > 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(candidate_lists(), st.lists(wanted(), min_size=1, max_size=4))
+def test_a_pool_finds_a_words_typos_once_and_scores_as_a_pool_that_kept_nothing(
+    candidates, queries
+):
+    """A pool keeps each query word's similar words (a rebuild's queries repeat their
+    words): scoring the queries again looks up no word again, and every score is what a
+    new pool gives."""
+    pool = CandidatePool(candidates, CATALOGUE)
+    policy = MatchingPolicy()
+    with patch.object(pool.typos, "similar", wraps=pool.typos.similar) as similar:
+        for query in queries:
+            score_all(query, pool, policy)
+        looked_up = similar.call_count
+        again = [score_all(query, pool, policy) for query in queries]
+    assert similar.call_count == looked_up
+    for query, scores in zip(queries, again, strict=True):
+        fresh = score_all(query, CandidatePool(candidates, CATALOGUE), policy)
+        for part in PARTS:
+            np.testing.assert_array_equal(getattr(scores, part), getattr(fresh, part))

@@ -18,7 +18,7 @@ from brokerage.matching.supplier_model import (
     SupplierCandidate,
     SupplierPolicy,
 )
-from brokerage.matching.supplier_reference import score_supplier, trade_relation
+from brokerage.matching.supplier_reference import PairScorer, score_supplier, trade_relation
 from brokerage.matching.suppliers import SupplierPool, rank_suppliers, score_suppliers
 from tests.matching.strategies import CATALOGUE, CODES, WORDS, eastings, northings
 
@@ -113,6 +113,24 @@ def test_the_vectorised_supplier_scorer_agrees_with_the_per_pair_reference(query
         for part in ("trade", "social_value", "place", "supplier", "scale"):
             assert getattr(scores, part)[row] == pytest.approx(getattr(expected, part), abs=1e-9)
         assert scores.total[row] == pytest.approx(expected.score, abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(opportunities(), min_size=1, max_size=3), supplier_lists())
+def test_the_rebuilds_pair_scorer_gives_every_pair_exactly_as_the_reference(queries, candidates):
+    """One scorer for every pair, as a rebuild uses it: what it remembers from one pair (a
+    supplier's offers, how two codes relate) never changes another's result or reasons."""
+    names = {"77310000": "Planting and maintenance services of green areas"}
+    scorer = PairScorer(CATALOGUE, POLICY, names)
+    for query in queries:
+        for candidate in candidates:
+            expected = score_supplier(query, candidate, CATALOGUE, POLICY, names)
+            assert scorer.score(query, candidate) == expected
+            assert scorer.score(query, dataclasses.replace(candidate, vcse=True)) == (
+                score_supplier(
+                    query, dataclasses.replace(candidate, vcse=True), CATALOGUE, POLICY, names
+                )
+            )
 
 
 @settings(max_examples=150, deadline=None)

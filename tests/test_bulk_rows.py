@@ -1,0 +1,81 @@
+"""Bulk rows: what `insert_rows` writes is what SQLAlchemy's own insert writes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import pytest
+from sqlalchemy import Table, delete, insert, select
+
+from brokerage.bulk_rows import insert_rows
+from brokerage.extensions import db
+from brokerage.matches.models import Match
+from tests.factories import NeedFactory, OfferFactory, OpportunityFactory
+
+TABLE = cast(Table, Match.__table__)
+READ_BACK = [column for column in TABLE.c if column.name != "id"]
+
+
+def _rows() -> list[dict[str, Any]]:
+    """Rows as a rebuild writes them: shared values, missing ranks, reasons or none."""
+    offers = OfferFactory.create_batch(3)
+    need, opportunity = NeedFactory(), OpportunityFactory()
+    db.session.flush()
+    computed_at = datetime(2026, 12, 5, 14, 30, 15, 123456, tzinfo=UTC)
+    rows = []
+    for i, offer in enumerate(offers):
+        for column, seeker in (("need_id", need.id), ("opportunity_id", opportunity.id)):
+            rows.append(
+                {
+                    "opportunity_id": None,
+                    "need_id": None,
+                    "state": "suggested",
+                    "version": 1,
+                    "policy_version": 4,
+                    "computed_at": computed_at,
+                    "score": 0.5 + i / 10,
+                    "location_score": 1.0,
+                    "toms_score": 0.25,
+                    "fit_score": 0.1 * i,
+                    "distance_m": 1234.5,
+                    column: seeker,
+                    "offer_id": offer.id,
+                    "seeker_rank": i + 1 if column == "need_id" else None,
+                    "offer_rank": None if i else 1,
+                    "reasons": [f"Reason {i}", "Ünïcode and “quotes”"] if i % 2 else None,
+                }
+            )
+    return rows
+
+
+def _stored() -> list[tuple]:
+    query = select(*READ_BACK).order_by(Match.offer_id, Match.need_id, Match.opportunity_id)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def test_inserted_rows_read_back_as_sqlalchemys_own_insert_writes_them(app):
+    with app.app_context():
+        rows = _rows()
+        db.session.execute(insert(TABLE), rows)
+        by_sqlalchemy = _stored()
+        db.session.execute(delete(Match))
+
+        assert insert_rows(db.session.connection(), TABLE, iter(rows), batch=4) == len(rows)
+
+        assert _stored() == by_sqlalchemy
+        assert len(by_sqlalchemy) == 6
+
+
+def test_no_rows_insert_nothing(app):
+    with app.app_context():
+        assert insert_rows(db.session.connection(), TABLE, iter([])) == 0
+        assert _stored() == []
+
+
+def test_rows_leaving_a_column_to_its_default_are_refused(app):
+    with app.app_context():
+        row = _rows()[0]
+        del row["computed_at"]  # Match gives it a default in Python, which this path skips
+        with pytest.raises(ValueError, match="exactly the columns"):
+            insert_rows(db.session.connection(), TABLE, [row])
