@@ -12,8 +12,8 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, abort, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import InstanceState, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.wrappers import Response
 
@@ -175,10 +175,18 @@ def _load_user(session_token: str) -> User | None:
 
 def _as_loaded(model: type[M], columns: dict[str, Any]) -> M:
     """A row known from the cache, in the session as if loaded: what is not given loads
-    when read."""
+    when read. The session's own copy if it has one (a page may have loaded the
+    organisation before asking who is signed in); otherwise this one joins the session as
+    it is, which costs a third of merging a copy into it."""
     row = model(**columns)
     make_transient_to_detached(row)
-    return db.session.merge(row, load=False)
+    session = db.session()
+    state: InstanceState[Any] = inspect(row)  # its key set by make_transient_to_detached
+    held = session.identity_map.get(state.key) if state.key is not None else None
+    if held is not None:
+        return held
+    session.add(row)
+    return row
 
 
 # The signed-in person's memberships with their organisations' names and kinds, which most
