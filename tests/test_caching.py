@@ -165,6 +165,18 @@ def test_a_signed_in_persons_memberships_come_from_the_cache_with_them(app, clie
     assert not [s for s in statements if "FROM memberships" in s], statements
 
 
+def test_a_member_on_a_page_that_loaded_their_organisation_first_is_its_member(client_for):
+    """A public profile loads the organisation before it asks who is signed in; the cached
+    membership then points at the organisation the page loaded, not a second copy of it."""
+    owner = client_for("supplier")
+    url = f"/organisations/{owner.organisation_id}/profile"
+    for _ in range(2):  # the second time with the person and memberships from the cache
+        page = owner.get(url)
+
+        assert page.status_code == 200
+        assert "Edit profile" in page.get_data(as_text=True)
+
+
 def csrf_token_in(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
