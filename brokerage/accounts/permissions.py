@@ -152,22 +152,30 @@ SIGNED_IN_COLUMNS = (
 
 @login_manager.user_loader
 def _load_user(session_token: str) -> User | None:
-    """The person, from the cache while no one's account has changed (so a cached page
-    needs one small query, for the topic versions); signing out, a new password or a
-    changed role is a commit, which the next request sees. Memberships load, with the
-    organisations, if a page asks."""
+    """The person, from the cache (this process's copy, else Redis) while no one's account
+    has changed (so a page needs one small query, for the topic versions); signing out, a
+    new password or a changed role is a commit, which the next request sees. Memberships
+    load, with the organisations, if a page asks."""
     if database_away():  # the outage page is shown as to someone signed out
         return None
     read_ahead(part_name("header"), (session_token,), HEADER_TOPICS)  # keyed by get_id()
     read_ahead(MEMBERSHIPS_ENTRY, (session_token,), MEMBERSHIP_TOPICS)
     columns = cached(
-        "signed-in person", (session_token,), ("people",), lambda: _person(session_token)
+        "signed-in person",
+        (session_token,),
+        ("people",),
+        lambda: _person(session_token),
+        in_process=True,
     )
     if columns is None:
         return None
     person = _as_loaded(User, columns)
     rows = cached(
-        MEMBERSHIPS_ENTRY, (session_token,), MEMBERSHIP_TOPICS, lambda: _memberships(person.id)
+        MEMBERSHIPS_ENTRY,
+        (session_token,),
+        MEMBERSHIP_TOPICS,
+        lambda: _memberships(person.id),
+        in_process=True,
     )
     set_committed_value(person, "memberships", [_membership(row) for row in rows])
     return person
