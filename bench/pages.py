@@ -1,14 +1,16 @@
 """Where the load benchmark's pages spend their time: `python -m bench.pages [--profile]`.
 
-Against the database `bench.load` made (run it once first), signed in as staff through
-the Flask test client, in one process: each of the four pages is requested `--times`
+Against the database `bench.load` made (run it once first), signed in as staff through the
+Flask test client, in one process: each of the four pages, and a page with nothing but the
+layout ("about": what every signed-in page pays before its own work), is requested `--times`
 times after a warm-up, printing its median wall and CPU time per request (this process's
 CPU: the database's and Redis's are not counted) and how many SQL statements one request
-runs (an N+1 shows as a count that grows with the rows shown); with `--profile`, the
-functions that took the most time under cProfile. Each page is timed cold as `bench.load`
-draws it (`bench.draws`: a search nobody made before, a supplier or opportunity not asked
-for yet, the signed-in person and the header already cached) and warm (the same page
-again, from the cache). Nothing is asserted.
+runs (an N+1 shows as a count that grows with the rows shown) and how many commands it sends
+Redis (each a round trip); with `--profile`, the functions that took the most time under
+cProfile (CPU time, not time spent waiting). Each page is timed cold as `bench.load` draws
+it (`bench.draws`: a search nobody made before, a supplier or opportunity not asked for yet,
+the signed-in person and the header already cached) and warm (the same page again, from the
+cache). Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ import pstats
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
+import redis
 from sqlalchemy import event
 
 import config
@@ -36,6 +40,7 @@ SEED = 23
 def page_paths(draws: Draws) -> dict[str, Callable[[], str]]:
     """Each page's next path, as bench.load's users ask for it."""
     return {
+        "about": lambda: "/about-social-value",
         "search": lambda: "/directory/suppliers?" + next(draws.searches),
         "profile": lambda: f"/organisations/{next(draws.suppliers)}/profile",
         "matches": lambda: f"/matching/opportunities/{next(draws.opportunities)}",
@@ -48,17 +53,26 @@ def main() -> None:
     parser.add_argument("--times", type=int, default=50)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="cumulative", help="a pstats order: tottime...")
-    parser.add_argument("--only", help="one page: search, profile, matches or api matches")
+    parser.add_argument("--only", help="one page: about, search, profile, matches or api matches")
     options = parser.parse_args()
     # The settings classes read the environment when config.py is imported, which bench.stack
     # has done already: read again with the production environment.
     os.environ.update(production_env())
     app = create_app(importlib.reload(config).ProductionConfig)
-    statements = 0
+    statements = redis_commands = 0
 
     def count(*_: object) -> None:
         nonlocal statements
         statements += 1
+
+    sent_to_redis = redis.Redis.execute_command
+
+    def count_redis(self: redis.Redis, *args: Any, **options: Any) -> Any:
+        nonlocal redis_commands
+        redis_commands += 1
+        return sent_to_redis(self, *args, **options)
+
+    setattr(redis.Redis, "execute_command", count_redis)  # noqa: B010 (counting, in this process)
 
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", count)
@@ -77,9 +91,9 @@ def main() -> None:
         client.get(next_path())  # warm: the directory index, the catalogue, the header
         for cold in (True, False):
             path = next_path()
-            statements = 0
+            statements = redis_commands = 0
             walls, cpus = [], []
-            profiler = cProfile.Profile()
+            profiler = cProfile.Profile(time.process_time)  # CPU, not waits
             for _ in range(options.times):
                 started, started_cpu = time.perf_counter(), time.process_time()
                 if options.profile:
@@ -93,7 +107,8 @@ def main() -> None:
             print(
                 f"{name:<12} {'cold' if cold else 'warm':<5} {response.status_code} median "
                 f"{statistics.median(walls):6.2f} ms, CPU {statistics.median(cpus):6.2f} ms, "
-                f"{statements / options.times:.1f} SQL statements per request"
+                f"{statements / options.times:.1f} SQL statements and "
+                f"{redis_commands / options.times:.1f} Redis commands per request"
             )
             if options.profile:
                 pstats.Stats(profiler).sort_stats(options.sort).print_stats(45)

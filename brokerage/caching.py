@@ -11,12 +11,20 @@ others cannot see yet). Entries also expire after `CACHE_SECONDS`, which only fr
 With Redis unreachable every value is worked out afresh (and Redis is left alone for
 `REDIS_RETRY_PAUSE` seconds, so one that hangs costs a page half a second at most once):
 slower, never wrong.
+
+Small entries every page reads (the signed-in person, their memberships, the header) are
+also kept in each web process's memory beside Redis (`ProcessCopies`), under the same keys:
+as never stale as Redis's, and a page that needs nothing else from the cache asks Redis
+nothing. Redis stays the store that processes share.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
@@ -33,9 +41,13 @@ from .redis_back_off import RedisBackOff
 _READ_AHEAD = "caching_read_ahead"
 # In `g`: reading the topic versions failed in this request.
 _DATABASE_AWAY = "caching_database_away"
+# In `app.extensions`: this process's copies of small entries, when Redis is the store.
+_PROCESS_COPIES = "caching.process_copies"
 AFRESH = "Working out every value afresh"
 # A Redis that stops answering slows a page by this much, not by a hung worker.
 REDIS_SOCKET_SECONDS = 0.5
+# The most each web process keeps of the cache in its own memory (ProcessCopies), in bytes.
+PROCESS_COPIES_BYTES = 4_000_000
 
 T = TypeVar("T")
 View = TypeVar("View", bound=Callable[..., Any])
@@ -67,6 +79,8 @@ def init_app(app: Flask) -> None:
     else:
         settings["CACHE_TYPE"] = "SimpleCache"  # the embedded default: one process
     cache.init_app(app, config=settings)
+    if redis_url:
+        app.extensions[_PROCESS_COPIES] = ProcessCopies(PROCESS_COPIES_BYTES)
     app.jinja_env.globals["cached_part"] = cached_part
     # URL value preprocessors run before every before_request function, signing in included.
     app.url_value_preprocessor(_read_ahead_for_view)
@@ -98,14 +112,23 @@ def database_away() -> bool:
 
 
 def cached(
-    name: str, parts: Iterable[Hashable], topics: Iterable[str], work_out: Callable[[], T]
+    name: str,
+    parts: Iterable[Hashable],
+    topics: Iterable[str],
+    work_out: Callable[[], T],
+    *,
+    in_process: bool = False,
 ) -> T:
     """The value `work_out()` returns for `name` and `parts`, kept while none of `topics`
-    (everything the value reads from the database) changes."""
+    (everything the value reads from the database) changes; `in_process`: a small value
+    every page reads, kept in this process's memory too."""
     key = _key(name, parts, topics)
     redis = _redis()
     if key is None or redis.resting:
         return work_out()
+    copies = _process_copies()
+    if copies is not None and (entry := copies.get(key)) is not None:
+        return entry[0]
     ahead: dict[str, Any] = g.setdefault(_READ_AHEAD, {})
     try:
         if ahead.get(key) is not None:
@@ -118,14 +141,52 @@ def cached(
     except RedisError:
         redis.failed(f"read {name} from the cache", AFRESH)
         return work_out()
-    if entry is not None:
-        return entry[0]
-    value = work_out()
-    try:
-        cache.set(key, (value,))  # in a tuple: a value of None is kept too
-    except RedisError:
-        redis.failed(f"keep {name} in the cache", AFRESH)
-    return value
+    if entry is None:
+        entry = (work_out(),)  # in a tuple: a value of None is kept too
+        try:
+            cache.set(key, entry)
+        except RedisError:
+            redis.failed(f"keep {name} in the cache", AFRESH)
+            return entry[0]
+    if in_process and copies is not None:
+        copies.keep(key, entry)
+    return entry[0]
+
+
+class ProcessCopies:
+    """Entries kept in this process's memory under their keys in Redis, which name the
+    versions of what they read, so a copy is as current as Redis's. Kept pickled, so no
+    page changes what the next is served; past `limit` bytes the least recently used go."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.entries: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()  # a web process runs two threads
+
+    def get(self, key: str) -> tuple[Any] | None:
+        with self.lock:
+            pickled = self.entries.get(key)
+            if pickled is None:
+                return None
+            self.entries.move_to_end(key)
+        entry: tuple[Any] = pickle.loads(pickled)  # noqa: S301 (pickled by this process)
+        return entry
+
+    def holds(self, key: str) -> bool:
+        return key in self.entries
+
+    def keep(self, key: str, entry: tuple[Any]) -> None:
+        pickled = pickle.dumps(entry, pickle.HIGHEST_PROTOCOL)
+        with self.lock:
+            self.size += len(pickled) - len(self.entries.pop(key, b""))
+            self.entries[key] = pickled
+            while self.size > self.limit:
+                self.size -= len(self.entries.popitem(last=False)[1])
+
+
+def _process_copies() -> ProcessCopies | None:
+    return current_app.extensions.get(_PROCESS_COPIES)
 
 
 def read_ahead(name: str, parts: Iterable[Hashable], topics: Iterable[str]) -> None:
@@ -133,7 +194,8 @@ def read_ahead(name: str, parts: Iterable[Hashable], topics: Iterable[str]) -> N
     Redis as the next entry this request reads: a signed-in page reads its person and its
     header together."""
     key = _key(name, parts, topics)
-    if key is not None:
+    copies = _process_copies()
+    if key is not None and not (copies is not None and copies.holds(key)):
         g.setdefault(_READ_AHEAD, {}).setdefault(key, None)
 
 
@@ -164,7 +226,8 @@ def cached_part(name: str, *parts: Hashable, caller: Callable[[], str]) -> Marku
     renders the block once per `parts` while `PART_TOPICS[name]` stay as they are. The
     block may show only what `parts` and the database decide: never a CSRF token, a flashed
     message or the request."""
-    return Markup(cached(part_name(name), parts, PART_TOPICS[name], caller))  # noqa: S704
+    entry = part_name(name)
+    return Markup(cached(entry, parts, PART_TOPICS[name], caller, in_process=True))  # noqa: S704
 
 
 PART_TOPICS = {"header": HEADER_TOPICS}

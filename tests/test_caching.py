@@ -165,6 +165,18 @@ def test_a_signed_in_persons_memberships_come_from_the_cache_with_them(app, clie
     assert not [s for s in statements if "FROM memberships" in s], statements
 
 
+def test_a_member_on_a_page_that_loaded_their_organisation_first_is_its_member(client_for):
+    """A public profile loads the organisation before it asks who is signed in; the cached
+    membership then points at the organisation the page loaded, not a second copy of it."""
+    owner = client_for("supplier")
+    url = f"/organisations/{owner.organisation_id}/profile"
+    for _ in range(2):  # the second time with the person and memberships from the cache
+        page = owner.get(url)
+
+        assert page.status_code == 200
+        assert "Edit profile" in page.get_data(as_text=True)
+
+
 def csrf_token_in(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
@@ -246,3 +258,38 @@ def test_a_search_read_ahead_is_the_one_its_page_shows(staff):
     assert staff.get("/directory/suppliers?q=training").status_code == 200
     other = staff.get("/directory/suppliers?q=catering").get_data(as_text=True)
     assert 'value="catering"' in other
+
+
+def test_a_small_entry_every_page_reads_is_served_from_this_process_without_asking_redis(
+    empty_redis, monkeypatch
+):
+    with process_with_redis(TEST_REDIS_URL):
+        caching.cached("person", (), NO_TOPICS, lambda: {"name": "Ada"}, in_process=True)
+        reads = counted_cache_reads(monkeypatch)
+        served = caching.cached("person", (), NO_TOPICS, dict, in_process=True)
+        served["name"] = "changed by a page"
+        again = caching.cached("person", (), NO_TOPICS, dict, in_process=True)
+
+    assert reads == []
+    assert served == {"name": "changed by a page"} and again == {"name": "Ada"}
+
+
+def test_other_entries_are_read_from_redis_each_time(empty_redis, monkeypatch):
+    with process_with_redis(TEST_REDIS_URL):
+        caching.cached("search", (), NO_TOPICS, lambda: "results")
+        reads = counted_cache_reads(monkeypatch)
+        served = caching.cached("search", (), NO_TOPICS, lambda: "worked out again")
+
+    assert served == "results" and len(reads) == 1
+
+
+def test_a_process_keeps_its_copies_within_its_limit_dropping_the_least_recently_used():
+    copies = caching.ProcessCopies(limit=200)
+    for key in ("a", "b"):
+        copies.keep(key, ("x" * 60,))
+    copies.get("a")  # "b" is now the least recently used
+    copies.keep("c", ("x" * 60,))
+
+    assert copies.get("a") is not None and copies.get("c") is not None
+    assert copies.get("b") is None
+    assert copies.size <= 200

@@ -12,8 +12,8 @@ from typing import Any, TypeVar, cast
 
 from flask import Flask, abort, current_app, g, request, session
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import InstanceState, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.wrappers import Response
 
@@ -152,22 +152,30 @@ SIGNED_IN_COLUMNS = (
 
 @login_manager.user_loader
 def _load_user(session_token: str) -> User | None:
-    """The person, from the cache while no one's account has changed (so a cached page
-    needs one small query, for the topic versions); signing out, a new password or a
-    changed role is a commit, which the next request sees. Memberships load, with the
-    organisations, if a page asks."""
+    """The person, from the cache (this process's copy, else Redis) while no one's account
+    has changed (so a page needs one small query, for the topic versions); signing out, a
+    new password or a changed role is a commit, which the next request sees. Memberships
+    load, with the organisations, if a page asks."""
     if database_away():  # the outage page is shown as to someone signed out
         return None
     read_ahead(part_name("header"), (session_token,), HEADER_TOPICS)  # keyed by get_id()
     read_ahead(MEMBERSHIPS_ENTRY, (session_token,), MEMBERSHIP_TOPICS)
     columns = cached(
-        "signed-in person", (session_token,), ("people",), lambda: _person(session_token)
+        "signed-in person",
+        (session_token,),
+        ("people",),
+        lambda: _person(session_token),
+        in_process=True,
     )
     if columns is None:
         return None
     person = _as_loaded(User, columns)
     rows = cached(
-        MEMBERSHIPS_ENTRY, (session_token,), MEMBERSHIP_TOPICS, lambda: _memberships(person.id)
+        MEMBERSHIPS_ENTRY,
+        (session_token,),
+        MEMBERSHIP_TOPICS,
+        lambda: _memberships(person.id),
+        in_process=True,
     )
     set_committed_value(person, "memberships", [_membership(row) for row in rows])
     return person
@@ -175,10 +183,18 @@ def _load_user(session_token: str) -> User | None:
 
 def _as_loaded(model: type[M], columns: dict[str, Any]) -> M:
     """A row known from the cache, in the session as if loaded: what is not given loads
-    when read."""
+    when read. The session's own copy if it has one (a page may have loaded the
+    organisation before asking who is signed in); otherwise this one joins the session as
+    it is, which costs a third of merging a copy into it."""
     row = model(**columns)
     make_transient_to_detached(row)
-    return db.session.merge(row, load=False)
+    session = db.session()
+    state: InstanceState[Any] = inspect(row)  # its key set by make_transient_to_detached
+    held = session.identity_map.get(state.key) if state.key is not None else None
+    if held is not None:
+        return held
+    session.add(row)
+    return row
 
 
 # The signed-in person's memberships with their organisations' names and kinds, which most

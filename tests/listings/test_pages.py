@@ -471,7 +471,9 @@ def test_staff_verify_an_organisation_and_its_badge_shows_on_its_listings(
     supplier = listings_world.organisations["supplier"]
     staff = listings_client("offer", "staff")
 
-    response = post_form(staff, f"/organisations/{supplier}/profile/verify", {})
+    profile = f"/organisations/{supplier}/profile"
+    # The token from the profile page's own button, as staff press it.
+    response = post_form(staff, f"{profile}/verify", {}, page=profile)
 
     assert "Test supplier is verified." in flashed(staff.get(response.headers["Location"]))
     other = listings_client("offer", "same_kind")

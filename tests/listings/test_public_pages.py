@@ -63,3 +63,13 @@ def test_a_visitor_reading_a_listings_measures_is_told_what_toms_are(
 
     assert "TOMs are Themes, Outcomes and Measures" in html
     assert '<a href="/about-social-value">TOMs in plain words</a>' in html
+
+
+def test_a_visitor_reading_a_profile_is_given_no_session_cookie(anon, listings_world):
+    """A page with no button to press makes no CSRF token, so it starts no session."""
+    organisation_id = listings_world.organisations["supplier"]
+
+    response = anon.get(f"/organisations/{organisation_id}/profile")
+
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers

@@ -212,3 +212,36 @@ def _offer_of(organisation_id: int) -> int:
     return db.session.scalars(
         select(Offer.id).where(Offer.organisation_id == organisation_id)
     ).one()
+
+
+def test_a_person_renamed_by_another_process_is_named_so_on_their_next_page(apps):
+    """The signed-in person and the header come from this process's own copies (with Redis),
+    keyed by the topics' versions like Redis's: a rename elsewhere is seen at once."""
+    first, second = apps
+    email = "renamed@example.org"
+    _in(first, lambda: UserFactory(email=email, name="Ada Before") and db.session.commit())
+    client = log_in(first.test_client(), email)
+    assert "(Ada Before)" in client.get("/about-social-value").get_data(as_text=True)
+
+    def rename() -> None:
+        db.session.scalar(select(User).where(User.email == email)).name = "Ada After"
+        db.session.commit()
+
+    _in(second, rename)
+    page = client.get("/about-social-value").get_data(as_text=True)
+
+    assert "(Ada After)" in page and "Ada Before" not in page
+
+
+def test_each_person_is_served_their_own_copies(apps):
+    first, _ = apps
+    clients = {}
+    for name in ("Bea Own", "Cal Own"):
+        email = f"{name.split()[0].lower()}@example.org"
+        _in(first, lambda e=email, n=name: UserFactory(email=e, name=n) and db.session.commit())
+        clients[name] = log_in(first.test_client(), email)
+    for _ in range(2):  # the second time from this process's copies (or the embedded cache)
+        for name, client in clients.items():
+            page = client.get("/about-social-value").get_data(as_text=True)
+            others = [other for other in clients if other != name]
+            assert f"({name})" in page and not any(other in page for other in others)
