@@ -224,8 +224,8 @@ MATRIX: dict[str, Row] = {
     "GET notices.show":                     web("LOGIN 404   200   404   404   404   200   200"),
     "GET notices.claimable":                web("LOGIN 200   200   200   200   200   200   200"),
     "POST notices.claim":                   web("LOGIN BACK  BACK  BACK  BACK  BACK  BACK  BACK"),
-    "GET impact.case_study":                web("LOGIN 403   403   403   403   403   403   200"),
-    "POST impact.case_study":               web("LOGIN 403   403   403   403   403   403   DONE"),
+    "GET review.case_studies.edit":         web("LOGIN 403   403   403   403   403   403   200"),
+    "POST review.case_studies.edit":        web("LOGIN 403   403   403   403   403   403   DONE"),
     # The public impact page, its CSVs and JSON: verified figures and, per supplier, what it
     # offered and delivered (unverified marked as such), for everyone.
     "GET impact.index":                     web("200   200   200   200   200   200   200   200"),
@@ -285,9 +285,9 @@ MATRIX: dict[str, Row] = {
     "GET directory.opportunities":          web("200   200   200   200   200   200   200   200"),
     #                                            suppl buyer benef other membr t.f.  staff
     # Each person's inbox is their own: the notification asked about is the supplier's.
-    "GET notifications.inbox":              web("LOGIN 200   200   200   200   200   200   200"),
-    "POST notifications.open_notification": web("LOGIN DONE  404   404   404   404   404   404"),
-    "POST notifications.mark_all_read":     web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
+    "GET inbox.index":                      web("LOGIN 200   200   200   200   200   200   200"),
+    "POST inbox.open_notification":         web("LOGIN DONE  404   404   404   404   404   404"),
+    "POST inbox.mark_all_read":             web("LOGIN DONE  DONE  DONE  DONE  DONE  DONE  DONE"),
     "GET api.openapi":                      web("200   200   200   200   200   200   200   200"),
     "GET api.impact_figures":               web("200   200   200   200   200   200   200   200"),
     "GET api.me":                           api("200   200   200   200   200   200   200"),
