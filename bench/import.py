@@ -26,7 +26,7 @@ from brokerage.bulk.service import import_file
 from brokerage.extensions import db
 from brokerage.toms.service import load_shipped_frameworks
 from config import TestConfig
-from tests.conftest import build_test_app, fresh_database
+from tests.helpers.app import build_test_app, fresh_database
 
 SECTORS = ["catering", "cleaning", "construction", "printing", "digital", "professional"]
 SIZES = ["micro", "small", "medium", "large"]

@@ -28,7 +28,7 @@ from bench.county import oxfordshire_points
 from brokerage.extensions import db
 from brokerage.notices.reader import releases_in
 from brokerage.notices.service import ImportSettings, import_file
-from tests.conftest import build_test_app, fresh_database
+from tests.helpers.app import build_test_app, fresh_database
 
 CPV = ["77310000", "77314000", "90910000", "45000000", "72000000", "79340000", "85300000"]
 OUTSIDE = ("LS1 4AP", "UKE42")

@@ -48,7 +48,7 @@ from brokerage.matches.suppliers import supplier_matches_for
 from brokerage.matching.suppliers import rank_suppliers
 from brokerage.toms.service import load_shipped_frameworks
 from config import TestConfig
-from tests.conftest import build_test_app, fresh_database
+from tests.helpers.app import build_test_app, fresh_database
 
 SAVES = 5
 

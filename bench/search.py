@@ -35,7 +35,7 @@ from brokerage.toms.files import read_rows
 from brokerage.toms.service import shipped_files
 from brokerage.types import utcnow
 from config import TestConfig
-from tests.conftest import build_test_app, fresh_database
+from tests.helpers.app import build_test_app, fresh_database
 
 TRADES = [
     "carpentry",

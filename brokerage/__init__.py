@@ -150,12 +150,13 @@ def _register_blueprints(app: Flask) -> None:
     from .directory.views import blueprint as directory
     from .health.views import blueprint as health
     from .home.views import blueprint as home
+    from .impact.case_study_views import blueprint as case_studies
     from .impact.views import blueprint as impact
     from .listings.ask_views import blueprint as asks
     from .listings.views import blueprint as listings
     from .matches.views import blueprint as matching_policy
     from .notices.views import blueprint as notices
-    from .notifications.views import blueprint as notifications
+    from .notifications.views import blueprint as inbox
     from .places.views import blueprint as places
     from .plan.views import blueprint as plan
     from .review.views import blueprint as review
@@ -175,9 +176,9 @@ def _register_blueprints(app: Flask) -> None:
         _serving("matching", "/matching", matching_policy, matching_lists),
         matches,
         interest,
-        notifications,
+        inbox,
         charter,
-        review,
+        _holding(review, case_studies),
         notices,
         impact,
         toms,

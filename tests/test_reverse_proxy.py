@@ -16,14 +16,14 @@ import pytest
 
 from brokerage.accounts import service
 from brokerage.extensions import db
-from tests.helpers.redis_server import PROXY_REDIS_URL
-from tests.test_production_stack import (
+from tests.helpers.production_stack import (
+    NEEDS_POSTGRESQL,
     Browser,
-    _free_port,
-    _wait_until_up,
+    free_port,
     production_stack,
+    wait_until_up,
 )
-from tests.test_production_stack import pytestmark as production_stack_marks
+from tests.helpers.redis_server import PROXY_REDIS_URL
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PASSWORD = "a long proxy password"
@@ -32,7 +32,7 @@ PEOPLE = ("person@example.org", "victim@example.org", "other@example.org")
 QUARTER_HOUR = 15 * 60
 
 pytestmark = [
-    production_stack_marks,
+    NEEDS_POSTGRESQL,
     pytest.mark.skipif(
         not Path(NGINX).exists(), reason="needs nginx: run scripts/ensure-services.sh"
     ),
@@ -88,7 +88,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         BROKERAGE_LOGIN_FAILURES_PER_ADDRESS="5 per 15 minutes",
     ) as stack:
         first, second = stack["ports"]
-        port = _free_port()
+        port = free_port()
         conf = tmp / "nginx.conf"
         conf.write_text(NGINX_CONF.format(tmp=tmp, first=first, second=second, port=port))
         nginx = subprocess.Popen(
@@ -97,7 +97,7 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
             stderr=subprocess.DEVNULL,
         )
         try:
-            _wait_until_up(port)
+            wait_until_up(port)
             yield port
         finally:
             nginx.terminate()

@@ -1,5 +1,5 @@
-"""The public impact page and its CSV (no login), and the staff-only page where a verified
-outcome is chosen as a case study for it."""
+"""The public impact page and its CSVs (no login). The staff-only page where a verified
+outcome is chosen as a case study for it is in case_study_views.py, under /review."""
 
 from __future__ import annotations
 
@@ -7,20 +7,13 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, send_file, url_for
-from flask_login import current_user
+from flask import Blueprint, render_template, send_file
 
-from ..accounts.permissions import staff_required
 from ..charts import tally_chart
-from ..errors import BrokerageError
-from ..extensions import db
-from ..matches.models import Match
 from ..partnership import current_partnership
 from ..places.map import CountyMap, enlarged
 from ..spreadsheets import csv_value, csv_writer
-from ..validators import text_of
 from . import service, suppliers
-from .forms import CaseStudyForm
 
 blueprint = Blueprint("impact", __name__)
 
@@ -70,23 +63,3 @@ def supplier_download() -> Any:
     rows = suppliers.supplier_rows(suppliers.supplier_figures())
     name = current_partnership().download_name("offered-delivered-verified.csv")
     return _csv_file(suppliers.CSV_HEADINGS, rows, name)
-
-
-@blueprint.route("/review/outcomes/<int:match_id>/case-study", methods=["GET", "POST"])
-@staff_required
-def case_study(match_id: int) -> Any:
-    match = db.get_or_404(Match, match_id)
-    study = service.case_study_of(match)
-    form = CaseStudyForm(obj=study)
-    if not form.validate_on_submit():
-        status = 400 if form.is_submitted() else 200
-        return render_template("impact/case_study.html", match=match, form=form), status
-    try:
-        service.save_case_study(match, current_user, form.shown.data, text_of(form.text))
-    except BrokerageError as refused:
-        db.session.rollback()
-        flash(str(refused), "danger")
-        return redirect(url_for("review.queue"))
-    db.session.commit()
-    flash("Case study saved." if form.shown.data else "Case study hidden.", "success")
-    return redirect(url_for("impact.case_study", match_id=match.id))

@@ -1,4 +1,4 @@
-"""The inbox page: a person's own notifications only."""
+"""The inbox page (blueprint `inbox`, /inbox): a person's own notifications only."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from ..pagination import page_number
 from . import service
 from .models import Notification
 
-blueprint = Blueprint("notifications", __name__, url_prefix="/inbox")
+blueprint = Blueprint("inbox", __name__, url_prefix="/inbox")
 
 
 @blueprint.app_context_processor
@@ -22,7 +22,7 @@ def _unread_notifications() -> dict[str, object]:
 
 
 @blueprint.get("")
-def inbox() -> str:
+def index() -> str:
     page = db.paginate(service.inbox_query(current_user), page=page_number(), per_page=30)
     return render_template("notifications/inbox.html", page=page, form=FlaskForm())
 
@@ -42,7 +42,7 @@ def open_notification(notification_id: int) -> Response:
         abort(400)
     service.mark_read(notification)
     db.session.commit()
-    return redirect(notification.link or url_for("notifications.inbox"))
+    return redirect(notification.link or url_for("inbox.index"))
 
 
 @blueprint.post("/read")
@@ -51,4 +51,4 @@ def mark_all_read() -> Response:
         abort(400)
     service.mark_all_read(current_user)
     db.session.commit()
-    return redirect(url_for("notifications.inbox"))
+    return redirect(url_for("inbox.index"))

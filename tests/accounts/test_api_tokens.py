@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import timedelta
 
 import flask_migrate
@@ -14,17 +13,10 @@ from brokerage.accounts.models import ApiToken
 from brokerage.extensions import db
 from brokerage.formatting import format_date
 from brokerage.types import utcnow
+from tests.helpers.api import create_token, me
 from tests.helpers.app import build_test_app, fresh_database
 from tests.helpers.pages import count, field_error, flashed, page_text
 from tests.helpers.web import post_form
-
-
-def create_token(client, name="Council CRM export"):
-    response = post_form(client, "/account/tokens", {"name": name})
-    assert response.status_code == 200, response.get_data(as_text=True)
-    match = re.search(r'value="(svb_[^"]+)"', response.get_data(as_text=True))
-    assert match, "the new token's secret is not on the page"
-    return match.group(1)
 
 
 def the_tokens():
@@ -43,10 +35,6 @@ def token_id(secret):
     return db.session.scalar(
         select(ApiToken.id).where(ApiToken.token_digest == ApiToken.digest(secret))
     )
-
-
-def me(client, secret):
-    return client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
 
 
 def test_a_new_token_is_shown_once_and_only_its_sha256_digest_is_stored(supplier, in_app):

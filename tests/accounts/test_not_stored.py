@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.accounts.test_api_tokens import create_token, me
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers.api import create_token, me
 from tests.helpers.web import post_form
 
 

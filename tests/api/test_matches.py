@@ -11,9 +11,14 @@ from brokerage.listings.models import Offer
 from brokerage.matches.models import Match
 from brokerage.matching.strength import strength_word
 from tests.helpers.api import bearer
-from tests.helpers.matches import forget_stored_reasons, offer, reading_need
+from tests.helpers.matches import (
+    READING,
+    forget_stored_reasons,
+    offer,
+    reading_need,
+    reference_reasons,
+)
 from tests.helpers.web import log_in
-from tests.matches.test_store import READING, reference_reasons
 
 # As in tests/matches: the shipped catalogue, and rankings of two.
 pytestmark = pytest.mark.usefixtures("shipped_catalogue", "small_top_n")

@@ -9,9 +9,8 @@ from brokerage.bulk.models import ImportRun
 from brokerage.extensions import db
 from brokerage.mail import read_outbox
 from brokerage.notifications.models import Notification
-from tests.bulk.test_pages import _run_id, _upload
 from tests.factories import UserFactory
-from tests.helpers.bulk import ORGANISATION_HEADER
+from tests.helpers.bulk import ORGANISATION_HEADER, upload_file, uploaded_run_id
 
 BAD_FILE = (
     f"{ORGANISATION_HEADER}\nS-2,<script>x</script>,OX99 9ZZ,catering,micro,no,no,,\n"
@@ -24,7 +23,7 @@ def _subjects(in_app) -> list[str]:
 
 def test_staff_get_an_inbox_item_and_an_email_for_a_rejected_import(staff, create, in_app):
     colleague = create(UserFactory, email="colleague@example.org", is_staff=True)
-    run_id = _run_id(_upload(staff, BAD_FILE, filename="partners.csv"))
+    run_id = uploaded_run_id(upload_file(staff, BAD_FILE, filename="partners.csv"))
 
     assert _subjects(in_app).count("Import failed: partners.csv") == 2
     [mail] = in_app(lambda: read_outbox(colleague.email))
@@ -56,5 +55,5 @@ def test_an_import_that_breaks_is_recorded_as_failed_and_staff_are_told(
 def test_a_successful_import_tells_nobody(staff, in_app):
     from tests.helpers.bulk import example
 
-    _upload(staff, example("suppliers"))
+    upload_file(staff, example("suppliers"))
     assert not [s for s in _subjects(in_app) if s.startswith("Import failed")]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import pytest
 
@@ -15,27 +14,16 @@ from brokerage.bulk.models import ImportRun
 from brokerage.bulk.service import import_stream
 from brokerage.extensions import db
 from brokerage.jobs import work
-from tests.helpers.bulk import EXAMPLES, ORGANISATION_HEADER, example
+from tests.helpers.bulk import (
+    EXAMPLES,
+    ORGANISATION_HEADER,
+    UPLOAD,
+    example,
+    upload_file,
+    uploaded_run_id,
+)
 from tests.helpers.pages import count
 from tests.helpers.web import csrf_token
-
-UPLOAD = "/admin/import"
-
-
-def _upload(client, data: bytes, kind: str = "suppliers", filename: str = "list.csv", **extra):
-    form = {
-        "csrf_token": csrf_token(client, UPLOAD),
-        "kind": kind,
-        "file": (io.BytesIO(data), filename),
-        **extra,
-    }
-    return client.post(UPLOAD, data=form, content_type="multipart/form-data")
-
-
-def _run_id(response) -> int:
-    match = re.search(r"/admin/import/(\d+)$", response.headers["Location"])
-    assert match, response.headers.get("Location")
-    return int(match.group(1))
 
 
 @pytest.mark.parametrize("role", ["buyer", "supplier", "beneficiary", "task_force"])
@@ -64,9 +52,9 @@ def test_staff_upload_runs_the_import_and_shows_its_report(staff, in_app):
     html = page.get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in html and "Nothing has been imported yet." in html
 
-    response = _upload(staff, example("suppliers"), filename="suppliers.csv")
+    response = upload_file(staff, example("suppliers"), filename="suppliers.csv")
     assert response.status_code == 302
-    run_id = _run_id(response)
+    run_id = uploaded_run_id(response)
     run = in_app(lambda: db.session.get(ImportRun, run_id))
     assert (run.kind, run.filename, run.status, run.rows_done, run.rows_total) == (
         "suppliers",
@@ -97,7 +85,7 @@ def test_a_file_with_bad_rows_is_rejected_and_its_rows_listed(staff, in_app):
         "S-1,Kidlington Kitchens,OX5 1AB,catering,micro,no,yes,,\n"
         "S-2,<script>x</script>,OX99 9ZZ,catering,micro,no,no,,\n"
     ).encode()
-    run_id = _run_id(_upload(staff, data))
+    run_id = uploaded_run_id(upload_file(staff, data))
     html = staff.get(f"/admin/import/{run_id}").get_data(as_text=True)
     assert "Nothing imported: 1 of 2 rows are bad." in html
     assert "<td>3</td><td>S-2</td><td>name: Names cannot contain &lt; or &gt;.</td>" in html
@@ -112,7 +100,7 @@ def test_skip_invalid_from_the_page_imports_the_good_rows(staff, in_app):
         "S-1,Kidlington Kitchens,OX5 1AB,catering,micro,no,yes,,\n"
         "S-2,Banbury Bakes,OX99 9ZZ,catering,micro,no,no,,\n"
     ).encode()
-    run_id = _run_id(_upload(staff, data, skip_invalid="y"))
+    run_id = uploaded_run_id(upload_file(staff, data, skip_invalid="y"))
     html = staff.get(f"/admin/import/{run_id}").get_data(as_text=True)
     assert "1 bad rows skipped" in html and "Bad rows (skipped)" in html
     assert in_app(lambda: count(Organisation)) == 1
@@ -129,7 +117,7 @@ def test_skip_invalid_from_the_page_imports_the_good_rows(staff, in_app):
 )
 def test_bad_uploads_get_field_errors_and_start_nothing(staff, in_app, fields, error):
     arguments = {"data": example("suppliers"), "kind": "suppliers", "filename": "s.csv", **fields}
-    response = _upload(staff, arguments.pop("data"), **arguments)
+    response = upload_file(staff, arguments.pop("data"), **arguments)
     assert response.status_code == 400
     assert error in response.get_data(as_text=True)
     assert in_app(lambda: count(ImportRun)) == 0
@@ -162,7 +150,7 @@ def test_progress_page_shows_a_bar_that_works_without_javascript(staff, app, in_
 
 
 def test_status_endpoint_is_for_staff_only(staff, supplier, anon, in_app):
-    run_id = _run_id(_upload(staff, example("suppliers")))
+    run_id = uploaded_run_id(upload_file(staff, example("suppliers")))
     assert supplier.get(f"/admin/import/{run_id}/status").status_code == 403
     assert supplier.get(f"/admin/import/{run_id}").status_code == 403
     assert anon.get(f"/admin/import/{run_id}/status").status_code in (302, 401)
@@ -204,7 +192,7 @@ def test_examples_folder_has_a_file_for_every_kind():
 def test_with_a_worker_the_page_shows_progress_until_the_job_has_run(
     staff, in_app, with_redis, upload_folder
 ):
-    run_id = _run_id(_upload(staff, example("suppliers")))
+    run_id = uploaded_run_id(upload_file(staff, example("suppliers")))
     assert in_app(lambda: db.session.get(ImportRun, run_id).status) == "queued"
     assert [path.name for path in upload_folder.iterdir()] == [f"{run_id}.csv"]
     html = staff.get(f"/admin/import/{run_id}").get_data(as_text=True)

@@ -11,33 +11,9 @@ from brokerage.accounts.models import Membership, Organisation
 from brokerage.charter.models import SignedPledge, Signee
 from brokerage.extensions import db, limiter, talisman
 from tests.helpers.app import build_test_app
-from tests.helpers.charter import post
+from tests.helpers.charter import CONTACT, post, sign_up_form
 from tests.helpers.pages import count, emails_to, field_error, flashed, page_text
 from tests.helpers.web import post_form
-
-CONTACT = "ada@bakery.example.org"
-
-
-def _form(pledge_ids: dict[str, int], chosen: dict[str, str] | None = None, **values) -> dict:
-    data = {
-        "organisation_name": "Cowley Bakery",
-        "kind": "supplier",
-        "postcode": "ox4 1aa",
-        "sector": "private",
-        "size": "small",
-        "employees": "12",
-        "contact_name": "Ada Baker",
-        "contact_email": CONTACT,
-        "listed_publicly": "y",
-        "website": "",
-    }
-    for code, plan in (
-        chosen if chosen is not None else {"OCC-5": "Two volunteering days each."}
-    ).items():
-        data[f"pledge-{pledge_ids[code]}-chosen"] = "y"
-        data[f"pledge-{pledge_ids[code]}-plan"] = plan
-    data.update(values)
-    return data
 
 
 def _nothing_saved() -> bool:
@@ -56,7 +32,9 @@ def test_an_organisation_signs_up_without_an_account(anon, pledge_ids, in_app):
     response = post(
         anon,
         "/charter/sign-up",
-        _form(pledge_ids, {"OCC-5": "Two volunteering days each.", "OCC-7": "Blind shortlisting."}),
+        sign_up_form(
+            pledge_ids, {"OCC-5": "Two volunteering days each.", "OCC-7": "Blind shortlisting."}
+        ),
     )
 
     assert response.status_code == 302
@@ -88,7 +66,7 @@ def test_an_organisation_signs_up_without_an_account(anon, pledge_ids, in_app):
 
 
 def test_a_new_sign_up_waits_in_the_staff_queue(anon, staff, pledge_ids):
-    post(anon, "/charter/sign-up", _form(pledge_ids))
+    post(anon, "/charter/sign-up", sign_up_form(pledge_ids))
 
     text = page_text(staff.get("/charter/queue"))
 
@@ -100,7 +78,7 @@ def test_a_new_sign_up_waits_in_the_staff_queue(anon, staff, pledge_ids):
 def test_approving_a_sign_up_makes_its_organisation_without_members(
     anon, staff, pledge_ids, in_app
 ):
-    post(anon, "/charter/sign-up", _form(pledge_ids))
+    post(anon, "/charter/sign-up", sign_up_form(pledge_ids))
     signee_id = in_app(lambda: db.session.scalar(select(Signee.id)))
 
     post(staff, f"/charter/signees/{signee_id}/approve")
@@ -111,7 +89,7 @@ def test_approving_a_sign_up_makes_its_organisation_without_members(
 
 
 def test_text_with_markup_in_a_plan_is_shown_as_text(anon, staff, pledge_ids):
-    post(anon, "/charter/sign-up", _form(pledge_ids, {"OCC-5": "<script>alert(1)</script>"}))
+    post(anon, "/charter/sign-up", sign_up_form(pledge_ids, {"OCC-5": "<script>alert(1)</script>"}))
 
     html = staff.get("/charter/queue").get_data(as_text=True)
 
@@ -149,7 +127,7 @@ def test_text_with_markup_in_a_plan_is_shown_as_text(anon, staff, pledge_ids):
 def test_bad_organisation_details_show_a_field_error_and_save_nothing(
     anon, pledge_ids, in_app, values, field, error
 ):
-    response = post(anon, "/charter/sign-up", _form(pledge_ids, **values))
+    response = post(anon, "/charter/sign-up", sign_up_form(pledge_ids, **values))
 
     assert response.status_code == 400
     assert error in field_error(response, field)
@@ -170,7 +148,7 @@ def test_an_empty_form_shows_every_required_field_and_saves_nothing(anon, pledge
 
 
 def test_a_sign_up_without_a_pledge_is_refused_and_the_values_are_kept(anon, pledge_ids, in_app):
-    response = post(anon, "/charter/sign-up", _form(pledge_ids, chosen={}))
+    response = post(anon, "/charter/sign-up", sign_up_form(pledge_ids, chosen={}))
 
     assert response.status_code == 400
     assert "There is a problem" in page_text(response)
@@ -189,7 +167,7 @@ def test_a_sign_up_without_a_pledge_is_refused_and_the_values_are_kept(anon, ple
     ],
 )
 def test_a_chosen_pledge_needs_a_plan_of_sensible_length(anon, pledge_ids, in_app, plan, error):
-    response = post(anon, "/charter/sign-up", _form(pledge_ids, {"OCC-5": plan}))
+    response = post(anon, "/charter/sign-up", sign_up_form(pledge_ids, {"OCC-5": plan}))
 
     assert response.status_code == 400
     assert error in field_error(response, f"pledge-{pledge_ids['OCC-5']}-plan")
@@ -199,7 +177,9 @@ def test_a_chosen_pledge_needs_a_plan_of_sensible_length(anon, pledge_ids, in_ap
 def test_a_form_robot_filling_the_hidden_field_is_thanked_but_nothing_is_saved(
     anon, pledge_ids, in_app
 ):
-    response = post(anon, "/charter/sign-up", _form(pledge_ids, website="https://spam.example"))
+    response = post(
+        anon, "/charter/sign-up", sign_up_form(pledge_ids, website="https://spam.example")
+    )
 
     assert response.status_code == 302
     assert in_app(_nothing_saved)
@@ -207,7 +187,7 @@ def test_a_form_robot_filling_the_hidden_field_is_thanked_but_nothing_is_saved(
 
 
 def test_a_sign_up_without_its_csrf_token_is_refused(anon, pledge_ids, in_app):
-    response = anon.post("/charter/sign-up", data=_form(pledge_ids))
+    response = anon.post("/charter/sign-up", data=sign_up_form(pledge_ids))
 
     assert response.status_code == 400
     assert in_app(_nothing_saved)
@@ -216,7 +196,9 @@ def test_a_sign_up_without_its_csrf_token_is_refused(anon, pledge_ids, in_app):
 def test_a_signed_in_person_signing_up_a_new_organisation_does_not_become_its_member(
     supplier, staff, pledge_ids, in_app
 ):
-    post(supplier, "/charter/sign-up", _form(pledge_ids, organisation_name="Headington Deli"))
+    post(
+        supplier, "/charter/sign-up", sign_up_form(pledge_ids, organisation_name="Headington Deli")
+    )
     signee_id = in_app(lambda: db.session.scalar(select(Signee.id)))
     post(staff, f"/charter/signees/{signee_id}/approve")
 

@@ -10,9 +10,8 @@ from sqlalchemy import select
 from brokerage.accounts.models import Membership, Organisation
 from brokerage.charter.models import SignedPledge, Signee
 from brokerage.extensions import db
-from tests.charter.test_sign_up import _form
 from tests.factories import OrganisationFactory
-from tests.helpers.charter import post
+from tests.helpers.charter import post, sign_up_form
 from tests.helpers.pages import count, emails_to, flashed, page_text
 from tests.helpers.web import post_form
 
@@ -36,7 +35,7 @@ def test_a_visitor_cannot_add_a_pledge_to_another_organisations_pending_sign_up(
     post(
         anon,
         "/charter/sign-up",
-        _form(
+        sign_up_form(
             pledge_ids,
             {"OCC-1": "Buy bread flour locally."},
             organisation_name="cowley bakery",
@@ -60,7 +59,9 @@ def test_a_name_differing_only_in_spacing_and_legal_suffix_is_flagged_as_a_dupli
     post(
         anon,
         "/charter/sign-up",
-        _form(pledge_ids, organisation_name="  COWLEY   bakery limited ", contact_email=VISITOR),
+        sign_up_form(
+            pledge_ids, organisation_name="  COWLEY   bakery limited ", contact_email=VISITOR
+        ),
     )
 
     second = in_app(lambda: _signee_named("COWLEY bakery limited"))
@@ -77,7 +78,7 @@ def test_the_confirmation_email_lists_only_what_this_visitor_pledged(
     post(
         anon,
         "/charter/sign-up",
-        _form(pledge_ids, {"OCC-5": "My own plan."}, contact_email=VISITOR),
+        sign_up_form(pledge_ids, {"OCC-5": "My own plan."}, contact_email=VISITOR),
     )
 
     [mail] = in_app(lambda: emails_to(VISITOR))
@@ -91,7 +92,7 @@ def test_the_confirmation_email_lists_only_what_this_visitor_pledged(
 def test_a_pending_sign_up_does_not_stop_the_real_organisation_registering_its_name(
     anon, client_for, pledge_ids, in_app
 ):
-    post(anon, "/charter/sign-up", _form(pledge_ids, contact_email=VISITOR))
+    post(anon, "/charter/sign-up", sign_up_form(pledge_ids, contact_email=VISITOR))
     owner = client_for()
 
     response = post_form(
@@ -112,7 +113,9 @@ def test_a_pending_sign_up_is_not_shown_to_the_members_of_an_organisation_of_tha
 ):
     name = in_app(lambda: db.session.get(Organisation, supplier.organisation_id).name)
     post(
-        anon, "/charter/sign-up", _form(pledge_ids, {"OCC-5": "A secret."}, organisation_name=name)
+        anon,
+        "/charter/sign-up",
+        sign_up_form(pledge_ids, {"OCC-5": "A secret."}, organisation_name=name),
     )
 
     assert "A secret." not in page_text(supplier.get("/charter/"))
@@ -123,7 +126,7 @@ def test_staff_cannot_approve_a_possible_duplicate_before_deciding_about_it(
     make_signee, anon, staff, pledge_ids, in_app
 ):
     make_signee(("OCC-5",))
-    post(anon, "/charter/sign-up", _form(pledge_ids, contact_email=VISITOR))
+    post(anon, "/charter/sign-up", sign_up_form(pledge_ids, contact_email=VISITOR))
     second = in_app(lambda: db.session.scalar(select(Signee).order_by(Signee.id.desc())))
 
     post(staff, f"/charter/signees/{second.id}/approve")
@@ -139,7 +142,9 @@ def test_staff_merge_a_duplicate_into_the_signee_it_duplicates(
     post(
         anon,
         "/charter/sign-up",
-        _form(pledge_ids, {"OCC-5": "Another plan.", "OCC-1": "Buy flour."}, contact_email=VISITOR),
+        sign_up_form(
+            pledge_ids, {"OCC-5": "Another plan.", "OCC-1": "Buy flour."}, contact_email=VISITOR
+        ),
     )
     second = in_app(lambda: db.session.scalar(select(Signee).order_by(Signee.id.desc()))).id
 
@@ -166,7 +171,7 @@ def test_staff_keep_a_possible_duplicate_apart_and_approve_it_as_its_own_organis
     post(
         anon,
         "/charter/sign-up",
-        _form(pledge_ids, organisation_name="Cowley Bakery Limited", contact_email=VISITOR),
+        sign_up_form(pledge_ids, organisation_name="Cowley Bakery Limited", contact_email=VISITOR),
     )
     second = in_app(lambda: _signee_named("Cowley Bakery Limited")).id
 
@@ -185,7 +190,7 @@ def test_approving_a_sign_up_for_a_registered_organisation_links_it_without_maki
     create, anon, staff, pledge_ids, in_app
 ):
     existing = create(OrganisationFactory, name="Cowley Bakery", kind="supplier")
-    post(anon, "/charter/sign-up", _form(pledge_ids, contact_email=VISITOR))
+    post(anon, "/charter/sign-up", sign_up_form(pledge_ids, contact_email=VISITOR))
     signee_id = in_app(lambda: db.session.scalar(select(Signee.id)))
     assert "Approving links it to the registered organisation Cowley Bakery" in page_text(
         staff.get("/charter/queue")
@@ -201,7 +206,11 @@ def test_declining_a_duplicate_leaves_the_signee_it_duplicated_alone(
     make_signee, anon, staff, pledge_ids, in_app
 ):
     first = make_signee(("OCC-5",), approve=False)
-    post(anon, "/charter/sign-up", _form(pledge_ids, {"OCC-1": "Flour."}, contact_email=VISITOR))
+    post(
+        anon,
+        "/charter/sign-up",
+        sign_up_form(pledge_ids, {"OCC-1": "Flour."}, contact_email=VISITOR),
+    )
     second = in_app(lambda: db.session.scalar(select(Signee).order_by(Signee.id.desc()))).id
 
     post(staff, f"/charter/signees/{second}/decline")
@@ -214,7 +223,7 @@ def test_declining_a_duplicate_leaves_the_signee_it_duplicated_alone(
 def test_staff_find_a_possible_duplicate_in_their_inbox(make_signee, anon, staff, pledge_ids):
     make_signee(("OCC-5",))
 
-    post(anon, "/charter/sign-up", _form(pledge_ids, organisation_name="COWLEY BAKERY LTD"))
+    post(anon, "/charter/sign-up", sign_up_form(pledge_ids, organisation_name="COWLEY BAKERY LTD"))
 
     text = page_text(staff.get("/inbox"))
     assert "Charter sign-up: COWLEY BAKERY LTD may duplicate Cowley Bakery" in text
@@ -225,7 +234,9 @@ def test_a_pending_sign_up_page_is_for_staff_only_until_approved(
 ):
     name = in_app(lambda: db.session.get(Organisation, supplier.organisation_id).name)
     post(
-        anon, "/charter/sign-up", _form(pledge_ids, {"OCC-5": "A secret."}, organisation_name=name)
+        anon,
+        "/charter/sign-up",
+        sign_up_form(pledge_ids, {"OCC-5": "A secret."}, organisation_name=name),
     )
     signee_id = in_app(lambda: _signee_named(name).id)
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from tests.directory.test_pages import result_names
+from tests.helpers.directory import result_names
+from tests.helpers.maps import MAX_SVG_BYTES, map_svg
 
 # A postcode in each district (Code-Point Open point inside the district's 2013 wards).
 IN_DISTRICT = {
@@ -17,13 +18,6 @@ IN_DISTRICT = {
     "OX14 3JE": "Vale of White Horse",
     "OX10 7LA": "South Oxfordshire",
 }
-MAX_SVG_BYTES = 60 * 1024
-
-
-def map_svg(html: str) -> str:
-    found = re.search(r'<svg class="map-svg".*?</svg>', html, re.S)
-    assert found, "no map on the page"
-    return found.group(0)
 
 
 def dot_labels(svg: str) -> list[str]:

@@ -12,15 +12,9 @@ import pytest
 from brokerage.extensions import db
 from brokerage.listings.models import Need
 from tests.helpers.app import counted_statements
+from tests.helpers.directory import result_names
 
 PAGES = ["/directory/suppliers", "/directory/needs", "/directory/opportunities"]
-
-
-def result_names(html: str) -> list[str]:
-    return [
-        unescape(name)
-        for name in re.findall(r'<h3 class="h5 card-title mb-1"><a [^>]*>([^<]*)</a>', html)
-    ]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -266,6 +266,12 @@ def contrast_findings(page: Page, selector: str) -> list[str]:
     ]
 
 
+# The smallest chart text on screen, in CSS pixels: its font size times the SVG's scale.
+SMALLEST_CHART_TEXT = """() => Math.min(Infinity, ...[...document.querySelectorAll('main svg text')]
+    .filter(t => t.textContent.trim())
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a))"""
+MIN_CHART_TEXT = 12
+
 MIN_CONTRAST = 4.5
 # [text, contrast ratio] for each SVG text in `selector`: its fill against the first
 # opaque background behind its SVG (white if none), by WCAG's relative luminance.

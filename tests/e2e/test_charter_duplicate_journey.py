@@ -14,7 +14,7 @@ from brokerage.charter import pledges as charter_pledges
 from brokerage.charter import service as charter
 from brokerage.extensions import db
 from tests.e2e.helpers import CheckPage, LiveServer, log_in
-from tests.e2e.test_charter_journey import _sign_up, _staff
+from tests.helpers.charter_journey import new_charter_staff, sign_the_charter
 
 pytestmark = pytest.mark.e2e
 
@@ -45,11 +45,11 @@ def test_staff_merge_a_possible_duplicate_from_the_queue_on_a_phone(
     page: Page, check_page: CheckPage, live_server: LiveServer
 ) -> None:
     page.set_viewport_size(PHONE)
-    staff = _staff(live_server)
+    staff = new_charter_staff(live_server)
     name = f"Headington Deli {uuid.uuid4().hex[:6]}"
     _approved_signee(live_server, name)
 
-    _sign_up(page, check_page, f"{name.upper()} LIMITED")
+    sign_the_charter(page, check_page, f"{name.upper()} LIMITED")
 
     log_in(page, check_page, staff.email, staff.password)
     page.goto("/charter/queue")

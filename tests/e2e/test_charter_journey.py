@@ -16,7 +16,6 @@ from brokerage.accounts import service as accounts
 from brokerage.accounts.models import Membership, Organisation
 from brokerage.charter import pledges as charter_pledges
 from brokerage.charter import service as charter
-from brokerage.charter import toolkit
 from brokerage.charter.check_ins import RecordEntry, record_check_in
 from brokerage.extensions import db
 from tests.e2e.helpers import (
@@ -24,29 +23,21 @@ from tests.e2e.helpers import (
     CheckPage,
     LiveServer,
     Person,
-    fill_charter_sign_up,
     log_in,
     log_out,
+)
+from tests.helpers.charter_journey import (
+    RECRUITMENT,
+    VOLUNTEERING,
+    flash_messages,
+    new_charter_staff,
+    sign_the_charter,
 )
 
 pytestmark = pytest.mark.e2e
 
-VOLUNTEERING = "OCC-5 Support employee volunteering"
-RECRUITMENT = "OCC-7 Inclusive recruitment"
 # A PDF page object, not the /Pages tree that holds them.
 PDF_PAGE = re.compile(rb"/Type\s*/Page(?!s)")
-
-
-def _staff(live_server: LiveServer) -> Person:
-    person = Person.new("Stella")
-    with live_server.app.app_context():
-        charter_pledges.load_pledges()
-        toolkit.load_resources()
-        user = accounts.register_user(person.email, person.name, person.password)
-        accounts.set_platform_roles(user, staff=True)
-        db.session.commit()
-        db.session.remove()
-    return person
 
 
 def _member_of(live_server: LiveServer, organisation_name: str) -> Person:
@@ -90,11 +81,6 @@ def _buddy_who_implemented_recruitment(live_server: LiveServer) -> str:
     return name
 
 
-def _flash(page: Page):
-    """The flashed messages (a page may have other status regions)."""
-    return page.locator(".flash-messages")
-
-
 def _implemented(page: Page, pledge: str) -> int:
     """The pledge's 'Implemented' count in the report's table of pledges."""
     row = (
@@ -103,28 +89,6 @@ def _implemented(page: Page, pledge: str) -> int:
         .filter(has_text=pledge)
     )
     return int(row.get_by_role("cell").nth(2).inner_text())
-
-
-def _sign_up(page: Page, check: CheckPage, name: str) -> None:
-    page.goto("/charter/")
-    check(page, "charter")
-    page.get_by_role("main").get_by_role("link", name="Sign the charter").click()
-    expect(page.get_by_role("heading", name="Sign the Inclusive Economy Charter")).to_be_visible()
-    page.get_by_role("button", name="Sign the charter").click()
-    expect(page.get_by_role("alert")).to_contain_text("There is a problem")
-    check(page, "sign-up-errors")
-    fill_charter_sign_up(
-        page,
-        name,
-        {
-            VOLUNTEERING: "A volunteering day a year for each of our bakers.",
-            RECRUITMENT: "Advertise every job at the job centre and on Oxford Hub.",
-        },
-    )
-    page.get_by_label("List our organisation publicly").check()
-    check(page, "sign-up-filled")
-    page.get_by_role("button", name="Sign the charter").click()
-    expect(_flash(page)).to_contain_text("Thank you for signing the charter")
 
 
 def _record(page: Page, pledge: str, status: str, figure: str = "", unit: str = "") -> None:
@@ -138,19 +102,19 @@ def _record(page: Page, pledge: str, status: str, figure: str = "", unit: str = 
 def test_a_signee_implements_a_pledge_and_the_impact_report_shows_it(
     page: Page, new_page, check_page: CheckPage, live_server: LiveServer
 ) -> None:
-    staff = _staff(live_server)
+    staff = new_charter_staff(live_server)
     buddy = _buddy_who_implemented_recruitment(live_server)
     name = f"Cowley Bakery {uuid.uuid4().hex[:6]}"
 
     # The organisation signs up, without an account.
-    _sign_up(page, check_page, name)
+    sign_the_charter(page, check_page, name)
 
     # Staff approve it from the queue, then see the report before any check-in.
     log_in(page, check_page, staff.email, staff.password)
     page.goto("/charter/queue")
     check_page(page, "queue")
     page.get_by_role("region", name=re.compile(name)).get_by_role("button", name="Approve").click()
-    expect(_flash(page)).to_contain_text(f"{name}: approved")
+    expect(flash_messages(page)).to_contain_text(f"{name}: approved")
     page.goto("/charter/report")
     implemented_before = _implemented(page, VOLUNTEERING)
 
@@ -163,7 +127,7 @@ def test_a_signee_implements_a_pledge_and_the_impact_report_shows_it(
     _record(page, RECRUITMENT, "Planned")
     check_page(page, "baseline")
     page.get_by_role("button", name="Save the check-in").click()
-    expect(_flash(page)).to_contain_text("Baseline meeting saved.")
+    expect(flash_messages(page)).to_contain_text("Baseline meeting saved.")
     log_out(page, check_page)
 
     # The signee's own member records the 3-month check-in: volunteering implemented.
@@ -187,7 +151,7 @@ def test_a_signee_implements_a_pledge_and_the_impact_report_shows_it(
     )
     check_page(member_page, "member-check-in")
     member_page.get_by_role("button", name="Save the check-in").click()
-    expect(_flash(member_page)).to_contain_text("3-month check-in saved.")
+    expect(flash_messages(member_page)).to_contain_text("3-month check-in saved.")
     expect(member_page.get_by_role("main")).to_contain_text("Four bakers now read every week")
     check_page(member_page, "member-charter-page")
 
@@ -202,7 +166,7 @@ def test_a_signee_implements_a_pledge_and_the_impact_report_shows_it(
     expect(suggestion).to_contain_text("Same sector: Private sector")
     check_page(page, "support")
     suggestion.get_by_role("button", name=re.compile("Record the introduction")).click()
-    expect(_flash(page)).to_contain_text("Introduction recorded.")
+    expect(flash_messages(page)).to_contain_text("Introduction recorded.")
     expect(page.get_by_role("region", name="Buddy introductions")).to_contain_text(buddy)
 
     # Staff add a checked resource to a pledge's toolkit.
@@ -212,7 +176,7 @@ def test_a_signee_implements_a_pledge_and_the_impact_report_shows_it(
     page.get_by_label("What it offers").fill("The government's scheme for employers.")
     page.get_by_label("Where you checked it").fill("The scheme's own pages, checked today")
     page.get_by_role("button", name="Add the resource").click()
-    expect(_flash(page)).to_contain_text("OCC-6 now signposts “Disability Confident”.")
+    expect(flash_messages(page)).to_contain_text("OCC-6 now signposts “Disability Confident”.")
     check_page(page, "toolkit")
 
     # The impact report counts the implemented pledge and quotes the narrative once chosen.
@@ -222,7 +186,7 @@ def test_a_signee_implements_a_pledge_and_the_impact_report_shows_it(
     choose.get_by_role("listitem").filter(has_text="Four bakers now read").get_by_role(
         "button", name=re.compile("Quote in the report")
     ).click()
-    expect(_flash(page)).to_contain_text("Quoted in the report.")
+    expect(flash_messages(page)).to_contain_text("Quoted in the report.")
     quoted = page.get_by_role("region", name="In their words")
     expect(quoted).to_contain_text("Four bakers now read every week")
     expect(page.get_by_role("img", name="Pledges made and implemented")).to_be_visible()

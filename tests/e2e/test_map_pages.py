@@ -15,8 +15,13 @@ from playwright.sync_api import Page, expect
 from brokerage.extensions import db
 from brokerage.listings import service as listings
 from brokerage.places import service as places
-from tests.e2e.helpers import LiveServer, check_page_accessible, serving
-from tests.e2e.test_phone_width import MIN_CHART_TEXT, SMALLEST_CHART_TEXT
+from tests.e2e.helpers import (
+    MIN_CHART_TEXT,
+    SMALLEST_CHART_TEXT,
+    LiveServer,
+    check_page_accessible,
+    serving,
+)
 from tests.factories import OrganisationFactory
 from tests.helpers.app import build_test_app, fresh_database
 from tests.helpers.directory import _profile, offer_fields

@@ -12,12 +12,12 @@ import pytest
 from playwright.sync_api import BrowserContext, Error
 
 from brokerage.extensions import db
-from tests.e2e.helpers import SCREENSHOTS, LiveServer, serving
+from tests.e2e.helpers import MIN_CHART_TEXT, SCREENSHOTS, SMALLEST_CHART_TEXT, LiveServer, serving
 from tests.factories import PASSWORD
 from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.authorisation_matrix import MATRIX
 from tests.helpers.security import SESSION_ROLES, SecurityWorld, build_security_world
 from tests.security.routes import path_for, route_keys
-from tests.security.test_authorisation_matrix import MATRIX
 
 pytestmark = pytest.mark.e2e
 
@@ -33,13 +33,6 @@ WIDER_THAN_SCREEN = """() => ({
         .slice(0, 3)
         .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')),
 })"""
-
-
-# The smallest chart text on screen, in CSS pixels: its font size times the SVG's scale.
-SMALLEST_CHART_TEXT = """() => Math.min(Infinity, ...[...document.querySelectorAll('main svg text')]
-    .filter(t => t.textContent.trim())
-    .map(t => parseFloat(getComputedStyle(t).fontSize) * t.ownerSVGElement.getScreenCTM().a))"""
-MIN_CHART_TEXT = 12
 
 
 @pytest.fixture(scope="module")

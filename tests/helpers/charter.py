@@ -22,6 +22,7 @@ from tests.factories import UserFactory
 from tests.helpers.web import csrf_token
 
 ROLES = ("anon", "member", "buyer", "supplier", "task_force", "staff")
+CONTACT = "ada@bakery.example.org"
 
 
 def sign_up_details(pledges: dict[int, str], **values: Any) -> service.SignUp:
@@ -33,12 +34,37 @@ def sign_up_details(pledges: dict[int, str], **values: Any) -> service.SignUp:
         "size": "small",
         "employees": 12,
         "contact_name": "Ada Baker",
-        "contact_email": "ada@bakery.example.org",
+        "contact_email": CONTACT,
         "listed_publicly": True,
         "pledges": pledges,
         **values,
     }
     return service.SignUp(**fields)
+
+
+def sign_up_form(
+    pledge_ids: dict[str, int], chosen: dict[str, str] | None = None, **values: Any
+) -> dict[str, Any]:
+    """What the public sign-up form posts: Cowley Bakery, taking the pledges chosen (by code)."""
+    data = {
+        "organisation_name": "Cowley Bakery",
+        "kind": "supplier",
+        "postcode": "ox4 1aa",
+        "sector": "private",
+        "size": "small",
+        "employees": "12",
+        "contact_name": "Ada Baker",
+        "contact_email": CONTACT,
+        "listed_publicly": "y",
+        "website": "",
+    }
+    for code, plan in (
+        chosen if chosen is not None else {"OCC-5": "Two volunteering days each."}
+    ).items():
+        data[f"pledge-{pledge_ids[code]}-chosen"] = "y"
+        data[f"pledge-{pledge_ids[code]}-plan"] = plan
+    data.update(values)
+    return data
 
 
 def check_in_id(signee_id: int, kind: str, term: int = 1) -> int:

@@ -1,11 +1,13 @@
 """Directory fixtures, shared with the API's tests: suppliers, needs and opportunities made
 through the listings service, as the pages would make them (with the shipped TOMs
-catalogue loaded)."""
+catalogue loaded); and the names a results page shows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
+from html import unescape
 from typing import Any
 
 import pytest
@@ -20,6 +22,14 @@ from tests.factories import OrganisationFactory
 from tests.helpers.listings import listing_fields
 
 Maker = Callable[..., int]
+
+
+def result_names(html: str) -> list[str]:
+    """The names of the results on a directory page, in their order."""
+    return [
+        unescape(name)
+        for name in re.findall(r'<h3 class="h5 card-title mb-1"><a [^>]*>([^<]*)</a>', html)
+    ]
 
 
 def _profile(organisation: Organisation, verified: bool, **fields: Any) -> None:

@@ -15,10 +15,12 @@ from sqlalchemy import select, update
 
 from brokerage.accounts.models import Organisation, User
 from brokerage.extensions import db
-from brokerage.listings import service
+from brokerage.listings import profiles, service
 from brokerage.listings.kinds import KINDS
 from brokerage.matches import scene, store
 from brokerage.matches.models import Match
+from brokerage.matches.supplier_models import SupplierMatch
+from brokerage.matching import score_pair
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.helpers.listings import listing_fields
 
@@ -33,6 +35,13 @@ ORGANISATIONS = {
     "caterers": ("supplier", "OX4 1JE"),
 }
 STAFF = "staff@example.org"
+# What the county's offers give, and the trades its suppliers work in (CPV codes).
+READING = {"OIEP-S1": Decimal(40)}
+VOLUNTEERING = {"OIEP-S6": Decimal(40)}
+JOBS = {"OIEP-J1": Decimal(3)}
+CLEANING = "90910000"
+CATERING = "55520000"
+TRANSLATION = "79530000"
 
 
 @pytest.fixture
@@ -122,6 +131,51 @@ def forget_stored_reasons(in_app: Callable) -> None:
         db.session.commit()
 
     in_app(clear)
+
+
+def reference_reasons(match: Match) -> list[str]:
+    """The pair's reasons from the per-pair reference scorer, with the whole pool's weights."""
+    current = scene.Scene()
+    listings, wanted = current.seekers(scene.SIDE_OF[type(match.seeker)])
+    result = score_pair(
+        wanted[listings.index[match.seeker.id]],
+        current.candidates[current.offers.index[match.offer_id]],
+        current.catalogue,
+        current.in_force.policy,
+        current.pool.word_weight,
+    )
+    assert result is not None and abs(result.score - match.score) < 1e-9
+    return list(result.reasons)
+
+
+def supplier_rows(in_app: Callable) -> dict[tuple[int, int], tuple]:
+    """(opportunity id, organisation id) -> (score, ranks, offers, computed at)."""
+
+    def read() -> dict[tuple[int, int], tuple]:
+        db.session.expire_all()
+        return {
+            (row.opportunity_id, row.organisation_id): (
+                round(row.score, 6),
+                row.opportunity_rank,
+                row.supplier_rank,
+                tuple(row.offer_ids),
+                row.computed_at,
+            )
+            for row in db.session.scalars(select(SupplierMatch))
+        }
+
+    return in_app(read)
+
+
+def set_profile(county: County, key: str, trades: tuple[str, ...], **profile: Any) -> None:
+    """Save a supplier's profile and trades through the service (its signal fires)."""
+    with county.app.app_context():
+        organisation = db.session.get(Organisation, county.organisations[key])
+        profiles.save_profile(
+            organisation,
+            profiles.ProfileFields(size="small", service_radius_km=25, trades=trades, **profile),
+        )
+        db.session.commit()
 
 
 def versions(in_app: Callable) -> dict[int, tuple[int, Any]]:

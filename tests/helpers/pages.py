@@ -1,11 +1,12 @@
-"""Reading what a person sees: field errors, flashed messages, links in emails."""
+"""Reading what a person sees: field errors, flashed messages, where a redirect goes,
+links in emails."""
 
 from __future__ import annotations
 
 import html
 import re
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from sqlalchemy import func, select
 
@@ -52,6 +53,16 @@ def path_of(url: str) -> str:
     """The path and query of a link, as the test client wants it."""
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def where_a_browser_goes(location: str) -> tuple[str, str]:
+    """Scheme and host a browser would go to from this Location header, read as leniently
+    as browsers do: outer spaces and controls stripped, tabs and newlines dropped,
+    backslashes taken for slashes."""
+    cleaned = location.strip("".join(map(chr, range(33))))
+    cleaned = re.sub(r"[\t\n\r]", "", cleaned).replace("\\", "/")
+    target = urlsplit(urljoin("http://localhost/login", cleaned))
+    return target.scheme, target.hostname or ""
 
 
 def emails_to(address: str) -> list[Any]:

@@ -12,7 +12,7 @@ import pytest
 from brokerage.extensions import db
 from brokerage.places import service as places
 from brokerage.places.wards import ward_named
-from tests.directory.test_map import MAX_SVG_BYTES, map_svg
+from tests.helpers.maps import MAX_SVG_BYTES, map_svg
 
 
 @pytest.fixture

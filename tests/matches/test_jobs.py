@@ -11,8 +11,7 @@ from brokerage.listings import service
 from brokerage.listings.models import Offer
 from tests.commits import recorded_commits
 from tests.helpers.listings import listing_fields
-from tests.helpers.matches import offer, reading_need, stored
-from tests.matches.test_store import READING
+from tests.helpers.matches import READING, offer, reading_need, stored
 
 
 def test_with_redis_a_save_is_recomputed_by_the_worker_after_the_commit(county, in_app, with_redis):

@@ -22,9 +22,18 @@ from brokerage.matches.scene import SIDES
 from brokerage.matching.text import fit_words
 from brokerage.places import service as places
 from brokerage.places.lookup import GridPoint
-from tests.helpers.matches import offer, reading_need, stored
-from tests.matches.test_store import JOBS, READING, VOLUNTEERING
-from tests.matches.test_supplier_store import CATERING, CLEANING, set_profile, supplier_rows
+from tests.helpers.matches import (
+    CATERING,
+    CLEANING,
+    JOBS,
+    READING,
+    VOLUNTEERING,
+    offer,
+    reading_need,
+    set_profile,
+    stored,
+    supplier_rows,
+)
 
 Recorded = list[tuple[str, Any]]
 

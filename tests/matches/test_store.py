@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from brokerage.extensions import db
 from brokerage.matches.models import Match
 from brokerage.matches.policy import publish_policy
-from brokerage.matches.scene import SIDE_OF, Scene, explain_stored
+from brokerage.matches.scene import explain_stored
 from brokerage.matches.store import rebuild
-from brokerage.matching import MatchingPolicy, score_pair
+from brokerage.matching import MatchingPolicy
 from brokerage.toms.service import matching_catalogue
 from tests.helpers.app import counted_statements
-from tests.helpers.matches import forget_stored_reasons, offer, reading_need, stored, versions
+from tests.helpers.matches import (
+    JOBS,
+    READING,
+    VOLUNTEERING,
+    forget_stored_reasons,
+    offer,
+    reading_need,
+    reference_reasons,
+    stored,
+    versions,
+)
 from tests.helpers.web import log_in
-
-READING = {"OIEP-S1": Decimal(40)}
-VOLUNTEERING = {"OIEP-S6": Decimal(40)}
-JOBS = {"OIEP-J1": Decimal(3)}
 
 
 def _rebuilt(in_app) -> dict:
@@ -45,21 +49,6 @@ def _small_county(county) -> dict[str, int]:
     ids["need"] = county.list("need", "arch", **reading_need())
     ids["opportunity"] = county.list("opportunity", "buyer")
     return ids
-
-
-def reference_reasons(match: Match) -> list[str]:
-    """The pair's reasons from the per-pair reference scorer, with the whole pool's weights."""
-    scene = Scene()
-    listings, wanted = scene.seekers(SIDE_OF[type(match.seeker)])
-    result = score_pair(
-        wanted[listings.index[match.seeker.id]],
-        scene.candidates[scene.offers.index[match.offer_id]],
-        scene.catalogue,
-        scene.in_force.policy,
-        scene.pool.word_weight,
-    )
-    assert result is not None and abs(result.score - match.score) < 1e-9
-    return list(result.reasons)
 
 
 def test_a_rebuild_stores_each_seekers_best_offers_with_scores_and_policy(county, in_app):

@@ -7,15 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from brokerage.accounts.models import Organisation, User
+from brokerage.accounts.models import User
 from brokerage.extensions import db
 from brokerage.jobs import work
-from brokerage.listings import profiles
 from brokerage.listings.models import Need, Offer, Opportunity
 from brokerage.matches import supplier_store, suppliers
 from brokerage.matches.jobs import mark_everything_changed
@@ -28,46 +26,20 @@ from brokerage.places.service import save_priority_place
 from brokerage.workflow.interest import express_interest
 from tests.factories import PriorityPlacePrefixFactory
 from tests.helpers.api import bearer
-from tests.helpers.matches import offer, reading_need
+from tests.helpers.matches import (
+    CATERING,
+    CLEANING,
+    TRANSLATION,
+    offer,
+    reading_need,
+    set_profile,
+    supplier_rows,
+)
 from tests.helpers.web import log_in, post_form
-
-CLEANING = "90910000"
-CATERING = "55520000"
-TRANSLATION = "79530000"
-
-
-def supplier_rows(in_app) -> dict[tuple[int, int], tuple]:
-    """(opportunity id, organisation id) -> (score, ranks, offers, computed at)."""
-
-    def read() -> dict[tuple[int, int], tuple]:
-        db.session.expire_all()
-        return {
-            (row.opportunity_id, row.organisation_id): (
-                round(row.score, 6),
-                row.opportunity_rank,
-                row.supplier_rank,
-                tuple(row.offer_ids),
-                row.computed_at,
-            )
-            for row in db.session.scalars(select(SupplierMatch))
-        }
-
-    return in_app(read)
 
 
 def _ranks_and_scores(rows: dict) -> dict:
     return {pair: values[:4] for pair, values in rows.items()}
-
-
-def set_profile(county, key: str, trades: tuple[str, ...], **profile: Any) -> None:
-    """Save a supplier's profile and trades through the service (its signal fires)."""
-    with county.app.app_context():
-        organisation = db.session.get(Organisation, county.organisations[key])
-        profiles.save_profile(
-            organisation,
-            profiles.ProfileFields(size="small", service_radius_km=25, trades=trades, **profile),
-        )
-        db.session.commit()
 
 
 @pytest.fixture

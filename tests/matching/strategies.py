@@ -1,4 +1,5 @@
-"""Hypothesis strategies and a small catalogue for the matching core's tests."""
+"""Hypothesis strategies and a small catalogue for the matching core's tests (the
+supplier scorer's too)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 from hypothesis import strategies as st
 
 from brokerage.matching import Candidate, Catalogue, MeasureInfo, Wanted, WantedMeasure
+from brokerage.matching.supplier_model import OpportunityQuery, PooledMeasure, SupplierCandidate
 
 # A slice of the OIEP local measures: two themes, with outcomes holding several measures.
 CATALOGUE = Catalogue(
@@ -167,3 +169,81 @@ fit_word_lists = st.lists(
     st.sampled_from(FIT_WORDS) | st.text(alphabet="aeinrst=", min_size=1, max_size=9),
     max_size=12,
 ).map(tuple)
+
+
+# Suppliers and opportunities for the supplier scorer (brokerage.matching.suppliers).
+# Codes under two divisions, at every level, so every relation between two codes occurs.
+TRADES = [
+    "77000000",
+    "77300000",
+    "77310000",
+    "77311000",
+    "77340000",
+    "77211400",
+    "45000000",
+    "45200000",
+    "45210000",
+    "45441000",
+    "55520000",
+    "79800000",
+    "50700000",
+]
+SECTORS = st.one_of(st.none(), st.sampled_from(["catering", "cleaning", "construction"]))
+word_lists = st.lists(st.sampled_from(WORDS + ["grounds", "landscaping", "catering"]), max_size=6)
+
+
+@st.composite
+def suppliers(draw: st.DrawFn, key: int = 0) -> SupplierCandidate:
+    offers = [f"OFF-{key}-{i}" for i in range(draw(st.integers(0, 3)))]
+    measures = {
+        code: PooledMeasure(
+            draw(st.floats(min_value=0, max_value=500, allow_nan=False)),
+            tuple(draw(st.lists(st.sampled_from(offers), unique=True))) if offers else (),
+        )
+        for code in draw(st.lists(st.sampled_from(CODES), max_size=4, unique=True))
+    }
+    located = draw(st.booleans())
+    return SupplierCandidate(
+        key=key,
+        easting=draw(eastings) if located else None,
+        northing=draw(northings) if located else None,
+        service_radius_m=draw(st.one_of(st.none(), st.floats(min_value=0, max_value=80_000))),
+        trades=tuple(draw(st.lists(st.sampled_from(TRADES), max_size=3, unique=True))),
+        category=draw(SECTORS),
+        description=" ".join(draw(word_lists)),
+        measures=measures,
+        offer_titles={offer: f"Offer {offer}" for offer in offers},
+        size=draw(st.one_of(st.none(), st.sampled_from(["micro", "small", "medium", "large"]))),
+        vcse=draw(st.booleans()),
+        living_wage=draw(st.booleans()),
+        charter_signee=draw(st.booleans()),
+        priority_place=draw(st.one_of(st.none(), st.sampled_from(["Blackbird Leys", "Barton"]))),
+        in_area=draw(st.booleans()),
+    )
+
+
+@st.composite
+def supplier_lists(draw: st.DrawFn) -> list[SupplierCandidate]:
+    count = draw(st.integers(0, 8))
+    return [draw(suppliers(key)) for key in range(count)]
+
+
+@st.composite
+def opportunities(draw: st.DrawFn) -> OpportunityQuery:
+    return OpportunityQuery(
+        easting=draw(eastings),
+        northing=draw(northings),
+        trades=tuple(draw(st.lists(st.sampled_from(TRADES), max_size=2, unique=True))),
+        category=draw(SECTORS),
+        text=" ".join(draw(word_lists)),
+        trade_words=" ".join(draw(word_lists)),
+        measures=tuple(
+            WantedMeasure(
+                code,
+                draw(st.one_of(st.none(), st.floats(min_value=0, max_value=300))),
+                draw(st.floats(min_value=0, max_value=5)),
+            )
+            for code in draw(st.lists(st.sampled_from(CODES), max_size=4, unique=True))
+        ),
+        value_pence=draw(st.one_of(st.none(), st.integers(0, 500_000_000))),
+    )

@@ -25,8 +25,7 @@ from brokerage.matching.suppliers import (
     listed_totals,
     score_suppliers,
 )
-from tests.matching.strategies import CATALOGUE
-from tests.matching.test_suppliers import opportunities, supplier_lists, suppliers
+from tests.matching.strategies import CATALOGUE, opportunities, supplier_lists, suppliers
 
 POLICY = SupplierPolicy()
 PARTS = ("trade", "social_value", "place", "supplier", "scale", "distance_m", "total")

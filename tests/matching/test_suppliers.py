@@ -8,7 +8,6 @@ import dataclasses
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from brokerage.matching.engine import TIE_DECIMALS
 from brokerage.matching.model import WantedMeasure
@@ -20,84 +19,9 @@ from brokerage.matching.supplier_model import (
 )
 from brokerage.matching.supplier_reference import PairScorer, score_supplier, trade_relation
 from brokerage.matching.suppliers import SupplierPool, rank_suppliers, score_suppliers
-from tests.matching.strategies import CATALOGUE, CODES, WORDS, eastings, northings
+from tests.matching.strategies import CATALOGUE, opportunities, supplier_lists
 
 POLICY = SupplierPolicy()
-# Codes under two divisions, at every level, so every relation between two codes occurs.
-TRADES = [
-    "77000000",
-    "77300000",
-    "77310000",
-    "77311000",
-    "77340000",
-    "77211400",
-    "45000000",
-    "45200000",
-    "45210000",
-    "45441000",
-    "55520000",
-    "79800000",
-    "50700000",
-]
-SECTORS = st.one_of(st.none(), st.sampled_from(["catering", "cleaning", "construction"]))
-texts = st.lists(st.sampled_from(WORDS + ["grounds", "landscaping", "catering"]), max_size=6)
-
-
-@st.composite
-def suppliers(draw: st.DrawFn, key: int = 0) -> SupplierCandidate:
-    offers = [f"OFF-{key}-{i}" for i in range(draw(st.integers(0, 3)))]
-    measures = {
-        code: PooledMeasure(
-            draw(st.floats(min_value=0, max_value=500, allow_nan=False)),
-            tuple(draw(st.lists(st.sampled_from(offers), unique=True))) if offers else (),
-        )
-        for code in draw(st.lists(st.sampled_from(CODES), max_size=4, unique=True))
-    }
-    located = draw(st.booleans())
-    return SupplierCandidate(
-        key=key,
-        easting=draw(eastings) if located else None,
-        northing=draw(northings) if located else None,
-        service_radius_m=draw(st.one_of(st.none(), st.floats(min_value=0, max_value=80_000))),
-        trades=tuple(draw(st.lists(st.sampled_from(TRADES), max_size=3, unique=True))),
-        category=draw(SECTORS),
-        description=" ".join(draw(texts)),
-        measures=measures,
-        offer_titles={offer: f"Offer {offer}" for offer in offers},
-        size=draw(st.one_of(st.none(), st.sampled_from(["micro", "small", "medium", "large"]))),
-        vcse=draw(st.booleans()),
-        living_wage=draw(st.booleans()),
-        charter_signee=draw(st.booleans()),
-        priority_place=draw(st.one_of(st.none(), st.sampled_from(["Blackbird Leys", "Barton"]))),
-        in_area=draw(st.booleans()),
-    )
-
-
-@st.composite
-def supplier_lists(draw: st.DrawFn) -> list[SupplierCandidate]:
-    count = draw(st.integers(0, 8))
-    return [draw(suppliers(key)) for key in range(count)]
-
-
-@st.composite
-def opportunities(draw: st.DrawFn) -> OpportunityQuery:
-    return OpportunityQuery(
-        easting=draw(eastings),
-        northing=draw(northings),
-        trades=tuple(draw(st.lists(st.sampled_from(TRADES), max_size=2, unique=True))),
-        category=draw(SECTORS),
-        text=" ".join(draw(texts)),
-        trade_words=" ".join(draw(texts)),
-        measures=tuple(
-            WantedMeasure(
-                code,
-                draw(st.one_of(st.none(), st.floats(min_value=0, max_value=300))),
-                draw(st.floats(min_value=0, max_value=5)),
-            )
-            for code in draw(st.lists(st.sampled_from(CODES), max_size=4, unique=True))
-        ),
-        value_pence=draw(st.one_of(st.none(), st.integers(0, 500_000_000))),
-    )
 
 
 @settings(max_examples=200, deadline=None)

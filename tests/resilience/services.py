@@ -15,11 +15,7 @@ from pathlib import Path
 from redis import Redis
 from redis.exceptions import RedisError
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.helpers.production_stack import free_port
 
 
 def _pump(source: socket.socket, target: socket.socket) -> None:

@@ -19,11 +19,10 @@ from brokerage import redis_back_off
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.jobs import enqueue, work
+from tests.helpers.production_stack import Browser, free_port, wait_until_up
 from tests.helpers.redis_server import redis_configured
 from tests.helpers.web import post_form
 from tests.jobs.sample_jobs import create_organisation
-from tests.resilience.services import free_port
-from tests.test_production_stack import Browser, _wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,7 +122,7 @@ def web_on_own_redis(app, own_redis, tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_until_up(port)
+        wait_until_up(port)
         yield port
     finally:
         server.terminate()

@@ -175,7 +175,7 @@ ROUTE_ARGUMENTS["interest.need"] = {"listing_id": lambda w: w.feature("interest"
 ROUTE_ARGUMENTS["admin.bulk.show_run"] = {"run_id": _import_run}
 ROUTE_ARGUMENTS["admin.bulk.run_status"] = {"run_id": _import_run}
 ROUTE_ARGUMENTS["admin.bulk.export_kind"] = {"kind": lambda w: "suppliers"}
-ROUTE_ARGUMENTS["notifications.open_notification"] = {
+ROUTE_ARGUMENTS["inbox.open_notification"] = {
     "notification_id": lambda w: w.feature("notifications")["notification"]
 }
 ROUTE_ARGUMENTS["matching.lists.listing_matches"] = {
@@ -202,7 +202,9 @@ ROUTE_ARGUMENTS["matches.evidence_file"] = {
     "match_id": lambda w: w.feature("match_pages")["delivered"],
     "file_id": lambda w: w.feature("match_pages")["evidence_file"],
 }
-ROUTE_ARGUMENTS["impact.case_study"] = {"match_id": lambda w: w.feature("review")["verified"]}
+ROUTE_ARGUMENTS["review.case_studies.edit"] = {
+    "match_id": lambda w: w.feature("review")["verified"]
+}
 ROUTE_ARGUMENTS["review.export_table"] = {
     "table": lambda w: "matches",
     "file_format": lambda w: "csv",
@@ -395,9 +397,12 @@ FORMS: dict[str, Callable[[SecurityWorld], dict[str, Any]]] = {
         "version": str(w.feature("match_pages")["delivered_version"]),
         "reason": "Only half the leaflets arrived.",
     },
-    "impact.case_study": lambda w: {"shown": "y", "text": "Reading helpers in Oxford schools."},
-    "notifications.open_notification": lambda w: {},
-    "notifications.mark_all_read": lambda w: {},
+    "review.case_studies.edit": lambda w: {
+        "shown": "y",
+        "text": "Reading helpers in Oxford schools.",
+    },
+    "inbox.open_notification": lambda w: {},
+    "inbox.mark_all_read": lambda w: {},
     "notices.claim": lambda w: {},
     "toms.pick_measures": lambda w: {
         "measures": ["T-1"][: len(w.feature("toms"))],

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
+from tests.helpers.authorisation_matrix import MATRIX, let_through
 from tests.helpers.security import ROLES
 from tests.security.routes import form_for, path_for, route_keys, rules_by_endpoint
-from tests.security.test_authorisation_matrix import MATRIX, let_through
 
 FORM_ROUTES = sorted(
     key for key in MATRIX if not key.startswith("GET ") and not key.split()[1].startswith("api.")

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from brokerage.bulk.forms import MAX_UPLOAD_BYTES
 from tests.factories import PASSWORD
+from tests.helpers.authorisation_matrix import MATRIX, let_through
+from tests.helpers.pages import where_a_browser_goes
 from tests.security.routes import BACK, DONE, form_for, path_for, sends_to_login
-from tests.security.test_authorisation_matrix import MATRIX, let_through
 
 # Derandomised, so that a run on one machine is the run on every machine (and in CI).
 FUZZ = settings(
@@ -259,8 +260,6 @@ def test_a_link_token_or_file_name_of_any_text_is_refused_without_a_crash(
 def test_any_next_after_logging_in_stays_on_the_site(
     next_page, security_world, security_client, isolated
 ):
-    from tests.security.test_login_safety import where_a_browser_goes
-
     with isolated():
         response = security_client("anon").post(
             "/login",

@@ -4,7 +4,6 @@ way to learn whether an email has an account, and a clear 429 after too many att
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +14,7 @@ from brokerage.charter import views as charter_views
 from brokerage.extensions import db
 from brokerage.mail import read_outbox
 from tests.factories import PASSWORD
-from tests.helpers.pages import confirm_by_email, visible_text
+from tests.helpers.pages import confirm_by_email, visible_text, where_a_browser_goes
 from tests.helpers.web import csrf_token
 from tests.security.routes import NEW_PASSWORD
 
@@ -48,16 +47,6 @@ HOSTILE_NEXT = [
     "\u3002evil.example",
     "//evil.example%2F@localhost",
 ]
-
-
-def where_a_browser_goes(location: str) -> tuple[str, str]:
-    """Scheme and host a browser would go to from this Location header, read as leniently
-    as browsers do: outer spaces and controls stripped, tabs and newlines dropped,
-    backslashes taken for slashes."""
-    cleaned = location.strip("".join(map(chr, range(33))))
-    cleaned = re.sub(r"[\t\n\r]", "", cleaned).replace("\\", "/")
-    target = urlsplit(urljoin("http://localhost/login", cleaned))
-    return target.scheme, target.hostname or ""
 
 
 NEW_PERSON = {

@@ -20,9 +20,8 @@ from brokerage.matches.models import Match
 from brokerage.workflow.freshness import keep_fresh
 from brokerage.workflow.listing_matches import live_matches_for, offers_for
 from tests.helpers.listings import listing_fields
-from tests.helpers.matches import offer, reading_need
+from tests.helpers.matches import READING, offer, reading_need
 from tests.helpers.web import log_in
-from tests.matches.test_store import READING
 
 # The shipped TOMs catalogue and rankings of two, as for the stored-matches tests.
 pytestmark = pytest.mark.usefixtures("shipped_catalogue", "small_top_n")

@@ -11,10 +11,16 @@ from sqlalchemy import select
 
 from brokerage.extensions import db
 from brokerage.matches.models import Match, State
-from tests.helpers.matches import forget_stored_reasons, offer, reading_need, versions
+from tests.helpers.matches import (
+    READING,
+    forget_stored_reasons,
+    offer,
+    reading_need,
+    reference_reasons,
+    set_profile,
+    versions,
+)
 from tests.helpers.web import log_in
-from tests.matches.test_store import READING, reference_reasons
-from tests.matches.test_supplier_store import set_profile
 
 # The shipped TOMs catalogue and rankings of two, as for the stored-matches tests.
 pytestmark = pytest.mark.usefixtures("shipped_catalogue", "small_top_n")
