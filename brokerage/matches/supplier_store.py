@@ -91,7 +91,7 @@ class SupplierScene:
         """`by_id`'s values in the order of the world's suppliers (`default` elsewhere);
         ids of suppliers the world does not hold are left out."""
         values = np.full(len(self.supplier_keys), default)
-        if by_id:
+        if by_id and len(values):
             ids = np.fromiter(by_id, dtype=np.int64, count=len(by_id))
             given = np.fromiter(by_id.values(), dtype=np.float64, count=len(by_id))
             rows = np.searchsorted(self.supplier_keys, ids, sorter=self._key_order)
@@ -267,6 +267,12 @@ def stored_for_supplier(organisation_id: int) -> dict[int, SupplierMatch]:
     return {row.opportunity_id: row for row in found}
 
 
+def _in_batches(ids: list[int]) -> Iterator[list[int]]:
+    """`ids` in lists short enough for one `IN (...)`."""
+    for start in range(0, len(ids), IN_BATCH):
+        yield ids[start : start + IN_BATCH]
+
+
 # A supplier's stored ranking: (opportunity id, score, rank) of each row, best first.
 StoredRanking = list[tuple[int, float, int | None]]
 
@@ -274,7 +280,7 @@ StoredRanking = list[tuple[int, float, int | None]]
 def _supplier_rankings(organisation_ids: list[int]) -> dict[int, StoredRanking]:
     """Each supplier's stored ranking, read in a few queries rather than one per supplier."""
     rankings: dict[int, StoredRanking] = {}
-    for start in range(0, len(organisation_ids), IN_BATCH):
+    for batch in _in_batches(organisation_ids):
         query = (
             select(
                 SupplierMatch.organisation_id,
@@ -283,7 +289,7 @@ def _supplier_rankings(organisation_ids: list[int]) -> dict[int, StoredRanking]:
                 SupplierMatch.supplier_rank,
             )
             .where(
-                SupplierMatch.organisation_id.in_(organisation_ids[start : start + IN_BATCH]),
+                SupplierMatch.organisation_id.in_(batch),
                 SupplierMatch.supplier_rank.is_not(None),
             )
             .order_by(SupplierMatch.organisation_id, SupplierMatch.supplier_rank)
@@ -360,10 +366,8 @@ class _Recompute:
         that is full, looked up in the index on (key, rank) rather than by reading every
         stored row."""
         rank = getattr(SupplierMatch, attribute)
-        wanted = sorted(set(ids))
         found: dict[int, float] = {}
-        for start in range(0, len(wanted), IN_BATCH):
-            batch = wanted[start : start + IN_BATCH]
+        for batch in _in_batches(sorted(set(ids))):
             query = select(key, SupplierMatch.score).where(key.in_(batch), rank == scene.TOP_N)
             found.update((key_id, score) for key_id, score in db.session.execute(query))
         return found
