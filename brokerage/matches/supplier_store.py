@@ -18,6 +18,7 @@ Functions flush; the caller commits.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property, partial
 from itertools import count, islice
@@ -361,13 +362,19 @@ class _Recompute:
         index = self.scene.supplier_index.get(organisation_id)
         return None if index is None else self.scene.world.pool.candidates[index]
 
-    def _nth_scores(self, attribute: str, key: Any, ids: Iterable[int]) -> dict[int, float]:
+    def _nth_scores(
+        self, attribute: str, key: Any, ids: Iterable[int], scan_above: float = math.inf
+    ) -> dict[int, float]:
         """The N-th score of each of these rankings (opportunities' or suppliers', by `key`)
-        that is full, looked up in the index on (key, rank) rather than by reading every
-        stored row."""
+        that is full (perhaps of others too): looked up in the index on (key, rank), or, for
+        more than `scan_above` rankings, read in one pass over the stored rows."""
         rank = getattr(SupplierMatch, attribute)
+        wanted = sorted(set(ids))
+        if len(wanted) > scan_above:
+            query = select(key, SupplierMatch.score).where(rank == scene.TOP_N)
+            return {key_id: score for key_id, score in db.session.execute(query)}
         found: dict[int, float] = {}
-        for batch in _in_batches(sorted(set(ids))):
+        for batch in _in_batches(wanted):
             query = select(key, SupplierMatch.score).where(key.in_(batch), rank == scene.TOP_N)
             found.update((key_id, score) for key_id, score in db.session.execute(query))
         return found
@@ -396,11 +403,11 @@ class _Recompute:
         }
         # Only a supplier it may be listed for can take it into its ranking.
         listed = np.flatnonzero(np.isfinite(totals))
-        nth = self._nth_scores(
-            SUPPLIER_RANK,
-            SupplierMatch.organisation_id,
-            [*found.supplier_keys[listed].tolist(), *was_in],
-        )
+        probed = [*found.supplier_keys[listed].tolist(), *was_in]
+        # Looking up half the suppliers' N-th rows costs what reading every row does (about
+        # ten a supplier): 64 against 40 ms for all of 10,000.
+        half = len(found.supplier_keys) / 2
+        nth = self._nth_scores(SUPPLIER_RANK, SupplierMatch.organisation_id, probed, half)
         floor = found.supplier_values(nth, default=-np.inf)
         entering = found.supplier_keys[listed[totals[listed] >= floor[listed]]].tolist()
 
