@@ -242,7 +242,11 @@ def load_offer_side() -> OfferSide:
 
 
 def _replaced(kept: dict[int, T], gone: Collection[int], fresh: dict[int, T]) -> dict[int, T]:
-    return {key: value for key, value in kept.items() if key not in gone} | fresh
+    replaced = dict(kept)  # copied whole, then the few gone taken out: not key by key
+    for key in gone:
+        replaced.pop(key, None)
+    replaced.update(fresh)
+    return replaced
 
 
 def _named_again(

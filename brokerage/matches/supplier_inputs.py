@@ -5,7 +5,7 @@ profile, place and published offers pooled; every published opportunity as a que
 from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Exists, Row, column, exists, select, table
@@ -23,7 +23,8 @@ from ..listings.models import (
     OrganisationTrade,
     Profile,
 )
-from ..matching.model import WantedMeasure
+from ..matching.model import Catalogue, WantedMeasure
+from ..matching.supplier_batch import OpportunityArrays
 from ..matching.supplier_model import OpportunityQuery, PooledMeasure, SupplierCandidate
 from ..matching.suppliers import SupplierPool
 from ..places.book import PlaceBook
@@ -239,9 +240,17 @@ class OpportunityQueries:
     ids: list[int]
     organisations: list[int]
     queries: list[OpportunityQuery]
+    # The queries as arrays, once built (a kept world's queries serve many recomputes).
+    _built: list[OpportunityArrays] = field(default_factory=list, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def arrays(self, catalogue: Catalogue) -> OpportunityArrays:
+        """The queries as the batch scorer's arrays, built once for the catalogue."""
+        if not self._built or self._built[0].catalogue is not catalogue:
+            self._built[:] = [OpportunityArrays(self.queries, catalogue)]
+        return self._built[0]
 
 
 def published_opportunity_queries(ids: Collection[int] | None = None) -> OpportunityQueries:

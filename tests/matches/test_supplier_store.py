@@ -15,7 +15,7 @@ from brokerage.accounts.models import User
 from brokerage.extensions import db
 from brokerage.jobs import work
 from brokerage.listings.models import Need, Offer, Opportunity
-from brokerage.matches import supplier_store, suppliers
+from brokerage.matches import kept, supplier_store, suppliers
 from brokerage.matches.jobs import mark_everything_changed
 from brokerage.matches.models import Match, State
 from brokerage.matches.policy import publish_policy
@@ -26,6 +26,7 @@ from brokerage.places.service import save_priority_place
 from brokerage.workflow.interest import express_interest
 from tests.factories import PriorityPlacePrefixFactory
 from tests.helpers.api import bearer
+from tests.helpers.app import counted_statements
 from tests.helpers.matches import (
     CATERING,
     CLEANING,
@@ -151,6 +152,24 @@ def test_saving_an_offer_rewrites_only_its_suppliers_rows(county, cleaning, in_a
     assert changed == {pair for pair in before if pair[1] == county.organisations["printers"]}, (
         changed
     )
+
+
+def test_recomputing_an_opportunity_reads_its_suppliers_rankings_together_not_one_by_one(
+    county, cleaning, in_app
+):
+    before = _ranks_and_scores(supplier_rows(in_app))
+
+    def recompute() -> list[str]:
+        kept.supplier_side()  # the kept world read before counting
+        with counted_statements() as statements:
+            supplier_store.recompute_supplier_matches(opportunity_ids=[cleaning["contract"]])
+        db.session.commit()
+        return statements
+
+    statements = in_app(recompute)
+    one_by_one = [s for s in statements if re.search(r"supplier_matches.organisation_id = ", s)]
+    assert not one_by_one, "a ranking that stays as stored is not read or written again"
+    assert _ranks_and_scores(supplier_rows(in_app)) == before
 
 
 def test_archiving_the_opportunity_drops_its_stored_suppliers(county, cleaning, in_app):

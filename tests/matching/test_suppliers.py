@@ -8,6 +8,7 @@ import dataclasses
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from brokerage.matching.engine import TIE_DECIMALS
 from brokerage.matching.model import WantedMeasure
