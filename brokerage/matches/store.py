@@ -392,7 +392,9 @@ class _Rows:
         pair: Callable[[int], tuple[int | None, int | None]],
     ) -> None:
         """Give the partners in `ranked` (ids, best first) ranks 1..n in `attribute`, clear
-        the others, create missing rows, and delete suggested rows ranked nowhere."""
+        the others, create missing rows, and delete suggested rows ranked nowhere; written at
+        the next query or flush (one flush for many rankings: each flush looks at every
+        object the session holds)."""
         new = {partner: rank for rank, partner in enumerate(ranked, start=1)}
         for partner, row in existing.items():
             if row.state != SUGGESTED:
@@ -406,7 +408,6 @@ class _Rows:
                 created = self._create(seeker, offer)
                 if created is not None:
                     setattr(created, attribute, rank)
-        db.session.flush()
 
     def _scored(self, seeker: int | None, offer: int | None) -> dict[str, Any] | None:
         """The pair's row fields (scores, components, reasons); None if either side is
