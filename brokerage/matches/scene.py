@@ -220,17 +220,15 @@ class Scene:
 
     def queries(self, side: Side) -> QueryPool:
         """The side's seekers as one `QueryPool`, to score offers against them all at once;
-        kept by the process (`_QUERY_POOLS`) while every seeker's `Wanted` is the very one
-        it was built from and the catalogue is the same: a kept world (`kept`) hands the
-        same objects to each recompute until a seeker changes."""
+        kept by the process (`_QUERY_POOLS`) while the catalogue is the same, and updated
+        with only the seekers whose `Wanted` is not the very one it holds: a kept world
+        (`kept`) hands the same objects to each recompute, and new ones for seekers saved."""
         _, wanted = self.seekers(side)
         built = _QUERY_POOLS.get(side.model)
-        if (
-            built is None
-            or built.catalogue is not self.catalogue
-            or not _same_objects(built.queries, wanted)
-        ):
+        if built is None or built.catalogue is not self.catalogue:
             built = _QUERY_POOLS[side.model] = QueryPool(wanted, self.catalogue)
+        elif not _same_objects(built.queries, wanted):
+            built = _QUERY_POOLS[side.model] = built.updated(wanted)
         return built
 
     def offer_scores(self, side: Side, offer: int) -> Scores:

@@ -13,7 +13,7 @@ explained when shown. Functions flush; the caller commits.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, cast
@@ -24,7 +24,7 @@ from sqlalchemy import Table, delete, select
 from ..bulk_rows import insert_rows
 from ..extensions import db
 from ..listings.models import Listing, Offer
-from ..matching.engine import Scores
+from ..matching.engine import TIE_DECIMALS, Scores
 from ..types import utcnow
 from . import kept
 from .models import Match, State
@@ -47,6 +47,8 @@ SUGGESTED = State.SUGGESTED.value
 # A pair scored in the full pool or on its own differs by float noise at most: a smaller
 # difference is no change.
 SAME_SCORE = 1e-6
+# Rows read by one query (a bound parameter per key).
+READ_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,38 @@ def _merged(ranked: Iterable[tuple[float, int]], newcomer: tuple[float, int] | N
     return [partner for _, partner in sorted((-round(s, 9), p) for s, p in entries)[:TOP_N]]
 
 
+def _at_or_below_foot(score: float, ranked: list[tuple[float, int]]) -> bool:
+    """Whether `score` is no better than the lowest of a ranking (ties count as lower:
+    someone unranked with the same score may come first)."""
+    return round(score, TIE_DECIMALS) <= min(round(s, TIE_DECIMALS) for s, _ in ranked)
+
+
+@dataclass(frozen=True)
+class _Change:
+    """The listing saved: its id, its stored rows by partner, and its totals against every
+    partner now (None: no longer published)."""
+
+    id: int
+    rows: dict[int, Match]
+    totals: np.ndarray | None
+
+    def now(self, partner: int | None) -> float:
+        if self.totals is None or partner is None:
+            return -np.inf
+        return float(self.totals[partner])
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """Partners' own rankings of the changed kind: rows by `key` (the partner) and `partner`
+    (the ranked listing), ranked in the `rank` attribute."""
+
+    key: Any
+    partner: Any
+    rank: str
+    partners: Listings
+
+
 def _threshold(nth: dict[int, float], listings: Listings) -> np.ndarray:
     """Per listing, the score a newcomer must reach: its N-th score, or -inf if not full."""
     floor = np.full(len(listings), -np.inf)
@@ -229,14 +263,22 @@ class _Rows:
         self.seekers, _ = scene.seekers(side)
 
     def of_seeker(self, seeker_id: int) -> dict[int, Match]:
-        found = db.session.scalars(select(Match).where(self.column == seeker_id))
-        return {row.offer_id: row for row in found}
+        return self.grouped(self.column, Match.offer_id, [seeker_id])[seeker_id]
 
     def of_offer(self, offer_id: int) -> dict[int, Match]:
-        found = db.session.scalars(
-            select(Match).where(Match.offer_id == offer_id, self.column.is_not(None))
-        )
-        return {getattr(row, self.side.column): row for row in found}
+        return self.grouped(Match.offer_id, self.column, [offer_id])[offer_id]
+
+    def grouped(self, key: Any, partner: Any, keys: Collection[int]) -> dict[int, dict[int, Match]]:
+        """The rows of each of `keys` (seekers, or offers with this side's seekers), by key
+        then partner, a few queries in all rather than one per key."""
+        found: dict[int, dict[int, Match]] = {k: {} for k in keys}
+        ordered = sorted(found)
+        for start in range(0, len(ordered), READ_BATCH):
+            chosen = ordered[start : start + READ_BATCH]
+            query = select(Match).where(key.in_(chosen), partner.is_not(None))
+            for row in db.session.scalars(query):
+                found[getattr(row, key.key)][getattr(row, partner.key)] = row
+        return found
 
     def nth_scores(self, rank_column: Any, key_column: Any) -> dict[int, float]:
         """The N-th ranked score of each listing whose ranking is full."""
@@ -250,19 +292,19 @@ class _Rows:
         scene, offers = self.scene, self.scene.offers
         seeker = self.seekers.index.get(seeker_id)
         totals = None if seeker is None else scene.seeker_totals(self.side, seeker)
-        floor = _threshold(self.nth_scores(Match.offer_rank, Match.offer_id), offers)
-        changes = self._changes(self.of_seeker(seeker_id), "offer_rank", offers, totals, floor)
-        rescan, merge = changes
-        rankings = {o: self._merged_offer(o, seeker_id, totals) for o in merge}
-        if rescan:
-            columns = scene.offer_totals(self.side, [offers.index[o] for o in rescan])
-            for j, offer_id in enumerate(rescan):
-                rankings[offer_id] = [int(self.seekers.ids[s]) for s in best(columns[:, j])]
-        for offer_id, ranked in rankings.items():
-            o = offers.index.get(offer_id)
-            self._set_ranks(
-                self.of_offer(offer_id), ranked, "offer_rank", partial(self._seeker_pair, o)
-            )
+
+        def rescanned(offer_ids: list[int]) -> dict[int, list[int]]:
+            columns = scene.offer_totals(self.side, [offers.index[o] for o in offer_ids])
+            ids = self.seekers.ids
+            return {o: [int(ids[s]) for s in best(columns[:, j])] for j, o in enumerate(offer_ids)}
+
+        self._rerank(
+            _Change(seeker_id, self.of_seeker(seeker_id), totals),
+            _Ranking(Match.offer_id, self.column, "offer_rank", offers),
+            _threshold(self.nth_scores(Match.offer_rank, Match.offer_id), offers),
+            rescanned,
+            lambda offer_id, s_id: (self.seekers.index[s_id], offers.index.get(offer_id)),
+        )
         top = [] if totals is None else [int(offers.ids[o]) for o in best(totals)]
         self._set_ranks(
             self.of_seeker(seeker_id), top, "seeker_rank", lambda o_id: (seeker, offers.index[o_id])
@@ -274,83 +316,67 @@ class _Rows:
         scene, seekers = self.scene, self.seekers
         offer = scene.offers.index.get(offer_id)
         totals = None if offer is None else scene.offer_totals(self.side, [offer])[:, 0]
-        floor = _threshold(self.nth_scores(Match.seeker_rank, self.column), seekers)
-        rescan, merge = self._changes(
-            self.of_offer(offer_id), "seeker_rank", seekers, totals, floor
+
+        def rescanned(seeker_ids: list[int]) -> dict[int, list[int]]:
+            return {
+                s: [
+                    int(scene.offers.ids[o])
+                    for o in best(scene.seeker_totals(self.side, seekers.index[s]))
+                ]
+                for s in seeker_ids
+            }
+
+        self._rerank(
+            _Change(offer_id, self.of_offer(offer_id), totals),
+            _Ranking(self.column, Match.offer_id, "seeker_rank", seekers),
+            _threshold(self.nth_scores(Match.seeker_rank, self.column), seekers),
+            rescanned,
+            lambda s_id, o_id: (seekers.index.get(s_id), scene.offers.index[o_id]),
         )
-        rankings = {s: self._merged_seeker(s, offer_id, totals) for s in merge}
-        for seeker_id in rescan:
-            seeker_totals = scene.seeker_totals(self.side, seekers.index[seeker_id])
-            rankings[seeker_id] = [int(scene.offers.ids[o]) for o in best(seeker_totals)]
-        for seeker_id, ranked in rankings.items():
-            s = seekers.index.get(seeker_id)
-            self._set_ranks(
-                self.of_seeker(seeker_id), ranked, "seeker_rank", partial(self._offer_pair, s)
-            )
         top = [] if totals is None else [int(seekers.ids[s]) for s in best(totals)]
         self._set_ranks(
             self.of_offer(offer_id), top, "offer_rank", lambda s_id: (seekers.index[s_id], offer)
         )
         self._refresh(self.of_offer(offer_id).values())
 
-    def _changes(
+    def _rerank(
         self,
-        rows: dict[int, Match],
-        rank: str,
-        partners: Listings,
-        totals: np.ndarray | None,
+        change: _Change,
+        ranking: _Ranking,
         floor: np.ndarray,
-    ) -> tuple[list[int], set[int]]:
-        """Partners whose ranking the changed listing was in and fell in (recompute them
-        in full: someone else moves up), and those it stays in or now enters (merge)."""
-
-        def now(partner_id: int) -> float:
-            index = partners.index.get(partner_id)
-            return -np.inf if totals is None or index is None else float(totals[index])
-
+        rescanned: Callable[[list[int]], dict[int, list[int]]],
+        pair: Callable[[int, int], tuple[int | None, int | None]],
+    ) -> None:
+        """The partners' rankings the changed listing was in or now enters: merged from
+        their stored scores, or scored in full (`rescanned`) where its score fell to the
+        foot of its ranking or the ranking is not full (someone unranked may now come
+        before it); a full ranking it stays above the foot of keeps its members."""
+        partners, rank = ranking.partners, ranking.rank
         was_in = {
             partner: row.score
-            for partner, row in rows.items()
+            for partner, row in change.rows.items()
             if getattr(row, rank) is not None
             and row.state == SUGGESTED
             and partner in partners.index
         }
-        rescan = sorted(
-            partner for partner, old in was_in.items() if now(partner) < old - SAME_SCORE
-        )
         entering = set()
-        if totals is not None:
-            entering = {
-                int(partners.ids[i])
-                for i in np.flatnonzero(np.isfinite(totals) & (totals >= floor))
-            }
-        return rescan, (set(was_in) | entering) - set(rescan)
-
-    def _merged_offer(self, offer_id: int, seeker_id: int, totals: np.ndarray | None) -> list[int]:
-        ranked = [
-            (r.score, s)
-            for s, r in self.of_offer(offer_id).items()
-            if r.offer_rank and s != seeker_id
-        ]
-        index = self.scene.offers.index[offer_id]
-        return _merged(ranked, None if totals is None else (float(totals[index]), seeker_id))
-
-    def _merged_seeker(self, seeker_id: int, offer_id: int, totals: np.ndarray | None) -> list[int]:
-        ranked = [
-            (r.score, o)
-            for o, r in self.of_seeker(seeker_id).items()
-            if r.seeker_rank and o != offer_id
-        ]
-        index = self.seekers.index[seeker_id]
-        return _merged(ranked, None if totals is None else (float(totals[index]), offer_id))
-
-    def _seeker_pair(self, offer: int | None, seeker_id: int) -> tuple[int | None, int | None]:
-        """The scene's (seeker, offer) positions of a seeker ranked for `offer`."""
-        return self.seekers.index[seeker_id], offer
-
-    def _offer_pair(self, seeker: int | None, offer_id: int) -> tuple[int | None, int | None]:
-        """The scene's (seeker, offer) positions of an offer ranked for `seeker`."""
-        return seeker, self.scene.offers.index[offer_id]
+        if change.totals is not None:
+            found = np.isfinite(change.totals) & (change.totals >= floor)
+            entering = {int(partners.ids[i]) for i in np.flatnonzero(found)}
+        rows = self.grouped(ranking.key, ranking.partner, was_in.keys() | entering)
+        rankings, rescan = {}, []
+        for partner, partner_rows in rows.items():
+            ranked = [(r.score, p) for p, r in partner_rows.items() if getattr(r, rank)]
+            now = change.now(partners.index.get(partner))
+            fell = partner in was_in and now < was_in[partner] - SAME_SCORE
+            if fell and (len(ranked) < TOP_N or _at_or_below_foot(now, ranked)):
+                rescan.append(partner)
+                continue
+            others = [(score, p) for score, p in ranked if p != change.id]
+            rankings[partner] = _merged(others, (now, change.id) if np.isfinite(now) else None)
+        rankings |= rescanned(sorted(rescan))
+        for partner, ranked_ids in rankings.items():
+            self._set_ranks(rows[partner], ranked_ids, rank, partial(pair, partner))
 
     def _set_ranks(
         self,
@@ -360,7 +386,9 @@ class _Rows:
         pair: Callable[[int], tuple[int | None, int | None]],
     ) -> None:
         """Give the partners in `ranked` (ids, best first) ranks 1..n in `attribute`, clear
-        the others, create missing rows, and delete suggested rows ranked nowhere."""
+        the others, create missing rows, and delete suggested rows ranked nowhere; written at
+        the next query or flush (one flush for many rankings: each flush looks at every
+        object the session holds)."""
         new = {partner: rank for rank, partner in enumerate(ranked, start=1)}
         for partner, row in existing.items():
             if row.state != SUGGESTED:
@@ -374,7 +402,6 @@ class _Rows:
                 created = self._create(seeker, offer)
                 if created is not None:
                     setattr(created, attribute, rank)
-        db.session.flush()
 
     def _scored(self, seeker: int | None, offer: int | None) -> dict[str, Any] | None:
         """The pair's row fields (scores, components, reasons); None if either side is

@@ -78,6 +78,62 @@ class QueryPool:
     def __len__(self) -> int:
         return len(self.queries)
 
+    def updated(self, queries: Sequence[Wanted]) -> QueryPool:
+        """A pool of `queries` that scores as `QueryPool(queries, self.catalogue)` does, made
+        from this one: a query that is the very object this pool holds keeps its arrays and
+        only the others are read (a saved seeker among thousands is one query read, not all).
+        Words new to the pool join the end of its vocabulary; words no query uses any more
+        stay in it, matching nothing, until a pool is built afresh."""
+        position = {id(query): i for i, query in enumerate(self.queries)}
+        kept = np.array([position.get(id(query), -1) for query in queries], dtype=np.int64)
+        fresh_at = np.flatnonzero(kept < 0)
+        if 2 * fresh_at.size > len(queries) or len(self.vocabulary) > 2 * _words_used(self):
+            return QueryPool(queries, self.catalogue)
+        fresh = QueryPool([queries[i] for i in fresh_at.tolist()], self.catalogue)
+        # Each query's arrays come from this pool's rows, or after them from the fresh one's.
+        source = kept
+        source[fresh_at] = len(self) + np.arange(len(fresh))
+        moved_to = np.full(len(self) + len(fresh), -1, dtype=np.int64)
+        moved_to[source] = np.arange(len(queries))
+        pool = QueryPool.__new__(QueryPool)
+        pool.queries, pool.catalogue = tuple(queries), self.catalogue
+        for name in _PER_QUERY:
+            setattr(pool, name, _joined(self, fresh, name)[source])
+        pool.category_codes = dict(self.category_codes)
+        codes = [
+            pool.category_codes.setdefault(code, len(pool.category_codes))
+            for code in fresh.category_codes
+        ]
+        pool.category = np.r_[self.category, np.array(codes, dtype=np.int32)[fresh.category]][
+            source
+        ]
+        pool.word_ids = dict(self.word_ids)
+        word_ids = np.array(
+            [pool.word_ids.setdefault(word, len(pool.word_ids)) for word in fresh.vocabulary],
+            dtype=np.int64,
+        )
+        pool.vocabulary = list(pool.word_ids)
+        pool.typos = (
+            self.typos
+            if len(pool.vocabulary) == len(self.vocabulary)
+            else TypoIndex(pool.vocabulary)
+        )
+        _regroup(pool, self, fresh, moved_to, _PER_MEASURE)
+        order = _regroup(pool, self, fresh, moved_to, _PER_WORD)
+        pool.pair_word = np.r_[self.pair_word, word_ids[fresh.pair_word]][order]
+        # Synonym cover names pairs by their place in the pair arrays: follow them there.
+        place = np.full(len(self.pair_word) + len(fresh.pair_word), -1, dtype=np.int64)
+        place[order] = np.arange(order.size)
+        cover_pair = place[np.r_[self.cover_pair, fresh.cover_pair + len(self.pair_word)]]
+        cover_token = np.r_[self.cover_token, word_ids[fresh.cover_token]]
+        pool.cover_pair, pool.cover_token = (
+            cover_pair[cover_pair >= 0],
+            cover_token[cover_pair >= 0],
+        )
+        pool.has_words = np.bincount(pool.pair_query, minlength=len(pool)) > 0
+        pool._word_weights = None
+        return pool
+
     def _index_measures(self) -> None:
         """Every (query, wanted measure) known to the catalogue, with its weight, target
         (NaN: none), outcome and theme; and each query's total weight (unknown codes too)."""
@@ -158,6 +214,56 @@ class QueryPool:
             sums = np.array([weights[a:b].sum() for a, b in zip(bounds, bounds[1:], strict=False)])
             self._word_weights = (word_weight, weights, sums)
         return self._word_weights[1], self._word_weights[2]
+
+
+# What `QueryPool.updated` carries over: arrays with a row per query, per (query, wanted
+# measure) and per (query, word); the first of each pair's names says its query.
+_PER_QUERY = (
+    "easting",
+    "northing",
+    "max_distance",
+    "start",
+    "end",
+    "priority",
+    "can_be_sent",
+    "total_weight",
+    "asks_something",
+    "asks_in_words",
+    "asks_measures",
+)
+_PER_MEASURE = (
+    "measure_query",
+    "measure",
+    "measure_theme",
+    "measure_outcome",
+    "measure_weight",
+    "measure_target",
+)
+_PER_WORD = ("pair_query", "pair_factor")
+
+
+def _joined(pool: QueryPool, fresh: QueryPool, name: str) -> np.ndarray:
+    return np.concatenate([getattr(pool, name), getattr(fresh, name)])
+
+
+def _words_used(pool: QueryPool) -> int:
+    return int(np.unique(pool.pair_word).size)
+
+
+def _regroup(
+    into: QueryPool, pool: QueryPool, fresh: QueryPool, moved_to: np.ndarray, names: Sequence[str]
+) -> np.ndarray:
+    """Set `into`'s per-pair arrays `names` from `pool`'s and `fresh`'s, whose queries moved
+    to `moved_to` (-1: gone), grouped by query in its order, each query's pairs in their own
+    order; return where each came from (in the two pools' pairs, joined)."""
+    query, *others = names
+    queries = moved_to[np.r_[getattr(pool, query), getattr(fresh, query) + len(pool)]]
+    order = np.flatnonzero(queries >= 0)
+    order = order[np.argsort(queries[order], kind="stable")]
+    setattr(into, query, queries[order])
+    for name in others:
+        setattr(into, name, _joined(pool, fresh, name)[order])
+    return order
 
 
 def _toms(candidate: Candidate, queries: QueryPool, policy: MatchingPolicy) -> np.ndarray:

@@ -6,9 +6,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from brokerage.extensions import db
+from brokerage.listings.models import Need
 from brokerage.matches.models import Match
 from brokerage.matches.policy import publish_policy
-from brokerage.matches.scene import explain_stored
+from brokerage.matches.scene import Scene, explain_stored
 from brokerage.matches.store import rebuild
 from brokerage.matching import MatchingPolicy
 from brokerage.toms.service import matching_catalogue
@@ -164,6 +165,34 @@ def test_an_offers_page_shows_its_best_opportunity_however_low_that_ranks_the_of
     ]
     assert answer["matches"][0]["score"] == round(score, 4)
     assert answer["matches"][0]["reasons"], "explained when shown"
+
+
+def test_an_offer_falling_but_staying_above_the_foot_of_a_full_ranking_merges_it(
+    county, in_app, monkeypatch
+):
+    """Nobody below the foot of a need's full ranking can overtake an offer that stays above
+    it: the need's ranking is merged from stored scores, not scored against every offer."""
+    ids = _small_county(county)
+    fitting = offer("Reading volunteers", "OX4 2JY", READING, category="education")
+    county.edit("offer", ids["reading"], **fitting)
+    mentors = offer("Mentors", "OX4 1JE", READING, description="Mentors for young people.")
+    county.list("offer", "caterers", **mentors)
+    before = stored(in_app)
+    scored_in_full: list[type] = []
+    seeker_totals = Scene.seeker_totals
+
+    def spied(scene: Scene, side, seeker: int):
+        scored_in_full.append(side.model)
+        return seeker_totals(scene, side, seeker)
+
+    monkeypatch.setattr(Scene, "seeker_totals", spied)
+    county.edit("offer", ids["reading"], **{**fitting, "category": "volunteering"})
+
+    after = stored(in_app)
+    key = (ids["reading"], "need", ids["need"])
+    assert after[key][0] < before[key][0] and after[key][1] == 1, "fell, still first"
+    assert Need not in scored_in_full
+    _same_pairs(after, _rebuilt(in_app))
 
 
 def test_archiving_an_offer_drops_its_suggested_matches_and_promotes_the_next(county, in_app):

@@ -224,3 +224,55 @@ def test_a_pool_finds_a_words_typos_once_and_scores_as_a_pool_that_kept_nothing(
         fresh = score_all(query, CandidatePool(candidates, CATALOGUE), policy)
         for part in PARTS:
             np.testing.assert_array_equal(getattr(scores, part), getattr(fresh, part))
+
+
+def assert_scores_as_built_afresh(
+    updated: QueryPool, queries: list[Wanted], candidates: list[Candidate]
+) -> None:
+    """Every candidate scores against `updated` to the last bit as against a pool of
+    `queries` built afresh, under each policy."""
+    pool = CandidatePool(candidates, CATALOGUE)
+    fresh = QueryPool(queries, CATALOGUE)
+    assert updated.queries == fresh.queries
+    for policy in POLICIES:
+        for item in candidates:
+            got = score_against(item, updated, pool.word_weight, policy)
+            want = score_against(item, fresh, pool.word_weight, policy)
+            for part in ("included", *PARTS):
+                np.testing.assert_array_equal(getattr(got, part), getattr(want, part), part)
+
+
+@st.composite
+def changed_queries(draw: st.DrawFn) -> tuple[list[Wanted], list[Wanted]]:
+    """Queries, and the same after some left, others came and the order changed (as many
+    came as stayed, at most)."""
+    before = draw(st.lists(wanted() | titled_wanted(), min_size=2, max_size=10))
+    stayed = [query for query in before if draw(st.integers(0, 3))]
+    came = draw(st.lists(wanted() | titled_wanted(), max_size=max(1, len(stayed))))
+    return before, draw(st.permutations(stayed + came))
+
+
+@settings(max_examples=100, deadline=None)
+@given(changed_queries(), candidate_lists(max_size=6))
+def test_a_query_pool_updated_with_changed_queries_scores_as_one_built_afresh(changed, candidates):
+    before, after = changed
+    assert_scores_as_built_afresh(QueryPool(before, CATALOGUE).updated(after), after, candidates)
+
+
+def test_updating_a_query_pool_reads_only_the_queries_that_changed(monkeypatch):
+    before = _queries()
+    pool = QueryPool(before, CATALOGUE)
+    saved = dataclasses.replace(before[2], text="Laptops for a literacy support club")
+    after = [*before[:2], saved, *before[4:]]
+    read: list[int] = []
+    build = QueryPool.__init__
+
+    def counted(self: QueryPool, queries, catalogue) -> None:
+        read.append(len(queries))
+        build(self, queries, catalogue)
+
+    monkeypatch.setattr(QueryPool, "__init__", counted)
+    updated = pool.updated(after)
+    assert read == [1]
+    monkeypatch.undo()
+    assert_scores_as_built_afresh(updated, after, _candidates())
