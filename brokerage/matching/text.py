@@ -29,8 +29,8 @@ FIT_STOPWORDS = (
     STOPWORDS
     | frozenset(
         "above after again among around because been before being both cannot could did does "
-        "doing done during each either every few had having her here hers him his how just may "
-        "might more most much must nor off once only onto other ours over own same she should "
+        "doing done during each either every few had having her here hers him his how just like "
+        "may might more most much must nor off once only onto other ours over own same she should "
         "some such than then there these too under until upon very via while whom whose why "
         "within without yet yours".split()
     )

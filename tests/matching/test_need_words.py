@@ -182,6 +182,13 @@ def test_an_ing_written_without_its_i_is_the_same_word():
     assert _fit("Reading volunteers", "Volunteres for readng") == pytest.approx(1.0, abs=0.1)
 
 
+def test_like_says_nothing_of_the_help():
+    """ "We would like reading helpers" shares no help with "Cycles like new": a function
+    word, not a word of the help (it showed in a demo need's fit as "like")."""
+    assert fit_words("We would like volunteers") == fit_words("We would volunteers")
+    assert _fit("We would like reading helpers", "Refurbished cycles like new") == 0
+
+
 # Place names ---------------------------------------------------------------------------
 
 PLACES = frozenset({"Bicester", "Banbury"})
