@@ -381,7 +381,7 @@ class _Recompute:
     ) -> dict[int, float]:
         """The N-th score of each of these rankings (opportunities' or suppliers', by `key`)
         that is full (perhaps of others too): looked up in the index on (key, rank), or, for
-        more than `scan_above` rankings, read in one pass over the stored rows."""
+        more than `scan_above` rankings, read in one pass (see `nth_score_query`)."""
         every_nth = nth_score_query(attribute, key)
         wanted = sorted(set(ids))
         if len(wanted) > scan_above:
