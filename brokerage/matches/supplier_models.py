@@ -68,6 +68,11 @@ class SupplierMatch(Model):
         ),
         Index("ix_supplier_matches_opportunity_rank", "opportunity_id", "opportunity_rank"),
         Index("ix_supplier_matches_organisation_rank", "organisation_id", "supplier_rank"),
+        # Covers the read of every supplier's N-th score (organisation and score where
+        # supplier_rank = N) on an opportunity's save, so it never visits the wide rows.
+        Index(
+            "ix_supplier_matches_supplier_rank_score", "supplier_rank", "organisation_id", "score"
+        ),
     )
 
 

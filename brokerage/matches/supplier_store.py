@@ -25,7 +25,8 @@ from itertools import count
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Select, Table, delete, insert, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from ..bulk_rows import insert_rows
 from ..extensions import db
@@ -275,6 +276,12 @@ def stored_for_supplier(organisation_id: int) -> dict[int, SupplierMatch]:
     return {row.opportunity_id: row for row in found}
 
 
+def nth_score_query(attribute: str, key: InstrumentedAttribute[int]) -> Select[int, float]:
+    """Each ranking's N-th row as (`key`, score) only: for suppliers' rankings the index on
+    (supplier_rank, organisation_id, score) answers it without reading the wide rows."""
+    return select(key, SupplierMatch.score).where(getattr(SupplierMatch, attribute) == scene.TOP_N)
+
+
 def _in_batches(ids: list[int]) -> Iterator[list[int]]:
     """`ids` in lists short enough for one `IN (...)`."""
     for start in range(0, len(ids), IN_BATCH):
@@ -374,15 +381,14 @@ class _Recompute:
     ) -> dict[int, float]:
         """The N-th score of each of these rankings (opportunities' or suppliers', by `key`)
         that is full (perhaps of others too): looked up in the index on (key, rank), or, for
-        more than `scan_above` rankings, read in one pass over the stored rows."""
-        rank = getattr(SupplierMatch, attribute)
+        more than `scan_above` rankings, read in one pass (see `nth_score_query`)."""
+        every_nth = nth_score_query(attribute, key)
         wanted = sorted(set(ids))
         if len(wanted) > scan_above:
-            query = select(key, SupplierMatch.score).where(rank == scene.TOP_N)
-            return {key_id: score for key_id, score in db.session.execute(query)}
+            return {key_id: score for key_id, score in db.session.execute(every_nth)}
         found: dict[int, float] = {}
         for batch in _in_batches(wanted):
-            query = select(key, SupplierMatch.score).where(key.in_(batch), rank == scene.TOP_N)
+            query = every_nth.where(key.in_(batch))
             found.update((key_id, score) for key_id, score in db.session.execute(query))
         return found
 
