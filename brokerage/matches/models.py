@@ -124,6 +124,14 @@ class Match(Model):
         Index("ix_matches_opportunity_best", "opportunity_id", "score"),
         Index("ix_matches_need_best", "need_id", "score"),
         Index("ix_matches_offer_best", "offer_id", "score"),
+        # A save reads the N-th score of every full ranking (`store._Rows.nth_scores`:
+        # rank = TOP_N, one side's seeker not null). These cover that read, so it is an
+        # index range scan that never visits the table, whatever TOP_N is (plain, not
+        # partial on the constant, so changing TOP_N needs no migration).
+        Index("ix_matches_seeker_nth", "seeker_rank", "opportunity_id", "need_id", "score"),
+        Index(
+            "ix_matches_offer_nth", "offer_rank", "opportunity_id", "need_id", "offer_id", "score"
+        ),
     )
 
     # A plain attribute, not a column: the reasons worked out while this object is shown,

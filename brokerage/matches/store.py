@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any, cast
 
 import numpy as np
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Select, Table, delete, select
 
 from ..bulk_rows import insert_rows
 from ..extensions import db
@@ -254,6 +254,13 @@ def _threshold(nth: dict[int, float], listings: Listings) -> np.ndarray:
     return floor
 
 
+def nth_score_query(rank_column: Any, key_column: Any, seeker_column: Any) -> Select[Any]:
+    """The N-th score of each full ranking in `rank_column` among pairs with a seeker in
+    `seeker_column`, by `key_column`: only indexed columns (ix_matches_seeker_nth,
+    ix_matches_offer_nth), so the read never visits the wide rows."""
+    return select(key_column, Match.score).where(rank_column == TOP_N, seeker_column.is_not(None))
+
+
 class _Rows:
     """One side's stored rows (opportunities or needs with offers), read and written."""
 
@@ -282,9 +289,7 @@ class _Rows:
 
     def nth_scores(self, rank_column: Any, key_column: Any) -> dict[int, float]:
         """The N-th ranked score of each listing whose ranking is full."""
-        query = select(key_column, Match.score).where(
-            rank_column == TOP_N, self.column.is_not(None)
-        )
+        query = nth_score_query(rank_column, key_column, self.column)
         return {key: score for key, score in db.session.execute(query)}
 
     def seeker_changed(self, seeker_id: int) -> None:

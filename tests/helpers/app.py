@@ -11,7 +11,7 @@ from typing import Any
 import flask_migrate
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy import Executable, create_engine, event, make_url, text
 
 from brokerage import create_app
 from brokerage.extensions import db
@@ -98,3 +98,16 @@ def counted_statements() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+def query_plan(query: Executable) -> str:
+    """How the database would run `query`, its plan's steps one a line. PostgreSQL is told
+    to avoid whole-table and bitmap reads, as it would for a large table: a test's
+    near-empty one is cheapest read whole."""
+    connection = db.session.connection()
+    sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
+    if connection.dialect.name == "sqlite":
+        return "\n".join(row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
+    return "\n".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}"))

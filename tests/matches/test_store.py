@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
@@ -10,10 +11,10 @@ from brokerage.listings.models import Need
 from brokerage.matches.models import Match
 from brokerage.matches.policy import publish_policy
 from brokerage.matches.scene import Scene, explain_stored
-from brokerage.matches.store import rebuild
+from brokerage.matches.store import nth_score_query, rebuild
 from brokerage.matching import MatchingPolicy
 from brokerage.toms.service import matching_catalogue
-from tests.helpers.app import counted_statements
+from tests.helpers.app import counted_statements, query_plan
 from tests.helpers.matches import (
     JOBS,
     READING,
@@ -305,3 +306,23 @@ def test_explaining_pairs_stored_without_reasons_reads_their_measures_in_a_few_q
     pairs, statements = in_app(explain_every_match)
     # The policy, the offers' service reach, and measures once per kind of listing.
     assert pairs > 6 and len(statements) <= 5, "\n".join(s.split("\n")[1] for s in statements)
+
+
+# The words each database's plan uses for a read answered by an index alone.
+INDEX_ONLY_READ = {"sqlite": "USING COVERING INDEX", "postgresql": "Index Only Scan using"}
+
+
+@pytest.mark.parametrize("seeker_column", [Match.opportunity_id, Match.need_id])
+@pytest.mark.parametrize(
+    ("rank_column", "index"),
+    [(Match.seeker_rank, "ix_matches_seeker_nth"), (Match.offer_rank, "ix_matches_offer_nth")],
+)
+def test_a_saves_nth_scores_are_read_from_an_index_alone(in_app, rank_column, index, seeker_column):
+    """A save reads the N-th score of every full ranking; read from the table, that scanned
+    every stored pair, twice per offer save (issue 21)."""
+    key_column = seeker_column if rank_column is Match.seeker_rank else Match.offer_id
+    query = nth_score_query(rank_column, key_column, seeker_column)
+
+    dialect, steps = in_app(lambda: (db.engine.dialect.name, query_plan(query)))
+
+    assert f"{INDEX_ONLY_READ[dialect]} {index}" in steps
