@@ -2,7 +2,7 @@
 ranking (rank = TOP_N); these indexes cover that read, so it no longer scans the matches table.
 
 Revision ID: 0040_match_rank_index
-Revises: 0038_offer_opportunity_ranks
+Revises: 0039_supplier_rank_index
 Create Date: 2026-12-05 15:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0040_match_rank_index"
-down_revision = "0038_offer_opportunity_ranks"
+down_revision = "0039_supplier_rank_index"
 branch_labels = None
 depends_on = None
 

@@ -26,7 +26,7 @@ from brokerage.places.service import save_priority_place
 from brokerage.workflow.interest import express_interest
 from tests.factories import PriorityPlacePrefixFactory
 from tests.helpers.api import bearer
-from tests.helpers.app import counted_statements
+from tests.helpers.app import counted_statements, query_plan
 from tests.helpers.matches import (
     CATERING,
     CLEANING,
@@ -514,17 +514,8 @@ def test_every_suppliers_nth_score_is_read_from_the_index_not_the_wide_rows(in_a
     the rows themselves cost most of the save (issue 21)."""
 
     def plan() -> tuple[str, str]:
-        connection = db.session.connection()
         query = supplier_store.nth_score_query("supplier_rank", SupplierMatch.organisation_id)
-        sql = str(query.compile(connection, compile_kwargs={"literal_binds": True}))
-        if connection.dialect.name == "sqlite":
-            steps = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
-        else:
-            # A near-empty table is cheapest read whole; ask what a large, vacuumed one gets.
-            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-            connection.exec_driver_sql("SET LOCAL enable_bitmapscan = off")
-            steps = [row[0] for row in connection.exec_driver_sql(f"EXPLAIN {sql}")]
-        return connection.dialect.name, "\n".join(steps)
+        return db.session.connection().dialect.name, query_plan(query)
 
     dialect, steps = in_app(plan)
 
