@@ -183,9 +183,10 @@ def test_a_postcode_is_kept_on_one_line(app: Flask):
     assert html == f"{whole}OX4 2JY</span> {whole}&lt;b&gt;</span>"
 
 
-# A postcode written out in a template without the filter that keeps it whole.
+# A postcode written out in a template without the filter that keeps it whole (a form's
+# postcode box, drawn by render_field or kept_field, is an input, not a postcode shown).
 BARE_POSTCODE = re.compile(
-    r"\{\{(?!\s*render_field)[^}]*\.\w*postcode\b(?![^}]*\|\s*postcode)[^}]*\}\}"
+    r"\{\{(?!\s*(?:render_field|kept_field))[^}]*\.\w*postcode\b(?![^}]*\|\s*postcode)[^}]*\}\}"
 )
 
 
