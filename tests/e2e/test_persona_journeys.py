@@ -203,7 +203,7 @@ def test_a_buyer_posts_an_opportunity_and_invites_a_supplier(
     page.go_back()
     page.go_back()
     page.reload()
-    expect(page.get_by_role("main")).to_contain_text("(Interest expressed)")
+    expect(page.get_by_role("main")).to_contain_text("(Under way: Interest expressed)")
     journey(page, "supplier-matches-with-states")
 
 
