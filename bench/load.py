@@ -60,7 +60,7 @@ from bench.load_report import (
 )
 from bench.stack import (
     DATABASE,
-    REDIS_URL,
+    LOAD_REDIS_URL,
     ROOT,
     SERVER_URL,
     STAFF_EMAIL,
@@ -283,7 +283,7 @@ def warm_up(port: int, cookie: str, targets: Targets) -> None:
 
 
 def empty_cache() -> None:
-    Redis.from_url(REDIS_URL).flushdb()
+    Redis.from_url(LOAD_REDIS_URL).flushdb()
 
 
 @dataclass(frozen=True)
@@ -361,7 +361,7 @@ def parse_options() -> argparse.Namespace:
 def main() -> None:
     options = parse_options()
     counts = Counts(options.suppliers, options.opportunities, options.needs)
-    env = production_env()
+    env = production_env(LOAD_REDIS_URL)
     prepare_database(env, counts, options.keep_database)
     load_at_start = os.getloadavg()
     before = measure_ceiling(env, options)

@@ -30,7 +30,7 @@ from sqlalchemy import event
 
 import config
 from bench.draws import Draws, cold_draws, read_targets
-from bench.stack import login_form, production_env
+from bench.stack import PAGES_REDIS_URL, login_form, production_env
 from brokerage import create_app
 from brokerage.extensions import cache, db
 
@@ -57,7 +57,11 @@ def main() -> None:
     options = parser.parse_args()
     # The settings classes read the environment when config.py is imported, which bench.stack
     # has done already: read again with the production environment.
-    os.environ.update(production_env())
+    os.environ.update(
+        production_env(
+            PAGES_REDIS_URL, BROKERAGE_CACHE_KEY_PREFIX=f"bench-pages-{os.getpid()}:cache:"
+        )
+    )
     app = create_app(importlib.reload(config).ProductionConfig)
     statements = redis_commands = 0
 

@@ -46,6 +46,9 @@ _PROCESS_COPIES = "caching.process_copies"
 AFRESH = "Working out every value afresh"
 # A Redis that stops answering slows a page by this much, not by a hung worker.
 REDIS_SOCKET_SECONDS = 0.5
+# Every key's start; processes with another (`CACHE_KEY_PREFIX`) share a Redis database
+# without serving each other's entries, and emptying the cache empties only their own.
+KEY_PREFIX = "brokerage:cache:"
 # The most each web process keeps of the cache in its own memory (ProcessCopies), in bytes.
 PROCESS_COPIES_BYTES = 4_000_000
 
@@ -62,7 +65,7 @@ def init_app(app: Flask) -> None:
     redis_url = app.config.get("REDIS_URL")
     settings: dict[str, Any] = {
         "CACHE_DEFAULT_TIMEOUT": app.config["CACHE_SECONDS"],
-        "CACHE_KEY_PREFIX": "brokerage:cache:",
+        "CACHE_KEY_PREFIX": app.config.get("CACHE_KEY_PREFIX", KEY_PREFIX),
     }
     if redis_url:
         settings |= {

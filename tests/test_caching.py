@@ -109,13 +109,17 @@ def test_a_read_only_request_keeps_what_is_cached(app, staff):
 
 @contextmanager
 def process_with_redis(
-    url: str | None, env_name: str = "production", retry_pause: int = 0
+    url: str | None, env_name: str = "production", retry_pause: int = 0, **settings: str
 ) -> Iterator[Flask]:
     """A second app, as another web process would have, caching in Redis at `url` (without
-    a database: it caches values that read no topic)."""
+    a database: it caches values that read no topic); `settings` adds to its config."""
     other = Flask("other_process")
     other.config.update(
-        REDIS_URL=url, CACHE_SECONDS=60, ENV_NAME=env_name, REDIS_RETRY_PAUSE=retry_pause
+        REDIS_URL=url,
+        CACHE_SECONDS=60,
+        ENV_NAME=env_name,
+        REDIS_RETRY_PAUSE=retry_pause,
+        **settings,
     )
     caching.init_app(other)
     with other.app_context():
@@ -281,6 +285,22 @@ def test_other_entries_are_read_from_redis_each_time(empty_redis, monkeypatch):
         served = caching.cached("search", (), NO_TOPICS, lambda: "worked out again")
 
     assert served == "results" and len(reads) == 1
+
+
+def test_processes_with_other_key_prefixes_share_a_redis_database_but_not_its_entries(
+    empty_redis,
+):
+    """As two benchmark runs against one database do (bench.pages): neither serves the
+    other's entries, and emptying one's cache leaves the other's."""
+    with process_with_redis(TEST_REDIS_URL, CACHE_KEY_PREFIX="first:"):
+        caching.cached("search", (), NO_TOPICS, lambda: "the first's")
+    with process_with_redis(TEST_REDIS_URL, CACHE_KEY_PREFIX="second:"):
+        served = caching.cached("search", (), NO_TOPICS, lambda: "the second's")
+        cache.clear()
+
+    kept = Redis.from_url(TEST_REDIS_URL).keys()
+    assert served == "the second's"
+    assert kept and all(key.startswith(b"first:") for key in kept), kept
 
 
 def test_a_process_keeps_its_copies_within_its_limit_dropping_the_least_recently_used():

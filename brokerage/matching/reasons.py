@@ -26,6 +26,7 @@ from .text import (
     fit_words_as_written,
     is_place,
     is_synonym_token,
+    spells_a_phrase_of,
     why_general,
 )
 
@@ -152,22 +153,27 @@ def words_in_common(wanted: Wanted, candidate: Candidate, matches: list[WordMatc
     wrote them otherwise); the same help in other words by its name."""
     asked = fit_words_as_written(wanted.text)
     given = fit_words_as_written(candidate.text)
-    shared, synonyms = [], []
+    shared, shared_words, synonyms = [], [], []
     for word, other, _ in matches:
         if other is None:
             continue
         if is_synonym_token(word):
-            synonyms.append(asked.get(word, word))
+            synonyms.append(word)
             continue
         if is_synonym_token(other):  # a word of a phrase found as its group: said as the group
             continue
         mine, theirs = asked.get(word, word), given.get(other, other)
         shared.append(mine if mine == theirs else f"{mine} ({theirs})")
-    # A group both texts name in the same word ("computers") is said once, as that word.
-    said = {word.casefold() for word in shared}
+        shared_words.append(word)
+    # A group both texts name in the same words ("computers", "reading helpers") is said
+    # once, as those words: only help named otherwise is "in other words".
     return [
         *shared,
-        *(f"{name} (in other words)" for name in synonyms if name.casefold() not in said),
+        *(
+            f"{asked.get(token, token)} (in other words)"
+            for token in synonyms
+            if not spells_a_phrase_of(token, shared_words)
+        ),
     ]
 
 

@@ -11,7 +11,7 @@ general words ("support", "older people", "every week") count for little.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -324,6 +324,13 @@ def synonym_cover(words: Sequence[str]) -> dict[str, frozenset[str]]:
         if spelt:
             cover[token] = frozenset(spelt)
     return cover
+
+
+def spells_a_phrase_of(token: str, words: Iterable[str]) -> bool:
+    """Whether fit `words` hold one of the synonym group's phrases in full ("reading
+    helpers" for reading help), a misspelt word standing for its phrase's word."""
+    standing = {_as_phrase_stem(word) for word in words}
+    return any(set(phrase) <= standing for phrase in _GROUP_PHRASES.get(token, ()))
 
 
 def is_synonym_token(word: str) -> bool:

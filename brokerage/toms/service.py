@@ -20,6 +20,7 @@ from .. import audit
 from ..errors import BrokerageError
 from ..extensions import db
 from ..matching import Catalogue, MeasureInfo
+from ..matching.reasons import measure_name
 from ..partnership import current_partnership
 from .cache import cached_catalogue
 from .files import (
@@ -39,6 +40,7 @@ __all__ = [
     "current_measures",
     "load_framework_file",
     "matching_catalogue",
+    "measure_in_words",
     "themes_in_force",
 ]
 
@@ -216,6 +218,12 @@ def matching_catalogue() -> Catalogue:
     """The matching core's view of the measures in force, in catalogue order: plain data,
     kept per process until the catalogue changes (see `cache`)."""
     return cached_catalogue(_read_matching_catalogue)
+
+
+def measure_in_words(code: str) -> str:
+    """A measure as the match reasons name it: its name first, its code in brackets (the
+    code alone when no measure in force has it)."""
+    return measure_name(code, matching_catalogue())
 
 
 def themes_in_force() -> list[str]:

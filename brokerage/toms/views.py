@@ -16,6 +16,8 @@ from .models import Measure
 from .permissions import can_add_proxy_value
 
 blueprint = Blueprint("toms", __name__, url_prefix="/toms")
+# `{{ line.measure_code | measure_name }}` in every template: "Its name (OIEP-S1)".
+blueprint.add_app_template_filter(service.measure_in_words, "measure_name")
 
 
 @blueprint.get("/")

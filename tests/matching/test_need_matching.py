@@ -115,6 +115,27 @@ def test_a_synonym_both_texts_write_the_same_way_is_listed_once():
     )
 
 
+def test_a_synonym_phrase_both_texts_write_is_said_once_as_their_words():
+    # The demo's reading offer and print opportunity both say "reading helpers".
+    found = score_pair(
+        _need("Staff as reading helpers in primary schools"),
+        _offer("Reading helpers placed in primary schools"),
+        CATALOGUE,
+        POLICY,
+    )
+    fit = next(r for r in found.reasons if r.startswith("Description fit"))
+    assert "reading, helpers" in fit and "in other words" not in fit
+    other = score_pair(
+        _need("Staff as reading helpers in primary schools"),
+        _offer("Literacy support in primary schools"),
+        CATALOGUE,
+        POLICY,
+    )
+    assert "reading help (in other words)" in next(
+        r for r in other.reasons if r.startswith("Description fit")
+    )
+
+
 def test_the_synonym_table_names_every_pair_relevance_md_lists():
     phrases = {phrase.casefold() for group in SYNONYMS.values() for phrase in group}
     listed = (

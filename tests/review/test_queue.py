@@ -9,6 +9,7 @@ from sqlalchemy import select
 from brokerage.extensions import db
 from brokerage.formatting import format_date
 from brokerage.matches.models import Match
+from brokerage.toms.service import measures_by_code
 from brokerage.workflow.models import Delivery, MatchEvent
 from brokerage.workflow.states import State
 from tests.helpers.pages import page_text
@@ -67,6 +68,16 @@ def test_the_queue_shows_the_delivery_its_evidence_confirmation_and_double_count
     assert "Possible double count" in html
     assert f"Match {m1}</a>: Reading volunteers for Reading helpers (ARCh Oxfordshire)" in html
     assert f'action="/review/outcomes/{m2}/verify"' in html
+
+
+def test_each_delivered_measure_is_named_with_its_code_in_brackets(
+    review_client, review_world, in_app
+):
+    name = in_app(lambda: measures_by_code(["OIEP-S6"])["OIEP-S6"].description)
+
+    text = page_text(review_client("task_force").get("/review/"))
+
+    assert f"Measure Quantity Unit Value {name} (OIEP-S6) 5 hours" in text
 
 
 def test_a_delivery_made_in_one_day_reads_as_that_day_not_from_it_to_itself(

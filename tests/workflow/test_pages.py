@@ -16,6 +16,7 @@ from brokerage.extensions import db
 from brokerage.formatting import format_date
 from brokerage.matching.strength import strength_word
 from brokerage.notifications.models import Notification
+from brokerage.toms.service import measures_by_code
 from brokerage.workflow.delivery import DeliveryReport, confirm_delivery, record_delivery
 from brokerage.workflow.models import MAX_MESSAGE, Delivery, MatchEvent, MatchMessage
 from brokerage.workflow.moves import advance, send_message
@@ -479,6 +480,21 @@ def test_a_match_page_reads_delivered_quantities_and_its_strength_as_people_writ
     assert f">{strength.capitalize()}</span></h2>" in page
     assert "policy version" not in page
     assert "policy version" in _client(pair, "staff").get(f"/matches/{match_id}").get_data(True)
+
+
+def test_the_delivered_table_names_each_measure_with_its_code_in_brackets(pair, in_pair):
+    def arrange(pair):
+        match = pair.match("need")
+        set_state(match, State.AGREED)
+        report = DeliveryReport(today(), today(), {"OIEP-S1": Decimal(3)}, "Register")
+        record_delivery(match, pair.user("supplier"), report, today(), match.version)
+        return match.id, measures_by_code(["OIEP-S1"])["OIEP-S1"].description
+
+    match_id, name = in_pair(arrange)
+
+    text = page_text(_client(pair, "beneficiary").get(f"/matches/{match_id}"))
+
+    assert f"Measure Quantity Social value {name} (OIEP-S1) 3 " in text
 
 
 def test_the_match_page_writes_every_date_and_time_one_way(pair, in_pair):
