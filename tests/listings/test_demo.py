@@ -10,6 +10,7 @@ from sqlalchemy import select
 from brokerage.demo.service import seed_demo
 from brokerage.extensions import db
 from brokerage.listings.models import Need, Offer, Opportunity, Profile
+from brokerage.matching.text import fit_words
 from brokerage.toms.service import measures_by_code
 
 
@@ -80,3 +81,23 @@ def test_seeding_the_demo_twice_adds_no_listings_or_profiles(in_app):
     counted, recounted, again = in_app(seed_twice)
     assert counted == recounted
     assert again == []
+
+
+def test_the_demo_says_it_is_a_demo_only_in_words_matching_never_counts(in_app):
+    """Every demo listing opens by saying it is fictional; those words must not count as
+    fit between two demo listings (a match once read "Description fit 43%: demonstration")."""
+
+    def openings():
+        seed_demo()
+        listings = [*db.session.scalars(select(Offer)), *db.session.scalars(select(Need))]
+        listings += db.session.scalars(select(Opportunity))
+        return [
+            listing.description.split(":", 1)[0]
+            for listing in listings
+            if listing.description and listing.description.startswith("Demo listing")
+        ]
+
+    found = in_app(openings)
+    assert found
+    counted = {word for opening in found for word in fit_words(opening)}
+    assert counted == set()
