@@ -74,7 +74,25 @@ class FormLimiter(Limiter):
 
 limiter = FormLimiter(key_func=get_remote_address)
 bootstrap = Bootstrap5()
-talisman = Talisman()
+
+
+class PolicyKeptTalisman(Talisman):
+    """Flask-Talisman, with each Content-Security-Policy written out once rather than for
+    every response (a sixtieth of a signed-in page's floor). Not when the policy carries a
+    nonce, which is new for every request."""
+
+    def _parse_policy(self, policy: str | dict[str, Any]) -> str:
+        if self.content_security_policy_nonce_in:
+            return str(super()._parse_policy(policy))
+        written = _WRITTEN_POLICIES.get(repr(policy))
+        if written is None:
+            written = _WRITTEN_POLICIES[repr(policy)] = str(super()._parse_policy(policy))
+        return written
+
+
+# Each policy PolicyKeptTalisman has written out, by its repr: as many as apps configure.
+_WRITTEN_POLICIES: dict[str, str] = {}
+talisman = PolicyKeptTalisman()
 # Configured by caching.init_app: Redis when REDIS_URL is set, else this process's memory.
 cache = Cache()
 
