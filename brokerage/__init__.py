@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for_environment
 
-from . import caching, formatting, logs, page_assets, partnership, read_requests
+from . import caching, csrf_tokens, formatting, logs, page_assets, partnership, read_requests
 from .extensions import (
     CONTENT_SECURITY_POLICY,
     PERMISSIONS_POLICY,
@@ -117,6 +117,7 @@ def _init_extensions(app: Flask) -> None:
     read_requests.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    csrf_tokens.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
     caching.init_app(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from flask import current_app, request
 from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -52,9 +53,46 @@ def table_of(model: type[Base]) -> Table:
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address)
+
+
+class FormLimiter(Limiter):
+    """Flask-Limiter for an app whose every limit counts a form's submissions (each is
+    declared `methods=["POST"]`): a page read (GET or HEAD), which no limit counts, skips the
+    limiter's per-request work, a twentieth of a signed-in page's floor. Unless settings add
+    limits for every request, which count reads too."""
+
+    def _check_request_limit(
+        self, callable_name: str | None = None, in_middleware: bool = True
+    ) -> None:
+        if request.method in ("GET", "HEAD") and not (
+            current_app.config.get("RATELIMIT_DEFAULT")
+            or current_app.config.get("RATELIMIT_APPLICATION")
+        ):
+            return
+        super()._check_request_limit(callable_name, in_middleware)
+
+
+limiter = FormLimiter(key_func=get_remote_address)
 bootstrap = Bootstrap5()
-talisman = Talisman()
+
+
+class PolicyKeptTalisman(Talisman):
+    """Flask-Talisman, with each Content-Security-Policy written out once rather than for
+    every response (a sixtieth of a signed-in page's floor). Not when the policy carries a
+    nonce, which is new for every request."""
+
+    def _parse_policy(self, policy: str | dict[str, Any]) -> str:
+        if self.content_security_policy_nonce_in:
+            return str(super()._parse_policy(policy))
+        written = _WRITTEN_POLICIES.get(repr(policy))
+        if written is None:
+            written = _WRITTEN_POLICIES[repr(policy)] = str(super()._parse_policy(policy))
+        return written
+
+
+# Each policy PolicyKeptTalisman has written out, by its repr: as many as apps configure.
+_WRITTEN_POLICIES: dict[str, str] = {}
+talisman = PolicyKeptTalisman()
 # Configured by caching.init_app: Redis when REDIS_URL is set, else this process's memory.
 cache = Cache()
 

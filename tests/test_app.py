@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 import brokerage
@@ -19,7 +22,7 @@ from brokerage.errors import BrokerageError
 from brokerage.extensions import db, limiter, talisman
 from config import Config, ConfigurationError, ProductionConfig
 from tests.helpers.app import build_test_app
-from tests.helpers.web import post_form
+from tests.helpers.web import csrf_token, post_form
 
 POSTGRES_URL = "postgresql+psycopg://brokerage@127.0.0.1:9/brokerage"
 GOOD_SECRET = "k" * 64
@@ -336,3 +339,16 @@ def test_browsers_get_html_errors_even_though_they_accept_anything(anon):
     response = anon.get("/no-such-page", headers=browser)
 
     assert response.mimetype == "text/html"
+
+
+def test_a_sessions_pages_carry_one_csrf_token_which_still_logs_out_later(supplier, monkeypatch):
+    """Signed once per session (its time is never checked), not afresh for each page."""
+    clock = itertools.count(int(time.time()), 61)  # a minute on at every signature
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: next(clock))
+
+    tokens = {csrf_token(supplier, "/about-social-value") for _ in range(3)}
+
+    assert len(tokens) == 1
+    logged_out = supplier.post("/logout", data={"csrf_token": tokens.pop()})
+    assert logged_out.status_code == 302
+    assert supplier.get("/account").status_code == 302  # signed out: to the login page
