@@ -4,10 +4,11 @@ search changes nothing and must be bookmarkable), and reused by the JSON API."""
 from __future__ import annotations
 
 import math
+from collections.abc import Container
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, Field, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..choices import SelectChoice
@@ -25,6 +26,13 @@ from .service import SORTS, Filters, radius_in_metres
 
 MAX_WORDS_LENGTH = 200
 MAX_RADIUS = 500
+# The filters, folded behind one button on a phone, in the order shown.
+FILTERS = (
+    "radius", "unit", "sort", "theme", "measure", "sector", "trade", "size", "vcse",
+    "living_wage", "verified",
+)  # fmt: skip
+# Filters that always hold a value: asking for one is not counted as choosing a filter.
+SETTINGS = frozenset({"radius", "unit", "sort"})
 
 
 def _choices(labels: dict[Any, str], empty: str) -> list[SelectChoice]:
@@ -168,6 +176,22 @@ class SearchForm(FlaskForm):
     def validate_sort(self, field: SelectField) -> None:
         if field.data == "distance" and not self.postcode.data:
             raise ValidationError("Give a postcode to sort by distance.")
+
+    def filter_fields(self, with_trade: bool) -> list[Field]:
+        """The filters shown; the trade filter only where suppliers are searched."""
+        return [self[name] for name in FILTERS if with_trade or name != "trade"]
+
+    @staticmethod
+    def chosen_count(shown: list[Field], asked: Container[str]) -> int:
+        """What the folded filters' button counts: each filter with an error, and each one
+        asked for (named in the query string) that holds a value, settings aside."""
+        wrong = sum(1 for field in shown if field.errors)
+        chosen = sum(
+            1
+            for field in shown
+            if field.name in asked and field.name not in SETTINGS and field.data
+        )
+        return wrong + chosen
 
     @property
     def page_number(self) -> int:
