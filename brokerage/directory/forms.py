@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Container
+from functools import lru_cache
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -16,11 +17,12 @@ from ..errors import BrokerageError
 from ..listings import cpv
 from ..listings.choices import CATEGORY_LABELS, SIZE_LABELS
 from ..listings.trades import COMMON_TRADES
+from ..matching import Catalogue
 from ..pagination import MAX_PAGE
 from ..partnership import ExampleText
 from ..places.postcodes import InvalidPostcode
 from ..places.service import locate_known
-from ..toms.service import matching_catalogue, themes_in_force
+from ..toms.service import matching_catalogue, themes_of
 from ..widgets import KeptOptionsSelectField
 from .service import SORTS, Filters, radius_in_metres
 
@@ -47,6 +49,18 @@ def _known(what: str) -> Any:
             raise ValidationError(f"“{field.data[:40]}” is not {what}.")
 
     return check
+
+
+@lru_cache(maxsize=4)
+def _catalogue_choices(catalogue: Catalogue) -> tuple[list[SelectChoice], list[SelectChoice]]:
+    """The theme and measure filters' choices, made once for each catalogue read (the same
+    object until a commit changes the catalogue) and shared, unchanged, by every form."""
+    themes = [SelectChoice("", "Any theme"), *(SelectChoice(t, t) for t in themes_of(catalogue))]
+    measures = [
+        SelectChoice("", "Any measure"),
+        *(SelectChoice(m.code, f"{m.code}: {m.name[:80]}") for m in catalogue.measures.values()),
+    ]
+    return themes, measures
 
 
 class SearchForm(FlaskForm):
@@ -130,17 +144,7 @@ class SearchForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.theme.choices = [
-            SelectChoice("", "Any theme"),
-            *(SelectChoice(name, name) for name in themes_in_force()),
-        ]
-        self.measure.choices = [
-            SelectChoice("", "Any measure"),
-            *(
-                SelectChoice(m.code, f"{m.code}: {m.name[:80]}")
-                for m in matching_catalogue().measures.values()
-            ),
-        ]
+        self.theme.choices, self.measure.choices = _catalogue_choices(matching_catalogue())
 
     def validate_postcode(self, field: StringField) -> None:
         if not field.data:

@@ -40,6 +40,7 @@ __all__ = [
     "load_framework_file",
     "matching_catalogue",
     "themes_in_force",
+    "themes_of",
 ]
 
 DATA_FOLDER = Path(__file__).parent / "data"
@@ -220,7 +221,12 @@ def matching_catalogue() -> Catalogue:
 
 def themes_in_force() -> list[str]:
     """The names of the themes in force, in catalogue order (frameworks merged by name)."""
-    return list(dict.fromkeys(measure.theme for measure in matching_catalogue().measures.values()))
+    return themes_of(matching_catalogue())
+
+
+def themes_of(catalogue: Catalogue) -> list[str]:
+    """The names of a catalogue's themes, in its order (frameworks merged by name)."""
+    return list(dict.fromkeys(measure.theme for measure in catalogue.measures.values()))
 
 
 def _read_matching_catalogue() -> Catalogue:
