@@ -4,10 +4,12 @@ search changes nothing and must be bookmarkable), and reused by the JSON API."""
 from __future__ import annotations
 
 import math
+from collections.abc import Container
+from functools import lru_cache
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, Field, IntegerField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..choices import SelectChoice
@@ -15,16 +17,24 @@ from ..errors import BrokerageError
 from ..listings import cpv
 from ..listings.choices import CATEGORY_LABELS, SIZE_LABELS
 from ..listings.trades import COMMON_TRADES
+from ..matching import Catalogue
 from ..pagination import MAX_PAGE
 from ..partnership import ExampleText
 from ..places.postcodes import InvalidPostcode
 from ..places.service import locate_known
-from ..toms.service import matching_catalogue, themes_in_force
+from ..toms.service import matching_catalogue, themes_of
 from ..widgets import KeptOptionsSelectField
 from .service import SORTS, Filters, radius_in_metres
 
 MAX_WORDS_LENGTH = 200
 MAX_RADIUS = 500
+# The filters, folded behind one button on a phone, in the order shown.
+FILTERS = (
+    "radius", "unit", "sort", "theme", "measure", "sector", "trade", "size", "vcse",
+    "living_wage", "verified",
+)  # fmt: skip
+# Filters that always hold a value: asking for one is not counted as choosing a filter.
+SETTINGS = frozenset({"radius", "unit", "sort"})
 
 
 def _choices(labels: dict[Any, str], empty: str) -> list[SelectChoice]:
@@ -39,6 +49,18 @@ def _known(what: str) -> Any:
             raise ValidationError(f"“{field.data[:40]}” is not {what}.")
 
     return check
+
+
+@lru_cache(maxsize=4)
+def _catalogue_choices(catalogue: Catalogue) -> tuple[list[SelectChoice], list[SelectChoice]]:
+    """The theme and measure filters' choices, made once for each catalogue read (the same
+    object until a commit changes the catalogue) and shared, unchanged, by every form."""
+    themes = [SelectChoice("", "Any theme"), *(SelectChoice(t, t) for t in themes_of(catalogue))]
+    measures = [
+        SelectChoice("", "Any measure"),
+        *(SelectChoice(m.code, f"{m.code}: {m.name[:80]}") for m in catalogue.measures.values()),
+    ]
+    return themes, measures
 
 
 class SearchForm(FlaskForm):
@@ -122,17 +144,7 @@ class SearchForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.theme.choices = [
-            SelectChoice("", "Any theme"),
-            *(SelectChoice(name, name) for name in themes_in_force()),
-        ]
-        self.measure.choices = [
-            SelectChoice("", "Any measure"),
-            *(
-                SelectChoice(m.code, f"{m.code}: {m.name[:80]}")
-                for m in matching_catalogue().measures.values()
-            ),
-        ]
+        self.theme.choices, self.measure.choices = _catalogue_choices(matching_catalogue())
 
     def validate_postcode(self, field: StringField) -> None:
         if not field.data:
@@ -168,6 +180,22 @@ class SearchForm(FlaskForm):
     def validate_sort(self, field: SelectField) -> None:
         if field.data == "distance" and not self.postcode.data:
             raise ValidationError("Give a postcode to sort by distance.")
+
+    def filter_fields(self, with_trade: bool) -> list[Field]:
+        """The filters shown; the trade filter only where suppliers are searched."""
+        return [self[name] for name in FILTERS if with_trade or name != "trade"]
+
+    @staticmethod
+    def chosen_count(shown: list[Field], asked: Container[str]) -> int:
+        """What the folded filters' button counts: each filter with an error, and each one
+        asked for (named in the query string) that holds a value, settings aside."""
+        wrong = sum(1 for field in shown if field.errors)
+        chosen = sum(
+            1
+            for field in shown
+            if field.name in asked and field.name not in SETTINGS and field.data
+        )
+        return wrong + chosen
 
     @property
     def page_number(self) -> int:

@@ -42,6 +42,7 @@ __all__ = [
     "matching_catalogue",
     "measure_in_words",
     "themes_in_force",
+    "themes_of",
 ]
 
 DATA_FOLDER = Path(__file__).parent / "data"
@@ -228,7 +229,12 @@ def measure_in_words(code: str) -> str:
 
 def themes_in_force() -> list[str]:
     """The names of the themes in force, in catalogue order (frameworks merged by name)."""
-    return list(dict.fromkeys(measure.theme for measure in matching_catalogue().measures.values()))
+    return themes_of(matching_catalogue())
+
+
+def themes_of(catalogue: Catalogue) -> list[str]:
+    """The names of a catalogue's themes, in its order (frameworks merged by name)."""
+    return list(dict.fromkeys(measure.theme for measure in catalogue.measures.values()))
 
 
 def _read_matching_catalogue() -> Catalogue:
