@@ -8,40 +8,27 @@ job to store it is queued (`jobs.enqueue_after_reading`)."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import (
-    BindParameter,
-    CompoundSelect,
-    Executable,
-    Row,
-    bindparam,
-    literal,
-    select,
-    union_all,
-)
+from sqlalchemy import BindParameter, CompoundSelect, bindparam, literal, select, union_all
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
 from ..extensions import db
 from ..jobs import enqueue_after_reading
 from ..listings import service as listings_service
-from ..listings.choices import ListingStatus
-from ..listings.closing import open_and_published, still_open
+from ..listings.closing import open_and_published
 from ..listings.models import Offer, Opportunity
 from ..matching.strength import strength_word
 from ..matching.supplier_model import SupplierResult
 from ..matching.suppliers import rank_suppliers
 from . import scene
 from .models import ENDED_WITHOUT_HELP, Match, State
-from .policy import policy_in_force, supplier_policy, version_in_force
-from .supplier_inputs import advice_for, asks_given, opportunity_query, supplier_world
-from .supplier_models import SupplierMatch, SupplierRanking
+from .policy import policy_in_force, supplier_policy
+from .stored_ranking import Names, OpportunityRead, Ranking, read_opportunity, read_rows
+from .supplier_inputs import advice_for, opportunity_query, supplier_world
 from .supplier_store import recompute_supplier_matches
-
-# Each supplier's name and the ref its partner's import file gave it, by organisation id.
-Names = dict[int, tuple[str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -150,127 +137,7 @@ def shown_offers(ids: set[int]) -> dict[int, ShownOffer]:
     return {row.id: ShownOffer.read(*row) for row in db.session.execute(query)}
 
 
-# What showing a stored supplier match reads of its row: columns, not mapped objects.
-_RESULT_COLUMNS = (
-    SupplierMatch.organisation_id,
-    SupplierMatch.score,
-    SupplierMatch.trade_score,
-    SupplierMatch.social_value_score,
-    SupplierMatch.place_score,
-    SupplierMatch.supplier_score,
-    SupplierMatch.size_factor,
-    SupplierMatch.distance_m,
-    SupplierMatch.reasons,
-    SupplierMatch.offer_ids,
-    SupplierMatch.policy_version,
-)
-
-
-@dataclass(frozen=True)
-class _Ranking:
-    """Suppliers ranked for an opportunity, best first, each with the version of the policy
-    that ranked it; their names; and the version of the policy in force."""
-
-    ranked: list[tuple[SupplierResult, int]]
-    names: Names
-    policy_version: int
-    # What the buyer could add to the opportunity to be matched better.
-    advice: tuple[str, ...]
-
-
-# An opportunity as its matches page reads it (who owns it, whether it is published and
-# still open, its title) with its stored ranking, best first, each supplier with its name;
-# the version of the policy in force and what the advice reads of its asks: built once,
-# read with the opportunity's id and today. An opportunity whose ranking is not stored is
-# one row of the opportunity alone; one stored with no supplier in it, one row with its
-# ranking; no such opportunity, no row.
-_HAS_TRADE_CODES, _HAS_MEASURES = asks_given(Opportunity.id)
-_OPPORTUNITY_WITH_RANKING = (
-    select(
-        Opportunity.id,
-        Opportunity.organisation_id.label("owner_id"),
-        Opportunity.title,
-        Opportunity.status,
-        still_open(Opportunity, bindparam("today")).label("is_open"),
-        SupplierRanking.opportunity_id.label("ranked_id"),
-        version_in_force().label("version_in_force"),
-        _HAS_TRADE_CODES.label("has_trade_codes"),
-        _HAS_MEASURES.label("has_measures"),
-        *_RESULT_COLUMNS,
-        Organisation.name,
-        Organisation.external_ref,
-    )
-    .select_from(Opportunity)
-    .outerjoin(SupplierRanking, SupplierRanking.opportunity_id == Opportunity.id)
-    .outerjoin(
-        SupplierMatch,
-        (SupplierMatch.opportunity_id == SupplierRanking.opportunity_id)
-        & SupplierMatch.opportunity_rank.is_not(None),
-    )
-    .outerjoin(Organisation, Organisation.id == SupplierMatch.organisation_id)
-    .where(Opportunity.id == bindparam("opportunity_id"))
-    .order_by(SupplierMatch.opportunity_rank)
-)
-
-
-def _rows(statement: Executable, parameters: dict[str, Any]) -> Sequence[Row]:
-    """A statement's rows, read on the session's connection, in its transaction, but not
-    through the ORM: plain rows need none of its work (a fifth of each statement's time)."""
-    return db.session.connection().execute(statement, parameters).all()
-
-
-@dataclass(frozen=True)
-class OpportunityRead:
-    """What an opportunity's matches page reads of the opportunity itself, and its stored
-    ranking if it has one: read together in one query (`read_opportunity`)."""
-
-    id: int
-    organisation_id: int
-    title: str
-    is_published: bool
-    # Not closed: its deadline has not passed.
-    is_open: bool
-    ranking: _Ranking | None
-
-    @property
-    def ref(self) -> str:
-        return f"{Opportunity.REF_PREFIX}-{self.id}"
-
-
-def read_opportunity(opportunity_id: int) -> OpportunityRead | None:
-    """The opportunity as its matches page reads it, with its stored ranking (the names of
-    its suppliers, the version of the policy in force and the advice), in one query; None
-    if there is no such opportunity."""
-    rows = _rows(
-        _OPPORTUNITY_WITH_RANKING,
-        {"opportunity_id": opportunity_id, "today": listings_service.today()},
-    )
-    if not rows:
-        return None
-    first = rows[0]
-    return OpportunityRead(
-        first.id,
-        first.owner_id,
-        first.title,
-        first.status == ListingStatus.PUBLISHED,
-        bool(first.is_open),
-        None if first.ranked_id is None else _ranking_of(rows),
-    )
-
-
-def _ranking_of(rows: Sequence[Row]) -> _Ranking:
-    """A stored ranking from its rows of `_OPPORTUNITY_WITH_RANKING`."""
-    suppliers = [row for row in rows if row.organisation_id is not None]
-    first = rows[0]
-    return _Ranking(
-        [(stored_result(row), row.policy_version) for row in suppliers],
-        {row.organisation_id: (row.name, row.external_ref) for row in suppliers},
-        first.version_in_force,
-        advice_for(bool(first.has_trade_codes), bool(first.has_measures)),
-    )
-
-
-def _live_ranking(opportunity: Opportunity) -> _Ranking:
+def _live_ranking(opportunity: Opportunity) -> Ranking:
     """The opportunity's best suppliers ranked now (a draft's, or one not stored yet): as
     many as a stored ranking keeps (`scene.TOP_N`, read when called, as the store does)."""
     query = opportunity_query(opportunity)
@@ -280,7 +147,7 @@ def _live_ranking(opportunity: Opportunity) -> _Ranking:
     ranked = [(result, in_force.version) for result in results]
     names = _names_of(_ids(result.key for result in results))
     advice = advice_for(bool(query.trades), bool(query.measures))
-    return _Ranking(ranked, names, in_force.version, advice)
+    return Ranking(ranked, names, in_force.version, advice)
 
 
 def _names_of(keys: list[int]) -> Names:
@@ -290,22 +157,6 @@ def _names_of(keys: list[int]) -> Names:
         )
     )
     return {row.id: (row.name, row.external_ref) for row in rows}
-
-
-def stored_result(row: SupplierMatch | Row) -> SupplierResult:
-    """A stored supplier match (its row, or its columns) as the matcher gave it."""
-    return SupplierResult(
-        key=row.organisation_id,
-        score=row.score,
-        trade=row.trade_score,
-        social_value=row.social_value_score,
-        place=row.place_score,
-        supplier=row.supplier_score,
-        scale=row.size_factor,
-        distance_m=row.distance_m,
-        reasons=tuple(row.reasons),
-        offers=tuple(row.offer_ids),
-    )
 
 
 def _links_statement() -> CompoundSelect:
@@ -354,7 +205,7 @@ def _links(
     stored offer-level matches a ranking shows (the ranked suppliers', and those others have
     acted on), those acted on first: read in one query."""
     today = listings_service.today()
-    rows = _rows(_LINKS, {"opportunity_id": opportunity_id, "ranked": ranked, "today": today})
+    rows = read_rows(_LINKS, {"opportunity_id": opportunity_id, "ranked": ranked, "today": today})
     offers = {
         row.id: ShownOffer.read(row.id, row.external_ref, row.title) for row in rows if row.is_open
     }
@@ -392,7 +243,7 @@ def stored_supplier_matches(read: OpportunityRead) -> SupplierMatches | None:
     return _shown(read.id, read.ranking)
 
 
-def _shown(opportunity_id: int, ranking: _Ranking) -> SupplierMatches:
+def _shown(opportunity_id: int, ranking: Ranking) -> SupplierMatches:
     """A ranking as its page shows it: each supplier with its offers that count and the
     offer-level matches, and the matches others outside it acted on."""
     keys = _ids(result.key for result, _ in ranking.ranked)
