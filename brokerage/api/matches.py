@@ -18,7 +18,7 @@ from ..extensions import db
 from ..listings.kinds import KINDS, ListingKind
 from ..listings.models import Listing
 from ..listings.permissions import can_view_listing
-from ..matches.suppliers import ShownSupplier, SupplierMatches
+from ..matches.suppliers import OpportunityRead, ShownSupplier, SupplierMatches
 from ..workflow.listing_matches import ShownMatch, read_shown_matches_ahead, shown_matches
 from ..workflow.permissions import can_view_matches
 from .views import blueprint
@@ -70,7 +70,9 @@ def _supplier_json(match: ShownSupplier) -> dict[str, Any]:
     }
 
 
-def _answer(_: Listing, ranked: list[ShownMatch] | SupplierMatches) -> dict[str, Any]:
+def _answer(
+    _: Listing | OpportunityRead, ranked: list[ShownMatch] | SupplierMatches
+) -> dict[str, Any]:
     if isinstance(ranked, SupplierMatches):
         return {
             "policy_version": ranked.policy_version,

@@ -17,8 +17,9 @@ from ..listings.models import Offer, Opportunity
 from ..matching.strength import strength_word
 from ..matching.supplier_model import SupplierResult
 from .models import ENDED_WITHOUT_HELP_VALUES, Match, State
+from .stored_ranking import stored_result
 from .supplier_models import SupplierMatch
-from .suppliers import ShownOffer, StoredMatch, shown_offers, stored_result
+from .suppliers import ShownOffer, StoredMatch, shown_offers
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import BindParameter, CompoundSelect, Row, bindparam, literal, select, union_all
+from sqlalchemy import BindParameter, CompoundSelect, bindparam, literal, select, union_all
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
 from ..extensions import db
@@ -25,13 +25,10 @@ from ..matching.supplier_model import SupplierResult
 from ..matching.suppliers import rank_suppliers
 from . import scene
 from .models import ENDED_WITHOUT_HELP, Match, State
-from .policy import policy_in_force, supplier_policy, version_in_force
-from .supplier_inputs import advice_for, asks_given, opportunity_query, supplier_world
-from .supplier_models import SupplierMatch, SupplierRanking
+from .policy import policy_in_force, supplier_policy
+from .stored_ranking import Names, OpportunityRead, Ranking, read_opportunity, read_rows
+from .supplier_inputs import advice_for, opportunity_query, supplier_world
 from .supplier_store import recompute_supplier_matches
-
-# Each supplier's name and the ref its partner's import file gave it, by organisation id.
-Names = dict[int, tuple[str, str | None]]
 
 
 @dataclass(frozen=True)
@@ -140,78 +137,7 @@ def shown_offers(ids: set[int]) -> dict[int, ShownOffer]:
     return {row.id: ShownOffer.read(*row) for row in db.session.execute(query)}
 
 
-# What showing a stored supplier match reads of its row: columns, not mapped objects.
-_RESULT_COLUMNS = (
-    SupplierMatch.organisation_id,
-    SupplierMatch.score,
-    SupplierMatch.trade_score,
-    SupplierMatch.social_value_score,
-    SupplierMatch.place_score,
-    SupplierMatch.supplier_score,
-    SupplierMatch.size_factor,
-    SupplierMatch.distance_m,
-    SupplierMatch.reasons,
-    SupplierMatch.offer_ids,
-    SupplierMatch.policy_version,
-)
-
-
-@dataclass(frozen=True)
-class _Ranking:
-    """Suppliers ranked for an opportunity, best first, each with the version of the policy
-    that ranked it; their names; and the version of the policy in force."""
-
-    ranked: list[tuple[SupplierResult, int]]
-    names: Names
-    policy_version: int
-    # What the buyer could add to the opportunity to be matched better.
-    advice: tuple[str, ...]
-
-
-# A published opportunity's stored ranking, best first, each supplier with its name; the
-# version of the policy in force and what the advice reads of the opportunity's asks: built
-# once, read with the opportunity's id. A ranking stored with no supplier in it is one row
-# of the ranking alone; one not stored, no row.
-_HAS_TRADE_CODES, _HAS_MEASURES = asks_given(SupplierRanking.opportunity_id)
-_STORED_RANKING = (
-    select(
-        version_in_force().label("version_in_force"),
-        _HAS_TRADE_CODES.label("has_trade_codes"),
-        _HAS_MEASURES.label("has_measures"),
-        *_RESULT_COLUMNS,
-        Organisation.name,
-        Organisation.external_ref,
-    )
-    .select_from(SupplierRanking)
-    .outerjoin(
-        SupplierMatch,
-        (SupplierMatch.opportunity_id == SupplierRanking.opportunity_id)
-        & SupplierMatch.opportunity_rank.is_not(None),
-    )
-    .outerjoin(Organisation, Organisation.id == SupplierMatch.organisation_id)
-    .where(SupplierRanking.opportunity_id == bindparam("opportunity_id"))
-    .order_by(SupplierMatch.opportunity_rank)
-)
-
-
-def _stored_ranking(opportunity_id: int) -> _Ranking | None:
-    """A published opportunity's stored ranking with its suppliers' names, the version of
-    the policy in force and the advice, read in one query; None if its ranking is not
-    stored."""
-    rows = db.session.execute(_STORED_RANKING, {"opportunity_id": opportunity_id}).all()
-    if not rows:
-        return None
-    suppliers = [row for row in rows if row.organisation_id is not None]
-    first = rows[0]
-    return _Ranking(
-        [(stored_result(row), row.policy_version) for row in suppliers],
-        {row.organisation_id: (row.name, row.external_ref) for row in suppliers},
-        first.version_in_force,
-        advice_for(bool(first.has_trade_codes), bool(first.has_measures)),
-    )
-
-
-def _live_ranking(opportunity: Opportunity) -> _Ranking:
+def _live_ranking(opportunity: Opportunity) -> Ranking:
     """The opportunity's best suppliers ranked now (a draft's, or one not stored yet): as
     many as a stored ranking keeps (`scene.TOP_N`, read when called, as the store does)."""
     query = opportunity_query(opportunity)
@@ -221,7 +147,7 @@ def _live_ranking(opportunity: Opportunity) -> _Ranking:
     ranked = [(result, in_force.version) for result in results]
     names = _names_of(_ids(result.key for result in results))
     advice = advice_for(bool(query.trades), bool(query.measures))
-    return _Ranking(ranked, names, in_force.version, advice)
+    return Ranking(ranked, names, in_force.version, advice)
 
 
 def _names_of(keys: list[int]) -> Names:
@@ -231,22 +157,6 @@ def _names_of(keys: list[int]) -> Names:
         )
     )
     return {row.id: (row.name, row.external_ref) for row in rows}
-
-
-def stored_result(row: SupplierMatch | Row) -> SupplierResult:
-    """A stored supplier match (its row, or its columns) as the matcher gave it."""
-    return SupplierResult(
-        key=row.organisation_id,
-        score=row.score,
-        trade=row.trade_score,
-        social_value=row.social_value_score,
-        place=row.place_score,
-        supplier=row.supplier_score,
-        scale=row.size_factor,
-        distance_m=row.distance_m,
-        reasons=tuple(row.reasons),
-        offers=tuple(row.offer_ids),
-    )
 
 
 def _links_statement() -> CompoundSelect:
@@ -295,9 +205,7 @@ def _links(
     stored offer-level matches a ranking shows (the ranked suppliers', and those others have
     acted on), those acted on first: read in one query."""
     today = listings_service.today()
-    rows = db.session.execute(
-        _LINKS, {"opportunity_id": opportunity_id, "ranked": ranked, "today": today}
-    ).all()
+    rows = read_rows(_LINKS, {"opportunity_id": opportunity_id, "ranked": ranked, "today": today})
     offers = {
         row.id: ShownOffer.read(row.id, row.external_ref, row.title) for row in rows if row.is_open
     }
@@ -318,13 +226,28 @@ def supplier_matches_for(opportunity: Opportunity) -> SupplierMatches:
     """The opportunity's best suppliers, best first: stored for a published one, ranked
     live for a draft and for a published one not stored yet (whose storing is queued). A
     supplier of another trade is never among them."""
-    ranking = _stored_ranking(opportunity.id) if opportunity.is_published else None
+    read = read_opportunity(opportunity.id) if opportunity.is_published else None
+    ranking = None if read is None else read.ranking
     if ranking is None:
         if opportunity.is_published:
             enqueue_after_reading(recompute_supplier_matches, opportunity_ids=[opportunity.id])
         ranking = _live_ranking(opportunity)
+    return _shown(opportunity.id, ranking)
+
+
+def stored_supplier_matches(read: OpportunityRead) -> SupplierMatches | None:
+    """The suppliers of an opportunity read with its stored ranking (`read_opportunity`),
+    best first; None unless it is published and open and its ranking is stored."""
+    if read.ranking is None or not (read.is_published and read.is_open):
+        return None
+    return _shown(read.id, read.ranking)
+
+
+def _shown(opportunity_id: int, ranking: Ranking) -> SupplierMatches:
+    """A ranking as its page shows it: each supplier with its offers that count and the
+    offer-level matches, and the matches others outside it acted on."""
     keys = _ids(result.key for result, _ in ranking.ranked)
-    offers, stored = _links(opportunity.id, keys)
+    offers, stored = _links(opportunity_id, keys)
     by_supplier: dict[int, list[StoredMatch]] = {}
     for match in stored:
         by_supplier.setdefault(match.organisation_id, []).append(match)

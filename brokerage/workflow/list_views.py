@@ -16,7 +16,7 @@ from ..listings.kinds import KINDS, ListingKind
 from ..listings.models import Listing
 from ..listings.permissions import can_view_listing
 from ..matches.for_you import opportunities_to_bid_for
-from ..matches.suppliers import SupplierMatches
+from ..matches.suppliers import OpportunityRead, SupplierMatches
 from ..pagination import page_number
 from .list_forms import StageFilterForm
 from .listing_matches import (
@@ -80,7 +80,9 @@ def listing_matches(plural: str, listing_id: int) -> str:
     if kind is None:
         abort(404)
 
-    def page(listing: Listing, matches: list[ShownMatch] | SupplierMatches) -> Markup:
+    def page(
+        listing: Listing | OpportunityRead, matches: list[ShownMatch] | SupplierMatches
+    ) -> Markup:
         if isinstance(matches, SupplierMatches):
             return render_part(
                 "workflow/_supplier_matches.html", listing=listing, kind=kind, ranked=matches

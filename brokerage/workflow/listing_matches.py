@@ -21,7 +21,13 @@ from ..matches.candidates import PAIRINGS, candidates_for
 from ..matches.models import ENDED_WITHOUT_HELP_VALUES, Match
 from ..matches.policy import policy_in_force
 from ..matches.scene import TOP_N, explain_stored
-from ..matches.suppliers import SupplierMatches, supplier_matches_for
+from ..matches.suppliers import (
+    OpportunityRead,
+    SupplierMatches,
+    read_opportunity,
+    stored_supplier_matches,
+    supplier_matches_for,
+)
 from ..matching import MatchResult, rank
 from ..matching.strength import strength_word
 from .lists import stages_of
@@ -192,7 +198,7 @@ def shown_matches(
     model: type[Listing],
     listing_id: int,
     shown_as: str,
-    show: Callable[[Listing, Any], T],
+    show: Callable[[Listing | OpportunityRead, Any], T],
     may_see: Callable[[ListingMatches[Any]], bool],
 ) -> ListingMatches[T] | None:
     """What `show` makes of a listing's matches (a page, a JSON list), kept until a commit
@@ -204,15 +210,19 @@ def shown_matches(
     id must not make the server rank it), and nothing is kept for them."""
 
     def work_out() -> ListingMatches[T] | None:
+        if model is Opportunity:
+            read = read_opportunity(listing_id)
+            if read is None:
+                return None
+            found = _seen_by(may_see, read)
+            stored = stored_supplier_matches(read)
+            if stored is not None:
+                return replace(found, shown=show(read, stored))
         # Read after the topic versions, as the cache requires, even if the session holds it.
         listing = db.session.get(model, listing_id, populate_existing=True)
         if listing is None:
             return None
-        found: ListingMatches[T] = ListingMatches(
-            listing.organisation_id, listing.is_published, listing.ref, listing.title
-        )
-        if not may_see(found):
-            raise _NotShown(found)
+        found = _seen_by(may_see, listing)
         return replace(found, shown=show(listing, ranked_for(listing)))
 
     name, parts = _matches_entry(model, listing_id, shown_as)
@@ -220,6 +230,19 @@ def shown_matches(
         return cached(name, parts, MATCHES_TOPICS, work_out)
     except _NotShown as refused:
         return refused.found
+
+
+def _seen_by(
+    may_see: Callable[[ListingMatches[Any]], bool], listing: Listing | OpportunityRead
+) -> ListingMatches[Any]:
+    """What deciding who may see a listing's matches reads of it; raises `_NotShown` for
+    someone `may_see` refuses."""
+    found: ListingMatches[Any] = ListingMatches(
+        listing.organisation_id, listing.is_published, listing.ref, listing.title
+    )
+    if not may_see(found):
+        raise _NotShown(found)
+    return found
 
 
 def read_shown_matches_ahead(model: type[Listing], listing_id: int, shown_as: str) -> None:

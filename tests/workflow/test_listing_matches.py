@@ -146,13 +146,14 @@ def _reading(statements: list[str], table: str) -> list[str]:
     return [s for s in statements if re.search(rf"(FROM|JOIN) {table}\b", s)]
 
 
-def test_an_opportunitys_suppliers_are_read_cold_in_one_query_and_their_links_in_one_more(
+def test_an_opportunity_and_its_suppliers_are_read_cold_in_one_query_and_links_in_one_more(
     app, demo, in_app
 ):
-    """Every opportunity of the county has a matches page, mostly asked for once. Its stored
-    suppliers come in one query with their names, the version of the policy in force and
-    whether it has trades and measures (all the advice reads of its asks); what the cards
-    link to (the offers that count, the offer-level matches) in one more: not one query for
+    """Every opportunity of the county has a matches page, mostly asked for once. The
+    opportunity (what deciding who may see it reads) and its stored suppliers come in one
+    query with their names, the version of the policy in force and whether it has trades and
+    measures (all the advice reads of its asks); what the cards link to (the offers that
+    count, the offer-level matches) in one more: not one query for the opportunity, one for
     whether the ranking is stored, others for the policy, the asks, offers and matches."""
     staff = log_in(app.test_client(), "staff@oiep.example.org", DEMO_PASSWORD)
     opportunity_id = in_app(
@@ -170,6 +171,7 @@ def test_an_opportunitys_suppliers_are_read_cold_in_one_query_and_their_links_in
         ranking = _reading(statements, "supplier_rankings")
         assert len(ranking) == 1, statements
         assert _reading(ranking, "supplier_matches") and _reading(ranking, "organisations")
+        assert _reading(statements, "opportunities") == ranking
         assert _reading(statements, "matching_policy_versions") == ranking
         assert _reading(statements, "opportunity_trades") == ranking
         assert _reading(statements, "opportunity_measures") == ranking
