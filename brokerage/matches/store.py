@@ -58,7 +58,7 @@ class RebuildReport:
     policy_version: int
 
 
-def _fields(pair: PairScore, reasons: list[str], scene: Scene) -> dict[str, Any]:
+def _fields(pair: PairScore, reasons: list[str] | None, scene: Scene) -> dict[str, Any]:
     """A row's scores and reasons."""
     return {
         "score": pair.score,
@@ -268,6 +268,8 @@ class _Rows:
         self.scene, self.side = scene, side
         self.column = getattr(Match, side.column)
         self.seekers, _ = scene.seekers(side)
+        # The changed seeker's index and its scores against every offer (see `_pair`).
+        self.changed_seeker: tuple[int, Scores] | None = None
 
     def of_seeker(self, seeker_id: int) -> dict[int, Match]:
         return self.grouped(self.column, Match.offer_id, [seeker_id])[seeker_id]
@@ -296,7 +298,10 @@ class _Rows:
         """A seeker changed: its own top N, and the offers' rankings it may enter or leave."""
         scene, offers = self.scene, self.scene.offers
         seeker = self.seekers.index.get(seeker_id)
-        totals = None if seeker is None else scene.seeker_totals(self.side, seeker)
+        totals = None
+        if seeker is not None:
+            scores = scene.seeker_scores(self.side, seeker)
+            self.changed_seeker, totals = (seeker, scores), scores.total
 
         def rescanned(offer_ids: list[int]) -> dict[int, list[int]]:
             columns = scene.offer_totals(self.side, [offers.index[o] for o in offer_ids])
@@ -404,45 +409,57 @@ class _Rows:
         for partner, rank in new.items():
             if partner not in existing:
                 seeker, offer = pair(partner)
-                created = self._create(seeker, offer)
+                created = self._create(seeker, offer, explained=attribute == "seeker_rank")
                 if created is not None:
                     setattr(created, attribute, rank)
 
-    def _scored(self, seeker: int | None, offer: int | None) -> dict[str, Any] | None:
-        """The pair's row fields (scores, components, reasons); None if either side is
-        unpublished or the pair is out of reach."""
+    def _pair(self, seeker: int | None, offer: int | None) -> PairScore | None:
+        """The pair's scores; None if either side is unpublished or the pair is out of reach.
+        The changed seeker's pairs (thousands, for an opportunity in many offers' rankings)
+        come from its scores against every offer, as a rebuild's do; others are scored on
+        their own."""
         if seeker is None or offer is None:
             return None
-        pair = self.scene.pair(self.side, seeker, offer)
-        if pair is None:
+        if self.changed_seeker is None or self.changed_seeker[0] != seeker:
+            return self.scene.pair(self.side, seeker, offer)
+        scores = self.changed_seeker[1]
+        if not np.isfinite(scores.total[offer]):
             return None
-        reasons = self.scene.reasons(self.side, seeker, offer, pair.distance_m, pair.fit)
-        return _fields(pair, reasons, self.scene)
+        parts = (scores.total, scores.location, scores.toms, scores.fit, scores.distance_m)
+        return PairScore(*(float(part[offer]) for part in parts))
 
-    def _create(self, seeker: int | None, offer: int | None) -> Match | None:
-        fields = self._scored(seeker, offer)
-        if fields is None:
+    def _reasons(self, seeker: int, offer: int, pair: PairScore) -> list[str]:
+        return self.scene.reasons(self.side, seeker, offer, pair.distance_m, pair.fit)
+
+    def _create(self, seeker: int | None, offer: int | None, explained: bool) -> Match | None:
+        """A new row for the pair, with its reasons if `explained` (a pair entering a
+        seeker's top N); None if the pair cannot be stored."""
+        pair = self._pair(seeker, offer)
+        if seeker is None or offer is None or pair is None:
             return None
+        reasons = self._reasons(seeker, offer, pair) if explained else None
         row = Match(
             offer_id=int(self.scene.offers.ids[offer]),
             **{self.side.column: int(self.seekers.ids[seeker])},
-            **fields,
+            **_fields(pair, reasons, self.scene),
         )
         db.session.add(row)
         return row
 
     def _refresh(self, rows: Iterable[Match]) -> None:
-        """Re-score the changed listing's suggested rows with what it says now."""
+        """Re-score the changed listing's suggested rows with what it says now, with reasons
+        only where the pair is in its seeker's top N (as a rebuild stores them: the rest are
+        explained when shown)."""
         for row in rows:
             if row.state != SUGGESTED:
                 continue
-            fields = self._scored(
-                self.seekers.index.get(getattr(row, self.side.column)),
-                self.scene.offers.index.get(row.offer_id),
-            )
-            if fields is None:
+            seeker = self.seekers.index.get(getattr(row, self.side.column))
+            offer = self.scene.offers.index.get(row.offer_id)
+            pair = self._pair(seeker, offer)
+            if seeker is None or offer is None or pair is None:
                 db.session.delete(row)
                 continue
-            for name, value in fields.items():
+            reasons = None if row.seeker_rank is None else self._reasons(seeker, offer, pair)
+            for name, value in _fields(pair, reasons, self.scene).items():
                 setattr(row, name, value)
         db.session.flush()
