@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from sqlalchemy import Select, Table, delete, select
@@ -245,6 +245,25 @@ class _Ranking:
     partners: Listings
 
 
+class _Ranked(NamedTuple):
+    """A partner's stored place in a ranking."""
+
+    score: float
+    rank: int
+
+
+def _places(ranked: list[int]) -> dict[int, int]:
+    """Ranks 1..n of the partners in `ranked` (ids, best first)."""
+    return {partner: rank for rank, partner in enumerate(ranked, start=1)}
+
+
+def _batches(keys: Iterable[int]) -> Iterator[list[int]]:
+    """`keys` in order, a read's worth at a time."""
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), READ_BATCH):
+        yield ordered[start : start + READ_BATCH]
+
+
 def _threshold(nth: dict[int, float], listings: Listings) -> np.ndarray:
     """Per listing, the score a newcomer must reach: its N-th score, or -inf if not full."""
     floor = np.full(len(listings), -np.inf)
@@ -281,12 +300,23 @@ class _Rows:
         """The rows of each of `keys` (seekers, or offers with this side's seekers), by key
         then partner, a few queries in all rather than one per key."""
         found: dict[int, dict[int, Match]] = {k: {} for k in keys}
-        ordered = sorted(found)
-        for start in range(0, len(ordered), READ_BATCH):
-            chosen = ordered[start : start + READ_BATCH]
+        for chosen in _batches(found):
             query = select(Match).where(key.in_(chosen), partner.is_not(None))
             for row in db.session.scalars(query):
                 found[getattr(row, key.key)][getattr(row, partner.key)] = row
+        return found
+
+    def ranks(self, ranking: _Ranking, keys: Collection[int]) -> dict[int, dict[int, _Ranked]]:
+        """Each of `keys`' ranked partners with their score and rank: what a merge reads,
+        without loading the rows (thousands, for an opportunity in many offers' rankings)."""
+        rank = getattr(Match, ranking.rank)
+        found: dict[int, dict[int, _Ranked]] = {k: {} for k in keys}
+        for chosen in _batches(found):
+            query = select(ranking.key, ranking.partner, Match.score, rank).where(
+                ranking.key.in_(chosen), ranking.partner.is_not(None), rank.is_not(None)
+            )
+            for key, partner, score, place in db.session.execute(query):
+                found[key][partner] = _Ranked(score, place)
         return found
 
     def nth_scores(self, rank_column: Any, key_column: Any) -> dict[int, float]:
@@ -373,10 +403,10 @@ class _Rows:
         if change.totals is not None:
             found = np.isfinite(change.totals) & (change.totals >= floor)
             entering = {int(partners.ids[i]) for i in np.flatnonzero(found)}
-        rows = self.grouped(ranking.key, ranking.partner, was_in.keys() | entering)
+        stored = self.ranks(ranking, was_in.keys() | entering)
         rankings, rescan = {}, []
-        for partner, partner_rows in rows.items():
-            ranked = [(r.score, p) for p, r in partner_rows.items() if getattr(r, rank)]
+        for partner, members in stored.items():
+            ranked = [(member.score, p) for p, member in members.items()]
             now = change.now(partners.index.get(partner))
             fell = partner in was_in and now < was_in[partner] - SAME_SCORE
             if fell and (len(ranked) < TOP_N or _at_or_below_foot(now, ranked)):
@@ -385,8 +415,14 @@ class _Rows:
             others = [(score, p) for score, p in ranked if p != change.id]
             rankings[partner] = _merged(others, (now, change.id) if np.isfinite(now) else None)
         rankings |= rescanned(sorted(rescan))
-        for partner, ranked_ids in rankings.items():
-            self._set_ranks(rows[partner], ranked_ids, rank, partial(pair, partner))
+        moved = [
+            partner
+            for partner, ranked_ids in rankings.items()
+            if _places(ranked_ids) != {p: member.rank for p, member in stored[partner].items()}
+        ]
+        rows = self.grouped(ranking.key, ranking.partner, moved)
+        for partner in moved:
+            self._set_ranks(rows[partner], rankings[partner], rank, partial(pair, partner))
 
     def _set_ranks(
         self,
@@ -399,11 +435,14 @@ class _Rows:
         the others, create missing rows, and delete suggested rows ranked nowhere; written at
         the next query or flush (one flush for many rankings: each flush looks at every
         object the session holds)."""
-        new = {partner: rank for rank, partner in enumerate(ranked, start=1)}
+        new = _places(ranked)
         for partner, row in existing.items():
             if row.state != SUGGESTED:
                 continue
-            setattr(row, attribute, new.get(partner))
+            if getattr(row, attribute) != new.get(partner):
+                # Set only when it changes: a row set even to its own value is "dirty", and
+                # each flush and the change log look through every dirty row.
+                setattr(row, attribute, new.get(partner))
             if row.seeker_rank is None and row.offer_rank is None:
                 db.session.delete(row)
         for partner, rank in new.items():
