@@ -287,8 +287,10 @@ class _Rows:
         self.scene, self.side = scene, side
         self.column = getattr(Match, side.column)
         self.seekers, _ = scene.seekers(side)
-        # The changed seeker's index and its scores against every offer (see `_pair`).
-        self.changed_seeker: tuple[int, Scores] | None = None
+        # Scores already worked out against every partner, by scene index (see `_pair`):
+        # the changed seeker's against every offer, rescanned offers' against every seeker.
+        self.seekers_scores: dict[int, Scores] = {}
+        self.offers_scores: dict[int, Scores] = {}
 
     def of_seeker(self, seeker_id: int) -> dict[int, Match]:
         return self.grouped(self.column, Match.offer_id, [seeker_id])[seeker_id]
@@ -330,13 +332,17 @@ class _Rows:
         seeker = self.seekers.index.get(seeker_id)
         totals = None
         if seeker is not None:
-            scores = scene.seeker_scores(self.side, seeker)
-            self.changed_seeker, totals = (seeker, scores), scores.total
+            scores = self.seekers_scores[seeker] = scene.seeker_scores(self.side, seeker)
+            totals = scores.total
 
         def rescanned(offer_ids: list[int]) -> dict[int, list[int]]:
-            columns = scene.offer_totals(self.side, [offers.index[o] for o in offer_ids])
-            ids = self.seekers.ids
-            return {o: [int(ids[s]) for s in best(columns[:, j])] for j, o in enumerate(offer_ids)}
+            ids, found = self.seekers.ids, {}
+            for offer_id in offer_ids:
+                offer = offers.index[offer_id]
+                scores = scene.storable_offer_scores(self.side, offer)
+                self.offers_scores[offer] = scores
+                found[offer_id] = [int(ids[s]) for s in best(scores.total)]
+            return found
 
         self._rerank(
             _Change(seeker_id, self.of_seeker(seeker_id), totals),
@@ -455,17 +461,20 @@ class _Rows:
     def _pair(self, seeker: int | None, offer: int | None) -> PairScore | None:
         """The pair's scores; None if either side is unpublished or the pair is out of reach.
         The changed seeker's pairs (thousands, for an opportunity in many offers' rankings)
-        come from its scores against every offer, as a rebuild's do; others are scored on
-        their own."""
+        come from its scores against every offer, as a rebuild's do, and those of offers
+        rescanned from theirs against every seeker; others are scored on their own."""
         if seeker is None or offer is None:
             return None
-        if self.changed_seeker is None or self.changed_seeker[0] != seeker:
+        if seeker in self.seekers_scores:
+            scores, at = self.seekers_scores[seeker], offer
+        elif offer in self.offers_scores:
+            scores, at = self.offers_scores[offer], seeker
+        else:
             return self.scene.pair(self.side, seeker, offer)
-        scores = self.changed_seeker[1]
-        if not np.isfinite(scores.total[offer]):
+        if not np.isfinite(scores.total[at]):
             return None
         parts = (scores.total, scores.location, scores.toms, scores.fit, scores.distance_m)
-        return PairScore(*(float(part[offer]) for part in parts))
+        return PairScore(*(float(part[at]) for part in parts))
 
     def _reasons(self, seeker: int, offer: int, pair: PairScore) -> list[str]:
         return self.scene.reasons(self.side, seeker, offer, pair.distance_m, pair.fit)
