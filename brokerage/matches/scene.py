@@ -241,14 +241,20 @@ class Scene:
             self.in_force.policy,
         )
 
+    def storable_offer_scores(self, side: Side, offer: int) -> Scores:
+        """`offer_scores`, with the total -inf where the pair may not be stored."""
+        listings, _ = self.seekers(side)
+        scores = self.offer_scores(side, offer)
+        others = listings.organisations != self.offers.organisations[offer]
+        return replace(scores, total=storable_totals(scores, others))
+
     def offer_totals(self, side: Side, offers: Sequence[int]) -> np.ndarray:
         """Every seeker's total against each of `offers` (rows: seekers; columns: offers);
         -inf where the pair may not be stored."""
         listings, _ = self.seekers(side)
         totals = np.full((len(listings), len(offers)), -np.inf)
         for column, offer in enumerate(offers):
-            others = listings.organisations != self.offers.organisations[offer]
-            totals[:, column] = storable_totals(self.offer_scores(side, offer), others)
+            totals[:, column] = self.storable_offer_scores(side, offer).total
         return totals
 
     def reasons(

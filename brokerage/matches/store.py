@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from sqlalchemy import Select, Table, delete, select
@@ -58,7 +58,7 @@ class RebuildReport:
     policy_version: int
 
 
-def _fields(pair: PairScore, reasons: list[str], scene: Scene) -> dict[str, Any]:
+def _fields(pair: PairScore, reasons: list[str] | None, scene: Scene) -> dict[str, Any]:
     """A row's scores and reasons."""
     return {
         "score": pair.score,
@@ -245,6 +245,25 @@ class _Ranking:
     partners: Listings
 
 
+class _Ranked(NamedTuple):
+    """A partner's stored place in a ranking."""
+
+    score: float
+    rank: int
+
+
+def _places(ranked: list[int]) -> dict[int, int]:
+    """Ranks 1..n of the partners in `ranked` (ids, best first)."""
+    return {partner: rank for rank, partner in enumerate(ranked, start=1)}
+
+
+def _batches(keys: Iterable[int]) -> Iterator[list[int]]:
+    """`keys` in order, a read's worth at a time."""
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), READ_BATCH):
+        yield ordered[start : start + READ_BATCH]
+
+
 def _threshold(nth: dict[int, float], listings: Listings) -> np.ndarray:
     """Per listing, the score a newcomer must reach: its N-th score, or -inf if not full."""
     floor = np.full(len(listings), -np.inf)
@@ -268,6 +287,10 @@ class _Rows:
         self.scene, self.side = scene, side
         self.column = getattr(Match, side.column)
         self.seekers, _ = scene.seekers(side)
+        # Scores already worked out against every partner, by scene index (see `_pair`):
+        # the changed seeker's against every offer, rescanned offers' against every seeker.
+        self.seekers_scores: dict[int, Scores] = {}
+        self.offers_scores: dict[int, Scores] = {}
 
     def of_seeker(self, seeker_id: int) -> dict[int, Match]:
         return self.grouped(self.column, Match.offer_id, [seeker_id])[seeker_id]
@@ -279,12 +302,23 @@ class _Rows:
         """The rows of each of `keys` (seekers, or offers with this side's seekers), by key
         then partner, a few queries in all rather than one per key."""
         found: dict[int, dict[int, Match]] = {k: {} for k in keys}
-        ordered = sorted(found)
-        for start in range(0, len(ordered), READ_BATCH):
-            chosen = ordered[start : start + READ_BATCH]
+        for chosen in _batches(found):
             query = select(Match).where(key.in_(chosen), partner.is_not(None))
             for row in db.session.scalars(query):
                 found[getattr(row, key.key)][getattr(row, partner.key)] = row
+        return found
+
+    def ranks(self, ranking: _Ranking, keys: Collection[int]) -> dict[int, dict[int, _Ranked]]:
+        """Each of `keys`' ranked partners with their score and rank: what a merge reads,
+        without loading the rows (thousands, for an opportunity in many offers' rankings)."""
+        rank = getattr(Match, ranking.rank)
+        found: dict[int, dict[int, _Ranked]] = {k: {} for k in keys}
+        for chosen in _batches(found):
+            query = select(ranking.key, ranking.partner, Match.score, rank).where(
+                ranking.key.in_(chosen), ranking.partner.is_not(None), rank.is_not(None)
+            )
+            for key, partner, score, place in db.session.execute(query):
+                found[key][partner] = _Ranked(score, place)
         return found
 
     def nth_scores(self, rank_column: Any, key_column: Any) -> dict[int, float]:
@@ -296,12 +330,19 @@ class _Rows:
         """A seeker changed: its own top N, and the offers' rankings it may enter or leave."""
         scene, offers = self.scene, self.scene.offers
         seeker = self.seekers.index.get(seeker_id)
-        totals = None if seeker is None else scene.seeker_totals(self.side, seeker)
+        totals = None
+        if seeker is not None:
+            scores = self.seekers_scores[seeker] = scene.seeker_scores(self.side, seeker)
+            totals = scores.total
 
         def rescanned(offer_ids: list[int]) -> dict[int, list[int]]:
-            columns = scene.offer_totals(self.side, [offers.index[o] for o in offer_ids])
-            ids = self.seekers.ids
-            return {o: [int(ids[s]) for s in best(columns[:, j])] for j, o in enumerate(offer_ids)}
+            ids, found = self.seekers.ids, {}
+            for offer_id in offer_ids:
+                offer = offers.index[offer_id]
+                scores = scene.storable_offer_scores(self.side, offer)
+                self.offers_scores[offer] = scores
+                found[offer_id] = [int(ids[s]) for s in best(scores.total)]
+            return found
 
         self._rerank(
             _Change(seeker_id, self.of_seeker(seeker_id), totals),
@@ -368,10 +409,10 @@ class _Rows:
         if change.totals is not None:
             found = np.isfinite(change.totals) & (change.totals >= floor)
             entering = {int(partners.ids[i]) for i in np.flatnonzero(found)}
-        rows = self.grouped(ranking.key, ranking.partner, was_in.keys() | entering)
+        stored = self.ranks(ranking, was_in.keys() | entering)
         rankings, rescan = {}, []
-        for partner, partner_rows in rows.items():
-            ranked = [(r.score, p) for p, r in partner_rows.items() if getattr(r, rank)]
+        for partner, members in stored.items():
+            ranked = [(member.score, p) for p, member in members.items()]
             now = change.now(partners.index.get(partner))
             fell = partner in was_in and now < was_in[partner] - SAME_SCORE
             if fell and (len(ranked) < TOP_N or _at_or_below_foot(now, ranked)):
@@ -380,8 +421,14 @@ class _Rows:
             others = [(score, p) for score, p in ranked if p != change.id]
             rankings[partner] = _merged(others, (now, change.id) if np.isfinite(now) else None)
         rankings |= rescanned(sorted(rescan))
-        for partner, ranked_ids in rankings.items():
-            self._set_ranks(rows[partner], ranked_ids, rank, partial(pair, partner))
+        moved = [
+            partner
+            for partner, ranked_ids in rankings.items()
+            if _places(ranked_ids) != {p: member.rank for p, member in stored[partner].items()}
+        ]
+        rows = self.grouped(ranking.key, ranking.partner, moved)
+        for partner in moved:
+            self._set_ranks(rows[partner], rankings[partner], rank, partial(pair, partner))
 
     def _set_ranks(
         self,
@@ -394,55 +441,73 @@ class _Rows:
         the others, create missing rows, and delete suggested rows ranked nowhere; written at
         the next query or flush (one flush for many rankings: each flush looks at every
         object the session holds)."""
-        new = {partner: rank for rank, partner in enumerate(ranked, start=1)}
+        new = _places(ranked)
         for partner, row in existing.items():
             if row.state != SUGGESTED:
                 continue
-            setattr(row, attribute, new.get(partner))
+            if getattr(row, attribute) != new.get(partner):
+                # Set only when it changes: a row set even to its own value is "dirty", and
+                # each flush and the change log look through every dirty row.
+                setattr(row, attribute, new.get(partner))
             if row.seeker_rank is None and row.offer_rank is None:
                 db.session.delete(row)
         for partner, rank in new.items():
             if partner not in existing:
                 seeker, offer = pair(partner)
-                created = self._create(seeker, offer)
+                created = self._create(seeker, offer, explained=attribute == "seeker_rank")
                 if created is not None:
                     setattr(created, attribute, rank)
 
-    def _scored(self, seeker: int | None, offer: int | None) -> dict[str, Any] | None:
-        """The pair's row fields (scores, components, reasons); None if either side is
-        unpublished or the pair is out of reach."""
+    def _pair(self, seeker: int | None, offer: int | None) -> PairScore | None:
+        """The pair's scores; None if either side is unpublished or the pair is out of reach.
+        The changed seeker's pairs (thousands, for an opportunity in many offers' rankings)
+        come from its scores against every offer, as a rebuild's do, and those of offers
+        rescanned from theirs against every seeker; others are scored on their own."""
         if seeker is None or offer is None:
             return None
-        pair = self.scene.pair(self.side, seeker, offer)
-        if pair is None:
+        if seeker in self.seekers_scores:
+            scores, at = self.seekers_scores[seeker], offer
+        elif offer in self.offers_scores:
+            scores, at = self.offers_scores[offer], seeker
+        else:
+            return self.scene.pair(self.side, seeker, offer)
+        if not np.isfinite(scores.total[at]):
             return None
-        reasons = self.scene.reasons(self.side, seeker, offer, pair.distance_m, pair.fit)
-        return _fields(pair, reasons, self.scene)
+        parts = (scores.total, scores.location, scores.toms, scores.fit, scores.distance_m)
+        return PairScore(*(float(part[at]) for part in parts))
 
-    def _create(self, seeker: int | None, offer: int | None) -> Match | None:
-        fields = self._scored(seeker, offer)
-        if fields is None:
+    def _reasons(self, seeker: int, offer: int, pair: PairScore) -> list[str]:
+        return self.scene.reasons(self.side, seeker, offer, pair.distance_m, pair.fit)
+
+    def _create(self, seeker: int | None, offer: int | None, explained: bool) -> Match | None:
+        """A new row for the pair, with its reasons if `explained` (a pair entering a
+        seeker's top N); None if the pair cannot be stored."""
+        pair = self._pair(seeker, offer)
+        if seeker is None or offer is None or pair is None:
             return None
+        reasons = self._reasons(seeker, offer, pair) if explained else None
         row = Match(
             offer_id=int(self.scene.offers.ids[offer]),
             **{self.side.column: int(self.seekers.ids[seeker])},
-            **fields,
+            **_fields(pair, reasons, self.scene),
         )
         db.session.add(row)
         return row
 
     def _refresh(self, rows: Iterable[Match]) -> None:
-        """Re-score the changed listing's suggested rows with what it says now."""
+        """Re-score the changed listing's suggested rows with what it says now, with reasons
+        only where the pair is in its seeker's top N (as a rebuild stores them: the rest are
+        explained when shown)."""
         for row in rows:
             if row.state != SUGGESTED:
                 continue
-            fields = self._scored(
-                self.seekers.index.get(getattr(row, self.side.column)),
-                self.scene.offers.index.get(row.offer_id),
-            )
-            if fields is None:
+            seeker = self.seekers.index.get(getattr(row, self.side.column))
+            offer = self.scene.offers.index.get(row.offer_id)
+            pair = self._pair(seeker, offer)
+            if seeker is None or offer is None or pair is None:
                 db.session.delete(row)
                 continue
-            for name, value in fields.items():
+            reasons = None if row.seeker_rank is None else self._reasons(seeker, offer, pair)
+            for name, value in _fields(pair, reasons, self.scene).items():
                 setattr(row, name, value)
         db.session.flush()
