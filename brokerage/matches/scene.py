@@ -26,7 +26,7 @@ from ..listings.models import Listing, Need, Offer, Opportunity
 from ..matching import Candidate, CandidatePool, Catalogue, MatchingPolicy, Wanted, score_all
 from ..matching.engine import TIE_DECIMALS, Scores
 from ..matching.queries import QueryPool, score_against
-from ..matching.reference import explain_scored
+from ..matching.reference import MostSimilar, explain_scored
 from ..toms.service import matching_catalogue
 from .candidates import PAIRINGS, ListingRow, measures_table, published_rows
 from .models import Match, MatchingPolicyVersion
@@ -257,10 +257,15 @@ class Scene:
             totals[:, column] = self.storable_offer_scores(side, offer).total
         return totals
 
+    @cached_property
+    def _most_similar(self) -> MostSimilar:
+        return self.pool.most_similar(self.in_force.policy)
+
     def reasons(
         self, side: Side, seeker: int, offer: int, distance_m: float, fit: float
     ) -> list[str]:
-        """Why the stored pair scores as it does, under the policy in force."""
+        """Why the stored pair scores as it does, under the policy in force (the words in
+        common found from the pool's similar words, as the scorer found them)."""
         _, wanted = self.seekers(side)
         return list(
             explain_scored(
@@ -270,6 +275,7 @@ class Scene:
                 self.in_force.policy,
                 distance_m,
                 fit,
+                self._most_similar,
             )
         )
 

@@ -36,6 +36,7 @@ from .model import (
 )
 from .policy import MatchingPolicy
 from .reference import (
+    MostSimilar,
     has_something_to_match,
     least_words_alone,
     measure_credit,
@@ -84,8 +85,10 @@ class CandidatePool:
         self.category_codes = category_codes
         self._index_measures()
         self._index_words(n)
-        # Each query word's similar words in the vocabulary, by word and cutoff (_similar_words).
+        # Each query word's similar words in the vocabulary, by word and cutoff (_similar_words),
+        # and the same as (word, similarity) for explaining pairs (most_similar).
         self.similar_words: dict[tuple[str, float], tuple[np.ndarray, np.ndarray]] = {}
+        self.similar_word_lists: dict[tuple[str, float], list[tuple[str, float]]] = {}
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -149,6 +152,33 @@ class CandidatePool:
     def word_weight(self, word: str) -> float:
         """Inverse document frequency: rare words say more about fit than common ones."""
         return math.log(1 + self._n / (1 + self._document_frequency.get(word, 0)))
+
+    def most_similar(self, policy: MatchingPolicy) -> MostSimilar:
+        """reference._most_similar for this pool's candidates under `policy`, from the similar
+        words `score_all` already found in the vocabulary: a query word's few similar words
+        looked up among the candidate's, rather than each candidate word of about its length
+        compared with it, pair after pair (most of explaining a rebuild's pairs)."""
+        places: dict[str, int] = {}
+        last: list[tuple[str, ...]] = [()]
+
+        def find(
+            word: str, candidate: tuple[str, ...], threshold: float
+        ) -> tuple[str | None, float]:
+            if candidate is not last[0]:  # a pair's query words meet the same candidate
+                last[0] = candidate
+                places.clear()
+                for position, other in enumerate(candidate):
+                    places.setdefault(other, position)
+            best_word, best, first = None, 0.0, len(candidate)
+            for other, similarity in _similar_word_list(word, self, policy):
+                place = places.get(other)
+                if place is None or similarity < threshold:
+                    continue
+                if similarity > best or (similarity == best and place < first):
+                    best_word, best, first = other, similarity, place
+            return best_word, best
+
+        return find
 
 
 class ProbePool(CandidatePool):
@@ -269,6 +299,22 @@ def _similar_words(
         if len(pool.similar_words) >= SIMILAR_WORDS_KEPT:
             pool.similar_words.clear()
         found = pool.similar_words[key] = _similar_in_vocabulary(word, pool, policy)
+    return found
+
+
+def _similar_word_list(
+    word: str, pool: CandidatePool, policy: MatchingPolicy
+) -> list[tuple[str, float]]:
+    """`_similar_words` as (vocabulary word, similarity) pairs, kept as it is."""
+    key = (word, policy.word_similarity_cutoff)
+    found = pool.similar_word_lists.get(key)
+    if found is None:
+        if len(pool.similar_word_lists) >= SIMILAR_WORDS_KEPT:
+            pool.similar_word_lists.clear()
+        ids, similarity = _similar_words(word, pool, policy)
+        found = pool.similar_word_lists[key] = [
+            (pool.vocabulary[i], s) for i, s in zip(ids.tolist(), similarity.tolist(), strict=True)
+        ]
     return found
 
 

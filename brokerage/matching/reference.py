@@ -35,6 +35,9 @@ from .text import (
 )
 
 WordWeight = Callable[[str], float]
+# A candidate's most similar word to a query word at or above a threshold (0-100), and its
+# similarity: `_most_similar`, or a pool's own (engine.CandidatePool.most_similar).
+MostSimilar = Callable[[str, tuple[str, ...], float], tuple[str | None, float]]
 
 
 def distance_m(wanted: Wanted, candidate: Candidate) -> float:
@@ -178,7 +181,10 @@ def _most_similar(
 
 
 def word_matches(
-    query: tuple[str, ...], candidate: tuple[str, ...], cutoff: float
+    query: tuple[str, ...],
+    candidate: tuple[str, ...],
+    cutoff: float,
+    most_similar: MostSimilar = _most_similar,
 ) -> list[tuple[str, str | None, float]]:
     """Each query word with the candidate's most similar word and its similarity (0: none).
 
@@ -189,7 +195,7 @@ def word_matches(
     cover = _cover_of(query)
     matches = []
     for word in query:
-        best_word, best = _most_similar(word, candidate, cutoff * 100)
+        best_word, best = most_similar(word, candidate, cutoff * 100)
         if best < 100:
             named = [
                 token for token, spelt in cover.items() if word in spelt and token in candidate
@@ -318,7 +324,13 @@ def score_pair(
     )
 
 
-def text_of_fit(wanted: Wanted, candidate: Candidate, fit: float, policy: MatchingPolicy) -> float:
+def text_of_fit(
+    wanted: Wanted,
+    candidate: Candidate,
+    fit: float,
+    policy: MatchingPolicy,
+    most_similar: MostSimilar = _most_similar,
+) -> float:
     """The description's share of a pair's fit (`fit_score` undone): the share the reasons
     quote, for a pair of which only the fit was kept. With category share 1 the text
     carries no weight in the fit, so the words' unweighted share is the honest figure."""
@@ -327,7 +339,10 @@ def text_of_fit(wanted: Wanted, candidate: Candidate, fit: float, policy: Matchi
     share = policy.category_share
     if share >= 1:
         similar = word_matches(
-            fit_words(wanted.text), fit_words(candidate.text), policy.word_similarity_cutoff
+            fit_words(wanted.text),
+            fit_words(candidate.text),
+            policy.word_similarity_cutoff,
+            most_similar,
         )
         return text_score(similar, lambda word: 1.0)
     same = float(wanted.category.casefold() == candidate.category.casefold())
@@ -341,13 +356,19 @@ def explain_scored(
     policy: MatchingPolicy,
     distance: float,
     fit: float,
+    most_similar: MostSimilar = _most_similar,
 ) -> tuple[str, ...]:
     """The reasons for a pair the vectorised engine scored, from its distance and fit: the
-    fit's word weights came from the whole pool, which explaining one pair cannot see."""
+    fit's word weights came from the whole pool, which explaining one pair cannot see.
+    `most_similar` finds the words in common (the pool's own, when the engine has already
+    compared the query's words with its vocabulary)."""
     priority = wanted.in_priority_place or candidate.in_priority_place
     credits = measure_credits(wanted, candidate, catalogue, policy)
     similar = word_matches(
-        fit_words(wanted.text), fit_words(candidate.text), policy.word_similarity_cutoff
+        fit_words(wanted.text),
+        fit_words(candidate.text),
+        policy.word_similarity_cutoff,
+        most_similar,
     )
-    text = text_of_fit(wanted, candidate, fit, policy)
+    text = text_of_fit(wanted, candidate, fit, policy, most_similar)
     return explain(wanted, candidate, catalogue, policy, distance, priority, credits, similar, text)

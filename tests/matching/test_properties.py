@@ -172,3 +172,18 @@ def test_word_matches_finds_what_comparing_every_pair_of_words_finds(query, othe
     """The indexed word matching gives each query word the same most similar word (the
     first of equals, in the candidate's order) and similarity as comparing all pairs."""
     assert word_matches(query, other, cutoff) == _word_matches_plainly(query, other, cutoff)
+
+
+@settings(max_examples=150, deadline=None)
+@given(wanted(), candidate_lists(), st.sampled_from([0.5, POLICY.word_similarity_cutoff, 1.0]))
+def test_a_pools_word_matching_finds_what_the_reference_finds(query, candidates, cutoff):
+    """A rebuild explains its pairs with the similar words its pool already found for each
+    query word: the same word in common (the first of equals, in the candidate's order)
+    and similarity as the reference's own search, for every candidate."""
+    policy = dataclasses.replace(POLICY, word_similarity_cutoff=cutoff)
+    pool = CandidatePool(candidates, CATALOGUE)
+    found_by_pool = pool.most_similar(policy)
+    words = fit_words(query.text)
+    for item in candidates:
+        own = fit_words(item.text)
+        assert word_matches(words, own, cutoff, found_by_pool) == word_matches(words, own, cutoff)
