@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import Model
 from ..types import UTCDateTime, in_list, utcnow
 from . import identifiers
-from .organisation_types import OrganisationType
+from .organisation_types import OrganisationType, type_label
 
 ORGANISATION_REF_PREFIX = "ORG"
 
@@ -136,10 +136,7 @@ class Organisation(Model):
 
     @property
     def organisation_type_label(self) -> str:
-        """The type as people read it: its label, or what a file said until classified."""
-        if self.organisation_type:
-            return OrganisationType(self.organisation_type).label
-        return self.organisation_type_written
+        return type_label(self.organisation_type, self.organisation_type_written)
 
     @property
     def ref(self) -> str:

@@ -44,6 +44,13 @@ TYPE_LABELS = {
     OrganisationType.BUSINESS: "Business",
 }
 
+
+def type_label(organisation_type: str | None, written: str) -> str:
+    """An organisation's type as people read it: its label, or what a file said until staff
+    classify it."""
+    return OrganisationType(organisation_type).label if organisation_type else written
+
+
 _SPELLINGS = {
     OrganisationType.COUNCIL: (
         "local authority",

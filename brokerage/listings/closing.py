@@ -8,7 +8,7 @@ says "Closed". Nothing is written when the date passes: every reader asks `still
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import BindParameter, ColumnElement, or_
 
@@ -26,12 +26,24 @@ CLOSING_COLUMN: dict[type[Listing], str] = {
 }
 
 
-def closes_on(listing: Listing) -> date | None:
+class ReadAsColumns(Protocol):
+    """A listing read as columns (a profile page's line of it), its last day among them."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def closes_on(self) -> date | None: ...
+
+
+def closes_on(listing: Listing | ReadAsColumns) -> date | None:
     """The last day the listing is open (None: it stays open)."""
-    return getattr(listing, CLOSING_COLUMN[type(listing)])
+    if isinstance(listing, Listing):
+        return getattr(listing, CLOSING_COLUMN[type(listing)])
+    return listing.closes_on
 
 
-def is_closed(listing: Listing, today: date | None = None) -> bool:
+def is_closed(listing: Listing | ReadAsColumns, today: date | None = None) -> bool:
     """A published listing whose last day has passed (a draft or an archived listing says
     so itself)."""
     last_day = closes_on(listing)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..accounts.models import Organisation
 from .forms import ListingForm, NeedForm, OfferForm, OpportunityForm
 from .models import Listing, Need, Offer, Opportunity
+from .permissions import OrganisationRead
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ KINDS = (
 KIND_OF_MODEL = {kind.model: kind for kind in KINDS}
 
 
-def kind_for_organisation(organisation: Organisation) -> ListingKind | None:
+def kind_for_organisation(organisation: OrganisationRead) -> ListingKind | None:
     """What this kind of organisation lists: suppliers offers, buyers opportunities,
     beneficiaries needs; partners nothing."""
     return next((k for k in KINDS if organisation.kind == k.model.ORGANISATION_KIND), None)

@@ -25,6 +25,17 @@ class Owned(Protocol):
     def is_published(self) -> bool: ...
 
 
+class OrganisationRead(Protocol):
+    """What deciding who may do what with an organisation reads: an organisation, or its
+    columns as a page read them."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
 def can_view_listing(user: Visitor, listing: Owned) -> bool:
     return listing.is_published or can_act_for_id(user, listing.organisation_id)
 
@@ -47,8 +58,8 @@ def can_edit_listing(user: Visitor, listing: Listing) -> bool:
     return can_act_for(user, listing.organisation)
 
 
-def can_see_drafts_of(user: Visitor, organisation: Organisation) -> bool:
-    return can_act_for(user, organisation)
+def can_see_drafts_of(user: Visitor, organisation: OrganisationRead) -> bool:
+    return can_act_for_id(user, organisation.id)
 
 
 def can_create_listing(user: Visitor, organisation: Organisation, model: type[Listing]) -> bool:
@@ -60,7 +71,7 @@ def can_unpublish_listing(user: Visitor, listing: Listing) -> bool:
     return is_staff(user)
 
 
-def can_view_profile(user: Visitor, organisation: Organisation) -> bool:
+def can_view_profile(user: Visitor, organisation: OrganisationRead) -> bool:
     """Profiles are how organisations find each other: open to everyone. What a profile
     says of people (its contact) is for members of organisations only: see can_see_contact."""
     return True
@@ -77,7 +88,7 @@ def can_see_contact(user: Visitor, profile: Any) -> bool:
     return is_staff(user) or bool(user.memberships)
 
 
-def can_ask_supplier(user: Visitor, organisation: Organisation) -> bool:
+def can_ask_supplier(user: Visitor, organisation: OrganisationRead) -> bool:
     """Members of a buyer or a beneficiary may invite a supplier to bid or ask it for help."""
     if organisation.kind != OrganisationKind.SUPPLIER:
         return False
@@ -89,8 +100,8 @@ def can_ask_supplier(user: Visitor, organisation: Organisation) -> bool:
     )
 
 
-def can_edit_profile(user: Visitor, organisation: Organisation) -> bool:
-    return can_act_for(user, organisation)
+def can_edit_profile(user: Visitor, organisation: OrganisationRead) -> bool:
+    return can_act_for_id(user, organisation.id)
 
 
 def can_verify_organisation(user: Visitor) -> bool:

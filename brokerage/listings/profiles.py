@@ -17,7 +17,7 @@ from ..types import utcnow
 from . import trade_service
 from .errors import NotAllowed
 from .matching_inputs import Reach
-from .models import OrganisationTrade, Profile
+from .models import Profile
 from .permissions import can_verify_organisation
 
 
@@ -45,31 +45,6 @@ _ORGANISATION_FIELDS = ("trades", "organisation_type")
 
 def profile_of(organisation: Organisation) -> Profile | None:
     return db.session.scalar(select(Profile).where(Profile.organisation_id == organisation.id))
-
-
-@dataclass(frozen=True)
-class ProfileShown:
-    """What an organisation's profile page shows of it, but its listings."""
-
-    organisation: Organisation
-    profile: Profile | None
-    trades: list[OrganisationTrade]
-
-
-def organisation_with_profile(organisation_id: int) -> ProfileShown | None:
-    """The organisation, its profile (None if it has none) and its trades, in one query
-    (a row per trade): every page of the whole county's profiles asks."""
-    rows = db.session.execute(
-        select(Organisation, Profile, OrganisationTrade)
-        .outerjoin(Profile, Profile.organisation_id == Organisation.id)
-        .outerjoin(OrganisationTrade, OrganisationTrade.organisation_id == Organisation.id)
-        .where(Organisation.id == organisation_id)
-        .order_by(OrganisationTrade.id)
-    ).all()
-    if not rows:
-        return None
-    trades = [trade for _, _, trade in rows if trade is not None]
-    return ProfileShown(rows[0][0], rows[0][1], trades)
 
 
 def profiles_of(organisation_ids: list[int]) -> dict[int, Profile]:

@@ -9,11 +9,11 @@ profiles in `profiles`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, overload
+from typing import Any, Protocol, TypeVar, overload
 
 from sqlalchemy import select
 
@@ -222,9 +222,24 @@ def listings_of(
     query = select(model).where(model.organisation_id == organisation.id)
     if published_only:
         query = query.where(model.status == ListingStatus.PUBLISHED.value)
-    rows = db.session.scalars(query.order_by(model.created_at.desc(), model.id.desc()))
-    order = {ListingStatus.DRAFT: 0, ListingStatus.PUBLISHED: 1, ListingStatus.ARCHIVED: 2}
-    return sorted(rows, key=lambda listing: order[ListingStatus(listing.status)])
+    return drafts_first(
+        db.session.scalars(query.order_by(model.created_at.desc(), model.id.desc()))
+    )
+
+
+class _WithStatus(Protocol):
+    @property
+    def status(self) -> str: ...
+
+
+WithStatus = TypeVar("WithStatus", bound=_WithStatus)
+_STATUS_ORDER = {ListingStatus.DRAFT: 0, ListingStatus.PUBLISHED: 1, ListingStatus.ARCHIVED: 2}
+
+
+def drafts_first(listings: Iterable[WithStatus]) -> list[WithStatus]:
+    """Listings (or lines read of them) in the order their organisation's pages show them:
+    drafts, then published, then archived, each status in the order given."""
+    return sorted(listings, key=lambda listing: _STATUS_ORDER[ListingStatus(listing.status)])
 
 
 @dataclass(frozen=True)

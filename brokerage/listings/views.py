@@ -17,7 +17,7 @@ from ..errors import BrokerageError
 from ..extensions import db
 from ..places.wards import VINTAGE as WARDS_VINTAGE
 from ..places.wards import ward_of_postcode
-from . import closing, cpv, permissions, profiles, service, trade_service, trades
+from . import closing, cpv, permissions, profile_page, profiles, service, trade_service, trades
 from .choices import Category, Size, label_of
 from .errors import NotAllowed
 from .forms import ButtonForm, ProfileForm, initial_data
@@ -49,7 +49,7 @@ class _ButtonFormWhenShown:
 
 
 @blueprint.app_template_global()
-def listing_is_closed(listing: Listing) -> bool:
+def listing_is_closed(listing: Listing | closing.ReadAsColumns) -> bool:
     """For every page's status badge: a published listing past its last day is "Closed"."""
     return closing.is_closed(listing)
 
@@ -59,7 +59,7 @@ def listing_closes_on(listing: Listing) -> date | None:
     return closing.closes_on(listing)
 
 
-def _trade_label(row: TradeRow) -> str:
+def _trade_label(row: TradeRow | profile_page.TradeShown) -> str:
     if row.cpv_code:
         return f"{trades.label_of(row.cpv_code)} ({row.cpv_code})"
     return f"{row.written} (not yet classified)"
@@ -101,23 +101,20 @@ def search_trades() -> str:
 
 @blueprint.get("/organisations/<int:organisation_id>/profile")
 def profile(organisation_id: int) -> str:
-    found = profiles.organisation_with_profile(organisation_id)
-    if found is None or not permissions.can_view_profile(current_user, found.organisation):
+    page = profile_page.read(organisation_id)
+    if page is None or not permissions.can_view_profile(current_user, page.organisation):
         abort(404)
-    organisation, profile = found.organisation, found.profile
-    kind = kind_for_organisation(organisation)
+    organisation, profile = page.organisation, page.profile
     member = permissions.can_see_drafts_of(current_user, organisation)
     return render_template(
         "listings/profile.html",
         organisation=organisation,
         profile=profile,
         sector_label=label_of(Category, profile.sector) if profile else "",
-        trades=found.trades,
+        trades=page.trades,
         size_label=label_of(Size, profile.size) if profile else "",
-        kind=kind,
-        listings=service.listings_of(organisation, kind.model, published_only=not member)
-        if kind
-        else [],
+        kind=kind_for_organisation(organisation),
+        listings=page.listings_seen(drafts_too=member),
         may_edit=permissions.can_edit_profile(current_user, organisation),
         may_verify=permissions.can_verify_organisation(current_user),
         may_see_contact=permissions.can_see_contact(current_user, profile),

@@ -204,11 +204,11 @@ def test_the_trade_search_answers_any_words_without_an_error(listings_client, qu
     )
 
 
-def test_a_profile_reads_its_organisation_profile_and_trades_in_one_query(
-    app, listings_client, listings_world, in_app
+def test_a_profile_reads_its_organisation_profile_trades_and_listings_in_one_query(
+    app, listings_client, listings_world, in_app, make_listing
 ):
-    """Every supplier of the county has a profile page: its trades come in the same round
-    trip to the database as the organisation and its profile."""
+    """Every supplier of the county has a profile page: its trades and its offers come in
+    the same round trip to the database as the organisation and its profile."""
     supplier = listings_world.organisations["supplier"]
 
     def two_trades():
@@ -217,12 +217,14 @@ def test_a_profile_reads_its_organisation_profile_and_trades_in_one_query(
         db.session.commit()
 
     in_app(two_trades)
+    make_listing("offer", status="published", title="Park volunteering days")
     client = listings_client("offer", "member")
 
     with app.app_context(), counted_statements() as statements:
         text = page_text(client.get(f"/organisations/{supplier}/profile"))
 
     assert "Grounds maintenance and landscaping" in text and "Building work" in text
-    reading_trades = [s for s in statements if "FROM organisation_trades" in s]
-    assert reading_trades == []
-    assert len([s for s in statements if "organisation_trades" in s]) == 1
+    assert "Park volunteering days" in text
+    reading_the_page = [s for s in statements if "organisation_trades" in s or "offers" in s]
+    assert len(reading_the_page) == 1
+    assert "profiles" in reading_the_page[0]
