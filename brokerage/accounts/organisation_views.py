@@ -123,9 +123,7 @@ def invite(organisation_id: int) -> str | Response | tuple[str, int]:
 @blueprint.get("/invitations/<token>")
 def show_invitation(token: str) -> str:
     invitation = service.invitation_for_token(token, current_app.config["INVITATION_MAX_AGE"])
-    return render_template(
-        "organisations/invitation.html", invitation=invitation, token=token, form=ConfirmForm()
-    )
+    return render_template("organisations/invitation.html", invitation=invitation, token=token)
 
 
 @blueprint.post("/invitations/<token>")

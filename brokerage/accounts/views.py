@@ -107,7 +107,7 @@ def confirm_email(token: str) -> str | Response:
         login_user(user)
         flash(f"Welcome, {user.name}. Your email address is confirmed.", "success")
         return redirect(safe_next(url_for("organisations.new")))
-    return render_template("accounts/confirm_email.html", form=form, user=user)
+    return render_template("accounts/confirm_email.html", user=user)
 
 
 @blueprint.post("/register/resend")
@@ -125,7 +125,7 @@ def resend_confirmation() -> Response:
 
 def _unconfirmed(user: User) -> str:
     session[UNCONFIRMED_USER] = user.id
-    return render_template("accounts/unconfirmed.html", email=user.email, form=ConfirmForm())
+    return render_template("accounts/unconfirmed.html", email=user.email)
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -179,7 +179,6 @@ def _account_page(
         "accounts/account.html",
         password_form=password_form or ChangePasswordForm(),
         token_form=token_form or ApiTokenForm(),
-        revoke_form=ConfirmForm(),
         delete_form=delete_form or DeleteAccountForm(prefix="delete"),
     )
 

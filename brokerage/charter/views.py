@@ -104,7 +104,6 @@ def queue() -> str:
         "charter/queue.html",
         signees=service.waiting_for_approval(),
         registered_organisation=service.registered_organisation,
-        button=ButtonForm(),
     )
 
 
@@ -163,7 +162,6 @@ def _signee_page(signee: Signee, introduction_form: IntroductionForm | None = No
         may_manage=may_manage,
         support=support_for(signee) if may_manage else [],
         introduction_form=form,
-        button=ButtonForm(),
     )
 
 
@@ -295,7 +293,7 @@ def resources(pledge_id: int) -> str | BaseResponse | tuple[str, int]:
             flash(f"{pledge.code} now signposts “{resource.title}”.", "success")
             return redirect(url_for("charter.resources", pledge_id=pledge.id))
     status = 400 if form.is_submitted() else 200
-    page = render_template("charter/resources.html", pledge=pledge, form=form, button=ButtonForm())
+    page = render_template("charter/resources.html", pledge=pledge, form=form)
     return page, status
 
 

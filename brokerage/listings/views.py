@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from functools import cached_property
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -31,21 +30,8 @@ Page = str | tuple[str, int]
 @blueprint.context_processor
 def _helpers() -> dict[str, object]:
     return {
-        "action_form": _ButtonFormWhenShown(),
         "trade_label": _trade_label,
     }
-
-
-class _ButtonFormWhenShown:
-    """The listings pages' `action_form`, made (with a CSRF token in the session) only if
-    the page shows a button: most visitors' pages show none, and a visitor gets no session."""
-
-    @cached_property
-    def _form(self) -> ButtonForm:
-        return ButtonForm()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._form, name)
 
 
 @blueprint.app_template_global()

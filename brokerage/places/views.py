@@ -40,7 +40,6 @@ def priority_places() -> str | tuple[str, int]:
         places=service.priority_places(),
         check=check,
         place=place,
-        load_form=FlaskForm(),
         vintage=VINTAGE,
     ), status
 
