@@ -244,18 +244,7 @@ def scored(
     w_value, w_place, w_supplier = policy.mix
     mixed = w_value * value + w_place * near + w_supplier * values
     total = min(1.0, fit.credit * scale * mixed)
-    reasons = explain(
-        query,
-        candidate,
-        catalogue,
-        policy,
-        fit,
-        credits,
-        distance,
-        by_distance,
-        small,
-        trade_names,
-    )
+    reasons, offers = pair_reasons(query, candidate, catalogue, policy, (fit, credits), trade_names)
     return SupplierResult(
         key=candidate.key,
         score=total,
@@ -266,8 +255,28 @@ def scored(
         scale=scale,
         distance_m=distance,
         reasons=reasons,
-        offers=tuple(contributing_offers(credits, candidate)),
+        offers=offers,
     )
+
+
+def pair_reasons(
+    query: OpportunityQuery,
+    candidate: SupplierCandidate,
+    catalogue: Catalogue,
+    policy: SupplierPolicy,
+    parts: tuple[TradeFit, list[AskCredit]],
+    trade_names: Mapping[str, str],
+) -> tuple[tuple[str, ...], tuple[Hashable, ...]]:
+    """Why a pair scores what it does, from its trade fit (above 0) and ask credits, and
+    the offers that gave credit: all a stored row needs beyond the vectorised pass's
+    numbers."""
+    fit, credits = parts
+    distance, by_distance = place(query, candidate, policy)
+    small = very_small(candidate.size, query.value_pence, policy)
+    reasons = explain(
+        query, candidate, catalogue, policy, fit, credits, distance, by_distance, small, trade_names
+    )
+    return reasons, tuple(contributing_offers(credits, candidate))
 
 
 class PairScorer:
@@ -316,3 +325,13 @@ class PairScorer:
         credits = ask_credits(query, candidate, self.catalogue, self.policy, offered)
         parts = (fit, credits, values)
         return scored(query, candidate, self.catalogue, self.policy, parts, self.trade_names)
+
+    def reasons(
+        self, query: OpportunityQuery, candidate: SupplierCandidate
+    ) -> tuple[tuple[str, ...], tuple[Hashable, ...]]:
+        """A listed pair's reasons and the offers that gave credit, exactly as `score`
+        gives them, without its numbers (a rebuild has them from the vectorised pass)."""
+        _, offered, _ = self.supplier(candidate)
+        credits = ask_credits(query, candidate, self.catalogue, self.policy, offered)
+        parts = (self.fit(query, candidate), credits)
+        return pair_reasons(query, candidate, self.catalogue, self.policy, parts, self.trade_names)
