@@ -263,6 +263,8 @@ def _ranked_pairs(found: SupplierScene) -> Ranked:
     top_parts = np.zeros((n_opportunities, scene.TOP_N, len(SCORE_COLUMNS)))
     kept_parts = np.full((n_suppliers, scene.TOP_N, len(SCORE_COLUMNS)), -np.inf)
     kept_by = np.full((n_suppliers, scene.TOP_N), -1, dtype=np.int64)
+    # Kept scores rounded as best() compares them: ties go to the older opportunity.
+    kept_rounded = np.full((n_suppliers, scene.TOP_N), -np.inf)
     floor = np.full(n_suppliers, -np.inf)
     slot = np.zeros(n_suppliers, dtype=np.int64)
     for j in range(n_opportunities):
@@ -270,12 +272,14 @@ def _ranked_pairs(found: SupplierScene) -> Ranked:
         best_suppliers = best(totals)
         top[j, : len(best_suppliers)] = best_suppliers
         top_parts[j, : len(best_suppliers)] = _parts(scores, best_suppliers)
-        # A supplier whose weakest kept opportunity this one beats takes it in its place.
-        gaining = np.flatnonzero(totals > floor)
+        # A supplier whose weakest kept opportunity this one beats (a tie keeps the older)
+        # takes it in its place.
+        rounded = np.round(totals, TIE_DECIMALS)
+        gaining = np.flatnonzero(rounded > floor)
         kept_parts[gaining, slot[gaining]] = _parts(scores, gaining)
         kept_by[gaining, slot[gaining]] = j
-        slot[gaining] = kept_parts[gaining, :, 0].argmin(axis=1)
-        floor[gaining] = kept_parts[gaining, :, 0].min(axis=1)
+        kept_rounded[gaining, slot[gaining]] = rounded[gaining]
+        slot[gaining], floor[gaining] = _weakest(kept_rounded[gaining], kept_by[gaining])
     opportunities, columns = np.nonzero(top >= 0)
     by_opportunity = (
         opportunities,
@@ -286,6 +290,14 @@ def _ranked_pairs(found: SupplierScene) -> Ranked:
     suppliers, slots = np.nonzero(np.isfinite(kept_parts[:, :, 0]))
     by_supplier = offer_ranks(suppliers, kept_by[suppliers, slots], kept_parts[suppliers, slots])
     return merged_pairs(by_opportunity, by_supplier, n_suppliers)
+
+
+def _weakest(rounded: np.ndarray, kept_by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's weakest kept slot and its score: the lowest score, and of equal ones the
+    newest opportunity (best() ranks it below the older); an empty slot first."""
+    floor = rounded.min(axis=1)
+    at_floor = rounded == floor[:, np.newaxis]
+    return np.where(at_floor, kept_by, -2).argmax(axis=1), floor
 
 
 # Recomputing what one save changes -------------------------------------------------------
