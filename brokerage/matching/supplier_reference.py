@@ -127,10 +127,12 @@ class Offered:
 
     def related(self, code: str, catalogue: Catalogue) -> str | None:
         """The first offered measure other than `code` under the same outcome, if any."""
-        if code not in catalogue:
+        if not self.by_outcome or code not in catalogue:
             return None
-        same_outcome = self.by_outcome.get(catalogue.outcome_of(code), ())
-        return next((other for other in same_outcome if other != code), None)
+        for other in self.by_outcome.get(catalogue.outcome_of(code), ()):
+            if other != code:
+                return other
+        return None
 
 
 def ask_credits(
