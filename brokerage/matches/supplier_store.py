@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from functools import cached_property, partial
 from itertools import count
 from typing import Any, cast
@@ -280,16 +281,32 @@ def _ranked_pairs(found: SupplierScene) -> Ranked:
         kept_by[gaining, slot[gaining]] = j
         kept_rounded[gaining, slot[gaining]] = rounded[gaining]
         slot[gaining], floor[gaining] = _weakest(kept_rounded[gaining], kept_by[gaining])
+    # Merged carrying each pair's score and where its parts are (a row of the opportunities'
+    # parts, or past them one of the suppliers'), so half a million pairs' parts are copied
+    # once, not at every step of the merge.
+    opportunity_parts = top_parts.reshape(-1, len(SCORE_COLUMNS))
+    supplier_parts = kept_parts.reshape(-1, len(SCORE_COLUMNS))
     opportunities, columns = np.nonzero(top >= 0)
+    at = opportunities * scene.TOP_N + columns
     by_opportunity = (
         opportunities,
         top[opportunities, columns],
         columns + 1,
-        top_parts[opportunities, columns],
+        np.column_stack([opportunity_parts[at, 0], at]),
     )
     suppliers, slots = np.nonzero(np.isfinite(kept_parts[:, :, 0]))
-    by_supplier = offer_ranks(suppliers, kept_by[suppliers, slots], kept_parts[suppliers, slots])
-    return merged_pairs(by_opportunity, by_supplier, n_suppliers)
+    at = suppliers * scene.TOP_N + slots
+    where = np.column_stack([supplier_parts[at, 0], at + len(opportunity_parts)])
+    by_supplier = offer_ranks(suppliers, kept_by[suppliers, slots], where)
+    merged = merged_pairs(by_opportunity, by_supplier, n_suppliers)
+    rows = merged.parts[:, 1].astype(np.int64)
+    parts = np.empty((len(rows), len(SCORE_COLUMNS)))
+    for start in range(0, len(rows), STREAMED):  # a slice at a time: no whole-size copies
+        chunk, into = rows[start : start + STREAMED], parts[start : start + STREAMED]
+        theirs = chunk >= len(opportunity_parts)
+        into[~theirs] = opportunity_parts[chunk[~theirs]]
+        into[theirs] = supplier_parts[chunk[theirs] - len(opportunity_parts)]
+    return replace(merged, parts=parts)
 
 
 def _weakest(rounded: np.ndarray, kept_by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
