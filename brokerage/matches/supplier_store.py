@@ -51,7 +51,7 @@ from .supplier_inputs import (
     supplier_world,
     trade_names,
 )
-from .supplier_models import SupplierMatch, SupplierRanking
+from .supplier_models import SCORE_COLUMNS, SupplierMatch, SupplierRanking
 
 # A pair scored in the full pool or alone differs by float noise at most.
 SAME_SCORE = 1e-6
@@ -146,7 +146,8 @@ class SupplierScene:
         return listed_totals(scores, keys, owners)
 
 
-def _fields(result: SupplierResult, version: int) -> dict[str, Any]:
+def pair_fields(result: SupplierResult, version: int) -> dict[str, Any]:
+    """A stored row's fields from one pair scored and explained alone."""
     return {
         "score": result.score,
         "trade_score": result.trade,
@@ -199,7 +200,7 @@ def supplier_rows_for(found: SupplierScene) -> Iterator[dict[str, Any]]:
     for j, row, opportunity_rank, supplier_rank, parts in _streamed(pairs):
         candidate = candidates[row]
         reasons, offers = scorer.reasons(queries[j], candidate)
-        scored = dict(zip(SCORE_COLUMNS, parts, strict=True))
+        scored = dict(zip(PART_COLUMNS, parts, strict=True))
         distance_m = scored["distance_m"]
         yield {
             "opportunity_id": ids[j],
@@ -231,15 +232,7 @@ def _streamed(pairs: Ranked) -> Iterator[tuple[int, int, int, int, list[float]]]
 
 # What a rebuild stores of each ranked pair from the vectorised pass, in this order
 # (columns of its arrays; the distance NaN where the supplier's place is unknown).
-SCORE_COLUMNS = (
-    "score",
-    "trade_score",
-    "social_value_score",
-    "place_score",
-    "supplier_score",
-    "size_factor",
-    "distance_m",
-)
+PART_COLUMNS = (*SCORE_COLUMNS, "distance_m")
 
 
 def _parts(scores: SupplierScores, rows: np.ndarray | list[int]) -> np.ndarray:
@@ -261,8 +254,8 @@ def _ranked_pairs(found: SupplierScene) -> Ranked:
     seekers, suppliers as offers) with their parts from the one vectorised pass."""
     n_opportunities, n_suppliers = len(found.opportunities), len(found.world.pool)
     top = np.full((n_opportunities, scene.TOP_N), -1, dtype=np.int64)
-    top_parts = np.zeros((n_opportunities, scene.TOP_N, len(SCORE_COLUMNS)))
-    kept_parts = np.full((n_suppliers, scene.TOP_N, len(SCORE_COLUMNS)), -np.inf)
+    top_parts = np.zeros((n_opportunities, scene.TOP_N, len(PART_COLUMNS)))
+    kept_parts = np.full((n_suppliers, scene.TOP_N, len(PART_COLUMNS)), -np.inf)
     kept_by = np.full((n_suppliers, scene.TOP_N), -1, dtype=np.int64)
     # Kept scores rounded as best() compares them: ties go to the older opportunity.
     kept_rounded = np.full((n_suppliers, scene.TOP_N), -np.inf)
@@ -284,8 +277,8 @@ def _ranked_pairs(found: SupplierScene) -> Ranked:
     # Merged carrying each pair's score and where its parts are (a row of the opportunities'
     # parts, or past them one of the suppliers'), so half a million pairs' parts are copied
     # once, not at every step of the merge.
-    opportunity_parts = top_parts.reshape(-1, len(SCORE_COLUMNS))
-    supplier_parts = kept_parts.reshape(-1, len(SCORE_COLUMNS))
+    opportunity_parts = top_parts.reshape(-1, len(PART_COLUMNS))
+    supplier_parts = kept_parts.reshape(-1, len(PART_COLUMNS))
     opportunities, columns = np.nonzero(top >= 0)
     at = opportunities * scene.TOP_N + columns
     by_opportunity = (
@@ -300,7 +293,7 @@ def _ranked_pairs(found: SupplierScene) -> Ranked:
     by_supplier = offer_ranks(suppliers, kept_by[suppliers, slots], where)
     merged = merged_pairs(by_opportunity, by_supplier, n_suppliers)
     rows = merged.parts[:, 1].astype(np.int64)
-    parts = np.empty((len(rows), len(SCORE_COLUMNS)))
+    parts = np.empty((len(rows), len(PART_COLUMNS)))
     for start in range(0, len(rows), STREAMED):  # a slice at a time: no whole-size copies
         chunk, into = rows[start : start + STREAMED], parts[start : start + STREAMED]
         theirs = chunk >= len(opportunity_parts)
@@ -441,7 +434,7 @@ class _Recompute:
         return SupplierMatch(
             opportunity_id=self.scene.opportunities.ids[j],
             organisation_id=int(candidate.key),  # type: ignore[call-overload]
-            **_fields(result, self.scene.version),
+            **pair_fields(result, self.scene.version),
         )
 
     def _candidate(self, organisation_id: int) -> SupplierCandidate | None:
@@ -633,6 +626,6 @@ class _Recompute:
             if result is None:
                 db.session.delete(row)
                 continue
-            for name, value in _fields(result, self.scene.version).items():
+            for name, value in pair_fields(result, self.scene.version).items():
                 setattr(row, name, value)
         db.session.flush()

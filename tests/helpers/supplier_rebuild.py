@@ -11,7 +11,12 @@ import numpy as np
 
 from brokerage.matches import scene
 from brokerage.matches.supplier_inputs import OpportunityQueries, SupplierWorld
-from brokerage.matches.supplier_store import OPPORTUNITY_RANK, SUPPLIER_RANK, SupplierScene
+from brokerage.matches.supplier_store import (
+    OPPORTUNITY_RANK,
+    SUPPLIER_RANK,
+    SupplierScene,
+    pair_fields,
+)
 from brokerage.matching.model import Catalogue
 from brokerage.matching.supplier_model import OpportunityQuery, SupplierCandidate, SupplierPolicy
 from brokerage.matching.suppliers import SupplierPool
@@ -59,18 +64,11 @@ def reference_supplier_rows(found: SupplierScene) -> dict[tuple[int, int], dict[
             ranks.setdefault((j, row), {})[SUPPLIER_RANK] = rank
     rows = {}
     for (j, row), ranked in ranks.items():
-        result = results[j, row]
+        fields = pair_fields(results[j, row], found.version)
+        del fields["computed_at"]
         rows[found.opportunities.ids[j], int(candidates[row].key)] = {  # type: ignore[call-overload]
             OPPORTUNITY_RANK: ranked.get(OPPORTUNITY_RANK),
             SUPPLIER_RANK: ranked.get(SUPPLIER_RANK),
-            "score": result.score,
-            "trade_score": result.trade,
-            "social_value_score": result.social_value,
-            "place_score": result.place,
-            "supplier_score": result.supplier,
-            "size_factor": result.scale,
-            "distance_m": result.distance_m,
-            "reasons": list(result.reasons),
-            "offer_ids": [int(offer) for offer in result.offers],  # type: ignore[call-overload]
+            **fields,
         }
     return rows

@@ -30,4 +30,3 @@ def test_a_rebuild_stores_each_sides_top_pairs_scored_and_explained_as_the_refer
         assert {key: stored[pair][key] for key in numbers} == pytest.approx(numbers, abs=1e-9)
         others = {key: value for key, value in row.items() if key not in numbers}
         assert {key: stored[pair][key] for key in others} == others
-        assert stored[pair]["policy_version"] == 0
