@@ -55,7 +55,41 @@ def _ms(seconds: float) -> float:
     return seconds * 1000
 
 
+def phase_peak_mib() -> float:
+    """This process's peak resident memory (MiB) since the last call, which starts the next
+    phase's count (Linux: VmHWM, reset through /proc/self/clear_refs); elsewhere the peak
+    since the process began."""
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(line for line in status if line.startswith("VmHWM:"))
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+        return int(peak.split()[1]) / 1024
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def measure(size: int, reference_queries: int, rebuild: bool) -> dict[str, float]:
+    phase_peak_mib()
+    figures = measure_queries(size, reference_queries)
+    figures["peak_queries_mib"] = phase_peak_mib()
+    figures.update(measure_suppliers(size, reference_queries))
+    figures["peak_suppliers_mib"] = phase_peak_mib()
+    if rebuild:
+        policy = MatchingPolicy()
+        figures.update(stored_rebuild(CandidatePool(candidates(size), catalogue()), policy))
+        figures["peak_rebuild_mib"] = phase_peak_mib()
+        figures.update(stored_supplier_rebuild(size))
+        figures["peak_supplier_rebuild_mib"] = phase_peak_mib()
+        figures["full_rebuild_s"] = figures["rebuild_s"] + figures["supplier_rebuild_s"]
+        figures["full_rebuild_cpu_s"] = figures["rebuild_cpu_s"] + figures["supplier_rebuild_cpu_s"]
+    figures["peak_mib"] = max(v for k, v in figures.items() if k.startswith("peak_"))
+    return figures
+
+
+def measure_queries(size: int, reference_queries: int) -> dict[str, float]:
+    """One query against `size` candidates (median and p95 ms), and the per-pair reference
+    over the same candidates in the same run."""
     policy = MatchingPolicy()
     started = time.perf_counter()
     pool = CandidatePool(candidates(size), catalogue())
@@ -86,13 +120,6 @@ def measure(size: int, reference_queries: int, rebuild: bool) -> dict[str, float
         else float("nan"),
     }
     figures["speed_ratio"] = figures["reference_ms"] / figures["median_ms"]
-    figures.update(measure_suppliers(size, reference_queries))
-    if rebuild:
-        figures.update(stored_rebuild(pool, policy))
-        figures.update(stored_supplier_rebuild(size))
-        figures["full_rebuild_s"] = figures["rebuild_s"] + figures["supplier_rebuild_s"]
-        figures["full_rebuild_cpu_s"] = figures["rebuild_cpu_s"] + figures["supplier_rebuild_cpu_s"]
-    figures["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return figures
 
 
@@ -252,7 +279,10 @@ def main() -> None:
                 f"rebuild at {size:,}: {f['rebuild_pairs']:,} offer pairs stored, "
                 f"{f['rebuild_cpu_s']:.1f} s of CPU; full rebuild {f['full_rebuild_cpu_s']:.1f} "
                 f"s of CPU, adding {f['supplier_rebuild_pairs']:,} supplier pairs in "
-                f"{f['supplier_rebuild_s']:.1f} s ({f['supplier_rebuild_cpu_s']:.1f} s of CPU)"
+                f"{f['supplier_rebuild_s']:.1f} s ({f['supplier_rebuild_cpu_s']:.1f} s of CPU); "
+                f"peak MiB by phase: queries {f['peak_queries_mib']:.0f}, suppliers "
+                f"{f['peak_suppliers_mib']:.0f}, offer-level rebuild {f['peak_rebuild_mib']:.0f}, "
+                f"supplier-level rebuild {f['peak_supplier_rebuild_mib']:.0f}"
             )
         print(
             f"{size:>10,} {f['median_ms']:>10.1f} {f['p95_ms']:>8.1f} {f['reference_ms']:>13.0f} "

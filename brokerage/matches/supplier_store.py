@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from functools import cached_property, partial
 from itertools import count
 from typing import Any, cast
@@ -33,18 +34,16 @@ from ..extensions import db
 from ..matching.engine import TIE_DECIMALS
 from ..matching.supplier_batch import score_opportunities
 from ..matching.supplier_model import (
-    OpportunityQuery,
     SupplierCandidate,
-    SupplierPolicy,
     SupplierResult,
 )
 from ..matching.supplier_reference import PairScorer, score_supplier
-from ..matching.suppliers import SupplierPool, listed_totals, score_suppliers
+from ..matching.suppliers import SupplierPool, SupplierScores, listed_totals, score_suppliers
 from ..toms.service import matching_catalogue
 from ..types import utcnow
 from . import kept, scene
 from .policy import policy_in_force, supplier_policy
-from .scene import best
+from .scene import Ranked, best, merged_pairs, offer_ranks
 from .supplier_inputs import (
     OpportunityQueries,
     SupplierWorld,
@@ -52,13 +51,15 @@ from .supplier_inputs import (
     supplier_world,
     trade_names,
 )
-from .supplier_models import SupplierMatch, SupplierRanking
+from .supplier_models import SCORE_COLUMNS, SupplierMatch, SupplierRanking
 
 # A pair scored in the full pool or alone differs by float noise at most.
 SAME_SCORE = 1e-6
 OPPORTUNITY_RANK, SUPPLIER_RANK = "opportunity_rank", "supplier_rank"
 # Ids per `IN (...)` list: within every database's limit on bound parameters.
 IN_BATCH = 900
+# Pairs a rebuild turns into Python values at a time.
+STREAMED = 5_000
 
 
 class SupplierScene:
@@ -125,8 +126,15 @@ class SupplierScene:
 
     def opportunity_totals(self, j: int) -> np.ndarray:
         """Every supplier's total for opportunity `j`; -inf where it may not be listed."""
+        return self.opportunity_scores(j)[1]
+
+    def opportunity_scores(self, j: int) -> tuple[SupplierScores, np.ndarray]:
+        """Every supplier's parts for opportunity `j`, and its totals with -inf where it
+        may not be listed (the supplier's trade is not the contract's, or it is the
+        opportunity's own organisation)."""
         query, organisation_id = self.opportunities.queries[j], self.opportunities.organisations[j]
-        return _totals(query, self.world.pool, self.supplier_keys, self.policy, organisation_id)
+        scores = score_suppliers(query, self.world.pool, self.policy)
+        return scores, listed_totals(scores, self.supplier_keys, organisation_id)
 
     def supplier_totals(self, candidates: list[SupplierCandidate]) -> np.ndarray:
         """Some suppliers' totals for every published opportunity (rows: opportunities;
@@ -138,19 +146,8 @@ class SupplierScene:
         return listed_totals(scores, keys, owners)
 
 
-def _totals(
-    query: OpportunityQuery,
-    pool: SupplierPool,
-    keys: np.ndarray,
-    policy: SupplierPolicy,
-    organisation_id: int,
-) -> np.ndarray:
-    """The pool's totals for the query; -inf where the trade is not the contract's or the
-    supplier is the opportunity's own organisation."""
-    return listed_totals(score_suppliers(query, pool, policy), keys, organisation_id)
-
-
-def _fields(result: SupplierResult, version: int) -> dict[str, Any]:
+def pair_fields(result: SupplierResult, version: int) -> dict[str, Any]:
+    """A stored row's fields from one pair scored and explained alone."""
     return {
         "score": result.score,
         "trade_score": result.trade,
@@ -190,59 +187,127 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
 
 def supplier_rows_for(found: SupplierScene) -> Iterator[dict[str, Any]]:
     """The rows of a full rebuild, in (opportunity, supplier) order: each pair either side
-    ranks in its top N, scored and explained as `SupplierScene.result` does one pair, by a
-    `PairScorer` that works out once what the pairs share (bench.matching times these too)."""
+    ranks in its top N. Scores and parts come straight from the vectorised pass that ranked
+    them; the reasons and the offers that gave credit are worked out as
+    `SupplierScene.result` does them, by a `PairScorer` that works out once what the pairs
+    share (bench.matching times these too)."""
     candidates = found.world.pool.candidates
-    queries, ids, owners = (
-        found.opportunities.queries,
-        found.opportunities.ids,
-        found.opportunities.organisations,
-    )
+    queries, ids = found.opportunities.queries, found.opportunities.ids
     names = trade_names([c.trades for c in candidates] + [q.trades for q in queries])
     scorer = PairScorer(found.catalogue, found.policy, names)
-    for (j, row), ranked_at in sorted(_ranks(found).items()):
+    pairs = _ranked_pairs(found)
+    common = {"policy_version": found.version, "computed_at": utcnow()}
+    for j, row, opportunity_rank, supplier_rank, parts in _streamed(pairs):
         candidate = candidates[row]
-        if candidate.key == owners[j]:
-            continue
-        result = scorer.score(queries[j], candidate)
-        if result is not None:
-            yield {
-                "opportunity_id": ids[j],
-                "organisation_id": int(candidate.key),  # type: ignore[call-overload]
-                OPPORTUNITY_RANK: None,
-                SUPPLIER_RANK: None,
-                **_fields(result, found.version),
-                **ranked_at,
-            }
+        reasons, offers = scorer.reasons(queries[j], candidate)
+        scored = dict(zip(PART_COLUMNS, parts, strict=True))
+        distance_m = scored["distance_m"]
+        yield {
+            "opportunity_id": ids[j],
+            "organisation_id": int(candidate.key),  # type: ignore[call-overload]
+            OPPORTUNITY_RANK: opportunity_rank or None,
+            SUPPLIER_RANK: supplier_rank or None,
+            **scored,
+            "distance_m": None if math.isnan(distance_m) else distance_m,
+            "reasons": list(reasons),
+            "offer_ids": [int(offer) for offer in offers],  # type: ignore[call-overload]
+            **common,
+        }
 
 
-def _ranks(found: SupplierScene) -> dict[tuple[int, int], dict[str, int]]:
-    """(opportunity, supplier) pairs to store, as scene indices, with their ranks: each
-    opportunity's top N and, from a running best N per supplier, each supplier's."""
-    candidates = found.world.pool.candidates
-    top_n = scene.TOP_N
-    kept = np.full((len(candidates), top_n), -np.inf)
-    kept_by = np.full((len(candidates), top_n), -1, dtype=np.int64)
-    floor = np.full(len(candidates), -np.inf)
-    slot = np.zeros(len(candidates), dtype=np.int64)
-    ranks: dict[tuple[int, int], dict[str, int]] = {}
-    for j in range(len(found.opportunities)):
-        totals = found.opportunity_totals(j)
-        for rank, row in enumerate(best(totals), start=1):
-            ranks.setdefault((j, row), {})[OPPORTUNITY_RANK] = rank
-        # A supplier whose weakest kept opportunity this one beats takes it in its place.
-        gaining = np.flatnonzero(totals > floor)
-        kept[gaining, slot[gaining]] = totals[gaining]
+def _streamed(pairs: Ranked) -> Iterator[tuple[int, int, int, int, list[float]]]:
+    """Each pair's indices, ranks and parts as Python values, converted a slice at a time
+    (half a million pairs as Python lists at once would hold hundreds of MB)."""
+    for start in range(0, pairs.seekers.size, STREAMED):
+        part = slice(start, start + STREAMED)
+        yield from zip(
+            pairs.seekers[part].tolist(),
+            pairs.offers[part].tolist(),
+            pairs.seeker_rank[part].tolist(),
+            pairs.offer_rank[part].tolist(),
+            pairs.parts[part].tolist(),
+            strict=True,
+        )
+
+
+# What a rebuild stores of each ranked pair from the vectorised pass, in this order
+# (columns of its arrays; the distance NaN where the supplier's place is unknown).
+PART_COLUMNS = (*SCORE_COLUMNS, "distance_m")
+
+
+def _parts(scores: SupplierScores, rows: np.ndarray | list[int]) -> np.ndarray:
+    columns = (
+        scores.total,
+        scores.trade,
+        scores.social_value,
+        scores.place,
+        scores.supplier,
+        scores.scale,
+        scores.distance_m,
+    )
+    return np.stack([column[rows] for column in columns], axis=-1)
+
+
+def _ranked_pairs(found: SupplierScene) -> Ranked:
+    """Each opportunity's top N suppliers and, from a running best N per supplier in arrays,
+    each supplier's top N opportunities, merged into one set of pairs (opportunities as
+    seekers, suppliers as offers) with their parts from the one vectorised pass."""
+    n_opportunities, n_suppliers = len(found.opportunities), len(found.world.pool)
+    top = np.full((n_opportunities, scene.TOP_N), -1, dtype=np.int64)
+    top_parts = np.zeros((n_opportunities, scene.TOP_N, len(PART_COLUMNS)))
+    kept_parts = np.full((n_suppliers, scene.TOP_N, len(PART_COLUMNS)), -np.inf)
+    kept_by = np.full((n_suppliers, scene.TOP_N), -1, dtype=np.int64)
+    # Kept scores rounded as best() compares them: ties go to the older opportunity.
+    kept_rounded = np.full((n_suppliers, scene.TOP_N), -np.inf)
+    floor = np.full(n_suppliers, -np.inf)
+    slot = np.zeros(n_suppliers, dtype=np.int64)
+    for j in range(n_opportunities):
+        scores, totals = found.opportunity_scores(j)
+        best_suppliers = best(totals)
+        top[j, : len(best_suppliers)] = best_suppliers
+        top_parts[j, : len(best_suppliers)] = _parts(scores, best_suppliers)
+        # A supplier whose weakest kept opportunity this one beats (a tie keeps the older)
+        # takes it in its place.
+        rounded = np.round(totals, TIE_DECIMALS)
+        gaining = np.flatnonzero(rounded > floor)
+        kept_parts[gaining, slot[gaining]] = _parts(scores, gaining)
         kept_by[gaining, slot[gaining]] = j
-        slot[gaining] = kept[gaining].argmin(axis=1)
-        floor[gaining] = kept[gaining].min(axis=1)
-    for supplier in np.flatnonzero(np.isfinite(kept).any(axis=1)):
-        filled = np.isfinite(kept[supplier])
-        ranked = np.full(len(found.opportunities), -np.inf)
-        ranked[kept_by[supplier, filled]] = kept[supplier, filled]
-        for rank, j in enumerate(best(ranked), start=1):
-            ranks.setdefault((j, int(supplier)), {})[SUPPLIER_RANK] = rank
-    return ranks
+        kept_rounded[gaining, slot[gaining]] = rounded[gaining]
+        slot[gaining], floor[gaining] = _weakest(kept_rounded[gaining], kept_by[gaining])
+    # Merged carrying each pair's score and where its parts are (a row of the opportunities'
+    # parts, or past them one of the suppliers'), so half a million pairs' parts are copied
+    # once, not at every step of the merge.
+    opportunity_parts = top_parts.reshape(-1, len(PART_COLUMNS))
+    supplier_parts = kept_parts.reshape(-1, len(PART_COLUMNS))
+    opportunities, columns = np.nonzero(top >= 0)
+    at = opportunities * scene.TOP_N + columns
+    by_opportunity = (
+        opportunities,
+        top[opportunities, columns],
+        columns + 1,
+        np.column_stack([opportunity_parts[at, 0], at]),
+    )
+    suppliers, slots = np.nonzero(np.isfinite(kept_parts[:, :, 0]))
+    at = suppliers * scene.TOP_N + slots
+    where = np.column_stack([supplier_parts[at, 0], at + len(opportunity_parts)])
+    by_supplier = offer_ranks(suppliers, kept_by[suppliers, slots], where)
+    merged = merged_pairs(by_opportunity, by_supplier, n_suppliers)
+    rows = merged.parts[:, 1].astype(np.int64)
+    parts = np.empty((len(rows), len(PART_COLUMNS)))
+    for start in range(0, len(rows), STREAMED):  # a slice at a time: no whole-size copies
+        chunk, into = rows[start : start + STREAMED], parts[start : start + STREAMED]
+        theirs = chunk >= len(opportunity_parts)
+        into[~theirs] = opportunity_parts[chunk[~theirs]]
+        into[theirs] = supplier_parts[chunk[theirs] - len(opportunity_parts)]
+    return replace(merged, parts=parts)
+
+
+def _weakest(rounded: np.ndarray, kept_by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's weakest kept slot and its score: the lowest score, and of equal ones the
+    newest opportunity (best() ranks it below the older); an empty slot first."""
+    floor = rounded.min(axis=1)
+    at_floor = rounded == floor[:, np.newaxis]
+    return np.where(at_floor, kept_by, -2).argmax(axis=1), floor
 
 
 # Recomputing what one save changes -------------------------------------------------------
@@ -369,7 +434,7 @@ class _Recompute:
         return SupplierMatch(
             opportunity_id=self.scene.opportunities.ids[j],
             organisation_id=int(candidate.key),  # type: ignore[call-overload]
-            **_fields(result, self.scene.version),
+            **pair_fields(result, self.scene.version),
         )
 
     def _candidate(self, organisation_id: int) -> SupplierCandidate | None:
@@ -561,6 +626,6 @@ class _Recompute:
             if result is None:
                 db.session.delete(row)
                 continue
-            for name, value in _fields(result, self.scene.version).items():
+            for name, value in pair_fields(result, self.scene.version).items():
                 setattr(row, name, value)
         db.session.flush()

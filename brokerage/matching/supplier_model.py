@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from dataclasses import asdict, dataclass, field, fields
+from functools import cached_property
 
 from .model import WantedMeasure
 
@@ -148,7 +149,7 @@ class SupplierPolicy:
             if getattr(self, name) > 1:
                 raise ValueError(f"{name} must be between 0 and 1.")
 
-    @property
+    @cached_property
     def mix(self) -> tuple[float, float, float]:
         """Social value, place and supplier weights, summing to 1."""
         total = self.social_value_weight + self.place_weight + self.supplier_weight
@@ -158,7 +159,7 @@ class SupplierPolicy:
             self.supplier_weight / total,
         )
 
-    @property
+    @cached_property
     def value_weights(self) -> tuple[float, float, float, float]:
         """SME, VCSE, Real Living Wage and charter weights, summing to 1 (all 0 if none)."""
         weights = (self.sme_weight, self.vcse_weight, self.living_wage_weight, self.charter_weight)

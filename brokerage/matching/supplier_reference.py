@@ -53,18 +53,23 @@ def trade_relation(theirs: str, ours: str) -> str | None:
 
 
 def trade_credit(relation: str | None, policy: SupplierPolicy) -> float:
-    credits = {
-        FULL: 1.0,
-        GROUP: policy.same_group_credit,
-        ADJACENT: policy.adjacent_area_credit,
-        DIVISION: policy.same_division_credit,
-    }
-    return credits.get(relation or "", 0.0)
+    if relation == FULL:
+        return 1.0
+    if relation == GROUP:
+        return policy.same_group_credit
+    if relation == ADJACENT:
+        return policy.adjacent_area_credit
+    if relation == DIVISION:
+        return policy.same_division_credit
+    return 0.0
 
 
-def fallback_words(query: OpportunityQuery) -> frozenset[str]:
+WordsOf = Callable[[str], tuple[str, ...]]
+
+
+def fallback_words(query: OpportunityQuery, words_of: WordsOf = words) -> frozenset[str]:
     """The words that name the contract's trade, when a side has no codes to compare."""
-    return frozenset(words(query.trade_words or query.text))
+    return frozenset(words_of(query.trade_words or query.text))
 
 
 def trade_fit(
@@ -72,9 +77,10 @@ def trade_fit(
     candidate: SupplierCandidate,
     policy: SupplierPolicy,
     relation_of: Callable[[str, str], str | None] = trade_relation,
+    words_of: WordsOf = words,
 ) -> TradeFit:
     """The best pair of codes, or the fallback when a side has none; `relation_of` is
-    trade_relation (or a memo of it)."""
+    trade_relation and `words_of` text.words (or memos of them)."""
     if query.trades and candidate.trades:
         best = TradeFit(0.0)
         for theirs in candidate.trades:
@@ -87,8 +93,8 @@ def trade_fit(
     same = bool(query.category and candidate.category) and (
         (query.category or "").casefold() == (candidate.category or "").casefold()
     )
-    contract_words = fallback_words(query)
-    shared = tuple(w for w in words(candidate.description) if w in contract_words)
+    contract_words = fallback_words(query, words_of)
+    shared = tuple(w for w in words_of(candidate.description) if w in contract_words)
     credit = max(
         policy.no_trades_category_credit if same else 0.0,
         policy.no_trades_words_credit if shared else 0.0,
@@ -121,10 +127,12 @@ class Offered:
 
     def related(self, code: str, catalogue: Catalogue) -> str | None:
         """The first offered measure other than `code` under the same outcome, if any."""
-        if code not in catalogue:
+        if not self.by_outcome or code not in catalogue:
             return None
-        same_outcome = self.by_outcome.get(catalogue.outcome_of(code), ())
-        return next((other for other in same_outcome if other != code), None)
+        for other in self.by_outcome.get(catalogue.outcome_of(code), ()):
+            if other != code:
+                return other
+        return None
 
 
 def ask_credits(
@@ -177,12 +185,16 @@ def place_credit(distance: float, radius_m: float | None, policy: SupplierPolicy
     return float(2 ** -(beyond / (policy.half_life_km * 1000)))
 
 
-def with_place_bonus(credit: Any, priority: Any, in_area: Any, policy: SupplierPolicy) -> Any:
-    """The place credit with the bonuses for being based in a priority place and in the
-    partnership's area, capped at 1: for one supplier (floats and bools) or many (arrays
-    that broadcast), so the reference and the vectorised scorers share one rule."""
+def place_bonus(priority: Any, in_area: Any, policy: SupplierPolicy) -> Any:
+    """The bonuses for being based in a priority place and in the partnership's area: for
+    one supplier (bools) or many (arrays), so the reference and the vectorised scorers share
+    one rule (the vectorised one works out a pool's once per policy)."""
     bonus = policy.priority_place_bonus * np.asarray(priority, dtype=np.float64)
-    bonus = bonus + policy.in_area_bonus * np.asarray(in_area, dtype=np.float64)
+    return bonus + policy.in_area_bonus * np.asarray(in_area, dtype=np.float64)
+
+
+def with_place_bonus(credit: Any, bonus: Any) -> Any:
+    """The place credit with the `place_bonus`, capped at 1 (floats or arrays)."""
     return np.minimum(1.0, credit + bonus)
 
 
@@ -238,24 +250,14 @@ def scored(
     near = by_distance
     if distance is not None:
         priority = candidate.priority_place is not None
-        near = float(with_place_bonus(by_distance, priority, candidate.in_area, policy))
+        bonus = place_bonus(priority, candidate.in_area, policy)
+        near = float(with_place_bonus(by_distance, bonus))
     small = very_small(candidate.size, query.value_pence, policy)
     scale = policy.very_small_factor if small else 1.0
     w_value, w_place, w_supplier = policy.mix
     mixed = w_value * value + w_place * near + w_supplier * values
     total = min(1.0, fit.credit * scale * mixed)
-    reasons = explain(
-        query,
-        candidate,
-        catalogue,
-        policy,
-        fit,
-        credits,
-        distance,
-        by_distance,
-        small,
-        trade_names,
-    )
+    reasons, offers = pair_reasons(query, candidate, catalogue, policy, (fit, credits), trade_names)
     return SupplierResult(
         key=candidate.key,
         score=total,
@@ -266,8 +268,28 @@ def scored(
         scale=scale,
         distance_m=distance,
         reasons=reasons,
-        offers=tuple(contributing_offers(credits, candidate)),
+        offers=offers,
     )
+
+
+def pair_reasons(
+    query: OpportunityQuery,
+    candidate: SupplierCandidate,
+    catalogue: Catalogue,
+    policy: SupplierPolicy,
+    parts: tuple[TradeFit, list[AskCredit]],
+    trade_names: Mapping[str, str],
+) -> tuple[tuple[str, ...], tuple[Hashable, ...]]:
+    """Why a pair scores what it does, from its trade fit (above 0) and ask credits, and
+    the offers that gave credit: all a stored row needs beyond the vectorised pass's
+    numbers."""
+    fit, credits = parts
+    distance, by_distance = place(query, candidate, policy)
+    small = very_small(candidate.size, query.value_pence, policy)
+    reasons = explain(
+        query, candidate, catalogue, policy, fit, credits, distance, by_distance, small, trade_names
+    )
+    return reasons, tuple(contributing_offers(credits, candidate))
 
 
 class PairScorer:
@@ -283,6 +305,7 @@ class PairScorer:
         self._relations: dict[tuple[str, str], str | None] = {}
         self._fits: dict[tuple[tuple[str, ...], tuple[str, ...]], TradeFit] = {}
         self._suppliers: dict[int, tuple[SupplierCandidate, Offered, float]] = {}
+        self._words: dict[str, tuple[str, ...]] = {}
 
     def relation(self, theirs: str, ours: str) -> str | None:
         key = (theirs, ours)
@@ -290,9 +313,14 @@ class PairScorer:
             self._relations[key] = trade_relation(theirs, ours)
         return self._relations[key]
 
+    def words(self, text: str) -> tuple[str, ...]:
+        if text not in self._words:
+            self._words[text] = words(text)
+        return self._words[text]
+
     def fit(self, query: OpportunityQuery, candidate: SupplierCandidate) -> TradeFit:
         if not (query.trades and candidate.trades):  # the fallback reads both texts
-            return trade_fit(query, candidate, self.policy, self.relation)
+            return trade_fit(query, candidate, self.policy, self.relation, self.words)
         key = (candidate.trades, query.trades)
         if key not in self._fits:
             self._fits[key] = trade_fit(query, candidate, self.policy, self.relation)
@@ -316,3 +344,13 @@ class PairScorer:
         credits = ask_credits(query, candidate, self.catalogue, self.policy, offered)
         parts = (fit, credits, values)
         return scored(query, candidate, self.catalogue, self.policy, parts, self.trade_names)
+
+    def reasons(
+        self, query: OpportunityQuery, candidate: SupplierCandidate
+    ) -> tuple[tuple[str, ...], tuple[Hashable, ...]]:
+        """A listed pair's reasons and the offers that gave credit, exactly as `score`
+        gives them, without its numbers (a rebuild has them from the vectorised pass)."""
+        _, offered, _ = self.supplier(candidate)
+        credits = ask_credits(query, candidate, self.catalogue, self.policy, offered)
+        parts = (self.fit(query, candidate), credits)
+        return pair_reasons(query, candidate, self.catalogue, self.policy, parts, self.trade_names)

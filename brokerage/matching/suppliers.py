@@ -33,6 +33,7 @@ from .supplier_model import (
 from .supplier_reference import (
     fallback_words,
     offered_measures,
+    place_bonus,
     score_supplier,
     trade_credit,
     with_place_bonus,
@@ -40,6 +41,31 @@ from .supplier_reference import (
 from .text import words
 
 TRADE_PREFIXES = (2, 3, 4)
+
+
+@dataclass(frozen=True)
+class PoolTerms:
+    """What scoring a pool under one policy reads alike for every query, each read only:
+    where each supplier's place credit starts to halve (metres), its bonus for where it is
+    based, and its credit for what the buyer values."""
+
+    local_edge_m: np.ndarray
+    bonus: np.ndarray
+    supplier: np.ndarray
+
+    @classmethod
+    def of(cls, pool: SupplierPool, policy: SupplierPolicy) -> PoolTerms:
+        local = policy.local_km * 1000
+        edge = np.where(np.isnan(pool.radius), local, np.minimum(pool.radius, local))
+        w_sme, w_vcse, w_wage, w_charter = policy.value_weights
+        supplier = w_sme * pool.sme + w_vcse * pool.vcse
+        supplier += w_wage * pool.living_wage + w_charter * pool.charter
+        terms = cls(
+            edge, place_bonus(pool.priority, pool.in_area, policy), np.minimum(supplier, 1.0)
+        )
+        for array in (terms.local_edge_m, terms.bonus, terms.supplier):
+            array.flags.writeable = False
+        return terms
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,8 @@ class SupplierPool:
         priority = [c.priority_place is not None for c in self.candidates]
         self.priority = np.array(priority, dtype=bool)
         self.in_area = np.array([c.in_area for c in self.candidates], dtype=bool)
+        self.unlocated = np.flatnonzero(~self.located)
+        self._terms: dict[SupplierPolicy, PoolTerms] = {}
         self.sizes = np.array([c.size or "" for c in self.candidates], dtype=object)
         self.micro = self.sizes == "micro"
         self.small = self.sizes == "small"
@@ -105,6 +133,12 @@ class SupplierPool:
 
     def __len__(self) -> int:
         return self.size
+
+    def terms(self, policy: SupplierPolicy) -> PoolTerms:
+        """The pool's terms under `policy`, worked out on its first query."""
+        if policy not in self._terms:
+            self._terms[policy] = PoolTerms.of(self, policy)
+        return self._terms[policy]
 
     def _index_trades(self) -> None:
         """Who has a code under each division, group and class, and who says each word of
@@ -219,14 +253,11 @@ def place_credits(
     """The distances (NaN where a supplier's place is unknown) and place credits, bonuses
     for where a supplier is based included, from distances whose last axis is the pool's
     suppliers."""
-    local = policy.local_km * 1000
-    edge = np.where(np.isnan(pool.radius), local, np.minimum(pool.radius, local))
-    beyond = np.maximum(0.0, distance - edge)
-    place = with_place_bonus(
-        np.exp2(-beyond / (policy.half_life_km * 1000)), pool.priority, pool.in_area, policy
-    )
-    place[..., ~pool.located] = 0.0
-    distance[..., ~pool.located] = math.nan
+    terms = pool.terms(policy)
+    beyond = np.maximum(0.0, distance - terms.local_edge_m)
+    place = with_place_bonus(np.exp2(-beyond / (policy.half_life_km * 1000)), terms.bonus)
+    place[..., pool.unlocated] = 0.0
+    distance[..., pool.unlocated] = math.nan
     return distance, place
 
 
@@ -252,11 +283,9 @@ def _scale(pool: SupplierPool, query: OpportunityQuery, policy: SupplierPolicy) 
 
 
 def supplier_values(pool: SupplierPool, policy: SupplierPolicy) -> np.ndarray:
-    """Each supplier's credit for what the buyer values (SME, VCSE, wage, charter)."""
-    w_sme, w_vcse, w_wage, w_charter = policy.value_weights
-    supplier = w_sme * pool.sme + w_vcse * pool.vcse
-    supplier += w_wage * pool.living_wage + w_charter * pool.charter
-    return np.minimum(supplier, 1.0)
+    """Each supplier's credit for what the buyer values (SME, VCSE, wage, charter); read
+    only (worked out once per policy)."""
+    return pool.terms(policy).supplier
 
 
 def mixed_total(

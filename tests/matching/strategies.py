@@ -194,7 +194,7 @@ word_lists = st.lists(st.sampled_from(WORDS + ["grounds", "landscaping", "cateri
 
 @st.composite
 def suppliers(draw: st.DrawFn, key: int = 0) -> SupplierCandidate:
-    offers = [f"OFF-{key}-{i}" for i in range(draw(st.integers(0, 3)))]
+    offers = [key * 10 + i for i in range(draw(st.integers(0, 3)))]  # ids, as stored
     measures = {
         code: PooledMeasure(
             draw(st.floats(min_value=0, max_value=500, allow_nan=False)),
