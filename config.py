@@ -38,7 +38,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # None means "an SQLite file under the instance folder", resolved by create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A pooled connection idle longer than this is pinged before use (idle_connections.py).
+    DATABASE_PING_AFTER_IDLE_SECONDS = 1.0
     REDIS_URL = os.environ.get("REDIS_URL")
     # Seconds before each retry of a failed job; after the last one it is kept as failed.
     JOB_RETRY_INTERVALS = [10, 60, 300]
@@ -173,6 +174,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_SERVER = None
     WTF_CSRF_ENABLED = True
+    # Every checkout pings: a test ends connections and asks again at once.
+    DATABASE_PING_AFTER_IDLE_SECONDS = 0.0
 
 
 def config_for_environment() -> type[Config]:

@@ -12,7 +12,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for_environment
 
-from . import caching, csrf_tokens, formatting, logs, page_assets, partnership, read_requests
+from . import (
+    caching,
+    csrf_tokens,
+    formatting,
+    idle_connections,
+    logs,
+    page_assets,
+    partnership,
+    read_requests,
+)
 from .extensions import (
     CONTENT_SECURITY_POLICY,
     PERMISSIONS_POLICY,
@@ -114,6 +123,7 @@ def _development_secret_key(instance: Path) -> str:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    idle_connections.init_app(app)
     read_requests.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)

@@ -7,9 +7,9 @@ before its first statement and no `ROLLBACK` after its last, two of a profile pa
 round trips on loopback. Every other request, every worker job and every `flask` command
 gets a transaction as before.
 
-The choice is made each time the pool hands a connection out (after its pre-ping, which
-SQLAlchemy runs in autocommit anyway). SQLite is left alone: its driver begins a
-transaction only before a write.
+The choice is made each time the pool hands a connection out (after `idle_connections`
+pings one left idle, which SQLAlchemy's dialect does in autocommit anyway). SQLite is left
+alone: its driver begins a transaction only before a write.
 """
 
 from __future__ import annotations

@@ -36,7 +36,8 @@ def database_proxy() -> Iterator[TcpProxy | None]:
 def app(
     database_proxy: TcpProxy | None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Flask]:
-    """An app with the real settings (pool pre-ping included) on a database of its own."""
+    """An app with the real settings (its pool pings every connection it hands out) on a
+    database of its own."""
     tmp = tmp_path_factory.mktemp("resilience")
     with fresh_database(tmp, "resilience") as url:
         if database_proxy is not None:

@@ -89,6 +89,17 @@ def test_connections_ended_while_idle_are_replaced_before_the_next_request(
     assert supplier.get("/account").status_code == 200
 
 
+def test_a_connection_used_moments_ago_is_handed_out_without_a_ping(app, supplier, monkeypatch):
+    monkeypatch.setitem(app.config, "DATABASE_PING_AFTER_IDLE_SECONDS", 60)
+    assert supplier.get("/account").status_code == 200  # every pooled connection used now
+    with app.app_context():
+        dialect = db.engine.dialect
+    pings: list[object] = []
+    monkeypatch.setattr(dialect, "do_ping", pings.append)
+    assert supplier.get("/account").status_code == 200
+    assert pings == []
+
+
 def test_a_connection_lost_mid_request_saves_nothing_and_trying_again_works(
     app, supplier, database_admin
 ):
