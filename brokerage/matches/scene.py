@@ -224,8 +224,8 @@ class Scene:
         kept by the process (`_QUERY_POOLS`) while the catalogue is the same, and updated
         with only the seekers whose `Wanted` is not the very one it holds: a kept world
         (`kept`) hands the same objects to each recompute, and new ones for seekers saved.
-        Looked up once per scene, whose seekers do not change: comparing 5,000 needs again
-        for each offer a save rescanned took a tenth of a need's save at 10,000 suppliers."""
+        Looked up once per scene, whose seekers do not change, not compared with the kept
+        pool again for each offer a save rescans (5,000 needs, ~0.3 ms a comparison)."""
         if side.model in self._queries:
             return self._queries[side.model]
         _, wanted = self.seekers(side)
