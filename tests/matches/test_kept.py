@@ -16,9 +16,10 @@ from brokerage.changes import ChangedRow, announce
 from brokerage.extensions import db
 from brokerage.listings import profiles
 from brokerage.listings.models import Listing, Need, Offer
-from brokerage.matches import jobs, kept, store, supplier_store
+from brokerage.matches import jobs, kept, scene, store, supplier_store
 from brokerage.matches.models import Match
-from brokerage.matches.scene import SIDES
+from brokerage.matches.scene import SIDE_OF, SIDES, Scene
+from brokerage.matching.queries import QueryPool
 from brokerage.matching.text import fit_words
 from brokerage.places import service as places
 from brokerage.places.lookup import GridPoint
@@ -233,6 +234,55 @@ def test_a_save_is_patched_into_the_kept_world_not_read_again_in_full(county, in
     texts = in_app(lambda: [candidate.text for candidate in kept.offer_side().candidates])
     assert texts == ["Reading mentors\nStaff volunteering as reading helpers in primary schools."]
     assert reads == []
+
+
+def _needs_queries() -> QueryPool:
+    return Scene(kept.offer_side()).queries(SIDE_OF[Need])
+
+
+def test_a_saved_need_patches_the_kept_needs_query_pool_not_builds_it_afresh(
+    county, in_app, monkeypatch
+):
+    reading = county.list("need", "arch", **reading_need())
+    county.list("need", "arch", **reading_need(title="Cleaning volunteers for schools"))
+    in_app(_needs_queries)
+    read: list[int] = []  # how many needs each QueryPool built from here on reads
+    build = QueryPool.__init__
+    monkeypatch.setattr(
+        QueryPool,
+        "__init__",
+        lambda pool, queries, *a: read.append(len(queries)) or build(pool, queries, *a),
+    )
+
+    for title in ("Reading mentors for schools", "Reading helpers for schools"):
+        county.edit("need", reading, **reading_need(title=title))
+        in_app(_needs_queries)
+
+    assert read == [1, 1]
+
+
+def _scored_against_every_need() -> None:
+    offers_and_needs = Scene(kept.offer_side())
+    for offer_index in range(len(offers_and_needs.offers)):
+        offers_and_needs.storable_offer_scores(SIDE_OF[Need], offer_index)
+
+
+def test_a_recompute_checks_the_kept_needs_query_pool_once_however_many_offers_it_scores(
+    county, in_app, monkeypatch
+):
+    county.list("offer", "readers", **offer("Reading", "OX4 2JY", READING))
+    county.list("offer", "cleaners", **offer("Cleaning jobs", "OX4 4HH", JOBS))
+    county.list("need", "arch", **reading_need())
+    in_app(_needs_queries)
+    compared: list[int] = []  # how many needs each check of the kept pool compares
+    same = scene._same_objects
+    monkeypatch.setattr(
+        scene, "_same_objects", lambda kept, now: compared.append(len(now)) or same(kept, now)
+    )
+
+    in_app(_scored_against_every_need)
+
+    assert compared == [1]
 
 
 def test_a_bulk_write_or_a_lost_place_in_the_log_reads_everything_again(
