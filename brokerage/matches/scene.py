@@ -97,6 +97,16 @@ def best(totals: np.ndarray, top_n: int | None = None) -> list[int]:
     return eligible[np.lexsort((eligible, -rounded))][:top_n].tolist()
 
 
+def weakest_kept(rounded: np.ndarray, kept_by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For running best-N arrays (one row per offer or supplier; `rounded` its kept scores
+    rounded as best() compares them, `kept_by` who holds each slot, -1 none): each row's
+    weakest slot and its score. The lowest score, and of equal ones the newest seeker (best()
+    ranks it below the older); an empty slot first."""
+    floor = rounded.min(axis=1)
+    at_floor = rounded == floor[:, np.newaxis]
+    return np.where(at_floor, kept_by, -2).argmax(axis=1), floor
+
+
 # What a rebuild keeps of each ranked pair, in this order (columns of its arrays).
 PARTS = ("score", "location_score", "toms_score", "fit_score", "distance_m")
 

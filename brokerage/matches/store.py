@@ -41,6 +41,7 @@ from .scene import (
     best,
     merged_pairs,
     offer_ranks,
+    weakest_kept,
 )
 
 SUGGESTED = State.SUGGESTED.value
@@ -154,6 +155,8 @@ def _rank_side(scene: Scene, side: Side, progress: Callable[[int], None]) -> Ran
     top_parts = np.zeros((n_seekers, TOP_N, len(PARTS)))
     kept = np.full((n_offers, TOP_N, len(PARTS)), -np.inf)
     kept_by = np.full((n_offers, TOP_N), -1, dtype=np.int64)
+    # Kept scores rounded as best() compares them: ties go to the older seeker.
+    kept_rounded = np.full((n_offers, TOP_N), -np.inf)
     floor = np.full(n_offers, -np.inf)
     slot = np.zeros(n_offers, dtype=np.int64)
     for seeker in range(n_seekers):
@@ -161,12 +164,14 @@ def _rank_side(scene: Scene, side: Side, progress: Callable[[int], None]) -> Ran
         best_offers = best(scores.total)
         top[seeker, : len(best_offers)] = best_offers
         top_parts[seeker, : len(best_offers)] = _parts(scores, best_offers)
-        # Offers this seeker beats the weakest of: it takes that one's place.
-        gaining = np.flatnonzero(scores.total > floor)
+        # Offers this seeker beats the weakest of (a tie keeps the older): it takes that
+        # one's place.
+        rounded = np.round(scores.total, TIE_DECIMALS)
+        gaining = np.flatnonzero(rounded > floor)
         kept[gaining, slot[gaining]] = _parts(scores, gaining)
         kept_by[gaining, slot[gaining]] = seeker
-        slot[gaining] = kept[gaining, :, 0].argmin(axis=1)
-        floor[gaining] = kept[gaining, :, 0].min(axis=1)
+        kept_rounded[gaining, slot[gaining]] = rounded[gaining]
+        slot[gaining], floor[gaining] = weakest_kept(kept_rounded[gaining], kept_by[gaining])
         progress(1)
     seekers, columns = np.nonzero(top >= 0)
     by_seeker = (seekers, top[seekers, columns], columns + 1, top_parts[seekers, columns])

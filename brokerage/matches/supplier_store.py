@@ -273,7 +273,7 @@ def _ranked_pairs(found: SupplierScene) -> Ranked:
         kept_parts[gaining, slot[gaining]] = _parts(scores, gaining)
         kept_by[gaining, slot[gaining]] = j
         kept_rounded[gaining, slot[gaining]] = rounded[gaining]
-        slot[gaining], floor[gaining] = _weakest(kept_rounded[gaining], kept_by[gaining])
+        slot[gaining], floor[gaining] = scene.weakest_kept(kept_rounded[gaining], kept_by[gaining])
     # Merged carrying each pair's score and where its parts are (a row of the opportunities'
     # parts, or past them one of the suppliers'), so half a million pairs' parts are copied
     # once, not at every step of the merge.
@@ -300,14 +300,6 @@ def _ranked_pairs(found: SupplierScene) -> Ranked:
         into[~theirs] = opportunity_parts[chunk[~theirs]]
         into[theirs] = supplier_parts[chunk[theirs] - len(opportunity_parts)]
     return replace(merged, parts=parts)
-
-
-def _weakest(rounded: np.ndarray, kept_by: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's weakest kept slot and its score: the lowest score, and of equal ones the
-    newest opportunity (best() ranks it below the older); an empty slot first."""
-    floor = rounded.min(axis=1)
-    at_floor = rounded == floor[:, np.newaxis]
-    return np.where(at_floor, kept_by, -2).argmax(axis=1), floor
 
 
 # Recomputing what one save changes -------------------------------------------------------
