@@ -21,20 +21,20 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from typing import Any, cast
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
-from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 
 from bench.county import candidates, catalogue, queries
 from bench.suppliers import opportunities as synthetic_opportunities
 from bench.suppliers import suppliers as synthetic_suppliers
-from brokerage.bulk_rows import insert_rows
+from brokerage.bulk_rows import insert_columns, insert_rows
 from brokerage.matches.models import Match
 from brokerage.matches.policy import PolicyInForce
 from brokerage.matches.scene import SIDES, Listings, Scene
-from brokerage.matches.store import rows_for
+from brokerage.matches.store import row_batches
 from brokerage.matches.supplier_inputs import OpportunityQueries, SupplierWorld
 from brokerage.matches.supplier_models import SupplierMatch
 from brokerage.matches.supplier_store import SupplierScene, supplier_rows_for
@@ -199,15 +199,14 @@ def _scratch_engine() -> Engine:
 
 
 def _timed_insert(
-    prefix: str, table: Table, make_rows: Callable[[], Iterator[dict[str, Any]]]
+    prefix: str, table: Table, write: Callable[[Connection], int]
 ) -> dict[str, float]:
-    """Work out the rows and stream them into `table` in bulk inserts, as the rebuilds do;
-    seconds (wall-clock and CPU) and pairs stored."""
+    """Work out the rows and stream them into `table` in bulk inserts (`write`, as the
+    rebuild does); seconds (wall-clock and CPU) and pairs stored."""
     started, cpu_started = time.perf_counter(), time.process_time()
-    rows = make_rows()
     with _scratch_engine().begin() as connection:
         table.create(connection)
-        stored = insert_rows(connection, table, rows)
+        stored = write(connection)
     return {
         f"{prefix}_s": time.perf_counter() - started,
         # CPU seconds (every thread): what the rebuild costs when others share the cores.
@@ -220,22 +219,28 @@ def stored_supplier_rebuild(size: int) -> dict[str, float]:
     """The supplier-level part of the rebuild (supplier_store.supplier_rows_for: each
     opportunity's top N suppliers and each supplier's top N opportunities, scored and
     explained), into a scratch SQLite `supplier_matches` table; scene built inside."""
+    table = cast(Table, SupplierMatch.__table__)
     return _timed_insert(
         "supplier_rebuild",
-        cast(Table, SupplierMatch.__table__),
-        lambda: supplier_rows_for(SyntheticSupplierScene(size)),
+        table,
+        lambda connection: insert_rows(
+            connection, table, supplier_rows_for(SyntheticSupplierScene(size))
+        ),
     )
 
 
 def stored_rebuild(pool: CandidatePool, policy: MatchingPolicy) -> dict[str, float]:
-    """The stored rebuild as `flask match rebuild` runs it (brokerage.matches.store.rows_for:
+    """The stored rebuild as `flask match rebuild` runs it (brokerage.matches.store.row_batches:
     both directions' top N with their scores and components, and the reasons of each
     seeker's top N, streamed into bulk inserts),
     into a scratch SQLite `matches` table."""
+    table = cast(Table, Match.__table__)
     return _timed_insert(
         "rebuild",
-        cast(Table, Match.__table__),
-        lambda: rows_for(SyntheticScene(pool, policy), set()),
+        table,
+        lambda connection: insert_columns(
+            connection, table, row_batches(SyntheticScene(pool, policy), set())
+        ),
     )
 
 

@@ -5,13 +5,15 @@ value of every row in Python (about 16 µs a stored match on SQLite); a rebuild 
 a million rows. Here the statement is compiled once for the connection's dialect, each
 column's own bind processor (the one SQLAlchemy would apply) runs once per run of equal
 values (the rows of a rebuild share their policy version and time), and the driver gets
-plain parameters in one `executemany` per batch. The rows must name every column they fill,
-the same columns in every row, and none may rely on a Python-side default.
+plain parameters in one `executemany` per batch. Rows come as batches of columns (a list of
+values per column name: what a caller holding arrays has, with no dict per row) or as dicts.
+Every batch must name the same columns, every column it fills, and none may rely on a
+Python-side default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
@@ -20,40 +22,62 @@ from sqlalchemy import Connection, Table, insert
 
 BATCH = 5_000
 
+Columns = Mapping[str, Sequence[Any]]
+
+
+def insert_columns(connection: Connection, table: Table, batches: Iterable[Columns]) -> int:
+    """Insert each batch of `batches` (column name -> its values, one per row, the columns
+    of equal length) into `table`, one `executemany` a batch; returns how many rows."""
+    found = iter(batches)
+    first = next(found, None)
+    if first is None:
+        return 0
+    names = sorted(first)
+    dialect = connection.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=names, for_executemany=True)
+    order = list(compiled.positiontup or ()) if compiled.positional else list(compiled.params)
+    if sorted(order) != names:
+        raise ValueError(f"Rows for {table.name} must fill exactly the columns they name.")
+    processors = {
+        name: process
+        for name in order
+        if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+    }
+    statement = str(compiled)
+    stored = 0
+    for batch in chain([first], found):
+        if sorted(batch) != names:
+            raise ValueError(f"Every batch for {table.name} must fill the same columns.")
+        columns = [
+            _processed(batch[name], processors[name]) if name in processors else batch[name]
+            for name in order
+        ]
+        parameters: Sequence[Any] = list(zip(*columns, strict=True))
+        if not compiled.positional:
+            parameters = [dict(zip(order, row, strict=True)) for row in parameters]
+        if parameters:
+            connection.exec_driver_sql(statement, parameters)
+        stored += len(parameters)
+    return stored
+
 
 def insert_rows(
     connection: Connection, table: Table, rows: Iterable[Mapping[str, Any]], batch: int = BATCH
 ) -> int:
     """Insert `rows` (dicts keyed by column name) into `table`; returns how many."""
-    found = iter(rows)
-    first = next(found, None)
+    return insert_columns(connection, table, _as_columns(iter(rows), batch))
+
+
+def _as_columns(rows: Iterator[Mapping[str, Any]], batch: int) -> Iterator[Columns]:
+    """`rows` as batches of columns, the columns named by the first row."""
+    first = next(rows, None)
     if first is None:
-        return 0
+        return
     names = list(first)
-    dialect = connection.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=names, for_executemany=True)
-    order = list(compiled.positiontup or ()) if compiled.positional else list(compiled.params)
-    if sorted(order) != sorted(names):
-        raise ValueError(f"Rows for {table.name} must fill exactly the columns they name.")
-    values_of = itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
-    processors = [
-        (i, process)
-        for i, name in enumerate(order)
-        if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
-    ]
-    statement = str(compiled)
-    stored = 0
-    every = chain([first], found)
+    values_of = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    every = chain([first], rows)
     while chunk := list(islice(every, batch)):
-        columns: list[Sequence[Any]] = list(zip(*map(values_of, chunk), strict=True))
-        for i, process in processors:
-            columns[i] = _processed(columns[i], process)
-        parameters: Sequence[Any] = list(zip(*columns, strict=True))
-        if not compiled.positional:
-            parameters = [dict(zip(order, row, strict=True)) for row in parameters]
-        connection.exec_driver_sql(statement, parameters)
-        stored += len(chunk)
-    return stored
+        yield dict(zip(names, zip(*map(values_of, chunk), strict=True), strict=True))
 
 
 def _processed(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:

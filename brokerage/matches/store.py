@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 from sqlalchemy import Select, Table, delete, select
 
-from ..bulk_rows import insert_rows
+from ..bulk_rows import BATCH, Columns, insert_columns
 from ..extensions import db
 from ..listings.models import Listing, Offer
 from ..matching.engine import TIE_DECIMALS, Scores
@@ -83,18 +83,19 @@ def rebuild(
     started = time.perf_counter()
     scene = scene or Scene()
     db.session.execute(delete(Match).where(Match.state == SUGGESTED))
-    rows = rows_for(scene, _acted_on_pairs(scene), progress)
-    stored = insert_rows(db.session.connection(), cast(Table, Match.__table__), rows)
+    batches = row_batches(scene, _acted_on_pairs(scene), progress)
+    stored = insert_columns(db.session.connection(), cast(Table, Match.__table__), batches)
     db.session.flush()
     return RebuildReport(stored, time.perf_counter() - started, scene.in_force.version)
 
 
-def rows_for(
+def row_batches(
     scene: Scene,
     acted: set[tuple[Side, int, int]],
     progress: Callable[[int], None] = lambda done: None,
-) -> Iterator[dict[str, Any]]:
-    """Every pair to store, as rows for a bulk insert, leaving out the `acted` on ones.
+) -> Iterator[Columns]:
+    """Every pair to store, as batches of columns for a bulk insert (each column's values
+    straight from the ranked arrays, no dict per row), leaving out the `acted` on ones.
 
     Scores and components come straight from the vectorised pass, with reasons for the
     pairs in a seeker's top N (the rest are explained when shown); offers' own top N come
@@ -102,39 +103,51 @@ def rows_for(
     offer is queried on its own.
     """
     ranked = [(side, _rank_side(scene, side, progress)) for side in SIDES]
-    common: dict[str, Any] = {"opportunity_id": None, "need_id": None, "state": SUGGESTED}
-    common["version"] = 1
-    common |= {"policy_version": scene.in_force.version, "computed_at": utcnow()}
+    shared = {"state": SUGGESTED, "version": 1, "policy_version": scene.in_force.version}
+    shared["computed_at"] = utcnow()
     for side, pairs in ranked:
-        listings, _ = scene.seekers(side)
-        skip = {(seeker, offer) for s, seeker, offer in acted if s == side}
-        columns = zip(
-            listings.ids[pairs.seekers].tolist(),
-            scene.offers.ids[pairs.offers].tolist(),
-            pairs.seeker_rank.tolist(),
-            pairs.offer_rank.tolist(),
-            pairs.parts.tolist(),
-            pairs.seekers.tolist(),
-            pairs.offers.tolist(),
-            strict=True,
-        )
-        for seeker_id, offer_id, seeker_rank, offer_rank, parts, seeker, offer in columns:
-            if (seeker, offer) in skip:
-                continue
-            row = dict(zip(PARTS, parts, strict=True))
-            reasons = None
-            if seeker_rank:
-                fit, distance_m = row["fit_score"], row["distance_m"]
-                reasons = scene.reasons(side, seeker, offer, distance_m, fit)
-            yield {
-                **common,
-                **row,
-                "offer_id": offer_id,
-                side.column: seeker_id,
-                "seeker_rank": seeker_rank or None,
-                "offer_rank": offer_rank or None,
-                "reasons": reasons,
-            }
+        kept_rows = _not_acted_on(pairs, {(s, o) for d, s, o in acted if d == side}, scene)
+        for start in range(0, kept_rows.size, BATCH):
+            yield _batch(scene, side, pairs, kept_rows[start : start + BATCH], shared)
+
+
+def _batch(
+    scene: Scene, side: Side, pairs: Ranked, rows: np.ndarray, shared: dict[str, Any]
+) -> Columns:
+    """The `rows` of `pairs` (positions) as columns, `shared` values repeated."""
+    listings, _ = scene.seekers(side)
+    seekers, offers = pairs.seekers[rows], pairs.offers[rows]
+    seeker_rank = pairs.seeker_rank[rows].tolist()
+    parts = dict(zip(PARTS, pairs.parts[rows].T.tolist(), strict=True))
+    explained = zip(
+        seekers.tolist(),
+        offers.tolist(),
+        seeker_rank,
+        parts["distance_m"],
+        parts["fit_score"],
+        strict=True,
+    )
+    return {
+        **{name: [value] * rows.size for name, value in shared.items()},
+        **{other.column: [None] * rows.size for other in SIDES},
+        side.column: listings.ids[seekers].tolist(),
+        "offer_id": scene.offers.ids[offers].tolist(),
+        **parts,
+        "seeker_rank": [rank or None for rank in seeker_rank],
+        "offer_rank": [rank or None for rank in pairs.offer_rank[rows].tolist()],
+        "reasons": [
+            scene.reasons(side, seeker, offer, distance_m, fit) if rank else None
+            for seeker, offer, rank, distance_m, fit in explained
+        ],
+    }
+
+
+def _not_acted_on(pairs: Ranked, acted: set[tuple[int, int]], scene: Scene) -> np.ndarray:
+    """Positions in `pairs` of those not in `acted` (seeker, offer scene indices)."""
+    width = max(len(scene.offers), 1)
+    keys = pairs.seekers.astype(np.int64) * width + pairs.offers
+    skipped = np.fromiter((seeker * width + offer for seeker, offer in acted), dtype=np.int64)
+    return np.flatnonzero(~np.isin(keys, skipped))
 
 
 def seekers_to_rank(scene: Scene) -> int:

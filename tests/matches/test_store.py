@@ -10,7 +10,7 @@ from brokerage.extensions import db
 from brokerage.listings.models import Need
 from brokerage.matches.models import Match
 from brokerage.matches.policy import publish_policy
-from brokerage.matches.scene import Scene, explain_stored
+from brokerage.matches.scene import SIDES, Scene, explain_stored
 from brokerage.matches.store import nth_score_query, rebuild
 from brokerage.matching import MatchingPolicy
 from brokerage.toms.service import matching_catalogue
@@ -82,6 +82,29 @@ def test_a_rebuild_stores_each_seekers_best_offers_with_scores_and_policy(county
             assert match.reasons == reference_reasons(match)
             assert any("km away" in reason for reason in match.reasons)
         assert offer_ranked_only, "the county has pairs only an offer's ranking keeps"
+
+    in_app(check)
+
+
+def test_a_rebuild_stores_each_pairs_score_and_parts_in_their_own_columns(county, in_app):
+    """What a rebuild stores is what the per-pair scorer gives, part by part, so a column
+    written in another's place shows."""
+    _small_county(county)
+    _rebuilt(in_app)
+
+    def check() -> None:
+        scene, checked = Scene(), 0
+        for match in db.session.scalars(select(Match)):
+            side = next(side for side in SIDES if getattr(match, side.column) is not None)
+            seekers, _ = scene.seekers(side)
+            seeker = seekers.index[getattr(match, side.column)]
+            pair = scene.pair(side, seeker, scene.offers.index[match.offer_id])
+            assert pair is not None
+            parts = (match.location_score, match.toms_score, match.fit_score, match.distance_m)
+            scored = (pair.score, pair.location, pair.toms, pair.fit, pair.distance_m)
+            assert (match.score, *parts) == pytest.approx(scored)
+            checked += 1
+        assert checked
 
     in_app(check)
 
