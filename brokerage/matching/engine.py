@@ -154,8 +154,8 @@ class CandidatePool:
         return math.log(1 + self._n / (1 + self._document_frequency.get(word, 0)))
 
     def most_similar(self, policy: MatchingPolicy) -> MostSimilar:
-        """reference._most_similar for this pool's candidates under `policy`, from the similar
-        words `score_all` already found in the vocabulary: a query word's few similar words
+        """reference.most_similar_compared for this pool's candidates under `policy`, from the
+        similar words `score_all` already found in the vocabulary: a query word's few similar words
         looked up among the candidate's, rather than each candidate word of about its length
         compared with it, pair after pair (most of explaining a rebuild's pairs)."""
         places: dict[str, int] = {}

@@ -36,7 +36,7 @@ from .text import (
 
 WordWeight = Callable[[str], float]
 # A candidate's most similar word to a query word at or above a threshold (0-100), and its
-# similarity: `_most_similar`, or a pool's own (engine.CandidatePool.most_similar).
+# similarity: `most_similar_compared`, or a pool's own (engine.CandidatePool.most_similar).
 MostSimilar = Callable[[str, tuple[str, ...], float], tuple[str | None, float]]
 
 
@@ -154,7 +154,7 @@ def _typo_index(candidate: tuple[str, ...]) -> tuple[frozenset[str], dict[int, l
     return frozenset(candidate), by_length
 
 
-def _most_similar(
+def most_similar_compared(
     word: str, candidate: tuple[str, ...], threshold: float
 ) -> tuple[str | None, float]:
     """The candidate's first most similar word to `word` at or above `threshold` (0-100),
@@ -184,7 +184,7 @@ def word_matches(
     query: tuple[str, ...],
     candidate: tuple[str, ...],
     cutoff: float,
-    most_similar: MostSimilar = _most_similar,
+    most_similar: MostSimilar = most_similar_compared,
 ) -> list[tuple[str, str | None, float]]:
     """Each query word with the candidate's most similar word and its similarity (0: none).
 
@@ -329,7 +329,7 @@ def text_of_fit(
     candidate: Candidate,
     fit: float,
     policy: MatchingPolicy,
-    most_similar: MostSimilar = _most_similar,
+    most_similar: MostSimilar = most_similar_compared,
 ) -> float:
     """The description's share of a pair's fit (`fit_score` undone): the share the reasons
     quote, for a pair of which only the fit was kept. With category share 1 the text
@@ -356,7 +356,7 @@ def explain_scored(
     policy: MatchingPolicy,
     distance: float,
     fit: float,
-    most_similar: MostSimilar = _most_similar,
+    most_similar: MostSimilar = most_similar_compared,
 ) -> tuple[str, ...]:
     """The reasons for a pair the vectorised engine scored, from its distance and fit: the
     fit's word weights came from the whole pool, which explaining one pair cannot see.

@@ -19,6 +19,7 @@ from brokerage.listings.models import Listing, Need, Offer
 from brokerage.matches import jobs, kept, scene, store, supplier_store
 from brokerage.matches.models import Match
 from brokerage.matches.scene import SIDE_OF, SIDES, Scene
+from brokerage.matching import CandidatePool
 from brokerage.matching.queries import QueryPool
 from brokerage.matching.text import fit_words
 from brokerage.places import service as places
@@ -357,3 +358,33 @@ def test_a_postcode_code_point_moves_reaches_the_kept_world_through_the_refresh_
         easting + 3000,
         pytest.approx(moved.distance_to(there)),
     )
+
+
+def _offer_recomputed(offer_id: int) -> list[list[str] | None]:
+    store.recompute([db.session.get(Offer, offer_id)])
+    db.session.commit()
+    return [
+        row.reasons for row in db.session.scalars(select(Match).where(Match.offer_id == offer_id))
+    ]
+
+
+def test_a_kept_offer_save_explains_its_pairs_without_building_the_whole_offer_pool(
+    county, in_app, monkeypatch
+):
+    readers = county.list("offer", "readers", **offer("Reading", "OX4 2JY", READING))
+    county.list("offer", "cleaners", **offer("Cleaning jobs", "OX4 4HH", JOBS))
+    county.list("need", "arch", **reading_need())
+    in_app(lambda: _offer_recomputed(readers))  # the kept world loaded, its pool built once
+    built: list[int] = []  # the candidates of each CandidatePool built from here on
+    build = CandidatePool.__init__
+    monkeypatch.setattr(
+        CandidatePool,
+        "__init__",
+        lambda pool, candidates, *a: built.append(len(candidates)) or build(pool, candidates, *a),
+    )
+    county.edit("offer", readers, **offer("Reading helpers", "OX4 2JY", READING))
+
+    reasons = in_app(lambda: _offer_recomputed(readers))
+
+    assert any(reasons)  # the reading need's pair is explained...
+    assert [n for n in built if n > 1] == []  # ...without the two offers' whole pool
