@@ -47,6 +47,9 @@ class Config:
     REDIS_RETRY_PAUSE = 30
     # Seconds a cached part of a page lives at most; any commit drops it sooner (caching.py).
     CACHE_SECONDS = 60
+    # Processes `flask match rebuild` scores seekers in (matches/rebuilding.py); 0: one
+    # per core.
+    MATCH_REBUILD_PROCESSES = int(os.environ.get("MATCH_REBUILD_PROCESSES", "0"))
 
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
@@ -176,6 +179,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     # Every checkout pings: a test ends connections and asks again at once.
     DATABASE_PING_AFTER_IDLE_SECONDS = 0.0
+    # Rebuilds score in the test's own process, unless a test asks for workers.
+    MATCH_REBUILD_PROCESSES = 1
 
 
 def config_for_environment() -> type[Config]:

@@ -6,9 +6,10 @@ candidates in the same run (and the ratio), one opportunity against as many supp
 (bench.suppliers; median ms, and the ratio to the per-pair reference), the stored rebuild
 as `flask match rebuild` runs it: offer-level pairs for 1,000 opportunities and 5,000
 needs, and the full rebuild, which adds supplier-level pairs for the 1,000 opportunities
-and as many suppliers as candidates (seconds, wall-clock and CPU), and peak memory; then
-the quality on the labelled county, per kind, through the JSON API. Figures are printed; nothing is
-asserted.
+and as many suppliers as candidates (seconds, wall-clock and CPU, the worker processes'
+too: `--processes`, by default one per core), and peak memory (this process's by phase, and
+the largest worker's); then the quality on the labelled county, per kind, through the JSON
+API. Figures are printed; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import statistics
 import subprocess
@@ -27,6 +29,7 @@ from typing import cast
 import numpy as np
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 
+from bench import cpu_seconds
 from bench.county import candidates, catalogue, queries
 from bench.suppliers import opportunities as synthetic_opportunities
 from bench.suppliers import suppliers as synthetic_suppliers
@@ -69,7 +72,7 @@ def phase_peak_mib() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(size: int, reference_queries: int, rebuild: bool) -> dict[str, float]:
+def measure(size: int, reference_queries: int, rebuild: bool, processes: int) -> dict[str, float]:
     phase_peak_mib()
     figures = measure_queries(size, reference_queries)
     figures["peak_queries_mib"] = phase_peak_mib()
@@ -77,13 +80,16 @@ def measure(size: int, reference_queries: int, rebuild: bool) -> dict[str, float
     figures["peak_suppliers_mib"] = phase_peak_mib()
     if rebuild:
         policy = MatchingPolicy()
-        figures.update(stored_rebuild(CandidatePool(candidates(size), catalogue()), policy))
+        pool = CandidatePool(candidates(size), catalogue())
+        figures.update(stored_rebuild(pool, policy, processes))
         figures["peak_rebuild_mib"] = phase_peak_mib()
-        figures.update(stored_supplier_rebuild(size))
+        figures.update(stored_supplier_rebuild(size, processes))
         figures["peak_supplier_rebuild_mib"] = phase_peak_mib()
         figures["full_rebuild_s"] = figures["rebuild_s"] + figures["supplier_rebuild_s"]
         figures["full_rebuild_cpu_s"] = figures["rebuild_cpu_s"] + figures["supplier_rebuild_cpu_s"]
     figures["peak_mib"] = max(v for k, v in figures.items() if k.startswith("peak_"))
+    # The largest worker's peak resident memory, pages it shares with this process included.
+    figures["worker_peak_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return figures
 
 
@@ -203,19 +209,19 @@ def _timed_insert(
 ) -> dict[str, float]:
     """Work out the rows and stream them into `table` in bulk inserts (`write`, as the
     rebuild does); seconds (wall-clock and CPU) and pairs stored."""
-    started, cpu_started = time.perf_counter(), time.process_time()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     with _scratch_engine().begin() as connection:
         table.create(connection)
         stored = write(connection)
     return {
         f"{prefix}_s": time.perf_counter() - started,
-        # CPU seconds (every thread): what the rebuild costs when others share the cores.
-        f"{prefix}_cpu_s": time.process_time() - cpu_started,
+        # CPU seconds (workers too): what the rebuild costs when others share the cores.
+        f"{prefix}_cpu_s": cpu_seconds() - cpu_started,
         f"{prefix}_pairs": stored,
     }
 
 
-def stored_supplier_rebuild(size: int) -> dict[str, float]:
+def stored_supplier_rebuild(size: int, processes: int) -> dict[str, float]:
     """The supplier-level part of the rebuild (supplier_store.supplier_rows_for: each
     opportunity's top N suppliers and each supplier's top N opportunities, scored and
     explained), into a scratch SQLite `supplier_matches` table; scene built inside."""
@@ -224,12 +230,12 @@ def stored_supplier_rebuild(size: int) -> dict[str, float]:
         "supplier_rebuild",
         table,
         lambda connection: insert_rows(
-            connection, table, supplier_rows_for(SyntheticSupplierScene(size))
+            connection, table, supplier_rows_for(SyntheticSupplierScene(size), processes)
         ),
     )
 
 
-def stored_rebuild(pool: CandidatePool, policy: MatchingPolicy) -> dict[str, float]:
+def stored_rebuild(pool: CandidatePool, policy: MatchingPolicy, processes: int) -> dict[str, float]:
     """The stored rebuild as `flask match rebuild` runs it (brokerage.matches.store.row_batches:
     both directions' top N with their scores and components, and the reasons of each
     seeker's top N, streamed into bulk inserts),
@@ -239,7 +245,7 @@ def stored_rebuild(pool: CandidatePool, policy: MatchingPolicy) -> dict[str, flo
         "rebuild",
         table,
         lambda connection: insert_columns(
-            connection, table, row_batches(SyntheticScene(pool, policy), set())
+            connection, table, row_batches(SyntheticScene(pool, policy), set(), processes=processes)
         ),
     )
 
@@ -249,11 +255,17 @@ def main() -> None:
     parser.add_argument("--sizes", default="5000,50000,500000")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--rebuild-up-to", type=int, default=50_000)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes the rebuild scores in (default: one per core)",
+    )
     args = parser.parse_args()
     if args.one:
         reference_queries = 3 if args.one <= 50_000 else 1
         rebuild = args.one <= args.rebuild_up_to
-        print(json.dumps(measure(args.one, reference_queries, rebuild)))
+        print(json.dumps(measure(args.one, reference_queries, rebuild, args.processes)))
         return
     print(
         f"{'candidates':>10} {'median ms':>10} {'p95 ms':>8} {'reference ms':>13} {'ratio':>7} "
@@ -271,6 +283,8 @@ def main() -> None:
                 str(size),
                 "--rebuild-up-to",
                 str(args.rebuild_up_to),
+                "--processes",
+                str(args.processes),
             ],
             check=True,
             capture_output=True,
@@ -287,7 +301,9 @@ def main() -> None:
                 f"{f['supplier_rebuild_s']:.1f} s ({f['supplier_rebuild_cpu_s']:.1f} s of CPU); "
                 f"peak MiB by phase: queries {f['peak_queries_mib']:.0f}, suppliers "
                 f"{f['peak_suppliers_mib']:.0f}, offer-level rebuild {f['peak_rebuild_mib']:.0f}, "
-                f"supplier-level rebuild {f['peak_supplier_rebuild_mib']:.0f}"
+                f"supplier-level rebuild {f['peak_supplier_rebuild_mib']:.0f}; in "
+                f"{args.processes} process(es), the largest worker's peak "
+                f"{f['worker_peak_mib']:.0f} MiB (shared pages included)"
             )
         print(
             f"{size:>10,} {f['median_ms']:>10.1f} {f['p95_ms']:>8.1f} {f['reference_ms']:>13.0f} "

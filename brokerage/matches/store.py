@@ -28,6 +28,7 @@ from ..matching.engine import TIE_DECIMALS, Scores
 from ..types import utcnow
 from . import kept
 from .models import Match, State
+from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes, split
 from .scene import (
     PARTS,
     SIDE_OF,
@@ -39,9 +40,6 @@ from .scene import (
     Scene,
     Side,
     best,
-    merged_pairs,
-    offer_ranks,
-    weakest_kept,
 )
 
 SUGGESTED = State.SUGGESTED.value
@@ -93,6 +91,7 @@ def row_batches(
     scene: Scene,
     acted: set[tuple[Side, int, int]],
     progress: Callable[[int], None] = lambda done: None,
+    processes: int | None = None,
 ) -> Iterator[Columns]:
     """Every pair to store, as batches of columns for a bulk insert (each column's values
     straight from the ranked arrays, no dict per row), leaving out the `acted` on ones.
@@ -100,44 +99,45 @@ def row_batches(
     Scores and components come straight from the vectorised pass, with reasons for the
     pairs in a seeker's top N (the rest are explained when shown); offers' own top N come
     from the same pass: each seeker's scores update a running best N per offer, so no
-    offer is queried on its own.
+    offer is queried on its own. The seekers are scored in `processes` worker processes
+    (default: the MATCH_REBUILD_PROCESSES setting), a side's rows handed on while the
+    workers score the next side.
     """
-    ranked = [(side, _rank_side(scene, side, progress)) for side in SIDES]
     shared = {"state": SUGGESTED, "version": 1, "policy_version": scene.in_force.version}
     shared["computed_at"] = utcnow()
-    for side, pairs in ranked:
+    for side, pairs, reasons in _ranked_sides(scene, progress, processes or rebuild_processes()):
         kept_rows = _not_acted_on(pairs, {(s, o) for d, s, o in acted if d == side}, scene)
         for start in range(0, kept_rows.size, BATCH):
-            yield _batch(scene, side, pairs, kept_rows[start : start + BATCH], shared)
+            yield _batch(scene, side, (pairs, reasons), kept_rows[start : start + BATCH], shared)
+
+
+# Each seeker's reasons for its top N offers, best first (by seeker, a side's scene index).
+Reasons = list[list[list[str]]]
 
 
 def _batch(
-    scene: Scene, side: Side, pairs: Ranked, rows: np.ndarray, shared: dict[str, Any]
+    scene: Scene,
+    side: Side,
+    ranked: tuple[Ranked, Reasons],
+    rows: np.ndarray,
+    shared: dict[str, Any],
 ) -> Columns:
-    """The `rows` of `pairs` (positions) as columns, `shared` values repeated."""
+    """The `rows` of the ranked pairs (positions) as columns, `shared` values repeated."""
     listings, _ = scene.seekers(side)
+    pairs, reasons = ranked
     seekers, offers = pairs.seekers[rows], pairs.offers[rows]
     seeker_rank = pairs.seeker_rank[rows].tolist()
-    parts = dict(zip(PARTS, pairs.parts[rows].T.tolist(), strict=True))
-    explained = zip(
-        seekers.tolist(),
-        offers.tolist(),
-        seeker_rank,
-        parts["distance_m"],
-        parts["fit_score"],
-        strict=True,
-    )
     return {
         **{name: [value] * rows.size for name, value in shared.items()},
         **{other.column: [None] * rows.size for other in SIDES},
         side.column: listings.ids[seekers].tolist(),
         "offer_id": scene.offers.ids[offers].tolist(),
-        **parts,
+        **dict(zip(PARTS, pairs.parts[rows].T.tolist(), strict=True)),
         "seeker_rank": [rank or None for rank in seeker_rank],
         "offer_rank": [rank or None for rank in pairs.offer_rank[rows].tolist()],
         "reasons": [
-            scene.reasons(side, seeker, offer, distance_m, fit) if rank else None
-            for seeker, offer, rank, distance_m, fit in explained
+            reasons[seeker][rank - 1] if rank else None
+            for seeker, rank in zip(seekers.tolist(), seeker_rank, strict=True)
         ],
     }
 
@@ -160,37 +160,47 @@ def _parts(scores: Scores, rows: np.ndarray | list[int]) -> np.ndarray:
     return np.stack([column[rows] for column in columns], axis=-1)
 
 
-def _rank_side(scene: Scene, side: Side, progress: Callable[[int], None]) -> Ranked:
-    """Each seeker's top N offers and each offer's top N seekers (a running best N per
-    offer, in arrays), merged into one set of pairs."""
-    n_seekers, n_offers = len(scene.seekers(side)[0]), len(scene.offers)
-    top = np.full((n_seekers, TOP_N), -1, dtype=np.int64)
-    top_parts = np.zeros((n_seekers, TOP_N, len(PARTS)))
-    kept = np.full((n_offers, TOP_N, len(PARTS)), -np.inf)
-    kept_by = np.full((n_offers, TOP_N), -1, dtype=np.int64)
-    # Kept scores rounded as best() compares them: ties go to the older seeker.
-    kept_rounded = np.full((n_offers, TOP_N), -np.inf)
-    floor = np.full(n_offers, -np.inf)
-    slot = np.zeros(n_offers, dtype=np.int64)
-    for seeker in range(n_seekers):
+def _ranked_sides(
+    scene: Scene, progress: Callable[[int], None], processes: int
+) -> Iterator[tuple[Side, Ranked, Reasons]]:
+    """Each side's pairs: each seeker's top N offers and each offer's top N seekers (a
+    running best N per offer, in arrays), merged into one set of pairs, with the reasons
+    of each seeker's top N. The seekers are split among `processes` workers forked with
+    the scene loaded; a side is handed on as soon as it is ranked."""
+    for side in SIDES:
+        scene.seekers(side)
+    scene.pool  # noqa: B018  (loaded before the workers fork: they share it)
+    tasks = [
+        (number, seekers)
+        for number, side in enumerate(SIDES)
+        for seekers in split(len(scene.seekers(side)[0]), processes)
+    ]
+    with Workers(scene, processes) as workers:
+        ranked = workers.map(_rank_seekers, tasks, progress)
+        for number, side in enumerate(SIDES):
+            ranges = [next(ranked) for task in tasks if task[0] == number]
+            reasons = [said for part in ranges for said in part.explained]
+            yield side, ranked_pairs(ranges, len(scene.offers)), reasons
+
+
+def _rank_seekers(
+    scene: Scene, task: tuple[int, range], done: Callable[[int], None]
+) -> RangeRanked:
+    """A range of one side's seekers (SIDES[number]) ranked, their top N explained."""
+    number, seekers = task
+    side = SIDES[number]
+
+    def scored(seeker: int) -> tuple[np.ndarray, Callable[[Any], np.ndarray]]:
         scores = scene.seeker_scores(side, seeker)
-        best_offers = best(scores.total)
-        top[seeker, : len(best_offers)] = best_offers
-        top_parts[seeker, : len(best_offers)] = _parts(scores, best_offers)
-        # Offers this seeker beats the weakest of (a tie keeps the older): it takes that
-        # one's place.
-        rounded = np.round(scores.total, TIE_DECIMALS)
-        gaining = np.flatnonzero(rounded > floor)
-        kept[gaining, slot[gaining]] = _parts(scores, gaining)
-        kept_by[gaining, slot[gaining]] = seeker
-        kept_rounded[gaining, slot[gaining]] = rounded[gaining]
-        slot[gaining], floor[gaining] = weakest_kept(kept_rounded[gaining], kept_by[gaining])
-        progress(1)
-    seekers, columns = np.nonzero(top >= 0)
-    by_seeker = (seekers, top[seekers, columns], columns + 1, top_parts[seekers, columns])
-    offers, slots = np.nonzero(np.isfinite(kept[:, :, 0]))
-    by_offer = offer_ranks(offers, kept_by[offers, slots], kept[offers, slots])
-    return merged_pairs(by_seeker, by_offer, n_offers)
+        return scores.total, partial(_parts, scores)
+
+    def explain(seeker: int, offers: list[int], parts: np.ndarray) -> list[list[str]]:
+        return [
+            scene.reasons(side, seeker, offer, distance_m, fit)
+            for offer, (_, _, _, fit, distance_m) in zip(offers, parts.tolist(), strict=True)
+        ]
+
+    return rank_range(seekers, len(scene.offers), len(PARTS), scored, explain, done)
 
 
 def _acted_on_pairs(scene: Scene) -> set[tuple[Side, int, int]]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from functools import cached_property, partial
 from itertools import count
 from typing import Any, cast
@@ -43,7 +42,8 @@ from ..toms.service import matching_catalogue
 from ..types import utcnow
 from . import kept, scene
 from .policy import policy_in_force, supplier_policy
-from .scene import Ranked, best, merged_pairs, offer_ranks
+from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes, split
+from .scene import best
 from .supplier_inputs import (
     OpportunityQueries,
     SupplierWorld,
@@ -185,49 +185,81 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
     return stored
 
 
-def supplier_rows_for(found: SupplierScene) -> Iterator[dict[str, Any]]:
+def supplier_rows_for(
+    found: SupplierScene, processes: int | None = None
+) -> Iterator[dict[str, Any]]:
     """The rows of a full rebuild, in (opportunity, supplier) order: each pair either side
     ranks in its top N. Scores and parts come straight from the vectorised pass that ranked
     them; the reasons and the offers that gave credit are worked out as
     `SupplierScene.result` does them, by a `PairScorer` that works out once what the pairs
-    share (bench.matching times these too)."""
+    share (bench.matching times these too). Both are done in `processes` worker processes
+    (default: the MATCH_REBUILD_PROCESSES setting), rows handed on while they go on."""
     candidates = found.world.pool.candidates
     queries, ids = found.opportunities.queries, found.opportunities.ids
     names = trade_names([c.trades for c in candidates] + [q.trades for q in queries])
     scorer = PairScorer(found.catalogue, found.policy, names)
-    pairs = _ranked_pairs(found)
+    found.supplier_keys  # noqa: B018  (worked out before the workers fork: they share it)
     common = {"policy_version": found.version, "computed_at": utcnow()}
-    for j, row, opportunity_rank, supplier_rank, parts in _streamed(pairs):
-        candidate = candidates[row]
-        reasons, offers = scorer.reasons(queries[j], candidate)
-        scored = dict(zip(PART_COLUMNS, parts, strict=True))
-        distance_m = scored["distance_m"]
-        yield {
-            "opportunity_id": ids[j],
-            "organisation_id": int(candidate.key),  # type: ignore[call-overload]
-            OPPORTUNITY_RANK: opportunity_rank or None,
-            SUPPLIER_RANK: supplier_rank or None,
-            **scored,
-            "distance_m": None if math.isnan(distance_m) else distance_m,
-            "reasons": list(reasons),
-            "offer_ids": [int(offer) for offer in offers],  # type: ignore[call-overload]
-            **common,
-        }
+    with Workers((found, scorer), processes or rebuild_processes()) as workers:
+        ranges = workers.map(_rank_opportunities, split(len(queries), workers.processes))
+        pairs = ranked_pairs(list(ranges), len(found.world.pool))
+        parts = [slice(start, start + STREAMED) for start in range(0, pairs.seekers.size, STREAMED)]
+        explained = workers.map(_explained, [(pairs.seekers[p], pairs.offers[p]) for p in parts])
+        for part, said in zip(parts, explained, strict=True):
+            for j, row, opportunity_rank, supplier_rank, numbers, (reasons, offers) in zip(
+                pairs.seekers[part].tolist(),
+                pairs.offers[part].tolist(),
+                pairs.seeker_rank[part].tolist(),
+                pairs.offer_rank[part].tolist(),
+                pairs.parts[part].tolist(),
+                said,
+                strict=True,
+            ):
+                scored = dict(zip(PART_COLUMNS, numbers, strict=True))
+                distance_m = scored["distance_m"]
+                yield {
+                    "opportunity_id": ids[j],
+                    "organisation_id": int(candidates[row].key),
+                    OPPORTUNITY_RANK: opportunity_rank or None,
+                    SUPPLIER_RANK: supplier_rank or None,
+                    **scored,
+                    "distance_m": None if math.isnan(distance_m) else distance_m,
+                    "reasons": reasons,
+                    "offer_ids": offers,
+                    **common,
+                }
 
 
-def _streamed(pairs: Ranked) -> Iterator[tuple[int, int, int, int, list[float]]]:
-    """Each pair's indices, ranks and parts as Python values, converted a slice at a time
-    (half a million pairs as Python lists at once would hold hundreds of MB)."""
-    for start in range(0, pairs.seekers.size, STREAMED):
-        part = slice(start, start + STREAMED)
-        yield from zip(
-            pairs.seekers[part].tolist(),
-            pairs.offers[part].tolist(),
-            pairs.seeker_rank[part].tolist(),
-            pairs.offer_rank[part].tolist(),
-            pairs.parts[part].tolist(),
-            strict=True,
-        )
+# What a rebuild's workers share: the scene and the scorer that explains its pairs.
+_Shared = tuple[SupplierScene, PairScorer]
+
+
+def _rank_opportunities(
+    shared: _Shared, opportunities: range, done: Callable[[int], None]
+) -> RangeRanked:
+    """A range of opportunities ranked: each one's top N suppliers, and each supplier's
+    best N of them, with their parts from the vectorised pass."""
+    found, _ = shared
+
+    def scored(j: int) -> tuple[np.ndarray, Callable[[Any], np.ndarray]]:
+        scores, totals = found.opportunity_scores(j)
+        return totals, partial(_parts, scores)
+
+    rows, parts = len(found.world.pool), len(PART_COLUMNS)
+    return rank_range(opportunities, rows, parts, scored, lambda *_: None, done)
+
+
+def _explained(
+    shared: _Shared, pairs: tuple[np.ndarray, np.ndarray], done: Callable[[int], None]
+) -> list[tuple[list[str], list[int]]]:
+    """Each pair's reasons and the ids of the offers that gave credit, as stored."""
+    found, scorer = shared
+    candidates, queries = found.world.pool.candidates, found.opportunities.queries
+    said = []
+    for j, row in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
+        reasons, offers = scorer.reasons(queries[j], candidates[row])
+        said.append((list(reasons), [int(offer) for offer in offers]))  # type: ignore[call-overload]
+    return said
 
 
 # What a rebuild stores of each ranked pair from the vectorised pass, in this order
@@ -246,60 +278,6 @@ def _parts(scores: SupplierScores, rows: np.ndarray | list[int]) -> np.ndarray:
         scores.distance_m,
     )
     return np.stack([column[rows] for column in columns], axis=-1)
-
-
-def _ranked_pairs(found: SupplierScene) -> Ranked:
-    """Each opportunity's top N suppliers and, from a running best N per supplier in arrays,
-    each supplier's top N opportunities, merged into one set of pairs (opportunities as
-    seekers, suppliers as offers) with their parts from the one vectorised pass."""
-    n_opportunities, n_suppliers = len(found.opportunities), len(found.world.pool)
-    top = np.full((n_opportunities, scene.TOP_N), -1, dtype=np.int64)
-    top_parts = np.zeros((n_opportunities, scene.TOP_N, len(PART_COLUMNS)))
-    kept_parts = np.full((n_suppliers, scene.TOP_N, len(PART_COLUMNS)), -np.inf)
-    kept_by = np.full((n_suppliers, scene.TOP_N), -1, dtype=np.int64)
-    # Kept scores rounded as best() compares them: ties go to the older opportunity.
-    kept_rounded = np.full((n_suppliers, scene.TOP_N), -np.inf)
-    floor = np.full(n_suppliers, -np.inf)
-    slot = np.zeros(n_suppliers, dtype=np.int64)
-    for j in range(n_opportunities):
-        scores, totals = found.opportunity_scores(j)
-        best_suppliers = best(totals)
-        top[j, : len(best_suppliers)] = best_suppliers
-        top_parts[j, : len(best_suppliers)] = _parts(scores, best_suppliers)
-        # A supplier whose weakest kept opportunity this one beats (a tie keeps the older)
-        # takes it in its place.
-        rounded = np.round(totals, TIE_DECIMALS)
-        gaining = np.flatnonzero(rounded > floor)
-        kept_parts[gaining, slot[gaining]] = _parts(scores, gaining)
-        kept_by[gaining, slot[gaining]] = j
-        kept_rounded[gaining, slot[gaining]] = rounded[gaining]
-        slot[gaining], floor[gaining] = scene.weakest_kept(kept_rounded[gaining], kept_by[gaining])
-    # Merged carrying each pair's score and where its parts are (a row of the opportunities'
-    # parts, or past them one of the suppliers'), so half a million pairs' parts are copied
-    # once, not at every step of the merge.
-    opportunity_parts = top_parts.reshape(-1, len(PART_COLUMNS))
-    supplier_parts = kept_parts.reshape(-1, len(PART_COLUMNS))
-    opportunities, columns = np.nonzero(top >= 0)
-    at = opportunities * scene.TOP_N + columns
-    by_opportunity = (
-        opportunities,
-        top[opportunities, columns],
-        columns + 1,
-        np.column_stack([opportunity_parts[at, 0], at]),
-    )
-    suppliers, slots = np.nonzero(np.isfinite(kept_parts[:, :, 0]))
-    at = suppliers * scene.TOP_N + slots
-    where = np.column_stack([supplier_parts[at, 0], at + len(opportunity_parts)])
-    by_supplier = offer_ranks(suppliers, kept_by[suppliers, slots], where)
-    merged = merged_pairs(by_opportunity, by_supplier, n_suppliers)
-    rows = merged.parts[:, 1].astype(np.int64)
-    parts = np.empty((len(rows), len(PART_COLUMNS)))
-    for start in range(0, len(rows), STREAMED):  # a slice at a time: no whole-size copies
-        chunk, into = rows[start : start + STREAMED], parts[start : start + STREAMED]
-        theirs = chunk >= len(opportunity_parts)
-        into[~theirs] = opportunity_parts[chunk[~theirs]]
-        into[theirs] = supplier_parts[chunk[theirs] - len(opportunity_parts)]
-    return replace(merged, parts=parts)
 
 
 # Recomputing what one save changes -------------------------------------------------------
