@@ -11,6 +11,7 @@ same work in the parent itself.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -89,7 +90,15 @@ class Workers(Generic[State]):
             context = multiprocessing.get_context("fork")
             self._count = context.Value("q", 0)
             engines = list(db.engines.values()) if has_app_context() else []
-            self._pool = context.Pool(self.processes, _forked, (self.state, self._count, engines))
+            # The world's objects are left out of the workers' garbage collections, which
+            # would otherwise write to every one and so copy the pages they share.
+            gc.freeze()
+            try:
+                self._pool = context.Pool(
+                    self.processes, _forked, (self.state, self._count, engines)
+                )
+            finally:
+                gc.unfreeze()
         return self
 
     def __exit__(
