@@ -21,6 +21,7 @@ from . import (
     page_assets,
     partnership,
     read_requests,
+    session_cookies,
 )
 from .extensions import (
     CONTENT_SECURITY_POLICY,
@@ -126,6 +127,7 @@ def _init_extensions(app: Flask) -> None:
     idle_connections.init_app(app)
     read_requests.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    session_cookies.init_app(app)
     csrf.init_app(app)
     csrf_tokens.init_app(app)
     limiter.init_app(app)

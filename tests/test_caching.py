@@ -13,10 +13,10 @@ import pytest
 from flask import Flask
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from brokerage import caching
-from brokerage.accounts.models import Organisation
+from brokerage.accounts.models import Membership, Organisation, User
 from brokerage.extensions import cache, db
 from tests.factories import OrganisationFactory
 from tests.helpers.app import counted_statements
@@ -179,6 +179,28 @@ def test_a_member_on_a_page_that_loaded_their_organisation_first_is_its_member(c
 
         assert page.status_code == 200
         assert "Edit profile" in page.get_data(as_text=True)
+
+
+def test_a_signed_in_person_from_the_cache_is_made_as_a_loaded_row_is(client_for):
+    """The person, their membership and its organisation, without the constructor's
+    attribute events (a loaded row never fires them)."""
+    member = client_for("supplier")
+    member.get("/account")  # the person and memberships now cached
+    made = []
+
+    def note(target: object, _args: object, _kwargs: object) -> None:
+        made.append(type(target).__name__)
+
+    for model in (User, Membership, Organisation):
+        event.listen(model, "init", note)
+    try:
+        page = member.get("/account")
+    finally:
+        for model in (User, Membership, Organisation):
+            event.remove(model, "init", note)
+
+    assert page.status_code == 200
+    assert made == []
 
 
 def csrf_token_in(page: str) -> str:

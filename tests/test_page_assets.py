@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from flask import url_for
+from werkzeug.routing import MapAdapter
+
 from brokerage.extensions import bootstrap
+from brokerage.partnership import current_partnership
 
 
 def test_pages_carry_the_stylesheets_and_scripts(anon):
@@ -23,3 +27,42 @@ def test_the_tags_are_made_once_not_on_every_page(app, anon, monkeypatch):
 
     assert len(made) == 1
     assert all("bootstrap.min.css" in page for page in pages)
+
+
+LAYOUT_ENDPOINTS = {
+    "static",
+    "partnership_stylesheet",
+    "accounts.logout",
+    "home.privacy",
+    "accessibility.statement",
+}
+
+
+def test_the_layouts_own_links_are_built_once_not_on_every_page(app, supplier, monkeypatch):
+    supplier.get("/about-social-value")  # shows the signing in's message
+    first = supplier.get("/about-social-value").get_data(as_text=True)
+    built = []
+    build = MapAdapter.build
+
+    def counted(self: MapAdapter, endpoint: str, *args: object, **kwargs: object) -> str:
+        built.append(endpoint)
+        return build(self, endpoint, *args, **kwargs)
+
+    monkeypatch.setattr(MapAdapter, "build", counted)
+
+    again = supplier.get("/about-social-value").get_data(as_text=True)
+
+    assert LAYOUT_ENDPOINTS.isdisjoint(built)
+    assert again == first  # the same links: to the same pages and files
+
+
+def test_the_layout_links_where_url_for_does(app, supplier):
+    page = supplier.get("/about-social-value").get_data(as_text=True)
+
+    with app.test_request_context():
+        assert f'href="{url_for("static", filename="css/app.css")}"' in page
+        assert f'action="{url_for("accounts.logout")}"' in page
+        assert f'href="{url_for("home.privacy")}"' in page
+        assert f'href="{url_for("accessibility.statement")}"' in page
+        version = current_partnership().branding.version
+        assert f'href="{url_for("partnership_stylesheet", v=version)}"' in page
