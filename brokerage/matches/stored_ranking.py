@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Executable, Row, bindparam, select
+from sqlalchemy import Row, bindparam, select
 
 from ..accounts.models import Organisation
-from ..extensions import db
+from ..extensions import read_rows
 from ..listings import service as listings_service
 from ..listings.choices import ListingStatus
 from ..listings.closing import still_open
@@ -87,12 +86,6 @@ _OPPORTUNITY_WITH_RANKING = (
     .where(Opportunity.id == bindparam("opportunity_id"))
     .order_by(SupplierMatch.opportunity_rank)
 )
-
-
-def read_rows(statement: Executable, parameters: dict[str, Any]) -> Sequence[Row]:
-    """A statement's rows, read on the session's connection, in its transaction, but not
-    through the ORM: plain rows need none of its work (a fifth of each statement's time)."""
-    return db.session.connection().execute(statement, parameters).all()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import cast
 from sqlalchemy import BindParameter, CompoundSelect, bindparam, literal, select, union_all
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
-from ..extensions import db
+from ..extensions import db, read_rows
 from ..jobs import enqueue_after_reading
 from ..listings import service as listings_service
 from ..listings.closing import open_and_published
@@ -26,7 +26,7 @@ from ..matching.suppliers import rank_suppliers
 from . import scene
 from .models import ENDED_WITHOUT_HELP, Match, State
 from .policy import policy_in_force, supplier_policy
-from .stored_ranking import Names, OpportunityRead, Ranking, read_opportunity, read_rows
+from .stored_ranking import Names, OpportunityRead, Ranking, read_opportunity
 from .supplier_inputs import advice_for, opportunity_query, supplier_world
 from .supplier_store import recompute_supplier_matches
 
