@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from flask import current_app, request
@@ -14,7 +15,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, Table, event
+from sqlalchemy import Executable, MetaData, Row, Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -48,6 +49,12 @@ def table_of(model: type[Base]) -> Table:
     if not isinstance(table, Table):
         raise TypeError(f"{model.__name__} is not mapped to one table.")
     return table
+
+
+def read_rows(statement: Executable, parameters: dict[str, Any]) -> Sequence[Row[Any]]:
+    """A statement's rows, read on the session's connection, in its transaction, but not
+    through the ORM: plain rows need none of its work (a fifth of each statement's time)."""
+    return db.session.connection().execute(statement, parameters).all()
 
 
 migrate = Migrate(render_as_batch=True, compare_type=True)

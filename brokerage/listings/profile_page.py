@@ -29,7 +29,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from ..accounts.models import Organisation, OrganisationKind
 from ..accounts.organisation_types import type_label
-from ..extensions import db
+from ..extensions import read_rows
 from ..types import UTCDateTime
 from .choices import Category, ListingStatus
 from .closing import CLOSING_COLUMN
@@ -119,7 +119,7 @@ class ProfilePage:
 
 def read(organisation_id: int) -> ProfilePage | None:
     """The organisation's profile page's contents; None if there is no such organisation."""
-    rows = db.session.execute(_PAGE, {"organisation_id": organisation_id}).all()
+    rows = read_rows(_PAGE, {"organisation_id": organisation_id})
     if not rows:
         return None
     first = rows[0]

@@ -1,7 +1,8 @@
 """An opportunity's stored supplier ranking as its matches page reads it: the opportunity
 itself (what deciding who may see it reads) with its ranked suppliers, their names, the
-version of the policy in force and the advice, in one query on the session's connection
-(`read_opportunity`); and a stored supplier match's row as the matcher gave it."""
+version of the policy in force, the advice and what the suppliers' cards link to, in one
+query on the session's connection (`read_opportunity`); and a stored supplier match's row
+as the matcher gave it."""
 
 from __future__ import annotations
 
@@ -9,15 +10,27 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable, Row, bindparam, select
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Row,
+    Select,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from ..accounts.models import Organisation
-from ..extensions import db
+from ..extensions import read_rows
 from ..listings import service as listings_service
 from ..listings.choices import ListingStatus
-from ..listings.closing import still_open
-from ..listings.models import Opportunity
+from ..listings.closing import open_and_published, still_open
+from ..listings.models import Offer, Opportunity
 from ..matching.supplier_model import SupplierResult
+from .models import Match, State
 from .policy import version_in_force
 from .supplier_inputs import advice_for, asks_given
 from .supplier_models import SupplierMatch, SupplierRanking
@@ -52,6 +65,43 @@ class Ranking:
     policy_version: int
     # What the buyer could add to the opportunity to be matched better.
     advice: tuple[str, ...]
+    # What the suppliers' cards link to (`links_statement`'s rows), if read with the ranking.
+    links: Sequence[Row[Any]] | None = None
+
+
+def links_statement(ranked: Any) -> CompoundSelect:
+    """What a ranking's cards link to: each offer of the `ranked` suppliers (a list bound
+    as a parameter, or a subquery of their ids), with whether it is open and published and
+    its stored match with the opportunity if it has one; and the opportunity's matches other
+    suppliers' offers have acted on."""
+    opportunity_id: BindParameter[int] = bindparam("opportunity_id")
+    columns = (
+        Offer.id,
+        Offer.external_ref,
+        Offer.title,
+        Offer.organisation_id,
+        Organisation.name,
+        Match.id.label("match_id"),
+        Match.state,
+    )
+    ranked_offers = (
+        select(*columns, open_and_published(Offer, bindparam("today")).label("is_open"))
+        .join(Organisation, Organisation.id == Offer.organisation_id)
+        .outerjoin(Match, (Match.offer_id == Offer.id) & (Match.opportunity_id == opportunity_id))
+        .where(Offer.organisation_id.in_(ranked))
+    )
+    acted_on_by_others = (
+        select(*columns, literal(False).label("is_open"))
+        .select_from(Match)
+        .join(Offer, Offer.id == Match.offer_id)
+        .join(Organisation, Organisation.id == Offer.organisation_id)
+        .where(
+            Match.opportunity_id == opportunity_id,
+            Match.state != State.SUGGESTED.value,
+            Offer.organisation_id.not_in(ranked),
+        )
+    )
+    return union_all(ranked_offers, acted_on_by_others)
 
 
 # An opportunity as its matches page reads it (who owns it, whether it is published and
@@ -75,6 +125,7 @@ _OPPORTUNITY_WITH_RANKING = (
         *_RESULT_COLUMNS,
         Organisation.name,
         Organisation.external_ref,
+        SupplierMatch.opportunity_rank.label("ranked_at"),
     )
     .select_from(Opportunity)
     .outerjoin(SupplierRanking, SupplierRanking.opportunity_id == Opportunity.id)
@@ -85,14 +136,41 @@ _OPPORTUNITY_WITH_RANKING = (
     )
     .outerjoin(Organisation, Organisation.id == SupplierMatch.organisation_id)
     .where(Opportunity.id == bindparam("opportunity_id"))
-    .order_by(SupplierMatch.opportunity_rank)
 )
+# The ranked suppliers of the stored ranking, for the links read with it.
+_STORED_RANKED = select(SupplierMatch.organisation_id).where(
+    SupplierMatch.opportunity_id == bindparam("opportunity_id"),
+    SupplierMatch.opportunity_rank.is_not(None),
+)
+# A row's `part`: the opportunity with one supplier of its ranking, or a link of the cards.
+_RANKING, _LINK = "ranking", "link"
 
 
-def read_rows(statement: Executable, parameters: dict[str, Any]) -> Sequence[Row]:
-    """A statement's rows, read on the session's connection, in its transaction, but not
-    through the ORM: plain rows need none of its work (a fifth of each statement's time)."""
-    return db.session.connection().execute(statement, parameters).all()
+def _with_parts(
+    *parts: tuple[str, Select[*tuple[Any, ...]] | CompoundSelect],
+) -> CompoundSelect:
+    """The parts' rows in one statement: each with its part's name and every part's columns
+    (by name; NULL where a part has no such column), the ranking's best first."""
+    subqueries = [(name, statement.subquery(name)) for name, statement in parts]
+    columns = {c.name: c.type for _, subquery in subqueries for c in subquery.c}
+    statement = union_all(
+        *(
+            select(
+                literal(name).label("part"),
+                *(
+                    subquery.c[column]
+                    if column in subquery.c
+                    else cast(null(), type_).label(column)
+                    for column, type_ in columns.items()
+                ),
+            )
+            for name, subquery in subqueries
+        )
+    )
+    return statement.order_by(statement.selected_columns.ranked_at)
+
+
+_READ = _with_parts((_RANKING, _OPPORTUNITY_WITH_RANKING), (_LINK, links_statement(_STORED_RANKED)))
 
 
 @dataclass(frozen=True)
@@ -117,25 +195,24 @@ def read_opportunity(opportunity_id: int) -> OpportunityRead | None:
     """The opportunity as its matches page reads it, with its stored ranking (the names of
     its suppliers, the version of the policy in force and the advice), in one query; None
     if there is no such opportunity."""
-    rows = read_rows(
-        _OPPORTUNITY_WITH_RANKING,
-        {"opportunity_id": opportunity_id, "today": listings_service.today()},
-    )
+    read = read_rows(_READ, {"opportunity_id": opportunity_id, "today": listings_service.today()})
+    rows = [row for row in read if row.part == _RANKING]
     if not rows:
         return None
     first = rows[0]
+    links = [row for row in read if row.part == _LINK]
     return OpportunityRead(
         first.id,
         first.owner_id,
         first.title,
         first.status == ListingStatus.PUBLISHED,
         bool(first.is_open),
-        None if first.ranked_id is None else _ranking_of(rows),
+        None if first.ranked_id is None else _ranking_of(rows, links),
     )
 
 
-def _ranking_of(rows: Sequence[Row]) -> Ranking:
-    """A stored ranking from its rows of `_OPPORTUNITY_WITH_RANKING`."""
+def _ranking_of(rows: Sequence[Row], links: Sequence[Row[Any]]) -> Ranking:
+    """A stored ranking from its rows of `_OPPORTUNITY_WITH_RANKING`, with its links."""
     suppliers = [row for row in rows if row.organisation_id is not None]
     first = rows[0]
     return Ranking(
@@ -143,6 +220,7 @@ def _ranking_of(rows: Sequence[Row]) -> Ranking:
         {row.organisation_id: (row.name, row.external_ref) for row in suppliers},
         first.version_in_force,
         advice_for(bool(first.has_trade_codes), bool(first.has_measures)),
+        links,
     )
 
 

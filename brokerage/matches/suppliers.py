@@ -12,10 +12,10 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import BindParameter, CompoundSelect, bindparam, literal, select, union_all
+from sqlalchemy import bindparam, select
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation
-from ..extensions import db
+from ..extensions import db, read_rows
 from ..jobs import enqueue_after_reading
 from ..listings import service as listings_service
 from ..listings.closing import open_and_published
@@ -24,9 +24,9 @@ from ..matching.strength import strength_word
 from ..matching.supplier_model import SupplierResult
 from ..matching.suppliers import rank_suppliers
 from . import scene
-from .models import ENDED_WITHOUT_HELP, Match, State
+from .models import ENDED_WITHOUT_HELP, State
 from .policy import policy_in_force, supplier_policy
-from .stored_ranking import Names, OpportunityRead, Ranking, read_opportunity, read_rows
+from .stored_ranking import Names, OpportunityRead, Ranking, links_statement, read_opportunity
 from .supplier_inputs import advice_for, opportunity_query, supplier_world
 from .supplier_store import recompute_supplier_matches
 
@@ -129,6 +129,10 @@ class SupplierMatches:
     under_way: tuple[StoredMatch, ...] = ()
 
 
+# A ranking's cards' offers by id, and its stored offer-level matches (`_links`).
+_Links = tuple[dict[int, ShownOffer], list[StoredMatch]]
+
+
 def shown_offers(ids: set[int]) -> dict[int, ShownOffer]:
     """The open published ones of these offers, as a supplier's card names them."""
     query = select(Offer.id, Offer.external_ref, Offer.title).where(
@@ -159,53 +163,18 @@ def _names_of(keys: list[int]) -> Names:
     return {row.id: (row.name, row.external_ref) for row in rows}
 
 
-def _links_statement() -> CompoundSelect:
-    """What a ranking's cards link to, built once: each offer of the ranked suppliers
-    (`ranked`), with whether it is open and published and its stored match with the
-    opportunity if it has one; and the opportunity's matches other suppliers' offers have
-    acted on."""
-    opportunity_id: BindParameter[int] = bindparam("opportunity_id")
-    ranked: BindParameter[list[int]] = bindparam("ranked", expanding=True)
-    columns = (
-        Offer.id,
-        Offer.external_ref,
-        Offer.title,
-        Offer.organisation_id,
-        Organisation.name,
-        Match.id.label("match_id"),
-        Match.state,
-    )
-    ranked_offers = (
-        select(*columns, open_and_published(Offer, bindparam("today")).label("is_open"))
-        .join(Organisation, Organisation.id == Offer.organisation_id)
-        .outerjoin(Match, (Match.offer_id == Offer.id) & (Match.opportunity_id == opportunity_id))
-        .where(Offer.organisation_id.in_(ranked))
-    )
-    acted_on_by_others = (
-        select(*columns, literal(False).label("is_open"))
-        .select_from(Match)
-        .join(Offer, Offer.id == Match.offer_id)
-        .join(Organisation, Organisation.id == Offer.organisation_id)
-        .where(
-            Match.opportunity_id == opportunity_id,
-            Match.state != State.SUGGESTED.value,
-            Offer.organisation_id.not_in(ranked),
-        )
-    )
-    return union_all(ranked_offers, acted_on_by_others)
+_LINKS = links_statement(bindparam("ranked", expanding=True))
 
 
-_LINKS = _links_statement()
-
-
-def _links(
-    opportunity_id: int, ranked: list[int]
-) -> tuple[dict[int, ShownOffer], list[StoredMatch]]:
+def _links(ranking: Ranking, opportunity_id: int, ranked: list[int]) -> _Links:
     """The open published offers of the `ranked` suppliers, by id; and the opportunity's
     stored offer-level matches a ranking shows (the ranked suppliers', and those others have
-    acted on), those acted on first: read in one query."""
-    today = listings_service.today()
-    rows = read_rows(_LINKS, {"opportunity_id": opportunity_id, "ranked": ranked, "today": today})
+    acted on), those acted on first: read with a stored ranking, else in one query."""
+    rows = ranking.links
+    if rows is None:
+        today = listings_service.today()
+        parameters = {"opportunity_id": opportunity_id, "ranked": ranked, "today": today}
+        rows = read_rows(_LINKS, parameters)
     offers = {
         row.id: ShownOffer.read(row.id, row.external_ref, row.title) for row in rows if row.is_open
     }
@@ -247,7 +216,7 @@ def _shown(opportunity_id: int, ranking: Ranking) -> SupplierMatches:
     """A ranking as its page shows it: each supplier with its offers that count and the
     offer-level matches, and the matches others outside it acted on."""
     keys = _ids(result.key for result, _ in ranking.ranked)
-    offers, stored = _links(opportunity_id, keys)
+    offers, stored = _links(ranking, opportunity_id, keys)
     by_supplier: dict[int, list[StoredMatch]] = {}
     for match in stored:
         by_supplier.setdefault(match.organisation_id, []).append(match)
