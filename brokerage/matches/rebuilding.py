@@ -161,8 +161,6 @@ class RunningBest:
         self.rounded = np.full((rows, top_n), -np.inf)
         self.floor = np.full(rows, -np.inf)
         self.slot = np.zeros(rows, dtype=np.int64)
-        # The best (rounded) score of a seeker left out of each row's best N: its ceiling.
-        self.ceiling = np.full(rows, -np.inf)
 
     def offer(
         self, seeker: int, totals: np.ndarray, parts: Callable[[np.ndarray], np.ndarray]
@@ -173,10 +171,6 @@ class RunningBest:
         rounded = np.round(totals, TIE_DECIMALS)
         gaining = np.flatnonzero(rounded > self.floor)
         slot = self.slot[gaining]
-        # Left out: this seeker where it does not gain, the one it evicts where it does.
-        left_out = rounded.copy()
-        left_out[gaining] = self.rounded[gaining, slot]
-        np.maximum(self.ceiling, left_out, out=self.ceiling)
         self.parts[gaining, slot] = parts(gaining)
         self.kept_by[gaining, slot] = seeker
         self.rounded[gaining, slot] = rounded[gaining]
@@ -187,23 +181,10 @@ class RunningBest:
     def merge(self, other: RunningBest) -> None:
         """Keep the best N of both, by score then the older seeker (best()'s order, which
         one pass over both ranges of seekers keeps)."""
-        top_n = self.rounded.shape[1]
-        others_best = other.rounded.max(axis=1, initial=-np.inf)
-        rows = np.flatnonzero(others_best > self.floor)
-        # Left out of the merged best N: what each left out, and where the other's best
-        # does not reach this one's floor, all the other's kept.
-        np.maximum(self.ceiling, other.ceiling, out=self.ceiling)
-        unmoved = np.ones(len(self.floor), dtype=bool)
-        unmoved[rows] = False
-        np.maximum(self.ceiling, np.where(unmoved, others_best, -np.inf), out=self.ceiling)
+        rows = np.flatnonzero(other.rounded.max(axis=1, initial=-np.inf) > self.floor)
         rounded = np.concatenate([self.rounded[rows], other.rounded[rows]], axis=1)
         kept_by = np.concatenate([self.kept_by[rows], other.kept_by[rows]], axis=1)
-        order = np.lexsort((kept_by, -rounded))
-        self.ceiling[rows] = np.maximum(
-            self.ceiling[rows],
-            np.take_along_axis(rounded, order[:, top_n:], axis=1).max(axis=1, initial=-np.inf),
-        )
-        best = order[:, :top_n]
+        best = np.lexsort((kept_by, -rounded))[:, : self.rounded.shape[1]]
         self.rounded[rows] = np.take_along_axis(rounded, best, axis=1)
         self.kept_by[rows] = np.take_along_axis(kept_by, best, axis=1)
         parts = np.concatenate([self.parts[rows], other.parts[rows]], axis=1)

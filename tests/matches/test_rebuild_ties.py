@@ -17,7 +17,6 @@ from brokerage.matches import store
 from brokerage.matches.rebuilding import RunningBest
 from brokerage.matches.scene import SIDES, best
 from brokerage.matching.array_rules import Scores
-from brokerage.matching.engine import TIE_DECIMALS
 
 
 def _tied_scene(n_seekers: int, score: float) -> SimpleNamespace:
@@ -96,18 +95,3 @@ def test_running_best_n_built_in_ranges_and_merged_keeps_what_one_pass_and_best_
         for seeker in best(totals[:, column], scenes.TOP_N)
     }
     assert {(row, seeker) for row, seeker, *_ in _kept(merged)} == by_column
-    # Each column's ceiling: the best score (rounded as ranks compare them) of a seeker it
-    # left out, however it was built.
-    rounded = np.round(totals, TIE_DECIMALS)
-    left_out = [
-        max(
-            (
-                rounded[seeker, column]
-                for seeker in range(n_seekers)
-                if (column, seeker) not in by_column
-            ),
-            default=-np.inf,
-        )
-        for column in range(totals.shape[1])
-    ]
-    assert merged.ceiling.tolist() == left_out
