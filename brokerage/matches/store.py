@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any, NamedTuple, cast
 
 import numpy as np
-from sqlalchemy import Select, Table, and_, delete, select
+from sqlalchemy import Select, Table, delete, select
 
 from ..bulk_rows import BATCH, Columns, insert_columns
 from ..extensions import db
@@ -352,26 +352,16 @@ class _Ceilings:
         self.changed: set[int] = set()
         self.gone: set[int] = set()  # offer ids no longer published
 
-    def with_floors(self) -> np.ndarray:
-        """Read each full ranking's N-th score (returned by offer, -inf where not full) and
-        the ceiling beside it, in one read: the N-th rows from their index, each joined to
-        its ceiling by key. A ranking not full needs none: any seeker may enter it."""
-        ceiling = OfferCeiling
-        query = (
-            nth_score_query(Match.offer_rank, Match.offer_id, getattr(Match, self.side.column))
-            .add_columns(ceiling.offer_id, ceiling.score)
-            .outerjoin(
-                ceiling,
-                and_(ceiling.offer_id == Match.offer_id, ceiling.seeker_column == self.side.column),
-            )
+    def read(self) -> _Ceilings:
+        """Read every offer's ceiling (an index-only read of two columns)."""
+        index = self.scene.offers.index
+        query = select(OfferCeiling.offer_id, OfferCeiling.score).where(
+            OfferCeiling.seeker_column == self.side.column
         )
-        index, floor = self.scene.offers.index, np.full(len(self.scene.offers), -np.inf)
-        for offer_id, score, known, ceiling in db.session.execute(query):
+        for offer_id, score in db.session.execute(query):
             if (at := index.get(offer_id)) is not None:
-                floor[at] = score
-                if known is not None:
-                    self.values[at] = -np.inf if ceiling is None else ceiling
-        return floor
+                self.values[at] = -np.inf if score is None else score
+        return self
 
     def keeps(self, offer: int, now: float, full: bool) -> bool:
         """Whether a seeker now scoring `now` keeps its place in the offer's ranking (`full`
@@ -467,8 +457,7 @@ class _Rows:
         if seeker is not None:
             scores = self.seekers_scores[seeker] = scene.seeker_scores(self.side, seeker)
             totals = scores.total
-        ceilings = _Ceilings(scene, self.side)
-        floor = ceilings.with_floors()
+        ceilings = _Ceilings(scene, self.side).read()
 
         def rescanned(offer_ids: list[int]) -> dict[int, list[int]]:
             ids, found = self.seekers.ids, {}
@@ -483,7 +472,7 @@ class _Rows:
         self._rerank(
             _Change(seeker_id, self.of_seeker(seeker_id), totals),
             _Ranking(Match.offer_id, self.column, "offer_rank", offers),
-            floor,
+            _threshold(self.nth_scores(Match.offer_rank, Match.offer_id), offers),
             rescanned,
             lambda offer_id, s_id: (self.seekers.index[s_id], offers.index.get(offer_id)),
             ceilings,
