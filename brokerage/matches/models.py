@@ -168,29 +168,3 @@ class Match(Model):
     @property
     def distance_km(self) -> float:
         return round(self.distance_m / 1000, 1)
-
-
-class OfferCeiling(Model):
-    """How high a seeker of one kind left out of an offer's top N may score (`score`, rounded
-    as rankings compare scores; None: no storable seeker is left out). A seeker falling in
-    that ranking but staying above it keeps its place, so the save merges the ranking from
-    stored scores instead of scoring every seeker against the offer again.
-
-    An upper bound: a rebuild, or a save that scores the offer against every seeker, sets it
-    to the (N+1)-th score; a save raises it as a seeker left out improves or is pushed out.
-    No row: not known (the ranking is scored in full when a member falls, as without it)."""
-
-    __tablename__ = "offer_ceilings"
-
-    offer_id: Mapped[int] = mapped_column(
-        ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True
-    )
-    # The kind of seeker ranked: a Side's column ("opportunity_id", "need_id").
-    seeker_column: Mapped[str] = mapped_column(String(20), primary_key=True)
-    score: Mapped[float | None] = mapped_column(Float)
-
-    __table_args__ = (
-        CheckConstraint(
-            "seeker_column IN ('opportunity_id', 'need_id')", name="seeker_column_known"
-        ),
-    )

@@ -121,9 +121,6 @@ class Ranked:
     seeker_rank: np.ndarray
     offer_rank: np.ndarray
     parts: np.ndarray
-    # Per offer, the best score (rounded as rankings compare) of the seekers its top N leaves
-    # out, -inf if none: what `OfferCeiling` stores (an offer-level rebuild fills it).
-    ceilings: np.ndarray | None = None
 
 
 def offer_ranks(

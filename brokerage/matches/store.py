@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, NamedTuple, cast
 
@@ -27,7 +27,7 @@ from ..listings.models import Listing, Offer
 from ..matching.engine import TIE_DECIMALS, Scores
 from ..types import utcnow
 from . import kept
-from .models import Match, OfferCeiling, State
+from .models import Match, State
 from .scene import (
     PARTS,
     SIDE_OF,
@@ -83,10 +83,8 @@ def rebuild(
     started = time.perf_counter()
     scene = scene or Scene()
     db.session.execute(delete(Match).where(Match.state == SUGGESTED))
-    ceilings: dict[Side, np.ndarray] = {}
-    batches = row_batches(scene, _acted_on_pairs(scene), progress, ceilings)
+    batches = row_batches(scene, _acted_on_pairs(scene), progress)
     stored = insert_columns(db.session.connection(), cast(Table, Match.__table__), batches)
-    store_every_ceiling(scene, ceilings)
     db.session.flush()
     return RebuildReport(stored, time.perf_counter() - started, scene.in_force.version)
 
@@ -95,11 +93,9 @@ def row_batches(
     scene: Scene,
     acted: set[tuple[Side, int, int]],
     progress: Callable[[int], None] = lambda done: None,
-    ceilings: dict[Side, np.ndarray] | None = None,
 ) -> Iterator[Columns]:
     """Every pair to store, as batches of columns for a bulk insert (each column's values
-    straight from the ranked arrays, no dict per row), leaving out the `acted` on ones;
-    each side's offer ceilings (`Ranked.ceilings`) put in `ceilings` once ranked.
+    straight from the ranked arrays, no dict per row), leaving out the `acted` on ones.
 
     Scores and components come straight from the vectorised pass, with reasons for the
     pairs in a seeker's top N (the rest are explained when shown); offers' own top N come
@@ -107,10 +103,6 @@ def row_batches(
     offer is queried on its own.
     """
     ranked = [(side, _rank_side(scene, side, progress)) for side in SIDES]
-    if ceilings is not None:
-        ceilings.update(
-            (side, pairs.ceilings) for side, pairs in ranked if pairs.ceilings is not None
-        )
     shared = {"state": SUGGESTED, "version": 1, "policy_version": scene.in_force.version}
     shared["computed_at"] = utcnow()
     for side, pairs in ranked:
@@ -180,7 +172,6 @@ def _rank_side(scene: Scene, side: Side, progress: Callable[[int], None]) -> Ran
     kept_rounded = np.full((n_offers, TOP_N), -np.inf)
     floor = np.full(n_offers, -np.inf)
     slot = np.zeros(n_offers, dtype=np.int64)
-    ceilings = np.full(n_offers, -np.inf)
     for seeker in range(n_seekers):
         scores = scene.seeker_scores(side, seeker)
         best_offers = best(scores.total)
@@ -190,10 +181,6 @@ def _rank_side(scene: Scene, side: Side, progress: Callable[[int], None]) -> Ran
         # one's place.
         rounded = np.round(scores.total, TIE_DECIMALS)
         gaining = np.flatnonzero(rounded > floor)
-        # Left out: this seeker where it does not gain, the one it evicts where it does.
-        left_out = rounded.copy()
-        left_out[gaining] = kept_rounded[gaining, slot[gaining]]
-        np.maximum(ceilings, left_out, out=ceilings)
         kept[gaining, slot[gaining]] = _parts(scores, gaining)
         kept_by[gaining, slot[gaining]] = seeker
         kept_rounded[gaining, slot[gaining]] = rounded[gaining]
@@ -203,7 +190,7 @@ def _rank_side(scene: Scene, side: Side, progress: Callable[[int], None]) -> Ran
     by_seeker = (seekers, top[seekers, columns], columns + 1, top_parts[seekers, columns])
     offers, slots = np.nonzero(np.isfinite(kept[:, :, 0]))
     by_offer = offer_ranks(offers, kept_by[offers, slots], kept[offers, slots])
-    return replace(merged_pairs(by_seeker, by_offer, n_offers), ceilings=ceilings)
+    return merged_pairs(by_seeker, by_offer, n_offers)
 
 
 def _acted_on_pairs(scene: Scene) -> set[tuple[Side, int, int]]:
@@ -238,20 +225,10 @@ def recompute(listings: Iterable[Listing]) -> None:
     db.session.flush()
 
 
-def _merged(entries: Iterable[tuple[float, int]]) -> list[int]:
-    """Partner ids of the top N of `entries` (score, partner id)."""
+def _merged(ranked: Iterable[tuple[float, int]], newcomer: tuple[float, int] | None) -> list[int]:
+    """Partner ids of a ranking of (score, partner id) with one newcomer merged in, top N."""
+    entries = [*ranked, *([newcomer] if newcomer else [])]
     return [partner for _, partner in sorted((-round(s, 9), p) for s, p in entries)[:TOP_N]]
-
-
-def _raise_for_left_out(
-    ceilings: _Ceilings, offer: int, entries: list[tuple[float, int]], ranked: list[int]
-) -> None:
-    """The best of `entries` (score, partner) that a merged ranking, `ranked`, leaves out
-    raises the offer's ceiling."""
-    kept = set(ranked)
-    left_out = [score for score, partner in entries if partner not in kept]
-    if left_out:
-        ceilings.raise_to(np.array([offer]), np.array([max(left_out)]))
 
 
 def _at_or_below_foot(score: float, ranked: list[tuple[float, int]]) -> bool:
@@ -321,88 +298,6 @@ def nth_score_query(rank_column: Any, key_column: Any, seeker_column: Any) -> Se
     return select(key_column, Match.score).where(rank_column == TOP_N, seeker_column.is_not(None))
 
 
-def _ceiling_rows(side: Side, offer_ids: list[int], values: list[float]) -> Columns:
-    """OfferCeiling rows as columns: -inf (no seeker left out) stored as None."""
-    return {
-        "offer_id": offer_ids,
-        "seeker_column": [side.column] * len(offer_ids),
-        "score": [value if np.isfinite(value) else None for value in values],
-    }
-
-
-def store_every_ceiling(scene: Scene, ceilings: dict[Side, np.ndarray]) -> None:
-    """Replace every offer ceiling with a rebuild's (`Ranked.ceilings`, by scene index)."""
-    db.session.execute(delete(OfferCeiling))
-    ids = scene.offers.ids.tolist()
-    batches = (
-        _ceiling_rows(side, ids[start : start + BATCH], values[start : start + BATCH].tolist())
-        for side, values in ceilings.items()
-        for start in range(0, len(ids), BATCH)
-    )
-    insert_columns(db.session.connection(), cast(Table, OfferCeiling.__table__), batches)
-
-
-class _Ceilings:
-    """One side's offer ceilings (`OfferCeiling`) by the offers' scene index: NaN where not
-    known, -inf where no storable seeker is left out; what changes is written by `write`."""
-
-    def __init__(self, scene: Scene, side: Side) -> None:
-        self.scene, self.side = scene, side
-        self.values = np.full(len(scene.offers), np.nan)
-        self.changed: set[int] = set()
-        self.gone: set[int] = set()  # offer ids no longer published
-
-    def read(self) -> _Ceilings:
-        """Read every offer's ceiling (an index-only read of two columns)."""
-        index = self.scene.offers.index
-        query = select(OfferCeiling.offer_id, OfferCeiling.score).where(
-            OfferCeiling.seeker_column == self.side.column
-        )
-        for offer_id, score in db.session.execute(query):
-            if (at := index.get(offer_id)) is not None:
-                self.values[at] = -np.inf if score is None else score
-        return self
-
-    def keeps(self, offer: int, now: float, full: bool) -> bool:
-        """Whether a seeker now scoring `now` keeps its place in the offer's ranking (`full`
-        or not): it beats every seeker left out (ties go to the older, maybe left out), or
-        none is left out. Not known: no."""
-        ceiling = self.values[offer]
-        return bool(ceiling == -np.inf or (full and round(now, TIE_DECIMALS) > ceiling))
-
-    def raise_to(self, offers: np.ndarray, scores: np.ndarray) -> None:
-        """Seekers scoring `scores` are left out of these `offers`' rankings: each known
-        ceiling below its score rises to it."""
-        rounded = np.round(scores, TIE_DECIMALS)
-        higher = rounded > self.values[offers]  # NaN (not known) compares False: stays so
-        self.values[offers[higher]] = rounded[higher]
-        self.changed.update(offers[higher].tolist())
-
-    def exact(self, offer: int, totals: np.ndarray) -> None:
-        """The offer scored against every seeker (`totals`): its (N+1)-th score."""
-        ranked = best(totals, TOP_N + 1)
-        left_out = totals[ranked[TOP_N]] if len(ranked) > TOP_N else -np.inf
-        self.values[offer] = round(float(left_out), TIE_DECIMALS)
-        self.changed.add(offer)
-
-    def write(self) -> None:
-        changed = sorted(self.changed)
-        ids = [int(self.scene.offers.ids[offer]) for offer in changed]
-        for chosen in _batches([*ids, *self.gone]):
-            db.session.execute(
-                delete(OfferCeiling).where(
-                    OfferCeiling.seeker_column == self.side.column,
-                    OfferCeiling.offer_id.in_(chosen),
-                ),
-                execution_options={"synchronize_session": False},  # no ORM objects of it
-            )
-        if ids:
-            rows = _ceiling_rows(self.side, ids, self.values[changed].tolist())
-            insert_columns(db.session.connection(), cast(Table, OfferCeiling.__table__), [rows])
-        self.changed.clear()
-        self.gone.clear()
-
-
 class _Rows:
     """One side's stored rows (opportunities or needs with offers), read and written."""
 
@@ -457,7 +352,6 @@ class _Rows:
         if seeker is not None:
             scores = self.seekers_scores[seeker] = scene.seeker_scores(self.side, seeker)
             totals = scores.total
-        ceilings = _Ceilings(scene, self.side).read()
 
         def rescanned(offer_ids: list[int]) -> dict[int, list[int]]:
             ids, found = self.seekers.ids, {}
@@ -466,7 +360,6 @@ class _Rows:
                 scores = scene.storable_offer_scores(self.side, offer)
                 self.offers_scores[offer] = scores
                 found[offer_id] = [int(ids[s]) for s in best(scores.total)]
-                ceilings.exact(offer, scores.total)
             return found
 
         self._rerank(
@@ -475,9 +368,7 @@ class _Rows:
             _threshold(self.nth_scores(Match.offer_rank, Match.offer_id), offers),
             rescanned,
             lambda offer_id, s_id: (self.seekers.index[s_id], offers.index.get(offer_id)),
-            ceilings,
         )
-        ceilings.write()
         top = [] if totals is None else [int(offers.ids[o]) for o in best(totals)]
         self._set_ranks(
             self.of_seeker(seeker_id), top, "seeker_rank", lambda o_id: (seeker, offers.index[o_id])
@@ -510,12 +401,6 @@ class _Rows:
         self._set_ranks(
             self.of_offer(offer_id), top, "offer_rank", lambda s_id: (seekers.index[s_id], offer)
         )
-        ceilings = _Ceilings(scene, self.side)
-        if offer is None or totals is None:
-            ceilings.gone.add(offer_id)
-        else:
-            ceilings.exact(offer, totals)
-        ceilings.write()
         self._refresh(self.of_offer(offer_id).values())
 
     def _rerank(
@@ -525,14 +410,11 @@ class _Rows:
         floor: np.ndarray,
         rescanned: Callable[[list[int]], dict[int, list[int]]],
         pair: Callable[[int, int], tuple[int | None, int | None]],
-        ceilings: _Ceilings | None = None,
     ) -> None:
         """The partners' rankings the changed listing was in or now enters: merged from
         their stored scores, or scored in full (`rescanned`) where its score fell to the
         foot of its ranking or the ranking is not full (someone unranked may now come
-        before it) unless it stays above the ranking's ceiling (`ceilings`: offers'
-        rankings), which rises where it is left out; a full ranking it stays above the foot
-        of keeps its members."""
+        before it); a full ranking it stays above the foot of keeps its members."""
         partners, rank = ranking.partners, ranking.rank
         was_in = {
             partner: row.score
@@ -551,22 +433,11 @@ class _Rows:
             ranked = [(member.score, p) for p, member in members.items()]
             now = change.now(partners.index.get(partner))
             fell = partner in was_in and now < was_in[partner] - SAME_SCORE
-            full = len(ranked) >= TOP_N
-            if fell and (not full or _at_or_below_foot(now, ranked)):
-                at = partners.index[partner]
-                if ceilings is None or not ceilings.keeps(at, now, full):
-                    rescan.append(partner)
-                    continue
+            if fell and (len(ranked) < TOP_N or _at_or_below_foot(now, ranked)):
+                rescan.append(partner)
+                continue
             others = [(score, p) for score, p in ranked if p != change.id]
-            entries = [*others, *([(now, change.id)] if np.isfinite(now) else [])]
-            rankings[partner] = _merged(entries)
-            if ceilings is not None:
-                _raise_for_left_out(ceilings, partners.index[partner], entries, rankings[partner])
-        if ceilings is not None and change.totals is not None:
-            # Offers whose ranking it is nowhere near: it is left out of them.
-            outside = np.isfinite(change.totals)
-            outside[[partners.index[p] for p in stored if p in partners.index]] = False
-            ceilings.raise_to(np.flatnonzero(outside), change.totals[outside])
+            rankings[partner] = _merged(others, (now, change.id) if np.isfinite(now) else None)
         rankings |= rescanned(sorted(rescan))
         moved = [
             partner

@@ -18,10 +18,9 @@ from brokerage.extensions import db
 from brokerage.listings import profiles, service
 from brokerage.listings.kinds import KINDS
 from brokerage.matches import scene, store
-from brokerage.matches.models import Match, OfferCeiling
+from brokerage.matches.models import Match
 from brokerage.matches.supplier_models import SupplierMatch
 from brokerage.matching import score_pair
-from brokerage.matching.engine import TIE_DECIMALS
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.helpers.listings import listing_fields
 
@@ -187,33 +186,3 @@ def versions(in_app: Callable) -> dict[int, tuple[int, Any]]:
             for m in db.session.scalars(select(Match).execution_options(populate_existing=True))
         }
     )
-
-
-def ceilings(in_app: Callable) -> dict[tuple[int, str], float | None]:
-    """Every stored offer ceiling: (offer id, seeker column) -> score."""
-
-    def read() -> dict[tuple[int, str], float | None]:
-        rows = db.session.execute(
-            select(OfferCeiling.offer_id, OfferCeiling.seeker_column, OfferCeiling.score)
-        )
-        return {(offer_id, column): score for offer_id, column, score in rows}
-
-    return in_app(read)
-
-
-def exact_ceilings(in_app: Callable) -> dict[tuple[int, str], float | None]:
-    """Each published offer's ceilings worked out from every seeker's score as it is now:
-    the (N+1)-th best storable score, rounded as rankings compare, or None."""
-
-    def work_out() -> dict[tuple[int, str], float | None]:
-        current, found = scene.Scene(), {}
-        for side in scene.SIDES:
-            for offer, offer_id in enumerate(current.offers.ids.tolist()):
-                totals = current.storable_offer_scores(side, offer).total
-                ranked = scene.best(totals, scene.TOP_N + 1)
-                left_out = ranked[scene.TOP_N] if len(ranked) > scene.TOP_N else None
-                score = None if left_out is None else round(float(totals[left_out]), TIE_DECIMALS)
-                found[(offer_id, side.column)] = score
-        return found
-
-    return in_app(work_out)
