@@ -31,6 +31,7 @@ from .array_rules import (
     ordinals,
     related_credit,
 )
+from .engine import SIMILAR_WORDS_KEPT
 from .model import Candidate, Catalogue, Wanted
 from .policy import MatchingPolicy
 from .reference import (
@@ -74,6 +75,8 @@ class QueryPool:
         self._index_measures()
         self._index_words()
         self._word_weights: tuple[WordWeight, np.ndarray, np.ndarray] | None = None
+        # Each candidate word's similar vocabulary words, by word and cutoff (_typos_of).
+        self.similar_words: dict[tuple[str, float], tuple[np.ndarray, np.ndarray]] = {}
 
     def __len__(self) -> int:
         return len(self.queries)
@@ -118,6 +121,7 @@ class QueryPool:
             if len(pool.vocabulary) == len(self.vocabulary)
             else TypoIndex(pool.vocabulary)
         )
+        pool.similar_words = self.similar_words if pool.typos is self.typos else {}
         _regroup(pool, self, fresh, moved_to, _PER_MEASURE)
         order = _regroup(pool, self, fresh, moved_to, _PER_WORD)
         pool.pair_word = np.r_[self.pair_word, word_ids[fresh.pair_word]][order]
@@ -307,9 +311,23 @@ def _similarity(
         known = queries.word_ids.get(word)
         if known is not None:
             best[known], present[known] = 100.0, True
-        ids, similar = queries.typos.similar(word, policy)
+        ids, similar = _typos_of(word, queries, policy)
         best[ids] = np.maximum(best[ids], similar)
     return best, present
+
+
+def _typos_of(
+    word: str, queries: QueryPool, policy: MatchingPolicy
+) -> tuple[np.ndarray, np.ndarray]:
+    """`queries.typos.similar`, kept by the pool (read only): the offers a save scores one
+    after another against every seeker share most of their words."""
+    key = (word, policy.word_similarity_cutoff)
+    found = queries.similar_words.get(key)
+    if found is None:
+        if len(queries.similar_words) >= SIMILAR_WORDS_KEPT:
+            queries.similar_words.clear()
+        found = queries.similar_words[key] = queries.typos.similar(word, policy)
+    return found
 
 
 def _text(

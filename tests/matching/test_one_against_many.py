@@ -259,6 +259,27 @@ def test_a_query_pool_updated_with_changed_queries_scores_as_one_built_afresh(ch
     assert_scores_as_built_afresh(QueryPool(before, CATALOGUE).updated(after), after, candidates)
 
 
+@settings(max_examples=60, deadline=None)
+@given(changed_queries(), candidate_lists(max_size=6))
+def test_a_query_pool_finds_a_candidate_words_typos_once_and_updated_scores_as_built_afresh(
+    changed, candidates
+):
+    """A query pool keeps each candidate word's similar words (a save scores many offers
+    with the same words against every seeker): scoring the candidates again looks up no
+    word again, and the pool updated afterwards still scores as one built afresh."""
+    before, after = changed
+    pool, weights = QueryPool(before, CATALOGUE), CandidatePool(candidates, CATALOGUE)
+    policy = MatchingPolicy()
+    with patch.object(pool.typos, "similar", wraps=pool.typos.similar) as similar:
+        for item in candidates:
+            score_against(item, pool, weights.word_weight, policy)
+        looked_up = similar.call_count
+        for item in candidates:
+            score_against(item, pool, weights.word_weight, policy)
+    assert similar.call_count == looked_up
+    assert_scores_as_built_afresh(pool.updated(after), after, candidates)
+
+
 def test_updating_a_query_pool_reads_only_the_queries_that_changed(monkeypatch):
     before = _queries()
     pool = QueryPool(before, CATALOGUE)
