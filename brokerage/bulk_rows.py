@@ -9,11 +9,15 @@ plain parameters in one `executemany` per batch. Rows come as batches of columns
 values per column name: what a caller holding arrays has, with no dict per row) or as dicts.
 Every batch must name the same columns, every column it fills, and none may rely on a
 Python-side default.
+
+`rewriting` wraps the delete and reinsert of most of a table's rows (a rebuild) so that
+SQLite is not slowed by what a million single-row changes cost it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import chain, islice
 from operator import itemgetter
 from typing import Any
@@ -21,6 +25,9 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert
 
 BATCH = 5_000
+# SQLite's page cache (KiB) while a table is rewritten: at its 2 MB default, a rewrite of a
+# million rows writes pages out to the file and reads them back all through.
+REWRITE_CACHE_KIB = 262_144
 
 Columns = Mapping[str, Sequence[Any]]
 
@@ -90,3 +97,28 @@ def _processed(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any
             last, result = value, process(value)
         done.append(result)
     return done
+
+
+@contextmanager
+def rewriting(connection: Connection, table: Table) -> Iterator[None]:
+    """Around deleting and inserting again most of `table`'s rows in one transaction. On
+    SQLite, the table's non-unique indexes are dropped and made again at the end (one sort
+    each, instead of an entry removed and one added per row and index) and the connection's
+    page cache is raised meanwhile. Both undo themselves: the DDL is part of the transaction
+    (a rollback brings the indexes back as they were), and the cache size is put back even
+    on an error. On PostgreSQL nothing changes: DROP INDEX holds a lock on the table until
+    the commit that would stop every reader of the table for the whole rebuild."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    cache_size = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{REWRITE_CACHE_KIB}")
+    dropped = [index for index in table.indexes if not index.unique]
+    try:
+        for index in dropped:
+            index.drop(connection)
+        yield
+        for index in dropped:
+            index.create(connection)
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(cache_size)}")
