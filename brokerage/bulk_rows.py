@@ -5,8 +5,9 @@ value of every row in Python (about 16 µs a stored match on SQLite); a rebuild 
 a million rows. Here the statement is compiled once for the connection's dialect, each
 column's own bind processor (the one SQLAlchemy would apply) runs once per run of equal
 values (the rows of a rebuild share their policy version and time), and the driver gets
-plain parameters in one `executemany` per batch. Rows come as batches of columns (a list of
-values per column name: what a caller holding arrays has, with no dict per row) or as dicts.
+plain parameters in one `executemany` per batch (on PostgreSQL, one COPY per batch). Rows
+come as batches of columns (a list of values per column name: what a caller holding arrays
+has, with no dict per row) or as dicts.
 Every batch must name the same columns, every column it fills, and none may rely on a
 Python-side default.
 
@@ -50,6 +51,7 @@ def insert_columns(connection: Connection, table: Table, batches: Iterable[Colum
         for name in order
         if (process := table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
     }
+    write = _copy(connection, table, order) if dialect.name == "postgresql" else None
     statement = str(compiled)
     stored = 0
     for batch in chain([first], found):
@@ -60,12 +62,38 @@ def insert_columns(connection: Connection, table: Table, batches: Iterable[Colum
             for name in order
         ]
         parameters: Sequence[Any] = list(zip(*columns, strict=True))
-        if not compiled.positional:
-            parameters = [dict(zip(order, row, strict=True)) for row in parameters]
-        if parameters:
+        if parameters and write is not None:
+            write(parameters)
+        elif parameters:
+            if not compiled.positional:
+                parameters = [dict(zip(order, row, strict=True)) for row in parameters]
             connection.exec_driver_sql(statement, parameters)
         stored += len(parameters)
     return stored
+
+
+def _copy(
+    connection: Connection, table: Table, order: list[str]
+) -> Callable[[Sequence[Any]], None]:
+    """What writes a batch of rows (tuples of bound values, in `order`) on PostgreSQL: one
+    COPY each, on the connection's own transaction. The server parses, plans and runs an
+    INSERT per row of an `executemany`; a COPY streams the rows into the table (at 10,000
+    suppliers the rebuild's 431,492 rows took 9.9 s of the client's CPU and 39.9 s of the
+    server's as inserts, 4.2 and 21.2 s by COPY, DELETEs included)."""
+    quote = connection.dialect.identifier_preparer
+    statement = (
+        f"COPY {quote.format_table(table)} ({', '.join(quote.quote(name) for name in order)}) "
+        "FROM STDIN"
+    )
+
+    driver: Any = connection.connection.driver_connection  # psycopg's own connection
+
+    def write(rows: Sequence[Any]) -> None:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    return write
 
 
 def insert_rows(

@@ -1,5 +1,5 @@
-"""Bulk rows: what `insert_rows` writes is what SQLAlchemy's own insert writes;
-a rewrite of a table leaves its indexes as they were."""
+"""Bulk rows: what `insert_rows` writes is what SQLAlchemy's own insert writes, by COPY on
+PostgreSQL; a rewrite of a table leaves its indexes as they were."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from brokerage.bulk_rows import insert_rows, rewriting
 from brokerage.extensions import db
 from brokerage.matches.models import Match
 from tests.factories import NeedFactory, OfferFactory, OpportunityFactory
+from tests.helpers.app import counted_statements, postgres_only
 
 TABLE = cast(Table, Match.__table__)
 READ_BACK = [column for column in TABLE.c if column.name != "id"]
@@ -112,3 +113,13 @@ def test_a_rewrite_that_fails_is_rolled_back_with_its_indexes(app):
         savepoint.rollback()
         assert _indexes_and_cache() == before
         assert _stored() == []
+
+
+@postgres_only
+def test_on_postgresql_rows_go_in_by_copy_not_an_insert_each(app):
+    with app.app_context():
+        rows = _rows()
+        with counted_statements() as statements:
+            insert_rows(db.session.connection(), TABLE, rows)
+        assert not [s for s in statements if s.startswith("INSERT")]
+        assert len(_stored()) == 6
