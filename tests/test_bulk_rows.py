@@ -1,4 +1,5 @@
-"""Bulk rows: what `insert_rows` writes is what SQLAlchemy's own insert writes."""
+"""Bulk rows: what `insert_rows` writes is what SQLAlchemy's own insert writes, by COPY on
+PostgreSQL; a rewrite of a table leaves its indexes as they were."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, insert, inspect, select
 
-from brokerage.bulk_rows import insert_rows
+from brokerage.bulk_rows import insert_rows, rewriting
 from brokerage.extensions import db
 from brokerage.matches.models import Match
 from tests.factories import NeedFactory, OfferFactory, OpportunityFactory
+from tests.helpers.app import counted_statements, postgres_only
 
 TABLE = cast(Table, Match.__table__)
 READ_BACK = [column for column in TABLE.c if column.name != "id"]
@@ -79,3 +81,45 @@ def test_rows_leaving_a_column_to_its_default_are_refused(app):
         del row["computed_at"]  # Match gives it a default in Python, which this path skips
         with pytest.raises(ValueError, match="exactly the columns"):
             insert_rows(db.session.connection(), TABLE, [row])
+
+
+def _indexes_and_cache() -> tuple[list[str], object]:
+    connection = db.session.connection()
+    names = sorted(index["name"] for index in inspect(connection).get_indexes(TABLE.name))
+    cache = None
+    if connection.dialect.name == "sqlite":
+        cache = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    return names, cache
+
+
+def test_a_rewrite_leaves_the_tables_indexes_and_the_connections_cache_as_they_were(app):
+    with app.app_context():
+        before = _indexes_and_cache()
+        assert "ix_matches_offer_best" in before[0]
+        with rewriting(db.session.connection(), TABLE):
+            insert_rows(db.session.connection(), TABLE, _rows())
+        assert _indexes_and_cache() == before
+        assert len(_stored()) == 6
+
+
+def test_a_rewrite_that_fails_is_rolled_back_with_its_indexes(app):
+    with app.app_context():
+        before = _indexes_and_cache()
+        rows = _rows()
+        savepoint = db.session.begin_nested()
+        with pytest.raises(ValueError), rewriting(db.session.connection(), TABLE):
+            insert_rows(db.session.connection(), TABLE, rows)
+            raise ValueError("the rebuild failed")
+        savepoint.rollback()
+        assert _indexes_and_cache() == before
+        assert _stored() == []
+
+
+@postgres_only
+def test_on_postgresql_rows_go_in_by_copy_not_an_insert_each(app):
+    with app.app_context():
+        rows = _rows()
+        with counted_statements() as statements:
+            insert_rows(db.session.connection(), TABLE, rows)
+        assert not [s for s in statements if s.startswith("INSERT")]
+        assert len(_stored()) == 6

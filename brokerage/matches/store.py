@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, cast
 import numpy as np
 from sqlalchemy import Select, Table, delete, select
 
-from ..bulk_rows import BATCH, Columns, insert_columns
+from ..bulk_rows import BATCH, Columns, insert_columns, rewriting
 from ..extensions import db
 from ..listings.models import Listing, Offer
 from ..matching.engine import TIE_DECIMALS, Scores
@@ -80,9 +80,11 @@ def rebuild(
     """Recompute every stored match from scratch; `progress(n)` after each n seekers."""
     started = time.perf_counter()
     scene = scene or Scene()
-    db.session.execute(delete(Match).where(Match.state == SUGGESTED))
-    batches = row_batches(scene, _acted_on_pairs(scene), progress)
-    stored = insert_columns(db.session.connection(), cast(Table, Match.__table__), batches)
+    table = cast(Table, Match.__table__)
+    with rewriting(db.session.connection(), table):
+        db.session.execute(delete(Match).where(Match.state == SUGGESTED))
+        batches = row_batches(scene, _acted_on_pairs(scene), progress)
+        stored = insert_columns(db.session.connection(), table, batches)
     db.session.flush()
     return RebuildReport(stored, time.perf_counter() - started, scene.in_force.version)
 

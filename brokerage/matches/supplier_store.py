@@ -28,7 +28,7 @@ import numpy as np
 from sqlalchemy import Select, Table, delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..bulk_rows import insert_rows
+from ..bulk_rows import insert_rows, rewriting
 from ..extensions import db
 from ..matching.engine import TIE_DECIMALS
 from ..matching.supplier_batch import score_opportunities
@@ -170,7 +170,6 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
     """Every opportunity's top N suppliers and every supplier's top N opportunities, from
     scratch; returns the number of rows stored."""
     found = supplier_scene or SupplierScene()
-    db.session.execute(delete(SupplierMatch))
     db.session.execute(delete(SupplierRanking))
     now = utcnow()
     rankings = [
@@ -179,8 +178,10 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
     ]
     if rankings:
         db.session.execute(insert(cast(Table, SupplierRanking.__table__)), rankings)
-    rows = supplier_rows_for(found)
-    stored = insert_rows(db.session.connection(), cast(Table, SupplierMatch.__table__), rows)
+    table = cast(Table, SupplierMatch.__table__)
+    with rewriting(db.session.connection(), table):
+        db.session.execute(delete(SupplierMatch))
+        stored = insert_rows(db.session.connection(), table, supplier_rows_for(found))
     db.session.flush()
     return stored
 
