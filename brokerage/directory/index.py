@@ -75,6 +75,17 @@ class Document:
     words: set[str] = field(default_factory=set)
 
 
+class WordMatch(NamedTuple):
+    """What one word typed matches in an index (service._word_term): the vocabulary words
+    near it, best first, and the entries holding any of them, with the best similarity each
+    holds and the position in `near` of the word that gave it."""
+
+    near: tuple[str, ...]
+    ids: np.ndarray
+    best: np.ndarray
+    which: np.ndarray
+
+
 @dataclass(frozen=True)
 class Index:
     entries: list[Entry]
@@ -91,6 +102,8 @@ class Index:
     vcse: np.ndarray
     living_wage: np.ndarray
     name_rank: np.ndarray  # each entry's place in name order, to break ties
+    # Each word typed so far and what it matches, kept while this index is (service._word_term).
+    word_matches: dict[str, WordMatch] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def size_of(self) -> int:
