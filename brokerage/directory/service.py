@@ -185,11 +185,11 @@ def _filter_mask(index: Index, filters: Filters, themed: list[str]) -> np.ndarra
     if filters.theme:
         keep &= _having_codes(index, themed)
     if filters.sector:
-        keep &= index.sector == filters.sector
+        keep &= index.sector.equal_to(filters.sector)
     if filters.trade:
         keep &= _having_trade(index, filters.trade)
     if filters.size:
-        keep &= index.size == filters.size
+        keep &= index.size.equal_to(filters.size)
     for wanted, column in (
         (filters.vcse, index.vcse),
         (filters.living_wage, index.living_wage),
