@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from brokerage.accounts.models import Organisation
+from brokerage.directory import service as directory_service
 from brokerage.directory.service import Filters, ResultPage, radius_in_metres, search
 from brokerage.extensions import db
 from brokerage.listings import profiles, service
@@ -269,3 +270,27 @@ def test_a_supplier_whose_postcode_has_no_place_has_no_distance(make_supplier, i
         ("Nowhere Ltd", None),
     ]
     assert [r.entry.name for r in nearby.results] == ["Cowley Crafts"]
+
+
+def test_a_word_is_matched_against_the_vocabulary_once_per_index(
+    make_supplier, in_app, monkeypatch
+):
+    make_supplier("Oak and Ash", offers=(("Carpentry apprenticeships", "published"),))
+    compared: list[str] = []
+    extract = directory_service.process.extract
+
+    def counted(word, *arguments, **options):
+        compared.append(word)
+        return extract(word, *arguments, **options)
+
+    monkeypatch.setattr(directory_service.process, "extract", counted)
+    first = found(in_app, words="carpentery")
+    again = found(in_app, words="carpentery cowley")
+    assert compared == ["carpentery", "cowley"]
+    assert again.total == 0
+    assert found(in_app, words="carpentery") == first
+
+    make_supplier("Birch Joinery", offers=(("Carpentry for schools", "published"),))
+
+    assert names(in_app, words="carpentery") == ["Birch Joinery", "Oak and Ash"]
+    assert compared == ["carpentery", "cowley", "carpentery"]  # a new index matches afresh
