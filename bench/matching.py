@@ -33,14 +33,14 @@ from bench import cpu_seconds
 from bench.county import candidates, catalogue, queries
 from bench.suppliers import opportunities as synthetic_opportunities
 from bench.suppliers import suppliers as synthetic_suppliers
-from brokerage.bulk_rows import insert_columns, insert_rows
+from brokerage.bulk_rows import insert_columns
 from brokerage.matches.models import Match
 from brokerage.matches.policy import PolicyInForce
 from brokerage.matches.scene import SIDES, Listings, Scene
 from brokerage.matches.store import row_batches
 from brokerage.matches.supplier_inputs import OpportunityQueries, SupplierWorld
 from brokerage.matches.supplier_models import SupplierMatch
-from brokerage.matches.supplier_store import SupplierScene, supplier_rows_for
+from brokerage.matches.supplier_store import SupplierScene, supplier_row_batches
 from brokerage.matching import CandidatePool, MatchingPolicy, rank, score_pair
 from brokerage.matching.supplier_model import SupplierPolicy
 from brokerage.matching.supplier_reference import score_supplier
@@ -222,15 +222,15 @@ def _timed_insert(
 
 
 def stored_supplier_rebuild(size: int, processes: int) -> dict[str, float]:
-    """The supplier-level part of the rebuild (supplier_store.supplier_rows_for: each
+    """The supplier-level part of the rebuild (supplier_store.supplier_row_batches: each
     opportunity's top N suppliers and each supplier's top N opportunities, scored and
     explained), into a scratch SQLite `supplier_matches` table; scene built inside."""
     table = cast(Table, SupplierMatch.__table__)
     return _timed_insert(
         "supplier_rebuild",
         table,
-        lambda connection: insert_rows(
-            connection, table, supplier_rows_for(SyntheticSupplierScene(size), processes)
+        lambda connection: insert_columns(
+            connection, table, supplier_row_batches(SyntheticSupplierScene(size), processes)
         ),
     )
 

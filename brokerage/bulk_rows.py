@@ -7,7 +7,7 @@ column's own bind processor (the one SQLAlchemy would apply) runs once per run o
 values (the rows of a rebuild share their policy version and time), and the driver gets
 plain parameters in one `executemany` per batch (on PostgreSQL, one COPY per batch). Rows
 come as batches of columns (a list of values per column name: what a caller holding arrays
-has, with no dict per row) or as dicts.
+has, with no dict per row).
 Every batch must name the same columns, every column it fills, and none may rely on a
 Python-side default.
 
@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import chain, islice
-from operator import itemgetter
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert
@@ -96,25 +95,6 @@ def _copy(
                 copy.write_row(row)
 
     return write
-
-
-def insert_rows(
-    connection: Connection, table: Table, rows: Iterable[Mapping[str, Any]], batch: int = BATCH
-) -> int:
-    """Insert `rows` (dicts keyed by column name) into `table`; returns how many."""
-    return insert_columns(connection, table, _as_columns(iter(rows), batch))
-
-
-def _as_columns(rows: Iterator[Mapping[str, Any]], batch: int) -> Iterator[Columns]:
-    """`rows` as batches of columns, the columns named by the first row."""
-    first = next(rows, None)
-    if first is None:
-        return
-    names = list(first)
-    values_of = itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
-    every = chain([first], rows)
-    while chunk := list(islice(every, batch)):
-        yield dict(zip(names, zip(*map(values_of, chunk), strict=True), strict=True))
 
 
 def _processed(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:

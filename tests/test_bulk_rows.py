@@ -1,4 +1,4 @@
-"""Bulk rows: what `insert_rows` writes is what SQLAlchemy's own insert writes, by COPY on
+"""Bulk rows: what `insert_columns` writes is what SQLAlchemy's own insert writes, by COPY on
 PostgreSQL; a rewrite of a table leaves its indexes as they were."""
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from typing import Any, cast
 import pytest
 from sqlalchemy import Table, delete, insert, inspect, select
 
-from brokerage.bulk_rows import insert_rows, rewriting
+from brokerage.bulk_rows import insert_columns, rewriting
 from brokerage.extensions import db
 from brokerage.matches.models import Match
 from tests.factories import NeedFactory, OfferFactory, OpportunityFactory
 from tests.helpers.app import counted_statements, postgres_only
+from tests.helpers.bulk_rows import columns_of
 
 TABLE = cast(Table, Match.__table__)
 READ_BACK = [column for column in TABLE.c if column.name != "id"]
@@ -63,7 +64,8 @@ def test_inserted_rows_read_back_as_sqlalchemys_own_insert_writes_them(app):
         by_sqlalchemy = _stored()
         db.session.execute(delete(Match))
 
-        assert insert_rows(db.session.connection(), TABLE, iter(rows), batch=4) == len(rows)
+        batches = iter(columns_of(rows, batch=4))
+        assert insert_columns(db.session.connection(), TABLE, batches) == len(rows)
 
         assert _stored() == by_sqlalchemy
         assert len(by_sqlalchemy) == 6
@@ -71,7 +73,7 @@ def test_inserted_rows_read_back_as_sqlalchemys_own_insert_writes_them(app):
 
 def test_no_rows_insert_nothing(app):
     with app.app_context():
-        assert insert_rows(db.session.connection(), TABLE, iter([])) == 0
+        assert insert_columns(db.session.connection(), TABLE, iter([])) == 0
         assert _stored() == []
 
 
@@ -80,7 +82,7 @@ def test_rows_leaving_a_column_to_its_default_are_refused(app):
         row = _rows()[0]
         del row["computed_at"]  # Match gives it a default in Python, which this path skips
         with pytest.raises(ValueError, match="exactly the columns"):
-            insert_rows(db.session.connection(), TABLE, [row])
+            insert_columns(db.session.connection(), TABLE, columns_of([row], batch=1))
 
 
 def _indexes_and_cache() -> tuple[list[str], object]:
@@ -97,7 +99,7 @@ def test_a_rewrite_leaves_the_tables_indexes_and_the_connections_cache_as_they_w
         before = _indexes_and_cache()
         assert "ix_matches_offer_best" in before[0]
         with rewriting(db.session.connection(), TABLE):
-            insert_rows(db.session.connection(), TABLE, _rows())
+            insert_columns(db.session.connection(), TABLE, columns_of(_rows(), batch=4))
         assert _indexes_and_cache() == before
         assert len(_stored()) == 6
 
@@ -108,7 +110,7 @@ def test_a_rewrite_that_fails_is_rolled_back_with_its_indexes(app):
         rows = _rows()
         savepoint = db.session.begin_nested()
         with pytest.raises(ValueError), rewriting(db.session.connection(), TABLE):
-            insert_rows(db.session.connection(), TABLE, rows)
+            insert_columns(db.session.connection(), TABLE, columns_of(rows, batch=4))
             raise ValueError("the rebuild failed")
         savepoint.rollback()
         assert _indexes_and_cache() == before
@@ -120,6 +122,6 @@ def test_on_postgresql_rows_go_in_by_copy_not_an_insert_each(app):
     with app.app_context():
         rows = _rows()
         with counted_statements() as statements:
-            insert_rows(db.session.connection(), TABLE, rows)
+            insert_columns(db.session.connection(), TABLE, columns_of(rows, batch=4))
         assert not [s for s in statements if s.startswith("INSERT")]
         assert len(_stored()) == 6

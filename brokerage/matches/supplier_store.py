@@ -28,7 +28,7 @@ import numpy as np
 from sqlalchemy import Select, Table, delete, insert, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from ..bulk_rows import insert_rows, rewriting
+from ..bulk_rows import BATCH, Columns, insert_columns, rewriting
 from ..extensions import db
 from ..matching.engine import TIE_DECIMALS
 from ..matching.supplier_batch import score_opportunities
@@ -58,8 +58,6 @@ SAME_SCORE = 1e-6
 OPPORTUNITY_RANK, SUPPLIER_RANK = "opportunity_rank", "supplier_rank"
 # Ids per `IN (...)` list: within every database's limit on bound parameters.
 IN_BATCH = 900
-# Pairs a rebuild turns into Python values at a time.
-STREAMED = 5_000
 
 
 class SupplierScene:
@@ -181,54 +179,47 @@ def rebuild_supplier_matches(supplier_scene: SupplierScene | None = None) -> int
     table = cast(Table, SupplierMatch.__table__)
     with rewriting(db.session.connection(), table):
         db.session.execute(delete(SupplierMatch))
-        stored = insert_rows(db.session.connection(), table, supplier_rows_for(found))
+        stored = insert_columns(db.session.connection(), table, supplier_row_batches(found))
     db.session.flush()
     return stored
 
 
-def supplier_rows_for(
-    found: SupplierScene, processes: int | None = None
-) -> Iterator[dict[str, Any]]:
-    """The rows of a full rebuild, in (opportunity, supplier) order: each pair either side
-    ranks in its top N. Scores and parts come straight from the vectorised pass that ranked
-    them; the reasons and the offers that gave credit are worked out as
-    `SupplierScene.result` does them, by a `PairScorer` that works out once what the pairs
-    share (bench.matching times these too). Both are done in `processes` worker processes
-    (default: the MATCH_REBUILD_PROCESSES setting), rows handed on while they go on."""
+def supplier_row_batches(found: SupplierScene, processes: int | None = None) -> Iterator[Columns]:
+    """The rows of a full rebuild, in (opportunity, supplier) order, as batches of columns
+    for a bulk insert (each column's values straight from the ranked arrays, no dict per
+    row): each pair either side ranks in its top N. Scores and parts come straight from the
+    vectorised pass that ranked them; the reasons and the offers that gave credit are worked
+    out as `SupplierScene.result` does them, by a `PairScorer` that works out once what the
+    pairs share (bench.matching times these too). Both are done in `processes` worker
+    processes (default: the MATCH_REBUILD_PROCESSES setting), a batch handed on while they
+    go on."""
     candidates = found.world.pool.candidates
-    queries, ids = found.opportunities.queries, found.opportunities.ids
+    queries = found.opportunities.queries
     names = trade_names([c.trades for c in candidates] + [q.trades for q in queries])
     scorer = PairScorer(found.catalogue, found.policy, names)
     found.supplier_keys  # noqa: B018  (worked out before the workers fork: they share it)
+    opportunity_ids = np.array(found.opportunities.ids, dtype=np.int64)
     common = {"policy_version": found.version, "computed_at": utcnow()}
     with Workers((found, scorer), processes or rebuild_processes()) as workers:
         ranges = workers.map(_rank_opportunities, split(len(queries), workers.processes))
         pairs = ranked_pairs(list(ranges), len(found.world.pool))
-        parts = [slice(start, start + STREAMED) for start in range(0, pairs.seekers.size, STREAMED)]
+        parts = [slice(start, start + BATCH) for start in range(0, pairs.seekers.size, BATCH)]
         explained = workers.map(_explained, [(pairs.seekers[p], pairs.offers[p]) for p in parts])
-        for part, said in zip(parts, explained, strict=True):
-            for j, row, opportunity_rank, supplier_rank, numbers, (reasons, offers) in zip(
-                pairs.seekers[part].tolist(),
-                pairs.offers[part].tolist(),
-                pairs.seeker_rank[part].tolist(),
-                pairs.offer_rank[part].tolist(),
-                pairs.parts[part].tolist(),
-                said,
-                strict=True,
-            ):
-                scored = dict(zip(PART_COLUMNS, numbers, strict=True))
-                distance_m = scored["distance_m"]
-                yield {
-                    "opportunity_id": ids[j],
-                    "organisation_id": int(candidates[row].key),
-                    OPPORTUNITY_RANK: opportunity_rank or None,
-                    SUPPLIER_RANK: supplier_rank or None,
-                    **scored,
-                    "distance_m": None if math.isnan(distance_m) else distance_m,
-                    "reasons": reasons,
-                    "offer_ids": offers,
-                    **common,
-                }
+        for part, (reasons, offers) in zip(parts, explained, strict=True):
+            size = len(reasons)
+            scored = dict(zip(PART_COLUMNS, pairs.parts[part].T.tolist(), strict=True))
+            distances = scored.pop("distance_m")
+            yield {
+                **{name: [value] * size for name, value in common.items()},
+                "opportunity_id": opportunity_ids[pairs.seekers[part]].tolist(),
+                "organisation_id": found.supplier_keys[pairs.offers[part]].tolist(),
+                OPPORTUNITY_RANK: [rank or None for rank in pairs.seeker_rank[part].tolist()],
+                SUPPLIER_RANK: [rank or None for rank in pairs.offer_rank[part].tolist()],
+                **scored,
+                "distance_m": [None if math.isnan(d) else d for d in distances],
+                "reasons": reasons,
+                "offer_ids": offers,
+            }
 
 
 # What a rebuild's workers share: the scene and the scorer that explains its pairs.
@@ -252,15 +243,18 @@ def _rank_opportunities(
 
 def _explained(
     shared: _Shared, pairs: tuple[np.ndarray, np.ndarray], done: Callable[[int], None]
-) -> list[tuple[list[str], list[int]]]:
-    """Each pair's reasons and the ids of the offers that gave credit, as stored."""
+) -> tuple[list[list[str]], list[list[int]]]:
+    """Each pair's reasons, and the ids of the offers that gave credit, as stored (two
+    columns)."""
     found, scorer = shared
     candidates, queries = found.world.pool.candidates, found.opportunities.queries
-    said = []
+    reasons_column: list[list[str]] = []
+    offers_column: list[list[int]] = []
     for j, row in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
         reasons, offers = scorer.reasons(queries[j], candidates[row])
-        said.append((list(reasons), [int(offer) for offer in offers]))  # type: ignore[call-overload]
-    return said
+        reasons_column.append(list(reasons))
+        offers_column.append([int(offer) for offer in offers])  # type: ignore[call-overload]
+    return reasons_column, offers_column
 
 
 # What a rebuild stores of each ranked pair from the vectorised pass, in this order

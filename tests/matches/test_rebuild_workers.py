@@ -15,9 +15,10 @@ from brokerage.extensions import db
 from brokerage.matches.models import Match
 from brokerage.matches.store import rebuild
 from brokerage.matches.supplier_models import SupplierMatch
-from brokerage.matches.supplier_store import rebuild_supplier_matches, supplier_rows_for
+from brokerage.matches.supplier_store import rebuild_supplier_matches, supplier_row_batches
 from brokerage.matching.supplier_model import OpportunityQuery
 from tests.helpers import matches as listed
+from tests.helpers.bulk_rows import rows_of
 from tests.helpers.supplier_rebuild import GivenSupplierScene
 from tests.matching.strategies import CATALOGUE, opportunities, supplier_lists
 
@@ -90,9 +91,9 @@ def test_supplier_rows_from_worker_processes_are_those_of_one_process(
     queries, candidates, processes
 ):
     found = GivenSupplierScene(candidates, queries, CATALOGUE, [-1] * len(queries))
-    alone = list(supplier_rows_for(found, processes=1))
+    alone = rows_of(supplier_row_batches(found, processes=1))
     again = GivenSupplierScene(candidates, queries, CATALOGUE, [-1] * len(queries))
-    in_workers = list(supplier_rows_for(again, processes=processes))
+    in_workers = rows_of(supplier_row_batches(again, processes=processes))
     assert [_without_time(row) for row in in_workers] == [_without_time(row) for row in alone]
 
 
@@ -108,5 +109,5 @@ def test_an_error_in_a_worker_reaches_the_rebuild_and_no_worker_is_left(monkeypa
     queries = [OpportunityQuery(450_000.0, 206_000.0, text="Cleaning") for _ in range(4)]
     found = GivenSupplierScene([], queries, CATALOGUE, [-1] * 4)
     with pytest.raises(ValueError, match="could not be scored"):
-        list(supplier_rows_for(found, processes=2))
+        list(supplier_row_batches(found, processes=2))
     assert multiprocessing.active_children() == []
