@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from multiprocessing.pool import Pool
 from types import TracebackType
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -145,6 +145,16 @@ class Workers(Generic[State]):
         if now > self._reported:
             progress(now - self._reported)
             self._reported = now
+
+
+def repeated(values: Mapping[str, Any], size: int) -> dict[str, list[Any]]:
+    """Columns of `size` rows holding the same value each (what every row of a batch shares)."""
+    return {name: [value] * size for name, value in values.items()}
+
+
+def ranks_or_none(ranks: np.ndarray) -> list[int | None]:
+    """A rank column as stored: 0 (not in that side's top N) as None."""
+    return [rank or None for rank in ranks.tolist()]
 
 
 class RunningBest:

@@ -28,7 +28,16 @@ from ..matching.engine import TIE_DECIMALS, Scores
 from ..types import utcnow
 from . import kept
 from .models import Match, State
-from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes, split
+from .rebuilding import (
+    RangeRanked,
+    Workers,
+    rank_range,
+    ranked_pairs,
+    ranks_or_none,
+    rebuild_processes,
+    repeated,
+    split,
+)
 from .scene import (
     PARTS,
     SIDE_OF,
@@ -128,15 +137,15 @@ def _batch(
     listings, _ = scene.seekers(side)
     pairs, reasons = ranked
     seekers, offers = pairs.seekers[rows], pairs.offers[rows]
-    seeker_rank = pairs.seeker_rank[rows].tolist()
+    seeker_rank = ranks_or_none(pairs.seeker_rank[rows])
     return {
-        **{name: [value] * rows.size for name, value in shared.items()},
-        **{other.column: [None] * rows.size for other in SIDES},
+        **repeated(shared, rows.size),
+        **repeated({other.column: None for other in SIDES}, rows.size),
         side.column: listings.ids[seekers].tolist(),
         "offer_id": scene.offers.ids[offers].tolist(),
         **dict(zip(PARTS, pairs.parts[rows].T.tolist(), strict=True)),
-        "seeker_rank": [rank or None for rank in seeker_rank],
-        "offer_rank": [rank or None for rank in pairs.offer_rank[rows].tolist()],
+        "seeker_rank": seeker_rank,
+        "offer_rank": ranks_or_none(pairs.offer_rank[rows]),
         "reasons": [
             reasons[seeker][rank - 1] if rank else None
             for seeker, rank in zip(seekers.tolist(), seeker_rank, strict=True)

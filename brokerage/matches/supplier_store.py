@@ -42,7 +42,16 @@ from ..toms.service import matching_catalogue
 from ..types import utcnow
 from . import kept, scene
 from .policy import policy_in_force, supplier_policy
-from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes, split
+from .rebuilding import (
+    RangeRanked,
+    Workers,
+    rank_range,
+    ranked_pairs,
+    ranks_or_none,
+    rebuild_processes,
+    repeated,
+    split,
+)
 from .scene import best
 from .supplier_inputs import (
     OpportunityQueries,
@@ -210,11 +219,11 @@ def supplier_row_batches(found: SupplierScene, processes: int | None = None) -> 
             scored = dict(zip(PART_COLUMNS, pairs.parts[part].T.tolist(), strict=True))
             distances = scored.pop("distance_m")
             yield {
-                **{name: [value] * size for name, value in common.items()},
+                **repeated(common, size),
                 "opportunity_id": opportunity_ids[pairs.seekers[part]].tolist(),
                 "organisation_id": found.supplier_keys[pairs.offers[part]].tolist(),
-                OPPORTUNITY_RANK: [rank or None for rank in pairs.seeker_rank[part].tolist()],
-                SUPPLIER_RANK: [rank or None for rank in pairs.offer_rank[part].tolist()],
+                OPPORTUNITY_RANK: ranks_or_none(pairs.seeker_rank[part]),
+                SUPPLIER_RANK: ranks_or_none(pairs.offer_rank[part]),
                 **scored,
                 "distance_m": [None if math.isnan(d) else d for d in distances],
                 "reasons": reasons,
