@@ -26,18 +26,9 @@ from ..extensions import db
 from ..listings.models import Listing, Offer
 from ..matching.engine import TIE_DECIMALS, Scores
 from ..types import utcnow
-from . import kept
+from . import kept, rebuilding
 from .models import Match, State
-from .rebuilding import (
-    RangeRanked,
-    Workers,
-    rank_range,
-    ranked_pairs,
-    ranks_or_none,
-    rebuild_processes,
-    repeated,
-    split,
-)
+from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes, split
 from .scene import (
     PARTS,
     SIDE_OF,
@@ -137,15 +128,15 @@ def _batch(
     listings, _ = scene.seekers(side)
     pairs, reasons = ranked
     seekers, offers = pairs.seekers[rows], pairs.offers[rows]
-    seeker_rank = ranks_or_none(pairs.seeker_rank[rows])
+    seeker_rank = rebuilding.ranks_or_none(pairs.seeker_rank[rows])
     return {
-        **repeated(shared, rows.size),
-        **repeated({other.column: None for other in SIDES}, rows.size),
+        **rebuilding.repeated(shared, rows.size),
+        **rebuilding.repeated({other.column: None for other in SIDES}, rows.size),
         side.column: listings.ids[seekers].tolist(),
         "offer_id": scene.offers.ids[offers].tolist(),
         **dict(zip(PARTS, pairs.parts[rows].T.tolist(), strict=True)),
         "seeker_rank": seeker_rank,
-        "offer_rank": ranks_or_none(pairs.offer_rank[rows]),
+        "offer_rank": rebuilding.ranks_or_none(pairs.offer_rank[rows]),
         "reasons": [
             reasons[seeker][rank - 1] if rank else None
             for seeker, rank in zip(seekers.tolist(), seeker_rank, strict=True)

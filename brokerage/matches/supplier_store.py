@@ -40,18 +40,9 @@ from ..matching.supplier_reference import PairScorer, score_supplier
 from ..matching.suppliers import SupplierPool, SupplierScores, listed_totals, score_suppliers
 from ..toms.service import matching_catalogue
 from ..types import utcnow
-from . import kept, scene
+from . import kept, rebuilding, scene
 from .policy import policy_in_force, supplier_policy
-from .rebuilding import (
-    RangeRanked,
-    Workers,
-    rank_range,
-    ranked_pairs,
-    ranks_or_none,
-    rebuild_processes,
-    repeated,
-    split,
-)
+from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes, split
 from .scene import best
 from .supplier_inputs import (
     OpportunityQueries,
@@ -219,11 +210,11 @@ def supplier_row_batches(found: SupplierScene, processes: int | None = None) -> 
             scored = dict(zip(PART_COLUMNS, pairs.parts[part].T.tolist(), strict=True))
             distances = scored.pop("distance_m")
             yield {
-                **repeated(common, size),
+                **rebuilding.repeated(common, size),
                 "opportunity_id": opportunity_ids[pairs.seekers[part]].tolist(),
                 "organisation_id": found.supplier_keys[pairs.offers[part]].tolist(),
-                OPPORTUNITY_RANK: ranks_or_none(pairs.seeker_rank[part]),
-                SUPPLIER_RANK: ranks_or_none(pairs.offer_rank[part]),
+                OPPORTUNITY_RANK: rebuilding.ranks_or_none(pairs.seeker_rank[part]),
+                SUPPLIER_RANK: rebuilding.ranks_or_none(pairs.offer_rank[part]),
                 **scored,
                 "distance_m": [None if math.isnan(d) else d for d in distances],
                 "reasons": reasons,
