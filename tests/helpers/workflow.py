@@ -175,6 +175,11 @@ def today() -> date:
     return date.today()
 
 
+def report_for_today(code: str, quantity: int, evidence: str) -> DeliveryReport:
+    """A delivery of `quantity` of measure `code`, delivered today, built when the test runs."""
+    return DeliveryReport(today(), today(), {code: Decimal(quantity)}, evidence)
+
+
 def delivered_with_a_file(pair: Pair, which: str = "need") -> tuple[int, int]:
     """A delivery recorded through the service with one PDF (not yet committed), as
     (match id, file id)."""

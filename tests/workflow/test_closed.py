@@ -26,15 +26,19 @@ from tests.helpers.web import log_in
 # The shipped TOMs catalogue and rankings of two, as for the stored-matches tests.
 pytestmark = pytest.mark.usefixtures("shipped_catalogue", "small_top_n")
 
-START = service.today()
+
+@pytest.fixture
+def start() -> date:
+    """The day the test's listings are made, taken when the test runs (not at collection)."""
+    return service.today()
 
 
 @pytest.fixture
-def frozen(monkeypatch: pytest.MonkeyPatch):
+def frozen(monkeypatch: pytest.MonkeyPatch, start: date):
     """`frozen(days)`: from now on, today is `days` after the listings were made."""
 
     def _freeze(days: int) -> date:
-        day = START + timedelta(days=days)
+        day = start + timedelta(days=days)
         monkeypatch.setattr(service, "today", lambda: day)
         return day
 
@@ -42,14 +46,14 @@ def frozen(monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
-def listed(county):
+def listed(county, start: date):
     """A need due in 10 days; a reading offer ending in 5 days, and two that stay open."""
-    need = county.list("need", "arch", **reading_need(deadline=START + timedelta(days=10)))
+    need = county.list("need", "arch", **reading_need(deadline=start + timedelta(days=10)))
     ending = county.list(
         "offer",
         "readers",
         **offer("Reading volunteers ending soon", "OX4 2JY", READING),
-        available_to=START + timedelta(days=5),
+        available_to=start + timedelta(days=5),
     )
     lasting = county.list("offer", "printers", **offer("Reading helpers", "OX1 1ND", READING))
     spare = county.list("offer", "cleaners", **offer("Reading buddies", "OX4 4HH", READING))

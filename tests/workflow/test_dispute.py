@@ -22,15 +22,17 @@ from brokerage.workflow.delivery import (
 from brokerage.workflow.models import MatchEvent
 from brokerage.workflow.states import DISPUTED, InvalidTransition, Role, State, moves_from
 from tests.helpers.web import csrf_token, log_in
-from tests.helpers.workflow import set_state, today
+from tests.helpers.workflow import report_for_today, set_state, today
 
-REPORT = DeliveryReport(today(), today(), {"OIEP-S1": Decimal(12)}, "Register")
+
+def _report() -> DeliveryReport:
+    return report_for_today("OIEP-S1", 12, "Register")
 
 
 def _delivered(pair, which: str = "need") -> Match:
     match = pair.match(which)
     set_state(match, State.AGREED)
-    record_delivery(match, pair.user("supplier"), REPORT, today(), None)
+    record_delivery(match, pair.user("supplier"), _report(), today(), None)
     return match
 
 
@@ -199,7 +201,7 @@ def test_the_review_queue_shows_the_task_force_an_earlier_dispute(pair, in_pair)
     def disputed_then_recorded_again(pair):
         match = _delivered(pair)
         dispute_delivery(match, pair.user("beneficiary"), "Twelve hours, not twenty.", None)
-        record_delivery(match, pair.user("supplier"), REPORT, today(), None)
+        record_delivery(match, pair.user("supplier"), _report(), today(), None)
 
     in_pair(disputed_then_recorded_again)
     queue = log_in(pair.app.test_client(), "task_force@example.org").get("/review/")

@@ -5,8 +5,6 @@ over every kind of person, through the services and, for the attack of issue 17,
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from sqlalchemy import select
 
@@ -21,9 +19,11 @@ from brokerage.workflow.models import Delivery
 from brokerage.workflow.states import InvalidTransition, State
 from tests.factories import MembershipFactory
 from tests.helpers.web import csrf_token, log_in
-from tests.helpers.workflow import KINDS, set_state, today
+from tests.helpers.workflow import KINDS, report_for_today, set_state, today
 
-REPORT = DeliveryReport(today(), today(), {"OIEP-S6": Decimal(1_000_000)}, "Trust me.")
+
+def _report() -> DeliveryReport:
+    return report_for_today("OIEP-S6", 1_000_000, "Trust me.")
 
 
 def _priced(pair) -> None:
@@ -36,7 +36,7 @@ def _delivered(pair, confirmed: bool = True):
     """The need match delivered by the supplier and, if asked, confirmed by the beneficiary."""
     match = pair.match()
     set_state(match, State.AGREED)
-    record_delivery(match, pair.user("supplier"), REPORT, today(), None)
+    record_delivery(match, pair.user("supplier"), _report(), today(), None)
     if confirmed:
         confirm_delivery(match, pair.user("beneficiary"), rating=5)
     return match
@@ -45,7 +45,7 @@ def _delivered(pair, confirmed: bool = True):
 def _record(pair, who):
     match = pair.match()
     set_state(match, State.AGREED)
-    record_delivery(match, pair.user(who), REPORT, today(), None)
+    record_delivery(match, pair.user(who), _report(), today(), None)
 
 
 def _confirm(pair, who):
@@ -103,7 +103,7 @@ def test_a_member_of_both_sides_does_not_record_so_the_other_side_confirms_indep
         match = pair.match()
         set_state(match, State.AGREED)
         with pytest.raises(InvalidTransition, match="also a member of ARCh Oxfordshire"):
-            record_delivery(match, pair.user("member_of_both"), REPORT, today(), None)
+            record_delivery(match, pair.user("member_of_both"), _report(), today(), None)
         return match.state, moves.delivery_of(match)
 
     assert in_pair(record) == ("agreed", None)
@@ -192,7 +192,7 @@ def test_a_task_force_member_of_both_sides_cannot_deliver_confirm_and_verify_alo
         delivered_to=today().isoformat(),
     )
     in_pair(
-        lambda pair: record_delivery(pair.match(), pair.user("supplier"), REPORT, today(), None)
+        lambda pair: record_delivery(pair.match(), pair.user("supplier"), _report(), today(), None)
     )
     confirmed = _post(
         attacker, f"/matches/{match_id}/confirm", version=_version(every_kind), rating="5"
@@ -224,7 +224,7 @@ def test_the_task_force_member_who_recorded_cannot_verify_what_the_beneficiary_c
         match = pair.match()
         set_state(match, State.AGREED)
         before = _total()
-        record_delivery(match, pair.user("task_force_supplier"), REPORT, today(), None)
+        record_delivery(match, pair.user("task_force_supplier"), _report(), today(), None)
         confirm_delivery(match, pair.user("beneficiary"), rating=5)
         for attacker in ("task_force_supplier", "task_force_of_both"):
             with pytest.raises(InvalidTransition, match="member of an organisation in this"):
@@ -304,7 +304,7 @@ def test_a_query_voids_the_confirmation_and_only_a_new_record_moves_it_on(pair, 
         voided = moves.delivery_of(match).confirmed_by_id
         with pytest.raises(InvalidTransition, match="records what was delivered"):
             moves.advance(match, State.DELIVERED, pair.user("supplier"))
-        record_delivery(match, pair.user("supplier"), REPORT, today(), None)
+        record_delivery(match, pair.user("supplier"), _report(), today(), None)
         with pytest.raises(InvalidTransition, match="not yet confirmed"):
             review.verify(match, pair.user("task_force"), "", None)
         confirm_delivery(match, pair.user("beneficiary"), rating=4)

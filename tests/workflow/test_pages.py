@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -108,23 +109,28 @@ def test_a_match_that_does_not_exist_is_not_found(pair):
     assert _client(pair, "staff").get("/matches/999999").status_code == 404
 
 
-# (action, the state it is tried in, the form) -> what each person gets; 302 = done.
-ROUTES = {
-    "move": (State.SUGGESTED, {"target": "interest_expressed", "note": "Shall we talk?"}),
-    "messages": (State.IN_DISCUSSION, {"body": "Tuesdays suit us."}),
-    "delivery": (
-        State.AGREED,
-        {
-            "measures": ["OIEP-S1"],
-            "measures:OIEP-S1": "12",
-            "delivered_from": today().isoformat(),
-            "delivered_to": today().isoformat(),
-            "evidence": "Sign-in sheets",
-        },
-    ),
-    "confirm": (State.DELIVERED, {"rating": "4", "note": "They came every week."}),
-    "dispute": (State.DELIVERED, {"reason": "Nobody came on Tuesday."}),
-}
+def _routes() -> dict[str, tuple[State, dict[str, Any]]]:
+    """action -> (the state it is tried in, the form); built when used, for today's date."""
+    return {
+        "move": (State.SUGGESTED, {"target": "interest_expressed", "note": "Shall we talk?"}),
+        "messages": (State.IN_DISCUSSION, {"body": "Tuesdays suit us."}),
+        "delivery": (
+            State.AGREED,
+            {
+                "measures": ["OIEP-S1"],
+                "measures:OIEP-S1": "12",
+                "delivered_from": today().isoformat(),
+                "delivered_to": today().isoformat(),
+                "evidence": "Sign-in sheets",
+            },
+        ),
+        "confirm": (State.DELIVERED, {"rating": "4", "note": "They came every week."}),
+        "dispute": (State.DELIVERED, {"reason": "Nobody came on Tuesday."}),
+    }
+
+
+ACTIONS = sorted(_routes())
+# action -> what each person gets; 302 = done.
 EXPECTED = {
     "move": {"supplier": 302, "beneficiary": 302, "task_force": 409, "staff": 409},
     "messages": {"supplier": 302, "beneficiary": 302, "task_force": 403, "staff": 403},
@@ -142,11 +148,11 @@ WRITES = {
 
 
 @pytest.mark.parametrize("who", PEOPLE)
-@pytest.mark.parametrize("action", sorted(ROUTES))
+@pytest.mark.parametrize("action", ACTIONS)
 def test_each_form_is_for_the_people_it_should_be_and_refusals_save_nothing(
     pair, in_pair, action, who
 ):
-    state, form = ROUTES[action]
+    state, form = _routes()[action]
     match_id = _at(in_pair, state)
     client = _client(pair, who)
     before = _state(pair, match_id), _count(pair, MatchEvent), _count(pair, MatchMessage)
@@ -170,9 +176,9 @@ def test_each_form_is_for_the_people_it_should_be_and_refusals_save_nothing(
             assert delivery.is_confirmed and delivery.rating == 4
 
 
-@pytest.mark.parametrize("action", sorted(ROUTES))
+@pytest.mark.parametrize("action", ACTIONS)
 def test_signed_out_posts_are_sent_to_log_in_and_save_nothing(pair, in_pair, action):
-    state, form = ROUTES[action]
+    state, form = _routes()[action]
     match_id = _at(in_pair, state)
     events = _count(pair, MatchEvent)
 
@@ -243,7 +249,7 @@ def test_bad_input_is_shown_beside_the_field_and_saves_nothing(
     match_id = _at(in_pair, state)
     client = _client(pair, ACTOR.get(action, "beneficiary"))
     events, messages = _count(pair, MatchEvent), _count(pair, MatchMessage)
-    data = {**ROUTES[action][1], **change}
+    data = {**_routes()[action][1], **change}
 
     response = client.post(
         f"/matches/{match_id}/{action}",
@@ -319,7 +325,7 @@ def test_the_whole_workflow_through_the_page(pair, in_pair):
         (supplier, "move", {"target": "in_discussion"}),
         (supplier, "messages", {"body": "Ten volunteers, Tuesdays."}),
         (beneficiary, "move", {"target": "agreed", "note": "Agreed."}),
-        (supplier, "delivery", ROUTES["delivery"][1]),
+        (supplier, "delivery", _routes()["delivery"][1]),
         (beneficiary, "confirm", {"rating": "5", "note": ""}),
         (task_force, "move", {"target": "verified", "note": "Evidence checked."}),
     ]
@@ -429,7 +435,7 @@ def test_a_stale_message_is_refused_but_keeps_what_was_typed(pair, in_pair):
     assert _count(pair, MatchMessage) == 0
 
 
-@pytest.mark.parametrize("action", ["", *sorted(ROUTES)])
+@pytest.mark.parametrize("action", ["", *ACTIONS])
 def test_a_member_of_another_beneficiary_gets_not_found_everywhere(pair, in_pair, action):
     def other_beneficiary(pair):
         organisation = OrganisationFactory(kind="beneficiary")
@@ -438,7 +444,7 @@ def test_a_member_of_another_beneficiary_gets_not_found_everywhere(pair, in_pair
         )
 
     in_pair(other_beneficiary)
-    state, form = ROUTES.get(action, (State.SUGGESTED, {}))
+    state, form = _routes().get(action, (State.SUGGESTED, {}))
     match_id = _at(in_pair, state)
     client = log_in(pair.app.test_client(), "other.charity@example.org")
 

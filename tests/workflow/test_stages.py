@@ -5,7 +5,6 @@ task force and staff, and the cards of "for you" pages; an unknown stage is a fi
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 import pytest
 
@@ -17,9 +16,11 @@ from brokerage.workflow.delivery import (
 )
 from brokerage.workflow.states import Stage, State, stage_of
 from tests.helpers.web import log_in
-from tests.helpers.workflow import set_state, today
+from tests.helpers.workflow import report_for_today, set_state, today
 
-REPORT = DeliveryReport(today(), today(), {"OIEP-S1": Decimal(3)}, "Register")
+
+def _report() -> DeliveryReport:
+    return report_for_today("OIEP-S1", 3, "Register")
 
 
 def _disputed_and_confirmed(pair) -> None:
@@ -27,7 +28,7 @@ def _disputed_and_confirmed(pair) -> None:
     need, opportunity = pair.match("need"), pair.match("opportunity")
     for match in (need, opportunity):
         set_state(match, State.AGREED)
-        record_delivery(match, pair.user("supplier"), REPORT, today(), None)
+        record_delivery(match, pair.user("supplier"), _report(), today(), None)
     dispute_delivery(need, pair.user("beneficiary"), "Nobody came.", None)
     confirm_delivery(opportunity, pair.user("buyer"), 5, "")
 
