@@ -22,6 +22,7 @@ from . import (
     partnership,
     read_requests,
     session_cookies,
+    templating,
 )
 from .extensions import (
     CONTENT_SECURITY_POLICY,
@@ -47,6 +48,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         static_folder="../static",
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    app.jinja_environment = templating.SharedGlobalsEnvironment  # before app.jinja_env is made
     app.config.from_object(config_class)
     app.config.from_prefixed_env("BROKERAGE")
     _fill_development_defaults(app)

@@ -14,7 +14,7 @@ from brokerage.extensions import db
 from brokerage.listings import profiles, service
 from brokerage.listings.models import Offer
 from tests.factories import OrganisationFactory, UserFactory
-from tests.helpers.directory import offer_fields
+from tests.helpers.directory import offer_fields, vocabulary_comparisons
 
 TEN_MILES = radius_in_metres(10, "miles")
 
@@ -276,14 +276,7 @@ def test_a_word_is_matched_against_the_vocabulary_once_per_index(
     make_supplier, in_app, monkeypatch
 ):
     make_supplier("Oak and Ash", offers=(("Carpentry apprenticeships", "published"),))
-    compared: list[str] = []
-    extract = directory_service.process.extract
-
-    def counted(word, *arguments, **options):
-        compared.append(word)
-        return extract(word, *arguments, **options)
-
-    monkeypatch.setattr(directory_service.process, "extract", counted)
+    compared = vocabulary_comparisons(monkeypatch)
     first = found(in_app, words="carpentery")
     again = found(in_app, words="carpentery cowley")
     assert compared == ["carpentery", "cowley"]
@@ -294,3 +287,16 @@ def test_a_word_is_matched_against_the_vocabulary_once_per_index(
 
     assert names(in_app, words="carpentery") == ["Birch Joinery", "Oak and Ash"]
     assert compared == ["carpentery", "cowley", "carpentery"]  # a new index matches afresh
+
+
+def test_an_index_keeps_the_words_searched_most_recently(make_supplier, in_app, monkeypatch):
+    make_supplier("Oak and Ash", offers=(("Carpentry apprenticeships", "published"),))
+    compared = vocabulary_comparisons(monkeypatch)
+    monkeypatch.setattr(directory_service, "WORD_MATCHES_KEPT", 3)
+    for words in ("carpentry", "cowley", "joinery", "carpentry", "plumbing", "carpentry"):
+        found(in_app, words=words)
+
+    # "carpentry", searched again before "plumbing" came, stayed; "cowley" went.
+    assert compared == ["carpentry", "cowley", "joinery", "plumbing"]
+    found(in_app, words="cowley")
+    assert compared[-1] == "cowley"

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 
 from brokerage.accounts.models import Organisation
+from brokerage.directory import service as directory_service
 from brokerage.extensions import db
 from brokerage.listings import columns, profiles, service
 from brokerage.listings.models import Profile
@@ -22,6 +23,20 @@ from tests.factories import OrganisationFactory
 from tests.helpers.listings import listing_fields
 
 Maker = Callable[..., int]
+
+
+def vocabulary_comparisons(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The words the directory compares with an index's vocabulary from now on, in order
+    (each is a word whose matches the index did not keep)."""
+    compared: list[str] = []
+    extract = directory_service.process.extract
+
+    def counted(word: str, *arguments: Any, **options: Any) -> Any:
+        compared.append(word)
+        return extract(word, *arguments, **options)
+
+    monkeypatch.setattr(directory_service.process, "extract", counted)
+    return compared
 
 
 def result_names(html: str) -> list[str]:

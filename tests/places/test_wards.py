@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from brokerage.partnership import DEFAULT_FOLDER, load_partnership
-from brokerage.places.wards import all_wards, ward_of_postcode
+from brokerage.places.lookup import GridPoint, _area
+from brokerage.places.wards import WardFinder, all_wards, ward_of_postcode
 
 # Oxfordshire lies well inside this box of the OS grid (metres).
 COUNTY_BOX = (400_000, 500_000, 160_000, 260_000)
@@ -24,3 +25,21 @@ def test_a_woodstock_postcode_is_in_woodstock_not_otmoor():
     # Part of Otmoor's boundary once came out of the conversion at easting 0, and 45
     # postcodes in Woodstock fell in the sliver that made.
     assert ward_of_postcode("OX20 1XS").name == "Woodstock and Bladon"
+
+
+def test_the_ward_finder_finds_what_trying_every_ward_in_turn_finds():
+    """Every Oxfordshire postcode, and every ward's box corners and outline's corners (points
+    on a box's edge or a square's), placed by the finder as by testing all wards in order."""
+    wards = all_wards()
+    finder = WardFinder.of(wards)
+    points = list(_area("ox").values())
+    for ward in wards:
+        west, east, south, north = ward.box
+        corners = [(west, south), (west, north), (east, south), (east, north)]
+        corners += [ring[0] for polygon in ward.polygons for ring in polygon]
+        points += [GridPoint(int(x), int(y)) for x, y in corners]
+        points += [GridPoint(int(x) + 1, int(y) - 1) for x, y in corners]
+    for point in points:
+        assert finder.ward_at(point) == next((w for w in wards if w.contains(point)), None)
+    # Nearly every ward holds an OX postcode (a few lie in Reading's RG area).
+    assert len({finder.ward_at(point) for point in points} - {None}) > 130

@@ -32,8 +32,11 @@ ALLOWED_UNESCAPING = {
     # A cached part of a page: a template's output, or a template block's (escaped there).
     ("brokerage/caching.py", "Markup(render_template("),
     ("brokerage/caching.py", "Markup(cached("),
-    # The postcode filter: a fixed span whose one argument Markup.format escapes.
-    ("brokerage/formatting.py", "return Markup('<span class=\"text-nowrap\">{}</span>').format("),
+    # The postcode filter: a fixed span around its one argument, escaped.
+    (
+        "brokerage/formatting.py",
+        'return Markup(f\'<span class="text-nowrap">{escape(postcode or "")}</span>\')',
+    ),
 }
 
 
