@@ -16,6 +16,7 @@ from . import (
     caching,
     csrf_tokens,
     formatting,
+    id_urls,
     idle_connections,
     logs,
     page_assets,
@@ -136,6 +137,7 @@ def _init_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     caching.init_app(app)
     page_assets.init_app(app)
+    id_urls.init_app(app)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

@@ -13,11 +13,14 @@ from typing import Any
 from sqlalchemy import (
     BindParameter,
     CompoundSelect,
+    Label,
     Row,
     Select,
+    String,
     bindparam,
     cast,
     literal,
+    literal_column,
     null,
     select,
     union_all,
@@ -147,27 +150,34 @@ _RANKING, _LINK = "ranking", "link"
 
 
 def _with_parts(
-    *parts: tuple[str, Select[*tuple[Any, ...]] | CompoundSelect],
+    first: tuple[str, Select[*tuple[Any, ...]]],
+    *more: tuple[str, Select[*tuple[Any, ...]] | CompoundSelect],
 ) -> CompoundSelect:
     """The parts' rows in one statement: each with its part's name and every part's columns
-    (by name; NULL where a part has no such column), the ranking's best first."""
-    subqueries = [(name, statement.subquery(name)) for name, statement in parts]
-    columns = {c.name: c.type for _, subquery in subqueries for c in subquery.c}
-    statement = union_all(
+    (by name; NULL where a part has no such column), the ranking's best first. The first
+    part names the columns and gives their types, so it is not wrapped in a subquery and the
+    others' NULLs are bare: psycopg parses a statement of over 4096 bytes afresh on every
+    execution (a sixth of the read), and keeps the parsing of shorter ones."""
+    first_name, first_statement = first
+    subqueries = [(name, statement.subquery(name)) for name, statement in more]
+    own = first_statement.selected_columns
+    columns = {c.name: c.type for c in own} | {
+        c.name: c.type for _, subquery in subqueries for c in subquery.c
+    }
+    missing = (cast(null(), type_).label(c) for c, type_ in columns.items() if c not in own)
+    rows = union_all(
+        first_statement.add_columns(*missing, _part(first_name)),
         *(
-            select(
-                literal(name).label("part"),
-                *(
-                    subquery.c[column]
-                    if column in subquery.c
-                    else cast(null(), type_).label(column)
-                    for column, type_ in columns.items()
-                ),
-            )
+            select(*(subquery.c.get(column, null()) for column in columns), _part(name))
             for name, subquery in subqueries
-        )
+        ),
     )
-    return statement.order_by(statement.selected_columns.ranked_at)
+    return rows.order_by(rows.selected_columns.ranked_at)
+
+
+def _part(name: str) -> Label[str]:
+    """A row's part, written into the statement (not a parameter: shorter)."""
+    return literal_column(f"'{name}'", String).label("part")
 
 
 _READ = _with_parts((_RANKING, _OPPORTUNITY_WITH_RANKING), (_LINK, links_statement(_STORED_RANKED)))

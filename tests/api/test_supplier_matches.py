@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from sqlalchemy import delete, select
+from werkzeug.routing import MapAdapter
 
 from brokerage.accounts.models import Organisation, User
-from brokerage.extensions import db
+from brokerage.extensions import cache, db
 from brokerage.listings import profiles, service, trade_service
 from brokerage.listings.models import Offer, Opportunity
 from brokerage.matches.models import Match
@@ -222,6 +223,33 @@ def test_the_opportunitys_matches_page_shows_suppliers_with_strength_offers_and_
     assert '<span class="badge text-bg-info">Under way: Interest expressed</span>' in page
     assert "Open the match with Park crew jobs for over 50s" in page
     assert re.search(r">(Strong|Good|Possible) match</span>", page)
+
+
+def test_the_matches_page_builds_each_kind_of_link_once_not_once_a_supplier(
+    parks_contract, monkeypatch
+):
+    """Each url_for costs a page some 13 us, and ten suppliers' cards link some thirty
+    times: their profiles, offers and matches are filled in from a link built once."""
+    ids = parks_contract.ids
+    client = log_in(parks_contract.app.test_client(), "city-council@example.org")
+    url = f"/matching/opportunities/{ids['parks']}"
+    client.get(url)
+    with parks_contract.app.app_context():
+        cache.clear()  # the page worked out again
+    built: list[str] = []
+    build = MapAdapter.build
+
+    def counted(self: MapAdapter, endpoint: str, *args: Any, **kwargs: Any) -> str:
+        built.append(endpoint)
+        return build(self, endpoint, *args, **kwargs)
+
+    monkeypatch.setattr(MapAdapter, "build", counted)
+    page = client.get(url).get_data(as_text=True)
+
+    assert f'href="/organisations/{ids["grounds"]}/profile"' in page
+    assert f'href="/offers/{ids["offer"]}"' in page
+    assert re.search(r'href="/matches/\d+">Open the match with Park crew jobs', page)
+    assert {"listings.profile", "listings.show_offer", "matches.show"}.isdisjoint(built)
 
 
 def _only_match(offer_of: int, opportunity_id: int, state: State) -> None:
