@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from brokerage.partnership import DEFAULT_FOLDER, load_partnership
-from brokerage.places.wards import all_wards, ward_of_postcode
+from brokerage.places import lookup
+from brokerage.places.wards import all_wards, ward_of_postcode, wards_of_postcodes
 
 # Oxfordshire lies well inside this box of the OS grid (metres).
 COUNTY_BOX = (400_000, 500_000, 160_000, 260_000)
@@ -24,3 +25,14 @@ def test_a_woodstock_postcode_is_in_woodstock_not_otmoor():
     # Part of Otmoor's boundary once came out of the conversion at easting 0, and 45
     # postcodes in Woodstock fell in the sliver that made.
     assert ward_of_postcode("OX20 1XS").name == "Woodstock and Bladon"
+
+
+def test_postcodes_placed_all_at_once_fall_in_the_wards_each_alone_falls_in():
+    # Every 10th postcode Code-Point Open places in the area (about 2,000), some on no
+    # ward, and a Woodstock postcode beside the sliver that once took some.
+    postcodes = [*list(lookup._area("ox"))[::10], "OX20 1XS"]
+    placed = wards_of_postcodes(postcodes)
+    assert list(placed) == postcodes
+    assert {postcode: ward_of_postcode(postcode) for postcode in postcodes} == placed
+    assert None in placed.values()
+    assert len({ward for ward in placed.values() if ward is not None}) > 100
