@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -22,9 +23,12 @@ QUANTITY_PLACES = 2
 LOCAL_TIME = ZoneInfo("Europe/London")
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _fixed(value: Number, places: int, grouping: bool) -> str:
     """`value` rounded half up to `places` decimals, in plain digits with trailing zeros
-    (and a bare point) dropped: never an exponent, whatever the Decimal's size."""
+    (and a bare point) dropped: never an exponent, whatever the Decimal's size. Kept for
+    the next call with an equal value of the same type, which writes it the same (a
+    rebuild's reasons write the same few quantities tens of thousands of times)."""
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
         raise ValueError(f"{value!r} is not a number that can be shown")

@@ -141,6 +141,7 @@ def supplier_world(
     for row in published_rows(Offer, only):
         offers.setdefault(row.organisation_id, []).append(row)
     book = PlaceBook()
+    book.expect(o.postcode for o in organisations.values())
     candidates = [
         _candidate(o, profiles.get(o.id), trades.get(o.id, []), offers.get(o.id, []), signees, book)
         for o in organisations.values()

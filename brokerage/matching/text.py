@@ -382,6 +382,8 @@ def fit_words_as_written(text: str) -> Mapping[str, str]:
     for word in _meaningful(text):
         short = len(word) < MIN_WORD_LENGTH  # a short domain word, written in capitals
         written.setdefault(stem(word), word.upper() if short else word)
-    for token in synonym_tokens(_stems(text)):
-        written[token] = token.removeprefix(SYNONYM_MARK)
+    # fit_words' synonym tokens (its own cache holds them: a pair's reasons read both).
+    for token in fit_words(text):
+        if is_synonym_token(token):
+            written[token] = token.removeprefix(SYNONYM_MARK)
     return MappingProxyType(written)

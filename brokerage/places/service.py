@@ -90,12 +90,17 @@ def resolve(postcode: str) -> Place:
     )
 
 
-def place_with(postcode: str, priority_places: Callable[[str, Ward | None], list[str]]) -> Place:
+def place_with(
+    postcode: str,
+    priority_places: Callable[[str, Ward | None], list[str]],
+    ward_of: Callable[[str], Ward | None] = ward_of_postcode,
+) -> Place:
     """The Place of a normalised postcode, its priority places named by `priority_places`
-    (given the postcode and its ward): from the database (`resolve`) or from memory
-    (`book.PlaceBook`). UnknownPostcode if it is not listed, or listed without a position."""
+    (given the postcode and its ward, found by `ward_of`): from the database (`resolve`) or
+    from memory (`book.PlaceBook`). UnknownPostcode if it is not listed, or listed without
+    a position."""
     postcode, point = locate_known(postcode)
-    ward = ward_of_postcode(postcode)
+    ward = ward_of(postcode)
     return Place(
         postcode=postcode,
         easting=point.easting,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from brokerage.partnership import DEFAULT_FOLDER, load_partnership
 from brokerage.places.lookup import GridPoint, _area
-from brokerage.places.wards import WardFinder, all_wards, ward_of_postcode
+from brokerage.places.wards import WardFinder, all_wards, ward_of_postcode, wards_of_postcodes
 
 # Oxfordshire lies well inside this box of the OS grid (metres).
 COUNTY_BOX = (400_000, 500_000, 160_000, 260_000)
@@ -43,3 +43,14 @@ def test_the_ward_finder_finds_what_trying_every_ward_in_turn_finds():
         assert finder.ward_at(point) == next((w for w in wards if w.contains(point)), None)
     # Nearly every ward holds an OX postcode (a few lie in Reading's RG area).
     assert len({finder.ward_at(point) for point in points} - {None}) > 130
+
+
+def test_postcodes_placed_all_at_once_fall_in_the_wards_each_alone_falls_in():
+    # Every 10th postcode Code-Point Open places in the area (about 2,000), some on no
+    # ward, and a Woodstock postcode beside the sliver that once took some.
+    postcodes = [*list(_area("ox"))[::10], "OX20 1XS"]
+    placed = wards_of_postcodes(postcodes)
+    assert list(placed) == postcodes
+    assert {postcode: ward_of_postcode(postcode) for postcode in postcodes} == placed
+    assert None in placed.values()
+    assert len({ward for ward in placed.values() if ward is not None}) > 100
