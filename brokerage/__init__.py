@@ -25,6 +25,7 @@ from . import (
     session_cookies,
     templating,
 )
+from .app_class import BrokerageFlask
 from .extensions import (
     CONTENT_SECURITY_POLICY,
     PERMISSIONS_POLICY,
@@ -43,7 +44,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config_class: type[Config] | None = None) -> Flask:
     """Build the app from a settings class (BROKERAGE_ENV picks one when none is given)."""
     config_class = config_class or config_for_environment()
-    app = Flask(
+    app = BrokerageFlask(
         __name__,
         template_folder="../templates",
         static_folder="../static",

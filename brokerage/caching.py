@@ -33,7 +33,7 @@ from markupsafe import Markup
 from redis.exceptions import RedisError
 from sqlalchemy.exc import SQLAlchemyError
 
-from .changes import Committed, Subscriber, topic_versions, written_topics
+from .changes import Committed, Subscriber, unwritten_versions
 from .extensions import cache
 from .redis_back_off import RedisBackOff
 
@@ -97,16 +97,13 @@ def versions_of(topics: Iterable[str]) -> tuple[int, ...] | None:
     topics = sorted(topics)
     if not topics:
         return ()
-    if written_topics().intersection(topics):
-        return None
     if database_away():
         return None
     try:
-        versions = topic_versions()
+        return unwritten_versions(topics)
     except SQLAlchemyError:
         g.setdefault(_DATABASE_AWAY, True)
         raise
-    return tuple(versions.get(topic, 0) for topic in topics)
 
 
 def database_away() -> bool:

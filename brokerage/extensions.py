@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, request
+from flask import Flask, current_app, request
 from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -86,7 +86,23 @@ bootstrap = Bootstrap5()
 class PolicyKeptTalisman(Talisman):
     """Flask-Talisman, with each Content-Security-Policy written out once rather than for
     every response (a sixtieth of a signed-in page's floor). Not when the policy carries a
-    nonce, which is new for every request."""
+    nonce, which is new for every request. The options of a view that sets none of its own
+    (every view here) are gathered once after `init_app`, not three times a request."""
+
+    # The options of a view without `talisman_view_options`, once gathered.
+    _app_options: dict[str, Any] | None = None
+
+    def init_app(self, app: Flask, **options: Any) -> None:
+        self._app_options = None
+        super().init_app(app, **options)
+
+    def _get_local_options(self) -> dict[str, Any]:
+        view = current_app.view_functions.get(request.endpoint or "")
+        if hasattr(view, "talisman_view_options"):
+            return super()._get_local_options()
+        if self._app_options is None:
+            self._app_options = dict(super()._get_local_options())
+        return self._app_options
 
     def _parse_policy(self, policy: str | dict[str, Any]) -> str:
         if self.content_security_policy_nonce_in:

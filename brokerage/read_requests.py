@@ -36,5 +36,8 @@ def _handed_out(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
     """Autocommit for a read request, a transaction for anything else. Only ever between
     transactions: psycopg refuses the change inside one."""
     reading = has_request_context() and request.method in READ_METHODS
-    if dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+    if (
+        dbapi_connection.autocommit != reading  # psycopg takes its lock even to set it as it is
+        and dbapi_connection.info.transaction_status == TransactionStatus.IDLE
+    ):
         dbapi_connection.autocommit = reading

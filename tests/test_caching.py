@@ -276,7 +276,7 @@ def test_a_cached_search_comes_with_its_person_and_header_in_one_round_trip(
     assert staff.get(url).status_code == 200
 
     assert len(reads) == 1, reads
-    assert len(reads[0]) == 4, reads  # the person, their memberships, the header, the search
+    assert len(reads[0]) == 3, reads  # the person with their memberships, the header, the search
 
 
 def test_a_search_read_ahead_is_the_one_its_page_shows(staff):

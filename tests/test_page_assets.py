@@ -66,3 +66,12 @@ def test_the_layout_links_where_url_for_does(app, supplier):
         assert f'href="{url_for("accessibility.statement")}"' in page
         version = current_partnership().branding.version
         assert f'href="{url_for("partnership_stylesheet", v=version)}"' in page
+
+
+def test_the_helpers_templates_ask_for_are_template_globals_not_context_processors(app):
+    """Given to every template once, rather than gathered by a processor on every page."""
+    for name in ("can_view_plan", "can_manage_charter", "format_figure", "unread_notifications"):
+        assert name in app.jinja_env.globals
+    processors = [p.__module__ for ps in app.template_context_processors.values() for p in ps]
+    assert not any(m.startswith(("brokerage.plan", "brokerage.charter")) for m in processors)
+    assert "brokerage.notifications.views" not in processors

@@ -152,32 +152,25 @@ SIGNED_IN_COLUMNS = (
 
 @login_manager.user_loader
 def _load_user(session_token: str) -> User | None:
-    """The person, from the cache (this process's copy, else Redis) while no one's account
-    has changed (so a page needs one small query, for the topic versions); signing out, a
-    new password or a changed role is a commit, which the next request sees. Memberships
-    load, with the organisations, if a page asks."""
+    """The person with their memberships and organisations, from the cache (this process's
+    copy, else Redis) while no one's account or organisation has changed (so a page needs
+    one small query, for the topic versions); signing out, a new password, a changed role
+    or membership is a commit, which the next request sees."""
     if database_away():  # the outage page is shown as to someone signed out
         return None
     read_ahead(part_name("header"), (session_token,), HEADER_TOPICS)  # keyed by get_id()
-    read_ahead(MEMBERSHIPS_ENTRY, (session_token,), MEMBERSHIP_TOPICS)
-    columns = cached(
-        "signed-in person",
+    signed_in = cached(
+        SIGNED_IN_ENTRY,
         (session_token,),
-        ("people",),
-        lambda: _person(session_token),
+        SIGNED_IN_TOPICS,
+        lambda: _signed_in(session_token),
         in_process=True,
     )
-    if columns is None:
+    if signed_in is None:
         return None
+    columns, memberships = signed_in
     person = _as_loaded(User, columns)
-    rows = cached(
-        MEMBERSHIPS_ENTRY,
-        (session_token,),
-        MEMBERSHIP_TOPICS,
-        lambda: _memberships(person.id),
-        in_process=True,
-    )
-    set_committed_value(person, "memberships", [_membership(row) for row in rows])
+    set_committed_value(person, "memberships", [_membership(row) for row in memberships])
     return person
 
 
@@ -200,10 +193,11 @@ def _as_loaded(model: type[M], columns: dict[str, Any]) -> M:
     return row
 
 
-# The signed-in person's memberships with their organisations' names and kinds, which most
-# permission checks and the header read: from the cache, in the person's round trip.
-MEMBERSHIPS_ENTRY = "signed-in memberships"
-MEMBERSHIP_TOPICS = ("people", "organisations")
+# The signed-in person with their memberships and their organisations' names and kinds,
+# which most permission checks and the header read: one entry of the cache, so a page looks
+# up one key for them, not two.
+SIGNED_IN_ENTRY = "signed-in person"
+SIGNED_IN_TOPICS = ("people", "organisations")
 _MEMBERSHIP_COLUMNS = ("id", "user_id", "organisation_id", "role", "created_at")
 _ORGANISATION_COLUMNS = ("id", "name", "kind")
 
@@ -234,10 +228,16 @@ def _membership(row: tuple[dict[str, Any], dict[str, Any]]) -> Membership:
     return membership
 
 
-def _person(session_token: str) -> dict[str, Any] | None:
+def _signed_in(
+    session_token: str,
+) -> tuple[dict[str, Any], list[tuple[dict[str, Any], dict[str, Any]]]] | None:
+    """The person's columns and memberships, None if no one holds this session token."""
     query = select(*(getattr(User, name) for name in SIGNED_IN_COLUMNS))
     row = db.session.execute(query.where(User.session_token == session_token)).one_or_none()
-    return None if row is None else dict(row._mapping)
+    if row is None:
+        return None
+    columns = dict(row._mapping)
+    return columns, _memberships(columns["id"])
 
 
 def not_stored(response: Response) -> Response:

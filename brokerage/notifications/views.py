@@ -15,10 +15,10 @@ from .models import Notification
 blueprint = Blueprint("inbox", __name__, url_prefix="/inbox")
 
 
-@blueprint.app_context_processor
-def _unread_notifications() -> dict[str, object]:
+@blueprint.app_template_global()
+def unread_notifications() -> int:
     """The header's unread count, asked for only by pages that show it."""
-    return {"unread_notifications": lambda: service.unread_count(current_user)}
+    return service.unread_count(current_user)
 
 
 @blueprint.get("")
