@@ -107,6 +107,26 @@ def weakest_kept(rounded: np.ndarray, kept_by: np.ndarray) -> tuple[np.ndarray, 
     return np.where(at_floor, kept_by, -2).argmax(axis=1), floor
 
 
+def values_by_id(
+    keys: np.ndarray,
+    ids: np.ndarray,
+    values: np.ndarray,
+    default: float,
+    sorter: np.ndarray | None = None,
+) -> np.ndarray:
+    """`values` (one per id of `ids`) placed where their id is in `keys` (sorted, or in
+    the order `sorter` gives), `default` elsewhere; ids not in `keys` are left out."""
+    placed = np.full(len(keys), default)
+    if len(ids) and len(keys):
+        rows = np.searchsorted(keys, ids, sorter=sorter)
+        rows = np.minimum(rows, len(keys) - 1)
+        if sorter is not None:
+            rows = sorter[rows]
+        held = keys[rows] == ids
+        placed[rows[held]] = values[held]
+    return placed
+
+
 # What a rebuild keeps of each ranked pair, in this order (columns of its arrays).
 PARTS = ("score", "location_score", "toms_score", "fit_score", "distance_m")
 
