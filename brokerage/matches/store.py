@@ -347,6 +347,7 @@ class _Rows:
 
         def rescanned(offer_ids: list[int]) -> dict[int, list[int]]:
             ids, found = self.seekers.ids, {}
+            scene.look_up_words(self.side, [offers.index[offer_id] for offer_id in offer_ids])
             for offer_id in offer_ids:
                 offer = offers.index[offer_id]
                 scores = scene.storable_offer_scores(self.side, offer)
