@@ -27,8 +27,9 @@ from ..listings.models import Listing, Offer
 from ..matching.engine import TIE_DECIMALS, Scores
 from ..types import utcnow
 from . import kept, rebuilding
-from .models import Match, State
+from .models import Match
 from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes, split
+from .recompute_rows import SUGGESTED, RecomputeRows, StoredRow, batches
 from .scene import (
     PARTS,
     SIDE_OF,
@@ -40,14 +41,12 @@ from .scene import (
     Scene,
     Side,
     best,
+    values_by_id,
 )
 
-SUGGESTED = State.SUGGESTED.value
 # A pair scored in the full pool or on its own differs by float noise at most: a smaller
 # difference is no change.
 SAME_SCORE = 1e-6
-# Rows read by one query (a bound parameter per key).
-READ_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -57,15 +56,15 @@ class RebuildReport:
     policy_version: int
 
 
-def _fields(pair: PairScore, reasons: list[str] | None, scene: Scene) -> dict[str, Any]:
-    """A row's scores and reasons."""
+def row_fields(pair: PairScore, reasons: list[str] | None, scene: Scene) -> dict[str, Any]:
+    """A row's scores and reasons, by column (`recompute_rows.ROW_FIELDS`)."""
     return {
         "score": pair.score,
         "location_score": pair.location,
         "toms_score": pair.toms,
         "fit_score": pair.fit,
         "distance_m": pair.distance_m,
-        "stored_reasons": reasons,
+        "reasons": reasons,
         "policy_version": scene.in_force.version,
         "computed_at": utcnow(),
     }
@@ -255,7 +254,7 @@ class _Change:
     partner now (None: no longer published)."""
 
     id: int
-    rows: dict[int, Match]
+    rows: dict[int, StoredRow]
     totals: np.ndarray | None
 
     def now(self, partner: int | None) -> float:
@@ -266,13 +265,14 @@ class _Change:
 
 @dataclass(frozen=True)
 class _Ranking:
-    """Partners' own rankings of the changed kind: rows by `key` (the partner) and `partner`
-    (the ranked listing), ranked in the `rank` attribute."""
+    """Partners' own rankings of the changed kind: rows by `key` (the partner: offers if
+    `by_offer`) and `partner` (the ranked listing), ranked in the `rank` attribute."""
 
     key: Any
     partner: Any
     rank: str
     partners: Listings
+    by_offer: bool
 
 
 class _Ranked(NamedTuple):
@@ -285,22 +285,6 @@ class _Ranked(NamedTuple):
 def _places(ranked: list[int]) -> dict[int, int]:
     """Ranks 1..n of the partners in `ranked` (ids, best first)."""
     return {partner: rank for rank, partner in enumerate(ranked, start=1)}
-
-
-def _batches(keys: Iterable[int]) -> Iterator[list[int]]:
-    """`keys` in order, a read's worth at a time."""
-    ordered = sorted(keys)
-    for start in range(0, len(ordered), READ_BATCH):
-        yield ordered[start : start + READ_BATCH]
-
-
-def _threshold(nth: dict[int, float], listings: Listings) -> np.ndarray:
-    """Per listing, the score a newcomer must reach: its N-th score, or -inf if not full."""
-    floor = np.full(len(listings), -np.inf)
-    for listing_id, score in nth.items():
-        if listing_id in listings.index:
-            floor[listings.index[listing_id]] = score
-    return floor
 
 
 def nth_score_query(rank_column: Any, key_column: Any, seeker_column: Any) -> Select[Any]:
@@ -317,33 +301,24 @@ class _Rows:
         self.scene, self.side = scene, side
         self.column = getattr(Match, side.column)
         self.seekers, _ = scene.seekers(side)
+        self.stored = RecomputeRows(side.column)
         # Scores already worked out against every partner, by scene index (see `_pair`):
         # the changed seeker's against every offer, rescanned offers' against every seeker.
         self.seekers_scores: dict[int, Scores] = {}
         self.offers_scores: dict[int, Scores] = {}
 
-    def of_seeker(self, seeker_id: int) -> dict[int, Match]:
-        return self.grouped(self.column, Match.offer_id, [seeker_id])[seeker_id]
+    def of_seeker(self, seeker_id: int) -> dict[int, StoredRow]:
+        return self.stored.of(False, [seeker_id])[seeker_id]
 
-    def of_offer(self, offer_id: int) -> dict[int, Match]:
-        return self.grouped(Match.offer_id, self.column, [offer_id])[offer_id]
-
-    def grouped(self, key: Any, partner: Any, keys: Collection[int]) -> dict[int, dict[int, Match]]:
-        """The rows of each of `keys` (seekers, or offers with this side's seekers), by key
-        then partner, a few queries in all rather than one per key."""
-        found: dict[int, dict[int, Match]] = {k: {} for k in keys}
-        for chosen in _batches(found):
-            query = select(Match).where(key.in_(chosen), partner.is_not(None))
-            for row in db.session.scalars(query):
-                found[getattr(row, key.key)][getattr(row, partner.key)] = row
-        return found
+    def of_offer(self, offer_id: int) -> dict[int, StoredRow]:
+        return self.stored.of(True, [offer_id])[offer_id]
 
     def ranks(self, ranking: _Ranking, keys: Collection[int]) -> dict[int, dict[int, _Ranked]]:
         """Each of `keys`' ranked partners with their score and rank: what a merge reads,
         without loading the rows (thousands, for an opportunity in many offers' rankings)."""
         rank = getattr(Match, ranking.rank)
         found: dict[int, dict[int, _Ranked]] = {k: {} for k in keys}
-        for chosen in _batches(found):
+        for chosen in batches(found):
             query = select(ranking.key, ranking.partner, Match.score, rank).where(
                 ranking.key.in_(chosen), ranking.partner.is_not(None), rank.is_not(None)
             )
@@ -351,10 +326,15 @@ class _Rows:
                 found[key][partner] = _Ranked(score, place)
         return found
 
-    def nth_scores(self, rank_column: Any, key_column: Any) -> dict[int, float]:
-        """The N-th ranked score of each listing whose ranking is full."""
+    def floor(self, rank_column: Any, key_column: Any, listings: Listings) -> np.ndarray:
+        """Per listing, the score a newcomer must reach: the N-th ranked score of its full
+        ranking, or -inf if not full. Read as plain rows straight into arrays, not through a
+        dict (every offer's N-th, 15,000 rows at 10,000 suppliers: 19 -> 11 ms CPU)."""
         query = nth_score_query(rank_column, key_column, self.column)
-        return {key: score for key, score in db.session.execute(query)}
+        rows = db.session.connection().execute(query).all()
+        ids = np.fromiter((row[0] for row in rows), np.int64, len(rows))
+        scores = np.fromiter((row[1] for row in rows), np.float64, len(rows))
+        return values_by_id(listings.ids, ids, scores, -np.inf)
 
     def seeker_changed(self, seeker_id: int) -> None:
         """A seeker changed: its own top N, and the offers' rankings it may enter or leave."""
@@ -367,6 +347,7 @@ class _Rows:
 
         def rescanned(offer_ids: list[int]) -> dict[int, list[int]]:
             ids, found = self.seekers.ids, {}
+            scene.look_up_words(self.side, [offers.index[offer_id] for offer_id in offer_ids])
             for offer_id in offer_ids:
                 offer = offers.index[offer_id]
                 scores = scene.storable_offer_scores(self.side, offer)
@@ -376,8 +357,8 @@ class _Rows:
 
         self._rerank(
             _Change(seeker_id, self.of_seeker(seeker_id), totals),
-            _Ranking(Match.offer_id, self.column, "offer_rank", offers),
-            _threshold(self.nth_scores(Match.offer_rank, Match.offer_id), offers),
+            _Ranking(Match.offer_id, self.column, "offer_rank", offers, by_offer=True),
+            self.floor(Match.offer_rank, Match.offer_id, offers),
             rescanned,
             lambda offer_id, s_id: (self.seekers.index[s_id], offers.index.get(offer_id)),
         )
@@ -386,6 +367,7 @@ class _Rows:
             self.of_seeker(seeker_id), top, "seeker_rank", lambda o_id: (seeker, offers.index[o_id])
         )
         self._refresh(self.of_seeker(seeker_id).values())
+        self.stored.write()
 
     def offer_changed(self, offer_id: int) -> None:
         """An offer changed: the seekers' rankings it may enter or leave, and its own top N."""
@@ -404,8 +386,8 @@ class _Rows:
 
         self._rerank(
             _Change(offer_id, self.of_offer(offer_id), totals),
-            _Ranking(self.column, Match.offer_id, "seeker_rank", seekers),
-            _threshold(self.nth_scores(Match.seeker_rank, self.column), seekers),
+            _Ranking(self.column, Match.offer_id, "seeker_rank", seekers, by_offer=False),
+            self.floor(Match.seeker_rank, self.column, seekers),
             rescanned,
             lambda s_id, o_id: (seekers.index.get(s_id), scene.offers.index[o_id]),
         )
@@ -414,6 +396,7 @@ class _Rows:
             self.of_offer(offer_id), top, "offer_rank", lambda s_id: (seekers.index[s_id], offer)
         )
         self._refresh(self.of_offer(offer_id).values())
+        self.stored.write()
 
     def _rerank(
         self,
@@ -456,37 +439,33 @@ class _Rows:
             for partner, ranked_ids in rankings.items()
             if _places(ranked_ids) != {p: member.rank for p, member in stored[partner].items()}
         ]
-        rows = self.grouped(ranking.key, ranking.partner, moved)
+        rows = self.stored.of(ranking.by_offer, moved)
         for partner in moved:
             self._set_ranks(rows[partner], rankings[partner], rank, partial(pair, partner))
 
     def _set_ranks(
         self,
-        existing: dict[int, Match],
+        existing: dict[int, StoredRow],
         ranked: list[int],
         attribute: str,
         pair: Callable[[int], tuple[int | None, int | None]],
     ) -> None:
         """Give the partners in `ranked` (ids, best first) ranks 1..n in `attribute`, clear
-        the others, create missing rows, and delete suggested rows ranked nowhere; written at
-        the next query or flush (one flush for many rankings: each flush looks at every
-        object the session holds)."""
+        the others, create missing rows, and delete suggested rows ranked nowhere; written
+        when the recompute of the listing ends (`RecomputeRows.write`)."""
         new = _places(ranked)
         for partner, row in existing.items():
             if row.state != SUGGESTED:
                 continue
-            if getattr(row, attribute) != new.get(partner):
-                # Set only when it changes: a row set even to its own value is "dirty", and
-                # each flush and the change log look through every dirty row.
-                setattr(row, attribute, new.get(partner))
+            row.set(attribute, new.get(partner))
             if row.seeker_rank is None and row.offer_rank is None:
-                db.session.delete(row)
+                self.stored.delete(row)
         for partner, rank in new.items():
             if partner not in existing:
                 seeker, offer = pair(partner)
                 created = self._create(seeker, offer, explained=attribute == "seeker_rank")
                 if created is not None:
-                    setattr(created, attribute, rank)
+                    created.set(attribute, rank)
 
     def _pair(self, seeker: int | None, offer: int | None) -> PairScore | None:
         """The pair's scores; None if either side is unpublished or the pair is out of reach.
@@ -509,35 +488,32 @@ class _Rows:
     def _reasons(self, seeker: int, offer: int, pair: PairScore) -> list[str]:
         return self.scene.reasons(self.side, seeker, offer, pair.distance_m, pair.fit)
 
-    def _create(self, seeker: int | None, offer: int | None, explained: bool) -> Match | None:
+    def _create(self, seeker: int | None, offer: int | None, explained: bool) -> StoredRow | None:
         """A new row for the pair, with its reasons if `explained` (a pair entering a
         seeker's top N); None if the pair cannot be stored."""
         pair = self._pair(seeker, offer)
         if seeker is None or offer is None or pair is None:
             return None
         reasons = self._reasons(seeker, offer, pair) if explained else None
-        row = Match(
-            offer_id=int(self.scene.offers.ids[offer]),
-            **{self.side.column: int(self.seekers.ids[seeker])},
-            **_fields(pair, reasons, self.scene),
+        return self.stored.create(
+            int(self.seekers.ids[seeker]),
+            int(self.scene.offers.ids[offer]),
+            row_fields(pair, reasons, self.scene),
         )
-        db.session.add(row)
-        return row
 
-    def _refresh(self, rows: Iterable[Match]) -> None:
+    def _refresh(self, rows: Iterable[StoredRow]) -> None:
         """Re-score the changed listing's suggested rows with what it says now, with reasons
         only where the pair is in its seeker's top N (as a rebuild stores them: the rest are
         explained when shown)."""
         for row in rows:
             if row.state != SUGGESTED:
                 continue
-            seeker = self.seekers.index.get(getattr(row, self.side.column))
-            offer = self.scene.offers.index.get(row.offer_id)
+            seeker = self.seekers.index.get(row.seeker)
+            offer = self.scene.offers.index.get(row.offer)
             pair = self._pair(seeker, offer)
             if seeker is None or offer is None or pair is None:
-                db.session.delete(row)
+                self.stored.delete(row)
                 continue
             reasons = None if row.seeker_rank is None else self._reasons(seeker, offer, pair)
-            for name, value in _fields(pair, reasons, self.scene).items():
-                setattr(row, name, value)
-        db.session.flush()
+            for name, value in row_fields(pair, reasons, self.scene).items():
+                row.set(name, value)

@@ -43,7 +43,7 @@ from ..types import utcnow
 from . import kept, rebuilding, scene
 from .policy import policy_in_force, supplier_policy
 from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes, split
-from .scene import best
+from .scene import best, values_by_id
 from .supplier_inputs import (
     OpportunityQueries,
     SupplierWorld,
@@ -91,15 +91,9 @@ class SupplierScene:
     def supplier_values(self, by_id: dict[int, float], default: float) -> np.ndarray:
         """`by_id`'s values in the order of the world's suppliers (`default` elsewhere);
         ids of suppliers the world does not hold are left out."""
-        values = np.full(len(self.supplier_keys), default)
-        if by_id and len(values):
-            ids = np.fromiter(by_id, dtype=np.int64, count=len(by_id))
-            given = np.fromiter(by_id.values(), dtype=np.float64, count=len(by_id))
-            rows = np.searchsorted(self.supplier_keys, ids, sorter=self._key_order)
-            rows = self._key_order[np.minimum(rows, len(self.supplier_keys) - 1)]
-            held = self.supplier_keys[rows] == ids
-            values[rows[held]] = given[held]
-        return values
+        ids = np.fromiter(by_id, dtype=np.int64, count=len(by_id))
+        given = np.fromiter(by_id.values(), dtype=np.float64, count=len(by_id))
+        return values_by_id(self.supplier_keys, ids, given, default, self._key_order)
 
     @cached_property
     def _key_order(self) -> np.ndarray:

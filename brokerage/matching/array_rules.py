@@ -169,20 +169,36 @@ class TypoIndex:
         """The vocabulary ids of the words within MAX_TYPO_LENGTH_CHANGE letters of a long
         `word`, and their similarity to it (0 below the cutoff); none for a word compared
         exactly (text.may_be_typo)."""
-        if compared_exactly(word):
-            return self.ids[:0], np.empty(0)
-        low = np.searchsorted(self._lengths, len(word) - MAX_TYPO_LENGTH_CHANGE, "left")
-        high = np.searchsorted(self._lengths, len(word) + MAX_TYPO_LENGTH_CHANGE, "right")
-        if high <= low:
-            return self.ids[:0], np.empty(0)
-        others = self.words[low:high]
-        similarity = typo_similarity([word], others, policy)[0]
-        # As reference.word_matches: alike by ratio, and a typo by text.may_be_typo (a short
-        # word only one letter apart).
-        for i in np.flatnonzero(similarity):
-            if not may_be_typo(word, others[i]):
-                similarity[i] = 0.0
-        return self.ids[low:high], similarity
+        return self.similar_many([word], policy)[word]
+
+    def similar_many(
+        self, words: Sequence[str], policy: MatchingPolicy
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """`similar` of each of `words`, the words of one length compared with theirs in one
+        pass (a save that scores dozens of offers looks up hundreds of words)."""
+        found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        by_length: dict[int, list[str]] = {}
+        for word in dict.fromkeys(words):
+            if compared_exactly(word):
+                found[word] = (self.ids[:0], np.empty(0))
+            else:
+                by_length.setdefault(len(word), []).append(word)
+        for length, same in by_length.items():
+            low = int(np.searchsorted(self._lengths, length - MAX_TYPO_LENGTH_CHANGE, "left"))
+            high = int(np.searchsorted(self._lengths, length + MAX_TYPO_LENGTH_CHANGE, "right"))
+            if high <= low:
+                found.update((word, (self.ids[:0], np.empty(0))) for word in same)
+                continue
+            others = self.words[low:high]
+            compared = typo_similarity(same, others, policy)
+            for word, similarity in zip(same, compared, strict=True):
+                # As reference.word_matches: alike by ratio, and a typo by text.may_be_typo
+                # (a short word only one letter apart).
+                for i in np.flatnonzero(similarity):
+                    if not may_be_typo(word, others[i]):
+                        similarity[i] = 0.0
+                found[word] = (self.ids[low:high], similarity)
+        return found
 
 
 @dataclass(frozen=True)

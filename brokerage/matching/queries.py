@@ -316,6 +316,21 @@ def _similarity(
     return best, present
 
 
+def look_up_similar_words(
+    candidates: Sequence[Candidate], queries: QueryPool, policy: MatchingPolicy
+) -> None:
+    """Keep in the pool the similar words of every word of `candidates` it does not hold
+    yet, found in one pass per word length rather than one per word: for candidates about
+    to be scored one after another against the queries (`_typos_of` then finds them)."""
+    cutoff = policy.word_similarity_cutoff
+    words = {word for candidate in candidates for word in fit_words(candidate.text)}
+    missing = [word for word in sorted(words) if (word, cutoff) not in queries.similar_words]
+    if len(queries.similar_words) + len(missing) > SIMILAR_WORDS_KEPT:
+        queries.similar_words.clear()
+    for word, found in queries.typos.similar_many(missing, policy).items():
+        queries.similar_words[(word, cutoff)] = found
+
+
 def _typos_of(
     word: str, queries: QueryPool, policy: MatchingPolicy
 ) -> tuple[np.ndarray, np.ndarray]:

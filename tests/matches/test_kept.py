@@ -4,6 +4,7 @@ against a fresh read would."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -388,3 +389,15 @@ def test_a_kept_offer_save_explains_its_pairs_without_building_the_whole_offer_p
 
     assert any(reasons)  # the reading need's pair is explained...
     assert [n for n in built if n > 1] == []  # ...without the two offers' whole pool
+
+
+def test_the_kept_world_is_left_out_of_the_collectors_full_passes(county, in_app):
+    county.list("offer", "readers", **offer("Reading", "OX4 2JY", READING))
+    gc.unfreeze()
+    try:
+        in_app(kept.forget)
+        assert gc.get_freeze_count() == 0
+        in_app(kept.offer_side)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

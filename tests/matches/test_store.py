@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
 
 from brokerage.extensions import db
-from brokerage.listings.models import Need
+from brokerage.listings.models import Need, Opportunity
 from brokerage.matches.models import Match
 from brokerage.matches.policy import publish_policy
+from brokerage.matches.recompute_rows import RecomputeRows
 from brokerage.matches.scene import SIDES, Scene, explain_stored
-from brokerage.matches.store import nth_score_query, rebuild
+from brokerage.matches.store import nth_score_query, rebuild, recompute
 from brokerage.matching import MatchingPolicy
 from brokerage.toms.service import matching_catalogue
 from tests.helpers.app import counted_statements, query_plan
@@ -280,6 +282,42 @@ def test_rows_people_acted_on_survive_recomputes_and_rebuilds(county, in_app):
         score,
         version,
     )
+
+
+def test_a_save_writes_its_rescored_rows_in_a_few_statements_not_one_per_row(county, in_app):
+    ids = _small_county(county)
+    county.list("offer", "caterers", **offer("Cleaning crew", "OX4 1JE", JOBS))
+
+    def rescored() -> tuple[int, list[str]]:
+        opportunity = db.session.get(Opportunity, ids["opportunity"])
+        opportunity.description = f"{opportunity.description} Updated."
+        db.session.flush()
+        with counted_statements() as statements:
+            recompute([opportunity])
+        rows = db.session.scalar(
+            select(func.count(Match.id)).where(Match.opportunity_id == opportunity.id)
+        )
+        db.session.rollback()
+        return rows, [s for s in statements if s.startswith("UPDATE matches")]
+
+    rows, updates = in_app(rescored)
+    assert rows >= 3, "the opportunity is in several offers' rankings"
+    assert 1 <= len(updates) < rows
+
+
+def test_a_row_changed_while_recomputed_stops_the_recompute_as_the_orm_did(county, in_app):
+    ids = _small_county(county)
+
+    def raced() -> None:
+        rows = RecomputeRows("opportunity_id")
+        row = next(iter(rows.of(False, [ids["opportunity"]])[ids["opportunity"]].values()))
+        db.session.execute(update(Match).where(Match.id == row.id).values(version=row.version + 1))
+        row.set("score", 0.5)
+        with pytest.raises(StaleDataError):
+            rows.write()
+        db.session.rollback()
+
+    in_app(raced)
 
 
 def test_publishing_a_new_policy_rescores_every_stored_match_with_its_version(county, in_app):

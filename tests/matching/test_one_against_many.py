@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from brokerage.matching import Candidate, CandidatePool, MatchingPolicy, Wanted, WantedMeasure
 from brokerage.matching.engine import ProbePool, score_all
-from brokerage.matching.queries import QueryPool, score_against
+from brokerage.matching.queries import QueryPool, look_up_similar_words, score_against
 from brokerage.matching.reference import score_pair
 from tests.matching.strategies import CATALOGUE, candidate, candidate_lists, texts, wanted
 
@@ -224,6 +224,26 @@ def test_a_pool_finds_a_words_typos_once_and_scores_as_a_pool_that_kept_nothing(
         fresh = score_all(query, CandidatePool(candidates, CATALOGUE), policy)
         for part in PARTS:
             np.testing.assert_array_equal(getattr(scores, part), getattr(fresh, part))
+
+
+@settings(max_examples=60, deadline=None)
+@given(candidate_lists(), st.lists(wanted(), min_size=1, max_size=4), st.sampled_from(POLICIES))
+def test_candidates_words_looked_up_together_score_as_words_looked_up_one_by_one(
+    candidates, queries, policy
+):
+    """A save rescoring many offers finds their words' typos in one pass per word length:
+    scoring the offers after looks up no word again, and scores as looking up word by word."""
+    pool = CandidatePool(candidates, CATALOGUE)
+    together = QueryPool(queries, CATALOGUE)
+    look_up_similar_words(candidates, together, policy)
+    with patch.object(together.typos, "similar", wraps=together.typos.similar) as similar:
+        got = [score_against(item, together, pool.word_weight, policy) for item in candidates]
+    assert similar.call_count == 0
+    one_by_one = QueryPool(queries, CATALOGUE)
+    for item, scores in zip(candidates, got, strict=True):
+        want = score_against(item, one_by_one, pool.word_weight, policy)
+        for part in ("included", *PARTS):
+            np.testing.assert_array_equal(getattr(scores, part), getattr(want, part), part)
 
 
 def assert_scores_as_built_afresh(
