@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -77,6 +77,11 @@ def kept_field(draw: Callable[[Any], Markup], field: Field) -> Markup:
         return _kept_drawing((draw, look), lambda: draw(field))
     drawing = _kept_drawing((draw, look), lambda: _drawn_standing_in(draw, field))
     return drawing.replace(STAND_IN, typed)
+
+
+def kept_fields(draw: Callable[[Any], Markup], fields: Iterable[Field]) -> Markup:
+    """`kept_field` for each of `fields`, one after another (one call from a template)."""
+    return Markup("").join([kept_field(draw, field) for field in fields])
 
 
 def _kept_drawing(

@@ -9,7 +9,7 @@ from wtforms import Field, Form, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length
 
 from brokerage.choices import SelectChoice
-from brokerage.widgets import KeptOptionsSelectField, kept_field
+from brokerage.widgets import KeptOptionsSelectField, kept_field, kept_fields
 
 CHOICES = [
     SelectChoice("", "Any"),
@@ -136,3 +136,13 @@ def test_a_kept_select_with_shared_choices_shows_the_options_of_its_own_choices(
 
     assert '<option value="new">A new kind</option>' in drawn
     assert draw.drawn == ["kind", "kind"]  # once for each tuple of choices
+
+
+def test_kept_fields_draws_each_field_one_after_another():
+    form = _search(words="oak tree", kind="a&b")
+    fields = [form.words, form.kind]
+
+    drawn = kept_fields(Drawer(), fields)
+
+    assert drawn == kept_field(Drawer(), form.words) + kept_field(Drawer(), form.kind)
+    assert drawn.index('value="oak tree"') < drawn.index('<option selected value="a&amp;b">')
