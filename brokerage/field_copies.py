@@ -30,11 +30,14 @@ _first_bound_lock = threading.Lock()
 class CopiedFieldsMeta(DefaultMeta):
     """A form's `Meta` base binding each field by copying the one bound first (a form's
     class with it must not build fields per form: no `choices` callables, no `__init__`
-    arguments for fields)."""
+    arguments for fields). A form with a CSRF token binds as WTForms does: its token field
+    is made afresh for each form."""
 
     def bind_field(
         self, form: Any, unbound_field: UnboundField[FieldT], options: MutableMapping[str, Any]
     ) -> FieldT:
+        if getattr(self, "csrf", False):
+            return super().bind_field(form, unbound_field, options)
         key = (unbound_field, options["name"], options.get("prefix", ""))
         first: FieldT | None = _first_bound.get(key)
         if first is None:

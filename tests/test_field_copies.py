@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
-from wtforms import Form, StringField
+from wtforms import Field, Form, StringField
+from wtforms.csrf.core import CSRF
 from wtforms.validators import DataRequired, Length
 
+from brokerage import field_copies
 from brokerage.choices import SelectChoice
 from brokerage.field_copies import CopiedFieldsMeta
 from brokerage.widgets import KeptOptionsSelectField
@@ -46,3 +48,26 @@ def test_a_copied_select_shares_its_choices_unchanged():
     assert first.kind.choices is second.kind.choices
     assert isinstance(first.kind.choices, tuple)
     assert [choice.value for choice in second.kind.choices] == ["", "x"]
+
+
+class FixedToken(CSRF):
+    def generate_csrf_token(self, csrf_token_field: Field) -> str:
+        return "token"
+
+
+class Guarded(Form):
+    class Meta(CopiedFieldsMeta):
+        csrf = True
+        csrf_class = FixedToken
+
+    words = StringField("Words")
+
+
+def test_a_form_with_a_csrf_token_keeps_no_field_of_its_own():
+    kept = len(field_copies._first_bound)
+
+    forms = [Guarded(formdata=MultiDict({"words": word})) for word in ("oak", "ash")]
+
+    assert len(field_copies._first_bound) == kept
+    assert [form.words.data for form in forms] == ["oak", "ash"]
+    assert forms[0].csrf_token.current_token == "token"
