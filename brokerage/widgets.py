@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Field, SelectField, StringField
 from wtforms.widgets import Select
 
@@ -81,7 +81,7 @@ def kept_field(draw: Callable[[Any], Markup], field: Field) -> Markup:
 
 def kept_fields(draw: Callable[[Any], Markup], fields: Iterable[Field]) -> Markup:
     """`kept_field` for each of `fields`, one after another (one call from a template)."""
-    return Markup("").join([kept_field(draw, field) for field in fields])
+    return escape("").join([kept_field(draw, field) for field in fields])  # Markup's join
 
 
 def _kept_drawing(
