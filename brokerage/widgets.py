@@ -14,11 +14,11 @@ from __future__ import annotations
 import importlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Field, SelectField, StringField
 from wtforms.widgets import Select
 
@@ -77,6 +77,11 @@ def kept_field(draw: Callable[[Any], Markup], field: Field) -> Markup:
         return _kept_drawing((draw, look), lambda: draw(field))
     drawing = _kept_drawing((draw, look), lambda: _drawn_standing_in(draw, field))
     return drawing.replace(STAND_IN, typed)
+
+
+def kept_fields(draw: Callable[[Any], Markup], fields: Iterable[Field]) -> Markup:
+    """`kept_field` for each of `fields`, one after another (one call from a template)."""
+    return escape("").join([kept_field(draw, field) for field in fields])  # Markup's join
 
 
 def _kept_drawing(
@@ -151,12 +156,60 @@ def _items(mapping: Mapping[str, Any] | None) -> tuple[tuple[str, Any], ...]:
     return tuple(sorted(mapping.items())) if mapping else ()
 
 
-def _options(choices: object) -> tuple[tuple[str, str, str | None], ...] | None:
+class Options:
+    """A select's options in a field's look: hashed once, when made; and their values."""
+
+    __slots__ = ("options", "values", "_hash")
+
+    def __init__(self, options: tuple[tuple[str, str, str | None], ...]) -> None:
+        self.options = options
+        self.values = frozenset(value for value, _, _ in options)
+        self._hash = hash(options)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, Options) and other.options == self.options)
+
+
+# Tuples of choices by identity: the tuple itself (so its id is not reused), its options.
+_shared_options: OrderedDict[int, tuple[tuple[Any, ...], Options | None]] = OrderedDict()
+_shared_options_lock = threading.Lock()
+SHARED_OPTIONS_KEPT = 64
+
+
+def _options(choices: object) -> Options | None:
+    if isinstance(choices, tuple):
+        return shared_options(choices)
     if not isinstance(choices, list):
         return None
+    return _options_of(choices)
+
+
+def shared_options(choices: tuple[Any, ...]) -> Options | None:
+    """The options of a tuple of choices (never changed, so shared: `field_copies`, a form's
+    choices made once per catalogue), worked out once for each tuple; None if some choice
+    is not a plain `SelectChoice`."""
+    with _shared_options_lock:
+        kept = _shared_options.get(id(choices))
+    if kept is not None and kept[0] is choices:
+        return kept[1]
+    options = _options_of(choices)
+    with _shared_options_lock:
+        _shared_options[id(choices)] = (choices, options)  # kept: its id stays its own
+        if len(_shared_options) > SHARED_OPTIONS_KEPT:
+            _shared_options.popitem(last=False)
+    return options
+
+
+def _options_of(choices: list[Any] | tuple[Any, ...]) -> Options | None:
     options = []
     for choice in choices:
         if not isinstance(choice, SelectChoice) or choice.render_kw:
             return None
         options.append((choice.value, choice.label, choice.optgroup))
-    return tuple(options)
+    try:
+        return Options(tuple(options))
+    except TypeError:  # a value or label that is not plain data
+        return None

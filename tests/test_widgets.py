@@ -9,7 +9,7 @@ from wtforms import Field, Form, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length
 
 from brokerage.choices import SelectChoice
-from brokerage.widgets import KeptOptionsSelectField, kept_field
+from brokerage.widgets import KeptOptionsSelectField, kept_field, kept_fields
 
 CHOICES = [
     SelectChoice("", "Any"),
@@ -120,3 +120,29 @@ def test_a_field_whose_value_is_not_plain_data_is_drawn_every_time():
 
     assert draw.drawn == ["many", "many"]
     assert '<option selected value="a&amp;b">' in drawn
+
+
+def test_a_kept_select_with_shared_choices_shows_the_options_of_its_own_choices():
+    draw = Drawer()
+    form = _search()
+    form.kind.choices = tuple(CHOICES[:3])
+    kept_field(draw, form.kind)
+
+    newer = (*CHOICES[:3], SelectChoice("new", "A new kind"))
+    for _ in range(2):
+        form = _search()
+        form.kind.choices = newer
+        drawn = kept_field(draw, form.kind)
+
+    assert '<option value="new">A new kind</option>' in drawn
+    assert draw.drawn == ["kind", "kind"]  # once for each tuple of choices
+
+
+def test_kept_fields_draws_each_field_one_after_another():
+    form = _search(words="oak tree", kind="a&b")
+    fields = [form.words, form.kind]
+
+    drawn = kept_fields(Drawer(), fields)
+
+    assert drawn == kept_field(Drawer(), form.words) + kept_field(Drawer(), form.kind)
+    assert drawn.index('value="oak tree"') < drawn.index('<option selected value="a&amp;b">')

@@ -14,6 +14,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from ..choices import SelectChoice
 from ..errors import BrokerageError
+from ..field_copies import CopiedFieldsMeta
 from ..listings import cpv
 from ..listings.choices import CATEGORY_LABELS, SIZE_LABELS
 from ..listings.trades import COMMON_TRADES
@@ -23,7 +24,7 @@ from ..partnership import ExampleText
 from ..places.postcodes import InvalidPostcode
 from ..places.service import locate_known
 from ..toms.service import matching_catalogue, themes_of
-from ..widgets import KeptOptionsSelectField
+from ..widgets import KeptOptionsSelectField, shared_options
 from .service import SORTS, Filters, radius_in_metres
 
 MAX_WORDS_LENGTH = 200
@@ -45,26 +46,36 @@ def _known(what: str) -> Any:
     """A select's value must be one of its choices; the message names what was sent."""
 
     def check(form: Any, field: SelectField) -> None:
-        if field.data and field.data not in {value for value, *_ in field.iter_choices()}:
+        if field.data and field.data not in _choice_values(field):
             raise ValidationError(f"“{field.data[:40]}” is not {what}.")
 
     return check
 
 
+def _choice_values(field: SelectField) -> Container[object]:
+    """A select's values: worked out once for choices shared by every form (a tuple)."""
+    options = shared_options(field.choices) if isinstance(field.choices, tuple) else None
+    if options is not None:
+        return options.values
+    return {value for value, *_ in field.iter_choices()}
+
+
 @lru_cache(maxsize=4)
-def _catalogue_choices(catalogue: Catalogue) -> tuple[list[SelectChoice], list[SelectChoice]]:
+def _catalogue_choices(
+    catalogue: Catalogue,
+) -> tuple[tuple[SelectChoice, ...], tuple[SelectChoice, ...]]:
     """The theme and measure filters' choices, made once for each catalogue read (the same
     object until a commit changes the catalogue) and shared, unchanged, by every form."""
-    themes = [SelectChoice("", "Any theme"), *(SelectChoice(t, t) for t in themes_of(catalogue))]
-    measures = [
+    themes = (SelectChoice("", "Any theme"), *(SelectChoice(t, t) for t in themes_of(catalogue)))
+    measures = (
         SelectChoice("", "Any measure"),
         *(SelectChoice(m.code, f"{m.code}: {m.name[:80]}") for m in catalogue.measures.values()),
-    ]
+    )
     return themes, measures
 
 
 class SearchForm(FlaskForm):
-    class Meta:
+    class Meta(CopiedFieldsMeta):
         csrf = False
 
     q = StringField(

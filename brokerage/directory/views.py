@@ -16,7 +16,7 @@ from ..caching import cached, read_ahead, reads_ahead, render_part
 from ..listings import trades
 from ..listings.choices import Category, label_of
 from ..places.map import CountyMap, dot_map
-from ..widgets import kept_field
+from ..widgets import kept_field, kept_fields
 from . import service
 from .forms import SearchForm
 from .permissions import can_search
@@ -121,6 +121,7 @@ def _search(section: Section) -> tuple[bool, Markup]:
         category_label=lambda value: label_of(Category, value),
         trade_label=trades.label_of,
         kept_field=kept_field,
+        kept_fields=kept_fields,
     )
     return valid, content
 

@@ -153,3 +153,12 @@ def test_a_search_near_a_postcode_only_checks_the_postcode_exists(app, buyer, ma
 
     assert result_names(html) == ["Oak and Ash"]
     assert not [statement for statement in statements if "priority_place" in statement]
+
+
+def test_each_page_names_its_sector_filter_whatever_another_page_named_it(anon):
+    anon.get("/directory/needs?q=reading")
+    suppliers = anon.get("/directory/suppliers?q=reading").get_data(as_text=True)
+    needs = anon.get("/directory/needs?q=garden").get_data(as_text=True)
+
+    assert re.search(r'<label[^>]*for="sector"[^>]*>Sector</label>', suppliers)
+    assert re.search(r'<label[^>]*for="sector"[^>]*>Category</label>', needs)
