@@ -14,20 +14,20 @@ from typing import Any
 
 from flask import Flask
 
-# Functions remembered at most; past it the memory starts afresh (a request's own
-# `after_this_request` functions are new each time).
+from .memos import Memo
+
+# Functions remembered at most; past it the least recently used go (a request's own
+# `after_this_request` functions are new each time, and go first).
 CHECKED_KEPT = 10_000
 
 
 class BrokerageFlask(Flask):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._synchronous: dict[Callable[..., Any], bool] = {}
+        self._synchronous: Memo[Callable[..., Any], bool] = Memo(CHECKED_KEPT)
 
     def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
         synchronous = self._synchronous.get(func)
         if synchronous is None:
-            if len(self._synchronous) >= CHECKED_KEPT:
-                self._synchronous.clear()
-            synchronous = self._synchronous[func] = not iscoroutinefunction(func)
+            synchronous = self._synchronous.keep(func, not iscoroutinefunction(func))
         return func if synchronous else self.async_to_sync(func)

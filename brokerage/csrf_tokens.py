@@ -9,9 +9,11 @@ from __future__ import annotations
 from flask import Flask, current_app, g, session
 from flask_wtf.csrf import generate_csrf
 
+from .memos import Memo
+
 # In `app.extensions`: the signed token of each session token this process has served.
 _SIGNED = "csrf_tokens.signed"
-# Session tokens remembered at most; past it the memory starts afresh.
+# Session tokens remembered at most; past it the least recently used go.
 SIGNED_KEPT = 10_000
 
 
@@ -19,7 +21,7 @@ def init_app(app: Flask) -> None:
     """After `csrf.init_app`, whose `csrf_token` for templates (a global, and a context
     processor's, which a later one overrides) this replaces."""
     if app.config.get("WTF_CSRF_TIME_LIMIT") is None:
-        app.extensions[_SIGNED] = {}
+        app.extensions[_SIGNED] = Memo(SIGNED_KEPT)
         app.jinja_env.globals["csrf_token"] = csrf_token
         app.context_processor(_template_csrf_token)
 
@@ -32,11 +34,8 @@ def csrf_token() -> str:
     """For templates: the session's CSRF token, signed (Flask-WTF's `generate_csrf`, once per
     session token); forms rendered later in the request carry the same."""
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    signed: dict[str, str] = current_app.extensions[_SIGNED]
+    signed: Memo[str, str] = current_app.extensions[_SIGNED]
     if field not in g and (known := signed.get(session.get(field, ""))) is not None:
         setattr(g, field, known)  # where generate_csrf keeps the request's token
     token = generate_csrf()
-    if len(signed) >= SIGNED_KEPT:
-        signed.clear()
-    signed[session[field]] = token
-    return token
+    return signed.keep(session[field], token)

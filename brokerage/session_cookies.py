@@ -18,7 +18,9 @@ from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 
-# Cookies remembered at most in each process; past it the memory starts afresh.
+from .memos import Memo
+
+# Cookies remembered at most in each process; past it the least recently used go.
 CHECKED_KEPT = 10_000
 # In `app.extensions`: the app's Checked.
 _CHECKED = "session_cookies.checked"
@@ -32,7 +34,7 @@ class Checked:
     keys: tuple[str | bytes, ...]
     serializer: URLSafeTimedSerializer
     signer: TimestampSigner
-    cookies: dict[str, tuple[str, int]] = field(default_factory=dict)
+    cookies: Memo[str, tuple[str, int]] = field(default_factory=lambda: Memo(CHECKED_KEPT))
 
 
 class CheckedOnceSessionInterface(SecureCookieSessionInterface):
@@ -50,9 +52,7 @@ class CheckedOnceSessionInterface(SecureCookieSessionInterface):
                 )
             except BadSignature:
                 return self.session_class()
-            if len(checked.cookies) >= CHECKED_KEPT:
-                checked.cookies.clear()
-            checked.cookies[cookie] = (cookie.rsplit(".", 2)[0], int(signed.timestamp()))
+            checked.cookies.keep(cookie, (cookie.rsplit(".", 2)[0], int(signed.timestamp())))
             return self.session_class(data)
         payload, signed_at = known
         age = checked.signer.get_timestamp() - signed_at

@@ -36,11 +36,15 @@ from ..listings.models import (
 )
 from ..listings.trades import trade_words
 from ..matching.text import words
+from ..memos import Memo
 from ..places.districts import district_of
 from ..places.lookup import locate_postcode
 from ..places.postcodes import InvalidPostcode
 
 SUMMARY_LENGTH = 240
+# Words typed whose matches an index keeps: 193 words held 4.7 MB at 10,005 suppliers (the
+# entries holding each), so this many hold some 30 MB at 50,000.
+WORD_MATCHES_KEPT = 256
 
 
 class Entry(NamedTuple):
@@ -126,8 +130,11 @@ class Index:
     vcse: np.ndarray
     living_wage: np.ndarray
     name_rank: np.ndarray  # each entry's place in name order, to break ties
-    # Each word typed so far and what it matches, kept while this index is (service._word_term).
-    word_matches: dict[str, WordMatch] = field(default_factory=dict, compare=False, repr=False)
+    # The words typed most recently and what each matches, kept while this index is
+    # (service._word_term): the words most searches share stay, however many typos come.
+    word_matches: Memo[str, WordMatch] = field(
+        default_factory=lambda: Memo(WORD_MATCHES_KEPT), compare=False, repr=False
+    )
 
     @property
     def size_of(self) -> int:

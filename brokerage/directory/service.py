@@ -11,7 +11,6 @@ in a name or title counting in full and one elsewhere `BODY_WEIGHT` of it.
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,11 +29,6 @@ METRES_PER_KM = 1000.0
 WORD_SIMILARITY_CUTOFF = MatchingPolicy().word_similarity_cutoff
 BODY_WEIGHT = 0.8
 SORTS = ("relevance", "distance")
-# Words typed whose matches an index keeps: 193 words held 4.7 MB at 10,005 suppliers (the
-# entries holding each), so this many hold some 30 MB at 50,000.
-WORD_MATCHES_KEPT = 256
-# A web process runs two threads: one may keep a word while the other reads the kept words.
-_WORD_MATCHES_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -134,34 +128,14 @@ def _code_term(index: Index, code: str) -> _Term:
 def _word_term(index: Index, word: str) -> _Term:
     """Numbers match exactly: 2023 is not a typo for 2024. What a word matches is kept with
     the index: searches share most of their words."""
-    match = _kept_word_match(index, word)
+    match = index.word_matches.get(word)
     if match is None:
-        match = _word_match(index, word)
-        _keep_word_match(index, word, match)
+        match = index.word_matches.keep(word, _word_match(index, word))
     best = np.zeros(index.size_of)
     which = np.full(index.size_of, -1)
     best[match.ids] = match.best
     which[match.ids] = match.which
     return _Term(word, best, which, match.near)
-
-
-def _kept_word_match(index: Index, word: str) -> WordMatch | None:
-    """What `word` matches, if the index keeps it, kept again as the most recently used (a
-    dict keeps its order: the least recently used comes first)."""
-    with _WORD_MATCHES_LOCK:
-        match = index.word_matches.pop(word, None)
-        if match is not None:
-            index.word_matches[word] = match
-    return match
-
-
-def _keep_word_match(index: Index, word: str, match: WordMatch) -> None:
-    """Keep what `word` matches, letting the least recently used go past
-    `WORD_MATCHES_KEPT`: the words most searches share stay, however many typos come."""
-    with _WORD_MATCHES_LOCK:
-        index.word_matches[word] = match
-        while len(index.word_matches) > WORD_MATCHES_KEPT:
-            del index.word_matches[next(iter(index.word_matches))]
 
 
 def _word_match(index: Index, word: str) -> WordMatch:

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from brokerage.accounts.models import Organisation
-from brokerage.directory import service as directory_service
+from brokerage.directory import index as directory_index
 from brokerage.directory.service import Filters, ResultPage, radius_in_metres, search
 from brokerage.extensions import db
 from brokerage.listings import profiles, service
@@ -292,7 +292,7 @@ def test_a_word_is_matched_against_the_vocabulary_once_per_index(
 def test_an_index_keeps_the_words_searched_most_recently(make_supplier, in_app, monkeypatch):
     make_supplier("Oak and Ash", offers=(("Carpentry apprenticeships", "published"),))
     compared = vocabulary_comparisons(monkeypatch)
-    monkeypatch.setattr(directory_service, "WORD_MATCHES_KEPT", 3)
+    monkeypatch.setattr(directory_index, "WORD_MATCHES_KEPT", 3)
     for words in ("carpentry", "cowley", "joinery", "carpentry", "plumbing", "carpentry"):
         found(in_app, words=words)
 
