@@ -1,6 +1,6 @@
 """A process's memory of work it may be asked for again: the one bounded memo the app's
 hand-kept memories share (checked session cookies, signed CSRF tokens, hooks' async check,
-drawn form fields, a directory index's word matches).
+drawn form fields and their options, a directory index's word matches).
 
 `functools.lru_cache` serves a pure function of hashable arguments; a `Memo` serves the
 rest: values kept by callers that work them out in more than one way, or that must look

@@ -12,8 +12,6 @@ database is in a drawing that is not in its key, so nothing kept can go stale.
 from __future__ import annotations
 
 import importlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
@@ -23,6 +21,7 @@ from wtforms import Field, SelectField, StringField
 from wtforms.widgets import Select
 
 from .choices import SelectChoice
+from .memos import Memo
 
 OPTIONS_KEPT = 4_096
 # Each search brings a few free-text values seen once; the filters' usual looks, drawn on
@@ -56,8 +55,7 @@ class KeptOptionsSelectField(SelectField):
     widget = KeptOptionsSelect()
 
 
-_drawings: OrderedDict[tuple[Callable[[Any], Markup], Look], Markup] = OrderedDict()
-_drawings_lock = threading.Lock()
+_drawings: Memo[tuple[Callable[[Any], Markup], Look], Markup] = Memo(FIELDS_KEPT)
 # Stands for a text box's value in its kept drawing: letters only, which escaping leaves as
 # they are, so each search's words are put in its place (escaped) rather than drawn afresh.
 STAND_IN = "keptfieldvaluestandsinhere"
@@ -87,16 +85,9 @@ def kept_fields(draw: Callable[[Any], Markup], fields: Iterable[Field]) -> Marku
 def _kept_drawing(
     key: tuple[Callable[[Any], Markup], Look], work_out: Callable[[], Markup]
 ) -> Markup:
-    with _drawings_lock:
-        drawn = _drawings.get(key)
-        if drawn is not None:
-            _drawings.move_to_end(key)
-            return drawn
-    drawn = work_out()
-    with _drawings_lock:
-        _drawings[key] = drawn
-        if len(_drawings) > FIELDS_KEPT:
-            _drawings.popitem(last=False)
+    drawn = _drawings.get(key)
+    if drawn is None:
+        drawn = _drawings.keep(key, work_out())
     return drawn
 
 
@@ -174,9 +165,8 @@ class Options:
 
 
 # Tuples of choices by identity: the tuple itself (so its id is not reused), its options.
-_shared_options: OrderedDict[int, tuple[tuple[Any, ...], Options | None]] = OrderedDict()
-_shared_options_lock = threading.Lock()
 SHARED_OPTIONS_KEPT = 64
+_shared_options: Memo[int, tuple[tuple[Any, ...], Options | None]] = Memo(SHARED_OPTIONS_KEPT)
 
 
 def _options(choices: object) -> Options | None:
@@ -191,15 +181,11 @@ def shared_options(choices: tuple[Any, ...]) -> Options | None:
     """The options of a tuple of choices (never changed, so shared: `field_copies`, a form's
     choices made once per catalogue), worked out once for each tuple; None if some choice
     is not a plain `SelectChoice`."""
-    with _shared_options_lock:
-        kept = _shared_options.get(id(choices))
+    kept = _shared_options.get(id(choices))
     if kept is not None and kept[0] is choices:
         return kept[1]
     options = _options_of(choices)
-    with _shared_options_lock:
-        _shared_options[id(choices)] = (choices, options)  # kept: its id stays its own
-        if len(_shared_options) > SHARED_OPTIONS_KEPT:
-            _shared_options.popitem(last=False)
+    _shared_options.keep(id(choices), (choices, options))  # kept: its id stays its own
     return options
 
 
