@@ -28,14 +28,7 @@ from ..matching.engine import TIE_DECIMALS, Scores
 from ..types import utcnow
 from . import kept, rebuilding
 from .models import Match, State
-from .rebuilding import (
-    RangeRanked,
-    Workers,
-    rank_range,
-    ranked_pairs,
-    rebuild_processes,
-    worker_ranges,
-)
+from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes
 from .scene import (
     PARTS,
     SIDE_OF,
@@ -182,7 +175,7 @@ def _ranked_sides(
     tasks = [
         (number, seekers)
         for number, side in enumerate(SIDES)
-        for seekers in worker_ranges(len(scene.seekers(side)[0]), processes)
+        for seekers in rebuilding.worker_ranges(len(scene.seekers(side)[0]), processes)
     ]
     with Workers(scene, processes) as workers:
         ranked = workers.map(_rank_seekers, tasks, progress)
