@@ -14,7 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from multiprocessing.pool import Pool
 from types import TracebackType
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -46,6 +46,18 @@ def rebuild_processes() -> int:
         return 1
     setting = current_app.config.get("MATCH_REBUILD_PROCESSES")
     return max(1, int(setting or os.cpu_count() or 1))
+
+
+# Ranges of seekers handed to each worker: several small ones rather than one large one, so
+# that what a worker has built for a range (its seekers' reasons and running best N) is
+# sent and let go as it goes, not held until its share of the side is done.
+RANGES_PER_WORKER = 8
+
+
+def worker_ranges(count: int, processes: int) -> list[range]:
+    """0..count-1 split for `processes` processes: in one range for one process (which
+    keeps it), in RANGES_PER_WORKER ranges a worker otherwise."""
+    return split(count, 1 if processes == 1 else processes * RANGES_PER_WORKER)
 
 
 def split(count: int, parts: int) -> list[range]:
@@ -91,7 +103,9 @@ class Workers(Generic[State]):
             self._count = context.Value("q", 0)
             engines = list(db.engines.values()) if has_app_context() else []
             # The world's objects are left out of the workers' garbage collections, which
-            # would otherwise write to every one and so copy the pages they share.
+            # would otherwise write to every one and so copy the pages they share; what is
+            # already garbage (an earlier rebuild's world) is collected first, not shared.
+            gc.collect()
             gc.freeze()
             try:
                 self._pool = context.Pool(
@@ -248,14 +262,22 @@ def rank_range(
     return RangeRanked(top, top_parts, explained, kept)
 
 
-def ranked_pairs(ranges: Sequence[RangeRanked], rows: int) -> Ranked:
+def ranked_pairs(ranges: Iterable[RangeRanked], rows: int) -> Ranked:
     """One pair per (seeker, row) either side ranks in its top N, from consecutive ranges
-    of seekers ranked (the first range's first seeker the first one), with both ranks."""
-    top = np.concatenate([ranked.top for ranked in ranges])
-    top_parts = np.concatenate([ranked.top_parts for ranked in ranges])
-    kept = ranges[0].kept
-    for ranked in ranges[1:]:
-        kept.merge(ranked.kept)
+    of seekers ranked (the first range's first seeker the first one; at least one range),
+    with both ranks. Each range's running best N is merged as it comes, and let go."""
+    tops, top_parts_of = [], []
+    kept: RunningBest | None = None
+    for ranked in ranges:
+        tops.append(ranked.top)
+        top_parts_of.append(ranked.top_parts)
+        if kept is None:
+            kept = ranked.kept
+        else:
+            kept.merge(ranked.kept)
+    if kept is None:
+        raise ValueError("No range of seekers ranked.")
+    top, top_parts = np.concatenate(tops), np.concatenate(top_parts_of)
     seekers, columns = np.nonzero(top >= 0)
     by_seeker = (seekers, top[seekers, columns], columns + 1, top_parts[seekers, columns])
     return merged_pairs(by_seeker, offer_ranks(*kept.kept()), rows)

@@ -28,7 +28,7 @@ from ..matching.engine import TIE_DECIMALS, Scores
 from ..types import utcnow
 from . import kept, rebuilding
 from .models import Match
-from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes, split
+from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes
 from .recompute_rows import SUGGESTED, RecomputeRows, StoredRow, batches
 from .scene import (
     PARTS,
@@ -174,14 +174,22 @@ def _ranked_sides(
     tasks = [
         (number, seekers)
         for number, side in enumerate(SIDES)
-        for seekers in split(len(scene.seekers(side)[0]), processes)
+        for seekers in rebuilding.worker_ranges(len(scene.seekers(side)[0]), processes)
     ]
     with Workers(scene, processes) as workers:
         ranked = workers.map(_rank_seekers, tasks, progress)
         for number, side in enumerate(SIDES):
-            ranges = [next(ranked) for task in tasks if task[0] == number]
-            reasons = [said for part in ranges for said in part.explained]
-            yield side, ranked_pairs(ranges, len(scene.offers)), reasons
+            reasons: Reasons = []
+
+            def side_ranges(
+                number: int = number, reasons: Reasons = reasons
+            ) -> Iterator[RangeRanked]:
+                for _ in range(sum(task[0] == number for task in tasks)):
+                    part = next(ranked)
+                    reasons.extend(part.explained)
+                    yield part
+
+            yield side, ranked_pairs(side_ranges(), len(scene.offers)), reasons
 
 
 def _rank_seekers(

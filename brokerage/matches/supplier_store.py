@@ -42,7 +42,7 @@ from ..toms.service import matching_catalogue
 from ..types import utcnow
 from . import kept, rebuilding, scene
 from .policy import policy_in_force, supplier_policy
-from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes, split
+from .rebuilding import RangeRanked, Workers, rank_range, ranked_pairs, rebuild_processes
 from .scene import best, values_by_id
 from .supplier_inputs import (
     OpportunityQueries,
@@ -195,8 +195,10 @@ def supplier_row_batches(found: SupplierScene, processes: int | None = None) -> 
     opportunity_ids = np.array(found.opportunities.ids, dtype=np.int64)
     common = {"policy_version": found.version, "computed_at": utcnow()}
     with Workers((found, scorer), processes or rebuild_processes()) as workers:
-        ranges = workers.map(_rank_opportunities, split(len(queries), workers.processes))
-        pairs = ranked_pairs(list(ranges), len(found.world.pool))
+        ranges = workers.map(
+            _rank_opportunities, rebuilding.worker_ranges(len(queries), workers.processes)
+        )
+        pairs = ranked_pairs(ranges, len(found.world.pool))
         parts = [slice(start, start + BATCH) for start in range(0, pairs.seekers.size, BATCH)]
         explained = workers.map(_explained, [(pairs.seekers[p], pairs.offers[p]) for p in parts])
         for part, (reasons, offers) in zip(parts, explained, strict=True):
