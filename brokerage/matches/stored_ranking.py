@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     CompoundSelect,
     Label,
     Row,
@@ -100,7 +101,7 @@ def links_statement(ranked: Any) -> CompoundSelect:
         .join(Organisation, Organisation.id == Offer.organisation_id)
         .where(
             Match.opportunity_id == opportunity_id,
-            Match.state != State.SUGGESTED.value,
+            Match.state != _written(State.SUGGESTED.value),
             Offer.organisation_id.not_in(ranked),
         )
     )
@@ -113,7 +114,8 @@ def links_statement(ranked: Any) -> CompoundSelect:
 # read with the opportunity's id and today. An opportunity whose ranking is not stored is
 # one row of the opportunity alone; one stored with no supplier in it, one row with its
 # ranking; no such opportunity, no row.
-_HAS_TRADE_CODES, _HAS_MEASURES = asks_given(Opportunity.id)
+# Asked of the id given, not of each row's opportunity: worked out once, not row by row.
+_HAS_TRADE_CODES, _HAS_MEASURES = asks_given(bindparam("opportunity_id"))
 _OPPORTUNITY_WITH_RANKING = (
     select(
         Opportunity.id,
@@ -177,7 +179,16 @@ def _with_parts(
 
 def _part(name: str) -> Label[str]:
     """A row's part, written into the statement (not a parameter: shorter)."""
-    return literal_column(f"'{name}'", String).label("part")
+    return _written(name).label("part")
+
+
+def _written(value: str) -> ColumnElement[str]:
+    """A string written into the statement, not a parameter. PostgreSQL plans a prepared
+    statement once for every value of its parameters only if that plan is about as cheap as
+    one for the values given; for a parameter that a column is compared with, it must guess
+    how many rows match, and its guess can make the plan for every value worse (then it plans
+    the statement afresh on every execution, which costs more than running it)."""
+    return literal_column(f"'{value}'", String)
 
 
 _READ = _with_parts((_RANKING, _OPPORTUNITY_WITH_RANKING), (_LINK, links_statement(_STORED_RANKED)))
