@@ -10,7 +10,10 @@ Redis (each a round trip); with `--profile`, the functions that took the most ti
 cProfile (CPU time, not time spent waiting). Each page is timed cold as `bench.load` draws
 it (`bench.draws`: a search nobody made before, a supplier or opportunity not asked for yet,
 the signed-in person and the header already cached) and warm (the same page again, from the
-cache). Nothing is asserted.
+cache). Last, the statements PostgreSQL planned afresh on every execution (psycopg prepares
+a statement from its fifth execution on a connection; PostgreSQL then plans it once for all
+values unless that plan looks dearer than one for the values given, and planning can cost
+more than running): each with how often it was planned each way. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 import config
 from bench.draws import Draws, cold_draws, read_targets
@@ -116,6 +119,22 @@ def main() -> None:
             )
             if options.profile:
                 pstats.Stats(profiler).sort_stats(options.sort).print_stats(45)
+    with app.app_context():
+        print_planned_afresh()
+
+
+def print_planned_afresh() -> None:
+    """The prepared statements of the session's connection that PostgreSQL kept planning for
+    the values given (after its five trial plans), if any."""
+    rows = db.session.execute(
+        text(
+            "SELECT custom_plans, generic_plans, statement FROM pg_prepared_statements"
+            " WHERE custom_plans > 5 ORDER BY custom_plans DESC"
+        )
+    ).all()
+    print(f"{len(rows)} statements planned afresh on every execution")
+    for custom, generic, statement in rows:
+        print(f"  {custom} plans for the values given, {generic} once for all: {statement[:300]}")
 
 
 if __name__ == "__main__":
