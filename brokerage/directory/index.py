@@ -35,6 +35,7 @@ from ..listings.models import (
     Profile,
 )
 from ..listings.trades import trade_words
+from ..matching.near_words import NearWords
 from ..matching.text import words
 from ..memos import Memo
 from ..places.districts import district_of
@@ -119,7 +120,7 @@ class Index:
     entries: list[Entry]
     easting: np.ndarray  # metres, NaN where the postcode has no grid point
     northing: np.ndarray
-    vocabulary: list[str]  # words of letters only: those a typo may stand for
+    vocabulary: NearWords  # words of letters only: those a typo may stand for
     postings: dict[str, np.ndarray]  # word -> indices of entries with it anywhere
     title_postings: dict[str, np.ndarray]  # word -> indices with it in the name or title
     code_postings: dict[str, np.ndarray]  # measure code -> indices of entries naming it
@@ -172,7 +173,7 @@ def build_index(documents: list[Document]) -> Index:
         entries=entries,
         easting=points[:, 0],
         northing=points[:, 1],
-        vocabulary=sorted(word for word in postings if word.isalpha()),
+        vocabulary=NearWords(sorted(word for word in postings if word.isalpha())),
         postings=postings,
         title_postings=_postings([document.title_words for document in documents]),
         code_postings=_postings([document.entry.codes for document in documents]),

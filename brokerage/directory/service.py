@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from ..matching.policy import MatchingPolicy
 from ..matching.text import words
@@ -141,13 +140,7 @@ def _word_term(index: Index, word: str) -> _Term:
 def _word_match(index: Index, word: str) -> WordMatch:
     """The vocabulary words within the cutoff of `word`, and the entries holding them."""
     if word.isalpha():
-        near = process.extract(
-            word,
-            index.vocabulary,
-            scorer=fuzz.ratio,
-            score_cutoff=WORD_SIMILARITY_CUTOFF * 100,
-            limit=None,
-        )
+        near = index.vocabulary.near(word, WORD_SIMILARITY_CUTOFF * 100)
     else:
         near = [(word, 100.0, 0)] if word in index.postings else []
     best = np.zeros(index.size_of)
