@@ -10,13 +10,14 @@ new version, and the next transaction here rebuilds.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation, OrganisationKind
 from ..caching import versions_of
@@ -35,6 +36,7 @@ from ..listings.models import (
     Profile,
 )
 from ..listings.trades import trade_words
+from ..matching.near_words import NearWords
 from ..matching.text import words
 from ..memos import Memo
 from ..places.districts import district_of
@@ -105,8 +107,8 @@ class Coded:
 
 class WordMatch(NamedTuple):
     """What one word typed matches in an index (service._word_term): the vocabulary words
-    near it, best first, and the entries holding any of them, with the best similarity each
-    holds and the position in `near` of the word that gave it."""
+    near it, best first, and the entries holding any of them (sorted), with the best
+    similarity each holds and the position in `near` of the word that gave it."""
 
     near: tuple[str, ...]
     ids: np.ndarray
@@ -119,10 +121,11 @@ class Index:
     entries: list[Entry]
     easting: np.ndarray  # metres, NaN where the postcode has no grid point
     northing: np.ndarray
-    vocabulary: list[str]  # words of letters only: those a typo may stand for
+    vocabulary: NearWords  # words of letters only: those a typo may stand for
     postings: dict[str, np.ndarray]  # word -> indices of entries with it anywhere
     title_postings: dict[str, np.ndarray]  # word -> indices with it in the name or title
     code_postings: dict[str, np.ndarray]  # measure code -> indices of entries naming it
+    code_spellings: dict[str, str]  # a measure code in capitals -> the code
     trade_postings: dict[str, np.ndarray]  # trade_keys() -> indices of suppliers with it
     sector: Coded  # "" where an entry has none
     size: Coded
@@ -163,6 +166,7 @@ def build_index(documents: list[Document]) -> Index:
     for document in documents:
         document.words |= document.title_words
     postings = _postings([document.words for document in documents])
+    code_postings = _postings([document.entry.codes for document in documents])
     entries = [document.entry for document in documents]
     names = np.array([entry.name.lower() for entry in entries], dtype=object)
     name_rank = np.empty(len(entries), dtype=np.int64)
@@ -172,10 +176,11 @@ def build_index(documents: list[Document]) -> Index:
         entries=entries,
         easting=points[:, 0],
         northing=points[:, 1],
-        vocabulary=sorted(word for word in postings if word.isalpha()),
+        vocabulary=NearWords(sorted(word for word in postings if word.isalpha())),
         postings=postings,
         title_postings=_postings([document.title_words for document in documents]),
-        code_postings=_postings([document.entry.codes for document in documents]),
+        code_postings=code_postings,
+        code_spellings={code.upper(): code for code in code_postings},
         trade_postings=_postings([trade_keys(document.entry.trades) for document in documents]),
         sector=Coded.of([e.sector or "" for e in entries]),
         size=Coded.of([e.size or "" for e in entries]),
@@ -354,6 +359,15 @@ class _Held:
 
 _cache: dict[tuple[str, str], _Held] = {}
 _lock = threading.Lock()
+# Each engine's database, as its URL reads: rendering a URL costs a search some 20 us.
+_databases: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+
+
+def _database_of(engine: Engine) -> str:
+    name = _databases.get(engine)
+    if name is None:
+        name = _databases[engine] = str(engine.url)
+    return name
 
 
 def index_for(kind: str) -> Index:
@@ -363,7 +377,7 @@ def index_for(kind: str) -> Index:
     versions = versions_of(TOPICS)
     if versions is None:
         return build_index(SOURCES[kind]())
-    key, day = (kind, str(db.engine.url)), listings_service.today()
+    key, day = (kind, _database_of(db.engine)), listings_service.today()
     held = _cache.get(key)
     if held is None or (held.versions, held.day) != (versions, day):
         with _lock:  # one build per process at a time: each costs seconds at county scale

@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
 
 from ..matching.policy import MatchingPolicy
 from ..matching.text import words
@@ -71,12 +70,19 @@ class ResultPage:
 
 @dataclass(frozen=True)
 class _Term:
-    """One word typed, or a measure code typed, and how well each entry matches it."""
+    """One word typed, or a measure code typed, and the entries matching it (`match.ids`,
+    sorted), each with its best similarity, 1 for an exact match in the name or title."""
 
     typed: str
-    best: np.ndarray  # per entry: 0 (no match) to 1 (exact, in the name or title)
-    which: np.ndarray  # per entry: the position in `matched` of its best word (-1: none)
-    matched: tuple[str, ...]
+    match: WordMatch
+
+    def places_of(self, chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per entry of sorted `chosen`, its place in `match` and whether it is there."""
+        ids = self.match.ids
+        if ids.size == 0:
+            return np.zeros(chosen.size, dtype=np.intp), np.zeros(chosen.size, dtype=bool)
+        places = np.searchsorted(ids, chosen).clip(max=ids.size - 1)
+        return places, ids[places] == chosen
 
 
 def search(kind: str, filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> ResultPage:
@@ -84,33 +90,56 @@ def search(kind: str, filters: Filters, page: int = 1, per_page: int = PER_PAGE)
     index = index_for(kind)
     terms = _terms(index, filters.words)
     themed = theme_codes(filters.theme) if filters.theme else []
-    keep = _filter_mask(index, filters, themed)
-    for term in terms:
-        keep &= term.best > 0
-    chosen = np.flatnonzero(keep)
-    score = np.mean([t.best[chosen] for t in terms], axis=0) if terms else np.ones(chosen.size)
+    chosen, at = _matching_every(_filter_mask(index, filters, themed), terms)
     distance = _distances(index, filters.postcode, chosen)
     if filters.radius_m is not None and distance is not None:
         inside = distance <= filters.radius_m
-        chosen, score, distance = chosen[inside], score[inside], distance[inside]
-    order = _order(index, chosen, score, distance, filters.sort)
+        chosen, distance, at = chosen[inside], distance[inside], [p[inside] for p in at]
+    best = [term.match.best[places] for term, places in zip(terms, at, strict=True)]
+    score = np.mean(best, axis=0) if terms else np.ones(chosen.size)
     start = (page - 1) * per_page
-    shown = order[start : start + per_page]
+    order = _order(index, chosen, score, distance, filters.sort, start + per_page)
     results = [
         Result(
             entry=index.entries[chosen[i]],
             distance_km=None if distance is None else _km(distance[i]),
             score=round(float(score[i]), 3),
-            why=_why(index, chosen[i], terms, filters, themed),
+            why=_why(index, chosen[i], _found(terms, at, i), filters, themed),
         )
-        for i in shown
+        for i in order[start:]
     ]
     return ResultPage(results, page, per_page, int(chosen.size))
 
 
+def _matching_every(keep: np.ndarray, terms: list[_Term]) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The sorted indices of the entries `keep` holds that match every term (those of the
+    term matching fewest, narrowed by the others), and per term each one's place in its
+    match."""
+    if not terms:
+        return np.flatnonzero(keep), []
+    fewest = min(range(len(terms)), key=lambda t: terms[t].match.ids.size)
+    ids = terms[fewest].match.ids
+    at = {fewest: np.flatnonzero(keep[ids])}
+    chosen = ids[at[fewest]]
+    for t, term in enumerate(terms):
+        if t != fewest:
+            places, held = term.places_of(chosen)
+            chosen = chosen[held]
+            at = {u: p[held] for u, p in at.items()} | {t: places[held]}
+    return chosen, [at[t] for t in range(len(terms))]
+
+
+def _found(terms: list[_Term], at: list[np.ndarray], i: int) -> list[tuple[str, str]]:
+    """Each term typed, and the word that matched it best in the i-th chosen entry."""
+    return [
+        (term.typed, term.match.near[term.match.which[places[i]]])
+        for term, places in zip(terms, at, strict=True)
+    ]
+
+
 def _terms(index: Index, text: str) -> list[_Term]:
     """Measure codes typed match codes exactly; other words match the vocabulary loosely."""
-    codes = {code.upper(): code for code in index.code_postings}
+    codes = index.code_spellings
     typed = text.split()
     terms = [_code_term(index, codes[t.upper()]) for t in typed if t.upper() in codes]
     rest = " ".join(t for t in typed if t.upper() not in codes)
@@ -118,11 +147,9 @@ def _terms(index: Index, text: str) -> list[_Term]:
 
 
 def _code_term(index: Index, code: str) -> _Term:
-    best = np.zeros(index.size_of)
-    which = np.full(index.size_of, -1)
-    best[index.code_postings[code]] = 1.0
-    which[index.code_postings[code]] = 0
-    return _Term(code, best, which, (code,))
+    ids = index.code_postings[code]
+    near = WordMatch((code,), ids, np.ones(ids.size), np.zeros(ids.size, dtype=np.int32))
+    return _Term(code, near)
 
 
 def _word_term(index: Index, word: str) -> _Term:
@@ -131,40 +158,36 @@ def _word_term(index: Index, word: str) -> _Term:
     match = index.word_matches.get(word)
     if match is None:
         match = index.word_matches.keep(word, _word_match(index, word))
-    best = np.zeros(index.size_of)
-    which = np.full(index.size_of, -1)
-    best[match.ids] = match.best
-    which[match.ids] = match.which
-    return _Term(word, best, which, match.near)
+    return _Term(word, match)
+
+
+_NOTHING = (np.empty(0, dtype=np.int32), np.empty(0), np.empty(0, dtype=np.int32))
 
 
 def _word_match(index: Index, word: str) -> WordMatch:
-    """The vocabulary words within the cutoff of `word`, and the entries holding them."""
+    """The vocabulary words within the cutoff of `word`, and the entries holding them: each
+    entry's best similarity, and of equal ones the nearer word's, in the body before the
+    title."""
     if word.isalpha():
-        near = process.extract(
-            word,
-            index.vocabulary,
-            scorer=fuzz.ratio,
-            score_cutoff=WORD_SIMILARITY_CUTOFF * 100,
-            limit=None,
-        )
+        near = index.vocabulary.near(word, WORD_SIMILARITY_CUTOFF * 100)
     else:
         near = [(word, 100.0, 0)] if word in index.postings else []
-    best = np.zeros(index.size_of)
-    which = np.full(index.size_of, -1)
+    if not near:
+        return WordMatch((), *_NOTHING)
+    ids, best, which = [], [], []
     for position, (found, similarity, _) in enumerate(near):
         for postings, weight in (
             (index.postings[found], BODY_WEIGHT),
             (index.title_postings.get(found), 1.0),
         ):
-            if postings is None:
-                continue
-            value = similarity / 100 * weight
-            better = postings[best[postings] < value]
-            best[better] = value
-            which[better] = position
-    ids = np.flatnonzero(best)
-    kept = (ids.astype(np.int32), best[ids], which[ids].astype(np.int32))
+            if postings is not None:
+                ids.append(postings)
+                best.append(np.full(postings.size, similarity / 100 * weight))
+                which.append(np.full(postings.size, position, dtype=np.int32))
+    every, values = np.concatenate(ids).astype(np.int32), np.concatenate(best)
+    order = np.lexsort((-values, every))  # stable: of equal values, the first given
+    first = order[np.flatnonzero(np.diff(every[order], prepend=-1))]
+    kept = (every[first], values[first], np.concatenate(which)[first])
     return WordMatch(tuple(found for found, _, _ in near), *kept)
 
 
@@ -230,27 +253,55 @@ def _distances(index: Index, postcode: str | None, chosen: np.ndarray) -> np.nda
 
 
 def _order(
-    index: Index, chosen: np.ndarray, score: np.ndarray, distance: np.ndarray | None, sort: str
+    index: Index,
+    chosen: np.ndarray,
+    score: np.ndarray,
+    distance: np.ndarray | None,
+    sort: str,
+    count: int,
 ) -> np.ndarray:
-    """Positions in `chosen`, best first; ties go nearer first, then by name."""
+    """The positions in `chosen` of the first `count`, best first; ties go nearer first,
+    then by name."""
     names = index.name_rank[chosen]
     if distance is None:
-        return np.lexsort((names, -score))
-    far = np.nan_to_num(distance, nan=np.inf)
+        return _first_in_order([-score, names], count)
+    far = np.where(np.isnan(distance), np.inf, distance)  # no place: last (nan_to_num is slower)
     if sort == "distance":
-        return np.lexsort((names, -score, far))
-    return np.lexsort((names, far, -score))
+        return _first_in_order([far, -score, names], count)
+    return _first_in_order([-score, far, names], count)
+
+
+def _first_in_order(keys: list[np.ndarray], count: int) -> np.ndarray:
+    """The positions of the first `count` rows ordered by `keys` (the first key first, the
+    last unique), in that order: each key in turn keeps the rows surely among them and
+    leaves its ties at the border to the next, so only those are sorted (sorting thousands
+    of results by three keys cost a search a millisecond)."""
+    rows, sure = np.arange(keys[0].size), list[np.ndarray]()
+    for key in keys:
+        wanted = count - sum(part.size for part in sure)
+        if rows.size <= wanted:
+            break
+        values = key[rows]
+        border = np.partition(values, wanted - 1)[wanted - 1]
+        sure.append(rows[values < border])
+        rows = rows[values == border]
+    first = np.concatenate([*sure, rows])
+    return first[np.lexsort([key[first] for key in reversed(keys)])]
 
 
 def _why(
-    index: Index, number: int, terms: list[_Term], filters: Filters, themed: list[str]
+    index: Index,
+    number: int,
+    found: list[tuple[str, str]],
+    filters: Filters,
+    themed: list[str],
 ) -> tuple[str, ...]:
-    """The words and measures that made an entry match, in plain words."""
+    """The words and measures that made an entry match, in plain words (`found`: each word
+    typed, and the word it matched)."""
     reasons = []
-    for term in terms:
-        found = term.matched[term.which[number]]
-        same = found.lower() == term.typed.lower()
-        reasons.append(found if same else f"{found} (for “{term.typed}”)")
+    for typed, word in found:
+        same = word.lower() == typed.lower()
+        reasons.append(word if same else f"{word} (for “{typed}”)")
     entry = index.entries[number]
     if filters.measure:
         reasons.append(f"measure {filters.measure}")

@@ -14,10 +14,10 @@ import pytest
 from flask import Flask
 
 from brokerage.accounts.models import Organisation
-from brokerage.directory import service as directory_service
 from brokerage.extensions import db
 from brokerage.listings import columns, profiles, service
 from brokerage.listings.models import Profile
+from brokerage.matching.near_words import NearWords
 from brokerage.types import utcnow
 from tests.factories import OrganisationFactory
 from tests.helpers.listings import listing_fields
@@ -29,13 +29,13 @@ def vocabulary_comparisons(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The words the directory compares with an index's vocabulary from now on, in order
     (each is a word whose matches the index did not keep)."""
     compared: list[str] = []
-    extract = directory_service.process.extract
+    near = NearWords.near
 
-    def counted(word: str, *arguments: Any, **options: Any) -> Any:
+    def counted(self: NearWords, word: str, cutoff: float) -> list[tuple[str, float, int]]:
         compared.append(word)
-        return extract(word, *arguments, **options)
+        return near(self, word, cutoff)
 
-    monkeypatch.setattr(directory_service.process, "extract", counted)
+    monkeypatch.setattr(NearWords, "near", counted)
     return compared
 
 
