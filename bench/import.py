@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import random
 import resource
-import tempfile
 import time
 from pathlib import Path
 
 from bench.county import oxfordshire_points
+from bench.scratch import scratch_database
 from brokerage.bulk.formats import KINDS
 from brokerage.bulk.service import import_file
 from brokerage.extensions import db
 from brokerage.toms.service import load_shipped_frameworks
-from config import TestConfig
-from tests.helpers.app import build_test_app, fresh_database
+from tests.helpers.app import build_test_app
 
 SECTORS = ["catering", "cleaning", "construction", "printing", "digital", "professional"]
 SIZES = ["micro", "small", "medium", "large"]
@@ -98,16 +96,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=50_000)
     arguments = parser.parse_args()
-    base = os.environ.get("DATABASE_URL", "")
-    TestConfig.SQLALCHEMY_DATABASE_URI = base if base.startswith("postgresql") else None
-    with (
-        tempfile.TemporaryDirectory() as folder,
-        fresh_database(Path(folder), "bench_import") as url,
-    ):
-        suppliers, offers = write_files(Path(folder), arguments.rows)
+    with scratch_database("bench_import") as (folder, url):
+        suppliers, offers = write_files(folder, arguments.rows)
         size = suppliers.stat().st_size / 1024 / 1024
         print(f"suppliers file {size:.1f} MB, offers file {offers.stat().st_size / 2**20:.1f} MB")
-        app = build_test_app(url, folder)
+        app = build_test_app(url, str(folder))
         with app.app_context():
             load_shipped_frameworks()
             db.session.commit()
