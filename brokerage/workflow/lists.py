@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, exists, func, select, union
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Organisation
@@ -38,19 +38,26 @@ def stage_expression() -> ColumnElement[str]:
     )
 
 
-def _of(organisation: Organisation | None) -> Select:
-    query = select(Match)
+def _staged(organisation: Organisation | None) -> Subquery:
+    """The id and stage of each match `organisation` is a side of (every match for None):
+    those of its offers, its needs and its opportunities, each side looked up by its own
+    index. (Asked as one condition of three alternatives, PostgreSQL read every stored
+    match: a second a page at 10,000 suppliers.)"""
+    stage = stage_expression().label("stage")
     if organisation is None:
-        return query
-    return query.where(
-        or_(
-            Match.offer_id.in_(select(Offer.id).where(Offer.organisation_id == organisation.id)),
-            Match.need_id.in_(select(Need.id).where(Need.organisation_id == organisation.id)),
-            Match.opportunity_id.in_(
-                select(Opportunity.id).where(Opportunity.organisation_id == organisation.id)
-            ),
+        return select(Match.id, stage).subquery()
+    return union(
+        *(
+            select(Match.id, stage)
+            .join(listing, listing.id == side)
+            .where(listing.organisation_id == organisation.id)
+            for listing, side in (
+                (Offer, Match.offer_id),
+                (Need, Match.need_id),
+                (Opportunity, Match.opportunity_id),
+            )
         )
-    )
+    ).subquery()
 
 
 @dataclass(frozen=True)
@@ -81,25 +88,30 @@ def stages_of(matches: list[Match]) -> dict[int, Stage]:
 def match_list(organisation: Organisation | None, stage: Stage | None, page: int) -> MatchList:
     """The matches `organisation` is a side of (every match for None), newest first, one
     page of those at `stage` (or of all)."""
-    staged = _of(organisation).add_columns(stage_expression().label("stage")).subquery()
+    staged = _staged(organisation)
     counted = db.session.execute(select(staged.c.stage, func.count()).group_by(staged.c.stage))
     counts = {Stage(value): n for value, n in counted}
     total = counts.get(stage, 0) if stage else sum(counts.values())
-    query = _of(organisation).add_columns(stage_expression())
+    # The page's ids first, then their matches: asked together, with the newest first and
+    # a page's limit, PostgreSQL walked every match from the newest down to find them.
+    chosen = select(staged.c.id, staged.c.stage)
     if stage is not None:
-        query = query.where(stage_expression() == stage.value)
-    rows = db.session.execute(
-        query.options(
+        chosen = chosen.where(staged.c.stage == stage.value)
+    picked = db.session.execute(
+        chosen.order_by(staged.c.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).all()
+    loaded = db.session.scalars(
+        select(Match)
+        .where(Match.id.in_([match_id for match_id, _ in picked]))
+        .options(
             joinedload(Match.offer).joinedload(Offer.organisation),
             joinedload(Match.need).joinedload(Need.organisation),
             joinedload(Match.opportunity).joinedload(Opportunity.organisation),
         )
-        .order_by(Match.id.desc())
-        .limit(PER_PAGE)
-        .offset((page - 1) * PER_PAGE)
     )
+    by_id = {match.id: match for match in loaded}
     return MatchList(
-        rows=[StagedMatch(match, Stage(value)) for match, value in rows],
+        rows=[StagedMatch(by_id[match_id], Stage(value)) for match_id, value in picked],
         counts={s: counts[s] for s in Stage if s in counts},
         page=page,
         pages=max(1, -(-total // PER_PAGE)),
