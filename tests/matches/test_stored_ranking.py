@@ -6,7 +6,9 @@ from __future__ import annotations
 from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
 from sqlalchemy.dialects.postgresql.psycopg import dialect
 
+from brokerage.extensions import db
 from brokerage.matches import stored_ranking
+from tests.factories import OpportunityFactory, SupplierMatchFactory, SupplierRankingFactory
 
 
 def test_the_read_is_short_enough_for_psycopg_to_keep_its_parsing():
@@ -16,3 +18,31 @@ def test_the_read_is_short_enough_for_psycopg_to_keep_its_parsing():
     statement = str(stored_ranking._READ.compile(dialect=dialect()))
 
     assert len(statement.encode()) <= MAX_CACHED_STATEMENT_LENGTH
+
+
+def test_each_suppliers_stored_reasons_and_offers_are_read_as_they_were_stored(app):
+    """A ranking's stored lists are read as text and decoded together: each supplier still
+    gets its own, whatever its reasons hold (quotes, commas, brackets, other scripts)."""
+    tricky = ['Through "Jobs, [for] all"', "Café \\ crèche – 5 km", "{}"]
+    with app.app_context():
+        opportunity = OpportunityFactory()
+        SupplierRankingFactory(opportunity_id=opportunity.id)
+        for rank, (reasons, offers) in enumerate(
+            ((tricky, [3, 1]), ([], []), (["Right trade"], [7])), 1
+        ):
+            SupplierMatchFactory(
+                opportunity_id=opportunity.id,
+                reasons=reasons,
+                offer_ids=offers,
+                opportunity_rank=rank,
+                supplier_rank=rank,
+            )
+        db.session.flush()
+        read = stored_ranking.read_opportunity(opportunity.id)
+
+    assert read is not None and read.ranking is not None
+    assert [(r.reasons, r.offers) for r, _ in read.ranking.ranked] == [
+        (tuple(tricky), (3, 1)),
+        ((), ()),
+        (("Right trade",), (7,)),
+    ]
