@@ -252,6 +252,19 @@ def test_the_matches_page_builds_each_kind_of_link_once_not_once_a_supplier(
     assert {"listings.profile", "listings.show_offer", "matches.show"}.isdisjoint(built)
 
 
+def test_the_json_answer_read_from_the_cache_is_the_answer_worked_out(parks_contract, token_for):
+    token = parks_contract.token(token_for, "city-council")
+    url = f"/api/v1/opportunities/{parks_contract.ids['parks']}/matches"
+    client = parks_contract.app.test_client()
+    with parks_contract.app.app_context():
+        cache.clear()
+    worked_out, kept = (client.get(url, headers=bearer(token)) for _ in range(2))
+
+    assert worked_out.content_type == kept.content_type == "application/json"
+    assert worked_out.get_data() == kept.get_data()
+    assert worked_out.get_json()["matches"][0]["name"] == "Greenleaf Grounds"
+
+
 def _only_match(offer_of: int, opportunity_id: int, state: State) -> None:
     """The offer-level match of the supplier's offer with the opportunity, in `state`."""
     offer = db.session.scalars(select(Offer).where(Offer.organisation_id == offer_of)).one()
