@@ -117,7 +117,10 @@ def links_statement(ranked: Any) -> CompoundSelect:
 # read with the opportunity's id and today. An opportunity whose ranking is not stored is
 # one row of the opportunity alone; one stored with no supplier in it, one row with its
 # ranking; no such opportunity, no row.
-_HAS_TRADE_CODES, _HAS_MEASURES = asks_given(Opportunity.id)
+# The asks of the opportunity named by the parameter, not by each row's: PostgreSQL's plan
+# for the prepared statement (generic after five reads) then reads them once by index,
+# rather than hashing the whole of opportunity_measures (0.24 ms at a thousand opportunities).
+_HAS_TRADE_CODES, _HAS_MEASURES = asks_given(bindparam("opportunity_id"))
 _OPPORTUNITY_WITH_RANKING = (
     select(
         Opportunity.id,

@@ -20,6 +20,17 @@ def test_the_read_is_short_enough_for_psycopg_to_keep_its_parsing():
     assert len(statement.encode()) <= MAX_CACHED_STATEMENT_LENGTH
 
 
+def test_the_read_asks_for_the_opportunitys_asks_by_its_id_not_once_a_row():
+    """Asked by the parameter, PostgreSQL's generic plan reads each ask once by index; asked
+    by each row's opportunity, it hashed the whole of opportunity_measures on every read."""
+    statement = str(stored_ranking._READ.compile(dialect=dialect()))
+
+    assert "opportunity_measures.opportunity_id = %(opportunity_id)s" in statement
+    assert "opportunity_trades.opportunity_id = %(opportunity_id)s" in statement
+    assert "measures.opportunity_id = opportunities.id" not in statement
+    assert "trades.opportunity_id = opportunities.id" not in statement
+
+
 def test_each_suppliers_stored_reasons_and_offers_are_read_as_they_were_stored(app):
     """A ranking's stored lists are read as text and decoded together: each supplier still
     gets its own, whatever its reasons hold (quotes, commas, brackets, other scripts)."""
