@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify
+from flask import current_app, g, jsonify
 from werkzeug.wrappers import Response
 
 from ..accounts.models import Organisation
@@ -22,6 +22,11 @@ from ..matches.suppliers import OpportunityRead, ShownSupplier, SupplierMatches
 from ..workflow.listing_matches import ShownMatch, read_shown_matches_ahead, shown_matches
 from ..workflow.permissions import can_view_matches
 from .views import blueprint
+
+# The name of the answers' entries in the cache: renamed when what is kept changes (each
+# answer's body, since answers were kept as the objects to write), so that no process reads
+# an entry kept by another version.
+_SHOWN_AS = "json-body"
 
 
 def _match_json(match: ShownMatch) -> dict[str, Any]:
@@ -70,23 +75,25 @@ def _supplier_json(match: ShownSupplier) -> dict[str, Any]:
     }
 
 
-def _answer(
-    _: Listing | OpportunityRead, ranked: list[ShownMatch] | SupplierMatches
-) -> dict[str, Any]:
+def _answer(_: Listing | OpportunityRead, ranked: list[ShownMatch] | SupplierMatches) -> bytes:
+    """The answer's body, as `jsonify` writes it: kept so in the cache, not as the objects to
+    write (pickling those cost more than the body, and writing it again each time it is read)."""
     if isinstance(ranked, SupplierMatches):
-        return {
+        answer: dict[str, Any] = {
             "policy_version": ranked.policy_version,
             "matches": [_supplier_json(m) for m in ranked.suppliers],
             "advice": list(ranked.advice),
         }
-    return {"matches": [_match_json(m) for m in ranked]}
+    else:
+        answer = {"matches": [_match_json(m) for m in ranked]}
+    return jsonify(answer).get_data()
 
 
 def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
     found = shown_matches(
         kind.model,
         listing_id,
-        "json",
+        _SHOWN_AS,
         _answer,
         lambda found: can_view_matches(g.api_user, found),
     )
@@ -95,11 +102,11 @@ def _listing_matches(kind: ListingKind, listing_id: int) -> Response:
     if not can_view_matches(g.api_user, found):
         owner = db.session.get_one(Organisation, found.organisation_id)
         return json_error(403, f"Only {owner.name} sees the matches of {found.ref}.")
-    return jsonify(found.shown)
+    return current_app.response_class(found.shown, mimetype="application/json")
 
 
 def _register(kind: ListingKind) -> None:
-    @reads_ahead(lambda listing_id: read_shown_matches_ahead(kind.model, listing_id, "json"))
+    @reads_ahead(lambda listing_id: read_shown_matches_ahead(kind.model, listing_id, _SHOWN_AS))
     def view(listing_id: int) -> Response:
         return _listing_matches(kind, listing_id)
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, get_template_attribute
 from sqlalchemy import delete, select
 from werkzeug.routing import MapAdapter
 
@@ -19,6 +19,7 @@ from brokerage.extensions import cache, db
 from brokerage.listings import profiles, service, trade_service
 from brokerage.listings.models import Offer, Opportunity
 from brokerage.matches.models import Match
+from brokerage.matches.suppliers import ShownOffer
 from brokerage.toms.service import load_shipped_frameworks
 from brokerage.workflow.states import State
 from tests.factories import (
@@ -250,6 +251,40 @@ def test_the_matches_page_builds_each_kind_of_link_once_not_once_a_supplier(
     assert f'href="/offers/{ids["offer"]}"' in page
     assert re.search(r'href="/matches/\d+">Open the match with Park crew jobs', page)
     assert {"listings.profile", "listings.show_offer", "matches.show"}.isdisjoint(built)
+
+
+def test_each_card_lists_its_offers_that_count_as_the_macro_draws_them(parks_contract, token_for):
+    """The page writes the offers out itself (a macro call a card cost a fifth of drawing
+    it): to the byte what `offers_that_count` draws, after the card's reasons."""
+    grounds = _matches(parks_contract, parks_contract.token(token_for, "city-council"))
+    offers = [
+        ShownOffer(o["id"], o["ref"], o["partner_ref"], o["title"])
+        for o in grounds["matches"][0]["offers"]
+    ]
+    client = log_in(parks_contract.app.test_client(), "city-council@example.org")
+    page = client.get(f"/matching/opportunities/{parks_contract.ids['parks']}").get_data(
+        as_text=True
+    )
+    with parks_contract.app.test_request_context():
+        drawn = get_template_attribute("workflow/_match.html", "offers_that_count")(offers)
+        none_drawn = get_template_attribute("workflow/_match.html", "offers_that_count")([])
+
+    assert len(offers) == 2
+    assert f"</li></ul>\n        {drawn}\n      </div>" in page
+    assert f"</li></ul>\n        {none_drawn}\n      </div>" not in page
+
+
+def test_the_json_answer_read_from_the_cache_is_the_answer_worked_out(parks_contract, token_for):
+    token = parks_contract.token(token_for, "city-council")
+    url = f"/api/v1/opportunities/{parks_contract.ids['parks']}/matches"
+    client = parks_contract.app.test_client()
+    with parks_contract.app.app_context():
+        cache.clear()
+    worked_out, kept = (client.get(url, headers=bearer(token)) for _ in range(2))
+
+    assert worked_out.content_type == kept.content_type == "application/json"
+    assert worked_out.get_data() == kept.get_data()
+    assert worked_out.get_json()["matches"][0]["name"] == "Greenleaf Grounds"
 
 
 def _only_match(offer_of: int, opportunity_id: int, state: State) -> None:
