@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation, OrganisationKind
 from ..caching import versions_of
-from ..extensions import db
+from ..extensions import database_name, db
 from ..listings import service as listings_service
 from ..listings.closing import open_and_published
 from ..listings.models import (
@@ -363,7 +363,7 @@ def index_for(kind: str) -> Index:
     versions = versions_of(TOPICS)
     if versions is None:
         return build_index(SOURCES[kind]())
-    key, day = (kind, str(db.engine.url)), listings_service.today()
+    key, day = (kind, database_name()), listings_service.today()
     held = _cache.get(key)
     if held is None or (held.versions, held.day) != (versions, day):
         with _lock:  # one build per process at a time: each costs seconds at county scale
