@@ -16,7 +16,6 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask import Flask, g, request
-from flask_login import current_user
 from pythonjsonlogger.json import JsonFormatter
 from werkzeug.wrappers import Response
 
@@ -104,11 +103,19 @@ def _finish_request(response: Response) -> Response:
             "path": path,
             "status": status,
             "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
-            "user_id": current_user.id if current_user.is_authenticated else None,
+            "user_id": _signed_in_id(),
         },
     )
     log.handle(line)
     return response
+
+
+def _signed_in_id() -> int | None:
+    """The id of the person this request signed in, if it asked who is (every page and
+    every route behind the login does): a file, a health check or a public answer that never
+    asked does not load the person (a round trip to the database) for its log line."""
+    user = g.get("_login_user")  # where Flask-Login keeps the request's person once loaded
+    return user.id if user is not None and user.is_authenticated else None
 
 
 # Changes ---------------------------------------------------------------------------------

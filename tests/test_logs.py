@@ -7,10 +7,14 @@ import io
 import json
 import logging
 
+from sqlalchemy import select
+
+from brokerage.accounts.models import User
 from brokerage.extensions import db
 from brokerage.jobs import enqueue, work
 from brokerage.logs import MAX_CHANGES_NAMED, REQUEST_ID, _BrokerageHandler, configure_logging
 from tests import factories
+from tests.helpers.app import counted_statements
 from tests.jobs.sample_jobs import create_organisation
 
 
@@ -126,3 +130,26 @@ def test_a_commit_of_many_rows_is_one_line_naming_the_first_fifty(in_app, caplog
     assert line.change_count == 120
     assert len(line.changes) == MAX_CHANGES_NAMED
     assert line.getMessage().endswith("and 115 more")
+
+
+def _request_line(caplog) -> logging.LogRecord:
+    return next(r for r in caplog.records if r.name == "brokerage.requests")
+
+
+def test_a_signed_in_persons_page_is_logged_with_their_id(app, staff, in_app, caplog):
+    caplog.set_level(logging.INFO, logger="brokerage.requests")
+    assert staff.get("/about-social-value").status_code == 200
+    staff_id = in_app(
+        lambda: db.session.scalar(select(User.id).where(User.email == staff.user_email))
+    )
+    assert _request_line(caplog).user_id == staff_id
+
+
+def test_a_file_asked_for_while_signed_in_is_logged_without_asking_the_database(app, staff, caplog):
+    caplog.set_level(logging.INFO, logger="brokerage.requests")
+    with app.app_context(), counted_statements() as statements:
+        response = staff.get("/static/css/app.css")
+    response.close()
+    assert response.status_code == 200
+    assert statements == []
+    assert _request_line(caplog).path == "/static/css/app.css"

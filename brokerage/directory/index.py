@@ -10,18 +10,17 @@ new version, and the next transaction here rebuilds.
 from __future__ import annotations
 
 import threading
-import weakref
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
 import numpy as np
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
 from ..accounts.models import ORGANISATION_REF_PREFIX, Organisation, OrganisationKind
 from ..caching import versions_of
-from ..extensions import db
+from ..extensions import database_name, db
 from ..listings import service as listings_service
 from ..listings.closing import open_and_published
 from ..listings.models import (
@@ -359,15 +358,6 @@ class _Held:
 
 _cache: dict[tuple[str, str], _Held] = {}
 _lock = threading.Lock()
-# Each engine's database, as its URL reads: rendering a URL costs a search some 20 us.
-_databases: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
-
-
-def _database_of(engine: Engine) -> str:
-    name = _databases.get(engine)
-    if name is None:
-        name = _databases[engine] = str(engine.url)
-    return name
 
 
 def index_for(kind: str) -> Index:
@@ -377,7 +367,7 @@ def index_for(kind: str) -> Index:
     versions = versions_of(TOPICS)
     if versions is None:
         return build_index(SOURCES[kind]())
-    key, day = (kind, _database_of(db.engine)), listings_service.today()
+    key, day = (kind, database_name()), listings_service.today()
     held = _cache.get(key)
     if held is None or (held.versions, held.day) != (versions, day):
         with _lock:  # one build per process at a time: each costs seconds at county scale

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..caching import versions_of
-from ..extensions import db
+from ..extensions import database_name
 from ..matching import Catalogue
 
 TOPICS = ("toms",)
@@ -37,7 +37,7 @@ def cached_catalogue(read: Callable[[], Catalogue]) -> Catalogue:
     versions = versions_of(TOPICS)
     if versions is None:
         return read()
-    key = str(db.engine.url)  # tests and tools may build apps on other databases
+    key = database_name()  # tests and tools may build apps on other databases
     held = _held.get(key)
     if held is None or held.versions != versions:
         held = _Held(versions, read())
