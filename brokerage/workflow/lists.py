@@ -108,6 +108,8 @@ def _counts(organisation: Organisation | None) -> dict[Stage, int]:
     by_state = select(staged.c.state, func.count()).group_by(staged.c.state)
     counts = Counter({Stage(value): n for value, n in db.session.execute(by_state)})
     for stage, state in TOLD_APART.items():
+        if not counts[Stage(state.value)]:
+            continue  # none at the state it is told apart from
         told = select(func.count()).select_from(staged).where(_at(stage, staged))
         n = db.session.execute(told).scalar_one()
         counts[stage] += n
