@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask
+from sqlalchemy.orm import configure_mappers
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, config_for_environment
@@ -70,6 +71,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     _register_places_changed(app)
     _register_personal_data(app)
     _subscribe_to_changes(app)
+    # Every model's relationships set up now. SQLAlchemy sets its mappers up when a query
+    # first asks, and a new worker's first mapped row may be a signed-in person rebuilt from
+    # the cache before any query ran (the topic versions are read on the driver's cursor):
+    # made on a mapper not set up, it failed (a 500 on a worker's first signed-in page).
+    configure_mappers()
     return app
 
 

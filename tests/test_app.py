@@ -352,3 +352,26 @@ def test_a_sessions_pages_carry_one_csrf_token_which_still_logs_out_later(suppli
     logged_out = supplier.post("/logout", data={"csrf_token": tokens.pop()})
     assert logged_out.status_code == 302
     assert supplier.get("/account").status_code == 302  # signed out: to the login page
+
+
+def test_every_model_is_set_up_before_the_app_serves_its_first_request():
+    """A new web worker's first mapped row may be the signed-in person rebuilt from the
+    cache before any query has run: SQLAlchemy sets its mappers up when a query first asks,
+    and the person made on a mapper not set up failed (a 500 on the worker's first page)."""
+    script = (
+        "from config import TestConfig\n"
+        "from brokerage import create_app\n"
+        "create_app(TestConfig)\n"
+        "from brokerage.extensions import db\n"
+        "print(all(m.configured for m in db.Model.registry.mappers))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=brokerage.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.stdout.strip().splitlines()[-1:] == ["True"], result.stderr
