@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from flask import Flask, Response, after_this_request, current_app, has_request_context
+from flask import Flask, Response, after_this_request, current_app, g, has_request_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, SimpleWorker, get_current_job
@@ -161,11 +162,23 @@ def _send_or_run_alone(function: Callable[..., Any], args: tuple, kwargs: dict) 
         finally:
             REQUEST_ID.reset(token)
 
-    wait = current_app.config["JOB_WAIT_IN_REQUEST_SECONDS"] if has_request_context() else None
+    wait = _wait_left()
     # The app itself, not the proxy: the job thread has no context for the proxy to read.
     app = cast("LocalProxy[Flask]", current_app)._get_current_object()
     run_in_process(app, run, path, wait)
     return None
+
+
+def _wait_left() -> float | None:
+    """How long this request may still wait for its jobs (one allowance for all of them);
+    None outside a request or when set to wait for every job to end."""
+    wait = current_app.config["JOB_WAIT_IN_REQUEST_SECONDS"]
+    if wait is None or not has_request_context():
+        return None
+    now = time.monotonic()
+    if "jobs_waited_for_until" not in g:
+        g.jobs_waited_for_until = now + wait
+    return max(0.0, g.jobs_waited_for_until - now)
 
 
 def queue_held_jobs(_committed: Committed) -> None:

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
-from brokerage.jobs import enqueue
-from brokerage.jobs.in_process import JOBS
+from brokerage.jobs import enqueue, queue
+from brokerage.jobs.in_process import JOBS, run_in_process
 from tests.jobs import sample_jobs
 from tests.jobs.sample_jobs import (
     always_fail,
@@ -93,3 +93,22 @@ def test_in_a_request_a_job_runs_on_the_job_thread(app, waiting):
     sample_jobs.THREADS_RUN_ON.clear()
     _save_and_queue(app, note_thread, "Threaded Ltd")
     assert sample_jobs.THREADS_RUN_ON == ["brokerage-jobs"]
+
+
+def test_a_requests_jobs_share_one_allowance_of_waiting(app, waiting, monkeypatch):
+    """Two jobs from one save: the second waits only what is left of the first's allowance."""
+    waiting(0.3)
+    waits: list[float | None] = []
+    clock = iter([100.0, 100.2])
+    monkeypatch.setattr(queue.time, "monotonic", lambda: next(clock))
+    monkeypatch.setattr(
+        queue,
+        "run_in_process",
+        lambda app, run, name, wait: (waits.append(wait), run_in_process(app, run, name, 5)),
+    )
+    with app.test_request_context("/listings/1/edit", method="POST"):
+        create_organisation("Saved Ltd")
+        enqueue(create_organisation, "First Job Ltd")
+        enqueue(create_organisation, "Second Job Ltd")
+        db.session.commit()
+    assert waits == [pytest.approx(0.3), pytest.approx(0.1)]
