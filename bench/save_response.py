@@ -7,9 +7,8 @@ does, then signs in, through Flask's test client, as a member of the organisatio
 published offer, need and opportunity, and posts each one's edit form (the save changes
 its words, measures and place, so its matches are recomputed; the form is the tests' valid
 one for its kind, so the first save changes much and the later ones only the description).
-Only the POST is timed, not the edit page fetched before it for its CSRF token.
-Without Redis, as the
-embedded default runs: the response waits for the jobs its commit set off at most
+Only the POST is timed, not the edit page fetched before it for its CSRF token. Without
+Redis, as the embedded default runs: the response waits for the jobs its commit set off at most
 `JOB_WAIT_IN_REQUEST_SECONDS` (brokerage/jobs/in_process.py), and the table prints the
 response's wall time and how long the recompute went on after it. The baseline, in the same
 run, alternating: the same save with the setting None, the jobs run to their end before the
