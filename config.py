@@ -45,6 +45,10 @@ class Config:
     JOB_RETRY_INTERVALS = [10, 60, 300]
     # Seconds a process runs jobs in the request after Redis failed, before trying it again.
     REDIS_RETRY_PAUSE = 30
+    # Without Redis, seconds a request waits for the jobs its commit set off (they run on the
+    # process's job thread, brokerage/jobs/in_process.py) before answering without them.
+    # None: run them to the end on the request's own thread.
+    JOB_WAIT_IN_REQUEST_SECONDS: float | None = 0.2
     # Seconds a cached part of a page lives at most; any commit drops it sooner (caching.py).
     CACHE_SECONDS = 60
     # Processes `flask match rebuild` scores seekers in (matches/rebuilding.py); 0: one
@@ -182,6 +186,8 @@ class TestConfig(Config):
     DATABASE_PING_AFTER_IDLE_SECONDS = 0.0
     # Rebuilds score in the test's own process, unless a test asks for workers.
     MATCH_REBUILD_PROCESSES = 1
+    # A save's jobs run to their end before its response: a test reads what they did.
+    JOB_WAIT_IN_REQUEST_SECONDS = None
 
 
 def config_for_environment() -> type[Config]:

@@ -2,8 +2,9 @@
 
 With `REDIS_URL` set, `enqueue` puts the job on Redis for an RQ worker; a job that fails
 is retried (`JOB_RETRY_INTERVALS`) and then kept in RQ's failed registry, which staff see.
-Without Redis (the embedded default), or if Redis cannot be reached, the job runs in the
-request: slower, but nothing is dropped. After Redis fails, this process runs jobs in the
+Without Redis (the embedded default), or if Redis cannot be reached, the job runs in this
+process (`in_process.py`: after the commit, the request waiting for it a moment at most):
+slower, but nothing is dropped. After Redis fails, this process runs jobs in the
 request for `REDIS_RETRY_PAUSE` seconds before trying it again, so a Redis that hangs costs
 one timeout, not one per job. Job functions follow the service rule: they
 flush, and whoever runs them (the request, or `run_job` on a worker) commits.
@@ -11,31 +12,34 @@ flush, and whoever runs them (the request, or `run_job` on a worker) commits.
 A job queued by a transaction that has written something waits for that transaction's
 commit, and is dropped if it rolls back: a worker taking it at once could read before the
 rows exist, or act (send the email) on work that was then undone. After the commit (the
-`jobs` subscriber of `changes`) it goes to Redis, or, without one, runs at once in a
-transaction of its own: the commit it follows is never held up or undone by it.
+`jobs` subscriber of `changes`) it goes to Redis, or, without one, runs in a transaction
+of its own: the commit it follows is never held up or undone by it.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from flask import Response, after_this_request, current_app, has_request_context
+from flask import Flask, Response, after_this_request, current_app, g, has_request_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry, SimpleWorker, get_current_job
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 from sqlalchemy.orm import Session
+from werkzeug.local import LocalProxy
 
 from ..changes import Committed, Subscriber, committing, written_topics
 from ..extensions import db
 from ..logs import REQUEST_ID
 from ..redis_back_off import RedisBackOff, back_off_for
+from .in_process import run_in_process
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "default"
@@ -149,12 +153,32 @@ def _send_or_run_alone(function: Callable[..., Any], args: tuple, kwargs: dict) 
         job_id = _push(connection, path, args, kwargs)
         if job_id is not None:
             return job_id
-    with current_app.app_context():  # a session of its own: the committed one cannot write
+    request_id = REQUEST_ID.get()
+
+    def run() -> None:
+        token = REQUEST_ID.set(request_id)  # the job thread's lines name the request too
         try:
             run_job(path, args, kwargs)
-        except Exception:  # noqa: BLE001 (logged by run_job; the commit it follows stands)
-            log.warning("Job %s, set off by a commit, failed after it", path)
+        finally:
+            REQUEST_ID.reset(token)
+
+    wait = _wait_left()
+    # The app itself, not the proxy: the job thread has no context for the proxy to read.
+    app = cast("LocalProxy[Flask]", current_app)._get_current_object()
+    run_in_process(app, run, path, wait)
     return None
+
+
+def _wait_left() -> float | None:
+    """How long this request may still wait for its jobs (one allowance for all of them);
+    None outside a request or when set to wait for every job to end."""
+    wait = current_app.config["JOB_WAIT_IN_REQUEST_SECONDS"]
+    if wait is None or not has_request_context():
+        return None
+    now = time.monotonic()
+    if "jobs_waited_for_until" not in g:
+        g.jobs_waited_for_until = now + wait
+    return max(0.0, g.jobs_waited_for_until - now)
 
 
 def queue_held_jobs(_committed: Committed) -> None:
