@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 
+from markupsafe import Markup
+
 from ..formatting import possessive
 from ..partnership import current_partnership
 from .districts import area_districts
@@ -42,10 +44,12 @@ class Outline:
     label: tuple[int, int] | None = None
 
     @cached_property
-    def path(self) -> str:
+    def path(self) -> Markup:
         """The rings as one SVG path, each step relative to the last (the shortest text);
-        made once per outline, since the outlines are read once per process."""
-        return "".join(_ring_path(ring) for ring in self.rings)
+        made once per outline, since the outlines are read once per process, and Markup, so
+        a page does not escape its some 12 KB again (it holds only digits, spaces, minus
+        signs and the letters M, l and z)."""
+        return Markup("".join(_ring_path(ring) for ring in self.rings))  # noqa: S704 (numbers)
 
     def contains(self, x: float, y: float) -> bool:
         return sum(ring_contains(ring, x, y) for ring in self.rings) % 2 == 1
