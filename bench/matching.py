@@ -199,7 +199,7 @@ class SyntheticSupplierScene(SupplierScene):
 def _scratch_engine() -> Engine:
     """A scratch SQLite database with no listing tables, so foreign keys are off."""
     engine = create_engine("sqlite://")
-    # After the app's own connect hook, which turns foreign keys on.
+    # Whatever the SQLite build's default (the app's own engines turn them on).
     event.listen(engine, "connect", lambda dbapi, _: dbapi.execute("PRAGMA foreign_keys=OFF"))
     return engine
 

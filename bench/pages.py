@@ -28,8 +28,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 import redis
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 import config
 from bench.draws import Draws, cold_draws, read_targets
@@ -68,10 +69,16 @@ def main() -> None:
     app = create_app(importlib.reload(config).ProductionConfig)
     statements = redis_commands = 0
 
-    def count(*_: object) -> None:
+    # Counted where the driver is asked, as Redis's commands are: a listener on the engine
+    # would put every statement through SQLAlchemy's event dispatch, which production skips.
+    sent_to_postgres = psycopg.Cursor.execute
+
+    def count(self: psycopg.Cursor[Any], *args: Any, **options: Any) -> Any:
         nonlocal statements
         statements += 1
+        return sent_to_postgres(self, *args, **options)
 
+    setattr(psycopg.Cursor, "execute", count)  # noqa: B010 (counting, in this process)
     sent_to_redis = redis.Redis.execute_command
 
     def count_redis(self: redis.Redis, *args: Any, **options: Any) -> Any:
@@ -82,7 +89,6 @@ def main() -> None:
     setattr(redis.Redis, "execute_command", count_redis)  # noqa: B010 (counting, in this process)
 
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count)
         targets = read_targets(db.engine)
         cache.clear()
     paths = page_paths(cold_draws(targets, SEED, lambda: None))

@@ -33,6 +33,7 @@ from .extensions import (
     bootstrap,
     csrf,
     db,
+    init_sqlite,
     limiter,
     login_manager,
     migrate,
@@ -134,6 +135,7 @@ def _development_secret_key(instance: Path) -> str:
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
+    init_sqlite(app)
     idle_connections.init_app(app)
     read_requests.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

@@ -174,24 +174,32 @@ PERMISSIONS_POLICY = {"camera": "()", "microphone": "()", "geolocation": "()", "
 DATABASE_CONNECT_TIMEOUT = 5
 
 
-@event.listens_for(Engine, "connect")
+def init_sqlite(app: Flask) -> None:
+    """After `db.init_app`: the SQLite recipe on the app's SQLite engines. Not on the Engine
+    class: a connection event listened for there runs on every connection of every engine
+    (PostgreSQL's too), and puts each of their statements through SQLAlchemy's event checks."""
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", _configure_sqlite_connection)
+            event.listen(engine, "begin", _begin_sqlite_transaction)
+
+
 def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     """Enforce foreign keys on SQLite and let SQLAlchemy own its transactions.
 
     pysqlite's own transaction handling breaks SAVEPOINT; this is the recipe from
     SQLAlchemy's SQLite dialect documentation.
     """
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _begin_sqlite_transaction(connection: Any) -> None:
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN")
 
 
 @event.listens_for(Engine, "do_connect")
