@@ -137,7 +137,10 @@ class CandidatePool:
         self.typos = TypoIndex(self.vocabulary)
         word_ids = np.frombuffer(ids, dtype=np.int32)
         order = np.argsort(word_ids, kind="stable")
-        self.rows_by_word = np.frombuffer(rows, dtype=np.int32)[order]
+        # As the platform's index type: NumPy converts an int32 index array on every use,
+        # and each query scatters its words' rows (at 10,000 suppliers a rebuild's _text
+        # 1.1-1.5 -> 0.6-0.8 ms a seeker).
+        self.rows_by_word = np.frombuffer(rows, dtype=np.int32)[order].astype(np.intp)
         del order
         counts = np.bincount(word_ids, minlength=len(vocabulary))
         self.word_row_offsets = np.concatenate([[0], np.cumsum(counts)])
