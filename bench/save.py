@@ -16,12 +16,22 @@ process keeps (`matches/kept.py`), patched with the rows the save changed; the f
 recompute, which reads the whole world, is printed apart. Prints each figure, wall-clock
 and CPU (the machine is shared), the load average, and the ratio of the rebuild to one save,
 measured in the same run. Nothing is asserted.
+
+To iterate on kept saves in a minute, not ten: `--database FILE` (SQLite) keeps the filled and
+rebuilt county in FILE on its first run and, on later runs, copies it into the scratch folder
+instead of filling and rebuilding (each run starts from the same rows); `--kept-only` times the
+kept saves alone, `--kinds` of which listings, `--saves` how many, `--profile FILE` writes a
+cProfile of the kept saves after each kind's first, and `--digest` prints, per save, a digest
+of every stored row after its recompute (old and new code should print the same).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import hashlib
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -35,6 +45,7 @@ from sqlalchemy import func, select
 
 from bench import cpu_seconds
 from bench.county_db import Counts, populate
+from brokerage.accounts.models import Organisation
 from brokerage.extensions import db
 from brokerage.listings.choices import ListingStatus
 from brokerage.listings.models import Listing, Need, Offer, Opportunity
@@ -52,6 +63,16 @@ from config import TestConfig
 from tests.helpers.app import build_test_app, fresh_database
 
 SAVES = 5
+
+
+@dataclass
+class Options:
+    """What to time of kept saves: which kinds, how many, profiled or digested."""
+
+    kinds: tuple[str, ...] = ("offer", "need", "opportunity")
+    saves: int = SAVES
+    profile: cProfile.Profile | None = None
+    digest: bool = False
 
 
 def _seconds(work: Callable[[], object]) -> float:
@@ -151,14 +172,20 @@ class KeptCost:
     next: SaveCost
 
 
-def _time_kept_saves(model: type[Listing], offer_level_too: bool) -> KeptCost:
+def _time_kept_saves(
+    model: type[Listing], offer_level_too: bool, options: Options | None = None
+) -> KeptCost:
+    options = options or Options()
     kept.forget()
     costs = []
     with _recomputed_by_hand():
-        for listing_id in _listings(model, SAVES + 1):
+        for number, listing_id in enumerate(_listings(model, options.saves + 1)):
             _save(db.session.get(model, listing_id))
             db.session.commit()
             listing = db.session.get(model, listing_id)
+            profile = options.profile if number else None  # not the first: it reads the world
+            if profile is not None:
+                profile.enable()
             started = time.process_time()
             patching = _seconds(_kept_world_patched)
             offer_level = 0.0
@@ -166,7 +193,11 @@ def _time_kept_saves(model: type[Listing], offer_level_too: bool) -> KeptCost:
                 offer_level = _seconds(lambda listing=listing: store.recompute([listing]))
             supplier_level = _seconds(lambda listing=listing: _supplier_part(listing))
             cpu = time.process_time() - started
+            if profile is not None:
+                profile.disable()
             costs.append(SaveCost(offer_level, supplier_level, cpu, patching))
+            if options.digest:
+                print(f"  {model.__name__.lower()} {listing_id}: stored rows {_digest()}")
             db.session.rollback()
     median = statistics.median
     later = costs[1:]
@@ -179,6 +210,27 @@ def _time_kept_saves(model: type[Listing], offer_level_too: bool) -> KeptCost:
             median(c.loading for c in later),
         ),
     )
+
+
+def _digest() -> str:
+    """A digest of every stored row's pair, ranks, state and scores (rounded to 1e-9)."""
+    digest = hashlib.sha256()
+    columns = (Match.offer_id, Match.opportunity_id, Match.need_id, Match.seeker_rank)
+    query = select(*columns, Match.offer_rank, Match.state, Match.score, Match.stored_reasons)
+    for row in db.session.execute(query.order_by(Match.offer_id, *columns[1:3])):
+        digest.update(repr((*row[:6], round(row[6], 9), row[7])).encode())
+    supplier = select(
+        SupplierMatch.opportunity_id,
+        SupplierMatch.organisation_id,
+        SupplierMatch.opportunity_rank,
+        SupplierMatch.supplier_rank,
+        SupplierMatch.score,
+        SupplierMatch.reasons,
+        SupplierMatch.offer_ids,
+    ).order_by(SupplierMatch.opportunity_id, SupplierMatch.organisation_id)
+    for row in db.session.execute(supplier):
+        digest.update(repr((*row[:4], round(row[4], 9), *row[5:])).encode())
+    return digest.hexdigest()[:16]
 
 
 def _kept_world_patched() -> None:
@@ -221,7 +273,17 @@ def _rebuild(offer_level_too: bool) -> float:
     return rebuild + suppliers
 
 
-def _report_saves(rebuild: float, offer_level_too: bool) -> None:
+def _report_saves(rebuild: float, offer_level_too: bool, options: Options) -> None:
+    _report_cold_saves(rebuild, offer_level_too)
+    _report_kept_saves(offer_level_too, options)
+    live, stored = _time_reading()
+    print(
+        f"showing an opportunity's suppliers: ranked live {live:.3f} s, read stored "
+        f"{stored:.3f} s ({live / stored:.0f}x)"
+    )
+
+
+def _report_cold_saves(rebuild: float, offer_level_too: bool) -> None:
     print(
         f"{'one save of':<12} {'offer-level s':>14} {'supplier-level s':>17} "
         f"{'total s':>8} {'CPU s':>6} {'loading alone':>14} {'rebuild / save':>15}"
@@ -236,15 +298,18 @@ def _report_saves(rebuild: float, offer_level_too: bool) -> None:
             f"{cost.supplier_level:>17.3f} {cost.total:>8.3f} {cost.cpu:>6.2f} "
             f"{cost.loading:>14.2f} {ratio:>14.0f}x"
         )
+
+
+def _report_kept_saves(offer_level_too: bool, options: Options) -> None:
     print(
         f"{'kept world':<12} {'offer-level s':>14} {'supplier-level s':>17} "
         f"{'total s':>8} {'CPU s':>6} {'patching s':>11} {'first total s':>14} "
         f"{'first CPU s':>12}"
     )
     for model in (Offer, Need, Opportunity):
-        if model is Need and not offer_level_too:
+        if model.__name__.lower() not in options.kinds or (model is Need and not offer_level_too):
             continue
-        found = _time_kept_saves(model, offer_level_too)
+        found = _time_kept_saves(model, offer_level_too, options)
         after, first = found.next, found.first
         print(
             f"{model.__name__.lower():<12} {after.offer_level:>14.3f} "
@@ -253,14 +318,9 @@ def _report_saves(rebuild: float, offer_level_too: bool) -> None:
             f"{first.cpu:>12.2f}",
             flush=True,
         )
-    live, stored = _time_reading()
-    print(
-        f"showing an opportunity's suppliers: ranked live {live:.3f} s, read stored "
-        f"{stored:.3f} s ({live / stored:.0f}x)"
-    )
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suppliers", type=int, default=50_000)
     parser.add_argument(
@@ -268,24 +328,80 @@ def main() -> None:
         action="store_true",
         help="skip offer-level pairs (their rebuild takes minutes): time supplier matches only",
     )
-    arguments = parser.parse_args()
+    parser.add_argument(
+        "--database",
+        type=Path,
+        help="SQLite file of a filled, rebuilt county: made on the first run, copied after",
+    )
+    parser.add_argument("--kept-only", action="store_true", help="time kept saves alone")
+    parser.add_argument("--kinds", default="offer,need,opportunity", help="kept saves of these")
+    parser.add_argument("--saves", type=int, default=SAVES, help="kept saves after the first")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the kept saves here")
+    parser.add_argument("--digest", action="store_true", help="print each save's stored rows")
+    return parser.parse_args()
+
+
+def _kept_copy(arguments: argparse.Namespace, folder: Path) -> bool:
+    """Whether the scratch database is a copy of the kept county (`--database`)."""
+    kept_file = arguments.database
+    if kept_file is None or not kept_file.exists():
+        return False
+    if TestConfig.SQLALCHEMY_DATABASE_URI:
+        raise SystemExit("--database keeps an SQLite file: unset DATABASE_URL")
+    shutil.copyfile(kept_file, folder / "bench_save.sqlite")
+    return True
+
+
+def _keep(arguments: argparse.Namespace, folder: Path) -> None:
+    """Keep the filled, rebuilt county in the `--database` file, if asked and not there."""
+    kept_file = arguments.database
+    if kept_file is None or kept_file.exists() or db.engine.dialect.name != "sqlite":
+        return
+    db.session.commit()
+    db.session.remove()
+    db.engine.dispose()  # every connection closed: the file holds everything
+    shutil.copyfile(folder / "bench_save.sqlite", kept_file)
+    print(f"kept the rebuilt county in {kept_file}", flush=True)
+
+
+def main() -> None:
+    arguments = _arguments()
     offer_level_too = not arguments.supplier_level_only
     base = os.environ.get("DATABASE_URL", "")
     TestConfig.SQLALCHEMY_DATABASE_URI = base if base.startswith("postgresql") else None
     with tempfile.TemporaryDirectory() as folder, fresh_database(Path(folder), "bench_save") as url:
+        copied = _kept_copy(arguments, Path(folder))
         app = build_test_app(url, folder)
         with app.app_context():
-            load_shipped_frameworks()
-            fill = _seconds(lambda: populate(Counts(suppliers=arguments.suppliers)))
-            db.session.commit()
+            if not copied:
+                load_shipped_frameworks()
+                fill = _seconds(lambda: populate(Counts(suppliers=arguments.suppliers)))
+                db.session.commit()
             offers = db.session.scalar(select(func.count(Offer.id)))
+            suppliers = db.session.scalar(
+                select(func.count(Organisation.id)).where(Organisation.kind == "supplier")
+            )
+            filled = f"a copy of {arguments.database}" if copied else f"filled in {fill:.0f} s"
             print(
-                f"database {db.engine.dialect.name}: {arguments.suppliers:,} suppliers with "
-                f"{offers:,} offers, 1,000 opportunities, 5,000 needs (filled in {fill:.0f} s); "
+                f"database {db.engine.dialect.name}: {suppliers:,} suppliers with "
+                f"{offers:,} offers, 1,000 opportunities, 5,000 needs ({filled}); "
                 "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()),
                 flush=True,
             )
-            _report_saves(_rebuild(offer_level_too), offer_level_too)
+            rebuild = 0.0 if copied else _rebuild(offer_level_too)
+            _keep(arguments, Path(folder))
+            options = Options(
+                tuple(arguments.kinds.split(",")),
+                arguments.saves,
+                cProfile.Profile() if arguments.profile else None,
+                arguments.digest,
+            )
+            if arguments.kept_only:
+                _report_kept_saves(offer_level_too, options)
+            else:
+                _report_saves(rebuild, offer_level_too, options)
+            if options.profile is not None:
+                options.profile.dump_stats(arguments.profile)
             print("load average at the end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
             db.session.remove()
             db.engine.dispose()

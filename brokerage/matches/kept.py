@@ -328,13 +328,6 @@ def _opportunities(queries: OpportunityQueries) -> dict[int, tuple[int, Opportun
     return dict(zip(queries.ids, pairs, strict=True))
 
 
-def _queries(opportunities: dict[int, tuple[int, OpportunityQuery]]) -> OpportunityQueries:
-    ids = sorted(opportunities)
-    return OpportunityQueries(
-        ids, [opportunities[i][0] for i in ids], [opportunities[i][1] for i in ids]
-    )
-
-
 def load_supplier_side() -> SupplierSide:
     world = supplier_world()
     queries = published_opportunity_queries()
@@ -381,7 +374,7 @@ def patch_supplier_side(side: SupplierSide, rows: Sequence[Row[Any]]) -> Supplie
     if ids := named.listings[Opportunity]:
         fresh = _opportunities(published_opportunity_queries(ids))
         opportunities = _replaced(opportunities, ids, fresh)
-        queries = _queries(opportunities)
+        queries = queries.patched(opportunities)
     return SupplierSide(suppliers, world, opportunities, queries)
 
 

@@ -243,15 +243,32 @@ class OpportunityQueries:
     queries: list[OpportunityQuery]
     # The queries as arrays, once built (a kept world's queries serve many recomputes).
     _built: list[OpportunityArrays] = field(default_factory=list, compare=False, repr=False)
+    # The arrays of the set these were patched from (`patched`), to build them from.
+    _earlier: list[OpportunityArrays] = field(default_factory=list, compare=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def arrays(self, catalogue: Catalogue) -> OpportunityArrays:
-        """The queries as the batch scorer's arrays, built once for the catalogue."""
+        """The queries as the batch scorer's arrays, built once for the catalogue (from the
+        arrays of the set these were patched from, if that had them: see `patched`)."""
         if not self._built or self._built[0].catalogue is not catalogue:
-            self._built[:] = [OpportunityArrays(self.queries, catalogue)]
+            earlier = self._earlier[0] if self._earlier else None
+            self._built[:] = [OpportunityArrays(self.queries, catalogue, earlier)]
+            self._earlier.clear()  # let go of the earlier set's arrays
         return self._built[0]
+
+    def patched(self, opportunities: dict[int, tuple[int, OpportunityQuery]]) -> OpportunityQueries:
+        """These `opportunities` (by id: organisation and query) as queries in id order, whose
+        arrays, when built, take what they can from these queries' arrays (or from those
+        these were patched from, if these were never built)."""
+        ids = sorted(opportunities)
+        return OpportunityQueries(
+            ids,
+            [opportunities[i][0] for i in ids],
+            [opportunities[i][1] for i in ids],
+            _earlier=(self._built or self._earlier)[:1],
+        )
 
 
 def published_opportunity_queries(ids: Collection[int] | None = None) -> OpportunityQueries:

@@ -364,20 +364,24 @@ class _Recompute:
         ranked: list[int],
         attribute: str,
         create: Callable[[int], SupplierMatch | None],
+        flush: bool = True,
     ) -> None:
         """Give the partners in `ranked` ranks 1..n in `attribute`, clear the others'
-        ranks, create missing rows, and delete rows ranked nowhere."""
+        ranks, create missing rows, and delete rows ranked nowhere; flushed unless the
+        caller flushes the rankings of many together (`flush` False)."""
         new = {partner: rank for rank, partner in enumerate(ranked, start=1)}
         for partner, row in existing.items():
             setattr(row, attribute, new.get(partner))
             if row.opportunity_rank is None and row.supplier_rank is None:
                 db.session.delete(row)
-        db.session.flush()
+        if flush:
+            db.session.flush()
         for partner, rank in new.items():
             if partner not in existing and (created := create(partner)) is not None:
                 setattr(created, attribute, rank)
                 db.session.add(created)
-        db.session.flush()
+        if flush:
+            db.session.flush()
 
     def _opportunity_row(
         self, j: int, changed: int, candidate: SupplierCandidate | None, organisation_id: int
@@ -469,6 +473,7 @@ class _Recompute:
         }
         affected = sorted({*entering, *was_in})
         rankings = _supplier_rankings(affected)
+        moved: dict[int, list[int]] = {}
         for organisation_id in affected:
             stored = rankings.get(organisation_id, [])
             ranked = ranked_again.get(organisation_id)
@@ -479,7 +484,8 @@ class _Recompute:
                 ranked = _merged([*others, *newcomer], scene.TOP_N)
             # Most suppliers keep their ranking as stored: only a changed one is written.
             if not _stored_as(stored, ranked):
-                self._rank_supplier(organisation_id, ranked)
+                moved[organisation_id] = ranked
+        self._rank_suppliers(moved)
         self._refresh(stored_for_opportunity(opportunity_id).values())
 
     def _note_ranked(self, opportunity_id: int, published: bool) -> None:
@@ -500,20 +506,33 @@ class _Recompute:
         assert candidate is not None  # ranked from the world's own candidates
         return candidate
 
-    def _rank_supplier(self, organisation_id: int, ranked: list[int]) -> None:
-        """A supplier's own top N, `ranked`, stored after one opportunity's score for it
-        changed."""
-        candidate = self._candidate(organisation_id)
-        self._set_ranks(
-            stored_for_supplier(organisation_id),
-            ranked,
-            SUPPLIER_RANK,
-            lambda o_id: (
-                None
-                if candidate is None
-                else self._row(self.scene.opportunity_index[o_id], candidate)
-            ),
-        )
+    def _rank_suppliers(self, rankings: dict[int, list[int]]) -> None:
+        """Suppliers' own top N (`rankings`, by organisation id) stored after one
+        opportunity's score for them changed: their rows read in a few queries and written
+        by one flush, not a query and two flushes a supplier (under cProfile at 10,000
+        suppliers those took 0.71 s for 37 suppliers in five saves)."""
+        rows: dict[int, dict[int, SupplierMatch]] = {key: {} for key in rankings}
+        for batch in _in_batches(sorted(rankings)):
+            query = select(SupplierMatch).where(SupplierMatch.organisation_id.in_(batch))
+            for row in db.session.scalars(query):
+                rows[row.organisation_id][row.opportunity_id] = row
+        for organisation_id, ranked in rankings.items():
+            candidate = self._candidate(organisation_id)
+            self._set_ranks(
+                rows[organisation_id],
+                ranked,
+                SUPPLIER_RANK,
+                partial(self._supplier_row, candidate),
+                flush=False,
+            )
+        db.session.flush()
+
+    def _supplier_row(
+        self, candidate: SupplierCandidate | None, opportunity_id: int
+    ) -> SupplierMatch | None:
+        if candidate is None:
+            return None
+        return self._row(self.scene.opportunity_index[opportunity_id], candidate)
 
     # A supplier changed -------------------------------------------------------------------
 

@@ -35,13 +35,44 @@ def _arrays(index: dict[str, list[int]]) -> dict[str, np.ndarray]:
     return {key: np.array(rows, dtype=np.int64) for key, rows in index.items()}
 
 
+# What one opportunity adds to the trade indexes: (prefix, relation's index in RELATIONS) of
+# its codes, its sector (casefolded, "" none) and its fallback words.
+TradeTerms = tuple[tuple[tuple[str, int], ...], str, frozenset[str]]
+
+
+def trade_terms(query: OpportunityQuery) -> TradeTerms:
+    prefixes = tuple(
+        (prefix, RELATIONS.index(relation))
+        for code in query.trades
+        for prefix, relation in prefix_relations(code)
+    )
+    return prefixes, (query.category or "").casefold(), fallback_words(query)
+
+
 class OpportunityArrays:
     """Opportunities as arrays, built once and scored against many suppliers. Rows follow
-    `queries`; asks are flattened in the queries' order."""
+    `queries`; asks are flattened in the queries' order. Built after an `earlier` set (a
+    kept world's, before one opportunity was saved), the trade terms of each query that is
+    the very object it held are taken from it, not worked out again (their words were most
+    of an opportunity save's supplier-level rescoring: 1,000 queries' words each save)."""
 
-    def __init__(self, queries: Sequence[OpportunityQuery], catalogue: Catalogue) -> None:
+    def __init__(
+        self,
+        queries: Sequence[OpportunityQuery],
+        catalogue: Catalogue,
+        earlier: OpportunityArrays | None = None,
+    ) -> None:
         self.queries = tuple(queries)
         self.catalogue = catalogue
+        known = {} if earlier is None else earlier.terms
+        # Each query's trade terms, by the query object's id (kept with the query itself, so
+        # a reused id is never mistaken for it).
+        self.terms: dict[int, tuple[OpportunityQuery, TradeTerms]] = {}
+        for query in self.queries:
+            found = known.get(id(query))
+            if found is None or found[0] is not query:
+                found = (query, trade_terms(query))
+            self.terms[id(query)] = found
         self.size = len(self.queries)
         self.easting = np.array([q.easting for q in self.queries], dtype=np.float64)
         self.northing = np.array([q.northing for q in self.queries], dtype=np.float64)
@@ -63,14 +94,14 @@ class OpportunityArrays:
         by_category: dict[str, list[int]] = {}
         by_word: dict[str, list[int]] = {}
         for row, query in enumerate(self.queries):
-            for code in query.trades:
-                for prefix, relation in prefix_relations(code):
-                    rows, relations = by_prefix.setdefault(prefix, ([], []))
-                    rows.append(row)
-                    relations.append(RELATIONS.index(relation))
-            if query.category:
-                by_category.setdefault(query.category.casefold(), []).append(row)
-            for word in fallback_words(query):
+            prefixes, category, fallback = self.terms[id(query)][1]
+            for prefix, relation in prefixes:
+                rows, relations = by_prefix.setdefault(prefix, ([], []))
+                rows.append(row)
+                relations.append(relation)
+            if category:
+                by_category.setdefault(category, []).append(row)
+            for word in fallback:
                 by_word.setdefault(word, []).append(row)
         self.by_prefix = {
             prefix: (np.array(rows, dtype=np.int64), np.array(relations, dtype=np.int64))

@@ -20,7 +20,7 @@ from brokerage.listings.models import Listing, Need, Offer
 from brokerage.matches import jobs, kept, scene, store, supplier_store
 from brokerage.matches.models import Match
 from brokerage.matches.scene import SIDE_OF, SIDES, Scene
-from brokerage.matching import CandidatePool
+from brokerage.matching import CandidatePool, supplier_batch
 from brokerage.matching.queries import QueryPool
 from brokerage.matching.text import fit_words
 from brokerage.places import service as places
@@ -285,6 +285,37 @@ def test_a_recompute_checks_the_kept_needs_query_pool_once_however_many_offers_i
     in_app(_scored_against_every_need)
 
     assert compared == [1]
+
+
+def _opportunity_arrays() -> Any:
+    side = kept.supplier_side()
+    assert side is not None
+    world, queries = side
+    return queries.arrays(world.pool.catalogue)
+
+
+def test_a_saved_opportunity_s_arrays_work_out_only_its_own_trade_words_again(
+    county, in_app, monkeypatch
+):
+    """The opportunities' arrays for rescoring suppliers are built again after a save, from
+    the earlier ones: only the saved opportunity's words are read, not every one's."""
+    contract = county.list("opportunity", "buyer", title="Cleaning at County Hall")
+    county.list("opportunity", "buyer", title="Catering at County Hall")
+    county.list("opportunity", "buyer", title="Printing for the council")
+    in_app(_opportunity_arrays)
+    words_of: list[str] = []
+    fallback = supplier_batch.fallback_words
+    monkeypatch.setattr(
+        supplier_batch,
+        "fallback_words",
+        lambda query, *a: words_of.append(query.text.split("\n")[0]) or fallback(query, *a),
+    )
+
+    county.edit("opportunity", contract, title="Cleaning at the Town Hall")
+    arrays = in_app(_opportunity_arrays)
+
+    assert words_of == ["Cleaning at the Town Hall"]
+    assert "town" in arrays.by_word and "county" in arrays.by_word
 
 
 def test_a_bulk_write_or_a_lost_place_in_the_log_reads_everything_again(
