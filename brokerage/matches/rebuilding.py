@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from multiprocessing.pool import Pool
 from types import TracebackType
@@ -68,8 +69,11 @@ def split(count: int, parts: int) -> list[range]:
 
 
 def _forked(state: Any, count: Any, engines: list[Any]) -> None:
-    """A worker's start: keep what it works on, and drop the parent's database connections
-    without closing them (they are the parent's: SQLAlchemy's advice for forked children)."""
+    """A worker's start: keep what it works on, drop the parent's database connections
+    without closing them (they are the parent's: SQLAlchemy's advice for forked children),
+    and end when told to: a handler the parent set for SIGTERM (an RQ worker's, which waits
+    for a job it thinks is running) would keep `Pool.terminate` waiting for ever."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     global _state, _count
     _state, _count = state, count
     for engine in engines:
