@@ -3,10 +3,7 @@ what one process stores: every row, every column but its id and the time it was 
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
-import signal
-import threading
 from decimal import Decimal
 
 import pytest
@@ -113,29 +110,4 @@ def test_an_error_in_a_worker_reaches_the_rebuild_and_no_worker_is_left(monkeypa
     found = GivenSupplierScene([], queries, CATALOGUE, [-1] * 4)
     with pytest.raises(ValueError, match="could not be scored"):
         list(supplier_row_batches(found, processes=2))
-    assert multiprocessing.active_children() == []
-
-
-def test_workers_end_when_terminated_even_if_the_parent_catches_sigterm(monkeypatch):
-    """An RQ worker running a rebuild has its own SIGTERM handler, which a fork inherits."""
-
-    def fails(found: object, j: int) -> None:
-        raise ValueError(f"opportunity {j} could not be scored")
-
-    monkeypatch.setattr(GivenSupplierScene, "opportunity_scores", fails)
-    queries = [OpportunityQuery(450_000.0, 206_000.0, text="Cleaning") for _ in range(4)]
-    found = GivenSupplierScene([], queries, CATALOGUE, [-1] * 4)
-    ended = threading.Event()
-
-    def rebuild() -> None:
-        with contextlib.suppress(ValueError):
-            list(supplier_row_batches(found, processes=2))
-        ended.set()
-
-    kept = signal.signal(signal.SIGTERM, lambda signum, frame: None)  # caught, ignored
-    try:
-        threading.Thread(target=rebuild, daemon=True).start()
-        assert ended.wait(60), "a worker ignored SIGTERM: the pool waits for it for ever"
-    finally:
-        signal.signal(signal.SIGTERM, kept)
     assert multiprocessing.active_children() == []
